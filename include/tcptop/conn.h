@@ -1,0 +1,94 @@
+/* conn: one TCP socket as the kernel reported it, and how to print it. */
+#ifndef TCPTOP_CONN_H
+#define TCPTOP_CONN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Bits of conn_sample.flags. */
+#define CONN_HAS_INFO		0x01	/* info holds a tcp_info from the kernel */
+#define CONN_HAS_SHUTDOWN	0x02	/* shutdown holds INET_DIAG_SHUTDOWN */
+
+/* The tcp_info fields tcptop keeps: a compact copy, so a 100k-socket
+ * table stays small.  Fields a kernel did not send are zero. */
+struct conn_tcpinfo {
+	uint32_t rtt_us;
+	uint32_t rttvar_us;
+	uint32_t snd_cwnd;
+	uint32_t snd_ssthresh;
+	uint32_t snd_mss;
+	uint32_t rcv_mss;
+	uint32_t unacked;
+	uint32_t lost;
+	uint32_t retrans;	/* segments in flight retransmitted */
+	uint32_t total_retrans;
+	uint32_t rcv_space;
+	uint32_t snd_wnd;
+	uint32_t pmtu;
+	uint32_t last_data_recv_ms;
+	uint32_t last_data_sent_ms;
+	uint32_t last_ack_recv_ms;
+	uint64_t bytes_acked;
+	uint64_t bytes_received;
+	uint64_t bytes_sent;
+	uint64_t bytes_retrans;
+	uint64_t delivery_rate;	/* bytes per second */
+	uint64_t pacing_rate;
+	uint8_t ca_state;
+	uint8_t retransmits;	/* consecutive RTO retransmits */
+	uint8_t probes;
+	uint8_t backoff;
+	uint8_t options;	/* TCPI_OPT_* */
+	uint8_t wscale;		/* snd << 4 | rcv */
+};
+
+/* A socket as one dump reported it.  Plain values only: nothing points
+ * into a netlink buffer, so a receiver may keep a copy. */
+struct conn_sample {
+	uint64_t cookie;	/* kernel socket cookie, 0 if none */
+	uint8_t local[16];	/* network order; IPv4 in the first 4 bytes */
+	uint8_t remote[16];
+	uint16_t lport;		/* host order */
+	uint16_t rport;
+	uint8_t family;		/* AF_INET or AF_INET6 */
+	uint8_t state;		/* TCP_* from <netinet/tcp.h> */
+	uint8_t timer;		/* idiag_timer: 0 off, 1 on, 2 keepalive,
+				 * 3 timewait, 4 persist */
+	uint8_t retrans;	/* idiag_retrans */
+	uint8_t shutdown;	/* bit 0: rcv shut, bit 1: snd shut */
+	uint8_t cc;		/* congestion control, conn_cc_name() index */
+	uint8_t flags;		/* CONN_HAS_* */
+	uint8_t pad;
+	uint32_t expires_ms;	/* timer expiry, ms from the dump */
+	uint32_t rqueue;	/* Recv-Q; for LISTEN the accept backlog */
+	uint32_t wqueue;	/* Send-Q; for LISTEN the backlog limit */
+	uint32_t uid;
+	uint32_t inode;
+	struct conn_tcpinfo info;
+};
+
+/* Buffer sizes for the formatters below, with the terminating NUL. */
+#define CONN_ADDR_LEN	48	/* "ffff:...:ffff" or "255.255.255.255" */
+#define CONN_ENDPOINT_LEN 56	/* "[v6addr]:65535" */
+
+/* Write the local or remote address of s as text into buf (len bytes,
+ * at least CONN_ADDR_LEN).  Returns buf; never fails. */
+char *conn_fmt_addr(const struct conn_sample *s, int remote, char *buf,
+    size_t len);
+
+/* Write "addr:port" ("[addr]:port" for IPv6) into buf (CONN_ENDPOINT_LEN). */
+char *conn_fmt_endpoint(const struct conn_sample *s, int remote, char *buf,
+    size_t len);
+
+/* "ipv4" or "ipv6" (or "?" for anything else). */
+const char *conn_family_name(int family);
+
+/* Intern a congestion-control name (at most 15 bytes are kept).  Returns an
+ * index for conn_sample.cc; 0 stands for unknown, and also for names past
+ * the table's 255 slots. */
+uint8_t conn_cc_intern(const char *name, size_t len);
+
+/* The name behind an index, "" for 0 or an unknown index. */
+const char *conn_cc_name(uint8_t cc);
+
+#endif

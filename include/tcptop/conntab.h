@@ -1,0 +1,90 @@
+/* conntab: the connection model.  Rows keyed by socket cookie, updated by
+ * one scan per refresh, with state history, events and tombstones. */
+#ifndef TCPTOP_CONNTAB_H
+#define TCPTOP_CONNTAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tcptop/conn.h"
+
+/* Bits of conn.flags. */
+#define CONN_PREEXISTING 0x01	/* already there at the first scan: its
+				 * first_seen is a lower bound */
+#define CONN_GONE	0x02	/* tombstone: not seen by the last scan */
+#define CONN_NEW	0x04	/* first seen by the last scan */
+
+/* One connection.  The table owns it; pointers to it stay valid until the
+ * conntab_end_scan that frees its tombstone. */
+struct conn {
+	struct conn_sample s;		/* as the last scan saw it */
+	int64_t first_seen_ms;		/* model clock (conntab_begin_scan) */
+	int64_t state_since_ms;		/* when it entered s.state */
+	int64_t gone_ms;		/* when it went, for tombstones */
+	uint32_t seen_pass;		/* last scan pass that saw it */
+	uint32_t created_scan;		/* scan that created it */
+	uint32_t view_rank;		/* 1 + position in the last view;
+					 * view.c's, a hint for its sort */
+	uint8_t prev_state;		/* state before s.state, 0 if none */
+	uint8_t flags;			/* CONN_* above */
+};
+
+enum conntab_event_kind {
+	CONNTAB_EV_NEW = 1,
+	CONNTAB_EV_STATE,
+	CONNTAB_EV_GONE,
+};
+
+/* What changed in one scan.  from is 0 for NEW, to is 0 for GONE. */
+struct conntab_event {
+	int64_t t_ms;
+	uint64_t cookie;
+	uint8_t kind;
+	uint8_t from;
+	uint8_t to;
+	uint8_t family;
+	uint16_t lport;
+	uint16_t rport;
+	uint8_t local[16];
+	uint8_t remote[16];
+};
+
+struct conntab;
+
+/* A table whose tombstones stay tombstone_ms after their socket went
+ * (0: freed at the next scan).  Never fails (xmalloc). */
+struct conntab *conntab_new(int64_t tombstone_ms);
+void conntab_free(struct conntab *t);
+
+/* Start a scan at model time now_ms (monotonic, ms).  Clears the events of
+ * the previous scan. */
+void conntab_begin_scan(struct conntab *t, int64_t now_ms);
+
+/* The dump restarted: what the partial pass saw no longer counts as
+ * seen.  Rows it created that the new pass does not see again vanish
+ * without an event. */
+void conntab_restart_scan(struct conntab *t);
+
+/* Insert or update the row for s.  s is copied. */
+void conntab_update(struct conntab *t, const struct conn_sample *s);
+
+/* End the scan: rows not seen become tombstones (a GONE event), expired
+ * tombstones are freed, and a request socket that became a full socket
+ * (same 4-tuple, new cookie) is kept as one row with a state change. */
+void conntab_end_scan(struct conntab *t);
+
+/* Every row, live and tombstone, in no particular order.  The array is
+ * borrowed and valid until the next conntab call that modifies t. */
+struct conn *const *conntab_rows(const struct conntab *t, size_t *n);
+
+/* Live rows (not tombstones). */
+size_t conntab_live(const struct conntab *t);
+
+/* The events of the last scan, oldest first; borrowed like the rows. */
+const struct conntab_event *conntab_events(const struct conntab *t,
+    size_t *n);
+
+/* Number of scans ended so far. */
+unsigned long conntab_scans(const struct conntab *t);
+
+#endif

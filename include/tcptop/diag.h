@@ -1,0 +1,95 @@
+/* diag: TCP sockets from the kernel's sock_diag netlink interface.
+ *
+ * This is the only module that speaks netlink.  It dumps the sockets for a
+ * query, validates every message and attribute, and hands each socket to
+ * the caller as a plain struct conn_sample.  It can also record the raw
+ * netlink stream of each dump and parse such a stream again (diag_file.c
+ * owns the file format). */
+#ifndef TCPTOP_DIAG_H
+#define TCPTOP_DIAG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tcptop/conn.h"
+#include "tcptop/filter.h"
+
+struct diag;
+
+/* What to ask the kernel for.  Built from the options, never from
+ * display state. */
+struct diag_query {
+	const struct filter *filter;	/* families, states and ports */
+	int want_info;			/* ask for tcp_info and congestion */
+};
+
+/* Receiver of the sockets of one dump.  begin() is called before the
+ * first sample and again when the dump is restarted after an
+ * interruption: the receiver must then forget the partial pass.  When
+ * begin() runs, the stats (diag_last_stats, or the replay's) already hold
+ * the dump's start time.  A
+ * sample pointer is valid only during the call. */
+struct diag_sink {
+	void (*begin)(void *arg);
+	void (*sample)(void *arg, const struct conn_sample *s);
+	void *arg;
+};
+
+/* Counters for the last dump. */
+struct diag_stats {
+	unsigned long messages;		/* inet_diag messages parsed */
+	unsigned long datagrams;	/* recv calls that returned data */
+	unsigned long skipped;		/* malformed messages skipped */
+	unsigned restarts;		/* dumps restarted (NLM_F_DUMP_INTR) */
+	int inconsistent;		/* still interrupted after restarting */
+	size_t bufsize;			/* receive buffer in use */
+	int64_t realtime_ns;		/* when the dump (or its last restart) */
+	int64_t mono_ns;		/* began: CLOCK_REALTIME, _MONOTONIC */
+};
+
+/* Open the netlink socket, kept for every later dump.  Returns NULL with
+ * errno set (EPROTONOSUPPORT without sock_diag, ENOMEM). */
+struct diag *diag_open(void);
+
+/* Close the socket and free everything, including the recording. */
+void diag_close(struct diag *d);
+
+/* Dump every socket that q selects, both families as asked, and feed them
+ * to sink.  Port and state filters go to the kernel as idiag_states and
+ * inet_diag bytecode.  Returns 0, or -1 with errno set (ENOBUFS when the
+ * kernel dropped data even after a restart, EPROTO for a malformed
+ * stream, and whatever recvmsg or sendto said); the sink may then have
+ * seen a partial dump. */
+int diag_dump(struct diag *d, const struct diag_query *q,
+    const struct diag_sink *sink);
+
+/* Statistics of the last diag_dump. */
+const struct diag_stats *diag_last_stats(const struct diag *d);
+
+/* Record the raw stream of every later dump to fp (diag_file format), the
+ * header is written at once.  fp stays the caller's; pass NULL to stop.
+ * Returns 0, or -1 with errno from the write. */
+int diag_record(struct diag *d, FILE *fp);
+
+/* Parse one netlink datagram of a sock_diag dump (as received or
+ * replayed) and feed the sockets that pass f (NULL: all) to sink.  A
+ * socket message that is short or carries a malformed attribute is
+ * skipped and counted in st->skipped; unknown attributes are ignored.
+ * Returns 1 when the datagram held NLMSG_DONE, 0 when the dump goes on,
+ * -1 with errno set and a one-line reason in err (errlen bytes) when the
+ * netlink framing is broken (EPROTO) or the kernel reported an error.
+ * *intr is set when a message carried NLM_F_DUMP_INTR. */
+int diag_parse_datagram(const void *buf, size_t len, const struct filter *f,
+    const struct diag_sink *sink, struct diag_stats *st, int *intr,
+    char *err, size_t errlen);
+
+/* The reason for the last diag_dump failure, "" after a success. */
+const char *diag_last_error(const struct diag *d);
+
+/* Compile the port ranges of f into inet_diag bytecode in buf (len bytes).
+ * Returns the bytecode length, 0 when f has no port ranges (no bytecode
+ * needed), or -1 when buf is too small. */
+int diag_compile_ports(const struct filter *f, void *buf, size_t len);
+
+#endif

@@ -1,0 +1,49 @@
+/* filter: which sockets to keep, by port and state; pure. */
+#ifndef TCPTOP_FILTER_H
+#define TCPTOP_FILTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tcptop/conn.h"
+
+#define FILTER_MAX_RANGES 64
+
+struct filter_range {
+	uint16_t lo;
+	uint16_t hi;
+};
+
+/* A socket matches when its state is in states and, if nranges > 0, its
+ * local or its remote port lies in one of the ranges. */
+struct filter {
+	uint32_t states;	/* bits (1 << TCP_*); TCPSTATE_ALL keeps all */
+	unsigned families;	/* FILTER_INET4 | FILTER_INET6 */
+	size_t nranges;
+	struct filter_range ranges[FILTER_MAX_RANGES];
+};
+
+#define FILTER_INET4 0x1
+#define FILTER_INET6 0x2
+
+/* Everything: all states, both families, no port ranges. */
+void filter_init(struct filter *f);
+
+/* Parse "PORT[,PORT|LO-HI...]" (ports 1..65535) and replace f's ranges.
+ * An empty string clears them.  Returns 0, or -1 with a one-line reason
+ * in err (errlen bytes) and f unchanged. */
+int filter_parse_ports(struct filter *f, const char *spec, char *err,
+    size_t errlen);
+
+/* Parse a comma-separated list of state names (tcpstate_parse) and replace
+ * f->states.  Returns 0, or -1 with the reason in err and f unchanged. */
+int filter_parse_states(struct filter *f, const char *spec, char *err,
+    size_t errlen);
+
+/* Nonzero when s passes f. */
+int filter_match(const struct filter *f, const struct conn_sample *s);
+
+/* Write f's ports back as text ("9000,8000-8080"), "" when none. */
+void filter_fmt_ports(const struct filter *f, char *buf, size_t len);
+
+#endif

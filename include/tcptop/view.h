@@ -1,0 +1,36 @@
+/* view: what one refresh shows: the rows that pass the filter, sorted,
+ * with per-state and per-family counts of those rows. */
+#ifndef TCPTOP_VIEW_H
+#define TCPTOP_VIEW_H
+
+#include <stddef.h>
+
+#include "tcptop/conntab.h"
+#include "tcptop/filter.h"
+#include "tcptop/sort.h"
+
+struct view {
+	const struct conn **rows;	/* borrowed from the conntab until its
+					 * next conntab_end_scan */
+	size_t n;
+	size_t cap;
+	size_t total;			/* live rows kept (no tombstones) */
+	size_t states[16];		/* live rows per TCP state */
+	size_t families[2];		/* live rows: [0] IPv4, [1] IPv6 */
+	struct sort_buf sortbuf;
+	const struct conn **prev;	/* scratch: rows by last rank */
+	size_t prevcap;
+	const struct conn **extra;	/* scratch: rows without a rank */
+	size_t extracap;
+};
+
+void view_init(struct view *v);
+void view_done(struct view *v);
+
+/* Rebuild v from t: keep the rows that pass f (tombstones too when
+ * tombstones is nonzero), count them, sort them by key.  The previous
+ * order of v seeds the sort, so steady refreshes sort in linear time. */
+void view_build(struct view *v, const struct conntab *t,
+    const struct filter *f, int key, int reverse, int tombstones);
+
+#endif

@@ -1,0 +1,389 @@
+/* The connection model: a cookie-keyed hash over an array of rows, one
+ * scan per refresh, with events and tombstones (after htop's Table). */
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tcptop/conntab.h"
+#include "tcptop/xmalloc.h"
+
+#define CONNTAB_CHUNK 1024	/* rows allocated together */
+
+struct conntab {
+	struct conn **rows;	/* live rows and tombstones */
+	size_t n, cap;
+	size_t live;
+
+	struct conn **slots;	/* open addressing, linear probing */
+	size_t nslots;		/* power of two, at least 2 * live */
+
+	struct conn **freelist;	/* recycled rows */
+	size_t nfree, capfree;
+	void **chunks;		/* every allocation, for conntab_free */
+	size_t nchunks;
+
+	struct conn **fresh;	/* rows created by the current scan */
+	size_t nfresh, capfresh;
+	struct conn **gone;	/* rows the current scan did not see */
+	size_t ngone, capgone;
+
+	struct conntab_event *events;
+	size_t nevents, capevents;
+
+	int64_t now_ms;
+	int64_t tombstone_ms;
+	uint32_t pass;		/* bumped per scan and per restart */
+	uint32_t scan;		/* scans begun */
+	unsigned long scans_ended;
+};
+
+static void
+conntab_push(struct conn ***v, size_t *n, size_t *cap, struct conn *c)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		*v = xreallocarray(*v, *cap, sizeof **v);
+	}
+	(*v)[(*n)++] = c;
+}
+
+static uint64_t
+conntab_tuple_hash(const struct conn_sample *s)
+{
+	/* FNV-1a over what identifies a connection without a cookie. */
+	uint64_t h = 0xcbf29ce484222325ULL;
+	const uint8_t *parts[2] = { s->local, s->remote };
+	size_t i, j;
+
+	h = (h ^ s->family) * 0x100000001b3ULL;
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < 16; j++)
+			h = (h ^ parts[i][j]) * 0x100000001b3ULL;
+	h = (h ^ s->lport) * 0x100000001b3ULL;
+	h = (h ^ s->rport) * 0x100000001b3ULL;
+	return h;
+}
+
+static int
+conntab_same_tuple(const struct conn_sample *a, const struct conn_sample *b)
+{
+	return a->family == b->family && a->lport == b->lport &&
+	    a->rport == b->rport && memcmp(a->local, b->local, 16) == 0 &&
+	    memcmp(a->remote, b->remote, 16) == 0;
+}
+
+/* The key: the cookie where the kernel gave one, else the 4-tuple. */
+static size_t
+conntab_slot0(const struct conntab *t, const struct conn_sample *s)
+{
+	uint64_t h = s->cookie != 0 ? s->cookie : conntab_tuple_hash(s);
+
+	h *= 0x9e3779b97f4a7c15ULL;
+	return (size_t)(h >> 32) & (t->nslots - 1);
+}
+
+static int
+conntab_same(const struct conn_sample *a, const struct conn_sample *b)
+{
+	if (a->cookie != 0 || b->cookie != 0)
+		return a->cookie == b->cookie;
+	return conntab_same_tuple(a, b);
+}
+
+static size_t
+conntab_find_slot(const struct conntab *t, const struct conn_sample *s)
+{
+	size_t i = conntab_slot0(t, s);
+
+	while (t->slots[i] != NULL && !conntab_same(&t->slots[i]->s, s))
+		i = (i + 1) & (t->nslots - 1);
+	return i;
+}
+
+static void
+conntab_rehash(struct conntab *t, size_t nslots)
+{
+	struct conn **old = t->slots;
+	size_t i, oldn = t->nslots;
+
+	t->slots = xcalloc(nslots, sizeof *t->slots);
+	t->nslots = nslots;
+	for (i = 0; i < oldn; i++)
+		if (old[i] != NULL)
+			t->slots[conntab_find_slot(t, &old[i]->s)] = old[i];
+	free(old);
+}
+
+/* Remove c from the hash: backward-shift deletion keeps every probe
+ * chain unbroken without tombstone slots. */
+static void
+conntab_unhash(struct conntab *t, const struct conn *c)
+{
+	size_t mask = t->nslots - 1, i = conntab_find_slot(t, &c->s), j;
+
+	if (t->slots[i] != c)
+		return;
+	t->slots[i] = NULL;
+	for (j = (i + 1) & mask; t->slots[j] != NULL; j = (j + 1) & mask) {
+		size_t k = conntab_slot0(t, &t->slots[j]->s);
+
+		/* Move j back to i unless its home k lies cyclically in
+		 * (i, j]. */
+		if ((j > i && (k <= i || k > j)) ||
+		    (j < i && (k <= i && k > j))) {
+			t->slots[i] = t->slots[j];
+			t->slots[j] = NULL;
+			i = j;
+		}
+	}
+}
+
+static struct conn *
+conntab_alloc(struct conntab *t)
+{
+	if (t->nfree == 0) {
+		struct conn *chunk = xcalloc(CONNTAB_CHUNK, sizeof *chunk);
+		size_t i;
+
+		t->chunks = xreallocarray(t->chunks, t->nchunks + 1,
+		    sizeof *t->chunks);
+		t->chunks[t->nchunks++] = chunk;
+		for (i = CONNTAB_CHUNK; i > 0; i--)
+			conntab_push(&t->freelist, &t->nfree, &t->capfree,
+			    &chunk[i - 1]);
+	}
+	return t->freelist[--t->nfree];
+}
+
+static void
+conntab_release(struct conntab *t, struct conn *c)
+{
+	conntab_push(&t->freelist, &t->nfree, &t->capfree, c);
+}
+
+static void
+conntab_event(struct conntab *t, const struct conn *c, int kind, int from,
+    int to)
+{
+	struct conntab_event *e;
+
+	if (t->nevents == t->capevents) {
+		t->capevents = t->capevents ? t->capevents * 2 : 64;
+		t->events = xreallocarray(t->events, t->capevents,
+		    sizeof *t->events);
+	}
+	e = &t->events[t->nevents++];
+	memset(e, 0, sizeof *e);
+	e->t_ms = t->now_ms;
+	e->cookie = c->s.cookie;
+	e->kind = (uint8_t)kind;
+	e->from = (uint8_t)from;
+	e->to = (uint8_t)to;
+	e->family = c->s.family;
+	e->lport = c->s.lport;
+	e->rport = c->s.rport;
+	memcpy(e->local, c->s.local, 16);
+	memcpy(e->remote, c->s.remote, 16);
+}
+
+struct conntab *
+conntab_new(int64_t tombstone_ms)
+{
+	struct conntab *t = xcalloc(1, sizeof *t);
+
+	t->tombstone_ms = tombstone_ms;
+	t->nslots = 1024;
+	t->slots = xcalloc(t->nslots, sizeof *t->slots);
+	return t;
+}
+
+void
+conntab_free(struct conntab *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->nchunks; i++)
+		free(t->chunks[i]);
+	free(t->chunks);
+	free(t->rows);
+	free(t->slots);
+	free(t->freelist);
+	free(t->fresh);
+	free(t->gone);
+	free(t->events);
+	free(t);
+}
+
+void
+conntab_begin_scan(struct conntab *t, int64_t now_ms)
+{
+	t->now_ms = now_ms;
+	t->pass++;
+	t->scan++;
+	t->nevents = 0;
+	t->nfresh = 0;
+}
+
+void
+conntab_restart_scan(struct conntab *t)
+{
+	t->pass++;
+}
+
+void
+conntab_update(struct conntab *t, const struct conn_sample *s)
+{
+	size_t i;
+	struct conn *c;
+
+	i = conntab_find_slot(t, s);
+	c = t->slots[i];
+	if (c != NULL) {
+		if (c->s.state != s->state) {
+			conntab_event(t, c, CONNTAB_EV_STATE, c->s.state,
+			    s->state);
+			c->prev_state = c->s.state;
+			c->state_since_ms = t->now_ms;
+		}
+		c->s = *s;
+		c->seen_pass = t->pass;
+		return;
+	}
+	c = conntab_alloc(t);
+	memset(c, 0, sizeof *c);
+	c->s = *s;
+	c->first_seen_ms = c->state_since_ms = t->now_ms;
+	c->seen_pass = t->pass;
+	c->created_scan = t->scan;
+	c->flags = CONN_NEW;
+	if (t->scans_ended == 0)
+		c->flags |= CONN_PREEXISTING;
+	t->slots[i] = c;
+	conntab_push(&t->rows, &t->n, &t->cap, c);
+	conntab_push(&t->fresh, &t->nfresh, &t->capfresh, c);
+	t->live++;
+	if (t->live * 2 > t->nslots)
+		conntab_rehash(t, t->nslots * 2);
+}
+
+/* A request socket (SYN_RECV, no cookie carried over) that completed the
+ * handshake reappears as a full socket with a new cookie: find the fresh
+ * row with its 4-tuple and make the two one connection. */
+static void
+conntab_merge_requests(struct conntab *t)
+{
+	size_t g, f;
+
+	for (g = 0; g < t->ngone; g++) {
+		struct conn *old = t->gone[g];
+
+		if (old == NULL || old->s.state != TCP_SYN_RECV)
+			continue;
+		for (f = 0; f < t->nfresh; f++) {
+			struct conn *c = t->fresh[f];
+
+			if (c == NULL || c->seen_pass != t->pass ||
+			    !conntab_same_tuple(&c->s, &old->s))
+				continue;
+			c->first_seen_ms = old->first_seen_ms;
+			c->flags = (uint8_t)((c->flags & ~CONN_NEW) |
+			    (old->flags & CONN_PREEXISTING));
+			c->prev_state = TCP_SYN_RECV;
+			conntab_event(t, c, CONNTAB_EV_STATE, TCP_SYN_RECV,
+			    c->s.state);
+			t->fresh[f] = NULL;
+			old->gone_ms = INT64_MIN;	/* free at once */
+			t->gone[g] = NULL;
+			break;
+		}
+	}
+}
+
+void
+conntab_end_scan(struct conntab *t)
+{
+	size_t i, keep = 0, nreq = 0;
+
+	t->ngone = 0;
+	for (i = 0; i < t->n; i++) {
+		struct conn *c = t->rows[i];
+
+		if (c->flags & CONN_GONE)
+			continue;
+		if (c->seen_pass == t->pass) {
+			if (c->created_scan != t->scan)
+				c->flags &= (uint8_t)~CONN_NEW;
+			continue;
+		}
+		conntab_unhash(t, c);
+		t->live--;
+		if (c->created_scan == t->scan) {
+			/* Seen only by a pass that was restarted. */
+			c->flags |= CONN_GONE;
+			c->gone_ms = INT64_MIN;
+			continue;
+		}
+		c->flags |= CONN_GONE;
+		c->flags &= (uint8_t)~CONN_NEW;
+		c->gone_ms = t->now_ms;
+		if (c->s.state == TCP_SYN_RECV)
+			nreq++;
+		conntab_push(&t->gone, &t->ngone, &t->capgone, c);
+	}
+	if (nreq > 0 && t->nfresh > 0)
+		conntab_merge_requests(t);
+	/* New and gone events; the first scan has no "new": those sockets
+	 * were there before tcptop. */
+	if (t->scans_ended > 0)
+		for (i = 0; i < t->nfresh; i++)
+			if (t->fresh[i] != NULL &&
+			    t->fresh[i]->seen_pass == t->pass)
+				conntab_event(t, t->fresh[i], CONNTAB_EV_NEW, 0,
+				    t->fresh[i]->s.state);
+	for (i = 0; i < t->ngone; i++)
+		if (t->gone[i] != NULL)
+			conntab_event(t, t->gone[i], CONNTAB_EV_GONE,
+			    t->gone[i]->s.state, 0);
+	/* Sweep expired tombstones, keeping the order of the rest. */
+	for (i = 0; i < t->n; i++) {
+		struct conn *c = t->rows[i];
+
+		if ((c->flags & CONN_GONE) && (c->gone_ms == INT64_MIN ||
+		    t->now_ms - c->gone_ms >= t->tombstone_ms) &&
+		    c->gone_ms != t->now_ms) {
+			conntab_release(t, c);
+			continue;
+		}
+		t->rows[keep++] = c;
+	}
+	t->n = keep;
+	t->scans_ended++;
+}
+
+struct conn *const *
+conntab_rows(const struct conntab *t, size_t *n)
+{
+	*n = t->n;
+	return t->rows;
+}
+
+size_t
+conntab_live(const struct conntab *t)
+{
+	return t->live;
+}
+
+const struct conntab_event *
+conntab_events(const struct conntab *t, size_t *n)
+{
+	*n = t->nevents;
+	return t->events;
+}
+
+unsigned long
+conntab_scans(const struct conntab *t)
+{
+	return t->scans_ended;
+}

@@ -1,0 +1,185 @@
+/* Port and state filters: parsing and matching, no I/O. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "tcptop/filter.h"
+#include "tcptop/tcpstate.h"
+
+void
+filter_init(struct filter *f)
+{
+	memset(f, 0, sizeof *f);
+	f->states = TCPSTATE_ALL;
+	f->families = FILTER_INET4 | FILTER_INET6;
+}
+
+/* Parse a port at *pp (1..65535), advancing *pp.  Returns 0 or -1. */
+static int
+filter_port(const char **pp, uint16_t *port, char *err, size_t errlen)
+{
+	const char *p = *pp;
+	unsigned long v = 0;
+	int digits = 0;
+
+	while (*p >= '0' && *p <= '9') {
+		v = v * 10 + (unsigned long)(*p++ - '0');
+		if (v > 65535) {
+			while (*p >= '0' && *p <= '9')
+				p++;
+			snprintf(err, errlen, "port %.*s out of range "
+			    "1-65535", (int)(p - *pp), *pp);
+			return -1;
+		}
+		digits++;
+	}
+	if (digits == 0) {
+		snprintf(err, errlen, "expected a port number at \"%.20s\"",
+		    *pp);
+		return -1;
+	}
+	if (v == 0) {
+		snprintf(err, errlen, "port 0 out of range 1-65535");
+		return -1;
+	}
+	*port = (uint16_t)v;
+	*pp = p;
+	return 0;
+}
+
+int
+filter_parse_ports(struct filter *f, const char *spec, char *err,
+    size_t errlen)
+{
+	struct filter_range r[FILTER_MAX_RANGES];
+	const char *p = spec;
+	size_t n = 0;
+
+	while (*p == ' ')
+		p++;
+	if (*p == '\0') {
+		f->nranges = 0;
+		return 0;
+	}
+	for (;;) {
+		uint16_t lo, hi;
+
+		if (filter_port(&p, &lo, err, errlen) == -1)
+			return -1;
+		hi = lo;
+		if (*p == '-') {
+			p++;
+			if (filter_port(&p, &hi, err, errlen) == -1)
+				return -1;
+			if (hi < lo) {
+				snprintf(err, errlen, "port range %u-%u is "
+				    "backwards", lo, hi);
+				return -1;
+			}
+		}
+		if (n == FILTER_MAX_RANGES) {
+			snprintf(err, errlen, "more than %d port ranges",
+			    FILTER_MAX_RANGES);
+			return -1;
+		}
+		r[n].lo = lo;
+		r[n].hi = hi;
+		n++;
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		if (*p != ',') {
+			snprintf(err, errlen, "unexpected \"%.20s\" in port "
+			    "list", p);
+			return -1;
+		}
+		p++;
+		while (*p == ' ')
+			p++;
+	}
+	memcpy(f->ranges, r, n * sizeof r[0]);
+	f->nranges = n;
+	return 0;
+}
+
+int
+filter_parse_states(struct filter *f, const char *spec, char *err,
+    size_t errlen)
+{
+	uint32_t mask = 0;
+	const char *p = spec;
+
+	do {
+		char name[32];
+		size_t len = strcspn(p, ",");
+
+		while (len > 0 && *p == ' ')
+			p++, len--;
+		while (len > 0 && p[len - 1] == ' ')
+			len--;
+		if (len == 0 || len >= sizeof name) {
+			snprintf(err, errlen, "empty or overlong state name "
+			    "in \"%.40s\"", spec);
+			return -1;
+		}
+		memcpy(name, p, len);
+		name[len] = '\0';
+		if (tcpstate_parse(name, &mask) == -1) {
+			snprintf(err, errlen, "unknown state \"%s\" (try "
+			    "ESTABLISHED, fin-wait-1, time-wait, all...)",
+			    name);
+			return -1;
+		}
+		p += strcspn(p, ",");
+	} while (*p++ == ',');
+	f->states = mask;
+	return 0;
+}
+
+int
+filter_match(const struct filter *f, const struct conn_sample *s)
+{
+	size_t i;
+
+	if (s->state > 31 || !(f->states & (1U << s->state)))
+		return 0;
+	if (!(f->families & (s->family == AF_INET6 ? FILTER_INET6 :
+	    FILTER_INET4)))
+		return 0;
+	if (f->nranges == 0)
+		return 1;
+	for (i = 0; i < f->nranges; i++) {
+		if ((s->lport >= f->ranges[i].lo &&
+		    s->lport <= f->ranges[i].hi) ||
+		    (s->rport >= f->ranges[i].lo &&
+		    s->rport <= f->ranges[i].hi))
+			return 1;
+	}
+	return 0;
+}
+
+void
+filter_fmt_ports(const struct filter *f, char *buf, size_t len)
+{
+	size_t i, off = 0;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	for (i = 0; i < f->nranges && off < len; i++) {
+		int w;
+
+		if (f->ranges[i].lo == f->ranges[i].hi)
+			w = snprintf(buf + off, len - off, "%s%u",
+			    i ? "," : "", f->ranges[i].lo);
+		else
+			w = snprintf(buf + off, len - off, "%s%u-%u",
+			    i ? "," : "", f->ranges[i].lo, f->ranges[i].hi);
+		if (w < 0)
+			break;
+		off += (size_t)w;
+	}
+}

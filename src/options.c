@@ -1,0 +1,221 @@
+/* The command line: one table of long options, parsed into struct
+ * options; errors are one line for main to print. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "tcptop/options.h"
+#include "tcptop/sort.h"
+
+enum {
+	OPT_JSON = 256,
+	OPT_STATE,
+	OPT_RECORD,
+	OPT_REPLAY,
+	OPT_SORT,
+	OPT_TOMBSTONE,
+};
+
+static const struct option options_long[] = {
+	{ "batch", no_argument, NULL, 'b' },
+	{ "iterations", required_argument, NULL, 'n' },
+	{ "delay", required_argument, NULL, 'd' },
+	{ "port", required_argument, NULL, 'p' },
+	{ "state", required_argument, NULL, OPT_STATE },
+	{ "ipv4", no_argument, NULL, '4' },
+	{ "ipv6", no_argument, NULL, '6' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "record", required_argument, NULL, OPT_RECORD },
+	{ "replay", required_argument, NULL, OPT_REPLAY },
+	{ "sort", required_argument, NULL, OPT_SORT },
+	{ "reverse", no_argument, NULL, 'r' },
+	{ "tombstone", required_argument, NULL, OPT_TOMBSTONE },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void
+options_usage(FILE *fp)
+{
+	int i;
+
+	fputs(
+"Usage: tcptop [OPTIONS]\n"
+"Live view of the kernel's TCP sockets (sock_diag), like top.\n"
+"\n"
+"  -b, --batch            print a text report every delay, like top -b\n"
+"      --json             print one JSON object per refresh (implies -b)\n"
+"  -n, --iterations N     exit after N refreshes\n"
+"  -d, --delay SECONDS    time between refreshes (fractions allowed; 0 runs\n"
+"                         back to back) [default 1]\n"
+"  -p, --port LIST        keep sockets whose local or remote port is in LIST:\n"
+"                         PORT[,PORT|LO-HI...], e.g. -p 80,443,8000-8080.\n"
+"                         (bcc's tcptop takes a PID for -p; ours is a port)\n"
+"      --state LIST       keep sockets in these states: netstat names\n"
+"                         (FIN_WAIT1) or ss names (fin-wait-1, estab), and\n"
+"                         the ss groups all, connected, synchronized, bucket,\n"
+"                         big; case-insensitive, comma-separated\n"
+"  -4, --ipv4             IPv4 sockets only\n"
+"  -6, --ipv6             IPv6 sockets only\n"
+"      --sort KEY         sort rows by KEY (see below) [default state]\n"
+"  -r, --reverse          sort in descending order\n"
+"      --tombstone SECONDS keep gone connections this long [default 3]\n"
+"      --record FILE      also write the raw netlink stream to FILE\n"
+"      --replay FILE      read a recording instead of the kernel\n"
+"  -h, --help             show this help\n"
+"  -V, --version          show the version\n"
+"\n"
+"Sort keys:\n", fp);
+	for (i = 0; i < SORT_NKEYS; i++)
+		fprintf(fp, "  %-9s %s\n", sort_columns[i].name,
+		    sort_columns[i].help);
+	fputs("\nFilters run in the kernel, so -p on a busy box only copies "
+	    "the matching sockets.\nExit status: 0 ok, 1 runtime failure, "
+	    "2 bad usage or a corrupt recording.\n", fp);
+}
+
+/* Parse a non-negative number of seconds, fractions allowed. */
+static int
+options_seconds(const char *arg, const char *what, double *out, char *err,
+    size_t errlen)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (end == arg || *end != '\0' || errno != 0 || !isfinite(v)) {
+		snprintf(err, errlen, "%s: \"%s\" is not a number of seconds",
+		    what, arg);
+		return -1;
+	}
+	if (v < 0 || v > 86400.0 * 365) {
+		snprintf(err, errlen, "%s: %s out of range (0 to one year)",
+		    what, arg);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+options_parse(struct options *o, int argc, char **argv, char *err,
+    size_t errlen)
+{
+	int ch, fam4 = 0, fam6 = 0;
+	char *end;
+	char perr[160];
+
+	memset(o, 0, sizeof *o);
+	o->delay = 1.0;
+	o->tombstone = 3.0;
+	o->sort_key = SORT_STATE;
+	filter_init(&o->filter);
+
+	opterr = 0;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, ":bn:d:p:46rhV", options_long,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'b':
+			o->batch = 1;
+			break;
+		case OPT_JSON:
+			o->json = o->batch = 1;
+			break;
+		case 'n':
+			errno = 0;
+			o->iterations = strtol(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || errno != 0 ||
+			    o->iterations < 1) {
+				snprintf(err, errlen, "-n: \"%s\" is not a "
+				    "positive count", optarg);
+				return OPTIONS_USAGE;
+			}
+			break;
+		case 'd':
+			if (options_seconds(optarg, "-d", &o->delay, err,
+			    errlen) == -1)
+				return OPTIONS_USAGE;
+			break;
+		case OPT_TOMBSTONE:
+			if (options_seconds(optarg, "--tombstone",
+			    &o->tombstone, err, errlen) == -1)
+				return OPTIONS_USAGE;
+			break;
+		case 'p':
+			if (filter_parse_ports(&o->filter, optarg, perr,
+			    sizeof perr) == -1) {
+				snprintf(err, errlen, "-p: %s", perr);
+				return OPTIONS_USAGE;
+			}
+			break;
+		case OPT_STATE:
+			if (filter_parse_states(&o->filter, optarg, perr,
+			    sizeof perr) == -1) {
+				snprintf(err, errlen, "--state: %s", perr);
+				return OPTIONS_USAGE;
+			}
+			break;
+		case '4':
+			fam4 = 1;
+			break;
+		case '6':
+			fam6 = 1;
+			break;
+		case OPT_SORT:
+			o->sort_key = sort_lookup(optarg);
+			if (o->sort_key < 0) {
+				snprintf(err, errlen, "--sort: unknown key "
+				    "\"%s\" (see --help)", optarg);
+				return OPTIONS_USAGE;
+			}
+			break;
+		case 'r':
+			o->sort_reverse = 1;
+			break;
+		case OPT_RECORD:
+			o->record = optarg;
+			break;
+		case OPT_REPLAY:
+			o->replay = optarg;
+			break;
+		case 'h':
+			options_usage(stdout);
+			return OPTIONS_EXIT;
+		case 'V':
+			printf("tcptop %s\n", PACKAGE_VERSION);
+			return OPTIONS_EXIT;
+		case ':':
+			snprintf(err, errlen, "option %s needs a value",
+			    argv[optind - 1]);
+			return OPTIONS_USAGE;
+		default:
+			if (optopt != 0)
+				snprintf(err, errlen, "unknown option -%c",
+				    optopt);
+			else
+				snprintf(err, errlen, "unknown option %s",
+				    argv[optind - 1]);
+			return OPTIONS_USAGE;
+		}
+	}
+	if (optind < argc) {
+		snprintf(err, errlen, "unexpected argument \"%s\"",
+		    argv[optind]);
+		return OPTIONS_USAGE;
+	}
+	if (fam4 != fam6)
+		o->filter.families = fam4 ? FILTER_INET4 : FILTER_INET6;
+	if (o->record != NULL && o->replay != NULL) {
+		snprintf(err, errlen, "--record and --replay exclude each "
+		    "other");
+		return OPTIONS_USAGE;
+	}
+	return OPTIONS_RUN;
+}

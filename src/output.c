@@ -1,0 +1,246 @@
+/* Batch reports: aligned text like top -b, and JSON Lines. */
+#include <inttypes.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "tcptop/output.h"
+#include "tcptop/tcpstate.h"
+
+/* Time in state as the narrowest readable text: 12s, 5m03s, 3h05m, 2d03h.
+ * A trailing '+' marks a lower bound (the socket predates tcptop). */
+static void
+output_fmt_age(int64_t ms, int at_least, char *buf, size_t len)
+{
+	int64_t s = ms < 0 ? 0 : ms / 1000;
+	const char *plus = at_least ? "+" : "";
+
+	if (s < 60)
+		snprintf(buf, len, "%" PRId64 "s%s", s, plus);
+	else if (s < 3600)
+		snprintf(buf, len, "%" PRId64 "m%02" PRId64 "s%s", s / 60,
+		    s % 60, plus);
+	else if (s < 86400)
+		snprintf(buf, len, "%" PRId64 "h%02" PRId64 "m%s", s / 3600,
+		    s / 60 % 60, plus);
+	else
+		snprintf(buf, len, "%" PRId64 "d%02" PRId64 "h%s", s / 86400,
+		    s / 3600 % 24, plus);
+}
+
+static void
+output_fmt_rtt(const struct conn *c, char *buf, size_t len)
+{
+	if (!(c->s.flags & CONN_HAS_INFO) || c->s.info.rtt_us == 0)
+		snprintf(buf, len, "-");
+	else if (c->s.info.rtt_us < 10000)
+		snprintf(buf, len, "%.3fms", c->s.info.rtt_us / 1000.0);
+	else
+		snprintf(buf, len, "%.1fms", c->s.info.rtt_us / 1000.0);
+}
+
+/* Retransmissions: the lifetime total from tcp_info where the kernel gave
+ * one, else the RTO retransmits of inet_diag_msg. */
+static unsigned
+output_retrans(const struct conn *c)
+{
+	return (c->s.flags & CONN_HAS_INFO) ? c->s.info.total_retrans :
+	    c->s.retrans;
+}
+
+/* The age of a row is a lower bound while it has never been seen to
+ * change state and was there before the first scan. */
+static int
+output_age_at_least(const struct conn *c)
+{
+	return (c->flags & CONN_PREEXISTING) && c->prev_state == 0;
+}
+
+int
+output_text(FILE *fp, const struct output_report *r, const struct view *v)
+{
+	char when[32], host[64];
+	time_t sec = (time_t)(r->realtime_ns / 1000000000);
+	struct tm tm;
+	size_t i, j, wl = 5, wr = 6;
+
+	localtime_r(&sec, &tm);
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+	/* The host name is outside input: print only plain ASCII. */
+	for (i = 0, j = 0; r->host[i] != '\0' && j + 1 < sizeof host; i++)
+		host[j++] = r->host[i] > 0x20 && r->host[i] < 0x7f ?
+		    r->host[i] : '?';
+	host[j] = '\0';
+	fprintf(fp, "%s %s: %zu sockets (ipv4 %zu, ipv6 %zu)%s\n", when, host,
+	    v->total, v->families[0], v->families[1],
+	    r->inconsistent ? " [inconsistent snapshot]" : "");
+	for (i = 0; i < TCPSTATE_MAX; i++)
+		fprintf(fp, "%s%s %zu", i ? "  " : "",
+		    tcpstate_name(tcpstate_order[i]),
+		    v->states[tcpstate_order[i]]);
+	fputc('\n', fp);
+
+	/* Column widths fit this report's endpoints. */
+	for (i = 0; i < v->n; i++) {
+		char ep[CONN_ENDPOINT_LEN];
+		size_t l;
+
+		if (v->rows[i]->flags & CONN_GONE)
+			continue;
+		l = strlen(conn_fmt_endpoint(&v->rows[i]->s, 0, ep,
+		    sizeof ep));
+		wl = l > wl ? l : wl;
+		l = strlen(conn_fmt_endpoint(&v->rows[i]->s, 1, ep,
+		    sizeof ep));
+		wr = l > wr ? l : wr;
+	}
+	fprintf(fp, "%-4s %-*s %-*s %-11s %7s %7s %8s %9s %5s\n", "FAM",
+	    (int)wl, "LOCAL", (int)wr, "REMOTE", "STATE", "RECV-Q", "SEND-Q",
+	    "INSTATE", "RTT", "RETR");
+	for (i = 0; i < v->n; i++) {
+		const struct conn *c = v->rows[i];
+		char l[CONN_ENDPOINT_LEN], rm[CONN_ENDPOINT_LEN], age[24];
+		char rtt[24];
+
+		if (c->flags & CONN_GONE)
+			continue;
+		output_fmt_age(r->now_ms - c->state_since_ms,
+		    output_age_at_least(c), age, sizeof age);
+		output_fmt_rtt(c, rtt, sizeof rtt);
+		fprintf(fp, "%-4s %-*s %-*s %-11s %7u %7u %8s %9s %5u\n",
+		    conn_family_name(c->s.family),
+		    (int)wl, conn_fmt_endpoint(&c->s, 0, l, sizeof l),
+		    (int)wr, conn_fmt_endpoint(&c->s, 1, rm, sizeof rm),
+		    tcpstate_name(c->s.state), c->s.rqueue, c->s.wqueue, age,
+		    rtt, output_retrans(c));
+	}
+	fputc('\n', fp);
+	return ferror(fp) ? -1 : 0;
+}
+
+void
+output_json_string(FILE *fp, const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	fputc('"', fp);
+	while (i < len) {
+		unsigned char ch = s[i];
+		size_t need, k;
+		uint32_t cp;
+
+		if (ch < 0x80) {
+			if (ch == '"' || ch == '\\')
+				fprintf(fp, "\\%c", ch);
+			else if (ch < 0x20 || ch == 0x7f)
+				fprintf(fp, "\\u%04x", ch);
+			else
+				fputc(ch, fp);
+			i++;
+			continue;
+		}
+		/* Copy a well-formed UTF-8 sequence whole; anything else
+		 * becomes U+FFFD, one byte at a time. */
+		if (ch >= 0xc2 && ch <= 0xdf)
+			need = 1, cp = ch & 0x1f;
+		else if (ch >= 0xe0 && ch <= 0xef)
+			need = 2, cp = ch & 0x0f;
+		else if (ch >= 0xf0 && ch <= 0xf4)
+			need = 3, cp = ch & 0x07;
+		else
+			need = 0, cp = 0;
+		for (k = 1; need && k <= need; k++) {
+			if (i + k >= len || (s[i + k] & 0xc0) != 0x80) {
+				need = 0;
+				break;
+			}
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if (need == 0 || (need == 2 && cp < 0x800) ||
+		    (need == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp <= 0xdfff)) {
+			fputs("\\ufffd", fp);
+			i++;
+			continue;
+		}
+		fwrite(s + i, 1, need + 1, fp);
+		i += need + 1;
+	}
+	fputc('"', fp);
+}
+
+int
+output_json(FILE *fp, const struct output_report *r, const struct view *v)
+{
+	size_t i;
+	const char *sep = "";
+
+	fprintf(fp, "{\"time\": %" PRId64 ".%03" PRId64 ", \"host\": ",
+	    r->realtime_ns / 1000000000, r->realtime_ns / 1000000 % 1000);
+	output_json_string(fp, r->host, strlen(r->host));
+	fprintf(fp, ", \"source\": \"%s\", \"inconsistent\": %s, "
+	    "\"dumped\": %lu, \"total\": %zu, \"states\": {", r->source,
+	    r->inconsistent ? "true" : "false", r->dumped, v->total);
+	for (i = 0; i < TCPSTATE_MAX; i++)
+		fprintf(fp, "%s\"%s\": %zu", i ? ", " : "",
+		    tcpstate_name(tcpstate_order[i]),
+		    v->states[tcpstate_order[i]]);
+	fprintf(fp, "}, \"families\": {\"ipv4\": %zu, \"ipv6\": %zu}, "
+	    "\"connections\": [", v->families[0], v->families[1]);
+	for (i = 0; i < v->n; i++) {
+		const struct conn *c = v->rows[i];
+		char la[CONN_ADDR_LEN], ra[CONN_ADDR_LEN];
+		const char *cc;
+		int info = (c->s.flags & CONN_HAS_INFO) != 0;
+
+		if (c->flags & CONN_GONE)
+			continue;
+		fprintf(fp, "%s{\"family\": \"%s\", \"local_addr\": \"%s\", "
+		    "\"local_port\": %u, \"remote_addr\": \"%s\", "
+		    "\"remote_port\": %u, \"state\": \"%s\", \"recv_q\": %u, "
+		    "\"send_q\": %u, \"uid\": %u, \"inode\": %u, "
+		    "\"cookie\": \"%" PRIu64 "\", \"state_age_s\": %.3f, "
+		    "\"state_age_at_least\": %s, \"prev_state\": ",
+		    sep, conn_family_name(c->s.family),
+		    conn_fmt_addr(&c->s, 0, la, sizeof la), c->s.lport,
+		    conn_fmt_addr(&c->s, 1, ra, sizeof ra), c->s.rport,
+		    tcpstate_name(c->s.state), c->s.rqueue, c->s.wqueue,
+		    c->s.uid, c->s.inode, c->s.cookie,
+		    (double)(r->now_ms - c->state_since_ms) / 1000.0,
+		    output_age_at_least(c) ? "true" : "false");
+		if (c->prev_state != 0)
+			fprintf(fp, "\"%s\"", tcpstate_name(c->prev_state));
+		else
+			fputs("null", fp);
+		fprintf(fp, ", \"timer\": %u, \"timer_expires_ms\": %u, "
+		    "\"retrans\": %u", c->s.timer, c->s.expires_ms,
+		    output_retrans(c));
+		if (info)
+			fprintf(fp, ", \"rtt_ms\": %.3f, \"rttvar_ms\": %.3f, "
+			    "\"cwnd\": %u, \"bytes_acked\": %" PRIu64 ", "
+			    "\"bytes_received\": %" PRIu64,
+			    c->s.info.rtt_us / 1000.0,
+			    c->s.info.rttvar_us / 1000.0, c->s.info.snd_cwnd,
+			    c->s.info.bytes_acked, c->s.info.bytes_received);
+		else
+			fputs(", \"rtt_ms\": null, \"rttvar_ms\": null, "
+			    "\"cwnd\": null, \"bytes_acked\": null, "
+			    "\"bytes_received\": null", fp);
+		cc = conn_cc_name(c->s.cc);
+		fputs(", \"cc\": ", fp);
+		if (*cc != '\0')
+			output_json_string(fp, cc, strlen(cc));
+		else
+			fputs("null", fp);
+		if (c->s.flags & CONN_HAS_SHUTDOWN)
+			fprintf(fp, ", \"shutdown\": %u}", c->s.shutdown);
+		else
+			fputs(", \"shutdown\": null}", fp);
+		sep = ", ";
+	}
+	fputs("]}\n", fp);
+	return ferror(fp) ? -1 : 0;
+}

@@ -1,0 +1,85 @@
+/* The rows one refresh shows: filtered, counted, sorted. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "tcptop/view.h"
+#include "tcptop/xmalloc.h"
+
+void
+view_init(struct view *v)
+{
+	memset(v, 0, sizeof *v);
+}
+
+void
+view_done(struct view *v)
+{
+	free(v->rows);
+	free(v->prev);
+	free(v->extra);
+	sort_buf_done(&v->sortbuf);
+	memset(v, 0, sizeof *v);
+}
+
+static void
+view_grow(const struct conn ***a, size_t *cap, size_t n)
+{
+	if (*cap < n) {
+		*cap = n + n / 4 + 16;
+		*a = xreallocarray(*a, *cap, sizeof **a);
+	}
+}
+
+void
+view_build(struct view *v, const struct conntab *t, const struct filter *f,
+    int key, int reverse, int tombstones)
+{
+	struct conn *const *rows;
+	size_t n, i, lastn = v->n, nextra = 0, k;
+
+	rows = conntab_rows(t, &n);
+	view_grow(&v->rows, &v->cap, n);
+	view_grow(&v->extra, &v->extracap, n);
+	view_grow(&v->prev, &v->prevcap, lastn);
+	if (lastn > 0)
+		memset(v->prev, 0, lastn * sizeof *v->prev);
+	v->total = 0;
+	memset(v->states, 0, sizeof v->states);
+	memset(v->families, 0, sizeof v->families);
+
+	/* Put each row back where the last refresh had it, new rows after:
+	 * in a steady state the list is then already sorted and the merge
+	 * sort below only checks it, O(n) instead of O(n log n). */
+	for (i = 0; i < n; i++) {
+		const struct conn *c = rows[i];
+
+		if ((c->flags & CONN_GONE) && !tombstones)
+			continue;
+		if (f != NULL && !filter_match(f, &c->s))
+			continue;
+		if (c->view_rank >= 1 && c->view_rank <= lastn &&
+		    v->prev[c->view_rank - 1] == NULL)
+			v->prev[c->view_rank - 1] = c;
+		else
+			v->extra[nextra++] = c;
+		if (c->flags & CONN_GONE)
+			continue;
+		v->total++;
+		v->states[c->s.state & 15]++;
+		v->families[c->s.family == AF_INET6]++;
+	}
+	k = 0;
+	for (i = 0; i < lastn; i++)
+		if (v->prev[i] != NULL)
+			v->rows[k++] = v->prev[i];
+	if (nextra > 0)
+		memcpy(v->rows + k, v->extra, nextra * sizeof *v->rows);
+	v->n = k + nextra;
+	sort_conns(v->rows, v->n, key, reverse, &v->sortbuf);
+	/* The rank is the view's hint kept in the row; writing it does not
+	 * change anything the table or a pane reads. */
+	for (i = 0; i < v->n; i++)
+		((struct conn *)(uintptr_t)v->rows[i])->view_rank = (uint32_t)(i + 1);
+}

@@ -1,0 +1,199 @@
+/* The model: keys, state changes, events, tombstones, restarts, and the
+ * request-socket merge; plus the view built from it. */
+#include <netinet/tcp.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "check.h"
+#include "tcptop/conntab.h"
+#include "tcptop/view.h"
+
+static struct conn_sample
+mk(uint64_t cookie, int state, unsigned lport, unsigned rport)
+{
+	struct conn_sample s;
+
+	memset(&s, 0, sizeof s);
+	s.cookie = cookie;
+	s.family = AF_INET;
+	s.state = (uint8_t)state;
+	s.lport = (uint16_t)lport;
+	s.rport = (uint16_t)rport;
+	s.local[0] = 10;
+	s.remote[0] = 10;
+	s.remote[3] = 2;
+	return s;
+}
+
+static size_t
+count_events(const struct conntab *t, int kind)
+{
+	size_t n, i, k = 0;
+	const struct conntab_event *e = conntab_events(t, &n);
+
+	for (i = 0; i < n; i++)
+		k += e[i].kind == kind;
+	return k;
+}
+
+static const struct conn *
+find(const struct conntab *t, uint64_t cookie, unsigned lport)
+{
+	size_t n, i;
+	struct conn *const *rows = conntab_rows(t, &n);
+
+	for (i = 0; i < n; i++)
+		if (rows[i]->s.cookie == cookie && rows[i]->s.lport == lport)
+			return rows[i];
+	return NULL;
+}
+
+static void
+scan(struct conntab *t, int64_t now, const struct conn_sample *s, size_t n)
+{
+	size_t i;
+
+	conntab_begin_scan(t, now);
+	for (i = 0; i < n; i++)
+		conntab_update(t, &s[i]);
+	conntab_end_scan(t);
+}
+
+int
+main(void)
+{
+	struct conntab *t = conntab_new(2000);
+	struct conn_sample s[8];
+	const struct conn *c;
+	const struct conntab_event *ev;
+	size_t n;
+
+	/* First scan: everything predates tcptop, so no NEW events. */
+	s[0] = mk(1, TCP_LISTEN, 80, 0);
+	s[1] = mk(2, TCP_ESTABLISHED, 80, 5000);
+	s[2] = mk(3, TCP_ESTABLISHED, 80, 5001);
+	scan(t, 1000, s, 3);
+	CHECK_EQ(conntab_live(t), 3);
+	CHECK_EQ(count_events(t, CONNTAB_EV_NEW), 0);
+	c = find(t, 2, 80);
+	CHECK(c != NULL && (c->flags & CONN_PREEXISTING));
+
+	/* State change keeps the row, records the previous state. */
+	s[1].state = TCP_FIN_WAIT1;
+	s[3] = mk(4, TCP_SYN_RECV, 80, 5002);
+	scan(t, 2000, s, 4);
+	CHECK_EQ(conntab_live(t), 4);
+	c = find(t, 2, 80);
+	CHECK(c != NULL && c->prev_state == TCP_ESTABLISHED &&
+	    c->state_since_ms == 2000 && c->first_seen_ms == 1000);
+	CHECK_EQ(count_events(t, CONNTAB_EV_STATE), 1);
+	CHECK_EQ(count_events(t, CONNTAB_EV_NEW), 1);
+	c = find(t, 4, 80);
+	CHECK(c != NULL && (c->flags & CONN_NEW) &&
+	    !(c->flags & CONN_PREEXISTING));
+
+	/* The request socket completes: the kernel shows a full socket with
+	 * a new cookie and the same 4-tuple.  One connection, one change. */
+	s[3] = mk(99, TCP_ESTABLISHED, 80, 5002);
+	scan(t, 3000, s, 4);
+	CHECK_EQ(conntab_live(t), 4);
+	CHECK_EQ(count_events(t, CONNTAB_EV_NEW), 0);
+	CHECK_EQ(count_events(t, CONNTAB_EV_GONE), 0);
+	CHECK_EQ(count_events(t, CONNTAB_EV_STATE), 1);
+	c = find(t, 99, 80);
+	CHECK(c != NULL && c->prev_state == TCP_SYN_RECV &&
+	    c->first_seen_ms == 2000);
+	CHECK(find(t, 4, 80) == NULL);
+
+	/* A socket goes: tombstone with a GONE event, freed after 2 s. */
+	scan(t, 4000, s, 3);
+	CHECK_EQ(conntab_live(t), 3);
+	CHECK_EQ(count_events(t, CONNTAB_EV_GONE), 1);
+	c = find(t, 99, 80);
+	CHECK(c != NULL && (c->flags & CONN_GONE) && c->gone_ms == 4000);
+	scan(t, 5000, s, 3);
+	CHECK(find(t, 99, 80) != NULL);
+	CHECK_EQ(count_events(t, CONNTAB_EV_GONE), 0);
+	scan(t, 6000, s, 3);
+	CHECK(find(t, 99, 80) == NULL);
+
+	/* A restarted dump: rows only the abandoned pass saw vanish without
+	 * events; rows both saw are updated once. */
+	conntab_begin_scan(t, 7000);
+	conntab_update(t, &s[0]);
+	s[4] = mk(50, TCP_SYN_SENT, 6000, 80);
+	conntab_update(t, &s[4]);
+	conntab_restart_scan(t);
+	conntab_update(t, &s[0]);
+	conntab_update(t, &s[1]);
+	conntab_update(t, &s[2]);
+	conntab_end_scan(t);
+	CHECK_EQ(conntab_live(t), 3);
+	CHECK(find(t, 50, 6000) == NULL);
+	CHECK_EQ(count_events(t, CONNTAB_EV_NEW), 0);
+	CHECK_EQ(count_events(t, CONNTAB_EV_GONE), 0);
+
+	/* No cookie: the 4-tuple is the key. */
+	s[3] = mk(0, TCP_TIME_WAIT, 7000, 80);
+	s[4] = mk(0, TCP_TIME_WAIT, 7001, 80);
+	scan(t, 8000, s, 5);
+	scan(t, 9000, s, 5);
+	CHECK_EQ(conntab_live(t), 5);
+	CHECK_EQ(count_events(t, CONNTAB_EV_NEW), 0);
+
+	/* Many rows: the hash grows and deletes without losing any. */
+	{
+		struct conn_sample big;
+		int64_t now = 10000;
+		unsigned i, round;
+
+		for (round = 0; round < 3; round++) {
+			conntab_begin_scan(t, now += 1000);
+			for (i = 0; i < 5000; i++) {
+				/* Each round drops every third of the last. */
+				if (round > 0 && i % 3 == round % 3)
+					continue;
+				big = mk(1000 + i, TCP_ESTABLISHED, 9000,
+				    10000 + i);
+				conntab_update(t, &big);
+			}
+			conntab_end_scan(t);
+		}
+		CHECK(conntab_live(t) > 3000 && conntab_live(t) < 3400);
+		for (i = 0; i < 5000; i++) {
+			c = find(t, 1000 + i, 9000);
+			if (i % 3 == 2)
+				CHECK(c == NULL || (c->flags & CONN_GONE));
+		}
+	}
+	ev = conntab_events(t, &n);
+	(void)ev;
+
+	/* The view counts only live rows that pass the filter. */
+	{
+		struct view v;
+		struct filter f;
+		size_t i, sum = 0;
+
+		view_init(&v);
+		filter_init(&f);
+		view_build(&v, t, &f, SORT_STATE, 0, 0);
+		CHECK_EQ(v.total, conntab_live(t));
+		for (i = 0; i < 16; i++)
+			sum += v.states[i];
+		CHECK_EQ(sum, v.total);
+		CHECK_EQ(v.families[0] + v.families[1], v.total);
+		f.states = 1U << TCP_LISTEN;
+		view_build(&v, t, &f, SORT_STATE, 0, 0);
+		CHECK_EQ(v.total, 0);	/* the big rounds did not see it */
+		f.states = 1U << TCP_ESTABLISHED;
+		view_build(&v, t, &f, SORT_STATE, 0, 0);
+		CHECK_EQ(v.total, conntab_live(t));
+		CHECK_EQ(v.states[TCP_ESTABLISHED], v.total);
+		view_build(&v, t, NULL, SORT_STATE, 0, 1);
+		CHECK(v.n >= v.total);
+		view_done(&v);
+	}
+	conntab_free(t);
+	return check_done();
+}

@@ -1,0 +1,155 @@
+/* Port and state filter parsing and matching, and the port bytecode. */
+#include <netinet/tcp.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "check.h"
+#include "tcptop/diag.h"
+#include "tcptop/filter.h"
+#include "tcptop/tcpstate.h"
+
+static struct conn_sample
+sample(int family, int state, unsigned lport, unsigned rport)
+{
+	struct conn_sample s;
+
+	memset(&s, 0, sizeof s);
+	s.family = (uint8_t)family;
+	s.state = (uint8_t)state;
+	s.lport = (uint16_t)lport;
+	s.rport = (uint16_t)rport;
+	return s;
+}
+
+/* Run inet_diag bytecode the way the kernel's inet_diag_bc_run does, so
+ * the program diag sends is checked against the user-space filter. */
+static int
+bc_run(const unsigned char *bc, int len, unsigned sport, unsigned dport)
+{
+	while (len > 0) {
+		unsigned code = bc[0], yes = bc[1];
+		unsigned no = (unsigned)(bc[2] | bc[3] << 8);
+		unsigned port = len >= 8 ? (unsigned)(bc[6] | bc[7] << 8) : 0;
+		int ok;
+
+		switch (code) {
+		case 1: ok = 0; break;			/* JMP */
+		case 2: ok = sport >= port; break;	/* S_GE */
+		case 3: ok = sport <= port; break;	/* S_LE */
+		case 4: ok = dport >= port; break;	/* D_GE */
+		case 5: ok = dport <= port; break;	/* D_LE */
+		default: return -1;
+		}
+		if (ok) {
+			len -= (int)yes;
+			bc += yes;
+		} else {
+			len -= (int)no;
+			bc += no;
+		}
+	}
+	return len == 0;
+}
+
+int
+main(void)
+{
+	struct filter f;
+	char err[160];
+	unsigned char bc[4096];
+	int len;
+	struct conn_sample s;
+
+	filter_init(&f);
+	CHECK(filter_parse_ports(&f, "9000", err, sizeof err) == 0);
+	CHECK_EQ(f.nranges, 1);
+	s = sample(AF_INET, TCP_ESTABLISHED, 9000, 40000);
+	CHECK(filter_match(&f, &s));
+	s = sample(AF_INET6, TCP_ESTABLISHED, 40000, 9000);
+	CHECK(filter_match(&f, &s));
+	s = sample(AF_INET, TCP_ESTABLISHED, 9001, 40000);
+	CHECK(!filter_match(&f, &s));
+
+	CHECK(filter_parse_ports(&f, "80, 443,8000-8080", err, sizeof err) ==
+	    0);
+	CHECK_EQ(f.nranges, 3);
+	s = sample(AF_INET, TCP_LISTEN, 8080, 0);
+	CHECK(filter_match(&f, &s));
+	s = sample(AF_INET, TCP_LISTEN, 8081, 0);
+	CHECK(!filter_match(&f, &s));
+	filter_fmt_ports(&f, err, sizeof err);
+	CHECK(strcmp(err, "80,443,8000-8080") == 0);
+
+	/* Bad input leaves the filter as it was and says why. */
+	CHECK(filter_parse_ports(&f, "0", err, sizeof err) == -1);
+	CHECK(strstr(err, "port 0") != NULL);
+	CHECK(filter_parse_ports(&f, "70000", err, sizeof err) == -1);
+	CHECK(strstr(err, "70000") != NULL);
+	CHECK(filter_parse_ports(&f, "99999999999999999999", err,
+	    sizeof err) == -1);
+	CHECK(filter_parse_ports(&f, "90-80", err, sizeof err) == -1);
+	CHECK(filter_parse_ports(&f, "80,", err, sizeof err) == -1);
+	CHECK(filter_parse_ports(&f, "80x", err, sizeof err) == -1);
+	CHECK(filter_parse_ports(&f, "-5", err, sizeof err) == -1);
+	CHECK_EQ(f.nranges, 3);
+	CHECK(filter_parse_ports(&f, "", err, sizeof err) == 0);
+	CHECK_EQ(f.nranges, 0);
+
+	/* States: both spellings, any case, groups. */
+	CHECK(filter_parse_states(&f, "FIN_WAIT1", err, sizeof err) == 0);
+	CHECK_EQ(f.states, 1U << TCP_FIN_WAIT1);
+	CHECK(filter_parse_states(&f, "fin-wait-1,estab,TIME-WAIT", err,
+	    sizeof err) == 0);
+	CHECK_EQ(f.states, (1U << TCP_FIN_WAIT1) | (1U << TCP_ESTABLISHED) |
+	    (1U << TCP_TIME_WAIT));
+	CHECK(filter_parse_states(&f, "Close_Wait", err, sizeof err) == 0);
+	CHECK_EQ(f.states, 1U << TCP_CLOSE_WAIT);
+	CHECK(filter_parse_states(&f, "syn-recv,SYN_SENT,listen,closing,"
+	    "last-ack,fin-wait-2,close", err, sizeof err) == 0);
+	CHECK(filter_parse_states(&f, "all", err, sizeof err) == 0);
+	CHECK_EQ(f.states, TCPSTATE_ALL);
+	CHECK(filter_parse_states(&f, "connected", err, sizeof err) == 0);
+	CHECK(!(f.states & (1U << TCP_LISTEN)));
+	CHECK(filter_parse_states(&f, "bogus", err, sizeof err) == -1);
+	CHECK(strstr(err, "bogus") != NULL);
+	CHECK(filter_parse_states(&f, "estab,,listen", err, sizeof err) ==
+	    -1);
+	CHECK(filter_parse_states(&f, "", err, sizeof err) == -1);
+	s = sample(AF_INET, TCP_LISTEN, 1, 2);
+	CHECK(!filter_match(&f, &s));	/* still "connected" */
+
+	/* Families. */
+	filter_init(&f);
+	f.families = FILTER_INET6;
+	s = sample(AF_INET, TCP_LISTEN, 1, 2);
+	CHECK(!filter_match(&f, &s));
+	s = sample(AF_INET6, TCP_LISTEN, 1, 2);
+	CHECK(filter_match(&f, &s));
+
+	/* The kernel bytecode agrees with filter_match on every port pair
+	 * around the range edges. */
+	filter_init(&f);
+	CHECK(diag_compile_ports(&f, bc, sizeof bc) == 0);
+	CHECK(filter_parse_ports(&f, "22,8000-8080,65535", err, sizeof err) ==
+	    0);
+	len = diag_compile_ports(&f, bc, sizeof bc);
+	CHECK(len > 0);
+	{
+		static const unsigned ports[] = { 1, 21, 22, 23, 7999, 8000,
+		    8040, 8080, 8081, 65534, 65535 };
+		size_t i, j;
+		int agree = 1;
+
+		for (i = 0; i < sizeof ports / sizeof ports[0]; i++)
+			for (j = 0; j < sizeof ports / sizeof ports[0]; j++) {
+				s = sample(AF_INET, TCP_ESTABLISHED, ports[i],
+				    ports[j]);
+				if (bc_run(bc, len, ports[i], ports[j]) !=
+				    filter_match(&f, &s))
+					agree = 0;
+			}
+		CHECK(agree);
+	}
+	CHECK(diag_compile_ports(&f, bc, 10) == -1);
+	return check_done();
+}

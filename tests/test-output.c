@@ -1,0 +1,259 @@
+/* Batch output: the JSON writer against a strict validator (whatever
+ * bytes come in, every line is valid JSON), and the text report. */
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "check.h"
+#include "tcptop/output.h"
+#include "tcptop/tcpstate.h"
+
+/* A small strict JSON validator (RFC 8259), enough to reject what a
+ * careless writer produces: raw control bytes, bad escapes, bad UTF-8. */
+static const char *jv_p;
+
+static void jv_ws(void) { while (*jv_p == ' ' || *jv_p == '\n' ||
+    *jv_p == '\t' || *jv_p == '\r') jv_p++; }
+static int jv_value(void);
+
+static int
+jv_string(void)
+{
+	if (*jv_p++ != '"')
+		return 0;
+	for (;;) {
+		unsigned char c = (unsigned char)*jv_p++;
+
+		if (c == '"')
+			return 1;
+		if (c < 0x20)
+			return 0;
+		if (c == '\\') {
+			c = (unsigned char)*jv_p++;
+			if (c == 'u') {
+				int k;
+
+				for (k = 0; k < 4; k++, jv_p++)
+					if (!strchr("0123456789abcdefABCDEF",
+					    *jv_p) || *jv_p == '\0')
+						return 0;
+			} else if (!strchr("\"\\/bfnrt", c) || c == '\0')
+				return 0;
+		} else if (c >= 0x80) {
+			int need = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : 1, k;
+
+			if (c < 0xc2 || c > 0xf4)
+				return 0;
+			for (k = 0; k < need; k++)
+				if (((unsigned char)*jv_p++ & 0xc0) != 0x80)
+					return 0;
+		}
+	}
+}
+
+static int
+jv_number(void)
+{
+	const char *s = jv_p;
+
+	if (*jv_p == '-')
+		jv_p++;
+	while (*jv_p >= '0' && *jv_p <= '9')
+		jv_p++;
+	if (*jv_p == '.') {
+		jv_p++;
+		while (*jv_p >= '0' && *jv_p <= '9')
+			jv_p++;
+	}
+	return jv_p > s;
+}
+
+static int
+jv_value(void)
+{
+	jv_ws();
+	if (*jv_p == '{') {
+		jv_p++;
+		jv_ws();
+		if (*jv_p == '}')
+			return jv_p++, 1;
+		for (;;) {
+			jv_ws();
+			if (!jv_string())
+				return 0;
+			jv_ws();
+			if (*jv_p++ != ':' || !jv_value())
+				return 0;
+			jv_ws();
+			if (*jv_p == '}')
+				return jv_p++, 1;
+			if (*jv_p++ != ',')
+				return 0;
+		}
+	}
+	if (*jv_p == '[') {
+		jv_p++;
+		jv_ws();
+		if (*jv_p == ']')
+			return jv_p++, 1;
+		for (;;) {
+			if (!jv_value())
+				return 0;
+			jv_ws();
+			if (*jv_p == ']')
+				return jv_p++, 1;
+			if (*jv_p++ != ',')
+				return 0;
+		}
+	}
+	if (*jv_p == '"')
+		return jv_string();
+	if (strncmp(jv_p, "true", 4) == 0)
+		return jv_p += 4, 1;
+	if (strncmp(jv_p, "false", 5) == 0)
+		return jv_p += 5, 1;
+	if (strncmp(jv_p, "null", 4) == 0)
+		return jv_p += 4, 1;
+	return jv_number();
+}
+
+static int
+json_valid_line(const char *s)
+{
+	jv_p = s;
+	if (!jv_value())
+		return 0;
+	jv_ws();
+	return *jv_p == '\0';
+}
+
+static char *
+capture_json_string(const char *in, size_t len)
+{
+	char *buf = NULL;
+	size_t sz = 0;
+	FILE *fp = open_memstream(&buf, &sz);
+
+	output_json_string(fp, in, len);
+	fclose(fp);
+	return buf;
+}
+
+int
+main(void)
+{
+	struct conntab *t = conntab_new(0);
+	struct conn_sample s;
+	struct view v;
+	struct output_report r = {
+		.host = "host\"with\\odd\x01bytes\xff",
+		.realtime_ns = 1795594742123000000LL,
+		.now_ms = 5000,
+		.source = "kernel",
+	};
+	char *buf = NULL, *line;
+	size_t sz = 0;
+	FILE *fp;
+	int i;
+
+	/* Hostile strings: every single byte, then random byte soup. */
+	for (i = 0; i < 256; i++) {
+		char in[3] = { 'a', (char)i, 'b' };
+		char *out = capture_json_string(in, 3);
+
+		if (!CHECK(json_valid_line(out)))
+			fprintf(stderr, "byte %02x -> %s\n", i, out);
+		free(out);
+	}
+	{
+		unsigned long x = 7;
+		int k, ok = 1;
+
+		for (k = 0; k < 2000; k++) {
+			char in[24];
+			char *out;
+			size_t j;
+
+			for (j = 0; j < sizeof in; j++) {
+				x = x * 6364136223846793005UL + 1;
+				in[j] = (char)(x >> 56);
+			}
+			out = capture_json_string(in, sizeof in);
+			if (!json_valid_line(out))
+				ok = 0;
+			free(out);
+		}
+		CHECK(ok);
+	}
+	/* Well-formed UTF-8 passes through untouched. */
+	line = capture_json_string("caf\xc3\xa9 \xe2\x9c\x93", 9);
+	CHECK(strcmp(line, "\"caf\xc3\xa9 \xe2\x9c\x93\"") == 0);
+	free(line);
+	/* Overlong and surrogate encodings do not. */
+	line = capture_json_string("\xc0\xaf\xed\xa0\x80", 5);
+	CHECK(strstr(line, "\\ufffd") != NULL && json_valid_line(line));
+	free(line);
+
+	/* A whole report. */
+	conntab_begin_scan(t, 1000);
+	memset(&s, 0, sizeof s);
+	s.family = AF_INET;
+	s.state = TCP_LISTEN;
+	s.lport = 9000;
+	s.cookie = 7;
+	conntab_update(t, &s);
+	s.family = AF_INET6;
+	s.state = TCP_ESTABLISHED;
+	s.rport = 40000;
+	s.remote[15] = 1;
+	s.cookie = 8;
+	s.flags = CONN_HAS_INFO;
+	s.info.rtt_us = 1500;
+	s.cc = conn_cc_intern("cubic", 5);
+	conntab_update(t, &s);
+	conntab_end_scan(t);
+	view_init(&v);
+	view_build(&v, t, NULL, SORT_STATE, 0, 0);
+
+	fp = open_memstream(&buf, &sz);
+	CHECK(output_json(fp, &r, &v) == 0);
+	fclose(fp);
+	CHECK(sz > 0 && buf[sz - 1] == '\n');
+	buf[sz - 1] = '\0';
+	CHECK(strchr(buf, '\n') == NULL);	/* one line */
+	CHECK(json_valid_line(buf));
+	for (i = 0; i < TCPSTATE_MAX; i++) {
+		char key[32];
+
+		snprintf(key, sizeof key, "\"%s\": ",
+		    tcpstate_name(tcpstate_order[i]));
+		CHECK(strstr(buf, key) != NULL);
+	}
+	CHECK(strstr(buf, "\"total\": 2") != NULL);
+	CHECK(strstr(buf, "\"LISTEN\": 1") != NULL);
+	CHECK(strstr(buf, "\"ESTABLISHED\": 1") != NULL);
+	CHECK(strstr(buf, "\"cookie\": \"8\"") != NULL);
+	CHECK(strstr(buf, "\"remote_addr\": \"::1\"") != NULL);
+	CHECK(strstr(buf, "\"rtt_ms\": 1.500") != NULL);
+	CHECK(strstr(buf, "\"cc\": \"cubic\"") != NULL);
+	CHECK(strstr(buf, "\"time\": 1795594742.123") != NULL);
+	free(buf);
+
+	/* Text: header, column titles, one line per connection. */
+	buf = NULL;
+	fp = open_memstream(&buf, &sz);
+	CHECK(output_text(fp, &r, &v) == 0);
+	fclose(fp);
+	CHECK(strstr(buf, "2 sockets (ipv4 1, ipv6 1)") != NULL);
+	CHECK(strstr(buf, "LISTEN 1  SYN_SENT 0") != NULL);
+	CHECK(strstr(buf, "[::1]:40000") != NULL);
+	CHECK(strstr(buf, "1.500ms") != NULL);
+	CHECK(strchr(buf, '\x01') == NULL && strchr(buf, '\xff') == NULL);
+	free(buf);
+
+	view_done(&v);
+	conntab_free(t);
+	return check_done();
+}
