@@ -1,0 +1,463 @@
+/* The sock_diag parser against crafted datagrams (short tcp_info, unknown
+ * and malformed attributes, errors, DUMP_INTR, truncation) and against
+ * recordings, whole and mutated. */
+#include <errno.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <linux/tcp.h>
+#include <malloc.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "tcptop/diag.h"
+#include "tcptop/diag_file.h"
+#include "tcptop/view.h"
+
+#define NL_ALIGN(x) (((x) + 3u) & ~3u)
+
+struct got {
+	int begins;
+	int n;
+	struct conn_sample last;
+};
+
+static void
+got_begin(void *arg)
+{
+	struct got *g = arg;
+
+	g->begins++;
+	g->n = 0;
+}
+
+static void
+got_sample(void *arg, const struct conn_sample *s)
+{
+	struct got *g = arg;
+
+	g->n++;
+	g->last = *s;
+}
+
+/* Append an inet_diag message with the given attributes to buf. */
+struct dgram {
+	unsigned char buf[8192];
+	size_t len;
+	struct nlmsghdr *cur;
+};
+
+static struct inet_diag_msg *
+msg_start(struct dgram *d, int type, int family, int state, unsigned cookie)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)(d->buf + d->len);
+	struct inet_diag_msg *m;
+
+	memset(h, 0, NLMSG_LENGTH(sizeof *m));
+	h->nlmsg_type = (uint16_t)type;
+	h->nlmsg_flags = NLM_F_MULTI;
+	h->nlmsg_len = NLMSG_LENGTH(sizeof *m);
+	m = NLMSG_DATA(h);
+	m->idiag_family = (uint8_t)family;
+	m->idiag_state = (uint8_t)state;
+	m->id.idiag_sport = htons(9000);
+	m->id.idiag_dport = htons(40000);
+	m->id.idiag_src[0] = htonl(0x0a000001);
+	m->id.idiag_dst[0] = htonl(0x0a000002);
+	m->id.idiag_cookie[0] = cookie;
+	m->id.idiag_cookie[1] = 0;
+	m->idiag_rqueue = 5;
+	m->idiag_wqueue = 6;
+	m->idiag_uid = 1000;
+	m->idiag_inode = 4242;
+	d->cur = h;
+	return m;
+}
+
+static void
+msg_attr(struct dgram *d, int type, const void *p, size_t len)
+{
+	struct nlattr *a = (struct nlattr *)((unsigned char *)d->cur +
+	    NL_ALIGN(d->cur->nlmsg_len));
+
+	a->nla_type = (uint16_t)type;
+	a->nla_len = (uint16_t)(NLA_HDRLEN + len);
+	memcpy((unsigned char *)a + NLA_HDRLEN, p, len);
+	memset((unsigned char *)a + NLA_HDRLEN + len, 0,
+	    NL_ALIGN(len) - len);
+	d->cur->nlmsg_len = NL_ALIGN(d->cur->nlmsg_len) + NLA_HDRLEN +
+	    NL_ALIGN(len);
+}
+
+static void
+msg_end(struct dgram *d)
+{
+	d->len += NL_ALIGN(d->cur->nlmsg_len);
+}
+
+static void
+put_done(struct dgram *d, int err)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)(d->buf + d->len);
+
+	memset(h, 0, NLMSG_LENGTH(sizeof err));
+	h->nlmsg_type = NLMSG_DONE;
+	h->nlmsg_flags = NLM_F_MULTI;
+	h->nlmsg_len = NLMSG_LENGTH(sizeof err);
+	memcpy(NLMSG_DATA(h), &err, sizeof err);
+	d->len += h->nlmsg_len;
+}
+
+static int
+parse(struct dgram *d, struct got *g, struct diag_stats *st, int *intr,
+    char *err)
+{
+	struct diag_sink sink = { got_begin, got_sample, g };
+
+	memset(st, 0, sizeof *st);
+	*intr = 0;
+	g->n = 0;
+	return diag_parse_datagram(d->buf, d->len, NULL, &sink, st, intr, err,
+	    160);
+}
+
+static void
+test_crafted(void)
+{
+	struct dgram d;
+	struct got g;
+	struct diag_stats st;
+	struct tcp_info ti;
+	char err[160];
+	int intr, rc;
+	uint8_t shut = 3;
+
+	/* A full message: tcp_info, congestion control, shutdown, and an
+	 * attribute type from a future kernel. */
+	memset(&d, 0, sizeof d);
+	memset(&g, 0, sizeof g);
+	msg_start(&d, SOCK_DIAG_BY_FAMILY, AF_INET, 1, 77);
+	memset(&ti, 0, sizeof ti);
+	ti.tcpi_rtt = 1234;
+	ti.tcpi_total_retrans = 9;
+	ti.tcpi_bytes_acked = 1ULL << 40;
+	ti.tcpi_snd_wnd = 65535;
+	msg_attr(&d, INET_DIAG_INFO, &ti, sizeof ti);
+	msg_attr(&d, INET_DIAG_CONG, "cubic", 6);
+	msg_attr(&d, INET_DIAG_SHUTDOWN, &shut, 1);
+	msg_attr(&d, 250, "future", 6);
+	msg_end(&d);
+	put_done(&d, 0);
+	rc = parse(&d, &g, &st, &intr, err);
+	CHECK_EQ(rc, 1);
+	CHECK_EQ(g.n, 1);
+	CHECK_EQ(st.messages, 1);
+	CHECK_EQ(st.skipped, 0);
+	CHECK_EQ(g.last.cookie, 77);
+	CHECK_EQ(g.last.lport, 9000);
+	CHECK_EQ(g.last.rport, 40000);
+	CHECK_EQ(g.last.local[0], 10);
+	CHECK_EQ(g.last.remote[3], 2);
+	CHECK_EQ(g.last.rqueue, 5);
+	CHECK_EQ(g.last.uid, 1000);
+	CHECK_EQ(g.last.inode, 4242);
+	CHECK(g.last.flags & CONN_HAS_INFO);
+	CHECK_EQ(g.last.info.rtt_us, 1234);
+	CHECK_EQ(g.last.info.total_retrans, 9);
+	CHECK_EQ(g.last.info.bytes_acked, 1ULL << 40);
+	CHECK_EQ(g.last.info.snd_wnd, 65535);
+	CHECK(strcmp(conn_cc_name(g.last.cc), "cubic") == 0);
+	CHECK_EQ(g.last.shutdown, 3);
+
+	/* An older kernel's shorter tcp_info: the rest reads as zero. */
+	memset(&d, 0, sizeof d);
+	msg_start(&d, SOCK_DIAG_BY_FAMILY, AF_INET6, 1, 78);
+	ti.tcpi_rtt = 555;
+	msg_attr(&d, INET_DIAG_INFO, &ti, 104);
+	msg_end(&d);
+	rc = parse(&d, &g, &st, &intr, err);
+	CHECK_EQ(rc, 0);
+	CHECK_EQ(g.n, 1);
+	CHECK_EQ(g.last.family, AF_INET6);
+	CHECK_EQ(g.last.info.rtt_us, 555);
+	CHECK_EQ(g.last.info.bytes_acked, 0);	/* beyond 104 bytes */
+	CHECK_EQ(g.last.info.snd_wnd, 0);
+	/* A congestion name without its NUL, longer than the slot. */
+	memset(&d, 0, sizeof d);
+	msg_start(&d, SOCK_DIAG_BY_FAMILY, AF_INET, 1, 79);
+	msg_attr(&d, INET_DIAG_CONG, "averyveryverylongccname", 23);
+	msg_end(&d);
+	rc = parse(&d, &g, &st, &intr, err);
+	CHECK_EQ(g.n, 1);
+	CHECK_EQ(strlen(conn_cc_name(g.last.cc)), 15);
+
+	/* Malformed messages are skipped and counted, the rest parsed. */
+	memset(&d, 0, sizeof d);
+	memset(&g, 0, sizeof g);
+	msg_start(&d, SOCK_DIAG_BY_FAMILY, AF_INET, 1, 1);
+	d.cur->nlmsg_len = NLMSG_LENGTH(10);	/* shorter than the msg */
+	msg_end(&d);
+	msg_start(&d, SOCK_DIAG_BY_FAMILY, AF_UNIX, 1, 2);
+	msg_end(&d);
+	msg_start(&d, SOCK_DIAG_BY_FAMILY, AF_INET, 12, 3);	/* state */
+	msg_end(&d);
+	msg_start(&d, SOCK_DIAG_BY_FAMILY, AF_INET, 0, 4);
+	msg_end(&d);
+	msg_start(&d, SOCK_DIAG_BY_FAMILY, AF_INET, 1, 5);
+	msg_attr(&d, INET_DIAG_SHUTDOWN, &shut, 1);
+	/* attribute claims more than the message holds */
+	((struct nlattr *)((unsigned char *)d.cur +
+	    NLMSG_LENGTH(sizeof(struct inet_diag_msg))))->nla_len = 200;
+	msg_end(&d);
+	msg_start(&d, SOCK_DIAG_BY_FAMILY, AF_INET, 1, 6);
+	msg_attr(&d, INET_DIAG_SHUTDOWN, "ab", 2);	/* wrong size */
+	msg_end(&d);
+	msg_start(&d, 99, AF_INET, 1, 7);		/* unknown type */
+	msg_end(&d);
+	msg_start(&d, SOCK_DIAG_BY_FAMILY, AF_INET, 10, 8);	/* good */
+	msg_end(&d);
+	rc = parse(&d, &g, &st, &intr, err);
+	CHECK_EQ(rc, 0);
+	CHECK_EQ(g.n, 1);
+	CHECK_EQ(g.last.cookie, 8);
+	CHECK_EQ(st.skipped, 7);
+
+	/* NLM_F_DUMP_INTR is reported. */
+	memset(&d, 0, sizeof d);
+	msg_start(&d, SOCK_DIAG_BY_FAMILY, AF_INET, 1, 1);
+	d.cur->nlmsg_flags |= NLM_F_DUMP_INTR;
+	msg_end(&d);
+	rc = parse(&d, &g, &st, &intr, err);
+	CHECK_EQ(rc, 0);
+	CHECK_EQ(intr, 1);
+
+	/* The kernel's errors: in NLMSG_ERROR and in NLMSG_DONE. */
+	memset(&d, 0, sizeof d);
+	{
+		struct nlmsghdr *h = (struct nlmsghdr *)d.buf;
+		struct nlmsgerr e;
+
+		memset(&e, 0, sizeof e);
+		e.error = -EPERM;
+		h->nlmsg_type = NLMSG_ERROR;
+		h->nlmsg_len = NLMSG_LENGTH(sizeof e);
+		memcpy(NLMSG_DATA(h), &e, sizeof e);
+		d.len = h->nlmsg_len;
+	}
+	errno = 0;
+	CHECK_EQ(parse(&d, &g, &st, &intr, err), -1);
+	CHECK_EQ(errno, EPERM);
+	CHECK(err[0] != '\0');
+	memset(&d, 0, sizeof d);
+	put_done(&d, -ENOMEM);
+	CHECK_EQ(parse(&d, &g, &st, &intr, err), -1);
+	CHECK_EQ(errno, ENOMEM);
+
+	/* Broken framing: a length beyond the datagram, a stub header. */
+	memset(&d, 0, sizeof d);
+	msg_start(&d, SOCK_DIAG_BY_FAMILY, AF_INET, 1, 1);
+	msg_end(&d);
+	((struct nlmsghdr *)d.buf)->nlmsg_len = 5000;
+	errno = 0;
+	CHECK_EQ(parse(&d, &g, &st, &intr, err), -1);
+	CHECK_EQ(errno, EPROTO);
+	/* 2^31 and more: libmnl 1.0.4 takes it as a negative int. */
+	((struct nlmsghdr *)d.buf)->nlmsg_len = 0x80000010u;
+	errno = 0;
+	CHECK_EQ(parse(&d, &g, &st, &intr, err), -1);
+	CHECK_EQ(errno, EPROTO);
+	((struct nlmsghdr *)d.buf)->nlmsg_len = 0xffffffffu;
+	CHECK_EQ(parse(&d, &g, &st, &intr, err), -1);
+	d.len = 7;
+	CHECK_EQ(parse(&d, &g, &st, &intr, err), -1);
+	((struct nlmsghdr *)d.buf)->nlmsg_len = 3;
+	d.len = 64;
+	CHECK_EQ(parse(&d, &g, &st, &intr, err), -1);
+}
+
+/* Replay every refresh of path; returns the number replayed, or -1 on an
+ * error (err says why). */
+static int
+replay_all(const char *path, int *sockets, char *err, size_t errlen)
+{
+	struct diag_replay *r = diag_replay_open(path, err, errlen);
+	struct got g;
+	struct diag_sink sink = { got_begin, got_sample, &g };
+	struct diag_stats st;
+	int64_t rt, mt;
+	int n = 0, rc;
+
+	if (r == NULL)
+		return -1;
+	memset(&g, 0, sizeof g);
+	*sockets = 0;
+	while ((rc = diag_replay_next(r, NULL, &sink, &rt, &mt, &st, err,
+	    errlen)) == 1) {
+		n++;
+		*sockets += g.n;
+	}
+	diag_replay_close(r);
+	return rc < 0 ? -1 : n;
+}
+
+static void
+test_recording(const char *path)
+{
+	unsigned char *orig;
+	char tmp[] = "/tmp/tcptop-test-XXXXXX", err[256];
+	size_t len;
+	long flen;
+	FILE *fp;
+	int fd, n, sockets, s2;
+	size_t cut;
+	unsigned long x = 99;
+	int bad_ok = 1, trunc_ok = 1, k;
+
+	fp = fopen(path, "rb");
+	if (!CHECK(fp != NULL)) {
+		perror(path);
+		return;
+	}
+	fseek(fp, 0, SEEK_END);
+	flen = ftell(fp);
+	rewind(fp);
+	len = (size_t)flen;
+	orig = malloc(len);
+	CHECK(fread(orig, 1, len, fp) == len);
+	fclose(fp);
+
+	n = replay_all(path, &sockets, err, sizeof err);
+	CHECK(n >= 1);
+	CHECK(sockets > 0);
+
+	fd = mkstemp(tmp);
+	CHECK(fd >= 0);
+	/* Every truncation is either a clean stop between refreshes or a
+	 * one-line error; never a crash, never more refreshes. */
+	for (cut = 0; cut < len; cut += cut < 600 ? 1 : 37) {
+		int rc;
+
+		CHECK(ftruncate(fd, 0) == 0);
+		CHECK(pwrite(fd, orig, cut, 0) == (ssize_t)cut);
+		err[0] = '\0';
+		rc = replay_all(tmp, &s2, err, sizeof err);
+		if (rc > n || (rc < 0 && (err[0] == '\0' ||
+		    strchr(err, '\n') != NULL)))
+			trunc_ok = 0;
+	}
+	CHECK(trunc_ok);
+	/* Flipped bytes: same contract. */
+	for (k = 0; k < 3000; k++) {
+		unsigned char *m = malloc(len);
+		int flips = 1 + (int)(x % 4), j, rc;
+
+		memcpy(m, orig, len);
+		for (j = 0; j < flips; j++) {
+			x = x * 6364136223846793005UL + 1442695040888963407UL;
+			m[16 + (x >> 20) % (len - 16)] ^= (unsigned char)(1 +
+			    (x >> 40) % 255);
+		}
+		CHECK(ftruncate(fd, 0) == 0);
+		CHECK(pwrite(fd, m, len, 0) == (ssize_t)len);
+		err[0] = '\0';
+		rc = replay_all(tmp, &s2, err, sizeof err);
+		if (rc < 0 && err[0] == '\0')
+			bad_ok = 0;
+		free(m);
+	}
+	CHECK(bad_ok);
+	/* A bad header is refused at open. */
+	CHECK(ftruncate(fd, 0) == 0);
+	CHECK(pwrite(fd, "tcptopnX", 8, 0) == 8);
+	CHECK(replay_all(tmp, &s2, err, sizeof err) == -1);
+	CHECK(strstr(err, "not a tcptop recording") != NULL);
+	close(fd);
+	unlink(tmp);
+	free(orig);
+}
+
+struct model {
+	struct conntab *tab;
+	int64_t mono_ns;
+	int begun;
+};
+
+static void
+model_begin(void *arg)
+{
+	struct model *m = arg;
+
+	if (m->begun)
+		conntab_restart_scan(m->tab);
+	else
+		conntab_begin_scan(m->tab, m->mono_ns / 1000000);
+	m->begun = 1;
+}
+
+static void
+model_sample(void *arg, const struct conn_sample *s)
+{
+	struct model *m = arg;
+
+	conntab_update(m->tab, s);
+}
+
+/* The whole refresh path (parse, model, view, sort) run over and over on
+ * the same sockets must not grow the heap: no per-refresh leak or creep. */
+static void
+test_steady_memory(const char *path)
+{
+	struct model m = { conntab_new(0), 0, 0 };
+	struct diag_sink sink = { model_begin, model_sample, &m };
+	struct view v;
+	struct filter f;
+	size_t after_warmup = 0, used = 0;
+	int round;
+	char err[256];
+
+	view_init(&v);
+	filter_init(&f);
+	for (round = 0; round < 300; round++) {
+		struct diag_replay *r = diag_replay_open(path, err, sizeof err);
+		struct diag_stats st;
+		int64_t rt;
+
+		if (!CHECK(r != NULL))
+			break;
+		m.begun = 0;
+		/* Only the first refresh of the file: the same sockets each
+		 * round, at a later time. */
+		CHECK(diag_replay_next(r, NULL, &sink, &rt, &m.mono_ns, &st,
+		    err, sizeof err) == 1);
+		diag_replay_close(r);
+		conntab_end_scan(m.tab);
+		view_build(&v, m.tab, &f, SORT_RTT, round % 2, 0);
+		used = mallinfo2().uordblks;
+		if (round == 20)
+			after_warmup = used;
+	}
+	/* Sanitizer allocators do not report through mallinfo2. */
+	if (after_warmup != 0)
+		CHECK_EQ(used, after_warmup);
+	view_done(&v);
+	conntab_free(m.tab);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *data = getenv("TESTDATA");
+	char path[4096];
+
+	test_crafted();
+	snprintf(path, sizeof path, "%s/states.nlmsg", argc > 1 ? argv[1] :
+	    data != NULL ? data : "tests/data");
+	test_recording(path);
+	test_steady_memory(path);
+	return check_done();
+}
