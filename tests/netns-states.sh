@@ -1,0 +1,404 @@
+#!/bin/bash
+#
+# netns-states: tcptop must count every TCP state exactly as ss does.
+#
+# Builds two private network namespaces joined by a veth pair, has
+# nsholder put NS_N sockets (default 3) of each of the ten holdable states
+# in the subject namespace, for IPv4 and IPv6, and compares tcptop's JSON
+# with ss and with the expected counts: unfiltered, with a port filter and
+# with a state filter.  Nothing touches the host's network: addresses,
+# routes, sysctls and nft rules all live inside the two namespaces.
+#
+# Environment: TCPTOP (default ./tcptop), NSHOLDER (default
+# ./tests/nsholder), NS_N.  Exit 0 pass, 1 fail, 77 skip.
+
+set -u
+
+TCPTOP=${TCPTOP:-./tcptop}
+NSHOLDER=${NSHOLDER:-./tests/nsholder}
+N=${NS_N:-3}
+
+# Must match nsholder.c.
+S_ADDR4=10.77.0.1
+P_ADDR4=10.77.0.2
+S_ADDR6=fd00:77::1
+P_ADDR6=fd00:77::2
+
+# In display order, netstat spelling as in tcptop's JSON.
+STATES="LISTEN SYN_SENT SYN_RECV ESTABLISHED FIN_WAIT1 FIN_WAIT2
+CLOSE_WAIT LAST_ACK CLOSING TIME_WAIT CLOSE"
+
+# CI runs as root and must run this test: there a reason to skip is a
+# failure of the set-up.
+skip()
+{
+	if [ "${CI:-}" = true ]; then
+		echo "FAIL (CI=true, would skip): $*"
+		exit 1
+	fi
+	echo "SKIP: $*"
+	exit 77
+}
+fail() { echo "FAIL: $*"; exit 1; }
+
+[ "$(id -u)" -eq 0 ] || skip "needs root for network namespaces"
+for cmd in ip nft jq ss; do
+	command -v "$cmd" >/dev/null 2>&1 || skip "$cmd not installed"
+done
+ip netns list >/dev/null 2>&1 || skip "ip netns does not work here"
+[ -x "$NSHOLDER" ] || fail "no nsholder at $NSHOLDER (set NSHOLDER)"
+[ -x "$TCPTOP" ] || fail "no tcptop at $TCPTOP (set TCPTOP)"
+case $N in
+''|*[!0-9]*|0) fail "NS_N must be a positive number, not '$N'" ;;
+esac
+
+NS_S=tcptop-s-$$-$RANDOM
+NS_P=tcptop-p-$$-$RANDOM
+TMP=
+HOLDER_PID=
+
+cleanup()
+{
+	if [ -n "$HOLDER_PID" ]; then
+		kill -TERM "$HOLDER_PID" 2>/dev/null
+		wait "$HOLDER_PID" 2>/dev/null
+	fi
+	ip netns del "$NS_S" 2>/dev/null
+	ip netns del "$NS_P" 2>/dev/null
+	[ -n "$TMP" ] && rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/netns-states.XXXXXX") ||
+    fail "mktemp"
+
+inS() { ip netns exec "$NS_S" "$@"; }
+inP() { ip netns exec "$NS_P" "$@"; }
+
+# --- topology -----------------------------------------------------------
+
+setup()
+{
+	local ns
+
+	ip netns add "$NS_P" || return 1
+	for ns in "$NS_S" "$NS_P"; do
+		# Before the veth exists, so its own settings inherit them.
+		ip netns exec "$ns" sh -c '
+		    echo 0 >/proc/sys/net/ipv6/conf/default/accept_dad &&
+		    echo 0 >/proc/sys/net/ipv6/conf/default/router_solicitations &&
+		    echo 0 >/proc/sys/net/ipv6/conf/all/accept_dad' ||
+		    return 1
+		ip -n "$ns" link set lo up || return 1
+	done
+	# Made inside S, peer moved straight to P: never on the host.
+	ip -n "$NS_S" link add tt0 type veth peer name tt1 netns "$NS_P" ||
+	    return 1
+	ip -n "$NS_S" addr add "$S_ADDR4/24" dev tt0 || return 1
+	ip -n "$NS_S" addr add "$S_ADDR6/64" dev tt0 nodad || return 1
+	ip -n "$NS_P" addr add "$P_ADDR4/24" dev tt1 || return 1
+	ip -n "$NS_P" addr add "$P_ADDR6/64" dev tt1 nodad || return 1
+	ip -n "$NS_S" link set tt0 up || return 1
+	ip -n "$NS_P" link set tt1 up || return 1
+
+	local mac_s mac_p
+	mac_s=$(inS cat /sys/class/net/tt0/address) || return 1
+	mac_p=$(inP cat /sys/class/net/tt1/address) || return 1
+	ip -n "$NS_S" neigh replace "$P_ADDR4" lladdr "$mac_p" dev tt0 \
+	    nud permanent || return 1
+	ip -n "$NS_S" neigh replace "$P_ADDR6" lladdr "$mac_p" dev tt0 \
+	    nud permanent || return 1
+	ip -n "$NS_P" neigh replace "$S_ADDR4" lladdr "$mac_s" dev tt1 \
+	    nud permanent || return 1
+	ip -n "$NS_P" neigh replace "$S_ADDR6" lladdr "$mac_s" dev tt1 \
+	    nud permanent || return 1
+
+	# Drops happen in the receiving namespace, before anything else
+	# sees the packet, so the sender just retransmits.  See nsholder.c
+	# for the port of each state.
+	inS nft -f - <<-'EOF' || return 1
+	table inet tcptop_test {
+		chain pre {
+			type filter hook prerouting priority raw; policy accept;
+			# SYN_RECV: P's handshake-completing ACK never arrives
+			tcp dport 9001 tcp flags ! syn drop
+		}
+	}
+	EOF
+	inP nft -f - <<-'EOF' || return 1
+	table inet tcptop_test {
+		chain pre {
+			type filter hook prerouting priority raw; policy accept;
+			# SYN_SENT: S's SYNs go unanswered
+			tcp dport 9002 drop
+			# FIN_WAIT1, LAST_ACK, CLOSING: S's FIN never arrives
+			tcp dport { 9005, 9008, 9009 } tcp flags & fin == fin drop
+			# TIME_WAIT: S's last ACK never arrives, so P resends
+			# its FIN and each one restarts S's timer
+			tcp dport 9010 tcp flags == ack drop
+		}
+	}
+	EOF
+}
+
+# Root without CAP_SYS_ADMIN (some containers) cannot make namespaces.
+ip netns add "$NS_S" 2>/dev/null ||
+    skip "cannot create network namespaces here (ip netns add failed)"
+setup || fail "could not set up namespaces $NS_S and $NS_P"
+
+# --- hold the states ----------------------------------------------------
+
+# A pipe on the holder's stdin: it lets go when we close it or exit.
+coproc NSH { exec "$NSHOLDER" "$NS_S" "$NS_P" "$N"; }
+HOLDER_PID=$NSH_PID
+line=
+read -r -t 20 -u "${NSH[0]}" line
+rc=$?
+# read returns more than 128 on timeout, 1 on end of file.
+[ $rc -gt 128 ] && fail "nsholder did not get ready within 20 s"
+[ $rc -ne 0 ] && fail "nsholder exited before it was ready (see above)"
+[ "$line" = ready ] || fail "nsholder said '$line', not 'ready'"
+
+# --- normalisation ------------------------------------------------------
+
+# ss -tanH (one family, given as $1) to "family laddr lport raddr rport
+# STATE", the form tcptop's JSON is turned into below.
+ss_tuples()
+{
+	awk -v fam="$1" '
+	function split_ep(ep, r,    p) {
+		p = match(ep, /:[^:]*$/)
+		r[1] = substr(ep, 1, p - 1)
+		r[2] = substr(ep, p + 1)
+		sub(/%.*$/, "", r[1])		# scope or bound device
+		gsub(/^\[|\]$/, "", r[1])
+		if (r[1] == "*")
+			r[1] = fam == "ipv4" ? "0.0.0.0" : "::"
+		if (r[2] == "*")
+			r[2] = 0
+	}
+	BEGIN {
+		m["ESTAB"] = "ESTABLISHED"; m["SYN-SENT"] = "SYN_SENT"
+		m["SYN-RECV"] = "SYN_RECV"; m["FIN-WAIT-1"] = "FIN_WAIT1"
+		m["FIN-WAIT-2"] = "FIN_WAIT2"; m["TIME-WAIT"] = "TIME_WAIT"
+		m["UNCONN"] = "CLOSE"; m["CLOSE"] = "CLOSE"
+		m["CLOSE-WAIT"] = "CLOSE_WAIT"; m["LAST-ACK"] = "LAST_ACK"
+		m["LISTEN"] = "LISTEN"; m["CLOSING"] = "CLOSING"
+	}
+	# ss drops the State column when asked for a single state:
+	# such lines are skipped, and show up as a mismatch.
+	NF >= 5 {
+		st = ($1 in m) ? m[$1] : "UNKNOWN:" $1
+		split_ep($4, l); split_ep($5, r)
+		print fam, tolower(l[1]), l[2] + 0, tolower(r[1]), r[2] + 0, st
+	}'
+}
+
+# tcptop's JSON to the same form.
+json_tuples()
+{
+	jq -r '.connections[] | [.family,
+	    (.local_addr | ascii_downcase), (.local_port | tostring),
+	    (.remote_addr | ascii_downcase), (.remote_port | tostring),
+	    .state] | join(" ")' "$1" |
+	awk '{ if ($4 == "*") $4 = $1 == "ipv4" ? "0.0.0.0" : "::"
+	    sub(/^\[/, "", $2); sub(/\]$/, "", $2)
+	    sub(/^\[/, "", $4); sub(/\]$/, "", $4)
+	    $3 += 0; $5 += 0; print }'
+}
+
+# "family STATE count" for every family and state, zeros included, from
+# tuples on stdin.
+tuple_counts()
+{
+	awk -v states="$STATES" '
+	{ c[$1 " " $6]++ }
+	END {
+		n = split(states, s, /[ \n]+/)
+		for (f = 1; f <= 2; f++)
+			for (i = 1; i <= n; i++) {
+				k = (f == 1 ? "ipv4" : "ipv6") " " s[i]
+				print k, c[k] + 0
+			}
+	}'
+}
+
+# Expected counts: N for each state named in $1, 0 for the rest.
+expected_counts()
+{
+	local f st want held
+	held=" ${1//$'\n'/ } "
+	for f in ipv4 ipv6; do
+		for st in $STATES; do
+			want=0
+			case $held in *" $st "*) want=$N ;; esac
+			echo "$f $st $want"
+		done
+	done
+}
+
+# --- one comparison -----------------------------------------------------
+
+CHECKS=0
+FAILED=0
+
+# check NAME "EXPECTED STATES" TCPTOP-ARGS... -- SS-ARGS...
+check()
+{
+	local name=$1 expect=$2 json=$TMP/$1.json
+	local -a targs=() sargs=()
+	shift 2
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do targs+=("$1"); shift; done
+	shift
+	sargs=("$@")
+	CHECKS=$((CHECKS + 1))
+
+	# A bound on every run: a hung tcptop fails the test, not the suite.
+	if ! timeout 20 ip netns exec "$NS_S" "$TCPTOP" -b -n 1 --json \
+	    "${targs[@]}" >"$json" 2>"$TMP/$name.err"; then
+		echo "FAIL [$name]: tcptop -b -n 1 --json ${targs[*]} failed" \
+		    "or took over 20 s:"
+		sed 's/^/    /' "$TMP/$name.err"
+		FAILED=$((FAILED + 1))
+		return
+	fi
+	# -n 1 means one sample: keep the last JSON line only.
+	tail -n 1 "$json" >"$json.1" && mv "$json.1" "$json"
+	if ! jq -e '.connections | type == "array"' "$json" >/dev/null \
+	    2>&1; then
+		echo "FAIL [$name]: tcptop printed no JSON with a" \
+		    "connections array:"
+		head -c 600 "$json" | sed 's/^/    /'
+		FAILED=$((FAILED + 1))
+		return
+	fi
+
+	if ! timeout 20 ip netns exec "$NS_S" ss -tanH -4 "${sargs[@]}" \
+	    >"$TMP/$name.ss4" ||
+	    ! timeout 20 ip netns exec "$NS_S" ss -tanH -6 "${sargs[@]}" \
+	    >"$TMP/$name.ss6"; then
+		echo "FAIL [$name]: ss -tanH ${sargs[*]} failed"
+		FAILED=$((FAILED + 1))
+		return
+	fi
+	{
+		ss_tuples ipv4 <"$TMP/$name.ss4"
+		ss_tuples ipv6 <"$TMP/$name.ss6"
+	} | sort >"$TMP/$name.ss"
+	json_tuples "$json" | sort >"$TMP/$name.tcptop"
+
+	tuple_counts <"$TMP/$name.ss" >"$TMP/$name.ss.counts"
+	# Per family and state from the connections array, by jq group_by.
+	jq -r --arg states "$STATES" '
+	    [.connections | group_by([.family, .state])[] |
+	     {key: (.[0].family + " " + .[0].state), value: length}] |
+	    from_entries as $c |
+	    ($states | split("\\s+"; null)) as $s |
+	    ["ipv4", "ipv6"][] as $f | $s[] |
+	    "\($f) \(.) \($c[$f + " " + .] // 0)"' "$json" \
+	    >"$TMP/$name.tcptop.counts"
+	expected_counts "$expect" >"$TMP/$name.want.counts"
+
+	local bad=0
+	if ! cmp -s "$TMP/$name.tcptop.counts" "$TMP/$name.ss.counts" ||
+	    ! cmp -s "$TMP/$name.tcptop.counts" "$TMP/$name.want.counts"
+	then
+		echo "FAIL [$name]: counts per family and state differ"
+		printf '    %-5s %-12s %8s %8s %8s\n' family state expected \
+		    ss tcptop
+		paste -d ' ' "$TMP/$name.want.counts" \
+		    "$TMP/$name.ss.counts" "$TMP/$name.tcptop.counts" |
+		    awk '{ mark = ($3 != $6 || $3 != $9) ? "  <--" : ""
+			printf "    %-5s %-12s %8s %8s %8s%s\n",
+			    $1, $2, $3, $6, $9, mark }'
+		bad=1
+	fi
+	if ! cmp -s "$TMP/$name.ss" "$TMP/$name.tcptop"; then
+		echo "FAIL [$name]: socket tuples differ (- ss, + tcptop):"
+		diff -u "$TMP/$name.ss" "$TMP/$name.tcptop" | tail -n +3 |
+		    grep '^[-+]' | head -n 40 | sed 's/^/    /'
+		bad=1
+	fi
+	# The summary objects must agree with the connections listed.
+	if ! jq -e --arg states "$STATES" '
+	    . as $r | (.connections | length) as $n |
+	    ($states | split("\\s+"; null)) as $s |
+	    $r.total == $n and
+	    ([$s[] | $r.states[.]] | add) == $n and
+	    all($s[]; . as $st | $r.states[$st] ==
+		([$r.connections[] | select(.state == $st)] | length)) and
+	    $r.families.ipv4 == ([$r.connections[] |
+		select(.family == "ipv4")] | length) and
+	    $r.families.ipv6 == ([$r.connections[] |
+		select(.family == "ipv6")] | length)' "$json" >/dev/null
+	then
+		echo "FAIL [$name]: total/states/families disagree with" \
+		    "the connections array:"
+		jq -c '{total, states, families,
+		    listed: (.connections | length)}' "$json" |
+		    sed 's/^/    /'
+		bad=1
+	fi
+	if [ $bad -ne 0 ]; then
+		FAILED=$((FAILED + 1))
+		return
+	fi
+	printf 'ok [%s]: %d sockets, ipv4 %d, ipv6 %d\n' "$name" \
+	    "$(wc -l <"$TMP/$name.ss")" \
+	    "$(grep -c '^ipv4 ' "$TMP/$name.ss")" \
+	    "$(grep -c '^ipv6 ' "$TMP/$name.ss")"
+}
+
+# Everything: N of each held state per family, no CLOSE.
+check all "LISTEN SYN_SENT SYN_RECV ESTABLISHED FIN_WAIT1 FIN_WAIT2
+CLOSE_WAIT LAST_ACK CLOSING TIME_WAIT" --
+
+# Ports: 9001 is the local port of LISTEN and SYN_RECV, 9008-9010 the
+# remote port of LAST_ACK, CLOSING and TIME_WAIT.
+check ports "LISTEN SYN_RECV LAST_ACK CLOSING TIME_WAIT" \
+    -p 9001,9008-9010 -- \
+    '( sport = :9001 or dport = :9001 or' \
+    '( sport >= :9008 and sport <= :9010 ) or' \
+    '( dport >= :9008 and dport <= :9010 ) )'
+
+# States, in both spellings and mixed case.
+check states "FIN_WAIT1 CLOSE_WAIT TIME_WAIT" \
+    --state fin-wait-1,CLOSE_WAIT,time-wait -- \
+    state fin-wait-1 state close-wait state time-wait
+
+# Port and state filters ran in the kernel (bytecode and idiag_states):
+# the dump itself carried only the matching sockets.
+for name in ports states; do
+	CHECKS=$((CHECKS + 1))
+	if jq -e '.dumped == .total' "$TMP/$name.json" >/dev/null; then
+		echo "ok [$name]: filtered in the kernel"
+	else
+		echo "FAIL [$name]: the kernel sent more than the filter kept:" \
+		    "$(jq -c '{dumped, total}' "$TMP/$name.json")"
+		FAILED=$((FAILED + 1))
+	fi
+done
+
+# RECORD_DIR=tests/data regenerates the recorded dump the parser tests and
+# smoke test replay, with what ss saw at the same moment.
+if [ -n "${RECORD_DIR:-}" ]; then
+	ip netns exec "$NS_S" "$TCPTOP" --record "$RECORD_DIR/states.nlmsg" \
+	    --json -n 2 -d 0.2 >/dev/null || fail "recording failed"
+	{
+		ip netns exec "$NS_S" ss -tanH -4 | ss_tuples ipv4
+		ip netns exec "$NS_S" ss -tanH -6 | ss_tuples ipv6
+	} | sort >"$RECORD_DIR/states.ss"
+	echo "recorded $RECORD_DIR/states.nlmsg and states.ss"
+fi
+
+# The holder must still be there: had it died, its sockets (and so the
+# counts) would have gone with it.
+kill -0 "$HOLDER_PID" 2>/dev/null || fail "nsholder exited early"
+
+if [ $FAILED -ne 0 ]; then
+	echo "FAIL: $FAILED of $CHECKS comparisons failed (N=$N)"
+	exit 1
+fi
+echo "PASS: $CHECKS comparisons, $N sockets per state and family"
+exit 0
