@@ -381,6 +381,58 @@ test_recording(const char *path)
 	free(orig);
 }
 
+/* A recording in which the dump was restarted (a second BEGIN before the
+ * END) and ended inconsistent: the replay restarts the sink exactly as
+ * the live dump did, and says so. */
+static void
+test_replay_restart(void)
+{
+	char path[] = "/tmp/tcptop-restart-XXXXXX", err[256];
+	int fd = mkstemp(path);
+	FILE *fp = fdopen(fd, "wb");
+	struct dgram d;
+	struct got g;
+	struct diag_sink sink = { got_begin, got_sample, &g };
+	struct diag_stats st;
+	struct diag_replay *r;
+	int64_t t[2] = { 1795594742000000000LL, 5000000000LL }, rt, mt;
+	uint32_t flags = 1;
+
+	CHECK(fp != NULL);
+	memset(&d, 0, sizeof d);
+	msg_start(&d, SOCK_DIAG_BY_FAMILY, AF_INET, 1, 11);
+	msg_end(&d);
+	msg_start(&d, SOCK_DIAG_BY_FAMILY, AF_INET, 1, 12);
+	msg_end(&d);
+	put_done(&d, 0);
+	CHECK(diag_file_write_header(fp) == 0);
+	CHECK(diag_file_write_frame(fp, DIAG_FILE_BEGIN, t, sizeof t) == 0);
+	CHECK(diag_file_write_frame(fp, DIAG_FILE_DATA, d.buf, d.len) == 0);
+	t[1] += 1000000;
+	CHECK(diag_file_write_frame(fp, DIAG_FILE_BEGIN, t, sizeof t) == 0);
+	CHECK(diag_file_write_frame(fp, 77, "future", 6) == 0);	/* skipped */
+	CHECK(diag_file_write_frame(fp, DIAG_FILE_DATA, d.buf, d.len) == 0);
+	CHECK(diag_file_write_frame(fp, DIAG_FILE_END, &flags,
+	    sizeof flags) == 0);
+	fclose(fp);
+
+	memset(&g, 0, sizeof g);
+	r = diag_replay_open(path, err, sizeof err);
+	CHECK(r != NULL);
+	CHECK_EQ(diag_replay_next(r, NULL, &sink, &rt, &mt, &st, err,
+	    sizeof err), 1);
+	CHECK_EQ(g.begins, 2);
+	CHECK_EQ(g.n, 2);		/* the second pass only */
+	CHECK_EQ(st.restarts, 1);
+	CHECK_EQ(st.inconsistent, 1);
+	CHECK_EQ(mt, 5001000000LL);
+	CHECK_EQ(rt, 1795594742000000000LL);
+	CHECK_EQ(diag_replay_next(r, NULL, &sink, &rt, &mt, &st, err,
+	    sizeof err), 0);
+	diag_replay_close(r);
+	unlink(path);
+}
+
 struct model {
 	struct conntab *tab;
 	int64_t mono_ns;
@@ -455,6 +507,7 @@ main(int argc, char **argv)
 	char path[4096];
 
 	test_crafted();
+	test_replay_restart();
 	snprintf(path, sizeof path, "%s/states.nlmsg", argc > 1 ? argv[1] :
 	    data != NULL ? data : "tests/data");
 	test_recording(path);
