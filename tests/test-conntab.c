@@ -169,6 +169,65 @@ main(void)
 	ev = conntab_events(t, &n);
 	(void)ev;
 
+	/* The dump-order hint: scans in the same order, reversed, with a
+	 * socket inserted in the middle and one removed, and with the same
+	 * socket reported twice, each leave exactly one row per socket and
+	 * the right states. */
+	{
+		struct conntab *u = conntab_new(0);
+		struct conn_sample x[200];
+		size_t k, rows, dup;
+		struct conn *const *r;
+		int variant;
+
+		for (k = 0; k < 200; k++)
+			x[k] = mk(5000 + k, TCP_ESTABLISHED, 1000, 20000 + k);
+		for (variant = 0; variant < 5; variant++) {
+			conntab_begin_scan(u, 100000 + variant * 1000);
+			for (k = 0; k < 200; k++) {
+				size_t j = variant == 2 ? 199 - k : k;
+
+				if (variant == 3 && j == 50)
+					continue;	/* removed */
+				if (variant == 3 && j == 100) {
+					struct conn_sample y = mk(9999,
+					    TCP_SYN_SENT, 1001, 1);
+
+					conntab_update(u, &y);
+				}
+				x[j].state = (uint8_t)(variant == 4 ?
+				    TCP_CLOSE_WAIT : TCP_ESTABLISHED);
+				conntab_update(u, &x[j]);
+				if (variant == 4 && j == 7)
+					conntab_update(u, &x[j]);
+			}
+			conntab_end_scan(u);
+		}
+		r = conntab_rows(u, &rows);
+		dup = 0;
+		for (k = 0; k < rows; k++) {
+			size_t m;
+
+			for (m = k + 1; m < rows; m++)
+				if (r[k]->s.cookie == r[m]->s.cookie &&
+				    !(r[k]->flags & CONN_GONE) &&
+				    !(r[m]->flags & CONN_GONE))
+					dup++;
+		}
+		CHECK_EQ(dup, 0);
+		CHECK_EQ(conntab_live(u), 200);
+		CHECK_EQ(count_events(u, CONNTAB_EV_STATE), 199);	/* not 5050 */
+		CHECK_EQ(count_events(u, CONNTAB_EV_GONE), 1);	/* 9999 */
+		CHECK_EQ(count_events(u, CONNTAB_EV_NEW), 1);	/* 50 back */
+		c = find(u, 5050, 1000);
+		CHECK(c != NULL && c->s.state == TCP_CLOSE_WAIT &&
+		    c->first_seen_ms == 104000);
+		c = find(u, 5007, 1000);
+		CHECK(c != NULL && c->prev_state == TCP_ESTABLISHED &&
+		    c->first_seen_ms == 100000);
+		conntab_free(u);
+	}
+
 	/* The view counts only live rows that pass the filter. */
 	{
 		struct view v;

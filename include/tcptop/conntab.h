@@ -25,6 +25,8 @@ struct conn {
 	uint32_t created_scan;		/* scan that created it */
 	uint32_t view_rank;		/* 1 + position in the last view;
 					 * view.c's, a hint for its sort */
+	uint32_t dump_idx;		/* position in the last scan's dump
+					 * order; conntab's, a lookup hint */
 	uint8_t prev_state;		/* state before s.state, 0 if none */
 	uint8_t flags;			/* CONN_* above */
 };
