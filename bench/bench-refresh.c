@@ -121,7 +121,7 @@ struct top {
 	struct conntab *tab;
 	struct view v;
 	struct filter f;
-	int begun;
+	struct conntab_feed feed;
 	double dump_ms;		/* the last refresh, phase by phase */
 	double end_ms;
 	double view_ms;
@@ -288,27 +288,6 @@ floor_dump(struct floor *fl)
 /* The sink of app.c: the first begin() starts the scan, a later one
  * (the dump restarted) forgets the partial pass. */
 static void
-top_begin(void *arg)
-{
-	struct top *t = arg;
-
-	if (t->begun)
-		conntab_restart_scan(t->tab);
-	else
-		conntab_begin_scan(t->tab,
-		    diag_last_stats(t->d)->mono_ns / 1000000);
-	t->begun = 1;
-}
-
-static void
-top_sample(void *arg, const struct conn_sample *s)
-{
-	struct top *t = arg;
-
-	conntab_update(t->tab, s);
-}
-
-static void
 top_nop_begin(void *arg)
 {
 	(void)arg;
@@ -349,11 +328,14 @@ top_open(struct top *t)
 static void
 top_refresh(struct top *t)
 {
-	struct diag_sink sink = { top_begin, top_sample, t };
+	struct diag_sink sink = { conntab_feed_begin, conntab_feed_sample,
+	    &t->feed };
 	struct diag_query q = { &t->f, 1 };
 	double t0, t1, t2;
 
-	t->begun = 0;
+	t->feed.tab = t->tab;
+	t->feed.mono_ns = &diag_last_stats(t->d)->mono_ns;
+	t->feed.begun = 0;
 	t0 = bench_now_ms();
 	if (diag_dump(t->d, &q, &sink) == -1)
 		bench_fatal("tcptop: diag_dump: %s", diag_last_error(t->d));

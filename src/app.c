@@ -24,38 +24,6 @@ app_on_signal(int sig)
 	app_stop = 1;
 }
 
-/* Feeds a dump into the table.  The first begin() of a refresh starts a
- * scan, any later one is a restart of the same scan. */
-struct app_scan {
-	struct conntab *tab;
-	const int64_t *mono_ns;	/* the dump's start, set before begin() */
-	int64_t now_ms;
-	int begun;
-};
-
-static void
-app_scan_begin(void *arg)
-{
-	struct app_scan *sc = arg;
-
-	/* The model clock is the dump's own start time, recorded with it,
-	 * so a replay computes the same ages as the live run did. */
-	sc->now_ms = *sc->mono_ns / 1000000;
-	if (sc->begun)
-		conntab_restart_scan(sc->tab);
-	else
-		conntab_begin_scan(sc->tab, sc->now_ms);
-	sc->begun = 1;
-}
-
-static void
-app_scan_sample(void *arg, const struct conn_sample *s)
-{
-	struct app_scan *sc = arg;
-
-	conntab_update(sc->tab, s);
-}
-
 static int64_t
 app_clock_ns(clockid_t id)
 {
@@ -88,8 +56,9 @@ app_run(const struct options *o)
 	FILE *rec = NULL;
 	struct conntab *tab;
 	struct view v;
-	struct app_scan sc;
-	struct diag_sink sink = { app_scan_begin, app_scan_sample, &sc };
+	struct conntab_feed feed;
+	struct diag_sink sink = { conntab_feed_begin, conntab_feed_sample,
+	    &feed };
 	struct diag_query q = { &o->filter, 1 };
 	struct sigaction sa;
 	int64_t next_ns;
@@ -140,13 +109,13 @@ app_run(const struct options *o)
 		struct output_report r = { .host = host };
 		int inconsistent = 0, rc;
 
-		memset(&sc, 0, sizeof sc);
-		sc.tab = tab;
+		feed.tab = tab;
+		feed.begun = 0;
 		if (rp != NULL) {
 			struct diag_stats st;
 			int64_t rt, mono;
 
-			sc.mono_ns = &st.mono_ns;
+			feed.mono_ns = &st.mono_ns;
 			rc = diag_replay_next(rp, &o->filter, &sink, &rt,
 			    &mono, &st, err, sizeof err);
 			if (rc == 0)
@@ -157,12 +126,12 @@ app_run(const struct options *o)
 				break;
 			}
 			r.realtime_ns = rt;
-			r.now_ms = sc.now_ms;
+			r.now_ms = mono / 1000000;
 			r.source = "replay";
 			r.dumped = st.messages;
 			inconsistent = st.inconsistent;
 		} else {
-			sc.mono_ns = &diag_last_stats(d)->mono_ns;
+			feed.mono_ns = &diag_last_stats(d)->mono_ns;
 			if (diag_dump(d, &q, &sink) == -1) {
 				fprintf(stderr, "tcptop: %s\n",
 				    diag_last_error(d)[0] ? diag_last_error(d) :
@@ -173,12 +142,12 @@ app_run(const struct options *o)
 				}
 				/* Keep the last good table: forget this
 				 * partial scan rather than ending it. */
-				if (sc.begun)
+				if (feed.begun)
 					conntab_restart_scan(tab);
 				goto sleep;
 			}
 			r.realtime_ns = diag_last_stats(d)->realtime_ns;
-			r.now_ms = sc.now_ms;
+			r.now_ms = diag_last_stats(d)->mono_ns / 1000000;
 			r.source = "kernel";
 			r.dumped = diag_last_stats(d)->messages;
 			inconsistent = diag_last_stats(d)->inconsistent;

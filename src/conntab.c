@@ -432,6 +432,26 @@ conntab_end_scan(struct conntab *t)
 	}
 }
 
+void
+conntab_feed_begin(void *arg)
+{
+	struct conntab_feed *f = arg;
+
+	if (f->begun)
+		conntab_restart_scan(f->tab);
+	else
+		conntab_begin_scan(f->tab, *f->mono_ns / 1000000);
+	f->begun = 1;
+}
+
+void
+conntab_feed_sample(void *arg, const struct conn_sample *s)
+{
+	struct conntab_feed *f = arg;
+
+	conntab_update(f->tab, s);
+}
+
 struct conn *const *
 conntab_rows(const struct conntab *t, size_t *n)
 {

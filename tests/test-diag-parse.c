@@ -433,39 +433,14 @@ test_replay_restart(void)
 	unlink(path);
 }
 
-struct model {
-	struct conntab *tab;
-	int64_t mono_ns;
-	int begun;
-};
-
-static void
-model_begin(void *arg)
-{
-	struct model *m = arg;
-
-	if (m->begun)
-		conntab_restart_scan(m->tab);
-	else
-		conntab_begin_scan(m->tab, m->mono_ns / 1000000);
-	m->begun = 1;
-}
-
-static void
-model_sample(void *arg, const struct conn_sample *s)
-{
-	struct model *m = arg;
-
-	conntab_update(m->tab, s);
-}
-
 /* The whole refresh path (parse, model, view, sort) run over and over on
  * the same sockets must not grow the heap: no per-refresh leak or creep. */
 static void
 test_steady_memory(const char *path)
 {
-	struct model m = { conntab_new(0), 0, 0 };
-	struct diag_sink sink = { model_begin, model_sample, &m };
+	int64_t mono_ns = 0;
+	struct conntab_feed m = { conntab_new(0), &mono_ns, 0 };
+	struct diag_sink sink = { conntab_feed_begin, conntab_feed_sample, &m };
 	struct view v;
 	struct filter f;
 	size_t after_warmup = 0, used = 0;
@@ -484,7 +459,7 @@ test_steady_memory(const char *path)
 		m.begun = 0;
 		/* Only the first refresh of the file: the same sockets each
 		 * round, at a later time. */
-		CHECK(diag_replay_next(r, NULL, &sink, &rt, &m.mono_ns, &st,
+		CHECK(diag_replay_next(r, NULL, &sink, &rt, &mono_ns, &st,
 		    err, sizeof err) == 1);
 		diag_replay_close(r);
 		conntab_end_scan(m.tab);

@@ -86,6 +86,22 @@ size_t conntab_live(const struct conntab *t);
 const struct conntab_event *conntab_events(const struct conntab *t,
     size_t *n);
 
+/* Feeding one dump into the table.  conntab_feed_begin and
+ * conntab_feed_sample have the shape of a struct diag_sink's begin and
+ * sample with a struct conntab_feed as their argument: the first begin
+ * starts a scan at *mono_ns (the dump's start, which the dump or replay
+ * sets before it calls begin, so a replay computes the ages the live run
+ * did), a later one restarts it; each sample updates its row.  Reset
+ * begun before each dump; end the scan with conntab_end_scan. */
+struct conntab_feed {
+	struct conntab *tab;
+	const int64_t *mono_ns;
+	int begun;
+};
+
+void conntab_feed_begin(void *feed);
+void conntab_feed_sample(void *feed, const struct conn_sample *s);
+
 /* Number of scans ended so far. */
 unsigned long conntab_scans(const struct conntab *t);
 
