@@ -67,6 +67,19 @@ fail:
 	return NULL;
 }
 
+int
+diag_set_bufsize(struct diag *d, size_t n)
+{
+	if (n < 64 || n > DIAG_BUF_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	free(d->buf);
+	d->buf = xmalloc(n);
+	d->bufsize = n;
+	return 0;
+}
+
 void
 diag_close(struct diag *d)
 {

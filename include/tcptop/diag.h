@@ -52,6 +52,11 @@ struct diag_stats {
  * errno set (EPROTONOSUPPORT without sock_diag, ENOMEM). */
 struct diag *diag_open(void);
 
+/* Start the receive buffer at n bytes instead of the default (32 KiB).
+ * It still grows to whatever a datagram measures; tests use a tiny one to
+ * drive that path.  Returns 0, or -1 with EINVAL for n below 64. */
+int diag_set_bufsize(struct diag *d, size_t n);
+
 /* Close the socket and free everything, including the recording. */
 void diag_close(struct diag *d);
 
