@@ -301,6 +301,15 @@ diag_nlmsg_next(const struct nlmsghdr *nlh, size_t *left)
 	return (const struct nlmsghdr *)((const char *)nlh + step);
 }
 
+/* The errno a kernel error code stands for.  Codes are -1 to -4095;
+ * anything else (and negating INT_MIN would be undefined) is a broken
+ * message. */
+static int
+diag_errno(int code)
+{
+	return code < 0 && code > -4096 ? -code : EPROTO;
+}
+
 /* The parse of one datagram, with the seq/portid a live dump checks (0 to
  * check nothing, as for a replay). */
 static int
@@ -340,9 +349,9 @@ diag_parse(const void *buf, size_t len, unsigned seq, unsigned portid,
 				memcpy(&e, mnl_nlmsg_get_payload(nlh),
 				    sizeof e);
 				if (e < 0) {
+					errno = diag_errno(e);
 					snprintf(err, errlen, "dump failed: "
-					    "%s", strerror(-e));
-					errno = -e;
+					    "%s", strerror(errno));
 					return -1;
 				}
 			}
@@ -359,7 +368,7 @@ diag_parse(const void *buf, size_t len, unsigned seq, unsigned portid,
 			ne = mnl_nlmsg_get_payload(nlh);
 			if (ne->error == 0)
 				break;
-			errno = ne->error < 0 ? -ne->error : EPROTO;
+			errno = diag_errno(ne->error);
 			snprintf(err, errlen, "sock_diag request refused: %s",
 			    strerror(errno));
 			return -1;

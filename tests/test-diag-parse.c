@@ -257,6 +257,25 @@ test_crafted(void)
 	put_done(&d, -ENOMEM);
 	CHECK_EQ(parse(&d, &g, &st, &intr, err), -1);
 	CHECK_EQ(errno, ENOMEM);
+	/* Codes no kernel sends (INT_MIN cannot even be negated). */
+	memset(&d, 0, sizeof d);
+	put_done(&d, INT32_MIN);
+	CHECK_EQ(parse(&d, &g, &st, &intr, err), -1);
+	CHECK_EQ(errno, EPROTO);
+	memset(&d, 0, sizeof d);
+	{
+		struct nlmsghdr *h = (struct nlmsghdr *)d.buf;
+		struct nlmsgerr e;
+
+		memset(&e, 0, sizeof e);
+		e.error = INT32_MIN;
+		h->nlmsg_type = NLMSG_ERROR;
+		h->nlmsg_len = NLMSG_LENGTH(sizeof e);
+		memcpy(NLMSG_DATA(h), &e, sizeof e);
+		d.len = h->nlmsg_len;
+	}
+	CHECK_EQ(parse(&d, &g, &st, &intr, err), -1);
+	CHECK_EQ(errno, EPROTO);
 
 	/* Broken framing: a length beyond the datagram, a stub header. */
 	memset(&d, 0, sizeof d);
