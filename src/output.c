@@ -178,8 +178,16 @@ output_json(FILE *fp, const struct output_report *r, const struct view *v)
 	size_t i;
 	const char *sep = "";
 
-	fprintf(fp, "{\"time\": %" PRId64 ".%03" PRId64 ", \"host\": ",
-	    r->realtime_ns / 1000000000, r->realtime_ns / 1000000 % 1000);
+	{
+		/* Any time a recording claims, even a negative one, must
+		 * still print as one JSON number. */
+		uint64_t ns = r->realtime_ns < 0 ?
+		    -(uint64_t)r->realtime_ns : (uint64_t)r->realtime_ns;
+
+		fprintf(fp, "{\"time\": %s%" PRIu64 ".%03" PRIu64 ", "
+		    "\"host\": ", r->realtime_ns < 0 ? "-" : "",
+		    ns / 1000000000, ns / 1000000 % 1000);
+	}
 	output_json_string(fp, r->host, strlen(r->host));
 	fprintf(fp, ", \"source\": \"%s\", \"inconsistent\": %s, "
 	    "\"dumped\": %lu, \"total\": %zu, \"states\": {", r->source,

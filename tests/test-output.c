@@ -241,6 +241,18 @@ main(void)
 	CHECK(strstr(buf, "\"time\": 1795594742.123") != NULL);
 	free(buf);
 
+	/* A recording may claim any time, even a negative one. */
+	r.realtime_ns = -1500000000LL;
+	buf = NULL;
+	fp = open_memstream(&buf, &sz);
+	CHECK(output_json(fp, &r, &v) == 0);
+	fclose(fp);
+	buf[sz - 1] = '\0';
+	CHECK(json_valid_line(buf));
+	CHECK(strstr(buf, "\"time\": -1.500,") != NULL);
+	free(buf);
+	r.realtime_ns = 1795594742123000000LL;
+
 	/* Text: header, column titles, one line per connection. */
 	buf = NULL;
 	fp = open_memstream(&buf, &sz);
