@@ -103,6 +103,26 @@ options_seconds(const char *arg, const char *what, double *out, char *err,
 	return 0;
 }
 
+/* Say what was wrong with the argument getopt_long refused.  A long
+ * option given a value it does not take ("--json=1") is refused with
+ * optopt set to its value, which is no character to print. */
+static void
+options_unknown(const char *arg, int opt, char *err, size_t errlen)
+{
+	if (strncmp(arg, "--", 2) == 0) {
+		const char *eq = strchr(arg, '=');
+
+		if (eq != NULL && opt != 0)
+			snprintf(err, errlen, "option %.*s takes no value",
+			    (int)(eq - arg), arg);
+		else
+			snprintf(err, errlen, "unknown option %s", arg);
+	} else if (opt > 0 && opt < 128 && opt != '?')
+		snprintf(err, errlen, "unknown option -%c", opt);
+	else
+		snprintf(err, errlen, "unknown option %s", arg);
+}
+
 int
 options_parse(struct options *o, int argc, char **argv, char *err,
     size_t errlen)
@@ -196,12 +216,7 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 			    argv[optind - 1]);
 			return OPTIONS_USAGE;
 		default:
-			if (optopt != 0)
-				snprintf(err, errlen, "unknown option -%c",
-				    optopt);
-			else
-				snprintf(err, errlen, "unknown option %s",
-				    argv[optind - 1]);
+			options_unknown(argv[optind - 1], optopt, err, errlen);
 			return OPTIONS_USAGE;
 		}
 	}

@@ -51,6 +51,8 @@ usage_error "\-n" -b -n 0
 usage_error "\-n" -b -n -3
 usage_error "unknown option" -b --frobnicate
 usage_error "unknown option" -b -Z
+usage_error "takes no value" --json=1
+usage_error "takes no value" --batch=x
 usage_error "needs a value" -b -p
 usage_error "unexpected argument" -b extra
 usage_error "sort" -b --sort nope
