@@ -324,37 +324,56 @@ conntab_update(struct conntab *t, const struct conn_sample *s)
 		conntab_rehash(t, t->nslots * 2);
 }
 
-/* A request socket (SYN_RECV, no cookie carried over) that completed the
- * handshake reappears as a full socket with a new cookie: find the fresh
- * row with its 4-tuple and make the two one connection. */
+/* A request socket (SYN_RECV) that completed the handshake may reappear
+ * as a full socket with a new cookie (this kernel keeps the cookie, others
+ * may not): join a vanished request to the fresh non-request row with its
+ * 4-tuple.  A temporary tuple hash keeps this linear, since under a SYN
+ * flood thousands of requests come and go every refresh. */
 static void
 conntab_merge_requests(struct conntab *t)
 {
-	size_t g, f;
+	size_t nslots = 64, mask, f, g;
+	struct conn **h;
 
-	for (g = 0; g < t->ngone; g++) {
-		struct conn *old = t->gone[g];
+	while (nslots < t->nfresh * 2)
+		nslots *= 2;
+	mask = nslots - 1;
+	h = xcalloc(nslots, sizeof *h);
+	for (f = 0; f < t->nfresh; f++) {
+		struct conn *c = t->fresh[f];
+		size_t i;
 
-		if (old == NULL || old->s.state != TCP_SYN_RECV)
+		if (c->seen_pass != t->pass || c->s.state == TCP_SYN_RECV)
 			continue;
-		for (f = 0; f < t->nfresh; f++) {
-			struct conn *c = t->fresh[f];
-
-			if (c == NULL || c->seen_pass != t->pass ||
-			    !conntab_same_tuple(&c->s, &old->s))
-				continue;
-			c->first_seen_ms = old->first_seen_ms;
-			c->flags = (uint8_t)((c->flags & ~CONN_NEW) |
-			    (old->flags & CONN_PREEXISTING));
-			c->prev_state = TCP_SYN_RECV;
-			conntab_event(t, c, CONNTAB_EV_STATE, TCP_SYN_RECV,
-			    c->s.state);
-			t->fresh[f] = NULL;
-			old->gone_ms = INT64_MIN;	/* free at once */
-			t->gone[g] = NULL;
-			break;
-		}
+		i = (size_t)conntab_tuple_hash(&c->s) & mask;
+		while (h[i] != NULL)
+			i = (i + 1) & mask;
+		h[i] = c;
 	}
+	for (g = 0; g < t->ngone; g++) {
+		struct conn *old = t->gone[g], *c = NULL;
+		size_t i;
+
+		if (old->s.state != TCP_SYN_RECV)
+			continue;
+		i = (size_t)conntab_tuple_hash(&old->s) & mask;
+		for (; h[i] != NULL; i = (i + 1) & mask)
+			if (conntab_same_tuple(&h[i]->s, &old->s) &&
+			    (h[i]->flags & CONN_NEW)) {
+				c = h[i];
+				break;
+			}
+		if (c == NULL)
+			continue;
+		c->first_seen_ms = old->first_seen_ms;
+		c->flags = (uint8_t)((c->flags & ~CONN_NEW) |
+		    (old->flags & CONN_PREEXISTING));
+		c->prev_state = TCP_SYN_RECV;
+		conntab_event(t, c, CONNTAB_EV_STATE, TCP_SYN_RECV, c->s.state);
+		old->gone_ms = INT64_MIN;	/* free at once, no event */
+		t->gone[g] = NULL;
+	}
+	free(h);
 }
 
 void
@@ -394,8 +413,8 @@ conntab_end_scan(struct conntab *t)
 	 * were there before tcptop. */
 	if (t->scans_ended > 0)
 		for (i = 0; i < t->nfresh; i++)
-			if (t->fresh[i] != NULL &&
-			    t->fresh[i]->seen_pass == t->pass)
+			if (t->fresh[i]->seen_pass == t->pass &&
+			    (t->fresh[i]->flags & CONN_NEW))
 				conntab_event(t, t->fresh[i], CONNTAB_EV_NEW, 0,
 				    t->fresh[i]->s.state);
 	for (i = 0; i < t->ngone; i++)

@@ -228,6 +228,37 @@ main(void)
 		conntab_free(u);
 	}
 
+	/* Requests: thousands come and go per refresh under a SYN flood.
+	 * A request that completes (new cookie, same tuple) is one row; a
+	 * new request with the tuple of an old one is not joined to it. */
+	{
+		struct conntab *u = conntab_new(0);
+		static struct conn_sample q[20000];
+		size_t k;
+
+		for (k = 0; k < 20000; k++)
+			q[k] = mk(100000 + k, TCP_SYN_RECV, 80,
+			    (unsigned)(1024 + k));
+		scan(u, 1000, q, 20000);
+		for (k = 0; k < 20000; k++) {
+			q[k].cookie += 1000000;
+			if (k % 2 == 0)
+				q[k].state = TCP_ESTABLISHED;
+		}
+		scan(u, 2000, q, 20000);
+		CHECK_EQ(conntab_live(u), 20000);
+		CHECK_EQ(count_events(u, CONNTAB_EV_STATE), 10000);
+		CHECK_EQ(count_events(u, CONNTAB_EV_NEW), 10000);
+		CHECK_EQ(count_events(u, CONNTAB_EV_GONE), 10000);
+		c = find(u, 1100000, 80);
+		CHECK(c != NULL && c->prev_state == TCP_SYN_RECV &&
+		    c->first_seen_ms == 1000);
+		c = find(u, 1100001, 80);
+		CHECK(c != NULL && c->prev_state == 0 &&
+		    c->first_seen_ms == 2000);
+		conntab_free(u);
+	}
+
 	/* The view counts only live rows that pass the filter. */
 	{
 		struct view v;
