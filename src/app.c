@@ -140,10 +140,10 @@ app_run(const struct options *o)
 					status = 1;
 					break;
 				}
-				/* Keep the last good table: forget this
-				 * partial scan rather than ending it. */
+				/* Keep the last good table: the next dump
+				 * takes this partial scan over. */
 				if (feed.begun)
-					conntab_restart_scan(tab);
+					conntab_abort_scan(tab);
 				goto sleep;
 			}
 			r.realtime_ns = diag_last_stats(d)->realtime_ns;

@@ -44,6 +44,7 @@ struct conntab {
 	int64_t now_ms;
 	int64_t tombstone_ms;
 	uint32_t pass;		/* bumped per scan and per restart */
+	int open;		/* a scan was aborted: the next one resumes it */
 	uint32_t scan;		/* scans begun */
 	unsigned long scans_ended;
 };
@@ -233,6 +234,11 @@ void
 conntab_begin_scan(struct conntab *t, int64_t now_ms)
 {
 	t->now_ms = now_ms;
+	if (t->open) {
+		t->open = 0;
+		conntab_restart_scan(t);
+		return;
+	}
 	t->pass++;
 	t->scan++;
 	t->nevents = 0;
@@ -247,6 +253,12 @@ conntab_restart_scan(struct conntab *t)
 	t->pass++;
 	t->cursor = 0;
 	t->nnext = 0;
+}
+
+void
+conntab_abort_scan(struct conntab *t)
+{
+	t->open = 1;
 }
 
 /* Note c as the next socket of this scan's dump order. */

@@ -228,6 +228,29 @@ main(void)
 		conntab_free(u);
 	}
 
+	/* A dump that failed part way: its changes and new rows still give
+	 * their events once the next dump completes the scan. */
+	{
+		struct conntab *u = conntab_new(0);
+		struct conn_sample a = mk(1, TCP_ESTABLISHED, 80, 1000);
+		struct conn_sample b = mk(2, TCP_SYN_SENT, 81, 1001);
+
+		scan(u, 1000, &a, 1);
+		conntab_begin_scan(u, 2000);
+		a.state = TCP_CLOSE_WAIT;
+		conntab_update(u, &a);
+		conntab_update(u, &b);
+		conntab_abort_scan(u);
+		conntab_begin_scan(u, 3000);
+		conntab_update(u, &a);
+		conntab_update(u, &b);
+		conntab_end_scan(u);
+		CHECK_EQ(count_events(u, CONNTAB_EV_STATE), 1);
+		CHECK_EQ(count_events(u, CONNTAB_EV_NEW), 1);
+		CHECK_EQ(conntab_live(u), 2);
+		conntab_free(u);
+	}
+
 	/* Requests: thousands come and go per refresh under a SYN flood.
 	 * A request that completes (new cookie, same tuple) is one row; a
 	 * new request with the tuple of an old one is not joined to it. */

@@ -67,6 +67,12 @@ void conntab_begin_scan(struct conntab *t, int64_t now_ms);
  * without an event. */
 void conntab_restart_scan(struct conntab *t);
 
+/* The dump failed part way: leave the scan open.  The next
+ * conntab_begin_scan takes it over as a restart instead of starting a new
+ * one, so the changes and new rows the partial pass saw still produce
+ * their events, and the last good rows stay until a dump completes. */
+void conntab_abort_scan(struct conntab *t);
+
 /* Insert or update the row for s.  s is copied. */
 void conntab_update(struct conntab *t, const struct conn_sample *s);
 
