@@ -151,14 +151,24 @@ app_run(const struct options *o)
 			r.source = "kernel";
 			r.dumped = diag_last_stats(d)->messages;
 			inconsistent = diag_last_stats(d)->inconsistent;
+			if (diag_last_stats(d)->record_errno != 0) {
+				/* Reported once: the recording has stopped. */
+				fprintf(stderr, "tcptop: --record %s: %s; "
+				    "recording stopped\n", o->record,
+				    strerror(diag_last_stats(d)->record_errno));
+				status = 1;
+			}
 		}
 		conntab_end_scan(tab);
 		good++;
 		view_build(&v, tab, &o->filter, o->sort_key, o->sort_reverse,
 		    0);
 		r.inconsistent = inconsistent;
+		errno = 0;
 		if ((o->json ? output_json(stdout, &r, &v) :
 		    output_text(stdout, &r, &v)) == -1 || fflush(stdout) != 0) {
+			fprintf(stderr, "tcptop: writing the report: %s\n",
+			    strerror(errno != 0 ? errno : EIO));
 			status = 1;
 			break;
 		}
@@ -174,10 +184,15 @@ sleep:
 	}
 	view_done(&v);
 	conntab_free(tab);
-	if (rec != NULL && fclose(rec) != 0 && status == 0) {
-		fprintf(stderr, "tcptop: --record %s: %s\n", o->record,
-		    strerror(errno));
-		status = 1;
+	if (rec != NULL) {
+		int bad = ferror(rec);
+
+		errno = 0;
+		if ((fclose(rec) != 0 || bad) && status == 0) {
+			fprintf(stderr, "tcptop: --record %s: %s\n",
+			    o->record, strerror(errno != 0 ? errno : EIO));
+			status = 1;
+		}
 	}
 	diag_close(d);
 	diag_replay_close(rp);

@@ -456,16 +456,32 @@ diag_reopen(struct diag *d)
 	return 0;
 }
 
+/* Writing the recording failed: keep dumping, stop recording, and let the
+ * caller know through the stats (it says so once and exits non-zero). */
+static void
+diag_record_failed(struct diag *d)
+{
+	d->stats.record_errno = errno != 0 ? errno : EIO;
+	d->record = NULL;
+}
+
 static void
 diag_record_frame(struct diag *d, uint32_t type, const void *p, size_t len)
 {
 	if (d->record != NULL && diag_file_write_frame(d->record, type, p,
-	    len) == -1) {
-		/* Keep dumping; say once that the recording stopped. */
-		snprintf(d->err, sizeof d->err, "recording stopped: %s",
-		    strerror(errno));
-		d->record = NULL;
-	}
+	    len) == -1)
+		diag_record_failed(d);
+}
+
+/* Each refresh reaches the file whole, so a recording cut short by a
+ * crash or a full disk ends on a refresh boundary where it can. */
+static void
+diag_record_flush(struct diag *d)
+{
+	errno = 0;
+	if (d->record != NULL && (fflush(d->record) != 0 ||
+	    ferror(d->record)))
+		diag_record_failed(d);
 }
 
 /* Take the dump's start time, and record it: the same clock values serve
@@ -595,6 +611,7 @@ diag_dump(struct diag *d, const struct diag_query *q,
 			endflags = 1;
 			diag_record_frame(d, DIAG_FILE_END, &endflags,
 			    sizeof endflags);
+			diag_record_flush(d);
 			d->stats.bufsize = d->bufsize;
 			return 0;
 		}
@@ -605,8 +622,7 @@ diag_dump(struct diag *d, const struct diag_query *q,
 
 		diag_record_frame(d, DIAG_FILE_END, &endflags, sizeof endflags);
 	}
-	if (d->record != NULL)
-		fflush(d->record);
+	diag_record_flush(d);
 	d->stats.bufsize = d->bufsize;
 	return 0;
 }

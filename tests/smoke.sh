@@ -139,6 +139,19 @@ else
 	bad "live --record run failed"
 fi
 
+# Output that cannot be written: exit 1 and one line saying so, for the
+# report and for the recording.
+"$TCPTOP" -b -n 1 >/dev/full 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+    grep -q "writing the report" "$tmp/err" && ok ||
+    bad "stdout on /dev/full: rc=$rc $(cat "$tmp/err")"
+"$TCPTOP" -b -n 3 -d 0 --record /dev/full >/dev/null 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+    grep -q "recording stopped" "$tmp/err" && ok ||
+    bad "--record /dev/full: rc=$rc $(cat "$tmp/err")"
+
 # Unprivileged: sock_diag needs no privilege for TCP.
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 	setpriv --reuid=65534 --regid=65534 --clear-groups \

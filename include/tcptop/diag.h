@@ -44,6 +44,8 @@ struct diag_stats {
 	unsigned restarts;		/* dumps restarted (NLM_F_DUMP_INTR) */
 	int inconsistent;		/* still interrupted after restarting */
 	size_t bufsize;			/* receive buffer in use */
+	int record_errno;		/* nonzero: writing the recording failed
+					 * with this errno, and it stopped */
 	int64_t realtime_ns;		/* when the dump (or its last restart) */
 	int64_t mono_ns;		/* began: CLOCK_REALTIME, _MONOTONIC */
 };
