@@ -211,14 +211,17 @@ output_json(FILE *fp, const struct output_report *r, const struct view *v)
 		    "\"remote_port\": %u, \"state\": \"%s\", \"recv_q\": %u, "
 		    "\"send_q\": %u, \"uid\": %u, \"inode\": %u, "
 		    "\"cookie\": \"%" PRIu64 "\", \"state_age_s\": %.3f, "
-		    "\"state_age_at_least\": %s, \"prev_state\": ",
+		    "\"state_age_at_least\": %s, \"age_s\": %.3f, "
+		    "\"age_at_least\": %s, \"prev_state\": ",
 		    sep, conn_family_name(c->s.family),
 		    conn_fmt_addr(&c->s, 0, la, sizeof la), c->s.lport,
 		    conn_fmt_addr(&c->s, 1, ra, sizeof ra), c->s.rport,
 		    tcpstate_name(c->s.state), c->s.rqueue, c->s.wqueue,
 		    c->s.uid, c->s.inode, c->s.cookie,
 		    (double)(r->now_ms - c->state_since_ms) / 1000.0,
-		    output_age_at_least(c) ? "true" : "false");
+		    output_age_at_least(c) ? "true" : "false",
+		    (double)(r->now_ms - c->first_seen_ms) / 1000.0,
+		    (c->flags & CONN_PREEXISTING) ? "true" : "false");
 		if (c->prev_state != 0)
 			fprintf(fp, "\"%s\"", tcpstate_name(c->prev_state));
 		else

@@ -235,6 +235,12 @@ main(void)
 	CHECK(strstr(buf, "\"LISTEN\": 1") != NULL);
 	CHECK(strstr(buf, "\"ESTABLISHED\": 1") != NULL);
 	CHECK(strstr(buf, "\"cookie\": \"8\"") != NULL);
+	/* Seen first at 1000 ms, reported at 5000 ms; the first scan's rows
+	 * predate tcptop, so both ages are lower bounds. */
+	CHECK(strstr(buf, "\"age_s\": 4.000, \"age_at_least\": true") !=
+	    NULL);
+	CHECK(strstr(buf, "\"state_age_s\": 4.000, "
+	    "\"state_age_at_least\": true") != NULL);
 	CHECK(strstr(buf, "\"remote_addr\": \"::1\"") != NULL);
 	CHECK(strstr(buf, "\"rtt_ms\": 1.500") != NULL);
 	CHECK(strstr(buf, "\"cc\": \"cubic\"") != NULL);
