@@ -11,7 +11,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <time.h>
+
 #include "check.h"
+#include "tcptop/conntab.h"
 #include "tcptop/diag.h"
 
 #define MAXC 4096
@@ -94,6 +97,120 @@ make_sockets(int *fds, int *nfds)
 	return ntohs(sa.sin_port);
 }
 
+/* Wait (up to 5 s) until fd's TCP state is want. */
+static int
+wait_state(int fd, int want)
+{
+	struct timespec nap = { 0, 1000000 };
+	int i;
+
+	for (i = 0; i < 5000; i++) {
+		struct tcp_info ti;
+		socklen_t len = sizeof ti;
+
+		if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 &&
+		    ti.tcpi_state == want)
+			return 1;
+		nanosleep(&nap, NULL);
+	}
+	return 0;
+}
+
+static const struct conn *
+row_for(const struct conntab *t, unsigned lport, unsigned rport)
+{
+	size_t n, i;
+	struct conn *const *rows = conntab_rows(t, &n);
+
+	for (i = 0; i < n; i++)
+		if (rows[i]->s.lport == lport && rows[i]->s.rport == rport &&
+		    !(rows[i]->flags & CONN_GONE))
+			return rows[i];
+	return NULL;
+}
+
+static size_t
+events_of(const struct conntab *t, uint64_t cookie, int from, int to)
+{
+	size_t n, i, k = 0;
+	const struct conntab_event *e = conntab_events(t, &n);
+
+	for (i = 0; i < n; i++)
+		k += e[i].cookie == cookie && e[i].kind == CONNTAB_EV_STATE &&
+		    e[i].from == from && e[i].to == to;
+	return k;
+}
+
+static void
+refresh(struct diag *d, const struct filter *f, struct conntab *t)
+{
+	struct conntab_feed feed = { t, &diag_last_stats(d)->mono_ns, 0 };
+	struct diag_sink sink = { conntab_feed_begin, conntab_feed_sample,
+	    &feed };
+	struct diag_query q = { f, 1 };
+
+	CHECK(diag_dump(d, &q, &sink) == 0);
+	conntab_end_scan(t);
+}
+
+/* Real transitions through the model: a connection closed actively goes
+ * ESTABLISHED -> FIN_WAIT2 -> TIME_WAIT as one row (the TIME_WAIT socket
+ * keeps the full socket's cookie), its peer ESTABLISHED -> CLOSE_WAIT,
+ * and the peer's row goes when its socket is closed. */
+static void
+test_transitions(struct diag *d, unsigned port, int client, int server)
+{
+	struct conntab *t = conntab_new(0);
+	struct filter f;
+	struct sockaddr_in sa;
+	socklen_t len = sizeof sa;
+	const struct conn *c, *s;
+	uint64_t ccookie, scookie;
+	unsigned cport;
+	char err[64];
+
+	filter_init(&f);
+	snprintf(err, sizeof err, "%u", port);
+	CHECK(filter_parse_ports(&f, err, err, sizeof err) == 0);
+	CHECK(getsockname(client, (struct sockaddr *)&sa, &len) == 0);
+	cport = ntohs(sa.sin_port);
+
+	refresh(d, &f, t);
+	c = row_for(t, cport, port);
+	s = row_for(t, port, cport);
+	if (!CHECK(c != NULL && s != NULL))
+		return;
+	CHECK_EQ(c->s.state, TCP_ESTABLISHED);
+	ccookie = c->s.cookie;
+	scookie = s->s.cookie;
+	CHECK(ccookie != 0 && scookie != 0 && ccookie != scookie);
+
+	CHECK(shutdown(client, SHUT_WR) == 0);
+	CHECK(wait_state(client, TCP_FIN_WAIT2));
+	CHECK(wait_state(server, TCP_CLOSE_WAIT));
+	refresh(d, &f, t);
+	c = row_for(t, cport, port);
+	s = row_for(t, port, cport);
+	CHECK(c != NULL && c->s.cookie == ccookie &&
+	    c->s.state == TCP_FIN_WAIT2 && c->prev_state == TCP_ESTABLISHED);
+	CHECK(s != NULL && s->s.state == TCP_CLOSE_WAIT);
+	CHECK_EQ(events_of(t, ccookie, TCP_ESTABLISHED, TCP_FIN_WAIT2), 1);
+	CHECK_EQ(events_of(t, scookie, TCP_ESTABLISHED, TCP_CLOSE_WAIT), 1);
+
+	/* The server closes: the client's socket becomes a TIME_WAIT
+	 * minisocket with the same cookie, the server's goes away. */
+	close(server);
+	CHECK(wait_state(client, TCP_CLOSE));
+	refresh(d, &f, t);
+	c = row_for(t, cport, port);
+	CHECK(c != NULL && c->s.cookie == ccookie &&
+	    c->s.state == TCP_TIME_WAIT && c->s.inode == 0 &&
+	    c->prev_state == TCP_FIN_WAIT2);
+	CHECK_EQ(events_of(t, ccookie, TCP_FIN_WAIT2, TCP_TIME_WAIT), 1);
+	CHECK(row_for(t, port, cport) == NULL);
+	conntab_free(t);
+}
+
 int
 main(void)
 {
@@ -145,8 +262,12 @@ main(void)
 	CHECK(dump(d, &all, &b) == 0);
 	CHECK_EQ(diag_last_stats(d)->restarts, 0);
 
+	/* fds: listener, then (client, accepted) pairs. */
+	test_transitions(d, p, fds[1], fds[2]);
+	fds[2] = -1;
 	for (i = 0; i < nfds; i++)
-		close(fds[i]);
+		if (fds[i] >= 0)
+			close(fds[i]);
 	diag_close(d);
 	return check_done();
 }
