@@ -73,12 +73,13 @@ output_text(FILE *fp, const struct output_report *r, const struct view *v)
 		host[j++] = r->host[i] > 0x20 && r->host[i] < 0x7f ?
 		    r->host[i] : '?';
 	host[j] = '\0';
-	fprintf(fp, "%s %s: %zu sockets (ipv4 %zu, ipv6 %zu)%s\n", when, host,
+	/* One header line, like top -b's summary: when, where, how many,
+	 * and how many in each state. */
+	fprintf(fp, "%s %s: %zu sockets (ipv4 %zu, ipv6 %zu)%s:", when, host,
 	    v->total, v->families[0], v->families[1],
 	    r->inconsistent ? " [inconsistent snapshot]" : "");
 	for (i = 0; i < TCPSTATE_MAX; i++)
-		fprintf(fp, "%s%s %zu", i ? "  " : "",
-		    tcpstate_name(tcpstate_order[i]),
+		fprintf(fp, " %s %zu", tcpstate_name(tcpstate_order[i]),
 		    v->states[tcpstate_order[i]]);
 	fputc('\n', fp);
 

@@ -264,8 +264,10 @@ main(void)
 	fp = open_memstream(&buf, &sz);
 	CHECK(output_text(fp, &r, &v) == 0);
 	fclose(fp);
-	CHECK(strstr(buf, "2 sockets (ipv4 1, ipv6 1)") != NULL);
-	CHECK(strstr(buf, "LISTEN 1  SYN_SENT 0") != NULL);
+	CHECK(strstr(buf, "2 sockets (ipv4 1, ipv6 1): LISTEN 1 SYN_SENT 0 "
+	    "SYN_RECV 0 ESTABLISHED 1 ") != NULL);
+	CHECK(strchr(buf, '\n') != NULL &&
+	    strstr(buf, "CLOSE 0\nFAM ") != NULL);	/* one header line */
 	CHECK(strstr(buf, "[::1]:40000") != NULL);
 	CHECK(strstr(buf, "1.500ms") != NULL);
 	CHECK(strchr(buf, '\x01') == NULL && strchr(buf, '\xff') == NULL);
