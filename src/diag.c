@@ -575,15 +575,17 @@ diag_dump(struct diag *d, const struct diag_query *q,
 	} fams[] = { { AF_INET, FILTER_INET4 }, { AF_INET6, FILTER_INET6 } };
 	unsigned families = q->filter != NULL ? q->filter->families :
 	    FILTER_INET4 | FILTER_INET6;
-	int attempt;
+	uint32_t endflags;
+	int attempt, interrupted = 0;
 
 	memset(&d->stats, 0, sizeof d->stats);
 	d->err[0] = '\0';
 	for (attempt = 0;; attempt++) {
 		int intr = 0, again = 0;
-		uint32_t endflags = 0;
 		size_t i;
 
+		/* What counts is the pass that completes. */
+		d->stats.messages = d->stats.skipped = 0;
 		diag_begin_clock(d);
 		sink->begin(sink->arg);
 		for (i = 0; i < sizeof fams / sizeof fams[0] && !again; i++) {
@@ -597,31 +599,27 @@ diag_dump(struct diag *d, const struct diag_query *q,
 			if (diag_recv_dump(d, q, sink, &intr, &again) == -1)
 				return -1;
 		}
-		if (!again && !intr)
-			break;
-		if (attempt + 1 >= DIAG_MAX_RESTARTS || (!again && attempt >= 1)) {
-			if (again) {
+		if (again) {
+			/* Data was lost (ENOBUFS, a truncated datagram). */
+			if (attempt + 1 >= DIAG_MAX_RESTARTS) {
 				snprintf(d->err, sizeof d->err, "sock_diag "
 				    "dump kept losing data");
 				errno = ENOBUFS;
 				return -1;
 			}
-			/* Interrupted twice: keep it, and say so. */
-			d->stats.inconsistent = 1;
-			endflags = 1;
-			diag_record_frame(d, DIAG_FILE_END, &endflags,
-			    sizeof endflags);
-			diag_record_flush(d);
-			d->stats.bufsize = d->bufsize;
-			return 0;
-		}
+		} else if (intr) {
+			/* The tables changed under the dump: try once more,
+			 * then keep what came and say it is inconsistent. */
+			if (interrupted++ > 0) {
+				d->stats.inconsistent = 1;
+				break;
+			}
+		} else
+			break;
 		d->stats.restarts++;
 	}
-	{
-		uint32_t endflags = 0;
-
-		diag_record_frame(d, DIAG_FILE_END, &endflags, sizeof endflags);
-	}
+	endflags = d->stats.inconsistent ? 1 : 0;
+	diag_record_frame(d, DIAG_FILE_END, &endflags, sizeof endflags);
 	diag_record_flush(d);
 	d->stats.bufsize = d->bufsize;
 	return 0;

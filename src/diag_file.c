@@ -185,8 +185,10 @@ diag_replay_next(struct diag_replay *r, const struct filter *f,
 			}
 			/* A second BEGIN without an END: the dump was
 			 * restarted, exactly as it was live. */
-			if (started)
+			if (started) {
 				st->restarts++;
+				st->messages = st->skipped = 0;
+			}
 			memcpy(r->begin_t, r->buf, 16);
 			*realtime_ns = st->realtime_ns = r->begin_t[0];
 			*mono_ns = st->mono_ns = r->begin_t[1];

@@ -253,6 +253,7 @@ main(void)
 	CHECK(diag_last_stats(d)->restarts >= 1);
 	CHECK(diag_last_stats(d)->bufsize > 64);
 	CHECK_EQ(b.n, 7);
+	CHECK_EQ(diag_last_stats(d)->messages, 7);	/* the last pass */
 	CHECK_EQ(b.begins, (int)diag_last_stats(d)->restarts + 1);
 	CHECK(diag_set_bufsize(d, 64) == 0);
 	CHECK(dump(d, &all, &b) == 0);

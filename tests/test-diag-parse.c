@@ -442,6 +442,7 @@ test_replay_restart(void)
 	    sizeof err), 1);
 	CHECK_EQ(g.begins, 2);
 	CHECK_EQ(g.n, 2);		/* the second pass only */
+	CHECK_EQ(st.messages, 2);
 	CHECK_EQ(st.restarts, 1);
 	CHECK_EQ(st.inconsistent, 1);
 	CHECK_EQ(mt, 5001000000LL);
