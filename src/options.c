@@ -64,7 +64,8 @@ options_usage(FILE *fp)
 "  -6, --ipv6             IPv6 sockets only\n"
 "      --sort KEY         sort rows by KEY (see below) [default state]\n"
 "  -r, --reverse          sort in descending order\n"
-"      --tombstone SECONDS keep gone connections this long [default 3]\n"
+"      --tombstone SECONDS\n"
+"                         keep gone connections this long [default 3]\n"
 "      --record FILE      also write the raw netlink stream to FILE\n"
 "      --replay FILE      read a recording instead of the kernel\n"
 "  -h, --help             show this help\n"
@@ -75,8 +76,8 @@ options_usage(FILE *fp)
 		fprintf(fp, "  %-9s %s\n", sort_columns[i].name,
 		    sort_columns[i].help);
 	fputs("\nFilters run in the kernel, so -p on a busy box only copies "
-	    "the matching sockets.\nExit status: 0 ok, 1 runtime failure, "
-	    "2 bad usage or a corrupt recording.\n", fp);
+	    "the matching\nsockets.  Exit status: 0 ok, 1 runtime failure, "
+	    "2 bad usage or a corrupt\nrecording.\n", fp);
 }
 
 /* Parse a non-negative number of seconds, fractions allowed. */

@@ -36,6 +36,8 @@ usage_error() {	# usage_error WORD ARGS...
 "$TCPTOP" --help >"$tmp/out" 2>&1 && grep -q -- "--port" "$tmp/out" &&
     grep -q "bcc" "$tmp/out" && ok || bad "--help"
 "$TCPTOP" --version | grep -q '^tcptop [0-9]' && ok || bad "--version"
+# Read on an 80-column terminal over SSH: no help line wraps.
+awk 'length > 79 { exit 1 }' "$tmp/out" && ok || bad "--help wider than 79"
 
 usage_error "port 0" -b -p 0
 usage_error "70000" -b -p 70000
