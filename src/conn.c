@@ -29,9 +29,14 @@ conn_fmt_endpoint(const struct conn_sample *s, int remote, char *buf,
 {
 	char addr[CONN_ADDR_LEN];
 
+	unsigned port = remote ? s->rport : s->lport;
+	char num[8] = "*";	/* no port: a listener's peer, as ss shows */
+
 	conn_fmt_addr(s, remote, addr, sizeof addr);
-	snprintf(buf, len, s->family == AF_INET6 ? "[%s]:%u" : "%s:%u", addr,
-	    (unsigned)(remote ? s->rport : s->lport));
+	if (port != 0)
+		snprintf(num, sizeof num, "%u", port);
+	snprintf(buf, len, s->family == AF_INET6 ? "[%s]:%s" : "%s:%s", addr,
+	    num);
 	return buf;
 }
 

@@ -269,6 +269,7 @@ main(void)
 	CHECK(strchr(buf, '\n') != NULL &&
 	    strstr(buf, "CLOSE 0\nFAM ") != NULL);	/* one header line */
 	CHECK(strstr(buf, "[::1]:40000") != NULL);
+	CHECK(strstr(buf, " 0.0.0.0:* ") != NULL);	/* the listener's peer */
 	CHECK(strstr(buf, "1.500ms") != NULL);
 	CHECK(strchr(buf, '\x01') == NULL && strchr(buf, '\xff') == NULL);
 	free(buf);

@@ -76,7 +76,8 @@ struct conn_sample {
 char *conn_fmt_addr(const struct conn_sample *s, int remote, char *buf,
     size_t len);
 
-/* Write "addr:port" ("[addr]:port" for IPv6) into buf (CONN_ENDPOINT_LEN). */
+/* Write "addr:port" ("[addr]:port" for IPv6; port 0 as "*", as ss does
+ * for a listener's peer) into buf (CONN_ENDPOINT_LEN). */
 char *conn_fmt_endpoint(const struct conn_sample *s, int remote, char *buf,
     size_t len);
 
