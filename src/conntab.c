@@ -293,6 +293,30 @@ conntab_lookup(struct conntab *t, const struct conn_sample *s, size_t *slot)
 	return c;
 }
 
+/* Append state to c's path, dropping the oldest when it is full. */
+static void
+conntab_path_push(struct conn *c, uint8_t state)
+{
+	if (c->path >> 28)
+		c->flags |= CONN_PATH_CUT;
+	c->path = c->path << 4 | (state & 15);
+}
+
+size_t
+conntab_path(const struct conn *c, uint8_t *states, size_t max)
+{
+	size_t n = 0;
+	int shift;
+
+	for (shift = 28; shift >= 0; shift -= 4) {
+		uint8_t st = (uint8_t)(c->path >> shift & 15);
+
+		if (st != 0 && n < max)
+			states[n++] = st;
+	}
+	return n;
+}
+
 void
 conntab_update(struct conntab *t, const struct conn_sample *s)
 {
@@ -306,6 +330,7 @@ conntab_update(struct conntab *t, const struct conn_sample *s)
 			    s->state);
 			c->prev_state = c->s.state;
 			c->state_since_ms = t->now_ms;
+			conntab_path_push(c, s->state);
 		}
 		c->s = *s;
 		/* A row seen twice in one pass (the kernel can report a
@@ -325,6 +350,7 @@ conntab_update(struct conntab *t, const struct conn_sample *s)
 	c->seen_pass = t->pass;
 	c->created_scan = t->scan;
 	c->flags = CONN_NEW;
+	c->path = s->state;
 	if (t->scans_ended == 0)
 		c->flags |= CONN_PREEXISTING;
 	t->slots[i] = c;
@@ -381,6 +407,9 @@ conntab_merge_requests(struct conntab *t)
 		c->flags = (uint8_t)((c->flags & ~CONN_NEW) |
 		    (old->flags & CONN_PREEXISTING));
 		c->prev_state = TCP_SYN_RECV;
+		c->path = old->path;
+		c->flags |= old->flags & CONN_PATH_CUT;
+		conntab_path_push(c, c->s.state);
 		conntab_event(t, c, CONNTAB_EV_STATE, TCP_SYN_RECV, c->s.state);
 		old->gone_ms = INT64_MIN;	/* free at once, no event */
 		t->gone[g] = NULL;

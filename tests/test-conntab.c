@@ -104,6 +104,38 @@ main(void)
 	CHECK(c != NULL && c->prev_state == TCP_SYN_RECV &&
 	    c->first_seen_ms == 2000);
 	CHECK(find(t, 4, 80) == NULL);
+	{
+		/* The path carries over from the request socket. */
+		uint8_t p[8];
+
+		CHECK(c != NULL && conntab_path(c, p, 8) == 2 &&
+		    p[0] == TCP_SYN_RECV && p[1] == TCP_ESTABLISHED);
+	}
+
+	{
+		/* The path keeps the last 8 states, oldest first, and says
+		 * when older ones were dropped. */
+		struct conntab *t2 = conntab_new(0);
+		struct conn_sample w = mk(7, TCP_SYN_SENT, 1, 2);
+		uint8_t p[8];
+		int k;
+
+		scan(t2, 0, &w, 1);
+		CHECK(find(t2, 7, 1) != NULL &&
+		    conntab_path(find(t2, 7, 1), p, 8) == 1 &&
+		    p[0] == TCP_SYN_SENT);
+		for (k = 0; k < 9; k++) {
+			w.state = k % 2 ? TCP_ESTABLISHED : TCP_CLOSE_WAIT;
+			scan(t2, k + 1, &w, 1);
+		}
+		c = find(t2, 7, 1);
+		CHECK(c != NULL && conntab_path(c, p, 8) == 8 &&
+		    (c->flags & CONN_PATH_CUT) && p[7] == TCP_CLOSE_WAIT &&
+		    p[6] == TCP_ESTABLISHED);
+		CHECK(c != NULL && conntab_path(c, p, 3) == 3 &&
+		    p[0] == TCP_ESTABLISHED);
+		conntab_free(t2);
+	}
 
 	/* A socket goes: tombstone with a GONE event, freed after 2 s. */
 	scan(t, 4000, s, 3);

@@ -13,6 +13,7 @@
 				 * first_seen is a lower bound */
 #define CONN_GONE	0x02	/* tombstone: not seen by the last scan */
 #define CONN_NEW	0x04	/* first seen by the last scan */
+#define CONN_PATH_CUT	0x08	/* path lost its oldest states */
 
 /* One connection.  The table owns it; pointers to it stay valid until the
  * conntab_end_scan that frees its tombstone. */
@@ -27,6 +28,9 @@ struct conn {
 					 * view.c's, a hint for its sort */
 	uint32_t dump_idx;		/* position in the last scan's dump
 					 * order; conntab's, a lookup hint */
+	uint32_t path;			/* the states it was seen in, 4 bits
+					 * each, newest in the low bits (see
+					 * conntab_path) */
 	uint8_t prev_state;		/* state before s.state, 0 if none */
 	uint8_t flags;			/* CONN_* above */
 };
@@ -107,6 +111,11 @@ struct conntab_feed {
 
 void conntab_feed_begin(void *feed);
 void conntab_feed_sample(void *feed, const struct conn_sample *s);
+
+/* The states c was seen in while watched, oldest first, into states
+ * (max entries; 8 are kept).  Returns how many; CONN_PATH_CUT in c->flags
+ * says older ones were dropped. */
+size_t conntab_path(const struct conn *c, uint8_t *states, size_t max);
 
 /* Number of scans ended so far. */
 unsigned long conntab_scans(const struct conntab *t);
