@@ -6,29 +6,9 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "tcptop/column.h"
 #include "tcptop/output.h"
 #include "tcptop/tcpstate.h"
-
-/* Time in state as the narrowest readable text: 12s, 5m03s, 3h05m, 2d03h.
- * A trailing '+' marks a lower bound (the socket predates tcptop). */
-static void
-output_fmt_age(int64_t ms, int at_least, char *buf, size_t len)
-{
-	int64_t s = ms < 0 ? 0 : ms / 1000;
-	const char *plus = at_least ? "+" : "";
-
-	if (s < 60)
-		snprintf(buf, len, "%" PRId64 "s%s", s, plus);
-	else if (s < 3600)
-		snprintf(buf, len, "%" PRId64 "m%02" PRId64 "s%s", s / 60,
-		    s % 60, plus);
-	else if (s < 86400)
-		snprintf(buf, len, "%" PRId64 "h%02" PRId64 "m%s", s / 3600,
-		    s / 60 % 60, plus);
-	else
-		snprintf(buf, len, "%" PRId64 "d%02" PRId64 "h%s", s / 86400,
-		    s / 3600 % 24, plus);
-}
 
 static void
 output_fmt_rtt(const struct conn *c, char *buf, size_t len)
@@ -39,23 +19,6 @@ output_fmt_rtt(const struct conn *c, char *buf, size_t len)
 		snprintf(buf, len, "%.3fms", c->s.info.rtt_us / 1000.0);
 	else
 		snprintf(buf, len, "%.1fms", c->s.info.rtt_us / 1000.0);
-}
-
-/* Retransmissions: the lifetime total from tcp_info where the kernel gave
- * one, else the RTO retransmits of inet_diag_msg. */
-static unsigned
-output_retrans(const struct conn *c)
-{
-	return (c->s.flags & CONN_HAS_INFO) ? c->s.info.total_retrans :
-	    c->s.retrans;
-}
-
-/* The age of a row is a lower bound while it has never been seen to
- * change state and was there before the first scan. */
-static int
-output_age_at_least(const struct conn *c)
-{
-	return (c->flags & CONN_PREEXISTING) && c->prev_state == 0;
 }
 
 int
@@ -107,15 +70,15 @@ output_text(FILE *fp, const struct output_report *r, const struct view *v)
 
 		if (c->flags & CONN_GONE)
 			continue;
-		output_fmt_age(r->now_ms - c->state_since_ms,
-		    output_age_at_least(c), age, sizeof age);
+		column_fmt_age(r->now_ms - c->state_since_ms,
+		    column_age_at_least(c), age, sizeof age);
 		output_fmt_rtt(c, rtt, sizeof rtt);
 		fprintf(fp, "%-4s %-*s %-*s %-11s %7u %7u %8s %9s %5u\n",
 		    conn_family_name(c->s.family),
 		    (int)wl, conn_fmt_endpoint(&c->s, 0, l, sizeof l),
 		    (int)wr, conn_fmt_endpoint(&c->s, 1, rm, sizeof rm),
 		    tcpstate_name(c->s.state), c->s.rqueue, c->s.wqueue, age,
-		    rtt, output_retrans(c));
+		    rtt, column_retrans(c));
 	}
 	fputc('\n', fp);
 	return ferror(fp) ? -1 : 0;
@@ -220,7 +183,7 @@ output_json(FILE *fp, const struct output_report *r, const struct view *v)
 		    tcpstate_name(c->s.state), c->s.rqueue, c->s.wqueue,
 		    c->s.uid, c->s.inode, c->s.cookie,
 		    (double)(r->now_ms - c->state_since_ms) / 1000.0,
-		    output_age_at_least(c) ? "true" : "false",
+		    column_age_at_least(c) ? "true" : "false",
 		    (double)(r->now_ms - c->first_seen_ms) / 1000.0,
 		    (c->flags & CONN_PREEXISTING) ? "true" : "false");
 		if (c->prev_state != 0)
@@ -229,7 +192,7 @@ output_json(FILE *fp, const struct output_report *r, const struct view *v)
 			fputs("null", fp);
 		fprintf(fp, ", \"timer\": %u, \"timer_expires_ms\": %u, "
 		    "\"retrans\": %u", c->s.timer, c->s.expires_ms,
-		    output_retrans(c));
+		    column_retrans(c));
 		if (info)
 			fprintf(fp, ", \"rtt_ms\": %.3f, \"rttvar_ms\": %.3f, "
 			    "\"cwnd\": %u, \"bytes_acked\": %" PRIu64 ", "

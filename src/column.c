@@ -1,0 +1,317 @@
+/* The connection list's columns: a table, and how each formats a row. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "tcptop/column.h"
+#include "tcptop/sort.h"
+#include "tcptop/tcpstate.h"
+
+const struct column column_table[COL_NCOLS] = {
+	[COL_FAMILY] = { "family", "FM", "address family: v4 or v6",
+	    2, 2, 0, SORT_FAMILY, 8 },
+	[COL_LOCAL] = { "local", "LOCAL", "local address:port",
+	    13, 47, 0, SORT_LOCAL, 1 },
+	[COL_REMOTE] = { "remote", "REMOTE", "remote address:port",
+	    13, 47, 0, SORT_REMOTE, 2 },
+	[COL_STATE] = { "state", "STATE", "TCP state",
+	    11, 11, 0, SORT_STATE, 0 },
+	[COL_AGE] = { "age", "INSTATE", "time in the current state "
+	    "(+: at least, it predates tcptop)", 7, 7, 1, SORT_AGE, 3 },
+	[COL_RECVQ] = { "recvq", "RECV-Q", "bytes not yet read; LISTEN: "
+	    "connections waiting for accept()", 6, 6, 1, SORT_RECVQ, 4 },
+	[COL_SENDQ] = { "sendq", "SEND-Q", "bytes not yet acknowledged; "
+	    "LISTEN: the backlog", 6, 6, 1, SORT_SENDQ, 5 },
+	[COL_RTT] = { "rtt", "RTT", "smoothed round-trip time, ms",
+	    6, 6, 1, SORT_RTT, 6 },
+	[COL_RETRANS] = { "retrans", "RETR", "segments retransmitted",
+	    4, 4, 1, SORT_RETRANS, 7 },
+	[COL_TIMER] = { "timer", "TIMER", "pending timer (on, keepalive, "
+	    "timewait, persist)", 9, 9, 0, -1, 9 },
+	[COL_UID] = { "uid", "UID", "owner's user id", 6, 6, 1, SORT_UID, 10 },
+	[COL_INODE] = { "inode", "INODE", "socket inode (0: no file)",
+	    9, 9, 1, SORT_INODE, 11 },
+	[COL_COOKIE] = { "cookie", "COOKIE", "kernel socket cookie",
+	    10, 20, 1, SORT_COOKIE, 12 },
+};
+
+const uint8_t column_default[] = {
+	COL_FAMILY, COL_LOCAL, COL_REMOTE, COL_STATE, COL_AGE, COL_RECVQ,
+	COL_SENDQ, COL_RTT, COL_RETRANS,
+};
+const size_t column_ndefault = sizeof column_default;
+
+int
+column_lookup(const char *name)
+{
+	int i;
+
+	for (i = 0; i < COL_NCOLS; i++)
+		if (strcasecmp(name, column_table[i].name) == 0)
+			return i;
+	return -1;
+}
+
+int
+column_parse_list(const char *spec, uint8_t *ids, size_t *n, size_t max,
+    char *err, size_t errlen)
+{
+	uint8_t out[COL_NCOLS];
+	size_t k = 0, i;
+	const char *p = spec;
+
+	while (*p != '\0') {
+		char name[32];
+		size_t len = strcspn(p, ",");
+		int id;
+
+		while (len > 0 && p[len - 1] == ' ')
+			len--;
+		while (len > 0 && *p == ' ')
+			p++, len--;
+		if (len == 0 || len >= sizeof name) {
+			snprintf(err, errlen, "bad column name \"%.*s\"",
+			    (int)(len < 20 ? len : 20), p);
+			return -1;
+		}
+		memcpy(name, p, len);
+		name[len] = '\0';
+		id = column_lookup(name);
+		if (id < 0) {
+			snprintf(err, errlen, "unknown column \"%s\"", name);
+			return -1;
+		}
+		for (i = 0; i < k; i++)
+			if (out[i] == id) {
+				snprintf(err, errlen, "column \"%s\" given "
+				    "twice", name);
+				return -1;
+			}
+		if (k >= max || k >= COL_NCOLS) {
+			snprintf(err, errlen, "too many columns");
+			return -1;
+		}
+		out[k++] = (uint8_t)id;
+		p += strcspn(p, ",");
+		if (*p == ',')
+			p++;
+	}
+	if (k == 0) {
+		snprintf(err, errlen, "no columns given");
+		return -1;
+	}
+	memcpy(ids, out, k);
+	*n = k;
+	return 0;
+}
+
+void
+column_fmt_list(const uint8_t *ids, size_t n, char *buf, size_t len)
+{
+	size_t i, off = 0;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	for (i = 0; i < n && ids[i] < COL_NCOLS; i++) {
+		int w = snprintf(buf + off, len - off, "%s%s", i ? "," : "",
+		    column_table[ids[i]].name);
+
+		if (w < 0 || (size_t)w >= len - off)
+			break;
+		off += (size_t)w;
+	}
+}
+
+int
+column_layout(const uint8_t *ids, size_t n, int width, int *widths)
+{
+	int used = 0, nflex = 0, left, share, ncols = 0;
+	size_t i;
+	unsigned prio;
+
+	/* Columns go in by priority while they fit, so a narrow terminal
+	 * keeps the state and the endpoints and loses the extras. */
+	for (i = 0; i < n; i++)
+		widths[i] = 0;
+	for (prio = 0; prio < 256; prio++)
+		for (i = 0; i < n; i++) {
+			const struct column *col = &column_table[ids[i]];
+			int need = col->width + (ncols > 0);
+
+			if (col->prio != prio || used + need > width)
+				continue;
+			widths[i] = col->width;
+			used += need;
+			ncols++;
+			if (col->maxwidth > col->width)
+				nflex++;
+		}
+	/* Then the flexible columns share the rest evenly. */
+	while (nflex > 0 && used < width) {
+		int grew = 0;
+
+		left = width - used;
+		share = left / nflex > 0 ? left / nflex : 1;
+		for (i = 0; i < n && used < width; i++) {
+			const struct column *col = &column_table[ids[i]];
+			int room;
+
+			if (widths[i] == 0 || col->maxwidth <= widths[i])
+				continue;
+			room = col->maxwidth - widths[i];
+			if (room > share)
+				room = share;
+			if (room > width - used)
+				room = width - used;
+			widths[i] += room;
+			used += room;
+			grew = 1;
+		}
+		if (!grew)
+			break;
+	}
+	return used;
+}
+
+void
+column_fmt_age(int64_t ms, int at_least, char *buf, size_t len)
+{
+	int64_t s = ms < 0 ? 0 : ms / 1000;
+	const char *plus = at_least ? "+" : "";
+
+	if (s < 60)
+		snprintf(buf, len, "%" PRId64 "s%s", s, plus);
+	else if (s < 3600)
+		snprintf(buf, len, "%" PRId64 "m%02" PRId64 "s%s", s / 60,
+		    s % 60, plus);
+	else if (s < 86400)
+		snprintf(buf, len, "%" PRId64 "h%02" PRId64 "m%s", s / 3600,
+		    s / 60 % 60, plus);
+	else
+		snprintf(buf, len, "%" PRId64 "d%02" PRId64 "h%s", s / 86400,
+		    s / 3600 % 24, plus);
+}
+
+int
+column_age_at_least(const struct conn *c)
+{
+	return (c->flags & CONN_PREEXISTING) && c->prev_state == 0;
+}
+
+unsigned
+column_retrans(const struct conn *c)
+{
+	return (c->s.flags & CONN_HAS_INFO) ? c->s.info.total_retrans :
+	    c->s.retrans;
+}
+
+const char *
+column_timer_name(int timer)
+{
+	static const char *const names[] = { "", "on", "keepalive",
+	    "timewait", "persist" };
+
+	return timer >= 0 && timer < 5 ? names[timer] : "?";
+}
+
+/* A byte count in at most 6 cells: 123456, 1234K, 1234M. */
+static void
+column_fmt_bytes(uint64_t v, char *buf, size_t len)
+{
+	if (v < 1000000)
+		snprintf(buf, len, "%" PRIu64, v);
+	else if (v < UINT64_C(10000000000))
+		snprintf(buf, len, "%" PRIu64 "K", v / 1024);
+	else
+		snprintf(buf, len, "%" PRIu64 "M", v / (1024 * 1024));
+}
+
+void
+column_fmt(int id, const struct conn *c, int64_t now_ms, char *buf,
+    size_t len)
+{
+	uint32_t rtt = c->s.info.rtt_us;
+
+	switch (id) {
+	case COL_FAMILY:
+		snprintf(buf, len, "%s", c->s.family == 10 ? "v6" : "v4");
+		break;
+	case COL_LOCAL:
+	case COL_REMOTE:
+		if (len >= CONN_ENDPOINT_LEN)
+			conn_fmt_endpoint(&c->s, id == COL_REMOTE, buf, len);
+		else
+			snprintf(buf, len, "?");
+		break;
+	case COL_STATE:
+		snprintf(buf, len, "%s", tcpstate_name(c->s.state));
+		break;
+	case COL_AGE:
+		column_fmt_age(now_ms - c->state_since_ms,
+		    column_age_at_least(c), buf, len);
+		break;
+	case COL_RECVQ:
+		column_fmt_bytes(c->s.rqueue, buf, len);
+		break;
+	case COL_SENDQ:
+		column_fmt_bytes(c->s.wqueue, buf, len);
+		break;
+	case COL_RTT:
+		if (!(c->s.flags & CONN_HAS_INFO) || rtt == 0)
+			snprintf(buf, len, "-");
+		else if (rtt < 10000)
+			snprintf(buf, len, "%.2f", rtt / 1000.0);
+		else if (rtt < 1000000)
+			snprintf(buf, len, "%.1f", rtt / 1000.0);
+		else
+			snprintf(buf, len, "%u", rtt / 1000);
+		break;
+	case COL_RETRANS:
+		snprintf(buf, len, "%u", column_retrans(c));
+		break;
+	case COL_TIMER:
+		snprintf(buf, len, "%s", column_timer_name(c->s.timer));
+		break;
+	case COL_UID:
+		snprintf(buf, len, "%u", c->s.uid);
+		break;
+	case COL_INODE:
+		snprintf(buf, len, "%u", c->s.inode);
+		break;
+	case COL_COOKIE:
+		snprintf(buf, len, "%" PRIu64, c->s.cookie);
+		break;
+	default:
+		snprintf(buf, len, "?");
+		break;
+	}
+}
+
+void
+column_elide(char *text, size_t len, int width, const char *ell)
+{
+	size_t n = strlen(text), tail, head;
+	const char *colon;
+	char out[128];
+
+	if (width <= 0) {
+		text[0] = '\0';
+		return;
+	}
+	if (n <= (size_t)width)
+		return;
+	colon = strrchr(text, ':');
+	tail = colon != NULL ? n - (size_t)(colon - text) : 0;
+	/* Keep the port whole if at least one character of the address
+	 * and the ellipsis fit beside it, else cut from the right. */
+	if (tail + 2 > (size_t)width || n >= sizeof out) {
+		text[width < (int)len ? width : (int)len - 1] = '\0';
+		return;
+	}
+	head = (size_t)width - tail - 1;
+	snprintf(out, sizeof out, "%.*s%s%s", (int)head, text, ell,
+	    text + n - tail);
+	snprintf(text, len, "%s", out);
+}
