@@ -47,6 +47,8 @@ struct conntab {
 	int open;		/* a scan was aborted: the next one resumes it */
 	uint32_t scan;		/* scans begun */
 	unsigned long scans_ended;
+	int baseline;		/* the next scan sees a new scope: what it
+				 * finds predates it, as in the first scan */
 };
 
 static void
@@ -351,7 +353,7 @@ conntab_update(struct conntab *t, const struct conn_sample *s)
 	c->created_scan = t->scan;
 	c->flags = CONN_NEW;
 	c->path = s->state;
-	if (t->scans_ended == 0)
+	if (t->scans_ended == 0 || t->baseline)
 		c->flags |= CONN_PREEXISTING;
 	t->slots[i] = c;
 	conntab_push(&t->rows, &t->n, &t->cap, c);
@@ -452,7 +454,7 @@ conntab_end_scan(struct conntab *t)
 		conntab_merge_requests(t);
 	/* New and gone events; the first scan has no "new": those sockets
 	 * were there before tcptop. */
-	if (t->scans_ended > 0)
+	if (t->scans_ended > 0 && !t->baseline)
 		for (i = 0; i < t->nfresh; i++)
 			if (t->fresh[i]->seen_pass == t->pass &&
 			    (t->fresh[i]->flags & CONN_NEW))
@@ -476,6 +478,7 @@ conntab_end_scan(struct conntab *t)
 	}
 	t->n = keep;
 	t->scans_ended++;
+	t->baseline = 0;
 	/* This scan's order is the next one's guide.  It holds only rows
 	 * seen by the final pass, none of which were freed above. */
 	{
@@ -490,6 +493,35 @@ conntab_end_scan(struct conntab *t)
 		t->nnext = 0;
 		t->cursor = 0;
 	}
+}
+
+void
+conntab_rescope(struct conntab *t,
+    int (*keep)(void *arg, const struct conn_sample *s), void *arg)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < t->n; i++) {
+		struct conn *c = t->rows[i];
+
+		if (keep(arg, &c->s)) {
+			t->rows[k++] = c;
+			continue;
+		}
+		if (!(c->flags & CONN_GONE)) {
+			conntab_unhash(t, c);
+			t->live--;
+		}
+		conntab_release(t, c);
+	}
+	t->n = k;
+	/* The dump-order guide may point at freed rows: drop it, the hash
+	 * finds everything on the next scan.  Events and an aborted scan
+	 * belong to the old scope. */
+	t->norder = t->nnext = t->cursor = 0;
+	t->nevents = 0;
+	t->open = 0;
+	t->baseline = 1;
 }
 
 void

@@ -48,6 +48,21 @@ find(const struct conntab *t, uint64_t cookie, unsigned lport)
 	return NULL;
 }
 
+static int
+keep_port80(void *arg, const struct conn_sample *s)
+{
+	(void)arg;
+	return s->lport == 80;
+}
+
+static int
+keep_all(void *arg, const struct conn_sample *s)
+{
+	(void)arg;
+	(void)s;
+	return 1;
+}
+
 static void
 scan(struct conntab *t, int64_t now, const struct conn_sample *s, size_t n)
 {
@@ -135,6 +150,34 @@ main(void)
 		CHECK(c != NULL && conntab_path(c, p, 3) == 3 &&
 		    p[0] == TCP_ESTABLISHED);
 		conntab_free(t2);
+	}
+
+	{
+		/* Narrowing the query frees rows silently; widening it
+		 * brings rows back as pre-existing, without NEW events. */
+		struct conntab *t3 = conntab_new(5000);
+		struct conn_sample w[3] = { mk(1, TCP_LISTEN, 80, 0),
+		    mk(2, TCP_ESTABLISHED, 80, 4000),
+		    mk(3, TCP_ESTABLISHED, 443, 4001) };
+
+		scan(t3, 0, w, 3);
+		scan(t3, 1000, w, 3);
+		conntab_rescope(t3, keep_port80, NULL);
+		CHECK_EQ(conntab_live(t3), 2);
+		scan(t3, 2000, w, 2);
+		CHECK_EQ(conntab_live(t3), 2);
+		CHECK_EQ(count_events(t3, CONNTAB_EV_GONE), 0);
+		conntab_rescope(t3, keep_all, NULL);
+		scan(t3, 3000, w, 3);
+		CHECK_EQ(conntab_live(t3), 3);
+		CHECK_EQ(count_events(t3, CONNTAB_EV_NEW), 0);
+		CHECK(find(t3, 3, 443) != NULL &&
+		    (find(t3, 3, 443)->flags & CONN_PREEXISTING));
+		/* After that, new sockets are new again. */
+		w[2] = mk(4, TCP_SYN_SENT, 5000, 80);
+		scan(t3, 4000, w, 3);
+		CHECK_EQ(count_events(t3, CONNTAB_EV_NEW), 1);
+		conntab_free(t3);
 	}
 
 	/* A socket goes: tombstone with a GONE event, freed after 2 s. */

@@ -85,6 +85,13 @@ void conntab_update(struct conntab *t, const struct conn_sample *s);
  * (same 4-tuple, new cookie) is kept as one row with a state change. */
 void conntab_end_scan(struct conntab *t);
 
+/* The query changed between scans (a new port filter, say): free the
+ * rows keep() rejects, without events, and treat what the next scan finds
+ * for the first time as there before tcptop (no NEW events, ages are
+ * lower bounds), since it was only out of view.  Call between scans. */
+void conntab_rescope(struct conntab *t,
+    int (*keep)(void *arg, const struct conn_sample *s), void *arg);
+
 /* Every row, live and tombstone, in no particular order.  The array is
  * borrowed and valid until the next conntab call that modifies t. */
 struct conn *const *conntab_rows(const struct conntab *t, size_t *n);
