@@ -1,0 +1,91 @@
+/* settings: the tcptoprc file that keeps the interactive choices between
+ * runs; parse and atomic write, no UI.
+ *
+ * Format, like htoprc: one "key=value" per line.  Blank lines and lines
+ * whose first non-blank byte is '#' are ignored ('#' later in a line is
+ * part of the value); spaces and tabs around key and value are trimmed;
+ * a key given twice keeps its last value.  Keys, in any case:
+ *	sort	a sort key name (sort_columns[].name, case-insensitive)
+ *	reverse	0, 1, yes, no, true or false (case-insensitive)
+ *	delay	seconds as a plain decimal ("2", "0.5"), 0.1 to 3600; read
+ *		and written the same whatever LC_NUMERIC says
+ *	color	a boolean, as reverse
+ *	ascii	a boolean, as reverse
+ *	columns	comma-separated column names, not empty, at most 255 bytes;
+ *		the caller checks the names
+ * An unknown key is skipped so that a file written by a newer tcptop
+ * still loads, but it is reported (see settings_load).  A bad value, a
+ * line without '=', a NUL byte, a line longer than SETTINGS_MAX_LINE
+ * bytes or a file larger than SETTINGS_MAX_FILE bytes makes the whole
+ * file broken: nothing of it is used. */
+#ifndef TCPTOP_SETTINGS_H
+#define TCPTOP_SETTINGS_H
+
+#include <stddef.h>
+
+#define SETTINGS_SORT		0x01
+#define SETTINGS_REVERSE	0x02
+#define SETTINGS_DELAY		0x04
+#define SETTINGS_COLOR		0x08
+#define SETTINGS_COLUMNS	0x10
+#define SETTINGS_ASCII		0x20
+
+#define SETTINGS_MAX_LINE	1024		/* bytes, without the '\n' */
+#define SETTINGS_MAX_FILE	(64 * 1024)	/* bytes */
+#define SETTINGS_DELAY_MIN	0.1		/* seconds */
+#define SETTINGS_DELAY_MAX	3600.0
+
+struct settings {
+	unsigned set;		/* SETTINGS_* bits: fields the file gave,
+				 * or the fields settings_save writes */
+	int sort_key;		/* enum sort_key (tcptop/sort.h) */
+	int sort_reverse;	/* 0 or 1 */
+	double delay;		/* seconds, SETTINGS_DELAY_MIN..MAX */
+	int color;		/* 0 or 1 */
+	int ascii;		/* 0 or 1 */
+	char columns[256];	/* comma-separated column names */
+};
+
+/* Put the path of tcptoprc in buf (len bytes): $XDG_CONFIG_HOME/tcptop/
+ * tcptoprc, else $HOME/.config/tcptop/tcptoprc.  Following the XDG base
+ * directory spec, an empty or relative XDG_CONFIG_HOME is ignored; an
+ * empty or relative HOME is ignored too (the file would land wherever
+ * tcptop was started).  Returns 0, or -1 with buf "" when neither
+ * variable gives a path or the path does not fit. */
+int settings_path(char *buf, size_t len);
+
+/* Read the file at path into s.  s is always written in full: on any
+ * return other than 0 it is all zeros (set == 0: the caller keeps its
+ * defaults), and on 0 only the fields named in s->set mean anything.
+ * Returns:
+ *	0	loaded.  warn (warnlen bytes) is "" or, when the file had
+ *		unknown keys, one line "tcptoprc:LINE: unknown key ..."
+ *		naming the first; they were skipped, the rest was used.
+ *	1	no such file (a first run); warn is "".
+ *	-1	broken or unreadable: warn holds one line, "tcptoprc:LINE:
+ *		reason" or "tcptoprc: reason" when no line is to blame.
+ *		The caller should then not settings_save over path on
+ *		quit: that would replace the user's text, typo and all,
+ *		with the defaults.
+ * Bytes from the file are shown in warn with anything but printable
+ * ASCII replaced by '?', so warn is safe to draw on a terminal. */
+int settings_load(struct settings *s, const char *path, char *warn,
+    size_t warnlen);
+
+/* Write the fields named in s->set to path, atomically: create the
+ * missing directories (mode 0700, parents too), write a temporary file
+ * in the same directory, fsync it, rename it over path and fsync the
+ * directory, so path always holds either the old file or the new one,
+ * never a mix or a part.  When path is a symbolic link (a dotfiles
+ * repository) the file it points to is replaced and the link kept.  A
+ * new file gets mode 0600, a replaced one keeps its mode.  The file
+ * starts with a comment saying tcptop rewrites it on quit.
+ * Returns 0, or -1 with a one-line reason in err (errlen bytes): a value
+ * that settings_load would refuse (nothing is written then) or a system
+ * call that failed; the temporary file is removed and path is as it was.
+ * The one exception: if only the final directory fsync fails, -1 is
+ * returned with the new file already in place. */
+int settings_save(const struct settings *s, const char *path, char *err,
+    size_t errlen);
+
+#endif
