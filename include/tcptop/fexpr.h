@@ -1,0 +1,79 @@
+/* fexpr: ss-like filter expressions over one socket; pure (no I/O). */
+#ifndef TCPTOP_FEXPR_H
+#define TCPTOP_FEXPR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tcptop/conn.h"
+
+/* The syntax, as ss's (misc/ssfilter.y), keywords in any case:
+ *
+ *	sport|dport|port [OP] [:]PORT	OP: = == eq != ne < lt <= le > gt
+ *					>= ge (none means =); PORT 0-65535
+ *	src|dst [=|!=] ADDR[/LEN][:PORT]	IPv4 or IPv6, "[::1]:22" for a
+ *					port after IPv6, "*:PORT" for any
+ *	state [=|!=] NAME[,NAME...]	tcpstate_parse() names and groups
+ *	not E, ! E, E and E, E && E, E E, E or E, E || E, ( E )
+ *
+ * not binds tighter than and, and tighter than or.  "port OP P" is
+ * "sport OP P or dport OP P", except "port != P", which is "not port = P":
+ * neither end uses P.  An address term matches as the kernel's S_COND and
+ * D_COND bytecode (inet_diag_bc_run): the socket's address lies in
+ * ADDR/LEN of the same family, and an IPv4 prefix also matches an
+ * IPv4-mapped IPv6 address (::ffff:a.b.c.d); an IPv6 prefix never matches
+ * an IPv4 socket. */
+
+#define FEXPR_MAX_NODES	64
+
+enum fexpr_kind {
+	FEXPR_AND = 1,		/* a and b */
+	FEXPR_OR,		/* a or b */
+	FEXPR_NOT,		/* not a */
+	FEXPR_SPORT,		/* local port <cmp> port */
+	FEXPR_DPORT,		/* remote port <cmp> port */
+	FEXPR_SRC,		/* local address in addr/prefix */
+	FEXPR_DST,		/* remote address in addr/prefix */
+	FEXPR_STATE,		/* state in states */
+};
+
+/* Port comparisons; address and state terms are always FEXPR_EQ (the
+ * parser turns != into a NOT node). */
+enum fexpr_cmp { FEXPR_EQ, FEXPR_NE, FEXPR_LT, FEXPR_LE, FEXPR_GT, FEXPR_GE };
+
+struct fexpr_node {
+	uint8_t kind;		/* enum fexpr_kind */
+	uint8_t cmp;		/* enum fexpr_cmp */
+	uint8_t family;		/* SRC/DST: AF_INET or AF_INET6 */
+	uint8_t prefix;		/* SRC/DST: prefix length in bits */
+	uint16_t port;		/* SPORT/DPORT, host order */
+	int16_t a, b;		/* children (node indexes), -1 none */
+	uint32_t states;	/* STATE: bits 1 << TCP_* */
+	uint8_t addr[16];	/* network order; IPv4 in the first 4 bytes */
+};
+
+/* A parsed expression: a tree of nodes[0..n), children before parents. */
+struct fexpr {
+	size_t n;
+	int root;		/* -1: empty, matches everything */
+	struct fexpr_node nodes[FEXPR_MAX_NODES];
+};
+
+/* The empty expression, which matches everything. */
+void fexpr_init(struct fexpr *e);
+
+/* Parse text into e.  Empty or blank text gives the empty expression.
+ * Returns 0, or -1 with a one-line reason naming the offending token's
+ * column (1-based) in err (errlen bytes) and e unchanged. */
+int fexpr_parse(struct fexpr *e, const char *text, char *err,
+    size_t errlen);
+
+/* Nonzero when s satisfies e (always for the empty expression). */
+int fexpr_match(const struct fexpr *e, const struct conn_sample *s);
+
+/* A superset of the states (bits 1 << TCP_*, within TCPSTATE_ALL) in
+ * which a socket can satisfy e, from its state terms: TCPSTATE_ALL when
+ * e does not restrict the state. */
+uint32_t fexpr_states(const struct fexpr *e);
+
+#endif

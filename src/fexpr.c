@@ -1,0 +1,785 @@
+/* ss-like filter expressions: a recursive-descent parser into a node
+ * array, and a matcher with the kernel's address semantics; no I/O. */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "tcptop/fexpr.h"
+#include "tcptop/tcpstate.h"
+
+/* Parentheses and nots may nest this deep; the node limit bounds the rest,
+ * and with it the recursion of every walk over a tree. */
+#define FEXPR_MAX_DEPTH	FEXPR_MAX_NODES
+
+/* Quoted tokens in messages are cut to this many bytes. */
+#define FEXPR_QUOTE	32
+
+enum fexpr_tok {
+	FEXPR_T_END,
+	FEXPR_T_LPAREN,
+	FEXPR_T_RPAREN,
+	FEXPR_T_NOT,
+	FEXPR_T_AND,
+	FEXPR_T_OR,
+	FEXPR_T_CMP,		/* = == != < <= > >= */
+	FEXPR_T_WORD,		/* anything else that is not a symbol */
+	FEXPR_T_BAD,		/* a control character */
+};
+
+struct fexpr_token {
+	int type;		/* enum fexpr_tok */
+	int cmp;		/* FEXPR_T_CMP: enum fexpr_cmp */
+	size_t pos;		/* byte offset in the text */
+	size_t len;
+};
+
+struct fexpr_parser {
+	const char *text;
+	size_t next;		/* where the token after tok starts */
+	struct fexpr_token tok;	/* the lookahead */
+	int depth;
+	struct fexpr e;		/* built here, copied out on success */
+	char *err;
+	size_t errlen;
+	int failed;
+};
+
+static const struct {
+	const char *word;
+	int cmp;
+} fexpr_cmp_words[] = {
+	{ "eq", FEXPR_EQ }, { "ne", FEXPR_NE }, { "neq", FEXPR_NE },
+	{ "lt", FEXPR_LT }, { "le", FEXPR_LE }, { "leq", FEXPR_LE },
+	{ "gt", FEXPR_GT }, { "ge", FEXPR_GE }, { "geq", FEXPR_GE },
+};
+
+void
+fexpr_init(struct fexpr *e)
+{
+	e->n = 0;
+	e->root = -1;
+}
+
+/* Record the first error only: later ones are its consequences. */
+static int fexpr_fail(struct fexpr_parser *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+fexpr_fail(struct fexpr_parser *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->failed++)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(p->err, p->errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int
+fexpr_word_char(unsigned char c)
+{
+	return c > ' ' && c != 0x7f && strchr("()!&|=<>", c) == NULL;
+}
+
+static int
+fexpr_tok_is(const struct fexpr_parser *p, const struct fexpr_token *t,
+    const char *word)
+{
+	return t->len == strlen(word) &&
+	    strncasecmp(p->text + t->pos, word, t->len) == 0;
+}
+
+/* Read the next token into p->tok. */
+static void
+fexpr_lex(struct fexpr_parser *p)
+{
+	const char *t = p->text;
+	size_t i = p->next;
+	struct fexpr_token *k = &p->tok;
+
+	while (t[i] == ' ' || (t[i] >= '\t' && t[i] <= '\r'))
+		i++;
+	k->pos = i;
+	k->len = 1;
+	k->cmp = FEXPR_EQ;
+	switch (t[i]) {
+	case '\0':
+		k->type = FEXPR_T_END;
+		k->len = 0;
+		break;
+	case '(':
+		k->type = FEXPR_T_LPAREN;
+		break;
+	case ')':
+		k->type = FEXPR_T_RPAREN;
+		break;
+	case '&':
+		k->type = FEXPR_T_AND;
+		k->len = t[i + 1] == '&' ? 2 : 1;
+		break;
+	case '|':
+		k->type = FEXPR_T_OR;
+		k->len = t[i + 1] == '|' ? 2 : 1;
+		break;
+	case '!':
+		if (t[i + 1] == '=') {
+			k->type = FEXPR_T_CMP;
+			k->cmp = FEXPR_NE;
+			k->len = 2;
+		} else
+			k->type = FEXPR_T_NOT;
+		break;
+	case '=':
+		k->type = FEXPR_T_CMP;
+		k->len = t[i + 1] == '=' ? 2 : 1;
+		break;
+	case '<':
+	case '>':
+		k->type = FEXPR_T_CMP;
+		if (t[i + 1] == '=') {
+			k->cmp = t[i] == '<' ? FEXPR_LE : FEXPR_GE;
+			k->len = 2;
+		} else
+			k->cmp = t[i] == '<' ? FEXPR_LT : FEXPR_GT;
+		break;
+	default:
+		if (!fexpr_word_char((unsigned char)t[i])) {
+			k->type = FEXPR_T_BAD;
+			break;
+		}
+		while (fexpr_word_char((unsigned char)t[i + k->len]))
+			k->len++;
+		if (fexpr_tok_is(p, k, "and"))
+			k->type = FEXPR_T_AND;
+		else if (fexpr_tok_is(p, k, "or"))
+			k->type = FEXPR_T_OR;
+		else if (fexpr_tok_is(p, k, "not"))
+			k->type = FEXPR_T_NOT;
+		else
+			k->type = FEXPR_T_WORD;
+		break;
+	}
+	p->next = i + k->len;
+}
+
+/* Say that `what` was expected at the lookahead, after the text of the
+ * tokens from `from` to `to` (both NULL at the start). */
+static int
+fexpr_expected(struct fexpr_parser *p, const char *what,
+    const struct fexpr_token *from, const struct fexpr_token *to)
+{
+	const struct fexpr_token *t = &p->tok;
+	char after[2 * FEXPR_QUOTE + 16] = "", found[FEXPR_QUOTE + 16] = "";
+
+	if (from != NULL) {
+		int n = (int)(from->len < FEXPR_QUOTE ? from->len :
+		    FEXPR_QUOTE);
+
+		if (to != NULL && to->pos != from->pos)
+			snprintf(after, sizeof after, " after \"%.*s %.*s\"",
+			    n, p->text + from->pos,
+			    (int)(to->len < FEXPR_QUOTE ? to->len :
+			    FEXPR_QUOTE), p->text + to->pos);
+		else
+			snprintf(after, sizeof after, " after \"%.*s\"", n,
+			    p->text + from->pos);
+	}
+	if (t->type == FEXPR_T_BAD)
+		snprintf(found, sizeof found, ", not control character "
+		    "0x%02x", (unsigned char)p->text[t->pos]);
+	else if (t->type != FEXPR_T_END)
+		snprintf(found, sizeof found, ", not \"%.*s\"",
+		    (int)(t->len < FEXPR_QUOTE ? t->len : FEXPR_QUOTE),
+		    p->text + t->pos);
+	return fexpr_fail(p, "expected %s%s at column %zu%s", what, after,
+	    t->pos + 1, found);
+}
+
+static int
+fexpr_node_new(struct fexpr_parser *p, int kind, int a, int b)
+{
+	struct fexpr_node *n;
+
+	if (p->e.n == FEXPR_MAX_NODES)
+		return fexpr_fail(p, "expression too long (%d terms)",
+		    FEXPR_MAX_NODES);
+	n = &p->e.nodes[p->e.n];
+	memset(n, 0, sizeof *n);
+	n->kind = (uint8_t)kind;
+	n->cmp = FEXPR_EQ;
+	n->a = (int16_t)a;
+	n->b = (int16_t)b;
+	return (int)p->e.n++;
+}
+
+static int
+fexpr_port_leaf(struct fexpr_parser *p, int kind, int cmp, uint16_t port)
+{
+	int i = fexpr_node_new(p, kind, -1, -1);
+
+	if (i >= 0) {
+		p->e.nodes[i].cmp = (uint8_t)cmp;
+		p->e.nodes[i].port = port;
+	}
+	return i;
+}
+
+/* "port OP P" for either end; "port != P" means neither end is P. */
+static int
+fexpr_either_port(struct fexpr_parser *p, int cmp, uint16_t port)
+{
+	int s, d, either;
+
+	s = fexpr_port_leaf(p, FEXPR_SPORT, cmp == FEXPR_NE ? FEXPR_EQ : cmp,
+	    port);
+	d = fexpr_port_leaf(p, FEXPR_DPORT, cmp == FEXPR_NE ? FEXPR_EQ : cmp,
+	    port);
+	if (s < 0 || d < 0)
+		return -1;
+	either = fexpr_node_new(p, FEXPR_OR, s, d);
+	if (either < 0 || cmp != FEXPR_NE)
+		return either;
+	return fexpr_node_new(p, FEXPR_NOT, either, -1);
+}
+
+/* Decimal 0-65535, the whole of s[0..len).  Returns 0, -1 when s is not a
+ * number, -2 when it is out of range. */
+static int
+fexpr_number(const char *s, size_t len, unsigned long max, unsigned long *out)
+{
+	unsigned long v = 0;
+	size_t i;
+
+	if (len == 0)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		if (v <= max)
+			v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	if (v > max)
+		return -2;
+	*out = v;
+	return 0;
+}
+
+/* An optional comparison operator, symbol or word; FEXPR_EQ when there is
+ * none.  *op is set to the operator's token, or left as it was. */
+static int
+fexpr_parse_cmp(struct fexpr_parser *p, struct fexpr_token *op)
+{
+	size_t i;
+
+	if (p->tok.type == FEXPR_T_CMP) {
+		*op = p->tok;
+		fexpr_lex(p);
+		return op->cmp;
+	}
+	if (p->tok.type != FEXPR_T_WORD)
+		return FEXPR_EQ;
+	for (i = 0; i < sizeof fexpr_cmp_words / sizeof fexpr_cmp_words[0];
+	    i++) {
+		if (fexpr_tok_is(p, &p->tok, fexpr_cmp_words[i].word)) {
+			*op = p->tok;
+			op->cmp = fexpr_cmp_words[i].cmp;
+			fexpr_lex(p);
+			return op->cmp;
+		}
+	}
+	return FEXPR_EQ;
+}
+
+/* sport|dport|port [OP] [:]PORT */
+static int
+fexpr_parse_port(struct fexpr_parser *p, const struct fexpr_token *kw)
+{
+	struct fexpr_token op = *kw, val;
+	int cmp = fexpr_parse_cmp(p, &op), rc;
+	const char *s;
+	size_t len;
+	unsigned long port = 0;
+
+	val = p->tok;
+	if (val.type != FEXPR_T_WORD)
+		return fexpr_expected(p, "a port", kw, &op);
+	s = p->text + val.pos;
+	len = val.len;
+	if (*s == ':')
+		s++, len--;
+	rc = fexpr_number(s, len, 65535, &port);
+	if (rc == -2)
+		return fexpr_fail(p, "port %.*s out of range 0-65535 at column "
+		    "%zu", (int)(len < FEXPR_QUOTE ? len : FEXPR_QUOTE), s,
+		    val.pos + 1);
+	if (rc < 0)
+		return fexpr_expected(p, "a port", kw, &op);
+	fexpr_lex(p);
+	if (fexpr_tok_is(p, kw, "sport"))
+		return fexpr_port_leaf(p, FEXPR_SPORT, cmp, (uint16_t)port);
+	if (fexpr_tok_is(p, kw, "dport"))
+		return fexpr_port_leaf(p, FEXPR_DPORT, cmp, (uint16_t)port);
+	return fexpr_either_port(p, cmp, (uint16_t)port);
+}
+
+struct fexpr_addr {
+	int any;		/* "*": no address, only a port */
+	uint8_t family;
+	uint8_t prefix;
+	int has_port;
+	uint16_t port;
+	uint8_t addr[16];
+};
+
+/* Parse ADDR[/LEN][:PORT], [ADDR][/LEN][:PORT], [ADDR/LEN][:PORT] or
+ * *:PORT.  A bare IPv6 address (two colons or more) takes no port.
+ * Returns NULL, or why the text is no address. */
+static const char *
+fexpr_parse_addr_text(const char *w, size_t len, struct fexpr_addr *out)
+{
+	char buf[96], *a = buf, *pfx = NULL, *port = NULL, *c;
+	unsigned long v;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (len >= sizeof buf)
+		return "too long";
+	memcpy(buf, w, len);
+	buf[len] = '\0';
+	if (*a == '[') {
+		char *close = strchr(a, ']');
+
+		if (close == NULL)
+			return "no \"]\" after \"[\"";
+		*close = '\0';
+		a++;
+		c = close + 1;
+		if (*c == '/') {
+			pfx = c + 1;
+			c = strchr(pfx, ':');
+			if (c != NULL) {
+				*c = '\0';
+				port = c + 1;
+			}
+		} else if (*c == ':')
+			port = c + 1;
+		else if (*c != '\0')
+			return "junk after \"]\"";
+		if (strchr(a, '/') != NULL) {
+			if (pfx != NULL)
+				return "two prefix lengths";
+			pfx = strchr(a, '/');
+			*pfx++ = '\0';
+		}
+	} else if (*a == '*') {
+		if (a[1] != ':' || a[2] == '\0' || strcmp(a + 2, "*") == 0)
+			return "\"*\" takes a port: *:PORT";
+		out->any = 1;
+		port = a + 2;
+	} else {
+		c = strchr(a, ':');
+		if (c != NULL && strchr(c + 1, ':') == NULL) {
+			*c = '\0';
+			port = c + 1;
+		}
+		pfx = strchr(a, '/');
+		if (pfx != NULL)
+			*pfx++ = '\0';
+	}
+	if (port != NULL && strcmp(port, "*") != 0) {
+		rc = fexpr_number(port, strlen(port), 65535, &v);
+		if (rc == -2)
+			return "port out of range 0-65535";
+		if (rc < 0)
+			return "bad port";
+		out->has_port = 1;
+		out->port = (uint16_t)v;
+	}
+	if (out->any)
+		return NULL;
+	out->family = strchr(a, ':') != NULL ? AF_INET6 : AF_INET;
+	if (inet_pton(out->family, a, out->addr) != 1)
+		return out->family == AF_INET6 ? "not an IPv6 address" :
+		    "not an IPv4 address";
+	out->prefix = out->family == AF_INET6 ? 128 : 32;
+	if (pfx != NULL) {
+		rc = fexpr_number(pfx, strlen(pfx), out->prefix, &v);
+		if (rc == -1)
+			return "bad prefix length";
+		if (rc == -2)
+			return out->family == AF_INET6 ? "prefix length above "
+			    "128" : "prefix length above 32";
+		out->prefix = (uint8_t)v;
+	}
+	return NULL;
+}
+
+/* src|dst [=|!=] ADDR */
+static int
+fexpr_parse_host(struct fexpr_parser *p, const struct fexpr_token *kw)
+{
+	struct fexpr_token op = *kw, val;
+	int cmp = fexpr_parse_cmp(p, &op), src = fexpr_tok_is(p, kw, "src");
+	struct fexpr_addr a;
+	const char *why;
+	int i;
+
+	if (cmp != FEXPR_EQ && cmp != FEXPR_NE)
+		return fexpr_fail(p, "operator \"%.*s\" does not apply to "
+		    "addresses at column %zu", (int)op.len, p->text + op.pos,
+		    op.pos + 1);
+	val = p->tok;
+	if (val.type != FEXPR_T_WORD)
+		return fexpr_expected(p, "an address", kw, &op);
+	why = fexpr_parse_addr_text(p->text + val.pos, val.len, &a);
+	if (why != NULL)
+		return fexpr_fail(p, "bad address \"%.*s\" at column %zu: %s",
+		    (int)(val.len < FEXPR_QUOTE ? val.len : FEXPR_QUOTE),
+		    p->text + val.pos, val.pos + 1, why);
+	fexpr_lex(p);
+	if (a.any)
+		i = fexpr_port_leaf(p, src ? FEXPR_SPORT : FEXPR_DPORT,
+		    FEXPR_EQ, a.port);
+	else {
+		i = fexpr_node_new(p, src ? FEXPR_SRC : FEXPR_DST, -1, -1);
+		if (i < 0)
+			return -1;
+		p->e.nodes[i].family = a.family;
+		p->e.nodes[i].prefix = a.prefix;
+		memcpy(p->e.nodes[i].addr, a.addr, sizeof a.addr);
+		if (a.has_port) {
+			/* The kernel's host condition checks the port first,
+			 * then the address: the same as both terms. */
+			int port = fexpr_port_leaf(p, src ? FEXPR_SPORT :
+			    FEXPR_DPORT, FEXPR_EQ, a.port);
+
+			if (port < 0)
+				return -1;
+			i = fexpr_node_new(p, FEXPR_AND, i, port);
+		}
+	}
+	if (i < 0 || cmp == FEXPR_EQ)
+		return i;
+	return fexpr_node_new(p, FEXPR_NOT, i, -1);
+}
+
+/* state [=|!=] NAME[,NAME...] */
+static int
+fexpr_parse_state(struct fexpr_parser *p, const struct fexpr_token *kw)
+{
+	struct fexpr_token op = *kw, val;
+	int cmp = fexpr_parse_cmp(p, &op), i;
+	uint32_t mask = 0;
+	size_t at;
+
+	if (cmp != FEXPR_EQ && cmp != FEXPR_NE)
+		return fexpr_fail(p, "operator \"%.*s\" does not apply to "
+		    "states at column %zu", (int)op.len, p->text + op.pos,
+		    op.pos + 1);
+	val = p->tok;
+	if (val.type != FEXPR_T_WORD)
+		return fexpr_expected(p, "a state name", kw, &op);
+	for (at = 0; at <= val.len; at++) {
+		const char *name = p->text + val.pos + at;
+		size_t len = 0;
+		char buf[32];
+
+		while (at + len < val.len && name[len] != ',')
+			len++;
+		if (len == 0)
+			return fexpr_fail(p, "empty state name at column %zu",
+			    val.pos + at + 1);
+		if (len < sizeof buf) {
+			memcpy(buf, name, len);
+			buf[len] = '\0';
+		}
+		if (len >= sizeof buf || tcpstate_parse(buf, &mask) == -1)
+			return fexpr_fail(p, "unknown state \"%.*s\" at column "
+			    "%zu", (int)(len < FEXPR_QUOTE ? len : FEXPR_QUOTE),
+			    name, val.pos + at + 1);
+		at += len;
+	}
+	fexpr_lex(p);
+	i = fexpr_node_new(p, FEXPR_STATE, -1, -1);
+	if (i < 0)
+		return -1;
+	p->e.nodes[i].states = mask & TCPSTATE_ALL;
+	if (cmp == FEXPR_EQ)
+		return i;
+	return fexpr_node_new(p, FEXPR_NOT, i, -1);
+}
+
+static int fexpr_parse_or(struct fexpr_parser *p,
+    const struct fexpr_token *after);
+
+/* A term, "not" and what it applies to, or a parenthesised expression. */
+static int
+fexpr_parse_unary(struct fexpr_parser *p, const struct fexpr_token *after)
+{
+	struct fexpr_token t = p->tok;
+	int i;
+
+	if (p->depth == FEXPR_MAX_DEPTH)
+		return fexpr_fail(p, "expression nested too deeply (%d levels) "
+		    "at column %zu", FEXPR_MAX_DEPTH, t.pos + 1);
+	p->depth++;
+	switch (t.type) {
+	case FEXPR_T_NOT:
+		fexpr_lex(p);
+		i = fexpr_parse_unary(p, &t);
+		if (i >= 0)
+			i = fexpr_node_new(p, FEXPR_NOT, i, -1);
+		break;
+	case FEXPR_T_LPAREN:
+		fexpr_lex(p);
+		i = fexpr_parse_or(p, &t);
+		if (i < 0)
+			break;
+		if (p->tok.type == FEXPR_T_END)
+			i = fexpr_fail(p, "unbalanced \"(\" at column %zu",
+			    t.pos + 1);
+		else if (p->tok.type != FEXPR_T_RPAREN)
+			i = fexpr_expected(p, "\")\"", NULL, NULL);
+		else
+			fexpr_lex(p);
+		break;
+	case FEXPR_T_WORD:
+		fexpr_lex(p);
+		if (fexpr_tok_is(p, &t, "sport") ||
+		    fexpr_tok_is(p, &t, "dport") ||
+		    fexpr_tok_is(p, &t, "port"))
+			i = fexpr_parse_port(p, &t);
+		else if (fexpr_tok_is(p, &t, "src") ||
+		    fexpr_tok_is(p, &t, "dst"))
+			i = fexpr_parse_host(p, &t);
+		else if (fexpr_tok_is(p, &t, "state"))
+			i = fexpr_parse_state(p, &t);
+		else
+			i = fexpr_fail(p, "unknown word \"%.*s\" at column %zu",
+			    (int)(t.len < FEXPR_QUOTE ? t.len : FEXPR_QUOTE),
+			    p->text + t.pos, t.pos + 1);
+		break;
+	default:
+		i = fexpr_expected(p, "a term", after, NULL);
+		break;
+	}
+	p->depth--;
+	return i;
+}
+
+/* Terms joined by "and", "&&", "&" or nothing at all (as ss). */
+static int
+fexpr_parse_and(struct fexpr_parser *p, const struct fexpr_token *after)
+{
+	int l = fexpr_parse_unary(p, after);
+
+	while (l >= 0) {
+		struct fexpr_token op = p->tok;
+		int r;
+
+		if (op.type == FEXPR_T_AND)
+			fexpr_lex(p);
+		else if (op.type != FEXPR_T_NOT && op.type != FEXPR_T_LPAREN &&
+		    op.type != FEXPR_T_WORD)
+			break;
+		r = fexpr_parse_unary(p, op.type == FEXPR_T_AND ? &op : NULL);
+		if (r < 0)
+			return -1;
+		l = fexpr_node_new(p, FEXPR_AND, l, r);
+	}
+	return l;
+}
+
+static int
+fexpr_parse_or(struct fexpr_parser *p, const struct fexpr_token *after)
+{
+	int l = fexpr_parse_and(p, after);
+
+	while (l >= 0 && p->tok.type == FEXPR_T_OR) {
+		struct fexpr_token op = p->tok;
+		int r;
+
+		fexpr_lex(p);
+		r = fexpr_parse_and(p, &op);
+		if (r < 0)
+			return -1;
+		l = fexpr_node_new(p, FEXPR_OR, l, r);
+	}
+	return l;
+}
+
+int
+fexpr_parse(struct fexpr *e, const char *text, char *err, size_t errlen)
+{
+	struct fexpr_parser p;
+	int root = -1;
+
+	memset(&p, 0, sizeof p);
+	p.text = text != NULL ? text : "";
+	p.err = err;
+	p.errlen = errlen;
+	fexpr_init(&p.e);
+	fexpr_lex(&p);
+	if (p.tok.type != FEXPR_T_END) {
+		root = fexpr_parse_or(&p, NULL);
+		if (root >= 0 && p.tok.type == FEXPR_T_RPAREN)
+			root = fexpr_fail(&p, "unbalanced \")\" at column %zu",
+			    p.tok.pos + 1);
+		else if (root >= 0 && p.tok.type != FEXPR_T_END)
+			root = fexpr_expected(&p, "\"and\", \"or\" or the end",
+			    NULL, NULL);
+		if (root < 0)
+			return -1;
+	}
+	p.e.root = root;
+	e->n = p.e.n;
+	e->root = p.e.root;
+	memcpy(e->nodes, p.e.nodes, p.e.n * sizeof p.e.nodes[0]);
+	return 0;
+}
+
+/* The first bits of a and b agree (the kernel's bitstring_match: address
+ * bytes are in network order, so bit 0 is the top bit of byte 0). */
+static int
+fexpr_prefix_match(const uint8_t *a, const uint8_t *b, unsigned bits)
+{
+	size_t whole = bits / 8;
+	unsigned rest = bits % 8;
+
+	if (memcmp(a, b, whole) != 0)
+		return 0;
+	return rest == 0 ||
+	    ((a[whole] ^ b[whole]) & (uint8_t)(0xff << (8 - rest))) == 0;
+}
+
+/* As inet_diag_bc_run's S_COND/D_COND with no port: the family must be
+ * the condition's, except that an IPv4 condition also tests the IPv4
+ * address inside an IPv4-mapped IPv6 one. */
+static int
+fexpr_addr_match(const struct fexpr_node *n, int family, const uint8_t *addr)
+{
+	static const uint8_t mapped[12] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
+	};
+	unsigned bits = n->prefix;
+
+	if (n->family != family) {
+		if (family == AF_INET6 && n->family == AF_INET &&
+		    memcmp(addr, mapped, sizeof mapped) == 0)
+			return fexpr_prefix_match(addr + 12, n->addr,
+			    bits > 32 ? 32 : bits);
+		return 0;
+	}
+	if (bits > (family == AF_INET ? 32U : 128U))
+		bits = family == AF_INET ? 32 : 128;
+	return fexpr_prefix_match(addr, n->addr, bits);
+}
+
+static int
+fexpr_cmp(unsigned v, int cmp, unsigned port)
+{
+	switch (cmp) {
+	case FEXPR_EQ:
+		return v == port;
+	case FEXPR_NE:
+		return v != port;
+	case FEXPR_LT:
+		return v < port;
+	case FEXPR_LE:
+		return v <= port;
+	case FEXPR_GT:
+		return v > port;
+	case FEXPR_GE:
+		return v >= port;
+	}
+	return 0;
+}
+
+static int
+fexpr_eval(const struct fexpr *e, int i, const struct conn_sample *s)
+{
+	const struct fexpr_node *n;
+
+	if (i < 0 || (size_t)i >= e->n)
+		return 0;
+	n = &e->nodes[i];
+	switch (n->kind) {
+	case FEXPR_AND:
+		return fexpr_eval(e, n->a, s) && fexpr_eval(e, n->b, s);
+	case FEXPR_OR:
+		return fexpr_eval(e, n->a, s) || fexpr_eval(e, n->b, s);
+	case FEXPR_NOT:
+		return !fexpr_eval(e, n->a, s);
+	case FEXPR_SPORT:
+		return fexpr_cmp(s->lport, n->cmp, n->port);
+	case FEXPR_DPORT:
+		return fexpr_cmp(s->rport, n->cmp, n->port);
+	case FEXPR_SRC:
+		return fexpr_addr_match(n, s->family, s->local);
+	case FEXPR_DST:
+		return fexpr_addr_match(n, s->family, s->remote);
+	case FEXPR_STATE:
+		return s->state < 32 && (n->states >> s->state & 1);
+	}
+	return 0;
+}
+
+int
+fexpr_match(const struct fexpr *e, const struct conn_sample *s)
+{
+	return e->root < 0 || fexpr_eval(e, e->root, s);
+}
+
+/* The states where node i can hold (*may) and those where it holds
+ * whatever the rest of the socket (*must). */
+static void
+fexpr_state_bounds(const struct fexpr *e, int i, uint32_t *may,
+    uint32_t *must)
+{
+	const struct fexpr_node *n;
+	uint32_t amay, amust, bmay, bmust;
+
+	*may = TCPSTATE_ALL;
+	*must = 0;
+	if (i < 0 || (size_t)i >= e->n)
+		return;
+	n = &e->nodes[i];
+	switch (n->kind) {
+	case FEXPR_AND:
+	case FEXPR_OR:
+		fexpr_state_bounds(e, n->a, &amay, &amust);
+		fexpr_state_bounds(e, n->b, &bmay, &bmust);
+		if (n->kind == FEXPR_AND) {
+			*may = amay & bmay;
+			*must = amust & bmust;
+		} else {
+			*may = amay | bmay;
+			*must = amust | bmust;
+		}
+		break;
+	case FEXPR_NOT:
+		fexpr_state_bounds(e, n->a, &amay, &amust);
+		*may = TCPSTATE_ALL & ~amust;
+		*must = TCPSTATE_ALL & ~amay;
+		break;
+	case FEXPR_STATE:
+		*may = *must = n->states & TCPSTATE_ALL;
+		break;
+	}
+}
+
+uint32_t
+fexpr_states(const struct fexpr *e)
+{
+	uint32_t may, must;
+
+	if (e->root < 0)
+		return TCPSTATE_ALL;
+	fexpr_state_bounds(e, e->root, &may, &must);
+	return may;
+}
