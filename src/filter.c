@@ -1,4 +1,4 @@
-/* Port and state filters: parsing and matching, no I/O. */
+/* Port, state and expression filters: parsing and matching, no I/O. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +14,7 @@ filter_init(struct filter *f)
 	memset(f, 0, sizeof *f);
 	f->states = TCPSTATE_ALL;
 	f->families = FILTER_INET4 | FILTER_INET6;
+	fexpr_init(&f->expr);
 }
 
 /* Parse a port at *pp (1..65535), advancing *pp.  Returns 0 or -1. */
@@ -140,6 +141,13 @@ filter_parse_states(struct filter *f, const char *spec, char *err,
 }
 
 int
+filter_parse_expr(struct filter *f, const char *text, char *err,
+    size_t errlen)
+{
+	return fexpr_parse(&f->expr, text, err, errlen);
+}
+
+int
 filter_match(const struct filter *f, const struct conn_sample *s)
 {
 	size_t i;
@@ -148,6 +156,8 @@ filter_match(const struct filter *f, const struct conn_sample *s)
 		return 0;
 	if (!(f->families & (s->family == AF_INET6 ? FILTER_INET6 :
 	    FILTER_INET4)))
+		return 0;
+	if (!fexpr_match(&f->expr, s))
 		return 0;
 	if (f->nranges == 0)
 		return 1;

@@ -126,6 +126,40 @@ main(void)
 	s = sample(AF_INET6, TCP_LISTEN, 1, 2);
 	CHECK(filter_match(&f, &s));
 
+	/* An expression is one more condition, ANDed with the others. */
+	filter_init(&f);
+	CHECK(f.expr.root == -1);
+	CHECK(filter_parse_expr(&f, "dst 10.0.0.0/8 or state listen", err,
+	    sizeof err) == 0);
+	s = sample(AF_INET, TCP_ESTABLISHED, 40000, 22);
+	s.remote[0] = 10;
+	CHECK(filter_match(&f, &s));
+	s.remote[0] = 11;
+	CHECK(!filter_match(&f, &s));
+	s = sample(AF_INET6, TCP_LISTEN, 22, 0);
+	CHECK(filter_match(&f, &s));
+	f.families = FILTER_INET4;
+	CHECK(!filter_match(&f, &s));
+	f.families = FILTER_INET4 | FILTER_INET6;
+	CHECK(filter_parse_states(&f, "estab", err, sizeof err) == 0);
+	CHECK(!filter_match(&f, &s));
+	filter_init(&f);
+	CHECK(filter_parse_expr(&f, "dst 10.0.0.0/8 or state listen", err,
+	    sizeof err) == 0);
+	CHECK(filter_parse_ports(&f, "80", err, sizeof err) == 0);
+	CHECK(!filter_match(&f, &s));
+	s.lport = 80;
+	CHECK(filter_match(&f, &s));
+	/* A bad one leaves the filter as it was; an empty one clears it. */
+	CHECK(filter_parse_expr(&f, "dst 10.0.0.0/33", err, sizeof err) ==
+	    -1);
+	CHECK(strstr(err, "prefix length") != NULL);
+	CHECK(filter_match(&f, &s));
+	CHECK(filter_parse_expr(&f, "sport = 81", err, sizeof err) == 0);
+	CHECK(!filter_match(&f, &s));
+	CHECK(filter_parse_expr(&f, " ", err, sizeof err) == 0);
+	CHECK(filter_match(&f, &s));
+
 	/* The kernel bytecode agrees with filter_match on every port pair
 	 * around the range edges. */
 	filter_init(&f);

@@ -1,4 +1,5 @@
-/* filter: which sockets to keep, by port and state; pure. */
+/* filter: which sockets to keep, by port, state, family and expression;
+ * pure. */
 #ifndef TCPTOP_FILTER_H
 #define TCPTOP_FILTER_H
 
@@ -6,6 +7,7 @@
 #include <stdint.h>
 
 #include "tcptop/conn.h"
+#include "tcptop/fexpr.h"
 
 #define FILTER_MAX_RANGES 64
 
@@ -14,19 +16,22 @@ struct filter_range {
 	uint16_t hi;
 };
 
-/* A socket matches when its state is in states and, if nranges > 0, its
- * local or its remote port lies in one of the ranges. */
+/* A socket matches when its state is in states, its family in families,
+ * it satisfies expr and, if nranges > 0, its local or its remote port lies
+ * in one of the ranges. */
 struct filter {
 	uint32_t states;	/* bits (1 << TCP_*); TCPSTATE_ALL keeps all */
 	unsigned families;	/* FILTER_INET4 | FILTER_INET6 */
 	size_t nranges;
 	struct filter_range ranges[FILTER_MAX_RANGES];
+	struct fexpr expr;	/* empty: keeps all */
 };
 
 #define FILTER_INET4 0x1
 #define FILTER_INET6 0x2
 
-/* Everything: all states, both families, no port ranges. */
+/* Everything: all states, both families, no port ranges, an empty
+ * expression. */
 void filter_init(struct filter *f);
 
 /* Parse "PORT[,PORT|LO-HI...]" (ports 1..65535) and replace f's ranges.
@@ -38,6 +43,12 @@ int filter_parse_ports(struct filter *f, const char *spec, char *err,
 /* Parse a comma-separated list of state names (tcpstate_parse) and replace
  * f->states.  Returns 0, or -1 with the reason in err and f unchanged. */
 int filter_parse_states(struct filter *f, const char *spec, char *err,
+    size_t errlen);
+
+/* Parse an ss-like filter expression (fexpr.h) and replace f->expr; an
+ * empty or blank text clears it.  Returns 0, or -1 with a one-line reason
+ * in err and f unchanged. */
+int filter_parse_expr(struct filter *f, const char *text, char *err,
     size_t errlen);
 
 /* Nonzero when s passes f. */
