@@ -9,19 +9,44 @@
 static const struct {
 	const char *name;	/* netstat */
 	const char *ss;		/* iproute2 ss */
+	const char *brief;	/* at most 5 cells, for narrow screens */
+	uint8_t phase;		/* enum tcpstate_phase */
 } tcpstate_names[TCPSTATE_MAX + 1] = {
-	[TCP_ESTABLISHED] = { "ESTABLISHED", "estab" },
-	[TCP_SYN_SENT] = { "SYN_SENT", "syn-sent" },
-	[TCP_SYN_RECV] = { "SYN_RECV", "syn-recv" },
-	[TCP_FIN_WAIT1] = { "FIN_WAIT1", "fin-wait-1" },
-	[TCP_FIN_WAIT2] = { "FIN_WAIT2", "fin-wait-2" },
-	[TCP_TIME_WAIT] = { "TIME_WAIT", "time-wait" },
-	[TCP_CLOSE] = { "CLOSE", "unconn" },
-	[TCP_CLOSE_WAIT] = { "CLOSE_WAIT", "close-wait" },
-	[TCP_LAST_ACK] = { "LAST_ACK", "last-ack" },
-	[TCP_LISTEN] = { "LISTEN", "listen" },
-	[TCP_CLOSING] = { "CLOSING", "closing" },
+	[TCP_ESTABLISHED] = { "ESTABLISHED", "estab", "ESTAB",
+	    TCPSTATE_ESTABLISHED_PHASE },
+	[TCP_SYN_SENT] = { "SYN_SENT", "syn-sent", "SYNSN", TCPSTATE_OPENING },
+	[TCP_SYN_RECV] = { "SYN_RECV", "syn-recv", "SYNRC", TCPSTATE_OPENING },
+	[TCP_FIN_WAIT1] = { "FIN_WAIT1", "fin-wait-1", "FINW1",
+	    TCPSTATE_CLOSING_PHASE },
+	[TCP_FIN_WAIT2] = { "FIN_WAIT2", "fin-wait-2", "FINW2",
+	    TCPSTATE_CLOSING_PHASE },
+	[TCP_TIME_WAIT] = { "TIME_WAIT", "time-wait", "TIMEW",
+	    TCPSTATE_WAITING },
+	[TCP_CLOSE] = { "CLOSE", "unconn", "CLOSE", TCPSTATE_WAITING },
+	[TCP_CLOSE_WAIT] = { "CLOSE_WAIT", "close-wait", "CLSWT",
+	    TCPSTATE_CLOSING_PHASE },
+	[TCP_LAST_ACK] = { "LAST_ACK", "last-ack", "LSACK",
+	    TCPSTATE_CLOSING_PHASE },
+	[TCP_LISTEN] = { "LISTEN", "listen", "LISTN", TCPSTATE_OPENING },
+	[TCP_CLOSING] = { "CLOSING", "closing", "CLSNG",
+	    TCPSTATE_CLOSING_PHASE },
 };
+
+const char *
+tcpstate_brief(int state)
+{
+	if (state < TCPSTATE_MIN || state > TCPSTATE_MAX)
+		return "?";
+	return tcpstate_names[state].brief;
+}
+
+int
+tcpstate_phase(int state)
+{
+	if (state < TCPSTATE_MIN || state > TCPSTATE_MAX)
+		return TCPSTATE_WAITING;
+	return tcpstate_names[state].phase;
+}
 
 const uint8_t tcpstate_order[TCPSTATE_MAX] = {
 	TCP_LISTEN, TCP_SYN_SENT, TCP_SYN_RECV, TCP_ESTABLISHED,

@@ -16,6 +16,20 @@ const char *tcpstate_name(int state);
 /* ss-style name ("fin-wait-1"), or "unknown". */
 const char *tcpstate_ss_name(int state);
 
+/* At most 5 cells ("ESTAB", "TIMEW"), for narrow screens. */
+const char *tcpstate_brief(int state);
+
+/* The phase of a connection's life a state belongs to, for colours:
+ * opening (LISTEN, SYN_*), established, closing (FIN_WAIT*, CLOSE_WAIT,
+ * LAST_ACK, CLOSING), waiting (TIME_WAIT, CLOSE). */
+enum tcpstate_phase {
+	TCPSTATE_OPENING,
+	TCPSTATE_ESTABLISHED_PHASE,
+	TCPSTATE_CLOSING_PHASE,
+	TCPSTATE_WAITING,
+};
+int tcpstate_phase(int state);
+
 /* The states in display order (the order of the JSON "states" object):
  * LISTEN, SYN_SENT, SYN_RECV, ESTABLISHED, FIN_WAIT1, FIN_WAIT2,
  * CLOSE_WAIT, LAST_ACK, CLOSING, TIME_WAIT, CLOSE. */
