@@ -5,9 +5,19 @@
 
 #include "tcptop/xmalloc.h"
 
+static void (*xmalloc_hook)(void);
+
+void
+xmalloc_on_fail(void (*fn)(void))
+{
+	xmalloc_hook = fn;
+}
+
 static void
 xmalloc_fail(void)
 {
+	if (xmalloc_hook != NULL)
+		xmalloc_hook();
 	fputs("tcptop: out of memory\n", stderr);
 	exit(1);
 }

@@ -9,4 +9,8 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xreallocarray(void *p, size_t n, size_t size);
 
+/* Run fn before the out-of-memory message and exit, so that the message
+ * reaches a restored terminal (htop fail()). */
+void xmalloc_on_fail(void (*fn)(void));
+
 #endif
