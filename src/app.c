@@ -1,6 +1,9 @@
-/* The refresh loop: dump (or replay), update the model, build the view,
- * print; sleep until an absolute deadline so refreshes do not drift. */
+/* The refresh loops: dump (or replay) into the model, build the view,
+ * then print a report (batch) or draw the screen and take keys
+ * (interactive).  Deadlines are absolute, so refreshes do not drift, and
+ * the interactive loop blocks in poll() until a key or the next one. */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,16 +15,19 @@
 #include "tcptop/conntab.h"
 #include "tcptop/diag.h"
 #include "tcptop/diag_file.h"
+#include "tcptop/log.h"
 #include "tcptop/output.h"
+#include "tcptop/settings.h"
+#include "tcptop/tui.h"
+#include "tcptop/ui.h"
 #include "tcptop/view.h"
 
-static volatile sig_atomic_t app_stop;
+static volatile sig_atomic_t app_signal;
 
 static void
 app_on_signal(int sig)
 {
-	(void)sig;
-	app_stop = 1;
+	app_signal = sig;
 }
 
 static int64_t
@@ -33,7 +39,140 @@ app_clock_ns(clockid_t id)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* Sleep until the monotonic deadline, or until a signal asks to stop. */
+/* Where the sockets come from, and the model they go into. */
+struct app_src {
+	const struct options *o;
+	struct diag *d;			/* live, or */
+	struct diag_replay *rp;		/* a recording */
+	FILE *rec;
+	struct conntab *tab;
+	struct conntab_feed feed;
+	struct output_report r;		/* of the last good refresh */
+	long good;			/* refreshes that worked */
+	char err[256];			/* why the last one failed */
+};
+
+/* Open the source.  Returns 0, or the exit status after printing why. */
+static int
+app_src_open(struct app_src *a, const struct options *o, const char *host)
+{
+	memset(a, 0, sizeof *a);
+	a->o = o;
+	a->r.host = host;
+	if (o->replay != NULL) {
+		a->rp = diag_replay_open(o->replay, a->err, sizeof a->err);
+		if (a->rp == NULL) {
+			fprintf(stderr, "tcptop: --replay %s\n", a->err);
+			return 2;
+		}
+	} else {
+		a->d = diag_open();
+		if (a->d == NULL) {
+			fprintf(stderr, "tcptop: cannot open sock_diag netlink "
+			    "socket: %s\n", strerror(errno));
+			return 1;
+		}
+		if (o->record != NULL) {
+			a->rec = fopen(o->record, "wb");
+			if (a->rec == NULL || diag_record(a->d, a->rec) == -1) {
+				fprintf(stderr, "tcptop: --record %s: %s\n",
+				    o->record, strerror(errno));
+				if (a->rec != NULL)
+					fclose(a->rec);
+				diag_close(a->d);
+				return 2;
+			}
+		}
+	}
+	a->tab = conntab_new((int64_t)(o->tombstone * 1000));
+	return 0;
+}
+
+/* Close the source.  Returns status, or 1 when closing the recording
+ * failed (the reason printed: the terminal is restored by then). */
+static int
+app_src_close(struct app_src *a, int status)
+{
+	if (a->rec != NULL) {
+		int bad = ferror(a->rec);
+
+		errno = 0;
+		if ((fclose(a->rec) != 0 || bad) && status == 0) {
+			fprintf(stderr, "tcptop: --record %s: %s\n",
+			    a->o->record, strerror(errno != 0 ? errno : EIO));
+			status = 1;
+		}
+	}
+	conntab_free(a->tab);
+	diag_close(a->d);
+	diag_replay_close(a->rp);
+	return status;
+}
+
+enum {
+	APP_OK = 0,
+	APP_END = 1,		/* the replay has no more refreshes */
+	APP_FAIL = -1,		/* the dump failed; a->err says why */
+	APP_CORRUPT = -2,	/* the recording is corrupt */
+};
+
+/* One refresh of the model with the sockets f selects. */
+static int
+app_src_refresh(struct app_src *a, const struct filter *f)
+{
+	struct diag_sink sink = { conntab_feed_begin, conntab_feed_sample,
+	    &a->feed };
+	struct diag_query q = { f, 1 };
+
+	a->feed.tab = a->tab;
+	a->feed.begun = 0;
+	a->err[0] = '\0';
+	if (a->rp != NULL) {
+		struct diag_stats st;
+		int64_t rt, mono;
+		int rc;
+
+		a->feed.mono_ns = &st.mono_ns;
+		rc = diag_replay_next(a->rp, f, &sink, &rt, &mono, &st, a->err,
+		    sizeof a->err);
+		if (rc <= 0)
+			return rc == 0 ? APP_END : APP_CORRUPT;
+		a->r.realtime_ns = rt;
+		a->r.now_ms = mono / 1000000;
+		a->r.source = "replay";
+		a->r.dumped = st.messages;
+		a->r.inconsistent = st.inconsistent;
+	} else {
+		const struct diag_stats *st = diag_last_stats(a->d);
+
+		a->feed.mono_ns = &st->mono_ns;
+		if (diag_dump(a->d, &q, &sink) == -1) {
+			snprintf(a->err, sizeof a->err, "%s",
+			    diag_last_error(a->d)[0] ? diag_last_error(a->d) :
+			    strerror(errno));
+			/* Keep the last good table: the next dump takes this
+			 * partial scan over. */
+			if (a->feed.begun)
+				conntab_abort_scan(a->tab);
+			return APP_FAIL;
+		}
+		a->r.realtime_ns = st->realtime_ns;
+		a->r.now_ms = st->mono_ns / 1000000;
+		a->r.source = "kernel";
+		a->r.dumped = st->messages;
+		a->r.inconsistent = st->inconsistent;
+		if (st->record_errno != 0)
+			/* Reported once: the recording has stopped. */
+			snprintf(a->err, sizeof a->err, "--record %s: %s; "
+			    "recording stopped", a->o->record,
+			    strerror(st->record_errno));
+	}
+	conntab_end_scan(a->tab);
+	a->good++;
+	return APP_OK;
+}
+
+/* Sleep until the monotonic deadline, or until a signal. */
 static void
 app_sleep_until(int64_t deadline_ns)
 {
@@ -42,58 +181,285 @@ app_sleep_until(int64_t deadline_ns)
 		.tv_nsec = deadline_ns % 1000000000,
 	};
 
-	while (!app_stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
+	while (!app_signal && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
 	    &ts, NULL) == EINTR)
 		;
+}
+
+static int
+app_run_batch(struct app_src *a, const struct options *o)
+{
+	struct view v;
+	int64_t next_ns = app_clock_ns(CLOCK_MONOTONIC);
+	long done = 0;
+	int status = 0, rc;
+
+	view_init(&v);
+	while (!app_signal) {
+		rc = app_src_refresh(a, &o->filter);
+		if (rc == APP_END)
+			break;
+		if (rc == APP_CORRUPT) {
+			fprintf(stderr, "tcptop: --replay %s\n", a->err);
+			status = 2;
+			break;
+		}
+		if (a->err[0] != '\0')
+			fprintf(stderr, "tcptop: %s\n", a->err);
+		if (rc == APP_FAIL && a->good == 0) {
+			status = 1;
+			break;
+		}
+		if (rc == APP_OK) {
+			if (a->err[0] != '\0')
+				status = 1;	/* the recording failed */
+			view_build(&v, a->tab, &o->filter, o->sort_key,
+			    o->sort_reverse, 0);
+			errno = 0;
+			if ((o->json ? output_json(stdout, &a->r, &v) :
+			    output_text(stdout, &a->r, &v)) == -1 ||
+			    fflush(stdout) != 0) {
+				fprintf(stderr, "tcptop: writing the report: "
+				    "%s\n", strerror(errno != 0 ? errno : EIO));
+				status = 1;
+				break;
+			}
+		}
+		if (o->iterations > 0 && ++done >= o->iterations)
+			break;
+		if (a->rp != NULL)
+			continue;	/* a replay runs at full speed */
+		next_ns += (int64_t)(o->delay * 1e9);
+		if (next_ns < app_clock_ns(CLOCK_MONOTONIC))
+			next_ns = app_clock_ns(CLOCK_MONOTONIC);
+		app_sleep_until(next_ns);
+	}
+	view_done(&v);
+	return status;
+}
+
+/* Settings file: it gives what the command line did not. */
+static int
+app_settings_load(struct tui *t, const struct options *o, char *path,
+    size_t len)
+{
+	struct settings s;
+	char warn[256], err[160];
+	int rc;
+
+	if (settings_path(path, len) == -1)
+		return -1;
+	rc = settings_load(&s, path, warn, sizeof warn);
+	if (rc == -1) {
+		tui_message(t, 1, "%s (defaults used, file left alone)", warn);
+		log_debug("settings %s: %s", path, warn);
+		return -1;
+	}
+	if (warn[0] != '\0')
+		tui_message(t, 0, "%s", warn);
+	if ((s.set & SETTINGS_SORT) && !(o->given & OPTIONS_GIVEN_SORT))
+		t->sort_key = s.sort_key;
+	if ((s.set & SETTINGS_REVERSE) && !(o->given & OPTIONS_GIVEN_REVERSE))
+		t->sort_reverse = s.sort_reverse;
+	if ((s.set & SETTINGS_DELAY) && !(o->given & OPTIONS_GIVEN_DELAY))
+		t->delay = s.delay;
+	/* NO_COLOR and --no-color win over the file. */
+	if ((s.set & SETTINGS_COLOR) && !o->no_color)
+		t->color = s.color;
+	if ((s.set & SETTINGS_ASCII) && !(o->given & OPTIONS_GIVEN_ASCII))
+		t->ascii = s.ascii;
+	if ((s.set & SETTINGS_COLUMNS) && !(o->given & OPTIONS_GIVEN_COLUMNS) &&
+	    column_parse_list(s.columns, t->cols, &t->ncols, COL_NCOLS, err,
+	    sizeof err) == -1)
+		tui_message(t, 1, "tcptoprc: columns: %s (defaults used)",
+		    err);
+	return 0;
+}
+
+static void
+app_settings_save(const struct tui *t, const struct options *o,
+    const char *path, char *err, size_t errlen)
+{
+	struct settings s;
+
+	memset(&s, 0, sizeof s);
+	s.set = SETTINGS_SORT | SETTINGS_REVERSE | SETTINGS_DELAY |
+	    SETTINGS_COLUMNS | SETTINGS_ASCII;
+	s.sort_key = t->sort_key;
+	s.sort_reverse = t->sort_reverse;
+	s.delay = t->delay;
+	s.ascii = t->ascii;
+	/* A colour choice forced by NO_COLOR is not the user's setting. */
+	if (!o->no_color || (o->given & OPTIONS_GIVEN_COLOR)) {
+		s.set |= SETTINGS_COLOR;
+		s.color = t->color;
+	}
+	column_fmt_list(t->cols, t->ncols, s.columns, sizeof s.columns);
+	err[0] = '\0';
+	settings_save(&s, path, err, errlen);
+}
+
+static int
+app_keep(void *arg, const struct conn_sample *s)
+{
+	return filter_match(arg, s);
+}
+
+static int
+app_run_ui(struct app_src *a, const struct options *o)
+{
+	struct tui t;
+	struct view v;
+	struct ui_frame fr;
+	char path[4096], err[256];
+	int64_t next_ns, now;
+	long refreshes = 0;
+	int status = 0, draw = 1, repaint = 0, quit = 0, have_path;
+	int replay_done = 0;
+
+	tui_init(&t, o);
+	have_path = app_settings_load(&t, o, path, sizeof path) == 0;
+	if (ui_open(t.color, t.ascii, err, sizeof err) == -1) {
+		fprintf(stderr, "tcptop: %s\n", err);
+		return 1;
+	}
+	log_debug("interactive, %dx%d", 0, 0);
+	view_init(&v);
+	memset(&fr, 0, sizeof fr);
+	fr.tui = &t;
+	fr.view = &v;
+	fr.host = a->r.host;
+	fr.source = a->rp != NULL ? "replay" : "kernel";
+	fr.root = geteuid() == 0;
+	tui_set_view(&t, &v);
+	next_ns = app_clock_ns(CLOCK_MONOTONIC);
+	while (!quit && !app_signal) {
+		struct pollfd pfd = { ui_fd(), POLLIN, 0 };
+		int timeout, key, rc;
+
+		now = app_clock_ns(CLOCK_MONOTONIC);
+		if (!t.paused && !replay_done && now >= next_ns) {
+			rc = app_src_refresh(a, &t.filter);
+			if (rc == APP_CORRUPT) {
+				status = 2;
+				break;
+			}
+			if (rc == APP_END)
+				replay_done = 1;
+			if (rc == APP_OK) {
+				view_build(&v, a->tab, &t.filter, t.sort_key,
+				    t.sort_reverse, 1);
+				t.rows = ui_list_rows(&t);
+				tui_set_view(&t, &v);
+			}
+			if (a->err[0] != '\0')
+				log_debug("refresh: %s", a->err);
+			refreshes++;
+			draw = 1;
+			next_ns += (int64_t)(t.delay * 1e9);
+			if (next_ns <= now)
+				next_ns = now + (int64_t)(t.delay * 1e9);
+			if (o->iterations > 0 && refreshes >= o->iterations)
+				quit = 1;
+		}
+		if (draw) {
+			fr.realtime_ns = a->r.realtime_ns;
+			fr.now_ms = a->r.now_ms;
+			fr.inconsistent = a->r.inconsistent;
+			fr.dumped = a->r.dumped;
+			fr.error = a->err;
+			fr.replay_done = replay_done;
+			t.rows = ui_list_rows(&t);
+			ui_draw(&fr, repaint);
+			draw = repaint = 0;
+		}
+		if (quit)
+			break;
+		/* Sleep until a key or the next refresh; nothing runs in
+		 * between, so an idle tcptop costs nothing. */
+		timeout = -1;
+		if (!t.paused && !replay_done) {
+			now = app_clock_ns(CLOCK_MONOTONIC);
+			timeout = next_ns <= now ? 0 :
+			    (int)((next_ns - now + 999999) / 1000000);
+		}
+		if (poll(&pfd, 1, timeout) == -1 && errno != EINTR) {
+			snprintf(err, sizeof err, "poll: %s", strerror(errno));
+			status = 1;
+			break;
+		}
+		while ((key = ui_getkey()) != -1) {
+			int react;
+
+			if (key == TUI_KEY_RESIZE) {
+				t.rows = ui_list_rows(&t);
+				tui_set_view(&t, &v);
+				draw = 1;
+				continue;
+			}
+			t.help_max = ui_help_max_top(&t);
+			react = tui_key(&t, key);
+			if (react & TUI_QUIT) {
+				quit = 1;
+				break;
+			}
+			if (react & TUI_RESCAN) {
+				/* The query changed: rows outside it leave
+				 * quietly, and the next dump is now. */
+				conntab_rescope(a->tab, app_keep, &t.filter);
+				next_ns = app_clock_ns(CLOCK_MONOTONIC);
+			}
+			if (react & (TUI_REVIEW | TUI_RESCAN)) {
+				view_build(&v, a->tab, &t.filter, t.sort_key,
+				    t.sort_reverse, 1);
+				t.rows = ui_list_rows(&t);
+				tui_set_view(&t, &v);
+			}
+			if (react & TUI_DELAY)
+				next_ns = app_clock_ns(CLOCK_MONOTONIC) +
+				    (int64_t)(t.delay * 1e9);
+			if (react & TUI_REPAINT)
+				repaint = 1;
+			draw = 1;
+		}
+	}
+	ui_close();
+	view_done(&v);
+	if (status == 2)
+		fprintf(stderr, "tcptop: --replay %s\n", a->err);
+	else if (status == 1)
+		fprintf(stderr, "tcptop: %s\n", err);
+	if (have_path) {
+		app_settings_save(&t, o, path, err, sizeof err);
+		if (err[0] != '\0') {
+			fprintf(stderr, "tcptop: settings not saved: %s\n",
+			    err);
+			log_debug("settings: %s", err);
+		}
+	}
+	if (app_signal != 0 && status == 0)
+		status = 128 + app_signal;
+	return status;
 }
 
 int
 app_run(const struct options *o)
 {
-	char host[256], err[256];
-	struct diag *d = NULL;
-	struct diag_replay *rp = NULL;
-	FILE *rec = NULL;
-	struct conntab *tab;
-	struct view v;
-	struct conntab_feed feed;
-	struct diag_sink sink = { conntab_feed_begin, conntab_feed_sample,
-	    &feed };
-	struct diag_query q = { &o->filter, 1 };
+	char host[256];
+	struct app_src a;
 	struct sigaction sa;
-	int64_t next_ns;
-	long done = 0, good = 0;
-	int status = 0;
+	int status;
 
 	if (gethostname(host, sizeof host) == -1)
 		strcpy(host, "?");
 	host[sizeof host - 1] = '\0';
-
-	if (o->replay != NULL) {
-		rp = diag_replay_open(o->replay, err, sizeof err);
-		if (rp == NULL) {
-			fprintf(stderr, "tcptop: --replay %s\n", err);
-			return 2;
-		}
-	} else {
-		d = diag_open();
-		if (d == NULL) {
-			fprintf(stderr, "tcptop: cannot open sock_diag netlink "
-			    "socket: %s\n", strerror(errno));
-			return 1;
-		}
-		if (o->record != NULL) {
-			rec = fopen(o->record, "wb");
-			if (rec == NULL || diag_record(d, rec) == -1) {
-				fprintf(stderr, "tcptop: --record %s: %s\n",
-				    o->record, strerror(errno));
-				if (rec != NULL)
-					fclose(rec);
-				diag_close(d);
-				return 2;
-			}
-		}
+	if (o->log != NULL && log_open(o->log) == -1) {
+		fprintf(stderr, "tcptop: -v %s: %s\n", o->log, strerror(errno));
+		return 2;
 	}
+	status = app_src_open(&a, o, host);
+	if (status != 0)
+		return status;
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = app_on_signal;
@@ -102,99 +468,11 @@ app_run(const struct options *o)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 
-	tab = conntab_new((int64_t)(o->tombstone * 1000));
-	view_init(&v);
-	next_ns = app_clock_ns(CLOCK_MONOTONIC);
-	while (!app_stop) {
-		struct output_report r = { .host = host };
-		int inconsistent = 0, rc;
-
-		feed.tab = tab;
-		feed.begun = 0;
-		if (rp != NULL) {
-			struct diag_stats st;
-			int64_t rt, mono;
-
-			feed.mono_ns = &st.mono_ns;
-			rc = diag_replay_next(rp, &o->filter, &sink, &rt,
-			    &mono, &st, err, sizeof err);
-			if (rc == 0)
-				break;
-			if (rc < 0) {
-				fprintf(stderr, "tcptop: --replay %s\n", err);
-				status = 2;
-				break;
-			}
-			r.realtime_ns = rt;
-			r.now_ms = mono / 1000000;
-			r.source = "replay";
-			r.dumped = st.messages;
-			inconsistent = st.inconsistent;
-		} else {
-			feed.mono_ns = &diag_last_stats(d)->mono_ns;
-			if (diag_dump(d, &q, &sink) == -1) {
-				fprintf(stderr, "tcptop: %s\n",
-				    diag_last_error(d)[0] ? diag_last_error(d) :
-				    strerror(errno));
-				if (good == 0) {
-					status = 1;
-					break;
-				}
-				/* Keep the last good table: the next dump
-				 * takes this partial scan over. */
-				if (feed.begun)
-					conntab_abort_scan(tab);
-				goto sleep;
-			}
-			r.realtime_ns = diag_last_stats(d)->realtime_ns;
-			r.now_ms = diag_last_stats(d)->mono_ns / 1000000;
-			r.source = "kernel";
-			r.dumped = diag_last_stats(d)->messages;
-			inconsistent = diag_last_stats(d)->inconsistent;
-			if (diag_last_stats(d)->record_errno != 0) {
-				/* Reported once: the recording has stopped. */
-				fprintf(stderr, "tcptop: --record %s: %s; "
-				    "recording stopped\n", o->record,
-				    strerror(diag_last_stats(d)->record_errno));
-				status = 1;
-			}
-		}
-		conntab_end_scan(tab);
-		good++;
-		view_build(&v, tab, &o->filter, o->sort_key, o->sort_reverse,
-		    0);
-		r.inconsistent = inconsistent;
-		errno = 0;
-		if ((o->json ? output_json(stdout, &r, &v) :
-		    output_text(stdout, &r, &v)) == -1 || fflush(stdout) != 0) {
-			fprintf(stderr, "tcptop: writing the report: %s\n",
-			    strerror(errno != 0 ? errno : EIO));
-			status = 1;
-			break;
-		}
-sleep:
-		if (o->iterations > 0 && ++done >= o->iterations)
-			break;
-		if (rp != NULL)
-			continue;	/* a replay runs at full speed */
-		next_ns += (int64_t)(o->delay * 1e9);
-		if (next_ns < app_clock_ns(CLOCK_MONOTONIC))
-			next_ns = app_clock_ns(CLOCK_MONOTONIC);
-		app_sleep_until(next_ns);
-	}
-	view_done(&v);
-	conntab_free(tab);
-	if (rec != NULL) {
-		int bad = ferror(rec);
-
-		errno = 0;
-		if ((fclose(rec) != 0 || bad) && status == 0) {
-			fprintf(stderr, "tcptop: --record %s: %s\n",
-			    o->record, strerror(errno != 0 ? errno : EIO));
-			status = 1;
-		}
-	}
-	diag_close(d);
-	diag_replay_close(rp);
+	if (o->batch || !isatty(STDOUT_FILENO))
+		status = app_run_batch(&a, o);
+	else
+		status = app_run_ui(&a, o);
+	status = app_src_close(&a, status);
+	log_close();
 	return status;
 }

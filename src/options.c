@@ -18,6 +18,9 @@ enum {
 	OPT_REPLAY,
 	OPT_SORT,
 	OPT_TOMBSTONE,
+	OPT_NO_COLOR,
+	OPT_ASCII,
+	OPT_COLUMNS,
 };
 
 static const struct option options_long[] = {
@@ -34,6 +37,11 @@ static const struct option options_long[] = {
 	{ "sort", required_argument, NULL, OPT_SORT },
 	{ "reverse", no_argument, NULL, 'r' },
 	{ "tombstone", required_argument, NULL, OPT_TOMBSTONE },
+	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "no-colour", no_argument, NULL, OPT_NO_COLOR },
+	{ "ascii", no_argument, NULL, OPT_ASCII },
+	{ "columns", required_argument, NULL, OPT_COLUMNS },
+	{ "log", required_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -46,11 +54,13 @@ options_usage(FILE *fp)
 
 	fputs(
 "Usage: tcptop [OPTIONS]\n"
-"Live view of the kernel's TCP sockets (sock_diag), like top.\n"
+"Live view of the kernel's TCP sockets (sock_diag), like top.  On a\n"
+"terminal it is interactive (press h for the keys); else, or with -b,\n"
+"it prints reports.\n"
 "\n"
 "  -b, --batch            print a text report every delay, like top -b\n"
 "      --json             print one JSON object per refresh (implies -b)\n"
-"  -n, --iterations N     exit after N refreshes\n"
+"  -n, --iterations N     exit after N refreshes (interactive too)\n"
 "  -d, --delay SECONDS    time between refreshes (fractions allowed; 0 runs\n"
 "                         back to back) [default 1]\n"
 "  -p, --port LIST        keep sockets whose local or remote port is in LIST:\n"
@@ -66,6 +76,10 @@ options_usage(FILE *fp)
 "  -r, --reverse          sort in descending order\n"
 "      --tombstone SECONDS\n"
 "                         keep gone connections this long [default 3]\n"
+"      --no-color         no colours (also when NO_COLOR is set)\n"
+"      --ascii            no UTF-8 or line drawing on the terminal\n"
+"      --columns LIST     the list's columns, comma-separated (see below)\n"
+"  -v, --log FILE         append debug messages to FILE\n"
 "      --record FILE      also write the raw netlink stream to FILE\n"
 "      --replay FILE      read a recording instead of the kernel\n"
 "  -h, --help             show this help\n"
@@ -75,6 +89,13 @@ options_usage(FILE *fp)
 	for (i = 0; i < SORT_NKEYS; i++)
 		fprintf(fp, "  %-9s %s\n", sort_columns[i].name,
 		    sort_columns[i].help);
+	fputs("\nColumns (default family,local,remote,state,age,recvq,sendq,"
+	    "rtt,retrans):\n", fp);
+	for (i = 0; i < COL_NCOLS; i++)
+		fprintf(fp, "  %-9s %.68s\n", column_table[i].name,
+		    column_table[i].help);
+	fputs("\nSettings (sort, delay, columns, colours) are kept in\n"
+	    "$XDG_CONFIG_HOME/tcptop/tcptoprc, written on quit.\n", fp);
 	fputs("\nFilters run in the kernel, so -p on a busy box only copies "
 	    "the matching\nsockets.  Exit status: 0 ok, 1 runtime failure, "
 	    "2 bad usage or a corrupt\nrecording.\n", fp);
@@ -137,10 +158,15 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 	o->tombstone = 3.0;
 	o->sort_key = SORT_STATE;
 	filter_init(&o->filter);
+	memcpy(o->cols, column_default, column_ndefault);
+	o->ncols = column_ndefault;
+	/* https://no-color.org: any non-empty value. */
+	if (getenv("NO_COLOR") != NULL && *getenv("NO_COLOR") != '\0')
+		o->no_color = 1;
 
 	opterr = 0;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, ":bn:d:p:46rhV", options_long,
+	while ((ch = getopt_long(argc, argv, ":bn:d:p:46rhVv:", options_long,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'b':
@@ -163,6 +189,7 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 			if (options_seconds(optarg, "-d", &o->delay, err,
 			    errlen) == -1)
 				return OPTIONS_USAGE;
+			o->given |= OPTIONS_GIVEN_DELAY;
 			break;
 		case OPT_TOMBSTONE:
 			if (options_seconds(optarg, "--tombstone",
@@ -196,9 +223,30 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 				    "\"%s\" (see --help)", optarg);
 				return OPTIONS_USAGE;
 			}
+			o->given |= OPTIONS_GIVEN_SORT;
 			break;
 		case 'r':
 			o->sort_reverse = 1;
+			o->given |= OPTIONS_GIVEN_REVERSE;
+			break;
+		case OPT_NO_COLOR:
+			o->no_color = 1;
+			o->given |= OPTIONS_GIVEN_COLOR;
+			break;
+		case OPT_ASCII:
+			o->ascii = 1;
+			o->given |= OPTIONS_GIVEN_ASCII;
+			break;
+		case OPT_COLUMNS:
+			if (column_parse_list(optarg, o->cols, &o->ncols,
+			    COL_NCOLS, perr, sizeof perr) == -1) {
+				snprintf(err, errlen, "--columns: %s", perr);
+				return OPTIONS_USAGE;
+			}
+			o->given |= OPTIONS_GIVEN_COLUMNS;
+			break;
+		case 'v':
+			o->log = optarg;
 			break;
 		case OPT_RECORD:
 			o->record = optarg;

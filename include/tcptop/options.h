@@ -4,7 +4,17 @@
 
 #include <stddef.h>
 
+#include "tcptop/column.h"
 #include "tcptop/filter.h"
+
+/* Bits of options.given: what the command line set, which the settings
+ * file must not override. */
+#define OPTIONS_GIVEN_SORT	0x01
+#define OPTIONS_GIVEN_REVERSE	0x02
+#define OPTIONS_GIVEN_DELAY	0x04
+#define OPTIONS_GIVEN_COLOR	0x08
+#define OPTIONS_GIVEN_COLUMNS	0x10
+#define OPTIONS_GIVEN_ASCII	0x20
 
 struct options {
 	int batch;		/* -b */
@@ -17,6 +27,13 @@ struct options {
 	struct filter filter;	/* -p, --state, -4, -6 */
 	const char *record;	/* --record FILE */
 	const char *replay;	/* --replay FILE */
+	const char *expr;	/* -f EXPR as given, NULL if none */
+	const char *log;	/* -v FILE: debug log */
+	int no_color;		/* --no-color or NO_COLOR */
+	int ascii;		/* --ascii */
+	uint8_t cols[COL_NCOLS];	/* --columns, or the default */
+	size_t ncols;
+	unsigned given;		/* OPTIONS_GIVEN_* */
 };
 
 enum {

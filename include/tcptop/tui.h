@@ -1,0 +1,155 @@
+/* tui: the interactive session's state (what is shown, the selection,
+ * the prompt, messages) and what keys do to it.  Pure: no curses and no
+ * netlink, so it is tested without a terminal. */
+#ifndef TCPTOP_TUI_H
+#define TCPTOP_TUI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tcptop/column.h"
+#include "tcptop/filter.h"
+#include "tcptop/options.h"
+#include "tcptop/view.h"
+
+/* Keys: Unicode code points as themselves, control keys as their codes,
+ * and these for the keys curses decodes (ui.c translates). */
+enum tui_key {
+	TUI_KEY_UP = 0x110000,
+	TUI_KEY_DOWN,
+	TUI_KEY_LEFT,
+	TUI_KEY_RIGHT,
+	TUI_KEY_PGUP,
+	TUI_KEY_PGDN,
+	TUI_KEY_HOME,
+	TUI_KEY_END,
+	TUI_KEY_ENTER,
+	TUI_KEY_ESC,
+	TUI_KEY_BACKSPACE,
+	TUI_KEY_DELETE,
+	TUI_KEY_RESIZE,
+	TUI_KEY_F1,
+	TUI_KEY_F2,
+	TUI_KEY_F3,
+	TUI_KEY_F4,
+	TUI_KEY_F5,
+	TUI_KEY_F6,
+	TUI_KEY_F7,
+	TUI_KEY_F8,
+	TUI_KEY_F9,
+	TUI_KEY_F10,
+};
+
+/* Screens; bits, so a keymap entry can name several. */
+enum tui_mode {
+	TUI_LIST = 0x1,		/* histogram and connection list */
+	TUI_DETAIL = 0x2,	/* one connection, every field */
+	TUI_HELP = 0x4,
+	TUI_SORT = 0x8,		/* the sort column menu */
+};
+
+enum tui_prompt {
+	TUI_PROMPT_NONE,
+	TUI_PROMPT_PORT,
+	TUI_PROMPT_FILTER,
+	TUI_PROMPT_SEARCH,
+	TUI_PROMPT_DELAY,
+};
+
+/* What a key asks of the loop (bits). */
+#define TUI_REDRAW	0x01	/* draw again */
+#define TUI_REVIEW	0x02	/* rebuild the view: filter or sort changed */
+#define TUI_RESCAN	0x04	/* the kernel query changed: dump now */
+#define TUI_QUIT	0x08
+#define TUI_REPAINT	0x10	/* repaint every cell (Ctrl-L, colours) */
+#define TUI_DELAY	0x20	/* the delay changed: new deadline */
+
+#define TUI_DELAY_MIN	0.1
+#define TUI_DELAY_MAX	3600.0
+
+struct tui {
+	/* What is shown. */
+	struct filter filter;	/* the kernel query and the user filter */
+	int sort_key;		/* enum sort_key */
+	int sort_reverse;
+	double delay;		/* seconds between refreshes */
+	int color;
+	int ascii;
+	uint8_t cols[COL_NCOLS];	/* the list's columns, in order */
+	size_t ncols;
+	int64_t highlight_ms;	/* new rows stand out, gone rows stay */
+	int mode;		/* enum tui_mode */
+	int paused;
+
+	/* The selection follows a connection, not a row number. */
+	const struct view *view;	/* borrowed: tui_set_view */
+	size_t sel;		/* index in view */
+	int has_sel;
+	struct conn_sample sel_id;	/* its cookie and 4-tuple */
+	size_t top;		/* first row on screen */
+	int rows;		/* rows the list shows (ui_list_rows) */
+	int help_top;		/* help screen scroll */
+	int help_max;		/* its last useful value (ui_help_max_top) */
+	int sort_sel;		/* cursor in the sort menu */
+
+	/* The prompt line. */
+	int prompt;		/* enum tui_prompt */
+	char input[256];
+	size_t inlen;
+	char prompt_err[160];	/* why the input was refused */
+	size_t search_from;	/* selection when the search began */
+
+	/* The filters and the search as typed, for the status line. */
+	char port_text[160];
+	char expr_text[256];
+	char search[64];	/* "" when none: highlighted matches */
+
+	char msg[200];		/* one-off message for the status line */
+	int msg_error;
+};
+
+/* Defaults from the command line.  Never fails. */
+void tui_init(struct tui *t, const struct options *o);
+
+/* A new view was built: keep the selected connection selected (by
+ * cookie, or 4-tuple without one), wherever it sorted to; when it went,
+ * keep the row number.  v is borrowed until the next call. */
+void tui_set_view(struct tui *t, const struct view *v);
+
+/* The selected row, or NULL when the view is empty. */
+const struct conn *tui_selected(const struct tui *t);
+
+/* Handle one key: the prompt takes it when open, else the keymap.
+ * Returns TUI_* reaction bits. */
+int tui_key(struct tui *t, int key);
+
+/* Move the selection by delta rows (clamped), or to row i. */
+void tui_move(struct tui *t, long delta);
+void tui_move_to(struct tui *t, size_t i);
+
+/* Open the prompt of kind with initial text. */
+void tui_prompt_open(struct tui *t, int kind, const char *text);
+
+/* The prompt's label ("Port filter"), "" for none. */
+const char *tui_prompt_label(int kind);
+
+/* Select the next row (dir 1) or previous (-1) that matches the search,
+ * starting after (before) row from, wrapping.  Returns 0 when found. */
+int tui_search_step(struct tui *t, size_t from, int dir);
+
+/* Where needle (case-insensitive) occurs in the text of column col of
+ * c: the offset, or -1.  Only the endpoint and state columns are
+ * searched. */
+int tui_search_find(const char *needle, int col, const char *text);
+
+/* Nonzero when c matches the search in any searched column. */
+int tui_search_match(const struct tui *t, const struct conn *c);
+
+/* Put a message on the status line until the next key. */
+void tui_message(struct tui *t, int error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The delay one step longer (dir 1) or shorter (-1). */
+double tui_delay_step(double delay, int dir);
+
+#endif

@@ -1,0 +1,64 @@
+/* ui: the terminal, through ncursesw: opening and always restoring it,
+ * keys, colour roles, layout, and drawing a frame with the panes.  Only
+ * ui.c and pane_*.c speak curses. */
+#ifndef TCPTOP_UI_H
+#define TCPTOP_UI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tcptop/tui.h"
+#include "tcptop/view.h"
+
+/* One named value of the detail view (a tcp_info field, say). */
+struct ui_field {
+	const char *name;	/* static string */
+	const char *unit;	/* "us", "bytes", "" ... */
+	uint64_t value;
+};
+
+/* Everything one frame shows; all borrowed for the ui_draw call. */
+struct ui_frame {
+	const struct tui *tui;
+	const struct view *view;
+	const char *host;		/* raw; sanitized when drawn */
+	int64_t realtime_ns;		/* wall clock of the shown data */
+	int64_t now_ms;			/* model clock of the shown data */
+	const char *source;		/* "kernel" or "replay" */
+	int root;			/* privilege tier */
+	int inconsistent;
+	unsigned long dumped;		/* sockets the kernel sent */
+	const char *error;		/* collector error, "" when none */
+	int replay_done;		/* the replay has no more frames */
+	const struct ui_field *fields;	/* detail: from the kernel, */
+	size_t nfields;			/* for the selected connection */
+	const char *fields_note;	/* why there are none, or "" */
+};
+
+/* Take over the terminal (stdin and stdout must be one).  Returns 0, or
+ * -1 with a one-line reason in err (no terminal, unknown TERM).  The
+ * terminal is restored by ui_close, which also runs at exit and before
+ * an out-of-memory exit. */
+int ui_open(int color, int ascii, char *err, size_t errlen);
+
+/* Restore the terminal; safe to call twice and when never opened. */
+void ui_close(void);
+
+/* The descriptor to poll for keys. */
+int ui_fd(void);
+
+/* The next key as a tui key, or -1 when none is waiting.  A resize comes
+ * as TUI_KEY_RESIZE after the terminal size was taken in. */
+int ui_getkey(void);
+
+/* How many connection rows the list shows in t's mode at this size. */
+int ui_list_rows(const struct tui *t);
+
+/* The last useful help_top: the help's lines less those on screen. */
+int ui_help_max_top(const struct tui *t);
+
+/* Draw f.  Only cells that changed reach the terminal; repaint forces
+ * every cell out (Ctrl-L, or after the colours changed). */
+void ui_draw(const struct ui_frame *f, int repaint);
+
+#endif

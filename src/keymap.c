@@ -1,0 +1,320 @@
+/* Every key binding: one table drives the keys, the help screen and the
+ * function-key bar, so they cannot drift apart. */
+#include <stdio.h>
+#include <string.h>
+
+#include "tcptop/keymap.h"
+#include "tcptop/sort.h"
+
+#define ALL	(TUI_LIST | TUI_DETAIL | TUI_HELP | TUI_SORT)
+#define VIEWS	(TUI_LIST | TUI_DETAIL)
+
+static int
+keymap_quit(struct tui *t, int key)
+{
+	(void)t, (void)key;
+	return TUI_QUIT;
+}
+
+static int
+keymap_help(struct tui *t, int key)
+{
+	(void)key;
+	t->mode = TUI_HELP;
+	t->help_top = 0;
+	return TUI_REDRAW;
+}
+
+static int
+keymap_back(struct tui *t, int key)
+{
+	(void)key;
+	t->mode = TUI_LIST;
+	return TUI_REDRAW;
+}
+
+static int
+keymap_detail(struct tui *t, int key)
+{
+	(void)key;
+	if (tui_selected(t) == NULL) {
+		tui_message(t, 0, "no connection selected");
+		return TUI_REDRAW;
+	}
+	t->mode = TUI_DETAIL;
+	return TUI_REDRAW;
+}
+
+static int
+keymap_move(struct tui *t, int key)
+{
+	long page = t->rows > 1 ? t->rows - 1 : 1;
+
+	if (t->mode == TUI_HELP) {
+		int d = key == TUI_KEY_UP ? -1 : key == TUI_KEY_DOWN ? 1 :
+		    key == TUI_KEY_PGUP ? -(int)page : key == TUI_KEY_PGDN ?
+		    (int)page : key == TUI_KEY_HOME ? -100000 : 100000;
+
+		t->help_top += d;
+		if (t->help_top > t->help_max)
+			t->help_top = t->help_max;
+		if (t->help_top < 0)
+			t->help_top = 0;
+		return TUI_REDRAW;
+	}
+	if (t->mode == TUI_SORT) {
+		if (key == TUI_KEY_UP && t->sort_sel > 0)
+			t->sort_sel--;
+		else if (key == TUI_KEY_DOWN && t->sort_sel < SORT_NKEYS - 1)
+			t->sort_sel++;
+		else if (key == TUI_KEY_HOME || key == TUI_KEY_PGUP)
+			t->sort_sel = 0;
+		else if (key == TUI_KEY_END || key == TUI_KEY_PGDN)
+			t->sort_sel = SORT_NKEYS - 1;
+		return TUI_REDRAW;
+	}
+	switch (key) {
+	case TUI_KEY_UP:
+		tui_move(t, -1);
+		break;
+	case TUI_KEY_DOWN:
+		tui_move(t, 1);
+		break;
+	case TUI_KEY_PGUP:
+		tui_move(t, -page);
+		break;
+	case TUI_KEY_PGDN:
+		tui_move(t, page);
+		break;
+	case TUI_KEY_HOME:
+		tui_move_to(t, 0);
+		break;
+	case TUI_KEY_END:
+		tui_move_to(t, (size_t)-1);
+		break;
+	}
+	return TUI_REDRAW;
+}
+
+static int
+keymap_port(struct tui *t, int key)
+{
+	(void)key;
+	tui_prompt_open(t, TUI_PROMPT_PORT, t->port_text);
+	return TUI_REDRAW;
+}
+
+static int
+keymap_filter(struct tui *t, int key)
+{
+	(void)key;
+	tui_prompt_open(t, TUI_PROMPT_FILTER, t->expr_text);
+	return TUI_REDRAW;
+}
+
+static int
+keymap_search(struct tui *t, int key)
+{
+	(void)key;
+	tui_prompt_open(t, TUI_PROMPT_SEARCH, "");
+	t->search[0] = '\0';
+	return TUI_REDRAW;
+}
+
+static int
+keymap_search_next(struct tui *t, int key)
+{
+	if (t->search[0] == '\0') {
+		tui_message(t, 0, "no search: press / first");
+		return TUI_REDRAW;
+	}
+	if (tui_search_step(t, t->sel, key == 'N' ? -1 : 1) == -1)
+		tui_message(t, 0, "no match for \"%s\"", t->search);
+	return TUI_REDRAW;
+}
+
+static int
+keymap_clear(struct tui *t, int key)
+{
+	(void)key;
+	t->search[0] = '\0';
+	return TUI_REDRAW;
+}
+
+static int
+keymap_sort_menu(struct tui *t, int key)
+{
+	(void)key;
+	t->mode = TUI_SORT;
+	t->sort_sel = t->sort_key;
+	return TUI_REDRAW;
+}
+
+static int
+keymap_sort_pick(struct tui *t, int key)
+{
+	(void)key;
+	t->sort_key = t->sort_sel;
+	t->mode = TUI_LIST;
+	return TUI_REDRAW | TUI_REVIEW;
+}
+
+static int
+keymap_sort_step(struct tui *t, int key)
+{
+	t->sort_key = (t->sort_key + (key == '>' ? 1 : SORT_NKEYS - 1)) %
+	    SORT_NKEYS;
+	tui_message(t, 0, "sorted by %s", sort_columns[t->sort_key].name);
+	return TUI_REDRAW | TUI_REVIEW;
+}
+
+static int
+keymap_invert(struct tui *t, int key)
+{
+	(void)key;
+	t->sort_reverse = !t->sort_reverse;
+	return TUI_REDRAW | TUI_REVIEW;
+}
+
+static int
+keymap_pause(struct tui *t, int key)
+{
+	(void)key;
+	t->paused = !t->paused;
+	/* Resuming refreshes at once rather than after a full delay. */
+	return TUI_REDRAW | (t->paused ? 0 : TUI_RESCAN);
+}
+
+static int
+keymap_delay(struct tui *t, int key)
+{
+	char buf[32];
+
+	if (key == 'd') {
+		snprintf(buf, sizeof buf, "%g", t->delay);
+		tui_prompt_open(t, TUI_PROMPT_DELAY, buf);
+		return TUI_REDRAW;
+	}
+	t->delay = tui_delay_step(t->delay, key == '-' ? -1 : 1);
+	tui_message(t, 0, "delay %gs", t->delay);
+	return TUI_REDRAW | TUI_DELAY;
+}
+
+static int
+keymap_family(struct tui *t, int key)
+{
+	unsigned only = key == '4' ? FILTER_INET4 : FILTER_INET6;
+	unsigned both = FILTER_INET4 | FILTER_INET6;
+
+	t->filter.families = t->filter.families == only ? both : only;
+	tui_message(t, 0, "showing %s", t->filter.families == both ?
+	    "IPv4 and IPv6" : only == FILTER_INET4 ? "IPv4 only" :
+	    "IPv6 only");
+	return TUI_REDRAW | TUI_REVIEW | TUI_RESCAN;
+}
+
+static int
+keymap_color(struct tui *t, int key)
+{
+	(void)key;
+	t->color = !t->color;
+	return TUI_REPAINT;
+}
+
+static int
+keymap_repaint(struct tui *t, int key)
+{
+	(void)t, (void)key;
+	return TUI_REPAINT;
+}
+
+/* Keys are looked up in order; the first entry whose modes include the
+ * current one wins. */
+const struct keymap_entry keymap[] = {
+	{ { 'h', '?', TUI_KEY_F1 }, "h ? F1", "Help", VIEWS, keymap_help,
+	    "this help" },
+	{ { TUI_KEY_ENTER }, "Enter", NULL, TUI_LIST, keymap_detail,
+	    "details of the selected connection: every tcp_info field, "
+	    "timers, the states it went through" },
+	{ { TUI_KEY_ENTER, TUI_KEY_ESC, TUI_KEY_LEFT, TUI_KEY_BACKSPACE },
+	    "Enter Esc Left", NULL, TUI_DETAIL | TUI_HELP, keymap_back,
+	    "back to the list" },
+	{ { TUI_KEY_UP, TUI_KEY_DOWN }, "Up Down", NULL, ALL, keymap_move,
+	    "move the selection (it follows the connection across "
+	    "refreshes)" },
+	{ { TUI_KEY_PGUP, TUI_KEY_PGDN }, "PgUp PgDn", NULL, ALL,
+	    keymap_move, "move a page" },
+	{ { TUI_KEY_HOME, TUI_KEY_END }, "Home End", NULL, ALL, keymap_move,
+	    "first or last row" },
+	{ { 'p' }, "p", "Port", VIEWS, keymap_port,
+	    "port filter: PORT[,PORT|LO-HI...], as -p; empty clears; the "
+	    "kernel filters" },
+	{ { TUI_KEY_F4, '\\' }, "F4 \\", "Filter", VIEWS, keymap_filter,
+	    "filter expression as -f, ss-like: sport/dport/port/src/dst/"
+	    "state, and/or/not; the kernel filters what it can" },
+	{ { TUI_KEY_F3, '/' }, "F3 /", "Search", TUI_LIST, keymap_search,
+	    "search the endpoints and states as you type; matches are "
+	    "highlighted" },
+	{ { 'n', 'N' }, "n N", NULL, TUI_LIST, keymap_search_next,
+	    "next or previous match" },
+	{ { TUI_KEY_ESC }, "Esc", NULL, TUI_LIST, keymap_clear,
+	    "clear the search highlight" },
+	{ { TUI_KEY_F6 }, "F6", "SortBy", VIEWS, keymap_sort_menu,
+	    "choose the sort column" },
+	{ { TUI_KEY_ENTER }, "Enter", NULL, TUI_SORT, keymap_sort_pick,
+	    "sort by the column under the cursor" },
+	{ { TUI_KEY_ESC, TUI_KEY_F6, TUI_KEY_LEFT }, "Esc", NULL, TUI_SORT,
+	    keymap_back, "leave the sort menu" },
+	{ { '<', '>' }, "< >", NULL, VIEWS, keymap_sort_step,
+	    "sort by the previous or next column" },
+	{ { 'I' }, "I", NULL, VIEWS, keymap_invert,
+	    "invert the sort order" },
+	{ { ' ' }, "Space", "Pause", VIEWS, keymap_pause,
+	    "pause or resume refreshing (keys still work)" },
+	{ { 'd', '+', '-', '=' }, "d + -", "Delay", VIEWS, keymap_delay,
+	    "set the delay, or make it longer or shorter" },
+	{ { '4', '6' }, "4 6", NULL, VIEWS, keymap_family,
+	    "IPv4 or IPv6 only; again for both" },
+	{ { 'c' }, "c", NULL, ALL, keymap_color,
+	    "colours on or off" },
+	{ { 12 }, "^L", NULL, ALL, keymap_repaint,
+	    "repaint the screen" },
+	{ { 'q', TUI_KEY_F10 }, "q F10", "Quit", ALL, keymap_quit,
+	    "quit (settings are saved)" },
+};
+
+const size_t keymap_n = sizeof keymap / sizeof keymap[0];
+
+int
+keymap_dispatch(struct tui *t, int key)
+{
+	size_t i, k;
+
+	if (key == '=')
+		key = '+';
+	for (i = 0; i < keymap_n; i++) {
+		if (!(keymap[i].modes & t->mode))
+			continue;
+		for (k = 0; k < 4 && keymap[i].keys[k] != 0; k++)
+			if (keymap[i].keys[k] == key)
+				return keymap[i].action(t, key);
+	}
+	/* Like htop, any other key leaves the help screen. */
+	if (t->mode == TUI_HELP)
+		return keymap_back(t, key);
+	return 0;
+}
+
+const char *
+keymap_key_name(int key, char *buf, size_t len)
+{
+	if (key >= TUI_KEY_F1 && key <= TUI_KEY_F10)
+		snprintf(buf, len, "F%d", key - TUI_KEY_F1 + 1);
+	else if (key == ' ')
+		snprintf(buf, len, "Spc");
+	else if (key > 0x20 && key < 0x7f)
+		snprintf(buf, len, "%c", key);
+	else
+		snprintf(buf, len, "?");
+	return buf;
+}

@@ -1,0 +1,125 @@
+/* Connection list pane: column titles, then one row per connection; new
+ * rows bold, gone rows dimmed, the selection in reverse, search matches
+ * highlighted. */
+#include <stdio.h>
+#include <string.h>
+
+#include "pane.h"
+#include "tcptop/sort.h"
+#include "tcptop/tcpstate.h"
+
+/* The gutter mark and role of a row: new and gone rows are told apart
+ * by a mark too, for terminals without colour or dim. */
+static int
+pane_conns_row_role(const struct ui_frame *f, const struct conn *c,
+    const char **mark)
+{
+	const struct tui *t = f->tui;
+
+	*mark = " ";
+	if (c->flags & CONN_GONE) {
+		*mark = "-";
+		return UI_GONE;
+	}
+	if (!(c->flags & CONN_PREEXISTING) &&
+	    f->now_ms - c->first_seen_ms < t->highlight_ms) {
+		*mark = "+";
+		return UI_NEW;
+	}
+	return UI_NORMAL;
+}
+
+static void
+pane_conns_titles(const struct ui_frame *f, int y, int x, int w,
+    const int *widths)
+{
+	const struct tui *t = f->tui;
+	size_t i;
+	int cx = x + 1;
+
+	ui_fill(y, x, w, UI_TITLE);
+	for (i = 0; i < t->ncols; i++) {
+		const struct column *col = &column_table[t->cols[i]];
+		int sorted = col->sort == t->sort_key ||
+		    (t->sort_key == SORT_LPORT && t->cols[i] == COL_LOCAL) ||
+		    (t->sort_key == SORT_RPORT && t->cols[i] == COL_REMOTE);
+		char title[64];
+		int tl;
+
+		if (widths[i] == 0)
+			continue;
+		snprintf(title, sizeof title, "%s%s", col->title, sorted ?
+		    ui_glyph(t->sort_reverse ? UI_G_DOWN : UI_G_UP) : "");
+		tl = (int)strlen(col->title) + (sorted ? 1 : 0);
+		if (col->right && tl < widths[i])
+			ui_fill(y, cx, widths[i] - tl, sorted ? UI_TITLE_SORT :
+			    UI_TITLE);
+		ui_putpad(y, cx + (col->right && tl < widths[i] ?
+		    widths[i] - tl : 0), col->right && tl < widths[i] ? tl :
+		    widths[i], sorted ? UI_TITLE_SORT : UI_TITLE, title);
+		cx += widths[i] + 1;
+	}
+}
+
+static void
+pane_conns_row(const struct ui_frame *f, const struct conn *c, int y,
+    int x, int w, const int *widths, int selected)
+{
+	const struct tui *t = f->tui;
+	const char *mark;
+	int role = pane_conns_row_role(f, c, &mark), cx = x + 1;
+	int base = selected ? UI_SELECTED : role;
+	size_t i;
+
+	ui_fill(y, x, w, base);
+	ui_put(y, x, 1, selected ? UI_SELECTED : role, mark);
+	for (i = 0; i < t->ncols; i++) {
+		int id = t->cols[i], cw = widths[i], tl, off, at, cr = base;
+		char text[CONN_ENDPOINT_LEN + 8];
+
+		if (cw == 0)
+			continue;
+		column_fmt(id, c, f->now_ms, text, sizeof text);
+		column_elide(text, sizeof text, cw, ui_glyph(UI_G_ELLIPSIS));
+		/* The state keeps its phase colour on plain rows. */
+		if (id == COL_STATE && base == UI_NORMAL)
+			cr = ui_state_role(c->s.state);
+		tl = (int)strlen(text);
+		if (strstr(text, ui_glyph(UI_G_ELLIPSIS)) != NULL)
+			tl -= (int)strlen(ui_glyph(UI_G_ELLIPSIS)) - 1;
+		off = column_table[id].right && tl < cw ? cw - tl : 0;
+		ui_put(y, cx + off, cw - off, cr, text);
+		/* Search matches are marked where they show. */
+		at = t->search[0] != '\0' ?
+		    tui_search_find(t->search, id, text) : -1;
+		if (at >= 0 && at < cw - off)
+			ui_put(y, cx + off + at, (int)strlen(t->search), UI_MATCH,
+			    text + at);
+		cx += cw + 1;
+	}
+}
+
+static void
+pane_conns_draw(const struct ui_frame *f, struct pane_rect r)
+{
+	const struct tui *t = f->tui;
+	const struct view *v = f->view;
+	int widths[COL_NCOLS], row;
+	size_t i;
+
+	if (r.h <= 0)
+		return;
+	column_layout(t->cols, t->ncols, r.w - 1, widths);
+	pane_conns_titles(f, r.y, r.x, r.w, widths);
+	if (v->n == 0 && r.h > 1) {
+		ui_put(r.y + 1, r.x + 1, r.w - 1, UI_DIM, f->view->total == 0 &&
+		    f->realtime_ns == 0 ? "waiting for the first refresh" :
+		    "no connections match");
+		return;
+	}
+	for (row = 1, i = t->top; row < r.h && i < v->n; row++, i++)
+		pane_conns_row(f, v->rows[i], r.y + row, r.x, r.w, widths,
+		    i == t->sel);
+}
+
+const struct pane_ops pane_conns = { "conns", pane_conns_draw };

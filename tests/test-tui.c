@@ -1,0 +1,212 @@
+/* The interactive model without a terminal: the selection follows a
+ * connection, prompts refuse bad input and keep it, search, sort and
+ * delay keys, and a keymap with no key bound twice in one mode. */
+#include <netinet/tcp.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "check.h"
+#include "tcptop/keymap.h"
+#include "tcptop/sort.h"
+#include "tcptop/tui.h"
+
+static struct conn_sample
+mk(uint64_t cookie, int state, unsigned lport, unsigned rport)
+{
+	struct conn_sample s;
+
+	memset(&s, 0, sizeof s);
+	s.cookie = cookie;
+	s.family = AF_INET;
+	s.state = (uint8_t)state;
+	s.lport = (uint16_t)lport;
+	s.rport = (uint16_t)rport;
+	s.local[0] = 10;
+	s.remote[0] = 10;
+	s.remote[3] = 2;
+	return s;
+}
+
+static void
+scan(struct conntab *tab, int64_t now, const struct conn_sample *s, size_t n)
+{
+	size_t i;
+
+	conntab_begin_scan(tab, now);
+	for (i = 0; i < n; i++)
+		conntab_update(tab, &s[i]);
+	conntab_end_scan(tab);
+}
+
+static int
+keys(struct tui *t, const char *s)
+{
+	int r = 0;
+
+	for (; *s != '\0'; s++)
+		r |= tui_key(t, *s == '\n' ? TUI_KEY_ENTER : *s);
+	return r;
+}
+
+int
+main(void)
+{
+	struct options o;
+	struct tui t;
+	struct conntab *tab = conntab_new(0);
+	struct view v;
+	struct conn_sample s[5];
+	char err[128];
+	size_t i, j, k, m;
+	int r;
+	char arg0[] = "tcptop";
+	char *argv[] = { arg0, NULL };
+
+	CHECK_EQ(options_parse(&o, 1, argv, err, sizeof err), OPTIONS_RUN);
+	tui_init(&t, &o);
+	t.rows = 3;
+	view_init(&v);
+	s[0] = mk(1, TCP_LISTEN, 9000, 0);
+	s[1] = mk(2, TCP_ESTABLISHED, 9000, 40001);
+	s[2] = mk(3, TCP_ESTABLISHED, 9000, 40002);
+	s[3] = mk(4, TCP_TIME_WAIT, 40003, 9000);
+	s[4] = mk(5, TCP_CLOSE_WAIT, 22, 50000);
+	scan(tab, 0, s, 5);
+	view_build(&v, tab, &t.filter, t.sort_key, t.sort_reverse, 1);
+	tui_set_view(&t, &v);
+	CHECK(tui_selected(&t) == v.rows[0]);
+
+	/* Select the row of cookie 3, then re-sort: it stays selected. */
+	for (i = 0; i < v.n && v.rows[i]->s.cookie != 3; i++)
+		tui_move(&t, 1);
+	CHECK(tui_selected(&t) != NULL && tui_selected(&t)->s.cookie == 3);
+	r = keys(&t, "I");
+	CHECK(r & TUI_REVIEW);
+	view_build(&v, tab, &t.filter, t.sort_key, t.sort_reverse, 1);
+	tui_set_view(&t, &v);
+	CHECK(tui_selected(&t)->s.cookie == 3);
+	CHECK(t.sel >= t.top && t.sel < t.top + 3);
+	/* It goes: the selection keeps the row number. */
+	k = t.sel;
+	s[2] = s[4];
+	scan(tab, 1000, s, 4);
+	view_build(&v, tab, &t.filter, t.sort_key, t.sort_reverse, 1);
+	tui_set_view(&t, &v);
+	CHECK(tui_selected(&t) != NULL && t.sel == (k < v.n ? k : v.n - 1));
+
+	/* Port prompt: bad input stays in the prompt with the reason. */
+	r = keys(&t, "p70000\n");
+	CHECK(t.prompt == TUI_PROMPT_PORT && t.prompt_err[0] != '\0');
+	CHECK(!(r & TUI_RESCAN));
+	r = tui_key(&t, TUI_KEY_BACKSPACE);
+	CHECK(t.prompt_err[0] == '\0' && strcmp(t.input, "7000") == 0);
+	r = tui_key(&t, 21);	/* ^U */
+	r = keys(&t, "9000\n");
+	CHECK(t.prompt == TUI_PROMPT_NONE && (r & TUI_RESCAN) &&
+	    t.filter.nranges == 1 && strcmp(t.port_text, "9000") == 0);
+	/* Esc leaves the filter as it was. */
+	keys(&t, "p");
+	tui_key(&t, 21);
+	keys(&t, "22");
+	r = tui_key(&t, TUI_KEY_ESC);
+	CHECK(t.prompt == TUI_PROMPT_NONE && strcmp(t.port_text, "9000") == 0);
+	/* An empty port list clears. */
+	keys(&t, "p");
+	tui_key(&t, 21);
+	r = tui_key(&t, TUI_KEY_ENTER);
+	CHECK(t.filter.nranges == 0 && t.port_text[0] == '\0');
+
+	/* Filter prompt: bad expressions are refused, good ones taken. */
+	r = tui_key(&t, TUI_KEY_F4);
+	keys(&t, "sport = = 3\n");
+	CHECK(t.prompt == TUI_PROMPT_FILTER && t.prompt_err[0] != '\0');
+	tui_key(&t, 21);
+	r = keys(&t, "dport = :9000\n");
+	CHECK(t.prompt == TUI_PROMPT_NONE && (r & TUI_RESCAN));
+	CHECK(strcmp(t.expr_text, "dport = :9000") == 0);
+	tui_key(&t, TUI_KEY_F4);
+	tui_key(&t, 21);
+	tui_key(&t, TUI_KEY_ENTER);
+	CHECK(t.expr_text[0] == '\0');
+
+	/* Incremental search jumps to the match; Esc drops it. */
+	view_build(&v, tab, &t.filter, t.sort_key, t.sort_reverse, 1);
+	tui_set_view(&t, &v);
+	tui_move_to(&t, 0);
+	keys(&t, "/50000");
+	CHECK(t.prompt == TUI_PROMPT_SEARCH && tui_selected(&t) != NULL &&
+	    tui_selected(&t)->s.rport == 50000);
+	CHECK(tui_search_match(&t, tui_selected(&t)));
+	tui_key(&t, TUI_KEY_ENTER);
+	CHECK(strcmp(t.search, "50000") == 0);
+	keys(&t, "/zzz");
+	CHECK(strcmp(t.prompt_err, "no match") == 0);
+	tui_key(&t, TUI_KEY_ESC);
+	CHECK(t.search[0] == '\0');
+	CHECK_EQ(tui_search_find("wait", COL_STATE, "TIME_WAIT"), 5);
+	CHECK_EQ(tui_search_find("wait", COL_AGE, "TIME_WAIT"), -1);
+
+	/* Sort keys, delay keys and the delay prompt. */
+	t.sort_key = SORT_STATE;
+	keys(&t, ">");
+	CHECK_EQ(t.sort_key, SORT_STATE + 1);
+	keys(&t, "<<");
+	CHECK_EQ(t.sort_key, SORT_NKEYS - 1);
+	tui_key(&t, TUI_KEY_F6);
+	CHECK(t.mode == TUI_SORT);
+	tui_key(&t, TUI_KEY_HOME);
+	tui_key(&t, TUI_KEY_DOWN);
+	r = tui_key(&t, TUI_KEY_ENTER);
+	CHECK(t.mode == TUI_LIST && t.sort_key == 1 && (r & TUI_REVIEW));
+	t.delay = 1;
+	r = keys(&t, "+");
+	CHECK(t.delay == 2 && (r & TUI_DELAY));
+	keys(&t, "--");
+	CHECK(t.delay > 0.49 && t.delay < 0.51);
+	keys(&t, "d");
+	tui_key(&t, 21);
+	keys(&t, "0.01\n");
+	CHECK(t.prompt == TUI_PROMPT_DELAY && t.prompt_err[0] != '\0');
+	tui_key(&t, 21);
+	keys(&t, "2.5\n");
+	CHECK(t.prompt == TUI_PROMPT_NONE && t.delay == 2.5);
+	CHECK(tui_delay_step(3600, 1) == 3600 && tui_delay_step(0.1, -1) == 0.1);
+
+	/* Family, pause, colour, help, detail, quit. */
+	r = keys(&t, "4");
+	CHECK(t.filter.families == FILTER_INET4 && (r & TUI_RESCAN));
+	keys(&t, "4");
+	CHECK(t.filter.families == (FILTER_INET4 | FILTER_INET6));
+	keys(&t, " ");
+	CHECK(t.paused);
+	r = keys(&t, " ");
+	CHECK(!t.paused && (r & TUI_RESCAN));
+	r = keys(&t, "c");
+	CHECK(!t.color && (r & TUI_REPAINT));
+	keys(&t, "h");
+	CHECK(t.mode == TUI_HELP);
+	keys(&t, "x");
+	CHECK(t.mode == TUI_LIST);
+	tui_key(&t, TUI_KEY_ENTER);
+	CHECK(t.mode == TUI_DETAIL);
+	tui_key(&t, TUI_KEY_ESC);
+	CHECK(t.mode == TUI_LIST);
+	CHECK(keys(&t, "q") & TUI_QUIT);
+	CHECK(tui_key(&t, TUI_KEY_F10) & TUI_QUIT);
+
+	/* No key is bound twice in one mode, and every entry has help. */
+	for (i = 0; i < keymap_n; i++) {
+		CHECK(keymap[i].help != NULL && keymap[i].keynames != NULL);
+		for (j = i + 1; j < keymap_n; j++) {
+			if (!(keymap[i].modes & keymap[j].modes))
+				continue;
+			for (k = 0; k < 4 && keymap[i].keys[k]; k++)
+				for (m = 0; m < 4 && keymap[j].keys[m]; m++)
+					CHECK(keymap[i].keys[k] !=
+					    keymap[j].keys[m]);
+		}
+	}
+	view_done(&v);
+	conntab_free(tab);
+	return check_done();
+}
