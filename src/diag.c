@@ -190,6 +190,7 @@ diag_parse_msg(const struct nlmsghdr *nlh, struct conn_sample *s)
 	s->wqueue = m->idiag_wqueue;
 	s->uid = m->idiag_uid;
 	s->inode = m->idiag_inode;
+	s->ifindex = m->id.idiag_if;
 	s->lport = ntohs(m->id.idiag_sport);
 	s->rport = ntohs(m->id.idiag_dport);
 	memcpy(s->local, m->id.idiag_src, m->idiag_family == AF_INET ? 4 : 16);

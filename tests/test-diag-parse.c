@@ -75,6 +75,7 @@ msg_start(struct dgram *d, int type, int family, int state, unsigned cookie)
 	m->idiag_wqueue = 6;
 	m->idiag_uid = 1000;
 	m->idiag_inode = 4242;
+	m->id.idiag_if = 3;
 	d->cur = h;
 	return m;
 }
@@ -166,6 +167,7 @@ test_crafted(void)
 	CHECK_EQ(g.last.rqueue, 5);
 	CHECK_EQ(g.last.uid, 1000);
 	CHECK_EQ(g.last.inode, 4242);
+	CHECK_EQ(g.last.ifindex, 3);
 	CHECK(g.last.flags & CONN_HAS_INFO);
 	CHECK_EQ(g.last.info.rtt_us, 1234);
 	CHECK_EQ(g.last.info.total_retrans, 9);

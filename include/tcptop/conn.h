@@ -64,6 +64,7 @@ struct conn_sample {
 	uint32_t wqueue;	/* Send-Q; for LISTEN the backlog limit */
 	uint32_t uid;
 	uint32_t inode;
+	uint32_t ifindex;	/* device the socket is bound to, 0 none */
 	struct conn_tcpinfo info;
 };
 
