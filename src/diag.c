@@ -163,23 +163,64 @@ diag_compile_ports(const struct filter *f, void *buf, size_t len)
 	return (int)total;
 }
 
-/* Copy an inet_diag_msg and its attributes into s.  Returns 0, or -1 when
- * the message is malformed. */
-static int
-diag_parse_msg(const struct nlmsghdr *nlh, struct conn_sample *s)
+/* Attribute types diag_msg_check collects; later ones are ignored. */
+#define DIAG_ATTR_MAX INET_DIAG_MAX
+
+/* Check an inet_diag message and collect its attributes by type into tb
+ * (DIAG_ATTR_MAX + 1 slots, NULL for absent ones; the last of a repeated
+ * type wins).  Every attribute's framing is checked here; the payload of
+ * each type is left to the code that reads it.  Returns the message, or
+ * NULL when it is malformed. */
+static const struct inet_diag_msg *
+diag_msg_check(const struct nlmsghdr *nlh, const struct nlattr **tb)
 {
 	const struct inet_diag_msg *m;
 	const struct nlattr *a;
 	size_t alen;
 
 	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof *m))
-		return -1;
+		return NULL;
 	m = mnl_nlmsg_get_payload(nlh);
 	if (m->idiag_family != AF_INET && m->idiag_family != AF_INET6)
-		return -1;
+		return NULL;
 	if (m->idiag_state < TCPSTATE_MIN || m->idiag_state > TCPSTATE_MAX)
-		return -1;
+		return NULL;
 
+	/* Attributes: never trust a length.  mnl_attr_ok checks each against
+	 * what is left; anything left over that is not an attribute makes
+	 * the whole message malformed. */
+	memset(tb, 0, (DIAG_ATTR_MAX + 1) * sizeof tb[0]);
+	a = (const struct nlattr *)((const char *)m + NLMSG_ALIGN(sizeof *m));
+	alen = nlh->nlmsg_len - NLMSG_LENGTH(NLMSG_ALIGN(sizeof *m));
+	if (nlh->nlmsg_len < NLMSG_LENGTH(NLMSG_ALIGN(sizeof *m)))
+		alen = 0;
+	while (alen > 0) {
+		size_t step;
+
+		if (!mnl_attr_ok(a, (int)(alen > 0x7fffffff ? 0x7fffffff :
+		    alen)))
+			return NULL;
+		if (mnl_attr_get_type(a) <= DIAG_ATTR_MAX)
+			tb[mnl_attr_get_type(a)] = a;
+		step = NLMSG_ALIGN(a->nla_len);
+		if (step >= alen)
+			break;
+		alen -= step;
+		a = (const struct nlattr *)((const char *)a + step);
+	}
+	return m;
+}
+
+/* Copy an inet_diag_msg and the attributes tcptop keeps into s.  Returns
+ * 0, or -1 when the message is malformed. */
+static int
+diag_parse_msg(const struct nlmsghdr *nlh, struct conn_sample *s)
+{
+	const struct nlattr *tb[DIAG_ATTR_MAX + 1];
+	const struct inet_diag_msg *m;
+
+	if ((m = diag_msg_check(nlh, tb)) == NULL)
+		return -1;
 	memset(s, 0, sizeof *s);
 	s->family = m->idiag_family;
 	s->state = m->idiag_state;
@@ -201,80 +242,60 @@ diag_parse_msg(const struct nlmsghdr *nlh, struct conn_sample *s)
 		s->cookie = (uint64_t)m->id.idiag_cookie[1] << 32 |
 		    m->id.idiag_cookie[0];
 
-	/* Attributes: never trust a length.  mnl_attr_ok checks each against
-	 * what is left; anything left over that is not an attribute makes
-	 * the whole message malformed. */
-	a = (const struct nlattr *)((const char *)m + NLMSG_ALIGN(sizeof *m));
-	alen = nlh->nlmsg_len - NLMSG_LENGTH(NLMSG_ALIGN(sizeof *m));
-	if (nlh->nlmsg_len < NLMSG_LENGTH(NLMSG_ALIGN(sizeof *m)))
-		alen = 0;
-	while (alen > 0) {
-		const void *p;
-		size_t plen, step;
+	if (tb[INET_DIAG_INFO] != NULL) {
+		/* An older kernel sends a shorter tcp_info: copy what came
+		 * and leave the rest zero (ss tcp_show_info). */
+		const struct nlattr *a = tb[INET_DIAG_INFO];
+		size_t plen = mnl_attr_get_payload_len(a);
+		struct tcp_info ti;
 
-		if (!mnl_attr_ok(a, (int)(alen > 0x7fffffff ? 0x7fffffff :
-		    alen)))
+		memset(&ti, 0, sizeof ti);
+		memcpy(&ti, mnl_attr_get_payload(a), plen < sizeof ti ? plen :
+		    sizeof ti);
+		s->info.rtt_us = ti.tcpi_rtt;
+		s->info.rttvar_us = ti.tcpi_rttvar;
+		s->info.snd_cwnd = ti.tcpi_snd_cwnd;
+		s->info.snd_ssthresh = ti.tcpi_snd_ssthresh;
+		s->info.snd_mss = ti.tcpi_snd_mss;
+		s->info.rcv_mss = ti.tcpi_rcv_mss;
+		s->info.unacked = ti.tcpi_unacked;
+		s->info.lost = ti.tcpi_lost;
+		s->info.retrans = ti.tcpi_retrans;
+		s->info.total_retrans = ti.tcpi_total_retrans;
+		s->info.rcv_space = ti.tcpi_rcv_space;
+		s->info.snd_wnd = ti.tcpi_snd_wnd;
+		s->info.pmtu = ti.tcpi_pmtu;
+		s->info.last_data_recv_ms = ti.tcpi_last_data_recv;
+		s->info.last_data_sent_ms = ti.tcpi_last_data_sent;
+		s->info.last_ack_recv_ms = ti.tcpi_last_ack_recv;
+		s->info.bytes_acked = ti.tcpi_bytes_acked;
+		s->info.bytes_received = ti.tcpi_bytes_received;
+		s->info.bytes_sent = ti.tcpi_bytes_sent;
+		s->info.bytes_retrans = ti.tcpi_bytes_retrans;
+		s->info.delivery_rate = ti.tcpi_delivery_rate;
+		s->info.pacing_rate = ti.tcpi_pacing_rate;
+		s->info.ca_state = ti.tcpi_ca_state;
+		s->info.retransmits = ti.tcpi_retransmits;
+		s->info.probes = ti.tcpi_probes;
+		s->info.backoff = ti.tcpi_backoff;
+		s->info.options = ti.tcpi_options;
+		s->info.wscale = (uint8_t)(ti.tcpi_snd_wscale << 4 |
+		    ti.tcpi_rcv_wscale);
+		s->flags |= CONN_HAS_INFO;
+	}
+	if (tb[INET_DIAG_CONG] != NULL) {
+		const struct nlattr *a = tb[INET_DIAG_CONG];
+		const char *p = mnl_attr_get_payload(a);
+
+		s->cc = conn_cc_intern(p, strnlen(p,
+		    mnl_attr_get_payload_len(a)));
+	}
+	if (tb[INET_DIAG_SHUTDOWN] != NULL) {
+		if (mnl_attr_validate(tb[INET_DIAG_SHUTDOWN], MNL_TYPE_U8) ==
+		    -1)
 			return -1;
-		p = mnl_attr_get_payload(a);
-		plen = mnl_attr_get_payload_len(a);
-		switch (mnl_attr_get_type(a)) {
-		case INET_DIAG_INFO: {
-			/* An older kernel sends a shorter tcp_info: copy what
-			 * came and leave the rest zero (ss tcp_show_info). */
-			struct tcp_info ti;
-
-			memset(&ti, 0, sizeof ti);
-			memcpy(&ti, p, plen < sizeof ti ? plen : sizeof ti);
-			s->info.rtt_us = ti.tcpi_rtt;
-			s->info.rttvar_us = ti.tcpi_rttvar;
-			s->info.snd_cwnd = ti.tcpi_snd_cwnd;
-			s->info.snd_ssthresh = ti.tcpi_snd_ssthresh;
-			s->info.snd_mss = ti.tcpi_snd_mss;
-			s->info.rcv_mss = ti.tcpi_rcv_mss;
-			s->info.unacked = ti.tcpi_unacked;
-			s->info.lost = ti.tcpi_lost;
-			s->info.retrans = ti.tcpi_retrans;
-			s->info.total_retrans = ti.tcpi_total_retrans;
-			s->info.rcv_space = ti.tcpi_rcv_space;
-			s->info.snd_wnd = ti.tcpi_snd_wnd;
-			s->info.pmtu = ti.tcpi_pmtu;
-			s->info.last_data_recv_ms = ti.tcpi_last_data_recv;
-			s->info.last_data_sent_ms = ti.tcpi_last_data_sent;
-			s->info.last_ack_recv_ms = ti.tcpi_last_ack_recv;
-			s->info.bytes_acked = ti.tcpi_bytes_acked;
-			s->info.bytes_received = ti.tcpi_bytes_received;
-			s->info.bytes_sent = ti.tcpi_bytes_sent;
-			s->info.bytes_retrans = ti.tcpi_bytes_retrans;
-			s->info.delivery_rate = ti.tcpi_delivery_rate;
-			s->info.pacing_rate = ti.tcpi_pacing_rate;
-			s->info.ca_state = ti.tcpi_ca_state;
-			s->info.retransmits = ti.tcpi_retransmits;
-			s->info.probes = ti.tcpi_probes;
-			s->info.backoff = ti.tcpi_backoff;
-			s->info.options = ti.tcpi_options;
-			s->info.wscale = (uint8_t)(ti.tcpi_snd_wscale << 4 |
-			    ti.tcpi_rcv_wscale);
-			s->flags |= CONN_HAS_INFO;
-			break;
-		}
-		case INET_DIAG_CONG:
-			s->cc = conn_cc_intern(p, strnlen(p, plen));
-			break;
-		case INET_DIAG_SHUTDOWN:
-			if (mnl_attr_validate(a, MNL_TYPE_U8) == -1)
-				return -1;
-			s->shutdown = mnl_attr_get_u8(a);
-			s->flags |= CONN_HAS_SHUTDOWN;
-			break;
-		default:
-			/* Unknown or unwanted: skip. */
-			break;
-		}
-		step = NLMSG_ALIGN(a->nla_len);
-		if (step >= alen)
-			break;
-		alen -= step;
-		a = (const struct nlattr *)((const char *)a + step);
+		s->shutdown = mnl_attr_get_u8(tb[INET_DIAG_SHUTDOWN]);
+		s->flags |= CONN_HAS_SHUTDOWN;
 	}
 	return 0;
 }
