@@ -301,6 +301,280 @@ test_crafted(void)
 	CHECK_EQ(parse(&d, &g, &st, &intr, err), -1);
 }
 
+/* The index of the field called name in f (n of them), or -1. */
+static int
+field_at(const struct diag_field *f, int n, const char *name)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(f[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+static uint64_t
+field_value(const struct diag_field *f, int n, const char *name)
+{
+	int i = field_at(f, n, name);
+
+	return i < 0 ? 0xdeadULL : f[i].value;
+}
+
+/* Fields out of a tcp_info of len bytes, nothing else in the reply. */
+static int
+lookup_info_len(const struct conn_sample *s, const void *info, size_t len,
+    struct diag_field *f)
+{
+	struct dgram d;
+
+	memset(&d, 0, sizeof d);
+	msg_start(&d, SOCK_DIAG_BY_FAMILY, AF_INET, 1, 77);
+	msg_attr(&d, INET_DIAG_INFO, info, len);
+	msg_end(&d);
+	return diag_lookup_parse(d.buf, d.len, 0, 0, s, f, DIAG_LOOKUP_MAX);
+}
+
+/* The reply to a single-socket lookup: every field inside the lengths
+ * the kernel sent and none beyond, identity checks, errors. */
+static void
+test_lookup_parse(void)
+{
+	static const uint32_t skmem[9] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+	struct diag_field f[DIAG_LOOKUP_MAX];
+	struct conn_sample s;
+	struct tcp_bbr_info bbr;
+	struct tcp_info ti;
+	struct dgram d;
+	unsigned char info[288];
+	uint64_t cg = 0x123456789ULL;
+	uint32_t u32;
+	uint8_t shut = 1, tos = 0x10;
+	int n, i, j, unique = 1;
+
+	/* The socket the crafted messages describe (see msg_start). */
+	memset(&s, 0, sizeof s);
+	s.family = AF_INET;
+	s.lport = 9000;
+	s.rport = 40000;
+	s.local[0] = 10;
+	s.local[3] = 1;
+	s.remote[0] = 10;
+	s.remote[3] = 2;
+	s.cookie = 77;
+
+	/* A 280-byte tcp_info as 6.18 sends it, and the rest. */
+	memset(&ti, 0, sizeof ti);
+	ti.tcpi_state = 1;
+	ti.tcpi_snd_wscale = 7;
+	ti.tcpi_rcv_wscale = 9;
+	ti.tcpi_delivery_rate_app_limited = 1;
+	ti.tcpi_fastopen_client_fail = 2;
+	ti.tcpi_rto = 204000;
+	ti.tcpi_rtt = 1234;
+	ti.tcpi_total_retrans = 9;
+	ti.tcpi_pacing_rate = 5000000;
+	ti.tcpi_bytes_acked = 1ULL << 40;
+	ti.tcpi_snd_wnd = 65535;
+	memset(info, 0, sizeof info);
+	memcpy(info, &ti, sizeof ti);
+	u32 = 43690;				/* tcpi_rcv_wnd */
+	memcpy(info + offsetof(struct tcp_info, tcpi_snd_wnd) + 4, &u32, 4);
+	u32 = 4242;				/* tcpi_received_ce_bytes */
+	memcpy(info + offsetof(struct tcp_info, tcpi_snd_wnd) + 44, &u32, 4);
+	memset(&bbr, 0, sizeof bbr);
+	bbr.bbr_bw_lo = 7;
+	bbr.bbr_bw_hi = 5;
+	bbr.bbr_min_rtt = 33;
+	memset(&d, 0, sizeof d);
+	msg_start(&d, SOCK_DIAG_BY_FAMILY, AF_INET, 1, 77);
+	/* Out of the table's order, which the fields follow. */
+	msg_attr(&d, INET_DIAG_SHUTDOWN, &shut, 1);
+	msg_attr(&d, INET_DIAG_INFO, info, 280);
+	msg_attr(&d, INET_DIAG_CONG, "bbr", 4);
+	msg_attr(&d, INET_DIAG_BBRINFO, &bbr, sizeof bbr);
+	msg_attr(&d, INET_DIAG_SKMEMINFO, skmem, sizeof skmem);
+	msg_attr(&d, INET_DIAG_TOS, &tos, 1);
+	msg_attr(&d, INET_DIAG_CGROUP_ID, &cg, sizeof cg);
+	msg_attr(&d, 250, "future", 6);
+	msg_end(&d);
+	n = diag_lookup_parse(d.buf, d.len, 0, 0, &s, f, DIAG_LOOKUP_MAX);
+	/* 68 of tcp_info, cc, 4 of BBR, 9 of skmem, shutdown, tos, cgroup. */
+	CHECK_EQ(n, 68 + 1 + 4 + 9 + 3);
+	if (n < 0)
+		n = 0;
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (strcmp(f[i].name, f[j].name) == 0)
+				unique = 0;
+	CHECK(unique);
+	CHECK(n > 0 && strcmp(f[0].name, "state") == 0);
+	CHECK_EQ(field_value(f, n, "state"), 1);
+	CHECK_EQ(field_value(f, n, "snd_wscale"), 7);
+	CHECK_EQ(field_value(f, n, "rcv_wscale"), 9);
+	CHECK_EQ(field_value(f, n, "delivery_rate_app_limited"), 1);
+	CHECK_EQ(field_value(f, n, "fastopen_client_fail"), 2);
+	CHECK_EQ(field_value(f, n, "rto"), 204000);
+	CHECK_EQ(field_value(f, n, "rtt"), 1234);
+	CHECK(field_at(f, n, "rtt") >= 0 &&
+	    strcmp(f[field_at(f, n, "rtt")].unit, "us") == 0);
+	CHECK_EQ(field_value(f, n, "total_retrans"), 9);
+	CHECK_EQ(field_value(f, n, "pacing_rate"), 5000000);
+	CHECK_EQ(field_value(f, n, "bytes_acked"), 1ULL << 40);
+	CHECK_EQ(field_value(f, n, "snd_wnd"), 65535);
+	CHECK_EQ(field_value(f, n, "rcv_wnd"), 43690);
+	CHECK_EQ(field_value(f, n, "received_ce_bytes"), 4242);
+	CHECK_EQ(field_at(f, n, "received_ce_bytes"), 67);
+	CHECK(field_at(f, n, "rtt") < field_at(f, n, "bytes_acked"));
+	CHECK(field_at(f, n, "snd_wnd") + 1 == field_at(f, n, "rcv_wnd"));
+	CHECK_EQ(field_at(f, n, "cc"), 68);
+	CHECK(n > 68 && f[68].text != NULL && strcmp(f[68].text, "bbr") == 0);
+	CHECK_EQ(field_value(f, n, "bbr_bw"), 5ULL << 32 | 7);
+	CHECK_EQ(field_value(f, n, "bbr_min_rtt"), 33);
+	CHECK_EQ(field_value(f, n, "rmem_alloc"), 1);
+	CHECK_EQ(field_value(f, n, "drops"), 9);
+	CHECK_EQ(field_value(f, n, "shutdown"), 1);
+	CHECK_EQ(field_value(f, n, "tos"), 0x10);
+	CHECK_EQ(field_value(f, n, "cgroup_id"), cg);
+	CHECK(n > 0 && strcmp(f[n - 1].name, "cgroup_id") == 0);
+	CHECK(field_at(f, n, "tclass") < 0);	/* not sent */
+	for (i = 0; i < n; i++)
+		if (i != 68 && f[i].text != NULL)
+			unique = 0;
+	CHECK(unique);
+	/* Room for only a few: the first few. */
+	CHECK_EQ(diag_lookup_parse(d.buf, d.len, 0, 0, &s, f, 3), 3);
+	CHECK(strcmp(f[2].name, "retransmits") == 0);
+
+	/* A shorter tcp_info: only the fields wholly inside it.  104 bytes
+	 * end after tcpi_total_retrans; 111 hold 7 bytes of pacing_rate,
+	 * which is not a field. */
+	n = lookup_info_len(&s, info, 104, f);
+	CHECK_EQ(n, 34);
+	CHECK(n == 34 && strcmp(f[33].name, "total_retrans") == 0);
+	CHECK_EQ(field_value(f, n, "total_retrans"), 9);
+	CHECK(field_at(f, n, "pacing_rate") < 0);
+	CHECK_EQ(lookup_info_len(&s, info, 111, f), 34);
+	CHECK_EQ(lookup_info_len(&s, info, 112, f), 35);
+	/* 6.1's length ends at snd_wnd: nothing of the later kernels. */
+	n = lookup_info_len(&s, info, sizeof ti, f);
+	CHECK_EQ(n, 56);
+	CHECK_EQ(field_at(f, n, "snd_wnd"), 55);
+	CHECK(field_at(f, n, "rcv_wnd") < 0);
+	/* The bitfields need their byte: 6 bytes hold neither wscale, 7
+	 * both, 8 all four. */
+	CHECK_EQ(lookup_info_len(&s, info, 5, f), 5);
+	CHECK_EQ(lookup_info_len(&s, info, 6, f), 6);
+	n = lookup_info_len(&s, info, 7, f);
+	CHECK_EQ(n, 8);
+	CHECK_EQ(field_value(f, n, "rcv_wscale"), 9);
+	CHECK(field_at(f, n, "delivery_rate_app_limited") < 0);
+	CHECK_EQ(lookup_info_len(&s, info, 8, f), 10);
+	/* A short skmeminfo: four of nine. */
+	memset(&d, 0, sizeof d);
+	msg_start(&d, SOCK_DIAG_BY_FAMILY, AF_INET, 1, 77);
+	msg_attr(&d, INET_DIAG_INFO, info, 8);
+	msg_attr(&d, INET_DIAG_SKMEMINFO, skmem, 16);
+	msg_end(&d);
+	n = diag_lookup_parse(d.buf, d.len, 0, 0, &s, f, DIAG_LOOKUP_MAX);
+	CHECK_EQ(n, 10 + 4);
+	CHECK(field_at(f, n, "sndbuf") >= 0);
+	CHECK(field_at(f, n, "fwd_alloc") < 0);
+
+	/* No tcp_info: a TIME_WAIT socket (same cookie), no fields. */
+	memset(&d, 0, sizeof d);
+	msg_start(&d, SOCK_DIAG_BY_FAMILY, AF_INET, 6 /* TIME_WAIT */, 77);
+	msg_end(&d);
+	CHECK_EQ(diag_lookup_parse(d.buf, d.len, 0, 0, &s, f,
+	    DIAG_LOOKUP_MAX), 0);
+
+	/* Another socket than s: another cookie, or the listener the
+	 * kernel falls back to for a 4-tuple it does not know. */
+	memset(&d, 0, sizeof d);
+	msg_start(&d, SOCK_DIAG_BY_FAMILY, AF_INET, 1, 78);
+	msg_attr(&d, INET_DIAG_INFO, info, 104);
+	msg_end(&d);
+	errno = 0;
+	CHECK_EQ(diag_lookup_parse(d.buf, d.len, 0, 0, &s, f,
+	    DIAG_LOOKUP_MAX), -1);
+	CHECK_EQ(errno, ENOENT);
+	s.cookie = 0;		/* no cookie: the 4-tuple decides */
+	CHECK_EQ(diag_lookup_parse(d.buf, d.len, 0, 0, &s, f,
+	    DIAG_LOOKUP_MAX), 34);
+	memset(&d, 0, sizeof d);
+	((struct inet_diag_msg *)msg_start(&d, SOCK_DIAG_BY_FAMILY, AF_INET,
+	    10, 99))->id.idiag_dport = 0;		/* LISTEN */
+	msg_attr(&d, INET_DIAG_INFO, info, 104);
+	msg_end(&d);
+	errno = 0;
+	CHECK_EQ(diag_lookup_parse(d.buf, d.len, 0, 0, &s, f,
+	    DIAG_LOOKUP_MAX), -1);
+	CHECK_EQ(errno, ENOENT);
+	s.cookie = 77;
+
+	/* The kernel's refusal. */
+	memset(&d, 0, sizeof d);
+	{
+		struct nlmsghdr *h = (struct nlmsghdr *)d.buf;
+		struct nlmsgerr e;
+
+		memset(&e, 0, sizeof e);
+		e.error = -ENOENT;
+		h->nlmsg_type = NLMSG_ERROR;
+		h->nlmsg_len = NLMSG_LENGTH(sizeof e);
+		h->nlmsg_seq = 5;
+		memcpy(NLMSG_DATA(h), &e, sizeof e);
+		d.len = h->nlmsg_len;
+	}
+	errno = 0;
+	CHECK_EQ(diag_lookup_parse(d.buf, d.len, 5, 0, &s, f,
+	    DIAG_LOOKUP_MAX), -1);
+	CHECK_EQ(errno, ENOENT);
+	/* ... unless it answers another request: nothing here for seq 6. */
+	errno = 0;
+	CHECK_EQ(diag_lookup_parse(d.buf, d.len, 6, 0, &s, f,
+	    DIAG_LOOKUP_MAX), -1);
+	CHECK_EQ(errno, EAGAIN);
+	/* A stale message first, then the answer. */
+	msg_start(&d, SOCK_DIAG_BY_FAMILY, AF_INET, 1, 77);
+	d.cur->nlmsg_seq = 6;
+	msg_attr(&d, INET_DIAG_INFO, info, 104);
+	msg_end(&d);
+	CHECK_EQ(diag_lookup_parse(d.buf, d.len, 6, 0, &s, f,
+	    DIAG_LOOKUP_MAX), 34);
+
+	/* Malformed replies report nothing. */
+	memset(&d, 0, sizeof d);
+	msg_start(&d, SOCK_DIAG_BY_FAMILY, AF_INET, 1, 77);
+	msg_attr(&d, INET_DIAG_INFO, info, 104);
+	msg_attr(&d, INET_DIAG_SHUTDOWN, "ab", 2);	/* wrong size */
+	msg_end(&d);
+	errno = 0;
+	CHECK_EQ(diag_lookup_parse(d.buf, d.len, 0, 0, &s, f,
+	    DIAG_LOOKUP_MAX), -1);
+	CHECK_EQ(errno, EPROTO);
+	memset(&d, 0, sizeof d);
+	msg_start(&d, SOCK_DIAG_BY_FAMILY, AF_INET, 1, 77);
+	msg_attr(&d, INET_DIAG_INFO, info, 104);
+	((struct nlattr *)((unsigned char *)d.cur +
+	    NLMSG_LENGTH(sizeof(struct inet_diag_msg))))->nla_len = 2000;
+	msg_end(&d);
+	errno = 0;
+	CHECK_EQ(diag_lookup_parse(d.buf, d.len, 0, 0, &s, f,
+	    DIAG_LOOKUP_MAX), -1);
+	CHECK_EQ(errno, EPROTO);
+	errno = 0;
+	CHECK_EQ(diag_lookup_parse(d.buf, 7, 0, 0, &s, f, DIAG_LOOKUP_MAX),
+	    -1);
+	CHECK_EQ(errno, EPROTO);
+	memset(&d, 0, sizeof d);
+	put_done(&d, 0);	/* a dump's end is no answer */
+	errno = 0;
+	CHECK_EQ(diag_lookup_parse(d.buf, d.len, 0, 0, &s, f,
+	    DIAG_LOOKUP_MAX), -1);
+	CHECK_EQ(errno, EPROTO);
+}
+
 /* Replay every refresh of path; returns the number replayed, or -1 on an
  * error (err says why). */
 static int
@@ -504,6 +778,7 @@ main(int argc, char **argv)
 	char path[4096];
 
 	test_crafted();
+	test_lookup_parse();
 	test_replay_restart();
 	snprintf(path, sizeof path, "%s/states.nlmsg", argc > 1 ? argv[1] :
 	    data != NULL ? data : "tests/data");

@@ -91,6 +91,37 @@ int diag_parse_datagram(const void *buf, size_t len, const struct filter *f,
     const struct diag_sink *sink, struct diag_stats *st, int *intr,
     char *err, size_t errlen);
 
+/* One named value of a single socket, for the detail view. */
+struct diag_field {
+	const char *name;	/* "rtt", "snd_cwnd", ...: a static string,
+				 * unique within one lookup */
+	const char *unit;	/* "us", "ms", "bytes", "bytes/s",
+				 * "segments", "packets", or "" */
+	uint64_t value;
+	const char *text;	/* NULL, or the value as a static string
+				 * (the congestion control's name); value
+				 * is then 0 */
+};
+
+/* Room for every field one lookup can report. */
+#define DIAG_LOOKUP_MAX 128
+
+/* Parse the reply to an exact sock_diag request for the socket s names:
+ * buf holds len bytes of one datagram, seq and portid are the request's
+ * (0 checks neither), and messages of other requests are skipped.  Fills
+ * at most max fields of out: every field of the tcp_info the kernel sent,
+ * in struct order and only those wholly inside the length it sent, then
+ * the congestion control, its own info, the socket's memory and a few
+ * more.  Returns the number of fields; 0 when the socket has no tcp_info
+ * (a TIME_WAIT or request socket); -1 with errno ENOENT when the kernel
+ * found no such socket or the one it found is not s (another 4-tuple or
+ * cookie), EPROTO for a malformed reply, the kernel's errno for another
+ * refusal, and EAGAIN when the datagram held nothing of this request.
+ * Names and units point to static strings. */
+int diag_lookup_parse(const void *buf, size_t len, unsigned seq,
+    unsigned portid, const struct conn_sample *s, struct diag_field *out,
+    size_t max);
+
 /* The reason for the last diag_dump failure, "" after a success. */
 const char *diag_last_error(const struct diag *d);
 
