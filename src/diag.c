@@ -1,11 +1,13 @@
 /* sock_diag over libmnl: build requests, receive dumps, validate every
- * message and attribute, and emit plain conn_samples. */
+ * message and attribute, and emit plain conn_samples; look one socket up
+ * by id and name every field of the answer. */
 #include <errno.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <linux/tcp.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1042,4 +1044,162 @@ diag_dump(struct diag *d, const struct diag_query *q,
 	diag_record_flush(d);
 	d->stats.bufsize = d->bufsize;
 	return 0;
+}
+
+/* How long a lookup waits for its answer.  The kernel answers at once;
+ * the bound only keeps the caller, the UI loop, from hanging on a lost
+ * one. */
+#define DIAG_LOOKUP_TIMEOUT_MS 1000
+
+static int64_t
+diag_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Send the exact request for s: no NLM_F_DUMP, so the kernel looks the
+ * socket up by id (inet_diag_find_one_icsk) and answers with one message,
+ * or with an error (ENOENT when the 4-tuple or the cookie does not
+ * match). */
+static int
+diag_lookup_request(struct diag *d, const struct conn_sample *s)
+{
+	union {
+		struct nlmsghdr h;
+		char buf[MNL_NLMSG_HDRLEN +
+		    MNL_ALIGN(sizeof(struct inet_diag_req_v2))];
+	} req;
+	struct nlmsghdr *nlh;
+	struct inet_diag_req_v2 *r;
+
+	nlh = mnl_nlmsg_put_header(req.buf);
+	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	nlh->nlmsg_seq = ++d->seq;
+	r = mnl_nlmsg_put_extra_header(nlh, sizeof *r);
+	r->sdiag_family = s->family;
+	r->sdiag_protocol = IPPROTO_TCP;
+	r->idiag_states = tcpstate_kernel_mask(TCPSTATE_ALL);
+	/* SKMEMINFO rather than MEMINFO, whose four values it includes;
+	 * VEGASINFO also brings DCTCP's and BBR's, and TCLASS the class
+	 * id. */
+	r->idiag_ext = (uint8_t)(1U << (INET_DIAG_INFO - 1) |
+	    1U << (INET_DIAG_CONG - 1) | 1U << (INET_DIAG_VEGASINFO - 1) |
+	    1U << (INET_DIAG_SKMEMINFO - 1) | 1U << (INET_DIAG_TOS - 1) |
+	    1U << (INET_DIAG_TCLASS - 1) | 1U << (INET_DIAG_SHUTDOWN - 1));
+	r->id.idiag_sport = htons(s->lport);
+	r->id.idiag_dport = htons(s->rport);
+	memcpy(r->id.idiag_src, s->local, sizeof r->id.idiag_src);
+	memcpy(r->id.idiag_dst, s->remote, sizeof r->id.idiag_dst);
+	r->id.idiag_if = s->ifindex;
+	if (s->cookie != 0) {
+		r->id.idiag_cookie[0] = (uint32_t)s->cookie;
+		r->id.idiag_cookie[1] = (uint32_t)(s->cookie >> 32);
+	} else {
+		r->id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+		r->id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+	}
+	if (mnl_socket_sendto(d->nl, nlh, nlh->nlmsg_len) < 0)
+		return -1;
+	return 0;
+}
+
+/* Receive until the answer to request seq.  Whatever else is queued (the
+ * rest of an abandoned dump, the answer to a lookup that timed out) is
+ * read and dropped. */
+static int
+diag_lookup_recv(struct diag *d, unsigned seq, const struct conn_sample *s,
+    struct diag_field *out, size_t max)
+{
+	int fd = mnl_socket_get_fd(d->nl);
+	int64_t deadline = diag_now_ms() + DIAG_LOOKUP_TIMEOUT_MS;
+
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct sockaddr_nl sa;
+		struct iovec iov;
+		struct msghdr mh;
+		int64_t left = deadline - diag_now_ms();
+		ssize_t n;
+		int rc;
+
+		if (left <= 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		rc = poll(&pfd, 1, (int)left);
+		if (rc == -1 && errno == EINTR)
+			continue;
+		if (rc <= 0) {
+			if (rc == 0)
+				errno = ETIMEDOUT;
+			return -1;
+		}
+		/* Measure first: the buffer may be smaller than the datagram
+		 * (diag_set_bufsize), and a truncated answer is lost. */
+		n = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+		if (n == -1) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			return -1;
+		}
+		if ((size_t)n > d->bufsize && (size_t)n <= DIAG_BUF_MAX) {
+			size_t want = d->bufsize;
+
+			while (want < (size_t)n)
+				want *= 2;
+			free(d->buf);
+			d->bufsize = want;
+			d->buf = xmalloc(want);
+		}
+		iov.iov_base = d->buf;
+		iov.iov_len = d->bufsize;
+		memset(&mh, 0, sizeof mh);
+		mh.msg_name = &sa;
+		mh.msg_namelen = sizeof sa;
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		n = recvmsg(fd, &mh, MSG_DONTWAIT);
+		if (n == -1) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			return -1;
+		}
+		/* Not from the kernel, or too large to be an answer. */
+		if (sa.nl_pid != 0 || (mh.msg_flags & MSG_TRUNC))
+			continue;
+		rc = diag_lookup_parse(d->buf, (size_t)n, seq, d->portid, s,
+		    out, max);
+		if (rc == -1 && errno == EAGAIN)
+			continue;
+		return rc;
+	}
+}
+
+int
+diag_lookup(struct diag *d, const struct conn_sample *s,
+    struct diag_field *out, size_t max)
+{
+	int attempt, rc;
+
+	if (s->family != AF_INET && s->family != AF_INET6) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (attempt = 0;; attempt++) {
+		if (diag_lookup_request(d, s) == -1)
+			return -1;
+		rc = diag_lookup_recv(d, d->seq, s, out, max);
+		/* The socket overflowed (with what an abandoned dump left)
+		 * and the answer may be lost: once more on a fresh one. */
+		if (rc == -1 && errno == ENOBUFS && attempt == 0) {
+			if (diag_reopen(d) == -1)
+				return -1;
+			continue;
+		}
+		return rc;
+	}
 }

@@ -1,10 +1,13 @@
 /* Live dumps on loopback (no root needed): the kernel filters agree with
  * the user-space ones, and a receive buffer too small for one datagram
- * grows by measurement and restarts the dump without losing a socket. */
+ * grows by measurement and restarts the dump without losing a socket.
+ * Single-socket lookups report what getsockopt(TCP_INFO) says, and say
+ * when the socket is gone. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +17,7 @@
 #include <time.h>
 
 #include "check.h"
+#include "tcpinfo.h"
 #include "tcptop/conntab.h"
 #include "tcptop/diag.h"
 
@@ -220,6 +224,327 @@ test_transitions(struct diag *d, unsigned port, int client, int server)
 	conntab_free(t);
 }
 
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A connected pair over the loopback of family (AF_INET or AF_INET6):
+ * *l the listener, *c the client, *a the accepted socket.  Returns 0, or
+ * -1 when the family's loopback cannot be used here. */
+static int
+make_pair(int family, int *l, int *c, int *a)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+	socklen_t len = family == AF_INET ? sizeof *sin : sizeof *sin6;
+
+	memset(&ss, 0, sizeof ss);
+	ss.ss_family = (sa_family_t)family;
+	if (family == AF_INET)
+		sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	else
+		sin6->sin6_addr = in6addr_loopback;
+	*c = *a = -1;
+	*l = socket(family, SOCK_STREAM, 0);
+	if (*l < 0 || bind(*l, (struct sockaddr *)&ss, len) == -1 ||
+	    listen(*l, 4) == -1 ||
+	    getsockname(*l, (struct sockaddr *)&ss, &len) == -1)
+		return -1;
+	*c = socket(family, SOCK_STREAM, 0);
+	if (*c < 0 || connect(*c, (struct sockaddr *)&ss, len) == -1)
+		return -1;
+	*a = accept(*l, NULL, NULL);
+	return *a < 0 ? -1 : 0;
+}
+
+static unsigned
+local_port(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+		return 0;
+	return ntohs(ss.ss_family == AF_INET ?
+	    ((struct sockaddr_in *)&ss)->sin_port :
+	    ((struct sockaddr_in6 *)&ss)->sin6_port);
+}
+
+/* The samples of one dump, whole. */
+struct samples {
+	size_t n;
+	struct conn_sample s[16];
+};
+
+static void
+samples_begin(void *arg)
+{
+	((struct samples *)arg)->n = 0;
+}
+
+static void
+samples_add(void *arg, const struct conn_sample *c)
+{
+	struct samples *ss = arg;
+
+	if (ss->n < sizeof ss->s / sizeof ss->s[0])
+		ss->s[ss->n++] = *c;
+}
+
+/* The sample of the socket lport -> rport, from a dump of port's
+ * sockets; 0 when it was found. */
+static int
+sample_of(struct diag *d, unsigned port, unsigned lport, unsigned rport,
+    struct conn_sample *out)
+{
+	static struct samples ss;
+	struct diag_sink sink = { samples_begin, samples_add, &ss };
+	struct filter f;
+	struct diag_query q = { &f, 1 };
+	char spec[16], err[64];
+	size_t i;
+
+	filter_init(&f);
+	snprintf(spec, sizeof spec, "%u", port);
+	if (filter_parse_ports(&f, spec, err, sizeof err) == -1 ||
+	    diag_dump(d, &q, &sink) == -1)
+		return -1;
+	for (i = 0; i < ss.n; i++)
+		if (ss.s[i].lport == lport && ss.s[i].rport == rport) {
+			*out = ss.s[i];
+			return 0;
+		}
+	return -1;
+}
+
+static const struct diag_field *
+field(const struct diag_field *f, int n, const char *name)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(f[i].name, name) == 0)
+			return &f[i];
+	return NULL;
+}
+
+static uint64_t
+value(const struct diag_field *f, int n, const char *name)
+{
+	const struct diag_field *x = field(f, n, name);
+
+	return x != NULL ? x->value : 0xdeadULL;
+}
+
+/* Send n bytes from w to r and drain them at r, then wait (5 s at most)
+ * until w's tcp_info shows all of them acked.  Returns 0 on success. */
+static int
+transfer(int w, int r, size_t n)
+{
+	static char buf[8192];
+	size_t sent = 0, got = 0;
+	int64_t deadline = now_ms() + 5000;
+	struct tcpinfo ti;
+
+	memset(buf, 'x', sizeof buf);
+	while (got < n && now_ms() < deadline) {
+		struct pollfd p[2] = { { w, POLLOUT, 0 }, { r, POLLIN, 0 } };
+		ssize_t k;
+
+		if (poll(p, 2, 100) == -1)
+			return -1;
+		if (sent < n && (p[0].revents & POLLOUT)) {
+			size_t want = n - sent < sizeof buf ? n - sent :
+			    sizeof buf;
+
+			if ((k = send(w, buf, want, MSG_DONTWAIT)) > 0)
+				sent += (size_t)k;
+		}
+		if (p[1].revents & POLLIN) {
+			if ((k = recv(r, buf, sizeof buf, MSG_DONTWAIT)) <= 0)
+				return -1;
+			got += (size_t)k;
+		}
+	}
+	while (now_ms() < deadline) {
+		if (tcpinfo_get(w, &ti) == -1)
+			return -1;
+		if (ti.unacked == 0 && ti.notsent_bytes == 0 &&
+		    ti.bytes_acked >= n)
+			return got == n ? 0 : -1;
+		poll(NULL, 0, 1);
+	}
+	return -1;
+}
+
+/* Look up fd's socket (sample s) and compare it with what getsockopt
+ * says just before and just after: once those two agree (nothing moved
+ * in between; retried for 5 s at most), the lookup must agree with them
+ * too.  Returns the number of fields. */
+static int
+lookup_matches(struct diag *d, int fd, const struct conn_sample *s,
+    struct diag_field *f, struct tcpinfo *ti)
+{
+	int64_t deadline = now_ms() + 5000;
+	struct tcpinfo after;
+	int n = -1;
+
+	while (now_ms() < deadline) {
+		if (tcpinfo_get(fd, ti) == -1)
+			break;
+		n = diag_lookup(d, s, f, DIAG_LOOKUP_MAX);
+		if (tcpinfo_get(fd, &after) == -1)
+			break;
+		if (memcmp(ti, &after, sizeof after) == 0)
+			break;
+		poll(NULL, 0, 1);
+	}
+	if (!CHECK(n > 0))
+		return n;
+	CHECK_EQ(value(f, n, "state"), ti->state);
+	CHECK_EQ(value(f, n, "snd_mss"), ti->snd_mss);
+	CHECK_EQ(value(f, n, "rcv_mss"), ti->rcv_mss);
+	CHECK_EQ(value(f, n, "total_retrans"), ti->total_retrans);
+	CHECK_EQ(value(f, n, "bytes_acked"), ti->bytes_acked);
+	CHECK_EQ(value(f, n, "bytes_received"), ti->bytes_received);
+	CHECK_EQ(value(f, n, "segs_out"), ti->segs_out);
+	CHECK_EQ(value(f, n, "segs_in"), ti->segs_in);
+	CHECK_EQ(value(f, n, "data_segs_out"), ti->data_segs_out);
+	CHECK_EQ(value(f, n, "data_segs_in"), ti->data_segs_in);
+	CHECK_EQ(value(f, n, "bytes_sent"), ti->bytes_sent);
+	return n;
+}
+
+/* What every lookup of a live socket here must hold. */
+static void
+check_fields(const struct diag_field *f, int n, size_t tilen)
+{
+	const struct diag_field *cc = field(f, n, "cc");
+	int i, j, unique = 1;
+
+	CHECK(n > 30);
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			unique &= strcmp(f[i].name, f[j].name) != 0;
+	CHECK(unique);
+	CHECK(n > 0 && strcmp(f[0].name, "state") == 0);
+	CHECK(cc != NULL && cc->text != NULL && cc->text[0] != '\0');
+	CHECK(field(f, n, "rmem_alloc") != NULL);	/* skmeminfo */
+	CHECK(value(f, n, "rcvbuf") > 0);
+	CHECK(field(f, n, "shutdown") != NULL);
+	/* As much of tcp_info as this kernel has: snd_wnd ends at 232
+	 * bytes, rcv_wnd at 236. */
+	CHECK((field(f, n, "snd_wnd") != NULL) == (tilen >= 232));
+	CHECK((field(f, n, "rcv_wnd") != NULL) == (tilen >= 236));
+}
+
+/* Lookups on a connected pair of family: the fields match getsockopt on
+ * the same socket after a transfer, a made-up cookie or 4-tuple is
+ * ENOENT, dumps and lookups share the diag, and once closed the sockets
+ * are gone or in TIME_WAIT without tcp_info. */
+static void
+test_lookup(struct diag *d, int family)
+{
+	enum { N = 100000 };
+	static struct diag_field f[DIAG_LOOKUP_MAX];
+	struct conn_sample cs, as, ls, x;
+	struct tcpinfo ti;
+	unsigned port, cport;
+	int l, c, a, n, rc;
+	int64_t deadline;
+
+	if (make_pair(family, &l, &c, &a) == -1) {
+		printf("%s loopback unusable here, lookup not tested: %s\n",
+		    family == AF_INET ? "IPv4" : "IPv6", strerror(errno));
+		CHECK(family == AF_INET6);
+		goto out;
+	}
+	port = local_port(l);
+	cport = local_port(c);
+	if (!CHECK(transfer(c, a, N) == 0))
+		goto out;
+	if (!CHECK(sample_of(d, port, cport, port, &cs) == 0 &&
+	    sample_of(d, port, port, cport, &as) == 0 &&
+	    sample_of(d, port, port, 0, &ls) == 0))
+		goto out;
+	CHECK(cs.cookie != 0 && as.cookie != 0);
+
+	/* A receive buffer smaller than the answer: measured, grown. */
+	CHECK(diag_set_bufsize(d, 64) == 0);
+	n = lookup_matches(d, c, &cs, f, &ti);
+	check_fields(f, n, ti.len);
+	CHECK(value(f, n, "bytes_acked") >= N);
+	CHECK(value(f, n, "data_segs_out") > 0);
+	n = lookup_matches(d, a, &as, f, &ti);
+	check_fields(f, n, ti.len);
+	CHECK_EQ(value(f, n, "bytes_received"), N);
+	/* The listener is a full socket too. */
+	n = diag_lookup(d, &ls, f, DIAG_LOOKUP_MAX);
+	CHECK(n > 30);
+	CHECK_EQ(value(f, n, "state"), TCP_LISTEN);
+
+	/* A dump between lookups, on the same diag. */
+	CHECK(sample_of(d, port, cport, port, &x) == 0 &&
+	    x.cookie == cs.cookie);
+
+	/* Another cookie on the same 4-tuple: not this socket. */
+	x = cs;
+	x.cookie ^= 0x5a5a5a5a00000000ULL;
+	errno = 0;
+	CHECK_EQ(diag_lookup(d, &x, f, DIAG_LOOKUP_MAX), -1);
+	CHECK_EQ(errno, ENOENT);
+	/* An unknown peer with no cookie to check: the kernel finds the
+	 * listener on the local address, which is not the socket asked for. */
+	x = as;
+	x.cookie = 0;
+	x.rport = (uint16_t)(cport == 65535 ? 1 : cport + 1);
+	errno = 0;
+	CHECK_EQ(diag_lookup(d, &x, f, DIAG_LOOKUP_MAX), -1);
+	CHECK_EQ(errno, ENOENT);
+	x.family = AF_UNIX;
+	errno = 0;
+	CHECK_EQ(diag_lookup(d, &x, f, DIAG_LOOKUP_MAX), -1);
+	CHECK_EQ(errno, EINVAL);
+
+	/* The accepted socket closes first and ends in TIME_WAIT, which
+	 * keeps its cookie and has no tcp_info; the client, closed from
+	 * CLOSE_WAIT, goes once its FIN is acked. */
+	close(a);
+	a = -1;
+	CHECK(wait_state(c, TCP_CLOSE_WAIT));
+	close(c);
+	c = -1;
+	deadline = now_ms() + 5000;
+	do {
+		errno = 0;
+		rc = diag_lookup(d, &cs, f, DIAG_LOOKUP_MAX);
+	} while (!(rc == -1 && errno == ENOENT) && now_ms() < deadline &&
+	    poll(NULL, 0, 1) == 0);
+	CHECK_EQ(rc, -1);
+	CHECK_EQ(errno, ENOENT);
+	errno = 0;
+	rc = diag_lookup(d, &as, f, DIAG_LOOKUP_MAX);
+	CHECK(rc == 0 || (rc == -1 && errno == ENOENT));
+	close(l);
+	l = -1;
+	errno = 0;
+	CHECK_EQ(diag_lookup(d, &ls, f, DIAG_LOOKUP_MAX), -1);
+	CHECK_EQ(errno, ENOENT);
+out:
+	if (a >= 0)
+		close(a);
+	if (c >= 0)
+		close(c);
+	if (l >= 0)
+		close(l);
+}
+
 int
 main(void)
 {
@@ -280,6 +605,8 @@ main(void)
 	/* fds: listener, then (client, accepted) pairs. */
 	test_transitions(d, p, fds[1], fds[2]);
 	fds[2] = -1;
+	test_lookup(d, AF_INET);
+	test_lookup(d, AF_INET6);
 	for (i = 0; i < nfds; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);

@@ -4,7 +4,8 @@
  * query, validates every message and attribute, and hands each socket to
  * the caller as a plain struct conn_sample.  It can also record the raw
  * netlink stream of each dump and parse such a stream again (diag_file.c
- * owns the file format). */
+ * owns the file format), and look one socket up in full for the detail
+ * view (diag_lookup). */
 #ifndef TCPTOP_DIAG_H
 #define TCPTOP_DIAG_H
 
@@ -106,18 +107,27 @@ struct diag_field {
 /* Room for every field one lookup can report. */
 #define DIAG_LOOKUP_MAX 128
 
-/* Parse the reply to an exact sock_diag request for the socket s names:
- * buf holds len bytes of one datagram, seq and portid are the request's
- * (0 checks neither), and messages of other requests are skipped.  Fills
- * at most max fields of out: every field of the tcp_info the kernel sent,
- * in struct order and only those wholly inside the length it sent, then
- * the congestion control, its own info, the socket's memory and a few
- * more.  Returns the number of fields; 0 when the socket has no tcp_info
- * (a TIME_WAIT or request socket); -1 with errno ENOENT when the kernel
- * found no such socket or the one it found is not s (another 4-tuple or
- * cookie), EPROTO for a malformed reply, the kernel's errno for another
- * refusal, and EAGAIN when the datagram held nothing of this request.
- * Names and units point to static strings. */
+/* Ask the kernel for the one socket s names (family, 4-tuple, bound
+ * device, cookie) and fill at most max fields of out: every field of the
+ * tcp_info the kernel sent, in struct order and only those wholly inside
+ * the length it sent (an older kernel's shorter tcp_info gives fewer),
+ * then the congestion control, its own info, the socket's memory
+ * (skmeminfo) and a few more.  Returns the number of fields; 0 when the
+ * socket has no tcp_info (a TIME_WAIT or request socket); -1 with errno
+ * ENOENT when the socket is gone or is no longer the one s names (another
+ * cookie on its 4-tuple), ETIMEDOUT when no answer came within a second,
+ * EPROTO for a malformed reply, EINVAL for a family other than AF_INET
+ * and AF_INET6, or what the kernel, sendto or recvmsg said.  Names and
+ * units point to static strings.  Works on the same d between dumps,
+ * leaves the dump's stats and error alone, and is not recorded. */
+int diag_lookup(struct diag *d, const struct conn_sample *s,
+    struct diag_field *out, size_t max);
+
+/* diag_lookup's parser, for the tests: buf holds len bytes of one
+ * datagram, seq and portid are the request's (0 checks neither), and
+ * messages of other requests are skipped.  Returns what diag_lookup
+ * returns, or -1 with EAGAIN when the datagram held nothing of this
+ * request. */
 int diag_lookup_parse(const void *buf, size_t len, unsigned seq,
     unsigned portid, const struct conn_sample *s, struct diag_field *out,
     size_t max);
