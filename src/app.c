@@ -3,6 +3,7 @@
  * (interactive).  Deadlines are absolute, so refreshes do not drift, and
  * the interactive loop blocks in poll() until a key or the next one. */
 #include <errno.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -299,6 +300,55 @@ app_settings_save(const struct tui *t, const struct options *o,
 	settings_save(&s, path, err, errlen);
 }
 
+/* The detail view's fields: the kernel's full answer for the selected
+ * socket, asked again at each refresh (a replay has only what it
+ * recorded). */
+static void
+app_detail(struct app_src *a, const struct tui *t, struct ui_frame *fr,
+    struct ui_field *out, size_t max)
+{
+	struct diag_field df[DIAG_LOOKUP_MAX];
+	const struct conn *c = tui_selected(t);
+	int n, i;
+
+	fr->fields = out;
+	fr->nfields = 0;
+	fr->fields_note = "";
+	if (t->mode != TUI_DETAIL || c == NULL)
+		return;
+	if (a->d == NULL) {
+		fr->fields_note = "not in a recording: the kernel is asked "
+		    "live, for the selected socket only";
+		return;
+	}
+	if (c->flags & CONN_GONE) {
+		fr->fields_note = "the socket is gone";
+		return;
+	}
+	n = diag_lookup(a->d, &c->s, df, max < DIAG_LOOKUP_MAX ? max :
+	    DIAG_LOOKUP_MAX);
+	if (n == -1) {
+		fr->fields_note = errno == ENOENT ? "the socket is gone" :
+		    "the kernel did not answer";
+		log_debug("lookup: %s", strerror(errno));
+		return;
+	}
+	if (n == 0) {
+		fr->fields_note = c->s.state == TCP_TIME_WAIT ||
+		    c->s.state == TCP_SYN_RECV ? "none: the kernel keeps a "
+		    "minisocket without tcp_info for this state" :
+		    "none for this socket";
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		out[i].name = df[i].name;
+		out[i].unit = df[i].unit;
+		out[i].value = df[i].value;
+		out[i].text = df[i].text;
+	}
+	fr->nfields = (size_t)n;
+}
+
 static int
 app_keep(void *arg, const struct conn_sample *s)
 {
@@ -311,6 +361,7 @@ app_run_ui(struct app_src *a, const struct options *o)
 	struct tui t;
 	struct view v;
 	struct ui_frame fr;
+	struct ui_field fields[DIAG_LOOKUP_MAX];
 	char path[4096], err[256];
 	int64_t next_ns, now;
 	long refreshes = 0;
@@ -369,6 +420,7 @@ app_run_ui(struct app_src *a, const struct options *o)
 			fr.dumped = a->r.dumped;
 			fr.error = a->err;
 			fr.replay_done = replay_done;
+			app_detail(a, &t, &fr, fields, DIAG_LOOKUP_MAX);
 			t.rows = ui_list_rows(&t);
 			ui_draw(&fr, repaint);
 			draw = repaint = 0;
@@ -397,7 +449,7 @@ app_run_ui(struct app_src *a, const struct options *o)
 				draw = 1;
 				continue;
 			}
-			t.help_max = ui_help_max_top(&t);
+			t.scroll_max = ui_scroll_max(&fr);
 			react = tui_key(&t, key);
 			if (react & TUI_QUIT) {
 				quit = 1;

@@ -21,7 +21,7 @@ keymap_help(struct tui *t, int key)
 {
 	(void)key;
 	t->mode = TUI_HELP;
-	t->help_top = 0;
+	t->scroll = 0;
 	return TUI_REDRAW;
 }
 
@@ -42,6 +42,7 @@ keymap_detail(struct tui *t, int key)
 		return TUI_REDRAW;
 	}
 	t->mode = TUI_DETAIL;
+	t->scroll = 0;
 	return TUI_REDRAW;
 }
 
@@ -50,16 +51,16 @@ keymap_move(struct tui *t, int key)
 {
 	long page = t->rows > 1 ? t->rows - 1 : 1;
 
-	if (t->mode == TUI_HELP) {
+	if (t->mode == TUI_HELP || t->mode == TUI_DETAIL) {
 		int d = key == TUI_KEY_UP ? -1 : key == TUI_KEY_DOWN ? 1 :
 		    key == TUI_KEY_PGUP ? -(int)page : key == TUI_KEY_PGDN ?
 		    (int)page : key == TUI_KEY_HOME ? -100000 : 100000;
 
-		t->help_top += d;
-		if (t->help_top > t->help_max)
-			t->help_top = t->help_max;
-		if (t->help_top < 0)
-			t->help_top = 0;
+		t->scroll += d;
+		if (t->scroll > t->scroll_max)
+			t->scroll = t->scroll_max;
+		if (t->scroll < 0)
+			t->scroll = 0;
 		return TUI_REDRAW;
 	}
 	if (t->mode == TUI_SORT) {
@@ -241,7 +242,7 @@ const struct keymap_entry keymap[] = {
 	    "back to the list" },
 	{ { TUI_KEY_UP, TUI_KEY_DOWN }, "Up Down", NULL, ALL, keymap_move,
 	    "move the selection (it follows the connection across "
-	    "refreshes)" },
+	    "refreshes); scroll the help and the details" },
 	{ { TUI_KEY_PGUP, TUI_KEY_PGDN }, "PgUp PgDn", NULL, ALL,
 	    keymap_move, "move a page" },
 	{ { TUI_KEY_HOME, TUI_KEY_END }, "Home End", NULL, ALL, keymap_move,

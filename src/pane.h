@@ -90,6 +90,9 @@ int ui_utf8(void);
 /* Draw a frame around r with a title; ASCII or line drawing. */
 void ui_box(struct pane_rect r, const char *title);
 
+/* How many lines the detail view of f has at r's width. */
+int pane_detail_count(const struct ui_frame *f, struct pane_rect r);
+
 /* How many lines the help screen has at r's width. */
 int pane_help_count(struct pane_rect r);
 

@@ -10,16 +10,17 @@
 
 struct pane_detail_out {
 	struct pane_rect r;
-	int line;		/* next line, counting from the scroll */
+	int line;		/* next line */
+	int top;		/* first line on screen (the scroll) */
 };
 
 static void
 pane_detail_line(struct pane_detail_out *o, int role, const char *label,
     const char *value)
 {
-	int y = o->r.y + o->line++;
+	int y = o->r.y + o->line++ - o->top;
 
-	if (y >= o->r.y + o->r.h)
+	if (y < o->r.y || y >= o->r.y + o->r.h)
 		return;
 	ui_put(y, o->r.x + 1, 13, UI_HEADER, label);
 	ui_put(y, o->r.x + 15, o->r.w - 16, role, value);
@@ -46,19 +47,21 @@ pane_detail_path(const struct conn *c, char *buf, size_t len)
 	}
 }
 
-static void
-pane_detail_draw(const struct ui_frame *f, struct pane_rect r)
+/* Draw from line top on (nothing when top is past the end); returns the
+ * number of lines. */
+static int
+pane_detail_render(const struct ui_frame *f, struct pane_rect r, int top)
 {
 	const struct conn *c = tui_selected(f->tui);
-	struct pane_detail_out o = { r, 0 };
+	struct pane_detail_out o = { r, 0, top };
 	char a[CONN_ENDPOINT_LEN], b[CONN_ENDPOINT_LEN], v[256], age[32];
 	char age2[32];
 	size_t i;
-	int fy, colw, ncol, k;
+	int fy, colw, ncol, k, rows, namew;
 
 	if (c == NULL) {
-		ui_put(r.y, r.x + 1, r.w - 1, UI_DIM, "no connection selected");
-		return;
+		pane_detail_line(&o, UI_DIM, "", "no connection selected");
+		return o.line;
 	}
 	snprintf(v, sizeof v, "%s  %s  %s  (IPv%c)%s",
 	    conn_fmt_endpoint(&c->s, 0, a, sizeof a), ui_glyph(UI_G_ARROW),
@@ -73,7 +76,7 @@ pane_detail_draw(const struct ui_frame *f, struct pane_rect r)
 	    c->prev_state ? tcpstate_name(c->prev_state) : "");
 	pane_detail_line(&o, ui_state_role(c->s.state), "State", v);
 	pane_detail_path(c, v, sizeof v);
-	pane_detail_line(&o, UI_NORMAL, "Seen in", v);
+	pane_detail_line(&o, UI_NORMAL, "Path", v);
 	column_fmt_age(f->now_ms - c->first_seen_ms,
 	    (c->flags & CONN_PREEXISTING) != 0, age2, sizeof age2);
 	snprintf(v, sizeof v, "%s ago%s", age2, (c->flags & CONN_PREEXISTING)
@@ -106,26 +109,53 @@ pane_detail_draw(const struct ui_frame *f, struct pane_rect r)
 	if (f->nfields == 0) {
 		pane_detail_line(&o, UI_DIM, "tcp_info", f->fields_note != NULL &&
 		    *f->fields_note ? f->fields_note : "none for this socket");
-		return;
+		return o.line;
 	}
-	snprintf(v, sizeof v, "%zu fields from the kernel, live", f->nfields);
-	pane_detail_line(&o, UI_DIM, "tcp_info", v);
-	fy = r.y + o.line;
-	colw = 38;
+	snprintf(v, sizeof v, "%zu fields from the kernel, live (Up/Down "
+	    "scroll)", f->nfields);
+	pane_detail_line(&o, UI_DIM, "Kernel", v);
+	fy = r.y + o.line - o.top;
+	/* Names as wide as the longest, up to 22 cells. */
+	for (i = 0, namew = 8; i < f->nfields; i++)
+		if ((int)strlen(f->fields[i].name) + 1 > namew)
+			namew = (int)strlen(f->fields[i].name) + 1;
+	namew = namew > 22 ? 22 : namew;
+	colw = namew + 17;
 	ncol = r.w / colw > 0 ? r.w / colw : 1;
 	colw = r.w / ncol;
+	rows = (int)((f->nfields + (size_t)ncol - 1) / (size_t)ncol);
 	for (i = 0, k = 0; i < f->nfields; i++, k++) {
-		int rows = (int)((f->nfields + (size_t)ncol - 1) / (size_t)ncol);
 		int y = fy + k % rows, x = r.x + 1 + (k / rows) * colw;
-		char val[48];
+		char val[48], name[32];
 
-		if (y >= r.y + r.h)
+		if (y < r.y || y >= r.y + r.h)
 			continue;
-		ui_put(y, x, 18, UI_DIM, f->fields[i].name);
-		snprintf(val, sizeof val, "%" PRIu64 " %s", f->fields[i].value,
-		    f->fields[i].unit);
-		ui_put(y, x + 18, colw - 19, UI_NORMAL, val);
+		snprintf(name, sizeof name, "%s", f->fields[i].name);
+		column_elide(name, sizeof name, namew - 1,
+		    ui_glyph(UI_G_ELLIPSIS));
+		ui_put(y, x, namew - 1, UI_DIM, name);
+		if (f->fields[i].text != NULL)
+			snprintf(val, sizeof val, "%s", f->fields[i].text);
+		else if (f->fields[i].value == UINT64_MAX)
+			snprintf(val, sizeof val, "unlimited");
+		else
+			snprintf(val, sizeof val, "%" PRIu64 " %s",
+			    f->fields[i].value, f->fields[i].unit);
+		ui_put(y, x + namew, colw - namew - 1, UI_NORMAL, val);
 	}
+	return o.line + rows;
+}
+
+static void
+pane_detail_draw(const struct ui_frame *f, struct pane_rect r)
+{
+	pane_detail_render(f, r, f->tui->scroll);
+}
+
+int
+pane_detail_count(const struct ui_frame *f, struct pane_rect r)
+{
+	return pane_detail_render(f, r, 1 << 30);
 }
 
 const struct pane_ops pane_detail = { "detail", pane_detail_draw };

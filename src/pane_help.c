@@ -92,7 +92,7 @@ pane_help_count(struct pane_rect r)
 static void
 pane_help_draw(const struct ui_frame *f, struct pane_rect r)
 {
-	struct pane_help_out o = { r, f->tui->help_top, 0 };
+	struct pane_help_out o = { r, f->tui->scroll, 0 };
 
 	pane_help_lines(&o, f->root);
 }

@@ -358,19 +358,16 @@ ui_list_rows(const struct tui *t)
 }
 
 int
-ui_help_max_top(const struct tui *t)
+ui_scroll_max(const struct ui_frame *f)
 {
-	struct ui_frame f;
 	struct ui_layout l;
 	int n;
 
-	memset(&f, 0, sizeof f);
-	f.tui = t;
-	f.view = t->view;
-	ui_layout(&f, &l);
+	ui_layout(f, &l);
 	if (l.small)
 		return 0;
-	n = pane_help_count(l.main) - l.main.h;
+	n = (f->tui->mode == TUI_DETAIL ? pane_detail_count(f, l.main) :
+	    pane_help_count(l.main)) - l.main.h;
 	return n > 0 ? n : 0;
 }
 

@@ -88,8 +88,8 @@ struct tui {
 	struct conn_sample sel_id;	/* its cookie and 4-tuple */
 	size_t top;		/* first row on screen */
 	int rows;		/* rows the list shows (ui_list_rows) */
-	int help_top;		/* help screen scroll */
-	int help_max;		/* its last useful value (ui_help_max_top) */
+	int scroll;		/* help screen scroll */
+	int scroll_max;		/* its last useful value (ui_scroll_max) */
 	int sort_sel;		/* cursor in the sort menu */
 
 	/* The prompt line. */

@@ -15,6 +15,7 @@ struct ui_field {
 	const char *name;	/* static string */
 	const char *unit;	/* "us", "bytes", "" ... */
 	uint64_t value;
+	const char *text;	/* NULL, or shown instead of value */
 };
 
 /* Everything one frame shows; all borrowed for the ui_draw call. */
@@ -54,8 +55,8 @@ int ui_getkey(void);
 /* How many connection rows the list shows in t's mode at this size. */
 int ui_list_rows(const struct tui *t);
 
-/* The last useful help_top: the help's lines less those on screen. */
-int ui_help_max_top(const struct tui *t);
+/* The last useful scroll: the help's lines less those on screen. */
+int ui_scroll_max(const struct ui_frame *f);
 
 /* Draw f.  Only cells that changed reach the terminal; repaint forces
  * every cell out (Ctrl-L, or after the colours changed). */
