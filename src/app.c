@@ -362,7 +362,7 @@ app_run_ui(struct app_src *a, const struct options *o)
 	struct view v;
 	struct ui_frame fr;
 	struct ui_field fields[DIAG_LOOKUP_MAX];
-	char path[4096], err[256];
+	char path[4096], err[320];
 	int64_t next_ns, now;
 	long refreshes = 0;
 	int status = 0, draw = 1, repaint = 0, quit = 0, have_path;
@@ -391,12 +391,19 @@ app_run_ui(struct app_src *a, const struct options *o)
 		now = app_clock_ns(CLOCK_MONOTONIC);
 		if (!t.paused && !replay_done && now >= next_ns) {
 			rc = app_src_refresh(a, &t.filter);
-			if (rc == APP_CORRUPT) {
+			if (rc == APP_CORRUPT && status == 0) {
+				/* Shown on the status line over the last good
+				 * frame, and said again on exit. */
+				snprintf(err, sizeof err, "--replay %s", a->err);
 				status = 2;
-				break;
 			}
-			if (rc == APP_END)
+			if (rc == APP_END || rc == APP_CORRUPT)
 				replay_done = 1;
+			if (rc == APP_OK && a->err[0] != '\0' && status == 0) {
+				/* The recording stopped. */
+				snprintf(err, sizeof err, "%s", a->err);
+				status = 1;
+			}
 			if (rc == APP_OK) {
 				view_build(&v, a->tab, &t.filter, t.sort_key,
 				    t.sort_reverse, 1);
@@ -477,9 +484,7 @@ app_run_ui(struct app_src *a, const struct options *o)
 	}
 	ui_close();
 	view_done(&v);
-	if (status == 2)
-		fprintf(stderr, "tcptop: --replay %s\n", a->err);
-	else if (status == 1)
+	if (status != 0)
 		fprintf(stderr, "tcptop: %s\n", err);
 	if (have_path) {
 		app_settings_save(&t, o, path, err, sizeof err);
