@@ -110,6 +110,218 @@ make_sockets(int *fds, int *nfds)
 	return ntohs(sa.sin_port);
 }
 
+/* The loopback sockets of the expression test, by (local, remote) port. */
+enum {
+	X_L4,			/* IPv4 listener on 127.0.0.1 */
+	X_C4A, X_A4A,		/* two IPv4 clients and their peers */
+	X_C4B, X_A4B,
+	X_L6,			/* dual-stack IPv6 listener on :: */
+	X_C6, X_A6,		/* a client over ::1 and its peer */
+	X_C6M, X_A6M,		/* an IPv4 client and its v4-mapped peer */
+	X_N
+};
+
+struct xsock {
+	int fd;
+	unsigned lport, rport;
+};
+
+static int
+xsock_listen(struct xsock *x, int family)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	int off = 0;
+
+	memset(&ss, 0, sizeof ss);
+	ss.ss_family = (sa_family_t)family;
+	if (family == AF_INET)
+		((struct sockaddr_in *)&ss)->sin_addr.s_addr =
+		    htonl(INADDR_LOOPBACK);
+	x->fd = socket(family, SOCK_STREAM, 0);
+	if (x->fd < 0)
+		return -1;
+	if (family == AF_INET6 && setsockopt(x->fd, IPPROTO_IPV6,
+	    IPV6_V6ONLY, &off, sizeof off) == -1)
+		return -1;
+	if (bind(x->fd, (struct sockaddr *)&ss, family == AF_INET ?
+	    sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6)) == -1 ||
+	    listen(x->fd, 8) == -1 ||
+	    getsockname(x->fd, (struct sockaddr *)&ss, &len) == -1)
+		return -1;
+	x->lport = ntohs(family == AF_INET ?
+	    ((struct sockaddr_in *)&ss)->sin_port :
+	    ((struct sockaddr_in6 *)&ss)->sin6_port);
+	x->rport = 0;
+	return 0;
+}
+
+/* Connect a client of family to the listener at port on loopback and
+ * accept its peer. */
+static int
+xsock_connect(struct xsock *c, struct xsock *a, const struct xsock *l,
+    int family)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+
+	memset(&ss, 0, sizeof ss);
+	ss.ss_family = (sa_family_t)family;
+	if (family == AF_INET) {
+		((struct sockaddr_in *)&ss)->sin_addr.s_addr =
+		    htonl(INADDR_LOOPBACK);
+		((struct sockaddr_in *)&ss)->sin_port = htons(l->lport);
+	} else {
+		((struct sockaddr_in6 *)&ss)->sin6_addr = in6addr_loopback;
+		((struct sockaddr_in6 *)&ss)->sin6_port = htons(l->lport);
+	}
+	c->fd = socket(family, SOCK_STREAM, 0);
+	if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&ss,
+	    family == AF_INET ? sizeof(struct sockaddr_in) :
+	    sizeof(struct sockaddr_in6)) == -1 ||
+	    getsockname(c->fd, (struct sockaddr *)&ss, &len) == -1)
+		return -1;
+	c->lport = ntohs(family == AF_INET ?
+	    ((struct sockaddr_in *)&ss)->sin_port :
+	    ((struct sockaddr_in6 *)&ss)->sin6_port);
+	c->rport = l->lport;
+	a->fd = accept(l->fd, NULL, NULL);
+	a->lport = l->lport;
+	a->rport = c->lport;
+	return a->fd < 0 ? -1 : 0;
+}
+
+/* Copy s to buf with the listeners' ports for $4 and $6. */
+static void
+subst(char *buf, size_t len, const char *s, unsigned p4, unsigned p6)
+{
+	size_t off = 0;
+
+	for (; *s != '\0' && off + 8 < len; s++) {
+		if (s[0] == '$' && (s[1] == '4' || s[1] == '6'))
+			off += (size_t)snprintf(buf + off, len - off, "%u",
+			    *++s == '4' ? p4 : p6);
+		else
+			buf[off++] = *s;
+	}
+	buf[off] = '\0';
+}
+
+/* Expressions run in the kernel: each dump brings back exactly the
+ * expected sockets of ours, and when the kernel can test the whole
+ * expression it sends nothing else (dumped == kept). */
+static void
+test_expressions(struct diag *d)
+{
+	struct xsock x[X_N];
+	static struct set got;
+	static struct filter f;
+	char text[512], err[160];
+	int v6, i, k;
+	unsigned p4, p6;
+	struct {
+		const char *text;	/* $4 stands for p4, $6 for p6 */
+		unsigned want;		/* bits (1 << X_*) */
+		int exact;		/* the kernel tests all of it */
+	} cases[] = {
+		{ "sport = $4", 1 << X_L4 | 1 << X_A4A | 1 << X_A4B, 1 },
+		{ "dport = :$4", 1 << X_C4A | 1 << X_C4B, 1 },
+		{ "port = $4 and not dport = $4 and dport > 0",
+		    1 << X_A4A | 1 << X_A4B, 1 },
+		/* An IPv4 prefix matches the v4-mapped peer of the IPv4
+		 * client of the dual-stack listener. */
+		{ "port = $6 and src 127.0.0.1",
+		    1 << X_C6M | 1 << X_A6M, 1 },
+		{ "port = $6 and dst 127.0.0.0/8",
+		    1 << X_C6M | 1 << X_A6M, 1 },
+		{ "port = $6 and src ::1", 1 << X_C6 | 1 << X_A6, 1 },
+		{ "port = $6 && !src 127.0.0.0/8",
+		    1 << X_L6 | 1 << X_C6 | 1 << X_A6, 1 },
+		{ "(sport = $4 or sport = $6) and dst 0.0.0.0/0",
+		    1 << X_L4 | 1 << X_A4A | 1 << X_A4B | 1 << X_A6M, 1 },
+		{ "sport = $6 and dst ::/0",
+		    1 << X_L6 | 1 << X_A6 | 1 << X_A6M, 1 },
+		{ "src [::]:$6", 1 << X_L6, 1 },
+		{ "dst [::1]:$6 or dst 127.0.0.1:$4",
+		    1 << X_C6 | 1 << X_C4A | 1 << X_C4B, 1 },
+		/* A state term of the top-level "and" narrows the request's
+		 * state mask, as exact as --state. */
+		{ "port = $4 and state listen", 1 << X_L4, 1 },
+		{ "state estab (port = $4 or port = $6) !dport = 0",
+		    ((1 << X_N) - 1) & ~(1 << X_L4 | 1 << X_L6), 1 },
+		/* Inside "or" the kernel cannot test it: a superset comes
+		 * back and user space makes it exact. */
+		{ "(port = $4 and state listen) or "
+		    "(sport = $6 and state estab)",
+		    1 << X_L4 | 1 << X_A6 | 1 << X_A6M, 0 },
+		{ "port = $6 and not state listen",
+		    1 << X_C6 | 1 << X_A6 | 1 << X_C6M | 1 << X_A6M, 1 },
+	};
+
+	memset(x, 0, sizeof x);
+	for (i = 0; i < X_N; i++)
+		x[i].fd = -1;
+	if (!CHECK(xsock_listen(&x[X_L4], AF_INET) == 0) ||
+	    !CHECK(xsock_connect(&x[X_C4A], &x[X_A4A], &x[X_L4], AF_INET) ==
+	    0) ||
+	    !CHECK(xsock_connect(&x[X_C4B], &x[X_A4B], &x[X_L4], AF_INET) ==
+	    0))
+		goto out;
+	v6 = xsock_listen(&x[X_L6], AF_INET6) == 0 &&
+	    xsock_connect(&x[X_C6], &x[X_A6], &x[X_L6], AF_INET6) == 0 &&
+	    xsock_connect(&x[X_C6M], &x[X_A6M], &x[X_L6], AF_INET) == 0;
+	if (!v6)
+		printf("no IPv6 loopback here: IPv4 expressions only\n");
+	p4 = x[X_L4].lport;
+	p6 = x[X_L6].lport;
+	for (k = 0; k < (int)(sizeof cases / sizeof cases[0]); k++) {
+		unsigned seen = 0, n = 0;
+
+		if (!v6 && (cases[k].want >> X_L6) != 0)
+			continue;
+		subst(text, sizeof text, cases[k].text, p4, p6);
+		filter_init(&f);
+		if (!CHECK(filter_parse_expr(&f, text, err, sizeof err) == 0)) {
+			fprintf(stderr, "  %s: %s\n", text, err);
+			continue;
+		}
+		if (!CHECK(dump(d, &f, &got) == 0)) {
+			fprintf(stderr, "  %s: %s\n", text, diag_last_error(d));
+			continue;
+		}
+		/* Each socket kept must be one of ours, and expected. */
+		for (i = 0; i < (int)got.n; i++) {
+			int j;
+
+			for (j = 0; j < X_N; j++)
+				if (x[j].fd >= 0 && got.ports[i][0] ==
+				    x[j].lport && got.ports[i][1] == x[j].rport)
+					break;
+			if (j < X_N && (cases[k].want >> j & 1) &&
+			    !(seen >> j & 1)) {
+				seen |= 1U << j;
+				n++;
+			} else
+				fprintf(stderr, "  %s: unexpected %u -> %u\n",
+				    text, got.ports[i][0], got.ports[i][1]);
+		}
+		if (!CHECK(seen == cases[k].want && n == got.n))
+			fprintf(stderr, "  %s: kept %#x, want %#x\n", text,
+			    seen, cases[k].want);
+		if (cases[k].exact) {
+			if (!CHECK(diag_last_stats(d)->messages == got.n))
+				fprintf(stderr, "  %s: the kernel sent %lu, "
+				    "%zu kept\n", text,
+				    diag_last_stats(d)->messages, got.n);
+		} else
+			CHECK(diag_last_stats(d)->messages > got.n);
+	}
+out:
+	for (i = 0; i < X_N; i++)
+		if (x[i].fd >= 0)
+			close(x[i].fd);
+}
+
 /* Wait (up to 5 s) until fd's TCP state is want. */
 static int
 wait_state(int fd, int want)
@@ -601,6 +813,8 @@ main(void)
 	/* The grown buffer stays: the next dump needs no restart. */
 	CHECK(dump(d, &all, &b) == 0);
 	CHECK_EQ(diag_last_stats(d)->restarts, 0);
+
+	test_expressions(d);
 
 	/* fds: listener, then (client, accepted) pairs. */
 	test_transitions(d, p, fds[1], fds[2]);

@@ -1,13 +1,20 @@
 /* ss-like filter expressions: what parses into which tree, what is
- * refused with which message, and what matches which socket. */
+ * refused with which message, what matches which socket; and, on random
+ * expressions and sockets, that the bytecode diag compiles passes the
+ * kernel's audit and keeps what filter_match keeps. */
 #include <arpa/inet.h>
 #include <netinet/tcp.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "check.h"
+#include "kernel_bc.h"
+#include "tcptop/diag.h"
 #include "tcptop/fexpr.h"
+#include "tcptop/filter.h"
 #include "tcptop/tcpstate.h"
 
 /* Write node i of e as a Lisp-like form, to compare trees as text. */
@@ -334,6 +341,352 @@ static const struct {
 	    B(TCP_LISTEN) },
 };
 
+/* xorshift64*: the same expressions on every run unless FEXPR_SEED says
+ * otherwise. */
+static uint64_t rng = 0x746370746f70ULL;
+
+static unsigned
+pick(unsigned n)
+{
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return (unsigned)((rng * 0x2545f4914f6cdd1dULL) >> 33) % n;
+}
+
+#define NELEM(a) (sizeof (a) / sizeof (a)[0])
+
+/* Addresses, prefixes and ports near each other, so that random terms and
+ * random sockets meet often, at the edges of prefixes and ranges. */
+static const char *const pool4[] = { "10.0.0.1", "10.0.0.2", "10.1.2.3",
+	"127.0.0.1", "192.168.1.1", "0.0.0.0", "10.0.0.0", "128.0.0.0",
+	"255.255.255.255" };
+static const char *const pool6[] = { "::1", "::", "2001:db8::1",
+	"2001:db8:1::5", "fe80::1", "::ffff:10.0.0.1", "::ffff:127.0.0.1",
+	"::ffff:192.168.1.1", "::ffff:0:0", "::fffe:a00:1", "8000::",
+	"ffff::" };
+static const unsigned prefixes4[] = { 0, 1, 7, 8, 9, 16, 24, 31, 32 };
+static const unsigned prefixes6[] = { 0, 1, 10, 32, 64, 95, 96, 97, 104,
+	120, 127, 128 };
+static const unsigned ports[] = { 0, 1, 22, 80, 443, 1023, 1024, 8080,
+	40000, 65534, 65535 };
+static const char *const port_ops[] = { "", "=", "==", "eq", "!=", "ne",
+	"<", "lt", "<=", "le", ">", "gt", ">=", "ge" };
+static const char *const states[] = { "listen", "estab", "time-wait",
+	"SYN_RECV", "fin-wait-2", "connected", "bucket", "close" };
+
+static unsigned
+rand_port(void)
+{
+	return pick(4) ? ports[pick(NELEM(ports))] : pick(65536);
+}
+
+static size_t
+cat(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static size_t
+cat(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t off = strlen(buf);
+	va_list ap;
+
+	if (off + 1 < len) {
+		va_start(ap, fmt);
+		vsnprintf(buf + off, len - off, fmt, ap);
+		va_end(ap);
+	}
+	return strlen(buf);
+}
+
+/* Append a random expression of at most depth levels. */
+static void
+gen(char *buf, size_t len, int depth)
+{
+	static const char *const ands[] = { " and ", " && ", " & ", " ",
+	    " AND " };
+	static const char *const ors[] = { " or ", " || ", " | ", " Or " };
+	unsigned k = depth <= 0 ? pick(5) : pick(10);
+	char port[16] = "";
+
+	if (pick(3) == 0)
+		snprintf(port, sizeof port, ":%u", rand_port());
+	switch (k) {
+	case 0:
+	case 1:
+		cat(buf, len, "%s %s %s%u", (const char *[]){ "sport",
+		    "dport", "port" }[pick(3)], port_ops[pick(NELEM(port_ops))],
+		    pick(2) ? ":" : "", rand_port());
+		break;
+	case 2:
+		cat(buf, len, "%s %s%s/%u%s", pick(2) ? "src" : "dst",
+		    (const char *[]){ "", "= ", "!= " }[pick(3)],
+		    pool4[pick(NELEM(pool4))],
+		    prefixes4[pick(NELEM(prefixes4))], port);
+		break;
+	case 3:
+		if (pick(2))
+			cat(buf, len, "%s [%s]/%u%s", pick(2) ? "src" : "dst",
+			    pool6[pick(NELEM(pool6))],
+			    prefixes6[pick(NELEM(prefixes6))], port);
+		else
+			cat(buf, len, "%s %s%s/%u", pick(2) ? "src" : "dst",
+			    pick(4) ? "" : "!= ", pool6[pick(NELEM(pool6))],
+			    prefixes6[pick(NELEM(prefixes6))]);
+		break;
+	case 4:
+		if (pick(3) == 0)
+			cat(buf, len, "%s *:%u", pick(2) ? "src" : "dst",
+			    rand_port());
+		else if (pick(2))
+			cat(buf, len, "state %s%s", pick(4) ? "" : "!= ",
+			    states[pick(NELEM(states))]);
+		else
+			cat(buf, len, "state %s,%s",
+			    states[pick(NELEM(states))],
+			    states[pick(NELEM(states))]);
+		break;
+	case 5:
+	case 6:
+		cat(buf, len, pick(2) ? "not " : "!");
+		if (pick(2)) {
+			cat(buf, len, "(");
+			gen(buf, len, depth - 1);
+			cat(buf, len, ")");
+		} else
+			gen(buf, len, depth - 1);
+		break;
+	case 7:
+	case 8:
+		cat(buf, len, "(");
+		gen(buf, len, depth - 1);
+		cat(buf, len, "%s", ands[pick(NELEM(ands))]);
+		gen(buf, len, depth - 1);
+		cat(buf, len, ")");
+		break;
+	default:
+		/* Without parentheses: precedence decides the tree. */
+		gen(buf, len, depth - 1);
+		cat(buf, len, "%s", ors[pick(NELEM(ors))]);
+		gen(buf, len, depth - 1);
+		break;
+	}
+}
+
+/* A socket of either family, its addresses from the pools, sometimes with
+ * one bit flipped, sometimes IPv4-mapped. */
+static void
+rand_sample(struct conn_sample *s)
+{
+	int k;
+
+	memset(s, 0, sizeof *s);
+	s->family = pick(2) ? AF_INET : AF_INET6;
+	s->state = (uint8_t)(TCPSTATE_MIN + pick(TCPSTATE_MAX));
+	s->lport = (uint16_t)rand_port();
+	s->rport = (uint16_t)rand_port();
+	for (k = 0; k < 2; k++) {
+		uint8_t *a = k ? s->remote : s->local;
+		size_t alen = s->family == AF_INET ? 4 : 16;
+
+		if (s->family == AF_INET)
+			inet_pton(AF_INET, pool4[pick(NELEM(pool4))], a);
+		else if (pick(3) == 0) {
+			a[10] = a[11] = 0xff;
+			inet_pton(AF_INET, pool4[pick(NELEM(pool4))], a + 12);
+		} else
+			inet_pton(AF_INET6, pool6[pick(NELEM(pool6))], a);
+		if (pick(2)) {
+			unsigned bit = pick((unsigned)alen * 8);
+
+			a[bit / 8] ^= (uint8_t)(0x80 >> bit % 8);
+		}
+	}
+}
+
+static int
+has_state_term(const struct fexpr *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->n; i++)
+		if (e->nodes[i].kind == FEXPR_STATE)
+			return 1;
+	return 0;
+}
+
+/* Random expressions (and sometimes port ranges) against random sockets,
+ * through the compiler and the model of the kernel (kernel_bc.h): the
+ * program must (a) pass the audit, (b) keep exactly what filter_match
+ * keeps when the expression has no state term, and (c) never drop a
+ * socket filter_match keeps. */
+static void
+test_random(void)
+{
+	const int nexpr = 10000, nsamples = 64;
+	unsigned long exact = 0, kept = 0, extra = 0, skipped = 0;
+	int i, bad = 0;
+	const char *seed = getenv("FEXPR_SEED");
+
+	if (seed != NULL)
+		rng = strtoull(seed, NULL, 0) | 1;
+	for (i = 0; i < nexpr && bad < 5; i++) {
+		static struct filter f;
+		uint8_t bc[8192];
+		char text[4096] = "", err[160], ranges[64];
+		uint32_t mask;
+		int len, j, ex;
+
+		gen(text, sizeof text, 1 + (int)pick(6));
+		filter_init(&f);
+		if (filter_parse_expr(&f, text, err, sizeof err) == -1) {
+			/* Only a random tree too big may fail. */
+			if (!CHECK(strstr(err, "too long") != NULL)) {
+				fprintf(stderr, "  \"%s\": %s\n", text, err);
+				bad++;
+			}
+			skipped++;
+			continue;
+		}
+		if (pick(3) == 0) {
+			unsigned lo = 1 + pick(65535), hi;
+
+			hi = lo + (pick(2) ? 0 : pick(65536 - lo));
+			snprintf(ranges, sizeof ranges, "%u-%u,%u", lo, hi,
+			    (unsigned)ports[1 + pick(NELEM(ports) - 1)]);
+			CHECK(filter_parse_ports(&f, ranges, err, sizeof err) ==
+			    0);
+		}
+		len = diag_compile_filter(&f, bc, sizeof bc);
+		if (!CHECK(len >= 0) || (len > 0 &&
+		    !CHECK(kbc_audit(bc, len) == 0))) {
+			fprintf(stderr, "  \"%s\": bytecode %d bytes refused\n",
+			    text, len);
+			bad++;
+			continue;
+		}
+		ex = !has_state_term(&f.expr);
+		exact += (unsigned long)ex;
+		mask = tcpstate_kernel_mask(f.states & fexpr_states(&f.expr));
+		for (j = 0; j < nsamples; j++) {
+			struct conn_sample s;
+			int user, kernel;
+
+			rand_sample(&s);
+			user = filter_match(&f, &s);
+			kernel = len > 0 ? kbc_run_sample(bc, len, &s) : 1;
+			if (kernel == -1) {
+				CHECK(0);
+				bad++;
+				break;
+			}
+			kernel = kernel && (mask >> s.state & 1);
+			kept += (unsigned long)user;
+			extra += (unsigned long)(kernel && !user);
+			if ((user && !kernel) || (ex && kernel != user)) {
+				char l[CONN_ENDPOINT_LEN], r[CONN_ENDPOINT_LEN];
+
+				CHECK(0);
+				fprintf(stderr, "  \"%s\"%s%s on %s %s -> %s: "
+				    "kernel %d, filter_match %d\n", text,
+				    f.nranges ? " -p " : "", f.nranges ?
+				    ranges : "", tcpstate_name(s.state),
+				    conn_fmt_endpoint(&s, 0, l, sizeof l),
+				    conn_fmt_endpoint(&s, 1, r, sizeof r),
+				    kernel, user);
+				bad++;
+				break;
+			}
+		}
+	}
+	printf("random: %d expressions (%lu without state terms, %lu too "
+	    "long), %lu of %lu sockets kept, %lu more by the kernel\n", i,
+	    exact, skipped, kept, (unsigned long)i * nsamples, extra);
+	if (bad)
+		fprintf(stderr, "  (FEXPR_SEED=%s to repeat)\n",
+		    seed != NULL ? seed : "default");
+	/* Not vacuous: both kinds were common, and sockets were kept. */
+	CHECK(exact > (unsigned long)nexpr / 4);
+	CHECK((unsigned long)i - skipped - exact > (unsigned long)nexpr / 10);
+	CHECK(kept > (unsigned long)nexpr * nsamples / 20);
+	CHECK(extra > 0);
+}
+
+/* Programs made by hand-picked expressions: what the kernel model says
+ * of a few sockets, and the buffer limit. */
+static void
+test_bytecode(void)
+{
+	static struct filter f;
+	static const struct {
+		const char *text;
+		const struct sample_spec *s;
+		int kernel;	/* what the program alone says */
+	} cases[] = {
+		{ "src 10.1.2.3", &smap, 1 },
+		{ "src 10.1.2.3", &s4, 1 },
+		{ "src ::ffff:10.1.2.3", &s4, 0 },
+		{ "src 0.0.0.0/0", &sany6, 0 },
+		{ "dst [fe80::2]:1234", &s6, 1 },
+		{ "port != 22", &s4, 0 },
+		{ "port != 23", &s4, 1 },
+		/* A state term is true for the program... */
+		{ "state listen and sport = 22", &s4, 1 },
+		{ "state listen or sport = 23", &s4, 1 },
+		{ "not (state estab and sport = 22)", &s4, 1 },
+		/* ...and an exact other side still filters. */
+		{ "(state listen or sport = 23) and dport = 1", &s4, 0 },
+	};
+	uint8_t bc[8192];
+	char err[160];
+	size_t i;
+	int len;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		struct conn_sample s = make_sample(cases[i].s);
+
+		filter_init(&f);
+		CHECK(filter_parse_expr(&f, cases[i].text, err, sizeof err) ==
+		    0);
+		len = diag_compile_filter(&f, bc, sizeof bc);
+		CHECK(len >= 0);
+		if (len > 0)
+			CHECK(kbc_audit(bc, len) == 0);
+		if (!CHECK((len == 0 ? 1 : kbc_run_sample(bc, len, &s)) ==
+		    cases[i].kernel))
+			fprintf(stderr, "  \"%s\": the program should say "
+			    "%d\n", cases[i].text, cases[i].kernel);
+	}
+	/* Nothing for the kernel to test: no program. */
+	filter_init(&f);
+	CHECK(diag_compile_filter(&f, bc, sizeof bc) == 0);
+	CHECK(filter_parse_expr(&f, "state listen or not state estab", err,
+	    sizeof err) == 0);
+	CHECK(diag_compile_filter(&f, bc, sizeof bc) == 0);
+	/* The biggest expression and all the ranges fit the request's
+	 * buffer; a small buffer is refused. */
+	{
+		char text[4096] = "", ports_text[1024] = "";
+		int k;
+
+		for (k = 0; k < 32; k++)
+			cat(text, sizeof text, "%sdst [2001:db8::%x]/%d",
+			    k ? " or " : "", k, 64 + k);
+		for (k = 0; k < FILTER_MAX_RANGES; k++)
+			cat(ports_text, sizeof ports_text, "%s%d-%d",
+			    k ? "," : "", 100 * k + 1, 100 * k + 50);
+		CHECK(filter_parse_expr(&f, text, err, sizeof err) == 0);
+		CHECK(filter_parse_ports(&f, ports_text, err, sizeof err) ==
+		    0);
+		len = diag_compile_filter(&f, bc, sizeof bc);
+		CHECK(len > 0 && len <= FILTER_MAX_RANGES * 40 +
+		    FEXPR_MAX_NODES * 32);
+		CHECK(kbc_audit(bc, len) == 0);
+		CHECK(diag_compile_filter(&f, bc, (size_t)len - 1) == -1);
+		CHECK(diag_compile_filter(&f, bc, (size_t)len) == len);
+	}
+}
+
 int
 main(void)
 {
@@ -432,5 +785,7 @@ main(void)
 			    state_masks[i].text, fexpr_states(&e),
 			    state_masks[i].states);
 	}
+	test_bytecode();
+	test_random();
 	return check_done();
 }

@@ -1,9 +1,10 @@
-/* Port and state filter parsing and matching, and the port bytecode. */
+/* Port, state and expression filters: parsing, matching and bytecode. */
 #include <netinet/tcp.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "check.h"
+#include "kernel_bc.h"
 #include "tcptop/diag.h"
 #include "tcptop/filter.h"
 #include "tcptop/tcpstate.h"
@@ -19,36 +20,6 @@ sample(int family, int state, unsigned lport, unsigned rport)
 	s.lport = (uint16_t)lport;
 	s.rport = (uint16_t)rport;
 	return s;
-}
-
-/* Run inet_diag bytecode the way the kernel's inet_diag_bc_run does, so
- * the program diag sends is checked against the user-space filter. */
-static int
-bc_run(const unsigned char *bc, int len, unsigned sport, unsigned dport)
-{
-	while (len > 0) {
-		unsigned code = bc[0], yes = bc[1];
-		unsigned no = (unsigned)(bc[2] | bc[3] << 8);
-		unsigned port = len >= 8 ? (unsigned)(bc[6] | bc[7] << 8) : 0;
-		int ok;
-
-		switch (code) {
-		case 1: ok = 0; break;			/* JMP */
-		case 2: ok = sport >= port; break;	/* S_GE */
-		case 3: ok = sport <= port; break;	/* S_LE */
-		case 4: ok = dport >= port; break;	/* D_GE */
-		case 5: ok = dport <= port; break;	/* D_LE */
-		default: return -1;
-		}
-		if (ok) {
-			len -= (int)yes;
-			bc += yes;
-		} else {
-			len -= (int)no;
-			bc += no;
-		}
-	}
-	return len == 0;
 }
 
 int
@@ -160,14 +131,15 @@ main(void)
 	CHECK(filter_parse_expr(&f, " ", err, sizeof err) == 0);
 	CHECK(filter_match(&f, &s));
 
-	/* The kernel bytecode agrees with filter_match on every port pair
-	 * around the range edges. */
+	/* The kernel bytecode passes the kernel's audit and agrees with
+	 * filter_match on every port pair around the range edges. */
 	filter_init(&f);
-	CHECK(diag_compile_ports(&f, bc, sizeof bc) == 0);
+	CHECK(diag_compile_filter(&f, bc, sizeof bc) == 0);
 	CHECK(filter_parse_ports(&f, "22,8000-8080,65535", err, sizeof err) ==
 	    0);
-	len = diag_compile_ports(&f, bc, sizeof bc);
+	len = diag_compile_filter(&f, bc, sizeof bc);
 	CHECK(len > 0);
+	CHECK(kbc_audit(bc, len) == 0);
 	{
 		static const unsigned ports[] = { 1, 21, 22, 23, 7999, 8000,
 		    8040, 8080, 8081, 65534, 65535 };
@@ -178,12 +150,12 @@ main(void)
 			for (j = 0; j < sizeof ports / sizeof ports[0]; j++) {
 				s = sample(AF_INET, TCP_ESTABLISHED, ports[i],
 				    ports[j]);
-				if (bc_run(bc, len, ports[i], ports[j]) !=
+				if (kbc_run_sample(bc, len, &s) !=
 				    filter_match(&f, &s))
 					agree = 0;
 			}
 		CHECK(agree);
 	}
-	CHECK(diag_compile_ports(&f, bc, 10) == -1);
+	CHECK(diag_compile_filter(&f, bc, 10) == -1);
 	return check_done();
 }

@@ -64,8 +64,11 @@ int diag_set_bufsize(struct diag *d, size_t n);
 void diag_close(struct diag *d);
 
 /* Dump every socket that q selects, both families as asked, and feed them
- * to sink.  Port and state filters go to the kernel as idiag_states and
- * inet_diag bytecode.  Returns 0, or -1 with errno set (ENOBUFS when the
+ * to sink.  The filter goes to the kernel as idiag_states (--state and
+ * the states the expression allows) and inet_diag bytecode (the port
+ * ranges and what the kernel can test of the expression); every socket
+ * is then checked with filter_match, so the sink sees exactly the
+ * filter's sockets.  Returns 0, or -1 with errno set (ENOBUFS when the
  * kernel dropped data even after a restart, EPROTO for a malformed
  * stream, and whatever recvmsg or sendto said); the sink may then have
  * seen a partial dump. */
@@ -135,9 +138,14 @@ int diag_lookup_parse(const void *buf, size_t len, unsigned seq,
 /* The reason for the last diag_dump failure, "" after a success. */
 const char *diag_last_error(const struct diag *d);
 
-/* Compile the port ranges of f into inet_diag bytecode in buf (len bytes).
- * Returns the bytecode length, 0 when f has no port ranges (no bytecode
- * needed), or -1 when buf is too small. */
-int diag_compile_ports(const struct filter *f, void *buf, size_t len);
+/* Compile what the kernel can test of f, its port ranges AND its
+ * expression, into inet_diag bytecode in buf (len bytes).  The kernel
+ * cannot test states in bytecode, so state terms count as true there: the
+ * program keeps a superset of what f keeps (exactly f's sockets when f's
+ * expression has no state term), and filter_match() makes it exact.
+ * Returns the bytecode length, 0 when there is nothing to test (no
+ * bytecode needed), or -1 when buf, or the kernel's limit of 65531 bytes,
+ * is too small. */
+int diag_compile_filter(const struct filter *f, void *buf, size_t len);
 
 #endif
