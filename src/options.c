@@ -28,6 +28,7 @@ static const struct option options_long[] = {
 	{ "iterations", required_argument, NULL, 'n' },
 	{ "delay", required_argument, NULL, 'd' },
 	{ "port", required_argument, NULL, 'p' },
+	{ "filter", required_argument, NULL, 'f' },
 	{ "state", required_argument, NULL, OPT_STATE },
 	{ "ipv4", no_argument, NULL, '4' },
 	{ "ipv6", no_argument, NULL, '6' },
@@ -70,6 +71,12 @@ options_usage(FILE *fp)
 "                         (FIN_WAIT1) or ss names (fin-wait-1, estab), and\n"
 "                         the ss groups all, connected, synchronized, bucket,\n"
 "                         big; case-insensitive, comma-separated\n"
+"  -f, --filter EXPR      keep sockets that match EXPR, written as for ss:\n"
+"                         sport|dport|port OP PORT (OP: = != < <= > >=),\n"
+"                         src|dst ADDR[/LEN][:PORT], state LIST, joined\n"
+"                         with and, or, not, ( ); e.g. -f 'dport = 443 or\n"
+"                         dst 10.0.0.0/8' (more in tcptop(1)).  F4 in the\n"
+"                         interactive view takes the same syntax\n"
 "  -4, --ipv4             IPv4 sockets only\n"
 "  -6, --ipv6             IPv6 sockets only\n"
 "      --sort KEY         sort rows by KEY (see below) [default state]\n"
@@ -96,9 +103,10 @@ options_usage(FILE *fp)
 		    column_table[i].help);
 	fputs("\nSettings (sort, delay, columns, colours) are kept in\n"
 	    "$XDG_CONFIG_HOME/tcptop/tcptoprc, written on quit.\n", fp);
-	fputs("\nFilters run in the kernel, so -p on a busy box only copies "
-	    "the matching\nsockets.  Exit status: 0 ok, 1 runtime failure, "
-	    "2 bad usage or a corrupt\nrecording.\n", fp);
+	fputs("\nFilters run in the kernel, so -p or -f on a busy box only "
+	    "copies the\nmatching sockets (a state term under or/not is "
+	    "checked after the copy).\nExit status: 0 ok, 1 runtime failure, "
+	    "2 bad usage or a corrupt recording.\n", fp);
 }
 
 /* Parse a non-negative number of seconds, fractions allowed. */
@@ -166,7 +174,7 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 
 	opterr = 0;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, ":bn:d:p:46rhVv:", options_long,
+	while ((ch = getopt_long(argc, argv, ":bn:d:p:f:46rhVv:", options_long,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'b':
@@ -202,6 +210,14 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 				snprintf(err, errlen, "-p: %s", perr);
 				return OPTIONS_USAGE;
 			}
+			break;
+		case 'f':
+			if (filter_parse_expr(&o->filter, optarg, perr,
+			    sizeof perr) == -1) {
+				snprintf(err, errlen, "-f: %s", perr);
+				return OPTIONS_USAGE;
+			}
+			o->expr = optarg;
 			break;
 		case OPT_STATE:
 			if (filter_parse_states(&o->filter, optarg, perr,

@@ -5,9 +5,10 @@
 # Builds two private network namespaces joined by a veth pair, has
 # nsholder put NS_N sockets (default 3) of each of the ten holdable states
 # in the subject namespace, for IPv4 and IPv6, and compares tcptop's JSON
-# with ss and with the expected counts: unfiltered, with a port filter and
-# with a state filter.  Nothing touches the host's network: addresses,
-# routes, sysctls and nft rules all live inside the two namespaces.
+# with ss and with the expected counts: unfiltered, with a port filter,
+# with a state filter and with filter expressions.  Nothing touches the
+# host's network: addresses, routes, sysctls and nft rules all live inside
+# the two namespaces.
 #
 # Environment: TCPTOP (default ./tcptop), NSHOLDER (default
 # ./tests/nsholder), NS_N.  Exit 0 pass, 1 fail, 77 skip.
@@ -243,15 +244,23 @@ expected_counts()
 CHECKS=0
 FAILED=0
 
-# check NAME "EXPECTED STATES" TCPTOP-ARGS... -- SS-ARGS...
+# check NAME "EXPECTED STATES" TCPTOP-ARGS... -- SS-ARGS... [-- SS6-ARGS...]
+# SS6-ARGS, when given, replace SS-ARGS for ss -6: ss parses an address
+# of the other family as a host name, and fails.
 check()
 {
 	local name=$1 expect=$2 json=$TMP/$1.json
-	local -a targs=() sargs=()
+	local -a targs=() sargs=() sargs6=()
 	shift 2
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do targs+=("$1"); shift; done
 	shift
-	sargs=("$@")
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do sargs+=("$1"); shift; done
+	if [ $# -gt 0 ]; then
+		shift
+		sargs6=("$@")
+	else
+		sargs6=("${sargs[@]}")
+	fi
 	CHECKS=$((CHECKS + 1))
 
 	# A bound on every run: a hung tcptop fails the test, not the suite.
@@ -276,9 +285,10 @@ check()
 
 	if ! timeout 20 ip netns exec "$NS_S" ss -tanH -4 "${sargs[@]}" \
 	    >"$TMP/$name.ss4" ||
-	    ! timeout 20 ip netns exec "$NS_S" ss -tanH -6 "${sargs[@]}" \
+	    ! timeout 20 ip netns exec "$NS_S" ss -tanH -6 "${sargs6[@]}" \
 	    >"$TMP/$name.ss6"; then
-		echo "FAIL [$name]: ss -tanH ${sargs[*]} failed"
+		echo "FAIL [$name]: ss -tanH ${sargs[*]} (-6: ${sargs6[*]})" \
+		    "failed"
 		FAILED=$((FAILED + 1))
 		return
 	fi
@@ -367,9 +377,37 @@ check states "FIN_WAIT1 CLOSE_WAIT TIME_WAIT" \
     --state fin-wait-1,CLOSE_WAIT,time-wait -- \
     state fin-wait-1 state close-wait state time-wait
 
-# Port and state filters ran in the kernel (bytecode and idiag_states):
-# the dump itself carried only the matching sockets.
-for name in ports states; do
+# Filter expressions, the same text for tcptop -f and ss where ss can take
+# it (ss reads "a or b and c" left to right: parentheses say which).
+check expr-ports "LISTEN SYN_RECV CLOSE_WAIT" \
+    -f 'sport = :9001 or dport = :9007' -- \
+    'sport = :9001 or dport = :9007'
+e='( dport > :9007 and dport <= :9010 ) or ( dport < :9004 and dport > :0 )'
+check expr-cmp "SYN_SENT LAST_ACK CLOSING TIME_WAIT" -f "$e" -- "$e"
+check expr-not "SYN_SENT ESTABLISHED FIN_WAIT1 FIN_WAIT2 CLOSE_WAIT LAST_ACK
+CLOSING" \
+    -f 'not ( dport = :9010 or sport = :9001 )' -- \
+    'not ( dport = :9010 or sport = :9001 )'
+check expr-dst "SYN_SENT SYN_RECV ESTABLISHED FIN_WAIT1 FIN_WAIT2 CLOSE_WAIT
+LAST_ACK CLOSING TIME_WAIT" \
+    -f 'dst 10.77.0.0/24 or dst [fd00:77::/64]' -- \
+    'dst 10.77.0.0/24' -- 'dst [fd00:77::/64]'
+e='dport >= :9004 and dport <= :9006'
+check expr-src "ESTABLISHED FIN_WAIT1 FIN_WAIT2" \
+    -f "( src $S_ADDR4 or src [$S_ADDR6] ) and $e" -- \
+    "src $S_ADDR4 and $e" -- "src [$S_ADDR6] and $e"
+check expr-state "FIN_WAIT1 TIME_WAIT" \
+    -f 'dport >= :9005 and state fin-wait-1,time-wait' -- \
+    state fin-wait-1 state time-wait 'dport >= :9005'
+# A state under "or": the kernel cannot test it and sends more.
+check expr-or-state "LISTEN ESTABLISHED" \
+    -f 'state listen or dport = :9004' -- \
+    '( sport = :9001 and dport = :0 ) or dport = :9004'
+
+# Port, state and expression filters ran in the kernel (bytecode and
+# idiag_states): the dump itself carried only the matching sockets.
+for name in ports states expr-ports expr-cmp expr-not expr-dst expr-src \
+    expr-state; do
 	CHECKS=$((CHECKS + 1))
 	if jq -e '.dumped == .total' "$TMP/$name.json" >/dev/null; then
 		echo "ok [$name]: filtered in the kernel"
@@ -379,6 +417,14 @@ for name in ports states; do
 		FAILED=$((FAILED + 1))
 	fi
 done
+CHECKS=$((CHECKS + 1))
+if jq -e '.dumped > .total' "$TMP/expr-or-state.json" >/dev/null; then
+	echo "ok [expr-or-state]: a superset from the kernel, made exact"
+else
+	echo "FAIL [expr-or-state]: the kernel should have sent more:" \
+	    "$(jq -c '{dumped, total}' "$TMP/expr-or-state.json")"
+	FAILED=$((FAILED + 1))
+fi
 
 # RECORD_DIR=tests/data regenerates the recorded dump the parser tests and
 # smoke test replay, with what ss saw at the same moment.

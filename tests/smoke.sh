@@ -63,6 +63,36 @@ usage_error "No such file" -b --replay "$tmp/does-not-exist"
 printf 'garbage, not a recording\n' >"$tmp/garbage"
 usage_error "not a tcptop recording" -b --replay "$tmp/garbage"
 usage_error "record" -b -n 1 --record /nonexistent-dir/x
+# Filter expressions: the reason and the column, after "-f: ".
+usage_error "-f: expected a port after \"sport =\" at column 9" -b -f 'sport = '
+usage_error "-f: expected a port after \"dport <\" at column 9" -b \
+    -f 'dport < ssh'
+usage_error "-f: unknown word \"foo\" at column 1" -b -f 'foo'
+usage_error "-f: unbalanced \")\" at column 10" -b -f 'sport = 1))'
+usage_error "-f: unbalanced \"(\" at column 1" -b -f '(sport = 1'
+usage_error "-f: port 70000 out of range" -b -f 'port = 70000'
+usage_error "-f: bad address \"10.0.0.0/33\"" -b -f 'dst 10.0.0.0/33'
+usage_error "-f: bad address" -b -f 'src fe80::1::2'
+usage_error "-f: unknown state \"bogus\" at column 13" -b \
+    -f 'state estab,bogus'
+usage_error "-f: expected a term after \"and\"" -b -f 'sport = 1 and'
+usage_error "-f: expression too long (64 terms)" -b \
+    -f "$(printf 'port = 1 or %.0s' $(seq 20))port = 1"
+usage_error "-f: " -b -f $'sport = 1\nsport = 2 \001'
+usage_error "needs a value" -b -f
+
+# replay_f EXPR JQ-PREDICATE: on the replay $rec, -f EXPR keeps the
+# connections of the last report ($all) that satisfy the predicate, and
+# some.
+replay_f() {
+	local want got
+	want=$(echo "$all" | jq -c "[.connections[] | select($2) | .cookie] |
+	    sort")
+	got=$("$TCPTOP" --replay "$rec" --json -f "$1" | tail -n 1 |
+	    jq -c '[.connections[].cookie] | sort')
+	[ "$got" = "$want" ] && [ "$want" != "[]" ] && ok ||
+	    bad "replay $name -f '$1': $got != $want"
+}
 
 # Replays: counts per state and family equal ss's at recording time.
 for rec in "$TESTDATA"/*.nlmsg; do
@@ -110,6 +140,25 @@ for rec in "$TESTDATA"/*.nlmsg; do
 	got=$("$TCPTOP" --replay "$rec" --json -6 | tail -n 1 |
 	    jq '[.connections[] | select(.family != "ipv6")] | length')
 	[ "$got" = 0 ] && ok || bad "replay $name -6"
+	# Filter expressions on a replay (user space only) equal jq's.
+	replay_f 'sport = 9001 or dport >= 9008' \
+	    '.local_port == 9001 or .remote_port >= 9008'
+	replay_f 'src 10.77.0.1 and not state listen' \
+	    '.local_addr == "10.77.0.1" and .state != "LISTEN"'
+	replay_f 'dst fd00:77::/64 && dport < :9005' \
+	    '.family == "ipv6" and (.remote_addr | startswith("fd00:77:")) and
+	    .remote_port < 9005'
+	replay_f 'port != 9010 state time-wait,FIN_WAIT1' \
+	    '.local_port != 9010 and .remote_port != 9010 and
+	    (.state == "TIME_WAIT" or .state == "FIN_WAIT1")'
+	replay_f 'dst 10.77.0.0/24:9005 || dst [fd00:77::2]:9006' \
+	    '(.family == "ipv4" and (.remote_addr | startswith("10.77.0.")) and
+	    .remote_port == 9005) or
+	    (.remote_addr == "fd00:77::2" and .remote_port == 9006)'
+	replay_f 'NOT (sport = 9001 OR dport gt 9005)' \
+	    '(.local_port == 9001 or .remote_port > 9005) | not'
+	# A blank expression keeps everything.
+	replay_f ' ' 'true'
 done
 
 # A truncated recording: one line, exit 2, and the refreshes before the
@@ -139,6 +188,24 @@ then
 	jq -e . "$tmp/live.json" >/dev/null && ok || bad "live JSON invalid"
 else
 	bad "live --record run failed"
+fi
+
+# Live -f: where the kernel can test the whole expression it sends only
+# the matching sockets (dumped == total); a state term under "or" makes
+# it send more, and tcptop keeps the matching ones.
+if "$TCPTOP" --json -n 1 -f 'dport = 0 or sport = 1 and dst 192.0.2.0/24' \
+    >"$tmp/f1.json" 2>"$tmp/err" &&
+    "$TCPTOP" --json -n 1 -f 'state listen or dport = 0' >"$tmp/f2.json" \
+    2>>"$tmp/err"; then
+	jq -e '.dumped == .total and
+	    all(.connections[]; .remote_port == 0)' "$tmp/f1.json" \
+	    >/dev/null && ok || bad "live -f: $(jq -c '{dumped, total}' \
+	    "$tmp/f1.json")"
+	jq -e '.dumped >= .total and all(.connections[];
+	    .state == "LISTEN" or .remote_port == 0)' "$tmp/f2.json" \
+	    >/dev/null && ok || bad "live -f with a state term"
+else
+	bad "live -f run failed: $(cat "$tmp/err")"
 fi
 
 # Output that cannot be written: exit 1 and one line saying so, for the

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tcptop under valgrind: no invalid access, no leak, on live dumps with
-# kernel filters and on a replay.  Skipped in sanitizer builds (ASan and
+# kernel filters (ports, states, expressions) and on a replay.  Skipped in sanitizer builds (ASan and
 # valgrind exclude each other) and where valgrind is missing.
 set -u
 TCPTOP=${TCPTOP:-./tcptop}
@@ -26,6 +26,8 @@ trap 'rm -f "$tmp"' EXIT
 vg --json -n 10 -d 0
 vg -b -n 5 -d 0 -p 22,80,1000-65535 --state connected,listen
 vg -b -n 3 -d 0 -6 --sort rtt -r
+vg -b -n 3 -d 0 -f 'dport > 1024 or src 127.0.0.0/8 and not state listen'
+vg -b -n 3 -d 0 -p 1-1024 -f '(state listen or dst ::/0) sport != 22'
 for rec in "$TESTDATA"/*.nlmsg; do
 	[ -e "$rec" ] && vg --replay "$rec" --json -p 9001-9010
 done

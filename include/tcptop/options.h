@@ -24,7 +24,7 @@ struct options {
 	double tombstone;	/* --tombstone seconds */
 	int sort_key;		/* --sort, enum sort_key */
 	int sort_reverse;
-	struct filter filter;	/* -p, --state, -4, -6 */
+	struct filter filter;	/* -p, --state, -4, -6, -f */
 	const char *record;	/* --record FILE */
 	const char *replay;	/* --replay FILE */
 	const char *expr;	/* -f EXPR as given, NULL if none */
