@@ -1,0 +1,76 @@
+/* diag_int: what the diag*.c files share.  Private to them: they are the
+ * only files that speak netlink. */
+#ifndef TCPTOP_DIAG_INT_H
+#define TCPTOP_DIAG_INT_H
+
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <libmnl/libmnl.h>
+
+#include "tcptop/diag.h"
+#include "tcptop/fexpr.h"
+#include "tcptop/filter.h"
+
+/* The kernel hands out dump chunks of at most about 32 KiB (netlink caps
+ * its allocation at the size of our largest recvmsg, and that at 32 KiB),
+ * so that is where the buffer starts.  A datagram that does not fit comes
+ * back with MSG_TRUNC and its real length: the buffer grows to that and
+ * the dump restarts.  Debian's libmnl 1.0.4 has no MNL_SOCKET_DUMP_SIZE. */
+#define DIAG_BUF_INITIAL 32768
+#define DIAG_BUF_MAX (1u << 24)
+#define DIAG_MAX_RESTARTS 3
+
+struct diag {
+	struct mnl_socket *nl;
+	unsigned portid;
+	unsigned seq;
+	char *buf;
+	size_t bufsize;
+	FILE *record;
+	struct diag_stats stats;
+	char err[160];
+};
+
+/* The program's length: "no" (16 bits) must reach 4 past its end, and the
+ * attribute's length (16 bits) holds its header too. */
+#define DIAG_BC_LIMIT (0xffff - 4)
+
+/* The most the ports and an expression can take: 40 bytes per range, at
+ * most 28 (an IPv6 host condition) per expression node plus a JMP. */
+#define DIAG_BC_MAX (FILTER_MAX_RANGES * 40 + FEXPR_MAX_NODES * 32)
+
+/* diag_msg.c: parse one datagram of a dump or of a lookup's answer. */
+
+/* Check an inet_diag message and collect its attributes by type into tb
+ * (DIAG_ATTR_MAX + 1 slots).  Returns the message, or NULL when it is
+ * malformed. */
+#define DIAG_ATTR_MAX INET_DIAG_MAX
+const struct inet_diag_msg *diag_msg_check(const struct nlmsghdr *nlh,
+    const struct nlattr **tb);
+
+/* The socket cookie of m, 0 for none. */
+uint64_t diag_msg_cookie(const struct inet_diag_msg *m);
+
+/* Netlink framing that cannot be fooled by a huge length (libmnl 1.0.4's
+ * mnl_nlmsg_ok reads 2^31 as negative). */
+int diag_nlmsg_ok(const struct nlmsghdr *nlh, size_t left);
+const struct nlmsghdr *diag_nlmsg_next(const struct nlmsghdr *nlh,
+    size_t *left);
+
+/* errno for a netlink error code (negative), never 0. */
+int diag_errno(int code);
+
+/* Parse one datagram of a dump, checking seq and portid (0: check
+ * nothing, as for a replay); as diag_parse_datagram. */
+int diag_parse(const void *buf, size_t len, unsigned seq, unsigned portid,
+    const struct filter *f, const struct diag_sink *sink,
+    struct diag_stats *st, int *intr, char *err, size_t errlen);
+
+/* diag.c: a fresh socket after ENOBUFS. */
+int diag_reopen(struct diag *d);
+
+#endif

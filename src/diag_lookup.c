@@ -1,0 +1,565 @@
+/* One socket asked for by id, with every field of the answer named for
+ * the detail view. */
+#include <errno.h>
+#include <linux/sock_diag.h>
+#include <linux/tcp.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+
+#include "tcptop/diag.h"
+#include "tcptop/diag_file.h"
+#include "tcptop/tcpstate.h"
+#include "tcptop/xmalloc.h"
+#include "diag_int.h"
+
+/*
+ * The fields of one socket for the detail view.  Tables name each field
+ * of an attribute's payload by offset and size, and one loop reports
+ * those that lie wholly inside the payload the kernel sent: a shorter
+ * tcp_info from an older kernel yields fewer fields, never guessed ones.
+ */
+
+/* How a field is read. */
+enum {
+	DIAG_K_UINT,		/* an unsigned integer of size bytes */
+	DIAG_K_LOHI,		/* a u64 as two u32, the low one first */
+	DIAG_K_NAME,		/* a string: reported as text */
+	DIAG_K_SND_WSCALE,	/* the bitfields of tcp_info's bytes 6-7, */
+	DIAG_K_RCV_WSCALE,	/* whose bit order is the compiler's */
+	DIAG_K_APP_LIMITED,
+	DIAG_K_FASTOPEN_FAIL,
+};
+
+struct diag_fdesc {
+	const char *name;
+	const char *unit;
+	uint16_t off;
+	uint8_t size;
+	uint8_t kind;		/* DIAG_K_* */
+};
+
+/* What kernels after 6.1 append to tcp_info, at the uapi's offsets: the
+ * <linux/tcp.h> tcptop builds against (Debian 12's, 6.1) ends at
+ * tcpi_snd_wnd.  Kernels that send 280 bytes hold AccECN state in the
+ * last four, as two u16 in some releases and as one u32 of bitfields in
+ * later ones; the length cannot tell which, so they are not reported. */
+struct diag_tcpi_tail {
+	uint32_t rcv_wnd;
+	uint32_t rehash;
+	uint16_t total_rto;
+	uint16_t total_rto_recoveries;
+	uint32_t total_rto_time;
+	uint32_t received_ce;
+	uint32_t delivered_e1_bytes;
+	uint32_t delivered_e0_bytes;
+	uint32_t delivered_ce_bytes;
+	uint32_t received_e1_bytes;
+	uint32_t received_e0_bytes;
+	uint32_t received_ce_bytes;
+};
+#define DIAG_TCPI_TAIL (offsetof(struct tcp_info, tcpi_snd_wnd) + \
+	sizeof(uint32_t))
+#define DIAG_TCPI_BITS offsetof(struct tcp_info, tcpi_rto)
+
+/* A row's offset and size come from the member it names, so they cannot
+ * drift apart; tcp_info's fields are named after their members. */
+#define DIAG_F(type, member, name, unit) { name, unit, \
+	offsetof(type, member), sizeof(((type *)0)->member), DIAG_K_UINT }
+#define DIAG_TI(member, unit) DIAG_F(struct tcp_info, tcpi_##member, \
+	#member, unit)
+#define DIAG_TT(member, unit) { #member, unit, DIAG_TCPI_TAIL + \
+	offsetof(struct diag_tcpi_tail, member), \
+	sizeof(((struct diag_tcpi_tail *)0)->member), DIAG_K_UINT }
+
+static const struct diag_fdesc diag_tcpi_fields[] = {
+	DIAG_TI(state, ""),
+	DIAG_TI(ca_state, ""),
+	DIAG_TI(retransmits, ""),
+	DIAG_TI(probes, ""),
+	DIAG_TI(backoff, ""),
+	DIAG_TI(options, ""),
+	{ "snd_wscale", "", DIAG_TCPI_BITS - 2, 1, DIAG_K_SND_WSCALE },
+	{ "rcv_wscale", "", DIAG_TCPI_BITS - 2, 1, DIAG_K_RCV_WSCALE },
+	{ "delivery_rate_app_limited", "", DIAG_TCPI_BITS - 1, 1,
+	    DIAG_K_APP_LIMITED },
+	{ "fastopen_client_fail", "", DIAG_TCPI_BITS - 1, 1,
+	    DIAG_K_FASTOPEN_FAIL },
+	DIAG_TI(rto, "us"),
+	DIAG_TI(ato, "us"),
+	DIAG_TI(snd_mss, "bytes"),
+	DIAG_TI(rcv_mss, "bytes"),
+	DIAG_TI(unacked, "segments"),
+	DIAG_TI(sacked, "segments"),
+	DIAG_TI(lost, "segments"),
+	DIAG_TI(retrans, "segments"),
+	DIAG_TI(fackets, "segments"),
+	DIAG_TI(last_data_sent, "ms"),
+	DIAG_TI(last_ack_sent, "ms"),
+	DIAG_TI(last_data_recv, "ms"),
+	DIAG_TI(last_ack_recv, "ms"),
+	DIAG_TI(pmtu, "bytes"),
+	DIAG_TI(rcv_ssthresh, "bytes"),
+	DIAG_TI(rtt, "us"),
+	DIAG_TI(rttvar, "us"),
+	DIAG_TI(snd_ssthresh, "segments"),
+	DIAG_TI(snd_cwnd, "segments"),
+	DIAG_TI(advmss, "bytes"),
+	DIAG_TI(reordering, "segments"),
+	DIAG_TI(rcv_rtt, "us"),
+	DIAG_TI(rcv_space, "bytes"),
+	DIAG_TI(total_retrans, "segments"),
+	DIAG_TI(pacing_rate, "bytes/s"),
+	DIAG_TI(max_pacing_rate, "bytes/s"),
+	DIAG_TI(bytes_acked, "bytes"),
+	DIAG_TI(bytes_received, "bytes"),
+	DIAG_TI(segs_out, "segments"),
+	DIAG_TI(segs_in, "segments"),
+	DIAG_TI(notsent_bytes, "bytes"),
+	DIAG_TI(min_rtt, "us"),
+	DIAG_TI(data_segs_in, "segments"),
+	DIAG_TI(data_segs_out, "segments"),
+	DIAG_TI(delivery_rate, "bytes/s"),
+	DIAG_TI(busy_time, "us"),
+	DIAG_TI(rwnd_limited, "us"),
+	DIAG_TI(sndbuf_limited, "us"),
+	DIAG_TI(delivered, "segments"),
+	DIAG_TI(delivered_ce, "segments"),
+	DIAG_TI(bytes_sent, "bytes"),
+	DIAG_TI(bytes_retrans, "bytes"),
+	DIAG_TI(dsack_dups, "segments"),
+	DIAG_TI(reord_seen, ""),
+	DIAG_TI(rcv_ooopack, "packets"),
+	DIAG_TI(snd_wnd, "bytes"),
+	DIAG_TT(rcv_wnd, "bytes"),
+	DIAG_TT(rehash, ""),
+	DIAG_TT(total_rto, ""),
+	DIAG_TT(total_rto_recoveries, ""),
+	DIAG_TT(total_rto_time, "ms"),
+	DIAG_TT(received_ce, "segments"),
+	DIAG_TT(delivered_e1_bytes, "bytes"),
+	DIAG_TT(delivered_e0_bytes, "bytes"),
+	DIAG_TT(delivered_ce_bytes, "bytes"),
+	DIAG_TT(received_e1_bytes, "bytes"),
+	DIAG_TT(received_e0_bytes, "bytes"),
+	DIAG_TT(received_ce_bytes, "bytes"),
+};
+
+static const struct diag_fdesc diag_cong_fields[] = {
+	{ "cc", "", 0, 1, DIAG_K_NAME },
+};
+
+static const struct diag_fdesc diag_vegas_fields[] = {
+	DIAG_F(struct tcpvegas_info, tcpv_enabled, "vegas_enabled", ""),
+	DIAG_F(struct tcpvegas_info, tcpv_rttcnt, "vegas_rttcnt", ""),
+	DIAG_F(struct tcpvegas_info, tcpv_rtt, "vegas_rtt", "us"),
+	DIAG_F(struct tcpvegas_info, tcpv_minrtt, "vegas_min_rtt", "us"),
+};
+
+static const struct diag_fdesc diag_dctcp_fields[] = {
+	DIAG_F(struct tcp_dctcp_info, dctcp_enabled, "dctcp_enabled", ""),
+	DIAG_F(struct tcp_dctcp_info, dctcp_ce_state, "dctcp_ce_state", ""),
+	DIAG_F(struct tcp_dctcp_info, dctcp_alpha, "dctcp_alpha", ""),
+	DIAG_F(struct tcp_dctcp_info, dctcp_ab_ecn, "dctcp_ab_ecn", "bytes"),
+	DIAG_F(struct tcp_dctcp_info, dctcp_ab_tot, "dctcp_ab_tot", "bytes"),
+};
+
+static const struct diag_fdesc diag_bbr_fields[] = {
+	{ "bbr_bw", "bytes/s", offsetof(struct tcp_bbr_info, bbr_bw_lo), 8,
+	    DIAG_K_LOHI },
+	DIAG_F(struct tcp_bbr_info, bbr_min_rtt, "bbr_min_rtt", "us"),
+	DIAG_F(struct tcp_bbr_info, bbr_pacing_gain, "bbr_pacing_gain", ""),
+	DIAG_F(struct tcp_bbr_info, bbr_cwnd_gain, "bbr_cwnd_gain", ""),
+};
+
+/* INET_DIAG_SKMEMINFO: a u32 array indexed by SK_MEMINFO_*. */
+static const struct diag_fdesc diag_skmem_fields[] = {
+	{ "rmem_alloc", "bytes", SK_MEMINFO_RMEM_ALLOC * 4, 4, DIAG_K_UINT },
+	{ "rcvbuf", "bytes", SK_MEMINFO_RCVBUF * 4, 4, DIAG_K_UINT },
+	{ "wmem_alloc", "bytes", SK_MEMINFO_WMEM_ALLOC * 4, 4, DIAG_K_UINT },
+	{ "sndbuf", "bytes", SK_MEMINFO_SNDBUF * 4, 4, DIAG_K_UINT },
+	{ "fwd_alloc", "bytes", SK_MEMINFO_FWD_ALLOC * 4, 4, DIAG_K_UINT },
+	{ "wmem_queued", "bytes", SK_MEMINFO_WMEM_QUEUED * 4, 4,
+	    DIAG_K_UINT },
+	{ "optmem", "bytes", SK_MEMINFO_OPTMEM * 4, 4, DIAG_K_UINT },
+	{ "backlog", "bytes", SK_MEMINFO_BACKLOG * 4, 4, DIAG_K_UINT },
+	{ "drops", "packets", SK_MEMINFO_DROPS * 4, 4, DIAG_K_UINT },
+};
+
+static const struct diag_fdesc diag_shutdown_field[] = {
+	{ "shutdown", "", 0, 1, DIAG_K_UINT } };
+static const struct diag_fdesc diag_tos_field[] = {
+	{ "tos", "", 0, 1, DIAG_K_UINT } };
+static const struct diag_fdesc diag_tclass_field[] = {
+	{ "tclass", "", 0, 1, DIAG_K_UINT } };
+static const struct diag_fdesc diag_class_id_field[] = {
+	{ "class_id", "", 0, 4, DIAG_K_UINT } };
+static const struct diag_fdesc diag_mark_field[] = {
+	{ "mark", "", 0, 4, DIAG_K_UINT } };
+static const struct diag_fdesc diag_cgroup_id_field[] = {
+	{ "cgroup_id", "", 0, 8, DIAG_K_UINT } };
+
+#undef DIAG_TT
+#undef DIAG_TI
+#undef DIAG_F
+
+/* The attributes reported, in this order.  A structure may come shorter
+ * (older kernel) or longer (newer) than the table knows; a scalar must
+ * have exactly its size, or the reply is malformed (as the dump checks
+ * INET_DIAG_SHUTDOWN). */
+static const struct {
+	uint16_t type;		/* INET_DIAG_* */
+	uint8_t scalar;
+	const struct diag_fdesc *f;
+	size_t n;
+} diag_fblocks[] = {
+#define DIAG_BLOCK(type, scalar, t) { type, scalar, t, sizeof t / sizeof t[0] }
+	DIAG_BLOCK(INET_DIAG_INFO, 0, diag_tcpi_fields),
+	DIAG_BLOCK(INET_DIAG_CONG, 0, diag_cong_fields),
+	DIAG_BLOCK(INET_DIAG_VEGASINFO, 0, diag_vegas_fields),
+	DIAG_BLOCK(INET_DIAG_DCTCPINFO, 0, diag_dctcp_fields),
+	DIAG_BLOCK(INET_DIAG_BBRINFO, 0, diag_bbr_fields),
+	DIAG_BLOCK(INET_DIAG_SKMEMINFO, 0, diag_skmem_fields),
+	DIAG_BLOCK(INET_DIAG_SHUTDOWN, 1, diag_shutdown_field),
+	DIAG_BLOCK(INET_DIAG_TOS, 1, diag_tos_field),
+	DIAG_BLOCK(INET_DIAG_TCLASS, 1, diag_tclass_field),
+	DIAG_BLOCK(INET_DIAG_CLASS_ID, 1, diag_class_id_field),
+	DIAG_BLOCK(INET_DIAG_MARK, 1, diag_mark_field),
+	DIAG_BLOCK(INET_DIAG_CGROUP_ID, 1, diag_cgroup_id_field),
+#undef DIAG_BLOCK
+};
+
+/* An unsigned integer of size bytes (1, 2, 4 or 8) at p, host order. */
+static uint64_t
+diag_get_uint(const unsigned char *p, size_t size)
+{
+	uint8_t u8;
+	uint16_t u16;
+	uint32_t u32;
+	uint64_t u64;
+
+	switch (size) {
+	case 1:
+		memcpy(&u8, p, 1);
+		return u8;
+	case 2:
+		memcpy(&u16, p, 2);
+		return u16;
+	case 4:
+		memcpy(&u32, p, 4);
+		return u32;
+	default:
+		memcpy(&u64, p, 8);
+		return u64;
+	}
+}
+
+/* Field f of the payload p (plen bytes, which hold it whole). */
+static uint64_t
+diag_field_value(const struct diag_fdesc *f, const unsigned char *p,
+    size_t plen)
+{
+	struct tcp_info ti;
+
+	switch (f->kind) {
+	case DIAG_K_LOHI:
+		return diag_get_uint(p + f->off, 4) |
+		    diag_get_uint(p + f->off + 4, 4) << 32;
+	case DIAG_K_SND_WSCALE:
+	case DIAG_K_RCV_WSCALE:
+	case DIAG_K_APP_LIMITED:
+	case DIAG_K_FASTOPEN_FAIL:
+		/* Let the compiler find the bits, as the kernel's did. */
+		memset(&ti, 0, sizeof ti);
+		memcpy(&ti, p, plen < DIAG_TCPI_BITS ? plen : DIAG_TCPI_BITS);
+		if (f->kind == DIAG_K_SND_WSCALE)
+			return ti.tcpi_snd_wscale;
+		if (f->kind == DIAG_K_RCV_WSCALE)
+			return ti.tcpi_rcv_wscale;
+		if (f->kind == DIAG_K_APP_LIMITED)
+			return ti.tcpi_delivery_rate_app_limited;
+		return ti.tcpi_fastopen_client_fail;
+	default:
+		return diag_get_uint(p + f->off, f->size);
+	}
+}
+
+/* Whether m describes the socket s names: the kernel looks up the
+ * 4-tuple and may fall back to a listener on the local address. */
+static int
+diag_msg_is(const struct inet_diag_msg *m, const struct conn_sample *s)
+{
+	size_t alen = s->family == AF_INET ? 4 : 16;
+
+	return m->idiag_family == s->family &&
+	    ntohs(m->id.idiag_sport) == s->lport &&
+	    ntohs(m->id.idiag_dport) == s->rport &&
+	    memcmp(m->id.idiag_src, s->local, alen) == 0 &&
+	    memcmp(m->id.idiag_dst, s->remote, alen) == 0 &&
+	    (s->cookie == 0 || diag_msg_cookie(m) == s->cookie);
+}
+
+/* The fields of one reply message; see diag_lookup_parse. */
+static int
+diag_lookup_fields(const struct nlmsghdr *nlh, const struct conn_sample *s,
+    struct diag_field *out, size_t max)
+{
+	const struct nlattr *tb[DIAG_ATTR_MAX + 1];
+	const struct inet_diag_msg *m;
+	size_t n = 0, i, j;
+
+	if ((m = diag_msg_check(nlh, tb)) == NULL) {
+		errno = EPROTO;
+		return -1;
+	}
+	if (!diag_msg_is(m, s)) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (tb[INET_DIAG_INFO] == NULL)
+		return 0;	/* a TIME_WAIT or request socket */
+	/* Check before reporting anything, so a bad reply reports nothing. */
+	for (i = 0; i < sizeof diag_fblocks / sizeof diag_fblocks[0]; i++) {
+		const struct nlattr *a = tb[diag_fblocks[i].type];
+
+		if (a != NULL && diag_fblocks[i].scalar &&
+		    mnl_attr_get_payload_len(a) != diag_fblocks[i].f[0].size) {
+			errno = EPROTO;
+			return -1;
+		}
+	}
+	for (i = 0; i < sizeof diag_fblocks / sizeof diag_fblocks[0]; i++) {
+		const struct nlattr *a = tb[diag_fblocks[i].type];
+		const unsigned char *p;
+		size_t plen;
+
+		if (a == NULL)
+			continue;
+		p = mnl_attr_get_payload(a);
+		plen = mnl_attr_get_payload_len(a);
+		for (j = 0; j < diag_fblocks[i].n && n < max; j++) {
+			const struct diag_fdesc *f = &diag_fblocks[i].f[j];
+
+			if ((size_t)f->off + f->size > plen)
+				continue;	/* not sent: never guess */
+			out[n].name = f->name;
+			out[n].unit = f->unit;
+			out[n].value = 0;
+			out[n].text = NULL;
+			if (f->kind == DIAG_K_NAME)
+				out[n].text = conn_cc_name(conn_cc_intern(
+				    (const char *)p, strnlen((const char *)p,
+				    plen)));
+			else
+				out[n].value = diag_field_value(f, p, plen);
+			n++;
+		}
+	}
+	return (int)n;
+}
+
+int
+diag_lookup_parse(const void *buf, size_t len, unsigned seq,
+    unsigned portid, const struct conn_sample *s, struct diag_field *out,
+    size_t max)
+{
+	const struct nlmsghdr *nlh = buf;
+	size_t left = len;
+
+	while (left > 0) {
+		const struct nlmsgerr *ne;
+
+		if (!diag_nlmsg_ok(nlh, left)) {
+			errno = EPROTO;
+			return -1;
+		}
+		if (!mnl_nlmsg_seq_ok(nlh, seq) ||
+		    !mnl_nlmsg_portid_ok(nlh, portid)) {
+			/* Left from an earlier request or dump. */
+			nlh = diag_nlmsg_next(nlh, &left);
+			continue;
+		}
+		switch (nlh->nlmsg_type) {
+		case NLMSG_NOOP:
+			break;
+		case SOCK_DIAG_BY_FAMILY:
+			return diag_lookup_fields(nlh, s, out, max);
+		case NLMSG_ERROR:
+			/* The request asks for no acknowledgement: an error
+			 * of 0 is as unexpected as any other message. */
+			ne = mnl_nlmsg_get_payload(nlh);
+			errno = EPROTO;
+			if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof *ne) &&
+			    ne->error != 0)
+				errno = diag_errno(ne->error);
+			return -1;
+		default:
+			errno = EPROTO;
+			return -1;
+		}
+		nlh = diag_nlmsg_next(nlh, &left);
+	}
+	errno = EAGAIN;
+	return -1;
+}
+
+/* How long a lookup waits for its answer.  The kernel answers at once;
+ * the bound only keeps the caller, the UI loop, from hanging on a lost
+ * one. */
+#define DIAG_LOOKUP_TIMEOUT_MS 1000
+
+static int64_t
+diag_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Send the exact request for s: no NLM_F_DUMP, so the kernel looks the
+ * socket up by id (inet_diag_find_one_icsk) and answers with one message,
+ * or with an error (ENOENT when the 4-tuple or the cookie does not
+ * match). */
+static int
+diag_lookup_request(struct diag *d, const struct conn_sample *s)
+{
+	union {
+		struct nlmsghdr h;
+		char buf[MNL_NLMSG_HDRLEN +
+		    MNL_ALIGN(sizeof(struct inet_diag_req_v2))];
+	} req;
+	struct nlmsghdr *nlh;
+	struct inet_diag_req_v2 *r;
+
+	nlh = mnl_nlmsg_put_header(req.buf);
+	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	nlh->nlmsg_seq = ++d->seq;
+	r = mnl_nlmsg_put_extra_header(nlh, sizeof *r);
+	r->sdiag_family = s->family;
+	r->sdiag_protocol = IPPROTO_TCP;
+	r->idiag_states = tcpstate_kernel_mask(TCPSTATE_ALL);
+	/* SKMEMINFO rather than MEMINFO, whose four values it includes;
+	 * VEGASINFO also brings DCTCP's and BBR's, and TCLASS the class
+	 * id. */
+	r->idiag_ext = (uint8_t)(1U << (INET_DIAG_INFO - 1) |
+	    1U << (INET_DIAG_CONG - 1) | 1U << (INET_DIAG_VEGASINFO - 1) |
+	    1U << (INET_DIAG_SKMEMINFO - 1) | 1U << (INET_DIAG_TOS - 1) |
+	    1U << (INET_DIAG_TCLASS - 1) | 1U << (INET_DIAG_SHUTDOWN - 1));
+	r->id.idiag_sport = htons(s->lport);
+	r->id.idiag_dport = htons(s->rport);
+	memcpy(r->id.idiag_src, s->local, sizeof r->id.idiag_src);
+	memcpy(r->id.idiag_dst, s->remote, sizeof r->id.idiag_dst);
+	r->id.idiag_if = s->ifindex;
+	if (s->cookie != 0) {
+		r->id.idiag_cookie[0] = (uint32_t)s->cookie;
+		r->id.idiag_cookie[1] = (uint32_t)(s->cookie >> 32);
+	} else {
+		r->id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+		r->id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+	}
+	if (mnl_socket_sendto(d->nl, nlh, nlh->nlmsg_len) < 0)
+		return -1;
+	return 0;
+}
+
+/* Receive until the answer to request seq.  Whatever else is queued (the
+ * rest of an abandoned dump, the answer to a lookup that timed out) is
+ * read and dropped. */
+static int
+diag_lookup_recv(struct diag *d, unsigned seq, const struct conn_sample *s,
+    struct diag_field *out, size_t max)
+{
+	int fd = mnl_socket_get_fd(d->nl);
+	int64_t deadline = diag_now_ms() + DIAG_LOOKUP_TIMEOUT_MS;
+
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct sockaddr_nl sa;
+		struct iovec iov;
+		struct msghdr mh;
+		int64_t left = deadline - diag_now_ms();
+		ssize_t n;
+		int rc;
+
+		if (left <= 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		rc = poll(&pfd, 1, (int)left);
+		if (rc == -1 && errno == EINTR)
+			continue;
+		if (rc <= 0) {
+			if (rc == 0)
+				errno = ETIMEDOUT;
+			return -1;
+		}
+		/* Measure first: the buffer may be smaller than the datagram
+		 * (diag_set_bufsize), and a truncated answer is lost. */
+		n = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+		if (n == -1) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			return -1;
+		}
+		if ((size_t)n > d->bufsize && (size_t)n <= DIAG_BUF_MAX) {
+			size_t want = d->bufsize;
+
+			while (want < (size_t)n)
+				want *= 2;
+			free(d->buf);
+			d->bufsize = want;
+			d->buf = xmalloc(want);
+		}
+		iov.iov_base = d->buf;
+		iov.iov_len = d->bufsize;
+		memset(&mh, 0, sizeof mh);
+		mh.msg_name = &sa;
+		mh.msg_namelen = sizeof sa;
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		n = recvmsg(fd, &mh, MSG_DONTWAIT);
+		if (n == -1) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			return -1;
+		}
+		/* Not from the kernel, or too large to be an answer. */
+		if (sa.nl_pid != 0 || (mh.msg_flags & MSG_TRUNC))
+			continue;
+		rc = diag_lookup_parse(d->buf, (size_t)n, seq, d->portid, s,
+		    out, max);
+		if (rc == -1 && errno == EAGAIN)
+			continue;
+		return rc;
+	}
+}
+
+int
+diag_lookup(struct diag *d, const struct conn_sample *s,
+    struct diag_field *out, size_t max)
+{
+	int attempt, rc;
+
+	if (s->family != AF_INET && s->family != AF_INET6) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (attempt = 0;; attempt++) {
+		if (diag_lookup_request(d, s) == -1)
+			return -1;
+		rc = diag_lookup_recv(d, d->seq, s, out, max);
+		/* The socket overflowed (with what an abandoned dump left)
+		 * and the answer may be lost: once more on a fresh one. */
+		if (rc == -1 && errno == ENOBUFS && attempt == 0) {
+			if (diag_reopen(d) == -1)
+				return -1;
+			continue;
+		}
+		return rc;
+	}
+}
