@@ -8,50 +8,64 @@
 
 #define PANE_HIST_CELL	26	/* narrowest cell with a full name */
 
-/* The states to show: all of them when they fit, else only those with
- * sockets (what piles up is what matters). */
-static size_t
-pane_hist_states(const struct view *v, size_t cells, uint8_t *out)
-{
-	size_t i, n = 0;
+#define PANE_HIST_COMPACT 13	/* "ESTAB 123456 " */
 
-	if (cells >= TCPSTATE_MAX) {
-		memcpy(out, tcpstate_order, TCPSTATE_MAX);
-		return TCPSTATE_MAX;
+/* How the histogram fills its rows: which states, in how many columns,
+ * full cells (name, count, bar, share) or compact ones (short name and
+ * count) when space is short. */
+struct pane_hist_plan {
+	uint8_t states[TCPSTATE_MAX];
+	size_t n;
+	int cols;
+	int rows;
+	int compact;
+};
+
+static void
+pane_hist_plan(const struct view *v, int w, int h, struct pane_hist_plan *p)
+{
+	int room = (h - 2) / 3, i;
+
+	if (room < 1)
+		room = 1;
+	memset(p, 0, sizeof *p);
+	p->cols = w / 40 < 1 ? 1 : w / 40 > 4 ? 4 : w / 40;
+	/* All 11 states when they fit in a third of the height... */
+	if ((TCPSTATE_MAX + p->cols - 1) / p->cols <= room) {
+		memcpy(p->states, tcpstate_order, TCPSTATE_MAX);
+		p->n = TCPSTATE_MAX;
+		p->rows = (TCPSTATE_MAX + p->cols - 1) / p->cols;
+		return;
 	}
-	for (i = 0; i < TCPSTATE_MAX; i++)
+	/* ...else only those with sockets: what piles up is what matters. */
+	for (i = 0; v != NULL && i < TCPSTATE_MAX; i++)
 		if (v->states[tcpstate_order[i]] > 0)
-			out[n++] = tcpstate_order[i];
-	return n;
-}
-
-/* Columns of cells across w. */
-static int
-pane_hist_cols(int w)
-{
-	int c = w / 40;
-
-	return c < 1 ? 1 : c > 4 ? 4 : c;
+			p->states[p->n++] = tcpstate_order[i];
+	p->rows = ((int)p->n + p->cols - 1) / p->cols;
+	if (p->rows <= room) {
+		if (p->rows < 1)
+			p->rows = 1;
+		return;
+	}
+	/* Still too many: compact cells, in up to half the height. */
+	p->compact = 1;
+	p->cols = w / PANE_HIST_COMPACT < 1 ? 1 : w / PANE_HIST_COMPACT;
+	if (room < (h - 1) / 2)
+		room = (h - 1) / 2;
+	p->rows = ((int)p->n + p->cols - 1) / p->cols;
+	if (p->rows > room)
+		p->rows = room;
+	if (p->rows < 1)
+		p->rows = 1;
 }
 
 int
 pane_hist_height(const struct ui_frame *f, int w, int h)
 {
-	int cols = pane_hist_cols(w), room = (h - 2) / 3, need;
-	uint8_t st[TCPSTATE_MAX];
-	size_t n;
+	struct pane_hist_plan p;
 
-	if (room < 1)
-		room = 1;
-	/* All 11 states when they fit in a third of the height. */
-	need = (TCPSTATE_MAX + cols - 1) / cols;
-	if (need <= room)
-		return need;
-	n = f->view != NULL ? pane_hist_states(f->view, 0, st) : 0;
-	need = ((int)n + cols - 1) / cols;
-	if (need < 1)
-		need = 1;
-	return need < room ? need : room;
+	pane_hist_plan(f->view, w, h, &p);
+	return p.rows;
 }
 
 static void
@@ -99,34 +113,41 @@ pct:
 static void
 pane_hist_draw(const struct ui_frame *f, struct pane_rect r)
 {
-	int cols = pane_hist_cols(r.w), cw = r.w / cols;
-	uint8_t st[TCPSTATE_MAX];
-	size_t n, max = 0, k, cells = (size_t)(cols * r.h);
+	struct pane_hist_plan p;
+	size_t max = 0, k, cells;
+	int cw;
 
 	if (r.h <= 0)
 		return;
-	n = pane_hist_states(f->view, cells, st);
-	for (k = 0; k < n; k++)
-		if (f->view->states[st[k]] > max)
-			max = f->view->states[st[k]];
-	if (n == 0) {
+	/* The plan for the whole middle, as ui.c asked for r. */
+	pane_hist_plan(f->view, r.w, LINES - 3, &p);
+	cells = (size_t)(p.cols * r.h);
+	cw = r.w / p.cols;
+	for (k = 0; k < p.n; k++)
+		if (f->view->states[p.states[k]] > max)
+			max = f->view->states[p.states[k]];
+	if (p.n == 0) {
 		ui_put(r.y, r.x, r.w, UI_DIM, "no sockets");
 		return;
 	}
 	/* Column-major, so the phases read downwards. */
-	for (k = 0; k < n && k < cells; k++) {
+	for (k = 0; k < p.n && k < cells; k++) {
 		int col = (int)(k / (size_t)r.h), row = (int)(k % (size_t)r.h);
+		int y = r.y + row, x = r.x + col * cw, st = p.states[k];
+		char buf[32];
 
-		if (k == cells - 1 && n > cells) {
-			char more[32];
-
-			snprintf(more, sizeof more, "+%zu more states",
-			    n - cells + 1);
-			ui_put(r.y + row, r.x + col * cw, cw - 1, UI_DIM, more);
+		if (k == cells - 1 && p.n > cells) {
+			snprintf(buf, sizeof buf, "+%zu more", p.n - cells + 1);
+			ui_put(y, x, cw - 1, UI_DIM, buf);
 			break;
 		}
-		pane_hist_cell(f, st[k], max, r.y + row, r.x + col * cw,
-		    cw - 1);
+		if (!p.compact) {
+			pane_hist_cell(f, st, max, y, x, cw - 1);
+			continue;
+		}
+		ui_put(y, x, 5, ui_state_role(st), tcpstate_brief(st));
+		snprintf(buf, sizeof buf, "%6zu", f->view->states[st]);
+		ui_put(y, x + 6, cw - 7, UI_NORMAL, buf);
 	}
 }
 
