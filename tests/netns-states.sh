@@ -19,12 +19,6 @@ TCPTOP=${TCPTOP:-./tcptop}
 NSHOLDER=${NSHOLDER:-./tests/nsholder}
 N=${NS_N:-3}
 
-# Must match nsholder.c.
-S_ADDR4=10.77.0.1
-P_ADDR4=10.77.0.2
-S_ADDR6=fd00:77::1
-P_ADDR6=fd00:77::2
-
 # In display order, netstat spelling as in tcptop's JSON.
 STATES="LISTEN SYN_SENT SYN_RECV ESTABLISHED FIN_WAIT1 FIN_WAIT2
 CLOSE_WAIT LAST_ACK CLOSING TIME_WAIT CLOSE"
@@ -42,30 +36,19 @@ skip()
 }
 fail() { echo "FAIL: $*"; exit 1; }
 
-[ "$(id -u)" -eq 0 ] || skip "needs root for network namespaces"
-for cmd in ip nft jq ss; do
-	command -v "$cmd" >/dev/null 2>&1 || skip "$cmd not installed"
-done
-ip netns list >/dev/null 2>&1 || skip "ip netns does not work here"
-[ -x "$NSHOLDER" ] || fail "no nsholder at $NSHOLDER (set NSHOLDER)"
+. "$(dirname "$0")/lib-netns.sh"
+
+netns_require jq
 [ -x "$TCPTOP" ] || fail "no tcptop at $TCPTOP (set TCPTOP)"
 case $N in
 ''|*[!0-9]*|0) fail "NS_N must be a positive number, not '$N'" ;;
 esac
 
-NS_S=tcptop-s-$$-$RANDOM
-NS_P=tcptop-p-$$-$RANDOM
 TMP=
-HOLDER_PID=
 
 cleanup()
 {
-	if [ -n "$HOLDER_PID" ]; then
-		kill -TERM "$HOLDER_PID" 2>/dev/null
-		wait "$HOLDER_PID" 2>/dev/null
-	fi
-	ip netns del "$NS_S" 2>/dev/null
-	ip netns del "$NS_P" 2>/dev/null
+	netns_cleanup
 	[ -n "$TMP" ] && rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -74,92 +57,8 @@ trap 'exit 1' INT TERM HUP
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/netns-states.XXXXXX") ||
     fail "mktemp"
 
-inS() { ip netns exec "$NS_S" "$@"; }
-inP() { ip netns exec "$NS_P" "$@"; }
-
-# --- topology -----------------------------------------------------------
-
-setup()
-{
-	local ns
-
-	ip netns add "$NS_P" || return 1
-	for ns in "$NS_S" "$NS_P"; do
-		# Before the veth exists, so its own settings inherit them.
-		ip netns exec "$ns" sh -c '
-		    echo 0 >/proc/sys/net/ipv6/conf/default/accept_dad &&
-		    echo 0 >/proc/sys/net/ipv6/conf/default/router_solicitations &&
-		    echo 0 >/proc/sys/net/ipv6/conf/all/accept_dad' ||
-		    return 1
-		ip -n "$ns" link set lo up || return 1
-	done
-	# Made inside S, peer moved straight to P: never on the host.
-	ip -n "$NS_S" link add tt0 type veth peer name tt1 netns "$NS_P" ||
-	    return 1
-	ip -n "$NS_S" addr add "$S_ADDR4/24" dev tt0 || return 1
-	ip -n "$NS_S" addr add "$S_ADDR6/64" dev tt0 nodad || return 1
-	ip -n "$NS_P" addr add "$P_ADDR4/24" dev tt1 || return 1
-	ip -n "$NS_P" addr add "$P_ADDR6/64" dev tt1 nodad || return 1
-	ip -n "$NS_S" link set tt0 up || return 1
-	ip -n "$NS_P" link set tt1 up || return 1
-
-	local mac_s mac_p
-	mac_s=$(inS cat /sys/class/net/tt0/address) || return 1
-	mac_p=$(inP cat /sys/class/net/tt1/address) || return 1
-	ip -n "$NS_S" neigh replace "$P_ADDR4" lladdr "$mac_p" dev tt0 \
-	    nud permanent || return 1
-	ip -n "$NS_S" neigh replace "$P_ADDR6" lladdr "$mac_p" dev tt0 \
-	    nud permanent || return 1
-	ip -n "$NS_P" neigh replace "$S_ADDR4" lladdr "$mac_s" dev tt1 \
-	    nud permanent || return 1
-	ip -n "$NS_P" neigh replace "$S_ADDR6" lladdr "$mac_s" dev tt1 \
-	    nud permanent || return 1
-
-	# Drops happen in the receiving namespace, before anything else
-	# sees the packet, so the sender just retransmits.  See nsholder.c
-	# for the port of each state.
-	inS nft -f - <<-'EOF' || return 1
-	table inet tcptop_test {
-		chain pre {
-			type filter hook prerouting priority raw; policy accept;
-			# SYN_RECV: P's handshake-completing ACK never arrives
-			tcp dport 9001 tcp flags ! syn drop
-		}
-	}
-	EOF
-	inP nft -f - <<-'EOF' || return 1
-	table inet tcptop_test {
-		chain pre {
-			type filter hook prerouting priority raw; policy accept;
-			# SYN_SENT: S's SYNs go unanswered
-			tcp dport 9002 drop
-			# FIN_WAIT1, LAST_ACK, CLOSING: S's FIN never arrives
-			tcp dport { 9005, 9008, 9009 } tcp flags & fin == fin drop
-			# TIME_WAIT: S's last ACK never arrives, so P resends
-			# its FIN and each one restarts S's timer
-			tcp dport 9010 tcp flags == ack drop
-		}
-	}
-	EOF
-}
-
-# Root without CAP_SYS_ADMIN (some containers) cannot make namespaces.
-ip netns add "$NS_S" 2>/dev/null ||
-    skip "cannot create network namespaces here (ip netns add failed)"
-setup || fail "could not set up namespaces $NS_S and $NS_P"
-
-# --- hold the states ----------------------------------------------------
-
-# A pipe on the holder's stdin: it lets go when we close it or exit.
-coproc NSH { exec "$NSHOLDER" "$NS_S" "$NS_P" "$N"; }
-HOLDER_PID=$NSH_PID
-line=
-read -r -t 20 -u "${NSH[0]}" line
-rc=$?
-# read returns more than 128 on timeout, 1 on end of file.
-[ $rc -gt 128 ] && fail "nsholder did not get ready within 20 s"
-[ $rc -ne 0 ] && fail "nsholder exited before it was ready (see above)"
-[ "$line" = ready ] || fail "nsholder said '$line', not 'ready'"
+netns_setup tcptop
+netns_hold "$N"
 
 # --- normalisation ------------------------------------------------------
 

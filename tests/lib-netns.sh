@@ -1,0 +1,154 @@
+# lib-netns.sh: the namespace set-up the root tests share (sourced, not
+# run).
+#
+# Two private network namespaces, a subject S and a peer P, joined by a
+# veth pair with static neighbours, no IPv6 DAD and nft rules that drop
+# chosen segments in the receiving namespace; then tests/nsholder holds
+# NS_N sockets of each of the ten holdable states in S, on ports 9001 to
+# 9010 (the table at the top of nsholder.c).  Nothing touches the host's
+# network: addresses, routes, sysctls and rules all live in the two
+# namespaces.
+#
+# The caller defines skip and fail (each prints and exits), then calls
+# netns_require, netns_setup and netns_hold in that order, and
+# netns_cleanup from its EXIT trap (safe to call at any point, and
+# twice).  Sets NS_S, NS_P, HOLDER_PID; reads NSHOLDER.
+
+# Must match nsholder.c.
+S_ADDR4=10.77.0.1
+P_ADDR4=10.77.0.2
+S_ADDR6=fd00:77::1
+P_ADDR6=fd00:77::2
+
+NS_S=
+NS_P=
+HOLDER_PID=
+
+inS() { ip netns exec "$NS_S" "$@"; }
+inP() { ip netns exec "$NS_P" "$@"; }
+
+# netns_require CMD...: skip without root, without the commands or
+# without working network namespaces.
+netns_require()
+{
+	local cmd
+
+	[ "$(id -u)" -eq 0 ] || skip "needs root for network namespaces"
+	for cmd in ip nft ss "$@"; do
+		command -v "$cmd" >/dev/null 2>&1 || skip "$cmd not installed"
+	done
+	ip netns list >/dev/null 2>&1 || skip "ip netns does not work here"
+	[ -x "${NSHOLDER:-}" ] || fail "no nsholder at '${NSHOLDER:-}'" \
+	    "(set NSHOLDER)"
+}
+
+netns_topology()
+{
+	local ns mac_s mac_p
+
+	ip netns add "$NS_P" || return 1
+	for ns in "$NS_S" "$NS_P"; do
+		# Before the veth exists, so its own settings inherit them.
+		ip netns exec "$ns" sh -c '
+		    echo 0 >/proc/sys/net/ipv6/conf/default/accept_dad &&
+		    echo 0 >/proc/sys/net/ipv6/conf/default/router_solicitations &&
+		    echo 0 >/proc/sys/net/ipv6/conf/all/accept_dad' ||
+		    return 1
+		ip -n "$ns" link set lo up || return 1
+	done
+	# Made inside S, peer moved straight to P: never on the host.
+	ip -n "$NS_S" link add tt0 type veth peer name tt1 netns "$NS_P" ||
+	    return 1
+	ip -n "$NS_S" addr add "$S_ADDR4/24" dev tt0 || return 1
+	ip -n "$NS_S" addr add "$S_ADDR6/64" dev tt0 nodad || return 1
+	ip -n "$NS_P" addr add "$P_ADDR4/24" dev tt1 || return 1
+	ip -n "$NS_P" addr add "$P_ADDR6/64" dev tt1 nodad || return 1
+	ip -n "$NS_S" link set tt0 up || return 1
+	ip -n "$NS_P" link set tt1 up || return 1
+
+	mac_s=$(inS cat /sys/class/net/tt0/address) || return 1
+	mac_p=$(inP cat /sys/class/net/tt1/address) || return 1
+	ip -n "$NS_S" neigh replace "$P_ADDR4" lladdr "$mac_p" dev tt0 \
+	    nud permanent || return 1
+	ip -n "$NS_S" neigh replace "$P_ADDR6" lladdr "$mac_p" dev tt0 \
+	    nud permanent || return 1
+	ip -n "$NS_P" neigh replace "$S_ADDR4" lladdr "$mac_s" dev tt1 \
+	    nud permanent || return 1
+	ip -n "$NS_P" neigh replace "$S_ADDR6" lladdr "$mac_s" dev tt1 \
+	    nud permanent || return 1
+
+	# Drops happen in the receiving namespace, before anything else
+	# sees the packet, so the sender just retransmits.  See nsholder.c
+	# for the port of each state.
+	inS nft -f - <<-'EOF' || return 1
+	table inet tcptop_test {
+		chain pre {
+			type filter hook prerouting priority raw; policy accept;
+			# SYN_RECV: P's handshake-completing ACK never arrives
+			tcp dport 9001 tcp flags ! syn drop
+		}
+	}
+	EOF
+	inP nft -f - <<-'EOF' || return 1
+	table inet tcptop_test {
+		chain pre {
+			type filter hook prerouting priority raw; policy accept;
+			# SYN_SENT: S's SYNs go unanswered
+			tcp dport 9002 drop
+			# FIN_WAIT1, LAST_ACK, CLOSING: S's FIN never arrives
+			tcp dport { 9005, 9008, 9009 } tcp flags & fin == fin drop
+			# TIME_WAIT: S's last ACK never arrives, so P resends
+			# its FIN and each one restarts S's timer
+			tcp dport 9010 tcp flags == ack drop
+		}
+	}
+	EOF
+}
+
+# netns_setup PREFIX: make the namespaces PREFIX-s-PID-RANDOM and
+# PREFIX-p-PID-RANDOM and join them.  Skips where namespaces cannot be
+# made (root without CAP_SYS_ADMIN, as in some containers); fails when
+# the rest of the set-up does.
+netns_setup()
+{
+	NS_S=$1-s-$$-$RANDOM
+	NS_P=$1-p-$$-$RANDOM
+	if ! ip netns add "$NS_S" 2>/dev/null; then
+		NS_S=
+		skip "cannot create network namespaces here (ip netns add" \
+		    "failed)"
+	fi
+	netns_topology || fail "could not set up namespaces $NS_S and $NS_P"
+}
+
+# netns_hold N: start nsholder with N sockets per state and family and
+# wait (20 s at most) until it says they are all in place.
+netns_hold()
+{
+	local line= rc
+
+	# A pipe on the holder's stdin: it lets go when we close it or
+	# exit.
+	coproc NSH { exec "$NSHOLDER" "$NS_S" "$NS_P" "$1"; }
+	HOLDER_PID=$NSH_PID
+	read -r -t 20 -u "${NSH[0]}" line
+	rc=$?
+	# read returns more than 128 on timeout, 1 on end of file.
+	[ $rc -gt 128 ] && fail "nsholder did not get ready within 20 s"
+	[ $rc -ne 0 ] && fail "nsholder exited before it was ready (see" \
+	    "above)"
+	[ "$line" = ready ] || fail "nsholder said '$line', not 'ready'"
+}
+
+# Stop the holder and delete both namespaces.
+netns_cleanup()
+{
+	if [ -n "$HOLDER_PID" ]; then
+		kill -TERM "$HOLDER_PID" 2>/dev/null
+		wait "$HOLDER_PID" 2>/dev/null
+		HOLDER_PID=
+	fi
+	[ -n "$NS_S" ] && ip netns del "$NS_S" 2>/dev/null
+	[ -n "$NS_P" ] && ip netns del "$NS_P" 2>/dev/null
+	NS_S= NS_P=
+}
