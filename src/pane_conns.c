@@ -43,20 +43,23 @@ pane_conns_titles(const struct ui_frame *f, int y, int x, int w,
 		int sorted = col->sort == t->sort_key ||
 		    (t->sort_key == SORT_LPORT && t->cols[i] == COL_LOCAL) ||
 		    (t->sort_key == SORT_RPORT && t->cols[i] == COL_REMOTE);
+		int role = sorted ? UI_TITLE_SORT : UI_TITLE, tl, off;
 		char title[64];
-		int tl;
 
 		if (widths[i] == 0)
 			continue;
-		snprintf(title, sizeof title, "%s%s", col->title, sorted ?
+		/* Most titles are as wide as their column: the arrow then
+		 * takes the title's last cell rather than being cut off,
+		 * so the sort direction always shows. */
+		tl = (int)strlen(col->title);
+		if (sorted && tl + 1 > widths[i])
+			tl = widths[i] - 1;
+		snprintf(title, sizeof title, "%.*s%s", tl, col->title, sorted ?
 		    ui_glyph(t->sort_reverse ? UI_G_DOWN : UI_G_UP) : "");
-		tl = (int)strlen(col->title) + (sorted ? 1 : 0);
-		if (col->right && tl < widths[i])
-			ui_fill(y, cx, widths[i] - tl, sorted ? UI_TITLE_SORT :
-			    UI_TITLE);
-		ui_putpad(y, cx + (col->right && tl < widths[i] ?
-		    widths[i] - tl : 0), col->right && tl < widths[i] ? tl :
-		    widths[i], sorted ? UI_TITLE_SORT : UI_TITLE, title);
+		tl += sorted ? 1 : 0;		/* cells: titles are ASCII */
+		off = col->right && tl < widths[i] ? widths[i] - tl : 0;
+		ui_fill(y, cx, off, role);
+		ui_putpad(y, cx + off, widths[i] - off, role, title);
 		cx += widths[i] + 1;
 	}
 }
