@@ -64,6 +64,21 @@ pane_conns_titles(const struct ui_frame *f, int y, int x, int w,
 	}
 }
 
+/* Cells that the first n bytes of text take: text is UTF-8 whose
+ * characters are one cell wide (ui_put), so each byte that does not
+ * continue a character is a cell. */
+static int
+pane_conns_cells(const char *text, size_t n)
+{
+	size_t i;
+	int cells = 0;
+
+	for (i = 0; i < n && text[i] != '\0'; i++)
+		if (((unsigned char)text[i] & 0xc0) != 0x80)
+			cells++;
+	return cells;
+}
+
 static void
 pane_conns_row(const struct ui_frame *f, const struct conn *c, int y,
     int x, int w, const int *widths, int selected)
@@ -77,7 +92,8 @@ pane_conns_row(const struct ui_frame *f, const struct conn *c, int y,
 	ui_fill(y, x, w, base);
 	ui_put(y, x, 1, selected ? UI_SELECTED : role, mark);
 	for (i = 0; i < t->ncols; i++) {
-		int id = t->cols[i], cw = widths[i], tl, off, at, cr = base;
+		int id = t->cols[i], cw = widths[i], tl, off, at, mx, mw;
+		int cr = base;
 		char text[CONN_ENDPOINT_LEN + 8];
 
 		if (cw == 0)
@@ -87,17 +103,22 @@ pane_conns_row(const struct ui_frame *f, const struct conn *c, int y,
 		/* The state keeps its phase colour on plain rows. */
 		if (id == COL_STATE && base == UI_NORMAL)
 			cr = ui_state_role(c->s.state);
-		tl = (int)strlen(text);
-		if (strstr(text, ui_glyph(UI_G_ELLIPSIS)) != NULL)
-			tl -= (int)strlen(ui_glyph(UI_G_ELLIPSIS)) - 1;
+		tl = pane_conns_cells(text, strlen(text));
 		off = column_table[id].right && tl < cw ? cw - tl : 0;
 		ui_put(y, cx + off, cw - off, cr, text);
-		/* Search matches are marked where they show. */
+		/* Search matches are marked where they show.  The match is
+		 * found in bytes, drawn in cells: an elided address holds a
+		 * three-byte ellipsis before the port. */
 		at = t->search[0] != '\0' ?
 		    tui_search_find(t->search, id, text) : -1;
-		if (at >= 0 && at < cw - off)
-			ui_put(y, cx + off + at, (int)strlen(t->search), UI_MATCH,
-			    text + at);
+		if (at >= 0) {
+			mx = pane_conns_cells(text, (size_t)at);
+			mw = pane_conns_cells(text + at, strlen(t->search));
+			if (mw > cw - off - mx)
+				mw = cw - off - mx;
+			if (mw > 0)
+				ui_put(y, cx + off + mx, mw, UI_MATCH, text + at);
+		}
 		cx += cw + 1;
 	}
 }
