@@ -20,6 +20,7 @@ static SCREEN *ui_screen;
 static int ui_has_color;	/* the terminal has colours */
 static int ui_color;		/* and they are on */
 static int ui_is_utf8;
+static int ui_ascii;		/* --ascii: nothing but ASCII on screen */
 
 /* Each role: a colour pair (fg, bg; -1 is the terminal's default) with
  * extra attributes, and what stands for it without colour. */
@@ -170,16 +171,16 @@ ui_box(struct pane_rect r, const char *title)
 	if (r.h < 2 || r.w < 2)
 		return;
 	attrset(ui_attr(UI_NORMAL));
-	if (ui_is_utf8 || ui_screen != NULL) {
-		mvhline(r.y, r.x + 1, ACS_HLINE, r.w - 2);
-		mvhline(r.y + r.h - 1, r.x + 1, ACS_HLINE, r.w - 2);
-		mvvline(r.y + 1, r.x, ACS_VLINE, r.h - 2);
-		mvvline(r.y + 1, r.x + r.w - 1, ACS_VLINE, r.h - 2);
-		mvaddch(r.y, r.x, ACS_ULCORNER);
-		mvaddch(r.y, r.x + r.w - 1, ACS_URCORNER);
-		mvaddch(r.y + r.h - 1, r.x, ACS_LLCORNER);
-		mvaddch(r.y + r.h - 1, r.x + r.w - 1, ACS_LRCORNER);
-	}
+	/* In a UTF-8 locale curses draws the line-drawing characters as
+	 * Unicode box drawing, which --ascii promises never to send. */
+	mvhline(r.y, r.x + 1, ui_ascii ? '-' : ACS_HLINE, r.w - 2);
+	mvhline(r.y + r.h - 1, r.x + 1, ui_ascii ? '-' : ACS_HLINE, r.w - 2);
+	mvvline(r.y + 1, r.x, ui_ascii ? '|' : ACS_VLINE, r.h - 2);
+	mvvline(r.y + 1, r.x + r.w - 1, ui_ascii ? '|' : ACS_VLINE, r.h - 2);
+	mvaddch(r.y, r.x, ui_ascii ? '+' : ACS_ULCORNER);
+	mvaddch(r.y, r.x + r.w - 1, ui_ascii ? '+' : ACS_URCORNER);
+	mvaddch(r.y + r.h - 1, r.x, ui_ascii ? '+' : ACS_LLCORNER);
+	mvaddch(r.y + r.h - 1, r.x + r.w - 1, ui_ascii ? '+' : ACS_LRCORNER);
 	for (i = 1; i < r.h - 1; i++)
 		ui_fill(r.y + i, r.x + 1, r.w - 2, UI_NORMAL);
 	if (title != NULL)
@@ -212,6 +213,7 @@ ui_open(int color, int ascii, char *err, size_t errlen)
 	/* Only the character type follows the locale: numbers in reports
 	 * stay in the C locale. */
 	setlocale(LC_CTYPE, "");
+	ui_ascii = ascii;
 	ui_is_utf8 = !ascii && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	if (term == NULL || *term == '\0') {
 		snprintf(err, errlen, "TERM is not set");
