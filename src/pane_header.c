@@ -9,40 +9,53 @@ static void
 pane_header_draw(const struct ui_frame *f, struct pane_rect r)
 {
 	const struct tui *t = f->tui;
-	char left[256], when[16], delay[32];
-	const char *tier, *state = "";
+	const struct view *v = f->view;
+	char left[256], pre[160], when[16], src[32], count[32];
+	const char *tier;
 	time_t sec = (time_t)(f->realtime_ns / 1000000000);
 	struct tm tm;
-	int n, tw;
+	int n, tw, at;
 
 	if (f->realtime_ns != 0) {
 		localtime_r(&sec, &tm);
 		strftime(when, sizeof when, "%H:%M:%S", &tm);
 	} else
 		snprintf(when, sizeof when, "--:--:--");
-	snprintf(delay, sizeof delay, "every %gs", t->delay);
+	/* Where the data comes from and how often, or why it has stopped
+	 * coming: early in the line, so a narrow terminal keeps it. */
 	if (t->paused)
-		state = "  PAUSED";
-	else if (f->replay_done)
-		state = "  replay ended";
-	snprintf(left, sizeof left, "%s  %s  %s  %zu socket%s: v4 %zu, v6 %zu"
-	    "%s%s", f->host, when, strcmp(f->source, "replay") == 0 ?
-	    "replay" : delay, f->view->total, f->view->total == 1 ? "" : "s",
-	    f->view->families[0],
-	    f->view->families[1], f->inconsistent ? " (inconsistent)" : "",
-	    state);
+		snprintf(src, sizeof src, "PAUSED");
+	else if (strcmp(f->source, "replay") == 0)
+		snprintf(src, sizeof src, "%s", f->replay_done ?
+		    "replay ended" : "replay");
+	else
+		snprintf(src, sizeof src, "every %gs", t->delay);
+	snprintf(count, sizeof count, "%zu socket%s", v->total,
+	    v->total == 1 ? "" : "s");
+	/* The count per family is the first thing to go. */
+	snprintf(left, sizeof left, "%s  %s  %s  %s: v4 %zu, v6 %zu%s",
+	    f->host, when, src, count, v->families[0], v->families[1],
+	    f->inconsistent ? " (inconsistent)" : "");
+	if ((int)strlen(left) > r.w)
+		snprintf(left, sizeof left, "%s  %s  %s  %s%s", f->host, when,
+		    src, count, f->inconsistent ? " (inconsistent)" : "");
+	ui_fill(r.y, r.x, r.w, UI_HEADER);
+	n = ui_put(r.y, r.x, r.w, UI_HEADER, left);
+	if (t->paused) {
+		/* Drawn again for its width in cells. */
+		snprintf(pre, sizeof pre, "%s  %s  ", f->host, when);
+		at = ui_put(r.y, r.x, r.w, UI_HEADER, pre);
+		if (at < r.w)
+			ui_put(r.y, r.x + at, r.w - at, UI_WARN, src);
+	}
 	/* The tier on the right; shortened before it would cover the
 	 * totals. */
 	tier = f->root ? "root" : "unprivileged: some columns hidden";
 	tw = (int)strlen(tier);
-	if ((int)strlen(left) + 2 + tw > r.w && !f->root) {
+	if (n + 2 + tw > r.w && !f->root) {
 		tier = "unprivileged";
 		tw = (int)strlen(tier);
 	}
-	ui_fill(r.y, r.x, r.w, UI_HEADER);
-	n = ui_put(r.y, r.x, r.w, UI_HEADER, left);
-	if (t->paused && n > 8)
-		ui_put(r.y, r.x + n - 6, 6, UI_WARN, "PAUSED");
 	if (n + 2 + tw <= r.w)
 		ui_put(r.y, r.x + r.w - tw, tw, f->root ? UI_HEADER : UI_WARN,
 		    tier);
