@@ -1,0 +1,1203 @@
+#!/bin/bash
+#
+# ui: the interactive screen, driven through tmux as a user would drive it.
+#
+# Runs the real tcptop in a tmux server of its own, at 80x24 and 40x12,
+# inside the private namespaces of lib-netns.sh, where nsholder holds
+# NS_N sockets (default 3) of each TCP state per family.  It sends keys
+# and signals and reads the screen back with capture-pane (-e for the
+# attributes), and checks: the histogram against ss, the port filter,
+# sorting, search, the filter prompt, help, resizing, pause, every way out
+# (exit status, terminal modes restored), five terminal types,
+# --no-color, NO_COLOR, --ascii, the settings file, and golden screens of
+# a recorded replay (tests/golden/*.txt; GENERATE=1 rewrites them).
+#
+# Nothing waits by a bare sleep: wait_until polls the screen against a
+# deadline and, when it runs out, prints why and the screen.
+#
+# Environment: TCPTOP, NSHOLDER, POPULATE (bench/populate), TESTDATA,
+# NS_N, GENERATE.  Exit 0 pass, 1 fail, 77 skip (a failure under
+# CI=true).
+
+set -u
+# The screen holds UTF-8 (arrows, bars, the ellipsis) that grep, sed and
+# tmux itself must read as characters, whatever the caller's locale.
+export LC_ALL=C.UTF-8
+
+TCPTOP=${TCPTOP:-./tcptop}
+NSHOLDER=${NSHOLDER:-./tests/nsholder}
+POPULATE=${POPULATE:-$(dirname "$NSHOLDER")/../bench/populate}
+TESTDATA=${TESTDATA:-$(dirname "$0")/data}
+GOLDEN=$(dirname "$0")/golden
+N=${NS_N:-3}
+
+# The histogram's order, netstat spelling as tcptop shows them.
+STATES="LISTEN SYN_SENT SYN_RECV ESTABLISHED FIN_WAIT1 FIN_WAIT2
+CLOSE_WAIT LAST_ACK CLOSING TIME_WAIT CLOSE"
+STATE_RE="(${STATES//[$'\n ']/|})"
+
+# CI runs as root and must run this test: there a reason to skip is a
+# failure of the set-up.
+skip()
+{
+	if [ "${CI:-}" = true ]; then
+		echo "FAIL (CI=true, would skip): $*"
+		exit 1
+	fi
+	echo "SKIP: $*"
+	exit 77
+}
+fail() { echo "FAIL: $*"; exit 1; }
+
+. "$(dirname "$0")/lib-netns.sh"
+
+netns_require tmux unshare stty
+for bin in "$TCPTOP" "$POPULATE"; do
+	[ -x "$bin" ] || fail "no $(basename "$bin") at $bin (set TCPTOP," \
+	    "POPULATE)"
+done
+[ -r "$TESTDATA/states.nlmsg" ] || fail "no $TESTDATA/states.nlmsg"
+case $N in
+''|*[!0-9]*|0) fail "NS_N must be a positive number, not '$N'" ;;
+esac
+
+# The pane starts elsewhere: every path it gets must be absolute.
+abspath() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
+TCPTOP=$(abspath "$TCPTOP")
+POPULATE=$(abspath "$POPULATE")
+TESTDATA=$(abspath "$TESTDATA")
+GOLDEN=$(abspath "$GOLDEN")
+
+T=(tmux -L "tcptop-ui-$$" -f /dev/null)
+TMUX_SOCKET=
+TMP=
+POP_PID=
+PIDS=			# every tcptop the test started
+
+cleanup()
+{
+	local pid
+
+	"${T[@]}" kill-server 2>/dev/null
+	[ -n "$TMUX_SOCKET" ] && rm -f "$TMUX_SOCKET"
+	# kill-server hangs up on the panes; anything that outlived it
+	# goes now.
+	for pid in $PIDS; do
+		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = tcptop ] &&
+		    kill -KILL "$pid" 2>/dev/null
+	done
+	if [ -n "$POP_PID" ]; then
+		kill -TERM "$POP_PID" 2>/dev/null
+		wait "$POP_PID" 2>/dev/null
+	fi
+	netns_cleanup
+	[ -n "$TMP" ] && rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/tcptop-ui.XXXXXX") || fail "mktemp"
+SCREEN=$TMP/screen	# the last capture, as text
+SCREEN_E=$TMP/screen.e	# and with its attributes
+RUNS=$TMP/runs		# the attributes decoded: LINE TAB ATTRS TAB TEXT
+WHY=$TMP/why		# what the last predicate found wrong
+
+netns_setup tcptop-ui
+netns_hold "$N"
+
+# --- the pane -----------------------------------------------------------
+
+# The pane's program: the command, then its exit status and whether the
+# terminal is back in canonical mode with echo, then it idles so the
+# screen can be read.  The subshell writes its pid and execs, so that pid
+# is tcptop's itself (unshare, sh, ip netns exec and env exec too).
+cat >"$TMP/pane.sh" <<'EOF'
+#!/bin/bash
+pidfile=$1
+shift
+( echo "$BASHPID" >"$pidfile.tmp" && mv "$pidfile.tmp" "$pidfile" &&
+    exec "$@" )
+echo "EXIT=$?"
+stty -a | tr ' ;' '\n\n' | grep -E '^-?(icanon|echo)$' | tr '\n' ' '
+echo
+exec sleep 600
+EOF
+
+WIDTH=80
+HEIGHT=24
+"${T[@]}" new-session -d -s ui -x $WIDTH -y $HEIGHT "exec sleep 600" ||
+    fail "tmux new-session failed"
+# The server leaves its socket behind: cleanup removes it.
+TMUX_SOCKET=$("${T[@]}" display-message -p '#{socket_path}')
+
+size()		# size W H: resize the window
+{
+	WIDTH=$1
+	HEIGHT=$2
+	"${T[@]}" resize-window -t ui -x "$1" -y "$2"
+}
+
+keys() { "${T[@]}" send-keys -t ui "$@"; }
+type_text() { "${T[@]}" send-keys -t ui -l "$1"; }
+
+now_us() { echo "${EPOCHREALTIME/[.,]/}"; }
+
+PID=
+
+# start [--replay] [VAR=VALUE...] [-- TCPTOP-ARGS...]: run tcptop in the
+# pane, in S (a replay outside it), with a clean environment: the user's
+# TERM, locale, NO_COLOR and settings never get in.  The host name is
+# "host" in a UTS namespace of its own, so the header is the same on
+# every machine (at 40 columns a longer name would push the count off).
+# Sets PID.
+start()
+{
+	local -a wrap=(unshare -u sh -c 'hostname host && exec "$@"' sh)
+	local -a envs=() cmd
+	local t0 v cfg
+
+	if [ "${1:-}" = --replay ]; then
+		shift
+	else
+		wrap+=(ip netns exec "$NS_S")
+	fi
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		envs+=("$1")
+		shift
+	done
+	[ $# -gt 0 ] && shift
+	# tcptop saves its settings on the way out, killed by respawn-pane
+	# too: unless a check names one, each run gets a new directory.
+	STARTS=$((STARTS + 1))
+	cfg=${CFG:-$TMP/cfg.$STARTS}
+	mkdir -p "$TMP/home" "$cfg"
+	cmd=(bash "$TMP/pane.sh" "$TMP/pid" "${wrap[@]}" env -i
+	    "PATH=$PATH" "HOME=$TMP/home" TERM=tmux-256color LANG=C.UTF-8
+	    TZ=UTC "XDG_CONFIG_HOME=$cfg")
+	# Sanitizer builds: keep their settings.
+	for v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
+		[ -n "${!v:-}" ] && cmd+=("$v=${!v}")
+	done
+	cmd+=("${envs[@]}" "$TCPTOP" "$@")
+	rm -f "$TMP/pid"
+	"${T[@]}" respawn-pane -k -t ui "$(printf '%q ' "${cmd[@]}")" ||
+	    return 1
+	t0=$(now_us)
+	while [ ! -s "$TMP/pid" ]; do
+		if [ $(($(now_us) - t0)) -gt 5000000 ]; then
+			echo "    the pane did not start tcptop within 5 s"
+			return 1
+		fi
+		sleep 0.02
+	done
+	PID=$(cat "$TMP/pid")
+	PIDS="$PIDS $PID"
+}
+
+# XDG_CONFIG_HOME of the next start: a new one when empty.
+CFG=
+STARTS=0
+
+# --- reading the screen -------------------------------------------------
+
+capture() { "${T[@]}" capture-pane -p -t ui >"$SCREEN"; }
+
+# The attributes of every run of text: "LINE<TAB>ATTRS<TAB>TEXT", ATTRS
+# a list such as "fg30 bg46 bold" or "-".  tmux sends each SGR change
+# only, carried across lines, so the state is kept from line to line.
+decode_runs()
+{
+	awk '
+	function sgr(params,    n, p, i, v) {
+		n = split(params, p, ";")
+		if (n == 0) { n = 1; p[1] = 0 }
+		for (i = 1; i <= n; i++) {
+			v = p[i] + 0
+			if (v == 0) { fg = bg = ""; bold = dim = ul = rev = 0 }
+			else if (v == 1) bold = 1
+			else if (v == 2) dim = 1
+			else if (v == 4) ul = 1
+			else if (v == 7) rev = 1
+			else if (v == 22) bold = dim = 0
+			else if (v == 24) ul = 0
+			else if (v == 27) rev = 0
+			else if (v == 39) fg = ""
+			else if (v == 49) bg = ""
+			else if (v == 38 || v == 48) {
+				# 38;5;N or 38;2;R;G;B
+				c = v ":" p[i + 1] ":" p[i + 2]
+				i += p[i + 1] == 2 ? 4 : 2
+				if (v == 38) fg = c; else bg = c
+			} else if ((v >= 30 && v <= 37) || (v >= 90 && v <= 97))
+				fg = v
+			else if ((v >= 40 && v <= 47) || (v >= 100 && v <= 107))
+				bg = v
+		}
+	}
+	function attrs(    s) {
+		s = ""
+		if (fg != "") s = s " fg" fg
+		if (bg != "") s = s " bg" bg
+		if (bold) s = s " bold"
+		if (dim) s = s " dim"
+		if (ul) s = s " ul"
+		if (rev) s = s " rev"
+		return s == "" ? "-" : substr(s, 2)
+	}
+	function out(text) {
+		if (text != "")
+			printf "%d\t%s\t%s\n", NR, attrs(), text
+	}
+	{
+		line = $0
+		while ((i = index(line, "\033[")) > 0) {
+			out(substr(line, 1, i - 1))
+			line = substr(line, i + 2)
+			match(line, /^[0-9;]*/)
+			params = substr(line, 1, RLENGTH)
+			final = substr(line, RLENGTH + 1, 1)
+			if (final == "m")
+				sgr(params)
+			line = substr(line, RLENGTH + 2)
+		}
+		out(line)
+	}'
+}
+
+# Both views of one capture: $SCREEN is the same moment without the
+# attributes (and the trailing blanks that only carry a background).
+capture_e()
+{
+	"${T[@]}" capture-pane -p -e -t ui >"$SCREEN_E" &&
+	    decode_runs <"$SCREEN_E" >"$RUNS" &&
+	    sed 's/\x1b\[[0-9;]*m//g; s/ *$//' "$SCREEN_E" >"$SCREEN"
+}
+
+line() { sed -n "$1p" "$SCREEN"; }
+status_line() { line $((HEIGHT - 1)); }
+
+# The line number of the column titles.
+title_line() { grep -n -m1 'LOCAL.*REMOTE' "$SCREEN" | cut -d: -f1; }
+
+# "LINENO<TAB>TEXT" of each connection row: between the titles and the
+# status line.
+list_rows()
+{
+	local t
+
+	t=$(title_line)
+	[ -n "$t" ] || return 0
+	awk -v a="$t" -v b=$((HEIGHT - 2)) \
+	    'NR > a && NR <= b && $0 ~ /[^ ]/ { print NR "\t" $0 }' "$SCREEN"
+}
+
+# A connection row at 80 columns: the gutter mark, then family, two
+# endpoints, a state, age, two queues, RTT and retransmits.
+ROW80_RE="^[ +-]v[46] [^ ]+ +[^ ]+ +$STATE_RE +[0-9][^ ]*"
+ROW80_RE+=" +[0-9]+ +[0-9]+ +[-0-9.]+ +[0-9]+$"
+# At 40: the two endpoints and the state only.
+ROW40_RE="^[ +-][^ ]+ +[^ ]+ +$STATE_RE$"
+
+# "STATE COUNT" for every state name with a number after it in the
+# histogram (the lines above the column titles, under the header).
+hist_counts()
+{
+	local t
+
+	t=$(title_line)
+	[ -n "$t" ] || return 0
+	# Narrow screens use the five-cell names (tcpstate.c), in the order
+	# of STATES.
+	sed -n "2,$((t - 1))p" "$SCREEN" | awk -v states="$STATES" \
+	    -v briefs="LISTN SYNSN SYNRC ESTAB FINW1 FINW2 CLSWT LSACK CLSNG TIMEW CLOSE" '
+	BEGIN {
+		n = split(states, s, /[ \n]+/)
+		split(briefs, b, / /)
+		for (i = 1; i <= n; i++) {
+			k[s[i]] = s[i]
+			k[b[i]] = s[i]
+		}
+	}
+	{
+		for (i = 1; i < NF; i++)
+			if (($i in k) && $(i + 1) ~ /^[0-9]+$/)
+				print k[$i], $(i + 1)
+	}'
+}
+
+# "STATE COUNT" for all eleven states in S.  Counted from the State
+# column of one unfiltered listing, as netns-states.sh does: one snapshot
+# for every state, and nothing rests on how ss's `state' filter treats
+# timewait minisockets (an orphaned FIN_WAIT2 is one; the kernel filters
+# it as TIME_WAIT).
+ss_counts()
+{
+	inS ss -tanH "$@" | awk -v states="$STATES" '
+	BEGIN {
+		m["ESTAB"] = "ESTABLISHED"; m["SYN-SENT"] = "SYN_SENT"
+		m["SYN-RECV"] = "SYN_RECV"; m["FIN-WAIT-1"] = "FIN_WAIT1"
+		m["FIN-WAIT-2"] = "FIN_WAIT2"; m["TIME-WAIT"] = "TIME_WAIT"
+		m["UNCONN"] = "CLOSE"; m["CLOSE"] = "CLOSE"
+		m["CLOSE-WAIT"] = "CLOSE_WAIT"; m["LAST-ACK"] = "LAST_ACK"
+		m["LISTEN"] = "LISTEN"; m["CLOSING"] = "CLOSING"
+	}
+	{ c[($1 in m) ? m[$1] : "UNKNOWN:" $1]++ }
+	END {
+		n = split(states, s, /[ \n]+/)
+		for (i = 1; i <= n; i++)
+			print s[i], c[s[i]] + 0
+		for (k in c)
+			if (k ~ /^UNKNOWN:/)
+				print k, c[k]
+	}'
+}
+
+# The header's numbers: "TOTAL V4 V6" (the per-family part may be gone
+# on a narrow screen: then only TOTAL).
+header_counts()
+{
+	line 1 | sed -nE \
+	    's/.* ([0-9]+) sockets?(: v4 ([0-9]+), v6 ([0-9]+))?.*/\1 \3 \4/p'
+}
+
+# The selected row's line: the one list row drawn in reverse (no colour)
+# or on the selection's cyan (colour).  Needs capture_e.
+selected_lines()
+{
+	local t
+
+	t=$(title_line)
+	awk -F '\t' -v a="${t:-999}" -v b=$((HEIGHT - 2)) '
+	$1 > a && $1 <= b && !($1 in seen) {
+		seen[$1]
+		if ($2 ~ /(^| )(rev|bg46)( |$)/)
+			print $1
+	}' "$RUNS"
+}
+
+# Runs drawn as a search match: black on yellow, or bold underline.
+match_runs()
+{
+	awk -F '\t' '$2 ~ /bg43/ || ($2 ~ /bold/ && $2 ~ /(^| )ul( |$)/) {
+	    print $1 "\t" $3 }' "$RUNS"
+}
+
+show_screen()
+{
+	sed 's/^/    | /' "$SCREEN"
+}
+
+# wait_until DESC CMD...: capture the screen and run CMD until it
+# succeeds, for WAIT seconds at most (default 5).  CMD reads $SCREEN and
+# may say in $WHY what it found wrong; on timeout that and the screen
+# are printed and 1 is returned.
+wait_until()
+{
+	local desc=$1 deadline
+	shift
+	deadline=$(($(now_us) + ${WAIT:-5} * 1000000))
+	for (( ; ; )); do
+		: >"$WHY"
+		capture
+		"$@" && return 0
+		[ "$(now_us)" -ge "$deadline" ] && break
+		sleep 0.05
+	done
+	echo "    timed out after ${WAIT:-5} s waiting for $desc"
+	[ -s "$WHY" ] && sed 's/^/    /' "$WHY"
+	echo "    the screen (${WIDTH}x$HEIGHT):"
+	show_screen
+	return 1
+}
+
+# wait_screen PATTERN [TIMEOUT]: until a line matches PATTERN (ERE).
+wait_screen()
+{
+	WAIT=${2:-${WAIT:-5}} wait_until "/$1/ on the screen" \
+	    grep -Eq -- "$1" "$SCREEN"
+}
+
+# wait_gone PATTERN [TIMEOUT]: until no line matches PATTERN.
+wait_gone()
+{
+	WAIT=${2:-${WAIT:-5}} wait_until "/$1/ to go" \
+	    not grep -Eq -- "$1" "$SCREEN"
+}
+not() { ! "$@"; }
+
+# still MS CMD...: CMD must hold on every capture for MS milliseconds.
+still()
+{
+	local ms=$1 deadline
+	shift
+	deadline=$(($(now_us) + ms * 1000))
+	while [ "$(now_us)" -lt "$deadline" ]; do
+		: >"$WHY"
+		capture
+		if ! "$@"; then
+			[ -s "$WHY" ] && sed 's/^/    /' "$WHY"
+			show_screen
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+# First frame: a header with the count.
+wait_frame() { wait_screen '[0-9]+ sockets?' "$@"; }
+
+# exited WANT: tcptop has ended with status WANT, and the terminal is
+# back in canonical mode with echo.
+EXIT_RE='^EXIT=([0-9]+)'
+exited()
+{
+	local got modes
+
+	wait_screen "$EXIT_RE" || return 1
+	# stty runs after the status is printed.
+	wait_screen '^-?icanon -?echo' || return 1
+	got=$(sed -nE "s/$EXIT_RE.*/\1/p" "$SCREEN" | head -n 1)
+	modes=$(grep -A1 -E "$EXIT_RE" "$SCREEN" | tail -n 1)
+	if [ "$got" != "$1" ]; then
+		echo "    exit status $got, not $1"
+		show_screen
+		return 1
+	fi
+	if ! [[ " $modes " == *" icanon "* && " $modes " == *" echo "* ]]
+	then
+		echo "    terminal not restored: stty says '$modes'"
+		return 1
+	fi
+}
+
+# --- checks -------------------------------------------------------------
+
+PASSED=0
+FAILED=0
+
+# check NAME CMD...: one PASS or FAIL line.
+check()
+{
+	local name=$1
+	shift
+	if "$@"; then
+		PASSED=$((PASSED + 1))
+		echo "PASS: $name"
+	else
+		FAILED=$((FAILED + 1))
+		echo "FAIL: $name"
+	fi
+}
+
+# The histogram and the header against ss, state by state.
+hist_is_ss()
+{
+	local -A h=() s=()
+	local st c total=0 sum=0 bad=0 hdr v4 v6
+
+	while read -r st c; do h[$st]=$c; done < <(hist_counts)
+	while read -r st c; do s[$st]=$c; total=$((total + c)); done \
+	    < <(ss_counts)
+	for st in $STATES; do
+		if [ "${h[$st]:-none}" != "${s[$st]}" ]; then
+			echo "$st: histogram ${h[$st]:-none}, ss ${s[$st]}" \
+			    >>"$WHY"
+			bad=1
+		fi
+		sum=$((sum + ${h[$st]:-0}))
+	done
+	read -r hdr v4 v6 < <(header_counts)
+	if [ "${hdr:-none}" != "$total" ] || [ "$sum" != "$total" ]; then
+		echo "header total ${hdr:-none}, histogram sum $sum, ss" \
+		    "$total" >>"$WHY"
+		bad=1
+	fi
+	if [ "${v4:-none} ${v6:-none}" != \
+	    "$(inS ss -tanH -4 | wc -l) $(inS ss -tanH -6 | wc -l)" ]; then
+		echo "header v4 ${v4:-none} v6 ${v6:-none} differ from ss" \
+		    >>"$WHY"
+		bad=1
+	fi
+	return $bad
+}
+
+check_hist()
+{
+	local st c want
+
+	# The set-up itself: 2N of each held state, or the rest means
+	# little.
+	while read -r st c; do
+		case $st in
+		CLOSE) want=0 ;;
+		UNKNOWN:*) want=0 ;;
+		*) want=$((2 * N)) ;;
+		esac
+		if [ "$c" != "$want" ]; then
+			echo "    set-up: ss counts $c $st in S, not $want"
+			return 1
+		fi
+	done < <(ss_counts)
+	size 80 24
+	start -- -d 0.3 || return 1
+	wait_frame || return 1
+	wait_until "the histogram and header to equal ss" hist_is_ss ||
+	    return 1
+	# At 80x24 all eleven states show, CLOSE at 0 too.
+	[ "$(hist_counts | wc -l)" -eq 11 ] || {
+		echo "    the histogram shows $(hist_counts | wc -l) states," \
+		    "not 11"
+		show_screen
+		return 1
+	}
+}
+
+# Every list row has port $1 at one end; as many rows as ss counts with
+# the filter $2 (all of them when they fit), and the status line says so.
+rows_port_is_ss()
+{
+	local port=$1 want rows bad=0 shown
+	shift
+	want=$(inS ss -tanH "$@" | wc -l)
+	[ "$want" -gt 0 ] || { echo "ss counts no socket for $*" >>"$WHY"
+		return 1; }
+	rows=$(list_rows | cut -f2- | awk -v p=":$port" '
+	    { s = substr($0, 2); split(s, f, / +/)
+	      if (substr(f[2], length(f[2]) - length(p) + 1) != p &&
+		  substr(f[3], length(f[3]) - length(p) + 1) != p)
+		      bad++
+	      n++ }
+	    END { print n + 0, bad + 0 }')
+	set -- $rows
+	shown=$(status_line | sed -nE 's/^([0-9]+) of ([0-9]+) shown.*/\1 \2/p')
+	if [ "$2" -ne 0 ]; then
+		echo "$2 of $1 rows have no port $port at either end" >>"$WHY"
+		bad=1
+	fi
+	if [ "$1" -ne "$want" ] &&
+	    [ "$1" -ne $((HEIGHT - 2 - $(title_line))) ]; then
+		echo "$1 rows on screen, ss counts $want" >>"$WHY"
+		bad=1
+	fi
+	if [ "$shown" != "$want $want" ]; then
+		echo "status line says '${shown:-nothing}' shown, ss counts" \
+		    "$want" >>"$WHY"
+		bad=1
+	fi
+	return $bad
+}
+
+port_9004() { rows_port_is_ss 9004 '( sport = :9004 or dport = :9004 )'; }
+
+check_port_option()
+{
+	size 80 24
+	start -- -d 0.3 -p 9004 || return 1
+	wait_frame || return 1
+	wait_until "only port 9004, as many rows as ss" port_9004 || return 1
+	status_line | grep -q 'port 9004' || {
+		echo "    the status line does not name the port filter"
+		show_screen
+		return 1
+	}
+}
+
+all_shown()
+{
+	local total shown
+
+	total=$(inS ss -tanH | wc -l)
+	shown=$(status_line | sed -nE 's/^([0-9]+) of ([0-9]+) shown.*/\1 \2/p')
+	[ "$shown" = "$total $total" ] && ! status_line | grep -q 'port ' ||
+	    { echo "status line: '$(status_line)', ss counts $total" >>"$WHY"
+		return 1; }
+}
+
+check_port_key()
+{
+	size 80 24
+	start -- -d 0.3 || return 1
+	wait_frame || return 1
+	keys p
+	wait_screen '^Port filter' || return 1
+	type_text 9004
+	keys Enter
+	wait_until "the port filter from the prompt" port_9004 || return 1
+	keys p
+	wait_screen '^Port filter.*: 9004' || return 1
+	keys C-u
+	wait_gone '^Port filter.*: 9004' || return 1
+	keys Enter
+	wait_until "every socket back, no port filter" all_shown
+}
+
+# The title line holds exactly one arrow ($1: ▲ or ▼), right after the
+# title ($2, a regex).
+arrow_on()
+{
+	local t tl
+
+	t=$(title_line)
+	tl=$(line "${t:-0}")
+	if [ "$(grep -o '[▲▼]' <<<"$tl" | wc -l)" -ne 1 ] ||
+	    ! grep -Eq "(^| )($2)$1" <<<"$tl"; then
+		echo "title line '$tl': want one arrow, $2$1" >>"$WHY"
+		return 1
+	fi
+}
+
+# The ports of column $1 (2 local, 3 remote) of the rows on screen.
+row_ports()
+{
+	list_rows | cut -f2- | awk -v c="$1" '{ s = substr($0, 2)
+	    split(s, f, / +/); n = split(f[c], p, ":"); print p[n] + 0 }'
+}
+
+# Rows sorted by the port of column $1, "up" or "down", with at least $3
+# different ports on screen (default 1; 2 makes the order something to
+# see).
+ports_sorted()
+{
+	local ports
+	ports=$(row_ports "$1")
+	if ! awk -v dir="$2" -v least="${3:-1}" 'NR > 1 &&
+	    ((dir == "up" && $1 < last) || (dir == "down" && $1 > last)) {
+		exit 1 }
+	    { last = $1; seen[$1] } END { n = 0; for (k in seen) n++
+	    exit n < least }' <<<"$ports"; then
+		echo "ports not sorted $2: $(echo $ports)" >>"$WHY"
+		return 1
+	fi
+}
+
+at_end()
+{
+	local sel last
+
+	capture_e
+	sel=$(selected_lines)
+	last=$(list_rows | tail -n 1 | cut -f1)
+	[ -n "$sel" ] && [ "$sel" = "$last" ] ||
+	    { echo "selected line '$(echo $sel)', last row on $last" >>"$WHY"
+		return 1; }
+}
+
+reversed()
+{
+	ports_sorted 2 down 2 || return 1
+	row_ports 2 | cmp -s - <(tac "$TMP/ascending") ||
+	    { echo "not the reverse of: $(echo $(cat "$TMP/ascending"))" \
+		>>"$WHY"; return 1; }
+}
+
+check_sort()
+{
+	size 80 24
+	start -- -d 0.3 || return 1
+	wait_frame || return 1
+	wait_until "the arrow on STATE" arrow_on ▲ STATE || return 1
+	keys '>'
+	wait_until "the arrow on another title" \
+	    not grep -q 'STATE▲' "$SCREEN" || return 1
+	wait_until "one arrow, on the next column (family)" \
+	    arrow_on ▲ 'FM|F' || return 1
+	keys '<'
+	wait_until "the arrow back on STATE" arrow_on ▲ STATE || return 1
+	# state, family, local, remote, lport: LOCAL sorted by its port.
+	keys '>' '>' '>' '>'
+	wait_until "sorted by local port" arrow_on ▲ LOCAL || return 1
+	# The last rows, whose ports differ whatever NS_N is; the
+	# selection on the last one follows it to the top once reversed.
+	keys End
+	wait_until "the selection on the last row" at_end || return 1
+	wait_until "local ports ascending" ports_sorted 2 up 2 || return 1
+	row_ports 2 >"$TMP/ascending"
+	keys I
+	wait_until "the arrow turned down" arrow_on ▼ LOCAL || return 1
+	wait_until "the same rows in reverse order" reversed || return 1
+	keys I
+	wait_until "the arrow back up" arrow_on ▲ LOCAL || return 1
+	keys F6
+	wait_screen 'Sort by' || return 1
+	keys Down
+	keys Enter
+	wait_gone 'Sort by' || return 1
+	wait_until "the menu's next key: remote port" arrow_on ▲ REMOTE ||
+	    return 1
+	wait_until "remote ports ascending" ports_sorted 3 up
+}
+
+# The selected row contains $1 and shows it as a match; every match run
+# is $1, on a row that holds it; list rows are well formed; $2 rows
+# with $1 at least.
+search_shown()
+{
+	local needle=$1 least=$2 sel bad=0 n
+	capture_e
+	sel=$(selected_lines)
+	if [ "$(wc -w <<<"$sel")" -ne 1 ]; then
+		echo "selected lines: '$(echo $sel)', want one" >>"$WHY"
+		return 1
+	fi
+	line "$sel" | grep -q -- "$needle" ||
+	    { echo "selected row $sel has no $needle" >>"$WHY"; bad=1; }
+	match_runs | awk -F '\t' -v l="$sel" -v s="$needle" \
+	    '$1 == l && $2 == s { f = 1 } END { exit !f }' ||
+	    { echo "no highlighted $needle on row $sel" >>"$WHY"; bad=1; }
+	if match_runs | awk -F '\t' -v s="$needle" '$2 != s { exit 1 }'; then
+		:
+	else
+		echo "highlighted runs other than $needle:" \
+		    "$(match_runs | tr '\t\n' ': ')" >>"$WHY"
+		bad=1
+	fi
+	n=$(list_rows | cut -f2- | grep -c -- "$needle")
+	[ "$n" -ge "$least" ] ||
+	    { echo "$n rows with $needle, want $least" >>"$WHY"; bad=1; }
+	if list_rows | cut -f2- | grep -Ev -- "$ROW80_RE" >"$TMP/badrows"
+	then
+		echo "rows out of shape:" >>"$WHY"
+		cat "$TMP/badrows" >>"$WHY"
+		bad=1
+	fi
+	return $bad
+}
+
+no_search()
+{
+	capture_e
+	! status_line | grep -Eq 'search "|^Search' &&
+	    [ -z "$(match_runs)" ] ||
+	    { echo "search still on: $(status_line)" >>"$WHY"; return 1; }
+}
+
+check_search()
+{
+	local i want
+
+	size 80 24
+	start -- -d 0.3 || return 1
+	wait_frame || return 1
+	keys /
+	wait_screen '^Search:' || return 1
+	type_text 9006
+	wait_until "a selected row with 9006 highlighted" \
+	    search_shown 9006 1 || return 1
+	keys Enter
+	wait_screen 'search "9006"' || return 1
+	# On to the last FIN_WAIT2 (port 9006): all 2N on screen, the IPv6
+	# ones with an elided address before the port.
+	for ((i = 1; i < 2 * N; i++)); do keys n; done
+	want=$((2 * N < 14 ? 2 * N : 14))
+	wait_until "all $want rows of port 9006 highlighted" \
+	    search_shown 9006 "$want" || return 1
+	keys Escape
+	wait_until "Esc to clear the search" no_search || return 1
+	keys /
+	wait_screen '^Search:' || return 1
+	type_text zzz
+	wait_screen '^Search: zzz.* no match' || return 1
+	keys Escape
+	wait_until "Esc to close the prompt and the search" no_search
+}
+
+# The status line holds the prompt and an error drawn as one.
+prompt_error()
+{
+	capture_e
+	status_line | grep -q '^Filter' ||
+	    { echo "the prompt closed" >>"$WHY"; return 1; }
+	awk -F '\t' -v l=$((HEIGHT - 1)) '$1 == l && $2 ~ /bg41|rev/ &&
+	    $3 ~ /[a-z]/ { f = 1 } END { exit !f }' "$RUNS" ||
+	    { echo "no error on the status line" >>"$WHY"; return 1; }
+}
+
+dport_9004()
+{
+	rows_port_is_ss 9004 'dport = :9004' &&
+	    list_rows | cut -f2- | awk '{ s = substr($0, 2); split(s, f, / +/)
+		if (f[3] !~ /:9004$/) exit 1 }' ||
+	    { echo "a row's remote port is not 9004" >>"$WHY"; return 1; }
+}
+
+header_moved() { [ "$(line 1)" != "$HEADER" ]; }
+
+check_filter()
+{
+	size 80 24
+	start -- -d 0.3 || return 1
+	wait_frame || return 1
+	keys F4
+	wait_screen '^Filter \(e\.g\.' || return 1
+	type_text 'sport = = 1'
+	keys Enter
+	wait_until "an error beside the prompt" prompt_error || return 1
+	# Still running: refreshes keep coming under the open prompt.
+	HEADER=$(line 1)
+	wait_until "the header's clock to move" header_moved || return 1
+	kill -0 "$PID" 2>/dev/null || { echo "    tcptop is gone"; return 1; }
+	keys C-u
+	type_text 'dport = :9004'
+	keys Enter
+	wait_until "rows to dport 9004 only" dport_9004 || return 1
+	status_line | grep -q 'filter dport = :9004' ||
+	    { echo "    no filter on the status line"; show_screen; return 1; }
+	type_text '\'
+	wait_screen '^Filter \(e\.g\..*: dport = :9004' || return 1
+	type_text ' or sport = :1'
+	keys Escape
+	wait_gone '^Filter \(e\.g\.' || return 1
+	wait_until "the old filter kept" dport_9004
+}
+
+back_to_list()
+{
+	grep -q 'LOCAL.*REMOTE' "$SCREEN" && ! grep -q 'port filter' "$SCREEN"
+}
+
+check_help()
+{
+	size 80 24
+	start -- -d 0.3 || return 1
+	wait_frame || return 1
+	keys h
+	wait_screen 'port filter' || return 1
+	grep -q 'this help' "$SCREEN" ||
+	    { echo "    no 'this help'"; show_screen; return 1; }
+	# The last keys are further down.
+	keys End
+	wait_screen '(^| )quit' || return 1
+	keys x
+	wait_until "any key back to the list" back_to_list
+}
+
+# A 40x12 screen that reads: the header, a state with its count, the
+# titles, rows of three well-formed columns, the key bar, nothing wider
+# than the screen and no replacement characters.
+readable40()
+{
+	local bad=0 t
+
+	line 1 | grep -Eq '^host  [0-9:]{8}  every [0-9.]+s  [0-9]+ socket' ||
+	    { echo "no header" >>"$WHY"; bad=1; }
+	hist_counts | grep -q . ||
+	    { echo "no state with a count" >>"$WHY"; bad=1; }
+	t=$(title_line)
+	[ -n "$t" ] && line "$t" | grep -q 'STATE' ||
+	    { echo "no column titles with STATE" >>"$WHY"; bad=1; }
+	[ "$(list_rows | wc -l)" -ge 1 ] ||
+	    { echo "no connection rows" >>"$WHY"; bad=1; }
+	if list_rows | cut -f2- | grep -Ev -- "$ROW40_RE" >"$TMP/badrows"
+	then
+		echo "rows out of shape:" >>"$WHY"
+		cat "$TMP/badrows" >>"$WHY"
+		bad=1
+	fi
+	line "$HEIGHT" | grep -q 'F1Help' ||
+	    { echo "no key bar" >>"$WHY"; bad=1; }
+	[ "$(LC_ALL=C.UTF-8 wc -L <"$SCREEN")" -le "$WIDTH" ] ||
+	    { echo "a line wider than $WIDTH" >>"$WHY"; bad=1; }
+	if LC_ALL=C grep -q "[[:cntrl:]]" "$SCREEN" ||
+	    grep -q $'\xef\xbf\xbd' "$SCREEN"; then
+		echo "control or replacement characters" >>"$WHY"
+		bad=1
+	fi
+	return $bad
+}
+
+full80()
+{
+	[ "$(hist_counts | wc -l)" -eq 11 ] &&
+	    line "$(title_line)" | grep -q 'FM LOCAL.*RETR' &&
+	    line "$HEIGHT" | grep -q 'F10Quit' &&
+	    line 1 | grep -q 'sockets: v4' ||
+	    { echo "not the full 80x24 layout" >>"$WHY"; return 1; }
+}
+
+check_resize()
+{
+	size 80 24
+	start -- -d 0.3 || return 1
+	wait_frame || return 1
+	size 40 12
+	wait_until "a readable 40x12 screen" readable40 || return 1
+	# Paused, the header still says so, with the count whole.
+	keys Space
+	wait_screen '^host  [0-9:]{8}  PAUSED  [0-9]+ sockets( |$)' || return 1
+	keys Space
+	wait_screen '^host  [0-9:]{8}  every ' || return 1
+	size 30 10
+	wait_screen '^terminal too small' || return 1
+	size 80 24
+	wait_until "the full layout back at 80x24" full80
+}
+
+# The header and histogram lines, which must not move while paused.
+top_lines() { sed -n "1,$(($(title_line) - 1))p" "$SCREEN"; }
+
+same_top()
+{
+	top_lines | cmp -s - "$TMP/paused" ||
+	    { echo "changed while paused:" >>"$WHY"
+		diff "$TMP/paused" <(top_lines) >>"$WHY"; return 1; }
+}
+
+check_pause()
+{
+	local t0 before after
+
+	size 80 24
+	start -- -d 0.3 || return 1
+	wait_frame || return 1
+	wait_until "the histogram to equal ss" hist_is_ss || return 1
+	keys Space
+	wait_screen 'PAUSED' || return 1
+	top_lines >"$TMP/paused"
+	before=$(ss_counts | tr '\n' ' ')
+	# New sockets in S: two listeners and two connected pairs on
+	# loopback.
+	ip netns exec "$NS_S" "$POPULATE" -i 0 -e 2 -c 0 -t 0 \
+	    >"$TMP/populate" 2>&1 &
+	POP_PID=$!
+	t0=$(now_us)
+	until grep -q '^ready' "$TMP/populate"; do
+		if [ $(($(now_us) - t0)) -gt 5000000 ] ||
+		    ! kill -0 "$POP_PID" 2>/dev/null; then
+			echo "    populate did not get ready:"
+			sed 's/^/    /' "$TMP/populate"
+			return 1
+		fi
+		sleep 0.02
+	done
+	after=$(ss_counts | tr '\n' ' ')
+	[ "$before" != "$after" ] ||
+	    { echo "    ss saw no new socket"; return 1; }
+	# Five refreshes' worth: any refresh would show the new sockets.
+	still 1500 same_top || return 1
+	keys Space
+	wait_gone 'PAUSED' || return 1
+	wait_until "the histogram to catch up with ss" hist_is_ss
+}
+
+# check_exit HOW WANT [TCPTOP-ARGS...]: end tcptop by HOW (a key, a
+# signal name, or "self" for -n), then the status is WANT and the
+# terminal restored.
+check_exit()
+{
+	local how=$1 want=$2
+	shift 2
+
+	size 80 24
+	start -- -d 0.3 "$@" || return 1
+	case $how in
+	self) ;;
+	q|F10) wait_frame || return 1; keys "$how" ;;
+	*) wait_frame || return 1; kill -"$how" "$PID" ;;
+	esac
+	exited "$want"
+}
+
+ascii_only()
+{
+	if LC_ALL=C grep -q $'[\x80-\xff]' "$SCREEN"; then
+		echo "bytes above 0x7f on screen:" >>"$WHY"
+		LC_ALL=C grep -n $'[\x80-\xff]' "$SCREEN" | head -n 3 >>"$WHY"
+		return 1
+	fi
+}
+
+# check_term TERM LANG: the header and LISTEN show; q quits cleanly.
+check_term()
+{
+	size 80 24
+	start "TERM=$1" "LANG=$2" -- -d 0.3 || return 1
+	wait_frame || return 1
+	wait_screen 'LISTEN' || return 1
+	line 1 | grep -Eq '[0-9]+ sockets: v4 [0-9]+, v6 [0-9]+' ||
+	    { echo "    no header"; show_screen; return 1; }
+	if [ "$2" = C ]; then
+		wait_until "ASCII only" ascii_only || return 1
+	fi
+	keys q
+	exited 0
+}
+
+# No colour in any SGR, and the selected row in reverse video.
+mono()
+{
+	local codes sel
+	capture_e
+	codes=$(grep -ao $'\e\\[[0-9;]*m' "$SCREEN_E" | tr -d '\033[m' |
+	    tr ';' '\n' | grep -Ex '3[0-8]|4[0-8]|9[0-7]|10[0-7]' | sort -u)
+	if [ -n "$codes" ]; then
+		echo "colour SGR parameters: $(echo $codes)" >>"$WHY"
+		return 1
+	fi
+	sel=$(selected_lines)
+	[ "$(wc -w <<<"$sel")" -eq 1 ] &&
+	    awk -F '\t' -v l="$sel" '$1 == l && $2 !~ /(^| )rev( |$)/ {
+		exit 1 }' "$RUNS" ||
+	    { echo "no single row in reverse video: '$(echo $sel)'" >>"$WHY"
+		return 1; }
+}
+
+check_mono()	# check_mono VAR=VALUE|-- TCPTOP-ARGS...
+{
+	size 80 24
+	start "$@" || return 1
+	wait_frame || return 1
+	wait_until "no colour, the selection in reverse" mono || return 1
+	keys q
+	exited 0
+}
+
+check_ascii()
+{
+	size 80 24
+	start -- -d 0.3 --ascii || return 1
+	wait_frame || return 1
+	# The sort arrow is ^ here.
+	wait_screen 'STATE\^' || return 1
+	wait_until "ASCII only" ascii_only || return 1
+	keys F6
+	wait_screen 'Sort by' || return 1
+	wait_until "ASCII only, with the sort menu open" ascii_only ||
+	    return 1
+	keys Escape
+	wait_gone 'Sort by' || return 1
+	keys q
+	exited 0
+}
+
+check_settings_saved()
+{
+	local key rc=$TMP/cfg-saved/tcptop/tcptoprc
+
+	size 80 24
+	CFG=$TMP/cfg-saved start -- -d 0.3 || return 1
+	wait_frame || return 1
+	keys '>'
+	wait_screen '^sorted by [a-z]+' || return 1
+	key=$(status_line | sed -nE 's/^sorted by ([a-z]+).*/\1/p')
+	keys q
+	exited 0 || return 1
+	grep -qx "sort=$key" "$rc" 2>/dev/null || {
+		echo "    tcptoprc does not hold sort=$key:"
+		sed 's/^/    | /' "$rc" 2>&1
+		return 1
+	}
+}
+
+check_settings_broken()
+{
+	local rc=$TMP/cfg-broken/tcptop/tcptoprc
+
+	mkdir -p "$(dirname "$rc")"
+	printf 'sort=rtt\ndelay=abc\n' >"$rc"
+	cp "$rc" "$TMP/tcptoprc.orig"
+	size 80 24
+	CFG=$TMP/cfg-broken start || return 1
+	wait_frame || return 1
+	wait_screen '^tcptoprc.*delay' || return 1
+	# The defaults: every second, by state; not the file's rtt.
+	line 1 | grep -q 'every 1s' && grep -q 'STATE▲' "$SCREEN" ||
+	    { echo "    not the defaults"; show_screen; return 1; }
+	keys '>'
+	wait_screen '^sorted by' || return 1
+	keys q
+	exited 0 || return 1
+	cmp -s "$rc" "$TMP/tcptoprc.orig" || {
+		echo "    the broken tcptoprc was changed:"
+		diff "$TMP/tcptoprc.orig" "$rc" | sed 's/^/    /'
+		return 1
+	}
+}
+
+# Two captures in a row alike: the terminal has taken the whole frame.
+settled()
+{
+	cmp -s "$SCREEN" "$TMP/previous" && return 0
+	cp "$SCREEN" "$TMP/previous"
+	return 1
+}
+
+same_as()
+{
+	cmp -s "$SCREEN" "$1" && return 0
+	echo "differs from $1 (- golden, + now):" >>"$WHY"
+	diff -u "$1" "$SCREEN" | tail -n +3 >>"$WHY"
+	return 1
+}
+
+# The replay's last frame, compared with tests/golden/replay-WxH.txt.
+check_golden()
+{
+	local w=$1 h=$2 gold
+	gold=$GOLDEN/replay-${w}x$h.txt
+
+	size "$w" "$h"
+	start --replay -- -d 0.3 --replay "$TESTDATA/states.nlmsg" ||
+	    return 1
+	wait_screen 'replay ended' || return 1
+	if [ -n "${GENERATE:-}" ]; then
+		: >"$TMP/previous"
+		wait_until "the screen to settle" settled || return 1
+		mkdir -p "$GOLDEN" && cp "$SCREEN" "$gold" || return 1
+		echo "    wrote $gold"
+	elif [ ! -f "$gold" ]; then
+		echo "    no $gold (GENERATE=1 $0 makes it)"
+		return 1
+	else
+		wait_until "the screen of $gold" same_as "$gold" || return 1
+	fi
+	keys q
+	exited 0
+}
+
+T0=$(now_us)
+
+check "1 histogram and header equal ss in every state" check_hist
+check "2 -p 9004: only port 9004, as many rows as ss" check_port_option
+check "2 p 9004 Enter filters the same; p ^U Enter clears" check_port_key
+check "3 < > move the arrow, I reverses, F6 Down Enter picks" check_sort
+check "4 / selects and highlights 9006; /zzz: no match; Esc clears" \
+    check_search
+check "5 bad filter: error, still running; good one filters; Esc" \
+    check_filter
+check "6 h shows the keymap (port filter, quit); a key returns" check_help
+check "7 40x12 reads (paused too), 30x10 is too small, 80x24 is back" \
+    check_resize
+check "8 Space pauses: new sockets stay off screen until resumed" \
+    check_pause
+check "9 q exits 0, terminal restored" check_exit q 0
+check "9 F10 exits 0, terminal restored" check_exit F10 0
+check "9 SIGINT exits 130, terminal restored" check_exit INT 130
+check "9 SIGTERM exits 143, terminal restored" check_exit TERM 143
+check "9 SIGHUP exits 129, terminal restored" check_exit HUP 129
+check "9 -n 3 exits 0 by itself, terminal restored" check_exit self 0 -n 3
+for term in xterm-256color screen tmux-256color linux; do
+	check "10 TERM=$term: header, LISTEN, clean quit" \
+	    check_term "$term" C.UTF-8
+done
+check "10 TERM=vt100 LANG=C: ASCII, header, LISTEN, clean quit" \
+    check_term vt100 C
+check "10 --no-color: no colour, selection in reverse" \
+    check_mono -- -d 0.3 --no-color
+check "10 NO_COLOR=1: no colour, selection in reverse" \
+    check_mono NO_COLOR=1 -- -d 0.3
+check "10 --ascii: nothing above 0x7f, sort menu included" check_ascii
+check "11 the sort chosen with > is saved in tcptoprc" check_settings_saved
+check "11 a broken tcptoprc: warning, defaults, left unchanged" \
+    check_settings_broken
+check "12 golden replay screen at 80x24" check_golden 80 24
+check "12 golden replay screen at 40x12" check_golden 40 12
+
+# The holder must still be there: had it died, the counts checked above
+# would have been of something else.
+if ! kill -0 "$HOLDER_PID" 2>/dev/null; then
+	FAILED=$((FAILED + 1))
+	echo "FAIL: nsholder exited early"
+fi
+echo "time: $((($(now_us) - T0) / 1000)) ms"
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
