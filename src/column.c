@@ -302,7 +302,10 @@ column_elide(char *text, size_t len, int width, const char *ell)
 	}
 	if (n <= (size_t)width)
 		return;
-	colon = strrchr(text, ':');
+	/* An IPv6 endpoint keeps its closing bracket with the port. */
+	colon = text[0] == '[' ? strstr(text, "]:") : NULL;
+	if (colon == NULL)
+		colon = strrchr(text, ':');
 	tail = colon != NULL ? n - (size_t)(colon - text) : 0;
 	/* Keep the port whole if at least one character of the address
 	 * and the ellipsis fit beside it, else cut from the right. */

@@ -60,6 +60,11 @@ main(void)
 	strcpy(buf, "10.0.0.1:80");
 	column_elide(buf, sizeof buf, 15, "~");
 	CHECK(strcmp(buf, "10.0.0.1:80") == 0);
+	strcpy(buf, "[fd00:77::1]:9001");
+	column_elide(buf, sizeof buf, 13, "~");
+	CHECK(strcmp(buf, "[fd00:7~]:9001") == 0 || strcmp(buf,
+	    "[fd00:~]:9001") == 0);
+	CHECK(strlen(buf) == 13);
 	strcpy(buf, "[fd00::1]:65535");
 	column_elide(buf, sizeof buf, 5, "~");
 	CHECK(strlen(buf) <= 5);
