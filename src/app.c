@@ -239,18 +239,21 @@ app_run_batch(struct app_src *a, const struct options *o)
 	return status;
 }
 
-/* Settings file: it gives what the command line did not. */
+/* Settings file: it gives what the command line did not.  *s gets what
+ * the file held. */
 static int
 app_settings_load(struct tui *t, const struct options *o, char *path,
-    size_t len)
+    size_t len, struct settings *s0)
 {
 	struct settings s;
 	char warn[256], err[160];
 	int rc;
 
+	memset(s0, 0, sizeof *s0);
 	if (settings_path(path, len) == -1)
 		return -1;
 	rc = settings_load(&s, path, warn, sizeof warn);
+	*s0 = s;
 	if (rc == -1) {
 		tui_message(t, 1, "%s (defaults used, file left alone)", warn);
 		log_debug("settings %s: %s", path, warn);
@@ -277,25 +280,48 @@ app_settings_load(struct tui *t, const struct options *o, char *path,
 	return 0;
 }
 
+/* Save what the session chose.  A value that came from the command line
+ * and was not changed on screen is not a setting: the file keeps what it
+ * had (one "tcptop --ascii" must not make ASCII permanent), and so does a
+ * colour choice forced by NO_COLOR. */
 static void
 app_settings_save(const struct tui *t, const struct options *o,
-    const char *path, char *err, size_t errlen)
+    const struct settings *s0, const char *path, char *err, size_t errlen)
 {
-	struct settings s;
+	struct settings s = *s0;
+	uint8_t cols[COL_NCOLS];
+	size_t ncols;
+	char perr[160];
 
-	memset(&s, 0, sizeof s);
-	s.set = SETTINGS_SORT | SETTINGS_REVERSE | SETTINGS_DELAY |
-	    SETTINGS_COLUMNS | SETTINGS_ASCII;
-	s.sort_key = t->sort_key;
-	s.sort_reverse = t->sort_reverse;
-	s.delay = t->delay;
-	s.ascii = t->ascii;
-	/* A colour choice forced by NO_COLOR is not the user's setting. */
-	if (!o->no_color || (o->given & OPTIONS_GIVEN_COLOR)) {
+	if (!(o->given & OPTIONS_GIVEN_SORT) || t->sort_key != o->sort_key) {
+		s.set |= SETTINGS_SORT;
+		s.sort_key = t->sort_key;
+	}
+	if (!(o->given & OPTIONS_GIVEN_REVERSE) ||
+	    t->sort_reverse != o->sort_reverse) {
+		s.set |= SETTINGS_REVERSE;
+		s.sort_reverse = t->sort_reverse;
+	}
+	if (!(o->given & OPTIONS_GIVEN_DELAY) || t->delay != o->delay) {
+		s.set |= SETTINGS_DELAY;
+		s.delay = t->delay;
+	}
+	if (!(o->given & OPTIONS_GIVEN_ASCII) || t->ascii != o->ascii) {
+		s.set |= SETTINGS_ASCII;
+		s.ascii = t->ascii;
+	}
+	if (!o->no_color || t->color != !o->no_color) {
 		s.set |= SETTINGS_COLOR;
 		s.color = t->color;
 	}
-	column_fmt_list(t->cols, t->ncols, s.columns, sizeof s.columns);
+	if (!(o->given & OPTIONS_GIVEN_COLUMNS) || t->ncols != o->ncols ||
+	    memcmp(t->cols, o->cols, o->ncols) != 0) {
+		s.set |= SETTINGS_COLUMNS;
+		column_fmt_list(t->cols, t->ncols, s.columns,
+		    sizeof s.columns);
+	} else if ((s.set & SETTINGS_COLUMNS) && column_parse_list(s.columns,
+	    cols, &ncols, COL_NCOLS, perr, sizeof perr) == -1)
+		s.set &= ~(unsigned)SETTINGS_COLUMNS;	/* was bad: drop it */
 	err[0] = '\0';
 	settings_save(&s, path, err, errlen);
 }
@@ -362,6 +388,7 @@ app_run_ui(struct app_src *a, const struct options *o)
 	struct view v;
 	struct ui_frame fr;
 	struct ui_field fields[DIAG_LOOKUP_MAX];
+	struct settings saved;
 	char path[4096], err[320];
 	int64_t next_ns, now;
 	long refreshes = 0;
@@ -369,12 +396,12 @@ app_run_ui(struct app_src *a, const struct options *o)
 	int replay_done = 0;
 
 	tui_init(&t, o);
-	have_path = app_settings_load(&t, o, path, sizeof path) == 0;
+	have_path = app_settings_load(&t, o, path, sizeof path, &saved) == 0;
 	if (ui_open(t.color, t.ascii, err, sizeof err) == -1) {
 		fprintf(stderr, "tcptop: %s\n", err);
 		return 1;
 	}
-	log_debug("interactive, %dx%d", 0, 0);
+	log_debug("interactive view, delay %gs", t.delay);
 	view_init(&v);
 	memset(&fr, 0, sizeof fr);
 	fr.tui = &t;
@@ -487,7 +514,7 @@ app_run_ui(struct app_src *a, const struct options *o)
 	if (status != 0)
 		fprintf(stderr, "tcptop: %s\n", err);
 	if (have_path) {
-		app_settings_save(&t, o, path, err, sizeof err);
+		app_settings_save(&t, o, &saved, path, err, sizeof err);
 		if (err[0] != '\0') {
 			fprintf(stderr, "tcptop: settings not saved: %s\n",
 			    err);

@@ -1088,6 +1088,29 @@ check_settings_saved()
 	}
 }
 
+# What the command line gave and the screen did not change is not a
+# setting: the file keeps its own values.
+check_settings_flags()
+{
+	local rc=$TMP/cfg-flags/tcptop/tcptoprc
+
+	mkdir -p "$(dirname "$rc")"
+	printf 'delay=2\nascii=0\n' >"$rc"
+	size 80 24
+	CFG=$TMP/cfg-flags start -- --ascii -d 0.3 || return 1
+	wait_frame || return 1
+	keys '>'
+	wait_screen '^sorted by' || return 1
+	keys q
+	exited 0 || return 1
+	grep -qx 'ascii=0' "$rc" && grep -qx 'delay=2' "$rc" &&
+	    grep -q '^sort=' "$rc" || {
+		echo "    tcptoprc took the command line's --ascii or -d:"
+		sed 's/^/    | /' "$rc" 2>&1
+		return 1
+	}
+}
+
 check_settings_broken()
 {
 	local rc=$TMP/cfg-broken/tcptop/tcptoprc
@@ -1187,6 +1210,8 @@ check "10 NO_COLOR=1: no colour, selection in reverse" \
     check_mono NO_COLOR=1 -- -d 0.3
 check "10 --ascii: nothing above 0x7f, sort menu included" check_ascii
 check "11 the sort chosen with > is saved in tcptoprc" check_settings_saved
+check "11 --ascii and -d on the command line are not saved" \
+    check_settings_flags
 check "11 a broken tcptoprc: warning, defaults, left unchanged" \
     check_settings_broken
 check "12 golden replay screen at 80x24" check_golden 80 24
