@@ -979,6 +979,37 @@ check_pause()
 	wait_until "the histogram to catch up with ss" hist_is_ss
 }
 
+# New rows are marked "+" (and bold), gone rows stay marked "-" (dim)
+# for the tombstone time, then leave.
+check_marks()
+{
+	local t0
+
+	# The pause check's sockets go first.
+	if [ -n "$POP_PID" ]; then
+		kill -TERM "$POP_PID" 2>/dev/null
+		wait "$POP_PID" 2>/dev/null
+		POP_PID=
+	fi
+	size 80 24
+	start -- -d 0.3 --tombstone 2 -f 'src 127.0.0.0/8 and not state time-wait' ||
+	    return 1
+	wait_screen 'no connections match' || return 1
+	ip netns exec "$NS_S" "$POPULATE" -i 0 -e 2 -c 0 -t 0 \
+	    >"$TMP/populate" 2>&1 &
+	POP_PID=$!
+	wait_screen '^\+ *v4 127\.[0-9.]+:[0-9]+ .* ESTABLISHED ' || return 1
+	# The highlight lasts the tombstone time, then the mark goes.
+	wait_gone '^\+' || return 1
+	kill -TERM "$POP_PID" 2>/dev/null
+	wait "$POP_PID" 2>/dev/null
+	POP_PID=
+	wait_screen '^- *v4 127\.[0-9.]+:[0-9]+ .* ESTABLISHED ' || return 1
+	wait_screen 'no connections match' || return 1
+	keys q
+	exited 0
+}
+
 # check_exit HOW WANT [TCPTOP-ARGS...]: end tcptop by HOW (a key, a
 # signal name, or "self" for -n), then the status is WANT and the
 # terminal restored.
@@ -1209,6 +1240,8 @@ check "10 --no-color: no colour, selection in reverse" \
 check "10 NO_COLOR=1: no colour, selection in reverse" \
     check_mono NO_COLOR=1 -- -d 0.3
 check "10 --ascii: nothing above 0x7f, sort menu included" check_ascii
+check "8 new rows marked +, gone rows kept marked - for the tombstone time" \
+    check_marks
 check "11 the sort chosen with > is saved in tcptoprc" check_settings_saved
 check "11 --ascii and -d on the command line are not saved" \
     check_settings_flags
