@@ -110,18 +110,21 @@ ns_wait_count()
 
 # Make namespace $1 and fill it with $2 sockets: about 70% ESTABLISHED,
 # 10% CLOSE_WAIT, 10% FIN_WAIT2, 10% TIME_WAIT, two listeners per worker.
+# With $3 = 0, no TIME_WAIT (they go after 60 s) but 80% ESTABLISHED.
 populate()
 {
-	local n=$2 w l tw cw est estp i
+	local n=$2 twpct=${3:-10} w l tw cw est estp i
 
-	# Every socket but TIME_WAIT holds an fd: about 0.9 n in all.
-	w=$(( (n * 9 / 10 + FDS_PER_WORKER - 1) / FDS_PER_WORKER ))
+	# Every socket but TIME_WAIT holds an fd: about 0.9 n in all, or n.
+	w=$(( (n * (100 - twpct) / 100 + FDS_PER_WORKER - 1) / FDS_PER_WORKER ))
 	[ "$w" -ge 1 ] || w=1
 	l=$((2 * w))
-	tw=$((n / 10))
+	tw=$((n * twpct / 100))
 	cw=$((n / 10))
 	est=$((n - l - tw - 2 * cw))
+	# Only TIME_WAIT comes one socket at a time.
 	if [ $((est % 2)) -ne 0 ]; then
+		[ "$twpct" -gt 0 ] || die "$n sockets without TIME_WAIT: the count must be even"
 		tw=$((tw + 1))
 		est=$((est - 1))
 	fi

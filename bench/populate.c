@@ -1,6 +1,6 @@
 /*
- * populate: one worker of bench/refresh; builds part of a TCP socket
- * population on loopback and holds it until SIGTERM.
+ * populate: one worker of bench/refresh and bench/ui; builds part of a
+ * TCP socket population on loopback and holds it until SIGTERM.
  *
  * usage: populate -i INDEX -e EST_PAIRS -c CLOSE_WAIT_PAIRS -t TIME_WAIT
  *                 [-6 EVERY]
