@@ -19,6 +19,7 @@
 #include "tcptop/log.h"
 #include "tcptop/output.h"
 #include "tcptop/settings.h"
+#include "tcptop/trans.h"
 #include "tcptop/tui.h"
 #include "tcptop/ui.h"
 #include "tcptop/view.h"
@@ -375,6 +376,35 @@ app_detail(struct app_src *a, const struct tui *t, struct ui_frame *fr,
 	fr->nfields = (size_t)n;
 }
 
+/* The transitions of the last refresh, as the difference between two
+ * refreshes shows them (an interim source: what happened between two
+ * dumps is lost).  A socket that came counts as CLOSE -> its state, one
+ * that went as its state -> CLOSE. */
+static void
+app_trans_feed(struct trans *tr, const struct conntab *tab)
+{
+	const struct conntab_event *ev;
+	struct trans_event e;
+	size_t n, i;
+
+	ev = conntab_events(tab, &n);
+	trans_clear_events(tr);
+	for (i = 0; i < n; i++) {
+		memset(&e, 0, sizeof e);
+		e.t_ms = ev[i].t_ms;
+		e.cookie = ev[i].cookie;
+		e.family = ev[i].family;
+		e.from = ev[i].kind == CONNTAB_EV_NEW ? TCP_CLOSE : ev[i].from;
+		e.to = ev[i].kind == CONNTAB_EV_GONE ? TCP_CLOSE : ev[i].to;
+		e.source = TRANS_SRC_DIFF;
+		e.lport = ev[i].lport;
+		e.rport = ev[i].rport;
+		memcpy(e.local, ev[i].local, sizeof e.local);
+		memcpy(e.remote, ev[i].remote, sizeof e.remote);
+		trans_add(tr, &e);
+	}
+}
+
 static int
 app_keep(void *arg, const struct conn_sample *s)
 {
@@ -389,7 +419,8 @@ app_run_ui(struct app_src *a, const struct options *o)
 	struct ui_frame fr;
 	struct ui_field fields[DIAG_LOOKUP_MAX];
 	struct settings saved;
-	char path[4096], err[320];
+	struct trans *tr = trans_new(10000);
+	char path[4096], err[320], trsrc[80], how[48];
 	int64_t next_ns, now;
 	long refreshes = 0;
 	int status = 0, draw = 1, repaint = 0, quit = 0, have_path;
@@ -409,6 +440,8 @@ app_run_ui(struct app_src *a, const struct options *o)
 	fr.host = a->r.host;
 	fr.source = a->rp != NULL ? "replay" : "kernel";
 	fr.root = geteuid() == 0;
+	fr.trans = tr;
+	fr.trans_source = trsrc;
 	tui_set_view(&t, &v);
 	next_ns = app_clock_ns(CLOCK_MONOTONIC);
 	while (!quit && !app_signal) {
@@ -432,6 +465,7 @@ app_run_ui(struct app_src *a, const struct options *o)
 				status = 1;
 			}
 			if (rc == APP_OK) {
+				app_trans_feed(tr, a->tab);
 				view_build(&v, a->tab, &t.filter, t.sort_key,
 				    t.sort_reverse, 1);
 				t.rows = ui_list_rows(&t);
@@ -454,6 +488,10 @@ app_run_ui(struct app_src *a, const struct options *o)
 			fr.dumped = a->r.dumped;
 			fr.error = a->err;
 			fr.replay_done = replay_done;
+			trans_describe(1u << TRANS_SRC_DIFF, t.delay, how,
+			    sizeof how);
+			snprintf(trsrc, sizeof trsrc, "refresh differences, %s",
+			    how);
 			app_detail(a, &t, &fr, fields, DIAG_LOOKUP_MAX);
 			t.rows = ui_list_rows(&t);
 			ui_draw(&fr, repaint);
@@ -511,6 +549,7 @@ app_run_ui(struct app_src *a, const struct options *o)
 	}
 	ui_close();
 	view_done(&v);
+	trans_free(tr);
 	if (status != 0)
 		fprintf(stderr, "tcptop: %s\n", err);
 	if (have_path) {

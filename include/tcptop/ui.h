@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tcptop/trans.h"
 #include "tcptop/tui.h"
 #include "tcptop/view.h"
 
@@ -34,6 +35,9 @@ struct ui_frame {
 	const struct ui_field *fields;	/* detail: from the kernel, */
 	size_t nfields;			/* for the selected connection */
 	const char *fields_note;	/* why there are none, or "" */
+	const struct trans *trans;	/* transitions seen, or NULL */
+	const char *trans_source;	/* which source, how exact: "refresh
+					 * differences, sampled every 1.0 s" */
 };
 
 /* Take over the terminal (stdin and stdout must be one).  Returns 0, or
