@@ -14,6 +14,7 @@
 
 #include "tcptop/app.h"
 #include "tcptop/conntab.h"
+#include "tcptop/diagram.h"
 #include "tcptop/diag.h"
 #include "tcptop/diag_file.h"
 #include "tcptop/log.h"
@@ -405,6 +406,22 @@ app_trans_feed(struct trans *tr, const struct conntab *tab)
 	}
 }
 
+/* When the diagram's next frame is due (monotonic ns), INT64_MAX when
+ * it is not shown or nothing on it moves. */
+static int64_t
+app_anim_deadline(const struct tui *t, const struct trans *tr,
+    int64_t anim_ms, int64_t now_ns)
+{
+	int64_t next;
+
+	if (!t->diagram || !(t->mode & (TUI_LIST | TUI_SORT)))
+		return INT64_MAX;
+	next = diagram_next_frame(tr, anim_ms);
+	if (next == INT64_MAX)
+		return INT64_MAX;
+	return now_ns + (next - anim_ms) * 1000000;
+}
+
 static int
 app_keep(void *arg, const struct conn_sample *s)
 {
@@ -421,7 +438,7 @@ app_run_ui(struct app_src *a, const struct options *o)
 	struct settings saved;
 	struct trans *tr = trans_new(10000);
 	char path[4096], err[320], trsrc[80], how[48];
-	int64_t next_ns, now;
+	int64_t next_ns, now, shown_ns, anim_ns = INT64_MAX;
 	long refreshes = 0;
 	int status = 0, draw = 1, repaint = 0, quit = 0, have_path;
 	int replay_done = 0;
@@ -444,6 +461,7 @@ app_run_ui(struct app_src *a, const struct options *o)
 	fr.trans_source = trsrc;
 	tui_set_view(&t, &v);
 	next_ns = app_clock_ns(CLOCK_MONOTONIC);
+	shown_ns = next_ns;
 	while (!quit && !app_signal) {
 		struct pollfd pfd = { ui_fd(), POLLIN, 0 };
 		int timeout, key, rc;
@@ -466,6 +484,7 @@ app_run_ui(struct app_src *a, const struct options *o)
 			}
 			if (rc == APP_OK) {
 				app_trans_feed(tr, a->tab);
+				shown_ns = now;
 				view_build(&v, a->tab, &t.filter, t.sort_key,
 				    t.sort_reverse, 1);
 				t.rows = ui_list_rows(&t);
@@ -494,24 +513,39 @@ app_run_ui(struct app_src *a, const struct options *o)
 			    how);
 			app_detail(a, &t, &fr, fields, DIAG_LOOKUP_MAX);
 			t.rows = ui_list_rows(&t);
+			/* The animation's clock runs on from the data's,
+			 * so a replay fades as the live view does. */
+			now = app_clock_ns(CLOCK_MONOTONIC);
+			fr.anim_ms = a->r.now_ms + (now - shown_ns) / 1000000;
 			ui_draw(&fr, repaint);
 			draw = repaint = 0;
+			anim_ns = app_anim_deadline(&t, tr, fr.anim_ms, now);
 		}
 		if (quit)
 			break;
 		/* Sleep until a key or the next refresh; nothing runs in
 		 * between, so an idle tcptop costs nothing. */
 		timeout = -1;
-		if (!t.paused && !replay_done) {
-			now = app_clock_ns(CLOCK_MONOTONIC);
+		now = app_clock_ns(CLOCK_MONOTONIC);
+		if (!t.paused && !replay_done)
 			timeout = next_ns <= now ? 0 :
 			    (int)((next_ns - now + 999999) / 1000000);
+		/* An edge still fading wakes us for its next frame. */
+		if (anim_ns != INT64_MAX) {
+			int at = anim_ns <= now ? 0 :
+			    (int)((anim_ns - now + 999999) / 1000000);
+
+			if (timeout == -1 || at < timeout)
+				timeout = at;
 		}
 		if (poll(&pfd, 1, timeout) == -1 && errno != EINTR) {
 			snprintf(err, sizeof err, "poll: %s", strerror(errno));
 			status = 1;
 			break;
 		}
+		if (anim_ns != INT64_MAX &&
+		    app_clock_ns(CLOCK_MONOTONIC) >= anim_ns)
+			draw = 1;
 		while ((key = ui_getkey()) != -1) {
 			int react;
 

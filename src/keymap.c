@@ -215,6 +215,14 @@ keymap_family(struct tui *t, int key)
 }
 
 static int
+keymap_diagram(struct tui *t, int key)
+{
+	(void)key;
+	t->diagram = !t->diagram;
+	return TUI_REDRAW;
+}
+
+static int
 keymap_color(struct tui *t, int key)
 {
 	(void)key;
@@ -276,6 +284,11 @@ const struct keymap_entry keymap[] = {
 	    "set the delay, or make it longer or shorter" },
 	{ { '4', '6' }, "4 6", NULL, VIEWS, keymap_family,
 	    "IPv4 or IPv6 only; again for both" },
+	{ { 't' }, "t", NULL, TUI_LIST, keymap_diagram,
+	    "the TCP state diagram instead of the histogram: each state "
+	    "with its count, each edge with its transitions; an edge "
+	    "flashes when taken, abnormal ones (failed connect, reset) in "
+	    "red; again to hide it" },
 	{ { 'c' }, "c", NULL, ALL, keymap_color,
 	    "colours on or off" },
 	{ { 12 }, "^L", NULL, ALL, keymap_repaint,

@@ -21,6 +21,7 @@ enum {
 	OPT_NO_COLOR,
 	OPT_ASCII,
 	OPT_COLUMNS,
+	OPT_DIAGRAM,
 };
 
 static const struct option options_long[] = {
@@ -42,6 +43,7 @@ static const struct option options_long[] = {
 	{ "no-colour", no_argument, NULL, OPT_NO_COLOR },
 	{ "ascii", no_argument, NULL, OPT_ASCII },
 	{ "columns", required_argument, NULL, OPT_COLUMNS },
+	{ "diagram", no_argument, NULL, OPT_DIAGRAM },
 	{ "log", required_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -86,6 +88,7 @@ options_usage(FILE *fp)
 "      --no-color         no colours (also when NO_COLOR is set)\n"
 "      --ascii            no UTF-8 or line drawing on the terminal\n"
 "      --columns LIST     the list's columns, comma-separated (see below)\n"
+"      --diagram          start with the TCP state diagram shown (key t)\n"
 "  -v, --log FILE         append debug messages to FILE\n"
 "      --record FILE      also write the raw netlink stream to FILE\n"
 "      --replay FILE      read a recording instead of the kernel\n"
@@ -248,6 +251,9 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 		case OPT_NO_COLOR:
 			o->no_color = 1;
 			o->given |= OPTIONS_GIVEN_COLOR;
+			break;
+		case OPT_DIAGRAM:
+			o->diagram = 1;
 			break;
 		case OPT_ASCII:
 			o->ascii = 1;

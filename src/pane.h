@@ -29,6 +29,9 @@ enum ui_role {
 	UI_KEYLABEL,
 	UI_PROMPT,
 	UI_DIM,
+	UI_FLASH,		/* an edge just taken */
+	UI_ABNORMAL,		/* a failed connect, a reset */
+	UI_ABNORMAL_HOT,	/* one just taken, fading */
 	UI_NROLES
 };
 
@@ -49,6 +52,7 @@ extern const struct pane_ops pane_help;
 extern const struct pane_ops pane_sort;
 extern const struct pane_ops pane_status;
 extern const struct pane_ops pane_keys;
+extern const struct pane_ops pane_diagram;
 
 /* Glyphs with an ASCII fallback. */
 enum ui_glyph {
@@ -87,6 +91,11 @@ void ui_fill(int y, int x, int w, int role);
 /* Nonzero when the terminal takes UTF-8. */
 int ui_utf8(void);
 
+/* One cell of a line at (y, x): conn has a bit per neighbour it joins
+ * (1 north, 2 east, 4 south, 8 west), arrow one such bit for an
+ * arrowhead pointing that way, or 0.  Line drawing, or ASCII. */
+void ui_linecell(int y, int x, unsigned conn, unsigned arrow, int role);
+
 /* Draw a frame around r with a title; ASCII or line drawing. */
 void ui_box(struct pane_rect r, const char *title);
 
@@ -95,6 +104,11 @@ int pane_detail_count(const struct ui_frame *f, struct pane_rect r);
 
 /* How many lines the help screen has at r's width. */
 int pane_help_count(struct pane_rect r);
+
+/* The rows the diagram pane wants at width w and height h (the space
+ * between header and status line), for a split with at least list
+ * rows of the list; 0 when no layout fits. */
+int pane_diagram_height(int w, int h, int list);
 
 /* The rows the histogram wants at width w and height h for view v. */
 int pane_hist_height(const struct ui_frame *f, int w, int h);

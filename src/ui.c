@@ -48,6 +48,9 @@ static const struct {
 	[UI_KEYLABEL] = { COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE },
 	[UI_PROMPT] = { COLOR_CYAN, -1, A_BOLD, A_BOLD },
 	[UI_DIM] = { -1, -1, A_DIM, A_DIM },
+	[UI_FLASH] = { COLOR_BLACK, COLOR_GREEN, A_BOLD, A_REVERSE | A_BOLD },
+	[UI_ABNORMAL] = { COLOR_RED, -1, 0, A_UNDERLINE },
+	[UI_ABNORMAL_HOT] = { COLOR_RED, -1, A_BOLD, A_BOLD | A_UNDERLINE },
 };
 
 static const char *const ui_glyphs[UI_G_NGLYPHS][2] = {
@@ -161,6 +164,35 @@ ui_putpad(int y, int x, int w, int role, const char *text)
 	int n = ui_put(y, x, w, role, text);
 
 	ui_fill(y, x + n, w - n, role);
+}
+
+void
+ui_linecell(int y, int x, unsigned conn, unsigned arrow, int role)
+{
+	chtype ch;
+
+	if (arrow != 0)
+		ch = arrow == 1 ? (ui_ascii ? '^' : ACS_UARROW) :
+		    arrow == 2 ? (ui_ascii ? '>' : ACS_RARROW) :
+		    arrow == 4 ? (ui_ascii ? 'v' : ACS_DARROW) :
+		    (ui_ascii ? '<' : ACS_LARROW);
+	else if (ui_ascii)
+		ch = conn == 0xa ? '-' : conn == 0x5 ? '|' : '+';
+	else
+		switch (conn) {
+		case 0xa: ch = ACS_HLINE; break;
+		case 0x5: ch = ACS_VLINE; break;
+		case 0x6: ch = ACS_ULCORNER; break;
+		case 0xc: ch = ACS_URCORNER; break;
+		case 0x3: ch = ACS_LLCORNER; break;
+		case 0x9: ch = ACS_LRCORNER; break;
+		case 0x7: ch = ACS_LTEE; break;
+		case 0xd: ch = ACS_RTEE; break;
+		case 0xe: ch = ACS_TTEE; break;
+		case 0xb: ch = ACS_BTEE; break;
+		default: ch = ACS_PLUS; break;
+		}
+	mvaddch(y, x, ch | ui_attr(role));
 }
 
 void
@@ -320,6 +352,7 @@ ui_getkey(void)
  * mode's panes between. */
 struct ui_layout {
 	struct pane_rect header, status, keys, hist, conns, main, menu;
+	struct pane_rect diagram;	/* h 0: not shown */
 	int small;
 };
 
@@ -336,6 +369,17 @@ ui_layout(const struct ui_frame *f, struct ui_layout *l)
 	l->status = (struct pane_rect){ LINES - 2, 0, 1, COLS };
 	l->keys = (struct pane_rect){ LINES - 1, 0, 1, COLS };
 	l->main = (struct pane_rect){ 1, 0, h, COLS };
+	if (f->tui->diagram && (f->tui->mode & (TUI_LIST | TUI_SORT))) {
+		/* The diagram instead of the histogram (its boxes count
+		 * the states), the list below when it has room. */
+		hh = pane_diagram_height(COLS, h, 6);
+		l->diagram = (struct pane_rect){ 1, 0, hh, COLS };
+		l->conns = (struct pane_rect){ 1 + hh, 0, h - hh, COLS };
+		l->menu = (struct pane_rect){ 1 + hh, 0, h - hh, 26 };
+		if (l->menu.h > SORT_NKEYS + 2)
+			l->menu.h = SORT_NKEYS + 2;
+		return;
+	}
 	hh = pane_hist_height(f, COLS, h);
 	l->hist = (struct pane_rect){ 1, 0, hh, COLS };
 	l->conns = (struct pane_rect){ 1 + hh, 0, h - hh, COLS };
@@ -398,8 +442,12 @@ ui_draw(const struct ui_frame *f, int repaint)
 		else if (mode == TUI_HELP)
 			pane_help.draw(f, l.main);
 		else {
-			pane_hist.draw(f, l.hist);
-			pane_conns.draw(f, l.conns);
+			if (l.diagram.h > 0)
+				pane_diagram.draw(f, l.diagram);
+			else
+				pane_hist.draw(f, l.hist);
+			if (l.conns.h > 0)
+				pane_conns.draw(f, l.conns);
 			if (mode == TUI_SORT)
 				pane_sort.draw(f, l.menu);
 		}

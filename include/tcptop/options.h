@@ -31,6 +31,7 @@ struct options {
 	const char *log;	/* -v FILE: debug log */
 	int no_color;		/* --no-color or NO_COLOR */
 	int ascii;		/* --ascii */
+	int diagram;		/* --diagram: start with the diagram */
 	uint8_t cols[COL_NCOLS];	/* --columns, or the default */
 	size_t ncols;
 	unsigned given;		/* OPTIONS_GIVEN_* */

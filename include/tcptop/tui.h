@@ -80,6 +80,7 @@ struct tui {
 	int64_t highlight_ms;	/* new rows stand out, gone rows stay */
 	int mode;		/* enum tui_mode */
 	int paused;
+	int diagram;		/* the state diagram replaces the histogram */
 
 	/* The selection follows a connection, not a row number. */
 	const struct view *view;	/* borrowed: tui_set_view */

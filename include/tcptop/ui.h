@@ -38,6 +38,8 @@ struct ui_frame {
 	const struct trans *trans;	/* transitions seen, or NULL */
 	const char *trans_source;	/* which source, how exact: "refresh
 					 * differences, sampled every 1.0 s" */
+	int64_t anim_ms;		/* model clock now, for the diagram's
+					 * fading edges */
 };
 
 /* Take over the terminal (stdin and stdout must be one).  Returns 0, or
