@@ -9,8 +9,10 @@
 # attributes), and checks: the histogram against ss, the port filter,
 # sorting, search, the filter prompt, help, resizing, pause, every way out
 # (exit status, terminal modes restored), five terminal types,
-# --no-color, NO_COLOR, --ascii, the settings file, and golden screens of
-# a recorded replay (tests/golden/*.txt; GENERATE=1 rewrites them).
+# --no-color, NO_COLOR, --ascii, the settings file, golden screens of
+# a recorded replay (tests/golden/*.txt; GENERATE=1 rewrites them), and
+# the state diagram: its boxes against the histogram, golden at 80x24
+# and 132x43, edge counters moving live, and no bytes once it is idle.
 #
 # Nothing waits by a bare sleep: wait_until polls the screen against a
 # deadline and, when it runs out, prints why and the screen.
@@ -1208,6 +1210,171 @@ check_golden()
 	exited 0
 }
 
+# --- the state diagram (t, --diagram) -----------------------------------
+
+# "STATE COUNT" for each box of the diagram: "[NAME  N]" or, framed,
+# "│ NAME  N │"; CLOSED's framed box has its count on the next line.
+diagram_counts()
+{
+	awk -v states="$STATES" '
+	BEGIN { n = split(states, s, /[ \n]+/); for (i = 1; i <= n; i++) k[s[i]] }
+	{
+		line = $0
+		while (match(line, /[[│] *[A-Z_0-9]+ +[0-9]+ *[]│]/)) {
+			box = substr(line, RSTART + 1, RLENGTH - 2)
+			line = substr(line, RSTART + RLENGTH)
+			split(box, f, / +/)
+			i = f[1] == "" ? 2 : 1
+			if (f[i] in k)
+				print f[i], f[i + 1]
+		}
+		if (pending && match($0, /│ *[0-9]+ *│/)) {
+			v = substr($0, RSTART + 1, RLENGTH - 2)
+			gsub(/[ │]/, "", v)
+			print "CLOSE", v
+		}
+		pending = $0 ~ /│ *CLOSED *│/
+	}' "$SCREEN"
+}
+
+# The boxes count what the histogram of the same replay counts.
+boxes_are_hist()
+{
+	local want got
+	want=$(hist_counts | sort)
+	got=$(diagram_counts | sort)
+	[ -n "$got" ] && [ "$got" = "$want" ] && return 0
+	echo "boxes: $(echo $got); histogram: $(echo $want)" >>"$WHY"
+	return 1
+}
+
+# The replay's histogram, then its diagram at W x H, against the golden
+# screen tests/golden/diagram-WxH.txt.
+check_diagram_golden()
+{
+	local w=$1 h=$2 gold
+	gold=$GOLDEN/diagram-${w}x$h.txt
+
+	size "$w" "$h"
+	start --replay -- -d 0.3 --replay "$TESTDATA/states.nlmsg" ||
+	    return 1
+	wait_screen 'replay ended' || return 1
+	cp "$SCREEN" "$TMP/hist"
+	keys t
+	wait_screen '^TCP states: refresh differences, sampled every 0.3 s' ||
+	    return 1
+	# hist_counts reads the histogram of the capture before t.
+	local saved=$SCREEN
+	SCREEN=$TMP/hist
+	local want
+	want=$(hist_counts | sort)
+	SCREEN=$saved
+	[ "$(echo "$want" | wc -l)" -eq 11 ] ||
+	    { echo "    the histogram shows $(echo "$want" | wc -l) states"
+	    return 1; }
+	box_is_want() {
+		local got
+		got=$(diagram_counts | sort)
+		[ "$got" = "$want" ] && return 0
+		echo "boxes: $(echo $got); histogram: $(echo $want)" >>"$WHY"
+		return 1
+	}
+	wait_until "the boxes to count what the histogram did" box_is_want ||
+	    return 1
+	if [ -n "${GENERATE:-}" ]; then
+		: >"$TMP/previous"
+		wait_until "the screen to settle" settled || return 1
+		cp "$SCREEN" "$gold" || return 1
+		echo "    wrote $gold"
+	elif [ ! -f "$gold" ]; then
+		echo "    no $gold (GENERATE=1 $0 makes it)"
+		return 1
+	else
+		wait_until "the screen of $gold" same_as "$gold" || return 1
+	fi
+	# t again: the histogram is back.
+	keys t
+	wait_gone '^TCP states:' || return 1
+	wait_screen '^LISTEN +6 ' || return 1
+	keys q
+	exited 0
+}
+
+# Digits on the diagram outside the boxes and the title: the counters
+# on the edges.
+edge_labels()
+{
+	sed -n "3,$((HEIGHT - 2))p" "$SCREEN" |
+	    sed -E 's/\[[^]]*\]//g; s/│ *[A-Z_]* *[0-9]* *│//g' |
+	    grep -oE '[0-9]+'
+}
+labels_none() { [ -z "$(edge_labels)" ]; }
+labels_some() { [ -n "$(edge_labels)" ]; }
+
+# Bytes tcptop sent to the terminal so far (tmux pipe-pane).
+term_bytes() { stat -c %s "$TMP/pipe" 2>/dev/null || echo 0; }
+
+# Live: sockets that go move their edges' counters; the taken edges
+# flash and fade on the animation's own timer, and once faded nothing is
+# drawn until the next refresh (10 s away): no bytes to the terminal.
+check_diagram_live()
+{
+	local b0 b1 b2 t0
+
+	if [ -n "$POP_PID" ]; then
+		kill -TERM "$POP_PID" 2>/dev/null
+		wait "$POP_PID" 2>/dev/null
+		POP_PID=
+	fi
+	size 80 24
+	ip netns exec "$NS_S" "$POPULATE" -i 0 -e 1 -c 0 -t 0 \
+	    >"$TMP/populate" 2>&1 &
+	POP_PID=$!
+	t0=$(now_us)
+	until grep -q '^ready' "$TMP/populate"; do
+		if [ $(($(now_us) - t0)) -gt 5000000 ] ||
+		    ! kill -0 "$POP_PID" 2>/dev/null; then
+			echo "    populate did not get ready:"
+			sed 's/^/    /' "$TMP/populate"
+			return 1
+		fi
+		sleep 0.02
+	done
+	start -- -d 10 --diagram -p 1024 || return 1
+	wait_screen '\[LISTEN +2\]' || return 1
+	# The first refresh knew the sockets already: no transitions.
+	labels_none || { echo "    counters before anything happened:"
+		edge_labels | sed 's/^/    /'; show_screen; return 1; }
+	kill -TERM "$POP_PID" 2>/dev/null
+	wait "$POP_PID" 2>/dev/null
+	POP_PID=
+	: >"$TMP/pipe"
+	"${T[@]}" pipe-pane -o -t ui "cat >>'$TMP/pipe'"
+	# Pause and resume: a refresh now, which sees them gone.
+	keys Space Space
+	wait_screen '\[LISTEN +0\]' || return 1
+	wait_until "counters on the edges the sockets took" labels_some ||
+	    return 1
+	b0=$(term_bytes)
+	# Fading: frames keep coming for about 1.5 s...
+	sleep 1
+	b1=$(term_bytes)
+	[ "$b1" -gt "$b0" ] ||
+	    { echo "    no frame while the edges faded ($b0 bytes)"; return 1; }
+	# ...then nothing at all.
+	sleep 1
+	b1=$(term_bytes)
+	sleep 3
+	b2=$(term_bytes)
+	"${T[@]}" pipe-pane -t ui
+	if [ "$b2" -ne "$b1" ]; then
+		echo "    $((b2 - b1)) bytes written in 3 s of an idle diagram"
+		return 1
+	fi
+	keys q
+	exited 0
+}
+
 T0=$(now_us)
 
 check "1 histogram and header equal ss in every state" check_hist
@@ -1249,6 +1416,12 @@ check "11 a broken tcptoprc: warning, defaults, left unchanged" \
     check_settings_broken
 check "12 golden replay screen at 80x24" check_golden 80 24
 check "12 golden replay screen at 40x12" check_golden 40 12
+check "13 t: diagram boxes count as the histogram; golden 80x24; t hides" \
+    check_diagram_golden 80 24
+check "13 t: diagram boxes count as the histogram; golden 132x43; t hides" \
+    check_diagram_golden 132 43
+check "13 live: gone sockets move edge counters; idle after the fade: 0 bytes" \
+    check_diagram_live
 
 # The holder must still be there: had it died, the counts checked above
 # would have been of something else.
