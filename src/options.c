@@ -22,6 +22,8 @@ enum {
 	OPT_ASCII,
 	OPT_COLUMNS,
 	OPT_DIAGRAM,
+	OPT_LESSON,
+	OPT_LESSON_WAIT,
 };
 
 static const struct option options_long[] = {
@@ -45,6 +47,9 @@ static const struct option options_long[] = {
 	{ "columns", required_argument, NULL, OPT_COLUMNS },
 	{ "diagram", no_argument, NULL, OPT_DIAGRAM },
 	{ "log", required_argument, NULL, 'v' },
+	{ "lesson", no_argument, NULL, OPT_LESSON },
+	/* Not in --help: tests pace the lesson through a pipe. */
+	{ "lesson-wait", no_argument, NULL, OPT_LESSON_WAIT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -92,6 +97,12 @@ options_usage(FILE *fp)
 "  -v, --log FILE         append debug messages to FILE\n"
 "      --record FILE      also write the raw netlink stream to FILE\n"
 "      --replay FILE      read a recording instead of the kernel\n"
+"      --lesson           teach TCP's states on real connections, step by\n"
+"                         step (Enter: next step); with -b or --json, all\n"
+"                         steps in a row.  As root it works in a private\n"
+"                         network namespace with drop rules (needs nft(8))\n"
+"                         and holds every state; otherwise on loopback,\n"
+"                         where some states pass too fast to be held\n"
 "  -h, --help             show this help\n"
 "  -V, --version          show the version\n"
 "\n"
@@ -270,6 +281,12 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 		case 'v':
 			o->log = optarg;
 			break;
+		case OPT_LESSON:
+			o->lesson = 1;
+			break;
+		case OPT_LESSON_WAIT:
+			o->lesson = o->lesson_wait = 1;
+			break;
 		case OPT_RECORD:
 			o->record = optarg;
 			break;
@@ -298,6 +315,11 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 	}
 	if (fam4 != fam6)
 		o->filter.families = fam4 ? FILTER_INET4 : FILTER_INET6;
+	if (o->lesson && (o->record != NULL || o->replay != NULL)) {
+		snprintf(err, errlen, "--lesson makes its own sockets: no "
+		    "--record or --replay");
+		return OPTIONS_USAGE;
+	}
 	if (o->record != NULL && o->replay != NULL) {
 		snprintf(err, errlen, "--record and --replay exclude each "
 		    "other");

@@ -219,3 +219,99 @@ output_json(FILE *fp, const struct output_report *r, const struct view *v)
 	fputs("]}\n", fp);
 	return ferror(fp) ? -1 : 0;
 }
+
+static const char *
+output_side(int side)
+{
+	return side == LESSON_SERVER ? "server" : "client";
+}
+
+/* Words of text on lines of at most width columns, each after indent. */
+static void
+output_wrap(FILE *fp, const char *text, const char *indent, size_t width)
+{
+	size_t col = 0, w, ind = strlen(indent);
+	const char *p = text;
+
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		w = strcspn(p, " ");
+		if (col > 0 && col + 1 + w > width) {
+			fputc('\n', fp);
+			col = 0;
+		}
+		if (col == 0) {
+			fputs(indent, fp);
+			col = ind;
+		} else {
+			fputc(' ', fp);
+			col++;
+		}
+		fwrite(p, 1, w, fp);
+		col += w;
+		p += w;
+	}
+	if (col > 0)
+		fputc('\n', fp);
+}
+
+int
+output_lesson_text(FILE *fp, const struct lesson_info *li,
+    const char *netns)
+{
+	size_t i;
+
+	fprintf(fp, "step %d/%d: %s", li->n, li->nsteps, li->title);
+	if (netns != NULL)
+		fprintf(fp, " [netns %s]", netns);
+	fputc('\n', fp);
+	output_wrap(fp, li->text, "  ", 79);
+	for (i = 0; i < li->nexpect; i++)
+		fprintf(fp, "%s%s :%u %s", i == 0 ? "  expect: " : ", ",
+		    output_side(li->expect[i].side), li->expect[i].port,
+		    tcpstate_name(li->expect[i].state));
+	if (li->nexpect > 0)
+		fputc('\n', fp);
+	if (li->note[0] != '\0')
+		output_wrap(fp, li->note, "  (", 79);
+	return ferror(fp) ? -1 : 0;
+}
+
+int
+output_lesson_json(FILE *fp, const struct lesson_info *li,
+    const char *netns)
+{
+	size_t i;
+
+	fprintf(fp, "{\"lesson\":{\"step\":%d,\"steps\":%d,\"part\":", li->n,
+	    li->nsteps);
+	output_json_string(fp, li->part, strlen(li->part));
+	fputs(",\"title\":", fp);
+	output_json_string(fp, li->title, strlen(li->title));
+	fputs(",\"text\":", fp);
+	output_json_string(fp, li->text, strlen(li->text));
+	fputs(",\"netns\":", fp);
+	if (netns != NULL)
+		output_json_string(fp, netns, strlen(netns));
+	else
+		fputs("null", fp);
+	fprintf(fp, ",\"held\":%s,\"note\":", li->held ? "true" : "false");
+	output_json_string(fp, li->note, strlen(li->note));
+	fputs(",\"expect\":[", fp);
+	for (i = 0; i < li->nexpect; i++) {
+		const struct lesson_expect *e = &li->expect[i];
+
+		fprintf(fp, "%s{\"port\":%u,\"side\":\"%s\",\"state\":\"%s\","
+		    "\"seen\":", i == 0 ? "" : ",", e->port,
+		    output_side(e->side), tcpstate_name(e->state));
+		if (e->seen != 0)
+			fprintf(fp, "\"%s\"}", tcpstate_name(e->seen));
+		else
+			fputs("null}", fp);
+	}
+	fputs("]}}\n", fp);
+	return ferror(fp) ? -1 : 0;
+}

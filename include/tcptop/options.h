@@ -35,6 +35,9 @@ struct options {
 	uint8_t cols[COL_NCOLS];	/* --columns, or the default */
 	size_t ncols;
 	unsigned given;		/* OPTIONS_GIVEN_* */
+	int lesson;		/* --lesson */
+	int lesson_wait;	/* --lesson-wait (tests): a line on stdin
+				 * before each step */
 };
 
 enum {

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "tcptop/lesson.h"
 #include "tcptop/view.h"
 
 struct output_report {
@@ -25,6 +26,18 @@ int output_text(FILE *fp, const struct output_report *r,
 /* One JSON object on one line (schema: docs/json.md). */
 int output_json(FILE *fp, const struct output_report *r,
     const struct view *v);
+
+/* The line(s) before a lesson step's report: "step N/M: TITLE", the
+ * namespace (netns, NULL on the host), the teacher's text wrapped to 79
+ * columns, the expected states and why they are not held, if so.
+ * Returns 0, or -1 when writing failed. */
+int output_lesson_text(FILE *fp, const struct lesson_info *li,
+    const char *netns);
+
+/* The same as one JSON object on one line: {"lesson": {...}}
+ * (docs/json.md). */
+int output_lesson_json(FILE *fp, const struct lesson_info *li,
+    const char *netns);
 
 /* Write s (len bytes, any content) as a JSON string with quotes: control
  * bytes escaped, invalid UTF-8 replaced by U+FFFD. */
