@@ -1,5 +1,5 @@
-/* The state diagram's layouts, the routing of its edges, and the clock
- * of its animation. */
+/* The state diagram's layouts, as data, and the clock of its
+ * animation. */
 #include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,376 +7,112 @@
 #include "tcptop/diagram.h"
 #include "tcptop/xmalloc.h"
 
-/* Box positions, as RFC 793 draws them: opening at the top, the
- * active close down the left, the passive close down the right, and
- * CLOSED to the right of everything, where every abort ends. */
-static struct diagram diagram_layouts[DIAGRAM_NLAYOUTS] = {
-	[DIAGRAM_TALL] = { "tall", 20, 80, {
-		{ TCP_LISTEN, 1, 22, 1, 15 },
-		{ TCP_SYN_RECV, 5, 1, 1, 15 },
-		{ TCP_SYN_SENT, 5, 43, 1, 15 },
-		{ TCP_ESTABLISHED, 9, 22, 1, 15 },
-		{ TCP_FIN_WAIT1, 12, 1, 1, 15 },
-		{ TCP_CLOSE_WAIT, 12, 43, 1, 15 },
-		{ TCP_FIN_WAIT2, 15, 1, 1, 15 },
-		{ TCP_CLOSING, 15, 22, 1, 15 },
-		{ TCP_LAST_ACK, 15, 43, 1, 15 },
-		{ TCP_TIME_WAIT, 18, 22, 1, 15 },
-		{ TCP_CLOSE, 0, 67, 13, 13 },
-	}, NULL },
-	[DIAGRAM_ROOMY] = { "roomy", 28, 124, {
-		{ TCP_LISTEN, 1, 36, 3, 17 },
-		{ TCP_SYN_RECV, 6, 3, 3, 17 },
-		{ TCP_SYN_SENT, 6, 70, 3, 17 },
-		{ TCP_ESTABLISHED, 11, 36, 3, 17 },
-		{ TCP_FIN_WAIT1, 16, 3, 3, 17 },
-		{ TCP_CLOSE_WAIT, 16, 70, 3, 17 },
-		{ TCP_FIN_WAIT2, 21, 3, 3, 17 },
-		{ TCP_CLOSING, 21, 36, 3, 17 },
-		{ TCP_LAST_ACK, 21, 70, 3, 17 },
-		{ TCP_TIME_WAIT, 25, 36, 3, 17 },
-		{ TCP_CLOSE, 1, 104, 19, 16 },
-	}, NULL },
+/* One edge's route in the compact layout: the corners of its line, from
+ * the cell beside the source box to the arrow's cell beside the target
+ * (or the sink), and where its counter goes; a stub has no corners, and
+ * its counter is its mark. */
+struct diagram_path {
+	uint8_t from, to;
+	uint8_t style;		/* enum diagram_style */
+	uint8_t sink;		/* ends on the sink box */
+	uint8_t npts;
+	int16_t pts[4][2];	/* y, x */
+	int16_t ly, lx, lw;
 };
 
-/* Routing costs: straight lines first, few turns, few crossings. */
-#define COST_STEP	2
-#define COST_TURN	8
-#define COST_CROSS	10
-#define COST_NEAR	2	/* running beside another line */
+#define LINE(f, t, n, ...)	{ f, t, DIAGRAM_LINE, 0, n, __VA_ARGS__ }
+#define SINK(f, t, n, ...)	{ f, t, DIAGRAM_LINE, 1, n, __VA_ARGS__ }
+#define STUB(f, y, x)		{ f, TCP_CLOSE, DIAGRAM_STUB, 0, 0, \
+				    { { 0, 0 } }, y, x, 5 }
 
-/* What the router knows of a cell. */
-#define G_BOX	0x1		/* part of a box */
-#define G_H	0x2		/* a horizontal line passes straight */
-#define G_V	0x4		/* a vertical line passes straight */
-#define G_FULL	0x8		/* a corner or line end: nothing else */
-#define G_LABEL	0x10		/* a counter is written here */
+/* The compact layout, 80x13: one box a row, gap rows between for the
+ * lines.  Columns: left 5-20, middle 32-47, right 59-74; stubs sit
+ * outside the left and right columns and east of ESTABLISHED and
+ * CLOSING.  No two lines share a cell. */
+static const struct diagram_path diagram_compact_paths[] = {
+	LINE(TCP_CLOSE, TCP_LISTEN, 1, { { 1, 36 } }, 1, 30, 5),
+	LINE(TCP_CLOSE, TCP_SYN_SENT, 3, { { 0, 48 }, { 0, 66 }, { 3, 66 } },
+	    0, 52, 12),
+	LINE(TCP_LISTEN, TCP_SYN_RECV, 3, { { 2, 31 }, { 2, 12 }, { 3, 12 } },
+	    2, 15, 14),
+	LINE(TCP_LISTEN, TCP_CLOSE, 1, { { 1, 43 } }, 1, 45, 5),
+	LINE(TCP_LISTEN, TCP_SYN_SENT, 2, { { 3, 45 }, { 3, 62 } },
+	    3, 48, 12),
+	LINE(TCP_SYN_SENT, TCP_ESTABLISHED, 2, { { 5, 63 }, { 5, 45 } },
+	    5, 48, 12),
+	LINE(TCP_SYN_SENT, TCP_SYN_RECV, 2, { { 4, 58 }, { 4, 21 } },
+	    4, 28, 22),
+	STUB(TCP_SYN_SENT, 4, 75),
+	LINE(TCP_SYN_RECV, TCP_ESTABLISHED, 2, { { 5, 16 }, { 5, 34 } },
+	    5, 19, 12),
+	LINE(TCP_SYN_RECV, TCP_FIN_WAIT1, 2, { { 5, 8 }, { 7, 8 } },
+	    6, 2, 5),
+	LINE(TCP_SYN_RECV, TCP_LISTEN, 2, { { 3, 17 }, { 3, 34 } },
+	    3, 20, 12),
+	STUB(TCP_SYN_RECV, 4, 0),
+	LINE(TCP_ESTABLISHED, TCP_FIN_WAIT1, 3,
+	    { { 6, 31 }, { 6, 12 }, { 7, 12 } }, 6, 16, 12),
+	LINE(TCP_ESTABLISHED, TCP_CLOSE_WAIT, 3,
+	    { { 7, 45 }, { 8, 45 }, { 8, 58 } }, 8, 48, 10),
+	STUB(TCP_ESTABLISHED, 6, 48),
+	LINE(TCP_FIN_WAIT1, TCP_FIN_WAIT2, 1, { { 9, 9 } }, 9, 11, 5),
+	LINE(TCP_FIN_WAIT1, TCP_CLOSING, 3,
+	    { { 8, 21 }, { 8, 40 }, { 9, 40 } }, 8, 24, 14),
+	LINE(TCP_FIN_WAIT1, TCP_TIME_WAIT, 4,
+	    { { 9, 17 }, { 9, 28 }, { 11, 28 }, { 11, 34 } }, 9, 19, 8),
+	STUB(TCP_FIN_WAIT1, 8, 0),
+	LINE(TCP_FIN_WAIT2, TCP_TIME_WAIT, 3,
+	    { { 11, 12 }, { 12, 12 }, { 12, 31 } }, 12, 15, 14),
+	STUB(TCP_FIN_WAIT2, 10, 0),
+	LINE(TCP_CLOSING, TCP_TIME_WAIT, 1, { { 11, 44 } }, 11, 46, 5),
+	STUB(TCP_CLOSING, 10, 54),
+	LINE(TCP_CLOSE_WAIT, TCP_LAST_ACK, 1, { { 9, 66 } }, 9, 68, 5),
+	STUB(TCP_CLOSE_WAIT, 8, 75),
+	SINK(TCP_LAST_ACK, TCP_CLOSE, 1, { { 11, 63 } }, 11, 65, 5),
+	SINK(TCP_TIME_WAIT, TCP_CLOSE, 2, { { 12, 48 }, { 12, 58 } },
+	    12, 50, 7),
+};
+
+#define NPATHS	(sizeof diagram_compact_paths / sizeof *diagram_compact_paths)
+
+static struct diagram diagram_layouts[DIAGRAM_NLAYOUTS] = {
+	[DIAGRAM_COMPACT] = { "compact", 13, 80, {
+		{ TCP_CLOSE, 0, 32, 1, 16 },
+		{ TCP_LISTEN, 2, 32, 1, 16 },
+		{ TCP_SYN_RECV, 4, 5, 1, 16 },
+		{ TCP_SYN_SENT, 4, 59, 1, 16 },
+		{ TCP_ESTABLISHED, 6, 32, 1, 16 },
+		{ TCP_FIN_WAIT1, 8, 5, 1, 16 },
+		{ TCP_CLOSE_WAIT, 8, 59, 1, 16 },
+		{ TCP_FIN_WAIT2, 10, 5, 1, 16 },
+		{ TCP_CLOSING, 10, 38, 1, 16 },
+		{ TCP_LAST_ACK, 10, 59, 1, 16 },
+		{ TCP_TIME_WAIT, 12, 32, 1, 16 },
+	}, { TCP_CLOSE, 12, 59, 1, 8 }, 0, 0, 30, NULL },
+	/* Built from the compact one: see diagram_scale. */
+	[DIAGRAM_ROOMY] = { "roomy", 27, 120, { { 0 } }, { 0 }, 0, 0, 0,
+	    NULL },
+};
 
 static const int dy[4] = { -1, 0, 1, 0 };	/* N E S W */
 static const int dx[4] = { 0, 1, 0, -1 };
 
-struct router {
-	const struct diagram *d;
-	uint8_t *g;		/* G_* per cell */
-	int8_t *boxid;		/* box index per cell, -1 */
-	int32_t *dist;		/* per cell and direction of travel */
-	int32_t *prev;
-	int32_t *heap;		/* cost, state pairs */
-	size_t nheap;
-};
-
 static int
-router_in(const struct router *r, int y, int x)
+diagram_inside(const struct diagram_box *b, int y, int x)
 {
-	return y >= 0 && x >= 0 && y < r->d->h && x < r->d->w;
+	return y >= b->y && y < b->y + b->h && x >= b->x && x < b->x + b->w;
 }
 
-/* Nonzero when (y, x) is on box b's side, away from a framed box's
- * corners, so a line meets it square. */
+/* The direction from (y, x) into b, or -1 when b is not beside it. */
 static int
-router_side(const struct diagram_box *b, int y, int x)
+diagram_toward(const struct diagram_box *b, int y, int x)
 {
-	if (b->h >= 3 && (y == b->y || y == b->y + b->h - 1) &&
-	    (x == b->x || x == b->x + b->w - 1))
-		return 0;
-	/* A one-row box is met on its text, not on its brackets. */
-	if (b->h == 1 && (x == b->x || x == b->x + b->w - 1))
-		return 0;
-	return 1;
-}
+	int k;
 
-static int
-router_free(const struct router *r, int y, int x)
-{
-	return router_in(r, y, x) && r->g[y * r->d->w + x] == 0;
-}
-
-static int
-router_near(const struct router *r, int y, int x, int dir)
-{
-	int k, n = 0;
-
-	/* Lines on either side, across the direction of travel. */
-	for (k = 1; k <= 3; k += 2) {
-		int ny = y + dy[(dir + k) % 4], nx = x + dx[(dir + k) % 4];
-
-		if (router_in(r, ny, nx) &&
-		    (r->g[ny * r->d->w + nx] & (G_H | G_V | G_FULL)))
-			n++;
-	}
-	return n;
-}
-
-/* The queue: entries carry the cost they were pushed with, so a state
- * reached again more cheaply leaves a stale entry that is skipped. */
-static void
-heap_push(struct router *r, int32_t cost, int32_t s)
-{
-	size_t i = r->nheap++;
-
-	while (i > 0) {
-		size_t p = (i - 1) / 2;
-
-		if (r->heap[2 * p] <= cost)
-			break;
-		r->heap[2 * i] = r->heap[2 * p];
-		r->heap[2 * i + 1] = r->heap[2 * p + 1];
-		i = p;
-	}
-	r->heap[2 * i] = cost;
-	r->heap[2 * i + 1] = s;
-}
-
-static int32_t
-heap_pop(struct router *r, int32_t *cost)
-{
-	int32_t top = r->heap[1], lc, ls;
-	size_t i = 0;
-
-	*cost = r->heap[0];
-	r->nheap--;
-	lc = r->heap[2 * r->nheap];
-	ls = r->heap[2 * r->nheap + 1];
-	for (;;) {
-		size_t c = 2 * i + 1;
-
-		if (c >= r->nheap)
-			break;
-		if (c + 1 < r->nheap && r->heap[2 * (c + 1)] < r->heap[2 * c])
-			c++;
-		if (lc <= r->heap[2 * c])
-			break;
-		r->heap[2 * i] = r->heap[2 * c];
-		r->heap[2 * i + 1] = r->heap[2 * c + 1];
-		i = c;
-	}
-	r->heap[2 * i] = lc;
-	r->heap[2 * i + 1] = ls;
-	return top;
-}
-
-/* Route one edge from box a to box b: a shortest path of cells (state:
- * cell and direction of travel) where a line may cross another square
- * but not run along it, turn or end on it.  Returns the cells (xmalloc)
- * and their count, 0 when there is no way. */
-static size_t
-router_route(struct router *r, int a, int b, struct diagram_cell **out)
-{
-	const struct diagram_box *ba = &r->d->boxes[a];
-	int w = r->d->w, h = r->d->h, y, x, k;
-	size_t ncell = (size_t)w * (size_t)h, i, n;
-	int32_t best = -1, bestcost = INT32_MAX, s;
-	int bestdir = 0;
-
-	for (i = 0; i < ncell * 4; i++) {
-		r->dist[i] = INT32_MAX;
-		r->prev[i] = -1;
-	}
-	r->nheap = 0;
-	/* Every cell beside a, leaving it. */
-	for (y = ba->y; y < ba->y + ba->h; y++)
-		for (x = ba->x; x < ba->x + ba->w; x++)
-			for (k = 0; k < 4; k++) {
-				int ny = y + dy[k], nx = x + dx[k];
-
-				if (!router_side(ba, y, x) ||
-				    !router_free(r, ny, nx))
-					continue;
-				s = (int32_t)(((size_t)ny * (size_t)w +
-				    (size_t)nx) * 4 + (size_t)k);
-				r->dist[s] = COST_STEP;
-				heap_push(r, COST_STEP, s);
-			}
-	while (r->nheap > 0) {
-		int32_t cost;
-		int dir, cy, cx, nd;
-		uint8_t here;
-
-		s = heap_pop(r, &cost);
-		if (cost != r->dist[s])
-			continue;	/* stale */
-		if (cost >= bestcost)
-			break;
-		dir = s % 4;
-		cy = (int)((s / 4) / w);
-		cx = (int)((s / 4) % w);
-		here = r->g[cy * w + cx];
-		for (nd = 0; nd < 4; nd++) {
-			int ny = cy + dy[nd], nx = cx + dx[nd], turn;
-			int32_t c2, s2;
-			uint8_t g;
-
-			if (nd == (dir + 2) % 4 || !router_in(r, ny, nx))
-				continue;
-			turn = nd != dir;
-			/* Turning, or ending, only on a cell of our own. */
-			if (turn && here != 0)
-				continue;
-			g = r->g[ny * w + nx];
-			if ((g & G_BOX) && r->boxid[ny * w + nx] == b &&
-			    here == 0 &&
-			    router_side(&r->d->boxes[b], ny, nx)) {
-				c2 = cost + (turn ? COST_TURN : 0);
-				if (c2 < bestcost) {
-					bestcost = c2;
-					best = s;
-					bestdir = nd;
-				}
-				continue;
-			}
-			if (g & (G_BOX | G_FULL))
-				continue;
-			if ((g & G_H) && (nd == 1 || nd == 3))
-				continue;
-			if ((g & G_V) && (nd == 0 || nd == 2))
-				continue;
-			c2 = cost + COST_STEP + (turn ? COST_TURN : 0) +
-			    (g ? COST_CROSS : COST_NEAR *
-			    router_near(r, ny, nx, nd));
-			s2 = (int32_t)(((size_t)ny * (size_t)w + (size_t)nx) * 4 +
-			    (size_t)nd);
-			if (c2 < r->dist[s2]) {
-				r->dist[s2] = c2;
-				r->prev[s2] = s;
-				heap_push(r, c2, s2);
-			}
-		}
-	}
-	if (best < 0) {
-		*out = NULL;
-		return 0;
-	}
-	for (n = 0, s = best; s >= 0; s = r->prev[s])
-		n++;
-	*out = xcalloc(n, sizeof **out);
-	i = n;
-	for (s = best; s >= 0; s = r->prev[s]) {
-		struct diagram_cell *c = &(*out)[--i];
-		int into = s % 4;
-
-		c->y = (int16_t)((s / 4) / w);
-		c->x = (int16_t)((s / 4) % w);
-		/* Joined back the way it came... */
-		c->conn = (uint8_t)(1u << ((into + 2) % 4));
-	}
-	/* ...and on to the next cell, or the arrow into b. */
-	for (i = 0; i + 1 < n; i++) {
-		struct diagram_cell *c = &(*out)[i];
-		const struct diagram_cell *nx = &(*out)[i + 1];
-
-		for (k = 0; k < 4; k++)
-			if (c->y + dy[k] == nx->y && c->x + dx[k] == nx->x)
-				c->conn |= (uint8_t)(1u << k);
-	}
-	(*out)[n - 1].conn |= (uint8_t)(1u << bestdir);
-	(*out)[n - 1].arrow = (uint8_t)(1u << bestdir);
-	return n;
-}
-
-/* Take the cells of a route: straight ones can be crossed later. */
-static void
-router_mark(struct router *r, const struct diagram_cell *c, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		uint8_t *g = &r->g[c[i].y * r->d->w + c[i].x];
-
-		if (i == 0 || i + 1 == n)
-			*g |= G_FULL;
-		else if (c[i].conn == (DIAGRAM_E | DIAGRAM_W))
-			*g |= G_H;
-		else if (c[i].conn == (DIAGRAM_N | DIAGRAM_S))
-			*g |= G_V;
-		else
-			*g |= G_FULL;
-	}
-}
-
-/* The counter's place: the middle of the route's longest straight
- * horizontal run of its own (not crossed), else beside its longest
- * vertical run where the cells are empty. */
-static void
-router_label(struct router *r, struct diagram_route *rt)
-{
-	size_t i, run = 0, best = 0, bend = 0;
-	int w = r->d->w, k;
-
-	rt->label_w = 0;
-	for (i = 1; i + 1 < rt->n; i++) {
-		const struct diagram_cell *c = &rt->cells[i];
-		uint8_t g = r->g[c->y * w + c->x];
-
-		if (c->conn == (DIAGRAM_E | DIAGRAM_W) && g == G_H &&
-		    (run == 0 || rt->cells[i - 1].y == c->y))
-			run++;
-		else
-			run = 0;
-		if (run > best) {
-			best = run;
-			bend = i;
-		}
-	}
-	if (best >= 4) {
-		const struct diagram_cell *a = &rt->cells[bend + 1 - best];
-		const struct diagram_cell *z = &rt->cells[bend];
-		int x0 = a->x < z->x ? a->x : z->x, lw = (int)best - 2;
-
-		if (lw > 8)
-			lw = 8;
-		rt->label_y = a->y;
-		rt->label_x = (int16_t)(x0 + ((int)best - lw) / 2);
-		rt->label_w = (int16_t)lw;
-		for (k = 0; k < lw; k++)
-			r->g[a->y * w + rt->label_x + k] |= G_LABEL;
-		return;
-	}
-	/* Beside the middle of a vertical run, on the right then left. */
-	run = best = 0;
-	for (i = 1; i + 1 < rt->n; i++) {
-		const struct diagram_cell *c = &rt->cells[i];
-
-		if (c->conn == (DIAGRAM_N | DIAGRAM_S) &&
-		    (run == 0 || rt->cells[i - 1].x == c->x))
-			run++;
-		else
-			run = 0;
-		if (run > best) {
-			best = run;
-			bend = i;
-		}
-	}
-	if (best < 1)
-		return;
-	{
-		const struct diagram_cell *m = &rt->cells[bend - best / 2];
-		int side, lw;
-
-		for (side = 1; side >= -1; side -= 2)
-			for (lw = 4; lw >= 2; lw--) {
-				int x0 = side > 0 ? m->x + 1 : m->x - lw, ok = 1;
-
-				for (k = -1; k <= lw && ok; k++) {
-					int xx = x0 + k;
-
-					/* A blank each side, so it reads as
-					 * a label, not a box. */
-					if (k == -1 && side > 0)
-						continue;
-					if (k == lw && side < 0)
-						continue;
-					ok = router_free(r, m->y, xx);
-				}
-				if (!ok)
-					continue;
-				rt->label_y = m->y;
-				rt->label_x = (int16_t)x0;
-				rt->label_w = (int16_t)lw;
-				for (k = 0; k < lw; k++)
-					r->g[m->y * w + x0 + k] |= G_LABEL;
-				return;
-			}
-	}
+	for (k = 0; k < 4; k++)
+		if (diagram_inside(b, y + dy[k], x + dx[k]))
+			return k;
+	return -1;
 }
 
 static int
@@ -390,103 +126,187 @@ diagram_box_index(const struct diagram *d, int state)
 	return -1;
 }
 
-/* Route every edge of d in the given order onto a clean grid.  Returns
- * how many found no way. */
-static size_t
-diagram_route_order(struct router *r, struct diagram *d, const size_t *order)
+const struct diagram_box *
+diagram_box_of(const struct diagram *d, int state)
 {
-	size_t ncell = (size_t)d->w * (size_t)d->h, i, failed = 0;
-	int y, x;
+	int i = diagram_box_index(d, state);
 
-	memset(r->g, 0, ncell);
-	memset(r->boxid, -1, ncell);
-	for (i = 0; i < DIAGRAM_NBOXES; i++)
-		for (y = d->boxes[i].y; y < d->boxes[i].y + d->boxes[i].h; y++)
-			for (x = d->boxes[i].x; x < d->boxes[i].x +
-			    d->boxes[i].w; x++)
-				if (y >= 0 && x >= 0 && y < d->h && x < d->w) {
-					r->g[y * d->w + x] = G_BOX;
-					r->boxid[y * d->w + x] = (int8_t)i;
-				}
-	for (i = 0; i < trans_nedges; i++) {
-		free(d->routes[i].cells);
-		d->routes[i].cells = NULL;
-	}
-	for (i = 0; i < trans_nedges; i++) {
-		struct diagram_route *rt = &d->routes[order[i]];
-		struct diagram_cell *cells;
-
-		rt->n = router_route(r, diagram_box_index(d,
-		    trans_edges[order[i]].from), diagram_box_index(d,
-		    trans_edges[order[i]].to), &cells);
-		rt->cells = cells;
-		if (rt->n == 0)
-			failed++;
-		router_mark(r, cells, rt->n);
-	}
-	return failed;
+	return i < 0 ? NULL : &d->boxes[i];
 }
 
-/* Route every edge of d: shortest first, so short ones get the straight
- * lines; when some find no way, they go first in the next try (rip up
- * and retry), a few times at most. */
-static void
-diagram_route(struct diagram *d)
+const struct diagram_box *
+diagram_target(const struct diagram *d, size_t i)
 {
-	struct router r;
-	size_t ncell = (size_t)d->w * (size_t)d->h, i, j, k, tries;
-	size_t *order = xcalloc(trans_nedges, sizeof *order);
-	size_t *next = xcalloc(trans_nedges, sizeof *next);
-	int *len = xcalloc(trans_nedges, sizeof *len);
+	if (i >= trans_nedges)
+		return NULL;
+	if (d->routes != NULL && d->routes[i].sink)
+		return &d->sink;
+	return diagram_box_of(d, trans_edges[i].to);
+}
 
-	memset(&r, 0, sizeof r);
-	r.d = d;
-	r.g = xcalloc(ncell, 1);
-	r.boxid = xcalloc(ncell, 1);
-	r.dist = xcalloc(ncell * 4, sizeof *r.dist);
-	r.prev = xcalloc(ncell * 4, sizeof *r.prev);
-	r.heap = xcalloc(ncell * 4 * 4 * 2, sizeof *r.heap);
-	d->routes = xcalloc(trans_nedges, sizeof *d->routes);
-	for (i = 0; i < trans_nedges; i++) {
-		const struct diagram_box *a, *b;
+/* The cells of a line through corners pts (straight runs between), each
+ * joined to its neighbours, the first to the source box a, the last to
+ * the target b with the arrowhead. */
+static size_t
+diagram_cells(const int16_t (*pts)[2], size_t npts,
+    const struct diagram_box *a, const struct diagram_box *b,
+    struct diagram_cell **out)
+{
+	size_t n = 1, i, k;
+	struct diagram_cell *c;
+	int dir;
 
-		a = diagram_box_of(d, trans_edges[i].from);
-		b = diagram_box_of(d, trans_edges[i].to);
-		order[i] = i;
-		len[i] = abs((a->y + a->h / 2) - (b->y + b->h / 2)) +
-		    abs((a->x + a->w / 2) - (b->x + b->w / 2));
-	}
-	/* Insertion sort: stable, and the table is small. */
-	for (i = 1; i < trans_nedges; i++)
-		for (j = i; j > 0 && len[order[j]] < len[order[j - 1]]; j--) {
-			size_t t = order[j];
+	for (i = 1; i < npts; i++)
+		n += (size_t)(abs(pts[i][0] - pts[i - 1][0]) +
+		    abs(pts[i][1] - pts[i - 1][1]));
+	c = xcalloc(n, sizeof *c);
+	c[0].y = pts[0][0];
+	c[0].x = pts[0][1];
+	k = 1;
+	for (i = 1; i < npts; i++) {
+		int y = pts[i - 1][0], x = pts[i - 1][1];
+		int sy = (pts[i][0] > y) - (pts[i][0] < y);
+		int sx = (pts[i][1] > x) - (pts[i][1] < x);
 
-			order[j] = order[j - 1];
-			order[j - 1] = t;
+		while (y != pts[i][0] || x != pts[i][1]) {
+			y += sy;
+			x += sx;
+			c[k].y = (int16_t)y;
+			c[k].x = (int16_t)x;
+			k++;
 		}
-	for (tries = 0; tries < 40; tries++) {
-		if (diagram_route_order(&r, d, order) == 0)
-			break;
-		/* The failed ones first, the rest as they were. */
-		k = 0;
-		for (i = 0; i < trans_nedges; i++)
-			if (d->routes[order[i]].n == 0)
-				next[k++] = order[i];
-		for (i = 0; i < trans_nedges; i++)
-			if (d->routes[order[i]].n != 0)
-				next[k++] = order[i];
-		memcpy(order, next, trans_nedges * sizeof *order);
 	}
-	for (i = 0; i < trans_nedges; i++)
-		router_label(&r, &d->routes[order[i]]);
-	free(order);
-	free(next);
-	free(len);
-	free(r.g);
-	free(r.boxid);
-	free(r.dist);
-	free(r.prev);
-	free(r.heap);
+	for (i = 0; i < n; i++)
+		for (k = 0; k < 4; k++) {
+			int y = c[i].y + dy[k], x = c[i].x + dx[k];
+
+			if ((i > 0 && c[i - 1].y == y && c[i - 1].x == x) ||
+			    (i + 1 < n && c[i + 1].y == y && c[i + 1].x == x))
+				c[i].conn |= (uint8_t)(1u << k);
+		}
+	dir = diagram_toward(a, c[0].y, c[0].x);
+	if (dir >= 0)
+		c[0].conn |= (uint8_t)(1u << dir);
+	dir = diagram_toward(b, c[n - 1].y, c[n - 1].x);
+	if (dir >= 0) {
+		c[n - 1].conn |= (uint8_t)(1u << dir);
+		c[n - 1].arrow = (uint8_t)(1u << dir);
+	}
+	*out = c;
+	return n;
+}
+
+/* The roomy layout is the compact one scaled: each row of boxes becomes
+ * a framed box three rows high (its lines on the middle row), each gap
+ * row stays one row, and columns stretch by half. */
+static int
+diagram_sy(int y)
+{
+	return 4 * (y / 2) + (y % 2 ? 3 : 1);
+}
+
+static int
+diagram_sx(int x)
+{
+	return x + x / 2;
+}
+
+static struct diagram_box
+diagram_scale_box(const struct diagram_box *b)
+{
+	struct diagram_box s = *b;
+
+	s.y = (int16_t)(4 * (b->y / 2));
+	s.h = 3;
+	s.x = (int16_t)diagram_sx(b->x);
+	s.w = (int16_t)(diagram_sx(b->x + b->w) - s.x);
+	return s;
+}
+
+/* Scale one corner; an end beside a box's side stays beside it. */
+static void
+diagram_scale_pt(const int16_t *p, const struct diagram_box *cb,
+    const struct diagram_box *sb, int16_t *out)
+{
+	int dir = diagram_toward(cb, p[0], p[1]);
+
+	out[0] = (int16_t)diagram_sy(p[0]);
+	out[1] = (int16_t)diagram_sx(p[1]);
+	if (dir == 1)		/* the box is east */
+		out[1] = (int16_t)(sb->x - 1);
+	else if (dir == 3)
+		out[1] = (int16_t)(sb->x + sb->w);
+}
+
+static void
+diagram_build(struct diagram *d, int scaled)
+{
+	const struct diagram *c = &diagram_layouts[DIAGRAM_COMPACT];
+	size_t i, k;
+
+	if (scaled) {
+		for (i = 0; i < DIAGRAM_NBOXES; i++)
+			d->boxes[i] = diagram_scale_box(&c->boxes[i]);
+		d->sink = diagram_scale_box(&c->sink);
+		d->legend_y = (int16_t)diagram_sy(c->legend_y) - 1;
+		d->legend_x = c->legend_x;
+		d->legend_w = (int16_t)diagram_sx(c->legend_w);
+	}
+	d->routes = xcalloc(trans_nedges, sizeof *d->routes);
+	for (k = 0; k < NPATHS; k++) {
+		const struct diagram_path *p = &diagram_compact_paths[k];
+		int e = trans_edge_find(p->from, p->to);
+		const struct diagram_box *ca, *cb, *a, *b;
+		struct diagram_route *r;
+		int16_t pts[4][2];
+
+		memset(pts, 0, sizeof pts);
+		if (e < 0)
+			continue;
+		r = &d->routes[e];
+		r->style = p->style;
+		r->sink = p->sink;
+		ca = diagram_box_of(c, p->from);
+		cb = p->sink ? &c->sink : diagram_box_of(c, p->to);
+		a = diagram_box_of(d, p->from);
+		b = p->sink ? &d->sink : diagram_box_of(d, p->to);
+		r->label_y = p->ly;
+		r->label_x = p->lx;
+		r->label_w = p->lw;
+		if (scaled) {
+			r->label_y = (int16_t)diagram_sy(p->ly);
+			r->label_x = (int16_t)diagram_sx(p->lx);
+			r->label_w = (int16_t)(diagram_sx(p->lx + p->lw) -
+			    r->label_x);
+			/* A stub stays against its box. */
+			if (p->style == DIAGRAM_STUB && p->lx + p->lw == ca->x)
+				r->label_w = (int16_t)(a->x - r->label_x);
+			if (p->style == DIAGRAM_STUB && p->lx == ca->x + ca->w)
+				r->label_x = (int16_t)(a->x + a->w);
+		}
+		if (p->style == DIAGRAM_STUB)
+			continue;
+		for (i = 0; i < p->npts; i++) {
+			pts[i][0] = p->pts[i][0];
+			pts[i][1] = p->pts[i][1];
+			if (!scaled)
+				continue;
+			/* Only the ends meet boxes. */
+			if (i == 0)
+				diagram_scale_pt(p->pts[i], ca, a, pts[i]);
+			else if (i + 1 == p->npts)
+				diagram_scale_pt(p->pts[i], cb, b, pts[i]);
+			else {
+				pts[i][0] = (int16_t)diagram_sy(p->pts[i][0]);
+				pts[i][1] = (int16_t)diagram_sx(p->pts[i][1]);
+			}
+		}
+		/* A one-cell line meets both boxes. */
+		if (scaled && p->npts == 1)
+			pts[0][1] = (int16_t)diagram_sx(p->pts[0][1]);
+		r->n = diagram_cells((const int16_t (*)[2])pts, p->npts, a, b,
+		    &r->cells);
+	}
 }
 
 const struct diagram *
@@ -495,7 +315,7 @@ diagram_get(int id)
 	if (id < 0 || id >= DIAGRAM_NLAYOUTS)
 		return NULL;
 	if (diagram_layouts[id].routes == NULL)
-		diagram_route(&diagram_layouts[id]);
+		diagram_build(&diagram_layouts[id], id != DIAGRAM_COMPACT);
 	return &diagram_layouts[id];
 }
 
@@ -508,14 +328,6 @@ diagram_pick(int w, int h)
 		if (diagram_layouts[i].w <= w && diagram_layouts[i].h <= h)
 			return i;
 	return -1;
-}
-
-const struct diagram_box *
-diagram_box_of(const struct diagram *d, int state)
-{
-	int i = diagram_box_index(d, state);
-
-	return i < 0 ? NULL : &d->boxes[i];
 }
 
 /* The heat steps: flash, then bold, then plain, then idle (dim). */

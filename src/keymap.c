@@ -218,7 +218,7 @@ static int
 keymap_diagram(struct tui *t, int key)
 {
 	(void)key;
-	t->diagram = !t->diagram;
+	t->diagram = (t->diagram + 1) % (TUI_DIAGRAM_FULL + 1);
 	return TUI_REDRAW;
 }
 
@@ -285,10 +285,12 @@ const struct keymap_entry keymap[] = {
 	{ { '4', '6' }, "4 6", NULL, VIEWS, keymap_family,
 	    "IPv4 or IPv6 only; again for both" },
 	{ { 't' }, "t", NULL, TUI_LIST, keymap_diagram,
-	    "the TCP state diagram instead of the histogram: each state "
-	    "with its count, each edge with its transitions; an edge "
-	    "flashes when taken, abnormal ones (failed connect, reset) in "
-	    "red; again to hide it" },
+	    "the TCP state diagram instead of the histogram, above the "
+	    "list; again: full screen, with the edges taken listed under "
+	    "it; again: hidden.  Each state with its count, each edge "
+	    "with its transitions; an edge flashes when taken; aborts "
+	    "into CLOSED are marks by their box (x: reset or failed, o: "
+	    "gone without TIME_WAIT seen), in red when abnormal" },
 	{ { 'c' }, "c", NULL, ALL, keymap_color,
 	    "colours on or off" },
 	{ { 12 }, "^L", NULL, ALL, keymap_repaint,

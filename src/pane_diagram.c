@@ -1,6 +1,9 @@
 /* Diagram pane: the TCP state diagram, live.  Each state's box holds its
  * count, each edge its transitions; an edge flashes when taken and
- * fades, abnormal ones in red.  The geometry is diagram.c's. */
+ * fades, abnormal ones in red.  Aborts into CLOSED are stubs by their
+ * box ("x3"), explained by a legend.  Full screen, the rows under the
+ * diagram list the edges taken, busiest first, with what moves them.
+ * The geometry is diagram.c's. */
 #include <inttypes.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -10,7 +13,8 @@
 #include "tcptop/diagram.h"
 #include "tcptop/tcpstate.h"
 
-/* The layout for r: the largest whose diagram and title line fit. */
+/* The layout for a pane of w x h: the largest whose diagram and title
+ * line fit. */
 static const struct diagram *
 pane_diagram_layout(int w, int h)
 {
@@ -51,13 +55,15 @@ pane_diagram_role(const struct ui_frame *f, size_t i)
 	return UI_DIM;
 }
 
-/* A count in at most 5 cells: 12345, 123k, 12M. */
+/* A count in at most w cells (4 or more): 1234, 12k, 3M. */
 static void
-pane_diagram_num(uint64_t n, char *buf, size_t len)
+pane_diagram_num(uint64_t n, int w, char *buf, size_t len)
 {
-	if (n < 100000)
+	uint64_t lim = w >= 5 ? 100000 : 10000;
+
+	if (n < lim)
 		snprintf(buf, len, "%" PRIu64, n);
-	else if (n < 10000000)
+	else if (n < lim * 100)
 		snprintf(buf, len, "%" PRIu64 "k", n / 1000);
 	else
 		snprintf(buf, len, "%" PRIu64 "M", n / 1000000);
@@ -65,7 +71,7 @@ pane_diagram_num(uint64_t n, char *buf, size_t len)
 
 static void
 pane_diagram_box(const struct ui_frame *f, const struct diagram_box *b,
-    int y0, int x0)
+    int y0, int x0, int sink)
 {
 	size_t count = f->view->states[b->state];
 	const char *name = b->state == TCP_CLOSE ? "CLOSED" :
@@ -73,12 +79,18 @@ pane_diagram_box(const struct ui_frame *f, const struct diagram_box *b,
 	int role = count ? ui_state_role(b->state) : UI_DIM, inner, y;
 	char num[16];
 
-	pane_diagram_num(count, num, sizeof num);
+	pane_diagram_num(count, 5, num, sizeof num);
+	if (sink) {
+		/* Where a connection ends: CLOSED again, counted on top. */
+		num[0] = '\0';
+		role = UI_DIM;
+	}
 	if (b->h == 1) {
 		inner = b->w - 2;
 		ui_put(y0 + b->y, x0 + b->x, 1, UI_NORMAL, "[");
 		ui_put(y0 + b->y, x0 + b->x + b->w - 1, 1, UI_NORMAL, "]");
-		if ((int)strlen(name) + 1 + (int)strlen(num) > inner)
+		if ((int)strlen(name) + (num[0] != '\0') + (int)strlen(num) >
+		    inner)
 			name = tcpstate_brief(b->state);
 		ui_putpad(y0 + b->y, x0 + b->x + 1, inner, role, name);
 		ui_put(y0 + b->y, x0 + b->x + 1 + inner - (int)strlen(num),
@@ -88,40 +100,127 @@ pane_diagram_box(const struct ui_frame *f, const struct diagram_box *b,
 	ui_box((struct pane_rect){ y0 + b->y, x0 + b->x, b->h, b->w }, NULL);
 	inner = b->w - 4;
 	y = y0 + b->y + (b->h - 1) / 2;
-	if (b->h >= 5) {
-		/* A tall box: the name, and the count under it. */
-		ui_put(y, x0 + b->x + 2, inner, role, name);
-		ui_put(y + 1, x0 + b->x + 2, inner, count ? UI_HEADER : UI_DIM,
-		    num);
-		return;
-	}
 	ui_put(y, x0 + b->x + 2, inner, role, name);
 	ui_put(y, x0 + b->x + 2 + inner - (int)strlen(num), (int)strlen(num),
 	    count ? UI_HEADER : UI_DIM, num);
 }
 
-/* The counter on edge i, and its rate when it has one and room. */
+/* The mark of a stub: what kind of end it counts. */
+static const char *
+pane_diagram_mark(size_t i)
+{
+	if (trans_edges[i].kind == TRANS_ABNORMAL)
+		return ui_utf8() ? "\u2717" : "x";
+	return ui_utf8() ? "\u25cb" : "o";
+}
+
+/* The counter on edge i, and its rate when it has one and room; a stub
+ * is its mark and the counter, against its box. */
 static void
-pane_diagram_label(const struct ui_frame *f, const struct diagram_route *r,
+pane_diagram_label(const struct ui_frame *f, const struct diagram *d,
     size_t i, int y0, int x0, int role)
 {
+	const struct diagram_route *r = &d->routes[i];
+	const struct diagram_box *a = diagram_box_of(d, trans_edges[i].from);
 	uint64_t n = trans_count(f->trans, trans_edges[i].from,
 	    trans_edges[i].to);
 	double rate = trans_rate(f->trans, i, f->anim_ms);
-	char num[16], buf[32];
-	int len;
+	char num[16], buf[40];
+	int len, x;
 
-	if (r->label_w == 0 || n == 0)
+	if (r->label_w == 0)
 		return;
-	pane_diagram_num(n, num, sizeof num);
+	pane_diagram_num(n, r->label_w, num, sizeof num);
+	if (r->style == DIAGRAM_STUB) {
+		snprintf(buf, sizeof buf, "%s%s", pane_diagram_mark(i),
+		    n > 0 ? num : "");
+		len = 1 + (n > 0 ? (int)strlen(num) : 0);
+		/* Against the box: right-aligned west of it. */
+		x = r->label_x + r->label_w == a->x ? r->label_x + r->label_w -
+		    len : r->label_x;
+		ui_put(y0 + r->label_y, x0 + x, len, n > 0 ? role :
+		    trans_edges[i].kind == TRANS_ABNORMAL ? UI_ABNORMAL :
+		    UI_DIM, buf);
+		return;
+	}
+	if (n == 0)
+		return;
 	snprintf(buf, sizeof buf, "%s", num);
-	if (rate >= 0.1 && strlen(num) + 6 <= (size_t)r->label_w)
-		snprintf(buf, sizeof buf, "%s %.1f/s", num, rate);
+	if (rate >= 0.1 && strlen(num) + 7 <= (size_t)r->label_w)
+		snprintf(buf, sizeof buf, " %s %.1f/s ", num, rate);
+	else if (strlen(num) + 2 <= (size_t)r->label_w)
+		snprintf(buf, sizeof buf, " %s ", num);
 	len = (int)strlen(buf);
 	if (len > r->label_w)
 		return;
 	ui_put(y0 + r->label_y, x0 + r->label_x + (r->label_w - len) / 2, len,
 	    role == UI_DIM ? UI_NORMAL : role, buf);
+}
+
+/* The stubs' marks explained. */
+static void
+pane_diagram_legend(const struct diagram *d, int y0, int x0)
+{
+	char buf[80];
+
+	snprintf(buf, sizeof buf, "%sn reset or failed %s CLOSED",
+	    ui_utf8() ? "\u2717" : "x", ui_glyph(UI_G_ARROW));
+	ui_put(y0 + d->legend_y, x0 + d->legend_x, d->legend_w, UI_DIM, buf);
+	snprintf(buf, sizeof buf, "%sn gone, no TIME_WAIT seen",
+	    ui_utf8() ? "\u25cb" : "o");
+	ui_put(y0 + d->legend_y + 1, x0 + d->legend_x, d->legend_w, UI_DIM,
+	    buf);
+}
+
+/* Full screen: under the diagram, the edges taken, busiest first, with
+ * their counts, rates and what moves them. */
+static void
+pane_diagram_edges(const struct ui_frame *f, struct pane_rect r)
+{
+	size_t order[64], n = 0, i, j;
+	char line[256], arrow[40];
+	int y;
+
+	if (r.h < 2)
+		return;
+	ui_putpad(r.y, r.x, r.w, UI_TITLE, " EDGE                        COUNT"
+	    "   RATE  WHAT MOVES IT");
+	for (i = 0; i < trans_nedges && n < 64; i++)
+		if (trans_count(f->trans, trans_edges[i].from,
+		    trans_edges[i].to) > 0)
+			order[n++] = i;
+	/* Busiest first; insertion sort, stable on the table's order. */
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0; j--) {
+			const struct trans_edge *a = &trans_edges[order[j]];
+			const struct trans_edge *b = &trans_edges[order[j - 1]];
+			size_t t;
+
+			if (trans_count(f->trans, a->from, a->to) <=
+			    trans_count(f->trans, b->from, b->to))
+				break;
+			t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	if (n == 0) {
+		ui_put(r.y + 1, r.x + 1, r.w - 1, UI_DIM, "no transitions "
+		    "yet: edges light up and count as sockets change state");
+		return;
+	}
+	for (y = 1, i = 0; y < r.h && i < n; y++, i++) {
+		const struct trans_edge *e = &trans_edges[order[i]];
+
+		snprintf(arrow, sizeof arrow, "%s%s%s", e->from == TCP_CLOSE ?
+		    "CLOSED" : tcpstate_name(e->from), ui_glyph(UI_G_ARROW),
+		    e->to == TCP_CLOSE ? "CLOSED" : tcpstate_name(e->to));
+		snprintf(line, sizeof line, " %-*s %6" PRIu64 " %5.1f/s  %s",
+		    ui_utf8() ? 29 : 27, arrow,
+		    trans_count(f->trans, e->from, e->to),
+		    trans_rate(f->trans, order[i], f->anim_ms), e->label);
+		ui_putpad(r.y + y, r.x, r.w, e->kind == TRANS_ABNORMAL ?
+		    UI_ABNORMAL : UI_NORMAL, line);
+	}
 }
 
 static void
@@ -143,7 +242,7 @@ pane_diagram_draw(const struct ui_frame *f, struct pane_rect r)
 	}
 	y0 = r.y + 1;
 	x0 = r.x + (r.w - d->w) / 2;
-	/* Where lines cross, each is drawn with both directions. */
+	/* Where lines meet, each is drawn with both directions. */
 	memset(conn, 0, sizeof conn);
 	for (i = 0; i < trans_nedges; i++)
 		for (k = 0; k < d->routes[i].n; k++) {
@@ -151,13 +250,14 @@ pane_diagram_draw(const struct ui_frame *f, struct pane_rect r)
 
 			conn[c->y * d->w + c->x] |= c->conn;
 		}
-	/* The hottest last, so a flash shows over what it crosses. */
+	/* The hottest last, so a flash shows over what it meets. */
 	n = 0;
 	for (heat = DIAGRAM_IDLE; heat <= DIAGRAM_FLASH; heat++)
 		for (i = 0; i < trans_nedges && n < 64; i++)
 			if (diagram_heat(trans_last_ms(f->trans, i),
 			    f->anim_ms) == heat)
 				order[n++] = i;
+	pane_diagram_legend(d, y0, x0);
 	for (k = 0; k < n; k++) {
 		const struct diagram_route *rt = &d->routes[order[k]];
 		int role = pane_diagram_role(f, order[k]);
@@ -169,10 +269,15 @@ pane_diagram_draw(const struct ui_frame *f, struct pane_rect r)
 			ui_linecell(y0 + c->y, x0 + c->x, c->arrow ? c->conn :
 			    conn[c->y * d->w + c->x], c->arrow, role);
 		}
-		pane_diagram_label(f, rt, order[k], y0, x0, role);
+		pane_diagram_label(f, d, order[k], y0, x0, role);
 	}
 	for (i = 0; i < DIAGRAM_NBOXES; i++)
-		pane_diagram_box(f, &d->boxes[i], y0, x0);
+		pane_diagram_box(f, &d->boxes[i], y0, x0, 0);
+	pane_diagram_box(f, &d->sink, y0, x0, 1);
+	/* Full screen: the rows left under the diagram. */
+	if (r.h - 1 - d->h >= 3)
+		pane_diagram_edges(f, (struct pane_rect){ y0 + d->h + 1, r.x,
+		    r.h - 2 - d->h, r.w });
 }
 
 const struct pane_ops pane_diagram = { "diagram", pane_diagram_draw };

@@ -28,7 +28,7 @@ tui_init(struct tui *t, const struct options *o)
 	t->ncols = o->ncols;
 	t->highlight_ms = (int64_t)(o->tombstone * 1000);
 	t->mode = TUI_LIST;
-	t->diagram = o->diagram;
+	t->diagram = o->diagram ? TUI_DIAGRAM_SPLIT : TUI_DIAGRAM_OFF;
 	t->rows = 1;
 	filter_fmt_ports(&t->filter, t->port_text, sizeof t->port_text);
 	if (o->expr != NULL)

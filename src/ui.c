@@ -371,8 +371,10 @@ ui_layout(const struct ui_frame *f, struct ui_layout *l)
 	l->main = (struct pane_rect){ 1, 0, h, COLS };
 	if (f->tui->diagram && (f->tui->mode & (TUI_LIST | TUI_SORT))) {
 		/* The diagram instead of the histogram (its boxes count
-		 * the states), the list below when it has room. */
-		hh = pane_diagram_height(COLS, h, 6);
+		 * the states), split: the list below when it has room;
+		 * full: the whole middle. */
+		hh = f->tui->diagram == TUI_DIAGRAM_FULL ? h :
+		    pane_diagram_height(COLS, h, 6);
 		l->diagram = (struct pane_rect){ 1, 0, hh, COLS };
 		l->conns = (struct pane_rect){ 1 + hh, 0, h - hh, COLS };
 		l->menu = (struct pane_rect){ 1 + hh, 0, h - hh, 26 };

@@ -1213,7 +1213,8 @@ check_golden()
 # --- the state diagram (t, --diagram) -----------------------------------
 
 # "STATE COUNT" for each box of the diagram: "[NAME  N]" or, framed,
-# "│ NAME  N │"; CLOSED's framed box has its count on the next line.
+# "│ NAME  N │"; CLOSED counts as CLOSE (the sink, "[CLOSED]" at the
+# bottom, has no count).
 diagram_counts()
 {
 	awk -v states="$STATES" '
@@ -1225,6 +1226,8 @@ diagram_counts()
 			line = substr(line, RSTART + RLENGTH)
 			split(box, f, / +/)
 			i = f[1] == "" ? 2 : 1
+			if (f[i] == "CLOSED")
+				f[i] = "CLOSE"
 			if (f[i] in k)
 				print f[i], f[i + 1]
 		}
@@ -1281,6 +1284,38 @@ check_diagram_golden()
 	}
 	wait_until "the boxes to count what the histogram did" box_is_want ||
 	    return 1
+	golden "$gold" || return 1
+	# Split: the connection list under the diagram, a few rows of it.
+	rows_under() {
+		local n
+		n=$(list_rows | grep -cE "$STATE_RE")
+		[ "$n" -ge "$1" ] && return 0
+		echo "$n list rows under the diagram, wanted $1" >>"$WHY"
+		return 1
+	}
+	wait_until "list rows under the diagram" rows_under 5 || return 1
+	# t again: full screen, the edges listed under the diagram, and
+	# no list.
+	keys t
+	wait_screen '^ EDGE +COUNT +RATE' || return 1
+	wait_until "the boxes to count what the histogram did" box_is_want ||
+	    return 1
+	[ -z "$(title_line)" ] || { echo "    the list is still shown"
+		show_screen; return 1; }
+	golden "$GOLDEN/diagram-${w}x$h-full.txt" || return 1
+	# t again: the histogram is back.
+	keys t
+	wait_gone '^TCP states:' || return 1
+	wait_screen '^LISTEN +6 ' || return 1
+	keys q
+	exited 0
+}
+
+# golden FILE: the screen settles on FILE (GENERATE=1: becomes FILE).
+golden()
+{
+	local gold=$1
+
 	if [ -n "${GENERATE:-}" ]; then
 		: >"$TMP/previous"
 		wait_until "the screen to settle" settled || return 1
@@ -1292,19 +1327,18 @@ check_diagram_golden()
 	else
 		wait_until "the screen of $gold" same_as "$gold" || return 1
 	fi
-	# t again: the histogram is back.
-	keys t
-	wait_gone '^TCP states:' || return 1
-	wait_screen '^LISTEN +6 ' || return 1
-	keys q
-	exited 0
 }
 
 # Digits on the diagram outside the boxes and the title: the counters
-# on the edges.
+# on the edges (and the stubs'), down to the list's titles if shown.
 edge_labels()
 {
-	sed -n "3,$((HEIGHT - 2))p" "$SCREEN" |
+	local end t
+
+	end=$((HEIGHT - 2))
+	t=$(title_line)
+	[ -n "$t" ] && end=$((t - 1))
+	sed -n "3,${end}p" "$SCREEN" |
 	    sed -E 's/\[[^]]*\]//g; s/│ *[A-Z_]* *[0-9]* *│//g' |
 	    grep -oE '[0-9]+'
 }
@@ -1416,9 +1450,9 @@ check "11 a broken tcptoprc: warning, defaults, left unchanged" \
     check_settings_broken
 check "12 golden replay screen at 80x24" check_golden 80 24
 check "12 golden replay screen at 40x12" check_golden 40 12
-check "13 t: diagram boxes count as the histogram; golden 80x24; t hides" \
+check "13 t: diagram over 5+ list rows, boxes count as the histogram; golden 80x24; t full; t hides" \
     check_diagram_golden 80 24
-check "13 t: diagram boxes count as the histogram; golden 132x43; t hides" \
+check "13 t: diagram over 5+ list rows, boxes count as the histogram; golden 132x43; t full; t hides" \
     check_diagram_golden 132 43
 check "13 live: gone sockets move edge counters; idle after the fade: 0 bytes" \
     check_diagram_live

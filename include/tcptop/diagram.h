@@ -1,9 +1,13 @@
 /* diagram: the geometry of the TCP state diagram (pure: no curses).
- * Each layout is a table of box positions; the edges of trans_edges are
- * routed between the boxes once, on first use, as orthogonal lines that
- * cross but never share a segment.  Also the animation's clock: how hot
- * an edge is some time after it was taken, and when the next frame is
- * due. */
+ * Each layout is data: a table of boxes, laid out as RFC 793 draws the
+ * machine (CLOSED on top, opening below it, ESTABLISHED in the middle,
+ * the active close down the left, the passive close down the right),
+ * and a table of routes, one per edge of trans_edges: the corners of
+ * its line, or a stub (a marked counter beside the source box) for the
+ * aborts into CLOSED that would otherwise cross the whole figure.  The
+ * big layout is the compact one scaled, with framed boxes.  Also the
+ * animation's clock: how hot an edge is some time after it was taken,
+ * and when the next frame is due. */
 #ifndef TCPTOP_DIAGRAM_H
 #define TCPTOP_DIAGRAM_H
 
@@ -14,8 +18,8 @@
 
 /* Layouts, smallest first. */
 enum diagram_layout_id {
-	DIAGRAM_TALL,		/* 80x20: the screen at 80x24 */
-	DIAGRAM_ROOMY,		/* 124x28: 132x43 and up */
+	DIAGRAM_COMPACT,	/* 80x13, one-row boxes: 80x24 with a list */
+	DIAGRAM_ROOMY,		/* 120x27, framed boxes: 132x43 and up */
 	DIAGRAM_NLAYOUTS
 };
 
@@ -42,21 +46,36 @@ struct diagram_cell {
 	uint8_t arrow;		/* 0, or one DIAGRAM_* bit: the last cell */
 };
 
+/* How an edge is shown. */
+enum diagram_style {
+	DIAGRAM_LINE,		/* a line of cells into the target box */
+	DIAGRAM_STUB,		/* a mark and the counter beside the source
+				 * box: "x12", an abort into CLOSED */
+};
+
 struct diagram_route {
-	struct diagram_cell *cells;		/* from the source box on */
-	size_t n;				/* 0: no route was found */
-	int16_t label_y, label_x, label_w;	/* room for the counter on
-						 * the line; label_w 0: none */
+	struct diagram_cell *cells;		/* from the source box on;
+						 * none for a stub */
+	size_t n;
+	uint8_t style;				/* enum diagram_style */
+	uint8_t sink;				/* ends on the sink box */
+	int16_t label_y, label_x, label_w;	/* the counter's room: on
+						 * the line, beside it, or
+						 * the stub itself */
 };
 
 struct diagram {
 	const char *name;
 	int h, w;				/* cells it takes */
 	struct diagram_box boxes[DIAGRAM_NBOXES];
+	struct diagram_box sink;		/* CLOSED again, at the end
+						 * of the close: no count */
+	int16_t legend_y, legend_x, legend_w;	/* two lines explaining
+						 * the stubs' marks */
 	struct diagram_route *routes;		/* one per trans_edges */
 };
 
-/* Layout id, routed on first use; static, never freed.  NULL for a bad
+/* Layout id, built on first use; static, never freed.  NULL for a bad
  * id. */
 const struct diagram *diagram_get(int id);
 
@@ -66,6 +85,9 @@ int diagram_pick(int w, int h);
 /* The box of a state in d, or NULL. */
 const struct diagram_box *diagram_box_of(const struct diagram *d,
     int state);
+
+/* The box edge i's line ends on in d: the sink or the target's box. */
+const struct diagram_box *diagram_target(const struct diagram *d, size_t i);
 
 /* How an edge looks some time after it was taken: it flashes, then
  * fades in steps to idle. */

@@ -64,6 +64,13 @@ enum tui_prompt {
 #define TUI_REPAINT	0x10	/* repaint every cell (Ctrl-L, colours) */
 #define TUI_DELAY	0x20	/* the delay changed: new deadline */
 
+/* How the state diagram is shown (t cycles). */
+enum tui_diagram {
+	TUI_DIAGRAM_OFF,
+	TUI_DIAGRAM_SPLIT,	/* above the connection list */
+	TUI_DIAGRAM_FULL,	/* the whole middle, edges listed under it */
+};
+
 #define TUI_DELAY_MIN	0.1
 #define TUI_DELAY_MAX	3600.0
 
@@ -80,7 +87,8 @@ struct tui {
 	int64_t highlight_ms;	/* new rows stand out, gone rows stay */
 	int mode;		/* enum tui_mode */
 	int paused;
-	int diagram;		/* the state diagram replaces the histogram */
+	int diagram;		/* TUI_DIAGRAM_*: the state diagram instead
+				 * of the histogram */
 
 	/* The selection follows a connection, not a row number. */
 	const struct view *view;	/* borrowed: tui_set_view */
