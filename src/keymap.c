@@ -6,7 +6,7 @@
 #include "tcptop/keymap.h"
 #include "tcptop/sort.h"
 
-#define ALL	(TUI_LIST | TUI_DETAIL | TUI_HELP | TUI_SORT)
+#define ALL	(TUI_LIST | TUI_DETAIL | TUI_HELP | TUI_SORT | TUI_EXPLAIN)
 #define VIEWS	(TUI_LIST | TUI_DETAIL)
 
 static int
@@ -223,6 +223,22 @@ keymap_diagram(struct tui *t, int key)
 }
 
 static int
+keymap_explain(struct tui *t, int key)
+{
+	const struct conn *c = tui_selected(t);
+
+	(void)key;
+	if (c == NULL) {
+		tui_message(t, 0, "no connection selected: its state is "
+		    "explained");
+		return TUI_REDRAW;
+	}
+	t->explain_state = c->s.state;
+	t->mode = TUI_EXPLAIN;
+	return TUI_REDRAW;
+}
+
+static int
 keymap_color(struct tui *t, int key)
 {
 	(void)key;
@@ -291,6 +307,12 @@ const struct keymap_entry keymap[] = {
 	    "with its transitions; an edge flashes when taken; aborts "
 	    "into CLOSED are marks by their box (x: reset or failed, o: "
 	    "gone without TIME_WAIT seen), in red when abnormal" },
+	{ { 'e' }, "e", NULL, TUI_LIST, keymap_explain,
+	    "explain the selected connection's state: what it means, what "
+	    "moves it on, what a pile-up in it points at, how Linux does "
+	    "it" },
+	{ { TUI_KEY_ESC, 'e', TUI_KEY_ENTER, TUI_KEY_LEFT }, "Esc e", NULL,
+	    TUI_EXPLAIN, keymap_back, "close the explanation" },
 	{ { 'c' }, "c", NULL, ALL, keymap_color,
 	    "colours on or off" },
 	{ { 12 }, "^L", NULL, ALL, keymap_repaint,

@@ -53,6 +53,7 @@ extern const struct pane_ops pane_sort;
 extern const struct pane_ops pane_status;
 extern const struct pane_ops pane_keys;
 extern const struct pane_ops pane_diagram;
+extern const struct pane_ops pane_explain;
 
 /* Glyphs with an ASCII fallback. */
 enum ui_glyph {

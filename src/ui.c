@@ -369,7 +369,8 @@ ui_layout(const struct ui_frame *f, struct ui_layout *l)
 	l->status = (struct pane_rect){ LINES - 2, 0, 1, COLS };
 	l->keys = (struct pane_rect){ LINES - 1, 0, 1, COLS };
 	l->main = (struct pane_rect){ 1, 0, h, COLS };
-	if (f->tui->diagram && (f->tui->mode & (TUI_LIST | TUI_SORT))) {
+	if (f->tui->diagram &&
+	    (f->tui->mode & (TUI_LIST | TUI_SORT | TUI_EXPLAIN))) {
 		/* The diagram instead of the histogram (its boxes count
 		 * the states), split: the list below when it has room;
 		 * full: the whole middle. */
@@ -452,6 +453,10 @@ ui_draw(const struct ui_frame *f, int repaint)
 				pane_conns.draw(f, l.conns);
 			if (mode == TUI_SORT)
 				pane_sort.draw(f, l.menu);
+			if (mode == TUI_EXPLAIN)
+				pane_explain.draw(f, (struct pane_rect){
+				    l.main.y, l.main.x + 1, l.main.h,
+				    l.main.w - 2 });
 		}
 		pane_status.draw(f, l.status);
 		pane_keys.draw(f, l.keys);

@@ -46,6 +46,7 @@ enum tui_mode {
 	TUI_DETAIL = 0x2,	/* one connection, every field */
 	TUI_HELP = 0x4,
 	TUI_SORT = 0x8,		/* the sort column menu */
+	TUI_EXPLAIN = 0x10,	/* what a state means, over the list */
 };
 
 enum tui_prompt {
@@ -100,6 +101,7 @@ struct tui {
 	int scroll;		/* help screen scroll */
 	int scroll_max;		/* its last useful value (ui_scroll_max) */
 	int sort_sel;		/* cursor in the sort menu */
+	int explain_state;	/* the state TUI_EXPLAIN explains */
 
 	/* The prompt line. */
 	int prompt;		/* enum tui_prompt */
