@@ -295,13 +295,32 @@ conntab_lookup(struct conntab *t, const struct conn_sample *s, size_t *slot)
 	return c;
 }
 
-/* Append state to c's path, dropping the oldest when it is full. */
+/* Append state, entered at now_ms, to c's path, dropping the oldest
+ * when it is full. */
 static void
-conntab_path_push(struct conn *c, uint8_t state)
+conntab_path_push(struct conn *c, uint8_t state, int64_t now_ms)
 {
+	int64_t ds = (now_ms - c->first_seen_ms) / 100;
+
 	if (c->path >> 28)
 		c->flags |= CONN_PATH_CUT;
 	c->path = c->path << 4 | (state & 15);
+	memmove(&c->path_ds[1], &c->path_ds[0], 7 * sizeof c->path_ds[0]);
+	c->path_ds[0] = (uint16_t)(ds < 0 ? 0 : ds > UINT16_MAX ?
+	    UINT16_MAX : ds);
+}
+
+size_t
+conntab_path_times(const struct conn *c, int64_t *t_ms, size_t max)
+{
+	size_t n = 0;
+	int k;
+
+	for (k = 7; k >= 0; k--)
+		if ((c->path >> (4 * k) & 15) != 0 && n < max)
+			t_ms[n++] = c->first_seen_ms +
+			    (int64_t)c->path_ds[k] * 100;
+	return n;
 }
 
 size_t
@@ -332,7 +351,7 @@ conntab_update(struct conntab *t, const struct conn_sample *s)
 			    s->state);
 			c->prev_state = c->s.state;
 			c->state_since_ms = t->now_ms;
-			conntab_path_push(c, s->state);
+			conntab_path_push(c, s->state, t->now_ms);
 		}
 		c->s = *s;
 		/* A row seen twice in one pass (the kernel can report a
@@ -410,8 +429,9 @@ conntab_merge_requests(struct conntab *t)
 		    (old->flags & CONN_PREEXISTING));
 		c->prev_state = TCP_SYN_RECV;
 		c->path = old->path;
+		memcpy(c->path_ds, old->path_ds, sizeof c->path_ds);
 		c->flags |= old->flags & CONN_PATH_CUT;
-		conntab_path_push(c, c->s.state);
+		conntab_path_push(c, c->s.state, t->now_ms);
 		conntab_event(t, c, CONNTAB_EV_STATE, TCP_SYN_RECV, c->s.state);
 		old->gone_ms = INT64_MIN;	/* free at once, no event */
 		t->gone[g] = NULL;

@@ -123,8 +123,14 @@ main(void)
 		/* The path carries over from the request socket. */
 		uint8_t p[8];
 
+		int64_t ms[8];
+
 		CHECK(c != NULL && conntab_path(c, p, 8) == 2 &&
 		    p[0] == TCP_SYN_RECV && p[1] == TCP_ESTABLISHED);
+		/* With when each state was entered: the request socket's
+		 * first sight, then the merge. */
+		CHECK(c != NULL && conntab_path_times(c, ms, 8) == 2 &&
+		    ms[0] == 2000 && ms[1] == 3000);
 	}
 
 	{
@@ -135,13 +141,15 @@ main(void)
 		uint8_t p[8];
 		int k;
 
+		int64_t ms[8];
+
 		scan(t2, 0, &w, 1);
 		CHECK(find(t2, 7, 1) != NULL &&
 		    conntab_path(find(t2, 7, 1), p, 8) == 1 &&
 		    p[0] == TCP_SYN_SENT);
 		for (k = 0; k < 9; k++) {
 			w.state = k % 2 ? TCP_ESTABLISHED : TCP_CLOSE_WAIT;
-			scan(t2, k + 1, &w, 1);
+			scan(t2, 1234 * (k + 1), &w, 1);
 		}
 		c = find(t2, 7, 1);
 		CHECK(c != NULL && conntab_path(c, p, 8) == 8 &&
@@ -149,6 +157,16 @@ main(void)
 		    p[6] == TCP_ESTABLISHED);
 		CHECK(c != NULL && conntab_path(c, p, 3) == 3 &&
 		    p[0] == TCP_ESTABLISHED);
+		/* The times move with the states, to a tenth of a
+		 * second: the 2nd .. 9th changes are left. */
+		CHECK(c != NULL && conntab_path_times(c, ms, 8) == 8 &&
+		    ms[0] == 2400 && ms[7] == 11100);
+		/* Saturating past 6553 s after first sight. */
+		w.state = TCP_LAST_ACK;
+		scan(t2, 10000000, &w, 1);
+		c = find(t2, 7, 1);
+		CHECK(c != NULL && conntab_path_times(c, ms, 8) == 8 &&
+		    ms[7] == 6553500);
 		conntab_free(t2);
 	}
 

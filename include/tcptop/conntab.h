@@ -33,6 +33,10 @@ struct conn {
 					 * conntab_path) */
 	uint8_t prev_state;		/* state before s.state, 0 if none */
 	uint8_t flags;			/* CONN_* above */
+	uint16_t path_ds[8];		/* when each state of path was
+					 * entered: tenths of a second after
+					 * first_seen_ms, saturating; [0] is
+					 * the newest (conntab_path_times) */
 };
 
 enum conntab_event_kind {
@@ -123,6 +127,12 @@ void conntab_feed_sample(void *feed, const struct conn_sample *s);
  * (max entries; 8 are kept).  Returns how many; CONN_PATH_CUT in c->flags
  * says older ones were dropped. */
 size_t conntab_path(const struct conn *c, uint8_t *states, size_t max);
+
+/* When c entered each of the states conntab_path gives, in the same
+ * order, into t_ms (model clock ms, to a tenth of a second; the first is
+ * first_seen_ms, a lower bound for a CONN_PREEXISTING row; times past
+ * 6553 s after it are cut to that).  Returns how many. */
+size_t conntab_path_times(const struct conn *c, int64_t *t_ms, size_t max);
 
 /* Number of scans ended so far. */
 unsigned long conntab_scans(const struct conntab *t);
