@@ -138,7 +138,32 @@ static int
 keymap_clear(struct tui *t, int key)
 {
 	(void)key;
-	t->search[0] = '\0';
+	/* Esc ends following first, then clears the search. */
+	if (t->follow)
+		tui_follow(t, NULL);
+	else
+		t->search[0] = '\0';
+	return TUI_REDRAW;
+}
+
+static int
+keymap_follow(struct tui *t, int key)
+{
+	const struct conn *c = tui_selected(t);
+
+	(void)key;
+	if (t->follow) {
+		tui_follow(t, NULL);
+		return TUI_REDRAW;
+	}
+	if (c == NULL) {
+		tui_message(t, 0, "no connection selected to follow");
+		return TUI_REDRAW;
+	}
+	tui_follow(t, c);
+	/* Following is shown on the diagram. */
+	if (t->diagram == TUI_DIAGRAM_OFF)
+		t->diagram = TUI_DIAGRAM_SPLIT;
 	return TUI_REDRAW;
 }
 
@@ -225,15 +250,13 @@ keymap_diagram(struct tui *t, int key)
 static int
 keymap_explain(struct tui *t, int key)
 {
-	const struct conn *c = tui_selected(t);
-
 	(void)key;
-	if (c == NULL) {
+	t->explain_state = tui_explain_state(t);
+	if (t->explain_state == 0) {
 		tui_message(t, 0, "no connection selected: its state is "
 		    "explained");
 		return TUI_REDRAW;
 	}
-	t->explain_state = c->s.state;
 	t->mode = TUI_EXPLAIN;
 	return TUI_REDRAW;
 }
@@ -283,7 +306,7 @@ const struct keymap_entry keymap[] = {
 	{ { 'n', 'N' }, "n N", NULL, TUI_LIST, keymap_search_next,
 	    "next or previous match" },
 	{ { TUI_KEY_ESC }, "Esc", NULL, TUI_LIST, keymap_clear,
-	    "clear the search highlight" },
+	    "end following; else clear the search highlight" },
 	{ { TUI_KEY_F6 }, "F6", "SortBy", VIEWS, keymap_sort_menu,
 	    "choose the sort column" },
 	{ { TUI_KEY_ENTER }, "Enter", NULL, TUI_SORT, keymap_sort_pick,
@@ -307,8 +330,14 @@ const struct keymap_entry keymap[] = {
 	    "with its transitions; an edge flashes when taken; aborts "
 	    "into CLOSED are marks by their box (x: reset or failed, o: "
 	    "gone without TIME_WAIT seen), in red when abnormal" },
+	{ { 'f' }, "f", NULL, TUI_LIST, keymap_follow,
+	    "follow the selected connection: the diagram (shown if hidden) "
+	    "highlights its state and the path it took, and a timeline "
+	    "under it lists its states with when it entered them; kept "
+	    "when the connection goes; f again or Esc ends it" },
 	{ { 'e' }, "e", NULL, TUI_LIST, keymap_explain,
-	    "explain the selected connection's state: what it means, what "
+	    "explain the followed or selected connection's state: what it "
+	    "means, what "
 	    "moves it on, what a pile-up in it points at, how Linux does "
 	    "it" },
 	{ { TUI_KEY_ESC, 'e', TUI_KEY_ENTER, TUI_KEY_LEFT }, "Esc e", NULL,

@@ -32,6 +32,7 @@ enum ui_role {
 	UI_FLASH,		/* an edge just taken */
 	UI_ABNORMAL,		/* a failed connect, a reset */
 	UI_ABNORMAL_HOT,	/* one just taken, fading */
+	UI_FOLLOW,		/* the followed connection's path */
 	UI_NROLES
 };
 
@@ -54,6 +55,7 @@ extern const struct pane_ops pane_status;
 extern const struct pane_ops pane_keys;
 extern const struct pane_ops pane_diagram;
 extern const struct pane_ops pane_explain;
+extern const struct pane_ops pane_follow;
 
 /* Glyphs with an ASCII fallback. */
 enum ui_glyph {

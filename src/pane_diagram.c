@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "pane.h"
+#include "tcptop/conntab.h"
 #include "tcptop/diagram.h"
 #include "tcptop/tcpstate.h"
 
@@ -69,9 +70,16 @@ pane_diagram_num(uint64_t n, int w, char *buf, size_t len)
 		snprintf(buf, len, "%" PRIu64 "M", n / 1000000);
 }
 
+/* How a box stands out in follow mode. */
+enum {
+	PANE_HL_NONE,
+	PANE_HL_PATH,		/* the followed connection was here */
+	PANE_HL_NOW,		/* and is here now */
+};
+
 static void
 pane_diagram_box(const struct ui_frame *f, const struct diagram_box *b,
-    int y0, int x0, int sink)
+    int y0, int x0, int sink, int hl)
 {
 	size_t count = f->view->states[b->state];
 	const char *name = b->state == TCP_CLOSE ? "CLOSED" :
@@ -85,6 +93,8 @@ pane_diagram_box(const struct ui_frame *f, const struct diagram_box *b,
 		num[0] = '\0';
 		role = UI_DIM;
 	}
+	if (hl != PANE_HL_NONE)
+		role = hl == PANE_HL_NOW ? UI_SELECTED : UI_FOLLOW;
 	if (b->h == 1) {
 		inner = b->w - 2;
 		ui_put(y0 + b->y, x0 + b->x, 1, UI_NORMAL, "[");
@@ -94,15 +104,45 @@ pane_diagram_box(const struct ui_frame *f, const struct diagram_box *b,
 			name = tcpstate_brief(b->state);
 		ui_putpad(y0 + b->y, x0 + b->x + 1, inner, role, name);
 		ui_put(y0 + b->y, x0 + b->x + 1 + inner - (int)strlen(num),
-		    (int)strlen(num), count ? UI_HEADER : UI_DIM, num);
+		    (int)strlen(num), hl != PANE_HL_NONE ? role : count ?
+		    UI_HEADER : UI_DIM, num);
 		return;
 	}
 	ui_box((struct pane_rect){ y0 + b->y, x0 + b->x, b->h, b->w }, NULL);
 	inner = b->w - 4;
 	y = y0 + b->y + (b->h - 1) / 2;
+	if (hl != PANE_HL_NONE)
+		ui_fill(y, x0 + b->x + 1, b->w - 2, role);
 	ui_put(y, x0 + b->x + 2, inner, role, name);
 	ui_put(y, x0 + b->x + 2 + inner - (int)strlen(num), (int)strlen(num),
-	    count ? UI_HEADER : UI_DIM, num);
+	    hl != PANE_HL_NONE ? role : count ? UI_HEADER : UI_DIM, num);
+}
+
+/* Follow mode: the edges the followed connection took (onpath[i]) and
+ * the boxes it was in (hl[state]). */
+static void
+pane_diagram_path(const struct tui *t, uint8_t *onpath, uint8_t *hl)
+{
+	size_t i;
+	int e;
+
+	if (!t->follow || t->follow_n == 0)
+		return;
+	for (i = 0; i < t->follow_n; i++)
+		hl[t->follow_states[i] & 15] = PANE_HL_PATH;
+	if (!t->follow_gone)
+		hl[t->follow_states[t->follow_n - 1] & 15] = PANE_HL_NOW;
+	for (i = 0; i + 1 < t->follow_n; i++)
+		if ((e = trans_edge_find(t->follow_states[i],
+		    t->follow_states[i + 1])) >= 0)
+			onpath[e] = 1;
+	/* Seen coming, seen going: from and to CLOSED. */
+	if (!(t->follow_flags & (CONN_PREEXISTING | CONN_PATH_CUT)) &&
+	    (e = trans_edge_find(TCP_CLOSE, t->follow_states[0])) >= 0)
+		onpath[e] = 1;
+	if (t->follow_gone && (e = trans_edge_find(t->follow_states[
+	    t->follow_n - 1], TCP_CLOSE)) >= 0)
+		onpath[e] = 1;
 }
 
 /* The mark of a stub: what kind of end it counts. */
@@ -229,6 +269,7 @@ pane_diagram_draw(const struct ui_frame *f, struct pane_rect r)
 	const struct diagram *d = pane_diagram_layout(r.w, r.h);
 	static uint8_t conn[64 * 160];
 	size_t order[64], i, k, n;
+	uint8_t onpath[64], hl[16];
 	char title[160];
 	int y0, x0, heat;
 
@@ -250,12 +291,17 @@ pane_diagram_draw(const struct ui_frame *f, struct pane_rect r)
 
 			conn[c->y * d->w + c->x] |= c->conn;
 		}
-	/* The hottest last, so a flash shows over what it meets. */
+	memset(onpath, 0, sizeof onpath);
+	memset(hl, 0, sizeof hl);
+	pane_diagram_path(f->tui, onpath, hl);
+	/* The hottest last, so a flash shows over what it meets; the
+	 * followed path over everything. */
 	n = 0;
-	for (heat = DIAGRAM_IDLE; heat <= DIAGRAM_FLASH; heat++)
+	for (heat = DIAGRAM_IDLE; heat <= DIAGRAM_FLASH + 1; heat++)
 		for (i = 0; i < trans_nedges && n < 64; i++)
-			if (diagram_heat(trans_last_ms(f->trans, i),
-			    f->anim_ms) == heat)
+			if (heat == DIAGRAM_FLASH + 1 ? onpath[i] :
+			    !onpath[i] && diagram_heat(trans_last_ms(f->trans,
+			    i), f->anim_ms) == heat)
 				order[n++] = i;
 	pane_diagram_legend(d, y0, x0);
 	for (k = 0; k < n; k++) {
@@ -263,6 +309,8 @@ pane_diagram_draw(const struct ui_frame *f, struct pane_rect r)
 		int role = pane_diagram_role(f, order[k]);
 		size_t j;
 
+		if (onpath[order[k]] && role != UI_FLASH && role != UI_ERROR)
+			role = UI_FOLLOW;
 		for (j = 0; j < rt->n; j++) {
 			const struct diagram_cell *c = &rt->cells[j];
 
@@ -272,10 +320,15 @@ pane_diagram_draw(const struct ui_frame *f, struct pane_rect r)
 		pane_diagram_label(f, d, order[k], y0, x0, role);
 	}
 	for (i = 0; i < DIAGRAM_NBOXES; i++)
-		pane_diagram_box(f, &d->boxes[i], y0, x0, 0);
-	pane_diagram_box(f, &d->sink, y0, x0, 1);
-	/* Full screen: the rows left under the diagram. */
-	if (r.h - 1 - d->h >= 3)
+		pane_diagram_box(f, &d->boxes[i], y0, x0, 0,
+		    hl[d->boxes[i].state & 15]);
+	pane_diagram_box(f, &d->sink, y0, x0, 1, PANE_HL_NONE);
+	/* Full screen: the rows left under the diagram, for the timeline
+	 * when following, else the edges taken. */
+	if (r.h - 1 - d->h >= 3 && f->tui->follow)
+		pane_follow.draw(f, (struct pane_rect){ y0 + d->h + 1, r.x,
+		    r.h - 2 - d->h, r.w });
+	else if (r.h - 1 - d->h >= 3)
 		pane_diagram_edges(f, (struct pane_rect){ y0 + d->h + 1, r.x,
 		    r.h - 2 - d->h, r.w });
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "tcptop/conntab.h"
 #include "tcptop/keymap.h"
 #include "tcptop/sort.h"
 #include "tcptop/tcpstate.h"
@@ -73,12 +74,65 @@ tui_remember(struct tui *t)
 		t->has_sel = 0;
 }
 
+/* Copy c's path into the follow state. */
+static void
+tui_follow_copy(struct tui *t, const struct conn *c)
+{
+	t->follow_id = c->s;
+	t->follow_n = conntab_path(c, t->follow_states, 8);
+	conntab_path_times(c, t->follow_ms, 8);
+	t->follow_flags = c->flags & (CONN_PREEXISTING | CONN_PATH_CUT);
+	if ((c->flags & CONN_GONE) && !t->follow_gone) {
+		t->follow_gone = 1;
+		t->follow_gone_ms = c->gone_ms;
+	}
+}
+
+void
+tui_follow(struct tui *t, const struct conn *c)
+{
+	t->follow = c != NULL;
+	t->follow_gone = 0;
+	if (c != NULL)
+		tui_follow_copy(t, c);
+}
+
+int
+tui_explain_state(const struct tui *t)
+{
+	const struct conn *c = tui_selected(t);
+
+	if (t->follow && t->follow_n > 0)
+		return t->follow_states[t->follow_n - 1];
+	return c != NULL ? c->s.state : 0;
+}
+
+/* A new view: the followed connection's path as it is now; when it is
+ * not there any more, its last path stays. */
+static void
+tui_follow_view(struct tui *t, const struct view *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->n; i++)
+		if (tui_same(&v->rows[i]->s, &t->follow_id)) {
+			tui_follow_copy(t, v->rows[i]);
+			return;
+		}
+	if (!t->follow_gone) {
+		t->follow_gone = 1;
+		t->follow_gone_ms = INT64_MIN;	/* between refreshes */
+	}
+}
+
 void
 tui_set_view(struct tui *t, const struct view *v)
 {
 	size_t i;
 
 	t->view = v;
+	if (t->follow)
+		tui_follow_view(t, v);
 	if (v->n == 0) {
 		t->sel = t->top = 0;
 		t->has_sel = 0;

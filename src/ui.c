@@ -51,6 +51,8 @@ static const struct {
 	[UI_FLASH] = { COLOR_BLACK, COLOR_GREEN, A_BOLD, A_REVERSE | A_BOLD },
 	[UI_ABNORMAL] = { COLOR_RED, -1, 0, A_UNDERLINE },
 	[UI_ABNORMAL_HOT] = { COLOR_RED, -1, A_BOLD, A_BOLD | A_UNDERLINE },
+	[UI_FOLLOW] = { COLOR_YELLOW, -1, A_BOLD | A_UNDERLINE,
+	    A_BOLD | A_UNDERLINE },
 };
 
 static const char *const ui_glyphs[UI_G_NGLYPHS][2] = {
@@ -449,7 +451,10 @@ ui_draw(const struct ui_frame *f, int repaint)
 				pane_diagram.draw(f, l.diagram);
 			else
 				pane_hist.draw(f, l.hist);
-			if (l.conns.h > 0)
+			/* Following: its timeline instead of the list. */
+			if (l.conns.h > 0 && l.diagram.h > 0 && f->tui->follow)
+				pane_follow.draw(f, l.conns);
+			else if (l.conns.h > 0)
 				pane_conns.draw(f, l.conns);
 			if (mode == TUI_SORT)
 				pane_sort.draw(f, l.menu);

@@ -206,6 +206,41 @@ main(void)
 					    keymap[j].keys[m]);
 		}
 	}
+	{
+		/* f follows the selection: its path with times; e explains
+		 * the followed state; when the connection goes, the path
+		 * stays and says so; Esc ends following. */
+		struct conntab *t2 = conntab_new(0);
+		struct conn_sample w = mk(9, TCP_SYN_SENT, 40009, 80);
+
+		tui_init(&t, &o);
+		t.rows = 3;
+		scan(t2, 1000, &w, 1);
+		view_build(&v, t2, &t.filter, t.sort_key, t.sort_reverse, 1);
+		tui_set_view(&t, &v);
+		keys(&t, "f");
+		CHECK(t.follow && t.follow_n == 1 &&
+		    t.diagram == TUI_DIAGRAM_SPLIT);
+		w.state = TCP_ESTABLISHED;
+		scan(t2, 2500, &w, 1);
+		view_build(&v, t2, &t.filter, t.sort_key, t.sort_reverse, 1);
+		tui_set_view(&t, &v);
+		CHECK(t.follow_n == 2 && t.follow_states[1] ==
+		    TCP_ESTABLISHED && t.follow_ms[0] == 1000 &&
+		    t.follow_ms[1] == 2500 && !t.follow_gone);
+		keys(&t, "e");
+		CHECK(t.mode == TUI_EXPLAIN &&
+		    t.explain_state == TCP_ESTABLISHED);
+		tui_key(&t, TUI_KEY_ESC);
+		CHECK(t.mode == TUI_LIST && t.follow);
+		scan(t2, 3000, NULL, 0);
+		view_build(&v, t2, &t.filter, t.sort_key, t.sort_reverse, 1);
+		tui_set_view(&t, &v);
+		CHECK(t.follow && t.follow_gone && t.follow_n == 2);
+		tui_key(&t, TUI_KEY_ESC);
+		CHECK(!t.follow);
+		conntab_free(t2);
+	}
 	view_done(&v);
 	conntab_free(tab);
 	return check_done();

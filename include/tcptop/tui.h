@@ -115,6 +115,19 @@ struct tui {
 	char expr_text[256];
 	char search[64];	/* "" when none: highlighted matches */
 
+	/* Follow mode (f): one connection's path, a copy, so it stays
+	 * shown after the connection went. */
+	int follow;
+	int follow_gone;	/* no longer seen (tombstone, or freed) */
+	struct conn_sample follow_id;	/* its cookie and 4-tuple, and the
+					 * last sample seen */
+	uint8_t follow_states[8];	/* conntab_path, oldest first */
+	int64_t follow_ms[8];		/* conntab_path_times */
+	size_t follow_n;
+	uint8_t follow_flags;		/* CONN_PREEXISTING, CONN_PATH_CUT */
+	int64_t follow_gone_ms;		/* when it was seen gone, INT64_MIN
+					 * when it went unseen */
+
 	char msg[200];		/* one-off message for the status line */
 	int msg_error;
 };
@@ -126,6 +139,13 @@ void tui_init(struct tui *t, const struct options *o);
  * cookie, or 4-tuple without one), wherever it sorted to; when it went,
  * keep the row number.  v is borrowed until the next call. */
 void tui_set_view(struct tui *t, const struct view *v);
+
+/* Follow c (f): copy its path; 0 stops following. */
+void tui_follow(struct tui *t, const struct conn *c);
+
+/* The state e explains: the followed connection's, else the selected
+ * one's; 0 when there is none. */
+int tui_explain_state(const struct tui *t);
 
 /* The selected row, or NULL when the view is empty. */
 const struct conn *tui_selected(const struct tui *t);
