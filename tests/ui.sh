@@ -11,8 +11,10 @@
 # (exit status, terminal modes restored), five terminal types,
 # --no-color, NO_COLOR, --ascii, the settings file, golden screens of
 # a recorded replay (tests/golden/*.txt; GENERATE=1 rewrites them), and
-# the state diagram: its boxes against the histogram, golden at 80x24
-# and 132x43, edge counters moving live, and no bytes once it is idle.
+# the state diagram: its boxes against the histogram, split over the
+# list and full screen, golden at 80x24 and 132x43, edge counters
+# moving live, and no bytes once it is idle; e explaining a state, and
+# f following a connection from one state to the next.
 #
 # Nothing waits by a bare sleep: wait_until polls the screen against a
 # deadline and, when it runs out, prints why and the screen.
@@ -1409,6 +1411,93 @@ check_diagram_live()
 	exited 0
 }
 
+# --- follow (f) and explain (e) ------------------------------------------
+
+# box_attr STATE ATTR: the diagram's box of STATE is drawn with ATTR
+# (an ERE over the decoded attributes, such as "bg46": the selection).
+box_attr()
+{
+	capture_e
+	awk -F '\t' -v st="$1" -v re="$2" -v end=16 '
+	$1 <= end && index($3, st) && $2 ~ re { found = 1 }
+	END { exit !found }' "$RUNS" && return 0
+	echo "no run with $1 drawn as /$2/ in the diagram" >>"$WHY"
+	grep -F "$1" "$RUNS" | head -5 >>"$WHY"
+	return 1
+}
+
+# Follow a connection made in the namespace: populate holds a FIN_WAIT2
+# and CLOSE_WAIT pair; e on CLOSE_WAIT explains it; f on FIN_WAIT2 shows
+# its box as the current one and a timeline; when populate exits the
+# CLOSE_WAIT end closes, FIN_WAIT2 goes to TIME_WAIT, and the timeline,
+# the boxes and e follow it; f again brings the list back.
+check_follow()
+{
+	local t0
+
+	if [ -n "$POP_PID" ]; then
+		kill -TERM "$POP_PID" 2>/dev/null
+		wait "$POP_PID" 2>/dev/null
+		POP_PID=
+	fi
+	size 80 24
+	ip netns exec "$NS_S" "$POPULATE" -i 1 -e 0 -c 1 -t 0 \
+	    >"$TMP/populate" 2>&1 &
+	POP_PID=$!
+	t0=$(now_us)
+	until grep -q '^ready' "$TMP/populate"; do
+		if [ $(($(now_us) - t0)) -gt 5000000 ] ||
+		    ! kill -0 "$POP_PID" 2>/dev/null; then
+			echo "    populate did not get ready:"
+			sed 's/^/    /' "$TMP/populate"
+			return 1
+		fi
+		sleep 0.02
+	done
+	start -- -d 0.3 -p 1025 || return 1
+	wait_screen '^ ?v4 .* CLOSE_WAIT ' || return 1
+	# e: the selected connection's state explained; Esc closes.
+	keys / && type_text CLOSE_WAIT && keys Enter
+	keys e
+	wait_screen 'CLOSE_WAIT: what it means' || return 1
+	wait_screen 'application is not closing its sockets' || return 1
+	keys Escape
+	wait_gone 'what it means' || return 1
+	# f: following shows the diagram, the box, the timeline.
+	keys / && type_text FIN_WAIT2 && keys Enter
+	keys f
+	wait_screen '^TCP states:' || return 1
+	wait_screen '^ Following v4 127\.' || return 1
+	wait_screen '^ +\+0\.0s  [0-9:.]+  FIN_WAIT2 +first seen' || return 1
+	wait_until "the FIN_WAIT2 box as the current state" \
+	    box_attr FIN_WAIT2 'bg46' || return 1
+	# The connection moves on: FIN_WAIT2 -> TIME_WAIT, on the
+	# timeline with what moved it, the boxes and the edge marked.
+	kill -TERM "$POP_PID" 2>/dev/null
+	wait "$POP_PID" 2>/dev/null
+	POP_PID=
+	wait_screen '^ +\+[0-9]+\.[0-9]s  [0-9:.]+  TIME_WAIT +rcv FIN, snd ACK' ||
+	    return 1
+	wait_until "the TIME_WAIT box as the current state" \
+	    box_attr TIME_WAIT 'bg46' || return 1
+	wait_until "the FIN_WAIT2 box on the path" \
+	    box_attr FIN_WAIT2 'bold.* ul' || return 1
+	wait_until "the FIN_WAIT2 -> TIME_WAIT line on the path" \
+	    box_attr '└──' 'bold.* ul' || return 1
+	# e explains the followed state now.
+	keys e
+	wait_screen 'TIME_WAIT: what it means' || return 1
+	wait_screen 'tcp_max_tw_buckets' || return 1
+	keys Escape
+	wait_gone 'what it means' || return 1
+	# f again: the list is back.
+	keys f
+	wait_gone '^ Following' || return 1
+	wait_until "the list back" test -n "$(title_line)" || return 1
+	keys q
+	exited 0
+}
+
 T0=$(now_us)
 
 check "1 histogram and header equal ss in every state" check_hist
@@ -1456,6 +1545,8 @@ check "13 t: diagram over 5+ list rows, boxes count as the histogram; golden 132
     check_diagram_golden 132 43
 check "13 live: gone sockets move edge counters; idle after the fade: 0 bytes" \
     check_diagram_live
+check "14 e explains CLOSE_WAIT, Esc closes; f follows FIN_WAIT2 to TIME_WAIT: boxes, edge, timeline; f ends" \
+    check_follow
 
 # The holder must still be there: had it died, the counts checked above
 # would have been of something else.
