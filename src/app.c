@@ -520,8 +520,53 @@ app_keep(void *arg, const struct conn_sample *s)
 	return filter_match(arg, s);
 }
 
+/* --lesson on screen: the step's title and text for the lesson pane. */
+static void
+app_lesson_text(const struct lesson *l, char *title, size_t len,
+    struct ui_frame *fr)
+{
+	struct lesson_info li;
+
+	lesson_current(l, &li);
+	if (li.n == 0)
+		snprintf(title, len, "Lesson: %d steps%s%s", li.nsteps,
+		    li.note[0] != '\0' ? " (" : "", li.note[0] != '\0' ?
+		    "some cannot be held: see the text)" : "");
+	else
+		snprintf(title, len, "Step %d/%d  %s: %s%s", li.n, li.nsteps,
+		    li.part, li.title, li.held ? "" : " (not held here)");
+	fr->lesson_title = title;
+	fr->lesson_text = li.n == 0 && li.note[0] != '\0' ? li.note :
+	    li.text;
+}
+
+/* Space in --lesson: the next step, said on the status line while its
+ * sockets settle (a dropped segment's retransmission can take a
+ * second). */
+static void
+app_ui_step(struct lesson *l, struct tui *t, struct ui_frame *fr,
+    char *title, size_t len, int repaint)
+{
+	char err[512];
+	int rc;
+
+	tui_message(t, 0, "working on the next step...");
+	ui_draw(fr, repaint);
+	rc = lesson_step(l, err, sizeof err);
+	t->msg[0] = '\0';
+	if (rc == 0)
+		tui_message(t, 0, "that was the last step: q ends the lesson "
+		    "and removes its sockets");
+	else if (rc == -1 && errno != EINTR) {
+		tui_message(t, 1, "lesson: %s", err);
+		log_debug("lesson: %s", err);
+	}
+	app_lesson_text(l, title, len, fr);
+}
+
+/* The interactive view; l is the lesson when --lesson runs it. */
 static int
-app_run_ui(struct app_src *a, const struct options *o)
+app_run_ui(struct app_src *a, const struct options *o, struct lesson *l)
 {
 	struct tui t;
 	struct view v;
@@ -529,7 +574,7 @@ app_run_ui(struct app_src *a, const struct options *o)
 	struct ui_field fields[DIAG_LOOKUP_MAX];
 	struct settings saved;
 	struct trans *tr = trans_new(10000);
-	char path[4096], err[320], trsrc[80], how[48];
+	char path[4096], err[320], trsrc[80], how[48], ltitle[200];
 	int64_t next_ns, now, shown_ns, anim_ns = INT64_MAX;
 	long refreshes = 0;
 	int status = 0, draw = 1, repaint = 0, quit = 0, have_path;
@@ -551,6 +596,14 @@ app_run_ui(struct app_src *a, const struct options *o)
 	fr.root = geteuid() == 0;
 	fr.trans = tr;
 	fr.trans_source = trsrc;
+	if (l != NULL) {
+		/* The lesson is about the diagram: show it, beside the
+		 * lesson's own sockets. */
+		t.lesson = 1;
+		if (t.diagram == TUI_DIAGRAM_OFF)
+			t.diagram = TUI_DIAGRAM_SPLIT;
+		app_lesson_text(l, ltitle, sizeof ltitle, &fr);
+	}
 	tui_set_view(&t, &v);
 	next_ns = app_clock_ns(CLOCK_MONOTONIC);
 	shown_ns = next_ns;
@@ -670,6 +723,11 @@ app_run_ui(struct app_src *a, const struct options *o)
 				    (int64_t)(t.delay * 1e9);
 			if (react & TUI_REPAINT)
 				repaint = 1;
+			if ((react & TUI_STEP) && l != NULL)
+				app_ui_step(l, &t, &fr, ltitle, sizeof ltitle,
+				    repaint);
+			if (react & TUI_STEP)
+				next_ns = app_clock_ns(CLOCK_MONOTONIC);
 			draw = 1;
 		}
 	}
@@ -710,7 +768,16 @@ app_lesson(const struct options *o, const char *host)
 	}
 	lesson_filter(l, &f);
 	status = app_src_open(&a, o, host);
-	if (status == 0) {
+	if (status == 0 && !o->batch && !o->lesson_wait &&
+	    isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		/* On a terminal: the interactive view, on the lesson's
+		 * sockets, with Space for the next step. */
+		struct options lo = *o;
+
+		lo.filter = f;
+		status = app_run_ui(&a, &lo, l);
+		status = app_src_close(&a, status);
+	} else if (status == 0) {
 		status = app_run_lesson(&a, o, l, &f);
 		status = app_src_close(&a, status);
 	}
@@ -754,7 +821,7 @@ app_run(const struct options *o)
 	if (o->batch || !isatty(STDOUT_FILENO))
 		status = app_run_batch(&a, o);
 	else
-		status = app_run_ui(&a, o);
+		status = app_run_ui(&a, o, NULL);
 	status = app_src_close(&a, status);
 	log_close();
 	return status;

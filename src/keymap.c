@@ -206,6 +206,8 @@ static int
 keymap_pause(struct tui *t, int key)
 {
 	(void)key;
+	if (t->lesson)
+		return TUI_REDRAW | TUI_STEP;
 	t->paused = !t->paused;
 	/* Resuming refreshes at once rather than after a full delay. */
 	return TUI_REDRAW | (t->paused ? 0 : TUI_RESCAN);
@@ -318,7 +320,8 @@ const struct keymap_entry keymap[] = {
 	{ { 'I' }, "I", NULL, VIEWS, keymap_invert,
 	    "invert the sort order" },
 	{ { ' ' }, "Space", "Pause", VIEWS, keymap_pause,
-	    "pause or resume refreshing (keys still work)" },
+	    "pause or resume refreshing (keys still work); in --lesson: "
+	    "the next step" },
 	{ { 'd', '+', '-', '=' }, "d + -", "Delay", VIEWS, keymap_delay,
 	    "set the delay, or make it longer or shorter" },
 	{ { '4', '6' }, "4 6", NULL, VIEWS, keymap_family,
@@ -370,6 +373,14 @@ keymap_dispatch(struct tui *t, int key)
 	if (t->mode == TUI_HELP)
 		return keymap_back(t, key);
 	return 0;
+}
+
+const char *
+keymap_bar(const struct keymap_entry *k, const struct tui *t)
+{
+	if (t->lesson && k->action == keymap_pause)
+		return "Next";
+	return k->bar;
 }
 
 const char *

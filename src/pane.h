@@ -52,6 +52,7 @@ extern const struct pane_ops pane_detail;
 extern const struct pane_ops pane_help;
 extern const struct pane_ops pane_sort;
 extern const struct pane_ops pane_status;
+extern const struct pane_ops pane_lesson;
 extern const struct pane_ops pane_keys;
 extern const struct pane_ops pane_diagram;
 extern const struct pane_ops pane_explain;

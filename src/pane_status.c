@@ -77,6 +77,7 @@ pane_keys_draw(const struct ui_frame *f, struct pane_rect r)
 	for (i = 0; i < keymap_n; i++) {
 		const struct keymap_entry *k = &keymap[i];
 		int key = k->keys[0], j, lw;
+		const char *bar;
 
 		if (k->bar == NULL || !(k->modes & f->tui->mode))
 			continue;
@@ -87,15 +88,16 @@ pane_keys_draw(const struct ui_frame *f, struct pane_rect r)
 				key = k->keys[j];
 				break;
 			}
+		bar = keymap_bar(k, f->tui);
 		keymap_key_name(key, name, sizeof name);
 		/* "F1Help", as htop; a letter key gets a space: "p Port". */
 		if (key < TUI_KEY_F1)
 			strcat(name, " ");
-		lw = (int)strlen(k->bar);
+		lw = (int)strlen(bar);
 		if (x + (int)strlen(name) + lw > r.x + r.w)
 			break;
 		x += ui_put(r.y, x, r.w - (x - r.x), UI_KEY, name);
-		x += ui_put(r.y, x, r.w - (x - r.x), UI_KEYLABEL, k->bar);
+		x += ui_put(r.y, x, r.w - (x - r.x), UI_KEYLABEL, bar);
 		x++;
 	}
 }

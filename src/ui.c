@@ -15,6 +15,7 @@
 
 #define UI_MIN_COLS 40
 #define UI_MIN_ROWS 12
+#define UI_LESSON_ROWS 4
 
 static SCREEN *ui_screen;
 static int ui_has_color;	/* the terminal has colours */
@@ -355,6 +356,7 @@ ui_getkey(void)
 struct ui_layout {
 	struct pane_rect header, status, keys, hist, conns, main, menu;
 	struct pane_rect diagram;	/* h 0: not shown */
+	struct pane_rect lesson;	/* h 0: not shown */
 	int small;
 };
 
@@ -370,6 +372,13 @@ ui_layout(const struct ui_frame *f, struct ui_layout *l)
 	l->header = (struct pane_rect){ 0, 0, 1, COLS };
 	l->status = (struct pane_rect){ LINES - 2, 0, 1, COLS };
 	l->keys = (struct pane_rect){ LINES - 1, 0, 1, COLS };
+	/* The lesson's text sits above the status line, its rows taken
+	 * from the middle. */
+	if (f->tui->lesson && h > 12) {
+		l->lesson = (struct pane_rect){ 1 + h - UI_LESSON_ROWS, 0,
+		    UI_LESSON_ROWS, COLS };
+		h -= UI_LESSON_ROWS;
+	}
 	l->main = (struct pane_rect){ 1, 0, h, COLS };
 	if (f->tui->diagram &&
 	    (f->tui->mode & (TUI_LIST | TUI_SORT | TUI_EXPLAIN))) {
@@ -377,7 +386,7 @@ ui_layout(const struct ui_frame *f, struct ui_layout *l)
 		 * the states), split: the list below when it has room;
 		 * full: the whole middle. */
 		hh = f->tui->diagram == TUI_DIAGRAM_FULL ? h :
-		    pane_diagram_height(COLS, h, 6);
+		    pane_diagram_height(COLS, h, f->tui->lesson ? 3 : 6);
 		l->diagram = (struct pane_rect){ 1, 0, hh, COLS };
 		l->conns = (struct pane_rect){ 1 + hh, 0, h - hh, COLS };
 		l->menu = (struct pane_rect){ 1 + hh, 0, h - hh, 26 };
@@ -463,6 +472,8 @@ ui_draw(const struct ui_frame *f, int repaint)
 				    l.main.y, l.main.x + 1, l.main.h,
 				    l.main.w - 2 });
 		}
+		if (l.lesson.h > 0)
+			pane_lesson.draw(f, l.lesson);
 		pane_status.draw(f, l.status);
 		pane_keys.draw(f, l.keys);
 	}

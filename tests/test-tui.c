@@ -177,6 +177,11 @@ main(void)
 	CHECK(t.filter.families == FILTER_INET4 && (r & TUI_RESCAN));
 	keys(&t, "4");
 	CHECK(t.filter.families == (FILTER_INET4 | FILTER_INET6));
+	/* In --lesson, Space is the next step, not a pause. */
+	t.lesson = 1;
+	r = keys(&t, " ");
+	CHECK((r & TUI_STEP) && !t.paused);
+	t.lesson = 0;
 	keys(&t, " ");
 	CHECK(t.paused);
 	r = keys(&t, " ");

@@ -1500,6 +1500,34 @@ check_follow()
 
 T0=$(now_us)
 
+# --lesson on screen: Space walks the steps, the lesson pane says which,
+# the diagram's boxes and the list show what the kernel holds, and q
+# removes the lesson's namespace.
+check_lesson()
+{
+	size 80 24
+	start -- --lesson -d 0.3 || return 1
+	wait_screen 'Lesson: [0-9]+ steps' || return 1
+	wait_screen 'Spc Next' || return 1
+	keys Space
+	wait_screen '^ Step 1/[0-9]+ ' || return 1
+	wait_screen '\[LISTEN +1\]' || return 1
+	wait_screen '^ v4 127\.0\.0\.1:7001 +0\.0\.0\.0:\* +LISTEN' || return 1
+	keys Space
+	wait_screen '^ Step 2/[0-9]+ ' || return 1
+	wait_screen '\[SYN_SENT +1\]' || return 1
+	keys Space
+	wait_screen '^ Step 3/[0-9]+ ' || return 1
+	wait_screen '\[SYN_RECV +1\]' || return 1
+	wait_screen '\[ESTABLISHED +1\]' || return 1
+	keys q
+	exited 0 || return 1
+	if ip netns list | grep -q '^tcptop-lesson-'; then
+		echo "    the lesson's namespace is still there"
+		return 1
+	fi
+}
+
 check "1 histogram and header equal ss in every state" check_hist
 check "2 -p 9004: only port 9004, as many rows as ss" check_port_option
 check "2 p 9004 Enter filters the same; p ^U Enter clears" check_port_key
@@ -1539,6 +1567,8 @@ check "11 a broken tcptoprc: warning, defaults, left unchanged" \
     check_settings_broken
 check "12 golden replay screen at 80x24" check_golden 80 24
 check "12 golden replay screen at 40x12" check_golden 40 12
+check "15 --lesson: Space walks the steps; boxes and list show the kernel; q cleans up" \
+    check_lesson
 check "13 t: diagram over 5+ list rows, boxes count as the histogram; golden 80x24; t full; t hides" \
     check_diagram_golden 80 24
 check "13 t: diagram over 5+ list rows, boxes count as the histogram; golden 132x43; t full; t hides" \

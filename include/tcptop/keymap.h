@@ -23,6 +23,10 @@ extern const size_t keymap_n;
  * for an unbound key. */
 int keymap_dispatch(struct tui *t, int key);
 
+/* k's label on the key bar in t's session, or NULL for none (Space
+ * says "Next" in --lesson). */
+const char *keymap_bar(const struct keymap_entry *k, const struct tui *t);
+
 /* A key's name for the bar: "F1", "q", "Spc". */
 const char *keymap_key_name(int key, char *buf, size_t len);
 

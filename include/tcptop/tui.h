@@ -64,6 +64,7 @@ enum tui_prompt {
 #define TUI_QUIT	0x08
 #define TUI_REPAINT	0x10	/* repaint every cell (Ctrl-L, colours) */
 #define TUI_DELAY	0x20	/* the delay changed: new deadline */
+#define TUI_STEP	0x40	/* --lesson: perform the next step */
 
 /* How the state diagram is shown (t cycles). */
 enum tui_diagram {
@@ -88,6 +89,7 @@ struct tui {
 	int64_t highlight_ms;	/* new rows stand out, gone rows stay */
 	int mode;		/* enum tui_mode */
 	int paused;
+	int lesson;		/* --lesson: Space is the next step */
 	int diagram;		/* TUI_DIAGRAM_*: the state diagram instead
 				 * of the histogram */
 

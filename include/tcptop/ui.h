@@ -40,6 +40,8 @@ struct ui_frame {
 					 * differences, sampled every 1.0 s" */
 	int64_t anim_ms;		/* model clock now, for the diagram's
 					 * fading edges */
+	const char *lesson_title;	/* --lesson: "Step 3/19: ...", */
+	const char *lesson_text;	/* and what to tell the class */
 };
 
 /* Take over the terminal (stdin and stdout must be one).  Returns 0, or
