@@ -175,9 +175,17 @@ conntab_release(struct conntab *t, struct conn *c)
 	conntab_push(&t->freelist, &t->nfree, &t->capfree, c);
 }
 
+int
+conntab_is_mini(const struct conn_sample *s)
+{
+	return s->state == TCP_TIME_WAIT || s->timer == 3 ||
+	    (s->state == TCP_SYN_RECV && !(s->flags & CONN_HAS_INFO));
+}
+
+/* mini: as conntab_event.mini says. */
 static void
 conntab_event(struct conntab *t, const struct conn *c, int kind, int from,
-    int to)
+    int to, int mini)
 {
 	struct conntab_event *e;
 
@@ -194,6 +202,7 @@ conntab_event(struct conntab *t, const struct conn *c, int kind, int from,
 	e->from = (uint8_t)from;
 	e->to = (uint8_t)to;
 	e->family = c->s.family;
+	e->mini = mini != 0;
 	e->lport = c->s.lport;
 	e->rport = c->s.rport;
 	memcpy(e->local, c->s.local, 16);
@@ -348,7 +357,7 @@ conntab_update(struct conntab *t, const struct conn_sample *s)
 	if (c != NULL) {
 		if (c->s.state != s->state) {
 			conntab_event(t, c, CONNTAB_EV_STATE, c->s.state,
-			    s->state);
+			    s->state, conntab_is_mini(&c->s));
 			c->prev_state = c->s.state;
 			c->state_since_ms = t->now_ms;
 			conntab_path_push(c, s->state, t->now_ms);
@@ -432,7 +441,8 @@ conntab_merge_requests(struct conntab *t)
 		memcpy(c->path_ds, old->path_ds, sizeof c->path_ds);
 		c->flags |= old->flags & CONN_PATH_CUT;
 		conntab_path_push(c, c->s.state, t->now_ms);
-		conntab_event(t, c, CONNTAB_EV_STATE, TCP_SYN_RECV, c->s.state);
+		conntab_event(t, c, CONNTAB_EV_STATE, TCP_SYN_RECV, c->s.state,
+		    conntab_is_mini(&old->s));
 		old->gone_ms = INT64_MIN;	/* free at once, no event */
 		t->gone[g] = NULL;
 	}
@@ -479,11 +489,13 @@ conntab_end_scan(struct conntab *t)
 			if (t->fresh[i]->seen_pass == t->pass &&
 			    (t->fresh[i]->flags & CONN_NEW))
 				conntab_event(t, t->fresh[i], CONNTAB_EV_NEW, 0,
-				    t->fresh[i]->s.state);
+				    t->fresh[i]->s.state,
+				    conntab_is_mini(&t->fresh[i]->s));
 	for (i = 0; i < t->ngone; i++)
 		if (t->gone[i] != NULL)
 			conntab_event(t, t->gone[i], CONNTAB_EV_GONE,
-			    t->gone[i]->s.state, 0);
+			    t->gone[i]->s.state, 0,
+			    conntab_is_mini(&t->gone[i]->s));
 	/* Sweep expired tombstones, keeping the order of the rest. */
 	for (i = 0; i < t->n; i++) {
 		struct conn *c = t->rows[i];

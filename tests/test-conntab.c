@@ -401,5 +401,46 @@ main(void)
 		view_done(&v);
 	}
 	conntab_free(t);
+	/* Minisockets: events say whether the socket was one, in the
+	 * sample the event starts from or ends in. */
+	{
+		struct conntab *tm = conntab_new(0);
+		struct conn_sample m[3];
+		const struct conntab_event *me;
+		size_t nm, i;
+		int seen = 0;
+
+		m[0] = mk(1, TCP_ESTABLISHED, 80, 6001);
+		m[0].flags = CONN_HAS_INFO;
+		m[1] = mk(2, TCP_FIN_WAIT2, 80, 6002);
+		m[1].flags = CONN_HAS_INFO;
+		m[2] = mk(3, TCP_SYN_RECV, 80, 6003);
+		CHECK(!conntab_is_mini(&m[0]) && conntab_is_mini(&m[2]));
+		scan(tm, 0, m, 2);
+		m[1] = mk(2, TCP_TIME_WAIT, 80, 6002);
+		scan(tm, 1000, m, 3);
+		me = conntab_events(tm, &nm);
+		for (i = 0; i < nm; i++) {
+			if (me[i].cookie == 2) {
+				/* from a full FIN_WAIT2 */
+				CHECK(me[i].kind == CONNTAB_EV_STATE &&
+				    !me[i].mini);
+				seen++;
+			}
+			if (me[i].cookie == 3) {
+				CHECK(me[i].kind == CONNTAB_EV_NEW &&
+				    me[i].mini);
+				seen++;
+			}
+		}
+		CHECK_EQ(seen, 2);
+		scan(tm, 2000, m, 1);
+		me = conntab_events(tm, &nm);
+		for (i = 0, seen = 0; i < nm; i++)
+			if (me[i].kind == CONNTAB_EV_GONE)
+				seen += me[i].mini;
+		CHECK_EQ(seen, 2);	/* the timewait and the request */
+		conntab_free(tm);
+	}
 	return check_done();
 }

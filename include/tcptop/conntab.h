@@ -45,7 +45,12 @@ enum conntab_event_kind {
 	CONNTAB_EV_GONE,
 };
 
-/* What changed in one scan.  from is 0 for NEW, to is 0 for GONE. */
+/* What changed in one scan.  from is 0 for NEW, to is 0 for GONE.  mini
+ * says the socket was a minisocket without tcp_info (a request socket in
+ * SYN_RECV, or a timewait socket: TIME_WAIT, or FIN_WAIT2 on a timewait
+ * timer) in the sample the event starts from (STATE, GONE) or ends in
+ * (NEW): the tracepoint never sees those, so the transition engine
+ * counts their changes from the scans (transfeed.c). */
 struct conntab_event {
 	int64_t t_ms;
 	uint64_t cookie;
@@ -53,6 +58,7 @@ struct conntab_event {
 	uint8_t from;
 	uint8_t to;
 	uint8_t family;
+	uint8_t mini;
 	uint16_t lport;
 	uint16_t rport;
 	uint8_t local[16];
@@ -133,6 +139,10 @@ size_t conntab_path(const struct conn *c, uint8_t *states, size_t max);
  * first_seen_ms, a lower bound for a CONN_PREEXISTING row; times past
  * 6553 s after it are cut to that).  Returns how many. */
 size_t conntab_path_times(const struct conn *c, int64_t *t_ms, size_t max);
+
+/* Whether s is a minisocket: a request socket (SYN_RECV without
+ * tcp_info) or a timewait socket (TIME_WAIT, or the timewait timer). */
+int conntab_is_mini(const struct conn_sample *s);
 
 /* Number of scans ended so far. */
 unsigned long conntab_scans(const struct conntab *t);
