@@ -757,6 +757,76 @@ out:
 		close(l);
 }
 
+/* What the destroy notifications brought for one port pair. */
+struct notified {
+	unsigned lport, rport;
+	int n;			/* notifications for the pair, either end */
+	int closed;		/* of them, in state CLOSE */
+	int info;		/* with tcp_info */
+	uint64_t cookie;	/* the client's */
+};
+
+static void
+notified_add(void *arg, const struct conn_sample *s)
+{
+	struct notified *nt = arg;
+
+	if (!((s->lport == nt->lport && s->rport == nt->rport) ||
+	    (s->lport == nt->rport && s->rport == nt->lport)))
+		return;
+	nt->n++;
+	nt->closed += s->state == TCP_CLOSE;
+	nt->info += (s->flags & CONN_HAS_INFO) != 0;
+	if (s->lport == nt->lport)
+		nt->cookie = s->cookie;
+}
+
+/* Closing both ends of a connection brings one destroy notification for
+ * each, with state CLOSE and tcp_info, readable without privilege and
+ * without blocking. */
+static void
+test_notify(struct diag *d, int family)
+{
+	struct diag_notify *n = diag_notify_open();
+	struct notified nt;
+	struct conn_sample cs;
+	int l, c, a;
+	int64_t end;
+
+	if (!CHECK(n != NULL)) {
+		printf("diag_notify_open: %s\n", strerror(errno));
+		return;
+	}
+	memset(&nt, 0, sizeof nt);
+	CHECK(diag_notify_read(n, notified_add, &nt) >= 0);
+	if (make_pair(family, &l, &c, &a) == -1) {
+		printf("SKIP: no loopback for family %d\n", family);
+		diag_notify_close(n);
+		return;
+	}
+	memset(&nt, 0, sizeof nt);
+	nt.lport = local_port(c);
+	nt.rport = local_port(a);
+	/* The client's cookie, from a dump, to compare. */
+	CHECK(sample_of(d, local_port(l), nt.lport, nt.rport, &cs) == 0);
+	close(a);
+	close(c);
+	end = now_ms() + 5000;
+	while (nt.n < 2 && now_ms() < end) {
+		struct pollfd pfd = { diag_notify_fd(n), POLLIN, 0 };
+
+		if (poll(&pfd, 1, 100) > 0)
+			CHECK(diag_notify_read(n, notified_add, &nt) >= 0);
+	}
+	CHECK_EQ(nt.n, 2);
+	CHECK_EQ(nt.closed, 2);
+	CHECK_EQ(nt.info, 2);
+	CHECK(nt.cookie == cs.cookie);
+	CHECK_EQ(diag_notify_lost(n), 0);
+	close(l);
+	diag_notify_close(n);
+}
+
 int
 main(void)
 {
@@ -821,6 +891,8 @@ main(void)
 	fds[2] = -1;
 	test_lookup(d, AF_INET);
 	test_lookup(d, AF_INET6);
+	test_notify(d, AF_INET);
+	test_notify(d, AF_INET6);
 	for (i = 0; i < nfds; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);

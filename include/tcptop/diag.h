@@ -148,4 +148,35 @@ const char *diag_last_error(const struct diag *d);
  * is too small. */
 int diag_compile_filter(const struct filter *f, void *buf, size_t len);
 
+/* Destroy notifications: every full TCP socket of this network namespace
+ * that closes, as the kernel frees it, from the sock_diag multicast groups
+ * SKNLGRP_INET_TCP_DESTROY and SKNLGRP_INET6_TCP_DESTROY (a socket of its
+ * own, apart from the dumps).  They need no privilege: the kernel's
+ * sock_diag netlink is made with NL_CFG_F_NONROOT_RECV, and joining a
+ * group only loads inet_diag if needed (net/core/sock_diag.c,
+ * sock_diag_bind).  Each carries the socket as it was freed: state CLOSE,
+ * its 4-tuple, cookie and final tcp_info.  Request and timewait
+ * minisockets are never notified. */
+struct diag_notify;
+
+/* Open the socket, join both groups, nonblocking.  Returns NULL with
+ * errno set (EPROTONOSUPPORT, and what socket, bind or setsockopt
+ * said). */
+struct diag_notify *diag_notify_open(void);
+void diag_notify_close(struct diag_notify *n);
+
+/* The descriptor to poll for POLLIN. */
+int diag_notify_fd(const struct diag_notify *n);
+
+/* Read every notification waiting, without blocking, and hand each socket
+ * to cb (the sample is valid only during the call).  Returns how many,
+ * or -1 with errno set when receiving failed.  When the socket's buffer
+ * overflowed (ENOBUFS) notifications were lost: that is counted in
+ * diag_notify_lost and reading goes on. */
+long diag_notify_read(struct diag_notify *n,
+    void (*cb)(void *arg, const struct conn_sample *s), void *arg);
+
+/* Times notifications were lost to a full buffer. */
+unsigned long diag_notify_lost(const struct diag_notify *n);
+
 #endif
