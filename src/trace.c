@@ -1,0 +1,511 @@
+/* The sock:inet_sock_set_state tracepoint through a private tracefs
+ * instance: set-up, per-CPU raw buffers read without blocking, fields
+ * parsed by name, and the instance removed on every way out. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tcptop/trace.h"
+
+#ifdef HAVE_TRACEFS
+
+#include <ctype.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event-parse.h>
+#include <kbuffer.h>
+#include <tracefs.h>
+
+#include "tcptop/xmalloc.h"
+
+#define TRACE_SYSTEM "sock"
+#define TRACE_EVENT "inet_sock_set_state"
+#define TRACE_PREFIX "tcptop-"
+/* Per CPU, in kernel memory (so kept small for hosts with hundreds of
+ * CPUs): some 2900 events of 88 bytes, and the reader is woken at half
+ * of it (buffer_percent), so bursts of 1400 changes per CPU between two
+ * wake-ups lose nothing. */
+#define TRACE_BUFFER_KB 256
+
+struct trace {
+	struct tracefs_instance *inst;
+	struct tep_handle *tep;
+	struct kbuffer *kbuf;
+	int id;				/* the event's type id */
+	/* The fields, by name; NULL when this kernel has no such field. */
+	struct tep_format_field *skaddr, *oldstate, *newstate, *sport, *dport;
+	struct tep_format_field *family, *protocol, *saddr, *daddr;
+	struct tep_format_field *saddr_v6, *daddr_v6;
+	int check_protocol;		/* the kernel filter did not take */
+	int *fds;			/* per CPU trace_pipe_raw */
+	size_t nfds;
+	char *page;
+	size_t pagesize;
+	unsigned long lost;
+};
+
+/* The one instance open, destroyed at exit if the program ends without
+ * trace_close (fatal, an exit from deep down). */
+static struct trace *trace_live;
+
+static void
+trace_atexit(void)
+{
+	trace_close(trace_live);
+}
+
+/* Instances of tcptops whose process is gone: collected while walking,
+ * removed after. */
+struct trace_stale {
+	char **names;
+	size_t n;
+};
+
+static int
+trace_find_stale(const char *name, void *arg)
+{
+	struct trace_stale *st = arg;
+	const char *p = name + strlen(TRACE_PREFIX);
+	char *end;
+	long pid;
+
+	if (strncmp(name, TRACE_PREFIX, strlen(TRACE_PREFIX)) != 0 ||
+	    !isdigit((unsigned char)*p))
+		return 0;
+	pid = strtol(p, &end, 10);
+	if (*end != '\0' || pid <= 0 || pid == (long)getpid())
+		return 0;
+	/* Alive, or not ours to judge (EPERM): leave it.  A tcptop in
+	 * another pid namespace can look dead from here: best effort. */
+	if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		return 0;
+	st->names = xreallocarray(st->names, st->n + 1, sizeof *st->names);
+	st->names[st->n++] = strdup(name);
+	return 0;
+}
+
+static void
+trace_remove_stale(void)
+{
+	struct trace_stale st = { NULL, 0 };
+	size_t i;
+
+	tracefs_instances_walk(trace_find_stale, &st);
+	for (i = 0; i < st.n; i++) {
+		struct tracefs_instance *in;
+
+		if (st.names[i] == NULL)
+			continue;
+		in = tracefs_instance_alloc(NULL, st.names[i]);
+		if (in != NULL) {
+			tracefs_event_disable(in, NULL, NULL);
+			tracefs_instance_destroy(in);
+			tracefs_instance_free(in);
+		}
+		free(st.names[i]);
+	}
+	free(st.names);
+}
+
+/* Give up: why gets the message, and t goes.  Returns NULL. */
+static struct trace *trace_fail(struct trace *t, char *why, size_t len,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static struct trace *
+trace_fail(struct trace *t, char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+	trace_close(t);
+	return NULL;
+}
+
+/* Find the event's fields by name.  Returns 0, or -1 with why. */
+static int
+trace_fields(struct trace *t, char *why, size_t len)
+{
+	const char *systems[] = { TRACE_SYSTEM, NULL };
+	struct tep_event *ev;
+
+	t->tep = tracefs_local_events_system(NULL, systems);
+	if (t->tep == NULL) {
+		snprintf(why, len, "tracefs: cannot read the event formats");
+		return -1;
+	}
+	ev = tep_find_event_by_name(t->tep, TRACE_SYSTEM, TRACE_EVENT);
+	if (ev == NULL) {
+		snprintf(why, len, "no %s:%s tracepoint (Linux 4.16 or later)",
+		    TRACE_SYSTEM, TRACE_EVENT);
+		return -1;
+	}
+	t->id = ev->id;
+	t->skaddr = tep_find_field(ev, "skaddr");
+	t->oldstate = tep_find_field(ev, "oldstate");
+	t->newstate = tep_find_field(ev, "newstate");
+	t->sport = tep_find_field(ev, "sport");
+	t->dport = tep_find_field(ev, "dport");
+	t->family = tep_find_field(ev, "family");
+	t->protocol = tep_find_field(ev, "protocol");
+	t->saddr = tep_find_field(ev, "saddr");
+	t->daddr = tep_find_field(ev, "daddr");
+	t->saddr_v6 = tep_find_field(ev, "saddr_v6");
+	t->daddr_v6 = tep_find_field(ev, "daddr_v6");
+	if (t->skaddr == NULL || t->oldstate == NULL || t->newstate == NULL ||
+	    t->sport == NULL || t->dport == NULL ||
+	    ((t->saddr == NULL || t->daddr == NULL) &&
+	    (t->saddr_v6 == NULL || t->daddr_v6 == NULL))) {
+		snprintf(why, len, "%s:%s lacks a field tcptop needs",
+		    TRACE_SYSTEM, TRACE_EVENT);
+		return -1;
+	}
+	return 0;
+}
+
+/* Open the per-CPU buffers. */
+static int
+trace_open_cpus(struct trace *t)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF), cpu;
+	char *s;
+
+	if (ncpu < 1)
+		ncpu = 1;
+	t->fds = xcalloc((size_t)ncpu, sizeof *t->fds);
+	for (cpu = 0; cpu < ncpu; cpu++) {
+		char file[64];
+		char *path;
+		int fd;
+
+		snprintf(file, sizeof file, "per_cpu/cpu%ld/trace_pipe_raw",
+		    cpu);
+		path = tracefs_instance_get_file(t->inst, file);
+		if (path == NULL)
+			return -1;
+		fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		tracefs_put_tracing_file(path);
+		if (fd == -1) {
+			if (errno == ENOENT)
+				continue;	/* not a possible CPU */
+			return -1;
+		}
+		t->fds[t->nfds++] = fd;
+	}
+	/* A read takes a whole sub-buffer: a page, or what newer kernels
+	 * were told in buffer_subbuf_size_kb. */
+	t->pagesize = (size_t)getpagesize();
+	s = tracefs_instance_file_read(t->inst, "buffer_subbuf_size_kb", NULL);
+	if (s != NULL) {
+		long kb = strtol(s, NULL, 10);
+
+		if (kb > 0 && (size_t)kb * 1024 > t->pagesize)
+			t->pagesize = (size_t)kb * 1024;
+		free(s);
+	}
+	t->page = xmalloc(t->pagesize);
+	return t->nfds > 0 ? 0 : -1;
+}
+
+struct trace *
+trace_open(char *why, size_t whylen)
+{
+	struct trace *t;
+	const char *dir;
+	char name[32], path[4096];
+
+	dir = tracefs_tracing_dir();
+	if (dir == NULL) {
+		snprintf(why, whylen, "no tracefs (not mounted, and it could "
+		    "not be)");
+		return NULL;
+	}
+	snprintf(path, sizeof path, "%s/instances", dir);
+	if (access(path, W_OK) == -1) {
+		snprintf(why, whylen, "tracefs: %s (the tracepoint needs root)",
+		    strerror(errno));
+		return NULL;
+	}
+	trace_remove_stale();
+	t = xcalloc(1, sizeof *t);
+	snprintf(name, sizeof name, TRACE_PREFIX "%ld", (long)getpid());
+	t->inst = tracefs_instance_create(name);
+	if (t->inst == NULL)
+		return trace_fail(t, why, whylen, "tracefs: cannot create the "
+		    "instance: %s", strerror(errno));
+	if (trace_live == NULL) {
+		static int registered;
+
+		if (!registered && atexit(trace_atexit) == 0)
+			registered = 1;
+	}
+	trace_live = t;
+	/* Times in CLOCK_MONOTONIC, the clock of the dumps. */
+	if (tracefs_instance_file_write(t->inst, "trace_clock", "mono") < 0)
+		return trace_fail(t, why, whylen, "tracefs: cannot set the "
+		    "clock to %s", "mono");
+	tracefs_instance_set_buffer_size(t->inst, TRACE_BUFFER_KB, -1);
+	tracefs_instance_file_write(t->inst, "buffer_percent", "50");
+	if (trace_fields(t, why, whylen) == -1) {
+		trace_close(t);
+		return NULL;
+	}
+	/* Other protocols share the event (SCTP, MPTCP): the kernel drops
+	 * them where it can, and the reader checks again where it cannot. */
+	if (t->protocol == NULL || tracefs_event_file_write(t->inst,
+	    TRACE_SYSTEM, TRACE_EVENT, "filter", "protocol == 6") < 0)
+		t->check_protocol = 1;
+	t->kbuf = kbuffer_alloc(KBUFFER_LSIZE_SAME_AS_HOST,
+	    KBUFFER_ENDIAN_SAME_AS_HOST);
+	if (t->kbuf == NULL || trace_open_cpus(t) == -1)
+		return trace_fail(t, why, whylen, "tracefs: cannot open the "
+		    "buffers: %s", strerror(errno));
+	if (tracefs_event_enable(t->inst, TRACE_SYSTEM, TRACE_EVENT) < 0)
+		return trace_fail(t, why, whylen, "tracefs: cannot enable "
+		    "%s", TRACE_SYSTEM ":" TRACE_EVENT);
+	return t;
+}
+
+void
+trace_close(struct trace *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	if (t == trace_live)
+		trace_live = NULL;
+	for (i = 0; i < t->nfds; i++)
+		close(t->fds[i]);
+	free(t->fds);
+	if (t->inst != NULL) {
+		tracefs_event_disable(t->inst, NULL, NULL);
+		tracefs_instance_destroy(t->inst);
+		tracefs_instance_free(t->inst);
+	}
+	if (t->kbuf != NULL)
+		kbuffer_free(t->kbuf);
+	if (t->tep != NULL)
+		tep_free(t->tep);
+	free(t->page);
+	free(t);
+}
+
+size_t
+trace_pollfds(const struct trace *t, struct pollfd *pfd, size_t max)
+{
+	size_t i;
+
+	for (i = 0; i < t->nfds && i < max; i++) {
+		pfd[i].fd = t->fds[i];
+		pfd[i].events = POLLIN;
+		pfd[i].revents = 0;
+	}
+	return t->nfds;
+}
+
+unsigned long
+trace_lost(const struct trace *t)
+{
+	return t->lost;
+}
+
+/* A number field of the record, 0 when the field is absent or does not
+ * fit in size bytes. */
+static unsigned long long
+trace_num(struct tep_format_field *f, const void *data, int size)
+{
+	unsigned long long v;
+
+	if (f == NULL || f->offset < 0 || f->offset + f->size > size ||
+	    tep_read_number_field(f, data, &v) != 0)
+		return 0;
+	return v;
+}
+
+/* Copy an address field of n bytes; 0 when it fits, else -1. */
+static int
+trace_addr(struct tep_format_field *f, const void *data, int size,
+    uint8_t *out, int n)
+{
+	if (f == NULL || f->offset < 0 || f->size != n ||
+	    f->offset + f->size > size)
+		return -1;
+	memcpy(out, (const char *)data + f->offset, (size_t)n);
+	return 0;
+}
+
+static int
+trace_v4mapped(const uint8_t *a)
+{
+	static const uint8_t pfx[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0xff, 0xff };
+
+	return memcmp(a, pfx, sizeof pfx) == 0;
+}
+
+/* Turn one record into a trans_event; 0 when it is a TCP state change. */
+static int
+trace_parse(struct trace *t, void *data, int size, unsigned long long ts,
+    int64_t rt_off, struct trans_event *e, uint64_t *skaddr)
+{
+	struct tep_record rec;
+	unsigned long long from, to, fam;
+	uint8_t s6[16], d6[16];
+	int have6;
+
+	memset(&rec, 0, sizeof rec);
+	rec.data = data;
+	rec.size = size;
+	rec.ts = ts;
+	if (tep_data_type(t->tep, &rec) != t->id)
+		return -1;
+	if (t->check_protocol && t->protocol != NULL &&
+	    trace_num(t->protocol, data, size) != IPPROTO_TCP)
+		return -1;
+	from = trace_num(t->oldstate, data, size);
+	to = trace_num(t->newstate, data, size);
+	if (from < TCP_ESTABLISHED || from > TCP_CLOSING ||
+	    to < TCP_ESTABLISHED || to > TCP_CLOSING)
+		return -1;
+	memset(e, 0, sizeof *e);
+	e->t_ms = (int64_t)(ts / 1000000);
+	e->realtime_ns = (int64_t)ts + rt_off;
+	e->from = (uint8_t)from;
+	e->to = (uint8_t)to;
+	e->source = TRANS_SRC_TRACE;
+	e->lport = (uint16_t)trace_num(t->sport, data, size);
+	e->rport = (uint16_t)trace_num(t->dport, data, size);
+	*skaddr = trace_num(t->skaddr, data, size);
+	have6 = trace_addr(t->saddr_v6, data, size, s6, 16) == 0 &&
+	    trace_addr(t->daddr_v6, data, size, d6, 16) == 0;
+	if (t->family != NULL)
+		fam = trace_num(t->family, data, size);
+	else	/* before 4.16's family field: guess from the address */
+		fam = have6 && !trace_v4mapped(s6) ? AF_INET6 : AF_INET;
+	if (fam == AF_INET6 && have6) {
+		memcpy(e->local, s6, 16);
+		memcpy(e->remote, d6, 16);
+	} else if (fam == AF_INET) {
+		if (trace_addr(t->saddr, data, size, e->local, 4) == -1 ||
+		    trace_addr(t->daddr, data, size, e->remote, 4) == -1) {
+			if (!have6)
+				return -1;
+			memcpy(e->local, s6 + 12, 4);
+			memcpy(e->remote, d6 + 12, 4);
+		}
+	} else
+		return -1;
+	e->family = (uint8_t)fam;
+	return 0;
+}
+
+long
+trace_read(struct trace *t, trace_cb *cb, void *arg)
+{
+	struct timespec rt, mono;
+	int64_t rt_off;
+	long count = 0;
+	size_t i;
+
+	/* The events carry CLOCK_MONOTONIC; JSON wants the wall clock. */
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	rt_off = ((int64_t)rt.tv_sec - mono.tv_sec) * 1000000000 +
+	    (rt.tv_nsec - mono.tv_nsec);
+	for (i = 0; i < t->nfds; i++) {
+		for (;;) {
+			ssize_t n = read(t->fds[i], t->page, t->pagesize);
+			unsigned long long ts;
+			void *data;
+			int missed;
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0 && errno == EAGAIN)
+				break;
+			if (n < 0)
+				return -1;
+			if (n == 0)
+				break;
+			if (kbuffer_load_subbuffer(t->kbuf, t->page) < 0)
+				break;
+			missed = kbuffer_missed_events(t->kbuf);
+			if (missed != 0)
+				t->lost += missed > 0 ? (unsigned long)missed :
+				    1;
+			for (data = kbuffer_read_event(t->kbuf, &ts);
+			    data != NULL;
+			    data = kbuffer_next_event(t->kbuf, &ts)) {
+				struct trans_event e;
+				uint64_t sk;
+
+				if (trace_parse(t, data,
+				    kbuffer_event_size(t->kbuf), ts, rt_off, &e,
+				    &sk) == 0) {
+					cb(arg, &e, sk);
+					count++;
+				}
+			}
+		}
+	}
+	return count;
+}
+
+#else /* !HAVE_TRACEFS */
+
+struct trace {
+	int unused;
+};
+
+struct trace *
+trace_open(char *why, size_t whylen)
+{
+	snprintf(why, whylen, "built without libtracefs");
+	errno = ENOTSUP;
+	return NULL;
+}
+
+void
+trace_close(struct trace *t)
+{
+	(void)t;
+}
+
+size_t
+trace_pollfds(const struct trace *t, struct pollfd *pfd, size_t max)
+{
+	(void)t;
+	(void)pfd;
+	(void)max;
+	return 0;
+}
+
+long
+trace_read(struct trace *t, trace_cb *cb, void *arg)
+{
+	(void)t;
+	(void)cb;
+	(void)arg;
+	return 0;
+}
+
+unsigned long
+trace_lost(const struct trace *t)
+{
+	(void)t;
+	return 0;
+}
+
+#endif
