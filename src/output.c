@@ -136,22 +136,100 @@ output_json_string(FILE *fp, const char *str, size_t len)
 	fputc('"', fp);
 }
 
+/* Seconds with milliseconds.  Any time a recording claims, even a
+ * negative one, must still print as one JSON number. */
+static void
+output_json_time(FILE *fp, int64_t realtime_ns)
+{
+	uint64_t ns = realtime_ns < 0 ? -(uint64_t)realtime_ns :
+	    (uint64_t)realtime_ns;
+
+	fprintf(fp, "%s%" PRIu64 ".%03" PRIu64, realtime_ns < 0 ? "-" : "",
+	    ns / 1000000000, ns / 1000000 % 1000);
+}
+
+static const char *
+output_trans_source(int source)
+{
+	switch (source) {
+	case TRANS_SRC_TRACE:
+		return "trace";
+	case TRANS_SRC_DESTROY:
+		return "destroy";
+	default:
+		return "refresh";
+	}
+}
+
+/* "transitions": every edge of the diagram with its count, then any
+ * other pair the kernel reported; "events": those since the last
+ * refresh; "transitions_source" and "transitions_note". */
+static void
+output_json_transitions(FILE *fp, const struct output_report *r)
+{
+	const struct trans_event *ev;
+	const char *sep = "";
+	size_t i, n;
+	int a, b;
+
+	fputs(", \"transitions\": [", fp);
+	for (i = 0; i < trans_nedges; i++) {
+		fprintf(fp, "%s{\"from\": \"%s\", \"to\": \"%s\", "
+		    "\"count\": %" PRIu64 "}", sep,
+		    tcpstate_name(trans_edges[i].from),
+		    tcpstate_name(trans_edges[i].to),
+		    trans_count(r->trans, trans_edges[i].from,
+		    trans_edges[i].to));
+		sep = ", ";
+	}
+	for (a = TCPSTATE_MIN; a <= TCPSTATE_MAX; a++)
+		for (b = TCPSTATE_MIN; b <= TCPSTATE_MAX; b++)
+			if (trans_edge_find(a, b) < 0 &&
+			    trans_count(r->trans, a, b) > 0)
+				fprintf(fp, ", {\"from\": \"%s\", \"to\": "
+				    "\"%s\", \"count\": %" PRIu64 "}",
+				    tcpstate_name(a), tcpstate_name(b),
+				    trans_count(r->trans, a, b));
+	fputs("], \"events\": [", fp);
+	ev = trans_events(r->trans, &n);
+	for (i = 0; i < n; i++) {
+		struct conn_sample s;
+		char la[CONN_ADDR_LEN], ra[CONN_ADDR_LEN];
+
+		memset(&s, 0, sizeof s);
+		s.family = ev[i].family;
+		memcpy(s.local, ev[i].local, 16);
+		memcpy(s.remote, ev[i].remote, 16);
+		fprintf(fp, "%s{\"time\": ", i ? ", " : "");
+		output_json_time(fp, ev[i].realtime_ns);
+		fprintf(fp, ", \"family\": \"%s\", \"local_addr\": \"%s\", "
+		    "\"local_port\": %u, \"remote_addr\": \"%s\", "
+		    "\"remote_port\": %u, \"from\": \"%s\", \"to\": \"%s\", "
+		    "\"source\": \"%s\"}", conn_family_name(ev[i].family),
+		    conn_fmt_addr(&s, 0, la, sizeof la), ev[i].lport,
+		    conn_fmt_addr(&s, 1, ra, sizeof ra), ev[i].rport,
+		    tcpstate_name(ev[i].from), tcpstate_name(ev[i].to),
+		    output_trans_source(ev[i].source));
+	}
+	fputs("], \"transitions_source\": ", fp);
+	output_json_string(fp, r->trans_source != NULL ? r->trans_source : "",
+	    r->trans_source != NULL ? strlen(r->trans_source) : 0);
+	fputs(", \"transitions_note\": ", fp);
+	if (r->trans_note != NULL)
+		output_json_string(fp, r->trans_note, strlen(r->trans_note));
+	else
+		fputs("null", fp);
+}
+
 int
 output_json(FILE *fp, const struct output_report *r, const struct view *v)
 {
 	size_t i;
 	const char *sep = "";
 
-	{
-		/* Any time a recording claims, even a negative one, must
-		 * still print as one JSON number. */
-		uint64_t ns = r->realtime_ns < 0 ?
-		    -(uint64_t)r->realtime_ns : (uint64_t)r->realtime_ns;
-
-		fprintf(fp, "{\"time\": %s%" PRIu64 ".%03" PRIu64 ", "
-		    "\"host\": ", r->realtime_ns < 0 ? "-" : "",
-		    ns / 1000000000, ns / 1000000 % 1000);
-	}
+	fputs("{\"time\": ", fp);
+	output_json_time(fp, r->realtime_ns);
+	fputs(", \"host\": ", fp);
 	output_json_string(fp, r->host, strlen(r->host));
 	fprintf(fp, ", \"source\": \"%s\", \"inconsistent\": %s, "
 	    "\"dumped\": %lu, \"total\": %zu, \"states\": {", r->source,
@@ -216,7 +294,10 @@ output_json(FILE *fp, const struct output_report *r, const struct view *v)
 			fputs(", \"shutdown\": null}", fp);
 		sep = ", ";
 	}
-	fputs("]}\n", fp);
+	fputc(']', fp);
+	if (r->trans != NULL)
+		output_json_transitions(fp, r);
+	fputs("}\n", fp);
 	return ferror(fp) ? -1 : 0;
 }
 

@@ -247,6 +247,68 @@ main(void)
 	CHECK(strstr(buf, "\"time\": 1795594742.123") != NULL);
 	free(buf);
 
+	/* Transitions: every edge of the diagram (zero or not), others
+	 * only when seen, the events since the last refresh, the source. */
+	{
+		struct trans *tr = trans_new(10000);
+		struct trans_event e;
+		int k;
+
+		memset(&e, 0, sizeof e);
+		e.family = AF_INET6;
+		e.remote[15] = 1;
+		e.lport = 40000;
+		e.rport = 80;
+		e.realtime_ns = 1795594742456000000LL;
+		e.source = TRANS_SRC_TRACE;
+		e.from = TCP_SYN_SENT;
+		e.to = TCP_ESTABLISHED;
+		for (k = 0; k < 3; k++)
+			trans_add(tr, &e);
+		e.from = TCP_TIME_WAIT;	/* on no edge */
+		e.to = TCP_ESTABLISHED;
+		e.source = TRANS_SRC_DIFF;
+		trans_add(tr, &e);
+		r.trans = tr;
+		r.trans_source = "exact";
+		r.trans_note = "tracefs: \"odd\"";
+		buf = NULL;
+		fp = open_memstream(&buf, &sz);
+		CHECK(output_json(fp, &r, &v) == 0);
+		fclose(fp);
+		buf[sz - 1] = '\0';
+		CHECK(json_valid_line(buf));
+		CHECK(strstr(buf, "{\"from\": \"SYN_SENT\", \"to\": "
+		    "\"ESTABLISHED\", \"count\": 3}") != NULL);
+		CHECK(strstr(buf, "{\"from\": \"LAST_ACK\", \"to\": "
+		    "\"CLOSE\", \"count\": 0}") != NULL);
+		CHECK(strstr(buf, "{\"from\": \"TIME_WAIT\", \"to\": "
+		    "\"ESTABLISHED\", \"count\": 1}") != NULL);
+		CHECK(strstr(buf, "\"events\": [{\"time\": 1795594742.456, "
+		    "\"family\": \"ipv6\", \"local_addr\": \"::\", "
+		    "\"local_port\": 40000, \"remote_addr\": \"::1\", "
+		    "\"remote_port\": 80, \"from\": \"SYN_SENT\", "
+		    "\"to\": \"ESTABLISHED\", \"source\": \"trace\"}") != NULL);
+		CHECK(strstr(buf, "\"source\": \"refresh\"}], "
+		    "\"transitions_source\": \"exact\", "
+		    "\"transitions_note\": \"tracefs: \\\"odd\\\"\"}") != NULL);
+		free(buf);
+		/* No events, no note. */
+		trans_clear_events(tr);
+		r.trans_note = NULL;
+		buf = NULL;
+		fp = open_memstream(&buf, &sz);
+		CHECK(output_json(fp, &r, &v) == 0);
+		fclose(fp);
+		buf[sz - 1] = '\0';
+		CHECK(json_valid_line(buf));
+		CHECK(strstr(buf, "\"events\": [], ") != NULL);
+		CHECK(strstr(buf, "\"transitions_note\": null}") != NULL);
+		free(buf);
+		r.trans = NULL;
+		trans_free(tr);
+	}
+
 	/* A recording may claim any time, even a negative one. */
 	r.realtime_ns = -1500000000LL;
 	buf = NULL;

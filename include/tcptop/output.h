@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "tcptop/lesson.h"
+#include "tcptop/trans.h"
 #include "tcptop/view.h"
 
 struct output_report {
@@ -16,6 +17,10 @@ struct output_report {
 	const char *source;	/* "kernel" or "replay" */
 	unsigned long dumped;	/* sockets the dump carried, before the
 				 * user-space filter */
+	const struct trans *trans;	/* NULL: no transitions in JSON */
+	const char *trans_source;	/* trans_describe's text */
+	const char *trans_note;		/* why the exact source is not in
+					 * use, or NULL */
 };
 
 /* One text report: a header line, then a line per live row of v.
