@@ -21,10 +21,13 @@
 #include "tcptop/log.h"
 #include "tcptop/output.h"
 #include "tcptop/settings.h"
+#include "tcptop/trace.h"
 #include "tcptop/trans.h"
+#include "tcptop/transfeed.h"
 #include "tcptop/tui.h"
 #include "tcptop/ui.h"
 #include "tcptop/view.h"
+#include "tcptop/xmalloc.h"
 
 static volatile sig_atomic_t app_signal;
 
@@ -54,7 +57,135 @@ struct app_src {
 	struct output_report r;		/* of the last good refresh */
 	long good;			/* refreshes that worked */
 	char err[256];			/* why the last one failed */
+	/* Transitions: the engine, its feed and its live sources. */
+	struct trans *trans;
+	struct transfeed *tf;
+	struct trace *trace;		/* NULL: not in use */
+	struct diag_notify *notify;	/* NULL: not in use */
+	unsigned trans_sources;		/* 1 << TRANS_SRC_* in use */
+	char trans_note[160];		/* why there is no trace, or "" */
+	char trans_source[48];		/* trans_describe's text */
+	struct pollfd *pfd;		/* the sources' descriptors, after */
+	size_t npfd;			/* the terminal's slot 0 */
 };
+
+/* "exact" or "sampled every D s", for JSON and the screen. */
+static void
+app_trans_describe(struct app_src *a, double delay)
+{
+	trans_describe(a->trans_sources, delay, a->trans_source,
+	    sizeof a->trans_source);
+}
+
+/* The width of the rate window: the diagram's flash and rates. */
+#define APP_TRANS_WINDOW_MS 10000
+
+/* Open the transition sources of a live run: the tracepoint unless told
+ * not to, the destroy notifications; the refreshes always.  What is not
+ * available is said in the log and in JSON, never fatal. */
+static void
+app_trans_open(struct app_src *a, const struct options *o)
+{
+	size_t ncpu;
+
+	a->trans_sources = 1u << TRANS_SRC_DIFF;
+	a->trans_note[0] = '\0';
+	if (a->d != NULL) {
+		a->notify = diag_notify_open();
+		if (a->notify != NULL)
+			a->trans_sources |= 1u << TRANS_SRC_DESTROY;
+		else
+			log_debug("destroy notifications: %s",
+			    strerror(errno));
+		if (o->no_trace)
+			snprintf(a->trans_note, sizeof a->trans_note,
+			    "--no-trace");
+		else
+			a->trace = trace_open(a->trans_note,
+			    sizeof a->trans_note);
+		if (a->trace != NULL)
+			a->trans_sources |= 1u << TRANS_SRC_TRACE;
+		else
+			log_debug("tracepoint: %s", a->trans_note);
+	} else
+		snprintf(a->trans_note, sizeof a->trans_note, "a recording "
+		    "has no tracepoint");
+	a->trans = trans_new(APP_TRANS_WINDOW_MS);
+	a->tf = transfeed_new(a->trans, a->trace != NULL);
+	/* Slot 0 is the terminal's (unused in batch mode), then the
+	 * notifications, then one per CPU buffer of the tracepoint. */
+	ncpu = a->trace != NULL ? trace_pollfds(a->trace, NULL, 0) : 0;
+	a->pfd = xcalloc(2 + ncpu, sizeof *a->pfd);
+	a->npfd = 1;
+	if (a->notify != NULL) {
+		a->pfd[a->npfd].fd = diag_notify_fd(a->notify);
+		a->pfd[a->npfd++].events = POLLIN;
+	}
+	if (a->trace != NULL)
+		a->npfd += trace_pollfds(a->trace, a->pfd + a->npfd, ncpu);
+	a->r.trans = a->trans;
+	a->r.trans_source = a->trans_source;
+	a->r.trans_note = a->trans_note[0] != '\0' ? a->trans_note : NULL;
+	app_trans_describe(a, o->delay);
+}
+
+static void
+app_trans_close(struct app_src *a)
+{
+	trace_close(a->trace);
+	diag_notify_close(a->notify);
+	transfeed_free(a->tf);
+	trans_free(a->trans);
+	free(a->pfd);
+}
+
+static void
+app_on_destroy(void *arg, const struct conn_sample *s)
+{
+	struct app_src *a = arg;
+
+	transfeed_destroy(a->tf, s, app_clock_ns(CLOCK_MONOTONIC) / 1000000,
+	    app_clock_ns(CLOCK_REALTIME));
+}
+
+static void
+app_on_trace(void *arg, const struct trans_event *e, uint64_t skaddr)
+{
+	struct app_src *a = arg;
+
+	transfeed_trace(a->tf, e, skaddr);
+}
+
+/* Whether source descriptor i has something to read.  One that fails
+ * (POLLERR, POLLNVAL) is dropped from the poll set, so it cannot spin
+ * the loop; the refreshes still read it. */
+static int
+app_source_ready(struct app_src *a, size_t i)
+{
+	short ev = a->pfd[i].revents;
+
+	if (ev & (POLLERR | POLLHUP | POLLNVAL)) {
+		log_debug("source descriptor %d: revents %#x, no longer "
+		    "polled", a->pfd[i].fd, (unsigned)ev);
+		a->pfd[i].fd = -1;
+		return 0;
+	}
+	return (ev & POLLIN) != 0;
+}
+
+/* Take in what the live sources have: called when their descriptors
+ * are readable and after each dump, so nothing waits in a kernel buffer
+ * long enough to be lost. */
+static void
+app_trans_drain(struct app_src *a)
+{
+	if (a->notify != NULL && diag_notify_read(a->notify, app_on_destroy,
+	    a) == -1)
+		log_debug("destroy notifications: %s", strerror(errno));
+	if (a->trace != NULL && trace_read(a->trace, app_on_trace, a) == -1)
+		log_debug("tracepoint: %s", strerror(errno));
+}
+
 
 /* Open the source.  Returns 0, or the exit status after printing why. */
 static int
@@ -89,6 +220,7 @@ app_src_open(struct app_src *a, const struct options *o, const char *host)
 		}
 	}
 	a->tab = conntab_new((int64_t)(o->tombstone * 1000));
+	app_trans_open(a, o);
 	return 0;
 }
 
@@ -107,6 +239,7 @@ app_src_close(struct app_src *a, int status)
 			status = 1;
 		}
 	}
+	app_trans_close(a);
 	conntab_free(a->tab);
 	diag_close(a->d);
 	diag_replay_close(a->rp);
@@ -172,22 +305,55 @@ app_src_refresh(struct app_src *a, const struct filter *f)
 			    strerror(st->record_errno));
 	}
 	conntab_end_scan(a->tab);
+	/* Everything before the dump began is in the kernel's buffers by
+	 * now: take it, then reconcile. */
+	app_trans_drain(a);
+	trans_clear_events(a->trans);
+	transfeed_refresh(a->tf, a->tab, f, a->r.now_ms, a->r.realtime_ns);
+	{
+		const struct transfeed_stats *ts = transfeed_stats(a->tf);
+
+		log_debug("transitions: %lu held, %lu ours, %lu foreign, "
+		    "%lu filtered, %lu into TIME_WAIT, %lu closes notified",
+		    ts->held, ts->confirmed, ts->foreign, ts->filtered,
+		    ts->timewait, ts->destroyed);
+	}
 	a->good++;
 	return APP_OK;
 }
 
-/* Sleep until the monotonic deadline, or until a signal. */
+/* Sleep until the monotonic deadline, or until a signal, taking in
+ * what the transition sources have as it comes. */
 static void
-app_sleep_until(int64_t deadline_ns)
+app_sleep_until(struct app_src *a, int64_t deadline_ns)
 {
-	struct timespec ts = {
-		.tv_sec = deadline_ns / 1000000000,
-		.tv_nsec = deadline_ns % 1000000000,
-	};
+	while (!app_signal) {
+		int64_t now = app_clock_ns(CLOCK_MONOTONIC);
+		int timeout;
 
-	while (!app_signal && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
-	    &ts, NULL) == EINTR)
-		;
+		if (now >= deadline_ns)
+			break;
+		timeout = (int)((deadline_ns - now + 999999) / 1000000);
+		if (a->npfd <= 1) {
+			struct timespec ts = {
+				.tv_sec = deadline_ns / 1000000000,
+				.tv_nsec = deadline_ns % 1000000000,
+			};
+
+			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts,
+			    NULL);
+			continue;
+		}
+		if (poll(a->pfd + 1, a->npfd - 1, timeout) > 0) {
+			size_t i;
+
+			for (i = 1; i < a->npfd; i++)
+				if (app_source_ready(a, i)) {
+					app_trans_drain(a);
+					break;
+				}
+		}
+	}
 }
 
 static int
@@ -236,7 +402,7 @@ app_run_batch(struct app_src *a, const struct options *o)
 		next_ns += (int64_t)(o->delay * 1e9);
 		if (next_ns < app_clock_ns(CLOCK_MONOTONIC))
 			next_ns = app_clock_ns(CLOCK_MONOTONIC);
-		app_sleep_until(next_ns);
+		app_sleep_until(a, next_ns);
 	}
 	view_done(&v);
 	return status;
@@ -468,35 +634,6 @@ app_detail(struct app_src *a, const struct tui *t, struct ui_frame *fr,
 	fr->nfields = (size_t)n;
 }
 
-/* The transitions of the last refresh, as the difference between two
- * refreshes shows them (an interim source: what happened between two
- * dumps is lost).  A socket that came counts as CLOSE -> its state, one
- * that went as its state -> CLOSE. */
-static void
-app_trans_feed(struct trans *tr, const struct conntab *tab)
-{
-	const struct conntab_event *ev;
-	struct trans_event e;
-	size_t n, i;
-
-	ev = conntab_events(tab, &n);
-	trans_clear_events(tr);
-	for (i = 0; i < n; i++) {
-		memset(&e, 0, sizeof e);
-		e.t_ms = ev[i].t_ms;
-		e.cookie = ev[i].cookie;
-		e.family = ev[i].family;
-		e.from = ev[i].kind == CONNTAB_EV_NEW ? TCP_CLOSE : ev[i].from;
-		e.to = ev[i].kind == CONNTAB_EV_GONE ? TCP_CLOSE : ev[i].to;
-		e.source = TRANS_SRC_DIFF;
-		e.lport = ev[i].lport;
-		e.rport = ev[i].rport;
-		memcpy(e.local, ev[i].local, sizeof e.local);
-		memcpy(e.remote, ev[i].remote, sizeof e.remote);
-		trans_add(tr, &e);
-	}
-}
-
 /* When the diagram's next frame is due (monotonic ns), INT64_MAX when
  * it is not shown or nothing on it moves. */
 static int64_t
@@ -573,8 +710,7 @@ app_run_ui(struct app_src *a, const struct options *o, struct lesson *l)
 	struct ui_frame fr;
 	struct ui_field fields[DIAG_LOOKUP_MAX];
 	struct settings saved;
-	struct trans *tr = trans_new(10000);
-	char path[4096], err[320], trsrc[80], how[48], ltitle[200];
+	char path[4096], err[320], ltitle[200];
 	int64_t next_ns, now, shown_ns, anim_ns = INT64_MAX;
 	long refreshes = 0;
 	int status = 0, draw = 1, repaint = 0, quit = 0, have_path;
@@ -594,8 +730,6 @@ app_run_ui(struct app_src *a, const struct options *o, struct lesson *l)
 	fr.host = a->r.host;
 	fr.source = a->rp != NULL ? "replay" : "kernel";
 	fr.root = geteuid() == 0;
-	fr.trans = tr;
-	fr.trans_source = trsrc;
 	if (l != NULL) {
 		/* The lesson is about the diagram: show it, beside the
 		 * lesson's own sockets. */
@@ -608,8 +742,8 @@ app_run_ui(struct app_src *a, const struct options *o, struct lesson *l)
 	next_ns = app_clock_ns(CLOCK_MONOTONIC);
 	shown_ns = next_ns;
 	while (!quit && !app_signal) {
-		struct pollfd pfd = { ui_fd(), POLLIN, 0 };
 		int timeout, key, rc;
+		size_t i;
 
 		now = app_clock_ns(CLOCK_MONOTONIC);
 		if (!t.paused && !replay_done && now >= next_ns) {
@@ -628,7 +762,6 @@ app_run_ui(struct app_src *a, const struct options *o, struct lesson *l)
 				status = 1;
 			}
 			if (rc == APP_OK) {
-				app_trans_feed(tr, a->tab);
 				shown_ns = now;
 				view_build(&v, a->tab, &t.filter, t.sort_key,
 				    t.sort_reverse, 1);
@@ -652,10 +785,9 @@ app_run_ui(struct app_src *a, const struct options *o, struct lesson *l)
 			fr.dumped = a->r.dumped;
 			fr.error = a->err;
 			fr.replay_done = replay_done;
-			trans_describe(1u << TRANS_SRC_DIFF, t.delay, how,
-			    sizeof how);
-			snprintf(trsrc, sizeof trsrc, "refresh differences, %s",
-			    how);
+			app_trans_describe(a, t.delay);
+			fr.trans = a->trans;
+			fr.trans_source = a->trans_source;
 			app_detail(a, &t, &fr, fields, DIAG_LOOKUP_MAX);
 			t.rows = ui_list_rows(&t);
 			/* The animation's clock runs on from the data's,
@@ -664,7 +796,8 @@ app_run_ui(struct app_src *a, const struct options *o, struct lesson *l)
 			fr.anim_ms = a->r.now_ms + (now - shown_ns) / 1000000;
 			ui_draw(&fr, repaint);
 			draw = repaint = 0;
-			anim_ns = app_anim_deadline(&t, tr, fr.anim_ms, now);
+			anim_ns = app_anim_deadline(&t, a->trans, fr.anim_ms,
+			    now);
 		}
 		if (quit)
 			break;
@@ -683,7 +816,11 @@ app_run_ui(struct app_src *a, const struct options *o, struct lesson *l)
 			if (timeout == -1 || at < timeout)
 				timeout = at;
 		}
-		if (poll(&pfd, 1, timeout) == -1 && errno != EINTR) {
+		/* The terminal, and the transition sources: what they have
+		 * is taken in as it comes (nothing to draw for it). */
+		a->pfd[0].fd = ui_fd();
+		a->pfd[0].events = POLLIN;
+		if (poll(a->pfd, a->npfd, timeout) == -1 && errno != EINTR) {
 			snprintf(err, sizeof err, "poll: %s", strerror(errno));
 			status = 1;
 			break;
@@ -691,6 +828,11 @@ app_run_ui(struct app_src *a, const struct options *o, struct lesson *l)
 		if (anim_ns != INT64_MAX &&
 		    app_clock_ns(CLOCK_MONOTONIC) >= anim_ns)
 			draw = 1;
+		for (i = 1; i < a->npfd; i++)
+			if (app_source_ready(a, i)) {
+				app_trans_drain(a);
+				break;
+			}
 		while ((key = ui_getkey()) != -1) {
 			int react;
 
@@ -733,7 +875,6 @@ app_run_ui(struct app_src *a, const struct options *o, struct lesson *l)
 	}
 	ui_close();
 	view_done(&v);
-	trans_free(tr);
 	if (status != 0)
 		fprintf(stderr, "tcptop: %s\n", err);
 	if (have_path) {

@@ -24,6 +24,7 @@ enum {
 	OPT_DIAGRAM,
 	OPT_LESSON,
 	OPT_LESSON_WAIT,
+	OPT_NO_TRACE,
 };
 
 static const struct option options_long[] = {
@@ -46,6 +47,7 @@ static const struct option options_long[] = {
 	{ "ascii", no_argument, NULL, OPT_ASCII },
 	{ "columns", required_argument, NULL, OPT_COLUMNS },
 	{ "diagram", no_argument, NULL, OPT_DIAGRAM },
+	{ "no-trace", no_argument, NULL, OPT_NO_TRACE },
 	{ "log", required_argument, NULL, 'v' },
 	{ "lesson", no_argument, NULL, OPT_LESSON },
 	/* Not in --help: tests pace the lesson through a pipe. */
@@ -94,6 +96,8 @@ options_usage(FILE *fp)
 "      --ascii            no UTF-8 or line drawing on the terminal\n"
 "      --columns LIST     the list's columns, comma-separated (see below)\n"
 "      --diagram          start with the TCP state diagram shown (key t)\n"
+"      --no-trace         count transitions from the refreshes only, not\n"
+"                         the tracepoint (a test and diagnostic knob)\n"
 "  -v, --log FILE         append debug messages to FILE\n"
 "      --record FILE      also write the raw netlink stream to FILE\n"
 "      --replay FILE      read a recording instead of the kernel\n"
@@ -277,6 +281,9 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 				return OPTIONS_USAGE;
 			}
 			o->given |= OPTIONS_GIVEN_COLUMNS;
+			break;
+		case OPT_NO_TRACE:
+			o->no_trace = 1;
 			break;
 		case 'v':
 			o->log = optarg;

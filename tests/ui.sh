@@ -1266,7 +1266,7 @@ check_diagram_golden()
 	wait_screen 'replay ended' || return 1
 	cp "$SCREEN" "$TMP/hist"
 	keys t
-	wait_screen '^TCP states: refresh differences, sampled every 0.3 s' ||
+	wait_screen '^TCP states: sampled every 0.3 s' ||
 	    return 1
 	# hist_counts reads the histogram of the capture before t.
 	local saved=$SCREEN

@@ -36,8 +36,8 @@ struct ui_frame {
 	size_t nfields;			/* for the selected connection */
 	const char *fields_note;	/* why there are none, or "" */
 	const struct trans *trans;	/* transitions seen, or NULL */
-	const char *trans_source;	/* which source, how exact: "refresh
-					 * differences, sampled every 1.0 s" */
+	const char *trans_source;	/* which source, how exact: "exact"
+					 * or "sampled every 1.0 s" */
 	int64_t anim_ms;		/* model clock now, for the diagram's
 					 * fading edges */
 	const char *lesson_title;	/* --lesson: "Step 3/19: ...", */
