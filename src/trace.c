@@ -23,10 +23,29 @@
 #include <unistd.h>
 
 #include <event-parse.h>
+#include <event-utils.h>
 #include <kbuffer.h>
 #include <tracefs.h>
 
+#include "tcptop/log.h"
+
 #include "tcptop/xmalloc.h"
+
+/* libtraceevent, and libtracefs through it, print their warnings on
+ * stderr unless the program provides this (a weak symbol there).  With
+ * curses on the terminal nothing may go there: they go to the -v log. */
+int
+tep_vprint(const char *name, enum tep_loglevel level, bool print_err,
+    const char *fmt, va_list ap)
+{
+	char buf[512];
+
+	(void)level;
+	(void)print_err;
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	log_debug("%s: %s", name != NULL ? name : "libtraceevent", buf);
+	return 0;
+}
 
 #define TRACE_SYSTEM "sock"
 #define TRACE_EVENT "inet_sock_set_state"
