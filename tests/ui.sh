@@ -1520,9 +1520,15 @@ check_lesson()
 	wait_screen '^ Step 3/[0-9]+ ' || return 1
 	wait_screen '\[SYN_RECV +1\]' || return 1
 	wait_screen '\[ESTABLISHED +1\]' || return 1
+	# Its own namespace, by tcptop's pid: other runs may hold lessons.
+	if ! ip netns list | grep -q "^tcptop-lesson-$PID\b"; then
+		echo "    no namespace tcptop-lesson-$PID during the lesson"
+		ip netns list | sed 's/^/    | /'
+		return 1
+	fi
 	keys q
 	exited 0 || return 1
-	if ip netns list | grep -q '^tcptop-lesson-'; then
+	if ip netns list | grep -q "^tcptop-lesson-$PID\b"; then
 		echo "    the lesson's namespace is still there"
 		return 1
 	fi
