@@ -1,0 +1,67 @@
+/* app_int: what the app*.c files share: the source of sockets and its
+ * model, one refresh, and the loops.  Private to them. */
+#ifndef TCPTOP_APP_INT_H
+#define TCPTOP_APP_INT_H
+
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "tcptop/conntab.h"
+#include "tcptop/lesson.h"
+#include "tcptop/options.h"
+#include "tcptop/output.h"
+
+/* The signal that asked to stop, 0 while none did. */
+extern volatile sig_atomic_t app_signal;
+
+/* Where the sockets come from, and the model they go into. */
+struct app_src {
+	const struct options *o;
+	struct diag *d;			/* live, or */
+	struct diag_replay *rp;		/* a recording */
+	FILE *rec;
+	struct conntab *tab;
+	struct conntab_feed feed;
+	struct output_report r;		/* of the last good refresh */
+	long good;			/* refreshes that worked */
+	char err[256];			/* why the last one failed */
+	/* Transitions: the engine, its feed and its live sources. */
+	struct trans *trans;
+	struct transfeed *tf;
+	struct trace *trace;		/* NULL: not in use */
+	struct diag_notify *notify;	/* NULL: not in use */
+	unsigned trans_sources;		/* 1 << TRANS_SRC_* in use */
+	char trans_note[160];		/* why there is no trace, or "" */
+	char trans_source[48];		/* trans_describe's text */
+	struct pollfd *pfd;		/* the sources' descriptors, after */
+	size_t npfd;			/* the terminal's slot 0 */
+};
+
+enum {
+	APP_OK = 0,
+	APP_END = 1,		/* the replay has no more refreshes */
+	APP_FAIL = -1,		/* the dump failed; a->err says why */
+	APP_CORRUPT = -2,	/* the recording is corrupt */
+};
+
+/* app.c */
+int64_t app_clock_ns(clockid_t id);
+void app_trans_describe(struct app_src *a, double delay);
+int app_source_ready(struct app_src *a, size_t i);
+void app_trans_drain(struct app_src *a);
+int app_src_open(struct app_src *a, const struct options *o,
+    const char *host);
+int app_src_close(struct app_src *a, int status);
+int app_src_refresh(struct app_src *a, const struct filter *f);
+
+/* app_ui.c: the interactive view; l is the lesson when --lesson runs
+ * it.  Returns the exit status. */
+int app_run_ui(struct app_src *a, const struct options *o, struct lesson *l);
+
+/* app_lesson.c: --lesson, on screen or as reports. */
+int app_lesson(const struct options *o, const char *host);
+
+#endif
