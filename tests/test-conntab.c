@@ -5,25 +5,9 @@
 #include <sys/socket.h>
 
 #include "check.h"
+#include "sample.h"
 #include "tcptop/conntab.h"
 #include "tcptop/view.h"
-
-static struct conn_sample
-mk(uint64_t cookie, int state, unsigned lport, unsigned rport)
-{
-	struct conn_sample s;
-
-	memset(&s, 0, sizeof s);
-	s.cookie = cookie;
-	s.family = AF_INET;
-	s.state = (uint8_t)state;
-	s.lport = (uint16_t)lport;
-	s.rport = (uint16_t)rport;
-	s.local[0] = 10;
-	s.remote[0] = 10;
-	s.remote[3] = 2;
-	return s;
-}
 
 static size_t
 count_events(const struct conntab *t, int kind)
@@ -61,17 +45,6 @@ keep_all(void *arg, const struct conn_sample *s)
 	(void)arg;
 	(void)s;
 	return 1;
-}
-
-static void
-scan(struct conntab *t, int64_t now, const struct conn_sample *s, size_t n)
-{
-	size_t i;
-
-	conntab_begin_scan(t, now);
-	for (i = 0; i < n; i++)
-		conntab_update(t, &s[i]);
-	conntab_end_scan(t);
 }
 
 int

@@ -6,37 +6,10 @@
 #include <sys/socket.h>
 
 #include "check.h"
+#include "sample.h"
 #include "tcptop/keymap.h"
 #include "tcptop/sort.h"
 #include "tcptop/tui.h"
-
-static struct conn_sample
-mk(uint64_t cookie, int state, unsigned lport, unsigned rport)
-{
-	struct conn_sample s;
-
-	memset(&s, 0, sizeof s);
-	s.cookie = cookie;
-	s.family = AF_INET;
-	s.state = (uint8_t)state;
-	s.lport = (uint16_t)lport;
-	s.rport = (uint16_t)rport;
-	s.local[0] = 10;
-	s.remote[0] = 10;
-	s.remote[3] = 2;
-	return s;
-}
-
-static void
-scan(struct conntab *tab, int64_t now, const struct conn_sample *s, size_t n)
-{
-	size_t i;
-
-	conntab_begin_scan(tab, now);
-	for (i = 0; i < n; i++)
-		conntab_update(tab, &s[i]);
-	conntab_end_scan(tab);
-}
 
 static int
 keys(struct tui *t, const char *s)
