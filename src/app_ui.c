@@ -298,6 +298,7 @@ app_run_ui(struct app_src *a, const struct options *o, struct lesson *l)
 		if (draw) {
 			fr.realtime_ns = a->r.realtime_ns;
 			fr.now_ms = a->r.now_ms;
+			fr.cols.now_ms = a->r.now_ms;
 			fr.inconsistent = a->r.inconsistent;
 			fr.dumped = a->r.dumped;
 			fr.error = a->err;

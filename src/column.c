@@ -229,8 +229,8 @@ column_fmt_bytes(uint64_t v, char *buf, size_t len)
 }
 
 void
-column_fmt(int id, const struct conn *c, int64_t now_ms, char *buf,
-    size_t len)
+column_fmt(int id, const struct conn *c, const struct column_ctx *cx,
+    char *buf, size_t len)
 {
 	uint32_t rtt = c->s.info.rtt_us;
 
@@ -249,7 +249,7 @@ column_fmt(int id, const struct conn *c, int64_t now_ms, char *buf,
 		snprintf(buf, len, "%s", tcpstate_name(c->s.state));
 		break;
 	case COL_AGE:
-		column_fmt_age(now_ms - c->state_since_ms,
+		column_fmt_age(cx->now_ms - c->state_since_ms,
 		    column_age_at_least(c), buf, len);
 		break;
 	case COL_RECVQ:

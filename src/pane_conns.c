@@ -98,7 +98,7 @@ pane_conns_row(const struct ui_frame *f, const struct conn *c, int y,
 
 		if (cw == 0)
 			continue;
-		column_fmt(id, c, f->now_ms, text, sizeof text);
+		column_fmt(id, c, &f->cols, text, sizeof text);
 		column_elide(text, sizeof text, cw, ui_glyph(UI_G_ELLIPSIS));
 		/* The state keeps its phase colour on plain rows. */
 		if (id == COL_STATE && base == UI_NORMAL)

@@ -233,13 +233,14 @@ int
 tui_search_match(const struct tui *t, const struct conn *c)
 {
 	static const int cols[] = { COL_LOCAL, COL_REMOTE, COL_STATE };
+	static const struct column_ctx cx;
 	char buf[CONN_ENDPOINT_LEN];
 	size_t i;
 
 	if (t->search[0] == '\0')
 		return 0;
 	for (i = 0; i < 3; i++) {
-		column_fmt(cols[i], c, 0, buf, sizeof buf);
+		column_fmt(cols[i], c, &cx, buf, sizeof buf);
 		if (tui_search_find(t->search, cols[i], buf) >= 0)
 			return 1;
 	}

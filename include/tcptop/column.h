@@ -62,9 +62,17 @@ void column_fmt_list(const uint8_t *ids, size_t n, char *buf, size_t len);
  * the width used. */
 int column_layout(const uint8_t *ids, size_t n, int width, int *widths);
 
-/* The text of column id for c at model time now_ms, into buf (len). */
-void column_fmt(int id, const struct conn *c, int64_t now_ms, char *buf,
-    size_t len);
+/* What a column may need beyond the row itself.  Zeroed fields mean
+ * "not known": a column whose source is missing prints "-".  Modules
+ * that own per-row data kept outside struct conn (processes,
+ * namespaces...) add a borrowed pointer here. */
+struct column_ctx {
+	int64_t now_ms;		/* model clock of the shown data */
+};
+
+/* The text of column id for c, into buf (len). */
+void column_fmt(int id, const struct conn *c, const struct column_ctx *cx,
+    char *buf, size_t len);
 
 /* Shorten text in place to at most width bytes (ASCII text): keep its
  * tail from the last ':' (an endpoint's port) and as much of the head as

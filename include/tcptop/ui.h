@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tcptop/column.h"
 #include "tcptop/trans.h"
 #include "tcptop/tui.h"
 #include "tcptop/view.h"
@@ -26,6 +27,7 @@ struct ui_frame {
 	const char *host;		/* raw; sanitized when drawn */
 	int64_t realtime_ns;		/* wall clock of the shown data */
 	int64_t now_ms;			/* model clock of the shown data */
+	struct column_ctx cols;		/* what the columns need */
 	const char *source;		/* "kernel" or "replay" */
 	int root;			/* privilege tier */
 	int inconsistent;
