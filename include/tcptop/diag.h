@@ -135,6 +135,42 @@ int diag_lookup_parse(const void *buf, size_t len, unsigned seq,
     unsigned portid, const struct conn_sample *s, struct diag_field *out,
     size_t max);
 
+/* Destroy the one socket s names (family, 4-tuple, bound device,
+ * cookie), as ss -K does: a SOCK_DESTROY request, answered by an
+ * acknowledgement.  The kernel aborts a full socket (its owner sees
+ * ECONNABORTED, the peer gets a reset where the state calls for one),
+ * closes a listener with its queue, and drops a request or timewait
+ * minisocket.  Returns 0 when it went, or -1 with errno: EPERM without
+ * CAP_NET_ADMIN over the socket's namespace, EOPNOTSUPP when the kernel
+ * was built without CONFIG_INET_DIAG_DESTROY, or for a timewait socket
+ * on an older kernel whose tcp_abort knows only full and request
+ * sockets (6.18 destroys all three), ENOENT when it is gone or
+ * is no longer the one s names (another cookie on its 4-tuple),
+ * ETIMEDOUT when no answer came within a second, EINVAL for a family
+ * other than AF_INET and AF_INET6, or what sendto or recvmsg said.
+ * Works on the same d between dumps and leaves the dump's stats alone. */
+int diag_destroy(struct diag *d, const struct conn_sample *s);
+
+/* diag_destroy's request for s, for the tests: written into buf (len
+ * bytes) with sequence number seq.  Returns its length, or 0 when len is
+ * too small or the family is neither AF_INET nor AF_INET6. */
+size_t diag_destroy_build(void *buf, size_t len, unsigned seq,
+    const struct conn_sample *s);
+
+/* diag_destroy's parser, for the tests: buf holds len bytes of one
+ * datagram, seq and portid are the request's (0 checks neither), and
+ * messages of other requests are skipped.  Returns 0 for the kernel's
+ * acknowledgement, -1 with its errno for its error, EPROTO for a
+ * malformed answer, or EAGAIN when the datagram held nothing of this
+ * request. */
+int diag_destroy_parse(const void *buf, size_t len, unsigned seq,
+    unsigned portid);
+
+/* Why destroying a socket in TCP state failed with err, as one line for
+ * the user ("needs CAP_NET_ADMIN: run as root").  A static string; never
+ * NULL. */
+const char *diag_destroy_reason(int err, int state);
+
 /* The reason for the last diag_dump failure, "" after a success. */
 const char *diag_last_error(const struct diag *d);
 
