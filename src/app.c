@@ -396,7 +396,9 @@ app_run(const struct options *o)
 	if (status != 0)
 		return status;
 
-	if (o->batch || !isatty(STDOUT_FILENO))
+	if (o->kill)
+		status = app_run_kill(&a, o);
+	else if (o->batch || !isatty(STDOUT_FILENO))
 		status = app_run_batch(&a, o);
 	else
 		status = app_run_ui(&a, o, NULL);

@@ -61,6 +61,15 @@ int app_src_refresh(struct app_src *a, const struct filter *f);
  * it.  Returns the exit status. */
 int app_run_ui(struct app_src *a, const struct options *o, struct lesson *l);
 
+/* app_kill.c: --kill, one pass.  Returns the exit status: 0 when every
+ * matching socket went, 1 when any failed. */
+int app_run_kill(struct app_src *a, const struct options *o);
+
+/* Destroy each pending item of k, recording its result; a->d must be
+ * live. */
+struct kill_list;
+void app_kill_list(struct app_src *a, struct kill_list *k);
+
 /* app_lesson.c: --lesson, on screen or as reports. */
 int app_lesson(const struct options *o, const char *host);
 

@@ -211,6 +211,11 @@ diag_destroy_reason(int err, int state)
 			    "(it expires by itself within 60 s)";
 		return "the kernel was built without CONFIG_INET_DIAG_DESTROY";
 	case ENOENT:
+		/* The kernel looks a listener up by address, and of an
+		 * SO_REUSEPORT group finds only the one the hash picks. */
+		if (state == TCP_LISTEN)
+			return "not found: gone, or hidden behind another "
+			    "SO_REUSEPORT listener";
 		return "already gone";
 	case ETIMEDOUT:
 		return "the kernel did not answer";

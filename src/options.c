@@ -25,6 +25,8 @@ enum {
 	OPT_LESSON,
 	OPT_LESSON_WAIT,
 	OPT_NO_TRACE,
+	OPT_KILL,
+	OPT_YES,
 };
 
 static const struct option options_long[] = {
@@ -50,6 +52,8 @@ static const struct option options_long[] = {
 	{ "no-trace", no_argument, NULL, OPT_NO_TRACE },
 	{ "log", required_argument, NULL, 'v' },
 	{ "lesson", no_argument, NULL, OPT_LESSON },
+	{ "kill", no_argument, NULL, OPT_KILL },
+	{ "yes", no_argument, NULL, OPT_YES },
 	/* Not in --help: tests pace the lesson through a pipe. */
 	{ "lesson-wait", no_argument, NULL, OPT_LESSON_WAIT },
 	{ "help", no_argument, NULL, 'h' },
@@ -107,6 +111,11 @@ options_usage(FILE *fp)
 "                         network namespace with drop rules (needs nft(8))\n"
 "                         and holds every state; otherwise on loopback,\n"
 "                         where some states pass too fast to be held\n"
+"      --kill             destroy every socket the filter (-p, -f or\n"
+"                         --state, required) matches, once, with\n"
+"                         SOCK_DESTROY, and print each with its result;\n"
+"                         needs --yes and CAP_NET_ADMIN\n"
+"      --yes              confirm --kill\n"
 "  -h, --help             show this help\n"
 "  -V, --version          show the version\n"
 "\n"
@@ -171,11 +180,38 @@ options_unknown(const char *arg, int opt, char *err, size_t errlen)
 		snprintf(err, errlen, "unknown option %s", arg);
 }
 
+/* --kill destroys: it must be aimed (a filter) and meant (--yes), and
+ * it acts on live sockets once, as a batch. */
+static int
+options_kill(struct options *o, int filtered, char *err, size_t errlen)
+{
+	if (!filtered) {
+		snprintf(err, errlen, "--kill needs a filter (-p, -f or "
+		    "--state): it will not destroy every socket");
+		return -1;
+	}
+	if (!o->yes) {
+		snprintf(err, errlen, "--kill destroys sockets: add --yes to "
+		    "confirm");
+		return -1;
+	}
+	if (o->replay != NULL || o->lesson) {
+		snprintf(err, errlen, "--kill acts on live sockets: no "
+		    "--replay or --lesson");
+		return -1;
+	}
+	/* One dump, no transitions to count. */
+	o->batch = 1;
+	o->no_trace = 1;
+	o->iterations = 1;
+	return 0;
+}
+
 int
 options_parse(struct options *o, int argc, char **argv, char *err,
     size_t errlen)
 {
-	int ch, fam4 = 0, fam6 = 0;
+	int ch, fam4 = 0, fam6 = 0, filtered = 0;
 	char *end;
 	char perr[160];
 
@@ -228,6 +264,7 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 				snprintf(err, errlen, "-p: %s", perr);
 				return OPTIONS_USAGE;
 			}
+			filtered = 1;
 			break;
 		case 'f':
 			if (filter_parse_expr(&o->filter, optarg, perr,
@@ -236,6 +273,7 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 				return OPTIONS_USAGE;
 			}
 			o->expr = optarg;
+			filtered = 1;
 			break;
 		case OPT_STATE:
 			if (filter_parse_states(&o->filter, optarg, perr,
@@ -243,6 +281,7 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 				snprintf(err, errlen, "--state: %s", perr);
 				return OPTIONS_USAGE;
 			}
+			filtered = 1;
 			break;
 		case '4':
 			fam4 = 1;
@@ -294,6 +333,12 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 		case OPT_LESSON_WAIT:
 			o->lesson = o->lesson_wait = 1;
 			break;
+		case OPT_KILL:
+			o->kill = 1;
+			break;
+		case OPT_YES:
+			o->yes = 1;
+			break;
 		case OPT_RECORD:
 			o->record = optarg;
 			break;
@@ -327,6 +372,8 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 		    "--record or --replay");
 		return OPTIONS_USAGE;
 	}
+	if (o->kill && options_kill(o, filtered, err, errlen) == -1)
+		return OPTIONS_USAGE;
 	if (o->record != NULL && o->replay != NULL) {
 		snprintf(err, errlen, "--record and --replay exclude each "
 		    "other");

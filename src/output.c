@@ -396,3 +396,70 @@ output_lesson_json(FILE *fp, const struct lesson_info *li,
 	fputs("]}}\n", fp);
 	return ferror(fp) ? -1 : 0;
 }
+
+/* --kill ---------------------------------------------------------------- */
+
+int
+output_kill_text(FILE *fp, const struct output_report *r,
+    const struct kill_list *k)
+{
+	char ep[CONN_ENDPOINT_LEN], rm[CONN_ENDPOINT_LEN], sum[200];
+	size_t i, wl = 5, wr = 6, l;
+
+	(void)r;
+	for (i = 0; i < k->n; i++) {
+		l = strlen(conn_fmt_endpoint(&k->items[i].s, 0, ep,
+		    sizeof ep));
+		wl = l > wl ? l : wl;
+		l = strlen(conn_fmt_endpoint(&k->items[i].s, 1, ep,
+		    sizeof ep));
+		wr = l > wr ? l : wr;
+	}
+	if (k->n > 0)
+		fprintf(fp, "%-4s %-*s %-*s %-11s %s\n", "FAM", (int)wl,
+		    "LOCAL", (int)wr, "REMOTE", "STATE", "RESULT");
+	for (i = 0; i < k->n; i++) {
+		const struct kill_item *it = &k->items[i];
+
+		fprintf(fp, "%-4s %-*s %-*s %-11s %s\n",
+		    conn_family_name(it->s.family),
+		    (int)wl, conn_fmt_endpoint(&it->s, 0, ep, sizeof ep),
+		    (int)wr, conn_fmt_endpoint(&it->s, 1, rm, sizeof rm),
+		    tcpstate_name(it->s.state), kill_result(it));
+	}
+	kill_summary(k, sum, sizeof sum);
+	fprintf(fp, "%zu matched: %s\n", k->n, sum);
+	return ferror(fp) ? -1 : 0;
+}
+
+int
+output_kill_json(FILE *fp, const struct output_report *r,
+    const struct kill_list *k)
+{
+	size_t i;
+
+	fputs("{\"time\": ", fp);
+	output_json_time(fp, r->realtime_ns);
+	fputs(", \"host\": ", fp);
+	output_json_string(fp, r->host, strlen(r->host));
+	fputs(", \"killed\": [", fp);
+	for (i = 0; i < k->n; i++) {
+		const struct kill_item *it = &k->items[i];
+		char la[CONN_ADDR_LEN], ra[CONN_ADDR_LEN];
+		const char *res = it->err == 0 ? "ok" : kill_result(it);
+
+		fprintf(fp, "%s{\"family\": \"%s\", \"local_addr\": \"%s\", "
+		    "\"local_port\": %u, \"remote_addr\": \"%s\", "
+		    "\"remote_port\": %u, \"state\": \"%s\", "
+		    "\"cookie\": \"%" PRIu64 "\", \"result\": ",
+		    i ? ", " : "", conn_family_name(it->s.family),
+		    conn_fmt_addr(&it->s, 0, la, sizeof la), it->s.lport,
+		    conn_fmt_addr(&it->s, 1, ra, sizeof ra), it->s.rport,
+		    tcpstate_name(it->s.state), it->s.cookie);
+		output_json_string(fp, res, strlen(res));
+		fputc('}', fp);
+	}
+	fprintf(fp, "], \"destroyed\": %zu, \"failed\": %zu}\n",
+	    kill_count_ok(k), kill_count_failed(k));
+	return ferror(fp) ? -1 : 0;
+}

@@ -166,8 +166,11 @@ test_reasons(void)
 	    "the kernel was built without CONFIG_INET_DIAG_DESTROY") == 0);
 	CHECK(strstr(diag_destroy_reason(EOPNOTSUPP, TCP_TIME_WAIT),
 	    "TIME_WAIT") != NULL);
-	CHECK(strcmp(diag_destroy_reason(ENOENT, TCP_LISTEN),
+	CHECK(strcmp(diag_destroy_reason(ENOENT, TCP_CLOSE_WAIT),
 	    "already gone") == 0);
+	/* The kernel finds one listener of an SO_REUSEPORT group. */
+	CHECK(strstr(diag_destroy_reason(ENOENT, TCP_LISTEN),
+	    "SO_REUSEPORT") != NULL);
 	CHECK(strcmp(diag_destroy_reason(0, TCP_LISTEN), "ok") == 0);
 	CHECK(strcmp(diag_destroy_reason(ETIMEDOUT, TCP_LISTEN),
 	    "the kernel did not answer") == 0);

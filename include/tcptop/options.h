@@ -39,6 +39,8 @@ struct options {
 	int lesson;		/* --lesson */
 	int lesson_wait;	/* --lesson-wait (tests): a line on stdin
 				 * before each step */
+	int kill;		/* --kill: destroy the filter's sockets */
+	int yes;		/* --yes: --kill without asking */
 };
 
 enum {

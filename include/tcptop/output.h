@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "tcptop/kill.h"
 #include "tcptop/lesson.h"
 #include "tcptop/trans.h"
 #include "tcptop/view.h"
@@ -43,6 +44,18 @@ int output_lesson_text(FILE *fp, const struct lesson_info *li,
  * (docs/json.md). */
 int output_lesson_json(FILE *fp, const struct lesson_info *li,
     const char *netns);
+
+/* The outcome of --kill: a line per socket with its endpoints, state
+ * and result ("ok" or the reason it failed), then a summary line
+ * (kill_summary).  Returns 0, or -1 when writing failed. */
+int output_kill_text(FILE *fp, const struct output_report *r,
+    const struct kill_list *k);
+
+/* The same as one JSON object on one line: {"time", "host", "killed":
+ * [{endpoints, "state", "cookie", "result"}], "destroyed", "failed"}
+ * (docs/json.md). */
+int output_kill_json(FILE *fp, const struct output_report *r,
+    const struct kill_list *k);
 
 /* Write s (len bytes, any content) as a JSON string with quotes: control
  * bytes escaped, invalid UTF-8 replaced by U+FFFD. */
