@@ -9,6 +9,7 @@
 
 #include "tcptop/diagram.h"
 #include "tcptop/diag.h"
+#include "tcptop/kill.h"
 #include "tcptop/log.h"
 #include "tcptop/settings.h"
 #include "tcptop/ui.h"
@@ -160,7 +161,7 @@ app_anim_deadline(const struct tui *t, const struct trans *tr,
 	int64_t next;
 
 	if (!t->diagram ||
-	    !(t->mode & (TUI_LIST | TUI_SORT | TUI_EXPLAIN)))
+	    !(t->mode & (TUI_LIST | TUI_SORT | TUI_EXPLAIN | TUI_KILL)))
 		return INT64_MAX;
 	next = diagram_next_frame(tr, anim_ms);
 	if (next == INT64_MAX)
@@ -216,6 +217,22 @@ app_ui_step(struct lesson *l, struct tui *t, struct ui_frame *fr,
 		log_debug("lesson: %s", err);
 	}
 	app_lesson_text(l, title, len, fr);
+}
+
+/* y in the kill window: destroy what it listed (only the app holds the
+ * diag handle), then say how it went. */
+static void
+app_ui_kill(struct app_src *a, struct tui *t)
+{
+	if (a->d == NULL) {
+		kill_clear(&t->kill);
+		t->mode = TUI_LIST;
+		tui_message(t, 1, "kill: a recording has no sockets to "
+		    "destroy");
+		return;
+	}
+	app_kill_list(a, &t->kill);
+	tui_kill_close(t, 1);
 }
 
 /* The interactive view; l is the lesson when --lesson runs it. */
@@ -366,6 +383,12 @@ app_run_ui(struct app_src *a, const struct options *o, struct lesson *l)
 				quit = 1;
 				break;
 			}
+			if (react & TUI_KILLNOW) {
+				app_ui_kill(a, &t);
+				/* Show them gone now, not at the next
+				 * refresh. */
+				react |= TUI_RESCAN;
+			}
 			if (react & TUI_RESCAN) {
 				/* The query changed: rows outside it leave
 				 * quietly, and the next dump is now. */
@@ -393,6 +416,7 @@ app_run_ui(struct app_src *a, const struct options *o, struct lesson *l)
 	}
 	ui_close();
 	view_done(&v);
+	tui_done(&t);
 	if (status != 0)
 		fprintf(stderr, "tcptop: %s\n", err);
 	if (have_path) {

@@ -51,7 +51,8 @@ keymap_move(struct tui *t, int key)
 {
 	long page = t->rows > 1 ? t->rows - 1 : 1;
 
-	if (t->mode == TUI_HELP || t->mode == TUI_DETAIL) {
+	if (t->mode == TUI_HELP || t->mode == TUI_DETAIL ||
+	    t->mode == TUI_KILL) {
 		int d = key == TUI_KEY_UP ? -1 : key == TUI_KEY_DOWN ? 1 :
 		    key == TUI_KEY_PGUP ? -(int)page : key == TUI_KEY_PGDN ?
 		    (int)page : key == TUI_KEY_HOME ? -100000 : 100000;
@@ -272,6 +273,27 @@ keymap_color(struct tui *t, int key)
 }
 
 static int
+keymap_kill(struct tui *t, int key)
+{
+	return tui_kill_open(t, key == 'K');
+}
+
+static int
+keymap_kill_yes(struct tui *t, int key)
+{
+	(void)t, (void)key;
+	return TUI_REDRAW | TUI_KILLNOW;
+}
+
+static int
+keymap_kill_cancel(struct tui *t, int key)
+{
+	(void)key;
+	tui_kill_close(t, 0);
+	return TUI_REDRAW;
+}
+
+static int
 keymap_repaint(struct tui *t, int key)
 {
 	(void)t, (void)key;
@@ -289,12 +311,14 @@ const struct keymap_entry keymap[] = {
 	{ { TUI_KEY_ENTER, TUI_KEY_ESC, TUI_KEY_LEFT, TUI_KEY_BACKSPACE },
 	    "Enter Esc Left", NULL, TUI_DETAIL | TUI_HELP, keymap_back,
 	    "back to the list" },
-	{ { TUI_KEY_UP, TUI_KEY_DOWN }, "Up Down", NULL, ALL, keymap_move,
+	{ { TUI_KEY_UP, TUI_KEY_DOWN }, "Up Down", NULL, ALL | TUI_KILL,
+	    keymap_move,
 	    "move the selection (it follows the connection across "
 	    "refreshes); scroll the help and the details" },
-	{ { TUI_KEY_PGUP, TUI_KEY_PGDN }, "PgUp PgDn", NULL, ALL,
-	    keymap_move, "move a page" },
-	{ { TUI_KEY_HOME, TUI_KEY_END }, "Home End", NULL, ALL, keymap_move,
+	{ { TUI_KEY_PGUP, TUI_KEY_PGDN }, "PgUp PgDn", NULL,
+	    ALL | TUI_KILL, keymap_move, "move a page" },
+	{ { TUI_KEY_HOME, TUI_KEY_END }, "Home End", NULL, ALL | TUI_KILL,
+	    keymap_move,
 	    "first or last row" },
 	{ { 'p' }, "p", "Port", VIEWS, keymap_port,
 	    "port filter: PORT[,PORT|LO-HI...], as -p; empty clears; the "
@@ -345,6 +369,14 @@ const struct keymap_entry keymap[] = {
 	    "it" },
 	{ { TUI_KEY_ESC, 'e', TUI_KEY_ENTER, TUI_KEY_LEFT }, "Esc e", NULL,
 	    TUI_EXPLAIN, keymap_back, "close the explanation" },
+	{ { 'k', 'K' }, "k K", NULL, TUI_LIST, keymap_kill,
+	    "destroy the selected connection (k) or every connection the "
+	    "filter shows (K) with SOCK_DESTROY, as ss -K does (needs root): "
+	    "a window lists them first, as they are now" },
+	{ { 'y' }, "y", "Destroy", TUI_KILL, keymap_kill_yes,
+	    "in that window: destroy exactly what it lists; any other key "
+	    "cancels.  The status line then says how many went and why "
+	    "any failed" },
 	{ { 'c' }, "c", NULL, ALL, keymap_color,
 	    "colours on or off" },
 	{ { 12 }, "^L", NULL, ALL, keymap_repaint,
@@ -372,6 +404,9 @@ keymap_dispatch(struct tui *t, int key)
 	/* Like htop, any other key leaves the help screen. */
 	if (t->mode == TUI_HELP)
 		return keymap_back(t, key);
+	/* Only y destroys: anything else is a no. */
+	if (t->mode == TUI_KILL)
+		return keymap_kill_cancel(t, key);
 	return 0;
 }
 

@@ -61,12 +61,12 @@ kill_note(const struct conn_sample *s)
 {
 	switch (s->state) {
 	case TCP_LISTEN:
-		return "listener: new connections are refused, its queue goes";
+		return "listener";
 	case TCP_TIME_WAIT:
 		/* Older kernels answer EOPNOTSUPP for these. */
-		return "timewait minisocket: dropped if the kernel can";
+		return "timewait minisocket";
 	case TCP_SYN_RECV:
-		return "request minisocket: the handshake is dropped";
+		return "request minisocket";
 	}
 	return NULL;
 }

@@ -57,6 +57,7 @@ extern const struct pane_ops pane_keys;
 extern const struct pane_ops pane_diagram;
 extern const struct pane_ops pane_explain;
 extern const struct pane_ops pane_follow;
+extern const struct pane_ops pane_kill;
 
 /* Glyphs with an ASCII fallback. */
 enum ui_glyph {
@@ -105,6 +106,9 @@ void ui_box(struct pane_rect r, const char *title);
 
 /* How many lines the detail view of f has at r's width. */
 int pane_detail_count(const struct ui_frame *f, struct pane_rect r);
+
+/* The kill window's last useful scroll, drawn over the middle m. */
+int pane_kill_scroll_max(const struct ui_frame *f, struct pane_rect m);
 
 /* How many lines the help screen has at r's width. */
 int pane_help_count(struct pane_rect r);

@@ -36,6 +36,12 @@ tui_init(struct tui *t, const struct options *o)
 		snprintf(t->expr_text, sizeof t->expr_text, "%s", o->expr);
 }
 
+void
+tui_done(struct tui *t)
+{
+	kill_done(&t->kill);
+}
+
 static int
 tui_same(const struct conn_sample *a, const struct conn_sample *b)
 {
@@ -211,6 +217,45 @@ tui_delay_step(double delay, int dir)
 		if (steps[i - 1] < delay - 1e-9)
 			return steps[i - 1];
 	return steps[0];
+}
+
+/* Kill ------------------------------------------------------------------ */
+
+int
+tui_kill_open(struct tui *t, int all)
+{
+	const struct conn *c = tui_selected(t);
+
+	kill_clear(&t->kill);
+	if (all && t->view != NULL)
+		kill_from_view(&t->kill, t->view);
+	else if (!all && c != NULL && !(c->flags & CONN_GONE))
+		kill_add(&t->kill, &c->s);
+	if (t->kill.n == 0) {
+		tui_message(t, 0, all ? "nothing to destroy: the view is "
+		    "empty" : c != NULL ? "the selected connection is gone "
+		    "already" : "no connection selected");
+		return TUI_REDRAW;
+	}
+	t->kill_all = all;
+	t->mode = TUI_KILL;
+	t->scroll = 0;
+	return TUI_REDRAW;
+}
+
+void
+tui_kill_close(struct tui *t, int done)
+{
+	char sum[160];
+
+	if (done) {
+		kill_summary(&t->kill, sum, sizeof sum);
+		tui_message(t, kill_count_failed(&t->kill) > 0, "kill: %s",
+		    sum);
+	} else
+		tui_message(t, 0, "kill cancelled: nothing destroyed");
+	kill_clear(&t->kill);
+	t->mode = TUI_LIST;
 }
 
 /* Search ---------------------------------------------------------------- */

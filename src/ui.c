@@ -381,7 +381,7 @@ ui_layout(const struct ui_frame *f, struct ui_layout *l)
 	}
 	l->main = (struct pane_rect){ 1, 0, h, COLS };
 	if (f->tui->diagram &&
-	    (f->tui->mode & (TUI_LIST | TUI_SORT | TUI_EXPLAIN))) {
+	    (f->tui->mode & (TUI_LIST | TUI_SORT | TUI_EXPLAIN | TUI_KILL))) {
 		/* The diagram instead of the histogram (its boxes count
 		 * the states), split: the list below when it has room;
 		 * full: the whole middle. */
@@ -426,6 +426,8 @@ ui_scroll_max(const struct ui_frame *f)
 	ui_layout(f, &l);
 	if (l.small)
 		return 0;
+	if (f->tui->mode == TUI_KILL)
+		return pane_kill_scroll_max(f, l.main);
 	n = (f->tui->mode == TUI_DETAIL ? pane_detail_count(f, l.main) :
 	    pane_help_count(l.main)) - l.main.h;
 	return n > 0 ? n : 0;
@@ -471,6 +473,8 @@ ui_draw(const struct ui_frame *f, int repaint)
 				pane_explain.draw(f, (struct pane_rect){
 				    l.main.y, l.main.x + 1, l.main.h,
 				    l.main.w - 2 });
+			if (mode == TUI_KILL)
+				pane_kill.draw(f, l.main);
 		}
 		if (l.lesson.h > 0)
 			pane_lesson.draw(f, l.lesson);

@@ -9,7 +9,9 @@
 #include "check.h"
 #include "sample.h"
 #include "tcptop/kill.h"
+#include "tcptop/options.h"
 #include "tcptop/output.h"
+#include "tcptop/tui.h"
 #include "tcptop/view.h"
 
 static void
@@ -142,11 +144,99 @@ test_output(void)
 	kill_done(&k);
 }
 
+/* The window's state: a snapshot when it opens, y asks the loop to
+ * destroy, anything else cancels, arrows scroll. */
+static void
+test_tui(void)
+{
+	struct conn_sample s[3] = {
+		mk(1, TCP_ESTABLISHED, 1000, 80),
+		mk(2, TCP_ESTABLISHED, 1001, 80),
+		mk(3, TCP_LISTEN, 80, 0),
+	};
+	char arg0[] = "tcptop";
+	char *argv[] = { arg0, NULL };
+	struct conntab *tab = conntab_new(3000);
+	struct options o;
+	struct tui t;
+	struct view v;
+	char err[160];
+
+	CHECK_EQ(options_parse(&o, 1, argv, err, sizeof err), OPTIONS_RUN);
+	tui_init(&t, &o);
+	view_init(&v);
+	view_build(&v, tab, &t.filter, t.sort_key, t.sort_reverse, 1);
+	tui_set_view(&t, &v);
+	/* Nothing to destroy: a message, no window. */
+	CHECK_EQ(tui_key(&t, 'k') & TUI_KILLNOW, 0);
+	CHECK_EQ(t.mode, TUI_LIST);
+	CHECK(strstr(t.msg, "no connection") != NULL);
+	tui_key(&t, 'K');
+	CHECK_EQ(t.mode, TUI_LIST);
+	CHECK(strstr(t.msg, "nothing to destroy") != NULL);
+
+	scan(tab, 1000, s, 3);
+	view_build(&v, tab, &t.filter, t.sort_key, t.sort_reverse, 1);
+	tui_set_view(&t, &v);
+	tui_move_to(&t, 1);
+	tui_key(&t, 'k');
+	CHECK_EQ(t.mode, TUI_KILL);
+	CHECK_EQ(t.kill.n, 1);
+	CHECK_EQ(t.kill.items[0].s.cookie, tui_selected(&t)->s.cookie);
+	CHECK_EQ(t.kill_all, 0);
+	/* Any key but y is a no, q included: it must not quit. */
+	CHECK_EQ(tui_key(&t, 'q') & (TUI_QUIT | TUI_KILLNOW), 0);
+	CHECK_EQ(t.mode, TUI_LIST);
+	CHECK_EQ(t.kill.n, 0);
+	CHECK(strcmp(t.msg, "kill cancelled: nothing destroyed") == 0);
+	tui_key(&t, 'k');
+	CHECK_EQ(tui_key(&t, TUI_KEY_ESC) & TUI_KILLNOW, 0);
+	CHECK_EQ(t.mode, TUI_LIST);
+
+	/* K: the whole view as it is now; a later view changes nothing. */
+	tui_key(&t, 'K');
+	CHECK_EQ(t.mode, TUI_KILL);
+	CHECK_EQ(t.kill.n, 3);
+	CHECK_EQ(t.kill.listeners, 1);
+	CHECK_EQ(t.kill_all, 1);
+	scan(tab, 2000, s, 1);
+	view_build(&v, tab, &t.filter, t.sort_key, t.sort_reverse, 1);
+	tui_set_view(&t, &v);
+	CHECK_EQ(t.kill.n, 3);
+	/* Arrows scroll the window (ui_scroll_max bounds it). */
+	t.scroll_max = 2;
+	tui_key(&t, TUI_KEY_DOWN);
+	CHECK_EQ(t.mode, TUI_KILL);
+	CHECK_EQ(t.scroll, 1);
+	CHECK(tui_key(&t, 'y') & TUI_KILLNOW);
+	CHECK_EQ(t.mode, TUI_KILL);	/* until the loop is done */
+	t.kill.items[0].err = 0;
+	t.kill.items[1].err = 0;
+	t.kill.items[2].err = EPERM;
+	tui_kill_close(&t, 1);
+	CHECK_EQ(t.mode, TUI_LIST);
+	CHECK(strcmp(t.msg, "kill: 2 destroyed, 1 failed: needs "
+	    "CAP_NET_ADMIN: run as root") == 0);
+	CHECK(t.msg_error);
+
+	/* A gone row cannot be chosen. */
+	tui_move_to(&t, 2);
+	CHECK(tui_selected(&t)->flags & CONN_GONE);
+	tui_key(&t, 'k');
+	CHECK_EQ(t.mode, TUI_LIST);
+	CHECK(strstr(t.msg, "gone already") != NULL);
+
+	tui_done(&t);
+	view_done(&v);
+	conntab_free(tab);
+}
+
 int
 main(void)
 {
 	test_snapshot();
 	test_tally();
 	test_output();
+	test_tui();
 	return check_done();
 }

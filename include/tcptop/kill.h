@@ -40,9 +40,9 @@ void kill_add(struct kill_list *k, const struct conn_sample *s);
  * order. */
 void kill_from_view(struct kill_list *k, const struct view *v);
 
-/* What is special about destroying s, for the confirmation: "listener:
- * refuses new connections, its queue goes", "minisocket: ...", or NULL
- * for a plain connection.  A static string. */
+/* What is special about s, for the confirmation: "listener",
+ * "timewait minisocket", "request minisocket", or NULL for a plain
+ * connection.  A static string. */
 const char *kill_note(const struct conn_sample *s);
 
 /* Items destroyed, and items that failed.  A socket already gone

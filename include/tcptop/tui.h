@@ -9,6 +9,7 @@
 
 #include "tcptop/column.h"
 #include "tcptop/filter.h"
+#include "tcptop/kill.h"
 #include "tcptop/options.h"
 #include "tcptop/view.h"
 
@@ -47,6 +48,7 @@ enum tui_mode {
 	TUI_HELP = 0x4,
 	TUI_SORT = 0x8,		/* the sort column menu */
 	TUI_EXPLAIN = 0x10,	/* what a state means, over the list */
+	TUI_KILL = 0x40,	/* what k or K would destroy, to confirm */
 };
 
 enum tui_prompt {
@@ -65,6 +67,7 @@ enum tui_prompt {
 #define TUI_REPAINT	0x10	/* repaint every cell (Ctrl-L, colours) */
 #define TUI_DELAY	0x20	/* the delay changed: new deadline */
 #define TUI_STEP	0x40	/* --lesson: perform the next step */
+#define TUI_KILLNOW	0x80	/* destroy t->kill, then tui_kill_finish */
 
 /* How the state diagram is shown (t cycles). */
 enum tui_diagram {
@@ -132,10 +135,27 @@ struct tui {
 
 	char msg[200];		/* one-off message for the status line */
 	int msg_error;
+
+	/* The kill window (k, K): a snapshot taken when it opened, so
+	 * what goes is exactly what was listed. */
+	struct kill_list kill;
+	int kill_all;		/* K: the whole view, not one row */
 };
 
-/* Defaults from the command line.  Never fails. */
+/* Defaults from the command line.  Never fails.  tui_done frees what
+ * the session took (the kill list). */
 void tui_init(struct tui *t, const struct options *o);
+void tui_done(struct tui *t);
+
+/* Open the kill window on the selected connection, or (all) on every
+ * live row of the view, copied now.  With nothing to destroy it says
+ * so on the status line instead.  Returns TUI_* bits. */
+int tui_kill_open(struct tui *t, int all);
+
+/* Close the kill window: with the results in t->kill after TUI_KILLNOW
+ * (done nonzero), or cancelled.  Says what happened on the status
+ * line. */
+void tui_kill_close(struct tui *t, int done);
 
 /* A new view was built: keep the selected connection selected (by
  * cookie, or 4-tuple without one), wherever it sorted to; when it went,

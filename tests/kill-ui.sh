@@ -1,0 +1,235 @@
+#!/bin/bash
+#
+# kill-ui: k and K in the interactive view, driven through tmux at 80x24
+# as a user would: the window lists exactly what will go, a key other
+# than y destroys nothing, y destroys exactly what was listed, as ss in
+# the namespace confirms.
+#
+# In the private namespaces of lib-netns.sh, nsholder holds one socket
+# of each TCP state per family; three ESTABLISHED connections go from S
+# to a tcpcycle server in P on port 9100.  tcptop runs in S with the
+# port filter set on screen (p 9100).
+#
+# Nothing waits by a bare sleep: wait_until polls against a deadline.
+#
+# Environment: TCPTOP, NSHOLDER, TCPCYCLE.  Exit 0 pass, 1 fail, 77 skip
+# (a failure under CI=true).
+
+set -u
+export LC_ALL=C.UTF-8
+
+TCPTOP=${TCPTOP:-./tcptop}
+NSHOLDER=${NSHOLDER:-./tests/nsholder}
+TCPCYCLE=${TCPCYCLE:-$(dirname "$NSHOLDER")/tcpcycle}
+PORT=9100
+
+skip()
+{
+	if [ "${CI:-}" = true ]; then
+		echo "FAIL (CI=true, would skip): $*"
+		exit 1
+	fi
+	echo "SKIP: $*"
+	exit 77
+}
+
+T=(tmux -L "tcptop-kill-ui-$$" -f /dev/null)
+TMP=
+SERVE_PID=
+HOLD_PID=
+PID=
+
+fail()
+{
+	echo "FAIL: $*"
+	if [ -n "$TMP" ] && "${T[@]}" capture-pane -p -t ui >"$TMP/last" \
+	    2>/dev/null; then
+		echo "--- the screen:"
+		cat "$TMP/last"
+	fi
+	exit 1
+}
+
+. "$(dirname "$0")/lib-netns.sh"
+
+netns_require tmux
+for bin in "$TCPTOP" "$TCPCYCLE"; do
+	[ -x "$bin" ] || fail "no $(basename "$bin") at $bin (set TCPTOP," \
+	    "TCPCYCLE)"
+done
+abspath() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
+TCPTOP=$(abspath "$TCPTOP")
+
+cleanup()
+{
+	local pid
+
+	"${T[@]}" kill-server 2>/dev/null
+	if [ -n "$PID" ] && [ "$(cat "/proc/$PID/comm" 2>/dev/null)" = \
+	    tcptop ]; then
+		kill -KILL "$PID" 2>/dev/null
+	fi
+	for pid in $HOLD_PID $SERVE_PID; do
+		kill -TERM "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	netns_cleanup
+	[ -n "$TMP" ] && rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/tcptop-kill-ui.XXXXXX") || fail "mktemp"
+
+netns_setup tcptop-kui
+netns_hold 1
+
+# wait_until DESC CMD...: poll CMD for 10 s.
+wait_until()
+{
+	local desc=$1 i
+
+	shift
+	for ((i = 0; i < 100; i++)); do
+		"$@" && return 0
+		read -r -t 0.1 <> <(:)
+	done
+	fail "timed out waiting until $desc"
+}
+
+sockets() { inS ss -tanH | awk '{ print $1, $4, $5 }' | sort; }
+count_port() { sockets | grep -c -- ":$1\$"; }
+has_n() { [ "$(count_port "$1")" -eq "$2" ]; }
+
+mkfifo "$TMP/serve.in" || fail "mkfifo"
+exec 7<>"$TMP/serve.in"
+ip netns exec "$NS_P" "$TCPCYCLE" serve "$P_ADDR4" "$PORT" \
+    <"$TMP/serve.in" >/dev/null &
+SERVE_PID=$!
+wait_until "the server listens" \
+    inP sh -c "ss -tlnH | grep -q ':$PORT '"
+ip netns exec "$NS_S" bash -c "
+    exec 3<>/dev/tcp/$P_ADDR4/$PORT 4<>/dev/tcp/$P_ADDR4/$PORT \
+	5<>/dev/tcp/$P_ADDR4/$PORT && exec sleep 3600" </dev/null &
+HOLD_PID=$!
+wait_until "three connections to :$PORT are ESTABLISHED" has_n "$PORT" 3
+TOTAL=$(sockets | wc -l)
+
+# --- the screen -----------------------------------------------------------
+
+capture() { "${T[@]}" capture-pane -p -t ui >"$TMP/screen"; }
+keys() { "${T[@]}" send-keys -t ui "$@"; }
+shows() { capture && grep -q -- "$1" "$TMP/screen"; }
+# The window's rows: "STATE LOCAL REMOTE" as sockets() prints them.
+window_rows()
+{
+	capture
+	sed -n 's/^.│ ipv[46] \+\([^ ]\+\) \+\([^ ]\+\) \+\([A-Z_0-9]\+\).*/\3 \1 \2/p' \
+	    "$TMP/screen" | sed 's/^ESTABLISHED /ESTAB /' | sort
+}
+
+unchanged()
+{
+	sockets >"$TMP/now"
+	cmp -s "$TMP/before" "$TMP/now" ||
+	    fail "$1 changed the sockets: $(diff "$TMP/before" "$TMP/now")"
+}
+
+# left_but ROWS_FILE: the sockets are those before, less those listed.
+left_but()
+{
+	sort "$1" | comm -23 "$TMP/before" - >"$TMP/want"
+	sockets >"$TMP/now"
+	cmp -s "$TMP/want" "$TMP/now" ||
+	    fail "$2: not exactly the listed ones went:" \
+	    "$(diff "$TMP/want" "$TMP/now")"
+}
+
+"${T[@]}" new-session -d -s ui -x 80 -y 24 "exec sleep 600" ||
+    fail "tmux new-session failed"
+"${T[@]}" respawn-pane -k -t ui "$(printf '%q ' bash -c \
+    'echo $$ >"$0"; exec "$@"' "$TMP/pid" ip netns exec "$NS_S" env -i \
+    "PATH=$PATH" "HOME=$TMP" TERM=tmux-256color LANG=C.UTF-8 \
+    "XDG_CONFIG_HOME=$TMP/cfg" "$TCPTOP" --no-trace)" ||
+    fail "tmux respawn-pane failed"
+wait_until "tcptop started" test -s "$TMP/pid"
+PID=$(cat "$TMP/pid")
+wait_until "all $TOTAL sockets are shown" shows "^$TOTAL of $TOTAL shown"
+
+# The port filter on screen: only the three.
+keys p C-u
+"${T[@]}" send-keys -t ui -l "$PORT"
+keys Enter
+wait_until "the filter shows the three" shows "^3 of 3 shown"
+
+# k, then another key: nothing goes.
+sockets >"$TMP/before"
+keys k
+wait_until "the window opens on one socket" shows "Destroy 1 socket? "
+window_rows >"$TMP/listed"
+[ "$(wc -l <"$TMP/listed")" -eq 1 ] || fail "k lists $(cat "$TMP/listed")"
+grep -q "^ESTAB 10.77.0.1:[0-9]* $P_ADDR4:$PORT\$" "$TMP/listed" ||
+    fail "k lists $(cat "$TMP/listed"), not a connection to :$PORT"
+keys n
+wait_until "the window says it cancelled" \
+    shows "kill cancelled: nothing destroyed"
+unchanged "k then n"
+
+# k, then y: exactly the listed one goes.
+keys k
+wait_until "the window opens again" shows "Destroy 1 socket? "
+window_rows >"$TMP/listed"
+grep -q "^ESTAB .*:$PORT\$" "$TMP/listed" || fail "k lists $(cat \
+    "$TMP/listed")"
+keys y
+wait_until "the status line says it went" shows "^kill: 1 destroyed"
+left_but "$TMP/listed" "k then y"
+wait_until "two are left on screen" shows " 2 sockets: v4 2, v6 0 "
+
+# K lists all the filter shows, q cancels it (and does not quit).
+sockets >"$TMP/before"
+keys K
+wait_until "the window opens on both" shows "Destroy all 2 sockets? "
+window_rows >"$TMP/listed"
+grep -- ":$PORT\$" "$TMP/before" >"$TMP/want"
+cmp -s "$TMP/want" "$TMP/listed" ||
+    fail "K lists other than the filter's: $(diff "$TMP/want" \
+    "$TMP/listed")"
+keys q
+wait_until "q cancelled" shows "kill cancelled: nothing destroyed"
+unchanged "K then q"
+kill -0 "$PID" 2>/dev/null || fail "q in the window quit tcptop"
+
+# K, then y: exactly the filter's go, every other socket stays.
+keys K
+wait_until "the window opens on both again" shows "Destroy all 2 sockets? "
+window_rows >"$TMP/listed"
+keys y
+wait_until "the status line says both went" shows "^kill: 2 destroyed"
+left_but "$TMP/listed" "K then y"
+has_n "$PORT" 0 || fail "connections to :$PORT left: $(sockets)"
+
+# A long list scrolls; Esc cancels.
+keys p C-u Enter
+sockets >"$TMP/before"
+N=$(wc -l <"$TMP/before")
+wait_until "all $N are shown" shows "^$N of $N shown"
+keys K
+wait_until "the window lists all $N" shows "Destroy all $N sockets? "
+shows "1-16 of $N" || fail "no scroll mark at the bottom"
+keys Down Down
+wait_until "the list scrolled" shows "3-18 of $N"
+window_rows >"$TMP/listed"
+[ "$(wc -l <"$TMP/listed")" -eq 16 ] || fail "16 rows not shown"
+shows "listener: new connections will be refused\|listeners: no new" ||
+    fail "the window does not say a listener is among them"
+keys Escape
+wait_until "Esc cancelled" shows "kill cancelled: nothing destroyed"
+unchanged "K then Esc"
+
+keys q
+wait_until "tcptop quit" sh -c "! kill -0 $PID 2>/dev/null"
+PID=
+
+echo "PASS: k and K destroy exactly what the window listed, after y only"
+exit 0
