@@ -31,6 +31,7 @@ tui_init(struct tui *t, const struct options *o)
 	t->mode = TUI_LIST;
 	t->diagram = o->diagram ? TUI_DIAGRAM_SPLIT : TUI_DIAGRAM_OFF;
 	t->rows = 1;
+	t->replay = o->replay != NULL;
 	filter_fmt_ports(&t->filter, t->port_text, sizeof t->port_text);
 	if (o->expr != NULL)
 		snprintf(t->expr_text, sizeof t->expr_text, "%s", o->expr);
@@ -227,6 +228,10 @@ tui_kill_open(struct tui *t, int all)
 	const struct conn *c = tui_selected(t);
 
 	kill_clear(&t->kill);
+	if (t->replay) {
+		tui_message(t, 1, "a recording has no sockets to destroy");
+		return TUI_REDRAW;
+	}
 	if (all && t->view != NULL)
 		kill_from_view(&t->kill, t->view);
 	else if (!all && c != NULL && !(c->flags & CONN_GONE))

@@ -226,6 +226,13 @@ test_tui(void)
 	CHECK_EQ(t.mode, TUI_LIST);
 	CHECK(strstr(t.msg, "gone already") != NULL);
 
+	/* A recording: refused before any window. */
+	tui_move_to(&t, 0);
+	t.replay = 1;
+	tui_key(&t, 'K');
+	CHECK_EQ(t.mode, TUI_LIST);
+	CHECK(strstr(t.msg, "recording") != NULL);
+
 	tui_done(&t);
 	view_done(&v);
 	conntab_free(tab);

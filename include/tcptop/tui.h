@@ -140,6 +140,7 @@ struct tui {
 	 * what goes is exactly what was listed. */
 	struct kill_list kill;
 	int kill_all;		/* K: the whole view, not one row */
+	int replay;		/* --replay: no live sockets to destroy */
 };
 
 /* Defaults from the command line.  Never fails.  tui_done frees what
@@ -148,8 +149,8 @@ void tui_init(struct tui *t, const struct options *o);
 void tui_done(struct tui *t);
 
 /* Open the kill window on the selected connection, or (all) on every
- * live row of the view, copied now.  With nothing to destroy it says
- * so on the status line instead.  Returns TUI_* bits. */
+ * live row of the view, copied now.  With nothing to destroy (or a
+ * recording) it says so on the status line instead.  Returns TUI_* bits. */
 int tui_kill_open(struct tui *t, int all);
 
 /* Close the kill window: with the results in t->kill after TUI_KILLNOW
