@@ -83,3 +83,30 @@ view_build(struct view *v, const struct conntab *t, const struct filter *f,
 	for (i = 0; i < v->n; i++)
 		((struct conn *)(uintptr_t)v->rows[i])->view_rank = (uint32_t)(i + 1);
 }
+
+void
+view_keep(struct view *v, int (*keep)(void *arg, const struct conn *c),
+    void *arg)
+{
+	size_t i, k = 0;
+
+	v->total = 0;
+	memset(v->states, 0, sizeof v->states);
+	memset(v->families, 0, sizeof v->families);
+	for (i = 0; i < v->n; i++) {
+		const struct conn *c = v->rows[i];
+
+		if (!keep(arg, c))
+			continue;
+		v->rows[k++] = c;
+		/* Ranks in the narrowed list, so the next sort still starts
+		 * from this order. */
+		((struct conn *)(uintptr_t)c)->view_rank = (uint32_t)k;
+		if (c->flags & CONN_GONE)
+			continue;
+		v->total++;
+		v->states[c->s.state & 15]++;
+		v->families[c->s.family == AF_INET6]++;
+	}
+	v->n = k;
+}

@@ -33,4 +33,9 @@ void view_done(struct view *v);
 void view_build(struct view *v, const struct conntab *t,
     const struct filter *f, int key, int reverse, int tombstones);
 
+/* Narrow a built view to the rows keep() accepts, in the same order, and
+ * count again (a drill-down into one group).  O(n). */
+void view_keep(struct view *v,
+    int (*keep)(void *arg, const struct conn *c), void *arg);
+
 #endif
