@@ -9,6 +9,7 @@
 
 #include "tcptop/app.h"
 #include "tcptop/diag_file.h"
+#include "tcptop/group.h"
 #include "tcptop/log.h"
 #include "tcptop/trace.h"
 #include "tcptop/transfeed.h"
@@ -314,15 +315,32 @@ app_sleep_until(struct app_src *a, int64_t deadline_ns)
 	}
 }
 
+/* One report of v: its rows, or with --group its groups. */
+static int
+app_report(struct app_src *a, const struct options *o, struct view *v,
+    struct groups *g)
+{
+	struct column_ctx cx = { .now_ms = a->r.now_ms };
+
+	if (o->group == GROUP_NONE)
+		return o->json ? output_json(stdout, &a->r, v) :
+		    output_text(stdout, &a->r, v);
+	group_build(g, o->group, v, a->tab, &cx);
+	return o->json ? output_groups_json(stdout, &a->r, v, g) :
+	    output_groups_text(stdout, &a->r, v, g);
+}
+
 static int
 app_run_batch(struct app_src *a, const struct options *o)
 {
 	struct view v;
+	struct groups g;
 	int64_t next_ns = app_clock_ns(CLOCK_MONOTONIC);
 	long done = 0;
 	int status = 0, rc;
 
 	view_init(&v);
+	group_init(&g);
 	while (!app_signal) {
 		rc = app_src_refresh(a, &o->filter);
 		if (rc == APP_END)
@@ -344,8 +362,7 @@ app_run_batch(struct app_src *a, const struct options *o)
 			view_build(&v, a->tab, &o->filter, o->sort_key,
 			    o->sort_reverse, 0);
 			errno = 0;
-			if ((o->json ? output_json(stdout, &a->r, &v) :
-			    output_text(stdout, &a->r, &v)) == -1 ||
+			if (app_report(a, o, &v, &g) == -1 ||
 			    fflush(stdout) != 0) {
 				fprintf(stderr, "tcptop: writing the report: "
 				    "%s\n", strerror(errno != 0 ? errno : EIO));
@@ -363,6 +380,7 @@ app_run_batch(struct app_src *a, const struct options *o)
 		app_sleep_until(a, next_ns);
 	}
 	view_done(&v);
+	group_done(&g);
 	return status;
 }
 

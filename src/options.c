@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "tcptop/group.h"
 #include "tcptop/options.h"
 #include "tcptop/sort.h"
 
@@ -27,6 +28,7 @@ enum {
 	OPT_NO_TRACE,
 	OPT_KILL,
 	OPT_YES,
+	OPT_GROUP,
 };
 
 static const struct option options_long[] = {
@@ -49,6 +51,7 @@ static const struct option options_long[] = {
 	{ "ascii", no_argument, NULL, OPT_ASCII },
 	{ "columns", required_argument, NULL, OPT_COLUMNS },
 	{ "diagram", no_argument, NULL, OPT_DIAGRAM },
+	{ "group", required_argument, NULL, OPT_GROUP },
 	{ "no-trace", no_argument, NULL, OPT_NO_TRACE },
 	{ "log", required_argument, NULL, 'v' },
 	{ "lesson", no_argument, NULL, OPT_LESSON },
@@ -100,6 +103,9 @@ options_usage(FILE *fp)
 "      --ascii            no UTF-8 or line drawing on the terminal\n"
 "      --columns LIST     the list's columns, comma-separated (see below)\n"
 "      --diagram          start with the TCP state diagram shown (key t)\n"
+"      --group KIND       count sockets per group instead of listing them:\n"
+"                         service (listened-on local port, else ->remote\n"
+"                         port) or remote (host); interactive: start there\n"
 "      --no-trace         count transitions from the refreshes only, not\n"
 "                         the tracepoint (a test and diagnostic knob)\n"
 "  -v, --log FILE         append debug messages to FILE\n"
@@ -157,6 +163,33 @@ options_seconds(const char *arg, const char *what, double *out, char *err,
 		return -1;
 	}
 	*out = v;
+	return 0;
+}
+
+/* --group KIND: a kind whose data source this build has. */
+static int
+options_group(const char *arg, int *kind, char *err, size_t errlen)
+{
+	char kinds[80] = "";
+	int k;
+
+	/* The kinds named in the error are the ones that work. */
+	for (k = group_next(GROUP_NONE, NULL); k != GROUP_NONE;
+	    k = group_next(k, NULL))
+		snprintf(kinds + strlen(kinds), sizeof kinds - strlen(kinds),
+		    "%s%s", kinds[0] != '\0' ? ", " : "", group_kinds[k].name);
+	*kind = group_lookup(arg);
+	if (*kind == GROUP_NONE) {
+		snprintf(err, errlen, "--group: unknown kind \"%s\" (%s)", arg,
+		    kinds);
+		return -1;
+	}
+	if (!group_available(*kind, NULL)) {
+		snprintf(err, errlen, "--group: %s is not available: this "
+		    "build has no %s data per socket", arg,
+		    *kind == GROUP_PROCESS ? "process" : "namespace");
+		return -1;
+	}
 	return 0;
 }
 
@@ -308,6 +341,11 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 			break;
 		case OPT_DIAGRAM:
 			o->diagram = 1;
+			break;
+		case OPT_GROUP:
+			if (options_group(optarg, &o->group, err, errlen) ==
+			    -1)
+				return OPTIONS_USAGE;
 			break;
 		case OPT_ASCII:
 			o->ascii = 1;

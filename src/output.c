@@ -463,3 +463,80 @@ output_kill_json(FILE *fp, const struct output_report *r,
 	    kill_count_ok(k), kill_count_failed(k));
 	return ferror(fp) ? -1 : 0;
 }
+
+/* Group reports ---------------------------------------------------------- */
+
+int
+output_groups_text(FILE *fp, const struct output_report *r,
+    const struct view *v, const struct groups *g)
+{
+	char when[32], label[GROUP_LABEL_LEN];
+	time_t sec = (time_t)(r->realtime_ns / 1000000000);
+	const char *title = group_kinds[g->kind].title;
+	struct tm tm;
+	size_t i, k, w = strlen(title);
+
+	localtime_r(&sec, &tm);
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+	fprintf(fp, "%s: %zu sockets in %zu groups by %s%s\n", when,
+	    v->total, g->n, group_kinds[g->kind].name,
+	    r->inconsistent ? " [inconsistent snapshot]" : "");
+	for (i = 0; i < g->n; i++) {
+		group_label(g, &g->v[i].key, label, sizeof label);
+		w = strlen(label) > w ? strlen(label) : w;
+	}
+	fprintf(fp, "%-*s %7s  STATES\n", (int)w, title, "COUNT");
+	for (i = 0; i < g->n; i++) {
+		group_label(g, &g->v[i].key, label, sizeof label);
+		fprintf(fp, "%-*s %7u ", (int)w, label, g->v[i].count);
+		for (k = 0; k < TCPSTATE_MAX; k++)
+			if (g->v[i].states[tcpstate_order[k]] > 0)
+				fprintf(fp, " %s %u",
+				    tcpstate_name(tcpstate_order[k]),
+				    g->v[i].states[tcpstate_order[k]]);
+		fputc('\n', fp);
+	}
+	fputc('\n', fp);
+	return ferror(fp) ? -1 : 0;
+}
+
+int
+output_groups_json(FILE *fp, const struct output_report *r,
+    const struct view *v, const struct groups *g)
+{
+	char label[GROUP_LABEL_LEN];
+	const char *sep;
+	size_t i, k;
+
+	fputs("{\"time\": ", fp);
+	output_json_time(fp, r->realtime_ns);
+	fputs(", \"host\": ", fp);
+	output_json_string(fp, r->host, strlen(r->host));
+	fprintf(fp, ", \"source\": \"%s\", \"inconsistent\": %s, "
+	    "\"dumped\": %lu, \"total\": %zu, \"states\": {", r->source,
+	    r->inconsistent ? "true" : "false", r->dumped, v->total);
+	for (i = 0; i < TCPSTATE_MAX; i++)
+		fprintf(fp, "%s\"%s\": %zu", i ? ", " : "",
+		    tcpstate_name(tcpstate_order[i]),
+		    v->states[tcpstate_order[i]]);
+	fprintf(fp, "}, \"group\": \"%s\", \"grouped\": %zu, "
+	    "\"ungrouped\": %zu, \"groups\": [", group_kinds[g->kind].name,
+	    g->total, g->ungrouped);
+	for (i = 0; i < g->n; i++) {
+		group_label(g, &g->v[i].key, label, sizeof label);
+		fputs(i ? ", {\"key\": " : "{\"key\": ", fp);
+		output_json_string(fp, label, strlen(label));
+		fprintf(fp, ", \"count\": %u, \"states\": {", g->v[i].count);
+		sep = "";
+		for (k = 0; k < TCPSTATE_MAX; k++)
+			if (g->v[i].states[tcpstate_order[k]] > 0) {
+				fprintf(fp, "%s\"%s\": %u", sep,
+				    tcpstate_name(tcpstate_order[k]),
+				    g->v[i].states[tcpstate_order[k]]);
+				sep = ", ";
+			}
+		fputs("}}", fp);
+	}
+	fputs("]}\n", fp);
+	return ferror(fp) ? -1 : 0;
+}

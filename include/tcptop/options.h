@@ -32,6 +32,7 @@ struct options {
 	int no_color;		/* --no-color or NO_COLOR */
 	int ascii;		/* --ascii */
 	int diagram;		/* --diagram: start with the diagram */
+	int group;		/* --group: enum group_kind, 0 none */
 	int no_trace;		/* --no-trace: sample transitions */
 	uint8_t cols[COL_NCOLS];	/* --columns, or the default */
 	size_t ncols;

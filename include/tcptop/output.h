@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "tcptop/kill.h"
+#include "tcptop/group.h"
 #include "tcptop/lesson.h"
 #include "tcptop/trans.h"
 #include "tcptop/view.h"
@@ -32,6 +33,16 @@ int output_text(FILE *fp, const struct output_report *r,
 /* One JSON object on one line (schema: docs/json.md). */
 int output_json(FILE *fp, const struct output_report *r,
     const struct view *v);
+
+/* --group: one text report of the groups g built from v: a header line,
+ * then a line per group (key, count, the count of each state present).
+ * Returns 0, or -1 when writing to fp failed. */
+int output_groups_text(FILE *fp, const struct output_report *r,
+    const struct view *v, const struct groups *g);
+
+/* The same as one JSON object on one line (docs/json.md). */
+int output_groups_json(FILE *fp, const struct output_report *r,
+    const struct view *v, const struct groups *g);
 
 /* The line(s) before a lesson step's report: "step N/M: TITLE", the
  * namespace (netns, NULL on the host), the teacher's text wrapped to 79
