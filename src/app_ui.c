@@ -10,6 +10,7 @@
 #include "tcptop/diagram.h"
 #include "tcptop/diag.h"
 #include "tcptop/kill.h"
+#include "tcptop/group.h"
 #include "tcptop/log.h"
 #include "tcptop/settings.h"
 #include "tcptop/ui.h"
@@ -175,6 +176,41 @@ app_keep(void *arg, const struct conn_sample *s)
 	return filter_match(arg, s);
 }
 
+/* The drill-down filter: rows of the group t->drill_key. */
+struct app_drill {
+	const struct groups *g;
+	const struct tui *t;
+	const struct column_ctx *cx;
+};
+
+static int
+app_in_group(void *arg, const struct conn *c)
+{
+	const struct app_drill *d = arg;
+
+	return group_contains(d->g, &d->t->drill_key, c, d->cx);
+}
+
+/* Build the view; with groups shown, group it, and narrow it to the
+ * group drilled into. */
+static void
+app_view(struct app_src *a, struct tui *t, struct view *v,
+    struct groups *g, const struct column_ctx *cx)
+{
+	struct app_drill d = { g, t, cx };
+
+	view_build(v, a->tab, &t->filter, t->sort_key, t->sort_reverse, 1);
+	t->rows = ui_list_rows(t);
+	if (t->group_kind != GROUP_NONE) {
+		g->sort_state = t->group_sort;
+		group_build(g, t->group_kind, v, a->tab, cx);
+		if (t->drill)
+			view_keep(v, app_in_group, &d);
+		tui_set_groups(t, g);
+	}
+	tui_set_view(t, v);
+}
+
 /* --lesson on screen: the step's title and text for the lesson pane. */
 static void
 app_lesson_text(const struct lesson *l, char *title, size_t len,
@@ -241,6 +277,7 @@ app_run_ui(struct app_src *a, const struct options *o, struct lesson *l)
 {
 	struct tui t;
 	struct view v;
+	struct groups groups;
 	struct ui_frame fr;
 	struct ui_field fields[DIAG_LOOKUP_MAX];
 	struct settings saved;
@@ -258,6 +295,7 @@ app_run_ui(struct app_src *a, const struct options *o, struct lesson *l)
 	}
 	log_debug("interactive view, delay %gs", t.delay);
 	view_init(&v);
+	group_init(&groups);
 	memset(&fr, 0, sizeof fr);
 	fr.tui = &t;
 	fr.view = &v;
@@ -297,10 +335,7 @@ app_run_ui(struct app_src *a, const struct options *o, struct lesson *l)
 			}
 			if (rc == APP_OK) {
 				shown_ns = now;
-				view_build(&v, a->tab, &t.filter, t.sort_key,
-				    t.sort_reverse, 1);
-				t.rows = ui_list_rows(&t);
-				tui_set_view(&t, &v);
+				app_view(a, &t, &v, &groups, &fr.cols);
 			}
 			if (a->err[0] != '\0')
 				log_debug("refresh: %s", a->err);
@@ -374,6 +409,7 @@ app_run_ui(struct app_src *a, const struct options *o, struct lesson *l)
 			if (key == TUI_KEY_RESIZE) {
 				t.rows = ui_list_rows(&t);
 				tui_set_view(&t, &v);
+				tui_set_groups(&t, &groups);
 				draw = 1;
 				continue;
 			}
@@ -395,12 +431,8 @@ app_run_ui(struct app_src *a, const struct options *o, struct lesson *l)
 				conntab_rescope(a->tab, app_keep, &t.filter);
 				next_ns = app_clock_ns(CLOCK_MONOTONIC);
 			}
-			if (react & (TUI_REVIEW | TUI_RESCAN)) {
-				view_build(&v, a->tab, &t.filter, t.sort_key,
-				    t.sort_reverse, 1);
-				t.rows = ui_list_rows(&t);
-				tui_set_view(&t, &v);
-			}
+			if (react & (TUI_REVIEW | TUI_RESCAN))
+				app_view(a, &t, &v, &groups, &fr.cols);
 			if (react & TUI_DELAY)
 				next_ns = app_clock_ns(CLOCK_MONOTONIC) +
 				    (int64_t)(t.delay * 1e9);
@@ -417,6 +449,7 @@ app_run_ui(struct app_src *a, const struct options *o, struct lesson *l)
 	ui_close();
 	view_done(&v);
 	tui_done(&t);
+	group_done(&groups);
 	if (status != 0)
 		fprintf(stderr, "tcptop: %s\n", err);
 	if (have_path) {

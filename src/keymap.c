@@ -5,9 +5,12 @@
 
 #include "tcptop/keymap.h"
 #include "tcptop/sort.h"
+#include "tcptop/tcpstate.h"
 
-#define ALL	(TUI_LIST | TUI_DETAIL | TUI_HELP | TUI_SORT | TUI_EXPLAIN)
+#define ALL	(TUI_LIST | TUI_DETAIL | TUI_HELP | TUI_SORT | TUI_EXPLAIN | \
+		    TUI_GROUPS)
 #define VIEWS	(TUI_LIST | TUI_DETAIL)
+#define LISTS	(VIEWS | TUI_GROUPS)	/* and the group list */
 
 static int
 keymap_quit(struct tui *t, int key)
@@ -29,7 +32,7 @@ static int
 keymap_back(struct tui *t, int key)
 {
 	(void)key;
-	t->mode = TUI_LIST;
+	t->mode = tui_home(t);
 	return TUI_REDRAW;
 }
 
@@ -62,6 +65,16 @@ keymap_move(struct tui *t, int key)
 			t->scroll = t->scroll_max;
 		if (t->scroll < 0)
 			t->scroll = 0;
+		return TUI_REDRAW;
+	}
+	if (t->mode == TUI_GROUPS) {
+		if (key == TUI_KEY_UP || key == TUI_KEY_DOWN)
+			tui_group_move(t, key == TUI_KEY_UP ? -1 : 1);
+		else if (key == TUI_KEY_PGUP || key == TUI_KEY_PGDN)
+			tui_group_move(t, key == TUI_KEY_PGUP ? -page : page);
+		else
+			tui_group_move_to(t, key == TUI_KEY_HOME ? 0 :
+			    (size_t)-1);
 		return TUI_REDRAW;
 	}
 	if (t->mode == TUI_SORT) {
@@ -135,13 +148,98 @@ keymap_search_next(struct tui *t, int key)
 	return TUI_REDRAW;
 }
 
+/* g: connections, then each kind of group that has its data, then
+ * connections again. */
+static int
+keymap_group(struct tui *t, int key)
+{
+	(void)key;
+	t->group_kind = group_next(t->group_kind, NULL);
+	t->drill = 0;
+	t->group_sel = t->group_top = 0;
+	t->group_has_sel = 0;
+	t->mode = tui_home(t);
+	if (t->group_kind == GROUP_NONE)
+		tui_message(t, 0, "connections");
+	else
+		tui_message(t, 0, "grouped by %s: Enter shows a group's "
+		    "connections", group_kinds[t->group_kind].name);
+	return TUI_REDRAW | TUI_REVIEW;
+}
+
+/* Enter on a group: the connection list narrowed to it. */
+static int
+keymap_group_drill(struct tui *t, int key)
+{
+	const struct group *gr = tui_group_selected(t);
+
+	(void)key;
+	if (gr == NULL || t->groups == NULL) {
+		tui_message(t, 0, "no group selected");
+		return TUI_REDRAW;
+	}
+	t->drill = 1;
+	t->drill_key = gr->key;
+	group_label(t->groups, &gr->key, t->drill_label,
+	    sizeof t->drill_label);
+	t->mode = TUI_LIST;
+	t->sel = t->top = 0;
+	t->has_sel = 0;
+	return TUI_REDRAW | TUI_REVIEW;
+}
+
+/* Esc or Backspace in a group's list: back to the groups, the same one
+ * selected. */
+static int
+keymap_group_up(struct tui *t, int key)
+{
+	(void)key;
+	if (!t->drill)
+		return 0;
+	t->drill = 0;
+	t->mode = tui_home(t);
+	return TUI_REDRAW | TUI_REVIEW;
+}
+
+/* Esc in the group list: the connections. */
+static int
+keymap_group_leave(struct tui *t, int key)
+{
+	(void)key;
+	t->group_kind = GROUP_NONE;
+	t->drill = 0;
+	t->mode = TUI_LIST;
+	return TUI_REDRAW | TUI_REVIEW;
+}
+
+/* < >: sort the groups by their count, or by one state's count. */
+static int
+keymap_group_sort(struct tui *t, int key)
+{
+	int i, n = TCPSTATE_MAX + 1;
+
+	/* 0 is the count, then the states in display order. */
+	for (i = 0; i < TCPSTATE_MAX && tcpstate_order[i] != t->group_sort;
+	    i++)
+		;
+	i = t->group_sort == 0 ? 0 : i + 1;
+	i = (i + (key == '>' ? 1 : n - 1)) % n;
+	t->group_sort = i == 0 ? 0 : tcpstate_order[i - 1];
+	tui_message(t, 0, "groups sorted by %s", t->group_sort == 0 ?
+	    "count" : tcpstate_name(t->group_sort));
+	return TUI_REDRAW | TUI_REVIEW;
+}
+
 static int
 keymap_clear(struct tui *t, int key)
 {
 	(void)key;
-	/* Esc ends following first, then clears the search. */
+	/* Esc ends following first, then leaves a group drilled into,
+	 * then clears the search. */
 	if (t->follow)
 		tui_follow(t, NULL);
+	else if (t->drill)
+		return keymap_group_up(t, key);
 	else
 		t->search[0] = '\0';
 	return TUI_REDRAW;
@@ -182,7 +280,7 @@ keymap_sort_pick(struct tui *t, int key)
 {
 	(void)key;
 	t->sort_key = t->sort_sel;
-	t->mode = TUI_LIST;
+	t->mode = tui_home(t);
 	return TUI_REDRAW | TUI_REVIEW;
 }
 
@@ -303,7 +401,7 @@ keymap_repaint(struct tui *t, int key)
 /* Keys are looked up in order; the first entry whose modes include the
  * current one wins. */
 const struct keymap_entry keymap[] = {
-	{ { 'h', '?', TUI_KEY_F1 }, "h ? F1", "Help", VIEWS, keymap_help,
+	{ { 'h', '?', TUI_KEY_F1 }, "h ? F1", "Help", LISTS, keymap_help,
 	    "this help" },
 	{ { TUI_KEY_ENTER }, "Enter", NULL, TUI_LIST, keymap_detail,
 	    "details of the selected connection: every tcp_info field, "
@@ -320,10 +418,10 @@ const struct keymap_entry keymap[] = {
 	{ { TUI_KEY_HOME, TUI_KEY_END }, "Home End", NULL, ALL | TUI_KILL,
 	    keymap_move,
 	    "first or last row" },
-	{ { 'p' }, "p", "Port", VIEWS, keymap_port,
+	{ { 'p' }, "p", "Port", LISTS, keymap_port,
 	    "port filter: PORT[,PORT|LO-HI...], as -p; empty clears; the "
 	    "kernel filters" },
-	{ { TUI_KEY_F4, '\\' }, "F4 \\", "Filter", VIEWS, keymap_filter,
+	{ { TUI_KEY_F4, '\\' }, "F4 \\", "Filter", LISTS, keymap_filter,
 	    "filter expression as -f, ss-like: sport/dport/port/src/dst/"
 	    "state, and/or/not; the kernel filters what it can" },
 	{ { TUI_KEY_F3, '/' }, "F3 /", "Search", TUI_LIST, keymap_search,
@@ -332,7 +430,8 @@ const struct keymap_entry keymap[] = {
 	{ { 'n', 'N' }, "n N", NULL, TUI_LIST, keymap_search_next,
 	    "next or previous match" },
 	{ { TUI_KEY_ESC }, "Esc", NULL, TUI_LIST, keymap_clear,
-	    "end following; else clear the search highlight" },
+	    "end following; else leave a group's connections for the "
+	    "groups; else clear the search highlight" },
 	{ { TUI_KEY_F6 }, "F6", "SortBy", VIEWS, keymap_sort_menu,
 	    "choose the sort column" },
 	{ { TUI_KEY_ENTER }, "Enter", NULL, TUI_SORT, keymap_sort_pick,
@@ -343,12 +442,12 @@ const struct keymap_entry keymap[] = {
 	    "sort by the previous or next column" },
 	{ { 'I' }, "I", NULL, VIEWS, keymap_invert,
 	    "invert the sort order" },
-	{ { ' ' }, "Space", "Pause", VIEWS, keymap_pause,
+	{ { ' ' }, "Space", "Pause", LISTS, keymap_pause,
 	    "pause or resume refreshing (keys still work); in --lesson: "
 	    "the next step" },
-	{ { 'd', '+', '-', '=' }, "d + -", "Delay", VIEWS, keymap_delay,
+	{ { 'd', '+', '-', '=' }, "d + -", "Delay", LISTS, keymap_delay,
 	    "set the delay, or make it longer or shorter" },
-	{ { '4', '6' }, "4 6", NULL, VIEWS, keymap_family,
+	{ { '4', '6' }, "4 6", NULL, LISTS, keymap_family,
 	    "IPv4 or IPv6 only; again for both" },
 	{ { 't' }, "t", NULL, TUI_LIST, keymap_diagram,
 	    "the TCP state diagram instead of the histogram, above the "
@@ -377,6 +476,21 @@ const struct keymap_entry keymap[] = {
 	    "in that window: destroy exactly what it lists; any other key "
 	    "cancels.  The status line then says how many went and why "
 	    "any failed" },
+	{ { 'g' }, "g", NULL, TUI_LIST | TUI_GROUPS, keymap_group,
+	    "group the connections by service (a listened-on local port, "
+	    "else ->the remote port), then by remote host, then back: each "
+	    "group with its count and its states" },
+	{ { TUI_KEY_ENTER }, "Enter", NULL, TUI_GROUPS, keymap_group_drill,
+	    "the selected group's connections, marked \"group:\" on the "
+	    "status line; Esc or Backspace goes back to the groups" },
+	{ { TUI_KEY_BACKSPACE }, "Backspace", NULL, TUI_LIST,
+	    keymap_group_up, "back from a group's connections to the "
+	    "groups" },
+	{ { TUI_KEY_ESC, TUI_KEY_LEFT }, "Esc Left", NULL, TUI_GROUPS,
+	    keymap_group_leave, "leave the groups for the connections" },
+	{ { '<', '>' }, "< >", NULL, TUI_GROUPS, keymap_group_sort,
+	    "sort the groups by count, or by one state's count (which "
+	    "remote hosts hold the CLOSE_WAIT sockets)" },
 	{ { 'c' }, "c", NULL, ALL, keymap_color,
 	    "colours on or off" },
 	{ { 12 }, "^L", NULL, ALL, keymap_repaint,

@@ -58,6 +58,7 @@ extern const struct pane_ops pane_diagram;
 extern const struct pane_ops pane_explain;
 extern const struct pane_ops pane_follow;
 extern const struct pane_ops pane_kill;
+extern const struct pane_ops pane_groups;
 
 /* Glyphs with an ASCII fallback. */
 enum ui_glyph {

@@ -6,6 +6,24 @@
 #include "pane.h"
 #include "tcptop/keymap.h"
 #include "tcptop/sort.h"
+#include "tcptop/tcpstate.h"
+
+/* The group list's summary, or the group drilled into, first: the
+ * list's rows are then that group's only. */
+static int
+pane_status_group(const struct tui *t, char *line, size_t len)
+{
+	if (t->mode == TUI_GROUPS && t->groups != NULL)
+		return snprintf(line, len, "%zu groups by %s  sort %s",
+		    t->groups->n, group_kinds[t->group_kind].name,
+		    t->group_sort == 0 ? "count" :
+		    tcpstate_name(t->group_sort));
+	if (t->drill)
+		return snprintf(line, len, "group: %s %s  ",
+		    group_kinds[t->group_kind].name, t->drill_label);
+	line[0] = '\0';
+	return 0;
+}
 
 static void
 pane_status_draw(const struct ui_frame *f, struct pane_rect r)
@@ -46,9 +64,12 @@ pane_status_draw(const struct ui_frame *f, struct pane_rect r)
 		ui_put(r.y, r.x, r.w, UI_ERROR, line);
 		return;
 	}
-	snprintf(line, sizeof line, "%zu of %zu shown  sort %s %s",
-	    f->view->n, f->view->total, sort_columns[t->sort_key].name,
-	    t->sort_reverse ? "desc" : "asc");
+	n = pane_status_group(t, line, sizeof line);
+	if (t->mode != TUI_GROUPS)
+		snprintf(line + n, sizeof line - (size_t)n, "%zu of %zu shown  "
+		    "sort %s %s", f->view->n, f->view->total,
+		    sort_columns[t->sort_key].name,
+		    t->sort_reverse ? "desc" : "asc");
 	n = (int)strlen(line);
 	if (t->port_text[0] != '\0')
 		n += snprintf(line + n, sizeof line - (size_t)n, "  port %s",

@@ -29,6 +29,10 @@ tui_init(struct tui *t, const struct options *o)
 	t->ncols = o->ncols;
 	t->highlight_ms = (int64_t)(o->tombstone * 1000);
 	t->mode = TUI_LIST;
+	if (o->group != GROUP_NONE) {
+		t->group_kind = o->group;
+		t->mode = TUI_GROUPS;
+	}
 	t->diagram = o->diagram ? TUI_DIAGRAM_SPLIT : TUI_DIAGRAM_OFF;
 	t->rows = 1;
 	t->replay = o->replay != NULL;
@@ -261,6 +265,90 @@ tui_kill_close(struct tui *t, int done)
 		tui_message(t, 0, "kill cancelled: nothing destroyed");
 	kill_clear(&t->kill);
 	t->mode = TUI_LIST;
+}
+
+/* Groups ---------------------------------------------------------------- */
+
+int
+tui_home(const struct tui *t)
+{
+	return t->group_kind != GROUP_NONE && !t->drill ? TUI_GROUPS :
+	    TUI_LIST;
+}
+
+/* Keep the selected group on screen; it shares the list's rows. */
+static void
+tui_group_scroll(struct tui *t)
+{
+	size_t rows = t->rows > 0 ? (size_t)t->rows : 1;
+	size_t n = t->groups != NULL ? t->groups->n : 0;
+
+	if (t->group_sel < t->group_top)
+		t->group_top = t->group_sel;
+	if (t->group_sel >= t->group_top + rows)
+		t->group_top = t->group_sel - rows + 1;
+	if (n > rows && t->group_top > n - rows)
+		t->group_top = n - rows;
+	if (n <= rows)
+		t->group_top = 0;
+}
+
+static void
+tui_group_remember(struct tui *t)
+{
+	const struct group *gr = tui_group_selected(t);
+
+	t->group_has_sel = gr != NULL;
+	if (gr != NULL)
+		t->group_sel_key = gr->key;
+}
+
+void
+tui_set_groups(struct tui *t, const struct groups *g)
+{
+	const struct group *gr;
+
+	t->groups = g;
+	if (g->n == 0) {
+		t->group_sel = t->group_top = 0;
+		return;
+	}
+	/* The groups are re-sorted each refresh: find it by key. */
+	if (t->group_has_sel &&
+	    (gr = group_find(g, &t->group_sel_key)) != NULL)
+		t->group_sel = (size_t)(gr - g->v);
+	else if (t->group_sel >= g->n)
+		t->group_sel = g->n - 1;
+	tui_group_remember(t);
+	tui_group_scroll(t);
+}
+
+const struct group *
+tui_group_selected(const struct tui *t)
+{
+	if (t->groups == NULL || t->group_sel >= t->groups->n)
+		return NULL;
+	return &t->groups->v[t->group_sel];
+}
+
+void
+tui_group_move_to(struct tui *t, size_t i)
+{
+	size_t n = t->groups != NULL ? t->groups->n : 0;
+
+	if (n == 0)
+		return;
+	t->group_sel = i < n ? i : n - 1;
+	tui_group_remember(t);
+	tui_group_scroll(t);
+}
+
+void
+tui_group_move(struct tui *t, long delta)
+{
+	long i = (long)t->group_sel + delta;
+
+	tui_group_move_to(t, i < 0 ? 0 : (size_t)i);
 }
 
 /* Search ---------------------------------------------------------------- */

@@ -463,7 +463,10 @@ ui_draw(const struct ui_frame *f, int repaint)
 			else
 				pane_hist.draw(f, l.hist);
 			/* Following: its timeline instead of the list. */
-			if (l.conns.h > 0 && l.diagram.h > 0 && f->tui->follow)
+			if (l.conns.h > 0 && mode == TUI_GROUPS)
+				pane_groups.draw(f, l.conns);
+			else if (l.conns.h > 0 && l.diagram.h > 0 &&
+			    f->tui->follow)
 				pane_follow.draw(f, l.conns);
 			else if (l.conns.h > 0)
 				pane_conns.draw(f, l.conns);

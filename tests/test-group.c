@@ -9,6 +9,8 @@
 #include "check.h"
 #include "sample.h"
 #include "tcptop/group.h"
+#include "tcptop/keymap.h"
+#include "tcptop/tui.h"
 
 static const struct column_ctx cx;
 
@@ -353,6 +355,215 @@ test_many(void)
 	conntab_free(t);
 }
 
+/* What app_ui.c does after each refresh and each key that asks for it. */
+struct app {
+	struct tui t;
+	struct conntab *tab;
+	struct view v;
+	struct groups g;
+};
+
+static int
+app_in_group(void *arg, const struct conn *c)
+{
+	struct app *a = arg;
+
+	return group_contains(&a->g, &a->t.drill_key, c, &cx);
+}
+
+static void
+app_view(struct app *a)
+{
+	view_build(&a->v, a->tab, &a->t.filter, a->t.sort_key,
+	    a->t.sort_reverse, 1);
+	if (a->t.group_kind != GROUP_NONE) {
+		a->g.sort_state = a->t.group_sort;
+		group_build(&a->g, a->t.group_kind, &a->v, a->tab, &cx);
+		if (a->t.drill)
+			view_keep(&a->v, app_in_group, a);
+		tui_set_groups(&a->t, &a->g);
+	}
+	tui_set_view(&a->t, &a->v);
+}
+
+static int
+key(struct app *a, int k)
+{
+	int r = tui_key(&a->t, k);
+
+	if (r & TUI_REVIEW)
+		app_view(a);
+	return r;
+}
+
+static void
+label_of(const struct app *a, const struct group *gr, char *buf)
+{
+	group_label(&a->g, &gr->key, buf, GROUP_LABEL_LEN);
+}
+
+/* The session: g cycles the kinds and back, the selection follows its
+ * group across refreshes, Enter drills in, Esc and Backspace come back
+ * to the same group, < > sort by a state. */
+static void
+test_session(void)
+{
+	struct conn_sample s[] = {
+		mkr(1, TCP_LISTEN, 80, 0, 0),
+		mkr(2, TCP_ESTABLISHED, 80, 40001, 2),
+		mkr(3, TCP_ESTABLISHED, 80, 40002, 2),
+		mkr(4, TCP_ESTABLISHED, 80, 40003, 2),
+		mkr(5, TCP_CLOSE_WAIT, 80, 40004, 3),
+		mkr(6, TCP_CLOSE_WAIT, 80, 40005, 3),
+		mkr(7, TCP_ESTABLISHED, 50001, 443, 4),
+	};
+	struct options o;
+	struct app a;
+	char err[128], buf[GROUP_LABEL_LEN];
+	char arg0[] = "tcptop", arg1[] = "--group", arg2[] = "remote";
+	char *argv[] = { arg0, NULL }, *argv2[] = { arg0, arg1, arg2, NULL };
+	char arg3[] = "process", *argv3[] = { arg0, arg1, arg3, NULL };
+	size_t i;
+
+	memset(s[0].remote, 0, 16);
+	CHECK_EQ(options_parse(&o, 1, argv, err, sizeof err), OPTIONS_RUN);
+	CHECK_EQ(o.group, GROUP_NONE);
+	memset(&a, 0, sizeof a);
+	tui_init(&a.t, &o);
+	CHECK_EQ(a.t.mode, TUI_LIST);
+	a.t.rows = 2;
+	a.tab = conntab_new(0);
+	view_init(&a.v);
+	group_init(&a.g);
+	scan(a.tab, 1000, s, sizeof s / sizeof s[0]);
+	app_view(&a);
+	CHECK_EQ(a.v.n, 7);
+
+	/* g: by service, then by remote host, then the connections. */
+	CHECK(key(&a, 'g') & TUI_REVIEW);
+	CHECK_EQ(a.t.mode, TUI_GROUPS);
+	CHECK_EQ(a.t.group_kind, GROUP_SERVICE);
+	CHECK_EQ(a.g.n, 2);
+	key(&a, 'g');
+	CHECK_EQ(a.t.group_kind, GROUP_REMOTE);
+	CHECK_EQ(a.g.n, 4);
+	CHECK(tui_group_selected(&a.t) == &a.g.v[0]);
+	label_of(&a, &a.g.v[0], buf);
+	CHECK(strcmp(buf, "10.0.0.2") == 0);
+
+	/* < >: by CLOSE_WAIT, 10.0.0.3 comes first, the selection stays
+	 * on 10.0.0.2 wherever it went. */
+	for (i = 0; i < 12 && a.t.group_sort != TCP_CLOSE_WAIT; i++)
+		key(&a, '>');
+	CHECK_EQ(a.t.group_sort, TCP_CLOSE_WAIT);
+	label_of(&a, &a.g.v[0], buf);
+	CHECK(strcmp(buf, "10.0.0.3") == 0);
+	label_of(&a, tui_group_selected(&a.t), buf);
+	CHECK(strcmp(buf, "10.0.0.2") == 0);
+	CHECK_EQ(a.t.group_sel, 1);
+	key(&a, '<');
+	key(&a, '>');
+	CHECK_EQ(a.t.group_sort, TCP_CLOSE_WAIT);
+	/* Around the cycle to the count again. */
+	for (i = 0; i < 12 && a.t.group_sort != 0; i++)
+		key(&a, '>');
+	CHECK_EQ(a.t.group_sort, 0);
+	CHECK_EQ(i, 5);		/* TIME_WAIT, CLOSE, ..., then the count */
+	key(&a, '<');
+	CHECK_EQ(a.t.group_sort, TCP_CLOSE);
+	key(&a, '>');
+
+	/* Down to 10.0.0.3 (the list scrolls: two rows), Enter. */
+	key(&a, TUI_KEY_DOWN);
+	key(&a, TUI_KEY_DOWN);
+	key(&a, TUI_KEY_UP);
+	label_of(&a, tui_group_selected(&a.t), buf);
+	CHECK(strcmp(buf, "10.0.0.3") == 0);
+	key(&a, TUI_KEY_END);
+	CHECK_EQ(a.t.group_sel, 3);
+	CHECK_EQ(a.t.group_top, 2);
+	key(&a, TUI_KEY_HOME);
+	key(&a, TUI_KEY_DOWN);
+	CHECK(key(&a, TUI_KEY_ENTER) & TUI_REVIEW);
+	CHECK_EQ(a.t.mode, TUI_LIST);
+	CHECK(a.t.drill);
+	CHECK(strcmp(a.t.drill_label, "10.0.0.3") == 0);
+	CHECK_EQ(a.v.n, 2);
+	for (i = 0; i < a.v.n; i++)
+		CHECK_EQ(a.v.rows[i]->s.remote[3], 3);
+	CHECK_EQ(a.v.states[TCP_CLOSE_WAIT], 2);
+
+	/* A refresh keeps the drill; a new row of the group joins it. */
+	s[6].remote[3] = 3;
+	scan(a.tab, 2000, s, sizeof s / sizeof s[0]);
+	app_view(&a);
+	CHECK_EQ(a.v.n, 3);
+
+	/* Esc: the groups again, 10.0.0.3 still selected. */
+	key(&a, TUI_KEY_ESC);
+	CHECK_EQ(a.t.mode, TUI_GROUPS);
+	CHECK(!a.t.drill);
+	CHECK_EQ(a.v.n, 7);
+	label_of(&a, tui_group_selected(&a.t), buf);
+	CHECK(strcmp(buf, "10.0.0.3") == 0);
+	/* Backspace does the same; Esc while following ends that first. */
+	key(&a, TUI_KEY_ENTER);
+	CHECK(a.t.drill);
+	key(&a, TUI_KEY_BACKSPACE);
+	CHECK_EQ(a.t.mode, TUI_GROUPS);
+	label_of(&a, tui_group_selected(&a.t), buf);
+	CHECK(strcmp(buf, "10.0.0.3") == 0);
+	key(&a, TUI_KEY_ENTER);
+	key(&a, 'f');
+	CHECK(a.t.follow);
+	key(&a, TUI_KEY_ESC);
+	CHECK(!a.t.follow && a.t.drill);
+	/* The help and the details go back to the group's list. */
+	key(&a, 'h');
+	key(&a, TUI_KEY_ESC);
+	CHECK_EQ(a.t.mode, TUI_LIST);
+	CHECK(a.t.drill);
+	key(&a, TUI_KEY_ESC);
+	CHECK_EQ(a.t.mode, TUI_GROUPS);
+	key(&a, 'h');
+	CHECK_EQ(a.t.mode, TUI_HELP);
+	key(&a, TUI_KEY_ESC);
+	CHECK_EQ(a.t.mode, TUI_GROUPS);
+
+	/* Backspace without a group does nothing; g from a group's list
+	 * goes on to the next kind; past the last, the connections. */
+	key(&a, TUI_KEY_ENTER);
+	key(&a, 'g');
+	CHECK_EQ(a.t.mode, TUI_LIST);
+	CHECK_EQ(a.t.group_kind, GROUP_NONE);
+	CHECK(!a.t.drill);
+	CHECK_EQ(a.v.n, 7);
+	CHECK_EQ(key(&a, TUI_KEY_BACKSPACE) & TUI_REVIEW, 0);
+	CHECK_EQ(a.t.mode, TUI_LIST);
+	/* Esc in the groups: the connections. */
+	key(&a, 'g');
+	CHECK_EQ(a.t.mode, TUI_GROUPS);
+	key(&a, TUI_KEY_ESC);
+	CHECK_EQ(a.t.mode, TUI_LIST);
+	CHECK_EQ(a.t.group_kind, GROUP_NONE);
+
+	/* --group starts in the group list; unavailable kinds refused. */
+	CHECK_EQ(options_parse(&o, 3, argv2, err, sizeof err), OPTIONS_RUN);
+	CHECK_EQ(o.group, GROUP_REMOTE);
+	tui_init(&a.t, &o);
+	CHECK_EQ(a.t.mode, TUI_GROUPS);
+	CHECK_EQ(a.t.group_kind, GROUP_REMOTE);
+	CHECK_EQ(options_parse(&o, 3, argv3, err, sizeof err), OPTIONS_USAGE);
+	CHECK(strstr(err, "process") != NULL);
+	arg2[0] = 'x';
+	CHECK_EQ(options_parse(&o, 3, argv2, err, sizeof err), OPTIONS_USAGE);
+	CHECK(strstr(err, "unknown kind") != NULL);
+
+	view_done(&a.v);
+	group_done(&a.g);
+	conntab_free(a.tab);
+}
+
 int
 main(void)
 {
@@ -362,5 +573,6 @@ main(void)
 	test_ipv6();
 	test_drill();
 	test_many();
+	test_session();
 	return check_done();
 }

@@ -10,6 +10,7 @@
 #include "tcptop/column.h"
 #include "tcptop/filter.h"
 #include "tcptop/kill.h"
+#include "tcptop/group.h"
 #include "tcptop/options.h"
 #include "tcptop/view.h"
 
@@ -49,6 +50,7 @@ enum tui_mode {
 	TUI_SORT = 0x8,		/* the sort column menu */
 	TUI_EXPLAIN = 0x10,	/* what a state means, over the list */
 	TUI_KILL = 0x40,	/* what k or K would destroy, to confirm */
+	TUI_GROUPS = 0x100,	/* the group list (g) */
 };
 
 enum tui_prompt {
@@ -133,6 +135,20 @@ struct tui {
 	int64_t follow_gone_ms;		/* when it was seen gone, INT64_MIN
 					 * when it went unseen */
 
+	/* Group views (g): the kind shown, the group list's selection
+	 * (by key, like the connection's), and the group drilled into;
+	 * the list then shows only its rows. */
+	int group_kind;		/* enum group_kind, GROUP_NONE: none */
+	int group_sort;		/* 0: by count; else by this state's */
+	const struct groups *groups;	/* borrowed: tui_set_groups */
+	size_t group_sel;
+	size_t group_top;
+	int group_has_sel;
+	struct group_key group_sel_key;
+	int drill;		/* the list shows one group */
+	struct group_key drill_key;
+	char drill_label[GROUP_LABEL_LEN];
+
 	char msg[200];		/* one-off message for the status line */
 	int msg_error;
 
@@ -172,6 +188,22 @@ int tui_explain_state(const struct tui *t);
 
 /* The selected row, or NULL when the view is empty. */
 const struct conn *tui_selected(const struct tui *t);
+
+/* New groups were built (g->kind is t's): keep the selected group
+ * selected by key; when it went, keep the row number.  g is borrowed
+ * until the next call. */
+void tui_set_groups(struct tui *t, const struct groups *g);
+
+/* The selected group, or NULL. */
+const struct group *tui_group_selected(const struct tui *t);
+
+/* Move the group selection by delta rows (clamped), or to row i. */
+void tui_group_move(struct tui *t, long delta);
+void tui_group_move_to(struct tui *t, size_t i);
+
+/* The screen Esc and the end of a menu go back to: the group list
+ * while one is shown and not drilled into, else the connection list. */
+int tui_home(const struct tui *t);
 
 /* Handle one key: the prompt takes it when open, else the keymap.
  * Returns TUI_* reaction bits. */
