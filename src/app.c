@@ -172,6 +172,7 @@ app_src_open(struct app_src *a, const struct options *o, const char *host)
 			    "socket: %s\n", strerror(errno));
 			return 1;
 		}
+		a->cgroups = cgroup_map_new(NULL);
 		if (o->record != NULL) {
 			a->rec = fopen(o->record, "wb");
 			if (a->rec == NULL || diag_record(a->d, a->rec) == -1) {
@@ -186,6 +187,7 @@ app_src_open(struct app_src *a, const struct options *o, const char *host)
 	}
 	a->tab = conntab_new((int64_t)(o->tombstone * 1000));
 	app_trans_open(a, o);
+	a->r.cgroups = a->cgroups;
 	return 0;
 }
 
@@ -207,6 +209,7 @@ app_src_close(struct app_src *a, int status)
 	app_trans_close(a);
 	conntab_free(a->tab);
 	diag_close(a->d);
+	cgroup_map_free(a->cgroups);
 	diag_replay_close(a->rp);
 	return status;
 }
@@ -264,6 +267,8 @@ app_src_refresh(struct app_src *a, const struct filter *f)
 			    strerror(st->record_errno));
 	}
 	conntab_end_scan(a->tab);
+	if (a->cgroups != NULL)
+		cgroup_map_update(a->cgroups, a->r.now_ms);
 	/* Everything before the dump began is in the kernel's buffers by
 	 * now: take it, then reconcile. */
 	app_trans_drain(a);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "tcptop/cgroup.h"
 #include "tcptop/conntab.h"
 #include "tcptop/lesson.h"
 #include "tcptop/options.h"
@@ -38,6 +39,7 @@ struct app_src {
 	char trans_source[48];		/* trans_describe's text */
 	struct pollfd *pfd;		/* the sources' descriptors, after */
 	size_t npfd;			/* the terminal's slot 0 */
+	struct cgroup_map *cgroups;	/* the rows' cgroup paths (live) */
 };
 
 enum {

@@ -351,6 +351,7 @@ app_run_ui(struct app_src *a, const struct options *o, struct lesson *l)
 			fr.realtime_ns = a->r.realtime_ns;
 			fr.now_ms = a->r.now_ms;
 			fr.cols.now_ms = a->r.now_ms;
+			fr.cols.cgroups = a->cgroups;
 			fr.inconsistent = a->r.inconsistent;
 			fr.dumped = a->r.dumped;
 			fr.error = a->err;

@@ -34,6 +34,8 @@ const struct column column_table[COL_NCOLS] = {
 	    9, 9, 1, SORT_INODE, 11 },
 	[COL_COOKIE] = { "cookie", "COOKIE", "kernel socket cookie",
 	    10, 20, 1, SORT_COOKIE, 12 },
+	[COL_CGROUP] = { "cgroup", "CGROUP", "cgroup v2 the socket was made "
+	    "in (docker:ID for a container)", 8, 24, 0, -1, 13 },
 };
 
 const uint8_t column_default[] = {
@@ -228,6 +230,21 @@ column_fmt_bytes(uint64_t v, char *buf, size_t len)
 		snprintf(buf, len, "%" PRIu64 "M", v / (1024 * 1024));
 }
 
+/* The cgroup's short name; its id while the path is not known. */
+static void
+column_fmt_cgroup(const struct conn *c, const struct column_ctx *cx,
+    char *buf, size_t len)
+{
+	const char *path = cgroup_map_path(cx->cgroups, c->s.cgroup);
+
+	if (c->s.cgroup == 0)
+		snprintf(buf, len, "-");
+	else if (path == NULL)
+		snprintf(buf, len, "id:%" PRIu64, cgroup_id(c->s.cgroup));
+	else
+		cgroup_short(path, buf, len);
+}
+
 void
 column_fmt(int id, const struct conn *c, const struct column_ctx *cx,
     char *buf, size_t len)
@@ -282,6 +299,9 @@ column_fmt(int id, const struct conn *c, const struct column_ctx *cx,
 		break;
 	case COL_COOKIE:
 		snprintf(buf, len, "%" PRIu64, c->s.cookie);
+		break;
+	case COL_CGROUP:
+		column_fmt_cgroup(c, cx, buf, len);
 		break;
 	default:
 		snprintf(buf, len, "?");

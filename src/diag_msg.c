@@ -7,6 +7,7 @@
 #include <string.h>
 
 
+#include "tcptop/cgroup.h"
 #include "tcptop/diag.h"
 #include "tcptop/diag_file.h"
 #include "tcptop/tcpstate.h"
@@ -150,6 +151,15 @@ diag_parse_msg(const struct nlmsghdr *nlh, struct conn_sample *s)
 			return -1;
 		s->shutdown = mnl_attr_get_u8(tb[INET_DIAG_SHUTDOWN]);
 		s->flags |= CONN_HAS_SHUTDOWN;
+	}
+	/* Sent for every full socket since 5.7 (inet_diag_msg_attrs_fill,
+	 * unasked); never for request or timewait sockets. */
+	if (tb[INET_DIAG_CGROUP_ID] != NULL) {
+		if (mnl_attr_validate(tb[INET_DIAG_CGROUP_ID], MNL_TYPE_U64) ==
+		    -1)
+			return -1;
+		s->cgroup = cgroup_intern(mnl_attr_get_u64(
+		    tb[INET_DIAG_CGROUP_ID]));
 	}
 	return 0;
 }

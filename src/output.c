@@ -221,6 +221,26 @@ output_json_transitions(FILE *fp, const struct output_report *r)
 		fputs("null", fp);
 }
 
+/* "cgroup_id" and "cgroup" (the path below the cgroup2 mount, null when
+ * the socket has none or it is not found). */
+static void
+output_json_where(FILE *fp, const struct output_report *r,
+    const struct conn *c)
+{
+	const char *path = cgroup_map_path(r->cgroups, c->s.cgroup);
+
+	if (c->s.cgroup != 0)
+		fprintf(fp, ", \"cgroup_id\": %" PRIu64,
+		    cgroup_id(c->s.cgroup));
+	else
+		fputs(", \"cgroup_id\": null", fp);
+	fputs(", \"cgroup\": ", fp);
+	if (path != NULL)
+		output_json_string(fp, path, strlen(path));
+	else
+		fputs("null", fp);
+}
+
 int
 output_json(FILE *fp, const struct output_report *r, const struct view *v)
 {
@@ -289,9 +309,11 @@ output_json(FILE *fp, const struct output_report *r, const struct view *v)
 		else
 			fputs("null", fp);
 		if (c->s.flags & CONN_HAS_SHUTDOWN)
-			fprintf(fp, ", \"shutdown\": %u}", c->s.shutdown);
+			fprintf(fp, ", \"shutdown\": %u", c->s.shutdown);
 		else
-			fputs(", \"shutdown\": null}", fp);
+			fputs(", \"shutdown\": null", fp);
+		output_json_where(fp, r, c);
+		fputc('}', fp);
 		sep = ", ";
 	}
 	fputc(']', fp);

@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "tcptop/cgroup.h"
+#include "tcptop/conntab.h"
 #include "tcptop/diag.h"
 #include "tcptop/diag_file.h"
 #include "tcptop/view.h"
@@ -175,6 +177,35 @@ test_crafted(void)
 	CHECK_EQ(g.last.info.snd_wnd, 65535);
 	CHECK(strcmp(conn_cc_name(g.last.cc), "cubic") == 0);
 	CHECK_EQ(g.last.shutdown, 3);
+
+	/* The cgroup id (a u64, 8-byte payload): interned, and a wrong
+	 * size makes the message malformed. */
+	{
+		uint64_t cg = 0x100000abcULL;
+
+		memset(&d, 0, sizeof d);
+		msg_start(&d, SOCK_DIAG_BY_FAMILY, AF_INET, 1, 90);
+		msg_attr(&d, INET_DIAG_CGROUP_ID, &cg, sizeof cg);
+		msg_end(&d);
+		msg_start(&d, SOCK_DIAG_BY_FAMILY, AF_INET, 1, 91);
+		msg_attr(&d, INET_DIAG_CGROUP_ID, &cg, 4);
+		msg_end(&d);
+		msg_start(&d, SOCK_DIAG_BY_FAMILY, AF_INET, 1, 92);
+		msg_end(&d);
+		rc = parse(&d, &g, &st, &intr, err);
+		CHECK_EQ(g.n, 2);
+		CHECK_EQ(st.skipped, 1);
+		CHECK_EQ(g.last.cookie, 92);
+		CHECK_EQ(g.last.cgroup, 0);	/* none sent */
+		memset(&d, 0, sizeof d);
+		msg_start(&d, SOCK_DIAG_BY_FAMILY, AF_INET, 1, 90);
+		msg_attr(&d, INET_DIAG_CGROUP_ID, &cg, sizeof cg);
+		msg_end(&d);
+		rc = parse(&d, &g, &st, &intr, err);
+		CHECK(g.last.cgroup != 0);
+		CHECK_EQ(cgroup_id(g.last.cgroup), cg);
+		CHECK_EQ(cgroup_intern(cg), g.last.cgroup);
+	}
 
 	/* An older kernel's shorter tcp_info: the rest reads as zero. */
 	memset(&d, 0, sizeof d);
@@ -729,6 +760,52 @@ test_replay_restart(void)
 	unlink(path);
 }
 
+/* A recording from 6.18: the kernel sent every full socket's cgroup
+ * unasked, and no minisocket's. */
+struct cg_count {
+	int full, full_cg, mini, mini_cg;
+};
+
+static void
+cg_begin(void *arg)
+{
+	memset(arg, 0, sizeof(struct cg_count));
+}
+
+static void
+cg_sample(void *arg, const struct conn_sample *s)
+{
+	struct cg_count *c = arg;
+
+	if (conntab_is_mini(s)) {
+		c->mini++;
+		c->mini_cg += s->cgroup != 0;
+	} else {
+		c->full++;
+		c->full_cg += s->cgroup != 0;
+	}
+}
+
+static void
+test_recording_cgroup(const char *path)
+{
+	struct cg_count c;
+	struct diag_sink sink = { cg_begin, cg_sample, &c };
+	struct diag_replay *r;
+	struct diag_stats st;
+	int64_t rt, mt;
+	char err[256];
+
+	if (!CHECK((r = diag_replay_open(path, err, sizeof err)) != NULL))
+		return;
+	CHECK_EQ(diag_replay_next(r, NULL, &sink, &rt, &mt, &st, err,
+	    sizeof err), 1);
+	diag_replay_close(r);
+	CHECK(c.full > 0 && c.mini > 0);
+	CHECK_EQ(c.full_cg, c.full);
+	CHECK_EQ(c.mini_cg, 0);
+}
+
 /* The whole refresh path (parse, model, view, sort) run over and over on
  * the same sockets must not grow the heap: no per-refresh leak or creep. */
 static void
@@ -783,6 +860,7 @@ main(int argc, char **argv)
 	snprintf(path, sizeof path, "%s/states.nlmsg", argc > 1 ? argv[1] :
 	    data != NULL ? data : "tests/data");
 	test_recording(path);
+	test_recording_cgroup(path);
 	test_steady_memory(path);
 	return check_done();
 }

@@ -1,9 +1,13 @@
-/* Naming namespaces (-N), opening them, sanitized labels. */
+/* Naming namespaces (-N), sanitized labels, and the cgroup helpers:
+ * short names, the cgroup2 mount from mountinfo, ids to paths. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check.h"
+#include "tcptop/cgroup.h"
 #include "tcptop/netns.h"
 
 static void
@@ -69,10 +73,128 @@ test_open(void)
 	CHECK_EQ(netns_enter(-1), 0);
 }
 
+static void
+test_short(void)
+{
+	static const struct {
+		const char *path, *want;
+	} t[] = {
+		{ "/", "/" },
+		{ "", "/" },
+		{ "/system.slice/nginx.service", "nginx.service" },
+		{ "/system.slice/nginx.service/", "nginx.service" },
+		{ "/user.slice/user-1000.slice/session-3.scope",
+		    "session-3.scope" },
+		{ "/system.slice/docker-0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef.scope",
+		    "docker:0123456789ab" },
+		{ "/kubepods.slice/kubepods-pod1.slice/cri-containerd-"
+		    "fedcba9876543210fedcba9876543210fedcba9876543210fedcba"
+		    "9876543210.scope", "cri-containerd:fedcba987654" },
+		{ "/docker/0123456789abcdef0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef", "docker:0123456789ab" },
+		/* 63 hex digits: not an id. */
+		{ "/system.slice/docker-0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcde.scope",
+		    "docker-0123456789abcdef0123456789abcdef0123456789abcdef"
+		    "0123456789abcde.scope" },
+		{ "/tcptop-test-1", "tcptop-test-1" },
+		{ "/evil\033]0;x\007", "evil?]0;x?" },
+	};
+	char buf[128];
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		cgroup_short(t[i].path, buf, sizeof buf);
+		if (!CHECK(strcmp(buf, t[i].want) == 0))
+			fprintf(stderr, "  %s -> %s, not %s\n", t[i].path, buf,
+			    t[i].want);
+	}
+	cgroup_short("/a/nginx.service", buf, 6);
+	CHECK(strcmp(buf, "nginx") == 0);
+}
+
+static void
+test_mount(const char *dir)
+{
+	char path[4096], buf[256];
+	FILE *fp;
+
+	snprintf(path, sizeof path, "%s/mountinfo", dir);
+	fp = fopen(path, "w");
+	fputs("25 1 0:23 / /sys rw,nosuid - sysfs sysfs rw\n"
+	    "41 31 0:38 / /sys/fs/cgroup/unified rw,relatime shared:9 - "
+	    "cgroup2 cgroup2 rw\n"
+	    "42 31 0:39 / /a\\040b rw - cgroup2 none rw\n", fp);
+	fclose(fp);
+	CHECK_EQ(cgroup_find_mount(path, buf, sizeof buf), 0);
+	CHECK(strcmp(buf, "/sys/fs/cgroup/unified") == 0);
+	fp = fopen(path, "w");
+	fputs("42 31 0:39 / /a\\040b rw - cgroup2 none rw\n", fp);
+	fclose(fp);
+	CHECK_EQ(cgroup_find_mount(path, buf, sizeof buf), 0);
+	CHECK(strcmp(buf, "/a b") == 0);
+	fp = fopen(path, "w");
+	fputs("25 1 0:23 / /sys rw - sysfs sysfs rw\n"
+	    "26 1 0:24 / /x rw - cgroup cgroup rw,cpu\n", fp);
+	fclose(fp);
+	CHECK_EQ(cgroup_find_mount(path, buf, sizeof buf), -1);
+	unlink(path);
+}
+
+/* A directory tree stands in for the mount: ids are inode numbers. */
+static void
+test_map(const char *dir)
+{
+	char a[4096], b[4096];
+	struct cgroup_map *m;
+	struct stat st;
+	uint16_t ia, ib, iroot, inone;
+
+	snprintf(a, sizeof a, "%s/system.slice", dir);
+	snprintf(b, sizeof b, "%s/system.slice/web.service", dir);
+	CHECK(mkdir(a, 0700) == 0 && mkdir(b, 0700) == 0);
+	m = cgroup_map_new(dir);
+	stat(b, &st);
+	ib = cgroup_intern(st.st_ino);
+	stat(dir, &st);
+	iroot = cgroup_intern(st.st_ino);
+	inone = cgroup_intern(1);	/* in no directory of the tree */
+	CHECK(ib != 0 && iroot != 0 && ib != iroot);
+	CHECK_EQ(cgroup_intern(0), 0);
+	CHECK_EQ(cgroup_map_update(m, 1000), 2);
+	CHECK(cgroup_map_path(m, ib) != NULL &&
+	    strcmp(cgroup_map_path(m, ib), "/system.slice/web.service") == 0);
+	CHECK(cgroup_map_path(m, iroot) != NULL &&
+	    strcmp(cgroup_map_path(m, iroot), "/") == 0);
+	CHECK(cgroup_map_path(m, inone) == NULL);
+	CHECK(cgroup_map_path(m, 0) == NULL);
+	/* A new id: no walk before CGROUP_RESCAN_MS, one after. */
+	stat(a, &st);
+	ia = cgroup_intern(st.st_ino);
+	CHECK_EQ(cgroup_map_update(m, 1000 + CGROUP_RESCAN_MS - 1), 0);
+	CHECK(cgroup_map_path(m, ia) == NULL);
+	CHECK_EQ(cgroup_map_update(m, 1000 + CGROUP_RESCAN_MS), 1);
+	CHECK(cgroup_map_path(m, ia) != NULL &&
+	    strcmp(cgroup_map_path(m, ia), "/system.slice") == 0);
+	cgroup_map_free(m);
+	CHECK(cgroup_map_path(NULL, ia) == NULL);
+	rmdir(b);
+	rmdir(a);
+}
+
 int
 main(void)
 {
+	char dir[] = "/tmp/tcptop-test-netns-XXXXXX";
+
 	test_classify();
 	test_open();
+	test_short();
+	if (CHECK(mkdtemp(dir) != NULL)) {
+		test_mount(dir);
+		test_map(dir);
+		rmdir(dir);
+	}
 	return check_done();
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tcptop/cgroup.h"
 #include "tcptop/conntab.h"
 
 enum column_id {
@@ -22,6 +23,7 @@ enum column_id {
 	COL_UID,
 	COL_INODE,
 	COL_COOKIE,
+	COL_CGROUP,
 	COL_NCOLS
 };
 
@@ -68,7 +70,9 @@ int column_layout(const uint8_t *ids, size_t n, int width, int *widths);
  * namespaces...) add a borrowed pointer here. */
 struct column_ctx {
 	int64_t now_ms;		/* model clock of the shown data */
+	const struct cgroup_map *cgroups; /* paths of conn_sample.cgroup */
 };
+
 
 /* The text of column id for c, into buf (len). */
 void column_fmt(int id, const struct conn *c, const struct column_ctx *cx,

@@ -65,6 +65,8 @@ struct conn_sample {
 	uint32_t uid;
 	uint32_t inode;
 	uint32_t ifindex;	/* device the socket is bound to, 0 none */
+	uint16_t pad2;
+	uint16_t cgroup;	/* cgroup_intern() index, 0 none (cgroup.h) */
 	struct conn_tcpinfo info;
 };
 

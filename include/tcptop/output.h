@@ -5,8 +5,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "tcptop/kill.h"
+#include "tcptop/cgroup.h"
 #include "tcptop/group.h"
+#include "tcptop/kill.h"
 #include "tcptop/lesson.h"
 #include "tcptop/trans.h"
 #include "tcptop/view.h"
@@ -23,6 +24,8 @@ struct output_report {
 	const char *trans_source;	/* trans_describe's text */
 	const char *trans_note;		/* why the exact source is not in
 					 * use, or NULL */
+	const struct cgroup_map *cgroups;	/* the rows' cgroup paths,
+						 * or NULL */
 };
 
 /* One text report: a header line, then a line per live row of v.
