@@ -55,7 +55,12 @@ app_trans_open(struct app_src *a, const struct options *o)
 
 	a->trans_sources = 1u << TRANS_SRC_DIFF;
 	a->trans_note[0] = '\0';
-	if (a->d != NULL) {
+	if (a->d != NULL && o->all_netns)
+		/* The tracepoint joins by 4-tuple, which many namespaces
+		 * may share; notifications are one namespace's. */
+		snprintf(a->trans_note, sizeof a->trans_note, "--all-netns "
+		    "samples: the tracepoint carries no namespace");
+	else if (a->d != NULL) {
 		a->notify = diag_notify_open();
 		if (a->notify != NULL)
 			a->trans_sources |= 1u << TRANS_SRC_DESTROY;
@@ -157,6 +162,7 @@ int
 app_src_open(struct app_src *a, const struct options *o, const char *host)
 {
 	memset(a, 0, sizeof *a);
+	a->nsfd = -1;
 	a->o = o;
 	a->r.host = host;
 	if (o->replay != NULL) {
@@ -166,6 +172,10 @@ app_src_open(struct app_src *a, const struct options *o, const char *host)
 			return 2;
 		}
 	} else {
+		int status = app_netns_open(a, o);
+
+		if (status != 0)
+			return status;
 		a->d = diag_open();
 		if (a->d == NULL) {
 			fprintf(stderr, "tcptop: cannot open sock_diag netlink "
@@ -187,6 +197,8 @@ app_src_open(struct app_src *a, const struct options *o, const char *host)
 	}
 	a->tab = conntab_new((int64_t)(o->tombstone * 1000));
 	app_trans_open(a, o);
+	app_netns_opened(a);
+	a->r.netns = a->nstab;
 	a->r.cgroups = a->cgroups;
 	return 0;
 }
@@ -209,6 +221,7 @@ app_src_close(struct app_src *a, int status)
 	app_trans_close(a);
 	conntab_free(a->tab);
 	diag_close(a->d);
+	app_netns_close(a);
 	cgroup_map_free(a->cgroups);
 	diag_replay_close(a->rp);
 	return status;
@@ -242,10 +255,10 @@ app_src_refresh(struct app_src *a, const struct filter *f)
 		a->r.dumped = st.messages;
 		a->r.inconsistent = st.inconsistent;
 	} else {
-		const struct diag_stats *st = diag_last_stats(a->d);
+		struct diag_stats sum, *st = &sum;
 
-		a->feed.mono_ns = &st->mono_ns;
-		if (diag_dump(a->d, &q, &sink) == -1) {
+		a->feed.mono_ns = &diag_last_stats(a->d)->mono_ns;
+		if (app_netns_dump(a, &q, &sink, &sum) == -1) {
 			snprintf(a->err, sizeof a->err, "%s",
 			    diag_last_error(a->d)[0] ? diag_last_error(a->d) :
 			    strerror(errno));

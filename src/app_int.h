@@ -11,6 +11,7 @@
 
 #include "tcptop/cgroup.h"
 #include "tcptop/conntab.h"
+#include "tcptop/diag.h"
 #include "tcptop/lesson.h"
 #include "tcptop/options.h"
 #include "tcptop/output.h"
@@ -39,7 +40,16 @@ struct app_src {
 	char trans_source[48];		/* trans_describe's text */
 	struct pollfd *pfd;		/* the sources' descriptors, after */
 	size_t npfd;			/* the terminal's slot 0 */
-	struct cgroup_map *cgroups;	/* the rows' cgroup paths (live) */
+	/* Namespaces (app_netns.c): -N's descriptor, the table of labels
+	 * (-N and --all-netns) and a diag socket per --all-netns entry
+	 * past 0 (entry 0 uses d).  The cgroup paths of the rows. */
+	int nsfd;			/* -N: the viewed one; -1 ours */
+	struct netns_tab *nstab;	/* NULL without -N, --all-netns */
+	struct diag **nsd;
+	size_t nnsd;
+	int64_t nsscan_ms;		/* last netns_tab_scan, */
+	int64_t nsscan_cost_ns;		/* and what it took */
+	struct cgroup_map *cgroups;
 };
 
 enum {
@@ -58,6 +68,17 @@ int app_src_open(struct app_src *a, const struct options *o,
     const char *host);
 int app_src_close(struct app_src *a, int status);
 int app_src_refresh(struct app_src *a, const struct filter *f);
+
+/* app_netns.c: open the namespaces the options ask for (0, or the exit
+ * status after printing why), with -N inside the viewed one until
+ * app_netns_opened; the diag socket of namespace index idx; one dump of
+ * the namespaces in view (st: summed, times of our own). */
+int app_netns_open(struct app_src *a, const struct options *o);
+void app_netns_opened(struct app_src *a);
+void app_netns_close(struct app_src *a);
+struct diag *app_netns_diag(struct app_src *a, uint16_t idx);
+int app_netns_dump(struct app_src *a, const struct diag_query *q,
+    const struct diag_sink *sink, struct diag_stats *st);
 
 /* app_ui.c: the interactive view; l is the lesson when --lesson runs
  * it.  Returns the exit status. */

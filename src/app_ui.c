@@ -55,6 +55,8 @@ app_settings_load(struct tui *t, const struct options *o, char *path,
 	    sizeof err) == -1)
 		tui_message(t, 1, "tcptoprc: columns: %s (defaults used)",
 		    err);
+	if (o->all_netns && !(o->given & OPTIONS_GIVEN_COLUMNS))
+		column_prepend(t->cols, &t->ncols, COL_NCOLS, COL_NETNS);
 	return 0;
 }
 
@@ -94,8 +96,12 @@ app_settings_save(const struct tui *t, const struct options *o,
 	}
 	if (!(o->given & OPTIONS_GIVEN_COLUMNS) || t->ncols != o->ncols ||
 	    memcmp(t->cols, o->cols, o->ncols) != 0) {
+		size_t skip = o->all_netns && t->ncols > 1 &&
+		    !(o->given & OPTIONS_GIVEN_COLUMNS) &&
+		    t->cols[0] == COL_NETNS;	/* --all-netns put it there */
+
 		s.set |= SETTINGS_COLUMNS;
-		column_fmt_list(t->cols, t->ncols, s.columns,
+		column_fmt_list(t->cols + skip, t->ncols - skip, s.columns,
 		    sizeof s.columns);
 	} else if ((s.set & SETTINGS_COLUMNS) && column_parse_list(s.columns,
 	    cols, &ncols, COL_NCOLS, perr, sizeof perr) == -1)
@@ -113,6 +119,7 @@ app_detail(struct app_src *a, const struct tui *t, struct ui_frame *fr,
 {
 	struct diag_field df[DIAG_LOOKUP_MAX];
 	const struct conn *c = tui_selected(t);
+	struct diag *d;
 	int n, i;
 
 	fr->fields = out;
@@ -129,7 +136,11 @@ app_detail(struct app_src *a, const struct tui *t, struct ui_frame *fr,
 		fr->fields_note = "the socket is gone";
 		return;
 	}
-	n = diag_lookup(a->d, &c->s, df, max < DIAG_LOOKUP_MAX ? max :
+	if ((d = app_netns_diag(a, c->s.netns)) == NULL) {
+		fr->fields_note = "the socket is gone with its namespace";
+		return;
+	}
+	n = diag_lookup(d, &c->s, df, max < DIAG_LOOKUP_MAX ? max :
 	    DIAG_LOOKUP_MAX);
 	if (n == -1) {
 		fr->fields_note = errno == ENOENT ? "the socket is gone" :
@@ -351,6 +362,7 @@ app_run_ui(struct app_src *a, const struct options *o, struct lesson *l)
 			fr.realtime_ns = a->r.realtime_ns;
 			fr.now_ms = a->r.now_ms;
 			fr.cols.now_ms = a->r.now_ms;
+			fr.cols.netns = a->nstab;
 			fr.cols.cgroups = a->cgroups;
 			fr.inconsistent = a->r.inconsistent;
 			fr.dumped = a->r.dumped;

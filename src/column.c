@@ -34,8 +34,10 @@ const struct column column_table[COL_NCOLS] = {
 	    9, 9, 1, SORT_INODE, 11 },
 	[COL_COOKIE] = { "cookie", "COOKIE", "kernel socket cookie",
 	    10, 20, 1, SORT_COOKIE, 12 },
+	[COL_NETNS] = { "netns", "NETNS", "network namespace: name, pid:N "
+	    "of a process, or net:[inode]", 8, 20, 0, -1, 13 },
 	[COL_CGROUP] = { "cgroup", "CGROUP", "cgroup v2 the socket was made "
-	    "in (docker:ID for a container)", 8, 24, 0, -1, 13 },
+	    "in (docker:ID for a container)", 8, 24, 0, -1, 14 },
 };
 
 const uint8_t column_default[] = {
@@ -245,6 +247,22 @@ column_fmt_cgroup(const struct conn *c, const struct column_ctx *cx,
 		cgroup_short(path, buf, len);
 }
 
+int
+column_prepend(uint8_t *ids, size_t *n, size_t max, int id)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (ids[i] == id)
+			return 0;
+	if (*n >= max)
+		return 0;
+	memmove(ids + 1, ids, *n);
+	ids[0] = (uint8_t)id;
+	(*n)++;
+	return 1;
+}
+
 void
 column_fmt(int id, const struct conn *c, const struct column_ctx *cx,
     char *buf, size_t len)
@@ -299,6 +317,13 @@ column_fmt(int id, const struct conn *c, const struct column_ctx *cx,
 		break;
 	case COL_COOKIE:
 		snprintf(buf, len, "%" PRIu64, c->s.cookie);
+		break;
+	case COL_NETNS:
+		if (cx->netns == NULL)
+			snprintf(buf, len, "-");
+		else
+			snprintf(buf, len, "%s", netns_tab_label(cx->netns,
+			    c->s.netns));
 		break;
 	case COL_CGROUP:
 		column_fmt_cgroup(c, cx, buf, len);

@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "tcptop/group.h"
+#include "tcptop/netns.h"
 #include "tcptop/options.h"
 #include "tcptop/sort.h"
 
@@ -29,6 +30,7 @@ enum {
 	OPT_KILL,
 	OPT_YES,
 	OPT_GROUP,
+	OPT_ALL_NETNS,
 };
 
 static const struct option options_long[] = {
@@ -53,6 +55,8 @@ static const struct option options_long[] = {
 	{ "diagram", no_argument, NULL, OPT_DIAGRAM },
 	{ "group", required_argument, NULL, OPT_GROUP },
 	{ "no-trace", no_argument, NULL, OPT_NO_TRACE },
+	{ "netns", required_argument, NULL, 'N' },
+	{ "all-netns", no_argument, NULL, OPT_ALL_NETNS },
 	{ "log", required_argument, NULL, 'v' },
 	{ "lesson", no_argument, NULL, OPT_LESSON },
 	{ "kill", no_argument, NULL, OPT_KILL },
@@ -108,6 +112,11 @@ options_usage(FILE *fp)
 "                         port) or remote (host); interactive: start there\n"
 "      --no-trace         count transitions from the refreshes only, not\n"
 "                         the tracepoint (a test and diagnostic knob)\n"
+"  -N, --netns NS         view the network namespace NS: a name (ip netns),\n"
+"                         a path to a namespace file, or the pid of a\n"
+"                         process in it (a container's); needs root\n"
+"      --all-netns        view every network namespace at once, with a\n"
+"                         netns column; transitions are then sampled\n"
 "  -v, --log FILE         append debug messages to FILE\n"
 "      --record FILE      also write the raw netlink stream to FILE\n"
 "      --replay FILE      read a recording instead of the kernel\n"
@@ -261,7 +270,7 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 
 	opterr = 0;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, ":bn:d:p:f:46rhVv:", options_long,
+	while ((ch = getopt_long(argc, argv, ":bn:d:p:f:46rhVv:N:", options_long,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'b':
@@ -362,6 +371,17 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 		case OPT_NO_TRACE:
 			o->no_trace = 1;
 			break;
+		case 'N':
+			if (netns_classify(optarg) == NETNS_BAD) {
+				snprintf(err, errlen, "-N: \"%.64s\" is not a "
+				    "namespace name, path or pid", optarg);
+				return OPTIONS_USAGE;
+			}
+			o->netns = optarg;
+			break;
+		case OPT_ALL_NETNS:
+			o->all_netns = 1;
+			break;
 		case 'v':
 			o->log = optarg;
 			break;
@@ -412,6 +432,19 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 	}
 	if (o->kill && options_kill(o, filtered, err, errlen) == -1)
 		return OPTIONS_USAGE;
+	if (o->netns != NULL && o->all_netns) {
+		snprintf(err, errlen, "-N and --all-netns exclude each other");
+		return OPTIONS_USAGE;
+	}
+	if ((o->netns != NULL || o->all_netns) && (o->replay != NULL ||
+	    o->lesson)) {
+		snprintf(err, errlen, "%s reads the kernel: no --replay or "
+		    "--lesson", o->netns != NULL ? "-N" : "--all-netns");
+		return OPTIONS_USAGE;
+	}
+	/* Which namespace a row is in matters most when there are many. */
+	if (o->all_netns && !(o->given & OPTIONS_GIVEN_COLUMNS))
+		column_prepend(o->cols, &o->ncols, COL_NCOLS, COL_NETNS);
 	if (o->record != NULL && o->replay != NULL) {
 		snprintf(err, errlen, "--record and --replay exclude each "
 		    "other");

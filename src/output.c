@@ -27,7 +27,7 @@ output_text(FILE *fp, const struct output_report *r, const struct view *v)
 	char when[32], host[64];
 	time_t sec = (time_t)(r->realtime_ns / 1000000000);
 	struct tm tm;
-	size_t i, j, wl = 5, wr = 6;
+	size_t i, j, wl = 5, wr = 6, wn = 5;
 
 	localtime_r(&sec, &tm);
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
@@ -60,6 +60,15 @@ output_text(FILE *fp, const struct output_report *r, const struct view *v)
 		    sizeof ep));
 		wr = l > wr ? l : wr;
 	}
+	/* -N, --all-netns: which namespace, first. */
+	for (i = 0; r->netns != NULL && i < v->n; i++) {
+		size_t l = strlen(netns_tab_label(r->netns,
+		    v->rows[i]->s.netns));
+
+		wn = l > wn ? l : wn;
+	}
+	if (r->netns != NULL)
+		fprintf(fp, "%-*s ", (int)wn, "NETNS");
 	fprintf(fp, "%-4s %-*s %-*s %-11s %7s %7s %8s %9s %5s\n", "FAM",
 	    (int)wl, "LOCAL", (int)wr, "REMOTE", "STATE", "RECV-Q", "SEND-Q",
 	    "INSTATE", "RTT", "RETR");
@@ -73,6 +82,9 @@ output_text(FILE *fp, const struct output_report *r, const struct view *v)
 		column_fmt_age(r->now_ms - c->state_since_ms,
 		    column_age_at_least(c), age, sizeof age);
 		output_fmt_rtt(c, rtt, sizeof rtt);
+		if (r->netns != NULL)
+			fprintf(fp, "%-*s ", (int)wn, netns_tab_label(r->netns,
+			    c->s.netns));
 		fprintf(fp, "%-4s %-*s %-*s %-11s %7u %7u %8s %9s %5u\n",
 		    conn_family_name(c->s.family),
 		    (int)wl, conn_fmt_endpoint(&c->s, 0, l, sizeof l),
@@ -221,8 +233,9 @@ output_json_transitions(FILE *fp, const struct output_report *r)
 		fputs("null", fp);
 }
 
-/* "cgroup_id" and "cgroup" (the path below the cgroup2 mount, null when
- * the socket has none or it is not found). */
+/* "cgroup_id", "cgroup" (the path below the cgroup2 mount, null when
+ * the socket has none or it is not found) and, with -N or --all-netns,
+ * "netns". */
 static void
 output_json_where(FILE *fp, const struct output_report *r,
     const struct conn *c)
@@ -239,6 +252,12 @@ output_json_where(FILE *fp, const struct output_report *r,
 		output_json_string(fp, path, strlen(path));
 	else
 		fputs("null", fp);
+	if (r->netns != NULL) {
+		const char *ns = netns_tab_label(r->netns, c->s.netns);
+
+		fputs(", \"netns\": ", fp);
+		output_json_string(fp, ns, strlen(ns));
+	}
 }
 
 int

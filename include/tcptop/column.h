@@ -8,6 +8,7 @@
 
 #include "tcptop/cgroup.h"
 #include "tcptop/conntab.h"
+#include "tcptop/netns.h"
 
 enum column_id {
 	COL_FAMILY,
@@ -23,6 +24,7 @@ enum column_id {
 	COL_UID,
 	COL_INODE,
 	COL_COOKIE,
+	COL_NETNS,
 	COL_CGROUP,
 	COL_NCOLS
 };
@@ -70,9 +72,13 @@ int column_layout(const uint8_t *ids, size_t n, int width, int *widths);
  * namespaces...) add a borrowed pointer here. */
 struct column_ctx {
 	int64_t now_ms;		/* model clock of the shown data */
+	const struct netns_tab *netns;	/* labels of conn_sample.netns */
 	const struct cgroup_map *cgroups; /* paths of conn_sample.cgroup */
 };
 
+/* Put id first in ids (n of at most max) unless it is there already.
+ * Returns 1 when it was added. */
+int column_prepend(uint8_t *ids, size_t *n, size_t max, int id);
 
 /* The text of column id for c, into buf (len). */
 void column_fmt(int id, const struct conn *c, const struct column_ctx *cx,

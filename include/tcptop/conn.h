@@ -65,7 +65,8 @@ struct conn_sample {
 	uint32_t uid;
 	uint32_t inode;
 	uint32_t ifindex;	/* device the socket is bound to, 0 none */
-	uint16_t pad2;
+	uint16_t netns;		/* the app's namespace table index, 0 the
+				 * viewed one (netns.h) */
 	uint16_t cgroup;	/* cgroup_intern() index, 0 none (cgroup.h) */
 	struct conn_tcpinfo info;
 };

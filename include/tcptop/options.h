@@ -37,6 +37,8 @@ struct options {
 	uint8_t cols[COL_NCOLS];	/* --columns, or the default */
 	size_t ncols;
 	unsigned given;		/* OPTIONS_GIVEN_* */
+	const char *netns;	/* -N NAME|PATH|PID, NULL: our own */
+	int all_netns;		/* --all-netns */
 	int lesson;		/* --lesson */
 	int lesson_wait;	/* --lesson-wait (tests): a line on stdin
 				 * before each step */

@@ -9,6 +9,7 @@
 #include "tcptop/group.h"
 #include "tcptop/kill.h"
 #include "tcptop/lesson.h"
+#include "tcptop/netns.h"
 #include "tcptop/trans.h"
 #include "tcptop/view.h"
 
@@ -24,6 +25,8 @@ struct output_report {
 	const char *trans_source;	/* trans_describe's text */
 	const char *trans_note;		/* why the exact source is not in
 					 * use, or NULL */
+	const struct netns_tab *netns;	/* -N, --all-netns: the rows'
+					 * namespaces, else NULL */
 	const struct cgroup_map *cgroups;	/* the rows' cgroup paths,
 						 * or NULL */
 };

@@ -1,0 +1,279 @@
+#!/bin/bash
+# netns-modes.sh: -N and --all-netns against ss, and the cgroup of a
+# socket (root only).
+#
+# Three private namespaces, each with a listener pair (IPv4 and IPv6)
+# and one established connection made by bench/populate on a port of its
+# own:
+#   A  named (ip netns add), populate run in it by ip netns exec;
+#   B  unnamed, held by the populate process itself (unshare -n), which
+#      first moves into a cgroup of its own, so its sockets carry it;
+#   C  named, populate run in it too: reachable by name and by pid.
+# -N NAME, -N /run/netns/NAME, -N PID must each show exactly what ss
+# shows in that namespace; --all-netns their union, each row with the
+# right namespace and no namespace twice; bad -N values exit 2 with one
+# line, and without the privilege -N says so in one line.
+set -u
+
+skip()
+{
+	if [ "${CI:-}" = true ]; then
+		echo "FAIL (CI=true, would skip): $*"
+		exit 1
+	fi
+	echo "SKIP: $*"
+	exit 77
+}
+
+fail()
+{
+	echo "FAIL: $*"
+	exit 1
+}
+
+PASS=0
+FAILED=0
+check()
+{
+	if [ "$1" = ok ]; then
+		echo "PASS: $2"
+		PASS=$((PASS + 1))
+	else
+		echo "FAIL: $2"
+		FAILED=$((FAILED + 1))
+	fi
+}
+
+[ "$(id -u)" -eq 0 ] || skip "needs root for network namespaces"
+for cmd in ip ss jq unshare nsenter setpriv findmnt; do
+	command -v "$cmd" >/dev/null 2>&1 || skip "$cmd not installed"
+done
+ip netns list >/dev/null 2>&1 || skip "ip netns does not work here"
+[ -x "${TCPTOP:-}" ] || fail "no tcptop at '${TCPTOP:-}' (set TCPTOP)"
+[ -x "${POPULATE:-}" ] || fail "no populate at '${POPULATE:-}'"
+CGROOT=$(findmnt -n -t cgroup2 -o TARGET | head -n 1)
+[ -n "$CGROOT" ] || skip "no cgroup2 mount"
+
+NS_A=tcptop-nm-a-$$
+NS_C=tcptop-nm-c-$$
+CG=tcptop-test-$$
+TMP=$(mktemp -d /tmp/tcptop-netns-modes.XXXXXX) || fail "mktemp"
+PIDS=()
+
+cleanup()
+{
+	local p
+
+	for p in "${PIDS[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	for p in "${PIDS[@]}"; do
+		wait "$p" 2>/dev/null
+	done
+	ip netns del "$NS_A" 2>/dev/null
+	ip netns del "$NS_C" 2>/dev/null
+	# Empty once its only process is gone; a socket still charged to
+	# it does not keep it.
+	[ -d "$CGROOT/$CG" ] && rmdir "$CGROOT/$CG"
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# wait_ready FILE: poll until populate printed "ready", 10 s at most.
+wait_ready()
+{
+	local i
+
+	for ((i = 0; i < 100; i++)); do
+		grep -q '^ready' "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	fail "populate did not get ready: $(cat "$1")"
+}
+
+for ns in "$NS_A" "$NS_C"; do
+	ip netns add "$ns" || fail "ip netns add $ns"
+	ip -n "$ns" link set lo up || fail "lo up in $ns"
+done
+ip netns exec "$NS_A" "$POPULATE" -i 101 -e 1 -c 0 -t 0 >"$TMP/a" 2>&1 &
+PIDS+=($!)
+ip netns exec "$NS_C" "$POPULATE" -i 103 -e 1 -c 0 -t 0 >"$TMP/c" 2>&1 &
+PIDS+=($!)
+mkdir "$CGROOT/$CG" || fail "mkdir $CGROOT/$CG"
+# Into the cgroup before populate makes a socket: a socket keeps the
+# cgroup of the process that made it.
+unshare -n sh -c 'ip link set lo up && echo $$ >"$1/cgroup.procs" &&
+    exec "$2" -i 102 -e 1 -c 0 -t 0' sh "$CGROOT/$CG" "$POPULATE" \
+    >"$TMP/b" 2>&1 &
+PID_B=$!
+PIDS+=("$PID_B")
+wait_ready "$TMP/a"
+wait_ready "$TMP/b"
+wait_ready "$TMP/c"
+PID_C=$(ip netns pids "$NS_C" | sort -n | head -n 1)
+[ -n "$PID_C" ] || fail "no process in $NS_C"
+
+# What ss sees in a namespace, as "state local remote" lines.  ss names
+# states its own way; tcptop's JSON uses the kernel's names.
+ss_rows()
+{
+	"$@" ss -tanH | awk '{
+	    s = $1
+	    sub(/^ESTAB$/, "ESTABLISHED", s); gsub(/-/, "_", s)
+	    sub(/^FIN_WAIT_/, "FIN_WAIT", s); sub(/^UNCONN$/, "CLOSE", s)
+	    print s, $4, $5 }' | sort
+}
+
+# tcptop's rows as the same lines: jq on its JSON (connections).
+json_rows()
+{
+	jq -r '.connections[] | [.state,
+	    (if .family == "ipv6" then "[" + .local_addr + "]" else
+	    .local_addr end) + ":" + (.local_port | tostring),
+	    (if .family == "ipv6" then "[" + .remote_addr + "]" else
+	    .remote_addr end) + ":" + (if .remote_port == 0 then "*" else
+	    (.remote_port | tostring) end)] | join(" ")' "$1" | sort
+}
+
+ss_rows ip netns exec "$NS_A" >"$TMP/ss-a"
+ss_rows nsenter -t "$PID_B" -n >"$TMP/ss-b"
+ss_rows ip netns exec "$NS_C" >"$TMP/ss-c"
+# 2 listeners, 2 ends of a connection.
+[ "$(wc -l <"$TMP/ss-a")" -eq 4 ] || fail "ss in A: $(cat "$TMP/ss-a")"
+
+# compare NAME EXPECTED JSON: tcptop's rows are ss's.
+compare()
+{
+	json_rows "$3" >"$TMP/got"
+	if cmp -s "$2" "$TMP/got"; then
+		check ok "$1"
+	else
+		check no "$1"
+		diff "$2" "$TMP/got" | sed 's/^/    /'
+	fi
+}
+
+# mode NAME EXPECTED LABEL -N VALUE: one refresh in that namespace.
+mode()
+{
+	local name=$1 want=$2 label=$3 json="$TMP/json"
+
+	shift 3
+	if ! "$TCPTOP" --json -n 1 "$@" >"$json" 2>"$TMP/err"; then
+		check no "$name: exit status (stderr: $(cat "$TMP/err"))"
+		return
+	fi
+	compare "$name shows what ss shows" "$want" "$json"
+	if [ "$(jq -r '[.connections[].netns] | unique | join(",")' \
+	    "$json")" = "$label" ]; then
+		check ok "$name: netns is \"$label\""
+	else
+		check no "$name: netns $(jq -c '[.connections[].netns] |
+		    unique' "$json"), not \"$label\""
+	fi
+}
+
+mode "-N $NS_A" "$TMP/ss-a" "$NS_A" -N "$NS_A"
+mode "-N /run/netns/$NS_A" "$TMP/ss-a" "$NS_A" -N "/run/netns/$NS_A"
+mode "-N PID (unnamed)" "$TMP/ss-b" "pid:$PID_B" -N "$PID_B"
+mode "-N /proc/PID/ns/net" "$TMP/ss-b" "/proc/$PID_B/ns/net" \
+    -N "/proc/$PID_B/ns/net"
+mode "-N PID (named)" "$TMP/ss-c" "pid:$PID_C" -N "$PID_C"
+
+# --all-netns: the union, each row labelled with its namespace; C is
+# reachable by name and by pid and must come once, by its name.
+if "$TCPTOP" --json -n 1 --all-netns >"$TMP/all" 2>"$TMP/err"; then
+	for x in "a $NS_A" "b pid:$PID_B" "c $NS_C"; do
+		set -- $x
+		jq --arg l "$2" '.connections |= map(select(.netns == $l))' \
+		    "$TMP/all" >"$TMP/all-$1"
+		compare "--all-netns: the rows of $2" "$TMP/ss-$1" \
+		    "$TMP/all-$1"
+	done
+	n=$(jq --arg p "pid:$PID_C" '[.connections[] |
+	    select(.netns == $p)] | length' "$TMP/all")
+	[ "$n" -eq 0 ] && check ok "--all-netns: a named namespace once" ||
+	    check no "--all-netns: $NS_C also as pid:$PID_C ($n rows)"
+	d=$(jq -r '.connections[].cookie' "$TMP/all" | sort | uniq -d)
+	[ -z "$d" ] && check ok "--all-netns: cookies unique across \
+namespaces" || check no "--all-netns: repeated cookies: $d"
+	n=$(jq '[.connections[] | select(.netns == null)] | length' \
+	    "$TMP/all")
+	[ "$n" -eq 0 ] && check ok "--all-netns: every row has a netns" ||
+	    check no "--all-netns: $n rows without netns"
+	jq -e '.transitions_note | test("all-netns")' "$TMP/all" \
+	    >/dev/null && check ok "--all-netns: transitions note" ||
+	    check no "--all-netns: transitions_note $(jq .transitions_note \
+	    "$TMP/all")"
+else
+	check no "--all-netns: exit status (stderr: $(cat "$TMP/err"))"
+fi
+
+# A namespace that goes away leaves the view: the table drops it (and
+# lets the kernel free it) at the next look for namespaces.
+"$TCPTOP" --json -n 5 -d 0.6 --all-netns >"$TMP/drop" 2>&1 &
+TPID=$!
+PIDS+=("$TPID")
+for ((i = 0; i < 50; i++)); do
+	[ "$(wc -l <"$TMP/drop")" -ge 1 ] && break
+	sleep 0.1
+done
+n=$(head -n 1 "$TMP/drop" | jq --arg l "$NS_C" '[.connections[] |
+    select(.netns == $l)] | length')
+[ "$n" = 4 ] || check no "--all-netns: $NS_C had $n rows at first"
+kill "${PIDS[1]}" 2>/dev/null
+wait "${PIDS[1]}" 2>/dev/null
+ip netns del "$NS_C"
+wait "$TPID"
+# Its TIME_WAIT sockets too: they go only when the namespace is freed,
+# which our descriptor would prevent.
+n=$(tail -n 1 "$TMP/drop" | jq --arg l "$NS_C" '[.connections[] |
+    select(.netns == $l)] | length')
+[ "$n" = 0 ] && check ok "--all-netns: a deleted namespace leaves" ||
+    check no "--all-netns: $n rows of deleted $NS_C in the last report"
+
+# cgroup: B's full sockets carry the new cgroup, as ss --cgroup says.
+"$TCPTOP" --json -n 1 -N "$PID_B" >"$TMP/cg" 2>"$TMP/err"
+want=$(nsenter -t "$PID_B" -n ss -tanH --cgroup |
+    grep -c "cgroup:/$CG\$")
+got=$(jq --arg c "/$CG" '[.connections[] | select(.cgroup == $c)] |
+    length' "$TMP/cg")
+[ "$want" -eq 4 ] && [ "$got" = "$want" ] &&
+    check ok "cgroup: $got sockets in /$CG, as ss says" ||
+    check no "cgroup: $got sockets in /$CG, ss says $want"
+id=$(stat -c %i "$CGROOT/$CG")
+jq -e --arg c "/$CG" --argjson id "$id" '[.connections[] |
+    select(.cgroup == $c and .cgroup_id != $id)] | length == 0' \
+    "$TMP/cg" >/dev/null && check ok "cgroup: id is the directory's inode" ||
+    check no "cgroup: cgroup_id is not $id"
+
+# Bad values: exit status 2 and one line.
+for bad in "" "no-such-ns-$$" "/etc/passwd" "/nonexistent/$$" "99999999" \
+    "." "0"; do
+	"$TCPTOP" --json -n 1 -N "$bad" >/dev/null 2>"$TMP/err"
+	rc=$?
+	lines=$(wc -l <"$TMP/err")
+	[ "$rc" -eq 2 ] && [ "$lines" -eq 1 ] &&
+	    check ok "-N '$bad': exit 2, one line" ||
+	    check no "-N '$bad': exit $rc, $lines lines: $(cat "$TMP/err")"
+done
+
+# Without CAP_SYS_ADMIN: one line that says what is missing.
+setpriv --reuid=65534 --regid=65534 --clear-groups "$TCPTOP" --json -n 1 \
+    -N "$NS_A" >/dev/null 2>"$TMP/err"
+rc=$?
+[ "$rc" -eq 1 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] &&
+    grep -q CAP_SYS_ADMIN "$TMP/err" &&
+    check ok "-N unprivileged: exit 1, one line naming CAP_SYS_ADMIN" ||
+    check no "-N unprivileged: exit $rc: $(cat "$TMP/err")"
+
+setpriv --reuid=65534 --regid=65534 --clear-groups "$TCPTOP" --json -n 1 \
+    --all-netns >/dev/null 2>"$TMP/err"
+rc=$?
+[ "$rc" -eq 1 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] &&
+    grep -q CAP_SYS_ADMIN "$TMP/err" &&
+    check ok "--all-netns unprivileged: exit 1, one line" ||
+    check no "--all-netns unprivileged: exit $rc: $(cat "$TMP/err")"
+
+echo "$PASS passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
