@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "tcptop/log.h"
@@ -116,6 +117,16 @@ app_netns_open(struct app_src *a, const struct options *o)
 		return 1;
 	}
 	if (o->all_netns) {
+		struct rlimit rl;
+
+		/* Two descriptors a namespace (its file and its diag
+		 * socket): a host with a thousand containers would pass
+		 * the usual soft limit of 1024. */
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+		    rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &rl);
+		}
 		a->nstab = netns_tab_new(-1, NULL);
 		if (netns_tab_scan(a->nstab) == -1 ||
 		    app_netns_sync(a) == -1) {
