@@ -14,7 +14,9 @@
 static int
 app_kill_one(struct app_src *a, struct kill_item *it)
 {
-	it->err = diag_destroy(a->d, &it->s) == 0 ? 0 : errno;
+	/* Through the socket of the row's own namespace (--all-netns). */
+	it->err = diag_destroy(app_netns_diag(a, it->s.netns), &it->s) == 0 ?
+	    0 : errno;
 	log_debug("destroy cookie %llu: %s", (unsigned long long)it->s.cookie,
 	    kill_result(it));
 	return it->err == 0;
