@@ -333,12 +333,23 @@ app_sleep_until(struct app_src *a, int64_t deadline_ns)
 	}
 }
 
+void
+app_column_ctx(const struct app_src *a, struct column_ctx *cx)
+{
+	memset(cx, 0, sizeof *cx);
+	cx->now_ms = a->r.now_ms;
+	cx->netns = a->nstab;
+	cx->cgroups = a->cgroups;
+}
+
 /* One report of v: its rows, or with --group its groups. */
 static int
 app_report(struct app_src *a, const struct options *o, struct view *v,
     struct groups *g)
 {
-	struct column_ctx cx = { .now_ms = a->r.now_ms };
+	struct column_ctx cx;
+
+	app_column_ctx(a, &cx);
 
 	if (o->group == GROUP_NONE)
 		return o->json ? output_json(stdout, &a->r, v) :

@@ -210,6 +210,7 @@ app_view(struct app_src *a, struct tui *t, struct view *v,
 {
 	struct app_drill d = { g, t, cx };
 
+	t->cx = cx;
 	view_build(v, a->tab, &t->filter, t->sort_key, t->sort_reverse, 1);
 	t->rows = ui_list_rows(t);
 	if (t->group_kind != GROUP_NONE) {
@@ -361,9 +362,7 @@ app_run_ui(struct app_src *a, const struct options *o, struct lesson *l)
 		if (draw) {
 			fr.realtime_ns = a->r.realtime_ns;
 			fr.now_ms = a->r.now_ms;
-			fr.cols.now_ms = a->r.now_ms;
-			fr.cols.netns = a->nstab;
-			fr.cols.cgroups = a->cgroups;
+			app_column_ctx(a, &fr.cols);
 			fr.inconsistent = a->r.inconsistent;
 			fr.dumped = a->r.dumped;
 			fr.error = a->err;

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "tcptop/group.h"
+#include "tcptop/netns.h"
 #include "tcptop/xmalloc.h"
 
 /* Service keys: b[0] says which port, b[1..2] the port, big-endian, so
@@ -46,8 +47,10 @@ group_key_service(const struct groups *g, const struct conn *c,
 }
 
 static void
-group_label_service(const struct group_key *k, char *buf, size_t len)
+group_label_service(const struct groups *g, const struct group_key *k,
+    char *buf, size_t len)
 {
+	(void)g;
 	snprintf(buf, len, "%s:%u", k->b[0] == GROUP_SVC_LOCAL ? "" : "->",
 	    (unsigned)k->b[1] << 8 | k->b[2]);
 }
@@ -81,10 +84,12 @@ group_key_remote(const struct groups *g, const struct conn *c,
 /* The address as the list shows it (a listener's peer is 0.0.0.0 or
  * ::), without the port. */
 static void
-group_label_remote(const struct group_key *k, char *buf, size_t len)
+group_label_remote(const struct groups *g, const struct group_key *k,
+    char *buf, size_t len)
 {
 	int fam = k->b[0] == AF_INET6 ? AF_INET6 : AF_INET;
 
+	(void)g;
 	if (len < CONN_ADDR_LEN || inet_ntop(fam, k->b + 1, buf,
 	    (socklen_t)len) == NULL)
 		snprintf(buf, len, "?");
@@ -102,18 +107,40 @@ group_same_key(const struct groups *g, const struct group_key *k,
 	return memcmp(&ck, k, sizeof ck) == 0;
 }
 
+/* The network namespace: its index in the app's namespace table (never
+ * reused within a run).  Without -N or --all-netns every row is in
+ * index 0, this namespace. */
+static int
+group_key_netns(const struct groups *g, const struct conn *c,
+    const struct column_ctx *cx, struct group_key *k)
+{
+	(void)g, (void)cx;
+	memset(k, 0, sizeof *k);
+	k->b[0] = (uint8_t)(c->s.netns >> 8);
+	k->b[1] = (uint8_t)c->s.netns;
+	return 0;
+}
+
+static void
+group_label_netns(const struct groups *g, const struct group_key *k,
+    char *buf, size_t len)
+{
+	size_t idx = (size_t)k->b[0] << 8 | k->b[1];
+
+	if (g->cx != NULL && g->cx->netns != NULL)
+		netns_sanitize(netns_tab_label(g->cx->netns, idx), buf, len);
+	else
+		snprintf(buf, len, "%s", idx == 0 ? "this namespace" : "?");
+}
+
 /*
- * process and netns wait for their data sources, which are not in this
- * tree yet:
- *  - process needs an owner per row (process attribution: pid, comm from
- *    /proc/PID/fd socket inodes), reached through a borrowed pointer in
- *    struct column_ctx; the key is the pid (and its start time, so a
- *    reused pid is another group), unowned rows one explicit key of
- *    their own so totals add up; the label is the sanitized command.
- *  - netns needs a namespace index per row (--all-netns), through
- *    column_ctx the same way; the key is the namespace inode.
- * Until then their key is NULL: group_next skips them, --group refuses
- * them.
+ * process waits for its data source, which is not in this tree yet: an
+ * owner per row (process attribution: pid, comm from /proc/PID/fd socket
+ * inodes), reached through a borrowed pointer in struct column_ctx; the
+ * key is the pid (and its start time, so a reused pid is another group),
+ * unowned rows one explicit key of their own so totals add up; the label
+ * is the sanitized command.  Until then its key is NULL: group_next
+ * skips it, --group refuses it.
  */
 const struct group_kind_def group_kinds[GROUP_NKINDS] = {
 	[GROUP_SERVICE] = { "service", "SERVICE", group_key_service,
@@ -121,7 +148,8 @@ const struct group_kind_def group_kinds[GROUP_NKINDS] = {
 	[GROUP_REMOTE] = { "remote", "REMOTE HOST", group_key_remote,
 	    group_label_remote, group_same_key },
 	[GROUP_PROCESS] = { "process", "PROCESS", NULL, NULL, NULL },
-	[GROUP_NETNS] = { "netns", "NETNS", NULL, NULL, NULL },
+	[GROUP_NETNS] = { "netns", "NETNS", group_key_netns,
+	    group_label_netns, group_same_key },
 };
 
 void
@@ -152,9 +180,19 @@ group_lookup(const char *name)
 int
 group_available(int kind, const struct column_ctx *cx)
 {
-	(void)cx;
-	return kind > GROUP_NONE && kind < GROUP_NKINDS &&
-	    group_kinds[kind].key != NULL;
+	size_t n = 0;
+
+	if (kind <= GROUP_NONE || kind >= GROUP_NKINDS ||
+	    group_kinds[kind].key == NULL)
+		return 0;
+	/* Namespaces group only when there are several (--all-netns);
+	 * without a context, whether the kind exists at all. */
+	if (kind == GROUP_NETNS && cx != NULL) {
+		if (cx->netns != NULL)
+			netns_tab_ents(cx->netns, &n);
+		return n > 1;
+	}
+	return 1;
 }
 
 int
@@ -254,6 +292,7 @@ group_build(struct groups *g, int kind, const struct view *v,
 	int st;
 
 	g->kind = kind;
+	g->cx = cx;
 	g->n = g->total = g->ungrouped = 0;
 	if (g->nslots > 0)
 		memset(g->slots, 0, g->nslots * sizeof *g->slots);
@@ -322,5 +361,5 @@ group_label(const struct groups *g, const struct group_key *k, char *buf,
 		buf[0] = '\0';
 		return;
 	}
-	group_kinds[g->kind].label(k, buf, len);
+	group_kinds[g->kind].label(g, k, buf, len);
 }

@@ -154,7 +154,7 @@ static int
 keymap_group(struct tui *t, int key)
 {
 	(void)key;
-	t->group_kind = group_next(t->group_kind, NULL);
+	t->group_kind = group_next(t->group_kind, t->cx);
 	t->drill = 0;
 	t->group_sel = t->group_top = 0;
 	t->group_has_sel = 0;

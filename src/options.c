@@ -443,6 +443,10 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 		return OPTIONS_USAGE;
 	}
 	/* Which namespace a row is in matters most when there are many. */
+	if (o->group == GROUP_NETNS && !o->all_netns) {
+		snprintf(err, errlen, "--group netns needs --all-netns");
+		return OPTIONS_USAGE;
+	}
 	if (o->all_netns && !(o->given & OPTIONS_GIVEN_COLUMNS))
 		column_prepend(o->cols, &o->ncols, COL_NCOLS, COL_NETNS);
 	if (o->record != NULL && o->replay != NULL) {

@@ -209,6 +209,26 @@ else
 	check no "--all-netns: exit status (stderr: $(cat "$TMP/err"))"
 fi
 
+# --group netns: one group per namespace, its count what ss counts there.
+if "$TCPTOP" --json -n 1 --all-netns --group netns >"$TMP/groups" \
+    2>"$TMP/err"; then
+	for x in "a $NS_A" "b pid:$PID_B" "c $NS_C"; do
+		set -- $x
+		want=$(wc -l <"$TMP/ss-$1")
+		got=$(jq --arg l "$2" '[.groups[] | select(.key == $l) |
+		    .count] | add // 0' "$TMP/groups")
+		[ "$got" = "$want" ] && check ok "--group netns: $2 holds \
+$want" || check no "--group netns: $2 holds $got, ss says $want"
+	done
+else
+	check no "--group netns: exit status (stderr: $(cat "$TMP/err"))"
+fi
+"$TCPTOP" --json -n 1 --group netns >/dev/null 2>"$TMP/err"
+rc=$?
+[ "$rc" = 2 ] && [ "$(wc -l <"$TMP/err")" = 1 ] &&
+    check ok "--group netns without --all-netns: exit 2, one line" ||
+    check no "--group netns without --all-netns: exit $rc: $(cat "$TMP/err")"
+
 # A namespace that goes away leaves the view: the table drops it (and
 # lets the kernel free it) at the next look for namespaces.
 "$TCPTOP" --json -n 5 -d 0.6 --all-netns >"$TMP/drop" 2>&1 &

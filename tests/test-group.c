@@ -71,7 +71,8 @@ test_kinds(void)
 	CHECK(group_available(GROUP_REMOTE, &cx));
 	/* No owner or namespace per row in this tree yet. */
 	CHECK(!group_available(GROUP_PROCESS, &cx));
-	CHECK(!group_available(GROUP_NETNS, &cx));
+	CHECK(!group_available(GROUP_NETNS, &cx));	/* one namespace */
+	CHECK(group_available(GROUP_NETNS, NULL));
 	CHECK(!group_available(GROUP_NONE, &cx));
 	CHECK_EQ(group_next(GROUP_NONE, &cx), GROUP_SERVICE);
 	CHECK_EQ(group_next(GROUP_SERVICE, &cx), GROUP_REMOTE);
@@ -430,6 +431,7 @@ test_session(void)
 	CHECK_EQ(o.group, GROUP_NONE);
 	memset(&a, 0, sizeof a);
 	tui_init(&a.t, &o);
+	a.t.cx = &cx;
 	CHECK_EQ(a.t.mode, TUI_LIST);
 	a.t.rows = 2;
 	a.tab = conntab_new(0);
@@ -551,6 +553,7 @@ test_session(void)
 	CHECK_EQ(options_parse(&o, 3, argv2, err, sizeof err), OPTIONS_RUN);
 	CHECK_EQ(o.group, GROUP_REMOTE);
 	tui_init(&a.t, &o);
+	a.t.cx = &cx;
 	CHECK_EQ(a.t.mode, TUI_GROUPS);
 	CHECK_EQ(a.t.group_kind, GROUP_REMOTE);
 	CHECK_EQ(options_parse(&o, 3, argv3, err, sizeof err), OPTIONS_USAGE);

@@ -43,7 +43,8 @@ struct group_kind_def {
 	const char *title;	/* above the key column */
 	int (*key)(const struct groups *g, const struct conn *c,
 	    const struct column_ctx *cx, struct group_key *k);
-	void (*label)(const struct group_key *k, char *buf, size_t len);
+	void (*label)(const struct groups *g, const struct group_key *k,
+	    char *buf, size_t len);
 	int (*member)(const struct groups *g, const struct group_key *k,
 	    const struct conn *c, const struct column_ctx *cx);
 };
@@ -69,6 +70,8 @@ struct groups {
 	size_t nslots;		/* a power of two, at least 2n */
 	size_t total;		/* live rows grouped */
 	size_t ungrouped;	/* live rows without a key */
+	const struct column_ctx *cx;	/* the last build's, borrowed: labels
+					 * read its tables */
 	uint64_t listen[65536 / 64];	/* local ports with a LISTEN
 					 * socket, for the service rule */
 };
@@ -79,7 +82,9 @@ void group_done(struct groups *g);
 /* The kind named name (case-insensitive), or GROUP_NONE. */
 int group_lookup(const char *name);
 
-/* Whether kind can be built with what cx offers. */
+/* Whether kind can be built with what cx offers; with cx NULL, whether
+ * this build knows the kind at all.  netns needs several namespaces in
+ * cx (--all-netns). */
 int group_available(int kind, const struct column_ctx *cx);
 
 /* The next available kind after kind in the cycle service, remote,

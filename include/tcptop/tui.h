@@ -139,6 +139,8 @@ struct tui {
 	 * (by key, like the connection's), and the group drilled into;
 	 * the list then shows only its rows. */
 	int group_kind;		/* enum group_kind, GROUP_NONE: none */
+	const struct column_ctx *cx;	/* borrowed: the frame's, which
+					 * kinds of group have data */
 	int group_sort;		/* 0: by count; else by this state's */
 	const struct groups *groups;	/* borrowed: tui_set_groups */
 	size_t group_sel;
