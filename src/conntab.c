@@ -347,6 +347,43 @@ conntab_path(const struct conn *c, uint8_t *states, size_t max)
 	return n;
 }
 
+/* Bytes per second from a counter's step over dt_ms (> 0), without
+ * overflowing on a huge step. */
+static uint64_t
+conntab_rate(uint64_t from, uint64_t to, int64_t dt_ms)
+{
+	uint64_t d = to - from, dt = (uint64_t)dt_ms;
+
+	if (d <= UINT64_MAX / 1000)
+		return d * 1000 / dt;
+	return d / dt * 1000;
+}
+
+/* Throughput from the byte counters of c's last sample and s.  Only two
+ * samples with tcp_info count: a minisocket has none, and counters that
+ * went back are not the same connection's. */
+static void
+conntab_rates(struct conntab *t, struct conn *c, const struct conn_sample *s)
+{
+	int64_t dt = t->now_ms - c->sample_ms;
+
+	if (dt <= 0)
+		return;		/* seen again in one pass: keep the rates */
+	if ((c->s.flags & CONN_HAS_INFO) && (s->flags & CONN_HAS_INFO) &&
+	    s->info.bytes_acked >= c->s.info.bytes_acked &&
+	    s->info.bytes_received >= c->s.info.bytes_received) {
+		c->tx_rate = conntab_rate(c->s.info.bytes_acked,
+		    s->info.bytes_acked, dt);
+		c->rx_rate = conntab_rate(c->s.info.bytes_received,
+		    s->info.bytes_received, dt);
+		c->flags |= CONN_RATE;
+	} else {
+		c->tx_rate = c->rx_rate = 0;
+		c->flags &= (uint8_t)~CONN_RATE;
+	}
+	c->sample_ms = t->now_ms;
+}
+
 void
 conntab_update(struct conntab *t, const struct conn_sample *s)
 {
@@ -362,6 +399,7 @@ conntab_update(struct conntab *t, const struct conn_sample *s)
 			c->state_since_ms = t->now_ms;
 			conntab_path_push(c, s->state, t->now_ms);
 		}
+		conntab_rates(t, c, s);
 		c->s = *s;
 		/* A row seen twice in one pass (the kernel can report a
 		 * socket again as it moves between hash chains) keeps its
@@ -376,7 +414,7 @@ conntab_update(struct conntab *t, const struct conn_sample *s)
 	c = conntab_alloc(t);
 	memset(c, 0, sizeof *c);
 	c->s = *s;
-	c->first_seen_ms = c->state_since_ms = t->now_ms;
+	c->first_seen_ms = c->state_since_ms = c->sample_ms = t->now_ms;
 	c->seen_pass = t->pass;
 	c->created_scan = t->scan;
 	c->flags = CONN_NEW;

@@ -125,10 +125,7 @@ diag_parse_msg(const struct nlmsghdr *nlh, struct conn_sample *s)
 		s->info.last_ack_recv_ms = ti.tcpi_last_ack_recv;
 		s->info.bytes_acked = ti.tcpi_bytes_acked;
 		s->info.bytes_received = ti.tcpi_bytes_received;
-		s->info.bytes_sent = ti.tcpi_bytes_sent;
-		s->info.bytes_retrans = ti.tcpi_bytes_retrans;
 		s->info.delivery_rate = ti.tcpi_delivery_rate;
-		s->info.pacing_rate = ti.tcpi_pacing_rate;
 		s->info.ca_state = ti.tcpi_ca_state;
 		s->info.retransmits = ti.tcpi_retransmits;
 		s->info.probes = ti.tcpi_probes;

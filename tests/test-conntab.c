@@ -47,6 +47,66 @@ keep_all(void *arg, const struct conn_sample *s)
 	return 1;
 }
 
+/* Throughput: byte deltas between two scans, per second of model time. */
+static void
+test_rates(void)
+{
+	struct conntab *t = conntab_new(0);
+	struct conn_sample s[3];
+	const struct conn *c;
+
+	CHECK(sizeof(struct conn) <= 264);
+	s[0] = mk(1, TCP_ESTABLISHED, 80, 5000);
+	s[0].flags = CONN_HAS_INFO;
+	s[0].info.bytes_acked = 1000;
+	s[0].info.bytes_received = 500;
+	s[1] = mk(2, TCP_TIME_WAIT, 80, 5001);	/* no tcp_info */
+	s[2] = mk(3, TCP_ESTABLISHED, 80, 5002);
+	s[2].flags = CONN_HAS_INFO;
+	s[2].info.bytes_acked = 10;
+	scan(t, 1000, s, 3);
+	/* First sight: no rate yet. */
+	c = find(t, 1, 80);
+	CHECK(c != NULL && !(c->flags & CONN_RATE) && c->tx_rate == 0);
+
+	/* 2 s later: 4000 bytes acked, 1000 received. */
+	s[0].info.bytes_acked = 5000;
+	s[0].info.bytes_received = 1500;
+	/* Counters that went back are not trusted. */
+	s[2].info.bytes_acked = 5;
+	scan(t, 3000, s, 3);
+	c = find(t, 1, 80);
+	CHECK(c != NULL && (c->flags & CONN_RATE));
+	CHECK_EQ(c->tx_rate, 2000);
+	CHECK_EQ(c->rx_rate, 500);
+	CHECK_EQ(c->sample_ms, 3000);
+	c = find(t, 2, 80);
+	CHECK(c != NULL && !(c->flags & CONN_RATE));
+	c = find(t, 3, 80);
+	CHECK(c != NULL && !(c->flags & CONN_RATE));
+
+	/* Seen twice in one pass: the rate stays. */
+	conntab_begin_scan(t, 3500);
+	s[0].info.bytes_acked = 6000;
+	conntab_update(t, &s[0]);
+	conntab_update(t, &s[0]);
+	conntab_end_scan(t);
+	c = find(t, 1, 80);
+	CHECK_EQ(c->tx_rate, 2000);	/* 1000 bytes in 0.5 s */
+	CHECK_EQ(c->rx_rate, 0);
+
+	/* A huge step does not overflow; losing tcp_info drops the rate. */
+	s[0].info.bytes_acked = UINT64_MAX;
+	scan(t, 4500, s, 1);
+	c = find(t, 1, 80);
+	CHECK(c->tx_rate == (UINT64_MAX - 6000) / 1000 * 1000);
+	s[0].flags = 0;
+	scan(t, 5500, s, 1);
+	c = find(t, 1, 80);
+	CHECK(!(c->flags & CONN_RATE) && c->tx_rate == 0);
+	conntab_free(t);
+}
+
 int
 main(void)
 {
@@ -415,5 +475,6 @@ main(void)
 		CHECK_EQ(seen, 2);	/* the timewait and the request */
 		conntab_free(tm);
 	}
+	test_rates();
 	return check_done();
 }

@@ -10,7 +10,9 @@
 #define CONN_HAS_SHUTDOWN	0x02	/* shutdown holds INET_DIAG_SHUTDOWN */
 
 /* The tcp_info fields tcptop keeps: a compact copy, so a 100k-socket
- * table stays small.  Fields a kernel did not send are zero. */
+ * table stays small.  Fields a kernel did not send are zero.  Only what
+ * a column, the JSON or the model reads is here: the detail view asks
+ * the kernel for the whole tcp_info (diag_lookup). */
 struct conn_tcpinfo {
 	uint32_t rtt_us;
 	uint32_t rttvar_us;
@@ -22,18 +24,15 @@ struct conn_tcpinfo {
 	uint32_t lost;
 	uint32_t retrans;	/* segments in flight retransmitted */
 	uint32_t total_retrans;
-	uint32_t rcv_space;
-	uint32_t snd_wnd;
+	uint32_t rcv_space;	/* receive window tuning's estimate */
+	uint32_t snd_wnd;	/* peer's advertised window, bytes */
 	uint32_t pmtu;
 	uint32_t last_data_recv_ms;
 	uint32_t last_data_sent_ms;
 	uint32_t last_ack_recv_ms;
 	uint64_t bytes_acked;
 	uint64_t bytes_received;
-	uint64_t bytes_sent;
-	uint64_t bytes_retrans;
 	uint64_t delivery_rate;	/* bytes per second */
-	uint64_t pacing_rate;
 	uint8_t ca_state;
 	uint8_t retransmits;	/* consecutive RTO retransmits */
 	uint8_t probes;

@@ -14,6 +14,8 @@
 #define CONN_GONE	0x02	/* tombstone: not seen by the last scan */
 #define CONN_NEW	0x04	/* first seen by the last scan */
 #define CONN_PATH_CUT	0x08	/* path lost its oldest states */
+#define CONN_RATE	0x10	/* tx_rate and rx_rate hold rates: two
+				 * samples with tcp_info were seen */
 
 /* One connection.  The table owns it; pointers to it stay valid until the
  * conntab_end_scan that frees its tombstone. */
@@ -22,6 +24,10 @@ struct conn {
 	int64_t first_seen_ms;		/* model clock (conntab_begin_scan) */
 	int64_t state_since_ms;		/* when it entered s.state */
 	int64_t gone_ms;		/* when it went, for tombstones */
+	int64_t sample_ms;		/* when s was taken (its scan) */
+	uint64_t tx_rate;		/* bytes/s acked, and received, */
+	uint64_t rx_rate;		/* between the last two samples
+					 * (CONN_RATE) */
 	uint32_t seen_pass;		/* last scan pass that saw it */
 	uint32_t created_scan;		/* scan that created it */
 	uint32_t view_rank;		/* 1 + position in the last view;
@@ -38,6 +44,10 @@ struct conn {
 					 * first_seen_ms, saturating; [0] is
 					 * the newest (conntab_path_times) */
 };
+
+/* The budget is 400 bytes a socket at 10k sockets: a field added here
+ * has to find its room elsewhere. */
+_Static_assert(sizeof(struct conn) <= 264, "struct conn grew");
 
 enum conntab_event_kind {
 	CONNTAB_EV_NEW = 1,
@@ -87,7 +97,10 @@ void conntab_restart_scan(struct conntab *t);
  * their events, and the last good rows stay until a dump completes. */
 void conntab_abort_scan(struct conntab *t);
 
-/* Insert or update the row for s.  s is copied. */
+/* Insert or update the row for s.  s is copied.  When the row had a
+ * sample with tcp_info at an earlier time, its tx_rate and rx_rate become
+ * the bytes acked and received since, per second (CONN_RATE); else they
+ * are unknown until the next scan. */
 void conntab_update(struct conntab *t, const struct conn_sample *s);
 
 /* End the scan: rows not seen become tombstones (a GONE event), expired
