@@ -1,5 +1,6 @@
 /* The connection list's columns: a table, and how each formats a row. */
 #include <inttypes.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -27,8 +28,9 @@ const struct column column_table[COL_NCOLS] = {
 	    6, 6, 1, SORT_RTT, 6 },
 	[COL_RETRANS] = { "retrans", "RETR", "segments retransmitted",
 	    4, 4, 1, SORT_RETRANS, 7 },
-	[COL_TIMER] = { "timer", "TIMER", "pending timer (on, keepalive, "
-	    "timewait, persist)", 9, 9, 0, -1, 9 },
+	[COL_TIMER] = { "timer", "TIMER", "pending timer and when it "
+	    "expires: on (retransmit or probe), keepalive, timewait, persist "
+	    "(zero window)", 16, 16, 0, -1, 9 },
 	[COL_UID] = { "uid", "UID", "owner's user id", 6, 6, 1, SORT_UID, 10 },
 	[COL_INODE] = { "inode", "INODE", "socket inode (0: no file)",
 	    9, 9, 1, SORT_INODE, 11 },
@@ -38,6 +40,40 @@ const struct column column_table[COL_NCOLS] = {
 	    "of a process, or net:[inode]", 8, 20, 0, -1, 13 },
 	[COL_CGROUP] = { "cgroup", "CGROUP", "cgroup v2 the socket was made "
 	    "in (docker:ID for a container)", 8, 24, 0, -1, 14 },
+	[COL_RTTVAR] = { "rttvar", "RTTVAR", "round-trip time variation, ms",
+	    6, 6, 1, SORT_RTTVAR, 15 },
+	[COL_CWND] = { "cwnd", "CWND", "congestion window, segments",
+	    5, 5, 1, SORT_CWND, 16 },
+	[COL_SSTHRESH] = { "ssthresh", "SSTHR", "slow-start threshold, "
+	    "segments (inf: still in the first slow start)",
+	    5, 5, 1, SORT_SSTHRESH, 17 },
+	[COL_LOST] = { "lost", "LOST", "segments in flight thought lost",
+	    5, 5, 1, SORT_LOST, 18 },
+	[COL_ACKED] = { "acked", "ACKED", "bytes sent and acknowledged by the "
+	    "peer (K = 1024)", 5, 5, 1, SORT_ACKED, 19 },
+	[COL_RECEIVED] = { "received", "RCVD", "bytes received",
+	    5, 5, 1, SORT_RECEIVED, 20 },
+	[COL_DELIVERY] = { "delivery", "DLVR/s", "delivery rate the kernel "
+	    "measured, bytes/s", 6, 6, 1, SORT_DELIVERY, 21 },
+	[COL_TX] = { "tx", "TX/s", "throughput out: bytes acknowledged per "
+	    "second since the last refresh (-: first refresh)",
+	    5, 5, 1, SORT_TX, 22 },
+	[COL_RX] = { "rx", "RX/s", "throughput in: bytes received per second "
+	    "since the last refresh (-: first refresh)",
+	    5, 5, 1, SORT_RX, 23 },
+	[COL_SHUTDOWN] = { "shutdown", "SHUT", "shutdown(2) state, as ss "
+	    "shows it: <-> open both ways, --> receiving shut (it only "
+	    "sends), <-- sending shut (it only receives), --- both",
+	    4, 4, 0, -1, 24 },
+	[COL_CC] = { "cc", "CC", "congestion control algorithm",
+	    8, 15, 0, -1, 25 },
+	[COL_SNDWND] = { "sndwnd", "SNDWND", "peer's advertised receive "
+	    "window, bytes", 6, 6, 1, SORT_SNDWND, 26 },
+	[COL_RCVSPACE] = { "rcvspace", "RCVSPC", "receive space: the window "
+	    "autotuning aims at, bytes", 6, 6, 1, SORT_RCVSPACE, 27 },
+	[COL_ACCEPTQ] = { "acceptq", "ACCQ%", "LISTEN: connections waiting "
+	    "for accept() as a percentage of the backlog",
+	    5, 5, 1, SORT_ACCEPTQ, 28 },
 };
 
 const uint8_t column_default[] = {
@@ -220,6 +256,156 @@ column_timer_name(int timer)
 	return timer >= 0 && timer < 5 ? names[timer] : "?";
 }
 
+void
+column_fmt_timer(const struct conn *c, char *buf, size_t len)
+{
+	uint32_t ms = c->s.expires_ms;
+	char when[24];
+
+	if (c->s.timer == 0) {
+		snprintf(buf, len, "%s", "");
+		return;
+	}
+	if (ms < 1000)
+		snprintf(when, sizeof when, "%ums", ms);
+	else
+		column_fmt_age(ms, 0, when, sizeof when);
+	snprintf(buf, len, "%s %s", column_timer_name(c->s.timer), when);
+}
+
+const char *
+column_shutdown(const struct conn *c)
+{
+	static const char *const arrows[] = { "<->", "-->", "<--", "---" };
+
+	if (!(c->s.flags & CONN_HAS_SHUTDOWN))
+		return NULL;
+	return arrows[c->s.shutdown & 3];
+}
+
+int
+column_accept_fill(const struct conn *c, double *pct)
+{
+	if (c->s.state != TCP_LISTEN || c->s.wqueue == 0)
+		return -1;
+	*pct = 100.0 * c->s.rqueue / c->s.wqueue;
+	return 0;
+}
+
+void
+column_fmt_count(uint64_t v, char *buf, size_t len)
+{
+	static const char units[] = "KMGTPE";
+	double x = (double)v;
+	int u = -1;
+
+	if (v < 100000) {
+		snprintf(buf, len, "%" PRIu64, v);
+		return;
+	}
+	/* Up a unit until it reads in at most 3 digits. */
+	while (x >= 999.5 && u < 5) {
+		x /= 1024;
+		u++;
+	}
+	if (x < 9.95)
+		snprintf(buf, len, "%.1f%c", x, units[u]);
+	else
+		snprintf(buf, len, "%.0f%c", x, units[u]);
+}
+
+/* Milliseconds from microseconds, as many decimals as fit in 6 cells;
+ * seconds from 1000 s up. */
+static void
+column_fmt_ms(uint32_t us, char *buf, size_t len)
+{
+	if (us < 10000)
+		snprintf(buf, len, "%.2f", us / 1000.0);
+	else if (us < 1000000)
+		snprintf(buf, len, "%.1f", us / 1000.0);
+	else if (us < 1000000000)
+		snprintf(buf, len, "%u", us / 1000);
+	else
+		snprintf(buf, len, "%us", us / 1000000);
+}
+
+/* A tcp_info value, or "-" for a socket without tcp_info. */
+static void
+column_fmt_info(const struct conn *c, uint64_t v, char *buf, size_t len)
+{
+	if (!(c->s.flags & CONN_HAS_INFO))
+		snprintf(buf, len, "-");
+	else
+		column_fmt_count(v, buf, len);
+}
+
+/* The columns of tcp_info and of what conntab derives from it. */
+static void
+column_fmt_tcp(int id, const struct conn *c, char *buf, size_t len)
+{
+	const struct conn_tcpinfo *ti = &c->s.info;
+	double pct;
+
+	switch (id) {
+	case COL_RTTVAR:
+		if (!(c->s.flags & CONN_HAS_INFO))
+			snprintf(buf, len, "-");
+		else
+			column_fmt_ms(ti->rttvar_us, buf, len);
+		break;
+	case COL_CWND:
+		column_fmt_info(c, ti->snd_cwnd, buf, len);
+		break;
+	case COL_SSTHRESH:
+		/* TCP_INFINITE_SSTHRESH until the first loss; ss hides
+		 * anything from 0xffff up. */
+		if ((c->s.flags & CONN_HAS_INFO) && ti->snd_ssthresh >= 0xffff)
+			snprintf(buf, len, "inf");
+		else
+			column_fmt_info(c, ti->snd_ssthresh, buf, len);
+		break;
+	case COL_LOST:
+		column_fmt_info(c, ti->lost, buf, len);
+		break;
+	case COL_ACKED:
+		column_fmt_info(c, ti->bytes_acked, buf, len);
+		break;
+	case COL_RECEIVED:
+		column_fmt_info(c, ti->bytes_received, buf, len);
+		break;
+	case COL_DELIVERY:
+		column_fmt_info(c, ti->delivery_rate, buf, len);
+		break;
+	case COL_TX:
+	case COL_RX:
+		if (!(c->flags & CONN_RATE))
+			snprintf(buf, len, "-");
+		else
+			column_fmt_count(id == COL_TX ? c->tx_rate :
+			    c->rx_rate, buf, len);
+		break;
+	case COL_SNDWND:
+		column_fmt_info(c, ti->snd_wnd, buf, len);
+		break;
+	case COL_RCVSPACE:
+		column_fmt_info(c, ti->rcv_space, buf, len);
+		break;
+	case COL_ACCEPTQ:
+		if (column_accept_fill(c, &pct) == -1)
+			snprintf(buf, len, "-");
+		else if (pct < 9.95)
+			snprintf(buf, len, "%.1f%%", pct);
+		else if (pct >= 999.5)
+			snprintf(buf, len, ">999%%");
+		else
+			snprintf(buf, len, "%.0f%%", pct);
+		break;
+	default:
+		snprintf(buf, len, "?");
+		break;
+	}
+}
+
 /* A byte count in at most 6 cells: 123456, 1234K, 1234M. */
 static void
 column_fmt_bytes(uint64_t v, char *buf, size_t len)
@@ -268,6 +454,7 @@ column_fmt(int id, const struct conn *c, const struct column_ctx *cx,
     char *buf, size_t len)
 {
 	uint32_t rtt = c->s.info.rtt_us;
+	const char *p;
 
 	switch (id) {
 	case COL_FAMILY:
@@ -296,18 +483,14 @@ column_fmt(int id, const struct conn *c, const struct column_ctx *cx,
 	case COL_RTT:
 		if (!(c->s.flags & CONN_HAS_INFO) || rtt == 0)
 			snprintf(buf, len, "-");
-		else if (rtt < 10000)
-			snprintf(buf, len, "%.2f", rtt / 1000.0);
-		else if (rtt < 1000000)
-			snprintf(buf, len, "%.1f", rtt / 1000.0);
 		else
-			snprintf(buf, len, "%u", rtt / 1000);
+			column_fmt_ms(rtt, buf, len);
 		break;
 	case COL_RETRANS:
 		snprintf(buf, len, "%u", column_retrans(c));
 		break;
 	case COL_TIMER:
-		snprintf(buf, len, "%s", column_timer_name(c->s.timer));
+		column_fmt_timer(c, buf, len);
 		break;
 	case COL_UID:
 		snprintf(buf, len, "%u", c->s.uid);
@@ -328,8 +511,16 @@ column_fmt(int id, const struct conn *c, const struct column_ctx *cx,
 	case COL_CGROUP:
 		column_fmt_cgroup(c, cx, buf, len);
 		break;
+	case COL_SHUTDOWN:
+		p = column_shutdown(c);
+		snprintf(buf, len, "%s", p != NULL ? p : "-");
+		break;
+	case COL_CC:
+		p = conn_cc_name(c->s.cc);
+		snprintf(buf, len, "%s", p[0] != '\0' ? p : "-");
+		break;
 	default:
-		snprintf(buf, len, "?");
+		column_fmt_tcp(id, c, buf, len);
 		break;
 	}
 }

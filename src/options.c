@@ -68,6 +68,36 @@ static const struct option options_long[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+
+/* One "  name      help" item of --help, the help wrapped at word
+ * boundaries to 79 columns under itself. */
+static void
+options_help_item(FILE *fp, const char *name, const char *help)
+{
+	const int indent = 12, width = 79 - 12;
+	const char *p = help;
+
+	fprintf(fp, "  %-9s ", name);
+	while (*p != '\0') {
+		int n = (int)strlen(p), cut = n;
+
+		if (n > width) {
+			for (cut = width; cut > 0 && p[cut] != ' '; cut--)
+				;
+			if (cut == 0)
+				cut = width;
+		}
+		fprintf(fp, "%.*s\n", cut, p);
+		p += cut;
+		while (*p == ' ')
+			p++;
+		if (*p != '\0')
+			fprintf(fp, "%*s", indent, "");
+	}
+	if (*help == '\0')
+		fputc('\n', fp);
+}
+
 static void
 options_usage(FILE *fp)
 {
@@ -136,12 +166,12 @@ options_usage(FILE *fp)
 "\n"
 "Sort keys:\n", fp);
 	for (i = 0; i < SORT_NKEYS; i++)
-		fprintf(fp, "  %-9s %s\n", sort_columns[i].name,
+		options_help_item(fp, sort_columns[i].name,
 		    sort_columns[i].help);
 	fputs("\nColumns (default family,local,remote,state,age,recvq,sendq,"
 	    "rtt,retrans):\n", fp);
 	for (i = 0; i < COL_NCOLS; i++)
-		fprintf(fp, "  %-9s %.68s\n", column_table[i].name,
+		options_help_item(fp, column_table[i].name,
 		    column_table[i].help);
 	fputs("\nSettings (sort, delay, columns, colours) are kept in\n"
 	    "$XDG_CONFIG_HOME/tcptop/tcptoprc, written on quit.\n", fp);

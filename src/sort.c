@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "tcptop/column.h"
 #include "tcptop/sort.h"
 #include "tcptop/tcpstate.h"
 #include "tcptop/xmalloc.h"
@@ -125,6 +126,89 @@ sort_cmp_cookie(const struct conn *a, const struct conn *b)
 	return 0;	/* the tie-break does it */
 }
 
+/* The tcp_info counters: a socket without tcp_info has them zero. */
+static int
+sort_cmp_rttvar_us(const struct conn *a, const struct conn *b)
+{
+	return SPACESHIP(a->s.info.rttvar_us, b->s.info.rttvar_us);
+}
+
+static int
+sort_cmp_snd_cwnd(const struct conn *a, const struct conn *b)
+{
+	return SPACESHIP(a->s.info.snd_cwnd, b->s.info.snd_cwnd);
+}
+
+static int
+sort_cmp_snd_ssthresh(const struct conn *a, const struct conn *b)
+{
+	return SPACESHIP(a->s.info.snd_ssthresh, b->s.info.snd_ssthresh);
+}
+
+static int
+sort_cmp_lost(const struct conn *a, const struct conn *b)
+{
+	return SPACESHIP(a->s.info.lost, b->s.info.lost);
+}
+
+static int
+sort_cmp_bytes_acked(const struct conn *a, const struct conn *b)
+{
+	return SPACESHIP(a->s.info.bytes_acked, b->s.info.bytes_acked);
+}
+
+static int
+sort_cmp_bytes_received(const struct conn *a, const struct conn *b)
+{
+	return SPACESHIP(a->s.info.bytes_received, b->s.info.bytes_received);
+}
+
+static int
+sort_cmp_delivery_rate(const struct conn *a, const struct conn *b)
+{
+	return SPACESHIP(a->s.info.delivery_rate, b->s.info.delivery_rate);
+}
+
+static int
+sort_cmp_snd_wnd(const struct conn *a, const struct conn *b)
+{
+	return SPACESHIP(a->s.info.snd_wnd, b->s.info.snd_wnd);
+}
+
+static int
+sort_cmp_rcv_space(const struct conn *a, const struct conn *b)
+{
+	return SPACESHIP(a->s.info.rcv_space, b->s.info.rcv_space);
+}
+
+/* Rows without a rate yet (first sight) count as 0. */
+static int
+sort_cmp_tx(const struct conn *a, const struct conn *b)
+{
+	return SPACESHIP(a->flags & CONN_RATE ? a->tx_rate : 0,
+	    b->flags & CONN_RATE ? b->tx_rate : 0);
+}
+
+static int
+sort_cmp_rx(const struct conn *a, const struct conn *b)
+{
+	return SPACESHIP(a->flags & CONN_RATE ? a->rx_rate : 0,
+	    b->flags & CONN_RATE ? b->rx_rate : 0);
+}
+
+/* Fullest listener first when descending; other sockets below any. */
+static int
+sort_cmp_acceptq(const struct conn *a, const struct conn *b)
+{
+	double pa = -1, pb = -1;
+
+	if (column_accept_fill(a, &pa) == -1)
+		pa = -1;
+	if (column_accept_fill(b, &pb) == -1)
+		pb = -1;
+	return SPACESHIP(pa, pb);
+}
+
 const struct sort_column sort_columns[SORT_NKEYS] = {
 	[SORT_STATE] = { "state", "TCP state, in histogram order",
 	    sort_cmp_state },
@@ -144,6 +228,25 @@ const struct sort_column sort_columns[SORT_NKEYS] = {
 	[SORT_INODE] = { "inode", "socket inode", sort_cmp_inode },
 	[SORT_COOKIE] = { "cookie", "socket cookie (discovery order)",
 	    sort_cmp_cookie },
+	[SORT_RTTVAR] = { "rttvar", "round-trip time variation",
+	    sort_cmp_rttvar_us },
+	[SORT_CWND] = { "cwnd", "congestion window", sort_cmp_snd_cwnd },
+	[SORT_SSTHRESH] = { "ssthresh", "slow-start threshold",
+	    sort_cmp_snd_ssthresh },
+	[SORT_LOST] = { "lost", "segments thought lost", sort_cmp_lost },
+	[SORT_ACKED] = { "acked", "bytes acknowledged", sort_cmp_bytes_acked },
+	[SORT_RECEIVED] = { "received", "bytes received",
+	    sort_cmp_bytes_received },
+	[SORT_DELIVERY] = { "delivery", "delivery rate",
+	    sort_cmp_delivery_rate },
+	[SORT_TX] = { "tx", "bytes/s acknowledged since the last refresh",
+	    sort_cmp_tx },
+	[SORT_RX] = { "rx", "bytes/s received since the last refresh",
+	    sort_cmp_rx },
+	[SORT_SNDWND] = { "sndwnd", "peer's receive window", sort_cmp_snd_wnd },
+	[SORT_RCVSPACE] = { "rcvspace", "receive space", sort_cmp_rcv_space },
+	[SORT_ACCEPTQ] = { "acceptq", "LISTEN accept queue fill",
+	    sort_cmp_acceptq },
 };
 
 int

@@ -859,6 +859,22 @@ back_to_list()
 	grep -q 'LOCAL.*REMOTE' "$SCREEN" && ! grep -q 'port filter' "$SCREEN"
 }
 
+# page_up_to PATTERN: true when a line matches; else one PgUp, but only
+# once the last one has been drawn (the screen changed), so no page is
+# skipped.  For wait_until.
+page_up_to()
+{
+	local sum
+
+	grep -Eq -- "$1" "$SCREEN" && return 0
+	sum=$(cksum <"$SCREEN")
+	if [ "$sum" != "$PAGED" ]; then
+		PAGED=$sum
+		keys PPage
+	fi
+	return 1
+}
+
 check_help()
 {
 	size 80 24
@@ -868,9 +884,13 @@ check_help()
 	wait_screen 'port filter' || return 1
 	grep -q 'this help' "$SCREEN" ||
 	    { echo "    no 'this help'"; show_screen; return 1; }
-	# The last keys are further down.
+	# The last keys are further down, above the column list that ends
+	# the help: from the end, page up until they show.
 	keys End
-	wait_screen '(^| )quit' || return 1
+	wait_screen 'Running as root|unprivileged' || return 1
+	PAGED=
+	wait_until "/(^| )quit/ paging up from the end" page_up_to \
+	    '(^| )quit' || return 1
 	keys x
 	wait_until "any key back to the list" back_to_list
 }

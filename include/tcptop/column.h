@@ -26,6 +26,20 @@ enum column_id {
 	COL_COOKIE,
 	COL_NETNS,
 	COL_CGROUP,
+	COL_RTTVAR,
+	COL_CWND,
+	COL_SSTHRESH,
+	COL_LOST,
+	COL_ACKED,
+	COL_RECEIVED,
+	COL_DELIVERY,
+	COL_TX,
+	COL_RX,
+	COL_SHUTDOWN,
+	COL_CC,
+	COL_SNDWND,
+	COL_RCVSPACE,
+	COL_ACCEPTQ,
 	COL_NCOLS
 };
 
@@ -104,5 +118,23 @@ unsigned column_retrans(const struct conn *c);
 /* Timer name for idiag_timer: "", "on", "keepalive", "timewait",
  * "persist", "?" */
 const char *column_timer_name(int timer);
+
+/* The pending timer with its expiry: "on 200ms", "keepalive 1m11s",
+ * "timewait 58s"; "" when none. */
+void column_fmt_timer(const struct conn *c, char *buf, size_t len);
+
+/* The shutdown state as ss -e shows it: "<->" open both ways, "-->"
+ * receiving shut (it only sends), "<--" sending shut (it only
+ * receives), "---" both; NULL when the kernel did not say. */
+const char *column_shutdown(const struct conn *c);
+
+/* A LISTEN socket's accept queue as a percentage of its backlog (Recv-Q
+ * of Send-Q, as ss -l shows them) into *pct.  Returns 0, or -1 for any
+ * other socket or a backlog of 0. */
+int column_accept_fill(const struct conn *c, double *pct);
+
+/* A count or byte count in at most 5 cells: 12345, 123K, 1.2M, 45G
+ * (K = 1024). */
+void column_fmt_count(uint64_t v, char *buf, size_t len);
 
 #endif
