@@ -260,6 +260,40 @@ output_json_where(FILE *fp, const struct output_report *r,
 	}
 }
 
+/* The connection fields of issue 6's columns: the rest of tcp_info,
+ * the throughput, the timer by name and a listener's accept queue. */
+static void
+output_json_tcp(FILE *fp, const struct conn *c)
+{
+	const struct conn_tcpinfo *ti = &c->s.info;
+	double pct;
+
+	if (c->s.flags & CONN_HAS_INFO)
+		fprintf(fp, ", \"ssthresh\": %u, \"lost\": %u, "
+		    "\"delivery_rate\": %" PRIu64 ", \"snd_wnd\": %u, "
+		    "\"rcv_space\": %u", ti->snd_ssthresh, ti->lost,
+		    ti->delivery_rate, ti->snd_wnd, ti->rcv_space);
+	else
+		fputs(", \"ssthresh\": null, \"lost\": null, "
+		    "\"delivery_rate\": null, \"snd_wnd\": null, "
+		    "\"rcv_space\": null", fp);
+	if (c->flags & CONN_RATE)
+		fprintf(fp, ", \"throughput_tx\": %" PRIu64 ", "
+		    "\"throughput_rx\": %" PRIu64, c->tx_rate, c->rx_rate);
+	else
+		fputs(", \"throughput_tx\": null, \"throughput_rx\": null",
+		    fp);
+	if (c->s.timer != 0)
+		fprintf(fp, ", \"timer_name\": \"%s\"",
+		    column_timer_name(c->s.timer));
+	else
+		fputs(", \"timer_name\": null", fp);
+	if (column_accept_fill(c, &pct) == 0)
+		fprintf(fp, ", \"accept_fill_pct\": %.1f", pct);
+	else
+		fputs(", \"accept_fill_pct\": null", fp);
+}
+
 int
 output_json(FILE *fp, const struct output_report *r, const struct view *v)
 {
@@ -321,6 +355,7 @@ output_json(FILE *fp, const struct output_report *r, const struct view *v)
 			fputs(", \"rtt_ms\": null, \"rttvar_ms\": null, "
 			    "\"cwnd\": null, \"bytes_acked\": null, "
 			    "\"bytes_received\": null", fp);
+		output_json_tcp(fp, c);
 		cc = conn_cc_name(c->s.cc);
 		fputs(", \"cc\": ", fp);
 		if (*cc != '\0')

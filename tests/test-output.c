@@ -245,7 +245,60 @@ main(void)
 	CHECK(strstr(buf, "\"rtt_ms\": 1.500") != NULL);
 	CHECK(strstr(buf, "\"cc\": \"cubic\"") != NULL);
 	CHECK(strstr(buf, "\"time\": 1795594742.123") != NULL);
+	/* First sight: no throughput; a listener with no backlog, no fill. */
+	CHECK(strstr(buf, "\"throughput_tx\": null, \"throughput_rx\": "
+	    "null") != NULL);
+	CHECK(strstr(buf, "\"accept_fill_pct\": null") != NULL);
+	CHECK(strstr(buf, "\"ssthresh\": 0, \"lost\": 0") != NULL);
 	free(buf);
+
+	/* Throughput and accept queue after a second scan. */
+	{
+		struct conntab *t2 = conntab_new(0);
+		struct conn_sample a[2];
+		struct view v2;
+
+		memset(a, 0, sizeof a);
+		a[0].family = a[1].family = AF_INET;
+		a[0].state = TCP_LISTEN;
+		a[0].cookie = 1;
+		a[0].rqueue = 3;
+		a[0].wqueue = 5;
+		a[1].state = TCP_ESTABLISHED;
+		a[1].cookie = 2;
+		a[1].flags = CONN_HAS_INFO;
+		a[1].timer = 2;
+		a[1].info.bytes_acked = 100;
+		a[1].info.snd_ssthresh = 7;
+		a[1].info.snd_wnd = 65535;
+		conntab_begin_scan(t2, 1000);
+		conntab_update(t2, &a[0]);
+		conntab_update(t2, &a[1]);
+		conntab_end_scan(t2);
+		a[1].info.bytes_acked = 1100;
+		a[1].info.bytes_received = 250;
+		conntab_begin_scan(t2, 1500);
+		conntab_update(t2, &a[0]);
+		conntab_update(t2, &a[1]);
+		conntab_end_scan(t2);
+		view_init(&v2);
+		view_build(&v2, t2, NULL, SORT_STATE, 0, 0);
+		buf = NULL;
+		fp = open_memstream(&buf, &sz);
+		CHECK(output_json(fp, &r, &v2) == 0);
+		fclose(fp);
+		buf[sz - 1] = '\0';
+		CHECK(json_valid_line(buf));
+		CHECK(strstr(buf, "\"throughput_tx\": 2000, "
+		    "\"throughput_rx\": 500") != NULL);
+		CHECK(strstr(buf, "\"accept_fill_pct\": 60.0") != NULL);
+		CHECK(strstr(buf, "\"timer_name\": \"keepalive\"") != NULL);
+		CHECK(strstr(buf, "\"ssthresh\": 7") != NULL);
+		CHECK(strstr(buf, "\"snd_wnd\": 65535") != NULL);
+		free(buf);
+		view_done(&v2);
+		conntab_free(t2);
+	}
 
 	/* Transitions: every edge of the diagram (zero or not), others
 	 * only when seen, the events since the last refresh, the source. */
