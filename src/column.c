@@ -11,7 +11,7 @@
 
 const struct column column_table[COL_NCOLS] = {
 	[COL_FAMILY] = { "family", "FM", "address family: v4 or v6",
-	    2, 2, 0, SORT_FAMILY, 8 },
+	    2, 2, 0, SORT_FAMILY, 255 },	/* first to go */
 	[COL_LOCAL] = { "local", "LOCAL", "local address:port",
 	    13, 47, 0, SORT_LOCAL, 1 },
 	[COL_REMOTE] = { "remote", "REMOTE", "remote address:port",

@@ -205,6 +205,14 @@ main(void)
 	CHECK(used <= 39 && widths[8] == 0 && widths[0] == 0);
 	CHECK(widths[1] >= 13 && widths[2] >= 13 && widths[3] == 11);
 
+	/* A column added to the default set at 80 cells shows: the family
+	 * makes room, the endpoints keep their least width. */
+	memcpy(ids, column_default, column_ndefault);
+	ids[column_ndefault] = COL_CWND;
+	used = column_layout(ids, column_ndefault + 1, 79, widths);
+	CHECK(used <= 79 && widths[column_ndefault] == 5 && widths[0] == 0);
+	CHECK(widths[1] >= 13 && widths[2] >= 13 && widths[8] == 4);
+
 	/* Eliding keeps the port and the start of the address. */
 	strcpy(buf, "192.168.100.200:65535");
 	column_elide(buf, sizeof buf, 15, "~");
