@@ -173,7 +173,8 @@ app_anim_deadline(const struct tui *t, const struct trans *tr,
 	int64_t next;
 
 	if (!t->diagram ||
-	    !(t->mode & (TUI_LIST | TUI_SORT | TUI_EXPLAIN | TUI_KILL)))
+	    !(t->mode & (TUI_LIST | TUI_SORT | TUI_EXPLAIN | TUI_KILL |
+	    TUI_COLUMNS)))
 		return INT64_MAX;
 	next = diagram_next_frame(tr, anim_ms);
 	if (next == INT64_MAX)

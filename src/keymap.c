@@ -8,7 +8,7 @@
 #include "tcptop/tcpstate.h"
 
 #define ALL	(TUI_LIST | TUI_DETAIL | TUI_HELP | TUI_SORT | TUI_EXPLAIN | \
-		    TUI_GROUPS)
+		    TUI_GROUPS | TUI_COLUMNS)
 #define VIEWS	(TUI_LIST | TUI_DETAIL)
 #define LISTS	(VIEWS | TUI_GROUPS)	/* and the group list */
 
@@ -75,6 +75,13 @@ keymap_move(struct tui *t, int key)
 		else
 			tui_group_move_to(t, key == TUI_KEY_HOME ? 0 :
 			    (size_t)-1);
+		return TUI_REDRAW;
+	}
+	if (t->mode == TUI_COLUMNS) {
+		tui_columns_step(t, key == TUI_KEY_UP ? -1 : key ==
+		    TUI_KEY_DOWN ? 1 : key == TUI_KEY_PGUP ? -(int)page :
+		    key == TUI_KEY_PGDN ? (int)page : key == TUI_KEY_HOME ?
+		    -COL_NCOLS : COL_NCOLS);
 		return TUI_REDRAW;
 	}
 	if (t->mode == TUI_SORT) {
@@ -285,6 +292,29 @@ keymap_sort_pick(struct tui *t, int key)
 }
 
 static int
+keymap_columns(struct tui *t, int key)
+{
+	(void)key;
+	tui_columns_open(t);
+	return TUI_REDRAW;
+}
+
+static int
+keymap_columns_toggle(struct tui *t, int key)
+{
+	(void)key;
+	tui_columns_toggle(t);
+	return TUI_REDRAW;
+}
+
+static int
+keymap_columns_move(struct tui *t, int key)
+{
+	tui_columns_move(t, key == '[' || key == TUI_KEY_F7 ? -1 : 1);
+	return TUI_REDRAW;
+}
+
+static int
 keymap_sort_step(struct tui *t, int key)
 {
 	t->sort_key = (t->sort_key + (key == '>' ? 1 : SORT_NKEYS - 1)) %
@@ -438,6 +468,18 @@ const struct keymap_entry keymap[] = {
 	    "sort by the column under the cursor" },
 	{ { TUI_KEY_ESC, TUI_KEY_F6, TUI_KEY_LEFT }, "Esc", NULL, TUI_SORT,
 	    keymap_back, "leave the sort menu" },
+	{ { TUI_KEY_F2 }, "F2", NULL, VIEWS, keymap_columns,
+	    "choose the columns: every column with its help, a mark on the "
+	    "shown ones; kept in tcptoprc" },
+	{ { ' ' }, "Space", "Show", TUI_COLUMNS, keymap_columns_toggle,
+	    "show or hide the highlighted column (one always stays)" },
+	{ { TUI_KEY_F7, '[' }, "F7 [", "Earlier", TUI_COLUMNS,
+	    keymap_columns_move, "move the highlighted column left" },
+	{ { TUI_KEY_F8, ']' }, "F8 ]", "Later", TUI_COLUMNS,
+	    keymap_columns_move, "move the highlighted column right" },
+	{ { TUI_KEY_F2, TUI_KEY_ENTER, TUI_KEY_ESC, TUI_KEY_LEFT },
+	    "F2 Enter Esc", "Done", TUI_COLUMNS, keymap_back,
+	    "close the column chooser" },
 	{ { '<', '>' }, "< >", NULL, VIEWS, keymap_sort_step,
 	    "sort by the previous or next column" },
 	{ { 'I' }, "I", NULL, VIEWS, keymap_invert,

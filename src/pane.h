@@ -51,6 +51,7 @@ extern const struct pane_ops pane_conns;
 extern const struct pane_ops pane_detail;
 extern const struct pane_ops pane_help;
 extern const struct pane_ops pane_sort;
+extern const struct pane_ops pane_columns;
 extern const struct pane_ops pane_status;
 extern const struct pane_ops pane_lesson;
 extern const struct pane_ops pane_keys;

@@ -351,6 +351,106 @@ tui_group_move(struct tui *t, long delta)
 	tui_group_move_to(t, i < 0 ? 0 : (size_t)i);
 }
 
+/* The column chooser ------------------------------------------------------ */
+
+int
+tui_columns_index(const struct tui *t, int id)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncols; i++)
+		if (t->cols[i] == id)
+			return (int)i;
+	return -1;
+}
+
+size_t
+tui_columns_list(const struct tui *t, uint8_t *ids)
+{
+	size_t n = 0, i;
+
+	for (i = 0; i < t->ncols; i++)
+		ids[n++] = t->cols[i];
+	for (i = 0; i < COL_NCOLS; i++)
+		if (tui_columns_index(t, (int)i) < 0)
+			ids[n++] = (uint8_t)i;
+	return n;
+}
+
+/* The highlight's place in the chooser's list. */
+static size_t
+tui_columns_pos(const struct tui *t, const uint8_t *ids, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (ids[i] == t->col_sel)
+			return i;
+	return 0;
+}
+
+void
+tui_columns_open(struct tui *t)
+{
+	t->mode = TUI_COLUMNS;
+	t->col_sel = t->ncols > 0 ? t->cols[0] : 0;
+}
+
+void
+tui_columns_step(struct tui *t, int delta)
+{
+	uint8_t ids[COL_NCOLS];
+	size_t n = tui_columns_list(t, ids);
+	long i = (long)tui_columns_pos(t, ids, n) + delta;
+
+	if (i < 0)
+		i = 0;
+	if (i >= (long)n)
+		i = (long)n - 1;
+	t->col_sel = ids[i];
+}
+
+int
+tui_columns_toggle(struct tui *t)
+{
+	int k = tui_columns_index(t, t->col_sel);
+
+	if (k < 0) {
+		if (t->ncols >= COL_NCOLS || t->col_sel < 0 ||
+		    t->col_sel >= COL_NCOLS)
+			return -1;
+		t->cols[t->ncols++] = (uint8_t)t->col_sel;
+		return 0;
+	}
+	/* An empty list would have nothing to show or select by. */
+	if (t->ncols <= 1) {
+		tui_message(t, 1, "at least one column stays shown");
+		return -1;
+	}
+	memmove(t->cols + k, t->cols + k + 1, t->ncols - (size_t)k - 1);
+	t->ncols--;
+	return 0;
+}
+
+int
+tui_columns_move(struct tui *t, int dir)
+{
+	int k = tui_columns_index(t, t->col_sel), j = k + dir;
+	uint8_t tmp;
+
+	if (k < 0) {
+		tui_message(t, 0, "a hidden column has no place: Space "
+		    "shows it");
+		return -1;
+	}
+	if (j < 0 || j >= (int)t->ncols)
+		return -1;
+	tmp = t->cols[k];
+	t->cols[k] = t->cols[j];
+	t->cols[j] = tmp;
+	return 0;
+}
+
 /* Search ---------------------------------------------------------------- */
 
 int

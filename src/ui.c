@@ -381,7 +381,8 @@ ui_layout(const struct ui_frame *f, struct ui_layout *l)
 	}
 	l->main = (struct pane_rect){ 1, 0, h, COLS };
 	if (f->tui->diagram &&
-	    (f->tui->mode & (TUI_LIST | TUI_SORT | TUI_EXPLAIN | TUI_KILL))) {
+	    (f->tui->mode & (TUI_LIST | TUI_SORT | TUI_EXPLAIN | TUI_KILL |
+	    TUI_COLUMNS))) {
 		/* The diagram instead of the histogram (its boxes count
 		 * the states), split: the list below when it has room;
 		 * full: the whole middle. */
@@ -400,6 +401,24 @@ ui_layout(const struct ui_frame *f, struct ui_layout *l)
 	l->menu = (struct pane_rect){ 1 + hh, 0, h - hh, 26 };
 	if (l->menu.h > SORT_NKEYS + 2)
 		l->menu.h = SORT_NKEYS + 2;
+}
+
+/* The column chooser: under the list's titles, so they show the choice
+ * as it is made, or the whole middle when the list is short. */
+static struct pane_rect
+ui_columns_rect(const struct ui_layout *l)
+{
+	struct pane_rect r = l->conns;
+
+	if (r.h - 1 < 10)
+		r = l->main;
+	else {
+		r.y++;
+		r.h--;
+	}
+	r.w = COLS < 80 ? COLS : 80;
+	r.x = (COLS - r.w) / 2;
+	return r;
 }
 
 int
@@ -472,6 +491,8 @@ ui_draw(const struct ui_frame *f, int repaint)
 				pane_conns.draw(f, l.conns);
 			if (mode == TUI_SORT)
 				pane_sort.draw(f, l.menu);
+			if (mode == TUI_COLUMNS)
+				pane_columns.draw(f, ui_columns_rect(&l));
 			if (mode == TUI_EXPLAIN)
 				pane_explain.draw(f, (struct pane_rect){
 				    l.main.y, l.main.x + 1, l.main.h,

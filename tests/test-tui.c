@@ -21,6 +21,96 @@ keys(struct tui *t, const char *s)
 	return r;
 }
 
+/* The column chooser: F2 opens it, arrows move, Space shows and hides,
+ * [ ] and F7 F8 reorder, the last column cannot go, Enter closes. */
+static void
+test_columns(const struct options *o)
+{
+	struct tui t;
+	uint8_t ids[COL_NCOLS];
+	size_t n, i, shown;
+	int cwnd;
+
+	tui_init(&t, o);
+	shown = t.ncols;
+	CHECK_EQ(shown, column_ndefault);
+	CHECK(tui_key(&t, TUI_KEY_F2) & TUI_REDRAW);
+	CHECK(t.mode == TUI_COLUMNS && t.col_sel == t.cols[0]);
+	/* The list: every column once, the shown ones first in order. */
+	n = tui_columns_list(&t, ids);
+	CHECK_EQ(n, COL_NCOLS);
+	for (i = 0; i < shown; i++)
+		CHECK_EQ(ids[i], t.cols[i]);
+	for (i = 0; i < COL_NCOLS; i++)
+		CHECK(memchr(ids, (int)i, n) != NULL);
+	/* Up at the top stays; Down walks to cwnd. */
+	tui_key(&t, TUI_KEY_UP);
+	CHECK(t.col_sel == t.cols[0]);
+	for (i = 0; i < n && t.col_sel != COL_CWND; i++)
+		tui_key(&t, TUI_KEY_DOWN);
+	CHECK_EQ(t.col_sel, COL_CWND);
+	CHECK_EQ(tui_columns_index(&t, COL_CWND), -1);
+	/* Space shows it, last; the highlight stays on it. */
+	keys(&t, " ");
+	CHECK_EQ(t.ncols, shown + 1);
+	CHECK_EQ(t.cols[shown], COL_CWND);
+	CHECK_EQ(t.col_sel, COL_CWND);
+	/* [ moves it left, ] back, past the end nothing. */
+	keys(&t, "[");
+	CHECK_EQ(tui_columns_index(&t, COL_CWND), (int)shown - 1);
+	tui_key(&t, TUI_KEY_F8);
+	CHECK_EQ(tui_columns_index(&t, COL_CWND), (int)shown);
+	CHECK_EQ(tui_columns_move(&t, 1), -1);
+	tui_key(&t, TUI_KEY_F7);
+	CHECK_EQ(tui_columns_index(&t, COL_CWND), (int)shown - 1);
+	/* Other keys do not leak to the list: Space did not pause. */
+	CHECK(!t.paused);
+	/* Hide it again; a hidden column cannot move. */
+	keys(&t, " ");
+	CHECK_EQ(t.ncols, shown);
+	CHECK_EQ(tui_columns_index(&t, COL_CWND), -1);
+	CHECK_EQ(tui_columns_move(&t, -1), -1);
+	CHECK(t.msg[0] != '\0');
+	/* The highlight follows the column it toggled: Space again undoes. */
+	tui_key(&t, TUI_KEY_HOME);
+	keys(&t, " ");
+	CHECK_EQ(t.ncols, shown - 1);
+	keys(&t, " ");
+	CHECK_EQ(t.ncols, shown);
+	/* Hide everything from the top: the last one stays. */
+	for (i = 0; i < shown + 3; i++) {
+		tui_key(&t, TUI_KEY_HOME);
+		keys(&t, " ");
+	}
+	CHECK_EQ(t.ncols, 1);
+	CHECK(t.msg_error && strstr(t.msg, "one column") != NULL);
+	cwnd = t.cols[0];
+	CHECK(cwnd >= 0 && cwnd < COL_NCOLS);
+	/* End reaches the last entry; Enter closes. */
+	tui_key(&t, TUI_KEY_END);
+	n = tui_columns_list(&t, ids);
+	CHECK_EQ(t.col_sel, ids[n - 1]);
+	tui_key(&t, TUI_KEY_ENTER);
+	CHECK(t.mode == TUI_LIST);
+	/* Esc and F2 close too. */
+	tui_key(&t, TUI_KEY_F2);
+	tui_key(&t, TUI_KEY_ESC);
+	CHECK(t.mode == TUI_LIST);
+	tui_key(&t, TUI_KEY_F2);
+	tui_key(&t, TUI_KEY_F2);
+	CHECK(t.mode == TUI_LIST);
+	/* Show all of them: none is lost, no duplicate. */
+	tui_key(&t, TUI_KEY_F2);
+	for (i = 0; i < COL_NCOLS; i++) {
+		t.col_sel = (int)i;
+		if (tui_columns_index(&t, (int)i) < 0)
+			keys(&t, " ");
+	}
+	CHECK_EQ(t.ncols, COL_NCOLS);
+	n = tui_columns_list(&t, ids);
+	CHECK_EQ(n, COL_NCOLS);
+}
+
 int
 main(void)
 {
@@ -219,6 +309,7 @@ main(void)
 		CHECK(!t.follow);
 		conntab_free(t2);
 	}
+	test_columns(&o);
 	view_done(&v);
 	conntab_free(tab);
 	return check_done();

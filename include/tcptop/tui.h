@@ -49,6 +49,7 @@ enum tui_mode {
 	TUI_HELP = 0x4,
 	TUI_SORT = 0x8,		/* the sort column menu */
 	TUI_EXPLAIN = 0x10,	/* what a state means, over the list */
+	TUI_COLUMNS = 0x20,	/* the column chooser, over the list */
 	TUI_KILL = 0x40,	/* what k or K would destroy, to confirm */
 	TUI_GROUPS = 0x100,	/* the group list (g) */
 };
@@ -109,6 +110,7 @@ struct tui {
 	int scroll_max;		/* its last useful value (ui_scroll_max) */
 	int sort_sel;		/* cursor in the sort menu */
 	int explain_state;	/* the state TUI_EXPLAIN explains */
+	int col_sel;		/* the column the chooser highlights */
 
 	/* The prompt line. */
 	int prompt;		/* enum tui_prompt */
@@ -236,6 +238,28 @@ int tui_search_match(const struct tui *t, const struct conn *c);
 /* Put a message on the status line until the next key. */
 void tui_message(struct tui *t, int error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* The column chooser (F2).  It lists every column: the shown ones in
+ * their order, then the hidden ones in column_table's; into ids
+ * (COL_NCOLS entries), returns how many (COL_NCOLS). */
+size_t tui_columns_list(const struct tui *t, uint8_t *ids);
+
+/* Where column id is among the shown columns, or -1 when hidden. */
+int tui_columns_index(const struct tui *t, int id);
+
+/* Open the chooser on the first shown column. */
+void tui_columns_open(struct tui *t);
+
+/* Move the highlight by delta entries of the list (clamped). */
+void tui_columns_step(struct tui *t, int delta);
+
+/* Show the highlighted column (last in the order) or hide it.  The last
+ * shown column stays: returns -1 with a message then, else 0. */
+int tui_columns_toggle(struct tui *t);
+
+/* Move the highlighted column one place earlier (dir -1) or later (1)
+ * in the order.  Returns -1 when it is hidden or already at that end. */
+int tui_columns_move(struct tui *t, int dir);
 
 /* The delay one step longer (dir 1) or shorter (-1). */
 double tui_delay_step(double delay, int dir);
