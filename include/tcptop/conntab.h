@@ -43,6 +43,8 @@ struct conn {
 					 * entered: tenths of a second after
 					 * first_seen_ms, saturating; [0] is
 					 * the newest (conntab_path_times) */
+	uint16_t owner;			/* proc.c's: who holds it (see
+					 * PROC_OWNER_* in proc.h) */
 };
 
 /* The budget is 400 bytes a socket at 10k sockets: a field added here

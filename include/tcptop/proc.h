@@ -1,0 +1,90 @@
+/* proc: which process owns each socket, from /proc/PID/fd, cached
+ * across refreshes. */
+#ifndef TCPTOP_PROC_H
+#define TCPTOP_PROC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "tcptop/conntab.h"
+
+/* Reserved values of conn.owner; 1 to PROC_OWNER_MAX index the process
+ * table (1 + its position). */
+#define PROC_OWNER_UNSET	0	/* not looked up yet (a new row) */
+#define PROC_OWNER_NOFILE	0xffff	/* inode 0: TIME_WAIT, request
+					 * socket, orphan */
+#define PROC_OWNER_HIDDEN	0xfffe	/* no process we can read holds it */
+#define PROC_OWNER_MAX		0xfffd
+
+/* The three buckets every live row falls in; their counts add up to the
+ * rows counted.  PROC_OFF: attribution is off (no struct proc). */
+enum proc_bucket {
+	PROC_OFF = -1,
+	PROC_OWNED = 0,		/* "process" */
+	PROC_NOFILE,		/* "none": the socket has no file */
+	PROC_HIDDEN,		/* "hidden": another user's, or unreadable */
+	PROC_NBUCKETS
+};
+
+/* Lengths with the NUL.  comm is the kernel's (15 bytes at most). */
+#define PROC_COMM_LEN	16
+#define PROC_USER_LEN	33
+
+/* One process that holds sockets.  Strings are sanitized (printable
+ * ASCII and well-formed UTF-8 only; anything else is '?'), safe for a
+ * terminal and for JSON. */
+struct proc_owner {
+	pid_t pid;		/* the lowest pid holding the socket */
+	uid_t uid;		/* effective uid */
+	char comm[PROC_COMM_LEN];
+	char user[PROC_USER_LEN];	/* name, or the uid in decimal */
+};
+
+struct proc;
+
+/* A new, empty cache.  Never fails (xmalloc). */
+struct proc *proc_new(void);
+void proc_free(struct proc *p);
+
+/* Attribute t's live rows after a refresh (conntab_end_scan): every row
+ * gets an owner.  Rows whose inode was known at the last rescan are
+ * answered from the cache; a nonzero inode the last rescan did not look
+ * for makes this call rescan /proc once (and never more than once), and
+ * what no readable process holds is then hidden.  Processes that exited
+ * drop out at a rescan.  Tombstones keep the owner they had. */
+void proc_update(struct proc *p, struct conntab *t);
+
+/* Rescan /proc now, whatever the cache knows (for tests and the bench),
+ * and attribute t's live rows. */
+void proc_rescan(struct proc *p, struct conntab *t);
+
+/* The owner of c, borrowed until the next proc_update or proc_rescan,
+ * or NULL; *bucket (may be NULL) says which bucket c is in.  p may be
+ * NULL (attribution off): NULL and PROC_OFF.  A row not yet looked up
+ * counts as hidden. */
+const struct proc_owner *proc_owner(const struct proc *p,
+    const struct conn *c, int *bucket);
+
+/* Count rows (skipping tombstones) per bucket into counts. */
+void proc_count(const struct proc *p, const struct conn *const *rows,
+    size_t n,
+    size_t counts[PROC_NBUCKETS]);
+
+/* The bucket's name in JSON: "process", "none" or "hidden". */
+const char *proc_bucket_name(int bucket);
+
+/* Rescans done so far. */
+unsigned long proc_rescans(const struct proc *p);
+
+/* Whether this process may read every process's fds (root or
+ * CAP_SYS_PTRACE): if not, other users' sockets are hidden. */
+int proc_privileged(void);
+
+/* Copy src (len bytes) into dst (size bytes, NUL-terminated): printable
+ * ASCII and well-formed UTF-8 sequences are kept (not C1 controls),
+ * every other byte becomes '?', so escape sequences cannot reach a
+ * terminal. */
+void proc_sanitize(char *dst, size_t size, const char *src, size_t len);
+
+#endif

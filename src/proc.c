@@ -1,0 +1,491 @@
+/* Process attribution: socket inodes to the processes holding them,
+ * found the way ss -p finds them (readlink of /proc/PID/fd/N), but
+ * cached, so a steady refresh costs one hash lookup per row. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tcptop/log.h"
+#include "tcptop/proc.h"
+#include "tcptop/xmalloc.h"
+
+/* A user name looked up once. */
+struct proc_user {
+	uid_t uid;
+	char name[PROC_USER_LEN];
+};
+
+struct proc {
+	/* Every inode the last rescan looked for, and its conn.owner
+	 * value: a table index, or PROC_OWNER_HIDDEN.  Open addressing;
+	 * key 0 is empty (inode 0 is never looked for). */
+	uint32_t *keys;
+	uint16_t *vals;
+	size_t cap;		/* a power of two */
+	unsigned bits;		/* log2(cap) */
+	struct proc_owner *tab;	/* owner value v is tab[v - 1] */
+	size_t n;
+	size_t tabcap;
+	struct proc_user *users;
+	size_t nusers;
+	unsigned long rescans;
+	int full_logged;	/* the table ran out of indices once */
+};
+
+struct proc *
+proc_new(void)
+{
+	return xcalloc(1, sizeof(struct proc));
+}
+
+void
+proc_free(struct proc *p)
+{
+	if (p == NULL)
+		return;
+	free(p->keys);
+	free(p->vals);
+	free(p->tab);
+	free(p->users);
+	free(p);
+}
+
+unsigned long
+proc_rescans(const struct proc *p)
+{
+	return p->rescans;
+}
+
+int
+proc_privileged(void)
+{
+	return geteuid() == 0;
+}
+
+/* Fibonacci hashing: the top bits of the product are the well mixed
+ * ones. */
+static size_t
+proc_slot(const struct proc *p, uint32_t ino)
+{
+	return (size_t)((ino * UINT32_C(2654435769)) >> (32 - p->bits));
+}
+
+/* The slot of ino, or of the empty slot where it would go. */
+static size_t
+proc_find(const struct proc *p, uint32_t ino)
+{
+	size_t i = proc_slot(p, ino);
+
+	while (p->keys[i] != 0 && p->keys[i] != ino)
+		i = (i + 1) & (p->cap - 1);
+	return i;
+}
+
+/* Owner value of ino from the cache, or PROC_OWNER_UNSET when the last
+ * rescan did not look for it. */
+static uint16_t
+proc_lookup(const struct proc *p, uint32_t ino)
+{
+	size_t i;
+
+	if (p->cap == 0)
+		return PROC_OWNER_UNSET;
+	i = proc_find(p, ino);
+	return p->keys[i] == ino ? p->vals[i] : PROC_OWNER_UNSET;
+}
+
+/* Empty the cache and size it for n inodes (at most half full). */
+static void
+proc_reset(struct proc *p, size_t n)
+{
+	size_t cap = 64;
+	unsigned bits = 6;
+
+	while (cap < 2 * n && bits < 31)
+		cap <<= 1, bits++;
+	if (cap != p->cap) {
+		free(p->keys);
+		free(p->vals);
+		p->keys = xcalloc(cap, sizeof *p->keys);
+		p->vals = xcalloc(cap, sizeof *p->vals);
+		p->cap = cap;
+		p->bits = bits;
+	} else
+		memset(p->keys, 0, cap * sizeof *p->keys);
+}
+
+void
+proc_sanitize(char *dst, size_t size, const char *src, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t i = 0, o = 0;
+
+	if (size == 0)
+		return;
+	while (i < len && s[i] != '\0' && o + 1 < size) {
+		unsigned char ch = s[i];
+		size_t need, k;
+		uint32_t cp;
+
+		if (ch >= 0x20 && ch < 0x7f) {
+			dst[o++] = (char)ch;
+			i++;
+			continue;
+		}
+		if (ch >= 0xc2 && ch <= 0xdf)
+			need = 1, cp = ch & 0x1f;
+		else if (ch >= 0xe0 && ch <= 0xef)
+			need = 2, cp = ch & 0x0f;
+		else if (ch >= 0xf0 && ch <= 0xf4)
+			need = 3, cp = ch & 0x07;
+		else
+			need = 0, cp = 0;
+		for (k = 1; need && k <= need; k++) {
+			if (i + k >= len || (s[i + k] & 0xc0) != 0x80) {
+				need = 0;
+				break;
+			}
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		/* Overlong forms, surrogates, C1 controls: not text. */
+		if (need == 0 || (need == 2 && cp < 0x800) ||
+		    (need == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || cp < 0xa0 ||
+		    o + need + 1 >= size) {
+			dst[o++] = '?';
+			i++;
+			continue;
+		}
+		memcpy(dst + o, s + i, need + 1);
+		o += need + 1;
+		i += need + 1;
+	}
+	dst[o] = '\0';
+}
+
+/* The user name of uid, sanitized, or the uid in decimal. */
+static void
+proc_user_name(struct proc *p, uid_t uid, char *buf, size_t len)
+{
+	struct passwd pw, *res = NULL;
+	struct proc_user *u;
+	char tmp[1024];
+	size_t i;
+
+	for (i = 0; i < p->nusers; i++)
+		if (p->users[i].uid == uid) {
+			snprintf(buf, len, "%s", p->users[i].name);
+			return;
+		}
+	p->users = xreallocarray(p->users, p->nusers + 1, sizeof *p->users);
+	u = &p->users[p->nusers++];
+	u->uid = uid;
+	if (getpwuid_r(uid, &pw, tmp, sizeof tmp, &res) == 0 && res != NULL &&
+	    pw.pw_name[0] != '\0')
+		proc_sanitize(u->name, sizeof u->name, pw.pw_name,
+		    strlen(pw.pw_name));
+	else
+		snprintf(u->name, sizeof u->name, "%lu", (unsigned long)uid);
+	snprintf(buf, len, "%s", u->name);
+}
+
+/* Read a small file under /proc/PID into buf; returns its length or
+ * -1. */
+static ssize_t
+proc_read(int procfd, pid_t pid, const char *file, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof path, "%ld/%s", (long)pid, file);
+	fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n >= 0)
+		buf[n] = '\0';
+	return n;
+}
+
+/* Add the process pid to the table.
+ * Returns its owner value, or PROC_OWNER_HIDDEN when the table is
+ * full. */
+static uint16_t
+proc_add(struct proc *p, int procfd, pid_t pid)
+{
+	struct proc_owner *o;
+	char buf[2048];
+	const char *uidl;
+	unsigned long r, e;
+	ssize_t n;
+
+	if (p->n >= PROC_OWNER_MAX) {
+		if (!p->full_logged)
+			log_debug("proc: more than %d processes hold "
+			    "sockets; the rest are counted as hidden",
+			    PROC_OWNER_MAX);
+		p->full_logged = 1;
+		return PROC_OWNER_HIDDEN;
+	}
+	if (p->n == p->tabcap) {
+		p->tabcap = p->tabcap ? 2 * p->tabcap : 64;
+		p->tab = xreallocarray(p->tab, p->tabcap, sizeof *p->tab);
+	}
+	o = &p->tab[p->n];
+	memset(o, 0, sizeof *o);
+	o->pid = pid;
+	n = proc_read(procfd, pid, "comm", buf, sizeof buf);
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	if (n > 0)
+		proc_sanitize(o->comm, sizeof o->comm, buf, (size_t)n);
+	else
+		snprintf(o->comm, sizeof o->comm, "?");
+	/* The effective uid, as ps shows it: "Uid: real effective ...". */
+	o->uid = (uid_t)-1;
+	if (proc_read(procfd, pid, "status", buf, sizeof buf) > 0 &&
+	    (uidl = strstr(buf, "\nUid:")) != NULL &&
+	    sscanf(uidl + 5, "%lu %lu", &r, &e) == 2)
+		o->uid = (uid_t)e;
+	if (o->uid == (uid_t)-1)
+		snprintf(o->user, sizeof o->user, "?");
+	else
+		proc_user_name(p, o->uid, o->user, sizeof o->user);
+	return (uint16_t)++p->n;
+}
+
+/* Every socket fd of one process: claim the inodes looked for that no
+ * lower pid holds. */
+static void
+proc_scan_pid(struct proc *p, int procfd, pid_t pid)
+{
+	char path[64], link[64];
+	struct dirent *de;
+	uint16_t me = PROC_OWNER_UNSET;
+	DIR *dir;
+	int fd;
+
+	snprintf(path, sizeof path, "%ld/fd", (long)pid);
+	fd = openat(procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1)
+		return;		/* another user's, or gone: hidden */
+	dir = fdopendir(fd);
+	if (dir == NULL) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(dir)) != NULL) {
+		unsigned long ino;
+		ssize_t n;
+		size_t i;
+		char *end;
+
+		if (de->d_name[0] == '.')
+			continue;
+		n = readlinkat(fd, de->d_name, link, sizeof link - 1);
+		if (n < 9 || memcmp(link, "socket:[", 8) != 0)
+			continue;
+		link[n] = '\0';
+		errno = 0;
+		ino = strtoul(link + 8, &end, 10);
+		if (errno != 0 || *end != ']' || ino == 0 || ino > UINT32_MAX)
+			continue;
+		i = proc_find(p, (uint32_t)ino);
+		if (p->keys[i] != ino)
+			continue;	/* not a socket we show */
+		/* Shared by several processes: the lowest pid, whatever
+		 * order /proc lists them in. */
+		if (p->vals[i] != PROC_OWNER_HIDDEN &&
+		    p->tab[p->vals[i] - 1].pid <= pid)
+			continue;
+		if (me == PROC_OWNER_UNSET)
+			me = proc_add(p, procfd, pid);
+		p->vals[i] = me;
+	}
+	closedir(dir);
+}
+
+/* Give tombstone rows an owner in the new table: the same process if it
+ * is still there, else a copy of the old entry, so a closed
+ * connection's row still says who had it. */
+static void
+proc_keep_tombstones(struct proc *p, struct conn *const *rows, size_t n,
+    const struct proc_owner *old, size_t nold)
+{
+	uint16_t *remap;
+	size_t i, j;
+
+	if (nold == 0)
+		return;
+	remap = xcalloc(nold, sizeof *remap);
+	for (i = 0; i < n; i++) {
+		struct conn *c = rows[i];
+		uint16_t o = c->owner;
+
+		if (!(c->flags & CONN_GONE))
+			continue;
+		if (o == PROC_OWNER_UNSET || o > nold)
+			continue;
+		if (remap[o - 1] == 0) {
+			for (j = 0; j < p->n; j++)
+				if (p->tab[j].pid == old[o - 1].pid &&
+				    strcmp(p->tab[j].comm,
+				    old[o - 1].comm) == 0)
+					break;
+			if (j == p->n && p->n < PROC_OWNER_MAX) {
+				if (p->n == p->tabcap) {
+					p->tabcap = p->tabcap ?
+					    2 * p->tabcap : 64;
+					p->tab = xreallocarray(p->tab,
+					    p->tabcap, sizeof *p->tab);
+				}
+				p->tab[p->n++] = old[o - 1];
+			}
+			remap[o - 1] = j < p->n ? (uint16_t)(j + 1) :
+			    PROC_OWNER_HIDDEN;
+		}
+		c->owner = remap[o - 1];
+	}
+	free(remap);
+}
+
+/* The owner value of a live row from the cache. */
+static uint16_t
+proc_row_owner(const struct proc *p, const struct conn *c)
+{
+	return c->s.inode == 0 ? PROC_OWNER_NOFILE :
+	    proc_lookup(p, c->s.inode);
+}
+
+void
+proc_rescan(struct proc *p, struct conntab *t)
+{
+	struct conn *const *rows;
+	struct proc_owner *old = p->tab;
+	size_t n, i, nold = p->n, want = 0;
+	struct dirent *de;
+	DIR *dir;
+	int procfd;
+
+	p->rescans++;
+	rows = conntab_rows(t, &n);
+	for (i = 0; i < n; i++)
+		if (!(rows[i]->flags & CONN_GONE) && rows[i]->s.inode != 0)
+			want++;
+	proc_reset(p, want);
+	for (i = 0; i < n; i++) {
+		uint32_t ino = rows[i]->s.inode;
+		size_t k;
+
+		if ((rows[i]->flags & CONN_GONE) || ino == 0)
+			continue;
+		k = proc_find(p, ino);
+		p->keys[k] = ino;
+		p->vals[k] = PROC_OWNER_HIDDEN;
+	}
+	/* A new table: processes that exited, or no longer hold a socket
+	 * we show, drop out. */
+	p->tab = NULL;
+	p->n = p->tabcap = 0;
+	procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dir = procfd != -1 ? fdopendir(procfd) : NULL;
+	if (dir == NULL) {
+		log_debug("proc: /proc: %s", strerror(errno));
+		if (procfd != -1)
+			close(procfd);
+	} else {
+		while (want > 0 && (de = readdir(dir)) != NULL) {
+			char *end;
+			long pid = strtol(de->d_name, &end, 10);
+
+			if (*end == '\0' && pid > 0)
+				proc_scan_pid(p, procfd, (pid_t)pid);
+		}
+		closedir(dir);
+	}
+	proc_keep_tombstones(p, rows, n, old, nold);
+	free(old);
+	for (i = 0; i < n; i++)
+		if (!(rows[i]->flags & CONN_GONE))
+			rows[i]->owner = proc_row_owner(p, rows[i]);
+	log_debug("proc: rescan %lu: %zu sockets, %zu processes",
+	    p->rescans, want, p->n);
+}
+
+void
+proc_update(struct proc *p, struct conntab *t)
+{
+	struct conn *const *rows;
+	size_t n, i;
+
+	rows = conntab_rows(t, &n);
+	for (i = 0; i < n; i++) {
+		struct conn *c = rows[i];
+		uint16_t o;
+
+		if (c->flags & CONN_GONE)
+			continue;
+		o = proc_row_owner(p, c);
+		if (o == PROC_OWNER_UNSET) {
+			/* An inode the last rescan did not look for. */
+			proc_rescan(p, t);
+			return;
+		}
+		c->owner = o;
+	}
+}
+
+const struct proc_owner *
+proc_owner(const struct proc *p, const struct conn *c, int *bucket)
+{
+	int b;
+	const struct proc_owner *o = NULL;
+
+	if (p == NULL)
+		b = PROC_OFF;
+	else if (c->owner == PROC_OWNER_NOFILE)
+		b = PROC_NOFILE;
+	else if (c->owner == PROC_OWNER_UNSET ||
+	    c->owner == PROC_OWNER_HIDDEN || c->owner > p->n)
+		b = PROC_HIDDEN;
+	else {
+		b = PROC_OWNED;
+		o = &p->tab[c->owner - 1];
+	}
+	if (bucket != NULL)
+		*bucket = b;
+	return o;
+}
+
+void
+proc_count(const struct proc *p, const struct conn *const *rows, size_t n,
+    size_t counts[PROC_NBUCKETS])
+{
+	size_t i;
+	int b;
+
+	memset(counts, 0, PROC_NBUCKETS * sizeof *counts);
+	for (i = 0; i < n; i++) {
+		if (rows[i]->flags & CONN_GONE)
+			continue;
+		proc_owner(p, rows[i], &b);
+		if (b >= 0 && b < PROC_NBUCKETS)
+			counts[b]++;
+	}
+}
+
+const char *
+proc_bucket_name(int bucket)
+{
+	static const char *const names[PROC_NBUCKETS] = { "process", "none",
+	    "hidden" };
+
+	return bucket >= 0 && bucket < PROC_NBUCKETS ? names[bucket] : "off";
+}

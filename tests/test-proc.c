@@ -1,0 +1,251 @@
+/* Process attribution on real loopback sockets (no root needed): this
+ * process's sockets are attributed to getpid() with its comm and user,
+ * the cache answers a steady refresh without a rescan, a new socket
+ * costs exactly one, inode 0 is "none", an inode nobody holds is
+ * "hidden" (and looked for only once), and names are sanitized. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "tcptop/conntab.h"
+#include "tcptop/diag.h"
+#include "tcptop/filter.h"
+#include "tcptop/proc.h"
+
+static unsigned port;
+
+/* A fake row: one the dump does not carry (port 1, 192.0.2.1). */
+static struct conn_sample fake;
+
+static void
+refresh(struct diag *d, struct conntab *t, struct proc *p, int with_fake)
+{
+	struct conntab_feed feed = { t, &diag_last_stats(d)->mono_ns, 0 };
+	struct diag_sink sink = { conntab_feed_begin, conntab_feed_sample,
+	    &feed };
+	struct filter f;
+	struct diag_query q = { &f, 1 };
+	char spec[16], err[64];
+
+	filter_init(&f);
+	snprintf(spec, sizeof spec, "%u", port);
+	CHECK(filter_parse_ports(&f, spec, err, sizeof err) == 0);
+	CHECK(diag_dump(d, &q, &sink) == 0);
+	if (with_fake)
+		conntab_update(t, &fake);
+	conntab_end_scan(t);
+	proc_update(p, t);
+}
+
+static const struct conn *
+row_of(const struct conntab *t, uint32_t ino)
+{
+	struct conn *const *rows;
+	size_t n, i;
+
+	rows = conntab_rows(t, &n);
+	for (i = 0; i < n; i++)
+		if (!(rows[i]->flags & CONN_GONE) && rows[i]->s.inode == ino)
+			return rows[i];
+	return NULL;
+}
+
+static uint32_t
+inode_of(int fd)
+{
+	char path[64], link[64];
+	ssize_t n;
+
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	n = readlink(path, link, sizeof link - 1);
+	if (n <= 0)
+		return 0;
+	link[n] = '\0';
+	return (uint32_t)strtoul(link + 8, NULL, 10);
+}
+
+/* fd's socket is ours, with comm and our user. */
+static void
+check_ours(const struct proc *p, const struct conntab *t, int fd,
+    const char *comm)
+{
+	const struct conn *c = row_of(t, inode_of(fd));
+	const struct proc_owner *o;
+	struct passwd *pw = getpwuid(geteuid());
+	int b = -2;
+
+	if (!CHECK(c != NULL))
+		return;
+	o = proc_owner(p, c, &b);
+	CHECK_EQ(b, PROC_OWNED);
+	if (!CHECK(o != NULL))
+		return;
+	CHECK_EQ(o->pid, getpid());
+	CHECK_EQ(o->uid, geteuid());
+	if (!CHECK(strcmp(o->comm, comm) == 0))
+		fprintf(stderr, "comm \"%s\", want \"%s\"\n", o->comm, comm);
+	if (pw != NULL)
+		CHECK(strcmp(o->user, pw->pw_name) == 0);
+}
+
+static int
+tcp_connect(void)
+{
+	struct sockaddr_in sa;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons(port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	CHECK(fd != -1 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0);
+	return fd;
+}
+
+static void
+test_sanitize(void)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "nginx", "nginx" },
+		{ "a\033[31mb", "a?[31mb" },		/* CSI by ESC */
+		{ "a\xc2\x9b" "31m", "a??31m" },	/* C1 CSI */
+		{ "bad\xff\xfe", "bad??" },
+		{ "\xc0\xaf", "??" },			/* overlong '/' */
+		{ "caf\xc3\xa9", "caf\xc3\xa9" },	/* é kept */
+		{ "cut\xe2\x82", "cut??" },		/* truncated */
+		{ "\xed\xa0\x80", "???" },		/* surrogate */
+		{ "tab\there\n", "tab?here?" },
+	};
+	char out[64];
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		proc_sanitize(out, sizeof out, cases[i].in,
+		    strlen(cases[i].in));
+		if (!CHECK(strcmp(out, cases[i].out) == 0))
+			fprintf(stderr, "sanitize case %zu: \"%s\"\n", i, out);
+	}
+	/* A multibyte character that does not fit is not cut in half. */
+	proc_sanitize(out, 5, "abc\xc3\xa9", 5);
+	CHECK(strcmp(out, "abc?") == 0);
+}
+
+int
+main(void)
+{
+	struct sockaddr_in sa;
+	socklen_t len = sizeof sa;
+	struct diag *d;
+	struct conntab *t;
+	struct proc *p;
+	const struct conn *c;
+	size_t counts[PROC_NBUCKETS], n;
+	int lfd, cfd, afd, c2, b;
+
+	test_sanitize();
+	d = diag_open();
+	if (d == NULL) {
+		perror("diag_open");
+		check_done();
+		return 77;
+	}
+	CHECK(prctl(PR_SET_NAME, "tcptop-proct") == 0);
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	CHECK(bind(lfd, (struct sockaddr *)&sa, sizeof sa) == 0);
+	CHECK(listen(lfd, 8) == 0);
+	CHECK(getsockname(lfd, (struct sockaddr *)&sa, &len) == 0);
+	port = ntohs(sa.sin_port);
+	cfd = tcp_connect();
+	afd = accept(lfd, NULL, NULL);
+	CHECK(afd != -1);
+
+	/* A row with no file, one with an inode nobody holds. */
+	memset(&fake, 0, sizeof fake);
+	fake.cookie = 1;
+	fake.family = AF_INET;
+	fake.state = 6;		/* TCP_TIME_WAIT */
+	fake.lport = port;
+	fake.rport = 1;
+	fake.local[0] = 127, fake.local[3] = 1;
+	fake.remote[0] = 192, fake.remote[2] = 2, fake.remote[3] = 1;
+
+	t = conntab_new(0);
+	p = proc_new();
+	refresh(d, t, p, 1);
+	CHECK_EQ(proc_rescans(p), 1);
+	check_ours(p, t, lfd, "tcptop-proct");
+	check_ours(p, t, cfd, "tcptop-proct");
+	check_ours(p, t, afd, "tcptop-proct");
+	c = row_of(t, 0);
+	CHECK(c != NULL && proc_owner(p, c, &b) == NULL && b == PROC_NOFILE);
+
+	/* Steady: nothing new, no rescan. */
+	refresh(d, t, p, 1);
+	refresh(d, t, p, 1);
+	CHECK_EQ(proc_rescans(p), 1);
+	check_ours(p, t, afd, "tcptop-proct");
+
+	/* An inode no process holds: one rescan finds it hidden, and it is
+	 * not looked for again. */
+	fake.inode = 0xfffffff0u;
+	refresh(d, t, p, 1);
+	CHECK_EQ(proc_rescans(p), 2);
+	c = row_of(t, 0xfffffff0u);
+	CHECK(c != NULL && proc_owner(p, c, &b) == NULL && b == PROC_HIDDEN);
+	refresh(d, t, p, 1);
+	CHECK_EQ(proc_rescans(p), 2);
+
+	/* A new socket, under a name with an escape sequence: one rescan,
+	 * the name read again and sanitized. */
+	CHECK(prctl(PR_SET_NAME, "ev\033[2Jil") == 0);
+	c2 = tcp_connect();
+	refresh(d, t, p, 1);
+	CHECK_EQ(proc_rescans(p), 3);
+	check_ours(p, t, c2, "ev?[2Jil");
+	check_ours(p, t, lfd, "ev?[2Jil");
+	refresh(d, t, p, 1);
+	CHECK_EQ(proc_rescans(p), 3);
+
+	/* The buckets add up to the live rows: the listener and three
+	 * ends are ours, c2's peer waits for accept() without a file, and
+	 * the fake row is hidden. */
+	{
+		struct conn *const *rows = conntab_rows(t, &n);
+
+		proc_count(p, (const struct conn *const *)rows, n, counts);
+	}
+	CHECK_EQ(counts[PROC_OWNED], 4);
+	CHECK_EQ(counts[PROC_NOFILE], 1);
+	CHECK_EQ(counts[PROC_HIDDEN], 1);
+	CHECK_EQ(counts[PROC_OWNED] + counts[PROC_NOFILE] +
+	    counts[PROC_HIDDEN], conntab_live(t));
+
+	/* A forced rescan, and attribution off. */
+	proc_rescan(p, t);
+	CHECK_EQ(proc_rescans(p), 4);
+	check_ours(p, t, cfd, "ev?[2Jil");
+	CHECK(proc_owner(NULL, row_of(t, inode_of(cfd)), &b) == NULL &&
+	    b == PROC_OFF);
+	CHECK(strcmp(proc_bucket_name(PROC_HIDDEN), "hidden") == 0);
+
+	close(c2);
+	close(afd);
+	close(cfd);
+	close(lfd);
+	proc_free(p);
+	conntab_free(t);
+	diag_close(d);
+	return check_done();
+}
