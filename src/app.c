@@ -11,6 +11,7 @@
 #include "tcptop/diag_file.h"
 #include "tcptop/group.h"
 #include "tcptop/log.h"
+#include "tcptop/proc.h"
 #include "tcptop/trace.h"
 #include "tcptop/transfeed.h"
 #include "tcptop/xmalloc.h"
@@ -196,6 +197,13 @@ app_src_open(struct app_src *a, const struct options *o, const char *host)
 		}
 	}
 	a->tab = conntab_new((int64_t)(o->tombstone * 1000));
+	/* A recording has no processes to look at. */
+	if (a->d != NULL)
+		a->proc = proc_new();
+	a->r.proc = a->proc;
+	a->r.proc_note = a->proc == NULL ? "a recording has no processes" :
+	    !proc_privileged() ? "not root: other users' sockets are hidden" :
+	    NULL;
 	app_trans_open(a, o);
 	app_netns_opened(a);
 	a->r.netns = a->nstab;
@@ -219,6 +227,7 @@ app_src_close(struct app_src *a, int status)
 		}
 	}
 	app_trans_close(a);
+	proc_free(a->proc);
 	conntab_free(a->tab);
 	diag_close(a->d);
 	app_netns_close(a);
@@ -282,6 +291,8 @@ app_src_refresh(struct app_src *a, const struct filter *f)
 	conntab_end_scan(a->tab);
 	if (a->cgroups != NULL)
 		cgroup_map_update(a->cgroups, a->r.now_ms);
+	if (a->proc != NULL)
+		proc_update(a->proc, a->tab);
 	/* Everything before the dump began is in the kernel's buffers by
 	 * now: take it, then reconcile. */
 	app_trans_drain(a);

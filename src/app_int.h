@@ -27,6 +27,7 @@ struct app_src {
 	FILE *rec;
 	struct conntab *tab;
 	struct conntab_feed feed;
+	struct proc *proc;		/* process attribution, NULL: off */
 	struct output_report r;		/* of the last good refresh */
 	long good;			/* refreshes that worked */
 	char err[256];			/* why the last one failed */

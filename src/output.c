@@ -21,6 +21,21 @@ output_fmt_rtt(const struct conn *c, char *buf, size_t len)
 		snprintf(buf, len, "%.1fms", c->s.info.rtt_us / 1000.0);
 }
 
+/* The PID and PROCESS columns: "-" without a file, "?" hidden. */
+static void
+output_text_owner(FILE *fp, const struct proc *p, const struct conn *c)
+{
+	const struct proc_owner *o;
+	int b;
+
+	o = proc_owner(p, c, &b);
+	if (o != NULL)
+		fprintf(fp, " %7ld %s", (long)o->pid, o->comm);
+	else
+		fprintf(fp, " %7s %s", b == PROC_NOFILE ? "-" : "?",
+		    b == PROC_NOFILE ? "-" : "?");
+}
+
 int
 output_text(FILE *fp, const struct output_report *r, const struct view *v)
 {
@@ -44,6 +59,14 @@ output_text(FILE *fp, const struct output_report *r, const struct view *v)
 	for (i = 0; i < TCPSTATE_MAX; i++)
 		fprintf(fp, " %s %zu", tcpstate_name(tcpstate_order[i]),
 		    v->states[tcpstate_order[i]]);
+	if (r->proc != NULL) {
+		size_t counts[PROC_NBUCKETS];
+
+		proc_count(r->proc, v->rows, v->n, counts);
+		fprintf(fp, "; owners: process %zu, none %zu, hidden %zu",
+		    counts[PROC_OWNED], counts[PROC_NOFILE],
+		    counts[PROC_HIDDEN]);
+	}
 	fputc('\n', fp);
 
 	/* Column widths fit this report's endpoints. */
@@ -69,9 +92,10 @@ output_text(FILE *fp, const struct output_report *r, const struct view *v)
 	}
 	if (r->netns != NULL)
 		fprintf(fp, "%-*s ", (int)wn, "NETNS");
-	fprintf(fp, "%-4s %-*s %-*s %-11s %7s %7s %8s %9s %5s\n", "FAM",
+	fprintf(fp, "%-4s %-*s %-*s %-11s %7s %7s %8s %9s %5s", "FAM",
 	    (int)wl, "LOCAL", (int)wr, "REMOTE", "STATE", "RECV-Q", "SEND-Q",
 	    "INSTATE", "RTT", "RETR");
+	fputs(r->proc != NULL ? "     PID PROCESS\n" : "\n", fp);
 	for (i = 0; i < v->n; i++) {
 		const struct conn *c = v->rows[i];
 		char l[CONN_ENDPOINT_LEN], rm[CONN_ENDPOINT_LEN], age[24];
@@ -85,12 +109,15 @@ output_text(FILE *fp, const struct output_report *r, const struct view *v)
 		if (r->netns != NULL)
 			fprintf(fp, "%-*s ", (int)wn, netns_tab_label(r->netns,
 			    c->s.netns));
-		fprintf(fp, "%-4s %-*s %-*s %-11s %7u %7u %8s %9s %5u\n",
+		fprintf(fp, "%-4s %-*s %-*s %-11s %7u %7u %8s %9s %5u",
 		    conn_family_name(c->s.family),
 		    (int)wl, conn_fmt_endpoint(&c->s, 0, l, sizeof l),
 		    (int)wr, conn_fmt_endpoint(&c->s, 1, rm, sizeof rm),
 		    tcpstate_name(c->s.state), c->s.rqueue, c->s.wqueue, age,
 		    rtt, column_retrans(c));
+		if (r->proc != NULL)
+			output_text_owner(fp, r->proc, c);
+		fputc('\n', fp);
 	}
 	fputc('\n', fp);
 	return ferror(fp) ? -1 : 0;
@@ -294,6 +321,56 @@ output_json_tcp(FILE *fp, const struct conn *c)
 		fputs(", \"accept_fill_pct\": null", fp);
 }
 
+/* "owners": how many live rows of v are in each bucket (they add up to
+ * "total"), null when attribution is off; "owners_note": why some or
+ * all owners are missing, or null. */
+static void
+output_json_owners(FILE *fp, const struct output_report *r,
+    const struct view *v)
+{
+	size_t counts[PROC_NBUCKETS];
+	int b;
+
+	fputs("\"owners\": ", fp);
+	if (r->proc != NULL) {
+		proc_count(r->proc, v->rows, v->n, counts);
+		for (b = 0; b < PROC_NBUCKETS; b++)
+			fprintf(fp, "%s\"%s\": %zu", b ? ", " : "{",
+			    proc_bucket_name(b), counts[b]);
+		fputc('}', fp);
+	} else
+		fputs("null", fp);
+	fputs(", \"owners_note\": ", fp);
+	if (r->proc_note != NULL)
+		output_json_string(fp, r->proc_note, strlen(r->proc_note));
+	else
+		fputs("null", fp);
+}
+
+/* A connection's "owner" bucket (null when attribution is off) and its
+ * "pid", "comm" and "user" (null without an owner).  comm and user are
+ * sanitized by proc.c, and escaped here again as any string. */
+static void
+output_json_owner(FILE *fp, const struct proc *p, const struct conn *c)
+{
+	const struct proc_owner *o;
+	int b;
+
+	o = proc_owner(p, c, &b);
+	if (b == PROC_OFF)
+		fputs(", \"owner\": null", fp);
+	else
+		fprintf(fp, ", \"owner\": \"%s\"", proc_bucket_name(b));
+	if (o == NULL) {
+		fputs(", \"pid\": null, \"comm\": null, \"user\": null", fp);
+		return;
+	}
+	fprintf(fp, ", \"pid\": %ld, \"comm\": ", (long)o->pid);
+	output_json_string(fp, o->comm, strlen(o->comm));
+	fputs(", \"user\": ", fp);
+	output_json_string(fp, o->user, strlen(o->user));
+}
+
 int
 output_json(FILE *fp, const struct output_report *r, const struct view *v)
 {
@@ -311,8 +388,10 @@ output_json(FILE *fp, const struct output_report *r, const struct view *v)
 		fprintf(fp, "%s\"%s\": %zu", i ? ", " : "",
 		    tcpstate_name(tcpstate_order[i]),
 		    v->states[tcpstate_order[i]]);
-	fprintf(fp, "}, \"families\": {\"ipv4\": %zu, \"ipv6\": %zu}, "
-	    "\"connections\": [", v->families[0], v->families[1]);
+	fprintf(fp, "}, \"families\": {\"ipv4\": %zu, \"ipv6\": %zu}, ",
+	    v->families[0], v->families[1]);
+	output_json_owners(fp, r, v);
+	fputs(", \"connections\": [", fp);
 	for (i = 0; i < v->n; i++) {
 		const struct conn *c = v->rows[i];
 		char la[CONN_ADDR_LEN], ra[CONN_ADDR_LEN];
@@ -367,6 +446,7 @@ output_json(FILE *fp, const struct output_report *r, const struct view *v)
 		else
 			fputs(", \"shutdown\": null", fp);
 		output_json_where(fp, r, c);
+		output_json_owner(fp, r->proc, c);
 		fputc('}', fp);
 		sep = ", ";
 	}

@@ -10,6 +10,7 @@
 #include "tcptop/kill.h"
 #include "tcptop/lesson.h"
 #include "tcptop/netns.h"
+#include "tcptop/proc.h"
 #include "tcptop/trans.h"
 #include "tcptop/view.h"
 
@@ -29,6 +30,8 @@ struct output_report {
 					 * namespaces, else NULL */
 	const struct cgroup_map *cgroups;	/* the rows' cgroup paths,
 						 * or NULL */
+	const struct proc *proc;	/* NULL: no process attribution */
+	const char *proc_note;		/* why owners are missing, or NULL */
 };
 
 /* One text report: a header line, then a line per live row of v.
