@@ -351,6 +351,7 @@ app_column_ctx(const struct app_src *a, struct column_ctx *cx)
 	cx->now_ms = a->r.now_ms;
 	cx->netns = a->nstab;
 	cx->cgroups = a->cgroups;
+	cx->proc = a->proc;
 }
 
 /* One report of v: its rows, or with --group its groups. */

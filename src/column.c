@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "tcptop/column.h"
+#include "tcptop/proc.h"
 #include "tcptop/sort.h"
 #include "tcptop/tcpstate.h"
 
@@ -74,6 +75,11 @@ const struct column column_table[COL_NCOLS] = {
 	[COL_ACCEPTQ] = { "acceptq", "ACCQ%", "LISTEN: connections waiting "
 	    "for accept() as a percentage of the backlog",
 	    5, 5, 1, SORT_ACCEPTQ, 28 },
+	[COL_PID] = { "pid", "PID", "process holding the socket (-: no "
+	    "file, ?: hidden)", 7, 7, 1, -1, 29 },
+	[COL_PROCESS] = { "process", "PROCESS", "its command name",
+	    8, 15, 0, -1, 30 },
+	[COL_USER] = { "user", "USER", "its user", 8, 12, 0, -1, 31 },
 };
 
 const uint8_t column_default[] = {
@@ -449,6 +455,25 @@ column_prepend(uint8_t *ids, size_t *n, size_t max, int id)
 	return 1;
 }
 
+/* The owner columns: "-" when the socket has no file (or attribution is
+ * off), "?" when its owner is hidden. */
+static void
+column_fmt_owner(int id, const struct conn *c, const struct column_ctx *cx,
+    char *buf, size_t len)
+{
+	const struct proc_owner *o;
+	int b;
+
+	o = proc_owner(cx->proc, c, &b);
+	if (o == NULL)
+		snprintf(buf, len, "%s", b == PROC_HIDDEN ? "?" : "-");
+	else if (id == COL_PID)
+		snprintf(buf, len, "%ld", (long)o->pid);
+	else
+		snprintf(buf, len, "%s", id == COL_PROCESS ? o->comm :
+		    o->user);
+}
+
 void
 column_fmt(int id, const struct conn *c, const struct column_ctx *cx,
     char *buf, size_t len)
@@ -518,6 +543,11 @@ column_fmt(int id, const struct conn *c, const struct column_ctx *cx,
 	case COL_CC:
 		p = conn_cc_name(c->s.cc);
 		snprintf(buf, len, "%s", p[0] != '\0' ? p : "-");
+		break;
+	case COL_PID:
+	case COL_PROCESS:
+	case COL_USER:
+		column_fmt_owner(id, c, cx, buf, len);
 		break;
 	default:
 		column_fmt_tcp(id, c, buf, len);

@@ -3,6 +3,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "tcptop/proc.h"
+
 #include "pane.h"
 
 static void
@@ -10,7 +12,8 @@ pane_header_draw(const struct ui_frame *f, struct pane_rect r)
 {
 	const struct tui *t = f->tui;
 	const struct view *v = f->view;
-	char left[256], pre[160], when[16], src[32], count[32];
+	char left[320], pre[160], when[16], src[32], count[32], own[80];
+	size_t owners[PROC_NBUCKETS] = { 0 };
 	const char *tier;
 	time_t sec = (time_t)(f->realtime_ns / 1000000000);
 	struct tm tm;
@@ -32,10 +35,23 @@ pane_header_draw(const struct ui_frame *f, struct pane_rect r)
 		snprintf(src, sizeof src, "every %gs", t->delay);
 	snprintf(count, sizeof count, "%zu socket%s", v->total,
 	    v->total == 1 ? "" : "s");
-	/* The count per family is the first thing to go. */
-	snprintf(left, sizeof left, "%s  %s  %s  %s: v4 %zu, v6 %zu%s",
+	/* Who owns them, by bucket (they add up to the count). */
+	own[0] = '\0';
+	if (f->cols.proc != NULL) {
+		proc_count(f->cols.proc, v->rows, v->n, owners);
+		snprintf(own, sizeof own, "  owners: process %zu, none %zu, "
+		    "hidden %zu", owners[PROC_OWNED], owners[PROC_NOFILE],
+		    owners[PROC_HIDDEN]);
+	}
+	/* The count per family is the first thing to go, the owners the
+	 * next. */
+	snprintf(left, sizeof left, "%s  %s  %s  %s: v4 %zu, v6 %zu%s%s",
 	    f->host, when, src, count, v->families[0], v->families[1],
-	    f->inconsistent ? " (inconsistent)" : "");
+	    f->inconsistent ? " (inconsistent)" : "", own);
+	if ((int)strlen(left) > r.w)
+		snprintf(left, sizeof left, "%s  %s  %s  %s%s%s", f->host,
+		    when, src, count, f->inconsistent ? " (inconsistent)" : "",
+		    own);
 	if ((int)strlen(left) > r.w)
 		snprintf(left, sizeof left, "%s  %s  %s  %s%s", f->host, when,
 		    src, count, f->inconsistent ? " (inconsistent)" : "");
@@ -51,6 +67,11 @@ pane_header_draw(const struct ui_frame *f, struct pane_rect r)
 	/* The tier on the right; shortened before it would cover the
 	 * totals. */
 	tier = f->root ? "root" : "unprivileged: some columns hidden";
+	if (!f->root && owners[PROC_HIDDEN] > 0) {
+		tier = "unprivileged: root would show the hidden owners";
+		if (n + 2 + (int)strlen(tier) > r.w)
+			tier = "unprivileged: some columns hidden";
+	}
 	tw = (int)strlen(tier);
 	if (n + 2 + tw > r.w && !f->root) {
 		tier = "unprivileged";

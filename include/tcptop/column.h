@@ -40,6 +40,9 @@ enum column_id {
 	COL_SNDWND,
 	COL_RCVSPACE,
 	COL_ACCEPTQ,
+	COL_PID,
+	COL_PROCESS,
+	COL_USER,
 	COL_NCOLS
 };
 
@@ -84,10 +87,13 @@ int column_layout(const uint8_t *ids, size_t n, int width, int *widths);
  * "not known": a column whose source is missing prints "-".  Modules
  * that own per-row data kept outside struct conn (processes,
  * namespaces...) add a borrowed pointer here. */
+struct proc;
+
 struct column_ctx {
 	int64_t now_ms;		/* model clock of the shown data */
 	const struct netns_tab *netns;	/* labels of conn_sample.netns */
 	const struct cgroup_map *cgroups; /* paths of conn_sample.cgroup */
+	const struct proc *proc;	/* owners (proc.h); NULL: off */
 };
 
 /* Put id first in ids (n of at most max) unless it is there already.
