@@ -1,0 +1,216 @@
+#!/bin/bash
+#
+# proc: every socket's owner as ss -tanp sees it.
+#
+# In two private namespaces (tests/lib-netns.sh), nsholder holds one
+# socket of each holdable state per family in the subject S (its
+# TIME_WAIT and request sockets have no file), and tests/sockhold holds a
+# listener and a connection in S under chosen names: one shared with a
+# forked child, one whose name carries an escape sequence, one run as
+# nobody.  tcptop's JSON must give every socket with a file the lowest pid
+# ss lists and its name, put the fileless ones in "none", and (run as
+# nobody) root's sockets in "hidden", the buckets adding up to the total
+# each time; names come out sanitized in JSON and text, and a steady run
+# reads /proc once.  Nothing touches the host's network.
+#
+# Environment: TCPTOP, NSHOLDER, SOCKHOLD.  Exit 0 pass, 1 fail, 77 skip.
+
+set -u
+
+TCPTOP=${TCPTOP:-./tcptop}
+NSHOLDER=${NSHOLDER:-./tests/nsholder}
+SOCKHOLD=${SOCKHOLD:-./tests/sockhold}
+
+skip()
+{
+	if [ "${CI:-}" = true ]; then
+		echo "FAIL (CI=true, would skip): $*"
+		exit 1
+	fi
+	echo "SKIP: $*"
+	exit 77
+}
+fail() { echo "FAIL: $*"; exit 1; }
+
+. "$(dirname "$0")/lib-netns.sh"
+
+netns_require jq perl setpriv
+[ -x "$TCPTOP" ] || fail "no tcptop at $TCPTOP (set TCPTOP)"
+[ -x "$SOCKHOLD" ] || fail "no sockhold at $SOCKHOLD (set SOCKHOLD)"
+id nobody >/dev/null 2>&1 || skip "no user nobody"
+
+TMP=
+HOLDS=
+
+cleanup()
+{
+	local p
+
+	for p in $HOLDS; do
+		kill -TERM "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	netns_cleanup
+	[ -n "$TMP" ] && rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/proc-test.XXXXXX") || fail "mktemp"
+chmod 755 "$TMP"
+
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+# wait_for FILE PATTERN SECONDS: poll until FILE has a line matching.
+wait_for()
+{
+	local end=$((SECONDS + $3))
+
+	while [ $SECONDS -lt $end ]; do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# hold TAG NAME PORT [share] [nobody]: start sockhold in S; sets HOLD_PID
+# to the pid it reports.
+hold()
+{
+	local tag=$1 name=$2 port=$3 share=${4:-} as=${5:-} out
+	local -a cmd=("$SOCKHOLD" "$name" "$port")
+
+	out=$TMP/hold-$tag
+	[ -n "$share" ] && cmd+=(share)
+	if [ -n "$as" ]; then
+		inS setpriv --reuid="$(id -u "$as")" \
+		    --regid="$(id -g "$as")" --clear-groups \
+		    "${cmd[@]}" >"$out" 2>&1 &
+	else
+		inS "${cmd[@]}" >"$out" 2>&1 &
+	fi
+	HOLDS="$HOLDS $!"
+	wait_for "$out" '^ready ' 10 ||
+	    fail "sockhold $tag did not get ready: $(cat "$out")"
+	HOLD_PID=$(awk '/^ready /{print $2}' "$out")
+}
+
+netns_setup tcptop-proc
+netns_hold 1
+
+ESCNAME=$'esc\033[31mname'
+hold shared web-srv 7001 share
+SHARED_PID=$HOLD_PID
+hold esc "$ESCNAME" 7002
+hold nobody nobody-app 7003 "" nobody
+NOBODY_PID=$HOLD_PID
+
+# What ss -tanp says: "inode lowest-pid comm sharers" for each socket
+# with a file, its comm with control characters as '?' (tcptop's
+# sanitizer, for the ASCII names used here).
+ss_owners()
+{
+	inS ss -tanpeH 2>/dev/null | perl -ne '
+	    next unless /\bino:(\d+)/ && $1 != 0;
+	    my $ino = $1; my %u;
+	    while (/\("((?:[^"\\]|\\.)*)",pid=(\d+),fd=\d+\)/g) {
+		$u{$2} = $1;
+	    }
+	    my @p = sort { $a <=> $b } keys %u;
+	    next unless @p;
+	    (my $c = $u{$p[0]}) =~ s/[\x00-\x1f\x7f]/?/g;
+	    print "$ino $p[0] $c ", scalar(@p), "\n";' | sort
+}
+
+# The same from a tcptop JSON report.
+json_owners()
+{
+	jq -r '.connections[] | select(.inode != 0 and .pid != null) |
+	    "\(.inode) \(.pid) \(.comm)"' "$1" | sort
+}
+
+# Root: every socket with a file has the owner ss names.
+inS "$TCPTOP" -b -n 1 --json >"$TMP/root.json" 2>"$TMP/err" ||
+    fail "tcptop as root: $(cat "$TMP/err")"
+ss_owners >"$TMP/ss"
+cut -d' ' -f1-3 "$TMP/ss" >"$TMP/ss3"
+json_owners "$TMP/root.json" >"$TMP/tcptop3"
+if [ -s "$TMP/ss3" ] && diff "$TMP/ss3" "$TMP/tcptop3" >"$TMP/diff"; then
+	ok
+else
+	bad "owners differ from ss -tanp (< ss, > tcptop):"
+	cat "$TMP/diff"
+fi
+# Every socket in S is ours: none hidden; the buckets add up.
+jq -e '.owners.hidden == 0 and .owners.process + .owners.none +
+    .owners.hidden == .total and .owners_note == null' \
+    "$TMP/root.json" >/dev/null && ok ||
+    bad "root buckets: $(jq -c '{owners, total, owners_note}' \
+    "$TMP/root.json")"
+# The ones without a file: TIME_WAIT and request sockets at least (one per
+# family from nsholder), all "none" with no pid.
+jq -e '[.connections[] | select(.inode == 0)] |
+    length == ([.[] | select(.owner == "none" and .pid == null and
+    .comm == null and .user == null)] | length) and
+    ([.[] | select(.state == "TIME_WAIT")] | length) >= 2 and
+    ([.[] | select(.state == "SYN_RECV")] | length) >= 2' \
+    "$TMP/root.json" >/dev/null && ok || bad "inode 0 sockets not all none"
+jq -e '.owners.none == ([.connections[] | select(.inode == 0)] | length) and
+    ([.connections[] | select(.state == "TIME_WAIT" or
+    .state == "SYN_RECV") | .owner] | unique) == ["none"]' \
+    "$TMP/root.json" >/dev/null && ok || bad "none bucket != inode 0 rows"
+# Shared sockets: ss lists both processes, tcptop the parent.
+n=$(jq --argjson p "$SHARED_PID" '[.connections[] | select((.local_port ==
+    7001 or .remote_port == 7001) and .pid == $p and .comm == "web-srv" and
+    .user == "root")] | length' "$TMP/root.json")
+[ "$n" -eq 3 ] && ok || bad "shared sockets: $n of 3 owned by $SHARED_PID"
+[ "$(awk -v p="$SHARED_PID" '$2 == p && $4 >= 2' "$TMP/ss" | wc -l)" -eq 3 ] &&
+    ok || bad "ss does not list two holders of the shared sockets"
+# The escape sequence: sanitized in JSON and text, no ESC byte anywhere.
+n=$(jq '[.connections[] | select(.local_port == 7002 or .remote_port ==
+    7002) | select(.comm == "esc?[31mname")] | length' "$TMP/root.json")
+[ "$n" -eq 3 ] && ok || bad "escaped name in JSON: $n of 3 sanitized"
+inS "$TCPTOP" -b -n 1 >"$TMP/root.txt" 2>"$TMP/err" ||
+    fail "tcptop text: $(cat "$TMP/err")"
+grep -q $'\033' "$TMP/root.json" "$TMP/root.txt" && bad "ESC in the output"
+grep -q $'\033' "$TMP/root.json" "$TMP/root.txt" || ok
+[ "$(grep -c '127\.0\.0\.1:7002 .* esc?\[31mname$' "$TMP/root.txt")" -eq 3 ] &&
+    ok || bad "escaped name in text: $(grep 7002 "$TMP/root.txt")"
+grep -q "owners: process [0-9]*, none [0-9]*, hidden 0$" \
+    "$TMP/root.txt" && ok || bad "text header: $(head -n 1 "$TMP/root.txt")"
+
+# A steady run reads /proc once.
+inS "$TCPTOP" -b -n 4 -d 0.1 --json -v "$TMP/log" >/dev/null 2>&1
+n=$(grep -c 'proc: rescan' "$TMP/log")
+[ "$n" -eq 1 ] && ok || bad "$n rescans in 4 steady refreshes, not 1"
+
+# Unprivileged: root's sockets are hidden, nobody's own are attributed,
+# the buckets still add up to the same total.
+inS setpriv --reuid="$(id -u nobody)" --regid="$(id -g nobody)" \
+    --clear-groups \
+    "$TCPTOP" -b -n 1 --json >"$TMP/nobody.json" 2>"$TMP/err" ||
+    fail "tcptop as nobody: $(cat "$TMP/err")"
+jq -e --slurpfile r "$TMP/root.json" '.total == $r[0].total and
+    .owners.process + .owners.none + .owners.hidden == .total and
+    .owners.none == $r[0].owners.none and
+    .owners.hidden == ([$r[0].connections[] | select(.user == "root")] |
+    length) and .owners_note != null' "$TMP/nobody.json" >/dev/null && ok ||
+    bad "nobody buckets: $(jq -c '{owners, total, owners_note}' \
+    "$TMP/nobody.json"), root: $(jq -c '{owners, total}' "$TMP/root.json")"
+n=$(jq --argjson p "$NOBODY_PID" '[.connections[] | select(.local_port ==
+    7003 or .remote_port == 7003) | select(.owner == "process" and
+    .pid == $p and .comm == "nobody-app" and .user == "nobody")] | length' \
+    "$TMP/nobody.json")
+[ "$n" -eq 3 ] && ok || bad "nobody's own sockets: $n of 3 attributed"
+jq -e '[.connections[] | select(.inode != 0) | select(.local_port == 7001 or
+    .local_port == 7002 or .remote_port == 7001 or .remote_port == 7002 or
+    (.local_port >= 9001 and .local_port <= 9010) or
+    (.remote_port >= 9001 and .remote_port <= 9010)) | .owner] |
+    unique == ["hidden"]' "$TMP/nobody.json" >/dev/null && ok ||
+    bad "root's sockets not hidden to nobody"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,85 @@
+/*
+ * sockhold: a process with a chosen name holding TCP sockets, for the
+ * process attribution test (tests/proc.sh).
+ *
+ * usage: sockhold NAME PORT [share]
+ *
+ * Sets its command name (comm) to NAME (any bytes, cut to 15), listens on
+ * 127.0.0.1:PORT, connects to itself and accepts: one LISTEN and two
+ * ESTABLISHED sockets.  With "share" it forks a child that keeps the same
+ * descriptors (and the name), so two processes hold every socket and the
+ * lower pid, the parent, owns them.  Then it prints "ready PID" and waits
+ * for SIGTERM (the child dies with it).  Any failure prints one line
+ * "sockhold: ..." and exits 1.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static void
+die(const char *what)
+{
+	fprintf(stderr, "sockhold: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct sockaddr_in sa;
+	int lfd, cfd, afd, one = 1;
+	long port;
+	pid_t child;
+
+	if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "share"))) {
+		fprintf(stderr, "usage: sockhold NAME PORT [share]\n");
+		return 2;
+	}
+	port = strtol(argv[2], NULL, 10);
+	if (port <= 0 || port > 65535) {
+		fprintf(stderr, "sockhold: bad port %s\n", argv[2]);
+		return 2;
+	}
+	if (prctl(PR_SET_NAME, argv[1]) == -1)
+		die("prctl");
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((lfd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		die("socket");
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (bind(lfd, (struct sockaddr *)&sa, sizeof sa) == -1)
+		die("bind");
+	if (listen(lfd, 8) == -1)
+		die("listen");
+	if ((cfd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		die("socket");
+	if (connect(cfd, (struct sockaddr *)&sa, sizeof sa) == -1)
+		die("connect");
+	if ((afd = accept(lfd, NULL, NULL)) == -1)
+		die("accept");
+	if (argc == 4) {
+		child = fork();
+		if (child == -1)
+			die("fork");
+		if (child == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGTERM);
+			if (getppid() == 1)
+				_exit(0);
+			for (;;)
+				pause();
+		}
+	}
+	printf("ready %ld\n", (long)getpid());
+	fflush(stdout);
+	for (;;)
+		pause();
+}
