@@ -1,6 +1,7 @@
 /* Process attribution: socket inodes to the processes holding them,
  * found the way ss -p finds them (readlink of /proc/PID/fd/N), but
- * cached, so a steady refresh costs one hash lookup per row. */
+ * cached in the rows themselves, so a steady refresh only checks each
+ * row's owner and inode. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "tcptop/log.h"
@@ -21,12 +23,15 @@ struct proc_user {
 };
 
 struct proc {
-	/* Every inode the last rescan looked for, and its conn.owner
-	 * value: a table index, or PROC_OWNER_HIDDEN.  Open addressing;
-	 * key 0 is empty (inode 0 is never looked for). */
+	/* During a rescan only: every inode looked for, and its conn.owner
+	 * value, a table index or PROC_OWNER_HIDDEN.  Open addressing; key
+	 * 0 is empty (inode 0 is never looked for).  Mapped for the rescan
+	 * and unmapped after it, so the steady state keeps no memory per
+	 * socket. */
 	uint32_t *keys;
 	uint16_t *vals;
 	size_t cap;		/* a power of two */
+	size_t maplen;
 	unsigned bits;		/* log2(cap) */
 	struct proc_owner *tab;	/* owner value v is tab[v - 1] */
 	size_t n;
@@ -48,8 +53,6 @@ proc_free(struct proc *p)
 {
 	if (p == NULL)
 		return;
-	free(p->keys);
-	free(p->vals);
 	free(p->tab);
 	free(p->users);
 	free(p);
@@ -86,37 +89,36 @@ proc_find(const struct proc *p, uint32_t ino)
 	return i;
 }
 
-/* Owner value of ino from the cache, or PROC_OWNER_UNSET when the last
- * rescan did not look for it. */
-static uint16_t
-proc_lookup(const struct proc *p, uint32_t ino)
-{
-	size_t i;
-
-	if (p->cap == 0)
-		return PROC_OWNER_UNSET;
-	i = proc_find(p, ino);
-	return p->keys[i] == ino ? p->vals[i] : PROC_OWNER_UNSET;
-}
-
-/* Empty the cache and size it for n inodes (at most half full). */
-static void
-proc_reset(struct proc *p, size_t n)
+/* Map an empty inode table for n inodes, at most three quarters full.
+ * Returns 0, or -1 (errno) when there is no memory for it. */
+static int
+proc_scratch_map(struct proc *p, size_t n)
 {
 	size_t cap = 64;
 	unsigned bits = 6;
+	void *m;
 
-	while (cap < 2 * n && bits < 31)
+	while (cap * 3 < n * 4 && bits < 31)
 		cap <<= 1, bits++;
-	if (cap != p->cap) {
-		free(p->keys);
-		free(p->vals);
-		p->keys = xcalloc(cap, sizeof *p->keys);
-		p->vals = xcalloc(cap, sizeof *p->vals);
-		p->cap = cap;
-		p->bits = bits;
-	} else
-		memset(p->keys, 0, cap * sizeof *p->keys);
+	p->maplen = cap * (sizeof *p->keys + sizeof *p->vals);
+	m = mmap(NULL, p->maplen, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return -1;
+	p->keys = m;
+	p->vals = (uint16_t *)(p->keys + cap);
+	p->cap = cap;
+	p->bits = bits;
+	return 0;
+}
+
+static void
+proc_scratch_unmap(struct proc *p)
+{
+	munmap(p->keys, p->maplen);
+	p->keys = NULL;
+	p->vals = NULL;
+	p->cap = 0;
 }
 
 void
@@ -168,6 +170,35 @@ proc_sanitize(char *dst, size_t size, const char *src, size_t len)
 	dst[o] = '\0';
 }
 
+/* The name of uid from /etc/passwd into buf, or "" when it is not
+ * there.  Read directly first: the first getpwuid_r costs about 150 KB
+ * resident (NSS's set-up), 15 bytes a socket at 10k sockets. */
+static void
+proc_user_files(uid_t uid, char *buf, size_t len)
+{
+	char line[1024], *name, *end;
+	unsigned long id;
+	FILE *fp;
+
+	buf[0] = '\0';
+	if ((fp = fopen("/etc/passwd", "re")) == NULL)
+		return;
+	while (fgets(line, sizeof line, fp) != NULL) {
+		name = line;
+		if ((end = strchr(name, ':')) == NULL ||
+		    (end = strchr(end + 1, ':')) == NULL)
+			continue;
+		errno = 0;
+		id = strtoul(end + 1, &end, 10);
+		if (errno != 0 || *end != ':' || id != (unsigned long)uid)
+			continue;
+		*strchr(name, ':') = '\0';
+		proc_sanitize(buf, len, name, strlen(name));
+		break;
+	}
+	fclose(fp);
+}
+
 /* The user name of uid, sanitized, or the uid in decimal. */
 static void
 proc_user_name(struct proc *p, uid_t uid, char *buf, size_t len)
@@ -185,11 +216,13 @@ proc_user_name(struct proc *p, uid_t uid, char *buf, size_t len)
 	p->users = xreallocarray(p->users, p->nusers + 1, sizeof *p->users);
 	u = &p->users[p->nusers++];
 	u->uid = uid;
-	if (getpwuid_r(uid, &pw, tmp, sizeof tmp, &res) == 0 && res != NULL &&
-	    pw.pw_name[0] != '\0')
+	/* Then NSS (LDAP, systemd's dynamic users...), then the number. */
+	proc_user_files(uid, u->name, sizeof u->name);
+	if (u->name[0] == '\0' && getpwuid_r(uid, &pw, tmp, sizeof tmp,
+	    &res) == 0 && res != NULL && pw.pw_name[0] != '\0')
 		proc_sanitize(u->name, sizeof u->name, pw.pw_name,
 		    strlen(pw.pw_name));
-	else
+	if (u->name[0] == '\0')
 		snprintf(u->name, sizeof u->name, "%lu", (unsigned long)uid);
 	snprintf(buf, len, "%s", u->name);
 }
@@ -356,14 +389,6 @@ proc_keep_tombstones(struct proc *p, struct conn *const *rows, size_t n,
 	free(remap);
 }
 
-/* The owner value of a live row from the cache. */
-static uint16_t
-proc_row_owner(const struct proc *p, const struct conn *c)
-{
-	return c->s.inode == 0 ? PROC_OWNER_NOFILE :
-	    proc_lookup(p, c->s.inode);
-}
-
 void
 proc_rescan(struct proc *p, struct conntab *t)
 {
@@ -379,7 +404,10 @@ proc_rescan(struct proc *p, struct conntab *t)
 	for (i = 0; i < n; i++)
 		if (!(rows[i]->flags & CONN_GONE) && rows[i]->s.inode != 0)
 			want++;
-	proc_reset(p, want);
+	if (proc_scratch_map(p, want) == -1) {
+		log_debug("proc: rescan: %s", strerror(errno));
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		uint32_t ino = rows[i]->s.inode;
 		size_t k;
@@ -412,9 +440,15 @@ proc_rescan(struct proc *p, struct conntab *t)
 	}
 	proc_keep_tombstones(p, rows, n, old, nold);
 	free(old);
-	for (i = 0; i < n; i++)
-		if (!(rows[i]->flags & CONN_GONE))
-			rows[i]->owner = proc_row_owner(p, rows[i]);
+	for (i = 0; i < n; i++) {
+		struct conn *c = rows[i];
+
+		if (c->flags & CONN_GONE)
+			continue;
+		c->owner = c->s.inode == 0 ? PROC_OWNER_NOFILE :
+		    p->vals[proc_find(p, c->s.inode)];
+	}
+	proc_scratch_unmap(p);
 	log_debug("proc: rescan %lu: %zu sockets, %zu processes",
 	    p->rescans, want, p->n);
 }
@@ -428,17 +462,22 @@ proc_update(struct proc *p, struct conntab *t)
 	rows = conntab_rows(t, &n);
 	for (i = 0; i < n; i++) {
 		struct conn *c = rows[i];
-		uint16_t o;
 
 		if (c->flags & CONN_GONE)
 			continue;
-		o = proc_row_owner(p, c);
-		if (o == PROC_OWNER_UNSET) {
-			/* An inode the last rescan did not look for. */
+		if (c->s.inode == 0) {
+			c->owner = PROC_OWNER_NOFILE;
+			continue;
+		}
+		/* A new row, or one that gained a file (a connection
+		 * accept()ed, a request socket become a full one): an
+		 * inode the last rescan did not look for.  A socket's
+		 * inode never changes once it has one. */
+		if (c->owner == PROC_OWNER_UNSET ||
+		    c->owner == PROC_OWNER_NOFILE) {
 			proc_rescan(p, t);
 			return;
 		}
-		c->owner = o;
 	}
 }
 

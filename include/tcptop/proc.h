@@ -47,12 +47,14 @@ struct proc;
 struct proc *proc_new(void);
 void proc_free(struct proc *p);
 
-/* Attribute t's live rows after a refresh (conntab_end_scan): every row
- * gets an owner.  Rows whose inode was known at the last rescan are
- * answered from the cache; a nonzero inode the last rescan did not look
- * for makes this call rescan /proc once (and never more than once), and
- * what no readable process holds is then hidden.  Processes that exited
- * drop out at a rescan.  Tombstones keep the owner they had. */
+/* Attribute t's live rows after a refresh (conntab_end_scan).  Each
+ * row keeps the owner the last rescan gave it, in conn.owner: the
+ * steady state reads nothing and keeps no memory per socket.  A row
+ * with a nonzero inode no rescan looked for (a new row, or one that just
+ * got a file: an accept()ed connection) makes this call rescan /proc
+ * once for every live row; what no readable process holds is then
+ * hidden, and processes that exited drop out.  Tombstones keep the
+ * owner they had. */
 void proc_update(struct proc *p, struct conntab *t);
 
 /* Rescan /proc now, whatever the cache knows (for tests and the bench),
