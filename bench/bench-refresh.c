@@ -6,8 +6,8 @@
  *
  * Run it in the namespace whose sockets it should count (bench/refresh
  * builds one and runs this with ip netns exec).  After WARMUP refreshes
- * (default 3) it times ROUNDS rounds (default 15) of these five, the
- * first two (and a third, below) taking turns at going first:
+ * (default 3) it times ROUNDS rounds (default 15) of these eight, the
+ * in-process ones (and one more, below) taking turns at going first:
  *
  *	tcptop		one refresh in this process, as app.c does it: dump
  *			with tcp_info and congestion, parse, conntab update
@@ -15,7 +15,11 @@
  *	floor		the least any tool can do: one libmnl sock_diag dump
  *			per family asking for the same attributes, 32 KiB
  *			receive buffer, messages counted, nothing parsed
- *	ss -tan, ss -tani, netstat -nat
+ *	tcptop+proc	one refresh as above, then proc_update with a warm
+ *			cache (the steady state: nothing new to look for)
+ *	proc rescan	a forced full /proc rescan (proc_rescan), what a
+ *			refresh with a new socket adds
+ *	ss -tan, ss -tani, netstat -nat, ss -tanp
  *			spawned with stdout on /dev/null
  *
  * and prints per contender the median and minimum wall time and the
@@ -23,7 +27,9 @@
  * round also times the phases of the tcptop refresh and one more
  * diag_dump into a sink that keeps nothing, which tells the parse from
  * the model.  The memory figure is tcptop's resident growth from before
- * conntab_new to the end of the run, per live row.  With -n it checks
+ * conntab_new to the end of the run, per live row (the process cache
+ * included); the cache's own share is the growth across its first
+ * rescan.  With -n it checks
  * that every dump saw SOCKETS sockets, and exits 3 if one did not.
  *
  * The last line is for bench/refresh's table: "row", the sockets, the
@@ -31,7 +37,9 @@
  * -tani, bytes per socket, the three verdicts (PASS, MISS or n/a below
  * 10k sockets), "ok" or "count!", the five CPU medians, and the phase
  * medians: dump into the conntab, conntab_end_scan, view_build, dump
- * into nothing.
+ * into nothing; then the wall medians of tcptop+proc, proc rescan and
+ * ss -tanp, tcptop+proc/ss -tanp, its verdict, the three CPU medians and
+ * the process cache's bytes per socket.
  */
 
 #include <sys/resource.h>
@@ -60,6 +68,7 @@
 #include "tcptop/conntab.h"
 #include "tcptop/diag.h"
 #include "tcptop/filter.h"
+#include "tcptop/proc.h"
 #include "tcptop/sort.h"
 #include "tcptop/view.h"
 
@@ -68,18 +77,23 @@
 #define BENCH_TARGET_FLOOR	1.3	/* tcptop / floor, at most */
 #define BENCH_TARGET_SS		0.5	/* tcptop / ss -tani, at most */
 #define BENCH_TARGET_BYTES	400.0	/* resident bytes per socket */
+#define BENCH_TARGET_SSP	0.5	/* tcptop+proc / ss -tanp, at most */
 
 #define BENCH_FLOOR_BUF		32768
 #define BENCH_MAX_ROUNDS	1000
 
 extern char **environ;
 
+/* The in-process contenders first, then the spawned ones. */
 enum {
 	C_TCPTOP,
 	C_FLOOR,
+	C_PROC,
+	C_RESCAN,
 	C_SS,
 	C_SSI,
 	C_NETSTAT,
+	C_SSP,
 	C_COUNT
 };
 
@@ -93,17 +107,19 @@ enum {
 };
 
 static const char *const bench_names[C_COUNT] = {
-	"tcptop refresh", "floor (libmnl)", "ss -tan", "ss -tani",
-	"netstat -nat"
+	"tcptop refresh", "floor (libmnl)", "tcptop+proc", "proc rescan",
+	"ss -tan", "ss -tani", "netstat -nat", "ss -tanp"
 };
 
 /* posix_spawn wants char *const argv[]: writable strings. */
 static char bench_ss[] = "ss", bench_tan[] = "-tan", bench_tani[] = "-tani";
 static char bench_netstat[] = "netstat", bench_nat[] = "-nat";
+static char bench_tanp[] = "-tanp";
 static char *const bench_argv[C_COUNT][3] = {
 	[C_SS] = { bench_ss, bench_tan, NULL },
 	[C_SSI] = { bench_ss, bench_tani, NULL },
 	[C_NETSTAT] = { bench_netstat, bench_nat, NULL },
+	[C_SSP] = { bench_ss, bench_tanp, NULL },
 };
 
 /* The bare dump: its own socket and buffer, no tcptop code. */
@@ -122,6 +138,7 @@ struct top {
 	struct view v;
 	struct filter f;
 	struct conntab_feed feed;
+	struct proc *proc;
 	double dump_ms;		/* the last refresh, phase by phase */
 	double end_ms;
 	double view_ms;
@@ -417,9 +434,9 @@ main(int argc, char *argv[])
 	double med[C_COUNT], min[C_COUNT], cmed[C_COUNT], pmed[P_COUNT];
 	struct floor fl;
 	struct top top;
-	long expect = 0, rounds = 15, warmup = 3, rss0, rss1, rss2;
+	long expect = 0, rounds = 15, warmup = 3, rss0, rss1, rss2, rssp;
 	long dmin = -1, dmax = -1, lmin = -1, lmax = -1;
-	double t0, c0, bps, start;
+	double t0, c0, bps, pbps, start;
 	int ch, i, r, c, applies, bad;
 
 	while ((ch = getopt(argc, argv, "n:r:w:")) != -1) {
@@ -456,16 +473,21 @@ main(int argc, char *argv[])
 	view_init(&top.v);
 	for (i = 0; i < warmup; i++)
 		top_refresh(&top);
+	/* The process cache's share: its first rescan, warm from then on. */
+	rssp = bench_rss();
+	top.proc = proc_new();
+	proc_update(top.proc, top.tab);
+	rssp = bench_rss() - rssp;
 	rss1 = bench_rss();
 
 	for (r = 0; r < rounds; r++) {
 		long n;
 		int k;
 
-		/* The in-process three take turns at going first, after
+		/* The in-process five take turns at going first, after
 		 * the commands of the last round have cooled the caches. */
-		for (k = 0; k < 3; k++) {
-			switch ((k + r) % 3) {
+		for (k = 0; k < 5; k++) {
+			switch ((k + r) % 5) {
 			case 0:
 				t0 = bench_now_ms();
 				c0 = bench_self_cpu_ms();
@@ -499,6 +521,22 @@ main(int argc, char *argv[])
 				top_dump_only(&top);
 				ph[P_DIAG][r] = bench_now_ms() - t0;
 				break;
+			case 3:
+				t0 = bench_now_ms();
+				c0 = bench_self_cpu_ms();
+				top_refresh(&top);
+				proc_update(top.proc, top.tab);
+				sm[r][C_PROC].wall_ms = bench_now_ms() - t0;
+				sm[r][C_PROC].cpu_ms = bench_self_cpu_ms() - c0;
+				break;
+			case 4:
+				t0 = bench_now_ms();
+				c0 = bench_self_cpu_ms();
+				proc_rescan(top.proc, top.tab);
+				sm[r][C_RESCAN].wall_ms = bench_now_ms() - t0;
+				sm[r][C_RESCAN].cpu_ms = bench_self_cpu_ms() -
+				    c0;
+				break;
 			}
 		}
 		for (c = C_SS; c < C_COUNT; c++)
@@ -518,6 +556,7 @@ main(int argc, char *argv[])
 	for (i = 0; i < P_COUNT; i++)
 		pmed[i] = bench_median(ph[i], (int)rounds);
 	bps = lmax > 0 ? (double)(rss2 - rss0) / (double)lmax : 0;
+	pbps = lmax > 0 ? (double)rssp / (double)lmax : 0;
 	bad = expect > 0 && (dmin != expect || dmax != expect ||
 	    lmin != expect || lmax != expect);
 
@@ -543,11 +582,16 @@ main(int argc, char *argv[])
 	printf("tcptop RSS: %ld KiB before the table, %ld KiB after "
 	    "warm-up, %ld KiB at the end: %.0f bytes/socket\n",
 	    rss0 / 1024, rss1 / 1024, rss2 / 1024, bps);
+	printf("process attribution: %lu rescans (%ld forced), cache %.0f "
+	    "bytes/socket of those; tcptop+proc / ss -tanp %.2f\n",
+	    proc_rescans(top.proc), rounds, pbps,
+	    med[C_PROC] / med[C_SSP]);
 
 	applies = lmax >= BENCH_TARGET_MIN_SOCKETS;
-	printf("row %ld", lmax);
-	for (c = 0; c < C_COUNT; c++)
-		printf(" %.2f", med[c]);
+	/* The original five first, so the row's fields keep their
+	 * places. */
+	printf("row %ld %.2f %.2f %.2f %.2f %.2f", lmax, med[C_TCPTOP],
+	    med[C_FLOOR], med[C_SS], med[C_SSI], med[C_NETSTAT]);
 	printf(" %.2f %.2f %.0f %s %s %s %s", med[C_TCPTOP] / med[C_FLOOR],
 	    med[C_TCPTOP] / med[C_SSI], bps,
 	    bench_verdict(applies, med[C_TCPTOP] / med[C_FLOOR],
@@ -556,13 +600,18 @@ main(int argc, char *argv[])
 	    BENCH_TARGET_SS),
 	    bench_verdict(applies, bps, BENCH_TARGET_BYTES),
 	    bad ? "count!" : "ok");
-	for (c = 0; c < C_COUNT; c++)
-		printf(" %.2f", cmed[c]);
+	printf(" %.2f %.2f %.2f %.2f %.2f", cmed[C_TCPTOP], cmed[C_FLOOR],
+	    cmed[C_SS], cmed[C_SSI], cmed[C_NETSTAT]);
 	for (i = 0; i < P_COUNT; i++)
 		printf(" %.2f", pmed[i]);
-	printf("\n");
+	printf(" %.2f %.2f %.2f %.2f %s %.2f %.2f %.2f %.0f\n", med[C_PROC],
+	    med[C_RESCAN], med[C_SSP], med[C_PROC] / med[C_SSP],
+	    bench_verdict(applies, med[C_PROC] / med[C_SSP],
+	    BENCH_TARGET_SSP), cmed[C_PROC], cmed[C_RESCAN], cmed[C_SSP],
+	    pbps);
 
 	view_done(&top.v);
+	proc_free(top.proc);
 	conntab_free(top.tab);
 	diag_close(top.d);
 	mnl_socket_close(fl.nl);
