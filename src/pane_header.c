@@ -39,19 +39,19 @@ pane_header_draw(const struct ui_frame *f, struct pane_rect r)
 	own[0] = '\0';
 	if (f->cols.proc != NULL) {
 		proc_count(f->cols.proc, v->rows, v->n, owners);
-		snprintf(own, sizeof own, "  owners: process %zu, none %zu, "
-		    "hidden %zu", owners[PROC_OWNED], owners[PROC_NOFILE],
+		snprintf(own, sizeof own, "  owned %zu, none %zu, hidden %zu",
+		    owners[PROC_OWNED], owners[PROC_NOFILE],
 		    owners[PROC_HIDDEN]);
 	}
-	/* The count per family is the first thing to go, the owners the
-	 * next. */
+	/* The owners are the first thing to go, then the count per
+	 * family. */
 	snprintf(left, sizeof left, "%s  %s  %s  %s: v4 %zu, v6 %zu%s%s",
 	    f->host, when, src, count, v->families[0], v->families[1],
 	    f->inconsistent ? " (inconsistent)" : "", own);
 	if ((int)strlen(left) > r.w)
-		snprintf(left, sizeof left, "%s  %s  %s  %s%s%s", f->host,
-		    when, src, count, f->inconsistent ? " (inconsistent)" : "",
-		    own);
+		snprintf(left, sizeof left, "%s  %s  %s  %s: v4 %zu, v6 %zu%s",
+		    f->host, when, src, count, v->families[0], v->families[1],
+		    f->inconsistent ? " (inconsistent)" : "");
 	if ((int)strlen(left) > r.w)
 		snprintf(left, sizeof left, "%s  %s  %s  %s%s", f->host, when,
 		    src, count, f->inconsistent ? " (inconsistent)" : "");
