@@ -10,8 +10,10 @@
 # nobody.  tcptop's JSON must give every socket with a file the lowest pid
 # ss lists and its name, put the fileless ones in "none", and (run as
 # nobody) root's sockets in "hidden", the buckets adding up to the total
-# each time; names come out sanitized in JSON and text, and a steady run
-# reads /proc once.  Nothing touches the host's network.
+# each time; names come out sanitized in JSON, text and on screen, the
+# header counts the buckets (tmux, when installed) and says root would
+# show the hidden owners, and a steady run reads /proc once.  Nothing
+# touches the host's network.
 #
 # Environment: TCPTOP, NSHOLDER, SOCKHOLD.  Exit 0 pass, 1 fail, 77 skip.
 
@@ -41,6 +43,7 @@ id nobody >/dev/null 2>&1 || skip "no user nobody"
 
 TMP=
 HOLDS=
+TMUX_SOCK=tcptop-proc-$$
 
 cleanup()
 {
@@ -50,6 +53,7 @@ cleanup()
 		kill -TERM "$p" 2>/dev/null
 		wait "$p" 2>/dev/null
 	done
+	tmux -L "$TMUX_SOCK" kill-server 2>/dev/null
 	netns_cleanup
 	[ -n "$TMP" ] && rm -rf "$TMP"
 }
@@ -211,6 +215,62 @@ jq -e '[.connections[] | select(.inode != 0) | select(.local_port == 7001 or
     (.remote_port >= 9001 and .remote_port <= 9010)) | .owner] |
     unique == ["hidden"]' "$TMP/nobody.json" >/dev/null && ok ||
     bad "root's sockets not hidden to nobody"
+
+# On screen: run_ui NAME [USER] starts tcptop in S on a 200x60 tmux
+# window with the owner columns, as USER when given; screen NAME prints
+# it; wait_screen NAME REGEX polls it for 10 s.
+run_ui()
+{
+	local as=() cfg=$TMP/xdg-$1
+
+	mkdir -p "$cfg"
+	if [ -n "${2:-}" ]; then
+		chown "$2" "$cfg"
+		as=("$(command -v setpriv)" --reuid="$(id -u "$2")"
+		    --regid="$(id -g "$2")" --clear-groups)
+	fi
+	tmux -L "$TMUX_SOCK" new-session -d -s "$1" -x 200 -y 60 -c "$PWD" \
+	    env -i TERM=xterm-256color LANG=C.UTF-8 TZ=UTC \
+	    XDG_CONFIG_HOME="$cfg" "$(command -v ip)" netns exec "$NS_S" \
+	    "${as[@]}" "$TCPTOP" --columns state,local,remote,pid,process,user
+}
+screen() { tmux -L "$TMUX_SOCK" capture-pane -p -t "$1"; }
+wait_screen()
+{
+	local end=$((SECONDS + 10))
+
+	while [ $SECONDS -lt $end ]; do
+		screen "$1" | grep -Eq "$2" && return 0
+		sleep 0.1
+	done
+	echo "waited for /$2/ on:"
+	screen "$1"
+	return 1
+}
+
+if command -v tmux >/dev/null 2>&1; then
+	own=$(jq -r '"owned \(.owners.process), none \(.owners.none), hidden 0"' \
+	    "$TMP/root.json")
+	run_ui root
+	wait_screen root "  $own  " &&
+	    screen root | head -n 1 | grep -q "  $own  *root\$" && ok ||
+	    bad "root header: want '$own' and root"
+	[ "$(screen root | grep -c '127\.0\.0\.1:7002 .* esc?\[31mname ')" \
+	    -eq 3 ] && ok || bad "escaped name on screen: $(screen root |
+	    grep 7002)"
+	screen root | grep -Eq "7001 .* $SHARED_PID +web-srv +root *\$" && ok ||
+	    bad "shared sockets on screen: $(screen root | grep 7001)"
+	hid=$(jq .owners.hidden "$TMP/nobody.json")
+	run_ui nobody nobody
+	wait_screen nobody "hidden $hid  +unprivileged: root would show the hidden owners\$" &&
+	    ok || bad "nobody's header: want hidden $hid and the hint"
+	screen nobody | grep -Eq "7003 .* $NOBODY_PID +nobody-app +nobody *\$" &&
+	    ok || bad "nobody's own socket on screen: $(screen nobody |
+	    grep 7003)"
+	screen nobody | grep -Eq ' 7002 .* \? +\? +\? *$|:7002 .* \? +\? +\? *$' &&
+	    ok || bad "root's socket not hidden on nobody's screen: $(
+	    screen nobody | grep 7002)"
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
