@@ -2,7 +2,9 @@
  * process's sockets are attributed to getpid() with its comm and user,
  * the cache answers a steady refresh without a rescan, a new socket
  * costs exactly one, inode 0 is "none", an inode nobody holds is
- * "hidden" (and looked for only once), and names are sanitized. */
+ * "hidden" (and looked for only once), names are sanitized, and a
+ * closed connection's row keeps the owner it had, also when that process
+ * has exited. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pwd.h>
@@ -11,6 +13,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -20,6 +23,7 @@
 #include "tcptop/proc.h"
 
 static unsigned port;
+static unsigned port2;		/* the exiting child's, 0 until then */
 
 /* A fake row: one the dump does not carry (port 1, 192.0.2.1). */
 static struct conn_sample fake;
@@ -35,7 +39,10 @@ refresh(struct diag *d, struct conntab *t, struct proc *p, int with_fake)
 	char spec[16], err[64];
 
 	filter_init(&f);
-	snprintf(spec, sizeof spec, "%u", port);
+	if (port2 != 0)
+		snprintf(spec, sizeof spec, "%u,%u", port, port2);
+	else
+		snprintf(spec, sizeof spec, "%u", port);
 	CHECK(filter_parse_ports(&f, spec, err, sizeof err) == 0);
 	CHECK(diag_dump(d, &q, &sink) == 0);
 	if (with_fake)
@@ -139,6 +146,73 @@ test_sanitize(void)
 	CHECK(strcmp(out, "abc?") == 0);
 }
 
+/* A child named "tcptop-child" listens; its row is attributed to it.
+ * It exits, the row becomes a tombstone, and a new socket's rescan
+ * drops the process from the table: the tombstone still names it. */
+static void
+test_tombstone(struct diag *d, struct conntab *t, struct proc *p)
+{
+	struct sockaddr_in sa;
+	socklen_t len = sizeof sa;
+	int pfd[2], lfd, st, b, fd;
+	const struct proc_owner *o;
+	struct conn *const *rows;
+	const struct conn *c = NULL;
+	unsigned long before;
+	size_t n, i, k;
+	char ch = 0;
+	pid_t pid;
+
+	CHECK(pipe(pfd) == 0);
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	CHECK(bind(lfd, (struct sockaddr *)&sa, sizeof sa) == 0);
+	CHECK(getsockname(lfd, (struct sockaddr *)&sa, &len) == 0);
+	port2 = ntohs(sa.sin_port);
+	pid = fork();
+	if (pid == 0) {
+		/* Listen only in the child, which then waits for the pipe
+		 * to close. */
+		prctl(PR_SET_NAME, "tcptop-child");
+		close(pfd[1]);
+		if (listen(lfd, 1) == 0)
+			(void)!read(pfd[0], &ch, 1);
+		_exit(0);
+	}
+	close(lfd);
+	close(pfd[0]);
+	/* The child's listener shows once it listens: poll for it. */
+	for (i = 0; i < 200 && c == NULL; i++) {
+		refresh(d, t, p, 0);
+		rows = conntab_rows(t, &n);
+		for (k = 0; k < n; k++)
+			if (rows[k]->s.lport == port2 &&
+			    !(rows[k]->flags & CONN_GONE))
+				c = rows[k];
+		if (c == NULL)
+			usleep(10000);
+	}
+	if (!CHECK(c != NULL))
+		return;
+	o = proc_owner(p, c, &b);
+	CHECK(o != NULL && o->pid == pid && strcmp(o->comm,
+	    "tcptop-child") == 0);
+	close(pfd[1]);
+	CHECK(waitpid(pid, &st, 0) == pid);
+	refresh(d, t, p, 0);
+	CHECK(c->flags & CONN_GONE);
+	before = proc_rescans(p);
+	fd = tcp_connect();
+	refresh(d, t, p, 0);
+	CHECK_EQ(proc_rescans(p), before + 1);
+	o = proc_owner(p, c, &b);
+	CHECK(b == PROC_OWNED && o != NULL && o->pid == pid &&
+	    strcmp(o->comm, "tcptop-child") == 0);
+	close(fd);
+}
+
 int
 main(void)
 {
@@ -181,7 +255,7 @@ main(void)
 	fake.local[0] = 127, fake.local[3] = 1;
 	fake.remote[0] = 192, fake.remote[2] = 2, fake.remote[3] = 1;
 
-	t = conntab_new(0);
+	t = conntab_new(60000);	/* tombstones stay a minute */
 	p = proc_new();
 	refresh(d, t, p, 1);
 	CHECK_EQ(proc_rescans(p), 1);
@@ -239,6 +313,8 @@ main(void)
 	CHECK(proc_owner(NULL, row_of(t, inode_of(cfd)), &b) == NULL &&
 	    b == PROC_OFF);
 	CHECK(strcmp(proc_bucket_name(PROC_HIDDEN), "hidden") == 0);
+
+	test_tombstone(d, t, p);
 
 	close(c2);
 	close(afd);
