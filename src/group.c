@@ -10,6 +10,7 @@
 
 #include "tcptop/group.h"
 #include "tcptop/netns.h"
+#include "tcptop/proc.h"
 #include "tcptop/xmalloc.h"
 
 /* Service keys: b[0] says which port, b[1..2] the port, big-endian, so
@@ -133,21 +134,56 @@ group_label_netns(const struct groups *g, const struct group_key *k,
 		snprintf(buf, len, "%s", idx == 0 ? "this namespace" : "?");
 }
 
-/*
- * process waits for its data source, which is not in this tree yet: an
- * owner per row (process attribution: pid, comm from /proc/PID/fd socket
- * inodes), reached through a borrowed pointer in struct column_ctx; the
- * key is the pid (and its start time, so a reused pid is another group),
- * unowned rows one explicit key of their own so totals add up; the label
- * is the sanitized command.  Until then its key is NULL: group_next
- * skips it, --group refuses it.
- */
+/* The owning process: its bucket, pid and command (the command in the
+ * key so the label needs no lookup, and a pid reused by another program
+ * is another group).  Sockets without a file and hidden ones make one
+ * group each, so the groups add up to the total.  Without attribution
+ * (a replay) no row has a key. */
+static int
+group_key_process(const struct groups *g, const struct conn *c,
+    const struct column_ctx *cx, struct group_key *k)
+{
+	const struct proc_owner *o;
+	int b;
+	uint32_t pid;
+
+	(void)g;
+	memset(k, 0, sizeof *k);
+	o = proc_owner(cx != NULL ? cx->proc : NULL, c, &b);
+	if (b == PROC_OFF)
+		return -1;
+	k->b[0] = (uint8_t)(b + 1);
+	if (o != NULL) {
+		pid = (uint32_t)o->pid;
+		memcpy(k->b + 1, &pid, sizeof pid);
+		memcpy(k->b + 5, o->comm, strnlen(o->comm, sizeof k->b - 6));
+	}
+	return 0;
+}
+
+static void
+group_label_process(const struct groups *g, const struct group_key *k,
+    char *buf, size_t len)
+{
+	uint32_t pid;
+
+	(void)g;
+	memcpy(&pid, k->b + 1, sizeof pid);
+	if (k->b[0] == PROC_OWNED + 1)
+		snprintf(buf, len, "%s/%lu", (const char *)k->b + 5,
+		    (unsigned long)pid);
+	else
+		snprintf(buf, len, "%s", k->b[0] == PROC_HIDDEN + 1 ?
+		    "(hidden: not root)" : "(no file: no process)");
+}
+
 const struct group_kind_def group_kinds[GROUP_NKINDS] = {
 	[GROUP_SERVICE] = { "service", "SERVICE", group_key_service,
 	    group_label_service, group_same_key },
 	[GROUP_REMOTE] = { "remote", "REMOTE HOST", group_key_remote,
 	    group_label_remote, group_same_key },
-	[GROUP_PROCESS] = { "process", "PROCESS", NULL, NULL, NULL },
+	[GROUP_PROCESS] = { "process", "PROCESS", group_key_process,
+	    group_label_process, group_same_key },
 	[GROUP_NETNS] = { "netns", "NETNS", group_key_netns,
 	    group_label_netns, group_same_key },
 };
@@ -185,8 +221,11 @@ group_available(int kind, const struct column_ctx *cx)
 	if (kind <= GROUP_NONE || kind >= GROUP_NKINDS ||
 	    group_kinds[kind].key == NULL)
 		return 0;
-	/* Namespaces group only when there are several (--all-netns);
-	 * without a context, whether the kind exists at all. */
+	/* Processes need attribution (not a replay); namespaces group
+	 * only when there are several (--all-netns).  Without a context,
+	 * whether the kind exists at all. */
+	if (kind == GROUP_PROCESS && cx != NULL)
+		return cx->proc != NULL;
 	if (kind == GROUP_NETNS && cx != NULL) {
 		if (cx->netns != NULL)
 			netns_tab_ents(cx->netns, &n);

@@ -473,6 +473,11 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 		return OPTIONS_USAGE;
 	}
 	/* Which namespace a row is in matters most when there are many. */
+	if (o->group == GROUP_PROCESS && o->replay != NULL) {
+		snprintf(err, errlen, "--group process needs live sockets: a "
+		    "recording has no processes");
+		return OPTIONS_USAGE;
+	}
 	if (o->group == GROUP_NETNS && !o->all_netns) {
 		snprintf(err, errlen, "--group netns needs --all-netns");
 		return OPTIONS_USAGE;

@@ -186,6 +186,22 @@ grep -q $'\033' "$TMP/root.json" "$TMP/root.txt" || ok
 grep -q "owners: process [0-9]*, none [0-9]*, hidden 0$" \
     "$TMP/root.txt" && ok || bad "text header: $(head -n 1 "$TMP/root.txt")"
 
+# --group process: each group is one process's sockets (comm/pid as
+# the connections say) or the no-file bucket, and they add up.  The
+# namespace is quiet, so the two runs see the same sockets.
+inS "$TCPTOP" -b -n 1 --json --group process >"$TMP/groups.json" \
+    2>"$TMP/err" || fail "tcptop --group process: $(cat "$TMP/err")"
+jq -r '.connections[] | if .owner == "process" then "\(.comm)/\(.pid)"
+    else "(no file: no process)" end' "$TMP/root.json" | sort | uniq -c |
+    awk '{ n = $1; $1 = ""; print substr($0, 2) " " n }' >"$TMP/want-groups"
+jq -r '.groups[] | "\(.key) \(.count)"' "$TMP/groups.json" | sort \
+    >"$TMP/got-groups"
+sort -o "$TMP/want-groups" "$TMP/want-groups"
+cmp -s "$TMP/want-groups" "$TMP/got-groups" && ok ||
+    bad "--group process: $(diff "$TMP/want-groups" "$TMP/got-groups")"
+jq -e '.ungrouped == 0' "$TMP/groups.json" >/dev/null && ok ||
+    bad "--group process: ungrouped $(jq .ungrouped "$TMP/groups.json")"
+
 # A steady run reads /proc once.
 inS "$TCPTOP" -b -n 4 -d 0.1 --json -v "$TMP/log" >/dev/null 2>&1
 n=$(grep -c 'proc: rescan' "$TMP/log")

@@ -69,7 +69,7 @@ test_kinds(void)
 	CHECK_EQ(group_lookup("bogus"), GROUP_NONE);
 	CHECK(group_available(GROUP_SERVICE, &cx));
 	CHECK(group_available(GROUP_REMOTE, &cx));
-	/* No owner or namespace per row in this tree yet. */
+	/* cx has no owners (a replay) and one namespace. */
 	CHECK(!group_available(GROUP_PROCESS, &cx));
 	CHECK(!group_available(GROUP_NETNS, &cx));	/* one namespace */
 	CHECK(group_available(GROUP_NETNS, NULL));
@@ -423,7 +423,7 @@ test_session(void)
 	char err[128], buf[GROUP_LABEL_LEN];
 	char arg0[] = "tcptop", arg1[] = "--group", arg2[] = "remote";
 	char *argv[] = { arg0, NULL }, *argv2[] = { arg0, arg1, arg2, NULL };
-	char arg3[] = "process", *argv3[] = { arg0, arg1, arg3, NULL };
+	char arg3[] = "netns", *argv3[] = { arg0, arg1, arg3, NULL };
 	size_t i;
 
 	memset(s[0].remote, 0, 16);
@@ -557,7 +557,7 @@ test_session(void)
 	CHECK_EQ(a.t.mode, TUI_GROUPS);
 	CHECK_EQ(a.t.group_kind, GROUP_REMOTE);
 	CHECK_EQ(options_parse(&o, 3, argv3, err, sizeof err), OPTIONS_USAGE);
-	CHECK(strstr(err, "process") != NULL);
+	CHECK(strstr(err, "--all-netns") != NULL);
 	arg2[0] = 'x';
 	CHECK_EQ(options_parse(&o, 3, argv2, err, sizeof err), OPTIONS_USAGE);
 	CHECK(strstr(err, "unknown kind") != NULL);
