@@ -520,8 +520,9 @@ const struct keymap_entry keymap[] = {
 	    "any failed" },
 	{ { 'g' }, "g", NULL, TUI_LIST | TUI_GROUPS, keymap_group,
 	    "group the connections by service (a listened-on local port, "
-	    "else ->the remote port), then by remote host, then back: each "
-	    "group with its count and its states" },
+	    "else ->the remote port), then by remote host, by process, by "
+	    "namespace (--all-netns), then back: each group with its count "
+	    "and its states" },
 	{ { TUI_KEY_ENTER }, "Enter", NULL, TUI_GROUPS, keymap_group_drill,
 	    "the selected group's connections, marked \"group:\" on the "
 	    "status line; Esc or Backspace goes back to the groups" },
