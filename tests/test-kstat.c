@@ -1,13 +1,16 @@
 /* test-kstat: the counters of /proc/net/snmp and /proc/net/netstat found
  * by name in fixture copies (normal, reordered, a counter missing, cut
- * short, garbage) and the rates between reads. */
+ * short, garbage), the rates between reads, and $SSH_CONNECTION. */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "check.h"
 #include "tcptop/kstat.h"
+#include "tcptop/ssh.h"
 
 static const char *datadir;
 
@@ -292,6 +295,88 @@ test_fmt_rate(void)
 	}
 }
 
+static struct conn_sample
+sample(int family, const char *local, int lport, const char *remote,
+    int rport)
+{
+	struct conn_sample c;
+
+	memset(&c, 0, sizeof c);
+	c.family = (uint8_t)family;
+	inet_pton(family, local, c.local);
+	inet_pton(family, remote, c.remote);
+	c.lport = (uint16_t)lport;
+	c.rport = (uint16_t)rport;
+	return c;
+}
+
+static void
+test_ssh(void)
+{
+	static const char *const bad[] = {
+		"", "10.0.0.2 51000 10.0.0.1", "10.0.0.2 51000 10.0.0.1 22 x",
+		"10.0.0.2  51000 10.0.0.1 22", " 10.0.0.2 51000 10.0.0.1 22",
+		"10.0.0.2 51000 10.0.0.1 22 ", "10.0.0.2 0 10.0.0.1 22",
+		"10.0.0.2 65536 10.0.0.1 22", "10.0.0.2 051000 10.0.0.1 22",
+		"10.0.0.2 +5100 10.0.0.1 22", "10.0.0.2 51000 10.0.0.1 2x",
+		"10.0.0.256 51000 10.0.0.1 22", "host 51000 10.0.0.1 22",
+		"10.0.0.2 51000 fd00::1 22", "fe80::1%eth0 51000 fe80::2 22",
+		"10.0.0.2\t51000 10.0.0.1 22",
+	};
+	struct ssh_session s, keep;
+	struct conn_sample c;
+	char buf[CONN_ENDPOINT_LEN];
+	size_t i;
+
+	CHECK_EQ(ssh_parse("10.0.0.2 51000 10.0.0.1 22", &s), 0);
+	CHECK_EQ(s.family, AF_INET);
+	CHECK_EQ(s.cport, 51000);
+	CHECK_EQ(s.sport, 22);
+	CHECK(strcmp(ssh_fmt_end(&s, 1, buf, sizeof buf), "10.0.0.1:22") ==
+	    0);
+	CHECK(strcmp(ssh_fmt_end(&s, 0, buf, sizeof buf),
+	    "10.0.0.2:51000") == 0);
+	c = sample(AF_INET, "10.0.0.1", 22, "10.0.0.2", 51000);
+	CHECK(ssh_match(&s, &c));
+	/* The other direction, another port: not the session. */
+	c = sample(AF_INET, "10.0.0.2", 51000, "10.0.0.1", 22);
+	CHECK(!ssh_match(&s, &c));
+	c = sample(AF_INET, "10.0.0.1", 22, "10.0.0.2", 51001);
+	CHECK(!ssh_match(&s, &c));
+	/* A dual-stack sshd's socket holds the mapped spelling. */
+	c = sample(AF_INET6, "::ffff:10.0.0.1", 22, "::ffff:10.0.0.2", 51000);
+	CHECK(ssh_match(&s, &c));
+	c = sample(AF_INET6, "::ffff:10.0.0.1", 22, "::ffff:10.0.0.3", 51000);
+	CHECK(!ssh_match(&s, &c));
+
+	/* The mapped spelling in the variable is IPv4 too. */
+	CHECK_EQ(ssh_parse("::ffff:10.0.0.2 51000 ::ffff:10.0.0.1 22", &s),
+	    0);
+	CHECK_EQ(s.family, AF_INET);
+	c = sample(AF_INET, "10.0.0.1", 22, "10.0.0.2", 51000);
+	CHECK(ssh_match(&s, &c));
+
+	/* IPv6. */
+	CHECK_EQ(ssh_parse("fd00::2 40000 fd00::1 2222", &s), 0);
+	CHECK_EQ(s.family, AF_INET6);
+	CHECK(strcmp(ssh_fmt_end(&s, 1, buf, sizeof buf), "[fd00::1]:2222") ==
+	    0);
+	c = sample(AF_INET6, "fd00::1", 2222, "fd00::2", 40000);
+	CHECK(ssh_match(&s, &c));
+	c = sample(AF_INET6, "fd00::1", 2222, "fd00::3", 40000);
+	CHECK(!ssh_match(&s, &c));
+	c = sample(AF_INET, "10.0.0.1", 2222, "10.0.0.2", 40000);
+	CHECK(!ssh_match(&s, &c));
+
+	/* Garbage leaves s alone. */
+	keep = s;
+	CHECK_EQ(ssh_parse(NULL, &s), -1);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (!CHECK(ssh_parse(bad[i], &s) == -1))
+			fprintf(stderr, "  accepted '%s'\n", bad[i]);
+	CHECK(memcmp(&s, &keep, sizeof s) == 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -302,5 +387,6 @@ main(int argc, char **argv)
 	test_rates();
 	test_live();
 	test_fmt_rate();
+	test_ssh();
 	return check_done();
 }
