@@ -10,6 +10,7 @@
 #include "tcptop/app.h"
 #include "tcptop/diag_file.h"
 #include "tcptop/group.h"
+#include "tcptop/kstat.h"
 #include "tcptop/log.h"
 #include "tcptop/proc.h"
 #include "tcptop/trace.h"
@@ -158,6 +159,27 @@ app_trans_drain(struct app_src *a)
 }
 
 
+/* The live extras: the kernel's counters, of the namespace the sockets
+ * come from (opened here, after any switch of namespace), and the
+ * operator's SSH session.  Neither is fatal: what is missing is said in
+ * the log and shows as unknown. */
+static void
+app_kstat_open(struct app_src *a)
+{
+	const char *env = getenv("SSH_CONNECTION");
+	char err[256];
+
+	a->kstat = kstat_new();
+	if (kstat_open(a->kstat, err, sizeof err) == -1)
+		log_debug("kernel counters: %s", err);
+	a->r.kstat = a->kstat;
+	if (ssh_parse(env, &a->ssh) == 0)
+		a->r.ssh = &a->ssh;
+	else if (env != NULL)
+		log_debug("SSH_CONNECTION ignored: not \"client port server "
+		    "port\"");
+}
+
 /* Open the source.  Returns 0, or the exit status after printing why. */
 int
 app_src_open(struct app_src *a, const struct options *o, const char *host)
@@ -205,6 +227,10 @@ app_src_open(struct app_src *a, const struct options *o, const char *host)
 	    !proc_privileged() ? "not root: other users' sockets are hidden" :
 	    NULL;
 	app_trans_open(a, o);
+	/* Still inside -N's namespace: the counters are the viewed
+	 * one's. */
+	if (a->d != NULL)
+		app_kstat_open(a);
 	app_netns_opened(a);
 	a->r.netns = a->nstab;
 	a->r.cgroups = a->cgroups;
@@ -228,6 +254,7 @@ app_src_close(struct app_src *a, int status)
 	}
 	app_trans_close(a);
 	proc_free(a->proc);
+	kstat_free(a->kstat);
 	conntab_free(a->tab);
 	diag_close(a->d);
 	app_netns_close(a);
@@ -282,6 +309,10 @@ app_src_refresh(struct app_src *a, const struct filter *f)
 		a->r.source = "kernel";
 		a->r.dumped = st->messages;
 		a->r.inconsistent = st->inconsistent;
+		/* Right after the dump, so the counters go with the
+		 * sockets. */
+		if (a->kstat != NULL && kstat_read(a->kstat, a->r.now_ms) == -1)
+			log_debug("kernel counters: %s", strerror(errno));
 		if (st->record_errno != 0)
 			/* Reported once: the recording has stopped. */
 			snprintf(a->err, sizeof a->err, "--record %s: %s; "

@@ -51,6 +51,9 @@ struct app_src {
 	int64_t nsscan_ms;		/* last netns_tab_scan, */
 	int64_t nsscan_cost_ns;		/* and what it took */
 	struct cgroup_map *cgroups;
+	struct kstat *kstat;		/* the kernel's counters (live), or
+					 * NULL */
+	struct ssh_session ssh;		/* $SSH_CONNECTION, when r.ssh */
 };
 
 enum {

@@ -371,6 +371,73 @@ output_json_owner(FILE *fp, const struct proc *p, const struct conn *c)
 	output_json_string(fp, o->user, strlen(o->user));
 }
 
+/* A rate per second, or null when unknown. */
+static void
+output_json_rate(FILE *fp, double rate)
+{
+	if (rate < 0)
+		fputs("null", fp);
+	else
+		fprintf(fp, "%.3f", rate);
+}
+
+/* "kernel": each counter of kstat_table by its kernel name, with its
+ * total and rate (null when the kernel did not give it, or on the first
+ * refresh); null without counters (a replay). */
+static void
+output_json_kernel(FILE *fp, const struct output_report *r)
+{
+	int id;
+
+	fputs(", \"kernel\": ", fp);
+	if (r->kstat == NULL) {
+		fputs("null", fp);
+		return;
+	}
+	for (id = 0; id < KSTAT_N; id++) {
+		fprintf(fp, "%s\"%s\": {\"total\": ", id ? ", " : "{",
+		    kstat_table[id].name);
+		if (kstat_have(r->kstat, id))
+			fprintf(fp, "%" PRIu64, kstat_total(r->kstat, id));
+		else
+			fputs("null", fp);
+		fputs(", \"rate\": ", fp);
+		output_json_rate(fp, kstat_rate(r->kstat, id));
+		fputc('}', fp);
+	}
+	fputc('}', fp);
+}
+
+/* "ssh": the operator's session and its row's rtt and retransmits
+ * (null when not in view), or null without $SSH_CONNECTION. */
+static void
+output_json_ssh(FILE *fp, const struct output_report *r,
+    const struct view *v)
+{
+	char l[CONN_ENDPOINT_LEN], rm[CONN_ENDPOINT_LEN];
+	const struct conn *c;
+
+	fputs(", \"ssh\": ", fp);
+	if (r->ssh == NULL) {
+		fputs("null", fp);
+		return;
+	}
+	c = ssh_find(r->ssh, v);
+	fprintf(fp, "{\"local\": \"%s\", \"remote\": \"%s\", \"rtt_ms\": ",
+	    ssh_fmt_end(r->ssh, 1, l, sizeof l),
+	    ssh_fmt_end(r->ssh, 0, rm, sizeof rm));
+	if (c != NULL && (c->s.flags & CONN_HAS_INFO))
+		fprintf(fp, "%.3f", c->s.info.rtt_us / 1000.0);
+	else
+		fputs("null", fp);
+	fputs(", \"retrans\": ", fp);
+	if (c != NULL)
+		fprintf(fp, "%u", column_retrans(c));
+	else
+		fputs("null", fp);
+	fprintf(fp, ", \"in_view\": %s}", c != NULL ? "true" : "false");
+}
+
 int
 output_json(FILE *fp, const struct output_report *r, const struct view *v)
 {
@@ -447,10 +514,14 @@ output_json(FILE *fp, const struct output_report *r, const struct view *v)
 			fputs(", \"shutdown\": null", fp);
 		output_json_where(fp, r, c);
 		output_json_owner(fp, r->proc, c);
-		fputc('}', fp);
+		/* Only on the session's row: no cost on the others. */
+		fputs(r->ssh != NULL && ssh_match(r->ssh, &c->s) ?
+		    ", \"ssh\": true}" : "}", fp);
 		sep = ", ";
 	}
 	fputc(']', fp);
+	output_json_kernel(fp, r);
+	output_json_ssh(fp, r, v);
 	if (r->trans != NULL)
 		output_json_transitions(fp, r);
 	fputs("}\n", fp);

@@ -181,10 +181,12 @@ then
 	# The transitions are not in a recording: the live run may have
 	# had the tracepoint, a replay only has the refreshes.  Nor are
 	# cgroup paths (only a live run looks ids up in the mount) or
-	# processes: a replay has no owners.
+	# processes: a replay has no owners.  Nor are the kernel's counters
+	# and the SSH session.
 	strip='del(.source, .transitions, .events, .transitions_source,
-	    .transitions_note, .owners, .owners_note) |
-	    .connections |= map(del(.cgroup, .owner, .pid, .comm, .user))'
+	    .transitions_note, .owners, .owners_note, .kernel, .ssh) |
+	    .connections |= map(del(.cgroup, .owner, .pid, .comm, .user,
+	    .ssh))'
 	if diff <(jq -c "$strip" "$tmp/live.json") \
 	    <(jq -c "$strip" "$tmp/replayed.json") >/dev/null; then
 		ok

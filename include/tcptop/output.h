@@ -8,9 +8,11 @@
 #include "tcptop/cgroup.h"
 #include "tcptop/group.h"
 #include "tcptop/kill.h"
+#include "tcptop/kstat.h"
 #include "tcptop/lesson.h"
 #include "tcptop/netns.h"
 #include "tcptop/proc.h"
+#include "tcptop/ssh.h"
 #include "tcptop/trans.h"
 #include "tcptop/view.h"
 
@@ -32,6 +34,9 @@ struct output_report {
 						 * or NULL */
 	const struct proc *proc;	/* NULL: no process attribution */
 	const char *proc_note;		/* why owners are missing, or NULL */
+	const struct kstat *kstat;	/* the kernel's counters, or NULL
+					 * (a replay): "kernel" */
+	const struct ssh_session *ssh;	/* $SSH_CONNECTION, or NULL: "ssh" */
 };
 
 /* One text report: a header line, then a line per live row of v.
