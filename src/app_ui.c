@@ -323,6 +323,13 @@ app_run_ui(struct app_src *a, const struct options *o, struct lesson *l)
 			t.diagram = TUI_DIAGRAM_SPLIT;
 		app_lesson_text(l, ltitle, sizeof ltitle, &fr);
 	}
+	if (l == NULL) {
+		/* The kernel's counters and the SSH session: a second
+		 * header line (not in the lesson, which is about states). */
+		fr.kstat = a->r.kstat;
+		fr.ssh = a->r.ssh;
+	}
+	ui_header_lines(fr.kstat != NULL || fr.ssh != NULL ? 2 : 1);
 	tui_set_view(&t, &v);
 	next_ns = app_clock_ns(CLOCK_MONOTONIC);
 	shown_ns = next_ns;
@@ -368,6 +375,8 @@ app_run_ui(struct app_src *a, const struct options *o, struct lesson *l)
 			fr.dumped = a->r.dumped;
 			fr.error = a->err;
 			fr.replay_done = replay_done;
+			fr.ssh_conn = fr.ssh != NULL ? ssh_find(fr.ssh, &v) :
+			    NULL;
 			app_trans_describe(a, t.delay);
 			fr.trans = a->trans;
 			fr.trans_source = a->trans_source;

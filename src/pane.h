@@ -95,6 +95,9 @@ void ui_putpad(int y, int x, int w, int role, const char *text);
 /* Blank w cells at (y, x) with role. */
 void ui_fill(int y, int x, int w, int role);
 
+/* The rows between the header and the status line. */
+int ui_middle_rows(void);
+
 /* Nonzero when the terminal takes UTF-8. */
 int ui_utf8(void);
 

@@ -9,7 +9,8 @@
 #include "tcptop/tcpstate.h"
 
 /* The gutter mark and role of a row: new and gone rows are told apart
- * by a mark too, for terminals without colour or dim. */
+ * by a mark too, for terminals without colour or dim; the operator's
+ * own SSH session is "@". */
 static int
 pane_conns_row_role(const struct ui_frame *f, const struct conn *c,
     const char **mark)
@@ -23,9 +24,11 @@ pane_conns_row_role(const struct ui_frame *f, const struct conn *c,
 	}
 	if (!(c->flags & CONN_PREEXISTING) &&
 	    f->now_ms - c->first_seen_ms < t->highlight_ms) {
-		*mark = "+";
+		*mark = c == f->ssh_conn ? "@" : "+";
 		return UI_NEW;
 	}
+	if (c == f->ssh_conn)
+		*mark = "@";
 	return UI_NORMAL;
 }
 

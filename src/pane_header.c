@@ -1,4 +1,6 @@
-/* Header pane: host, time of the data, delay, totals, privilege tier. */
+/* Header pane: host, time of the data, delay, totals, privilege tier;
+ * on a second line the kernel's TCP counters per second and the
+ * operator's SSH session. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -6,6 +8,135 @@
 #include "tcptop/proc.h"
 
 #include "pane.h"
+
+/* One part of the kernel line: its text, colour and how long it stays
+ * when the line is too narrow (the highest last). */
+struct pane_header_item {
+	char text[40];
+	int role;
+	int prio;
+};
+
+/* The parts of the kernel line, in their order: the rates everyone
+ * watches, then those that only matter when they are not zero, which
+ * then outrank the rest and turn the warning colour. */
+static const struct {
+	uint8_t id, id2;	/* id2: a second counter after a '/' */
+	uint8_t warn;
+	uint8_t prio;
+} pane_header_kern[] = {
+	{ KSTAT_ACTIVE_OPENS, KSTAT_N, 0, 90 },
+	{ KSTAT_PASSIVE_OPENS, KSTAT_N, 0, 89 },
+	{ KSTAT_ESTAB_RESETS, KSTAT_OUT_RSTS, 0, 80 },
+	{ KSTAT_RETRANS_SEGS, KSTAT_N, 0, 79 },
+	{ KSTAT_LISTEN_OVERFLOWS, KSTAT_N, 1, 60 },
+	{ KSTAT_LISTEN_DROPS, KSTAT_N, 1, 59 },
+	{ KSTAT_SYNCOOKIES_SENT, KSTAT_N, 1, 58 },
+	{ KSTAT_ABORT_ON_TIMEOUT, KSTAT_N, 1, 57 },
+	{ KSTAT_ABORT_ON_CLOSE, KSTAT_N, 1, 56 },
+};
+
+#define PANE_HEADER_NKERN \
+	(sizeof pane_header_kern / sizeof pane_header_kern[0])
+
+/* The SSH session: its rtt and retransmits, or that it is not here. */
+static void
+pane_header_ssh(const struct ui_frame *f, struct pane_header_item *it)
+{
+	const struct conn *c = f->ssh_conn;
+	char rtt[16];
+
+	it->role = UI_HEADER;
+	it->prio = 100;
+	if (c == NULL) {
+		snprintf(it->text, sizeof it->text, "ssh not in view");
+		return;
+	}
+	/* Two decimals under a millisecond: a LAN's rtt is not 0. */
+	if (c->s.flags & CONN_HAS_INFO)
+		snprintf(rtt, sizeof rtt, "%.*fms", c->s.info.rtt_us < 1000 ?
+		    2 : c->s.info.rtt_us < 100000 ? 1 : 0,
+		    c->s.info.rtt_us / 1000.0);
+	else
+		snprintf(rtt, sizeof rtt, "-");
+	snprintf(it->text, sizeof it->text, "ssh rtt %s retr %u", rtt,
+	    column_retrans(c));
+}
+
+/* The kernel line: the parts that fit in r.w, lowest priority dropped
+ * first, the SSH session on the right. */
+static void
+pane_header_kernel(const struct ui_frame *f, int y, int x, int w)
+{
+	struct pane_header_item it[PANE_HEADER_NKERN + 2];
+	char a[12], b[12];
+	size_t n = 0, i, low;
+	int used, at;
+
+	if (f->kstat != NULL) {
+		snprintf(it[n].text, sizeof it[n].text, "tcp/s");
+		it[n].role = UI_HEADER;
+		it[n++].prio = 101;
+		for (i = 0; i < PANE_HEADER_NKERN; i++) {
+			double r = kstat_rate(f->kstat, pane_header_kern[i].id);
+			int id2 = pane_header_kern[i].id2;
+
+			kstat_fmt_rate(r, a, sizeof a);
+			if (id2 != KSTAT_N) {
+				kstat_fmt_rate(kstat_rate(f->kstat, id2), b,
+				    sizeof b);
+				snprintf(it[n].text, sizeof it[n].text,
+				    "%s %s/%s", kstat_table[pane_header_kern[i]
+				    .id].label, a, b);
+			} else
+				snprintf(it[n].text, sizeof it[n].text, "%s %s",
+				    kstat_table[pane_header_kern[i].id].label,
+				    a);
+			it[n].role = UI_HEADER;
+			it[n].prio = pane_header_kern[i].prio;
+			if (pane_header_kern[i].warn && r > 0) {
+				it[n].role = UI_WARN;
+				it[n].prio += 50;
+			}
+			n++;
+		}
+	}
+	if (f->ssh != NULL)
+		pane_header_ssh(f, &it[n++]);
+	ui_fill(y, x, w, UI_HEADER);
+	for (;;) {
+		/* One space between parts, two before the session. */
+		used = 0;
+		low = n;
+		for (i = 0; i < n; i++) {
+			used += (used > 0 ? (it[i].prio == 100 ? 2 : 1) : 0) +
+			    (int)strlen(it[i].text);
+			if (low == n || it[i].prio < it[low].prio)
+				low = i;
+		}
+		/* The "tcp/s" alone says nothing. */
+		if (n >= 1 && it[0].prio == 101 && (n == 1 ||
+		    (n == 2 && it[1].prio == 100)))
+			low = 0;
+		else if (used <= w)
+			break;
+		if (low == n)
+			return;
+		memmove(&it[low], &it[low + 1], (n - low - 1) * sizeof it[0]);
+		n--;
+	}
+	at = 0;
+	for (i = 0; i < n; i++) {
+		int len = (int)strlen(it[i].text);
+
+		if (it[i].prio == 100)
+			at = w - len;	/* the session on the right */
+		else if (at > 0)
+			at++;
+		ui_put(y, x + at, w - at, it[i].role, it[i].text);
+		at += len;
+	}
+}
 
 static void
 pane_header_draw(const struct ui_frame *f, struct pane_rect r)
@@ -80,6 +211,8 @@ pane_header_draw(const struct ui_frame *f, struct pane_rect r)
 	if (n + 2 + tw <= r.w)
 		ui_put(r.y, r.x + r.w - tw, tw, f->root ? UI_HEADER : UI_WARN,
 		    tier);
+	if (r.h >= 2)
+		pane_header_kernel(f, r.y + 1, r.x, r.w);
 }
 
 const struct pane_ops pane_header = { "header", pane_header_draw };

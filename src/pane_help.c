@@ -52,6 +52,27 @@ pane_help_entry(struct pane_help_out *o, const char *keys, const char *help)
 	}
 }
 
+/* The kernel line's labels (pane_header.c), for the legend. */
+static const char *const pane_help_kern[][2] = {
+	{ "act pas", "connects started (ActiveOpens), connections accepted "
+	    "(PassiveOpens)" },
+	{ "rst a/b", "connections reset (EstabResets) / RSTs sent (OutRsts)" },
+	{ "retr", "segments retransmitted (RetransSegs)" },
+	{ "ovfl drop", "SYNs and ACKs dropped at a full accept queue "
+	    "(ListenOverflows), all drops at listeners (ListenDrops); in "
+	    "the warning colour when not 0" },
+	{ "cookie", "syncookies sent: a SYN queue overflowed "
+	    "(SyncookiesSent)" },
+	{ "abto abcl", "connections aborted when retransmissions ran out "
+	    "(TCPAbortOnTimeout), closed with unread data "
+	    "(TCPAbortOnClose)" },
+	{ "ssh", "your SSH session's rtt and retransmits, or \"not in view\" "
+	    "(filtered out, another namespace)" },
+};
+
+static const size_t pane_help_nkern = sizeof pane_help_kern /
+    sizeof pane_help_kern[0];
+
 /* Every line of the help screen through o. */
 static void
 pane_help_lines(struct pane_help_out *o, int root)
@@ -64,7 +85,15 @@ pane_help_lines(struct pane_help_out *o, int root)
 		pane_help_entry(o, keymap[i].keynames, keymap[i].help);
 	pane_help_line(o, UI_NORMAL, "");
 	pane_help_line(o, UI_HEADER, "Rows: + new (bold), - gone (dimmed, "
-	    "kept a few seconds), reverse: selected");
+	    "kept a few seconds), reverse: selected,");
+	pane_help_line(o, UI_HEADER, "      @ your own SSH session "
+	    "($SSH_CONNECTION)");
+	pane_help_line(o, UI_NORMAL, "");
+	pane_help_line(o, UI_HEADER, "Second header line, per second "
+	    "(/proc/net/snmp, /proc/net/netstat):");
+	for (i = 0; i < pane_help_nkern; i++)
+		pane_help_entry(o, pane_help_kern[i][0], pane_help_kern[i][1]);
+	pane_help_line(o, UI_NORMAL, "");
 	pane_help_line(o, UI_HEADER, "Columns:");
 	for (i = 0; i < COL_NCOLS; i++)
 		pane_help_entry(o, column_table[i].title, column_table[i].help);

@@ -120,7 +120,7 @@ pane_hist_draw(const struct ui_frame *f, struct pane_rect r)
 	if (r.h <= 0)
 		return;
 	/* The plan for the whole middle, as ui.c asked for r. */
-	pane_hist_plan(f->view, r.w, LINES - 3, &p);
+	pane_hist_plan(f->view, r.w, ui_middle_rows(), &p);
 	cells = (size_t)(p.cols * r.h);
 	cw = r.w / p.cols;
 	for (k = 0; k < p.n; k++)

@@ -22,6 +22,7 @@ static int ui_has_color;	/* the terminal has colours */
 static int ui_color;		/* and they are on */
 static int ui_is_utf8;
 static int ui_ascii;		/* --ascii: nothing but ASCII on screen */
+static int ui_top = 1;		/* the header's lines */
 
 /* Each role: a colour pair (fg, bg; -1 is the terminal's default) with
  * extra attributes, and what stands for it without colour. */
@@ -360,26 +361,38 @@ struct ui_layout {
 	int small;
 };
 
+void
+ui_header_lines(int n)
+{
+	ui_top = n == 2 ? 2 : 1;
+}
+
+int
+ui_middle_rows(void)
+{
+	return LINES - 2 - ui_top;
+}
+
 static void
 ui_layout(const struct ui_frame *f, struct ui_layout *l)
 {
-	int h = LINES - 3, hh;
+	int top = ui_top, h = LINES - 2 - top, hh;
 
 	memset(l, 0, sizeof *l);
 	l->small = LINES < UI_MIN_ROWS || COLS < UI_MIN_COLS;
 	if (l->small)
 		return;
-	l->header = (struct pane_rect){ 0, 0, 1, COLS };
+	l->header = (struct pane_rect){ 0, 0, top, COLS };
 	l->status = (struct pane_rect){ LINES - 2, 0, 1, COLS };
 	l->keys = (struct pane_rect){ LINES - 1, 0, 1, COLS };
 	/* The lesson's text sits above the status line, its rows taken
 	 * from the middle. */
 	if (f->tui->lesson && h > 12) {
-		l->lesson = (struct pane_rect){ 1 + h - UI_LESSON_ROWS, 0,
+		l->lesson = (struct pane_rect){ top + h - UI_LESSON_ROWS, 0,
 		    UI_LESSON_ROWS, COLS };
 		h -= UI_LESSON_ROWS;
 	}
-	l->main = (struct pane_rect){ 1, 0, h, COLS };
+	l->main = (struct pane_rect){ top, 0, h, COLS };
 	if (f->tui->diagram &&
 	    (f->tui->mode & (TUI_LIST | TUI_SORT | TUI_EXPLAIN | TUI_KILL |
 	    TUI_COLUMNS))) {
@@ -388,17 +401,17 @@ ui_layout(const struct ui_frame *f, struct ui_layout *l)
 		 * full: the whole middle. */
 		hh = f->tui->diagram == TUI_DIAGRAM_FULL ? h :
 		    pane_diagram_height(COLS, h, f->tui->lesson ? 3 : 6);
-		l->diagram = (struct pane_rect){ 1, 0, hh, COLS };
-		l->conns = (struct pane_rect){ 1 + hh, 0, h - hh, COLS };
-		l->menu = (struct pane_rect){ 1 + hh, 0, h - hh, 26 };
+		l->diagram = (struct pane_rect){ top, 0, hh, COLS };
+		l->conns = (struct pane_rect){ top + hh, 0, h - hh, COLS };
+		l->menu = (struct pane_rect){ top + hh, 0, h - hh, 26 };
 		if (l->menu.h > SORT_NKEYS + 2)
 			l->menu.h = SORT_NKEYS + 2;
 		return;
 	}
 	hh = pane_hist_height(f, COLS, h);
-	l->hist = (struct pane_rect){ 1, 0, hh, COLS };
-	l->conns = (struct pane_rect){ 1 + hh, 0, h - hh, COLS };
-	l->menu = (struct pane_rect){ 1 + hh, 0, h - hh, 26 };
+	l->hist = (struct pane_rect){ top, 0, hh, COLS };
+	l->conns = (struct pane_rect){ top + hh, 0, h - hh, COLS };
+	l->menu = (struct pane_rect){ top + hh, 0, h - hh, 26 };
 	if (l->menu.h > SORT_NKEYS + 2)
 		l->menu.h = SORT_NKEYS + 2;
 }

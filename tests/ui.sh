@@ -1355,12 +1355,14 @@ golden()
 # on the edges (and the stubs'), down to the list's titles if shown.
 edge_labels()
 {
-	local end t
+	local end t top
 
 	end=$((HEIGHT - 2))
 	t=$(title_line)
 	[ -n "$t" ] && end=$((t - 1))
-	sed -n "3,${end}p" "$SCREEN" |
+	# Under the diagram's title, however tall the header is.
+	top=$(grep -n -m1 '^TCP states' "$SCREEN" | cut -d: -f1)
+	sed -n "$((${top:-2} + 1)),${end}p" "$SCREEN" |
 	    sed -E 's/\[[^]]*\]//g; s/│ *[A-Z_]* *[0-9]* *│//g' |
 	    grep -oE '[0-9]+'
 }

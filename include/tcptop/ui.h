@@ -8,6 +8,8 @@
 #include <stdint.h>
 
 #include "tcptop/column.h"
+#include "tcptop/kstat.h"
+#include "tcptop/ssh.h"
 #include "tcptop/trans.h"
 #include "tcptop/tui.h"
 #include "tcptop/view.h"
@@ -44,6 +46,9 @@ struct ui_frame {
 					 * fading edges */
 	const char *lesson_title;	/* --lesson: "Step 3/19: ...", */
 	const char *lesson_text;	/* and what to tell the class */
+	const struct kstat *kstat;	/* the kernel's counters, or NULL */
+	const struct ssh_session *ssh;	/* $SSH_CONNECTION, or NULL */
+	const struct conn *ssh_conn;	/* its row in the view, or NULL */
 };
 
 /* Take over the terminal (stdin and stdout must be one).  Returns 0, or
@@ -54,6 +59,11 @@ int ui_open(int color, int ascii, char *err, size_t errlen);
 
 /* Restore the terminal; safe to call twice and when never opened. */
 void ui_close(void);
+
+/* The header's height: 1, or 2 for a second line with the kernel's
+ * counters and the SSH session (frames that have kstat or ssh).  Set
+ * once after ui_open, before ui_list_rows. */
+void ui_header_lines(int n);
 
 /* The descriptor to poll for keys. */
 int ui_fd(void);
