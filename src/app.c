@@ -160,11 +160,11 @@ app_trans_drain(struct app_src *a)
 
 
 /* The live extras: the kernel's counters, of the namespace the sockets
- * come from (opened here, after any switch of namespace), and the
- * operator's SSH session.  Neither is fatal: what is missing is said in
- * the log and shows as unknown. */
+ * come from (opened while inside -N's), and the operator's SSH session,
+ * which is in tcptop's own namespace: not in view with -N.  Neither is
+ * fatal: what is missing is said in the log and shows as unknown. */
 static void
-app_kstat_open(struct app_src *a)
+app_kstat_open(struct app_src *a, const struct options *o)
 {
 	const char *env = getenv("SSH_CONNECTION");
 	char err[256];
@@ -173,8 +173,10 @@ app_kstat_open(struct app_src *a)
 	if (kstat_open(a->kstat, err, sizeof err) == -1)
 		log_debug("kernel counters: %s", err);
 	a->r.kstat = a->kstat;
-	if (ssh_parse(env, &a->ssh) == 0)
+	if (ssh_parse(env, &a->ssh) == 0) {
+		a->ssh.elsewhere = o->netns != NULL;
 		a->r.ssh = &a->ssh;
+	}
 	else if (env != NULL)
 		log_debug("SSH_CONNECTION ignored: not \"client port server "
 		    "port\"");
@@ -230,7 +232,7 @@ app_src_open(struct app_src *a, const struct options *o, const char *host)
 	/* Still inside -N's namespace: the counters are the viewed
 	 * one's. */
 	if (a->d != NULL)
-		app_kstat_open(a);
+		app_kstat_open(a, o);
 	app_netns_opened(a);
 	a->r.netns = a->nstab;
 	a->r.cgroups = a->cgroups;

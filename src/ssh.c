@@ -107,7 +107,8 @@ ssh_match(const struct ssh_session *s, const struct conn_sample *c)
 {
 	uint8_t l[16], r[16];
 
-	if (c->lport != s->sport || c->rport != s->cport)
+	if (s->elsewhere || c->netns != 0 || c->lport != s->sport ||
+	    c->rport != s->cport)
 		return 0;
 	if (ssh_norm(c->family, c->local, l) != s->family ||
 	    ssh_norm(c->family, c->remote, r) != s->family)

@@ -16,7 +16,8 @@
 #     listener, so the kernel shows it with IPv4-mapped addresses),
 #     exactly that row has "ssh": true, and the session's rtt equals
 #     ss -ti's within rounding; filtered out it is not in view, and a
-#     malformed value is ignored;
+#     malformed value is ignored; with -N NS from outside, the counters
+#     are NS's and the session (tcptop's own namespace's) is not in view;
 #  4. on screen at 80x24 (tmux), the header's second line has the rates
 #     and the session's rtt, and exactly that row is marked @; a
 #     cookie rate that is not 0 (tcp_syncookies=2 in the namespace) is in
@@ -148,14 +149,22 @@ proc_counters >"$TMP/proc1"
 json_totals <"$TMP/j1" >"$TMP/tcptop1"
 [ "$(wc -l <"$TMP/tcptop1")" -eq 20 ] && ok ||
     bad "20 counters in \"kernel\", not $(wc -l <"$TMP/tcptop1")"
-while read -r name total; do
-	want=$(awk -v n="$name" '$1 == n { print $2 }' "$TMP/proc1")
-	if [ "$total" = "$want" ]; then
-		ok
-	else
-		bad "$name: tcptop $total, /proc/net says ${want:-nothing}"
-	fi
-done <"$TMP/tcptop1"
+# same_totals TCPTOP PROC WHAT: every counter of the one as in the other.
+same_totals()
+{
+	local name total want
+
+	while read -r name total; do
+		want=$(awk -v n="$name" '$1 == n { print $2 }' "$2")
+		if [ "$total" = "$want" ]; then
+			ok
+		else
+			bad "$3$name: tcptop $total, /proc/net says" \
+			    "${want:-nothing}"
+		fi
+	done <"$1"
+}
+same_totals "$TMP/tcptop1" "$TMP/proc1" ""
 total() { awk -v n="$2" '$1 == n { print $2 }' "$1"; }
 [ "$(total "$TMP/tcptop1" ActiveOpens)" -eq $((N + 1)) ] && ok ||
     bad "ActiveOpens $(total "$TMP/tcptop1" ActiveOpens), made $((N + 1))"
@@ -264,6 +273,20 @@ SSH_CONNECTION="127.0.0.1 $CPORT 127.0.0.1" inN "$TCPTOP" --json -n 1 \
     >"$TMP/j5" || fail "tcptop with a malformed SSH_CONNECTION"
 jq -e '.ssh == null and ([.connections[] | select(.ssh)] | length == 0)' \
     "$TMP/j5" >/dev/null && ok || bad "a malformed SSH_CONNECTION was used"
+
+# -N from tcptop's own namespace: the counters are the viewed
+# namespace's, and the session (the 4-tuple is there) is not in view,
+# as sshd's connection would be in the namespace tcptop started in.
+SSH_CONNECTION=$SSH "$TCPTOP" -N "$NS" --json -n 1 >"$TMP/j6" ||
+    fail "tcptop -N $NS"
+proc_counters >"$TMP/proc6"
+json_totals <"$TMP/j6" >"$TMP/tcptop6"
+same_totals "$TMP/tcptop6" "$TMP/proc6" "-N: "
+jq -e --argjson s "$PORT_SSH" '.ssh.in_view == false and
+    ([.connections[] | select(.ssh)] | length == 0) and
+    ([.connections[] | select(.local_port == $s and
+    .state == "ESTABLISHED")] | length == 1)' "$TMP/j6" >/dev/null && ok ||
+    bad "-N: the session's 4-tuple in another namespace was taken for it"
 
 # --- 4. on screen, 80x24 --------------------------------------------------
 

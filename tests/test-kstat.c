@@ -348,6 +348,16 @@ test_ssh(void)
 	CHECK(ssh_match(&s, &c));
 	c = sample(AF_INET6, "::ffff:10.0.0.1", 22, "::ffff:10.0.0.3", 51000);
 	CHECK(!ssh_match(&s, &c));
+	/* The same 4-tuple in another namespace of --all-netns. */
+	c = sample(AF_INET, "10.0.0.1", 22, "10.0.0.2", 51000);
+	c.netns = 2;
+	CHECK(!ssh_match(&s, &c));
+	/* -N views another namespace than the session's. */
+	c.netns = 0;
+	s.elsewhere = 1;
+	CHECK(!ssh_match(&s, &c));
+	s.elsewhere = 0;
+	CHECK(ssh_match(&s, &c));
 
 	/* The mapped spelling in the variable is IPv4 too. */
 	CHECK_EQ(ssh_parse("::ffff:10.0.0.2 51000 ::ffff:10.0.0.1 22", &s),

@@ -17,6 +17,8 @@ struct ssh_session {
 	uint8_t server[16];
 	uint16_t cport;		/* host order */
 	uint16_t sport;
+	uint8_t elsewhere;	/* tcptop views another namespace (-N)
+				 * than the session's: nothing matches */
 };
 
 /* Parse "client_ip client_port server_ip server_port" (sshd's
@@ -27,7 +29,8 @@ struct ssh_session {
 int ssh_parse(const char *text, struct ssh_session *s);
 
 /* Whether c is the session: local end server, remote end client, in
- * either spelling of an IPv4 address. */
+ * either spelling of an IPv4 address, in tcptop's own namespace (index 0
+ * of --all-netns; the same 4-tuple in another one is not the session). */
 int ssh_match(const struct ssh_session *s, const struct conn_sample *c);
 
 /* The live row of v that is the session, or NULL (not in view: filtered
