@@ -1,0 +1,728 @@
+/* Alerts: each kind's rule over the rows, its evidence and its hint. */
+#include <fcntl.h>
+#include <inttypes.h>
+#include <netinet/tcp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "tcptop/alerts.h"
+#include "tcptop/xmalloc.h"
+
+#define ALERTS_KEY_LEN	96
+
+/* One row that a rule picked, or a group of them once merged by key. */
+struct alerts_item {
+	char key[ALERTS_KEY_LEN];	/* what the alert names */
+	uint32_t n;
+	uint32_t val;			/* the largest value (retransmits) */
+	int64_t age_ms;			/* the oldest */
+};
+
+/* bytes_acked of a retransmitting connection at the last evaluation. */
+struct alerts_seen {
+	uint64_t cookie;
+	uint64_t acked;
+};
+
+/* A listener's port and backlog (LISTEN's Send-Q). */
+struct alerts_listener {
+	uint16_t port;
+	uint32_t backlog;
+};
+
+enum { ALERTS_F_RANGE, ALERTS_F_TW, ALERTS_F_ORPHANS, ALERTS_NFILES };
+
+struct alerts {
+	int fd[ALERTS_NFILES];
+	struct alert *out;		/* this evaluation's alerts */
+	size_t nout, out_cap;
+	struct alerts_item *items;	/* scratch, reused */
+	size_t nitems, items_cap;
+	struct alerts_seen *seen, *next_seen;	/* sorted by cookie */
+	size_t nseen, nnext, seen_cap, next_cap;
+	struct alerts_listener *ls;	/* sorted by port */
+	size_t nls, ls_cap;
+};
+
+typedef void (*alerts_rule)(struct alerts *, const struct alert_input *,
+    uint32_t);
+
+static void alerts_syn_flood(struct alerts *, const struct alert_input *,
+    uint32_t);
+static void alerts_accept_queue(struct alerts *, const struct alert_input *,
+    uint32_t);
+static void alerts_close_wait(struct alerts *, const struct alert_input *,
+    uint32_t);
+static void alerts_time_wait(struct alerts *, const struct alert_input *,
+    uint32_t);
+static void alerts_orphans(struct alerts *, const struct alert_input *,
+    uint32_t);
+static void alerts_retrans(struct alerts *, const struct alert_input *,
+    uint32_t);
+static void alerts_syn_sent(struct alerts *, const struct alert_input *,
+    uint32_t);
+
+const struct alert_kind_info alert_kinds[ALERT_NKINDS] = {
+	[ALERT_SYN_FLOOD] = { "syn_flood", "alert_syn_recv", 100, 1,
+	    1000000, "sockets", "SYN_RECV sockets on one listening port" },
+	[ALERT_ACCEPT_QUEUE] = { "accept_queue", "alert_accept_fill_pct", 90,
+	    1, 100, "%", "accept queue fill of a listener, percent of its "
+	    "backlog" },
+	[ALERT_CLOSE_WAIT_LEAK] = { "close_wait_leak", "alert_close_wait_age",
+	    60, 1, 864000, "s", "age of the CLOSE_WAIT sockets counted, "
+	    "seconds" },
+	[ALERT_TIME_WAIT] = { "time_wait", "alert_time_wait_pct", 80, 1, 100,
+	    "%", "TIME_WAIT towards one destination, percent of the "
+	    "ephemeral ports; or in all, percent of tcp_max_tw_buckets" },
+	[ALERT_ORPHANS] = { "orphans", "alert_orphans_pct", 80, 1, 100, "%",
+	    "orphaned sockets, percent of tcp_max_orphans" },
+	[ALERT_RETRANS_NO_PROGRESS] = { "retrans_no_progress",
+	    "alert_retrans", 3, 1, 255, "RTOs", "consecutive RTO "
+	    "retransmissions with nothing acknowledged between refreshes" },
+	[ALERT_SYN_SENT_STUCK] = { "syn_sent_stuck", "alert_syn_sent_age", 10,
+	    1, 864000, "s", "age of a connect in SYN_SENT, seconds" },
+};
+
+static const alerts_rule alerts_rules[ALERT_NKINDS] = {
+	[ALERT_SYN_FLOOD] = alerts_syn_flood,
+	[ALERT_ACCEPT_QUEUE] = alerts_accept_queue,
+	[ALERT_CLOSE_WAIT_LEAK] = alerts_close_wait,
+	[ALERT_TIME_WAIT] = alerts_time_wait,
+	[ALERT_ORPHANS] = alerts_orphans,
+	[ALERT_RETRANS_NO_PROGRESS] = alerts_retrans,
+	[ALERT_SYN_SENT_STUCK] = alerts_syn_sent,
+};
+
+static const char *const alerts_files[ALERTS_NFILES] = {
+	[ALERTS_F_RANGE] = "/proc/sys/net/ipv4/ip_local_port_range",
+	[ALERTS_F_TW] = "/proc/sys/net/ipv4/tcp_max_tw_buckets",
+	[ALERTS_F_ORPHANS] = "/proc/sys/net/ipv4/tcp_max_orphans",
+};
+
+struct alerts *
+alerts_new(void)
+{
+	struct alerts *a = xcalloc(1, sizeof *a);
+	int i;
+
+	/* A /proc/sys file reads the namespace it was opened in. */
+	for (i = 0; i < ALERTS_NFILES; i++)
+		a->fd[i] = open(alerts_files[i], O_RDONLY | O_CLOEXEC);
+	return a;
+}
+
+void
+alerts_free(struct alerts *a)
+{
+	int i;
+
+	if (a == NULL)
+		return;
+	for (i = 0; i < ALERTS_NFILES; i++)
+		if (a->fd[i] != -1)
+			close(a->fd[i]);
+	free(a->out);
+	free(a->items);
+	free(a->seen);
+	free(a->next_seen);
+	free(a->ls);
+	free(a);
+}
+
+void
+alerts_defaults(uint32_t *t)
+{
+	int k;
+
+	for (k = 0; k < ALERT_NKINDS; k++)
+		t[k] = alert_kinds[k].def;
+}
+
+int
+alerts_key_lookup(const char *name)
+{
+	int k;
+
+	for (k = 0; k < ALERT_NKINDS; k++)
+		if (strcasecmp(alert_kinds[k].key, name) == 0)
+			return k;
+	return -1;
+}
+
+const char *
+alerts_kind_name(int kind)
+{
+	return kind >= 0 && kind < ALERT_NKINDS ? alert_kinds[kind].name :
+	    "?";
+}
+
+/* Up to two numbers of one sysctl file.  Returns how many were read. */
+static int
+alerts_sysctl(int fd, long long *v, int max)
+{
+	char buf[64], *p = buf, *end;
+	ssize_t r;
+	int n = 0;
+
+	if (fd == -1 || (r = pread(fd, buf, sizeof buf - 1, 0)) <= 0)
+		return 0;
+	buf[r] = '\0';
+	while (n < max) {
+		long long x = strtoll(p, &end, 10);
+
+		if (end == p)
+			break;
+		v[n++] = x;
+		p = end;
+	}
+	return n;
+}
+
+void
+alerts_limits_read(struct alerts *a, struct alert_limits *l)
+{
+	long long v[2];
+
+	l->port_lo = l->port_hi = -1;
+	l->max_tw_buckets = l->max_orphans = -1;
+	if (alerts_sysctl(a->fd[ALERTS_F_RANGE], v, 2) == 2 && v[0] > 0 &&
+	    v[0] <= v[1] && v[1] <= 65535) {
+		l->port_lo = (int32_t)v[0];
+		l->port_hi = (int32_t)v[1];
+	}
+	if (alerts_sysctl(a->fd[ALERTS_F_TW], v, 1) == 1 && v[0] >= 0)
+		l->max_tw_buckets = v[0];
+	if (alerts_sysctl(a->fd[ALERTS_F_ORPHANS], v, 1) == 1 && v[0] >= 0)
+		l->max_orphans = v[0];
+}
+
+/* Add one alert; the evidence and hint are cut to one line. */
+static void __attribute__((format(printf, 5, 6)))
+alerts_add(struct alerts *a, int kind, int severity, const char *hint,
+    const char *fmt, ...)
+{
+	struct alert *al;
+	va_list ap;
+
+	if (a->nout == a->out_cap) {
+		a->out_cap = a->out_cap ? a->out_cap * 2 : 16;
+		a->out = xreallocarray(a->out, a->out_cap, sizeof *a->out);
+	}
+	al = &a->out[a->nout++];
+	al->kind = kind;
+	al->severity = severity;
+	va_start(ap, fmt);
+	vsnprintf(al->evidence, sizeof al->evidence, fmt, ap);
+	va_end(ap);
+	snprintf(al->hint, sizeof al->hint, "%s", hint);
+}
+
+/* Pick a row for grouping under key. */
+static struct alerts_item *
+alerts_item(struct alerts *a, const char *key, uint32_t val, int64_t age)
+{
+	struct alerts_item *it;
+
+	if (a->nitems == a->items_cap) {
+		a->items_cap = a->items_cap ? a->items_cap * 2 : 64;
+		a->items = xreallocarray(a->items, a->items_cap,
+		    sizeof *a->items);
+	}
+	it = &a->items[a->nitems++];
+	snprintf(it->key, sizeof it->key, "%s", key);
+	it->n = 1;
+	it->val = val;
+	it->age_ms = age;
+	return it;
+}
+
+static int
+alerts_item_cmp(const void *pa, const void *pb)
+{
+	return strcmp(((const struct alerts_item *)pa)->key,
+	    ((const struct alerts_item *)pb)->key);
+}
+
+/* Merge the picked rows with equal keys: counts add up, the largest
+ * value and the oldest age stay.  Returns how many groups. */
+static size_t
+alerts_group(struct alerts *a)
+{
+	size_t i, o = 0;
+
+	if (a->nitems == 0)
+		return 0;
+	qsort(a->items, a->nitems, sizeof *a->items, alerts_item_cmp);
+	for (i = 1; i < a->nitems; i++) {
+		struct alerts_item *g = &a->items[o], *it = &a->items[i];
+
+		if (strcmp(g->key, it->key) == 0) {
+			g->n += it->n;
+			if (it->val > g->val)
+				g->val = it->val;
+			if (it->age_ms > g->age_ms)
+				g->age_ms = it->age_ms;
+		} else
+			a->items[++o] = *it;
+	}
+	return o + 1;
+}
+
+/* "; ListenOverflows 12/s" for each known rate of the three. */
+static void
+alerts_rates(char *buf, size_t len, const struct alert_input *in, int drops)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (in->listen_overflows >= 0)
+		n += (size_t)snprintf(buf + n, len - n, "; ListenOverflows "
+		    "%.0f/s", in->listen_overflows);
+	if (drops && in->listen_drops >= 0 && n < len)
+		n += (size_t)snprintf(buf + n, len - n, "; ListenDrops %.0f/s",
+		    in->listen_drops);
+	if (!drops && in->syncookies_sent >= 0 && n < len)
+		snprintf(buf + n, len - n, "; SyncookiesSent %.0f/s",
+		    in->syncookies_sent);
+}
+
+static int
+alerts_live(const struct conn *c)
+{
+	return !(c->flags & CONN_GONE);
+}
+
+static int
+alerts_listener_cmp(const void *pa, const void *pb)
+{
+	const struct alerts_listener *x = pa, *y = pb;
+
+	return (x->port > y->port) - (x->port < y->port);
+}
+
+/* The listening ports with the largest backlog on each. */
+static void
+alerts_listeners(struct alerts *a, const struct alert_input *in)
+{
+	size_t i, o = 0;
+
+	a->nls = 0;
+	for (i = 0; i < in->n; i++) {
+		const struct conn *c = in->rows[i];
+
+		if (!alerts_live(c) || c->s.state != TCP_LISTEN)
+			continue;
+		if (a->nls == a->ls_cap) {
+			a->ls_cap = a->ls_cap ? a->ls_cap * 2 : 16;
+			a->ls = xreallocarray(a->ls, a->ls_cap, sizeof *a->ls);
+		}
+		a->ls[a->nls].port = c->s.lport;
+		a->ls[a->nls++].backlog = c->s.wqueue;
+	}
+	if (a->nls == 0)
+		return;
+	qsort(a->ls, a->nls, sizeof *a->ls, alerts_listener_cmp);
+	for (i = 1; i < a->nls; i++) {
+		if (a->ls[i].port == a->ls[o].port) {
+			if (a->ls[i].backlog > a->ls[o].backlog)
+				a->ls[o].backlog = a->ls[i].backlog;
+		} else
+			a->ls[++o] = a->ls[i];
+	}
+	a->nls = o + 1;
+}
+
+static const struct alerts_listener *
+alerts_listener(const struct alerts *a, uint16_t port)
+{
+	struct alerts_listener k = { port, 0 };
+
+	if (a->nls == 0)
+		return NULL;
+	return bsearch(&k, a->ls, a->nls, sizeof *a->ls, alerts_listener_cmp);
+}
+
+/* SYN_RECV per listening port; syncookies alone say a SYN queue
+ * overflowed even when no request socket is left to count. */
+static void
+alerts_syn_flood(struct alerts *a, const struct alert_input *in,
+    uint32_t th)
+{
+	char key[ALERTS_KEY_LEN], rates[96], back[32], hint[ALERT_TEXT_LEN];
+	size_t i, ng;
+	int any = 0;
+
+	for (i = 0; i < in->n; i++) {
+		const struct conn *c = in->rows[i];
+
+		if (!alerts_live(c) || c->s.state != TCP_SYN_RECV)
+			continue;
+		snprintf(key, sizeof key, "%05u", c->s.lport);
+		alerts_item(a, key, c->s.lport, 0);
+	}
+	alerts_rates(rates, sizeof rates, in, 0);
+	ng = alerts_group(a);
+	for (i = 0; i < ng; i++) {
+		const struct alerts_item *g = &a->items[i];
+		const struct alerts_listener *l;
+
+		if (g->n < th)
+			continue;
+		any = 1;
+		l = alerts_listener(a, (uint16_t)g->val);
+		back[0] = '\0';
+		if (l != NULL)
+			snprintf(back, sizeof back, ", backlog %u", l->backlog);
+		snprintf(hint, sizeof hint, "check net.ipv4.tcp_syncookies "
+		    "and the listener's backlog; sources: tcptop -f 'state "
+		    "syn-recv and sport = :%u'", g->val);
+		alerts_add(a, ALERT_SYN_FLOOD, ALERT_CRIT, hint, "%u SYN_RECV "
+		    "on :%u%s%s", g->n, g->val, back, rates);
+	}
+	if (!any && in->syncookies_sent > 0)
+		alerts_add(a, ALERT_SYN_FLOOD, ALERT_WARN, "a SYN queue "
+		    "overflowed: check net.ipv4.tcp_max_syn_backlog and the "
+		    "listeners' backlogs; sources: tcptop -f 'state syn-recv'",
+		    "SyncookiesSent %.0f/s", in->syncookies_sent);
+}
+
+/* A listener's accept queue (Recv-Q) against its backlog (Send-Q): the
+ * kernel drops a completed handshake once the queue holds more than
+ * the backlog. */
+static void
+alerts_accept_queue(struct alerts *a, const struct alert_input *in,
+    uint32_t th)
+{
+	char ep[CONN_ENDPOINT_LEN], rates[96], hint[ALERT_TEXT_LEN];
+	size_t i;
+
+	alerts_rates(rates, sizeof rates, in, 1);
+	for (i = 0; i < in->n; i++) {
+		const struct conn *c = in->rows[i];
+		uint32_t q = c->s.rqueue, max = c->s.wqueue;
+
+		if (!alerts_live(c) || c->s.state != TCP_LISTEN || q == 0)
+			continue;
+		conn_fmt_endpoint(&c->s, 0, ep, sizeof ep);
+		snprintf(hint, sizeof hint, "the process does not accept() "
+		    "fast enough: check it, and its listen() backlog (capped "
+		    "by net.core.somaxconn); tcptop -f 'sport = :%u'",
+		    c->s.lport);
+		if (q >= max)
+			alerts_add(a, ALERT_ACCEPT_QUEUE, ALERT_CRIT, hint,
+			    "accept queue of %s full: %u waiting, backlog %u%s",
+			    ep, q, max, rates);
+		else if ((uint64_t)q * 100 >= (uint64_t)th * max)
+			alerts_add(a, ALERT_ACCEPT_QUEUE, ALERT_WARN, hint,
+			    "accept queue of %s %" PRIu64 "%% full: %u "
+			    "waiting, backlog %u%s", ep,
+			    (uint64_t)q * 100 / max, q, max, rates);
+	}
+}
+
+/* CLOSE_WAIT older than th seconds, by owner; without one, by the local
+ * port of a listener (a server's), else by the peer (a client's). */
+static void
+alerts_close_wait(struct alerts *a, const struct alert_input *in,
+    uint32_t th)
+{
+	char key[ALERTS_KEY_LEN], own[64], ep[CONN_ENDPOINT_LEN];
+	char hint[ALERT_TEXT_LEN];
+	size_t i, ng;
+
+	for (i = 0; i < in->n; i++) {
+		const struct conn *c = in->rows[i];
+		int64_t age = in->now_ms - c->state_since_ms;
+		const char *o = NULL;
+
+		if (!alerts_live(c) || c->s.state != TCP_CLOSE_WAIT ||
+		    age < (int64_t)th * 1000)
+			continue;
+		if (in->owner != NULL)
+			o = in->owner(in->owner_arg, c, own, sizeof own);
+		if (o != NULL)
+			snprintf(key, sizeof key, "held by %s", o);
+		else if (alerts_listener(a, c->s.lport) != NULL)
+			snprintf(key, sizeof key, "on :%u", c->s.lport);
+		else
+			snprintf(key, sizeof key, "to %s",
+			    conn_fmt_endpoint(&c->s, 1, ep, sizeof ep));
+		alerts_item(a, key, c->s.lport, age);
+	}
+	ng = alerts_group(a);
+	for (i = 0; i < ng; i++) {
+		const struct alerts_item *g = &a->items[i];
+
+		if (strncmp(g->key, "on :", 4) == 0)
+			snprintf(hint, sizeof hint, "the peer closed and the "
+			    "process never close()s: find its missing close; "
+			    "sources: tcptop -f 'state close-wait and sport = "
+			    "%s'", g->key + 3);
+		else
+			snprintf(hint, sizeof hint, "the peer closed and the "
+			    "process never close()s: find its missing close; "
+			    "sources: tcptop -f 'state close-wait'");
+		alerts_add(a, ALERT_CLOSE_WAIT_LEAK, ALERT_WARN, hint, "%u "
+		    "CLOSE_WAIT older than %us %s (oldest %" PRId64 "s)",
+		    g->n, th, g->key, g->age_ms / 1000);
+	}
+}
+
+/* A timewait socket holds its local port for its 4-tuple: from one
+ * address to one destination only the ephemeral range is there to
+ * use.  All of them count against tcp_max_tw_buckets. */
+static void
+alerts_time_wait(struct alerts *a, const struct alert_input *in,
+    uint32_t th)
+{
+	const struct alert_limits *l = &in->limits;
+	char key[ALERTS_KEY_LEN], la[CONN_ADDR_LEN], ep[CONN_ENDPOINT_LEN];
+	uint64_t range = 0, total = 0;
+	size_t i, ng;
+
+	if (l->port_lo > 0 && l->port_hi >= l->port_lo)
+		range = (uint64_t)(l->port_hi - l->port_lo + 1);
+	for (i = 0; i < in->n; i++) {
+		const struct conn *c = in->rows[i];
+
+		if (!alerts_live(c) || !(c->s.state == TCP_TIME_WAIT ||
+		    (c->s.state == TCP_FIN_WAIT2 && conntab_is_mini(&c->s))))
+			continue;
+		total++;
+		if (range == 0 || c->s.lport < l->port_lo ||
+		    c->s.lport > l->port_hi)
+			continue;
+		snprintf(key, sizeof key, "from %s to %s",
+		    conn_fmt_addr(&c->s, 0, la, sizeof la),
+		    conn_fmt_endpoint(&c->s, 1, ep, sizeof ep));
+		alerts_item(a, key, 0, 0);
+	}
+	ng = alerts_group(a);
+	for (i = 0; i < ng; i++) {
+		const struct alerts_item *g = &a->items[i];
+
+		if ((uint64_t)g->n * 100 < (uint64_t)th * range)
+			continue;
+		alerts_add(a, ALERT_TIME_WAIT, g->n >= range ? ALERT_CRIT :
+		    ALERT_WARN, "short connections to one server use up the "
+		    "ports: reuse connections (keep-alive, pools); check "
+		    "net.ipv4.tcp_tw_reuse and ip_local_port_range",
+		    "%u TIME_WAIT %s: %" PRIu64 "%% of the %" PRIu64
+		    " ephemeral ports", g->n, g->key,
+		    (uint64_t)g->n * 100 / range, range);
+	}
+	if (l->max_tw_buckets > 0 && total * 100 >=
+	    (uint64_t)th * (uint64_t)l->max_tw_buckets)
+		alerts_add(a, ALERT_TIME_WAIT, total >=
+		    (uint64_t)l->max_tw_buckets ? ALERT_CRIT : ALERT_WARN,
+		    "past the limit the kernel skips TIME_WAIT (nstat "
+		    "TcpExtTCPTimeWaitOverflow): reuse connections; check "
+		    "net.ipv4.tcp_max_tw_buckets", "%" PRIu64 " TIME_WAIT: %"
+		    PRIu64 "%% of tcp_max_tw_buckets %" PRId64, total,
+		    total * 100 / (uint64_t)l->max_tw_buckets,
+		    l->max_tw_buckets);
+}
+
+/* The kernel counts as orphans the full sockets their process has
+ * closed that still finish their close: FIN_WAIT1, FIN_WAIT2 (not yet
+ * a timewait socket), LAST_ACK, CLOSING; no file, so inode 0.  Its
+ * count is the host's, across namespaces: this one's is a lower
+ * bound. */
+static void
+alerts_orphans(struct alerts *a, const struct alert_input *in, uint32_t th)
+{
+	static const uint8_t st[4] = { TCP_FIN_WAIT1, TCP_FIN_WAIT2,
+	    TCP_LAST_ACK, TCP_CLOSING };
+	uint64_t n[4] = { 0 }, total, max = (uint64_t)in->limits.max_orphans;
+	size_t i;
+	int k;
+
+	if (in->limits.max_orphans <= 0)
+		return;
+	for (i = 0; i < in->n; i++) {
+		const struct conn *c = in->rows[i];
+
+		if (!alerts_live(c) || c->s.inode != 0 ||
+		    conntab_is_mini(&c->s))
+			continue;
+		for (k = 0; k < 4; k++)
+			if (c->s.state == st[k])
+				n[k]++;
+	}
+	total = n[0] + n[1] + n[2] + n[3];
+	if (total == 0 || total * 100 < (uint64_t)th * max)
+		return;
+	alerts_add(a, ALERT_ORPHANS, total >= max ? ALERT_CRIT : ALERT_WARN,
+	    "closed sockets still sending to peers that do not answer; past "
+	    "the limit the kernel resets them: check net.ipv4."
+	    "tcp_orphan_retries", "%" PRIu64 " orphans (FIN_WAIT1 %" PRIu64
+	    ", FIN_WAIT2 %" PRIu64 ", LAST_ACK %" PRIu64 ", CLOSING %" PRIu64
+	    "): %" PRIu64 "%% of tcp_max_orphans %" PRIu64, total, n[0], n[1],
+	    n[2], n[3], total * 100 / max, max);
+}
+
+static int
+alerts_seen_cmp(const void *pa, const void *pb)
+{
+	const struct alerts_seen *x = pa, *y = pb;
+
+	return (x->cookie > y->cookie) - (x->cookie < y->cookie);
+}
+
+/* Consecutive RTOs of c: tcp_info's, or the running retransmit timer's
+ * count without it. */
+static uint32_t
+alerts_rtos(const struct conn *c)
+{
+	uint32_t n = 0;
+
+	if (c->s.flags & CONN_HAS_INFO) {
+		n = c->s.info.retransmits;
+		if (c->s.timer == 1 && c->s.info.backoff > n)
+			n = c->s.info.backoff;
+	} else if (c->s.timer == 1)
+		n = c->s.retrans;
+	return n;
+}
+
+/* Connections past th RTOs in a row whose bytes_acked did not move
+ * since the last evaluation: the peer is gone or unreachable. */
+static void
+alerts_retrans(struct alerts *a, const struct alert_input *in, uint32_t th)
+{
+	char ep[CONN_ENDPOINT_LEN], ra[CONN_ADDR_LEN], hint[ALERT_TEXT_LEN];
+	struct alerts_seen *tmp;
+	size_t i, ng, tn;
+
+	a->nnext = 0;
+	for (i = 0; i < in->n; i++) {
+		const struct conn *c = in->rows[i];
+		struct alerts_seen k, *prev;
+		uint32_t rto;
+
+		if (!alerts_live(c) || c->s.cookie == 0)
+			continue;
+		switch (c->s.state) {
+		case TCP_ESTABLISHED:
+		case TCP_FIN_WAIT1:
+		case TCP_CLOSE_WAIT:
+		case TCP_LAST_ACK:
+		case TCP_CLOSING:
+			break;
+		default:
+			continue;
+		}
+		if ((rto = alerts_rtos(c)) < th)
+			continue;
+		k.cookie = c->s.cookie;
+		k.acked = c->s.info.bytes_acked;
+		if (a->nnext == a->next_cap) {
+			a->next_cap = a->next_cap ? a->next_cap * 2 : 16;
+			a->next_seen = xreallocarray(a->next_seen, a->next_cap,
+			    sizeof *a->next_seen);
+		}
+		a->next_seen[a->nnext++] = k;
+		prev = a->nseen == 0 ? NULL : bsearch(&k, a->seen, a->nseen,
+		    sizeof *a->seen, alerts_seen_cmp);
+		if (prev == NULL || prev->acked != k.acked)
+			continue;
+		alerts_item(a, conn_fmt_endpoint(&c->s, 1, ep, sizeof ep),
+		    rto, 0);
+	}
+	if (a->nnext > 0)
+		qsort(a->next_seen, a->nnext, sizeof *a->next_seen,
+		    alerts_seen_cmp);
+	tmp = a->seen, a->seen = a->next_seen, a->next_seen = tmp;
+	tn = a->seen_cap, a->seen_cap = a->next_cap, a->next_cap = tn;
+	a->nseen = a->nnext;
+	ng = alerts_group(a);
+	for (i = 0; i < ng; i++) {
+		const struct alerts_item *g = &a->items[i];
+		size_t al = strcspn(g->key[0] == '[' ? g->key + 1 : g->key,
+		    g->key[0] == '[' ? "]" : ":");
+
+		snprintf(ra, sizeof ra, "%.*s", (int)al, g->key +
+		    (g->key[0] == '['));
+		snprintf(hint, sizeof hint, "a half-open or unreachable peer: "
+		    "check the path to it; the kernel gives up after "
+		    "net.ipv4.tcp_retries2; tcptop -f 'dst %s'", ra);
+		alerts_add(a, ALERT_RETRANS_NO_PROGRESS, ALERT_WARN, hint,
+		    "%u connection%s to %s: %u RTOs in a row, nothing "
+		    "acknowledged since the last refresh", g->n,
+		    g->n == 1 ? "" : "s", g->key, g->val);
+	}
+}
+
+/* connect()s older than th seconds that no SYN-ACK answered. */
+static void
+alerts_syn_sent(struct alerts *a, const struct alert_input *in, uint32_t th)
+{
+	char ep[CONN_ENDPOINT_LEN];
+	size_t i, ng;
+
+	for (i = 0; i < in->n; i++) {
+		const struct conn *c = in->rows[i];
+		int64_t age = in->now_ms - c->state_since_ms;
+
+		if (!alerts_live(c) || c->s.state != TCP_SYN_SENT ||
+		    age < (int64_t)th * 1000)
+			continue;
+		alerts_item(a, conn_fmt_endpoint(&c->s, 1, ep, sizeof ep), 0,
+		    age);
+	}
+	ng = alerts_group(a);
+	for (i = 0; i < ng; i++) {
+		const struct alerts_item *g = &a->items[i];
+
+		alerts_add(a, ALERT_SYN_SENT_STUCK, ALERT_WARN, "no SYN-ACK "
+		    "comes back: a firewall dropping SYNs, a wrong address or "
+		    "route, or the host down; check the path and its "
+		    "firewall", "%u SYN_SENT to %s for over %us (oldest %"
+		    PRId64 "s)", g->n, g->key, th, g->age_ms / 1000);
+	}
+}
+
+static int
+alerts_cmp(const void *pa, const void *pb)
+{
+	const struct alert *x = pa, *y = pb;
+
+	if (x->severity != y->severity)
+		return (x->severity < y->severity) - (x->severity > y->severity);
+	if (x->kind != y->kind)
+		return (x->kind > y->kind) - (x->kind < y->kind);
+	return strcmp(x->evidence, y->evidence);
+}
+
+size_t
+alerts_eval(struct alerts *a, const struct alert_input *in,
+    const struct alert **list, size_t *more)
+{
+	size_t i, o = 0;
+	int k;
+
+	a->nout = 0;
+	alerts_listeners(a, in);
+	for (k = 0; k < ALERT_NKINDS; k++) {
+		a->nitems = 0;
+		alerts_rules[k](a, in, in->thresh[k]);
+	}
+	if (a->nout > 0) {
+		qsort(a->out, a->nout, sizeof *a->out, alerts_cmp);
+		for (i = 1; i < a->nout; i++)
+			if (a->out[i].kind != a->out[o].kind ||
+			    strcmp(a->out[i].evidence, a->out[o].evidence) != 0)
+				a->out[++o] = a->out[i];
+		a->nout = o + 1;
+	}
+	if (more != NULL)
+		*more = a->nout > ALERTS_MAX ? a->nout - ALERTS_MAX : 0;
+	if (a->nout > ALERTS_MAX)
+		a->nout = ALERTS_MAX;
+	*list = a->out;
+	return a->nout;
+}
