@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tcptop/alerts.h"
 #include "tcptop/settings.h"
 #include "tcptop/sort.h"
 #include "tcptop/xmalloc.h"
@@ -195,6 +196,30 @@ settings_parse_columns(struct settings *s, const char *v)
 	return 0;
 }
 
+/* An alert threshold: decimal digits only, in the kind's range. */
+static int
+settings_parse_alert(struct settings *s, int kind, const char *v)
+{
+	const struct alert_kind_info *k = &alert_kinds[kind];
+	unsigned long long n = 0;
+	const char *p;
+
+	if (*v == '\0')
+		return -1;
+	for (p = v; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		n = n * 10 + (unsigned long long)(*p - '0');
+		if (n > k->max)
+			return -1;
+	}
+	if (n < k->min)
+		return -1;
+	s->alert[kind] = (uint32_t)n;
+	s->alert_set |= 1u << kind;
+	return 0;
+}
+
 static const struct settings_key *
 settings_key_find(const char *name)
 {
@@ -228,6 +253,7 @@ settings_parse(struct settings *s, char *buf, size_t n, char *warn,
 	while (p < buf + n) {
 		const struct settings_key *k;
 		char *end = memchr(p, '\n', (size_t)(buf + n - p));
+		int ak;
 		char *key, *eq, *val, *e;
 
 		if (end == NULL)
@@ -268,6 +294,18 @@ settings_parse(struct settings *s, char *buf, size_t n, char *warn,
 			;
 		*e = '\0';
 
+		if ((ak = alerts_key_lookup(key)) != -1) {
+			if (settings_parse_alert(s, ak, val) == -1) {
+				settings_show(show, sizeof show, val,
+				    strlen(val));
+				settings_msg(warn, warnlen, "tcptoprc:%u: bad "
+				    "%s \"%s\": expected a whole number from "
+				    "%u to %u", line, alert_kinds[ak].key, show,
+				    alert_kinds[ak].min, alert_kinds[ak].max);
+				return -1;
+			}
+			continue;
+		}
 		if ((k = settings_key_find(key)) == NULL) {
 			/* A newer tcptop's key: skip it, say so once. */
 			if (unknown++ == 0) {
@@ -380,11 +418,12 @@ settings_format(const struct settings *s, char *buf, size_t len, char *err,
     size_t errlen)
 {
 	size_t n;
-	int w;
+	int w, k;
 
 	w = snprintf(buf, len, "# tcptop settings.  tcptop rewrites this file "
 	    "when it quits: edit it\n# while tcptop is not running.  Keys: "
-	    "sort, reverse, delay, color,\n# ascii, columns; see tcptop(1)."
+	    "sort, reverse, delay, color,\n# ascii, columns, alert_*; see "
+	    "tcptop(1)."
 	    "\n");
 	n = (size_t)w;
 	if (s->set & SETTINGS_SORT) {
@@ -455,6 +494,19 @@ settings_format(const struct settings *s, char *buf, size_t len, char *err,
 		}
 		n += (size_t)snprintf(buf + n, len - n, "columns=%.*s\n",
 		    (int)cl, s->columns);
+	}
+	for (k = 0; k < ALERT_NKINDS; k++) {
+		if (!(s->alert_set & (1u << k)))
+			continue;
+		if (s->alert[k] < alert_kinds[k].min ||
+		    s->alert[k] > alert_kinds[k].max) {
+			settings_msg(err, errlen, "%s out of range %u to %u",
+			    alert_kinds[k].key, alert_kinds[k].min,
+			    alert_kinds[k].max);
+			return -1;
+		}
+		n += (size_t)snprintf(buf + n, len - n, "%s=%u\n",
+		    alert_kinds[k].key, s->alert[k]);
 	}
 	/* The fields are bounded, so buf is always large enough. */
 	if (n >= len) {

@@ -204,6 +204,26 @@ test_keys(void)
 	CHECK(load_str("delay=1.23456789123\n", &s, warn, sizeof warn) == 0 &&
 	    s.delay == 1.234567891);
 
+	/* Alert thresholds: their own bits, whole numbers in range. */
+	CHECK(load_str("alert_syn_recv=5\nALERT_CLOSE_WAIT_AGE = 2\n"
+	    "alert_time_wait_pct=100\nalert_accept_fill_pct=1\n"
+	    "alert_syn_sent_age=0007\nalert_retrans=255\n"
+	    "alert_orphans_pct=50\n", &s, warn, sizeof warn) == 0);
+	CHECK_EQ(s.set, 0);
+	CHECK_EQ(s.alert_set, (1u << ALERT_NKINDS) - 1);
+	CHECK_EQ(s.alert[ALERT_SYN_FLOOD], 5);
+	CHECK_EQ(s.alert[ALERT_CLOSE_WAIT_LEAK], 2);
+	CHECK_EQ(s.alert[ALERT_TIME_WAIT], 100);
+	CHECK_EQ(s.alert[ALERT_ACCEPT_QUEUE], 1);
+	CHECK_EQ(s.alert[ALERT_SYN_SENT_STUCK], 7);
+	CHECK_EQ(s.alert[ALERT_RETRANS_NO_PROGRESS], 255);
+	CHECK_EQ(s.alert[ALERT_ORPHANS], 50);
+	CHECK(warn[0] == '\0');
+	CHECK(load_str("sort=rtt\nalert_retrans=4\n", &s, warn,
+	    sizeof warn) == 0);
+	CHECK_EQ(s.set, SETTINGS_SORT);
+	CHECK_EQ(s.alert_set, 1u << ALERT_RETRANS_NO_PROGRESS);
+
 	/* Columns: 255 bytes fit. */
 	{
 		char text[300];
@@ -244,6 +264,21 @@ test_broken(void)
 		{ "delay=1 # s\n", "tcptoprc:1: bad delay" },
 		{ "delay=\n", "tcptoprc:1: bad delay" },
 		{ "columns=\n", "tcptoprc:1: bad columns" },
+		{ "alert_syn_recv=0\n", "tcptoprc:1: bad alert_syn_recv" },
+		{ "alert_syn_recv=\n", "tcptoprc:1: bad alert_syn_recv" },
+		{ "alert_syn_recv=-1\n", "tcptoprc:1: bad alert_syn_recv" },
+		{ "alert_syn_recv=1.5\n", "tcptoprc:1: bad alert_syn_recv" },
+		{ "alert_syn_recv=1000001\n", "tcptoprc:1: bad alert_syn_recv"
+		    " \"1000001\": expected a whole number from 1 to 1000000" },
+		{ "alert_syn_recv=99999999999999999999999\n",
+		    "tcptoprc:1: bad alert_syn_recv" },
+		{ "alert_time_wait_pct=101\n", "tcptoprc:1: bad "
+		    "alert_time_wait_pct" },
+		{ "alert_retrans=256\n", "tcptoprc:1: bad alert_retrans" },
+		{ "alert_close_wait_age=1m\n", "tcptoprc:1: bad "
+		    "alert_close_wait_age" },
+		{ "sort=rtt\nalert_orphans_pct=0x10\n", "tcptoprc:2: bad "
+		    "alert_orphans_pct" },
 		{ "sort=rtt\ndelay\n", "tcptoprc:2: expected key=value" },
 		{ "# ok\n\n=1\n", "tcptoprc:3: no key" },
 		/* A good key before a bad line is not kept either. */
@@ -383,6 +418,7 @@ check_round_trip(const struct settings *in)
 {
 	struct settings out;
 	char p[PATH_MAX], err[256];
+	int k;
 
 	tpath(p, sizeof p, "trip/tcptoprc");
 	if (!CHECK(settings_save(in, p, err, sizeof err) == 0))
@@ -403,6 +439,10 @@ check_round_trip(const struct settings *in)
 		CHECK_EQ(out.ascii, in->ascii != 0);
 	if (in->set & SETTINGS_COLUMNS)
 		CHECK(strcmp(out.columns, in->columns) == 0);
+	CHECK_EQ(out.alert_set, in->alert_set);
+	for (k = 0; k < ALERT_NKINDS; k++)
+		if (in->alert_set & (1u << k))
+			CHECK_EQ(out.alert[k], in->alert[k]);
 }
 
 static void
@@ -440,6 +480,17 @@ test_round_trip(void)
 	memset(s.columns, 'x', sizeof s.columns - 1);
 	s.columns[sizeof s.columns - 1] = '\0';
 	check_round_trip(&s);
+	/* Every alert threshold, at its bounds. */
+	for (k = 0; k < ALERT_NKINDS; k++)
+		s.alert[k] = alert_kinds[k].min;
+	s.alert_set = (1u << ALERT_NKINDS) - 1;
+	check_round_trip(&s);
+	for (k = 0; k < ALERT_NKINDS; k++)
+		s.alert[k] = alert_kinds[k].max;
+	check_round_trip(&s);
+	s.alert_set = 1u << ALERT_ORPHANS;
+	check_round_trip(&s);
+	s.alert_set = 0;
 	/* Only the fields in set are written. */
 	s.set = SETTINGS_DELAY;
 	s.delay = 0.75;
@@ -485,6 +536,14 @@ test_save_refuses(void)
 	CHECK(settings_save(&s, p, err, sizeof err) == -1);
 	memset(s.columns, 'x', sizeof s.columns);	/* no NUL */
 	CHECK(settings_save(&s, p, err, sizeof err) == -1);
+	s.set = 0;
+	s.alert_set = 1u << ALERT_TIME_WAIT;
+	s.alert[ALERT_TIME_WAIT] = 0;
+	CHECK(settings_save(&s, p, err, sizeof err) == -1 &&
+	    strstr(err, "alert_time_wait_pct") != NULL);
+	s.alert[ALERT_TIME_WAIT] = 101;
+	CHECK(settings_save(&s, p, err, sizeof err) == -1);
+	s.alert_set = 0;
 	CHECK(stat(p, &st) == -1 && errno == ENOENT);
 	/* A path naming a directory. */
 	s.set = 0;

@@ -13,6 +13,8 @@
  *	ascii	a boolean, as reverse
  *	columns	comma-separated column names, not empty, at most 255 bytes;
  *		the caller checks the names
+ *	alert_*	an alert's threshold (alert_kinds[].key, tcptop/alerts.h):
+ *		a whole decimal number in the kind's min..max
  * An unknown key is skipped so that a file written by a newer tcptop
  * still loads, but it is reported (see settings_load).  A bad value, a
  * line without '=', a NUL byte, a line longer than SETTINGS_MAX_LINE
@@ -22,6 +24,9 @@
 #define TCPTOP_SETTINGS_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include "tcptop/alerts.h"
 
 #define SETTINGS_SORT		0x01
 #define SETTINGS_REVERSE	0x02
@@ -44,6 +49,9 @@ struct settings {
 	int color;		/* 0 or 1 */
 	int ascii;		/* 0 or 1 */
 	char columns[256];	/* comma-separated column names */
+	unsigned alert_set;	/* 1 << enum alert_kind: the thresholds the
+				 * file gave, or that settings_save writes */
+	uint32_t alert[ALERT_NKINDS];	/* those thresholds */
 };
 
 /* Put the path of tcptoprc in buf (len bytes): $XDG_CONFIG_HOME/tcptop/
