@@ -233,6 +233,10 @@ app_src_open(struct app_src *a, const struct options *o, const char *host)
 	 * one's. */
 	if (a->d != NULL)
 		app_kstat_open(a, o);
+	/* Before app_netns_opened: with -N the limits' files are opened
+	 * inside the viewed namespace, as the dump's socket is. */
+	a->alerts = alerts_new();
+	alerts_defaults(a->alert_thresh);
 	app_netns_opened(a);
 	a->r.netns = a->nstab;
 	a->r.cgroups = a->cgroups;
@@ -257,6 +261,7 @@ app_src_close(struct app_src *a, int status)
 	app_trans_close(a);
 	proc_free(a->proc);
 	kstat_free(a->kstat);
+	alerts_free(a->alerts);
 	conntab_free(a->tab);
 	diag_close(a->d);
 	app_netns_close(a);
@@ -265,6 +270,39 @@ app_src_close(struct app_src *a, int status)
 	return status;
 }
 
+/* The thresholds tcptoprc gives; the defaults stay for the others. */
+void
+app_alerts_settings(struct app_src *a, const struct settings *s)
+{
+	int k;
+
+	for (k = 0; k < ALERT_NKINDS; k++)
+		if (s->alert_set & (1u << k))
+			a->alert_thresh[k] = s->alert[k];
+}
+
+/* The refresh's alerts, into the report. */
+static void
+app_alerts_eval(struct app_src *a)
+{
+	struct alert_input in;
+
+	memset(&in, 0, sizeof in);
+	in.rows = conntab_rows(a->tab, &in.n);
+	in.now_ms = a->r.now_ms;
+	/* The kernel counters' rates are not read yet. */
+	in.listen_overflows = in.listen_drops = in.syncookies_sent = -1;
+	/* A recording's limits are not this host's. */
+	if (a->rp == NULL)
+		alerts_limits_read(a->alerts, &in.limits);
+	else {
+		in.limits.port_lo = in.limits.port_hi = -1;
+		in.limits.max_tw_buckets = in.limits.max_orphans = -1;
+	}
+	in.thresh = a->alert_thresh;
+	a->r.nalerts = alerts_eval(a->alerts, &in, &a->r.alerts,
+	    &a->r.alerts_more);
+}
 
 /* One refresh of the model with the sockets f selects. */
 int
@@ -339,6 +377,7 @@ app_src_refresh(struct app_src *a, const struct filter *f)
 		    ts->held, ts->confirmed, ts->foreign, ts->filtered,
 		    ts->timewait, ts->destroyed);
 	}
+	app_alerts_eval(a);
 	a->good++;
 	return APP_OK;
 }
@@ -404,6 +443,24 @@ app_report(struct app_src *a, const struct options *o, struct view *v,
 	    output_groups_text(stdout, &a->r, v, g);
 }
 
+/* Batch reads only the alert thresholds of tcptoprc: the rest is the
+ * interactive view's, and batch never writes the file. */
+static void
+app_alerts_load(struct app_src *a)
+{
+	struct settings s;
+	char path[4096], warn[256];
+
+	if (settings_path(path, sizeof path) == -1)
+		return;
+	if (settings_load(&s, path, warn, sizeof warn) == -1) {
+		fprintf(stderr, "tcptop: %s (default alert thresholds used)\n",
+		    warn);
+		return;
+	}
+	app_alerts_settings(a, &s);
+}
+
 static int
 app_run_batch(struct app_src *a, const struct options *o)
 {
@@ -415,6 +472,7 @@ app_run_batch(struct app_src *a, const struct options *o)
 
 	view_init(&v);
 	group_init(&g);
+	app_alerts_load(a);
 	while (!app_signal) {
 		rc = app_src_refresh(a, &o->filter);
 		if (rc == APP_END)

@@ -10,11 +10,13 @@
 #include <time.h>
 
 #include "tcptop/cgroup.h"
+#include "tcptop/alerts.h"
 #include "tcptop/conntab.h"
 #include "tcptop/diag.h"
 #include "tcptop/lesson.h"
 #include "tcptop/options.h"
 #include "tcptop/output.h"
+#include "tcptop/settings.h"
 
 /* The signal that asked to stop, 0 while none did. */
 extern volatile sig_atomic_t app_signal;
@@ -54,6 +56,9 @@ struct app_src {
 	struct kstat *kstat;		/* the kernel's counters (live), or
 					 * NULL */
 	struct ssh_session ssh;		/* $SSH_CONNECTION, when r.ssh */
+	/* Alerts: evaluated after each good refresh into r. */
+	struct alerts *alerts;
+	uint32_t alert_thresh[ALERT_NKINDS];
 };
 
 enum {
@@ -85,6 +90,7 @@ void app_netns_close(struct app_src *a);
 struct diag *app_netns_diag(struct app_src *a, uint16_t idx);
 int app_netns_dump(struct app_src *a, const struct diag_query *q,
     const struct diag_sink *sink, struct diag_stats *st);
+void app_alerts_settings(struct app_src *a, const struct settings *s);
 
 /* app_ui.c: the interactive view; l is the lesson when --lesson runs
  * it.  Returns the exit status. */

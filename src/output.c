@@ -36,6 +36,41 @@ output_text_owner(FILE *fp, const struct proc *p, const struct conn *c)
 		    b == PROC_NOFILE ? "-" : "?");
 }
 
+static const char *
+output_severity(int severity)
+{
+	return severity == ALERT_CRIT ? "critical" : "warning";
+}
+
+/* Text that may hold outside bytes (a process name in the evidence),
+ * with anything but printable ASCII as '?'. */
+static void
+output_plain(FILE *fp, const char *s)
+{
+	for (; *s != '\0'; s++)
+		fputc(*s >= 0x20 && *s < 0x7f ? *s : '?', fp);
+}
+
+/* The alerts under the header line: what, then what to check. */
+static void
+output_text_alerts(FILE *fp, const struct output_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nalerts; i++) {
+		const struct alert *al = &r->alerts[i];
+
+		fprintf(fp, "ALERT %s (%s): ", alerts_kind_name(al->kind),
+		    output_severity(al->severity));
+		output_plain(fp, al->evidence);
+		fputs("\n  next: ", fp);
+		output_plain(fp, al->hint);
+		fputc('\n', fp);
+	}
+	if (r->alerts_more > 0)
+		fprintf(fp, "ALERT +%zu more\n", r->alerts_more);
+}
+
 int
 output_text(FILE *fp, const struct output_report *r, const struct view *v)
 {
@@ -68,6 +103,7 @@ output_text(FILE *fp, const struct output_report *r, const struct view *v)
 		    counts[PROC_HIDDEN]);
 	}
 	fputc('\n', fp);
+	output_text_alerts(fp, r);
 
 	/* Column widths fit this report's endpoints. */
 	for (i = 0; i < v->n; i++) {
@@ -438,6 +474,27 @@ output_json_ssh(FILE *fp, const struct output_report *r,
 	fprintf(fp, ", \"in_view\": %s}", c != NULL ? "true" : "false");
 }
 
+/* "alerts": always there, empty when nothing is wrong. */
+static void
+output_json_alerts(FILE *fp, const struct output_report *r)
+{
+	size_t i;
+
+	fputs(", \"alerts\": [", fp);
+	for (i = 0; i < r->nalerts; i++) {
+		const struct alert *al = &r->alerts[i];
+
+		fprintf(fp, "%s{\"kind\": \"%s\", \"severity\": \"%s\", "
+		    "\"evidence\": ", i ? ", " : "", alerts_kind_name(al->kind),
+		    output_severity(al->severity));
+		output_json_string(fp, al->evidence, strlen(al->evidence));
+		fputs(", \"hint\": ", fp);
+		output_json_string(fp, al->hint, strlen(al->hint));
+		fputc('}', fp);
+	}
+	fprintf(fp, "], \"alerts_more\": %zu", r->alerts_more);
+}
+
 int
 output_json(FILE *fp, const struct output_report *r, const struct view *v)
 {
@@ -522,6 +579,7 @@ output_json(FILE *fp, const struct output_report *r, const struct view *v)
 	fputc(']', fp);
 	output_json_kernel(fp, r);
 	output_json_ssh(fp, r, v);
+	output_json_alerts(fp, r);
 	if (r->trans != NULL)
 		output_json_transitions(fp, r);
 	fputs("}\n", fp);

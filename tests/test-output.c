@@ -387,7 +387,57 @@ main(void)
 	CHECK(strstr(buf, " 0.0.0.0:* ") != NULL);	/* the listener's peer */
 	CHECK(strstr(buf, "1.500ms") != NULL);
 	CHECK(strchr(buf, '\x01') == NULL && strchr(buf, '\xff') == NULL);
+	CHECK(strstr(buf, "ALERT") == NULL);
 	free(buf);
+
+	/* Alerts: always in JSON, empty when none; in text under the
+	 * header line, outside bytes made safe. */
+	buf = NULL;
+	fp = open_memstream(&buf, &sz);
+	CHECK(output_json(fp, &r, &v) == 0);
+	fclose(fp);
+	CHECK(strstr(buf, "\"alerts\": [], \"alerts_more\": 0") != NULL);
+	free(buf);
+	{
+		struct alert al[2];
+
+		memset(al, 0, sizeof al);
+		al[0].kind = ALERT_SYN_FLOOD;
+		al[0].severity = ALERT_CRIT;
+		strcpy(al[0].evidence, "41 SYN_RECV on :9000, backlog 16");
+		strcpy(al[0].hint, "check \"this\"");
+		al[1].kind = ALERT_CLOSE_WAIT_LEAK;
+		al[1].severity = ALERT_WARN;
+		strcpy(al[1].evidence, "2 CLOSE_WAIT held by a\x01" "b\xff");
+		strcpy(al[1].hint, "close");
+		r.alerts = al;
+		r.nalerts = 2;
+		r.alerts_more = 3;
+		buf = NULL;
+		fp = open_memstream(&buf, &sz);
+		CHECK(output_json(fp, &r, &v) == 0);
+		fclose(fp);
+		buf[sz - 1] = '\0';
+		CHECK(json_valid_line(buf));
+		CHECK(strstr(buf, "\"alerts\": [{\"kind\": \"syn_flood\", "
+		    "\"severity\": \"critical\", \"evidence\": \"41 SYN_RECV "
+		    "on :9000, backlog 16\", \"hint\": \"check \\\"this\\\"\"}, "
+		    "{\"kind\": \"close_wait_leak\", \"severity\": "
+		    "\"warning\", ") != NULL);
+		CHECK(strstr(buf, "\"alerts_more\": 3") != NULL);
+		free(buf);
+		buf = NULL;
+		fp = open_memstream(&buf, &sz);
+		CHECK(output_text(fp, &r, &v) == 0);
+		fclose(fp);
+		CHECK(strstr(buf, "CLOSE 0\nALERT syn_flood (critical): 41 "
+		    "SYN_RECV on :9000, backlog 16\n  next: check \"this\"\n"
+		    "ALERT close_wait_leak (warning): 2 CLOSE_WAIT held by "
+		    "a?b?\n  next: close\nALERT +3 more\nFAM ") != NULL);
+		free(buf);
+		r.alerts = NULL;
+		r.nalerts = r.alerts_more = 0;
+	}
 
 	view_done(&v);
 	conntab_free(t);

@@ -9,6 +9,7 @@
 #include "tcptop/group.h"
 #include "tcptop/kill.h"
 #include "tcptop/kstat.h"
+#include "tcptop/alerts.h"
 #include "tcptop/lesson.h"
 #include "tcptop/netns.h"
 #include "tcptop/proc.h"
@@ -37,6 +38,10 @@ struct output_report {
 	const struct kstat *kstat;	/* the kernel's counters, or NULL
 					 * (a replay): "kernel" */
 	const struct ssh_session *ssh;	/* $SSH_CONNECTION, or NULL: "ssh" */
+	const struct alert *alerts;	/* the refresh's alerts (alerts_eval),
+					 * nalerts of them */
+	size_t nalerts;
+	size_t alerts_more;		/* left out past ALERTS_MAX */
 };
 
 /* One text report: a header line, then a line per live row of v.
