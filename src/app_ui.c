@@ -174,7 +174,7 @@ app_anim_deadline(const struct tui *t, const struct trans *tr,
 
 	if (!t->diagram ||
 	    !(t->mode & (TUI_LIST | TUI_SORT | TUI_EXPLAIN | TUI_KILL |
-	    TUI_COLUMNS)))
+	    TUI_COLUMNS | TUI_ALERTS)))
 		return INT64_MAX;
 	next = diagram_next_frame(tr, anim_ms);
 	if (next == INT64_MAX)
@@ -302,6 +302,7 @@ app_run_ui(struct app_src *a, const struct options *o, struct lesson *l)
 
 	tui_init(&t, o);
 	have_path = app_settings_load(&t, o, path, sizeof path, &saved) == 0;
+	app_alerts_settings(a, &saved);
 	if (ui_open(t.color, t.ascii, err, sizeof err) == -1) {
 		fprintf(stderr, "tcptop: %s\n", err);
 		return 1;
@@ -355,6 +356,7 @@ app_run_ui(struct app_src *a, const struct options *o, struct lesson *l)
 			}
 			if (rc == APP_OK) {
 				shown_ns = now;
+				t.nalerts = a->r.nalerts;
 				app_view(a, &t, &v, &groups, &fr.cols);
 			}
 			if (a->err[0] != '\0')
@@ -380,6 +382,9 @@ app_run_ui(struct app_src *a, const struct options *o, struct lesson *l)
 			app_trans_describe(a, t.delay);
 			fr.trans = a->trans;
 			fr.trans_source = a->trans_source;
+			fr.alerts = a->r.alerts;
+			fr.nalerts = a->r.nalerts;
+			fr.alerts_more = a->r.alerts_more;
 			app_detail(a, &t, &fr, fields, DIAG_LOOKUP_MAX);
 			t.rows = ui_list_rows(&t);
 			/* The animation's clock runs on from the data's,

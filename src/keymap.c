@@ -8,7 +8,7 @@
 #include "tcptop/tcpstate.h"
 
 #define ALL	(TUI_LIST | TUI_DETAIL | TUI_HELP | TUI_SORT | TUI_EXPLAIN | \
-		    TUI_GROUPS | TUI_COLUMNS)
+		    TUI_GROUPS | TUI_COLUMNS | TUI_ALERTS)
 #define VIEWS	(TUI_LIST | TUI_DETAIL)
 #define LISTS	(VIEWS | TUI_GROUPS)	/* and the group list */
 
@@ -55,7 +55,7 @@ keymap_move(struct tui *t, int key)
 	long page = t->rows > 1 ? t->rows - 1 : 1;
 
 	if (t->mode == TUI_HELP || t->mode == TUI_DETAIL ||
-	    t->mode == TUI_KILL) {
+	    t->mode == TUI_KILL || t->mode == TUI_ALERTS) {
 		int d = key == TUI_KEY_UP ? -1 : key == TUI_KEY_DOWN ? 1 :
 		    key == TUI_KEY_PGUP ? -(int)page : key == TUI_KEY_PGDN ?
 		    (int)page : key == TUI_KEY_HOME ? -100000 : 100000;
@@ -393,6 +393,15 @@ keymap_explain(struct tui *t, int key)
 }
 
 static int
+keymap_alerts(struct tui *t, int key)
+{
+	(void)key;
+	t->mode = TUI_ALERTS;
+	t->scroll = 0;
+	return TUI_REDRAW;
+}
+
+static int
 keymap_color(struct tui *t, int key)
 {
 	(void)key;
@@ -534,6 +543,14 @@ const struct keymap_entry keymap[] = {
 	{ { '<', '>' }, "< >", NULL, TUI_GROUPS, keymap_group_sort,
 	    "sort the groups by count, or by one state's count (which "
 	    "remote hosts hold the CLOSE_WAIT sockets)" },
+	{ { 'a' }, "a", NULL, TUI_LIST, keymap_alerts,
+	    "every alert (the first is on the line under the header): "
+	    "SYN flood, full accept queue, CLOSE_WAIT leak, TIME_WAIT or "
+	    "orphans near their limits, retransmits without progress, "
+	    "connects stuck in SYN_SENT; each with its evidence and what "
+	    "to check next" },
+	{ { TUI_KEY_ESC, 'a', TUI_KEY_ENTER, TUI_KEY_LEFT }, "Esc a", NULL,
+	    TUI_ALERTS, keymap_back, "close the alerts" },
 	{ { 'c' }, "c", NULL, ALL, keymap_color,
 	    "colours on or off" },
 	{ { 12 }, "^L", NULL, ALL, keymap_repaint,

@@ -60,6 +60,8 @@ extern const struct pane_ops pane_explain;
 extern const struct pane_ops pane_follow;
 extern const struct pane_ops pane_kill;
 extern const struct pane_ops pane_groups;
+extern const struct pane_ops pane_alertline;
+extern const struct pane_ops pane_alerts;
 
 /* Glyphs with an ASCII fallback. */
 enum ui_glyph {
@@ -95,7 +97,8 @@ void ui_putpad(int y, int x, int w, int role, const char *text);
 /* Blank w cells at (y, x) with role. */
 void ui_fill(int y, int x, int w, int role);
 
-/* The rows between the header and the status line. */
+/* The rows between the header (and an alert line) and the status line,
+ * as the last layout shared them out. */
 int ui_middle_rows(void);
 
 /* Nonzero when the terminal takes UTF-8. */
@@ -114,6 +117,8 @@ int pane_detail_count(const struct ui_frame *f, struct pane_rect r);
 
 /* The kill window's last useful scroll, drawn over the middle m. */
 int pane_kill_scroll_max(const struct ui_frame *f, struct pane_rect m);
+/* How many lines the alerts window over r has. */
+int pane_alerts_count(const struct ui_frame *f, struct pane_rect r);
 
 /* How many lines the help screen has at r's width. */
 int pane_help_count(struct pane_rect r);

@@ -26,6 +26,11 @@ pane_hist_plan(const struct view *v, int w, int h, struct pane_hist_plan *p)
 {
 	int room = (h - 2) / 3, i;
 
+	/* Six rows hold all 11 states in two columns at 80: worth a list
+	 * row or two while the list keeps ten (the lines above it grow with
+	 * the kernel's counters and an alert). */
+	if (room < 6 && h - 6 >= 10)
+		room = 6;
 	if (room < 1)
 		room = 1;
 	memset(p, 0, sizeof *p);

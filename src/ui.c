@@ -23,6 +23,8 @@ static int ui_color;		/* and they are on */
 static int ui_is_utf8;
 static int ui_ascii;		/* --ascii: nothing but ASCII on screen */
 static int ui_top = 1;		/* the header's lines */
+static int ui_mid = -1;		/* the middle's rows in the last layout,
+				 * -1 before the first */
 
 /* Each role: a colour pair (fg, bg; -1 is the terminal's default) with
  * extra attributes, and what stands for it without colour. */
@@ -356,6 +358,7 @@ ui_getkey(void)
  * mode's panes between. */
 struct ui_layout {
 	struct pane_rect header, status, keys, hist, conns, main, menu;
+	struct pane_rect alerts;	/* h 0: not shown */
 	struct pane_rect diagram;	/* h 0: not shown */
 	struct pane_rect lesson;	/* h 0: not shown */
 	int small;
@@ -370,7 +373,7 @@ ui_header_lines(int n)
 int
 ui_middle_rows(void)
 {
-	return LINES - 2 - ui_top;
+	return ui_mid >= 0 ? ui_mid : LINES - 2 - ui_top;
 }
 
 static void
@@ -385,6 +388,12 @@ ui_layout(const struct ui_frame *f, struct ui_layout *l)
 	l->header = (struct pane_rect){ 0, 0, top, COLS };
 	l->status = (struct pane_rect){ LINES - 2, 0, 1, COLS };
 	l->keys = (struct pane_rect){ LINES - 1, 0, 1, COLS };
+	/* The first alert under the header, when there is one. */
+	if (f->tui->nalerts > 0 && h > 8) {
+		l->alerts = (struct pane_rect){ top, 0, 1, COLS };
+		top++;
+		h--;
+	}
 	/* The lesson's text sits above the status line, its rows taken
 	 * from the middle. */
 	if (f->tui->lesson && h > 12) {
@@ -395,7 +404,7 @@ ui_layout(const struct ui_frame *f, struct ui_layout *l)
 	l->main = (struct pane_rect){ top, 0, h, COLS };
 	if (f->tui->diagram &&
 	    (f->tui->mode & (TUI_LIST | TUI_SORT | TUI_EXPLAIN | TUI_KILL |
-	    TUI_COLUMNS))) {
+	    TUI_COLUMNS | TUI_ALERTS))) {
 		/* The diagram instead of the histogram (its boxes count
 		 * the states), split: the list below when it has room;
 		 * full: the whole middle. */
@@ -408,6 +417,7 @@ ui_layout(const struct ui_frame *f, struct ui_layout *l)
 			l->menu.h = SORT_NKEYS + 2;
 		return;
 	}
+	ui_mid = h;
 	hh = pane_hist_height(f, COLS, h);
 	l->hist = (struct pane_rect){ top, 0, hh, COLS };
 	l->conns = (struct pane_rect){ top + hh, 0, h - hh, COLS };
@@ -460,8 +470,11 @@ ui_scroll_max(const struct ui_frame *f)
 		return 0;
 	if (f->tui->mode == TUI_KILL)
 		return pane_kill_scroll_max(f, l.main);
-	n = (f->tui->mode == TUI_DETAIL ? pane_detail_count(f, l.main) :
-	    pane_help_count(l.main)) - l.main.h;
+	if (f->tui->mode == TUI_ALERTS)
+		n = pane_alerts_count(f, l.main) - l.main.h;
+	else
+		n = (f->tui->mode == TUI_DETAIL ? pane_detail_count(f,
+		    l.main) : pane_help_count(l.main)) - l.main.h;
 	return n > 0 ? n : 0;
 }
 
@@ -485,6 +498,8 @@ ui_draw(const struct ui_frame *f, int repaint)
 		ui_put(LINES / 2, 0, COLS, UI_WARN, msg);
 	} else {
 		pane_header.draw(f, l.header);
+		if (l.alerts.h > 0)
+			pane_alertline.draw(f, l.alerts);
 		if (mode == TUI_DETAIL)
 			pane_detail.draw(f, l.main);
 		else if (mode == TUI_HELP)
@@ -512,6 +527,8 @@ ui_draw(const struct ui_frame *f, int repaint)
 				    l.main.w - 2 });
 			if (mode == TUI_KILL)
 				pane_kill.draw(f, l.main);
+			if (mode == TUI_ALERTS)
+				pane_alerts.draw(f, l.main);
 		}
 		if (l.lesson.h > 0)
 			pane_lesson.draw(f, l.lesson);

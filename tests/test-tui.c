@@ -310,6 +310,21 @@ main(void)
 		conntab_free(t2);
 	}
 	test_columns(&o);
+	{
+		/* a opens the alerts window, which scrolls; Esc or a again
+		 * closes it. */
+		tui_init(&t, &o);
+		keys(&t, "a");
+		CHECK(t.mode == TUI_ALERTS && t.scroll == 0);
+		t.scroll_max = 5;
+		tui_key(&t, TUI_KEY_DOWN);
+		tui_key(&t, TUI_KEY_END);
+		CHECK(t.mode == TUI_ALERTS && t.scroll == 5);
+		tui_key(&t, TUI_KEY_ESC);
+		CHECK(t.mode == TUI_LIST);
+		keys(&t, "aa");
+		CHECK(t.mode == TUI_LIST);
+	}
 	view_done(&v);
 	conntab_free(tab);
 	return check_done();

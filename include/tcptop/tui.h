@@ -51,6 +51,7 @@ enum tui_mode {
 	TUI_EXPLAIN = 0x10,	/* what a state means, over the list */
 	TUI_COLUMNS = 0x20,	/* the column chooser, over the list */
 	TUI_KILL = 0x40,	/* what k or K would destroy, to confirm */
+	TUI_ALERTS = 0x80,	/* every alert, over the list */
 	TUI_GROUPS = 0x100,	/* the group list (g) */
 };
 
@@ -111,6 +112,8 @@ struct tui {
 	int sort_sel;		/* cursor in the sort menu */
 	int explain_state;	/* the state TUI_EXPLAIN explains */
 	int col_sel;		/* the column the chooser highlights */
+	size_t nalerts;		/* the last refresh's alerts: when any, a
+				 * line under the header shows the first */
 
 	/* The prompt line. */
 	int prompt;		/* enum tui_prompt */

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tcptop/alerts.h"
 #include "tcptop/column.h"
 #include "tcptop/kstat.h"
 #include "tcptop/ssh.h"
@@ -49,6 +50,9 @@ struct ui_frame {
 	const struct kstat *kstat;	/* the kernel's counters, or NULL */
 	const struct ssh_session *ssh;	/* $SSH_CONNECTION, or NULL */
 	const struct conn *ssh_conn;	/* its row in the view, or NULL */
+	const struct alert *alerts;	/* the refresh's alerts, */
+	size_t nalerts;			/* nalerts of them, and how many */
+	size_t alerts_more;		/* were left out */
 };
 
 /* Take over the terminal (stdin and stdout must be one).  Returns 0, or
