@@ -322,6 +322,23 @@ test_retrans(void)
 	CHECK_EQ(run_with(a, 6000), 1);
 	CHECK(find(ALERT_RETRANS_NO_PROGRESS, "3 connections") != NULL);
 	alerts_free(a);
+
+	/* IPv6: the endpoint in brackets, the address alone in the hint. */
+	a = alerts_new();
+	reset();
+	s = add(TCP_ESTABLISHED, 40000, 443);
+	s->family = AF_INET6;
+	memset(s->remote, 0, sizeof s->remote);
+	s->remote[0] = 0xfd;
+	s->remote[15] = 2;
+	s->flags |= CONN_HAS_INFO;
+	s->info.retransmits = 5;
+	CHECK_EQ(run_with(a, 1000), 0);
+	CHECK_EQ(run_with(a, 2000), 1);
+	CHECK(find(ALERT_RETRANS_NO_PROGRESS, "1 connection to [fd00::2]:443: "
+	    "5 RTOs") != NULL);
+	CHECK(nlist == 1 && strstr(list[0].hint, "'dst fd00::2'") != NULL);
+	alerts_free(a);
 }
 
 static void
