@@ -766,6 +766,7 @@ output_groups_text(FILE *fp, const struct output_report *r,
 	fprintf(fp, "%s: %zu sockets in %zu groups by %s%s\n", when,
 	    v->total, g->n, group_kinds[g->kind].name,
 	    r->inconsistent ? " [inconsistent snapshot]" : "");
+	output_text_alerts(fp, r);
 	for (i = 0; i < g->n; i++) {
 		group_label(g, &g->v[i].key, label, sizeof label);
 		w = strlen(label) > w ? strlen(label) : w;
@@ -822,6 +823,8 @@ output_groups_json(FILE *fp, const struct output_report *r,
 			}
 		fputs("}}", fp);
 	}
-	fputs("]}\n", fp);
+	fputc(']', fp);
+	output_json_alerts(fp, r);
+	fputs("}\n", fp);
 	return ferror(fp) ? -1 : 0;
 }

@@ -263,6 +263,15 @@ else
 	bad "text report: $(head -n 5 "$TMP/causes.txt")"
 fi
 
+# The group reports carry them too.
+run_top cfg -b --json -n 1 --group service >"$TMP/group.json" 2>&1
+if jq -e '[.alerts[].kind] == ["syn_flood", "accept_queue"] and
+    (.groups | length) > 0' "$TMP/group.json" >/dev/null; then
+	ok "--group report has the alerts"
+else
+	bad "--group report: $(cat "$TMP/group.json")"
+fi
+
 # Defaults (syn_recv 100, close_wait 60 s): only the full accept queue.
 run_top none -b --json -n 1 >"$TMP/defaults.json" 2>&1
 if jq -e '[.alerts[].kind] == ["accept_queue"]' "$TMP/defaults.json" \
