@@ -16,6 +16,7 @@
 
 /* One row that a rule picked, or a group of them once merged by key. */
 struct alerts_item {
+	uint16_t ns;			/* the rows' namespace (alerts_ns) */
 	char key[ALERTS_KEY_LEN];	/* what the alert names */
 	uint32_t n;
 	uint32_t val;			/* the largest value (retransmits) */
@@ -30,6 +31,7 @@ struct alerts_seen {
 
 /* A listener's port and backlog (LISTEN's Send-Q). */
 struct alerts_listener {
+	uint16_t ns;
 	uint16_t port;
 	uint32_t backlog;
 };
@@ -44,8 +46,9 @@ struct alerts {
 	size_t nitems, items_cap;
 	struct alerts_seen *seen, *next_seen;	/* sorted by cookie */
 	size_t nseen, nnext, seen_cap, next_cap;
-	struct alerts_listener *ls;	/* sorted by port */
+	struct alerts_listener *ls;	/* sorted by namespace, port */
 	size_t nls, ls_cap;
+	const struct alert_input *in;	/* during alerts_eval */
 };
 
 typedef void (*alerts_rule)(struct alerts *, const struct alert_input *,
@@ -200,13 +203,15 @@ alerts_limits_read(struct alerts *a, struct alert_limits *l)
 		l->max_orphans = v[0];
 }
 
-/* Add one alert; the evidence and hint are cut to one line. */
-static void __attribute__((format(printf, 5, 6)))
-alerts_add(struct alerts *a, int kind, int severity, const char *hint,
-    const char *fmt, ...)
+/* Add one alert about namespace ns; the evidence and hint are cut to
+ * one line.  Another namespace's evidence starts with its label. */
+static void __attribute__((format(printf, 6, 7)))
+alerts_add(struct alerts *a, uint16_t ns, int kind, int severity,
+    const char *hint, const char *fmt, ...)
 {
 	struct alert *al;
 	va_list ap;
+	size_t n = 0;
 
 	if (a->nout == a->out_cap) {
 		a->out_cap = a->out_cap ? a->out_cap * 2 : 16;
@@ -215,15 +220,21 @@ alerts_add(struct alerts *a, int kind, int severity, const char *hint,
 	al = &a->out[a->nout++];
 	al->kind = kind;
 	al->severity = severity;
+	if (ns != 0)
+		n = (size_t)snprintf(al->evidence, sizeof al->evidence, "[%s] ",
+		    a->in->netns_label(a->in->netns_arg, ns));
+	if (n >= sizeof al->evidence)
+		n = sizeof al->evidence - 1;
 	va_start(ap, fmt);
-	vsnprintf(al->evidence, sizeof al->evidence, fmt, ap);
+	vsnprintf(al->evidence + n, sizeof al->evidence - n, fmt, ap);
 	va_end(ap);
 	snprintf(al->hint, sizeof al->hint, "%s", hint);
 }
 
-/* Pick a row for grouping under key. */
+/* Pick a row of namespace ns for grouping under key. */
 static struct alerts_item *
-alerts_item(struct alerts *a, const char *key, uint32_t val, int64_t age)
+alerts_item(struct alerts *a, uint16_t ns, const char *key, uint32_t val,
+    int64_t age)
 {
 	struct alerts_item *it;
 
@@ -233,6 +244,7 @@ alerts_item(struct alerts *a, const char *key, uint32_t val, int64_t age)
 		    sizeof *a->items);
 	}
 	it = &a->items[a->nitems++];
+	it->ns = ns;
 	snprintf(it->key, sizeof it->key, "%s", key);
 	it->n = 1;
 	it->val = val;
@@ -243,8 +255,11 @@ alerts_item(struct alerts *a, const char *key, uint32_t val, int64_t age)
 static int
 alerts_item_cmp(const void *pa, const void *pb)
 {
-	return strcmp(((const struct alerts_item *)pa)->key,
-	    ((const struct alerts_item *)pb)->key);
+	const struct alerts_item *x = pa, *y = pb;
+
+	if (x->ns != y->ns)
+		return (x->ns > y->ns) - (x->ns < y->ns);
+	return strcmp(x->key, y->key);
 }
 
 /* Merge the picked rows with equal keys: counts add up, the largest
@@ -260,7 +275,7 @@ alerts_group(struct alerts *a)
 	for (i = 1; i < a->nitems; i++) {
 		struct alerts_item *g = &a->items[o], *it = &a->items[i];
 
-		if (strcmp(g->key, it->key) == 0) {
+		if (alerts_item_cmp(g, it) == 0) {
 			g->n += it->n;
 			if (it->val > g->val)
 				g->val = it->val;
@@ -296,11 +311,21 @@ alerts_live(const struct conn *c)
 	return !(c->flags & CONN_GONE);
 }
 
+/* c's namespace: with --all-netns each is judged on its own; 0 (the
+ * viewed one) when the input has no labels. */
+static uint16_t
+alerts_ns(const struct alert_input *in, const struct conn *c)
+{
+	return in->netns_label != NULL ? c->s.netns : 0;
+}
+
 static int
 alerts_listener_cmp(const void *pa, const void *pb)
 {
 	const struct alerts_listener *x = pa, *y = pb;
 
+	if (x->ns != y->ns)
+		return (x->ns > y->ns) - (x->ns < y->ns);
 	return (x->port > y->port) - (x->port < y->port);
 }
 
@@ -320,6 +345,7 @@ alerts_listeners(struct alerts *a, const struct alert_input *in)
 			a->ls_cap = a->ls_cap ? a->ls_cap * 2 : 16;
 			a->ls = xreallocarray(a->ls, a->ls_cap, sizeof *a->ls);
 		}
+		a->ls[a->nls].ns = alerts_ns(in, c);
 		a->ls[a->nls].port = c->s.lport;
 		a->ls[a->nls++].backlog = c->s.wqueue;
 	}
@@ -327,7 +353,7 @@ alerts_listeners(struct alerts *a, const struct alert_input *in)
 		return;
 	qsort(a->ls, a->nls, sizeof *a->ls, alerts_listener_cmp);
 	for (i = 1; i < a->nls; i++) {
-		if (a->ls[i].port == a->ls[o].port) {
+		if (alerts_listener_cmp(&a->ls[i], &a->ls[o]) == 0) {
 			if (a->ls[i].backlog > a->ls[o].backlog)
 				a->ls[o].backlog = a->ls[i].backlog;
 		} else
@@ -337,9 +363,9 @@ alerts_listeners(struct alerts *a, const struct alert_input *in)
 }
 
 static const struct alerts_listener *
-alerts_listener(const struct alerts *a, uint16_t port)
+alerts_listener(const struct alerts *a, uint16_t ns, uint16_t port)
 {
-	struct alerts_listener k = { port, 0 };
+	struct alerts_listener k = { ns, port, 0 };
 
 	if (a->nls == 0)
 		return NULL;
@@ -362,7 +388,7 @@ alerts_syn_flood(struct alerts *a, const struct alert_input *in,
 		if (!alerts_live(c) || c->s.state != TCP_SYN_RECV)
 			continue;
 		snprintf(key, sizeof key, "%05u", c->s.lport);
-		alerts_item(a, key, c->s.lport, 0);
+		alerts_item(a, alerts_ns(in, c), key, c->s.lport, 0);
 	}
 	alerts_rates(rates, sizeof rates, in, 0);
 	ng = alerts_group(a);
@@ -373,18 +399,19 @@ alerts_syn_flood(struct alerts *a, const struct alert_input *in,
 		if (g->n < th)
 			continue;
 		any = 1;
-		l = alerts_listener(a, (uint16_t)g->val);
+		l = alerts_listener(a, g->ns, (uint16_t)g->val);
 		back[0] = '\0';
 		if (l != NULL)
 			snprintf(back, sizeof back, ", backlog %u", l->backlog);
 		snprintf(hint, sizeof hint, "check net.ipv4.tcp_syncookies "
 		    "and the listener's backlog; sources: tcptop -f 'state "
 		    "syn-recv and sport = :%u'", g->val);
-		alerts_add(a, ALERT_SYN_FLOOD, ALERT_CRIT, hint, "%u SYN_RECV "
+		alerts_add(a, g->ns, ALERT_SYN_FLOOD, ALERT_CRIT, hint, "%u "
+		    "SYN_RECV "
 		    "on :%u%s%s", g->n, g->val, back, rates);
 	}
 	if (!any && in->syncookies_sent > 0)
-		alerts_add(a, ALERT_SYN_FLOOD, ALERT_WARN, "a SYN queue "
+		alerts_add(a, 0, ALERT_SYN_FLOOD, ALERT_WARN, "a SYN queue "
 		    "overflowed: check net.ipv4.tcp_max_syn_backlog and the "
 		    "listeners' backlogs; sources: tcptop -f 'state syn-recv'",
 		    "SyncookiesSent %.0f/s", in->syncookies_sent);
@@ -413,11 +440,13 @@ alerts_accept_queue(struct alerts *a, const struct alert_input *in,
 		    "by net.core.somaxconn); tcptop -f 'sport = :%u'",
 		    c->s.lport);
 		if (q >= max)
-			alerts_add(a, ALERT_ACCEPT_QUEUE, ALERT_CRIT, hint,
+			alerts_add(a, alerts_ns(in, c), ALERT_ACCEPT_QUEUE,
+			    ALERT_CRIT, hint,
 			    "accept queue of %s full: %u waiting, backlog %u%s",
 			    ep, q, max, rates);
 		else if ((uint64_t)q * 100 >= (uint64_t)th * max)
-			alerts_add(a, ALERT_ACCEPT_QUEUE, ALERT_WARN, hint,
+			alerts_add(a, alerts_ns(in, c), ALERT_ACCEPT_QUEUE,
+			    ALERT_WARN, hint,
 			    "accept queue of %s %" PRIu64 "%% full: %u "
 			    "waiting, backlog %u%s", ep,
 			    (uint64_t)q * 100 / max, q, max, rates);
@@ -446,12 +475,13 @@ alerts_close_wait(struct alerts *a, const struct alert_input *in,
 			o = in->owner(in->owner_arg, c, own, sizeof own);
 		if (o != NULL)
 			snprintf(key, sizeof key, "held by %s", o);
-		else if (alerts_listener(a, c->s.lport) != NULL)
+		else if (alerts_listener(a, alerts_ns(in, c), c->s.lport) !=
+		    NULL)
 			snprintf(key, sizeof key, "on :%u", c->s.lport);
 		else
 			snprintf(key, sizeof key, "to %s",
 			    conn_fmt_endpoint(&c->s, 1, ep, sizeof ep));
-		alerts_item(a, key, c->s.lport, age);
+		alerts_item(a, alerts_ns(in, c), key, c->s.lport, age);
 	}
 	ng = alerts_group(a);
 	for (i = 0; i < ng; i++) {
@@ -466,7 +496,8 @@ alerts_close_wait(struct alerts *a, const struct alert_input *in,
 			snprintf(hint, sizeof hint, "the peer closed and the "
 			    "process never close()s: find its missing close; "
 			    "sources: tcptop -f 'state close-wait'");
-		alerts_add(a, ALERT_CLOSE_WAIT_LEAK, ALERT_WARN, hint, "%u "
+		alerts_add(a, g->ns, ALERT_CLOSE_WAIT_LEAK, ALERT_WARN, hint,
+		    "%u "
 		    "CLOSE_WAIT older than %us %s (oldest %" PRId64 "s)",
 		    g->n, th, g->key, g->age_ms / 1000);
 	}
@@ -489,8 +520,10 @@ alerts_time_wait(struct alerts *a, const struct alert_input *in,
 	for (i = 0; i < in->n; i++) {
 		const struct conn *c = in->rows[i];
 
-		if (!alerts_live(c) || !(c->s.state == TCP_TIME_WAIT ||
-		    (c->s.state == TCP_FIN_WAIT2 && conntab_is_mini(&c->s))))
+		/* The limits are the viewed namespace's only. */
+		if (!alerts_live(c) || alerts_ns(in, c) != 0 ||
+		    !(c->s.state == TCP_TIME_WAIT || (c->s.state ==
+		    TCP_FIN_WAIT2 && conntab_is_mini(&c->s))))
 			continue;
 		total++;
 		if (range == 0 || c->s.lport < l->port_lo ||
@@ -499,7 +532,7 @@ alerts_time_wait(struct alerts *a, const struct alert_input *in,
 		snprintf(key, sizeof key, "from %s to %s",
 		    conn_fmt_addr(&c->s, 0, la, sizeof la),
 		    conn_fmt_endpoint(&c->s, 1, ep, sizeof ep));
-		alerts_item(a, key, 0, 0);
+		alerts_item(a, 0, key, 0, 0);
 	}
 	ng = alerts_group(a);
 	for (i = 0; i < ng; i++) {
@@ -507,7 +540,7 @@ alerts_time_wait(struct alerts *a, const struct alert_input *in,
 
 		if ((uint64_t)g->n * 100 < (uint64_t)th * range)
 			continue;
-		alerts_add(a, ALERT_TIME_WAIT, g->n >= range ? ALERT_CRIT :
+		alerts_add(a, 0, ALERT_TIME_WAIT, g->n >= range ? ALERT_CRIT :
 		    ALERT_WARN, "short connections to one server use up the "
 		    "ports: reuse connections (keep-alive, pools); check "
 		    "net.ipv4.tcp_tw_reuse and ip_local_port_range",
@@ -517,7 +550,7 @@ alerts_time_wait(struct alerts *a, const struct alert_input *in,
 	}
 	if (l->max_tw_buckets > 0 && total * 100 >=
 	    (uint64_t)th * (uint64_t)l->max_tw_buckets)
-		alerts_add(a, ALERT_TIME_WAIT, total >=
+		alerts_add(a, 0, ALERT_TIME_WAIT, total >=
 		    (uint64_t)l->max_tw_buckets ? ALERT_CRIT : ALERT_WARN,
 		    "past the limit the kernel skips TIME_WAIT (nstat "
 		    "TcpExtTCPTimeWaitOverflow): reuse connections; check "
@@ -546,8 +579,8 @@ alerts_orphans(struct alerts *a, const struct alert_input *in, uint32_t th)
 	for (i = 0; i < in->n; i++) {
 		const struct conn *c = in->rows[i];
 
-		if (!alerts_live(c) || c->s.inode != 0 ||
-		    conntab_is_mini(&c->s))
+		if (!alerts_live(c) || alerts_ns(in, c) != 0 ||
+		    c->s.inode != 0 || conntab_is_mini(&c->s))
 			continue;
 		for (k = 0; k < 4; k++)
 			if (c->s.state == st[k])
@@ -556,7 +589,7 @@ alerts_orphans(struct alerts *a, const struct alert_input *in, uint32_t th)
 	total = n[0] + n[1] + n[2] + n[3];
 	if (total == 0 || total * 100 < (uint64_t)th * max)
 		return;
-	alerts_add(a, ALERT_ORPHANS, total >= max ? ALERT_CRIT : ALERT_WARN,
+	alerts_add(a, 0, ALERT_ORPHANS, total >= max ? ALERT_CRIT : ALERT_WARN,
 	    "closed sockets still sending to peers that do not answer; past "
 	    "the limit the kernel resets them: check net.ipv4."
 	    "tcp_orphan_retries", "%" PRIu64 " orphans (FIN_WAIT1 %" PRIu64
@@ -630,8 +663,8 @@ alerts_retrans(struct alerts *a, const struct alert_input *in, uint32_t th)
 		    sizeof *a->seen, alerts_seen_cmp);
 		if (prev == NULL || prev->acked != k.acked)
 			continue;
-		alerts_item(a, conn_fmt_endpoint(&c->s, 1, ep, sizeof ep),
-		    rto, 0);
+		alerts_item(a, alerts_ns(in, c), conn_fmt_endpoint(&c->s, 1, ep,
+		    sizeof ep), rto, 0);
 	}
 	if (a->nnext > 0)
 		qsort(a->next_seen, a->nnext, sizeof *a->next_seen,
@@ -650,7 +683,7 @@ alerts_retrans(struct alerts *a, const struct alert_input *in, uint32_t th)
 		snprintf(hint, sizeof hint, "a half-open or unreachable peer: "
 		    "check the path to it; the kernel gives up after "
 		    "net.ipv4.tcp_retries2; tcptop -f 'dst %s'", ra);
-		alerts_add(a, ALERT_RETRANS_NO_PROGRESS, ALERT_WARN, hint,
+		alerts_add(a, g->ns, ALERT_RETRANS_NO_PROGRESS, ALERT_WARN, hint,
 		    "%u connection%s to %s: %u RTOs in a row, nothing "
 		    "acknowledged since the last refresh", g->n,
 		    g->n == 1 ? "" : "s", g->key, g->val);
@@ -671,14 +704,14 @@ alerts_syn_sent(struct alerts *a, const struct alert_input *in, uint32_t th)
 		if (!alerts_live(c) || c->s.state != TCP_SYN_SENT ||
 		    age < (int64_t)th * 1000)
 			continue;
-		alerts_item(a, conn_fmt_endpoint(&c->s, 1, ep, sizeof ep), 0,
-		    age);
+		alerts_item(a, alerts_ns(in, c), conn_fmt_endpoint(&c->s, 1, ep,
+		    sizeof ep), 0, age);
 	}
 	ng = alerts_group(a);
 	for (i = 0; i < ng; i++) {
 		const struct alerts_item *g = &a->items[i];
 
-		alerts_add(a, ALERT_SYN_SENT_STUCK, ALERT_WARN, "no SYN-ACK "
+		alerts_add(a, g->ns, ALERT_SYN_SENT_STUCK, ALERT_WARN, "no SYN-ACK "
 		    "comes back: a firewall dropping SYNs, a wrong address or "
 		    "route, or the host down; check the path and its "
 		    "firewall", "%u SYN_SENT to %s for over %us (oldest %"
@@ -706,6 +739,7 @@ alerts_eval(struct alerts *a, const struct alert_input *in,
 	int k;
 
 	a->nout = 0;
+	a->in = in;
 	alerts_listeners(a, in);
 	for (k = 0; k < ALERT_NKINDS; k++) {
 		a->nitems = 0;

@@ -13,6 +13,7 @@
 #include "tcptop/kstat.h"
 #include "tcptop/log.h"
 #include "tcptop/proc.h"
+#include "tcptop/netns.h"
 #include "tcptop/trace.h"
 #include "tcptop/transfeed.h"
 #include "tcptop/xmalloc.h"
@@ -281,6 +282,12 @@ app_alerts_settings(struct app_src *a, const struct settings *s)
 			a->alert_thresh[k] = s->alert[k];
 }
 
+static const char *
+app_alerts_netns(void *arg, uint16_t idx)
+{
+	return netns_tab_label(arg, idx);
+}
+
 /* The refresh's alerts, into the report. */
 static void
 app_alerts_eval(struct app_src *a)
@@ -300,6 +307,10 @@ app_alerts_eval(struct app_src *a)
 		in.limits.max_tw_buckets = in.limits.max_orphans = -1;
 	}
 	in.thresh = a->alert_thresh;
+	if (a->o->all_netns && a->nstab != NULL) {
+		in.netns_label = app_alerts_netns;
+		in.netns_arg = a->nstab;
+	}
 	a->r.nalerts = alerts_eval(a->alerts, &in, &a->r.alerts,
 	    &a->r.alerts_more);
 }

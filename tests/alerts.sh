@@ -272,6 +272,19 @@ else
 	bad "--group report: $(cat "$TMP/group.json")"
 fi
 
+# --all-netns from P: S's alerts carry S's name; any other namespace on
+# the machine may add its own.
+inP env -i PATH="$PATH" XDG_CONFIG_HOME="$TMP/cfg" "$TCPTOP" --no-trace \
+    --all-netns -b --json -n 1 >"$TMP/all.json" 2>"$TMP/all.err"
+got=$(jq -r '.alerts[] | select(.kind == "syn_flood") | .evidence' \
+    "$TMP/all.json" 2>/dev/null)
+n=$(count_ss state syn-recv sport = :9001)
+if grep -qxF "[$NS_S] $n SYN_RECV on :9001, backlog 128" <<<"$got"; then
+	ok "--all-netns: S's syn_flood named by its namespace"
+else
+	bad "--all-netns: '$got' $(cat "$TMP/all.err")"
+fi
+
 # Defaults (syn_recv 100, close_wait 60 s): only the full accept queue.
 run_top none -b --json -n 1 >"$TMP/defaults.json" 2>&1
 if jq -e '[.alerts[].kind] == ["accept_queue"]' "$TMP/defaults.json" \

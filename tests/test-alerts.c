@@ -421,6 +421,53 @@ test_order(void)
 	}
 }
 
+static const char *
+label_of(void *arg, uint16_t idx)
+{
+	(void)arg;
+	return idx == 1 ? "web" : "?";
+}
+
+/* --all-netns: each namespace on its own; the limits are the viewed
+ * one's. */
+static void
+test_netns(void)
+{
+	struct conn_sample *s;
+	int i;
+
+	reset();
+	th[ALERT_SYN_FLOOD] = 5;
+	in.limits.max_orphans = 4;
+	for (i = 0; i < 6; i++) {
+		add(TCP_SYN_RECV, 80, 40000 + i);
+		add(TCP_SYN_RECV, 80, 40000 + i)->netns = 1;
+	}
+	s = add(TCP_LISTEN, 80, 0);
+	s->netns = 1;
+	s->wqueue = 7;
+	for (i = 0; i < 4; i++)
+		add(TCP_LAST_ACK, 2000 + i, 80)->inode = 0;
+	for (i = 0; i < 4; i++) {
+		s = add(TCP_LAST_ACK, 3000 + i, 80);
+		s->inode = 0;
+		s->netns = 1;
+	}
+	/* Without labels: one namespace. */
+	CHECK_EQ(run(1000), 2);
+	CHECK(find(ALERT_SYN_FLOOD, "12 SYN_RECV on :80, backlog 7") != NULL);
+	CHECK(find(ALERT_ORPHANS, "8 orphans") != NULL);
+	in.netns_label = label_of;
+	CHECK_EQ(run(1000), 3);
+	/* The viewed namespace has no listener on :80: no backlog. */
+	CHECK(nlist == 3 && strcmp(list[0].evidence, "6 SYN_RECV on :80") == 0);
+	CHECK(find(ALERT_SYN_FLOOD, "[web] 6 SYN_RECV on :80, backlog 7") !=
+	    NULL);
+	CHECK(find(ALERT_ORPHANS, "4 orphans") != NULL);
+	th[ALERT_SYN_FLOOD] = 7;
+	CHECK_EQ(run(1000), 1);
+}
+
 /* Established connections and idle listeners: nothing to say. */
 static void
 test_quiet(void)
@@ -495,6 +542,7 @@ main(void)
 	test_retrans();
 	test_syn_sent();
 	test_order();
+	test_netns();
 	test_quiet();
 	test_keys();
 	test_limits();

@@ -56,6 +56,13 @@ struct alert_input {
 	const char *(*owner)(void *arg, const struct conn *c, char *buf,
 	    size_t len);
 	void *owner_arg;
+	/* With rows of several namespaces (--all-netns): the label of
+	 * conn_sample.netns idx, printable.  Each namespace is then judged
+	 * on its own, another's evidence starts with "[LABEL] ", and the
+	 * limits, which are the viewed namespace's (idx 0), apply to its
+	 * rows only.  NULL: every row counts as the viewed namespace's. */
+	const char *(*netns_label)(void *arg, uint16_t idx);
+	void *netns_arg;
 };
 
 struct alert {
