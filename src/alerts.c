@@ -287,20 +287,21 @@ alerts_group(struct alerts *a)
 	return o + 1;
 }
 
-/* "; ListenOverflows 12/s" for each known rate of the three. */
+/* "; ListenOverflows 12/s" for each of the three rates that is known
+ * and shows as more than 0/s: a zero says nothing an operator needs. */
 static void
 alerts_rates(char *buf, size_t len, const struct alert_input *in, int drops)
 {
 	size_t n = 0;
 
 	buf[0] = '\0';
-	if (in->listen_overflows >= 0)
+	if (in->listen_overflows >= 0.5)
 		n += (size_t)snprintf(buf + n, len - n, "; ListenOverflows "
 		    "%.0f/s", in->listen_overflows);
-	if (drops && in->listen_drops >= 0 && n < len)
+	if (drops && in->listen_drops >= 0.5 && n < len)
 		n += (size_t)snprintf(buf + n, len - n, "; ListenDrops %.0f/s",
 		    in->listen_drops);
-	if (!drops && in->syncookies_sent >= 0 && n < len)
+	if (!drops && in->syncookies_sent >= 0.5 && n < len)
 		snprintf(buf + n, len - n, "; SyncookiesSent %.0f/s",
 		    in->syncookies_sent);
 }

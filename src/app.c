@@ -288,6 +288,20 @@ app_alerts_netns(void *arg, uint16_t idx)
 	return netns_tab_label(arg, idx);
 }
 
+/* Who holds c, for an alert's evidence: "nginx/812", as the process
+ * groups name it.  The command is sanitized by proc.c. */
+static const char *
+app_alerts_owner(void *arg, const struct conn *c, char *buf, size_t len)
+{
+	const struct proc_owner *o;
+	int b;
+
+	if ((o = proc_owner(arg, c, &b)) == NULL)
+		return NULL;
+	snprintf(buf, len, "%s/%ld", o->comm, (long)o->pid);
+	return buf;
+}
+
 /* The refresh's alerts, into the report. */
 static void
 app_alerts_eval(struct app_src *a)
@@ -297,8 +311,20 @@ app_alerts_eval(struct app_src *a)
 	memset(&in, 0, sizeof in);
 	in.rows = conntab_rows(a->tab, &in.n);
 	in.now_ms = a->r.now_ms;
-	/* The kernel counters' rates are not read yet. */
+	/* The kernel's counters of the viewed namespace, -1 while they
+	 * have no rate (the first refresh, a replay). */
 	in.listen_overflows = in.listen_drops = in.syncookies_sent = -1;
+	if (a->kstat != NULL) {
+		in.listen_overflows = kstat_rate(a->kstat,
+		    KSTAT_LISTEN_OVERFLOWS);
+		in.listen_drops = kstat_rate(a->kstat, KSTAT_LISTEN_DROPS);
+		in.syncookies_sent = kstat_rate(a->kstat,
+		    KSTAT_SYNCOOKIES_SENT);
+	}
+	if (a->proc != NULL) {
+		in.owner = app_alerts_owner;
+		in.owner_arg = a->proc;
+	}
 	/* A recording's limits are not this host's. */
 	if (a->rp == NULL)
 		alerts_limits_read(a->alerts, &in.limits);

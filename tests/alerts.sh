@@ -216,16 +216,25 @@ check_alert()
 	fi
 }
 
+# rates NAME...: "; NAME N/s" for each kernel counter of the same report
+# whose rate shows as more than 0/s, as the evidence adds them.
+rates() { jq -r '[$ARGS.positional[] as $k | .kernel[$k].rate as $r |
+    select($r != null and $r >= 0.5) | "; \($k) \($r | round)/s"] |
+    join("")' --args "$@" <<<"$last"; }
 n=$(count_ss state syn-recv sport = :9001)
-check_alert syn_flood "$n SYN_RECV on :9001, backlog 128"
+check_alert syn_flood "$n SYN_RECV on :9001, backlog 128$(rates \
+    ListenOverflows SyncookiesSent)"
 read -r rq sq local < <(inS ss -Hltn sport = :9100 |
     awk '{ print $2, $3, $4 }')
-check_alert accept_queue \
-    "accept queue of $local full: $rq waiting, backlog $sq"
+check_alert accept_queue "accept queue of $local full: $rq waiting,\
+ backlog $sq$(rates ListenOverflows ListenDrops)"
+# The leak names the process holding the sockets, as ss -p does.
 n=$(count_ss state close-wait sport = :9300)
+holder=$(inS ss -Htanp state close-wait sport = :9300 |
+    sed -n 's/.*users:(("\([^"]*\)",pid=\([0-9]*\),.*/\1\/\2/p' | sort -u)
 oldest=$(evidence close_wait_leak | sed -n 's/.*(oldest \([0-9]*\)s)$/\1/p')
-check_alert close_wait_leak \
-    "$n CLOSE_WAIT older than 1s on :9300 (oldest ${oldest:-?}s)"
+check_alert close_wait_leak "$n CLOSE_WAIT older than 1s held by\
+ ${holder:-?} (oldest ${oldest:-?}s)"
 n=$(count_ss state syn-sent dport = :9002)
 oldest=$(evidence syn_sent_stuck | sed -n 's/.*(oldest \([0-9]*\)s)$/\1/p')
 check_alert syn_sent_stuck \
@@ -314,7 +323,7 @@ if command -v tmux >/dev/null 2>&1; then
 	    TZ=UTC XDG_CONFIG_HOME=$TMP/cfg $TCPTOP --no-trace -d 0.5" ||
 	    fail "tmux did not start"
 	if wait_until 10 "the alert line" screen_has \
-	    '^ALERT syn_flood: 12 SYN_RECV on :9001, backlog 128  +4 more (a)'
+	    '^ALERT syn_flood: 12 SYN_RECV on :9001, backlog 128.*  +4 more (a)'
 	then
 		# Right under the header: line 2, or 3 under the kernel's
 		# counters.
