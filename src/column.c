@@ -78,13 +78,13 @@ const struct column column_table[COL_NCOLS] = {
 	[COL_PID] = { "pid", "PID", "process holding the socket (-: no "
 	    "file, ?: hidden)", 7, 7, 1, -1, 29 },
 	[COL_PROCESS] = { "process", "PROCESS", "its command name",
-	    8, 15, 0, -1, 30 },
+	    8, 15, 0, -1, 8 },
 	[COL_USER] = { "user", "USER", "its user", 8, 12, 0, -1, 31 },
 };
 
 const uint8_t column_default[] = {
 	COL_FAMILY, COL_LOCAL, COL_REMOTE, COL_STATE, COL_AGE, COL_RECVQ,
-	COL_SENDQ, COL_RTT, COL_RETRANS,
+	COL_SENDQ, COL_RTT, COL_RETRANS, COL_PROCESS,
 };
 const size_t column_ndefault = sizeof column_default;
 

@@ -477,7 +477,7 @@ const struct keymap_entry keymap[] = {
 	    "sort by the column under the cursor" },
 	{ { TUI_KEY_ESC, TUI_KEY_F6, TUI_KEY_LEFT }, "Esc", NULL, TUI_SORT,
 	    keymap_back, "leave the sort menu" },
-	{ { TUI_KEY_F2 }, "F2", NULL, VIEWS, keymap_columns,
+	{ { TUI_KEY_F2 }, "F2", "Cols", VIEWS, keymap_columns,
 	    "choose the columns: every column with its help, a mark on the "
 	    "shown ones; kept in tcptoprc" },
 	{ { ' ' }, "Space", "Show", TUI_COLUMNS, keymap_columns_toggle,

@@ -69,6 +69,27 @@ static const struct option options_long[] = {
 };
 
 
+/* A comma-separated list, broken after a comma so that no line passes
+ * 79 columns; col is where the first word starts. */
+static void
+options_help_words(FILE *fp, const char *list, int col)
+{
+	const char *p = list;
+
+	while (*p != '\0') {
+		size_t n = strcspn(p, ",");
+		int last = p[n] == '\0';
+
+		if (col + (int)n + 3 > 79) {
+			fputs("\n  ", fp);
+			col = 2;
+		}
+		fprintf(fp, "%.*s%s", (int)n, p, last ? "" : ",");
+		col += (int)n + !last;
+		p += n + !last;
+	}
+}
+
 /* One "  name      help" item of --help, the help wrapped at word
  * boundaries to 79 columns under itself. */
 static void
@@ -101,6 +122,7 @@ options_help_item(FILE *fp, const char *name, const char *help)
 static void
 options_usage(FILE *fp)
 {
+	char defaults[160];
 	int i;
 
 	fputs(
@@ -168,8 +190,11 @@ options_usage(FILE *fp)
 	for (i = 0; i < SORT_NKEYS; i++)
 		options_help_item(fp, sort_columns[i].name,
 		    sort_columns[i].help);
-	fputs("\nColumns (default family,local,remote,state,age,recvq,sendq,"
-	    "rtt,retrans):\n", fp);
+	column_fmt_list(column_default, column_ndefault, defaults,
+	    sizeof defaults);
+	fputs("\nColumns (the default: ", fp);
+	options_help_words(fp, defaults, 23);
+	fputs("):\n", fp);
 	for (i = 0; i < COL_NCOLS; i++)
 		options_help_item(fp, column_table[i].name,
 		    column_table[i].help);

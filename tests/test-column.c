@@ -198,6 +198,12 @@ main(void)
 	used = column_layout(column_default, column_ndefault, 79, widths);
 	CHECK_EQ(used, 79);
 	CHECK(widths[1] >= 14 && widths[2] >= 14 && widths[0] == 2);
+	/* All but the process, which needs a wider terminal. */
+	CHECK_EQ(column_default[column_ndefault - 1], COL_PROCESS);
+	for (i = 0; i + 1 < column_ndefault; i++)
+		CHECK(widths[i] > 0);
+	CHECK_EQ(widths[column_ndefault - 1], 0);
+	used = column_layout(column_default, column_ndefault, 100, widths);
 	for (i = 0; i < column_ndefault; i++)
 		CHECK(widths[i] > 0);
 	/* At 39 cells the extras go; the state and both endpoints stay. */
