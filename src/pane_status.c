@@ -14,8 +14,9 @@ static int
 pane_status_group(const struct tui *t, char *line, size_t len)
 {
 	if (t->mode == TUI_GROUPS && t->groups != NULL)
-		return snprintf(line, len, "%zu groups by %s  sort %s",
-		    t->groups->n, group_kinds[t->group_kind].name,
+		return snprintf(line, len, "%zu group%s by %s  sort %s",
+		    t->groups->n, t->groups->n == 1 ? "" : "s",
+		    group_kinds[t->group_kind].name,
 		    t->group_sort == 0 ? "count" :
 		    tcpstate_name(t->group_sort));
 	if (t->drill)
