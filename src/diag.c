@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -144,6 +145,129 @@ diag_reopen(struct diag *d)
 	d->nl = nl;
 	d->portid = mnl_socket_get_portid(nl);
 	return 0;
+}
+
+void
+diag_sockid_fill(struct inet_diag_sockid *id, const struct conn_sample *s)
+{
+	id->idiag_sport = htons(s->lport);
+	id->idiag_dport = htons(s->rport);
+	memcpy(id->idiag_src, s->local, sizeof id->idiag_src);
+	memcpy(id->idiag_dst, s->remote, sizeof id->idiag_dst);
+	id->idiag_if = s->ifindex;
+	/* With the cookie, a new socket that took the 4-tuple since the
+	 * snapshot is not the one asked for (ENOENT). */
+	if (s->cookie != 0) {
+		id->idiag_cookie[0] = (uint32_t)s->cookie;
+		id->idiag_cookie[1] = (uint32_t)(s->cookie >> 32);
+	} else {
+		id->idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+		id->idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+	}
+}
+
+static int64_t
+diag_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Wait for the socket to be readable until deadline: 0, or -1 with
+ * errno (ETIMEDOUT). */
+static int
+diag_wait(int fd, int64_t deadline)
+{
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int64_t left = deadline - diag_now_ms();
+		int rc;
+
+		if (left <= 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		rc = poll(&pfd, 1, (int)left);
+		if (rc == -1 && errno == EINTR)
+			continue;
+		if (rc == 0)
+			errno = ETIMEDOUT;
+		return rc > 0 ? 0 : -1;
+	}
+}
+
+/* Grow the buffer to hold the next datagram: it may be smaller than an
+ * answer (diag_set_bufsize), and a truncated answer is lost.  -1 with
+ * errno when there is nothing to read yet. */
+static int
+diag_fit_next(struct diag *d, int fd)
+{
+	ssize_t n = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+	size_t want = d->bufsize;
+
+	if (n == -1)
+		return -1;
+	if ((size_t)n <= d->bufsize || (size_t)n > DIAG_BUF_MAX)
+		return 0;
+	while (want < (size_t)n)
+		want *= 2;
+	free(d->buf);
+	d->bufsize = want;
+	d->buf = xmalloc(want);
+	return 0;
+}
+
+/* Receive one datagram into d->buf: its length, or -1 with errno.  *ok
+ * is cleared for one not from the kernel or cut short, which is too
+ * large to be an answer. */
+static ssize_t
+diag_recv_one(struct diag *d, int fd, int *ok)
+{
+	struct sockaddr_nl sa;
+	struct iovec iov = { .iov_base = d->buf, .iov_len = d->bufsize };
+	struct msghdr mh;
+	ssize_t n;
+
+	memset(&mh, 0, sizeof mh);
+	mh.msg_name = &sa;
+	mh.msg_namelen = sizeof sa;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	n = recvmsg(fd, &mh, MSG_DONTWAIT);
+	*ok = n >= 0 && sa.nl_pid == 0 && !(mh.msg_flags & MSG_TRUNC);
+	return n;
+}
+
+int
+diag_ask(struct diag *d, const struct nlmsghdr *req, int timeout_ms,
+    diag_answer_fn fn, void *arg)
+{
+	int fd = mnl_socket_get_fd(d->nl);
+	int64_t deadline = diag_now_ms() + timeout_ms;
+
+	if (mnl_socket_sendto(d->nl, req, req->nlmsg_len) < 0)
+		return -1;
+	for (;;) {
+		ssize_t n;
+		int ok, rc;
+
+		if (diag_wait(fd, deadline) == -1)
+			return -1;
+		if (diag_fit_next(d, fd) == -1 ||
+		    (n = diag_recv_one(d, fd, &ok)) == -1) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			return -1;
+		}
+		if (!ok)
+			continue;
+		rc = fn(d->buf, (size_t)n, req->nlmsg_seq, d->portid, arg);
+		if (rc == -1 && errno == EAGAIN)
+			continue;
+		return rc;
+	}
 }
 
 /* Writing the recording failed: keep dumping, stop recording, and let the

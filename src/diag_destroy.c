@@ -4,9 +4,7 @@
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
 #include <string.h>
-#include <time.h>
 
 #include "tcptop/diag.h"
 #include "diag_int.h"
@@ -37,20 +35,7 @@ diag_destroy_build(void *buf, size_t len, unsigned seq,
 	r->sdiag_protocol = IPPROTO_TCP;
 	/* The kernel finds the socket by id alone (inet_diag_find_one_icsk):
 	 * the states and extensions are not read. */
-	r->id.idiag_sport = htons(s->lport);
-	r->id.idiag_dport = htons(s->rport);
-	memcpy(r->id.idiag_src, s->local, sizeof r->id.idiag_src);
-	memcpy(r->id.idiag_dst, s->remote, sizeof r->id.idiag_dst);
-	r->id.idiag_if = s->ifindex;
-	/* With the cookie, a new socket that took the 4-tuple since the
-	 * snapshot is left alone (ENOENT). */
-	if (s->cookie != 0) {
-		r->id.idiag_cookie[0] = (uint32_t)s->cookie;
-		r->id.idiag_cookie[1] = (uint32_t)(s->cookie >> 32);
-	} else {
-		r->id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
-		r->id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
-	}
+	diag_sockid_fill(&r->id, s);
 	return nlh->nlmsg_len;
 }
 
@@ -58,105 +43,29 @@ int
 diag_destroy_parse(const void *buf, size_t len, unsigned seq,
     unsigned portid)
 {
-	const struct nlmsghdr *nlh = buf;
-	size_t left = len;
+	const struct nlmsghdr *nlh = diag_answer_find(buf, len, seq, portid);
+	const struct nlmsgerr *ne;
 
-	while (left > 0) {
-		const struct nlmsgerr *ne;
-
-		if (!diag_nlmsg_ok(nlh, left)) {
-			errno = EPROTO;
-			return -1;
-		}
-		if (!mnl_nlmsg_seq_ok(nlh, seq) ||
-		    !mnl_nlmsg_portid_ok(nlh, portid)) {
-			/* Left from an earlier request or dump. */
-			nlh = diag_nlmsg_next(nlh, &left);
-			continue;
-		}
-		switch (nlh->nlmsg_type) {
-		case NLMSG_NOOP:
-			break;
-		case NLMSG_ERROR:
-			ne = mnl_nlmsg_get_payload(nlh);
-			if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof *ne)) {
-				errno = EPROTO;
-				return -1;
-			}
-			if (ne->error == 0)
-				return 0;
-			errno = diag_errno(ne->error);
-			return -1;
-		default:
-			errno = EPROTO;
-			return -1;
-		}
-		nlh = diag_nlmsg_next(nlh, &left);
+	if (nlh == NULL)
+		return -1;
+	if (nlh->nlmsg_type != NLMSG_ERROR ||
+	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof *ne)) {
+		errno = EPROTO;
+		return -1;
 	}
-	errno = EAGAIN;
+	ne = mnl_nlmsg_get_payload(nlh);
+	if (ne->error == 0)
+		return 0;
+	errno = diag_errno(ne->error);
 	return -1;
 }
 
-static int64_t
-diag_destroy_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Receive until the answer to request seq; whatever else is queued (the
- * rest of an abandoned dump) is read and dropped. */
 static int
-diag_destroy_recv(struct diag *d, unsigned seq)
+diag_destroy_answer(const void *buf, size_t len, unsigned seq,
+    unsigned portid, void *arg)
 {
-	int fd = mnl_socket_get_fd(d->nl);
-	int64_t deadline = diag_destroy_now_ms() + DIAG_DESTROY_TIMEOUT_MS;
-
-	for (;;) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		struct sockaddr_nl sa;
-		struct iovec iov;
-		struct msghdr mh;
-		int64_t left = deadline - diag_destroy_now_ms();
-		ssize_t n;
-		int rc;
-
-		if (left <= 0) {
-			errno = ETIMEDOUT;
-			return -1;
-		}
-		rc = poll(&pfd, 1, (int)left);
-		if (rc == -1 && errno == EINTR)
-			continue;
-		if (rc <= 0) {
-			if (rc == 0)
-				errno = ETIMEDOUT;
-			return -1;
-		}
-		iov.iov_base = d->buf;
-		iov.iov_len = d->bufsize;
-		memset(&mh, 0, sizeof mh);
-		mh.msg_name = &sa;
-		mh.msg_namelen = sizeof sa;
-		mh.msg_iov = &iov;
-		mh.msg_iovlen = 1;
-		n = recvmsg(fd, &mh, MSG_DONTWAIT);
-		if (n == -1) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			return -1;
-		}
-		/* Not from the kernel, or a dump's chunk cut short: an
-		 * acknowledgement is small and never truncated. */
-		if (sa.nl_pid != 0 || (mh.msg_flags & MSG_TRUNC))
-			continue;
-		rc = diag_destroy_parse(d->buf, (size_t)n, seq, d->portid);
-		if (rc == -1 && errno == EAGAIN)
-			continue;
-		return rc;
-	}
+	(void)arg;
+	return diag_destroy_parse(buf, len, seq, portid);
 }
 
 int
@@ -167,18 +76,16 @@ diag_destroy(struct diag *d, const struct conn_sample *s)
 		char buf[MNL_NLMSG_HDRLEN +
 		    MNL_ALIGN(sizeof(struct inet_diag_req_v2))];
 	} req;
-	size_t len;
 	int attempt, rc;
 
 	for (attempt = 0;; attempt++) {
-		if ((len = diag_destroy_build(req.buf, sizeof req.buf, ++d->seq,
-		    s)) == 0) {
+		if (diag_destroy_build(req.buf, sizeof req.buf, ++d->seq,
+		    s) == 0) {
 			errno = EINVAL;
 			return -1;
 		}
-		if (mnl_socket_sendto(d->nl, req.buf, len) < 0)
-			return -1;
-		rc = diag_destroy_recv(d, d->seq);
+		rc = diag_ask(d, &req.h, DIAG_DESTROY_TIMEOUT_MS,
+		    diag_destroy_answer, NULL);
 		/* The socket overflowed with what an abandoned dump left
 		 * and the answer may be lost: once more on a fresh one.
 		 * Destroying twice is harmless: the second says ENOENT,

@@ -64,6 +64,13 @@ const struct nlmsghdr *diag_nlmsg_next(const struct nlmsghdr *nlh,
 /* errno for a netlink error code (negative), never 0. */
 int diag_errno(int code);
 
+/* The first message in the len bytes of one datagram that answers
+ * request seq from portid (0 checks neither): messages of other requests
+ * and NOOPs are skipped.  NULL with errno EPROTO for broken framing, or
+ * EAGAIN when the datagram held nothing of this request. */
+const struct nlmsghdr *diag_answer_find(const void *buf, size_t len,
+    unsigned seq, unsigned portid);
+
 /* Parse one datagram of a dump, checking seq and portid (0: check
  * nothing, as for a replay); as diag_parse_datagram. */
 int diag_parse(const void *buf, size_t len, unsigned seq, unsigned portid,
@@ -72,5 +79,24 @@ int diag_parse(const void *buf, size_t len, unsigned seq, unsigned portid,
 
 /* diag.c: a fresh socket after ENOBUFS. */
 int diag_reopen(struct diag *d);
+
+/* diag.c: the id of the one socket s names (4-tuple, bound device,
+ * cookie), for a request that asks for it alone. */
+void diag_sockid_fill(struct inet_diag_sockid *id,
+    const struct conn_sample *s);
+
+/* The parser of one datagram of an answer, as diag_lookup_parse: -1
+ * with EAGAIN means "not yet, receive on". */
+typedef int (*diag_answer_fn)(const void *buf, size_t len, unsigned seq,
+    unsigned portid, void *arg);
+
+/* diag.c: send the request req (its seq already set to d->seq) and
+ * receive until fn finds its answer, for at most timeout_ms.  Whatever
+ * else is queued (the rest of an abandoned dump, the answer to a request
+ * that timed out) is read and dropped.  Returns what fn returns, or -1
+ * with errno: ETIMEDOUT, or what sendto, poll or recvmsg said (ENOBUFS
+ * when the socket overflowed and the answer may be lost). */
+int diag_ask(struct diag *d, const struct nlmsghdr *req, int timeout_ms,
+    diag_answer_fn fn, void *arg);
 
 #endif

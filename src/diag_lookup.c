@@ -4,16 +4,12 @@
 #include <linux/sock_diag.h>
 #include <linux/tcp.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 
 #include "tcptop/diag.h"
 #include "tcptop/diag_file.h"
 #include "tcptop/tcpstate.h"
-#include "tcptop/xmalloc.h"
 #include "diag_int.h"
 
 /*
@@ -366,44 +362,27 @@ diag_lookup_parse(const void *buf, size_t len, unsigned seq,
     unsigned portid, const struct conn_sample *s, struct diag_field *out,
     size_t max)
 {
-	const struct nlmsghdr *nlh = buf;
-	size_t left = len;
+	const struct nlmsghdr *nlh = diag_answer_find(buf, len, seq, portid);
+	const struct nlmsgerr *ne;
 
-	while (left > 0) {
-		const struct nlmsgerr *ne;
-
-		if (!diag_nlmsg_ok(nlh, left)) {
-			errno = EPROTO;
-			return -1;
-		}
-		if (!mnl_nlmsg_seq_ok(nlh, seq) ||
-		    !mnl_nlmsg_portid_ok(nlh, portid)) {
-			/* Left from an earlier request or dump. */
-			nlh = diag_nlmsg_next(nlh, &left);
-			continue;
-		}
-		switch (nlh->nlmsg_type) {
-		case NLMSG_NOOP:
-			break;
-		case SOCK_DIAG_BY_FAMILY:
-			return diag_lookup_fields(nlh, s, out, max);
-		case NLMSG_ERROR:
-			/* The request asks for no acknowledgement: an error
-			 * of 0 is as unexpected as any other message. */
-			ne = mnl_nlmsg_get_payload(nlh);
-			errno = EPROTO;
-			if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof *ne) &&
-			    ne->error != 0)
-				errno = diag_errno(ne->error);
-			return -1;
-		default:
-			errno = EPROTO;
-			return -1;
-		}
-		nlh = diag_nlmsg_next(nlh, &left);
+	if (nlh == NULL)
+		return -1;
+	switch (nlh->nlmsg_type) {
+	case SOCK_DIAG_BY_FAMILY:
+		return diag_lookup_fields(nlh, s, out, max);
+	case NLMSG_ERROR:
+		/* The request asks for no acknowledgement: an error of 0 is
+		 * as unexpected as any other message. */
+		ne = mnl_nlmsg_get_payload(nlh);
+		errno = EPROTO;
+		if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof *ne) &&
+		    ne->error != 0)
+			errno = diag_errno(ne->error);
+		return -1;
+	default:
+		errno = EPROTO;
+		return -1;
 	}
-	errno = EAGAIN;
-	return -1;
 }
 
 /* How long a lookup waits for its answer.  The kernel answers at once;
@@ -411,34 +390,36 @@ diag_lookup_parse(const void *buf, size_t len, unsigned seq,
  * one. */
 #define DIAG_LOOKUP_TIMEOUT_MS 1000
 
-static int64_t
-diag_now_ms(void)
-{
-	struct timespec ts;
+/* Where diag_lookup's answer goes. */
+struct diag_lookup_arg {
+	const struct conn_sample *s;
+	struct diag_field *out;
+	size_t max;
+};
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+static int
+diag_lookup_answer(const void *buf, size_t len, unsigned seq,
+    unsigned portid, void *arg)
+{
+	const struct diag_lookup_arg *a = arg;
+
+	return diag_lookup_parse(buf, len, seq, portid, a->s, a->out, a->max);
 }
 
-/* Send the exact request for s: no NLM_F_DUMP, so the kernel looks the
- * socket up by id (inet_diag_find_one_icsk) and answers with one message,
- * or with an error (ENOENT when the 4-tuple or the cookie does not
+/* The exact request for s: no NLM_F_DUMP, so the kernel looks the socket
+ * up by id (inet_diag_find_one_icsk) and answers with one message, or
+ * with an error (ENOENT when the 4-tuple or the cookie does not
  * match). */
-static int
-diag_lookup_request(struct diag *d, const struct conn_sample *s)
+static void
+diag_lookup_build(struct nlmsghdr *nlh, unsigned seq,
+    const struct conn_sample *s)
 {
-	union {
-		struct nlmsghdr h;
-		char buf[MNL_NLMSG_HDRLEN +
-		    MNL_ALIGN(sizeof(struct inet_diag_req_v2))];
-	} req;
-	struct nlmsghdr *nlh;
 	struct inet_diag_req_v2 *r;
 
-	nlh = mnl_nlmsg_put_header(req.buf);
+	nlh = mnl_nlmsg_put_header(nlh);
 	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	nlh->nlmsg_flags = NLM_F_REQUEST;
-	nlh->nlmsg_seq = ++d->seq;
+	nlh->nlmsg_seq = seq;
 	r = mnl_nlmsg_put_extra_header(nlh, sizeof *r);
 	r->sdiag_family = s->family;
 	r->sdiag_protocol = IPPROTO_TCP;
@@ -450,99 +431,19 @@ diag_lookup_request(struct diag *d, const struct conn_sample *s)
 	    1U << (INET_DIAG_CONG - 1) | 1U << (INET_DIAG_VEGASINFO - 1) |
 	    1U << (INET_DIAG_SKMEMINFO - 1) | 1U << (INET_DIAG_TOS - 1) |
 	    1U << (INET_DIAG_TCLASS - 1) | 1U << (INET_DIAG_SHUTDOWN - 1));
-	r->id.idiag_sport = htons(s->lport);
-	r->id.idiag_dport = htons(s->rport);
-	memcpy(r->id.idiag_src, s->local, sizeof r->id.idiag_src);
-	memcpy(r->id.idiag_dst, s->remote, sizeof r->id.idiag_dst);
-	r->id.idiag_if = s->ifindex;
-	if (s->cookie != 0) {
-		r->id.idiag_cookie[0] = (uint32_t)s->cookie;
-		r->id.idiag_cookie[1] = (uint32_t)(s->cookie >> 32);
-	} else {
-		r->id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
-		r->id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
-	}
-	if (mnl_socket_sendto(d->nl, nlh, nlh->nlmsg_len) < 0)
-		return -1;
-	return 0;
-}
-
-/* Receive until the answer to request seq.  Whatever else is queued (the
- * rest of an abandoned dump, the answer to a lookup that timed out) is
- * read and dropped. */
-static int
-diag_lookup_recv(struct diag *d, unsigned seq, const struct conn_sample *s,
-    struct diag_field *out, size_t max)
-{
-	int fd = mnl_socket_get_fd(d->nl);
-	int64_t deadline = diag_now_ms() + DIAG_LOOKUP_TIMEOUT_MS;
-
-	for (;;) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		struct sockaddr_nl sa;
-		struct iovec iov;
-		struct msghdr mh;
-		int64_t left = deadline - diag_now_ms();
-		ssize_t n;
-		int rc;
-
-		if (left <= 0) {
-			errno = ETIMEDOUT;
-			return -1;
-		}
-		rc = poll(&pfd, 1, (int)left);
-		if (rc == -1 && errno == EINTR)
-			continue;
-		if (rc <= 0) {
-			if (rc == 0)
-				errno = ETIMEDOUT;
-			return -1;
-		}
-		/* Measure first: the buffer may be smaller than the datagram
-		 * (diag_set_bufsize), and a truncated answer is lost. */
-		n = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
-		if (n == -1) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			return -1;
-		}
-		if ((size_t)n > d->bufsize && (size_t)n <= DIAG_BUF_MAX) {
-			size_t want = d->bufsize;
-
-			while (want < (size_t)n)
-				want *= 2;
-			free(d->buf);
-			d->bufsize = want;
-			d->buf = xmalloc(want);
-		}
-		iov.iov_base = d->buf;
-		iov.iov_len = d->bufsize;
-		memset(&mh, 0, sizeof mh);
-		mh.msg_name = &sa;
-		mh.msg_namelen = sizeof sa;
-		mh.msg_iov = &iov;
-		mh.msg_iovlen = 1;
-		n = recvmsg(fd, &mh, MSG_DONTWAIT);
-		if (n == -1) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			return -1;
-		}
-		/* Not from the kernel, or too large to be an answer. */
-		if (sa.nl_pid != 0 || (mh.msg_flags & MSG_TRUNC))
-			continue;
-		rc = diag_lookup_parse(d->buf, (size_t)n, seq, d->portid, s,
-		    out, max);
-		if (rc == -1 && errno == EAGAIN)
-			continue;
-		return rc;
-	}
+	diag_sockid_fill(&r->id, s);
 }
 
 int
 diag_lookup(struct diag *d, const struct conn_sample *s,
     struct diag_field *out, size_t max)
 {
+	union {
+		struct nlmsghdr h;
+		char buf[MNL_NLMSG_HDRLEN +
+		    MNL_ALIGN(sizeof(struct inet_diag_req_v2))];
+	} req;
+	struct diag_lookup_arg a = { s, out, max };
 	int attempt, rc;
 
 	if (s->family != AF_INET && s->family != AF_INET6) {
@@ -550,9 +451,9 @@ diag_lookup(struct diag *d, const struct conn_sample *s,
 		return -1;
 	}
 	for (attempt = 0;; attempt++) {
-		if (diag_lookup_request(d, s) == -1)
-			return -1;
-		rc = diag_lookup_recv(d, d->seq, s, out, max);
+		diag_lookup_build(&req.h, ++d->seq, s);
+		rc = diag_ask(d, &req.h, DIAG_LOOKUP_TIMEOUT_MS,
+		    diag_lookup_answer, &a);
 		/* The socket overflowed (with what an abandoned dump left)
 		 * and the answer may be lost: once more on a fresh one. */
 		if (rc == -1 && errno == ENOBUFS && attempt == 0) {

@@ -193,6 +193,28 @@ diag_errno(int code)
 	return code < 0 && code > -4096 ? -code : EPROTO;
 }
 
+const struct nlmsghdr *
+diag_answer_find(const void *buf, size_t len, unsigned seq, unsigned portid)
+{
+	const struct nlmsghdr *nlh = buf;
+	size_t left = len;
+
+	while (left > 0) {
+		if (!diag_nlmsg_ok(nlh, left)) {
+			errno = EPROTO;
+			return NULL;
+		}
+		/* Others are left from an earlier request or dump. */
+		if (mnl_nlmsg_seq_ok(nlh, seq) &&
+		    mnl_nlmsg_portid_ok(nlh, portid) &&
+		    nlh->nlmsg_type != NLMSG_NOOP)
+			return nlh;
+		nlh = diag_nlmsg_next(nlh, &left);
+	}
+	errno = EAGAIN;
+	return NULL;
+}
+
 /* The parse of one datagram, with the seq/portid a live dump checks (0 to
  * check nothing, as for a replay). */
 int
