@@ -1,0 +1,33 @@
+/* text: outside strings (process and user names, paths, host names,
+ * file contents) made safe to draw on a terminal or to write into JSON.
+ * One place decides what counts as text, so an escape sequence that one
+ * caller stops cannot slip through another. */
+#ifndef TCPTOP_TEXT_H
+#define TCPTOP_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* How strict text_clean is. */
+#define TEXT_ASCII	0x1	/* printable ASCII only: no UTF-8 kept */
+#define TEXT_NOSPACE	0x2	/* a space becomes '?' too: one word */
+
+/* The length (2 to 4) of the well-formed UTF-8 sequence that starts at
+ * s, of at most len bytes, with its code point in *cp (cp may be NULL);
+ * 0 when the bytes there are not one: ASCII, a stray continuation byte,
+ * an overlong form, a surrogate, a code point past U+10FFFF, or a
+ * sequence cut short by len.  Pure. */
+size_t text_utf8_len(const char *s, size_t len, uint32_t *cp);
+
+/* Copy src (len bytes; a NUL ends it sooner) into dst (size bytes,
+ * always NUL-terminated when size > 0).  Printable ASCII and well-formed
+ * UTF-8 of code points from U+00A0 up are kept; every other byte (C0
+ * and C1 controls, DEL, so any escape sequence, and each byte of an
+ * invalid, overlong or surrogate sequence) becomes '?'.  A character
+ * that does not fit whole ends the copy with one '?', never half of it.
+ * flags narrow what is kept (TEXT_ASCII, TEXT_NOSPACE).  dst may be src:
+ * the copy never grows.  Returns the length written. */
+size_t text_clean(char *dst, size_t size, const char *src, size_t len,
+    int flags);
+
+#endif

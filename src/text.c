@@ -1,0 +1,90 @@
+/* Which bytes of outside strings are text, for the terminal and JSON. */
+#include <string.h>
+
+#include "tcptop/text.h"
+
+/* Per lead byte: how many continuation bytes follow, and the smallest
+ * code point that needs that many (anything below is overlong). */
+static const struct {
+	unsigned char lo, hi, mask;
+	size_t need;
+	uint32_t min;
+} text_leads[] = {
+	{ 0xc2, 0xdf, 0x1f, 1, 0x80 },
+	{ 0xe0, 0xef, 0x0f, 2, 0x800 },
+	{ 0xf0, 0xf4, 0x07, 3, 0x10000 },
+};
+
+size_t
+text_utf8_len(const char *str, size_t len, uint32_t *cp)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i, k;
+	uint32_t c;
+
+	if (len == 0)
+		return 0;
+	for (i = 0; i < sizeof text_leads / sizeof text_leads[0]; i++)
+		if (s[0] >= text_leads[i].lo && s[0] <= text_leads[i].hi)
+			break;
+	if (i == sizeof text_leads / sizeof text_leads[0] ||
+	    text_leads[i].need >= len)
+		return 0;
+	c = s[0] & text_leads[i].mask;
+	for (k = 1; k <= text_leads[i].need; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[k] & 0x3f);
+	}
+	if (c < text_leads[i].min || c > 0x10ffff ||
+	    (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	if (cp != NULL)
+		*cp = c;
+	return text_leads[i].need + 1;
+}
+
+/* Whether the ASCII byte ch is kept under flags. */
+static int
+text_ascii_ok(unsigned char ch, int flags)
+{
+	if (ch == ' ')
+		return !(flags & TEXT_NOSPACE);
+	return ch > 0x20 && ch < 0x7f;
+}
+
+size_t
+text_clean(char *dst, size_t size, const char *src, size_t len, int flags)
+{
+	size_t i = 0, o = 0, n;
+	uint32_t cp = 0;
+
+	if (size == 0)
+		return 0;
+	while (i < len && src[i] != '\0' && o + 1 < size) {
+		unsigned char ch = (unsigned char)src[i];
+
+		if (ch < 0x80) {
+			dst[o++] = text_ascii_ok(ch, flags) ? (char)ch : '?';
+			i++;
+			continue;
+		}
+		n = flags & TEXT_ASCII ? 0 : text_utf8_len(src + i, len - i,
+		    &cp);
+		/* C1 controls (U+0080-U+009F) are escapes too. */
+		if (n == 0 || cp < 0xa0) {
+			dst[o++] = '?';
+			i++;
+			continue;
+		}
+		if (o + n >= size) {
+			dst[o++] = '?';
+			break;
+		}
+		memmove(dst + o, src + i, n);
+		o += n;
+		i += n;
+	}
+	dst[o] = '\0';
+	return o;
+}

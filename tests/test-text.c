@@ -1,0 +1,117 @@
+/* What text_clean keeps of outside strings and what becomes '?':
+ * escape sequences, C0 and C1 controls, invalid, overlong and surrogate
+ * UTF-8, and a character cut by the end of the buffer. */
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+#include "tcptop/text.h"
+
+static const struct {
+	const char *in;
+	int flags;
+	const char *out;
+} text_cases[] = {
+	{ "nginx: worker", 0, "nginx: worker" },
+	{ "a\033[2Jb", 0, "a?[2Jb" },			/* ESC: CSI */
+	{ "a\033]0;x\007b", 0, "a?]0;x?b" },		/* OSC, BEL */
+	{ "a\xc2\x9b" "31m", 0, "a??31m" },		/* C1 CSI */
+	{ "a\xc2\x85z", 0, "a??z" },			/* C1 NEL */
+	{ "tab\there\r\n\x7f", 0, "tab?here???" },
+	{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xa7", 0,
+	    "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xa7" },
+	{ "\xc2\xa0", 0, "\xc2\xa0" },			/* first kept */
+	{ "bad\xff\xfe", 0, "bad??" },
+	{ "\x80x", 0, "?x" },				/* stray */
+	{ "\xc0\xaf", 0, "??" },			/* overlong '/' */
+	{ "\xe0\x80\xaf", 0, "???" },			/* overlong '/' */
+	{ "\xf0\x82\x82\xac", 0, "????" },		/* overlong euro */
+	{ "\xed\xa0\x80", 0, "???" },			/* surrogate */
+	{ "\xed\x9f\xbf", 0, "\xed\x9f\xbf" },		/* U+D7FF */
+	{ "\xf4\x90\x80\x80", 0, "????" },		/* > U+10FFFF */
+	{ "cut\xe2\x82", 0, "cut??" },			/* cut short */
+	{ "caf\xc3\xa9 a", TEXT_ASCII, "caf?? a" },
+	{ "my ns\t1", TEXT_ASCII | TEXT_NOSPACE, "my?ns?1" },
+};
+
+static void
+test_cases(void)
+{
+	char out[64];
+	size_t i;
+
+	for (i = 0; i < sizeof text_cases / sizeof text_cases[0]; i++) {
+		size_t n = text_clean(out, sizeof out, text_cases[i].in,
+		    strlen(text_cases[i].in), text_cases[i].flags);
+
+		if (!CHECK(strcmp(out, text_cases[i].out) == 0))
+			fprintf(stderr, "case %zu: \"%s\"\n", i, out);
+		CHECK_EQ(n, strlen(out));
+	}
+}
+
+/* The end of the buffer or of len in the middle of a character. */
+static void
+test_bounds(void)
+{
+	char out[16];
+
+	/* é (2 bytes) does not fit in 5 with "abc": one '?' ends it. */
+	CHECK_EQ(text_clean(out, 5, "abc\xc3\xa9", 5, 0), 4);
+	CHECK(strcmp(out, "abc?") == 0);
+	/* The euro sign (3 bytes) fits 6 but not 5, and never in half. */
+	CHECK_EQ(text_clean(out, 6, "ab\xe2\x82\xac" "z", 6, 0), 5);
+	CHECK(strcmp(out, "ab\xe2\x82\xac") == 0);
+	CHECK_EQ(text_clean(out, 5, "ab\xe2\x82\xac" "z", 6, 0), 3);
+	CHECK(strcmp(out, "ab?") == 0);
+	/* len cuts the character: its bytes are not text. */
+	CHECK_EQ(text_clean(out, sizeof out, "ab\xe2\x82\xac", 4, 0), 4);
+	CHECK(strcmp(out, "ab??") == 0);
+	/* A NUL ends src before len; size 1 and 0 write "" and nothing. */
+	CHECK_EQ(text_clean(out, sizeof out, "ab\0cd", 5, 0), 2);
+	CHECK(strcmp(out, "ab") == 0);
+	CHECK_EQ(text_clean(out, 1, "abc", 3, 0), 0);
+	CHECK_EQ(out[0], '\0');
+	out[0] = 'x';
+	CHECK_EQ(text_clean(out, 0, "abc", 3, 0), 0);
+	CHECK_EQ(out[0], 'x');
+	CHECK_EQ(text_clean(out, 4, "abcdef", 6, 0), 3);
+	CHECK(strcmp(out, "abc") == 0);
+}
+
+/* Cleaning in place, as cgroup_short does. */
+static void
+test_in_place(void)
+{
+	char buf[] = "x\033[1m\xc3\xa9\xff";
+
+	text_clean(buf, sizeof buf, buf, strlen(buf), 0);
+	CHECK(strcmp(buf, "x?[1m\xc3\xa9?") == 0);
+}
+
+static void
+test_utf8_len(void)
+{
+	uint32_t cp = 0;
+
+	CHECK_EQ(text_utf8_len("a", 1, &cp), 0);
+	CHECK_EQ(text_utf8_len("\xc3\xa9", 2, &cp), 2);
+	CHECK_EQ(cp, 0xe9);
+	CHECK_EQ(text_utf8_len("\xe2\x82\xac", 3, &cp), 3);
+	CHECK_EQ(cp, 0x20ac);
+	CHECK_EQ(text_utf8_len("\xf4\x8f\xbf\xbf", 4, NULL), 4);
+	CHECK_EQ(text_utf8_len("\xe2\x82\xac", 2, &cp), 0);
+	CHECK_EQ(text_utf8_len("\xc2\x80", 2, &cp), 2);	/* C1: valid */
+	CHECK_EQ(cp, 0x80);
+	CHECK_EQ(text_utf8_len("", 0, &cp), 0);
+}
+
+int
+main(void)
+{
+	test_cases();
+	test_bounds();
+	test_in_place();
+	test_utf8_len();
+	return check_done();
+}
