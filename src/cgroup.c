@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "tcptop/cgroup.h"
+#include "tcptop/text.h"
 #include "tcptop/xmalloc.h"
 
 /* Interned ids; slot 0 is none. */
@@ -264,7 +265,7 @@ cgroup_short(const char *path, char *buf, size_t len)
 {
 	const char *last, *dash;
 	char tmp[256];
-	size_t n, i;
+	size_t n;
 
 	if (len == 0)
 		return;
@@ -295,7 +296,5 @@ cgroup_short(const char *path, char *buf, size_t len)
 		    tmp);
 	} else
 		snprintf(buf, len, "%s", tmp);
-	for (i = 0; buf[i] != '\0'; i++)
-		if ((unsigned char)buf[i] < 0x20 || (unsigned char)buf[i] >= 0x7f)
-			buf[i] = '?';
+	text_clean(buf, len, buf, strlen(buf), TEXT_ASCII);
 }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "tcptop/netns.h"
+#include "tcptop/text.h"
 #include "tcptop/xmalloc.h"
 
 /* Our own namespace, to come back to. */
@@ -174,14 +175,7 @@ netns_run(int fd, int (*fn)(void *), void *arg)
 void
 netns_sanitize(const char *s, char *buf, size_t len)
 {
-	size_t i;
-
-	if (len == 0)
-		return;
-	for (i = 0; s[i] != '\0' && i + 1 < len; i++)
-		buf[i] = (unsigned char)s[i] > 0x20 &&
-		    (unsigned char)s[i] < 0x7f ? s[i] : '?';
-	buf[i] = '\0';
+	text_clean(buf, len, s, strlen(s), TEXT_ASCII | TEXT_NOSPACE);
 }
 
 /* The table of --all-netns. */

@@ -9,6 +9,7 @@
 #include "tcptop/column.h"
 #include "tcptop/output.h"
 #include "tcptop/tcpstate.h"
+#include "tcptop/text.h"
 
 static void
 output_fmt_rtt(const struct conn *c, char *buf, size_t len)
@@ -47,8 +48,10 @@ output_severity(int severity)
 static void
 output_plain(FILE *fp, const char *s)
 {
-	for (; *s != '\0'; s++)
-		fputc(*s >= 0x20 && *s < 0x7f ? *s : '?', fp);
+	char buf[ALERT_TEXT_LEN];
+
+	text_clean(buf, sizeof buf, s, strlen(s), TEXT_ASCII);
+	fputs(buf, fp);
 }
 
 /* The alerts under the header line: what, then what to check. */
@@ -77,15 +80,13 @@ output_text(FILE *fp, const struct output_report *r, const struct view *v)
 	char when[32], host[64];
 	time_t sec = (time_t)(r->realtime_ns / 1000000000);
 	struct tm tm;
-	size_t i, j, wl = 5, wr = 6, wn = 5;
+	size_t i, wl = 5, wr = 6, wn = 5;
 
 	localtime_r(&sec, &tm);
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
 	/* The host name is outside input: print only plain ASCII. */
-	for (i = 0, j = 0; r->host[i] != '\0' && j + 1 < sizeof host; i++)
-		host[j++] = r->host[i] > 0x20 && r->host[i] < 0x7f ?
-		    r->host[i] : '?';
-	host[j] = '\0';
+	text_clean(host, sizeof host, r->host, strlen(r->host),
+	    TEXT_ASCII | TEXT_NOSPACE);
 	/* One header line, like top -b's summary: when, where, how many,
 	 * and how many in each state. */
 	fprintf(fp, "%s %s: %zu sockets (ipv4 %zu, ipv6 %zu)%s:", when, host,
@@ -168,8 +169,7 @@ output_json_string(FILE *fp, const char *str, size_t len)
 	fputc('"', fp);
 	while (i < len) {
 		unsigned char ch = s[i];
-		size_t need, k;
-		uint32_t cp;
+		size_t n;
 
 		if (ch < 0x80) {
 			if (ch == '"' || ch == '\\')
@@ -183,30 +183,13 @@ output_json_string(FILE *fp, const char *str, size_t len)
 		}
 		/* Copy a well-formed UTF-8 sequence whole; anything else
 		 * becomes U+FFFD, one byte at a time. */
-		if (ch >= 0xc2 && ch <= 0xdf)
-			need = 1, cp = ch & 0x1f;
-		else if (ch >= 0xe0 && ch <= 0xef)
-			need = 2, cp = ch & 0x0f;
-		else if (ch >= 0xf0 && ch <= 0xf4)
-			need = 3, cp = ch & 0x07;
-		else
-			need = 0, cp = 0;
-		for (k = 1; need && k <= need; k++) {
-			if (i + k >= len || (s[i + k] & 0xc0) != 0x80) {
-				need = 0;
-				break;
-			}
-			cp = cp << 6 | (s[i + k] & 0x3f);
-		}
-		if (need == 0 || (need == 2 && cp < 0x800) ||
-		    (need == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff)) {
+		if ((n = text_utf8_len(str + i, len - i, NULL)) == 0) {
 			fputs("\\ufffd", fp);
 			i++;
 			continue;
 		}
-		fwrite(s + i, 1, need + 1, fp);
-		i += need + 1;
+		fwrite(s + i, 1, n, fp);
+		i += n;
 	}
 	fputc('"', fp);
 }

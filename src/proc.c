@@ -14,6 +14,7 @@
 
 #include "tcptop/log.h"
 #include "tcptop/proc.h"
+#include "tcptop/text.h"
 #include "tcptop/xmalloc.h"
 
 /* A user name looked up once. */
@@ -124,50 +125,7 @@ proc_scratch_unmap(struct proc *p)
 void
 proc_sanitize(char *dst, size_t size, const char *src, size_t len)
 {
-	const unsigned char *s = (const unsigned char *)src;
-	size_t i = 0, o = 0;
-
-	if (size == 0)
-		return;
-	while (i < len && s[i] != '\0' && o + 1 < size) {
-		unsigned char ch = s[i];
-		size_t need, k;
-		uint32_t cp;
-
-		if (ch >= 0x20 && ch < 0x7f) {
-			dst[o++] = (char)ch;
-			i++;
-			continue;
-		}
-		if (ch >= 0xc2 && ch <= 0xdf)
-			need = 1, cp = ch & 0x1f;
-		else if (ch >= 0xe0 && ch <= 0xef)
-			need = 2, cp = ch & 0x0f;
-		else if (ch >= 0xf0 && ch <= 0xf4)
-			need = 3, cp = ch & 0x07;
-		else
-			need = 0, cp = 0;
-		for (k = 1; need && k <= need; k++) {
-			if (i + k >= len || (s[i + k] & 0xc0) != 0x80) {
-				need = 0;
-				break;
-			}
-			cp = cp << 6 | (s[i + k] & 0x3f);
-		}
-		/* Overlong forms, surrogates, C1 controls: not text. */
-		if (need == 0 || (need == 2 && cp < 0x800) ||
-		    (need == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff) || cp < 0xa0 ||
-		    o + need + 1 >= size) {
-			dst[o++] = '?';
-			i++;
-			continue;
-		}
-		memcpy(dst + o, s + i, need + 1);
-		o += need + 1;
-		i += need + 1;
-	}
-	dst[o] = '\0';
+	text_clean(dst, size, src, len, 0);
 }
 
 /* The name of uid from /etc/passwd into buf, or "" when it is not

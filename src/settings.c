@@ -13,6 +13,7 @@
 #include "tcptop/alerts.h"
 #include "tcptop/settings.h"
 #include "tcptop/sort.h"
+#include "tcptop/text.h"
 #include "tcptop/xmalloc.h"
 
 #define SETTINGS_SHOW_MAX 40	/* bytes of file text quoted in a warning */
@@ -64,19 +65,12 @@ settings_msg(char *buf, size_t len, const char *fmt, ...)
 static void
 settings_show(char *out, size_t outlen, const char *p, size_t n)
 {
-	size_t i, o = 0;
+	size_t o;
 
-	for (i = 0; i < n && i < SETTINGS_SHOW_MAX && o + 1 < outlen; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		out[o++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
-	}
-	if (i < n && o + 4 < outlen) {
-		memcpy(out + o, "...", 3);
-		o += 3;
-	}
-	if (outlen > 0)
-		out[o] = '\0';
+	o = text_clean(out, outlen, p, n < SETTINGS_SHOW_MAX ? n :
+	    SETTINGS_SHOW_MAX, TEXT_ASCII);
+	if (o < n && o + 4 < outlen)
+		memcpy(out + o, "...", 4);
 }
 
 static int
