@@ -57,22 +57,39 @@ tui_same(const struct conn_sample *a, const struct conn_sample *b)
 	    memcmp(a->remote, b->remote, 16) == 0;
 }
 
+/* The first row on screen that keeps row sel of n in view, as close to
+ * top as can be: the list and the groups scroll alike. */
+static size_t
+tui_fit(const struct tui *t, size_t sel, size_t top, size_t n)
+{
+	size_t rows = t->rows > 0 ? (size_t)t->rows : 1;
+
+	if (sel < top)
+		top = sel;
+	if (sel >= top + rows)
+		top = sel - rows + 1;
+	/* No empty space below the last row while rows are hidden above. */
+	if (n > rows && top > n - rows)
+		top = n - rows;
+	if (n <= rows)
+		top = 0;
+	return top;
+}
+
+/* Row i moved by delta, not above the first (the callee clamps below). */
+static size_t
+tui_step(size_t i, long delta)
+{
+	long to = (long)i + delta;
+
+	return to < 0 ? 0 : (size_t)to;
+}
+
 /* Keep the selection on screen. */
 static void
 tui_scroll(struct tui *t)
 {
-	size_t rows = t->rows > 0 ? (size_t)t->rows : 1;
-	size_t n = t->view != NULL ? t->view->n : 0;
-
-	if (t->sel < t->top)
-		t->top = t->sel;
-	if (t->sel >= t->top + rows)
-		t->top = t->sel - rows + 1;
-	/* No empty space below the last row while rows are hidden above. */
-	if (n > rows && t->top > n - rows)
-		t->top = n - rows;
-	if (n <= rows)
-		t->top = 0;
+	t->top = tui_fit(t, t->sel, t->top, t->view != NULL ? t->view->n : 0);
 }
 
 static void
@@ -189,9 +206,7 @@ tui_move_to(struct tui *t, size_t i)
 void
 tui_move(struct tui *t, long delta)
 {
-	long i = (long)t->sel + delta;
-
-	tui_move_to(t, i < 0 ? 0 : (size_t)i);
+	tui_move_to(t, tui_step(t->sel, delta));
 }
 
 void
@@ -280,17 +295,8 @@ tui_home(const struct tui *t)
 static void
 tui_group_scroll(struct tui *t)
 {
-	size_t rows = t->rows > 0 ? (size_t)t->rows : 1;
-	size_t n = t->groups != NULL ? t->groups->n : 0;
-
-	if (t->group_sel < t->group_top)
-		t->group_top = t->group_sel;
-	if (t->group_sel >= t->group_top + rows)
-		t->group_top = t->group_sel - rows + 1;
-	if (n > rows && t->group_top > n - rows)
-		t->group_top = n - rows;
-	if (n <= rows)
-		t->group_top = 0;
+	t->group_top = tui_fit(t, t->group_sel, t->group_top,
+	    t->groups != NULL ? t->groups->n : 0);
 }
 
 static void
@@ -346,9 +352,7 @@ tui_group_move_to(struct tui *t, size_t i)
 void
 tui_group_move(struct tui *t, long delta)
 {
-	long i = (long)t->group_sel + delta;
-
-	tui_group_move_to(t, i < 0 ? 0 : (size_t)i);
+	tui_group_move_to(t, tui_step(t->group_sel, delta));
 }
 
 /* The column chooser ------------------------------------------------------ */
@@ -401,13 +405,9 @@ tui_columns_step(struct tui *t, int delta)
 {
 	uint8_t ids[COL_NCOLS];
 	size_t n = tui_columns_list(t, ids);
-	long i = (long)tui_columns_pos(t, ids, n) + delta;
+	size_t i = tui_step(tui_columns_pos(t, ids, n), delta);
 
-	if (i < 0)
-		i = 0;
-	if (i >= (long)n)
-		i = (long)n - 1;
-	t->col_sel = ids[i];
+	t->col_sel = ids[i < n ? i : n - 1];
 }
 
 int
