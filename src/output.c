@@ -194,6 +194,16 @@ output_json_string(FILE *fp, const char *str, size_t len)
 	fputc('"', fp);
 }
 
+/* A string, or null for NULL. */
+static void
+output_json_nullable(FILE *fp, const char *s)
+{
+	if (s != NULL)
+		output_json_string(fp, s, strlen(s));
+	else
+		fputs("null", fp);
+}
+
 /* Seconds with milliseconds.  Any time a recording claims, even a
  * negative one, must still print as one JSON number. */
 static void
@@ -273,10 +283,7 @@ output_json_transitions(FILE *fp, const struct output_report *r)
 	output_json_string(fp, r->trans_source != NULL ? r->trans_source : "",
 	    r->trans_source != NULL ? strlen(r->trans_source) : 0);
 	fputs(", \"transitions_note\": ", fp);
-	if (r->trans_note != NULL)
-		output_json_string(fp, r->trans_note, strlen(r->trans_note));
-	else
-		fputs("null", fp);
+	output_json_nullable(fp, r->trans_note);
 }
 
 /* "cgroup_id", "cgroup" (the path below the cgroup2 mount, null when
@@ -294,10 +301,7 @@ output_json_where(FILE *fp, const struct output_report *r,
 	else
 		fputs(", \"cgroup_id\": null", fp);
 	fputs(", \"cgroup\": ", fp);
-	if (path != NULL)
-		output_json_string(fp, path, strlen(path));
-	else
-		fputs("null", fp);
+	output_json_nullable(fp, path);
 	if (r->netns != NULL) {
 		const char *ns = netns_tab_label(r->netns, c->s.netns);
 
@@ -360,10 +364,7 @@ output_json_owners(FILE *fp, const struct output_report *r,
 	} else
 		fputs("null", fp);
 	fputs(", \"owners_note\": ", fp);
-	if (r->proc_note != NULL)
-		output_json_string(fp, r->proc_note, strlen(r->proc_note));
-	else
-		fputs("null", fp);
+	output_json_nullable(fp, r->proc_note);
 }
 
 /* A connection's "owner" bucket (null when attribution is off) and its
@@ -643,10 +644,7 @@ output_lesson_json(FILE *fp, const struct lesson_info *li,
 	fputs(",\"text\":", fp);
 	output_json_string(fp, li->text, strlen(li->text));
 	fputs(",\"netns\":", fp);
-	if (netns != NULL)
-		output_json_string(fp, netns, strlen(netns));
-	else
-		fputs("null", fp);
+	output_json_nullable(fp, netns);
 	fprintf(fp, ",\"held\":%s,\"note\":", li->held ? "true" : "false");
 	output_json_string(fp, li->note, strlen(li->note));
 	fputs(",\"expect\":[", fp);
