@@ -479,11 +479,14 @@ output_json_alerts(FILE *fp, const struct output_report *r)
 	fprintf(fp, "], \"alerts_more\": %zu", r->alerts_more);
 }
 
-int
-output_json(FILE *fp, const struct output_report *r, const struct view *v)
+/* What a report and a group report open with: when, where, from what,
+ * how many, and how many in each state: the states object is left open
+ * for the caller to close. */
+static void
+output_json_head(FILE *fp, const struct output_report *r,
+    const struct view *v)
 {
 	size_t i;
-	const char *sep = "";
 
 	fputs("{\"time\": ", fp);
 	output_json_time(fp, r->realtime_ns);
@@ -496,6 +499,15 @@ output_json(FILE *fp, const struct output_report *r, const struct view *v)
 		fprintf(fp, "%s\"%s\": %zu", i ? ", " : "",
 		    tcpstate_name(tcpstate_order[i]),
 		    v->states[tcpstate_order[i]]);
+}
+
+int
+output_json(FILE *fp, const struct output_report *r, const struct view *v)
+{
+	size_t i;
+	const char *sep = "";
+
+	output_json_head(fp, r, v);
 	fprintf(fp, "}, \"families\": {\"ipv4\": %zu, \"ipv6\": %zu}, ",
 	    v->families[0], v->families[1]);
 	output_json_owners(fp, r, v);
@@ -775,17 +787,7 @@ output_groups_json(FILE *fp, const struct output_report *r,
 	const char *sep;
 	size_t i, k;
 
-	fputs("{\"time\": ", fp);
-	output_json_time(fp, r->realtime_ns);
-	fputs(", \"host\": ", fp);
-	output_json_string(fp, r->host, strlen(r->host));
-	fprintf(fp, ", \"source\": \"%s\", \"inconsistent\": %s, "
-	    "\"dumped\": %lu, \"total\": %zu, \"states\": {", r->source,
-	    r->inconsistent ? "true" : "false", r->dumped, v->total);
-	for (i = 0; i < TCPSTATE_MAX; i++)
-		fprintf(fp, "%s\"%s\": %zu", i ? ", " : "",
-		    tcpstate_name(tcpstate_order[i]),
-		    v->states[tcpstate_order[i]]);
+	output_json_head(fp, r, v);
 	fprintf(fp, "}, \"group\": \"%s\", \"grouped\": %zu, "
 	    "\"ungrouped\": %zu, \"groups\": [", group_kinds[g->kind].name,
 	    g->total, g->ungrouped);
