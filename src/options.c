@@ -161,19 +161,22 @@ options_usage(FILE *fp)
 "      --diagram          start with the TCP state diagram shown (key t)\n"
 "      --group KIND       count sockets per group instead of listing them:\n"
 "                         service (listened-on local port, else ->remote\n"
-"                         port) or remote (host); interactive: start there\n"
+"                         port), remote (host), process (the owner) or\n"
+"                         netns (with --all-netns); interactive: start\n"
+"                         there\n"
 "      --no-trace         count transitions from the refreshes only, not\n"
 "                         the tracepoint (a test and diagnostic knob)\n"
 "  -N, --netns NS         view the network namespace NS: a name (ip netns),\n"
 "                         a path to a namespace file, or the pid of a\n"
 "                         process in it (a container's); needs root\n"
 "      --all-netns        view every network namespace at once, with a\n"
-"                         netns column; transitions are then sampled\n"
+"                         netns column; transitions are then sampled;\n"
+"                         needs root\n"
 "  -v, --log FILE         append debug messages to FILE\n"
 "      --record FILE      also write the raw netlink stream to FILE\n"
 "      --replay FILE      read a recording instead of the kernel\n"
 "      --lesson           teach TCP's states on real connections, step by\n"
-"                         step (Enter: next step); with -b or --json, all\n"
+"                         step (Space: next step); with -b or --json, all\n"
 "                         steps in a row.  As root it works in a private\n"
 "                         network namespace with drop rules (needs nft(8))\n"
 "                         and holds every state; otherwise on loopback,\n"
@@ -198,8 +201,9 @@ options_usage(FILE *fp)
 	for (i = 0; i < COL_NCOLS; i++)
 		options_help_item(fp, column_table[i].name,
 		    column_table[i].help);
-	fputs("\nSettings (sort, delay, columns, colours) are kept in\n"
-	    "$XDG_CONFIG_HOME/tcptop/tcptoprc, written on quit.\n", fp);
+	fputs("\nSettings (sort, delay, columns, colours, alert thresholds) are "
+	    "kept in\n$XDG_CONFIG_HOME/tcptop/tcptoprc, written on quit.\n",
+	    fp);
 	fputs("\nFilters run in the kernel, so -p or -f on a busy box only "
 	    "copies the\nmatching sockets (a state term under or/not is "
 	    "checked after the copy).\nExit status: 0 ok, 1 runtime failure, "
