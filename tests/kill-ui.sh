@@ -10,7 +10,7 @@
 # to a tcpcycle server in P on port 9100.  tcptop runs in S with the
 # port filter set on screen (p 9100).
 #
-# Nothing waits by a bare sleep: wait_until polls against a deadline.
+# Nothing waits by a bare sleep: await polls against a deadline.
 #
 # Environment: TCPTOP, NSHOLDER, TCPCYCLE.  Exit 0 pass, 1 fail, 77 skip
 # (a failure under CI=true).
@@ -23,79 +23,34 @@ NSHOLDER=${NSHOLDER:-./tests/nsholder}
 TCPCYCLE=${TCPCYCLE:-$(dirname "$NSHOLDER")/tcpcycle}
 PORT=9100
 
-skip()
-{
-	if [ "${CI:-}" = true ]; then
-		echo "FAIL (CI=true, would skip): $*"
-		exit 1
-	fi
-	echo "SKIP: $*"
-	exit 77
-}
+. "$(dirname "$0")/lib-test.sh"
+. "$(dirname "$0")/lib-netns.sh"
+. "$(dirname "$0")/lib-tmux.sh"
 
-T=(tmux -L "tcptop-kill-ui-$$" -f /dev/null)
-TMP=
+netns_require tmux
+require_bin TCPTOP TCPCYCLE
+TCPTOP=$(abspath "$TCPTOP")
+
 SERVE_PID=
 HOLD_PID=
 PID=
 
-fail()
-{
-	echo "FAIL: $*"
-	if [ -n "$TMP" ] && "${T[@]}" capture-pane -p -t ui >"$TMP/last" \
-	    2>/dev/null; then
-		echo "--- the screen:"
-		cat "$TMP/last"
-	fi
-	exit 1
-}
-
-. "$(dirname "$0")/lib-netns.sh"
-
-netns_require tmux
-for bin in "$TCPTOP" "$TCPCYCLE"; do
-	[ -x "$bin" ] || fail "no $(basename "$bin") at $bin (set TCPTOP," \
-	    "TCPCYCLE)"
-done
-abspath() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
-TCPTOP=$(abspath "$TCPTOP")
-
 cleanup()
 {
-	local pid
-
-	"${T[@]}" kill-server 2>/dev/null
+	tmux_stop
 	if [ -n "$PID" ] && [ "$(cat "/proc/$PID/comm" 2>/dev/null)" = \
 	    tcptop ]; then
 		kill -KILL "$PID" 2>/dev/null
 	fi
-	for pid in $HOLD_PID $SERVE_PID; do
-		kill -TERM "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
+	stop_pids $HOLD_PID $SERVE_PID
 	netns_cleanup
-	[ -n "$TMP" ] && rm -rf "$TMP"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/tcptop-kill-ui.XXXXXX") || fail "mktemp"
+test_tmpdir tcptop-kill-ui
+tmux_init kill-ui
 
 netns_setup tcptop-kui
 netns_hold 1
-
-# wait_until DESC CMD...: poll CMD for 10 s.
-wait_until()
-{
-	local desc=$1 i
-
-	shift
-	for ((i = 0; i < 100; i++)); do
-		"$@" && return 0
-		read -r -t 0.1 <> <(:)
-	done
-	fail "timed out waiting until $desc"
-}
 
 sockets() { inS ss -tanH | awk '{ print $1, $4, $5 }' | sort; }
 count_port() { sockets | grep -c -- ":$1\$"; }
@@ -106,26 +61,23 @@ exec 7<>"$TMP/serve.in"
 ip netns exec "$NS_P" "$TCPCYCLE" serve "$P_ADDR4" "$PORT" \
     <"$TMP/serve.in" >/dev/null &
 SERVE_PID=$!
-wait_until "the server listens" \
+await -t 10 "the server listens" \
     inP sh -c "ss -tlnH | grep -q ':$PORT '"
 ip netns exec "$NS_S" bash -c "
     exec 3<>/dev/tcp/$P_ADDR4/$PORT 4<>/dev/tcp/$P_ADDR4/$PORT \
 	5<>/dev/tcp/$P_ADDR4/$PORT && exec sleep 3600" </dev/null &
 HOLD_PID=$!
-wait_until "three connections to :$PORT are ESTABLISHED" has_n "$PORT" 3
+await -t 10 "three connections to :$PORT are ESTABLISHED" has_n "$PORT" 3
 TOTAL=$(sockets | wc -l)
 
 # --- the screen -----------------------------------------------------------
 
-capture() { "${T[@]}" capture-pane -p -t ui >"$TMP/screen"; }
-keys() { "${T[@]}" send-keys -t ui "$@"; }
-shows() { capture && grep -q -- "$1" "$TMP/screen"; }
 # The window's rows: "STATE LOCAL REMOTE" as sockets() prints them.
 window_rows()
 {
 	capture
 	sed -n 's/^.│ ipv[46] \+\([^ ]\+\) \+\([^ ]\+\) \+\([A-Z_0-9]\+\).*/\3 \1 \2/p' \
-	    "$TMP/screen" | sed 's/^ESTABLISHED /ESTAB /' | sort
+	    "$SCREEN" | sed 's/^ESTABLISHED /ESTAB /' | sort
 }
 
 unchanged()
@@ -152,60 +104,60 @@ left_but()
     "PATH=$PATH" "HOME=$TMP" TERM=tmux-256color LANG=C.UTF-8 \
     "XDG_CONFIG_HOME=$TMP/cfg" "$TCPTOP" --no-trace)" ||
     fail "tmux respawn-pane failed"
-wait_until "tcptop started" test -s "$TMP/pid"
+await -t 10 "tcptop started" test -s "$TMP/pid"
 PID=$(cat "$TMP/pid")
-wait_until "all $TOTAL sockets are shown" shows "^$TOTAL of $TOTAL shown"
+await -t 10 "all $TOTAL sockets are shown" shows "^$TOTAL of $TOTAL shown"
 
 # The port filter on screen: only the three.
 keys p C-u
 "${T[@]}" send-keys -t ui -l "$PORT"
 keys Enter
-wait_until "the filter shows the three" shows "^3 of 3 shown"
+await -t 10 "the filter shows the three" shows "^3 of 3 shown"
 
 # k, then another key: nothing goes.
 sockets >"$TMP/before"
 keys k
-wait_until "the window opens on one socket" shows "Destroy 1 socket? "
+await -t 10 "the window opens on one socket" shows "Destroy 1 socket\\? "
 window_rows >"$TMP/listed"
 [ "$(wc -l <"$TMP/listed")" -eq 1 ] || fail "k lists $(cat "$TMP/listed")"
 grep -q "^ESTAB 10.77.0.1:[0-9]* $P_ADDR4:$PORT\$" "$TMP/listed" ||
     fail "k lists $(cat "$TMP/listed"), not a connection to :$PORT"
 keys n
-wait_until "the window says it cancelled" \
+await -t 10 "the window says it cancelled" \
     shows "kill cancelled: nothing destroyed"
 unchanged "k then n"
 
 # k, then y: exactly the listed one goes.
 keys k
-wait_until "the window opens again" shows "Destroy 1 socket? "
+await -t 10 "the window opens again" shows "Destroy 1 socket\\? "
 window_rows >"$TMP/listed"
 grep -q "^ESTAB .*:$PORT\$" "$TMP/listed" || fail "k lists $(cat \
     "$TMP/listed")"
 keys y
-wait_until "the status line says it went" shows "^kill: 1 destroyed"
+await -t 10 "the status line says it went" shows "^kill: 1 destroyed"
 left_but "$TMP/listed" "k then y"
-wait_until "two are left on screen" shows " 2 sockets: v4 2, v6 0 "
+await -t 10 "two are left on screen" shows " 2 sockets: v4 2, v6 0 "
 
 # K lists all the filter shows, q cancels it (and does not quit).
 sockets >"$TMP/before"
 keys K
-wait_until "the window opens on both" shows "Destroy all 2 sockets? "
+await -t 10 "the window opens on both" shows "Destroy all 2 sockets\\? "
 window_rows >"$TMP/listed"
 grep -- ":$PORT\$" "$TMP/before" >"$TMP/want"
 cmp -s "$TMP/want" "$TMP/listed" ||
     fail "K lists other than the filter's: $(diff "$TMP/want" \
     "$TMP/listed")"
 keys q
-wait_until "q cancelled" shows "kill cancelled: nothing destroyed"
+await -t 10 "q cancelled" shows "kill cancelled: nothing destroyed"
 unchanged "K then q"
 kill -0 "$PID" 2>/dev/null || fail "q in the window quit tcptop"
 
 # K, then y: exactly the filter's go, every other socket stays.
 keys K
-wait_until "the window opens on both again" shows "Destroy all 2 sockets? "
+await -t 10 "the window opens on both again" shows "Destroy all 2 sockets\\? "
 window_rows >"$TMP/listed"
 keys y
-wait_until "the status line says both went" shows "^kill: 2 destroyed"
+await -t 10 "the status line says both went" shows "^kill: 2 destroyed"
 left_but "$TMP/listed" "K then y"
 has_n "$PORT" 0 || fail "connections to :$PORT left: $(sockets)"
 
@@ -213,27 +165,27 @@ has_n "$PORT" 0 || fail "connections to :$PORT left: $(sockets)"
 keys p C-u Enter
 sockets >"$TMP/before"
 N=$(wc -l <"$TMP/before")
-wait_until "all $N are shown" shows "^$N of $N shown"
+await -t 10 "all $N are shown" shows "^$N of $N shown"
 keys K
-wait_until "the window lists all $N" shows "Destroy all $N sockets? "
+await -t 10 "the window lists all $N" shows "Destroy all $N sockets\\? "
 # The window has as many rows as the lines above it leave (the header,
 # an alert line); its scroll mark says how many it shows.
 capture
-W=$(grep -o "1-[0-9]* of $N" "$TMP/screen" | head -n 1 | sed 's/^1-//; s/ .*//')
+W=$(grep -o "1-[0-9]* of $N" "$SCREEN" | head -n 1 | sed 's/^1-//; s/ .*//')
 [ -n "$W" ] || fail "no scroll mark at the bottom"
 [ "$W" -ge 10 ] && [ "$W" -lt "$N" ] || fail "the window shows 1-$W of $N"
 keys Down Down
-wait_until "the list scrolled" shows "3-$((W + 2)) of $N"
+await -t 10 "the list scrolled" shows "3-$((W + 2)) of $N"
 window_rows >"$TMP/listed"
 [ "$(wc -l <"$TMP/listed")" -eq "$W" ] || fail "$W rows not shown"
-shows "listener: new connections will be refused\|listeners: no new" ||
+shows "listener: new connections will be refused|listeners: no new" ||
     fail "the window does not say a listener is among them"
 keys Escape
-wait_until "Esc cancelled" shows "kill cancelled: nothing destroyed"
+await -t 10 "Esc cancelled" shows "kill cancelled: nothing destroyed"
 unchanged "K then Esc"
 
 keys q
-wait_until "tcptop quit" sh -c "! kill -0 $PID 2>/dev/null"
+await -t 10 "tcptop quit" sh -c "! kill -0 $PID 2>/dev/null"
 PID=
 
 echo "PASS: k and K destroy exactly what the window listed, after y only"

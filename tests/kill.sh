@@ -22,60 +22,25 @@ TCPCYCLE=${TCPCYCLE:-$(dirname "$NSHOLDER")/tcpcycle}
 N=${NS_N:-2}
 PORT=9100	# the extra connections; nsholder uses 9001 to 9010
 
-skip()
-{
-	if [ "${CI:-}" = true ]; then
-		echo "FAIL (CI=true, would skip): $*"
-		exit 1
-	fi
-	echo "SKIP: $*"
-	exit 77
-}
-fail() { echo "FAIL: $*"; exit 1; }
-
+. "$(dirname "$0")/lib-test.sh"
 . "$(dirname "$0")/lib-netns.sh"
 
 netns_require setpriv
-for bin in "$TCPTOP" "$TCPCYCLE"; do
-	[ -x "$bin" ] || fail "no $(basename "$bin") at $bin (set TCPTOP," \
-	    "TCPCYCLE)"
-done
+require_bin TCPTOP TCPCYCLE
 
-TMP=
 SERVE_PID=
 HOLD_PID=
 
 cleanup()
 {
-	local pid
-
-	for pid in $HOLD_PID $SERVE_PID; do
-		kill -TERM "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
+	stop_pids $HOLD_PID $SERVE_PID
 	netns_cleanup
-	[ -n "$TMP" ] && rm -rf "$TMP"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/tcptop-kill.XXXXXX") || fail "mktemp"
+test_tmpdir tcptop-kill
 
 netns_setup tcptop-kill
 netns_hold "$N"
-
-# wait_until DESC CMD...: poll CMD for 10 s.
-wait_until()
-{
-	local desc=$1 i
-
-	shift
-	for ((i = 0; i < 100; i++)); do
-		"$@" && return 0
-		read -r -t 0.1 <> <(:)
-	done
-	fail "timed out waiting until $desc"
-}
 
 # State, local and remote of every socket in S, sorted: queues and
 # timers move, the sockets do not.
@@ -90,14 +55,14 @@ exec 7<>"$TMP/serve.in"
 ip netns exec "$NS_P" "$TCPCYCLE" serve "$P_ADDR4" "$PORT" \
     <"$TMP/serve.in" >/dev/null &
 SERVE_PID=$!
-wait_until "the server listens" \
+await -t 10 "the server listens" \
     inP sh -c "ss -tlnH | grep -q ':$PORT '"
 # The shell's descriptors hold the connections; sleep inherits them.
 ip netns exec "$NS_S" bash -c "
     exec 3<>/dev/tcp/$P_ADDR4/$PORT 4<>/dev/tcp/$P_ADDR4/$PORT \
 	5<>/dev/tcp/$P_ADDR4/$PORT && exec sleep 3600" </dev/null &
 HOLD_PID=$!
-wait_until "three connections to :$PORT are ESTABLISHED" has_n "$PORT" 3
+await -t 10 "three connections to :$PORT are ESTABLISHED" has_n "$PORT" 3
 [ "$(sockets | grep -c "^ESTAB .*:$PORT\$")" -eq 3 ] ||
     fail "the connections to :$PORT are not ESTABLISHED: $(sockets)"
 [ "$(count_port 9004)" -eq $((2 * N)) ] ||
