@@ -32,70 +32,26 @@ TCPTOP=${TCPTOP:-./tcptop}
 ALERTCAUSE=${ALERTCAUSE:-./tests/alertcause}
 NSHOLDER=${NSHOLDER:-./tests/nsholder}
 
-skip()
-{
-	if [ "${CI:-}" = true ]; then
-		echo "FAIL (CI=true, would skip): $*"
-		exit 1
-	fi
-	echo "SKIP: $*"
-	exit 77
-}
-fail() { echo "FAIL: $*"; exit 1; }
-
+. "$(dirname "$0")/lib-test.sh"
 . "$(dirname "$0")/lib-netns.sh"
+. "$(dirname "$0")/lib-tmux.sh"
 
 netns_require jq
-[ -x "$TCPTOP" ] || fail "no tcptop at $TCPTOP (set TCPTOP)"
-[ -x "$ALERTCAUSE" ] || fail "no alertcause at $ALERTCAUSE (set ALERTCAUSE)"
+require_bin TCPTOP ALERTCAUSE
 
-TMP=
 PIDS=
-TMUX_SOCK=tcptop-alerts-$$
-pass=0
-failed=0
+TEST_KEEP_TMP=1		# the reports, when a check failed
 
 cleanup()
 {
-	local p
-
-	if command -v tmux >/dev/null 2>&1; then
-		tmux -L "$TMUX_SOCK" kill-server 2>/dev/null
-	fi
-	for p in $PIDS; do
-		kill "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
+	tmux_stop
+	stop_pids $PIDS
 	PIDS=
 	netns_cleanup
-	if [ "$failed" -gt 0 ] && [ -n "$TMP" ]; then
-		echo "reports kept in $TMP"
-	elif [ -n "$TMP" ]; then
-		rm -rf "$TMP"
-	fi
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/alerts.XXXXXX") || fail "mktemp"
-
-ok() { pass=$((pass + 1)); echo "PASS: $*"; }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
-
-# wait_until SECONDS DESCRIPTION CMD...: poll CMD every 0.1 s.
-wait_until()
-{
-	local end=$((SECONDS + $1)) what=$2
-
-	shift 2
-	while ! "$@"; do
-		if [ "$SECONDS" -ge "$end" ]; then
-			echo "timed out waiting for $what"
-			return 1
-		fi
-		sleep 0.1
-	done
-}
+test_tmpdir alerts
+tmux_init alerts t
 
 # cause NAME NS ARGS...: start alertcause in NS, wait for its "ready".
 cause()
@@ -107,7 +63,7 @@ cause()
 	    2>"$TMP/$name.err" </dev/null &
 	PIDS="$PIDS $!"
 	eval "PID_$name=$!"
-	wait_until 10 "alertcause $name" grep -qsx ready "$TMP/$name.out" ||
+	wait_until -t 10 "alertcause $name" grep -qsx ready "$TMP/$name.out" ||
 	    fail "alertcause $name: $(cat "$TMP/$name.err")"
 }
 
@@ -156,7 +112,7 @@ cause serve "$NS_S" serve 9300
 cause backlog "$NS_S" listen 9100 2
 cause synlisten "$NS_S" listen 9001 128
 cause clients "$NS_P" connect "$S_ADDR4" 9300 4
-wait_until 10 "4 ESTABLISHED on :9300" has_count 4 state established \
+wait_until -t 10 "4 ESTABLISHED on :9300" has_count 4 state established \
     sport = :9300 || fail "the quiet namespace did not settle"
 if run_top cfg -b --json -n 2 -d 1.5 >"$TMP/quiet.json" 2>"$TMP/quiet.err"
 then
@@ -179,24 +135,24 @@ inP nft add rule inet tcptop_test pre tcp dport 9400 \
     tcp flags \& psh == psh drop || fail "nft in P"
 cause peer "$NS_P" serve 9400
 cause talk "$NS_S" talk "$P_ADDR4" 9400
-wait_until 10 "4 CLOSE_WAIT on :9300" has_count 4 state close-wait \
+wait_until -t 10 "4 CLOSE_WAIT on :9300" has_count 4 state close-wait \
     sport = :9300 || fail "no CLOSE_WAIT"
-wait_until 10 "12 SYN_RECV on :9001" has_count 12 state syn-recv \
+wait_until -t 10 "12 SYN_RECV on :9001" has_count 12 state syn-recv \
     sport = :9001 || fail "no SYN_RECV"
-wait_until 10 "3 SYN_SENT to :9002" has_count 3 state syn-sent \
+wait_until -t 10 "3 SYN_SENT to :9002" has_count 3 state syn-sent \
     dport = :9002 || fail "no SYN_SENT"
 accept_full()
 {
 	inS ss -Hltn sport = :9100 | awk '$2 > 0 && $2 >= $3 { f = 1 }
 	    END { exit !f }'
 }
-wait_until 10 "a full accept queue on :9100" accept_full ||
+wait_until -t 10 "a full accept queue on :9100" accept_full ||
     fail "the accept queue of :9100 did not fill"
 # ss -i shows the RTO backoff of the connection whose byte P drops.
 backoff() { inS ss -Htin dport = :9400 | grep -o 'backoff:[0-9]*' |
     cut -d: -f2; }
 backoff_3() { [ "$(backoff)" -ge 3 ] 2>/dev/null; }
-wait_until 15 "3 RTOs to :9400" backoff_3 || fail "no RTOs to :9400"
+wait_until -t 15 "3 RTOs to :9400" backoff_3 || fail "no RTOs to :9400"
 
 run_top cfg -b --json -n 2 -d 1.5 >"$TMP/causes.json" 2>"$TMP/causes.err" ||
     bad "tcptop failed: $(cat "$TMP/causes.err")"
@@ -316,14 +272,12 @@ fi
 
 # The screen: the first alert under the header, a lists them all.
 if command -v tmux >/dev/null 2>&1; then
-	screen() { tmux -L "$TMUX_SOCK" capture-pane -p -t t; }
-	screen_has() { screen | grep -q -- "$1"; }
-	tmux -L "$TMUX_SOCK" -f /dev/null new-session -d -s t -x 100 -y 30 \
-	    "ip netns exec $NS_S env -i PATH=$PATH TERM=xterm LANG=C.UTF-8 \
-	    TZ=UTC XDG_CONFIG_HOME=$TMP/cfg $TCPTOP --no-trace -d 0.5" ||
+	screen() { capture && cat "$SCREEN"; }
+	tmux_start 100 30 "ip netns exec $NS_S env -i PATH=$PATH TERM=xterm \
+	    LANG=C.UTF-8 TZ=UTC XDG_CONFIG_HOME=$TMP/cfg $TCPTOP --no-trace -d 0.5" ||
 	    fail "tmux did not start"
-	if wait_until 10 "the alert line" screen_has \
-	    '^ALERT syn_flood: 12 SYN_RECV on :9001, backlog 128.*  +4 more (a)'
+	if wait_until -t 10 "the alert line" shows \
+	    '^ALERT syn_flood: 12 SYN_RECV on :9001, backlog 128.*  \+4 more \(a\)'
 	then
 		# Right under the header: line 2, or 3 under the kernel's
 		# counters.
@@ -334,8 +288,8 @@ if command -v tmux >/dev/null 2>&1; then
 	else
 		bad "no alert line: $(screen | head -n 4)"
 	fi
-	tmux -L "$TMUX_SOCK" send-keys -t t a
-	if wait_until 5 "the alerts window" screen_has 'Alerts: 5 (Esc closes)'
+	keys a
+	if wait_until -t 5 "the alerts window" shows 'Alerts: 5 \(Esc closes\)'
 	then
 		s=$(screen)
 		for k in syn_flood accept_queue close_wait_leak \
@@ -347,13 +301,12 @@ if command -v tmux >/dev/null 2>&1; then
 	else
 		bad "a did not open the window: $(screen)"
 	fi
-	tmux -L "$TMUX_SOCK" send-keys -t t Escape
-	wait_until 5 "the window to close" eval '! screen_has "Alerts: 5"' &&
+	keys Escape
+	wait_until -t 5 "the window to close" not shows "Alerts: 5" &&
 	    ok "Esc closes the window" || bad "Esc: $(screen)"
-	tmux -L "$TMUX_SOCK" send-keys -t t q
+	keys q
 else
 	echo "SKIP: tmux not installed: the screen is not checked"
 fi
 
-echo "alerts: $pass passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary alerts

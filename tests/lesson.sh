@@ -23,35 +23,15 @@ set -u
 
 TCPTOP=${TCPTOP:-./tcptop}
 
-skip()
-{
-	if [ "${CI:-}" = true ]; then
-		echo "FAIL (CI=true, would skip): $*"
-		exit 1
-	fi
-	echo "SKIP: $*"
-	exit 77
-}
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/lib-test.sh"
 
-[ -x "$TCPTOP" ] || fail "no tcptop at $TCPTOP (set TCPTOP)"
-for cmd in jq ss; do
-	command -v "$cmd" >/dev/null 2>&1 || skip "$cmd not installed"
-done
+require_bin TCPTOP
+require jq ss
 
-TMP=
 LPID=
-cleanup()
-{
-	if [ -n "$LPID" ]; then
-		kill -TERM "$LPID" 2>/dev/null
-		wait "$LPID" 2>/dev/null
-	fi
-	[ -n "$TMP" ] && rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/lesson.XXXXXX") || fail "mktemp"
+cleanup() { stop_pids $LPID; }
+
+test_tmpdir lesson
 
 # ss -tanH on stdin to "STATE LPORT RPORT" lines, tcptop's state names.
 ss_norm()
@@ -248,9 +228,7 @@ fi
 
 [ "$(id -u)" -eq 0 ] || skip "the namespace part needs root (loopback" \
     "part passed)"
-for cmd in ip nft; do
-	command -v "$cmd" >/dev/null 2>&1 || skip "$cmd not installed"
-done
+require ip nft
 ip netns list >/dev/null 2>&1 || skip "ip netns does not work here"
 
 # A lesson killed outright leaves its namespace's name; the next lesson

@@ -9,10 +9,10 @@
 # network: addresses, routes, sysctls and rules all live in the two
 # namespaces.
 #
-# The caller defines skip and fail (each prints and exits), then calls
+# The caller sources lib-test.sh (skip and fail) first, then calls
 # netns_require, netns_setup and netns_hold in that order, and
-# netns_cleanup from its EXIT trap (safe to call at any point, and
-# twice).  Sets NS_S, NS_P, HOLDER_PID; reads NSHOLDER.
+# netns_cleanup from its cleanup function (safe to call at any point,
+# and twice).  Sets NS_S, NS_P, HOLDER_PID; reads NSHOLDER.
 
 # Must match nsholder.c.
 S_ADDR4=10.77.0.1

@@ -23,39 +23,16 @@ N=${NS_N:-3}
 STATES="LISTEN SYN_SENT SYN_RECV ESTABLISHED FIN_WAIT1 FIN_WAIT2
 CLOSE_WAIT LAST_ACK CLOSING TIME_WAIT CLOSE"
 
-# CI runs as root and must run this test: there a reason to skip is a
-# failure of the set-up.
-skip()
-{
-	if [ "${CI:-}" = true ]; then
-		echo "FAIL (CI=true, would skip): $*"
-		exit 1
-	fi
-	echo "SKIP: $*"
-	exit 77
-}
-fail() { echo "FAIL: $*"; exit 1; }
-
+. "$(dirname "$0")/lib-test.sh"
 . "$(dirname "$0")/lib-netns.sh"
 
 netns_require jq
-[ -x "$TCPTOP" ] || fail "no tcptop at $TCPTOP (set TCPTOP)"
-case $N in
-''|*[!0-9]*|0) fail "NS_N must be a positive number, not '$N'" ;;
-esac
+require_bin TCPTOP
+require_count NS_N "$N"
 
-TMP=
+cleanup() { netns_cleanup; }
 
-cleanup()
-{
-	netns_cleanup
-	[ -n "$TMP" ] && rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/netns-states.XXXXXX") ||
-    fail "mktemp"
+test_tmpdir netns-states
 
 netns_setup tcptop
 netns_hold "$N"
@@ -143,10 +120,10 @@ expected_counts()
 CHECKS=0
 FAILED=0
 
-# check NAME "EXPECTED STATES" TCPTOP-ARGS... -- SS-ARGS... [-- SS6-ARGS...]
+# compare NAME "EXPECTED STATES" TCPTOP-ARGS... -- SS-ARGS... [-- SS6-ARGS...]
 # SS6-ARGS, when given, replace SS-ARGS for ss -6: ss parses an address
 # of the other family as a host name, and fails.
-check()
+compare()
 {
 	local name=$1 expect=$2 json=$TMP/$1.json
 	local -a targs=() sargs=() sargs6=()
@@ -260,46 +237,46 @@ check()
 }
 
 # Everything: N of each held state per family, no CLOSE.
-check all "LISTEN SYN_SENT SYN_RECV ESTABLISHED FIN_WAIT1 FIN_WAIT2
+compare all "LISTEN SYN_SENT SYN_RECV ESTABLISHED FIN_WAIT1 FIN_WAIT2
 CLOSE_WAIT LAST_ACK CLOSING TIME_WAIT" --
 
 # Ports: 9001 is the local port of LISTEN and SYN_RECV, 9008-9010 the
 # remote port of LAST_ACK, CLOSING and TIME_WAIT.
-check ports "LISTEN SYN_RECV LAST_ACK CLOSING TIME_WAIT" \
+compare ports "LISTEN SYN_RECV LAST_ACK CLOSING TIME_WAIT" \
     -p 9001,9008-9010 -- \
     '( sport = :9001 or dport = :9001 or' \
     '( sport >= :9008 and sport <= :9010 ) or' \
     '( dport >= :9008 and dport <= :9010 ) )'
 
 # States, in both spellings and mixed case.
-check states "FIN_WAIT1 CLOSE_WAIT TIME_WAIT" \
+compare states "FIN_WAIT1 CLOSE_WAIT TIME_WAIT" \
     --state fin-wait-1,CLOSE_WAIT,time-wait -- \
     state fin-wait-1 state close-wait state time-wait
 
 # Filter expressions, the same text for tcptop -f and ss where ss can take
 # it (ss reads "a or b and c" left to right: parentheses say which).
-check expr-ports "LISTEN SYN_RECV CLOSE_WAIT" \
+compare expr-ports "LISTEN SYN_RECV CLOSE_WAIT" \
     -f 'sport = :9001 or dport = :9007' -- \
     'sport = :9001 or dport = :9007'
 e='( dport > :9007 and dport <= :9010 ) or ( dport < :9004 and dport > :0 )'
-check expr-cmp "SYN_SENT LAST_ACK CLOSING TIME_WAIT" -f "$e" -- "$e"
-check expr-not "SYN_SENT ESTABLISHED FIN_WAIT1 FIN_WAIT2 CLOSE_WAIT LAST_ACK
+compare expr-cmp "SYN_SENT LAST_ACK CLOSING TIME_WAIT" -f "$e" -- "$e"
+compare expr-not "SYN_SENT ESTABLISHED FIN_WAIT1 FIN_WAIT2 CLOSE_WAIT LAST_ACK
 CLOSING" \
     -f 'not ( dport = :9010 or sport = :9001 )' -- \
     'not ( dport = :9010 or sport = :9001 )'
-check expr-dst "SYN_SENT SYN_RECV ESTABLISHED FIN_WAIT1 FIN_WAIT2 CLOSE_WAIT
+compare expr-dst "SYN_SENT SYN_RECV ESTABLISHED FIN_WAIT1 FIN_WAIT2 CLOSE_WAIT
 LAST_ACK CLOSING TIME_WAIT" \
     -f 'dst 10.77.0.0/24 or dst [fd00:77::/64]' -- \
     'dst 10.77.0.0/24' -- 'dst [fd00:77::/64]'
 e='dport >= :9004 and dport <= :9006'
-check expr-src "ESTABLISHED FIN_WAIT1 FIN_WAIT2" \
+compare expr-src "ESTABLISHED FIN_WAIT1 FIN_WAIT2" \
     -f "( src $S_ADDR4 or src [$S_ADDR6] ) and $e" -- \
     "src $S_ADDR4 and $e" -- "src [$S_ADDR6] and $e"
-check expr-state "FIN_WAIT1 TIME_WAIT" \
+compare expr-state "FIN_WAIT1 TIME_WAIT" \
     -f 'dport >= :9005 and state fin-wait-1,time-wait' -- \
     state fin-wait-1 state time-wait 'dport >= :9005'
 # A state under "or": the kernel cannot test it and sends more.
-check expr-or-state "LISTEN ESTABLISHED" \
+compare expr-or-state "LISTEN ESTABLISHED" \
     -f 'state listen or dport = :9004' -- \
     '( sport = :9001 and dport = :0 ) or dport = :9004'
 

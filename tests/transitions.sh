@@ -26,53 +26,25 @@ PORT=7001		# the local listener's
 PPORT=7002		# the listener in P
 DROPPED=9002		# P drops SYNs to it (lib-netns.sh)
 
-skip()
-{
-	if [ "${CI:-}" = true ]; then
-		echo "FAIL (CI=true, would skip): $*"
-		exit 1
-	fi
-	echo "SKIP: $*"
-	exit 77
-}
-fail() { echo "FAIL: $*"; exit 1; }
-
+. "$(dirname "$0")/lib-test.sh"
 . "$(dirname "$0")/lib-netns.sh"
 
 netns_require jq
-[ -x "$TCPTOP" ] || fail "no tcptop at $TCPTOP (set TCPTOP)"
-[ -x "$TCPCYCLE" ] || fail "no tcpcycle at $TCPCYCLE (set TCPCYCLE)"
-case $N in
-''|*[!0-9]*|0) fail "TRANS_N must be a positive number, not '$N'" ;;
-esac
+require_bin TCPTOP TCPCYCLE
+require_count TRANS_N "$N"
 
-TMP=
 TOP_PID=
 SERVE_PID=
-pass=0
-failed=0
+TEST_KEEP_TMP=1		# the reports, when a check failed
 
 cleanup()
 {
 	[ -n "$TOP_PID" ] && kill "$TOP_PID" 2>/dev/null && wait "$TOP_PID"
-	if [ -n "$SERVE_PID" ]; then
-		kill "$SERVE_PID" 2>/dev/null
-		wait "$SERVE_PID" 2>/dev/null
-	fi
+	stop_pids $SERVE_PID
 	netns_cleanup
-	if [ "$failed" -gt 0 ] && [ -n "$TMP" ]; then
-		echo "reports kept in $TMP"
-	elif [ -n "$TMP" ]; then
-		rm -rf "$TMP"
-	fi
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/transitions.XXXXXX") || fail "mktemp"
-
-ok() { pass=$((pass + 1)); echo "PASS: $*"; }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+test_tmpdir transitions
 
 # The tracefs instances, seen from S (ip netns exec gives a mount
 # namespace of its own, where tracefs is mounted only if asked).
@@ -119,19 +91,18 @@ counts()
 	tail -n 1 "$1" | jq -r '.transitions[] | "\(.from) \(.to) \(.count)"'
 }
 
+# counted OUT WANT: the last report's non-zero counts are WANT.
+counted() { [ "$(counts "$1" | awk '$3 != 0' | sort)" = "$2" ]; }
+
 # expect OUT "FROM TO N" ...: wait (15 s at most) until the last report
 # has exactly these counts, and 0 on every other pair; then check it
 # stays so for two holds more (nothing counted twice, late).
 expect()
 {
-	local out=$1 want got i
+	local out=$1 want got
 	shift
 	want=$(for w in "$@"; do echo "$w"; done | sort)
-	for i in $(seq 150); do
-		got=$(counts "$out" | awk '$3 != 0' | sort)
-		[ "$got" = "$want" ] && break
-		sleep 0.1
-	done
+	wait_until -t 15 "the counts" counted "$out" "$want" >/dev/null
 	# Two holds more: nothing may come late and count twice.
 	sleep 2.5
 	got=$(counts "$out" | awk '$3 != 0' | sort)
@@ -249,5 +220,4 @@ jq -s -e '[.[].events[] | select(.to == "CLOSE" and .from != "LISTEN")] |
     bad "sampled: closes not from destroy notifications"
 stop_top "$TMP/sampled.json"
 
-echo "transitions: $pass passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary transitions
