@@ -24,53 +24,29 @@ TCPTOP=${TCPTOP:-./tcptop}
 NSHOLDER=${NSHOLDER:-./tests/nsholder}
 GROUPHOLD=${GROUPHOLD:-$(dirname "$NSHOLDER")/grouphold}
 
-skip()
-{
-	if [ "${CI:-}" = true ]; then
-		echo "FAIL (CI=true, would skip): $*"
-		exit 1
-	fi
-	echo "SKIP: $*"
-	exit 77
-}
-fail() { echo "FAIL: $*"; exit 1; }
-
+. "$(dirname "$0")/lib-test.sh"
 . "$(dirname "$0")/lib-netns.sh"
+. "$(dirname "$0")/lib-tmux.sh"
 
 netns_require tmux jq
-for bin in "$TCPTOP" "$GROUPHOLD"; do
-	[ -x "$bin" ] || fail "no $(basename "$bin") at $bin (set TCPTOP," \
-	    "GROUPHOLD)"
-done
-abspath() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
+require_bin TCPTOP GROUPHOLD
 TCPTOP=$(abspath "$TCPTOP")
 
-T=(tmux -L "tcptop-groups-$$" -f /dev/null)
-TMP=
 GH_PID=
 TCPTOP_PID=
 
 cleanup()
 {
-	"${T[@]}" kill-server 2>/dev/null
+	tmux_stop
 	[ -n "$TCPTOP_PID" ] &&
 	    [ "$(cat "/proc/$TCPTOP_PID/comm" 2>/dev/null)" = tcptop ] &&
 	    kill -KILL "$TCPTOP_PID" 2>/dev/null
-	if [ -n "$GH_PID" ]; then
-		kill -TERM "$GH_PID" 2>/dev/null
-		wait "$GH_PID" 2>/dev/null
-	fi
+	stop_pids $GH_PID
 	netns_cleanup
-	[ -n "$TMP" ] && rm -rf "$TMP"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/tcptop-groups.XXXXXX") || fail "mktemp"
-PASSED=0
-FAILED=0
-pass() { echo "PASS: $*"; PASSED=$((PASSED + 1)); }
-bad() { echo "FAIL: $*"; FAILED=$((FAILED + 1)); }
+test_tmpdir tcptop-groups
+tmux_init groups
 
 netns_setup tcptop-groups
 # Two more peers on P's veth, with static neighbours in S.
@@ -155,7 +131,7 @@ check_kind()
 	fi
 	consistent "$kind" || { bad "--group $kind: counts do not add up"
 		return; }
-	pass "--group $kind equals ss ($(echo "$got" | wc -l) groups x states)"
+	ok "--group $kind equals ss ($(echo "$got" | wc -l) groups x states)"
 }
 
 want=$(ss_remote)
@@ -179,11 +155,11 @@ check_kind service "$want"
 # The biggest group first; a filter narrows what is grouped.
 jq -e '.groups[0].key == "10.77.0.2" and .groups[0].count == 5' \
     "$TMP/remote.json" >/dev/null &&
-    pass "groups sorted by count" || bad "groups not sorted by count"
+    ok "groups sorted by count" || bad "groups not sorted by count"
 got=$(inS "$TCPTOP" -b --json -n 1 --group remote --state close-wait |
     jq -r '[.groups[] | "\(.key)=\(.count)"] | join(" ")')
 [ "$got" = "10.77.0.3=2 10.77.0.2=1 10.77.0.4=1 fd00:77::2=1" ] &&
-    pass "--state close-wait: who holds the CLOSE_WAIT sockets" ||
+    ok "--state close-wait: who holds the CLOSE_WAIT sockets" ||
     bad "--state close-wait by remote: '$got'"
 
 for kind in bogus netns; do
@@ -192,7 +168,7 @@ for kind in bogus netns; do
 	if [ $rc -eq 2 ] && [ ! -s "$TMP/out" ] &&
 	    [ "$(wc -l <"$TMP/err")" -eq 1 ] &&
 	    grep -q -- "--group" "$TMP/err"; then
-		pass "--group $kind refused: $(cat "$TMP/err")"
+		ok "--group $kind refused: $(cat "$TMP/err")"
 	else
 		bad "--group $kind: exit $rc, stderr '$(cat "$TMP/err")'"
 	fi
@@ -200,27 +176,6 @@ done
 
 # --- on screen ----------------------------------------------------------
 
-SCREEN=$TMP/screen
-now_us() { local t; t=$(date +%s%N); echo $((t / 1000)); }
-capture() { "${T[@]}" capture-pane -p -t ui >"$SCREEN"; }
-
-# wait_until DESC CMD...: until CMD (reading $SCREEN) succeeds, 5 s at
-# most; then the screen is shown.
-wait_until()
-{
-	local desc=$1 deadline
-	shift
-	deadline=$(($(now_us) + 5000000))
-	for (( ; ; )); do
-		capture
-		"$@" && return 0
-		[ "$(now_us)" -ge "$deadline" ] && break
-		sleep 0.05
-	done
-	echo "    timed out waiting for $desc; the screen:"
-	sed 's/^/    | /' "$SCREEN"
-	return 1
-}
 on_screen() { grep -Eq -- "$1" "$SCREEN"; }
 
 # The rows of the list (below the title line that starts with " FM"),
@@ -251,52 +206,51 @@ cw_first()
 
 screen_test()
 {
-	"${T[@]}" new-session -d -s ui -x 80 -y 24 \
+	tmux_start 80 24 \
 	    "$(printf '%q ' ip netns exec "$NS_S" env -i "PATH=$PATH" \
 	    TERM=tmux-256color LANG=C.UTF-8 TZ=UTC \
 	    "XDG_CONFIG_HOME=$TMP/cfg" "HOME=$TMP" "$TCPTOP" -d 0.3 \
 	    --columns family,remote,state)" ||
 	    { bad "tmux new-session failed"; return; }
-	wait_until "the connection list" on_screen '^ FM +REMOTE' ||
+	screen_until "the connection list" on_screen '^ FM +REMOTE' ||
 	    { bad "tcptop did not start"; return; }
 	TCPTOP_PID=$(pgrep -n -x tcptop)
-	"${T[@]}" send-keys -t ui g
-	wait_until "groups by service" on_screen '^ SERVICE +COUNT' &&
+	keys g
+	screen_until "groups by service" on_screen '^ SERVICE +COUNT' &&
 	    on_screen '^ :7080 +7 ' &&
-	    pass "g: groups by service" || bad "g: no service groups"
-	"${T[@]}" send-keys -t ui g
-	wait_until "groups by remote host" on_screen '^ REMOTE HOST +COUNT' &&
+	    ok "g: groups by service" || bad "g: no service groups"
+	keys g
+	screen_until "groups by remote host" on_screen '^ REMOTE HOST +COUNT' &&
 	    on_screen '^ 10\.77\.0\.2 +5 ' &&
-	    pass "g again: groups by remote host" ||
+	    ok "g again: groups by remote host" ||
 	    bad "g again: no remote host groups"
-	"${T[@]}" send-keys -t ui '>' '>' '>' '>' '>' '>' '>'
-	wait_until "sorted by CLOSE_WAIT" cw_first &&
-	    pass "> sorts by CLOSE_WAIT: 10.77.0.3 first" ||
+	keys '>' '>' '>' '>' '>' '>' '>'
+	screen_until "sorted by CLOSE_WAIT" cw_first &&
+	    ok "> sorts by CLOSE_WAIT: 10.77.0.3 first" ||
 	    bad "> did not sort by CLOSE_WAIT"
 	# The selection followed its group, 10.77.0.2, down the list.
-	"${T[@]}" send-keys -t ui Enter
-	wait_until "10.77.0.2's rows only" only_group 10.77.0.2 &&
-	    pass "Enter: only the selected 10.77.0.2's rows, marked" ||
+	keys Enter
+	screen_until "10.77.0.2's rows only" only_group 10.77.0.2 &&
+	    ok "Enter: only the selected 10.77.0.2's rows, marked" ||
 	    bad "Enter did not show the selected group's rows"
-	"${T[@]}" send-keys -t ui Escape
-	wait_until "the groups back" on_screen '^ REMOTE HOST +COUNT' ||
+	keys Escape
+	screen_until "the groups back" on_screen '^ REMOTE HOST +COUNT' ||
 	    { bad "Esc did not return to the groups"; return; }
-	"${T[@]}" send-keys -t ui Enter
-	wait_until "the same group again" only_group 10.77.0.2 &&
-	    pass "Esc: back to the groups, 10.77.0.2 still selected" ||
+	keys Enter
+	screen_until "the same group again" only_group 10.77.0.2 &&
+	    ok "Esc: back to the groups, 10.77.0.2 still selected" ||
 	    bad "the selection was not kept"
-	"${T[@]}" send-keys -t ui BSpace
-	wait_until "the groups back" on_screen '^ REMOTE HOST +COUNT' &&
-	    pass "Backspace: back to the groups" ||
+	keys BSpace
+	screen_until "the groups back" on_screen '^ REMOTE HOST +COUNT' &&
+	    ok "Backspace: back to the groups" ||
 	    bad "Backspace did not return"
 	# The top one: the host holding the most CLOSE_WAIT sockets.
-	"${T[@]}" send-keys -t ui Home Enter
-	wait_until "10.77.0.3's rows only" only_group 10.77.0.3 &&
-	    pass "Home Enter: only 10.77.0.3's rows" ||
+	keys Home Enter
+	screen_until "10.77.0.3's rows only" only_group 10.77.0.3 &&
+	    ok "Home Enter: only 10.77.0.3's rows" ||
 	    bad "Home Enter did not show 10.77.0.3's rows"
-	"${T[@]}" send-keys -t ui q
+	keys q
 }
 screen_test
 
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+summary

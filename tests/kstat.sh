@@ -39,88 +39,37 @@ PORT_REFUSED=7102
 PORT_DELTA=7103
 PORT_SSH=7122
 
-skip()
-{
-	if [ "${CI:-}" = true ]; then
-		echo "FAIL (CI=true, would skip): $*"
-		exit 1
-	fi
-	echo "SKIP: $*"
-	exit 77
-}
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/lib-test.sh"
+. "$(dirname "$0")/lib-netns.sh"
+. "$(dirname "$0")/lib-tmux.sh"
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { echo "FAIL: $*"; failed=$((failed + 1)); }
-
-[ "$(id -u)" -eq 0 ] || skip "needs root for network namespaces"
-for cmd in ip ss jq tmux awk; do
-	command -v "$cmd" >/dev/null 2>&1 || skip "$cmd not installed"
-done
+require_root "network namespaces"
+require ip ss jq tmux awk
 ip netns list >/dev/null 2>&1 || skip "ip netns does not work here"
-for bin in "$TCPTOP" "$TCPCYCLE"; do
-	[ -x "$bin" ] || fail "no $(basename "$bin") at $bin (set TCPTOP," \
-	    "TCPCYCLE)"
-done
-abspath() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
+require_bin TCPTOP TCPCYCLE
 TCPTOP=$(abspath "$TCPTOP")
 TCPCYCLE=$(abspath "$TCPCYCLE")
 
-NS=
-TMP=
 SRV_PID=
 CLI_PID=
 BG_PID=
-T=(tmux -L "tcptop-kstat-$$" -f /dev/null)
-TMUX_UP=
 
 cleanup()
 {
-	local pid
-
-	if [ -n "$TMUX_UP" ]; then
-		"${T[@]}" kill-server 2>/dev/null
-	fi
-	for pid in $BG_PID $CLI_PID $SRV_PID; do
-		kill -TERM "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
-	[ -n "$NS" ] && ip netns del "$NS" 2>/dev/null
-	[ -n "$TMP" ] && rm -rf "$TMP"
+	tmux_stop
+	stop_pids $BG_PID $CLI_PID $SRV_PID
+	netns_cleanup
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/tcptop-kstat.XXXXXX") || fail "mktemp"
-NS=tcptop-kstat-$$-$RANDOM
-if ! ip netns add "$NS" 2>/dev/null; then
-	NS=
-	skip "cannot create network namespaces here (ip netns add failed)"
-fi
-ip -n "$NS" link set lo up || fail "lo up in $NS"
-inN() { ip netns exec "$NS" "$@"; }
-
-now_ms() { echo $(( ${EPOCHREALTIME/[.,]/} / 1000 )); }
-
-# wait_for MS CMD...: poll CMD until it succeeds or MS ms have passed.
-wait_for()
-{
-	local end=$(($(now_ms) + $1))
-
-	shift
-	until "$@"; do
-		[ "$(now_ms)" -ge "$end" ] && return 1
-		sleep 0.05
-	done
-}
+test_tmpdir tcptop-kstat
+tmux_init kstat k
+netns_lone tcptop-kstat
 
 # "Name value" for every counter of the Tcp and TcpExt sections of the
 # namespace, found by name (a names line, then its values line).
 proc_counters()
 {
-	inN cat /proc/net/snmp /proc/net/netstat | awk '
+	inS cat /proc/net/snmp /proc/net/netstat | awk '
 	$1 == prev && $2 ~ /^-?[0-9]/ {
 		if (prev == "Tcp:" || prev == "TcpExt:")
 			for (i = 2; i <= NF; i++)
@@ -140,10 +89,10 @@ json_totals() { jq -r '.kernel | to_entries[] | "\(.key) \(.value.total)"'; }
 
 # --- 1. totals equal the kernel's, opens exactly those made ---------------
 
-inN "$TCPCYCLE" cycle 127.0.0.1 "$PORT_CYCLE" "$N" 0 ||
+inS "$TCPCYCLE" cycle 127.0.0.1 "$PORT_CYCLE" "$N" 0 ||
     fail "tcpcycle cycle"
-inN "$TCPCYCLE" refused 127.0.0.1 "$PORT_REFUSED" || fail "tcpcycle refused"
-inN "$TCPTOP" --json -n 1 >"$TMP/j1" 2>"$TMP/err" ||
+inS "$TCPCYCLE" refused 127.0.0.1 "$PORT_REFUSED" || fail "tcpcycle refused"
+inS "$TCPTOP" --json -n 1 >"$TMP/j1" 2>"$TMP/err" ||
     fail "tcptop --json: $(cat "$TMP/err")"
 proc_counters >"$TMP/proc1"
 json_totals <"$TMP/j1" >"$TMP/tcptop1"
@@ -180,15 +129,17 @@ jq -e '[.kernel[].rate] | all(. == null)' "$TMP/j1" >/dev/null && ok ||
 # --- 2. deltas between two refreshes --------------------------------------
 
 lines() { [ -f "$1" ] && wc -l <"$1" || echo 0; }
-inN "$TCPTOP" --json -n 2 -d 3 >"$TMP/j2" 2>"$TMP/err2" &
+inS "$TCPTOP" --json -n 2 -d 3 >"$TMP/j2" 2>"$TMP/err2" &
 BG_PID=$!
 has_lines() { [ "$(lines "$1")" -ge "$2" ]; }
-wait_for 5000 has_lines "$TMP/j2" 1 || fail "no first refresh within 5 s"
-inN "$TCPCYCLE" cycle 127.0.0.1 "$PORT_DELTA" "$M" 0 || fail "tcpcycle cycle"
+wait_until -t 5 "the first refresh" has_lines "$TMP/j2" 1 ||
+    fail "no first refresh within 5 s"
+inS "$TCPCYCLE" cycle 127.0.0.1 "$PORT_DELTA" "$M" 0 || fail "tcpcycle cycle"
 [ "$(lines "$TMP/j2")" -eq 1 ] ||
     fail "the cycles took longer than the delay: cannot tell the deltas"
 gone() { ! kill -0 "$1" 2>/dev/null; }
-wait_for 10000 gone "$BG_PID" || fail "tcptop -n 2 did not end"
+wait_until -t 10 "tcptop -n 2 to end" gone "$BG_PID" ||
+    fail "tcptop -n 2 did not end"
 wait "$BG_PID" || fail "tcptop -n 2: $(cat "$TMP/err2")"
 BG_PID=
 delta()
@@ -223,28 +174,31 @@ jq -s -e '.[1].kernel.CurrEstab.rate == null and
 # killed.  ip netns exec, bash and exec keep each one process, so the
 # pids are theirs.
 mkfifo "$TMP/fifo" || fail "mkfifo"
-ip netns exec "$NS" "$TCPCYCLE" serve :: "$PORT_SSH" 0<>"$TMP/fifo" \
+ip netns exec "$NS_S" "$TCPCYCLE" serve :: "$PORT_SSH" 0<>"$TMP/fifo" \
     >"$TMP/srv" &
 SRV_PID=$!
 said() { grep -qx "$2" "$1" 2>/dev/null; }
-wait_for 5000 said "$TMP/srv" ready || fail "tcpcycle serve did not start"
-ip netns exec "$NS" bash -c 'exec 3<>/dev/tcp/127.0.0.1/'"$PORT_SSH"' &&
+wait_until -t 5 "tcpcycle serve" said "$TMP/srv" ready ||
+    fail "tcpcycle serve did not start"
+ip netns exec "$NS_S" bash -c 'exec 3<>/dev/tcp/127.0.0.1/'"$PORT_SSH"' &&
     echo connected && exec sleep 600' >"$TMP/cli" &
 CLI_PID=$!
-wait_for 5000 said "$TMP/cli" connected || fail "the client did not connect"
+wait_until -t 5 "the client" said "$TMP/cli" connected ||
+    fail "the client did not connect"
 accepted()
 {
-	[ -n "$(inN ss -tnH state established "( sport = :$PORT_SSH )")" ]
+	[ -n "$(inS ss -tnH state established "( sport = :$PORT_SSH )")" ]
 }
-wait_for 5000 accepted || fail "the server end is not established"
-CPORT=$(inN ss -tnH state established "( dport = :$PORT_SSH )" |
+wait_until -t 5 "the server end" accepted ||
+    fail "the server end is not established"
+CPORT=$(inS ss -tnH state established "( dport = :$PORT_SSH )" |
     awk '{ sub(/.*:/, "", $3); print $3 }')
 [ -n "$CPORT" ] || fail "no client port"
 SSH="127.0.0.1 $CPORT 127.0.0.1 $PORT_SSH"
 
-SSH_CONNECTION=$SSH inN "$TCPTOP" --json -n 1 >"$TMP/j3" ||
+SSH_CONNECTION=$SSH inS "$TCPTOP" --json -n 1 >"$TMP/j3" ||
     fail "tcptop with SSH_CONNECTION"
-SS_RTT=$(inN ss -tiH state established "( sport = :$PORT_SSH )" |
+SS_RTT=$(inS ss -tiH state established "( sport = :$PORT_SSH )" |
     grep -o ' rtt:[0-9.]*' | cut -d: -f2)
 jq -e --argjson s "$PORT_SSH" --argjson c "$CPORT" '
     [.connections[] | select(.ssh == true)] |
@@ -264,12 +218,12 @@ jq -e --argjson ss "$SS_RTT" '(.ssh.rtt_ms - $ss) | fabs <= 0.0005' \
     bad "ssh rtt $(jq .ssh.rtt_ms "$TMP/j3") ms, ss says $SS_RTT ms"
 
 # Filtered out: not in view; malformed: ignored.
-SSH_CONNECTION=$SSH inN "$TCPTOP" --json -n 1 -p 1 >"$TMP/j4" ||
+SSH_CONNECTION=$SSH inS "$TCPTOP" --json -n 1 -p 1 >"$TMP/j4" ||
     fail "tcptop -p 1"
 jq -e '.ssh.in_view == false and .ssh.rtt_ms == null and
     .ssh.retrans == null' "$TMP/j4" >/dev/null && ok ||
     bad "filtered out, ssh: $(jq -c .ssh "$TMP/j4")"
-SSH_CONNECTION="127.0.0.1 $CPORT 127.0.0.1" inN "$TCPTOP" --json -n 1 \
+SSH_CONNECTION="127.0.0.1 $CPORT 127.0.0.1" inS "$TCPTOP" --json -n 1 \
     >"$TMP/j5" || fail "tcptop with a malformed SSH_CONNECTION"
 jq -e '.ssh == null and ([.connections[] | select(.ssh)] | length == 0)' \
     "$TMP/j5" >/dev/null && ok || bad "a malformed SSH_CONNECTION was used"
@@ -277,8 +231,8 @@ jq -e '.ssh == null and ([.connections[] | select(.ssh)] | length == 0)' \
 # -N from tcptop's own namespace: the counters are the viewed
 # namespace's, and the session (the 4-tuple is there) is not in view,
 # as sshd's connection would be in the namespace tcptop started in.
-SSH_CONNECTION=$SSH "$TCPTOP" -N "$NS" --json -n 1 >"$TMP/j6" ||
-    fail "tcptop -N $NS"
+SSH_CONNECTION=$SSH "$TCPTOP" -N "$NS_S" --json -n 1 >"$TMP/j6" ||
+    fail "tcptop -N $NS_S"
 proc_counters >"$TMP/proc6"
 json_totals <"$TMP/j6" >"$TMP/tcptop6"
 same_totals "$TMP/tcptop6" "$TMP/proc6" "-N: "
@@ -290,13 +244,11 @@ jq -e --argjson s "$PORT_SSH" '.ssh.in_view == false and
 
 # --- 4. on screen, 80x24 --------------------------------------------------
 
-SCREEN=$TMP/screen
-"${T[@]}" new-session -d -s k -x 80 -y 24 \
-    "$(printf '%q ' ip netns exec "$NS" env -i "PATH=$PATH" \
+tmux_start 80 24 \
+    "$(printf '%q ' ip netns exec "$NS_S" env -i "PATH=$PATH" \
     "HOME=$TMP" TERM=tmux-256color LANG=C.UTF-8 "XDG_CONFIG_HOME=$TMP" \
     "SSH_CONNECTION=$SSH" "$TCPTOP" -d 0.5); exec sleep 600" ||
     fail "tmux new-session failed"
-TMUX_UP=1
 # As the header writes it: two decimals under 1 ms, one under 100 ms.
 RTT1=$(awk -v r="$SS_RTT" 'BEGIN {
 	f = r < 1 ? "%.2f" : r < 100 ? "%.1f" : "%.0f"
@@ -309,7 +261,7 @@ shown()
 	    sed -n 2p "$SCREEN" | grep -q "ssh rtt ${RTT1}ms retr 0 *$" &&
 	    grep -q "^@.*:$PORT_SSH .*:$CPORT .*ESTABLISHED" "$SCREEN"
 }
-if wait_for 5000 shown; then
+if wait_until -t 5 "the screen" shown; then
 	ok
 else
 	bad "the screen lacks the rates, the session's rtt (${RTT1}ms) or" \
@@ -336,12 +288,12 @@ plain()
 }
 cookie_warned()
 {
-	ip netns exec "$NS" bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT_SSH" &&
+	ip netns exec "$NS_S" bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT_SSH" &&
 	    warned
 }
 plain && ok || bad "cookie not 0, or coloured, before any cookie"
-inN sysctl -qw net.ipv4.tcp_syncookies=2 || fail "tcp_syncookies in $NS"
-if wait_for 5000 cookie_warned; then
+inS sysctl -qw net.ipv4.tcp_syncookies=2 || fail "tcp_syncookies in $NS_S"
+if wait_until -t 5 "the cookie rate" cookie_warned; then
 	ok
 else
 	bad "syncookies sent, but no cookie rate in the warning colour:"
@@ -357,12 +309,11 @@ narrow()
 	    [ "$(wc -L <"$SCREEN")" -le 40 ] &&
 	    [ "$(grep -c '^@' "$SCREEN")" -le 1 ]
 }
-if wait_for 5000 narrow; then
+if wait_until -t 5 "the narrow screen" narrow; then
 	ok
 else
 	bad "at 40x12, no rates and session on line 2, or too wide:"
 	sed 's/^/    |/' "$SCREEN"
 fi
 
-echo "kstat: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary kstat

@@ -12,7 +12,9 @@
 # The caller sources lib-test.sh (skip and fail) first, then calls
 # netns_require, netns_setup and netns_hold in that order, and
 # netns_cleanup from its cleanup function (safe to call at any point,
-# and twice).  Sets NS_S, NS_P, HOLDER_PID; reads NSHOLDER.
+# and twice).  Sets NS_S, NS_P, HOLDER_PID; reads NSHOLDER.  A test
+# that needs one namespace and no peer calls netns_lone instead of
+# netns_setup and netns_hold.
 
 # Must match nsholder.c.
 S_ADDR4=10.77.0.1
@@ -138,6 +140,19 @@ netns_hold()
 	[ $rc -ne 0 ] && fail "nsholder exited before it was ready (see" \
 	    "above)"
 	[ "$line" = ready ] || fail "nsholder said '$line', not 'ready'"
+}
+
+# netns_lone PREFIX: one namespace PREFIX-PID-RANDOM, lo up, as NS_S;
+# no peer, no veth, no rules.  Skips where namespaces cannot be made.
+netns_lone()
+{
+	NS_S=$1-$$-$RANDOM
+	if ! ip netns add "$NS_S" 2>/dev/null; then
+		NS_S=
+		skip "cannot create network namespaces here (ip netns add" \
+		    "failed)"
+	fi
+	ip -n "$NS_S" link set lo up || fail "lo up in $NS_S"
 }
 
 # Stop the holder and delete both namespaces.

@@ -24,8 +24,8 @@
 #   not CMD...                CMD's status inverted, for the waits.
 #   now_us                    the clock, in microseconds.
 #   wait_until [-t S] DESC CMD...  poll CMD against a deadline of S
-#                             seconds (default 5); on timeout say so and
-#                             return 1.
+#                             seconds (default $WAIT, or 5); on timeout
+#                             say so and return 1.
 #   await [-t S] DESC CMD...  the same, but fail on timeout.
 #
 # At exit (or on INT, TERM, HUP) the script's own cleanup function runs
@@ -150,7 +150,7 @@ now_us() { echo "${EPOCHREALTIME/[.,]/}"; }
 
 wait_until()
 {
-	local secs=5 desc deadline
+	local secs=${WAIT:-5} desc deadline
 
 	if [ "$1" = -t ]; then
 		secs=$2
@@ -177,5 +177,5 @@ await()
 		shift 2
 	fi
 	wait_until "${t[@]}" "$@" >/dev/null ||
-	    fail "timed out after ${t[1]:-5} s waiting for $1"
+	    fail "timed out after ${t[1]:-${WAIT:-5}} s waiting for $1"
 }

@@ -13,15 +13,22 @@
 #   capture                   the screen as text into $SCREEN.
 #   show_screen               $SCREEN, indented, for a failure's report.
 #   shows ERE                 capture; a line matches ERE.
-#   wait_screen [-t S] ERE    until shows ERE, S seconds at most
-#                             (default 5); on timeout the screen is shown
-#                             and 1 returned.
+#   screen_until [-t S] DESC CMD...  capture, then CMD (which reads
+#                             $SCREEN), until it succeeds, S seconds at
+#                             most (default $WAIT or 5); on timeout the
+#                             screen is shown, with what CMD wrote to
+#                             $WHY when the script sets WHY, and 1
+#                             returned.
+#   wait_screen ERE [S]       screen_until a line matches ERE;
+#   wait_gone ERE [S]         until none does.
 # fail (lib-test.sh) shows the screen when there is one.
 
 T=()
 TMUX_SESSION=ui
 TMUX_SOCKET=
 SCREEN=
+SCREEN_SHOWN=
+WHY=
 
 tmux_init()
 {
@@ -47,27 +54,55 @@ tmux_stop()
 }
 
 keys() { "${T[@]}" send-keys -t "$TMUX_SESSION" "$@"; }
-capture() { "${T[@]}" capture-pane -p -t "$TMUX_SESSION" >"$SCREEN"; }
-show_screen() { sed 's/^/    | /' "$SCREEN"; }
+capture()
+{
+	SCREEN_SHOWN=
+	"${T[@]}" capture-pane -p -t "$TMUX_SESSION" >"$SCREEN"
+}
+# fail need not show again a screen just shown.
+show_screen() { sed 's/^/    | /' "$SCREEN"; SCREEN_SHOWN=1; }
 shows() { capture && grep -Eq -- "$1" "$SCREEN"; }
 
-wait_screen()
+screen_until()
 {
-	local t=()
+	local t=() desc
 
 	if [ "$1" = -t ]; then
 		t=(-t "$2")
 		shift 2
 	fi
-	wait_until "${t[@]}" "/$1/ on the screen" shows "$1" && return 0
+	desc=$1
+	shift
+	wait_until "${t[@]}" "$desc" screen_try "$@" && return 0
+	[ -n "$WHY" ] && [ -s "$WHY" ] && sed 's/^/    /' "$WHY"
 	echo "    the screen:"
 	show_screen
 	return 1
 }
 
+# One attempt of screen_until: a fresh $WHY, a fresh capture, CMD.
+screen_try()
+{
+	[ -z "$WHY" ] || : >"$WHY"
+	capture && "$@"
+}
+
+wait_screen()
+{
+	screen_until -t "${2:-${WAIT:-5}}" "/$1/ on the screen" \
+	    grep -Eq -- "$1" "$SCREEN"
+}
+
+wait_gone()
+{
+	screen_until -t "${2:-${WAIT:-5}}" "/$1/ to go" \
+	    not grep -Eq -- "$1" "$SCREEN"
+}
+
 fail_hook()
 {
-	[ -n "$SCREEN" ] && [ ${#T[@]} -gt 0 ] || return 0
+	[ -n "$SCREEN" ] && [ ${#T[@]} -gt 0 ] && [ -z "$SCREEN_SHOWN" ] ||
+	    return 0
 	capture 2>/dev/null || return 0
 	echo "--- the screen:"
 	cat "$SCREEN"
