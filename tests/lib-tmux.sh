@@ -5,8 +5,10 @@
 # user configuration gets in, and killing it touches no other server.
 #   tmux_init NAME [SESSION]  T, the tmux command of server
 #                             tcptop-NAME-PID; SESSION (default ui) is
-#                             the one keys and capture use.
-#   tmux_start W H CMD        the session, a WxH window running CMD.
+#                             the one keys and capture use (a test with
+#                             several sets TMUX_SESSION for a call).
+#   tmux_start W H CMD...     the session, a WxH window running CMD (a
+#                             shell command, or the words of one).
 #   tmux_stop                 kill the server, remove its socket (safe
 #                             twice, and before tmux_start).
 #   keys KEY...               send-keys to the session.
@@ -39,7 +41,7 @@ tmux_init()
 
 tmux_start()
 {
-	"${T[@]}" new-session -d -s "$TMUX_SESSION" -x "$1" -y "$2" "$3" ||
+	"${T[@]}" new-session -d -s "$TMUX_SESSION" -x "$1" -y "$2" "${@:3}" ||
 	    return 1
 	# The server leaves its socket behind: tmux_stop removes it.
 	TMUX_SOCKET=$("${T[@]}" display-message -p '#{socket_path}')

@@ -15,49 +15,18 @@
 # line, and without the privilege -N says so in one line.
 set -u
 
-skip()
-{
-	if [ "${CI:-}" = true ]; then
-		echo "FAIL (CI=true, would skip): $*"
-		exit 1
-	fi
-	echo "SKIP: $*"
-	exit 77
-}
+. "$(dirname "$0")/lib-test.sh"
 
-fail()
-{
-	echo "FAIL: $*"
-	exit 1
-}
-
-PASS=0
-FAILED=0
-check()
-{
-	if [ "$1" = ok ]; then
-		echo "PASS: $2"
-		PASS=$((PASS + 1))
-	else
-		echo "FAIL: $2"
-		FAILED=$((FAILED + 1))
-	fi
-}
-
-[ "$(id -u)" -eq 0 ] || skip "needs root for network namespaces"
-for cmd in ip ss jq unshare nsenter setpriv findmnt; do
-	command -v "$cmd" >/dev/null 2>&1 || skip "$cmd not installed"
-done
+require_root "network namespaces"
+require ip ss jq unshare nsenter setpriv findmnt
 ip netns list >/dev/null 2>&1 || skip "ip netns does not work here"
-[ -x "${TCPTOP:-}" ] || fail "no tcptop at '${TCPTOP:-}' (set TCPTOP)"
-[ -x "${POPULATE:-}" ] || fail "no populate at '${POPULATE:-}'"
+require_bin TCPTOP POPULATE
 CGROOT=$(findmnt -n -t cgroup2 -o TARGET | head -n 1)
 [ -n "$CGROOT" ] || skip "no cgroup2 mount"
 
 NS_A=tcptop-nm-a-$$
 NS_C=tcptop-nm-c-$$
 CG=tcptop-test-$$
-TMP=$(mktemp -d /tmp/tcptop-netns-modes.XXXXXX) || fail "mktemp"
 PIDS=()
 
 cleanup()
@@ -75,20 +44,14 @@ cleanup()
 	# Empty once its only process is gone; a socket still charged to
 	# it does not keep it.
 	[ -d "$CGROOT/$CG" ] && rmdir "$CGROOT/$CG"
-	rm -rf "$TMP"
 }
-trap cleanup EXIT
+test_tmpdir tcptop-netns-modes
 
 # wait_ready FILE: poll until populate printed "ready", 10 s at most.
 wait_ready()
 {
-	local i
-
-	for ((i = 0; i < 100; i++)); do
-		grep -q '^ready' "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	fail "populate did not get ready: $(cat "$1")"
+	wait_until -t 10 "populate" grep -qs '^ready' "$1" ||
+	    fail "populate did not get ready: $(cat "$1")"
 }
 
 for ns in "$NS_A" "$NS_C"; do
@@ -146,9 +109,9 @@ compare()
 {
 	json_rows "$3" >"$TMP/got"
 	if cmp -s "$2" "$TMP/got"; then
-		check ok "$1"
+		ok "$1"
 	else
-		check no "$1"
+		bad "$1"
 		diff "$2" "$TMP/got" | sed 's/^/    /'
 	fi
 }
@@ -160,15 +123,15 @@ mode()
 
 	shift 3
 	if ! "$TCPTOP" --json -n 1 "$@" >"$json" 2>"$TMP/err"; then
-		check no "$name: exit status (stderr: $(cat "$TMP/err"))"
+		bad "$name: exit status (stderr: $(cat "$TMP/err"))"
 		return
 	fi
 	compare "$name shows what ss shows" "$want" "$json"
 	if [ "$(jq -r '[.connections[].netns] | unique | join(",")' \
 	    "$json")" = "$label" ]; then
-		check ok "$name: netns is \"$label\""
+		ok "$name: netns is \"$label\""
 	else
-		check no "$name: netns $(jq -c '[.connections[].netns] |
+		bad "$name: netns $(jq -c '[.connections[].netns] |
 		    unique' "$json"), not \"$label\""
 	fi
 }
@@ -192,21 +155,21 @@ if "$TCPTOP" --json -n 1 --all-netns >"$TMP/all" 2>"$TMP/err"; then
 	done
 	n=$(jq --arg p "pid:$PID_C" '[.connections[] |
 	    select(.netns == $p)] | length' "$TMP/all")
-	[ "$n" -eq 0 ] && check ok "--all-netns: a named namespace once" ||
-	    check no "--all-netns: $NS_C also as pid:$PID_C ($n rows)"
+	[ "$n" -eq 0 ] && ok "--all-netns: a named namespace once" ||
+	    bad "--all-netns: $NS_C also as pid:$PID_C ($n rows)"
 	d=$(jq -r '.connections[].cookie' "$TMP/all" | sort | uniq -d)
-	[ -z "$d" ] && check ok "--all-netns: cookies unique across \
-namespaces" || check no "--all-netns: repeated cookies: $d"
+	[ -z "$d" ] && ok "--all-netns: cookies unique across \
+namespaces" || bad "--all-netns: repeated cookies: $d"
 	n=$(jq '[.connections[] | select(.netns == null)] | length' \
 	    "$TMP/all")
-	[ "$n" -eq 0 ] && check ok "--all-netns: every row has a netns" ||
-	    check no "--all-netns: $n rows without netns"
+	[ "$n" -eq 0 ] && ok "--all-netns: every row has a netns" ||
+	    bad "--all-netns: $n rows without netns"
 	jq -e '.transitions_note | test("all-netns")' "$TMP/all" \
-	    >/dev/null && check ok "--all-netns: transitions note" ||
-	    check no "--all-netns: transitions_note $(jq .transitions_note \
+	    >/dev/null && ok "--all-netns: transitions note" ||
+	    bad "--all-netns: transitions_note $(jq .transitions_note \
 	    "$TMP/all")"
 else
-	check no "--all-netns: exit status (stderr: $(cat "$TMP/err"))"
+	bad "--all-netns: exit status (stderr: $(cat "$TMP/err"))"
 fi
 
 # --group netns: one group per namespace, its count what ss counts there.
@@ -217,17 +180,17 @@ if "$TCPTOP" --json -n 1 --all-netns --group netns >"$TMP/groups" \
 		want=$(wc -l <"$TMP/ss-$1")
 		got=$(jq --arg l "$2" '[.groups[] | select(.key == $l) |
 		    .count] | add // 0' "$TMP/groups")
-		[ "$got" = "$want" ] && check ok "--group netns: $2 holds \
-$want" || check no "--group netns: $2 holds $got, ss says $want"
+		[ "$got" = "$want" ] && ok "--group netns: $2 holds \
+$want" || bad "--group netns: $2 holds $got, ss says $want"
 	done
 else
-	check no "--group netns: exit status (stderr: $(cat "$TMP/err"))"
+	bad "--group netns: exit status (stderr: $(cat "$TMP/err"))"
 fi
 "$TCPTOP" --json -n 1 --group netns >/dev/null 2>"$TMP/err"
 rc=$?
 [ "$rc" = 2 ] && [ "$(wc -l <"$TMP/err")" = 1 ] &&
-    check ok "--group netns without --all-netns: exit 2, one line" ||
-    check no "--group netns without --all-netns: exit $rc: $(cat "$TMP/err")"
+    ok "--group netns without --all-netns: exit 2, one line" ||
+    bad "--group netns without --all-netns: exit $rc: $(cat "$TMP/err")"
 
 # A namespace that goes away leaves the view: the table drops it (and
 # lets the kernel free it) at the next look for namespaces.
@@ -240,7 +203,7 @@ for ((i = 0; i < 50; i++)); do
 done
 n=$(head -n 1 "$TMP/drop" | jq --arg l "$NS_C" '[.connections[] |
     select(.netns == $l)] | length')
-[ "$n" = 4 ] || check no "--all-netns: $NS_C had $n rows at first"
+[ "$n" = 4 ] || bad "--all-netns: $NS_C had $n rows at first"
 kill "${PIDS[1]}" 2>/dev/null
 wait "${PIDS[1]}" 2>/dev/null
 ip netns del "$NS_C"
@@ -249,8 +212,8 @@ wait "$TPID"
 # which our descriptor would prevent.
 n=$(tail -n 1 "$TMP/drop" | jq --arg l "$NS_C" '[.connections[] |
     select(.netns == $l)] | length')
-[ "$n" = 0 ] && check ok "--all-netns: a deleted namespace leaves" ||
-    check no "--all-netns: $n rows of deleted $NS_C in the last report"
+[ "$n" = 0 ] && ok "--all-netns: a deleted namespace leaves" ||
+    bad "--all-netns: $n rows of deleted $NS_C in the last report"
 
 # cgroup: B's full sockets carry the new cgroup, as ss --cgroup says.
 "$TCPTOP" --json -n 1 -N "$PID_B" >"$TMP/cg" 2>"$TMP/err"
@@ -259,13 +222,13 @@ want=$(nsenter -t "$PID_B" -n ss -tanH --cgroup |
 got=$(jq --arg c "/$CG" '[.connections[] | select(.cgroup == $c)] |
     length' "$TMP/cg")
 [ "$want" -eq 4 ] && [ "$got" = "$want" ] &&
-    check ok "cgroup: $got sockets in /$CG, as ss says" ||
-    check no "cgroup: $got sockets in /$CG, ss says $want"
+    ok "cgroup: $got sockets in /$CG, as ss says" ||
+    bad "cgroup: $got sockets in /$CG, ss says $want"
 id=$(stat -c %i "$CGROOT/$CG")
 jq -e --arg c "/$CG" --argjson id "$id" '[.connections[] |
     select(.cgroup == $c and .cgroup_id != $id)] | length == 0' \
-    "$TMP/cg" >/dev/null && check ok "cgroup: id is the directory's inode" ||
-    check no "cgroup: cgroup_id is not $id"
+    "$TMP/cg" >/dev/null && ok "cgroup: id is the directory's inode" ||
+    bad "cgroup: cgroup_id is not $id"
 
 # Bad values: exit status 2 and one line.
 for bad in "" "no-such-ns-$$" "/etc/passwd" "/nonexistent/$$" "99999999" \
@@ -274,8 +237,8 @@ for bad in "" "no-such-ns-$$" "/etc/passwd" "/nonexistent/$$" "99999999" \
 	rc=$?
 	lines=$(wc -l <"$TMP/err")
 	[ "$rc" -eq 2 ] && [ "$lines" -eq 1 ] &&
-	    check ok "-N '$bad': exit 2, one line" ||
-	    check no "-N '$bad': exit $rc, $lines lines: $(cat "$TMP/err")"
+	    ok "-N '$bad': exit 2, one line" ||
+	    bad "-N '$bad': exit $rc, $lines lines: $(cat "$TMP/err")"
 done
 
 # Without CAP_SYS_ADMIN: one line that says what is missing.
@@ -284,16 +247,15 @@ setpriv --reuid=65534 --regid=65534 --clear-groups "$TCPTOP" --json -n 1 \
 rc=$?
 [ "$rc" -eq 1 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] &&
     grep -q CAP_SYS_ADMIN "$TMP/err" &&
-    check ok "-N unprivileged: exit 1, one line naming CAP_SYS_ADMIN" ||
-    check no "-N unprivileged: exit $rc: $(cat "$TMP/err")"
+    ok "-N unprivileged: exit 1, one line naming CAP_SYS_ADMIN" ||
+    bad "-N unprivileged: exit $rc: $(cat "$TMP/err")"
 
 setpriv --reuid=65534 --regid=65534 --clear-groups "$TCPTOP" --json -n 1 \
     --all-netns >/dev/null 2>"$TMP/err"
 rc=$?
 [ "$rc" -eq 1 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] &&
     grep -q CAP_SYS_ADMIN "$TMP/err" &&
-    check ok "--all-netns unprivileged: exit 1, one line" ||
-    check no "--all-netns unprivileged: exit $rc: $(cat "$TMP/err")"
+    ok "--all-netns unprivileged: exit 1, one line" ||
+    bad "--all-netns unprivileged: exit $rc: $(cat "$TMP/err")"
 
-echo "$PASS passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+summary

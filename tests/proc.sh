@@ -23,62 +23,27 @@ TCPTOP=${TCPTOP:-./tcptop}
 NSHOLDER=${NSHOLDER:-./tests/nsholder}
 SOCKHOLD=${SOCKHOLD:-./tests/sockhold}
 
-skip()
-{
-	if [ "${CI:-}" = true ]; then
-		echo "FAIL (CI=true, would skip): $*"
-		exit 1
-	fi
-	echo "SKIP: $*"
-	exit 77
-}
-fail() { echo "FAIL: $*"; exit 1; }
-
+. "$(dirname "$0")/lib-test.sh"
 . "$(dirname "$0")/lib-netns.sh"
+. "$(dirname "$0")/lib-tmux.sh"
 
 netns_require jq perl setpriv
-[ -x "$TCPTOP" ] || fail "no tcptop at $TCPTOP (set TCPTOP)"
-[ -x "$SOCKHOLD" ] || fail "no sockhold at $SOCKHOLD (set SOCKHOLD)"
+require_bin TCPTOP SOCKHOLD
+TCPTOP=$(abspath "$TCPTOP")
 id nobody >/dev/null 2>&1 || skip "no user nobody"
 
-TMP=
 HOLDS=
-TMUX_SOCK=tcptop-proc-$$
 
 cleanup()
 {
-	local p
-
-	for p in $HOLDS; do
-		kill -TERM "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	tmux -L "$TMUX_SOCK" kill-server 2>/dev/null
+	stop_pids $HOLDS
+	tmux_stop
 	netns_cleanup
-	[ -n "$TMP" ] && rm -rf "$TMP"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/proc-test.XXXXXX") || fail "mktemp"
+test_tmpdir proc-test
 chmod 755 "$TMP"
-
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
-
-# wait_for FILE PATTERN SECONDS: poll until FILE has a line matching.
-wait_for()
-{
-	local end=$((SECONDS + $3))
-
-	while [ $SECONDS -lt $end ]; do
-		grep -q "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
+tmux_init proc
 
 # hold TAG NAME PORT [share] [nobody]: start sockhold in S; sets HOLD_PID
 # to the pid it reports.
@@ -97,7 +62,7 @@ hold()
 		inS "${cmd[@]}" >"$out" 2>&1 &
 	fi
 	HOLDS="$HOLDS $!"
-	wait_for "$out" '^ready ' 10 ||
+	wait_until -t 10 "sockhold $tag" grep -qs '^ready ' "$out" ||
 	    fail "sockhold $tag did not get ready: $(cat "$out")"
 	HOLD_PID=$(awk '/^ready /{print $2}' "$out")
 }
@@ -233,8 +198,8 @@ jq -e '[.connections[] | select(.inode != 0) | select(.local_port == 7001 or
     bad "root's sockets not hidden to nobody"
 
 # On screen: run_ui NAME [USER] starts tcptop in S on a 200x60 tmux
-# window with the owner columns, as USER when given; screen NAME prints
-# it; wait_screen NAME REGEX polls it for 10 s.
+# window (session NAME) with the owner columns, as USER when given;
+# screen NAME prints it; wait_on NAME REGEX polls it for 10 s.
 run_ui()
 {
 	local as=() cfg=$TMP/xdg-$1
@@ -245,30 +210,19 @@ run_ui()
 		as=("$(command -v setpriv)" --reuid="$(id -u "$2")"
 		    --regid="$(id -g "$2")" --clear-groups)
 	fi
-	tmux -L "$TMUX_SOCK" new-session -d -s "$1" -x 200 -y 60 -c "$PWD" \
+	TMUX_SESSION=$1 tmux_start 200 60 \
 	    env -i TERM=xterm-256color LANG=C.UTF-8 TZ=UTC \
 	    XDG_CONFIG_HOME="$cfg" "$(command -v ip)" netns exec "$NS_S" \
 	    "${as[@]}" "$TCPTOP" --columns state,local,remote,pid,process,user
 }
-screen() { tmux -L "$TMUX_SOCK" capture-pane -p -t "$1"; }
-wait_screen()
-{
-	local end=$((SECONDS + 10))
-
-	while [ $SECONDS -lt $end ]; do
-		screen "$1" | grep -Eq "$2" && return 0
-		sleep 0.1
-	done
-	echo "waited for /$2/ on:"
-	screen "$1"
-	return 1
-}
+screen() { TMUX_SESSION=$1 capture && cat "$SCREEN"; }
+wait_on() { TMUX_SESSION=$1 wait_screen "$2" 10; }
 
 if command -v tmux >/dev/null 2>&1; then
 	own=$(jq -r '"owned \(.owners.process), none \(.owners.none), hidden 0"' \
 	    "$TMP/root.json")
 	run_ui root
-	wait_screen root "  $own  " &&
+	wait_on root "  $own  " &&
 	    screen root | head -n 1 | grep -q "  $own  *root\$" && ok ||
 	    bad "root header: want '$own' and root"
 	[ "$(screen root | grep -c '127\.0\.0\.1:7002 .* esc?\[31mname ')" \
@@ -278,7 +232,7 @@ if command -v tmux >/dev/null 2>&1; then
 	    bad "shared sockets on screen: $(screen root | grep 7001)"
 	hid=$(jq .owners.hidden "$TMP/nobody.json")
 	run_ui nobody nobody
-	wait_screen nobody "hidden $hid  +unprivileged: root would show the hidden owners\$" &&
+	wait_on nobody "hidden $hid  +unprivileged: root would show the hidden owners\$" &&
 	    ok || bad "nobody's header: want hidden $hid and the hint"
 	screen nobody | grep -Eq "7003 .* $NOBODY_PID +nobody-app +nobody *\$" &&
 	    ok || bad "nobody's own socket on screen: $(screen nobody |
@@ -288,5 +242,4 @@ if command -v tmux >/dev/null 2>&1; then
 	    screen nobody | grep 7002)"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary
