@@ -3,10 +3,11 @@
 #
 # Each test has a tmux server of its own (tmux -L NAME -f /dev/null): no
 # user configuration gets in, and killing it touches no other server.
-#   tmux_init NAME [SESSION]  T, the tmux command of server
-#                             tcptop-NAME-PID; SESSION (default ui) is
-#                             the one keys and capture use (a test with
-#                             several sets TMUX_SESSION for a call).
+#   tmux_init NAME [SESSION]  (after test_tmpdir) T, the tmux command of
+#                             server tcptop-NAME-PID, $SCREEN in $TMP;
+#                             SESSION (default ui) is the one keys and
+#                             capture use (a test with several sets
+#                             TMUX_SESSION for a call).
 #   tmux_start W H CMD...     the session, a WxH window running CMD (a
 #                             shell command, or the words of one).
 #   tmux_stop                 kill the server, remove its socket (safe
@@ -27,7 +28,6 @@
 
 T=()
 TMUX_SESSION=ui
-TMUX_SOCKET=
 SCREEN=
 SCREEN_SHOWN=
 WHY=
@@ -41,18 +41,18 @@ tmux_init()
 
 tmux_start()
 {
-	"${T[@]}" new-session -d -s "$TMUX_SESSION" -x "$1" -y "$2" "${@:3}" ||
-	    return 1
-	# The server leaves its socket behind: tmux_stop removes it.
-	TMUX_SOCKET=$("${T[@]}" display-message -p '#{socket_path}')
+	"${T[@]}" new-session -d -s "$TMUX_SESSION" -x "$1" -y "$2" "${@:3}"
 }
 
+# The server leaves its socket behind: asked for its path first.
 tmux_stop()
 {
+	local sock
+
 	[ ${#T[@]} -gt 0 ] || return 0
+	sock=$("${T[@]}" display-message -p '#{socket_path}' 2>/dev/null)
 	"${T[@]}" kill-server 2>/dev/null
-	[ -n "$TMUX_SOCKET" ] && rm -f "$TMUX_SOCKET"
-	TMUX_SOCKET=
+	[ -z "$sock" ] || rm -f "$sock"
 }
 
 keys() { "${T[@]}" send-keys -t "$TMUX_SESSION" "$@"; }

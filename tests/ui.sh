@@ -16,7 +16,7 @@
 # moving live, and no bytes once it is idle; e explaining a state, and
 # f following a connection from one state to the next.
 #
-# Nothing waits by a bare sleep: wait_until polls the screen against a
+# Nothing waits by a bare sleep: screen_until polls the screen against a
 # deadline and, when it runs out, prints why and the screen.
 #
 # Environment: TCPTOP, NSHOLDER, POPULATE (bench/populate), TESTDATA,
@@ -40,41 +40,21 @@ STATES="LISTEN SYN_SENT SYN_RECV ESTABLISHED FIN_WAIT1 FIN_WAIT2
 CLOSE_WAIT LAST_ACK CLOSING TIME_WAIT CLOSE"
 STATE_RE="(${STATES//[$'\n ']/|})"
 
-# CI runs as root and must run this test: there a reason to skip is a
-# failure of the set-up.
-skip()
-{
-	if [ "${CI:-}" = true ]; then
-		echo "FAIL (CI=true, would skip): $*"
-		exit 1
-	fi
-	echo "SKIP: $*"
-	exit 77
-}
-fail() { echo "FAIL: $*"; exit 1; }
-
+. "$(dirname "$0")/lib-test.sh"
 . "$(dirname "$0")/lib-netns.sh"
+. "$(dirname "$0")/lib-tmux.sh"
 
 netns_require tmux unshare stty
-for bin in "$TCPTOP" "$POPULATE"; do
-	[ -x "$bin" ] || fail "no $(basename "$bin") at $bin (set TCPTOP," \
-	    "POPULATE)"
-done
+require_bin TCPTOP POPULATE
 [ -r "$TESTDATA/states.nlmsg" ] || fail "no $TESTDATA/states.nlmsg"
-case $N in
-''|*[!0-9]*|0) fail "NS_N must be a positive number, not '$N'" ;;
-esac
+require_count NS_N "$N"
 
 # The pane starts elsewhere: every path it gets must be absolute.
-abspath() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
 TCPTOP=$(abspath "$TCPTOP")
 POPULATE=$(abspath "$POPULATE")
 TESTDATA=$(abspath "$TESTDATA")
 GOLDEN=$(abspath "$GOLDEN")
 
-T=(tmux -L "tcptop-ui-$$" -f /dev/null)
-TMUX_SOCKET=
-TMP=
 POP_PID=
 PIDS=			# every tcptop the test started
 
@@ -82,27 +62,20 @@ cleanup()
 {
 	local pid
 
-	"${T[@]}" kill-server 2>/dev/null
-	[ -n "$TMUX_SOCKET" ] && rm -f "$TMUX_SOCKET"
+	tmux_stop
 	# kill-server hangs up on the panes; anything that outlived it
 	# goes now.
 	for pid in $PIDS; do
 		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = tcptop ] &&
 		    kill -KILL "$pid" 2>/dev/null
 	done
-	if [ -n "$POP_PID" ]; then
-		kill -TERM "$POP_PID" 2>/dev/null
-		wait "$POP_PID" 2>/dev/null
-	fi
+	stop_pids $POP_PID
 	netns_cleanup
-	[ -n "$TMP" ] && rm -rf "$TMP"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/tcptop-ui.XXXXXX") || fail "mktemp"
-SCREEN=$TMP/screen	# the last capture, as text
-SCREEN_E=$TMP/screen.e	# and with its attributes
+test_tmpdir tcptop-ui
+tmux_init ui
+SCREEN_E=$TMP/screen.e	# the last capture, with its attributes
 RUNS=$TMP/runs		# the attributes decoded: LINE TAB ATTRS TAB TEXT
 WHY=$TMP/why		# what the last predicate found wrong
 
@@ -129,10 +102,7 @@ EOF
 
 WIDTH=80
 HEIGHT=24
-"${T[@]}" new-session -d -s ui -x $WIDTH -y $HEIGHT "exec sleep 600" ||
-    fail "tmux new-session failed"
-# The server leaves its socket behind: cleanup removes it.
-TMUX_SOCKET=$("${T[@]}" display-message -p '#{socket_path}')
+tmux_start $WIDTH $HEIGHT "exec sleep 600" || fail "tmux new-session failed"
 
 size()		# size W H: resize the window
 {
@@ -141,10 +111,7 @@ size()		# size W H: resize the window
 	"${T[@]}" resize-window -t ui -x "$1" -y "$2"
 }
 
-keys() { "${T[@]}" send-keys -t ui "$@"; }
 type_text() { "${T[@]}" send-keys -t ui -l "$1"; }
-
-now_us() { echo "${EPOCHREALTIME/[.,]/}"; }
 
 PID=
 
@@ -204,7 +171,6 @@ STARTS=0
 
 # --- reading the screen -------------------------------------------------
 
-capture() { "${T[@]}" capture-pane -p -t ui >"$SCREEN"; }
 
 # The attributes of every run of text: "LINE<TAB>ATTRS<TAB>TEXT", ATTRS
 # a list such as "fg30 bg46 bold" or "-".  tmux sends each SGR change
@@ -282,6 +248,7 @@ status_line() { line $((HEIGHT - 1)); }
 
 # The line number of the column titles.
 title_line() { grep -n -m1 'LOCAL.*REMOTE' "$SCREEN" | cut -d: -f1; }
+title_shown() { [ -n "$(title_line)" ]; }
 
 # "LINENO<TAB>TEXT" of each connection row: between the titles and the
 # status line.
@@ -386,48 +353,12 @@ match_runs()
 	    print $1 "\t" $3 }' "$RUNS"
 }
 
-show_screen()
-{
-	sed 's/^/    | /' "$SCREEN"
-}
-
-# wait_until DESC CMD...: capture the screen and run CMD until it
-# succeeds, for WAIT seconds at most (default 5).  CMD reads $SCREEN and
-# may say in $WHY what it found wrong; on timeout that and the screen
-# are printed and 1 is returned.
-wait_until()
-{
-	local desc=$1 deadline
-	shift
-	deadline=$(($(now_us) + ${WAIT:-5} * 1000000))
-	for (( ; ; )); do
-		: >"$WHY"
-		capture
-		"$@" && return 0
-		[ "$(now_us)" -ge "$deadline" ] && break
-		sleep 0.05
-	done
-	echo "    timed out after ${WAIT:-5} s waiting for $desc"
-	[ -s "$WHY" ] && sed 's/^/    /' "$WHY"
-	echo "    the screen (${WIDTH}x$HEIGHT):"
-	show_screen
-	return 1
-}
-
-# wait_screen PATTERN [TIMEOUT]: until a line matches PATTERN (ERE).
-wait_screen()
-{
-	WAIT=${2:-${WAIT:-5}} wait_until "/$1/ on the screen" \
-	    grep -Eq -- "$1" "$SCREEN"
-}
-
-# wait_gone PATTERN [TIMEOUT]: until no line matches PATTERN.
-wait_gone()
-{
-	WAIT=${2:-${WAIT:-5}} wait_until "/$1/ to go" \
-	    not grep -Eq -- "$1" "$SCREEN"
-}
-not() { ! "$@"; }
+# screen_until DESC CMD... (lib-tmux.sh) captures the screen and runs
+# CMD until it succeeds, for WAIT seconds at most (default 5).  CMD reads
+# $SCREEN and may say in $WHY what it found wrong; on timeout that and
+# the screen are printed and 1 is returned.  wait_screen PATTERN
+# [TIMEOUT] and wait_gone PATTERN [TIMEOUT] wait for a line to match
+# PATTERN (ERE), and for none to.
 
 # still MS CMD...: CMD must hold on every capture for MS milliseconds.
 still()
@@ -475,23 +406,6 @@ exited()
 }
 
 # --- checks -------------------------------------------------------------
-
-PASSED=0
-FAILED=0
-
-# check NAME CMD...: one PASS or FAIL line.
-check()
-{
-	local name=$1
-	shift
-	if "$@"; then
-		PASSED=$((PASSED + 1))
-		echo "PASS: $name"
-	else
-		FAILED=$((FAILED + 1))
-		echo "FAIL: $name"
-	fi
-}
 
 # The histogram and the header against ss, state by state.
 hist_is_ss()
@@ -545,7 +459,7 @@ check_hist()
 	size 80 24
 	start -- -d 0.3 || return 1
 	wait_frame || return 1
-	wait_until "the histogram and header to equal ss" hist_is_ss ||
+	screen_until "the histogram and header to equal ss" hist_is_ss ||
 	    return 1
 	# At 80x24 all eleven states show, CLOSE at 0 too.
 	[ "$(hist_counts | wc -l)" -eq 11 ] || {
@@ -598,7 +512,7 @@ check_port_option()
 	size 80 24
 	start -- -d 0.3 -p 9004 || return 1
 	wait_frame || return 1
-	wait_until "only port 9004, as many rows as ss" port_9004 || return 1
+	screen_until "only port 9004, as many rows as ss" port_9004 || return 1
 	status_line | grep -q 'port 9004' || {
 		echo "    the status line does not name the port filter"
 		show_screen
@@ -626,13 +540,13 @@ check_port_key()
 	wait_screen '^Port filter' || return 1
 	type_text 9004
 	keys Enter
-	wait_until "the port filter from the prompt" port_9004 || return 1
+	screen_until "the port filter from the prompt" port_9004 || return 1
 	keys p
 	wait_screen '^Port filter.*: 9004' || return 1
 	keys C-u
 	wait_gone '^Port filter.*: 9004' || return 1
 	keys Enter
-	wait_until "every socket back, no port filter" all_shown
+	screen_until "every socket back, no port filter" all_shown
 }
 
 # The title line holds exactly one arrow ($1: ▲ or ▼), right after the
@@ -699,36 +613,36 @@ check_sort()
 	size 80 24
 	start -- -d 0.3 || return 1
 	wait_frame || return 1
-	wait_until "the arrow on STATE" arrow_on ▲ STATE || return 1
+	screen_until "the arrow on STATE" arrow_on ▲ STATE || return 1
 	keys '>'
-	wait_until "the arrow on another title" \
+	screen_until "the arrow on another title" \
 	    not grep -q 'STATE▲' "$SCREEN" || return 1
-	wait_until "one arrow, on the next column (family)" \
+	screen_until "one arrow, on the next column (family)" \
 	    arrow_on ▲ 'FM|F' || return 1
 	keys '<'
-	wait_until "the arrow back on STATE" arrow_on ▲ STATE || return 1
+	screen_until "the arrow back on STATE" arrow_on ▲ STATE || return 1
 	# state, family, local, remote, lport: LOCAL sorted by its port.
 	keys '>' '>' '>' '>'
-	wait_until "sorted by local port" arrow_on ▲ LOCAL || return 1
+	screen_until "sorted by local port" arrow_on ▲ LOCAL || return 1
 	# The last rows, whose ports differ whatever NS_N is; the
 	# selection on the last one follows it to the top once reversed.
 	keys End
-	wait_until "the selection on the last row" at_end || return 1
-	wait_until "local ports ascending" ports_sorted 2 up 2 || return 1
+	screen_until "the selection on the last row" at_end || return 1
+	screen_until "local ports ascending" ports_sorted 2 up 2 || return 1
 	row_ports 2 >"$TMP/ascending"
 	keys I
-	wait_until "the arrow turned down" arrow_on ▼ LOCAL || return 1
-	wait_until "the same rows in reverse order" reversed || return 1
+	screen_until "the arrow turned down" arrow_on ▼ LOCAL || return 1
+	screen_until "the same rows in reverse order" reversed || return 1
 	keys I
-	wait_until "the arrow back up" arrow_on ▲ LOCAL || return 1
+	screen_until "the arrow back up" arrow_on ▲ LOCAL || return 1
 	keys F6
 	wait_screen 'Sort by' || return 1
 	keys Down
 	keys Enter
 	wait_gone 'Sort by' || return 1
-	wait_until "the menu's next key: remote port" arrow_on ▲ REMOTE ||
+	screen_until "the menu's next key: remote port" arrow_on ▲ REMOTE ||
 	    return 1
-	wait_until "remote ports ascending" ports_sorted 3 up
+	screen_until "remote ports ascending" ports_sorted 3 up
 }
 
 # The selected row contains $1 and shows it as a match; every match run
@@ -796,7 +710,7 @@ check_search()
 	keys /
 	wait_screen '^Search:' || return 1
 	type_text 9006
-	wait_until "a selected row with 9006 highlighted" \
+	screen_until "a selected row with 9006 highlighted" \
 	    search_shown 9006 1 || return 1
 	keys Enter
 	wait_screen 'search "9006"' || return 1
@@ -804,16 +718,16 @@ check_search()
 	# many as the list has rows (fewer under an alert line), the IPv6
 	# ones with an elided address before the port.
 	for ((i = 1; i < 2 * N; i++)); do keys n; done
-	wait_until "all rows of port 9006 the list holds highlighted" \
+	screen_until "all rows of port 9006 the list holds highlighted" \
 	    search_all_shown 9006 $((2 * N)) || return 1
 	keys Escape
-	wait_until "Esc to clear the search" no_search || return 1
+	screen_until "Esc to clear the search" no_search || return 1
 	keys /
 	wait_screen '^Search:' || return 1
 	type_text zzz
 	wait_screen '^Search: zzz.* no match' || return 1
 	keys Escape
-	wait_until "Esc to close the prompt and the search" no_search
+	screen_until "Esc to close the prompt and the search" no_search
 }
 
 # The status line holds the prompt and an error drawn as one.
@@ -846,15 +760,15 @@ check_filter()
 	wait_screen '^Filter \(e\.g\.' || return 1
 	type_text 'sport = = 1'
 	keys Enter
-	wait_until "an error beside the prompt" prompt_error || return 1
+	screen_until "an error beside the prompt" prompt_error || return 1
 	# Still running: refreshes keep coming under the open prompt.
 	HEADER=$(line 1)
-	wait_until "the header's clock to move" header_moved || return 1
+	screen_until "the header's clock to move" header_moved || return 1
 	kill -0 "$PID" 2>/dev/null || { echo "    tcptop is gone"; return 1; }
 	keys C-u
 	type_text 'dport = :9004'
 	keys Enter
-	wait_until "rows to dport 9004 only" dport_9004 || return 1
+	screen_until "rows to dport 9004 only" dport_9004 || return 1
 	status_line | grep -q 'filter dport = :9004' ||
 	    { echo "    no filter on the status line"; show_screen; return 1; }
 	type_text '\'
@@ -862,7 +776,7 @@ check_filter()
 	type_text ' or sport = :1'
 	keys Escape
 	wait_gone '^Filter \(e\.g\.' || return 1
-	wait_until "the old filter kept" dport_9004
+	screen_until "the old filter kept" dport_9004
 }
 
 back_to_list()
@@ -872,7 +786,7 @@ back_to_list()
 
 # page_up_to PATTERN: true when a line matches; else one PgUp, but only
 # once the last one has been drawn (the screen changed), so no page is
-# skipped.  For wait_until.
+# skipped.  For screen_until.
 page_up_to()
 {
 	local sum
@@ -900,10 +814,10 @@ check_help()
 	keys End
 	wait_screen 'Running as root|unprivileged' || return 1
 	PAGED=
-	wait_until "/(^| )quit/ paging up from the end" page_up_to \
+	screen_until "/(^| )quit/ paging up from the end" page_up_to \
 	    '(^| )quit' || return 1
 	keys x
-	wait_until "any key back to the list" back_to_list
+	screen_until "any key back to the list" back_to_list
 }
 
 # A 40x12 screen that reads: the header, a state with its count, the
@@ -955,7 +869,7 @@ check_resize()
 	start -- -d 0.3 || return 1
 	wait_frame || return 1
 	size 40 12
-	wait_until "a readable 40x12 screen" readable40 || return 1
+	screen_until "a readable 40x12 screen" readable40 || return 1
 	# Paused, the header still says so, with the count whole.
 	keys Space
 	wait_screen '^host  [0-9:]{8}  PAUSED  [0-9]+ sockets( |$)' || return 1
@@ -964,7 +878,7 @@ check_resize()
 	size 30 10
 	wait_screen '^terminal too small' || return 1
 	size 80 24
-	wait_until "the full layout back at 80x24" full80
+	screen_until "the full layout back at 80x24" full80
 }
 
 # The header and histogram lines, which must not move while paused.
@@ -984,7 +898,7 @@ check_pause()
 	size 80 24
 	start -- -d 0.3 || return 1
 	wait_frame || return 1
-	wait_until "the histogram to equal ss" hist_is_ss || return 1
+	screen_until "the histogram to equal ss" hist_is_ss || return 1
 	keys Space
 	wait_screen 'PAUSED' || return 1
 	top_lines >"$TMP/paused"
@@ -1011,7 +925,7 @@ check_pause()
 	still 1500 same_top || return 1
 	keys Space
 	wait_gone 'PAUSED' || return 1
-	wait_until "the histogram to catch up with ss" hist_is_ss
+	screen_until "the histogram to catch up with ss" hist_is_ss
 }
 
 # New rows are marked "+" (and bold), gone rows stay marked "-" (dim)
@@ -1082,7 +996,7 @@ check_term()
 	line 1 | grep -Eq '[0-9]+ sockets: v4 [0-9]+, v6 [0-9]+' ||
 	    { echo "    no header"; show_screen; return 1; }
 	if [ "$2" = C ]; then
-		wait_until "ASCII only" ascii_only || return 1
+		screen_until "ASCII only" ascii_only || return 1
 	fi
 	keys q
 	exited 0
@@ -1112,7 +1026,7 @@ check_mono()	# check_mono VAR=VALUE|-- TCPTOP-ARGS...
 	size 80 24
 	start "$@" || return 1
 	wait_frame || return 1
-	wait_until "no colour, the selection in reverse" mono || return 1
+	screen_until "no colour, the selection in reverse" mono || return 1
 	keys q
 	exited 0
 }
@@ -1124,10 +1038,10 @@ check_ascii()
 	wait_frame || return 1
 	# The sort arrow is ^ here.
 	wait_screen 'STATE\^' || return 1
-	wait_until "ASCII only" ascii_only || return 1
+	screen_until "ASCII only" ascii_only || return 1
 	keys F6
 	wait_screen 'Sort by' || return 1
-	wait_until "ASCII only, with the sort menu open" ascii_only ||
+	screen_until "ASCII only, with the sort menu open" ascii_only ||
 	    return 1
 	keys Escape
 	wait_gone 'Sort by' || return 1
@@ -1230,14 +1144,14 @@ check_golden()
 	wait_screen 'replay ended' || return 1
 	if [ -n "${GENERATE:-}" ]; then
 		: >"$TMP/previous"
-		wait_until "the screen to settle" settled || return 1
+		screen_until "the screen to settle" settled || return 1
 		mkdir -p "$GOLDEN" && cp "$SCREEN" "$gold" || return 1
 		echo "    wrote $gold"
 	elif [ ! -f "$gold" ]; then
 		echo "    no $gold (GENERATE=1 $0 makes it)"
 		return 1
 	else
-		wait_until "the screen of $gold" same_as "$gold" || return 1
+		screen_until "the screen of $gold" same_as "$gold" || return 1
 	fi
 	keys q
 	exited 0
@@ -1315,7 +1229,7 @@ check_diagram_golden()
 		echo "boxes: $(echo $got); histogram: $(echo $want)" >>"$WHY"
 		return 1
 	}
-	wait_until "the boxes to count what the histogram did" box_is_want ||
+	screen_until "the boxes to count what the histogram did" box_is_want ||
 	    return 1
 	golden "$gold" || return 1
 	# Split: the connection list under the diagram, a few rows of it.
@@ -1326,12 +1240,12 @@ check_diagram_golden()
 		echo "$n list rows under the diagram, wanted $1" >>"$WHY"
 		return 1
 	}
-	wait_until "list rows under the diagram" rows_under 5 || return 1
+	screen_until "list rows under the diagram" rows_under 5 || return 1
 	# t again: full screen, the edges listed under the diagram, and
 	# no list.
 	keys t
 	wait_screen '^ EDGE +COUNT +RATE' || return 1
-	wait_until "the boxes to count what the histogram did" box_is_want ||
+	screen_until "the boxes to count what the histogram did" box_is_want ||
 	    return 1
 	[ -z "$(title_line)" ] || { echo "    the list is still shown"
 		show_screen; return 1; }
@@ -1351,14 +1265,14 @@ golden()
 
 	if [ -n "${GENERATE:-}" ]; then
 		: >"$TMP/previous"
-		wait_until "the screen to settle" settled || return 1
+		screen_until "the screen to settle" settled || return 1
 		cp "$SCREEN" "$gold" || return 1
 		echo "    wrote $gold"
 	elif [ ! -f "$gold" ]; then
 		echo "    no $gold (GENERATE=1 $0 makes it)"
 		return 1
 	else
-		wait_until "the screen of $gold" same_as "$gold" || return 1
+		screen_until "the screen of $gold" same_as "$gold" || return 1
 	fi
 }
 
@@ -1422,7 +1336,7 @@ check_diagram_live()
 	# Pause and resume: a refresh now, which sees them gone.
 	keys Space Space
 	wait_screen '\[LISTEN +0\]' || return 1
-	wait_until "counters on the edges the sockets took" labels_some ||
+	screen_until "counters on the edges the sockets took" labels_some ||
 	    return 1
 	b0=$(term_bytes)
 	# Fading: frames keep coming for about 1.5 s...
@@ -1502,7 +1416,7 @@ check_follow()
 	wait_screen '^TCP states:' || return 1
 	wait_screen '^ Following v4 127\.' || return 1
 	wait_screen '^ +\+0\.0s  [0-9:.]+  FIN_WAIT2 +first seen' || return 1
-	wait_until "the FIN_WAIT2 box as the current state" \
+	screen_until "the FIN_WAIT2 box as the current state" \
 	    box_attr FIN_WAIT2 'bg46' || return 1
 	# The connection moves on: FIN_WAIT2 -> TIME_WAIT, on the
 	# timeline with what moved it, the boxes and the edge marked.
@@ -1511,11 +1425,11 @@ check_follow()
 	POP_PID=
 	wait_screen '^ +\+[0-9]+\.[0-9]s  [0-9:.]+  TIME_WAIT +rcv FIN, snd ACK' ||
 	    return 1
-	wait_until "the TIME_WAIT box as the current state" \
+	screen_until "the TIME_WAIT box as the current state" \
 	    box_attr TIME_WAIT 'bg46' || return 1
-	wait_until "the FIN_WAIT2 box on the path" \
+	screen_until "the FIN_WAIT2 box on the path" \
 	    box_attr FIN_WAIT2 'bold.* ul' || return 1
-	wait_until "the FIN_WAIT2 -> TIME_WAIT line on the path" \
+	screen_until "the FIN_WAIT2 -> TIME_WAIT line on the path" \
 	    box_attr '└──' 'bold.* ul' || return 1
 	# e explains the followed state now.
 	keys e
@@ -1526,7 +1440,7 @@ check_follow()
 	# f again: the list is back.
 	keys f
 	wait_gone '^ Following' || return 1
-	wait_until "the list back" test -n "$(title_line)" || return 1
+	screen_until "the list back" title_shown || return 1
 	keys q
 	exited 0
 }
@@ -1624,5 +1538,4 @@ if ! kill -0 "$HOLDER_PID" 2>/dev/null; then
 	echo "FAIL: nsholder exited early"
 fi
 echo "time: $((($(now_us) - T0) / 1000)) ms"
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+summary
