@@ -7,37 +7,34 @@ set -u
 shopt -s nullglob
 TCPTOP=${TCPTOP:-./tcptop}
 TESTDATA=${TESTDATA:-$(dirname "$0")/data}
-tmp=$(mktemp -d /tmp/tcptop-smoke.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/lib-test.sh"
 
-command -v jq >/dev/null || { echo "SKIP: jq missing"; exit 77; }
+command -v jq >/dev/null || skip_anyway "jq missing"
+require_bin TCPTOP
+test_tmpdir tcptop-smoke
 
 # Usage errors: exit 2, exactly one line on stderr naming the problem,
 # nothing on stdout.
 usage_error() {	# usage_error WORD ARGS...
 	local word=$1
 	shift
-	"$TCPTOP" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	"$TCPTOP" "$@" >"$TMP/out" 2>"$TMP/err" </dev/null
 	local rc=$? lines
-	lines=$(wc -l <"$tmp/err")
-	if [ "$rc" -eq 2 ] && [ "$lines" -eq 1 ] && [ ! -s "$tmp/out" ] &&
-	    grep -q -- "$word" "$tmp/err"; then
+	lines=$(wc -l <"$TMP/err")
+	if [ "$rc" -eq 2 ] && [ "$lines" -eq 1 ] && [ ! -s "$TMP/out" ] &&
+	    grep -q -- "$word" "$TMP/err"; then
 		ok
 	else
-		bad "tcptop $*: rc=$rc, $lines stderr lines: $(head -c 300 "$tmp/err")"
+		bad "tcptop $*: rc=$rc, $lines stderr lines: $(head -c 300 "$TMP/err")"
 	fi
 }
 
-"$TCPTOP" --help >"$tmp/out" 2>&1 && grep -q -- "--port" "$tmp/out" &&
-    grep -q "bcc" "$tmp/out" && ok || bad "--help"
+"$TCPTOP" --help >"$TMP/out" 2>&1 && grep -q -- "--port" "$TMP/out" &&
+    grep -q "bcc" "$TMP/out" && ok || bad "--help"
 "$TCPTOP" --version | grep -q '^tcptop [0-9]' && ok || bad "--version"
 # Read on an 80-column terminal over SSH: no help line wraps.
-awk 'length > 79 { exit 1 }' "$tmp/out" && ok || bad "--help wider than 79"
+awk 'length > 79 { exit 1 }' "$TMP/out" && ok || bad "--help wider than 79"
 
 usage_error "port 0" -b -p 0
 usage_error "70000" -b -p 70000
@@ -58,10 +55,10 @@ usage_error "takes no value" --batch=x
 usage_error "needs a value" -b -p
 usage_error "unexpected argument" -b extra
 usage_error "sort" -b --sort nope
-usage_error "exclude" --record "$tmp/x" --replay "$tmp/x"
-usage_error "No such file" -b --replay "$tmp/does-not-exist"
-printf 'garbage, not a recording\n' >"$tmp/garbage"
-usage_error "not a tcptop recording" -b --replay "$tmp/garbage"
+usage_error "exclude" --record "$TMP/x" --replay "$TMP/x"
+usage_error "No such file" -b --replay "$TMP/does-not-exist"
+printf 'garbage, not a recording\n' >"$TMP/garbage"
+usage_error "not a tcptop recording" -b --replay "$TMP/garbage"
 usage_error "record" -b -n 1 --record /nonexistent-dir/x
 # Filter expressions: the reason and the column, after "-f: ".
 usage_error "-f: expected a port after \"sport =\" at column 9" -b -f 'sport = '
@@ -98,25 +95,25 @@ replay_f() {
 for rec in "$TESTDATA"/*.nlmsg; do
 	name=$(basename "$rec" .nlmsg)
 	[ -f "$TESTDATA/$name.ss" ] || continue
-	"$TCPTOP" --replay "$rec" --json >"$tmp/$name.json" 2>"$tmp/err" ||
-	    { bad "replay $name: $(cat "$tmp/err")"; continue; }
+	"$TCPTOP" --replay "$rec" --json >"$TMP/$name.json" 2>"$TMP/err" ||
+	    { bad "replay $name: $(cat "$TMP/err")"; continue; }
 	# The last refresh of the recording is the one ss saw.
-	got=$(tail -n 1 "$tmp/$name.json" | jq -r '.connections[] |
+	got=$(tail -n 1 "$TMP/$name.json" | jq -r '.connections[] |
 	    "\(.family) \(.state)"' | sort | uniq -c)
 	# .ss lines: family laddr lport raddr rport STATE
 	want=$(awk '{ print $1, $6 }' "$TESTDATA/$name.ss" | sort | uniq -c)
 	[ "$got" = "$want" ] && ok || bad "replay $name: $got != $want"
-	tail -n 1 "$tmp/$name.json" | jq -e '(.states | add) == .total and
+	tail -n 1 "$TMP/$name.json" | jq -e '(.states | add) == .total and
 	    (.connections | length) == .total and
 	    (.families.ipv4 + .families.ipv6) == .total' >/dev/null &&
 	    ok || bad "replay $name: totals do not add up"
 	# Text mode: one line per socket under the header and the titles.
-	"$TCPTOP" --replay "$rec" -b -n 1 >"$tmp/$name.txt" &&
-	    [ "$(head -n 1 "$tmp/$name.json" | jq .total)" -eq \
-	      "$(awk 'NR > 2 && NF' "$tmp/$name.txt" | wc -l)" ] &&
+	"$TCPTOP" --replay "$rec" -b -n 1 >"$TMP/$name.txt" &&
+	    [ "$(head -n 1 "$TMP/$name.json" | jq .total)" -eq \
+	      "$(awk 'NR > 2 && NF' "$TMP/$name.txt" | wc -l)" ] &&
 	    ok || bad "replay $name text"
 	# User-space filters on a replay equal jq's on the full report.
-	all=$(tail -n 1 "$tmp/$name.json")
+	all=$(tail -n 1 "$TMP/$name.json")
 	for spec in 9001 9002,9005-9007 1-1024; do
 		lo_hi=$(echo "$spec" | tr ',' '\n' | awk -F- '{
 		    hi = $2 == "" ? $1 : $2
@@ -165,19 +162,19 @@ done
 # damage were still printed.
 for rec in "$TESTDATA"/*.nlmsg; do
 	size=$(stat -c %s "$rec")
-	head -c $((size - 5)) "$rec" >"$tmp/trunc.nlmsg"
-	"$TCPTOP" --replay "$tmp/trunc.nlmsg" --json >"$tmp/out" 2>"$tmp/err"
+	head -c $((size - 5)) "$rec" >"$TMP/trunc.nlmsg"
+	"$TCPTOP" --replay "$TMP/trunc.nlmsg" --json >"$TMP/out" 2>"$TMP/err"
 	rc=$?
-	[ "$rc" -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
-	    grep -q truncated "$tmp/err" && ok ||
-	    bad "truncated replay: rc=$rc $(cat "$tmp/err")"
+	[ "$rc" -eq 2 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] &&
+	    grep -q truncated "$TMP/err" && ok ||
+	    bad "truncated replay: rc=$rc $(cat "$TMP/err")"
 	break
 done
 
 # Live: a record/replay round trip gives the same reports.
-if "$TCPTOP" --record "$tmp/live.nlmsg" --json -n 3 -d 0.05 >"$tmp/live.json"
+if "$TCPTOP" --record "$TMP/live.nlmsg" --json -n 3 -d 0.05 >"$TMP/live.json"
 then
-	"$TCPTOP" --replay "$tmp/live.nlmsg" --json >"$tmp/replayed.json"
+	"$TCPTOP" --replay "$TMP/live.nlmsg" --json >"$TMP/replayed.json"
 	# The transitions are not in a recording: the live run may have
 	# had the tracepoint, a replay only has the refreshes.  Nor are
 	# cgroup paths (only a live run looks ids up in the mount) or
@@ -187,14 +184,14 @@ then
 	    .transitions_note, .owners, .owners_note, .kernel, .ssh) |
 	    .connections |= map(del(.cgroup, .owner, .pid, .comm, .user,
 	    .ssh))'
-	if diff <(jq -c "$strip" "$tmp/live.json") \
-	    <(jq -c "$strip" "$tmp/replayed.json") >/dev/null; then
+	if diff <(jq -c "$strip" "$TMP/live.json") \
+	    <(jq -c "$strip" "$TMP/replayed.json") >/dev/null; then
 		ok
 	else
 		bad "record/replay round trip differs"
 	fi
-	[ "$(wc -l <"$tmp/live.json")" -eq 3 ] && ok || bad "-n 3 lines"
-	jq -e . "$tmp/live.json" >/dev/null && ok || bad "live JSON invalid"
+	[ "$(wc -l <"$TMP/live.json")" -eq 3 ] && ok || bad "-n 3 lines"
+	jq -e . "$TMP/live.json" >/dev/null && ok || bad "live JSON invalid"
 else
 	bad "live --record run failed"
 fi
@@ -203,49 +200,48 @@ fi
 # the matching sockets (dumped == total); a state term under "or" makes
 # it send more, and tcptop keeps the matching ones.
 if "$TCPTOP" --json -n 1 -f 'dport = 0 or sport = 1 and dst 192.0.2.0/24' \
-    >"$tmp/f1.json" 2>"$tmp/err" &&
-    "$TCPTOP" --json -n 1 -f 'state listen or dport = 0' >"$tmp/f2.json" \
-    2>>"$tmp/err"; then
+    >"$TMP/f1.json" 2>"$TMP/err" &&
+    "$TCPTOP" --json -n 1 -f 'state listen or dport = 0' >"$TMP/f2.json" \
+    2>>"$TMP/err"; then
 	jq -e '.dumped == .total and
-	    all(.connections[]; .remote_port == 0)' "$tmp/f1.json" \
+	    all(.connections[]; .remote_port == 0)' "$TMP/f1.json" \
 	    >/dev/null && ok || bad "live -f: $(jq -c '{dumped, total}' \
-	    "$tmp/f1.json")"
+	    "$TMP/f1.json")"
 	jq -e '.dumped >= .total and all(.connections[];
-	    .state == "LISTEN" or .remote_port == 0)' "$tmp/f2.json" \
+	    .state == "LISTEN" or .remote_port == 0)' "$TMP/f2.json" \
 	    >/dev/null && ok || bad "live -f with a state term"
 else
-	bad "live -f run failed: $(cat "$tmp/err")"
+	bad "live -f run failed: $(cat "$TMP/err")"
 fi
 
 # Output that cannot be written: exit 1 and one line saying so, for the
 # report and for the recording.
-"$TCPTOP" -b -n 1 >/dev/full 2>"$tmp/err"
+"$TCPTOP" -b -n 1 >/dev/full 2>"$TMP/err"
 rc=$?
-[ "$rc" -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
-    grep -q "writing the report" "$tmp/err" && ok ||
-    bad "stdout on /dev/full: rc=$rc $(cat "$tmp/err")"
-"$TCPTOP" -b -n 3 -d 0 --record /dev/full >/dev/null 2>"$tmp/err"
+[ "$rc" -eq 1 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] &&
+    grep -q "writing the report" "$TMP/err" && ok ||
+    bad "stdout on /dev/full: rc=$rc $(cat "$TMP/err")"
+"$TCPTOP" -b -n 3 -d 0 --record /dev/full >/dev/null 2>"$TMP/err"
 rc=$?
-[ "$rc" -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
-    grep -q "recording stopped" "$tmp/err" && ok ||
-    bad "--record /dev/full: rc=$rc $(cat "$tmp/err")"
+[ "$rc" -eq 1 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] &&
+    grep -q "recording stopped" "$TMP/err" && ok ||
+    bad "--record /dev/full: rc=$rc $(cat "$TMP/err")"
 
 # Unprivileged: sock_diag needs no privilege for TCP.  The binary is
 # copied where nobody can reach it, whatever the build directory's modes.
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
-	mkdir "$tmp/pub"
-	cp "$TCPTOP" "$tmp/pub/tcptop"
-	chmod 755 "$tmp" "$tmp/pub" "$tmp/pub/tcptop"
+	mkdir "$TMP/pub"
+	cp "$TCPTOP" "$TMP/pub/tcptop"
+	chmod 755 "$TMP" "$TMP/pub" "$TMP/pub/tcptop"
 	(cd / && setpriv --reuid=65534 --regid=65534 --clear-groups \
-	    "$tmp/pub/tcptop" --json -n 1) >"$tmp/unpriv.json" 2>"$tmp/err" &&
-	    jq -e '.total >= 0 and .source == "kernel"' "$tmp/unpriv.json" \
-	    >/dev/null && ok || bad "unprivileged run: $(cat "$tmp/err")"
+	    "$TMP/pub/tcptop" --json -n 1) >"$TMP/unpriv.json" 2>"$TMP/err" &&
+	    jq -e '.total >= 0 and .source == "kernel"' "$TMP/unpriv.json" \
+	    >/dev/null && ok || bad "unprivileged run: $(cat "$TMP/err")"
 	# No tracepoint without root: sampled, and the reason given.
 	jq -e '(.transitions_source | startswith("sampled every")) and
-	    (.transitions_note | type) == "string"' "$tmp/unpriv.json" \
+	    (.transitions_note | type) == "string"' "$TMP/unpriv.json" \
 	    >/dev/null && ok || bad "unprivileged transitions: $(jq -c \
-	    '{transitions_source, transitions_note}' "$tmp/unpriv.json")"
+	    '{transitions_source, transitions_note}' "$TMP/unpriv.json")"
 fi
 
-echo "smoke: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary smoke

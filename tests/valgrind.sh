@@ -7,23 +7,20 @@ set -u
 TCPTOP=${TCPTOP:-./tcptop}
 TESTDATA=${TESTDATA:-$(dirname "$0")/data}
 
-command -v valgrind >/dev/null || { echo "SKIP: valgrind missing"; exit 77; }
-if ldd "$TCPTOP" 2>/dev/null | grep -q libasan; then
-	echo "SKIP: sanitizer build"
-	exit 77
-fi
-fail=0
+. "$(dirname "$0")/lib-test.sh"
+
+command -v valgrind >/dev/null || skip_anyway "valgrind missing"
+require_bin TCPTOP
+ldd "$TCPTOP" 2>/dev/null | grep -q libasan && skip_anyway "sanitizer build"
+test_tmpdir tcptop-valgrind
 vg() {
 	if ! valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
 	    --errors-for-leak-kinds=definite,indirect --error-exitcode=9 \
-	    "$TCPTOP" "$@" >/dev/null 2>"$tmp"; then
-		echo "FAIL: valgrind tcptop $*"
-		cat "$tmp"
-		fail=1
+	    "$TCPTOP" "$@" >/dev/null 2>"$TMP/vg"; then
+		bad "valgrind tcptop $*"
+		cat "$TMP/vg"
 	fi
 }
-tmp=$(mktemp)
-trap 'rm -f "$tmp"' EXIT
 vg --json -n 10 -d 0
 # The transition sources (the tracepoint when root, destroy
 # notifications), with connections coming and going: refused connects
@@ -44,5 +41,5 @@ vg -b -n 3 -d 0 -p 1-1024 -f '(state listen or dst ::/0) sport != 22'
 for rec in "$TESTDATA"/*.nlmsg; do
 	[ -e "$rec" ] && vg --replay "$rec" --json -p 9001-9010
 done
-[ "$fail" -eq 0 ] && echo "valgrind: clean"
-exit "$fail"
+[ "$FAILED" -eq 0 ] && echo "valgrind: clean"
+[ "$FAILED" -eq 0 ]
