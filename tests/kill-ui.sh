@@ -97,7 +97,7 @@ left_but()
 	    "$(diff "$TMP/want" "$TMP/now")"
 }
 
-"${T[@]}" new-session -d -s ui -x 80 -y 24 "exec sleep 600" ||
+tmux_start 80 24 "exec sleep 600" ||
     fail "tmux new-session failed"
 "${T[@]}" respawn-pane -k -t ui "$(printf '%q ' bash -c \
     'echo $$ >"$0"; exec "$@"' "$TMP/pid" ip netns exec "$NS_S" env -i \

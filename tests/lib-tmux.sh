@@ -28,6 +28,7 @@
 
 T=()
 TMUX_SESSION=ui
+TMUX_SOCKET=
 SCREEN=
 SCREEN_SHOWN=
 WHY=
@@ -35,6 +36,8 @@ WHY=
 tmux_init()
 {
 	T=(tmux -L "tcptop-$1-$$" -f /dev/null)
+	# Where tmux(1) puts the socket of -L NAME.
+	TMUX_SOCKET=${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/tcptop-$1-$$
 	TMUX_SESSION=${2:-ui}
 	SCREEN=$TMP/screen
 }
@@ -44,15 +47,13 @@ tmux_start()
 	"${T[@]}" new-session -d -s "$TMUX_SESSION" -x "$1" -y "$2" "${@:3}"
 }
 
-# The server leaves its socket behind: asked for its path first.
+# The server leaves its socket behind, even when it exits with its last
+# pane.
 tmux_stop()
 {
-	local sock
-
 	[ ${#T[@]} -gt 0 ] || return 0
-	sock=$("${T[@]}" display-message -p '#{socket_path}' 2>/dev/null)
 	"${T[@]}" kill-server 2>/dev/null
-	[ -z "$sock" ] || rm -f "$sock"
+	rm -f "$TMUX_SOCKET"
 }
 
 keys() { "${T[@]}" send-keys -t "$TMUX_SESSION" "$@"; }
