@@ -31,8 +31,6 @@ netns_require tmux
 require_bin TCPTOP TCPCYCLE
 TCPTOP=$(abspath "$TCPTOP")
 
-SERVE_PID=
-HOLD_PID=
 PID=
 
 cleanup()
@@ -42,7 +40,6 @@ cleanup()
 	    tcptop ]; then
 		kill -KILL "$PID" 2>/dev/null
 	fi
-	stop_pids $HOLD_PID $SERVE_PID
 	netns_cleanup
 }
 
@@ -52,27 +49,12 @@ tmux_init kill-ui
 netns_setup tcptop-kui
 netns_hold 1
 
-sockets() { inS ss -tanH | awk '{ print $1, $4, $5 }' | sort; }
-count_port() { sockets | grep -c -- ":$1\$"; }
-has_n() { [ "$(count_port "$1")" -eq "$2" ]; }
-
-mkfifo "$TMP/serve.in" || fail "mkfifo"
-exec 7<>"$TMP/serve.in"
-ip netns exec "$NS_P" "$TCPCYCLE" serve "$P_ADDR4" "$PORT" \
-    <"$TMP/serve.in" >/dev/null &
-SERVE_PID=$!
-await -t 10 "the server listens" \
-    inP sh -c "ss -tlnH | grep -q ':$PORT '"
-ip netns exec "$NS_S" bash -c "
-    exec 3<>/dev/tcp/$P_ADDR4/$PORT 4<>/dev/tcp/$P_ADDR4/$PORT \
-	5<>/dev/tcp/$P_ADDR4/$PORT && exec sleep 3600" </dev/null &
-HOLD_PID=$!
-await -t 10 "three connections to :$PORT are ESTABLISHED" has_n "$PORT" 3
-TOTAL=$(sockets | wc -l)
+netns_connect "$PORT"
+TOTAL=$(netns_sockets | wc -l)
 
 # --- the screen -----------------------------------------------------------
 
-# The window's rows: "STATE LOCAL REMOTE" as sockets() prints them.
+# The window's rows: "STATE LOCAL REMOTE" as netns_sockets prints them.
 window_rows()
 {
 	capture
@@ -82,7 +64,7 @@ window_rows()
 
 unchanged()
 {
-	sockets >"$TMP/now"
+	netns_sockets >"$TMP/now"
 	cmp -s "$TMP/before" "$TMP/now" ||
 	    fail "$1 changed the sockets: $(diff "$TMP/before" "$TMP/now")"
 }
@@ -91,7 +73,7 @@ unchanged()
 left_but()
 {
 	sort "$1" | comm -23 "$TMP/before" - >"$TMP/want"
-	sockets >"$TMP/now"
+	netns_sockets >"$TMP/now"
 	cmp -s "$TMP/want" "$TMP/now" ||
 	    fail "$2: not exactly the listed ones went:" \
 	    "$(diff "$TMP/want" "$TMP/now")"
@@ -115,7 +97,7 @@ keys Enter
 await -t 10 "the filter shows the three" shows "^3 of 3 shown"
 
 # k, then another key: nothing goes.
-sockets >"$TMP/before"
+netns_sockets >"$TMP/before"
 keys k
 await -t 10 "the window opens on one socket" shows "Destroy 1 socket\\? "
 window_rows >"$TMP/listed"
@@ -139,7 +121,7 @@ left_but "$TMP/listed" "k then y"
 await -t 10 "two are left on screen" shows " 2 sockets: v4 2, v6 0 "
 
 # K lists all the filter shows, q cancels it (and does not quit).
-sockets >"$TMP/before"
+netns_sockets >"$TMP/before"
 keys K
 await -t 10 "the window opens on both" shows "Destroy all 2 sockets\\? "
 window_rows >"$TMP/listed"
@@ -159,11 +141,12 @@ window_rows >"$TMP/listed"
 keys y
 await -t 10 "the status line says both went" shows "^kill: 2 destroyed"
 left_but "$TMP/listed" "K then y"
-has_n "$PORT" 0 || fail "connections to :$PORT left: $(sockets)"
+netns_port_has "$PORT" 0 ||
+    fail "connections to :$PORT left: $(netns_sockets)"
 
 # A long list scrolls; Esc cancels.
 keys p C-u Enter
-sockets >"$TMP/before"
+netns_sockets >"$TMP/before"
 N=$(wc -l <"$TMP/before")
 await -t 10 "all $N are shown" shows "^$N of $N shown"
 keys K

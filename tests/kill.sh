@@ -28,12 +28,9 @@ PORT=9100	# the extra connections; nsholder uses 9001 to 9010
 netns_require setpriv
 require_bin TCPTOP TCPCYCLE
 
-SERVE_PID=
-HOLD_PID=
 
 cleanup()
 {
-	stop_pids $HOLD_PID $SERVE_PID
 	netns_cleanup
 }
 
@@ -42,33 +39,14 @@ test_tmpdir tcptop-kill
 netns_setup tcptop-kill
 netns_hold "$N"
 
-# State, local and remote of every socket in S, sorted: queues and
-# timers move, the sockets do not.
-sockets() { inS ss -tanH | awk '{ print $1, $4, $5 }' | sort; }
-count_port() { sockets | grep -c -- ":$1\$"; }
-has_n() { [ "$(count_port "$1")" -eq "$2" ]; }
+netns_connect "$PORT"
+[ "$(netns_sockets | grep -c "^ESTAB .*:$PORT\$")" -eq 3 ] ||
+    fail "the connections to :$PORT are not ESTABLISHED: $(netns_sockets)"
+[ "$(netns_port_count 9004)" -eq $((2 * N)) ] ||
+    fail "nsholder's ESTABLISHED on 9004: $(netns_port_count 9004)," \
+    "not $((2 * N))"
 
-# The server in P, and three clients in S that hold their descriptors
-# until their stdin closes.
-mkfifo "$TMP/serve.in" || fail "mkfifo"
-exec 7<>"$TMP/serve.in"
-ip netns exec "$NS_P" "$TCPCYCLE" serve "$P_ADDR4" "$PORT" \
-    <"$TMP/serve.in" >/dev/null &
-SERVE_PID=$!
-await -t 10 "the server listens" \
-    inP sh -c "ss -tlnH | grep -q ':$PORT '"
-# The shell's descriptors hold the connections; sleep inherits them.
-ip netns exec "$NS_S" bash -c "
-    exec 3<>/dev/tcp/$P_ADDR4/$PORT 4<>/dev/tcp/$P_ADDR4/$PORT \
-	5<>/dev/tcp/$P_ADDR4/$PORT && exec sleep 3600" </dev/null &
-HOLD_PID=$!
-await -t 10 "three connections to :$PORT are ESTABLISHED" has_n "$PORT" 3
-[ "$(sockets | grep -c "^ESTAB .*:$PORT\$")" -eq 3 ] ||
-    fail "the connections to :$PORT are not ESTABLISHED: $(sockets)"
-[ "$(count_port 9004)" -eq $((2 * N)) ] ||
-    fail "nsholder's ESTABLISHED on 9004: $(count_port 9004), not $((2 * N))"
-
-sockets >"$TMP/before"
+netns_sockets >"$TMP/before"
 
 # run EXPECTED_STATUS NAME CMD...: run in S, output in $TMP/NAME.
 run()
@@ -84,7 +62,7 @@ run()
 
 unchanged()
 {
-	sockets >"$TMP/now"
+	netns_sockets >"$TMP/now"
 	cmp -s "$TMP/before" "$TMP/now" ||
 	    fail "$1 changed the sockets: $(diff "$TMP/before" "$TMP/now")"
 }
@@ -131,9 +109,10 @@ grep -- ":$PORT\$" "$TMP/before" >"$TMP/port.want"
 cmp -s "$TMP/port.listed" "$TMP/port.want" ||
     fail "-p $PORT listed other sockets than ss had:" \
     "$(diff "$TMP/port.want" "$TMP/port.listed")"
-has_n "$PORT" 0 || fail "-p $PORT: still there: $(sockets)"
+netns_port_has "$PORT" 0 ||
+    fail "-p $PORT: still there: $(netns_sockets)"
 grep -v -- ":$PORT\$" "$TMP/before" >"$TMP/before.rest"
-sockets >"$TMP/now"
+netns_sockets >"$TMP/now"
 cmp -s "$TMP/before.rest" "$TMP/now" ||
     fail "-p $PORT touched other sockets:" \
     "$(diff "$TMP/before.rest" "$TMP/now")"
@@ -145,7 +124,7 @@ grep -q "^0 matched: 0 destroyed\$" "$TMP/again" ||
 
 # --- JSON, and a filter expression --------------------------------------
 
-sockets >"$TMP/before"
+netns_sockets >"$TMP/before"
 run 0 json "$TCPTOP" --json --kill --yes -f "dport = :9004"
 [ "$(wc -l <"$TMP/json")" -eq 1 ] || fail "JSON: not one line"
 [ "$(grep -o '"result": "ok"' "$TMP/json" | wc -l)" -eq $((2 * N)) ] ||
@@ -154,9 +133,10 @@ grep -q "\"destroyed\": $((2 * N)), \"failed\": 0}" "$TMP/json" ||
     fail "JSON: counts: $(cat "$TMP/json")"
 grep -q '"remote_port": 9004, "state": "ESTABLISHED"' "$TMP/json" ||
     fail "JSON: no endpoints: $(cat "$TMP/json")"
-has_n 9004 0 || fail "-f dport = :9004: still there: $(sockets)"
+netns_port_has 9004 0 ||
+    fail "-f dport = :9004: still there: $(netns_sockets)"
 grep -v -- ":9004\$" "$TMP/before" >"$TMP/before.rest"
-sockets >"$TMP/now"
+netns_sockets >"$TMP/now"
 cmp -s "$TMP/before.rest" "$TMP/now" ||
     fail "-f dport = :9004 touched other sockets:" \
     "$(diff "$TMP/before.rest" "$TMP/now")"
@@ -165,7 +145,7 @@ cmp -s "$TMP/before.rest" "$TMP/now" ||
 
 # TIME_WAIT (9010) and request sockets (9001): this kernel destroys them,
 # an older one says it cannot.  Never silent: one line each.
-sockets >"$TMP/before"
+netns_sockets >"$TMP/before"
 run_mini()
 {
 	inS "$TCPTOP" -b --kill --yes --state time-wait,syn-recv \
@@ -179,7 +159,7 @@ rc=$?
 grep -E "^ipv[46] " "$TMP/mini" | grep -vE " (ok|this kernel cannot destroy.*)\$" &&
     fail "minisockets: unexpected results: $(cat "$TMP/mini")"
 gone=$(grep -c " ok\$" "$TMP/mini")
-left=$(sockets | grep -cE "^(TIME-WAIT|SYN-RECV) ")
+left=$(netns_sockets | grep -cE "^(TIME-WAIT|SYN-RECV) ")
 [ $((gone + left)) -eq $((4 * N)) ] ||
     fail "minisockets: $gone said ok but $left of $((4 * N)) remain"
 [ "$rc" -eq $((gone == 4 * N ? 0 : 1)) ] ||
@@ -188,8 +168,8 @@ left=$(sockets | grep -cE "^(TIME-WAIT|SYN-RECV) ")
 run 0 listen "$TCPTOP" -b --kill --yes --state listen -p 9001
 [ "$(grep -c "^ipv[46] .* LISTEN .* ok\$" "$TMP/listen")" -eq $((2 * N)) ] ||
     fail "listeners: $(cat "$TMP/listen")"
-[ "$(sockets | grep -c "^LISTEN ")" -eq 0 ] ||
-    fail "listeners still there: $(sockets)"
+[ "$(netns_sockets | grep -c "^LISTEN ")" -eq 0 ] ||
+    fail "listeners still there: $(netns_sockets)"
 
 echo "PASS: --kill removed exactly the matching sockets"
 exit 0

@@ -14,7 +14,8 @@
 # netns_cleanup from its cleanup function (safe to call at any point,
 # and twice).  Sets NS_S, NS_P, HOLDER_PID; reads NSHOLDER.  A test
 # that needs one namespace and no peer calls netns_lone instead of
-# netns_setup and netns_hold.
+# netns_setup and netns_hold.  netns_sockets lists S's sockets, and
+# netns_connect adds three connections from S to a server in P.
 
 # Must match nsholder.c.
 S_ADDR4=10.77.0.1
@@ -25,6 +26,8 @@ P_ADDR6=fd00:77::2
 NS_S=
 NS_P=
 HOLDER_PID=
+NETNS_SERVE_PID=
+NETNS_CONNS_PID=
 
 inS() { ip netns exec "$NS_S" "$@"; }
 inP() { ip netns exec "$NS_P" "$@"; }
@@ -155,6 +158,36 @@ netns_lone()
 	ip -n "$NS_S" link set lo up || fail "lo up in $NS_S"
 }
 
+# State, local and remote of every socket in S, sorted: queues and
+# timers move, the sockets do not.
+netns_sockets() { inS ss -tanH | awk '{ print $1, $4, $5 }' | sort; }
+# netns_port_count PORT: how many of them have PORT at the remote end.
+netns_port_count() { netns_sockets | grep -c -- ":$1\$"; }
+netns_port_has() { [ "$(netns_port_count "$1")" -eq "$2" ]; }
+
+# netns_connect PORT: a tcpcycle server (TCPCYCLE) in P on PORT, and
+# three ESTABLISHED connections to it from S, held by a shell's
+# descriptors until netns_cleanup.  Uses $TMP (lib-test.sh).
+netns_connect()
+{
+	mkfifo "$TMP/serve.in" || fail "mkfifo"
+	# Open at both ends: the server's stdin never ends while we run.
+	exec {NETNS_SERVE_FD}<>"$TMP/serve.in"
+	ip netns exec "$NS_P" "$TCPCYCLE" serve "$P_ADDR4" "$1" \
+	    <"$TMP/serve.in" >/dev/null &
+	NETNS_SERVE_PID=$!
+	await -t 10 "the server listens" \
+	    inP sh -c "ss -tlnH | grep -q ':$1 '"
+	# The shell's descriptors hold the connections; sleep inherits
+	# them.
+	ip netns exec "$NS_S" bash -c "
+	    exec 3<>/dev/tcp/$P_ADDR4/$1 4<>/dev/tcp/$P_ADDR4/$1 \
+		5<>/dev/tcp/$P_ADDR4/$1 && exec sleep 3600" </dev/null &
+	NETNS_CONNS_PID=$!
+	await -t 10 "three connections to :$1 are ESTABLISHED" \
+	    netns_port_has "$1" 3
+}
+
 # Stop the holder and delete both namespaces.
 netns_cleanup()
 {
@@ -163,6 +196,8 @@ netns_cleanup()
 		wait "$HOLDER_PID" 2>/dev/null
 		HOLDER_PID=
 	fi
+	stop_pids ${NETNS_CONNS_PID:-} ${NETNS_SERVE_PID:-}
+	NETNS_CONNS_PID= NETNS_SERVE_PID=
 	[ -n "$NS_S" ] && ip netns del "$NS_S" 2>/dev/null
 	[ -n "$NS_P" ] && ip netns del "$NS_P" 2>/dev/null
 	NS_S= NS_P=
