@@ -48,6 +48,18 @@ netns_connect "$PORT"
 
 netns_sockets >"$TMP/before"
 
+# only_gone PORT WHAT: WHAT left no socket to PORT, and every other one
+# in $TMP/before.
+only_gone()
+{
+	netns_port_has "$1" 0 || fail "$2: still there: $(netns_sockets)"
+	grep -v -- ":$1\$" "$TMP/before" >"$TMP/before.rest"
+	netns_sockets >"$TMP/now"
+	cmp -s "$TMP/before.rest" "$TMP/now" ||
+	    fail "$2 touched other sockets:" \
+	    "$(diff "$TMP/before.rest" "$TMP/now")"
+}
+
 # run EXPECTED_STATUS NAME CMD...: run in S, output in $TMP/NAME.
 run()
 {
@@ -109,13 +121,7 @@ grep -- ":$PORT\$" "$TMP/before" >"$TMP/port.want"
 cmp -s "$TMP/port.listed" "$TMP/port.want" ||
     fail "-p $PORT listed other sockets than ss had:" \
     "$(diff "$TMP/port.want" "$TMP/port.listed")"
-netns_port_has "$PORT" 0 ||
-    fail "-p $PORT: still there: $(netns_sockets)"
-grep -v -- ":$PORT\$" "$TMP/before" >"$TMP/before.rest"
-netns_sockets >"$TMP/now"
-cmp -s "$TMP/before.rest" "$TMP/now" ||
-    fail "-p $PORT touched other sockets:" \
-    "$(diff "$TMP/before.rest" "$TMP/now")"
+only_gone "$PORT" "-p $PORT"
 
 # Again: nothing matches any more, and that is no failure.
 run 0 again "$TCPTOP" -b --kill --yes -p "$PORT"
@@ -133,13 +139,7 @@ grep -q "\"destroyed\": $((2 * N)), \"failed\": 0}" "$TMP/json" ||
     fail "JSON: counts: $(cat "$TMP/json")"
 grep -q '"remote_port": 9004, "state": "ESTABLISHED"' "$TMP/json" ||
     fail "JSON: no endpoints: $(cat "$TMP/json")"
-netns_port_has 9004 0 ||
-    fail "-f dport = :9004: still there: $(netns_sockets)"
-grep -v -- ":9004\$" "$TMP/before" >"$TMP/before.rest"
-netns_sockets >"$TMP/now"
-cmp -s "$TMP/before.rest" "$TMP/now" ||
-    fail "-f dport = :9004 touched other sockets:" \
-    "$(diff "$TMP/before.rest" "$TMP/now")"
+only_gone 9004 "-f dport = :9004"
 
 # --- minisockets and listeners: listed, each with its result -------------
 
