@@ -65,6 +65,9 @@ hold()
 	wait_until -t 10 "sockhold $tag" grep -qs '^ready ' "$out" ||
 	    fail "sockhold $tag did not get ready: $(cat "$out")"
 	HOLD_PID=$(awk '/^ready /{print $2}' "$out")
+	# $! may be the subshell that ran inS, not sockhold: stop it by
+	# the pid it reported too, or it outlives the test.
+	HOLDS="$HOLDS $HOLD_PID"
 }
 
 netns_setup tcptop-proc
