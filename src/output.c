@@ -11,6 +11,8 @@
 #include "tcptop/tcpstate.h"
 #include "tcptop/text.h"
 
+#include "output_int.h"
+
 static void
 output_fmt_rtt(const struct conn *c, char *buf, size_t len)
 {
@@ -55,7 +57,7 @@ output_plain(FILE *fp, const char *s)
 }
 
 /* The alerts under the header line: what, then what to check. */
-static void
+void
 output_text_alerts(FILE *fp, const struct output_report *r)
 {
 	size_t i;
@@ -195,7 +197,7 @@ output_json_string(FILE *fp, const char *str, size_t len)
 }
 
 /* A string, or null for NULL. */
-static void
+void
 output_json_nullable(FILE *fp, const char *s)
 {
 	if (s != NULL)
@@ -206,7 +208,7 @@ output_json_nullable(FILE *fp, const char *s)
 
 /* Seconds with milliseconds.  Any time a recording claims, even a
  * negative one, must still print as one JSON number. */
-static void
+void
 output_json_time(FILE *fp, int64_t realtime_ns)
 {
 	uint64_t ns = realtime_ns < 0 ? -(uint64_t)realtime_ns :
@@ -459,7 +461,7 @@ output_json_ssh(FILE *fp, const struct output_report *r,
 }
 
 /* "alerts": always there, empty when nothing is wrong. */
-static void
+void
 output_json_alerts(FILE *fp, const struct output_report *r)
 {
 	size_t i;
@@ -482,7 +484,7 @@ output_json_alerts(FILE *fp, const struct output_report *r)
 /* What a report and a group report open with: when, where, from what,
  * how many, and how many in each state: the states object is left open
  * for the caller to close. */
-static void
+void
 output_json_head(FILE *fp, const struct output_report *r,
     const struct view *v)
 {
@@ -578,236 +580,6 @@ output_json(FILE *fp, const struct output_report *r, const struct view *v)
 	output_json_alerts(fp, r);
 	if (r->trans != NULL)
 		output_json_transitions(fp, r);
-	fputs("}\n", fp);
-	return ferror(fp) ? -1 : 0;
-}
-
-static const char *
-output_side(int side)
-{
-	return side == LESSON_SERVER ? "server" : "client";
-}
-
-/* Words of text on lines of at most width columns, each after indent. */
-static void
-output_wrap(FILE *fp, const char *text, const char *indent, size_t width)
-{
-	size_t col = 0, w, ind = strlen(indent);
-	const char *p = text;
-
-	while (*p != '\0') {
-		while (*p == ' ')
-			p++;
-		if (*p == '\0')
-			break;
-		w = strcspn(p, " ");
-		if (col > 0 && col + 1 + w > width) {
-			fputc('\n', fp);
-			col = 0;
-		}
-		if (col == 0) {
-			fputs(indent, fp);
-			col = ind;
-		} else {
-			fputc(' ', fp);
-			col++;
-		}
-		fwrite(p, 1, w, fp);
-		col += w;
-		p += w;
-	}
-	if (col > 0)
-		fputc('\n', fp);
-}
-
-int
-output_lesson_text(FILE *fp, const struct lesson_info *li,
-    const char *netns)
-{
-	size_t i;
-
-	fprintf(fp, "step %d/%d: %s", li->n, li->nsteps, li->title);
-	if (netns != NULL)
-		fprintf(fp, " [netns %s]", netns);
-	fputc('\n', fp);
-	output_wrap(fp, li->text, "  ", 79);
-	for (i = 0; i < li->nexpect; i++)
-		fprintf(fp, "%s%s :%u %s", i == 0 ? "  expect: " : ", ",
-		    output_side(li->expect[i].side), li->expect[i].port,
-		    tcpstate_name(li->expect[i].state));
-	if (li->nexpect > 0)
-		fputc('\n', fp);
-	if (li->note[0] != '\0')
-		output_wrap(fp, li->note, "  (", 79);
-	return ferror(fp) ? -1 : 0;
-}
-
-int
-output_lesson_json(FILE *fp, const struct lesson_info *li,
-    const char *netns)
-{
-	size_t i;
-
-	fprintf(fp, "{\"lesson\":{\"step\":%d,\"steps\":%d,\"part\":", li->n,
-	    li->nsteps);
-	output_json_string(fp, li->part, strlen(li->part));
-	fputs(",\"title\":", fp);
-	output_json_string(fp, li->title, strlen(li->title));
-	fputs(",\"text\":", fp);
-	output_json_string(fp, li->text, strlen(li->text));
-	fputs(",\"netns\":", fp);
-	output_json_nullable(fp, netns);
-	fprintf(fp, ",\"held\":%s,\"note\":", li->held ? "true" : "false");
-	output_json_string(fp, li->note, strlen(li->note));
-	fputs(",\"expect\":[", fp);
-	for (i = 0; i < li->nexpect; i++) {
-		const struct lesson_expect *e = &li->expect[i];
-
-		fprintf(fp, "%s{\"port\":%u,\"side\":\"%s\",\"state\":\"%s\","
-		    "\"seen\":", i == 0 ? "" : ",", e->port,
-		    output_side(e->side), tcpstate_name(e->state));
-		if (e->seen != 0)
-			fprintf(fp, "\"%s\"}", tcpstate_name(e->seen));
-		else
-			fputs("null}", fp);
-	}
-	fputs("]}}\n", fp);
-	return ferror(fp) ? -1 : 0;
-}
-
-/* --kill ---------------------------------------------------------------- */
-
-int
-output_kill_text(FILE *fp, const struct output_report *r,
-    const struct kill_list *k)
-{
-	char ep[CONN_ENDPOINT_LEN], rm[CONN_ENDPOINT_LEN], sum[200];
-	size_t i, wl = 5, wr = 6, l;
-
-	(void)r;
-	for (i = 0; i < k->n; i++) {
-		l = strlen(conn_fmt_endpoint(&k->items[i].s, 0, ep,
-		    sizeof ep));
-		wl = l > wl ? l : wl;
-		l = strlen(conn_fmt_endpoint(&k->items[i].s, 1, ep,
-		    sizeof ep));
-		wr = l > wr ? l : wr;
-	}
-	if (k->n > 0)
-		fprintf(fp, "%-4s %-*s %-*s %-11s %s\n", "FAM", (int)wl,
-		    "LOCAL", (int)wr, "REMOTE", "STATE", "RESULT");
-	for (i = 0; i < k->n; i++) {
-		const struct kill_item *it = &k->items[i];
-
-		fprintf(fp, "%-4s %-*s %-*s %-11s %s\n",
-		    conn_family_name(it->s.family),
-		    (int)wl, conn_fmt_endpoint(&it->s, 0, ep, sizeof ep),
-		    (int)wr, conn_fmt_endpoint(&it->s, 1, rm, sizeof rm),
-		    tcpstate_name(it->s.state), kill_result(it));
-	}
-	kill_summary(k, sum, sizeof sum);
-	fprintf(fp, "%zu matched: %s\n", k->n, sum);
-	return ferror(fp) ? -1 : 0;
-}
-
-int
-output_kill_json(FILE *fp, const struct output_report *r,
-    const struct kill_list *k)
-{
-	size_t i;
-
-	fputs("{\"time\": ", fp);
-	output_json_time(fp, r->realtime_ns);
-	fputs(", \"host\": ", fp);
-	output_json_string(fp, r->host, strlen(r->host));
-	fputs(", \"killed\": [", fp);
-	for (i = 0; i < k->n; i++) {
-		const struct kill_item *it = &k->items[i];
-		char la[CONN_ADDR_LEN], ra[CONN_ADDR_LEN];
-		const char *res = it->err == 0 ? "ok" : kill_result(it);
-
-		fprintf(fp, "%s{\"family\": \"%s\", \"local_addr\": \"%s\", "
-		    "\"local_port\": %u, \"remote_addr\": \"%s\", "
-		    "\"remote_port\": %u, \"state\": \"%s\", "
-		    "\"cookie\": \"%" PRIu64 "\", \"result\": ",
-		    i ? ", " : "", conn_family_name(it->s.family),
-		    conn_fmt_addr(&it->s, 0, la, sizeof la), it->s.lport,
-		    conn_fmt_addr(&it->s, 1, ra, sizeof ra), it->s.rport,
-		    tcpstate_name(it->s.state), it->s.cookie);
-		output_json_string(fp, res, strlen(res));
-		fputc('}', fp);
-	}
-	fprintf(fp, "], \"destroyed\": %zu, \"failed\": %zu}\n",
-	    kill_count_ok(k), kill_count_failed(k));
-	return ferror(fp) ? -1 : 0;
-}
-
-/* Group reports ---------------------------------------------------------- */
-
-int
-output_groups_text(FILE *fp, const struct output_report *r,
-    const struct view *v, const struct groups *g)
-{
-	char when[32], label[GROUP_LABEL_LEN];
-	time_t sec = (time_t)(r->realtime_ns / 1000000000);
-	const char *title = group_kinds[g->kind].title;
-	struct tm tm;
-	size_t i, k, w = strlen(title);
-
-	localtime_r(&sec, &tm);
-	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-	fprintf(fp, "%s: %zu sockets in %zu groups by %s%s\n", when,
-	    v->total, g->n, group_kinds[g->kind].name,
-	    r->inconsistent ? " [inconsistent snapshot]" : "");
-	output_text_alerts(fp, r);
-	for (i = 0; i < g->n; i++) {
-		group_label(g, &g->v[i].key, label, sizeof label);
-		w = strlen(label) > w ? strlen(label) : w;
-	}
-	fprintf(fp, "%-*s %7s  STATES\n", (int)w, title, "COUNT");
-	for (i = 0; i < g->n; i++) {
-		group_label(g, &g->v[i].key, label, sizeof label);
-		fprintf(fp, "%-*s %7u ", (int)w, label, g->v[i].count);
-		for (k = 0; k < TCPSTATE_MAX; k++)
-			if (g->v[i].states[tcpstate_order[k]] > 0)
-				fprintf(fp, " %s %u",
-				    tcpstate_name(tcpstate_order[k]),
-				    g->v[i].states[tcpstate_order[k]]);
-		fputc('\n', fp);
-	}
-	fputc('\n', fp);
-	return ferror(fp) ? -1 : 0;
-}
-
-int
-output_groups_json(FILE *fp, const struct output_report *r,
-    const struct view *v, const struct groups *g)
-{
-	char label[GROUP_LABEL_LEN];
-	const char *sep;
-	size_t i, k;
-
-	output_json_head(fp, r, v);
-	fprintf(fp, "}, \"group\": \"%s\", \"grouped\": %zu, "
-	    "\"ungrouped\": %zu, \"groups\": [", group_kinds[g->kind].name,
-	    g->total, g->ungrouped);
-	for (i = 0; i < g->n; i++) {
-		group_label(g, &g->v[i].key, label, sizeof label);
-		fputs(i ? ", {\"key\": " : "{\"key\": ", fp);
-		output_json_string(fp, label, strlen(label));
-		fprintf(fp, ", \"count\": %u, \"states\": {", g->v[i].count);
-		sep = "";
-		for (k = 0; k < TCPSTATE_MAX; k++)
-			if (g->v[i].states[tcpstate_order[k]] > 0) {
-				fprintf(fp, "%s\"%s\": %u", sep,
-				    tcpstate_name(tcpstate_order[k]),
-				    g->v[i].states[tcpstate_order[k]]);
-				sep = ", ";
-			}
-		fputs("}}", fp);
-	}
-	fputc(']', fp);
-	output_json_alerts(fp, r);
 	fputs("}\n", fp);
 	return ferror(fp) ? -1 : 0;
 }
