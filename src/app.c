@@ -198,15 +198,17 @@ app_src_open(struct app_src *a, const struct options *o, const char *host)
 			return 2;
 		}
 	} else {
+		/* On a failure from here on, what was opened is closed
+		 * again (app_src_close takes a half-open source). */
 		int status = app_netns_open(a, o);
 
 		if (status != 0)
-			return status;
+			return app_src_close(a, status);
 		a->d = diag_open();
 		if (a->d == NULL) {
 			fprintf(stderr, "tcptop: cannot open sock_diag netlink "
 			    "socket: %s\n", strerror(errno));
-			return 1;
+			return app_src_close(a, 1);
 		}
 		a->cgroups = cgroup_map_new(NULL);
 		if (o->record != NULL) {
@@ -216,8 +218,8 @@ app_src_open(struct app_src *a, const struct options *o, const char *host)
 				    o->record, strerror(errno));
 				if (a->rec != NULL)
 					fclose(a->rec);
-				diag_close(a->d);
-				return 2;
+				a->rec = NULL;
+				return app_src_close(a, 2);
 			}
 		}
 	}
