@@ -481,6 +481,17 @@ output_json_alerts(FILE *fp, const struct output_report *r)
 	fprintf(fp, "], \"alerts_more\": %zu", r->alerts_more);
 }
 
+/* Every report object opens with when and where: "{"time": T, "host":
+ * H"; the caller goes on with ", ...". */
+void
+output_json_open(FILE *fp, const struct output_report *r)
+{
+	fputs("{\"time\": ", fp);
+	output_json_time(fp, r->realtime_ns);
+	fputs(", \"host\": ", fp);
+	output_json_string(fp, r->host, strlen(r->host));
+}
+
 /* What a report and a group report open with: when, where, from what,
  * how many, and how many in each state: the states object is left open
  * for the caller to close. */
@@ -490,10 +501,7 @@ output_json_head(FILE *fp, const struct output_report *r,
 {
 	size_t i;
 
-	fputs("{\"time\": ", fp);
-	output_json_time(fp, r->realtime_ns);
-	fputs(", \"host\": ", fp);
-	output_json_string(fp, r->host, strlen(r->host));
+	output_json_open(fp, r);
 	fprintf(fp, ", \"source\": \"%s\", \"inconsistent\": %s, "
 	    "\"dumped\": %lu, \"total\": %zu, \"states\": {", r->source,
 	    r->inconsistent ? "true" : "false", r->dumped, v->total);

@@ -11,6 +11,10 @@
 /* "alerts": always there, empty when nothing is wrong. */
 void output_json_alerts(FILE *fp, const struct output_report *r);
 
+/* Every report object opens with when and where: "{"time": T, "host":
+ * H"; the caller goes on with ", ...". */
+void output_json_open(FILE *fp, const struct output_report *r);
+
 /* What a report and a group report open with: when, where, from what,
  * how many, and how many in each state: the states object is left open
  * for the caller to close. */

@@ -145,10 +145,7 @@ output_kill_json(FILE *fp, const struct output_report *r,
 {
 	size_t i;
 
-	fputs("{\"time\": ", fp);
-	output_json_time(fp, r->realtime_ns);
-	fputs(", \"host\": ", fp);
-	output_json_string(fp, r->host, strlen(r->host));
+	output_json_open(fp, r);
 	fputs(", \"killed\": [", fp);
 	for (i = 0; i < k->n; i++) {
 		const struct kill_item *it = &k->items[i];
