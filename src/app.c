@@ -227,7 +227,7 @@ app_src_open(struct app_src *a, const struct options *o, const char *host)
 	/* A recording has no processes to look at. */
 	if (a->d != NULL)
 		a->proc = proc_new();
-	a->r.proc = a->proc;
+	a->r.fields.proc = a->proc;
 	a->r.proc_note = a->proc == NULL ? "a recording has no processes" :
 	    !proc_privileged() ? "not root: other users' sockets are hidden" :
 	    NULL;
@@ -241,8 +241,10 @@ app_src_open(struct app_src *a, const struct options *o, const char *host)
 	a->alerts = alerts_new();
 	alerts_defaults(a->alert_thresh);
 	app_netns_opened(a);
-	a->r.netns = a->nstab;
-	a->r.cgroups = a->cgroups;
+	a->r.fields.netns = a->nstab;
+	a->r.fields.cgroups = a->cgroups;
+	a->r.cols = o->cols;
+	a->r.ncols = o->ncols;
 	return 0;
 }
 
@@ -312,7 +314,7 @@ app_alerts_eval(struct app_src *a)
 
 	memset(&in, 0, sizeof in);
 	in.rows = conntab_rows(a->tab, &in.n);
-	in.now_ms = a->r.now_ms;
+	in.now_ms = a->r.fields.now_ms;
 	/* The kernel's counters of the viewed namespace, -1 while they
 	 * have no rate (the first refresh, a replay). */
 	in.listen_overflows = in.listen_drops = in.syncookies_sent = -1;
@@ -365,7 +367,7 @@ app_src_refresh(struct app_src *a, const struct filter *f)
 		if (rc <= 0)
 			return rc == 0 ? APP_END : APP_CORRUPT;
 		a->r.realtime_ns = rt;
-		a->r.now_ms = mono / 1000000;
+		a->r.fields.now_ms = mono / 1000000;
 		a->r.source = "replay";
 		a->r.dumped = st.messages;
 		a->r.inconsistent = st.inconsistent;
@@ -384,13 +386,13 @@ app_src_refresh(struct app_src *a, const struct filter *f)
 			return APP_FAIL;
 		}
 		a->r.realtime_ns = st->realtime_ns;
-		a->r.now_ms = st->mono_ns / 1000000;
+		a->r.fields.now_ms = st->mono_ns / 1000000;
 		a->r.source = "kernel";
 		a->r.dumped = st->messages;
 		a->r.inconsistent = st->inconsistent;
 		/* Right after the dump, so the counters go with the
 		 * sockets. */
-		if (a->kstat != NULL && kstat_read(a->kstat, a->r.now_ms) == -1)
+		if (a->kstat != NULL && kstat_read(a->kstat, a->r.fields.now_ms) == -1)
 			log_debug("kernel counters: %s", strerror(errno));
 		if (st->record_errno != 0)
 			/* Reported once: the recording has stopped. */
@@ -400,14 +402,14 @@ app_src_refresh(struct app_src *a, const struct filter *f)
 	}
 	conntab_end_scan(a->tab);
 	if (a->cgroups != NULL)
-		cgroup_map_update(a->cgroups, a->r.now_ms);
+		cgroup_map_update(a->cgroups, a->r.fields.now_ms);
 	if (a->proc != NULL)
 		proc_update(a->proc, a->tab);
 	/* Everything before the dump began is in the kernel's buffers by
 	 * now: take it, then reconcile. */
 	app_trans_drain(a);
 	trans_clear_events(a->trans);
-	transfeed_refresh(a->tf, a->tab, f, a->r.now_ms, a->r.realtime_ns);
+	transfeed_refresh(a->tf, a->tab, f, a->r.fields.now_ms, a->r.realtime_ns);
 	{
 		const struct transfeed_stats *ts = transfeed_stats(a->tf);
 
@@ -456,13 +458,9 @@ app_sleep_until(struct app_src *a, int64_t deadline_ns)
 }
 
 void
-app_column_ctx(const struct app_src *a, struct column_ctx *cx)
+app_column_ctx(const struct app_src *a, struct field_ctx *cx)
 {
-	memset(cx, 0, sizeof *cx);
-	cx->now_ms = a->r.now_ms;
-	cx->netns = a->nstab;
-	cx->cgroups = a->cgroups;
-	cx->proc = a->proc;
+	*cx = a->r.fields;
 }
 
 /* One report of v: its rows, or with --group its groups. */
@@ -470,7 +468,7 @@ static int
 app_report(struct app_src *a, const struct options *o, struct view *v,
     struct groups *g)
 {
-	struct column_ctx cx;
+	struct field_ctx cx;
 
 	app_column_ctx(a, &cx);
 

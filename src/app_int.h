@@ -78,7 +78,7 @@ int app_src_open(struct app_src *a, const struct options *o,
 int app_src_close(struct app_src *a, int status);
 int app_src_refresh(struct app_src *a, const struct filter *f);
 /* What the columns and group labels need from a's tables. */
-void app_column_ctx(const struct app_src *a, struct column_ctx *cx);
+void app_column_ctx(const struct app_src *a, struct field_ctx *cx);
 
 /* app_netns.c: open the namespaces the options ask for (0, or the exit
  * status after printing why), with -N inside the viewed one until

@@ -51,12 +51,12 @@ app_settings_load(struct tui *t, const struct options *o, char *path,
 	if ((s.set & SETTINGS_ASCII) && !(o->given & OPTIONS_GIVEN_ASCII))
 		t->ascii = s.ascii;
 	if ((s.set & SETTINGS_COLUMNS) && !(o->given & OPTIONS_GIVEN_COLUMNS) &&
-	    column_parse_list(s.columns, t->cols, &t->ncols, COL_NCOLS, err,
+	    column_parse_list(s.columns, t->cols, &t->ncols, FIELD_N, err,
 	    sizeof err) == -1)
 		tui_message(t, 1, "tcptoprc: columns: %s (defaults used)",
 		    err);
 	if (o->all_netns && !(o->given & OPTIONS_GIVEN_COLUMNS))
-		column_prepend(t->cols, &t->ncols, COL_NCOLS, COL_NETNS);
+		column_prepend(t->cols, &t->ncols, FIELD_N, FIELD_NETNS);
 	return 0;
 }
 
@@ -69,7 +69,7 @@ app_settings_save(const struct tui *t, const struct options *o,
     const struct settings *s0, const char *path, char *err, size_t errlen)
 {
 	struct settings s = *s0;
-	uint8_t cols[COL_NCOLS];
+	uint8_t cols[FIELD_N];
 	size_t ncols;
 	char perr[160];
 
@@ -98,13 +98,13 @@ app_settings_save(const struct tui *t, const struct options *o,
 	    memcmp(t->cols, o->cols, o->ncols) != 0) {
 		size_t skip = o->all_netns && t->ncols > 1 &&
 		    !(o->given & OPTIONS_GIVEN_COLUMNS) &&
-		    t->cols[0] == COL_NETNS;	/* --all-netns put it there */
+		    t->cols[0] == FIELD_NETNS;	/* --all-netns put it there */
 
 		s.set |= SETTINGS_COLUMNS;
 		column_fmt_list(t->cols + skip, t->ncols - skip, s.columns,
 		    sizeof s.columns);
 	} else if ((s.set & SETTINGS_COLUMNS) && column_parse_list(s.columns,
-	    cols, &ncols, COL_NCOLS, perr, sizeof perr) == -1)
+	    cols, &ncols, FIELD_N, perr, sizeof perr) == -1)
 		s.set &= ~(unsigned)SETTINGS_COLUMNS;	/* was bad: drop it */
 	err[0] = '\0';
 	settings_save(&s, path, err, errlen);
@@ -115,12 +115,11 @@ app_settings_save(const struct tui *t, const struct options *o,
  * recorded). */
 static void
 app_detail(struct app_src *a, const struct tui *t, struct ui_frame *fr,
-    struct ui_field *out, size_t max)
+    struct diag_field *out, size_t max)
 {
-	struct diag_field df[DIAG_LOOKUP_MAX];
 	const struct conn *c = tui_selected(t);
 	struct diag *d;
-	int n, i;
+	int n;
 
 	fr->fields = out;
 	fr->nfields = 0;
@@ -140,8 +139,7 @@ app_detail(struct app_src *a, const struct tui *t, struct ui_frame *fr,
 		fr->fields_note = "the socket is gone with its namespace";
 		return;
 	}
-	n = diag_lookup(d, &c->s, df, max < DIAG_LOOKUP_MAX ? max :
-	    DIAG_LOOKUP_MAX);
+	n = diag_lookup(d, &c->s, out, max);
 	if (n == -1) {
 		fr->fields_note = errno == ENOENT ? "the socket is gone" :
 		    "the kernel did not answer";
@@ -154,12 +152,6 @@ app_detail(struct app_src *a, const struct tui *t, struct ui_frame *fr,
 		    "minisocket without tcp_info for this state" :
 		    "none for this socket";
 		return;
-	}
-	for (i = 0; i < n; i++) {
-		out[i].name = df[i].name;
-		out[i].unit = df[i].unit;
-		out[i].value = df[i].value;
-		out[i].text = df[i].text;
 	}
 	fr->nfields = (size_t)n;
 }
@@ -192,7 +184,7 @@ app_keep(void *arg, const struct conn_sample *s)
 struct app_drill {
 	const struct groups *g;
 	const struct tui *t;
-	const struct column_ctx *cx;
+	const struct field_ctx *cx;
 };
 
 static int
@@ -207,7 +199,7 @@ app_in_group(void *arg, const struct conn *c)
  * group drilled into. */
 static void
 app_view(struct app_src *a, struct tui *t, struct view *v,
-    struct groups *g, const struct column_ctx *cx)
+    struct groups *g, const struct field_ctx *cx)
 {
 	struct app_drill d = { g, t, cx };
 
@@ -292,7 +284,7 @@ app_run_ui(struct app_src *a, const struct options *o, struct lesson *l)
 	struct view v;
 	struct groups groups;
 	struct ui_frame fr;
-	struct ui_field fields[DIAG_LOOKUP_MAX];
+	struct diag_field fields[DIAG_LOOKUP_MAX];
 	struct settings saved;
 	char path[4096], err[320], ltitle[200];
 	int64_t next_ns, now, shown_ns, anim_ns = INT64_MAX;
@@ -371,7 +363,7 @@ app_run_ui(struct app_src *a, const struct options *o, struct lesson *l)
 		}
 		if (draw) {
 			fr.realtime_ns = a->r.realtime_ns;
-			fr.now_ms = a->r.now_ms;
+			fr.now_ms = a->r.fields.now_ms;
 			app_column_ctx(a, &fr.cols);
 			fr.inconsistent = a->r.inconsistent;
 			fr.dumped = a->r.dumped;
@@ -390,7 +382,7 @@ app_run_ui(struct app_src *a, const struct options *o, struct lesson *l)
 			/* The animation's clock runs on from the data's,
 			 * so a replay fades as the live view does. */
 			now = app_clock_ns(CLOCK_MONOTONIC);
-			fr.anim_ms = a->r.now_ms + (now - shown_ns) / 1000000;
+			fr.anim_ms = a->r.fields.now_ms + (now - shown_ns) / 1000000;
 			ui_draw(&fr, repaint);
 			draw = repaint = 0;
 			anim_ns = app_anim_deadline(&t, a->trans, fr.anim_ms,

@@ -32,7 +32,7 @@ enum {
 
 struct diag_fdesc {
 	const char *name;
-	const char *unit;
+	int unit;		/* enum unit */
 	uint16_t off;
 	uint8_t size;
 	uint8_t kind;		/* DIAG_K_* */
@@ -72,131 +72,134 @@ struct diag_tcpi_tail {
 	sizeof(((struct diag_tcpi_tail *)0)->member), DIAG_K_UINT }
 
 static const struct diag_fdesc diag_tcpi_fields[] = {
-	DIAG_TI(state, ""),
-	DIAG_TI(ca_state, ""),
-	DIAG_TI(retransmits, ""),
-	DIAG_TI(probes, ""),
-	DIAG_TI(backoff, ""),
-	DIAG_TI(options, ""),
-	{ "snd_wscale", "", DIAG_TCPI_BITS - 2, 1, DIAG_K_SND_WSCALE },
-	{ "rcv_wscale", "", DIAG_TCPI_BITS - 2, 1, DIAG_K_RCV_WSCALE },
-	{ "delivery_rate_app_limited", "", DIAG_TCPI_BITS - 1, 1,
+	DIAG_TI(state, UNIT_NONE),
+	DIAG_TI(ca_state, UNIT_NONE),
+	DIAG_TI(retransmits, UNIT_NONE),
+	DIAG_TI(probes, UNIT_NONE),
+	DIAG_TI(backoff, UNIT_NONE),
+	DIAG_TI(options, UNIT_NONE),
+	{ "snd_wscale", UNIT_NONE, DIAG_TCPI_BITS - 2, 1, DIAG_K_SND_WSCALE },
+	{ "rcv_wscale", UNIT_NONE, DIAG_TCPI_BITS - 2, 1, DIAG_K_RCV_WSCALE },
+	{ "delivery_rate_app_limited", UNIT_NONE, DIAG_TCPI_BITS - 1, 1,
 	    DIAG_K_APP_LIMITED },
-	{ "fastopen_client_fail", "", DIAG_TCPI_BITS - 1, 1,
+	{ "fastopen_client_fail", UNIT_NONE, DIAG_TCPI_BITS - 1, 1,
 	    DIAG_K_FASTOPEN_FAIL },
-	DIAG_TI(rto, "us"),
-	DIAG_TI(ato, "us"),
-	DIAG_TI(snd_mss, "bytes"),
-	DIAG_TI(rcv_mss, "bytes"),
-	DIAG_TI(unacked, "segments"),
-	DIAG_TI(sacked, "segments"),
-	DIAG_TI(lost, "segments"),
-	DIAG_TI(retrans, "segments"),
-	DIAG_TI(fackets, "segments"),
-	DIAG_TI(last_data_sent, "ms"),
-	DIAG_TI(last_ack_sent, "ms"),
-	DIAG_TI(last_data_recv, "ms"),
-	DIAG_TI(last_ack_recv, "ms"),
-	DIAG_TI(pmtu, "bytes"),
-	DIAG_TI(rcv_ssthresh, "bytes"),
-	DIAG_TI(rtt, "us"),
-	DIAG_TI(rttvar, "us"),
-	DIAG_TI(snd_ssthresh, "segments"),
-	DIAG_TI(snd_cwnd, "segments"),
-	DIAG_TI(advmss, "bytes"),
-	DIAG_TI(reordering, "segments"),
-	DIAG_TI(rcv_rtt, "us"),
-	DIAG_TI(rcv_space, "bytes"),
-	DIAG_TI(total_retrans, "segments"),
-	DIAG_TI(pacing_rate, "bytes/s"),
-	DIAG_TI(max_pacing_rate, "bytes/s"),
-	DIAG_TI(bytes_acked, "bytes"),
-	DIAG_TI(bytes_received, "bytes"),
-	DIAG_TI(segs_out, "segments"),
-	DIAG_TI(segs_in, "segments"),
-	DIAG_TI(notsent_bytes, "bytes"),
-	DIAG_TI(min_rtt, "us"),
-	DIAG_TI(data_segs_in, "segments"),
-	DIAG_TI(data_segs_out, "segments"),
-	DIAG_TI(delivery_rate, "bytes/s"),
-	DIAG_TI(busy_time, "us"),
-	DIAG_TI(rwnd_limited, "us"),
-	DIAG_TI(sndbuf_limited, "us"),
-	DIAG_TI(delivered, "segments"),
-	DIAG_TI(delivered_ce, "segments"),
-	DIAG_TI(bytes_sent, "bytes"),
-	DIAG_TI(bytes_retrans, "bytes"),
-	DIAG_TI(dsack_dups, "segments"),
-	DIAG_TI(reord_seen, ""),
-	DIAG_TI(rcv_ooopack, "packets"),
-	DIAG_TI(snd_wnd, "bytes"),
-	DIAG_TT(rcv_wnd, "bytes"),
-	DIAG_TT(rehash, ""),
-	DIAG_TT(total_rto, ""),
-	DIAG_TT(total_rto_recoveries, ""),
-	DIAG_TT(total_rto_time, "ms"),
-	DIAG_TT(received_ce, "segments"),
-	DIAG_TT(delivered_e1_bytes, "bytes"),
-	DIAG_TT(delivered_e0_bytes, "bytes"),
-	DIAG_TT(delivered_ce_bytes, "bytes"),
-	DIAG_TT(received_e1_bytes, "bytes"),
-	DIAG_TT(received_e0_bytes, "bytes"),
-	DIAG_TT(received_ce_bytes, "bytes"),
+	DIAG_TI(rto, UNIT_US),
+	DIAG_TI(ato, UNIT_US),
+	DIAG_TI(snd_mss, UNIT_BYTES),
+	DIAG_TI(rcv_mss, UNIT_BYTES),
+	DIAG_TI(unacked, UNIT_SEGMENTS),
+	DIAG_TI(sacked, UNIT_SEGMENTS),
+	DIAG_TI(lost, UNIT_SEGMENTS),
+	DIAG_TI(retrans, UNIT_SEGMENTS),
+	DIAG_TI(fackets, UNIT_SEGMENTS),
+	DIAG_TI(last_data_sent, UNIT_MS),
+	DIAG_TI(last_ack_sent, UNIT_MS),
+	DIAG_TI(last_data_recv, UNIT_MS),
+	DIAG_TI(last_ack_recv, UNIT_MS),
+	DIAG_TI(pmtu, UNIT_BYTES),
+	DIAG_TI(rcv_ssthresh, UNIT_BYTES),
+	DIAG_TI(rtt, UNIT_US),
+	DIAG_TI(rttvar, UNIT_US),
+	DIAG_TI(snd_ssthresh, UNIT_SEGMENTS),
+	DIAG_TI(snd_cwnd, UNIT_SEGMENTS),
+	DIAG_TI(advmss, UNIT_BYTES),
+	DIAG_TI(reordering, UNIT_SEGMENTS),
+	DIAG_TI(rcv_rtt, UNIT_US),
+	DIAG_TI(rcv_space, UNIT_BYTES),
+	DIAG_TI(total_retrans, UNIT_SEGMENTS),
+	DIAG_TI(pacing_rate, UNIT_RATE),
+	DIAG_TI(max_pacing_rate, UNIT_RATE),
+	DIAG_TI(bytes_acked, UNIT_BYTES),
+	DIAG_TI(bytes_received, UNIT_BYTES),
+	DIAG_TI(segs_out, UNIT_SEGMENTS),
+	DIAG_TI(segs_in, UNIT_SEGMENTS),
+	DIAG_TI(notsent_bytes, UNIT_BYTES),
+	DIAG_TI(min_rtt, UNIT_US),
+	DIAG_TI(data_segs_in, UNIT_SEGMENTS),
+	DIAG_TI(data_segs_out, UNIT_SEGMENTS),
+	DIAG_TI(delivery_rate, UNIT_RATE),
+	DIAG_TI(busy_time, UNIT_US),
+	DIAG_TI(rwnd_limited, UNIT_US),
+	DIAG_TI(sndbuf_limited, UNIT_US),
+	DIAG_TI(delivered, UNIT_SEGMENTS),
+	DIAG_TI(delivered_ce, UNIT_SEGMENTS),
+	DIAG_TI(bytes_sent, UNIT_BYTES),
+	DIAG_TI(bytes_retrans, UNIT_BYTES),
+	DIAG_TI(dsack_dups, UNIT_SEGMENTS),
+	DIAG_TI(reord_seen, UNIT_NONE),
+	DIAG_TI(rcv_ooopack, UNIT_PACKETS),
+	DIAG_TI(snd_wnd, UNIT_BYTES),
+	DIAG_TT(rcv_wnd, UNIT_BYTES),
+	DIAG_TT(rehash, UNIT_NONE),
+	DIAG_TT(total_rto, UNIT_NONE),
+	DIAG_TT(total_rto_recoveries, UNIT_NONE),
+	DIAG_TT(total_rto_time, UNIT_MS),
+	DIAG_TT(received_ce, UNIT_SEGMENTS),
+	DIAG_TT(delivered_e1_bytes, UNIT_BYTES),
+	DIAG_TT(delivered_e0_bytes, UNIT_BYTES),
+	DIAG_TT(delivered_ce_bytes, UNIT_BYTES),
+	DIAG_TT(received_e1_bytes, UNIT_BYTES),
+	DIAG_TT(received_e0_bytes, UNIT_BYTES),
+	DIAG_TT(received_ce_bytes, UNIT_BYTES),
 };
 
 static const struct diag_fdesc diag_cong_fields[] = {
-	{ "cc", "", 0, 1, DIAG_K_NAME },
+	{ "cc", UNIT_NONE, 0, 1, DIAG_K_NAME },
 };
 
 static const struct diag_fdesc diag_vegas_fields[] = {
-	DIAG_F(struct tcpvegas_info, tcpv_enabled, "vegas_enabled", ""),
-	DIAG_F(struct tcpvegas_info, tcpv_rttcnt, "vegas_rttcnt", ""),
-	DIAG_F(struct tcpvegas_info, tcpv_rtt, "vegas_rtt", "us"),
-	DIAG_F(struct tcpvegas_info, tcpv_minrtt, "vegas_min_rtt", "us"),
+	DIAG_F(struct tcpvegas_info, tcpv_enabled, "vegas_enabled", UNIT_NONE),
+	DIAG_F(struct tcpvegas_info, tcpv_rttcnt, "vegas_rttcnt", UNIT_NONE),
+	DIAG_F(struct tcpvegas_info, tcpv_rtt, "vegas_rtt", UNIT_US),
+	DIAG_F(struct tcpvegas_info, tcpv_minrtt, "vegas_min_rtt", UNIT_US),
 };
 
 static const struct diag_fdesc diag_dctcp_fields[] = {
-	DIAG_F(struct tcp_dctcp_info, dctcp_enabled, "dctcp_enabled", ""),
-	DIAG_F(struct tcp_dctcp_info, dctcp_ce_state, "dctcp_ce_state", ""),
-	DIAG_F(struct tcp_dctcp_info, dctcp_alpha, "dctcp_alpha", ""),
-	DIAG_F(struct tcp_dctcp_info, dctcp_ab_ecn, "dctcp_ab_ecn", "bytes"),
-	DIAG_F(struct tcp_dctcp_info, dctcp_ab_tot, "dctcp_ab_tot", "bytes"),
+	DIAG_F(struct tcp_dctcp_info, dctcp_enabled, "dctcp_enabled",
+	    UNIT_NONE),
+	DIAG_F(struct tcp_dctcp_info, dctcp_ce_state, "dctcp_ce_state",
+	    UNIT_NONE),
+	DIAG_F(struct tcp_dctcp_info, dctcp_alpha, "dctcp_alpha", UNIT_NONE),
+	DIAG_F(struct tcp_dctcp_info, dctcp_ab_ecn, "dctcp_ab_ecn", UNIT_BYTES),
+	DIAG_F(struct tcp_dctcp_info, dctcp_ab_tot, "dctcp_ab_tot", UNIT_BYTES),
 };
 
 static const struct diag_fdesc diag_bbr_fields[] = {
-	{ "bbr_bw", "bytes/s", offsetof(struct tcp_bbr_info, bbr_bw_lo), 8,
+	{ "bbr_bw", UNIT_RATE, offsetof(struct tcp_bbr_info, bbr_bw_lo), 8,
 	    DIAG_K_LOHI },
-	DIAG_F(struct tcp_bbr_info, bbr_min_rtt, "bbr_min_rtt", "us"),
-	DIAG_F(struct tcp_bbr_info, bbr_pacing_gain, "bbr_pacing_gain", ""),
-	DIAG_F(struct tcp_bbr_info, bbr_cwnd_gain, "bbr_cwnd_gain", ""),
+	DIAG_F(struct tcp_bbr_info, bbr_min_rtt, "bbr_min_rtt", UNIT_US),
+	DIAG_F(struct tcp_bbr_info, bbr_pacing_gain, "bbr_pacing_gain",
+	    UNIT_NONE),
+	DIAG_F(struct tcp_bbr_info, bbr_cwnd_gain, "bbr_cwnd_gain", UNIT_NONE),
 };
 
 /* INET_DIAG_SKMEMINFO: a u32 array indexed by SK_MEMINFO_*. */
 static const struct diag_fdesc diag_skmem_fields[] = {
-	{ "rmem_alloc", "bytes", SK_MEMINFO_RMEM_ALLOC * 4, 4, DIAG_K_UINT },
-	{ "rcvbuf", "bytes", SK_MEMINFO_RCVBUF * 4, 4, DIAG_K_UINT },
-	{ "wmem_alloc", "bytes", SK_MEMINFO_WMEM_ALLOC * 4, 4, DIAG_K_UINT },
-	{ "sndbuf", "bytes", SK_MEMINFO_SNDBUF * 4, 4, DIAG_K_UINT },
-	{ "fwd_alloc", "bytes", SK_MEMINFO_FWD_ALLOC * 4, 4, DIAG_K_UINT },
-	{ "wmem_queued", "bytes", SK_MEMINFO_WMEM_QUEUED * 4, 4,
+	{ "rmem_alloc", UNIT_BYTES, SK_MEMINFO_RMEM_ALLOC * 4, 4, DIAG_K_UINT },
+	{ "rcvbuf", UNIT_BYTES, SK_MEMINFO_RCVBUF * 4, 4, DIAG_K_UINT },
+	{ "wmem_alloc", UNIT_BYTES, SK_MEMINFO_WMEM_ALLOC * 4, 4, DIAG_K_UINT },
+	{ "sndbuf", UNIT_BYTES, SK_MEMINFO_SNDBUF * 4, 4, DIAG_K_UINT },
+	{ "fwd_alloc", UNIT_BYTES, SK_MEMINFO_FWD_ALLOC * 4, 4, DIAG_K_UINT },
+	{ "wmem_queued", UNIT_BYTES, SK_MEMINFO_WMEM_QUEUED * 4, 4,
 	    DIAG_K_UINT },
-	{ "optmem", "bytes", SK_MEMINFO_OPTMEM * 4, 4, DIAG_K_UINT },
-	{ "backlog", "bytes", SK_MEMINFO_BACKLOG * 4, 4, DIAG_K_UINT },
-	{ "drops", "packets", SK_MEMINFO_DROPS * 4, 4, DIAG_K_UINT },
+	{ "optmem", UNIT_BYTES, SK_MEMINFO_OPTMEM * 4, 4, DIAG_K_UINT },
+	{ "backlog", UNIT_BYTES, SK_MEMINFO_BACKLOG * 4, 4, DIAG_K_UINT },
+	{ "drops", UNIT_PACKETS, SK_MEMINFO_DROPS * 4, 4, DIAG_K_UINT },
 };
 
 static const struct diag_fdesc diag_shutdown_field[] = {
-	{ "shutdown", "", 0, 1, DIAG_K_UINT } };
+	{ "shutdown", UNIT_NONE, 0, 1, DIAG_K_UINT } };
 static const struct diag_fdesc diag_tos_field[] = {
-	{ "tos", "", 0, 1, DIAG_K_UINT } };
+	{ "tos", UNIT_NONE, 0, 1, DIAG_K_UINT } };
 static const struct diag_fdesc diag_tclass_field[] = {
-	{ "tclass", "", 0, 1, DIAG_K_UINT } };
+	{ "tclass", UNIT_NONE, 0, 1, DIAG_K_UINT } };
 static const struct diag_fdesc diag_class_id_field[] = {
-	{ "class_id", "", 0, 4, DIAG_K_UINT } };
+	{ "class_id", UNIT_NONE, 0, 4, DIAG_K_UINT } };
 static const struct diag_fdesc diag_mark_field[] = {
-	{ "mark", "", 0, 4, DIAG_K_UINT } };
+	{ "mark", UNIT_NONE, 0, 4, DIAG_K_UINT } };
 static const struct diag_fdesc diag_cgroup_id_field[] = {
-	{ "cgroup_id", "", 0, 8, DIAG_K_UINT } };
+	{ "cgroup_id", UNIT_NONE, 0, 8, DIAG_K_UINT } };
 
 #undef DIAG_TT
 #undef DIAG_TI

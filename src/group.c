@@ -29,7 +29,7 @@ group_listens(const struct groups *g, unsigned port)
  * which is its remote port. */
 static int
 group_key_service(const struct groups *g, const struct conn *c,
-    const struct column_ctx *cx, struct group_key *k)
+    const struct field_ctx *cx, struct group_key *k)
 {
 	unsigned port;
 
@@ -64,7 +64,7 @@ static const uint8_t group_v4mapped[12] = {
  * same host as its IPv4 address, so it joins that group. */
 static int
 group_key_remote(const struct groups *g, const struct conn *c,
-    const struct column_ctx *cx, struct group_key *k)
+    const struct field_ctx *cx, struct group_key *k)
 {
 	(void)g, (void)cx;
 	memset(k, 0, sizeof *k);
@@ -99,7 +99,7 @@ group_label_remote(const struct groups *g, const struct group_key *k,
 /* The drill-down predicate of a kind whose membership is its key. */
 static int
 group_same_key(const struct groups *g, const struct group_key *k,
-    const struct conn *c, const struct column_ctx *cx)
+    const struct conn *c, const struct field_ctx *cx)
 {
 	struct group_key ck;
 
@@ -113,7 +113,7 @@ group_same_key(const struct groups *g, const struct group_key *k,
  * index 0, this namespace. */
 static int
 group_key_netns(const struct groups *g, const struct conn *c,
-    const struct column_ctx *cx, struct group_key *k)
+    const struct field_ctx *cx, struct group_key *k)
 {
 	(void)g, (void)cx;
 	memset(k, 0, sizeof *k);
@@ -141,7 +141,7 @@ group_label_netns(const struct groups *g, const struct group_key *k,
  * (a replay) no row has a key. */
 static int
 group_key_process(const struct groups *g, const struct conn *c,
-    const struct column_ctx *cx, struct group_key *k)
+    const struct field_ctx *cx, struct group_key *k)
 {
 	const struct proc_owner *o;
 	int b;
@@ -214,7 +214,7 @@ group_lookup(const char *name)
 }
 
 int
-group_available(int kind, const struct column_ctx *cx)
+group_available(int kind, const struct field_ctx *cx)
 {
 	size_t n = 0;
 
@@ -235,7 +235,7 @@ group_available(int kind, const struct column_ctx *cx)
 }
 
 int
-group_next(int kind, const struct column_ctx *cx)
+group_next(int kind, const struct field_ctx *cx)
 {
 	for (kind++; kind < GROUP_NKINDS; kind++)
 		if (group_available(kind, cx))
@@ -322,7 +322,7 @@ group_cmp(const void *a, const void *b, void *arg)
 
 void
 group_build(struct groups *g, int kind, const struct view *v,
-    const struct conntab *tab, const struct column_ctx *cx)
+    const struct conntab *tab, const struct field_ctx *cx)
 {
 	struct conn *const *rows;
 	struct group_key k;
@@ -382,7 +382,7 @@ group_find(const struct groups *g, const struct group_key *k)
 
 int
 group_contains(const struct groups *g, const struct group_key *k,
-    const struct conn *c, const struct column_ctx *cx)
+    const struct conn *c, const struct field_ctx *cx)
 {
 	if (!group_available(g->kind, cx))
 		return 0;

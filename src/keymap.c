@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "tcptop/keymap.h"
-#include "tcptop/sort.h"
+#include "tcptop/field.h"
 #include "tcptop/tcpstate.h"
 
 #define ALL	(TUI_LIST | TUI_DETAIL | TUI_HELP | TUI_SORT | TUI_EXPLAIN | \
@@ -81,18 +81,19 @@ keymap_move(struct tui *t, int key)
 		tui_columns_step(t, key == TUI_KEY_UP ? -1 : key ==
 		    TUI_KEY_DOWN ? 1 : key == TUI_KEY_PGUP ? -(int)page :
 		    key == TUI_KEY_PGDN ? (int)page : key == TUI_KEY_HOME ?
-		    -COL_NCOLS : COL_NCOLS);
+		    -FIELD_N : FIELD_N);
 		return TUI_REDRAW;
 	}
 	if (t->mode == TUI_SORT) {
 		if (key == TUI_KEY_UP && t->sort_sel > 0)
 			t->sort_sel--;
-		else if (key == TUI_KEY_DOWN && t->sort_sel < SORT_NKEYS - 1)
+		else if (key == TUI_KEY_DOWN &&
+		    t->sort_sel < (int)field_nsort() - 1)
 			t->sort_sel++;
 		else if (key == TUI_KEY_HOME || key == TUI_KEY_PGUP)
 			t->sort_sel = 0;
 		else if (key == TUI_KEY_END || key == TUI_KEY_PGDN)
-			t->sort_sel = SORT_NKEYS - 1;
+			t->sort_sel = (int)field_nsort() - 1;
 		return TUI_REDRAW;
 	}
 	switch (key) {
@@ -278,7 +279,7 @@ keymap_sort_menu(struct tui *t, int key)
 {
 	(void)key;
 	t->mode = TUI_SORT;
-	t->sort_sel = t->sort_key;
+	t->sort_sel = field_sort_index(t->sort_key);
 	return TUI_REDRAW;
 }
 
@@ -286,7 +287,8 @@ static int
 keymap_sort_pick(struct tui *t, int key)
 {
 	(void)key;
-	t->sort_key = t->sort_sel;
+	if (field_sort_key((size_t)t->sort_sel) >= 0)
+		t->sort_key = field_sort_key((size_t)t->sort_sel);
 	t->mode = tui_home(t);
 	return TUI_REDRAW | TUI_REVIEW;
 }
@@ -317,9 +319,8 @@ keymap_columns_move(struct tui *t, int key)
 static int
 keymap_sort_step(struct tui *t, int key)
 {
-	t->sort_key = (t->sort_key + (key == '>' ? 1 : SORT_NKEYS - 1)) %
-	    SORT_NKEYS;
-	tui_message(t, 0, "sorted by %s", sort_columns[t->sort_key].name);
+	t->sort_key = field_sort_step(t->sort_key, key == '>' ? 1 : -1);
+	tui_message(t, 0, "sorted by %s", field_table[t->sort_key].name);
 	return TUI_REDRAW | TUI_REVIEW;
 }
 

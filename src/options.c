@@ -11,7 +11,7 @@
 #include "tcptop/group.h"
 #include "tcptop/netns.h"
 #include "tcptop/options.h"
-#include "tcptop/sort.h"
+#include "tcptop/field.h"
 
 enum {
 	OPT_JSON = 256,
@@ -190,17 +190,20 @@ options_usage(FILE *fp)
 "  -V, --version          show the version\n"
 "\n"
 "Sort keys:\n", fp);
-	for (i = 0; i < SORT_NKEYS; i++)
-		options_help_item(fp, sort_columns[i].name,
-		    sort_columns[i].help);
+	for (i = 0; i < (int)field_nsort(); i++) {
+		const struct field *f = &field_table[field_sort_key((size_t)i)];
+
+		options_help_item(fp, f->name, f->help);
+	}
 	column_fmt_list(column_default, column_ndefault, defaults,
 	    sizeof defaults);
 	fputs("\nColumns (the default: ", fp);
 	options_help_words(fp, defaults, 23);
 	fputs("):\n", fp);
-	for (i = 0; i < COL_NCOLS; i++)
-		options_help_item(fp, column_table[i].name,
-		    column_table[i].help);
+	for (i = 0; i < FIELD_N; i++)
+		if (field_is_column(i))
+			options_help_item(fp, field_table[i].name,
+			    field_table[i].help);
 	fputs("\nSettings (sort, delay, columns, colours, alert thresholds) are "
 	    "kept in\n$XDG_CONFIG_HOME/tcptop/tcptoprc, written on quit.\n",
 	    fp);
@@ -319,7 +322,7 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 	memset(o, 0, sizeof *o);
 	o->delay = 1.0;
 	o->tombstone = 3.0;
-	o->sort_key = SORT_STATE;
+	o->sort_key = FIELD_STATE;
 	filter_init(&o->filter);
 	memcpy(o->cols, column_default, column_ndefault);
 	o->ncols = column_ndefault;
@@ -391,7 +394,7 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 			fam6 = 1;
 			break;
 		case OPT_SORT:
-			o->sort_key = sort_lookup(optarg);
+			o->sort_key = field_sort_lookup(optarg);
 			if (o->sort_key < 0) {
 				snprintf(err, errlen, "--sort: unknown key "
 				    "\"%s\" (see --help)", optarg);
@@ -421,7 +424,7 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 			break;
 		case OPT_COLUMNS:
 			if (column_parse_list(optarg, o->cols, &o->ncols,
-			    COL_NCOLS, perr, sizeof perr) == -1) {
+			    FIELD_N, perr, sizeof perr) == -1) {
 				snprintf(err, errlen, "--columns: %s", perr);
 				return OPTIONS_USAGE;
 			}
@@ -512,7 +515,7 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 		return OPTIONS_USAGE;
 	}
 	if (o->all_netns && !(o->given & OPTIONS_GIVEN_COLUMNS))
-		column_prepend(o->cols, &o->ncols, COL_NCOLS, COL_NETNS);
+		column_prepend(o->cols, &o->ncols, FIELD_N, FIELD_NETNS);
 	if (o->record != NULL && o->replay != NULL) {
 		snprintf(err, errlen, "--record and --replay exclude each "
 		    "other");

@@ -7,37 +7,16 @@
 #include <time.h>
 
 #include "tcptop/column.h"
+#include "tcptop/json.h"
 #include "tcptop/output.h"
 #include "tcptop/tcpstate.h"
+#include "tcptop/text.h"
 #include "tcptop/text.h"
 
 #include "output_int.h"
 
-static void
-output_fmt_rtt(const struct conn *c, char *buf, size_t len)
-{
-	if (!(c->s.flags & CONN_HAS_INFO) || c->s.info.rtt_us == 0)
-		snprintf(buf, len, "-");
-	else if (c->s.info.rtt_us < 10000)
-		snprintf(buf, len, "%.3fms", c->s.info.rtt_us / 1000.0);
-	else
-		snprintf(buf, len, "%.1fms", c->s.info.rtt_us / 1000.0);
-}
-
-/* The PID and PROCESS columns: "-" without a file, "?" hidden. */
-static void
-output_text_owner(FILE *fp, const struct proc *p, const struct conn *c)
-{
-	const struct proc_owner *o;
-	int b;
-
-	o = proc_owner(p, c, &b);
-	if (o != NULL)
-		fprintf(fp, " %7ld %s", (long)o->pid, o->comm);
-	else
-		fprintf(fp, " %7s %s", b == PROC_NOFILE ? "-" : "?",
-		    b == PROC_NOFILE ? "-" : "?");
-}
+/* The longest text report line: every column at its widest. */
+#define OUTPUT_LINE 2048
 
 static const char *
 output_severity(int severity)
@@ -76,13 +55,102 @@ output_text_alerts(FILE *fp, const struct output_report *r)
 		fprintf(fp, "ALERT +%zu more\n", r->alerts_more);
 }
 
+/* The width of column id in a report of v: its own, or for a flexible
+ * column (endpoints, names) its widest text; never narrower than its
+ * title. */
+static int
+output_text_width(int id, const struct output_report *r,
+    const struct view *v)
+{
+	const struct field *f = &field_table[id];
+	int w = (int)strlen(f->title);
+	char text[CONN_ENDPOINT_LEN];
+	size_t i;
+
+	if (f->maxwidth <= f->width)
+		return f->width > w ? f->width : w;
+	for (i = 0; i < v->n; i++) {
+		int tw;
+
+		if (v->rows[i]->flags & CONN_GONE)
+			continue;
+		field_fmt(id, v->rows[i], &r->fields, text, sizeof text);
+		tw = (int)text_width(text);
+		w = tw > w ? tw : w;
+	}
+	return w;
+}
+
+/* Append n bytes of s to line (of size OUTPUT_LINE), or pad blanks when
+ * s is NULL; what does not fit is cut. */
+static size_t
+output_put(char *line, size_t at, const char *s, size_t n)
+{
+	if (at + n >= OUTPUT_LINE)
+		n = OUTPUT_LINE - 1 - at;
+	if (s != NULL)
+		memcpy(line + at, s, n);
+	else
+		memset(line + at, ' ', n);
+	return at + n;
+}
+
+/* One line of the columns: the titles (c NULL) or c's fields, built in
+ * a buffer and written at once (at 100k rows printf per cell costs more
+ * than the dump). */
+static void
+output_text_line(FILE *fp, const struct output_report *r,
+    const struct conn *c, const uint8_t *cols, size_t ncols,
+    const int *widths)
+{
+	char line[OUTPUT_LINE], text[CONN_ENDPOINT_LEN];
+	char clean[CONN_ENDPOINT_LEN];
+	const char *cell;
+	size_t i, at = 0, len;
+
+	for (i = 0; i < ncols; i++) {
+		const struct field *f = &field_table[cols[i]];
+		int pad;
+
+		if (c == NULL)
+			cell = f->title;
+		else if (f->text != NULL) {
+			/* Names from outside: only text reaches the file. */
+			field_fmt(cols[i], c, &r->fields, text, sizeof text);
+			text_clean(clean, sizeof clean, text, strlen(text), 0);
+			cell = clean;
+		} else {
+			field_fmt(cols[i], c, &r->fields, text, sizeof text);
+			cell = text;
+		}
+		len = strlen(cell);
+		pad = widths[i] - (int)text_cells(cell, len);
+		if (pad < 0)
+			pad = 0;
+		if (i > 0)
+			at = output_put(line, at, NULL, 1);
+		if (f->flags & FIELD_F_RIGHT) {
+			at = output_put(line, at, NULL, (size_t)pad);
+			at = output_put(line, at, cell, len);
+		} else {
+			at = output_put(line, at, cell, len);
+			if (i + 1 < ncols)
+				at = output_put(line, at, NULL, (size_t)pad);
+		}
+	}
+	line[at++] = '\n';
+	fwrite(line, 1, at, fp);
+}
+
 int
 output_text(FILE *fp, const struct output_report *r, const struct view *v)
 {
+	const uint8_t *cols = r->cols != NULL ? r->cols : column_default;
+	size_t ncols = r->cols != NULL ? r->ncols : column_ndefault, i;
+	int widths[FIELD_N];
 	char when[32], host[64];
 	time_t sec = (time_t)(r->realtime_ns / 1000000000);
 	struct tm tm;
-	size_t i, wl = 5, wr = 6, wn = 5;
 
 	localtime_r(&sec, &tm);
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
@@ -97,10 +165,10 @@ output_text(FILE *fp, const struct output_report *r, const struct view *v)
 	for (i = 0; i < TCPSTATE_MAX; i++)
 		fprintf(fp, " %s %zu", tcpstate_name(tcpstate_order[i]),
 		    v->states[tcpstate_order[i]]);
-	if (r->proc != NULL) {
+	if (r->fields.proc != NULL) {
 		size_t counts[PROC_NBUCKETS];
 
-		proc_count(r->proc, v->rows, v->n, counts);
+		proc_count(r->fields.proc, v->rows, v->n, counts);
 		fprintf(fp, "; owners: process %zu, none %zu, hidden %zu",
 		    counts[PROC_OWNED], counts[PROC_NOFILE],
 		    counts[PROC_HIDDEN]);
@@ -108,114 +176,17 @@ output_text(FILE *fp, const struct output_report *r, const struct view *v)
 	fputc('\n', fp);
 	output_text_alerts(fp, r);
 
-	/* Column widths fit this report's endpoints. */
-	for (i = 0; i < v->n; i++) {
-		char ep[CONN_ENDPOINT_LEN];
-		size_t l;
-
-		if (v->rows[i]->flags & CONN_GONE)
-			continue;
-		l = strlen(conn_fmt_endpoint(&v->rows[i]->s, 0, ep,
-		    sizeof ep));
-		wl = l > wl ? l : wl;
-		l = strlen(conn_fmt_endpoint(&v->rows[i]->s, 1, ep,
-		    sizeof ep));
-		wr = l > wr ? l : wr;
-	}
-	/* -N, --all-netns: which namespace, first. */
-	for (i = 0; r->netns != NULL && i < v->n; i++) {
-		size_t l = strlen(netns_tab_label(r->netns,
-		    v->rows[i]->s.netns));
-
-		wn = l > wn ? l : wn;
-	}
-	if (r->netns != NULL)
-		fprintf(fp, "%-*s ", (int)wn, "NETNS");
-	fprintf(fp, "%-4s %-*s %-*s %-11s %7s %7s %8s %9s %5s", "FAM",
-	    (int)wl, "LOCAL", (int)wr, "REMOTE", "STATE", "RECV-Q", "SEND-Q",
-	    "INSTATE", "RTT", "RETR");
-	fputs(r->proc != NULL ? "     PID PROCESS\n" : "\n", fp);
-	for (i = 0; i < v->n; i++) {
-		const struct conn *c = v->rows[i];
-		char l[CONN_ENDPOINT_LEN], rm[CONN_ENDPOINT_LEN], age[24];
-		char rtt[24];
-
-		if (c->flags & CONN_GONE)
-			continue;
-		column_fmt_age(r->now_ms - c->state_since_ms,
-		    column_age_at_least(c), age, sizeof age);
-		output_fmt_rtt(c, rtt, sizeof rtt);
-		if (r->netns != NULL)
-			fprintf(fp, "%-*s ", (int)wn, netns_tab_label(r->netns,
-			    c->s.netns));
-		fprintf(fp, "%-4s %-*s %-*s %-11s %7u %7u %8s %9s %5u",
-		    conn_family_name(c->s.family),
-		    (int)wl, conn_fmt_endpoint(&c->s, 0, l, sizeof l),
-		    (int)wr, conn_fmt_endpoint(&c->s, 1, rm, sizeof rm),
-		    tcpstate_name(c->s.state), c->s.rqueue, c->s.wqueue, age,
-		    rtt, column_retrans(c));
-		if (r->proc != NULL)
-			output_text_owner(fp, r->proc, c);
-		fputc('\n', fp);
-	}
+	/* The columns asked for (--columns), as wide as this report's
+	 * texts. */
+	for (i = 0; i < ncols; i++)
+		widths[i] = output_text_width(cols[i], r, v);
+	output_text_line(fp, r, NULL, cols, ncols, widths);
+	for (i = 0; i < v->n; i++)
+		if (!(v->rows[i]->flags & CONN_GONE))
+			output_text_line(fp, r, v->rows[i], cols, ncols,
+			    widths);
 	fputc('\n', fp);
 	return ferror(fp) ? -1 : 0;
-}
-
-void
-output_json_string(FILE *fp, const char *str, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
-
-	fputc('"', fp);
-	while (i < len) {
-		unsigned char ch = s[i];
-		size_t n;
-
-		if (ch < 0x80) {
-			if (ch == '"' || ch == '\\')
-				fprintf(fp, "\\%c", ch);
-			else if (ch < 0x20 || ch == 0x7f)
-				fprintf(fp, "\\u%04x", ch);
-			else
-				fputc(ch, fp);
-			i++;
-			continue;
-		}
-		/* Copy a well-formed UTF-8 sequence whole; anything else
-		 * becomes U+FFFD, one byte at a time. */
-		if ((n = text_utf8_len(str + i, len - i, NULL)) == 0) {
-			fputs("\\ufffd", fp);
-			i++;
-			continue;
-		}
-		fwrite(s + i, 1, n, fp);
-		i += n;
-	}
-	fputc('"', fp);
-}
-
-/* A string, or null for NULL. */
-void
-output_json_nullable(FILE *fp, const char *s)
-{
-	if (s != NULL)
-		output_json_string(fp, s, strlen(s));
-	else
-		fputs("null", fp);
-}
-
-/* Seconds with milliseconds.  Any time a recording claims, even a
- * negative one, must still print as one JSON number. */
-void
-output_json_time(FILE *fp, int64_t realtime_ns)
-{
-	uint64_t ns = realtime_ns < 0 ? -(uint64_t)realtime_ns :
-	    (uint64_t)realtime_ns;
-
-	fprintf(fp, "%s%" PRIu64 ".%03" PRIu64, realtime_ns < 0 ? "-" : "",
-	    ns / 1000000000, ns / 1000000 % 1000);
 }
 
 static const char *
@@ -271,7 +242,7 @@ output_json_transitions(FILE *fp, const struct output_report *r)
 		memcpy(s.local, ev[i].local, 16);
 		memcpy(s.remote, ev[i].remote, 16);
 		fprintf(fp, "%s{\"time\": ", i ? ", " : "");
-		output_json_time(fp, ev[i].realtime_ns);
+		json_time(fp, ev[i].realtime_ns);
 		fprintf(fp, ", \"family\": \"%s\", \"local_addr\": \"%s\", "
 		    "\"local_port\": %u, \"remote_addr\": \"%s\", "
 		    "\"remote_port\": %u, \"from\": \"%s\", \"to\": \"%s\", "
@@ -282,68 +253,10 @@ output_json_transitions(FILE *fp, const struct output_report *r)
 		    output_trans_source(ev[i].source));
 	}
 	fputs("], \"transitions_source\": ", fp);
-	output_json_string(fp, r->trans_source != NULL ? r->trans_source : "",
+	json_string(fp, r->trans_source != NULL ? r->trans_source : "",
 	    r->trans_source != NULL ? strlen(r->trans_source) : 0);
 	fputs(", \"transitions_note\": ", fp);
-	output_json_nullable(fp, r->trans_note);
-}
-
-/* "cgroup_id", "cgroup" (the path below the cgroup2 mount, null when
- * the socket has none or it is not found) and, with -N or --all-netns,
- * "netns". */
-static void
-output_json_where(FILE *fp, const struct output_report *r,
-    const struct conn *c)
-{
-	const char *path = cgroup_map_path(r->cgroups, c->s.cgroup);
-
-	if (c->s.cgroup != 0)
-		fprintf(fp, ", \"cgroup_id\": %" PRIu64,
-		    cgroup_id(c->s.cgroup));
-	else
-		fputs(", \"cgroup_id\": null", fp);
-	fputs(", \"cgroup\": ", fp);
-	output_json_nullable(fp, path);
-	if (r->netns != NULL) {
-		const char *ns = netns_tab_label(r->netns, c->s.netns);
-
-		fputs(", \"netns\": ", fp);
-		output_json_string(fp, ns, strlen(ns));
-	}
-}
-
-/* The connection fields of issue 6's columns: the rest of tcp_info,
- * the throughput, the timer by name and a listener's accept queue. */
-static void
-output_json_tcp(FILE *fp, const struct conn *c)
-{
-	const struct conn_tcpinfo *ti = &c->s.info;
-	double pct;
-
-	if (c->s.flags & CONN_HAS_INFO)
-		fprintf(fp, ", \"ssthresh\": %u, \"lost\": %u, "
-		    "\"delivery_rate\": %" PRIu64 ", \"snd_wnd\": %u, "
-		    "\"rcv_space\": %u", ti->snd_ssthresh, ti->lost,
-		    ti->delivery_rate, ti->snd_wnd, ti->rcv_space);
-	else
-		fputs(", \"ssthresh\": null, \"lost\": null, "
-		    "\"delivery_rate\": null, \"snd_wnd\": null, "
-		    "\"rcv_space\": null", fp);
-	if (c->flags & CONN_RATE)
-		fprintf(fp, ", \"throughput_tx\": %" PRIu64 ", "
-		    "\"throughput_rx\": %" PRIu64, c->tx_rate, c->rx_rate);
-	else
-		fputs(", \"throughput_tx\": null, \"throughput_rx\": null",
-		    fp);
-	if (c->s.timer != 0)
-		fprintf(fp, ", \"timer_name\": \"%s\"",
-		    column_timer_name(c->s.timer));
-	else
-		fputs(", \"timer_name\": null", fp);
-	if (column_accept_fill(c, &pct) == 0)
-		fprintf(fp, ", \"accept_fill_pct\": %.1f", pct);
-	else
-		fputs(", \"accept_fill_pct\": null", fp);
+	json_nullable(fp, r->trans_note);
 }
 
 /* "owners": how many live rows of v are in each bucket (they add up to
@@ -357,8 +270,8 @@ output_json_owners(FILE *fp, const struct output_report *r,
 	int b;
 
 	fputs("\"owners\": ", fp);
-	if (r->proc != NULL) {
-		proc_count(r->proc, v->rows, v->n, counts);
+	if (r->fields.proc != NULL) {
+		proc_count(r->fields.proc, v->rows, v->n, counts);
 		for (b = 0; b < PROC_NBUCKETS; b++)
 			fprintf(fp, "%s\"%s\": %zu", b ? ", " : "{",
 			    proc_bucket_name(b), counts[b]);
@@ -366,31 +279,7 @@ output_json_owners(FILE *fp, const struct output_report *r,
 	} else
 		fputs("null", fp);
 	fputs(", \"owners_note\": ", fp);
-	output_json_nullable(fp, r->proc_note);
-}
-
-/* A connection's "owner" bucket (null when attribution is off) and its
- * "pid", "comm" and "user" (null without an owner).  comm and user are
- * sanitized by proc.c, and escaped here again as any string. */
-static void
-output_json_owner(FILE *fp, const struct proc *p, const struct conn *c)
-{
-	const struct proc_owner *o;
-	int b;
-
-	o = proc_owner(p, c, &b);
-	if (b == PROC_OFF)
-		fputs(", \"owner\": null", fp);
-	else
-		fprintf(fp, ", \"owner\": \"%s\"", proc_bucket_name(b));
-	if (o == NULL) {
-		fputs(", \"pid\": null, \"comm\": null, \"user\": null", fp);
-		return;
-	}
-	fprintf(fp, ", \"pid\": %ld, \"comm\": ", (long)o->pid);
-	output_json_string(fp, o->comm, strlen(o->comm));
-	fputs(", \"user\": ", fp);
-	output_json_string(fp, o->user, strlen(o->user));
+	json_nullable(fp, r->proc_note);
 }
 
 /* A rate per second, or null when unknown. */
@@ -454,7 +343,7 @@ output_json_ssh(FILE *fp, const struct output_report *r,
 		fputs("null", fp);
 	fputs(", \"retrans\": ", fp);
 	if (c != NULL)
-		fprintf(fp, "%u", column_retrans(c));
+		fprintf(fp, "%u", field_retrans(c));
 	else
 		fputs("null", fp);
 	fprintf(fp, ", \"in_view\": %s}", c != NULL ? "true" : "false");
@@ -473,9 +362,9 @@ output_json_alerts(FILE *fp, const struct output_report *r)
 		fprintf(fp, "%s{\"kind\": \"%s\", \"severity\": \"%s\", "
 		    "\"evidence\": ", i ? ", " : "", alerts_kind_name(al->kind),
 		    output_severity(al->severity));
-		output_json_string(fp, al->evidence, strlen(al->evidence));
+		json_string(fp, al->evidence, strlen(al->evidence));
 		fputs(", \"hint\": ", fp);
-		output_json_string(fp, al->hint, strlen(al->hint));
+		json_string(fp, al->hint, strlen(al->hint));
 		fputc('}', fp);
 	}
 	fprintf(fp, "], \"alerts_more\": %zu", r->alerts_more);
@@ -487,9 +376,9 @@ void
 output_json_open(FILE *fp, const struct output_report *r)
 {
 	fputs("{\"time\": ", fp);
-	output_json_time(fp, r->realtime_ns);
+	json_time(fp, r->realtime_ns);
 	fputs(", \"host\": ", fp);
-	output_json_string(fp, r->host, strlen(r->host));
+	json_string(fp, r->host, strlen(r->host));
 }
 
 /* What a report and a group report open with: when, where, from what,
@@ -514,6 +403,7 @@ output_json_head(FILE *fp, const struct output_report *r,
 int
 output_json(FILE *fp, const struct output_report *r, const struct view *v)
 {
+	struct json_buf jb = { 0 };
 	size_t i;
 	const char *sep = "";
 
@@ -522,66 +412,25 @@ output_json(FILE *fp, const struct output_report *r, const struct view *v)
 	    v->families[0], v->families[1]);
 	output_json_owners(fp, r, v);
 	fputs(", \"connections\": [", fp);
+	/* Built in a buffer and written in large pieces: at 100k sockets
+	 * this is most of the report. */
 	for (i = 0; i < v->n; i++) {
 		const struct conn *c = v->rows[i];
-		char la[CONN_ADDR_LEN], ra[CONN_ADDR_LEN];
-		const char *cc;
-		int info = (c->s.flags & CONN_HAS_INFO) != 0;
 
 		if (c->flags & CONN_GONE)
 			continue;
-		fprintf(fp, "%s{\"family\": \"%s\", \"local_addr\": \"%s\", "
-		    "\"local_port\": %u, \"remote_addr\": \"%s\", "
-		    "\"remote_port\": %u, \"state\": \"%s\", \"recv_q\": %u, "
-		    "\"send_q\": %u, \"uid\": %u, \"inode\": %u, "
-		    "\"cookie\": \"%" PRIu64 "\", \"state_age_s\": %.3f, "
-		    "\"state_age_at_least\": %s, \"age_s\": %.3f, "
-		    "\"age_at_least\": %s, \"prev_state\": ",
-		    sep, conn_family_name(c->s.family),
-		    conn_fmt_addr(&c->s, 0, la, sizeof la), c->s.lport,
-		    conn_fmt_addr(&c->s, 1, ra, sizeof ra), c->s.rport,
-		    tcpstate_name(c->s.state), c->s.rqueue, c->s.wqueue,
-		    c->s.uid, c->s.inode, c->s.cookie,
-		    (double)(r->now_ms - c->state_since_ms) / 1000.0,
-		    column_age_at_least(c) ? "true" : "false",
-		    (double)(r->now_ms - c->first_seen_ms) / 1000.0,
-		    (c->flags & CONN_PREEXISTING) ? "true" : "false");
-		if (c->prev_state != 0)
-			fprintf(fp, "\"%s\"", tcpstate_name(c->prev_state));
-		else
-			fputs("null", fp);
-		fprintf(fp, ", \"timer\": %u, \"timer_expires_ms\": %u, "
-		    "\"retrans\": %u", c->s.timer, c->s.expires_ms,
-		    column_retrans(c));
-		if (info)
-			fprintf(fp, ", \"rtt_ms\": %.3f, \"rttvar_ms\": %.3f, "
-			    "\"cwnd\": %u, \"bytes_acked\": %" PRIu64 ", "
-			    "\"bytes_received\": %" PRIu64,
-			    c->s.info.rtt_us / 1000.0,
-			    c->s.info.rttvar_us / 1000.0, c->s.info.snd_cwnd,
-			    c->s.info.bytes_acked, c->s.info.bytes_received);
-		else
-			fputs(", \"rtt_ms\": null, \"rttvar_ms\": null, "
-			    "\"cwnd\": null, \"bytes_acked\": null, "
-			    "\"bytes_received\": null", fp);
-		output_json_tcp(fp, c);
-		cc = conn_cc_name(c->s.cc);
-		fputs(", \"cc\": ", fp);
-		if (*cc != '\0')
-			output_json_string(fp, cc, strlen(cc));
-		else
-			fputs("null", fp);
-		if (c->s.flags & CONN_HAS_SHUTDOWN)
-			fprintf(fp, ", \"shutdown\": %u", c->s.shutdown);
-		else
-			fputs(", \"shutdown\": null", fp);
-		output_json_where(fp, r, c);
-		output_json_owner(fp, r->proc, c);
+		json_put(&jb, sep);
+		json_put(&jb, "{");
+		field_json(&jb, c, &r->fields);
 		/* Only on the session's row: no cost on the others. */
-		fputs(r->ssh != NULL && ssh_match(r->ssh, &c->s) ?
-		    ", \"ssh\": true}" : "}", fp);
+		json_put(&jb, r->ssh != NULL && ssh_match(r->ssh, &c->s) ?
+		    ", \"ssh\": true}" : "}");
 		sep = ", ";
+		if (jb.n >= 65536)
+			json_buf_flush(&jb, fp);
 	}
+	json_buf_flush(&jb, fp);
+	json_buf_free(&jb);
 	fputc(']', fp);
 	output_json_kernel(fp, r);
 	output_json_ssh(fp, r, v);

@@ -21,13 +21,6 @@ void output_json_open(FILE *fp, const struct output_report *r);
 void output_json_head(FILE *fp, const struct output_report *r,
     const struct view *v);
 
-/* A string, or null for NULL. */
-void output_json_nullable(FILE *fp, const char *s);
-
-/* Seconds with milliseconds.  Any time a recording claims, even a
- * negative one, must still print as one JSON number. */
-void output_json_time(FILE *fp, int64_t realtime_ns);
-
 /* The alerts under the header line: what, then what to check. */
 void output_text_alerts(FILE *fp, const struct output_report *r);
 

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "tcptop/column.h"
+#include "tcptop/json.h"
 #include "tcptop/output.h"
 #include "tcptop/tcpstate.h"
 
@@ -79,15 +80,15 @@ output_lesson_json(FILE *fp, const struct lesson_info *li,
 
 	fprintf(fp, "{\"lesson\":{\"step\":%d,\"steps\":%d,\"part\":", li->n,
 	    li->nsteps);
-	output_json_string(fp, li->part, strlen(li->part));
+	json_string(fp, li->part, strlen(li->part));
 	fputs(",\"title\":", fp);
-	output_json_string(fp, li->title, strlen(li->title));
+	json_string(fp, li->title, strlen(li->title));
 	fputs(",\"text\":", fp);
-	output_json_string(fp, li->text, strlen(li->text));
+	json_string(fp, li->text, strlen(li->text));
 	fputs(",\"netns\":", fp);
-	output_json_nullable(fp, netns);
+	json_nullable(fp, netns);
 	fprintf(fp, ",\"held\":%s,\"note\":", li->held ? "true" : "false");
-	output_json_string(fp, li->note, strlen(li->note));
+	json_string(fp, li->note, strlen(li->note));
 	fputs(",\"expect\":[", fp);
 	for (i = 0; i < li->nexpect; i++) {
 		const struct lesson_expect *e = &li->expect[i];
@@ -160,7 +161,7 @@ output_kill_json(FILE *fp, const struct output_report *r,
 		    conn_fmt_addr(&it->s, 0, la, sizeof la), it->s.lport,
 		    conn_fmt_addr(&it->s, 1, ra, sizeof ra), it->s.rport,
 		    tcpstate_name(it->s.state), it->s.cookie);
-		output_json_string(fp, res, strlen(res));
+		json_string(fp, res, strlen(res));
 		fputc('}', fp);
 	}
 	fprintf(fp, "], \"destroyed\": %zu, \"failed\": %zu}\n",
@@ -220,7 +221,7 @@ output_groups_json(FILE *fp, const struct output_report *r,
 	for (i = 0; i < g->n; i++) {
 		group_label(g, &g->v[i].key, label, sizeof label);
 		fputs(i ? ", {\"key\": " : "{\"key\": ", fp);
-		output_json_string(fp, label, strlen(label));
+		json_string(fp, label, strlen(label));
 		fprintf(fp, ", \"count\": %u, \"states\": {", g->v[i].count);
 		sep = "";
 		for (k = 0; k < TCPSTATE_MAX; k++)

@@ -36,7 +36,7 @@ static void
 pane_columns_draw(const struct ui_frame *f, struct pane_rect r)
 {
 	const struct tui *t = f->tui;
-	uint8_t ids[COL_NCOLS];
+	uint8_t ids[FIELD_N];
 	size_t n = tui_columns_list(t, ids), i, first = 0, pos = 0;
 	int rows = r.h - 2, help = 0, y;
 
@@ -53,7 +53,7 @@ pane_columns_draw(const struct ui_frame *f, struct pane_rect r)
 	if (pos >= (size_t)rows)
 		first = pos - (size_t)rows + 1;
 	for (y = 0; y < rows && first + (size_t)y < n; y++) {
-		const struct column *col = &column_table[ids[first + y]];
+		const struct field *col = &field_table[ids[first + y]];
 		int k = tui_columns_index(t, ids[first + y]);
 		char line[256], place[12] = "";
 
@@ -65,9 +65,9 @@ pane_columns_draw(const struct ui_frame *f, struct pane_rect r)
 		ui_putpad(r.y + 1 + y, r.x + 1, r.w - 2, first + (size_t)y ==
 		    pos ? UI_SELECTED : UI_NORMAL, line);
 	}
-	if (help > 0 && t->col_sel >= 0 && t->col_sel < COL_NCOLS)
+	if (help > 0 && t->col_sel >= 0 && t->col_sel < FIELD_N)
 		pane_columns_help(r.y + r.h - 1 - help, r.x + 2, r.w - 4, help,
-		    column_table[t->col_sel].help);
+		    field_table[t->col_sel].help);
 }
 
 const struct pane_ops pane_columns = { "columns", pane_columns_draw };

@@ -5,8 +5,9 @@
 #include <string.h>
 
 #include "pane.h"
-#include "tcptop/sort.h"
+#include "tcptop/field.h"
 #include "tcptop/tcpstate.h"
+#include "tcptop/text.h"
 
 /* The gutter mark and role of a row: new and gone rows are told apart
  * by a mark too, for terminals without colour or dim; the operator's
@@ -42,10 +43,10 @@ pane_conns_titles(const struct ui_frame *f, int y, int x, int w,
 
 	ui_fill(y, x, w, UI_TITLE);
 	for (i = 0; i < t->ncols; i++) {
-		const struct column *col = &column_table[t->cols[i]];
-		int sorted = col->sort == t->sort_key ||
-		    (t->sort_key == SORT_LPORT && t->cols[i] == COL_LOCAL) ||
-		    (t->sort_key == SORT_RPORT && t->cols[i] == COL_REMOTE);
+		const struct field *col = &field_table[t->cols[i]];
+		int sorted = t->cols[i] == t->sort_key ||
+		    (t->sort_key == FIELD_LPORT && t->cols[i] == FIELD_LOCAL) ||
+		    (t->sort_key == FIELD_RPORT && t->cols[i] == FIELD_REMOTE);
 		int role = sorted ? UI_TITLE_SORT : UI_TITLE, tl, off;
 		char title[64];
 
@@ -60,26 +61,12 @@ pane_conns_titles(const struct ui_frame *f, int y, int x, int w,
 		snprintf(title, sizeof title, "%.*s%s", tl, col->title, sorted ?
 		    ui_glyph(t->sort_reverse ? UI_G_DOWN : UI_G_UP) : "");
 		tl += sorted ? 1 : 0;		/* cells: titles are ASCII */
-		off = col->right && tl < widths[i] ? widths[i] - tl : 0;
+		off = (col->flags & FIELD_F_RIGHT) && tl < widths[i] ?
+		    widths[i] - tl : 0;
 		ui_fill(y, cx, off, role);
 		ui_putpad(y, cx + off, widths[i] - off, role, title);
 		cx += widths[i] + 1;
 	}
-}
-
-/* Cells that the first n bytes of text take: text is UTF-8 whose
- * characters are one cell wide (ui_put), so each byte that does not
- * continue a character is a cell. */
-static int
-pane_conns_cells(const char *text, size_t n)
-{
-	size_t i;
-	int cells = 0;
-
-	for (i = 0; i < n && text[i] != '\0'; i++)
-		if (((unsigned char)text[i] & 0xc0) != 0x80)
-			cells++;
-	return cells;
 }
 
 static void
@@ -101,13 +88,14 @@ pane_conns_row(const struct ui_frame *f, const struct conn *c, int y,
 
 		if (cw == 0)
 			continue;
-		column_fmt(id, c, &f->cols, text, sizeof text);
+		field_fmt(id, c, &f->cols, text, sizeof text);
 		column_elide(text, sizeof text, cw, ui_glyph(UI_G_ELLIPSIS));
 		/* The state keeps its phase colour on plain rows. */
-		if (id == COL_STATE && base == UI_NORMAL)
+		if (id == FIELD_STATE && base == UI_NORMAL)
 			cr = ui_state_role(c->s.state);
-		tl = pane_conns_cells(text, strlen(text));
-		off = column_table[id].right && tl < cw ? cw - tl : 0;
+		tl = text_cells(text, strlen(text));
+		off = (field_table[id].flags & FIELD_F_RIGHT) && tl < cw ?
+		    cw - tl : 0;
 		ui_put(y, cx + off, cw - off, cr, text);
 		/* Search matches are marked where they show.  The match is
 		 * found in bytes, drawn in cells: an elided address holds a
@@ -115,8 +103,8 @@ pane_conns_row(const struct ui_frame *f, const struct conn *c, int y,
 		at = t->search[0] != '\0' ?
 		    tui_search_find(t->search, id, text) : -1;
 		if (at >= 0) {
-			mx = pane_conns_cells(text, (size_t)at);
-			mw = pane_conns_cells(text + at, strlen(t->search));
+			mx = text_cells(text, (size_t)at);
+			mw = text_cells(text + at, strlen(t->search));
 			if (mw > cw - off - mx)
 				mw = cw - off - mx;
 			if (mw > 0)
@@ -131,7 +119,7 @@ pane_conns_draw(const struct ui_frame *f, struct pane_rect r)
 {
 	const struct tui *t = f->tui;
 	const struct view *v = f->view;
-	int widths[COL_NCOLS], row;
+	int widths[FIELD_N], row;
 	size_t i;
 
 	if (r.h <= 0)

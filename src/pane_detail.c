@@ -1,6 +1,7 @@
-/* Detail pane: one connection, every field: endpoints, state and the
- * path it took while watched, timers, queues, owner, and every tcp_info
- * field the kernel sent. */
+/* Detail pane: one connection, every field: its endpoints, its state and
+ * the path it took while watched, then every field of the field table
+ * as the list shows it, then every tcp_info field the kernel sent, in the
+ * same units. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,10 +37,6 @@ pane_detail_path(const struct conn *c, char *buf, size_t len)
 	if (c->flags & CONN_PATH_CUT)
 		off += (size_t)snprintf(buf, len, "%s ",
 		    ui_glyph(UI_G_ELLIPSIS));
-	for (i = 0; i < n && off < len; i++)
-		off += (size_t)snprintf(buf + off, len - off, "%s%s",
-		    i ? " " : "", i ? "" : "");
-	off = strlen(buf);
 	for (i = 0; i < n && off < len; i++) {
 		snprintf(buf + off, len - off, "%s%s", i ? " > " : "",
 		    tcpstate_name(st[i]));
@@ -47,103 +44,153 @@ pane_detail_path(const struct conn *c, char *buf, size_t len)
 	}
 }
 
-/* Draw from line top on (nothing when top is past the end); returns the
- * number of lines. */
-static int
-pane_detail_render(const struct ui_frame *f, struct pane_rect r, int top)
-{
-	const struct conn *c = tui_selected(f->tui);
-	struct pane_detail_out o = { r, 0, top };
-	char a[CONN_ENDPOINT_LEN], b[CONN_ENDPOINT_LEN], v[256], age[32];
-	char age2[32];
-	size_t i;
-	int fy, colw, ncol, k, rows, namew;
+/* One name and value of a grid. */
+typedef void pane_detail_pair_fn(const void *arg, size_t i, char *name,
+    size_t nlen, char *val, size_t vlen);
 
-	if (c == NULL) {
-		pane_detail_line(&o, UI_DIM, "", "no connection selected");
-		return o.line;
+/* Name-value pairs in as many columns as fit at the width, from line
+ * o->line on: n of them, pair() giving each.  Names are at most namew - 1
+ * cells. */
+static void
+pane_detail_grid(struct pane_detail_out *o, size_t n, int namew,
+    pane_detail_pair_fn *pair, const void *arg)
+{
+	struct pane_rect r = o->r;
+	int fy = r.y + o->line - o->top, colw = namew + 17, ncol, rows;
+	size_t i;
+
+	ncol = r.w / colw > 0 ? r.w / colw : 1;
+	colw = r.w / ncol;
+	rows = (int)((n + (size_t)ncol - 1) / (size_t)ncol);
+	for (i = 0; i < n; i++) {
+		int y = fy + (int)i % rows;
+		int x = r.x + 1 + (int)i / rows * colw;
+		char val[48], name[32];
+
+		if (y < r.y || y >= r.y + r.h)
+			continue;
+		pair(arg, i, name, sizeof name, val, sizeof val);
+		column_elide(name, sizeof name, namew - 1,
+		    ui_glyph(UI_G_ELLIPSIS));
+		ui_put(y, x, namew - 1, UI_DIM, name);
+		ui_put(y, x + namew, colw - namew - 1, UI_NORMAL, val);
 	}
+	o->line += rows;
+}
+
+/* The fields the lines above the grid do not show already. */
+static int
+pane_detail_in_grid(int id)
+{
+	return field_is_column(id) && id != FIELD_STATE &&
+	    id != FIELD_FAMILY && id != FIELD_LOCAL && id != FIELD_REMOTE &&
+	    id != FIELD_AGE;
+}
+
+struct pane_detail_row {
+	const struct ui_frame *f;
+	const struct conn *c;
+	uint8_t ids[FIELD_N];
+};
+
+static void
+pane_detail_field(const void *arg, size_t i, char *name, size_t nlen,
+    char *val, size_t vlen)
+{
+	const struct pane_detail_row *d = arg;
+	const struct field *f = &field_table[d->ids[i]];
+
+	snprintf(name, nlen, "%s", f->title);
+	field_fmt(d->ids[i], d->c, &d->f->cols, val, vlen);
+}
+
+/* A kernel field in its unit, named when it is a count of something. */
+static void
+pane_detail_kernel(const void *arg, size_t i, char *name, size_t nlen,
+    char *val, size_t vlen)
+{
+	const struct diag_field *k = &((const struct ui_frame *)arg)->fields[i];
+	char num[UNIT_TEXT_LEN];
+
+	snprintf(name, nlen, "%s", k->name);
+	if (k->text != NULL)
+		snprintf(val, vlen, "%s", k->text);
+	else if (k->value == UINT64_MAX)
+		snprintf(val, vlen, "unlimited");
+	else {
+		unit_fmt(k->unit, k->value, num, sizeof num);
+		snprintf(val, vlen, "%s%s%s", num, *unit_word(k->unit) ? " " :
+		    "", unit_word(k->unit));
+	}
+}
+
+/* The lines above the grids: endpoints, state, path, first seen. */
+static void
+pane_detail_head(const struct ui_frame *f, const struct conn *c,
+    struct pane_detail_out *o)
+{
+	char a[CONN_ENDPOINT_LEN], b[CONN_ENDPOINT_LEN], v[256], age[32];
+
 	snprintf(v, sizeof v, "%s  %s  %s  (IPv%c)%s",
 	    conn_fmt_endpoint(&c->s, 0, a, sizeof a), ui_glyph(UI_G_ARROW),
 	    conn_fmt_endpoint(&c->s, 1, b, sizeof b),
 	    c->s.family == 10 ? '6' : '4',
 	    (c->flags & CONN_GONE) ? "  [gone]" : "");
-	pane_detail_line(&o, UI_NORMAL, "Connection", v);
-	column_fmt_age(f->now_ms - c->state_since_ms, column_age_at_least(c),
-	    age, sizeof age);
+	pane_detail_line(o, UI_NORMAL, "Connection", v);
+	field_fmt(FIELD_AGE, c, &f->cols, age, sizeof age);
 	snprintf(v, sizeof v, "%s for %s%s%s", tcpstate_name(c->s.state), age,
 	    c->prev_state ? ", was " : "",
 	    c->prev_state ? tcpstate_name(c->prev_state) : "");
-	pane_detail_line(&o, ui_state_role(c->s.state), "State", v);
+	pane_detail_line(o, ui_state_role(c->s.state), "State", v);
 	pane_detail_path(c, v, sizeof v);
-	pane_detail_line(&o, UI_NORMAL, "Path", v);
-	column_fmt_age(f->now_ms - c->first_seen_ms,
-	    (c->flags & CONN_PREEXISTING) != 0, age2, sizeof age2);
-	snprintf(v, sizeof v, "%s ago%s", age2, (c->flags & CONN_PREEXISTING)
+	pane_detail_line(o, UI_NORMAL, "Path", v);
+	field_fmt(FIELD_SEEN, c, &f->cols, age, sizeof age);
+	snprintf(v, sizeof v, "%s ago%s", age, (c->flags & CONN_PREEXISTING)
 	    ? " (or earlier: it was there when tcptop started)" : "");
-	pane_detail_line(&o, UI_NORMAL, "First seen", v);
-	snprintf(v, sizeof v, "Recv-Q %u  Send-Q %u%s", c->s.rqueue,
-	    c->s.wqueue, c->s.state == 10 ?
-	    "  (LISTEN: waiting to be accepted / backlog)" : "");
-	pane_detail_line(&o, UI_NORMAL, "Queues", v);
-	if (c->s.timer != 0)
-		snprintf(v, sizeof v, "%s, expires in %u ms, %u retransmits",
-		    column_timer_name(c->s.timer), c->s.expires_ms,
-		    c->s.retrans);
-	else
-		snprintf(v, sizeof v, "none");
-	pane_detail_line(&o, UI_NORMAL, "Timer", v);
-	snprintf(v, sizeof v, "uid %u  inode %u%s  cookie %" PRIu64,
-	    c->s.uid, c->s.inode, c->s.inode == 0 ? " (no file: kernel-owned)"
-	    : "", c->s.cookie);
-	pane_detail_line(&o, UI_NORMAL, "Owner", v);
-	snprintf(v, sizeof v, "%s  shutdown %s",
-	    *conn_cc_name(c->s.cc) ? conn_cc_name(c->s.cc) : "-",
-	    !(c->s.flags & CONN_HAS_SHUTDOWN) ? "-" :
-	    c->s.shutdown == 0 ? "none" : c->s.shutdown == 1 ? "read" :
-	    c->s.shutdown == 2 ? "write" : "both");
-	pane_detail_line(&o, UI_NORMAL, "Congestion", v);
+	pane_detail_line(o, UI_NORMAL, "First seen", v);
+}
 
-	/* The kernel's fields, in as many columns as fit. */
+/* Draw from line top on (nothing when top is past the end); returns the
+ * number of lines. */
+static int
+pane_detail_render(const struct ui_frame *f, struct pane_rect r, int top)
+{
+	struct pane_detail_row d = { f, tui_selected(f->tui), { 0 } };
+	struct pane_detail_out o = { r, 0, top };
+	size_t i, n = 0;
+	int namew;
+	char v[160];
+
+	if (d.c == NULL) {
+		pane_detail_line(&o, UI_DIM, "", "no connection selected");
+		return o.line;
+	}
+	pane_detail_head(f, d.c, &o);
+	/* Every other field, as the list would show it. */
+	o.line++;
+	for (i = 0; i < FIELD_N; i++)
+		if (pane_detail_in_grid((int)i))
+			d.ids[n++] = (uint8_t)i;
+	pane_detail_grid(&o, n, 8, pane_detail_field, &d);
+
+	/* The kernel's fields. */
 	o.line++;
 	if (f->nfields == 0) {
-		pane_detail_line(&o, UI_DIM, "tcp_info", f->fields_note != NULL &&
-		    *f->fields_note ? f->fields_note : "none for this socket");
+		pane_detail_line(&o, UI_DIM, "tcp_info",
+		    f->fields_note != NULL && *f->fields_note ?
+		    f->fields_note : "none for this socket");
 		return o.line;
 	}
 	snprintf(v, sizeof v, "%zu fields from the kernel, live (Up/Down "
 	    "scroll)", f->nfields);
 	pane_detail_line(&o, UI_DIM, "Kernel", v);
-	fy = r.y + o.line - o.top;
 	/* Names as wide as the longest, up to 22 cells. */
 	for (i = 0, namew = 8; i < f->nfields; i++)
 		if ((int)strlen(f->fields[i].name) + 1 > namew)
 			namew = (int)strlen(f->fields[i].name) + 1;
 	namew = namew > 22 ? 22 : namew;
-	colw = namew + 17;
-	ncol = r.w / colw > 0 ? r.w / colw : 1;
-	colw = r.w / ncol;
-	rows = (int)((f->nfields + (size_t)ncol - 1) / (size_t)ncol);
-	for (i = 0, k = 0; i < f->nfields; i++, k++) {
-		int y = fy + k % rows, x = r.x + 1 + (k / rows) * colw;
-		char val[48], name[32];
-
-		if (y < r.y || y >= r.y + r.h)
-			continue;
-		snprintf(name, sizeof name, "%s", f->fields[i].name);
-		column_elide(name, sizeof name, namew - 1,
-		    ui_glyph(UI_G_ELLIPSIS));
-		ui_put(y, x, namew - 1, UI_DIM, name);
-		if (f->fields[i].text != NULL)
-			snprintf(val, sizeof val, "%s", f->fields[i].text);
-		else if (f->fields[i].value == UINT64_MAX)
-			snprintf(val, sizeof val, "unlimited");
-		else
-			snprintf(val, sizeof val, "%" PRIu64 " %s",
-			    f->fields[i].value, f->fields[i].unit);
-		ui_put(y, x + namew, colw - namew - 1, UI_NORMAL, val);
-	}
-	return o.line + rows;
+	pane_detail_grid(&o, f->nfields, namew, pane_detail_kernel, f);
+	return o.line;
 }
 
 static void

@@ -44,7 +44,7 @@ static void
 pane_header_ssh(const struct ui_frame *f, struct pane_header_item *it)
 {
 	const struct conn *c = f->ssh_conn;
-	char rtt[16];
+	char rtt[UNIT_TEXT_LEN];
 
 	it->role = UI_HEADER;
 	it->prio = 100;
@@ -52,15 +52,10 @@ pane_header_ssh(const struct ui_frame *f, struct pane_header_item *it)
 		snprintf(it->text, sizeof it->text, "ssh not in view");
 		return;
 	}
-	/* Two decimals under a millisecond: a LAN's rtt is not 0. */
-	if (c->s.flags & CONN_HAS_INFO)
-		snprintf(rtt, sizeof rtt, "%.*fms", c->s.info.rtt_us < 1000 ?
-		    2 : c->s.info.rtt_us < 100000 ? 1 : 0,
-		    c->s.info.rtt_us / 1000.0);
-	else
-		snprintf(rtt, sizeof rtt, "-");
+	/* As the RTT column shows it: a LAN's is in microseconds. */
+	field_fmt(FIELD_RTT, c, &f->cols, rtt, sizeof rtt);
 	snprintf(it->text, sizeof it->text, "ssh rtt %s retr %u", rtt,
-	    column_retrans(c));
+	    field_retrans(c));
 }
 
 /* The kernel line: the parts that fit in r.w, lowest priority dropped

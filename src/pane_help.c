@@ -6,7 +6,7 @@
 
 #include "pane.h"
 #include "tcptop/keymap.h"
-#include "tcptop/sort.h"
+#include "tcptop/field.h"
 
 /* Lines of the help screen, drawn from line top on; returns how many
  * there are.  Long help wraps under its own column. */
@@ -95,8 +95,10 @@ pane_help_lines(struct pane_help_out *o, int root)
 		pane_help_entry(o, pane_help_kern[i][0], pane_help_kern[i][1]);
 	pane_help_line(o, UI_NORMAL, "");
 	pane_help_line(o, UI_HEADER, "Columns:");
-	for (i = 0; i < COL_NCOLS; i++)
-		pane_help_entry(o, column_table[i].title, column_table[i].help);
+	for (i = 0; i < FIELD_N; i++)
+		if (field_is_column(i))
+			pane_help_entry(o, field_table[i].title,
+			    field_table[i].help);
 	pane_help_line(o, UI_NORMAL, "");
 	if (root)
 		pane_help_line(o, UI_HEADER, "Running as root: everything the "
@@ -135,12 +137,13 @@ pane_sort_draw(const struct ui_frame *f, struct pane_rect r)
 	ui_box(r, "Sort by");
 	if (t->sort_sel >= rows)
 		first = t->sort_sel - rows + 1;
-	for (i = 0; i < rows && first + i < SORT_NKEYS; i++) {
-		int k = first + i;
+	for (i = 0; i < rows && field_sort_key((size_t)(first + i)) >= 0;
+	    i++) {
+		int k = first + i, id = field_sort_key((size_t)k);
 		char line[40];
 
-		snprintf(line, sizeof line, "%s %s", k == t->sort_key ?
-		    "*" : " ", sort_columns[k].name);
+		snprintf(line, sizeof line, "%s %s", id == t->sort_key ?
+		    "*" : " ", field_table[id].name);
 		ui_putpad(r.y + 1 + i, r.x + 1, r.w - 2, k == t->sort_sel ?
 		    UI_SELECTED : UI_NORMAL, line);
 	}

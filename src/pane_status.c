@@ -5,7 +5,7 @@
 
 #include "pane.h"
 #include "tcptop/keymap.h"
-#include "tcptop/sort.h"
+#include "tcptop/field.h"
 #include "tcptop/tcpstate.h"
 
 /* The group list's summary, or the group drilled into, first: the
@@ -69,7 +69,7 @@ pane_status_draw(const struct ui_frame *f, struct pane_rect r)
 	if (t->mode != TUI_GROUPS)
 		snprintf(line + n, sizeof line - (size_t)n, "%zu of %zu shown  "
 		    "sort %s %s", f->view->n, f->view->total,
-		    sort_columns[t->sort_key].name,
+		    field_table[t->sort_key].name,
 		    t->sort_reverse ? "desc" : "asc");
 	n = (int)strlen(line);
 	if (t->port_text[0] != '\0')

@@ -12,7 +12,7 @@
 
 #include "tcptop/alerts.h"
 #include "tcptop/settings.h"
-#include "tcptop/sort.h"
+#include "tcptop/field.h"
 #include "tcptop/text.h"
 #include "tcptop/xmalloc.h"
 
@@ -129,7 +129,7 @@ settings_seconds(const char *v, double *out)
 static int
 settings_parse_sort(struct settings *s, const char *v)
 {
-	int k = sort_lookup(v);
+	int k = field_sort_lookup(v);
 
 	if (k < 0)
 		return -1;
@@ -421,13 +421,13 @@ settings_format(const struct settings *s, char *buf, size_t len, char *err,
 	    "\n");
 	n = (size_t)w;
 	if (s->set & SETTINGS_SORT) {
-		if (s->sort_key < 0 || s->sort_key >= SORT_NKEYS) {
+		if (field_sort_index(s->sort_key) < 0) {
 			settings_msg(err, errlen, "bad sort key %d",
 			    s->sort_key);
 			return -1;
 		}
 		n += (size_t)snprintf(buf + n, len - n, "sort=%s\n",
-		    sort_columns[s->sort_key].name);
+		    field_table[s->sort_key].name);
 	}
 	if (s->set & SETTINGS_REVERSE)
 		n += (size_t)snprintf(buf + n, len - n, "reverse=%d\n",

@@ -88,3 +88,20 @@ text_clean(char *dst, size_t size, const char *src, size_t len, int flags)
 	dst[o] = '\0';
 	return o;
 }
+
+size_t
+text_cells(const char *s, size_t n)
+{
+	size_t i, cells = 0;
+
+	for (i = 0; i < n && s[i] != '\0'; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			cells++;
+	return cells;
+}
+
+size_t
+text_width(const char *s)
+{
+	return text_cells(s, (size_t)-1);
+}

@@ -11,7 +11,7 @@
 
 #include "tcptop/conntab.h"
 #include "tcptop/keymap.h"
-#include "tcptop/sort.h"
+#include "tcptop/field.h"
 #include "tcptop/tcpstate.h"
 #include "tcptop/tui.h"
 
@@ -375,8 +375,8 @@ tui_columns_list(const struct tui *t, uint8_t *ids)
 
 	for (i = 0; i < t->ncols; i++)
 		ids[n++] = t->cols[i];
-	for (i = 0; i < COL_NCOLS; i++)
-		if (tui_columns_index(t, (int)i) < 0)
+	for (i = 0; i < FIELD_N; i++)
+		if (field_is_column((int)i) && tui_columns_index(t, (int)i) < 0)
 			ids[n++] = (uint8_t)i;
 	return n;
 }
@@ -403,7 +403,7 @@ tui_columns_open(struct tui *t)
 void
 tui_columns_step(struct tui *t, int delta)
 {
-	uint8_t ids[COL_NCOLS];
+	uint8_t ids[FIELD_N];
 	size_t n = tui_columns_list(t, ids);
 	size_t i = tui_step(tui_columns_pos(t, ids, n), delta);
 
@@ -416,8 +416,8 @@ tui_columns_toggle(struct tui *t)
 	int k = tui_columns_index(t, t->col_sel);
 
 	if (k < 0) {
-		if (t->ncols >= COL_NCOLS || t->col_sel < 0 ||
-		    t->col_sel >= COL_NCOLS)
+		if (t->ncols >= FIELD_N || t->col_sel < 0 ||
+		    t->col_sel >= FIELD_N)
 			return -1;
 		t->cols[t->ncols++] = (uint8_t)t->col_sel;
 		return 0;
@@ -458,8 +458,8 @@ tui_search_find(const char *needle, int col, const char *text)
 {
 	size_t n = strlen(needle), i;
 
-	if (n == 0 || (col != COL_LOCAL && col != COL_REMOTE &&
-	    col != COL_STATE))
+	if (n == 0 || (col != FIELD_LOCAL && col != FIELD_REMOTE &&
+	    col != FIELD_STATE))
 		return -1;
 	for (i = 0; text[i] != '\0'; i++)
 		if (strncasecmp(text + i, needle, n) == 0)
@@ -470,15 +470,15 @@ tui_search_find(const char *needle, int col, const char *text)
 int
 tui_search_match(const struct tui *t, const struct conn *c)
 {
-	static const int cols[] = { COL_LOCAL, COL_REMOTE, COL_STATE };
-	static const struct column_ctx cx;
+	static const int cols[] = { FIELD_LOCAL, FIELD_REMOTE, FIELD_STATE };
+	static const struct field_ctx cx;
 	char buf[CONN_ENDPOINT_LEN];
 	size_t i;
 
 	if (t->search[0] == '\0')
 		return 0;
 	for (i = 0; i < 3; i++) {
-		column_fmt(cols[i], c, &cx, buf, sizeof buf);
+		field_fmt(cols[i], c, &cx, buf, sizeof buf);
 		if (tui_search_find(t->search, cols[i], buf) >= 0)
 			return 1;
 	}

@@ -9,7 +9,7 @@
 #include <wchar.h>
 
 #include "pane.h"
-#include "tcptop/sort.h"
+#include "tcptop/field.h"
 #include "tcptop/tcpstate.h"
 #include "tcptop/xmalloc.h"
 
@@ -413,8 +413,8 @@ ui_layout(const struct ui_frame *f, struct ui_layout *l)
 		l->diagram = (struct pane_rect){ top, 0, hh, COLS };
 		l->conns = (struct pane_rect){ top + hh, 0, h - hh, COLS };
 		l->menu = (struct pane_rect){ top + hh, 0, h - hh, 26 };
-		if (l->menu.h > SORT_NKEYS + 2)
-			l->menu.h = SORT_NKEYS + 2;
+		if (l->menu.h > (int)field_nsort() + 2)
+			l->menu.h = (int)field_nsort() + 2;
 		return;
 	}
 	ui_mid = h;
@@ -422,8 +422,8 @@ ui_layout(const struct ui_frame *f, struct ui_layout *l)
 	l->hist = (struct pane_rect){ top, 0, hh, COLS };
 	l->conns = (struct pane_rect){ top + hh, 0, h - hh, COLS };
 	l->menu = (struct pane_rect){ top + hh, 0, h - hh, 26 };
-	if (l->menu.h > SORT_NKEYS + 2)
-		l->menu.h = SORT_NKEYS + 2;
+	if (l->menu.h > (int)field_nsort() + 2)
+		l->menu.h = (int)field_nsort() + 2;
 }
 
 /* The column chooser: under the list's titles, so they show the choice

@@ -249,22 +249,30 @@ tmux_start 80 24 \
     "HOME=$TMP" TERM=tmux-256color LANG=C.UTF-8 "XDG_CONFIG_HOME=$TMP" \
     "SSH_CONNECTION=$SSH" "$TCPTOP" -d 0.5); exec sleep 600" ||
     fail "tmux new-session failed"
-# As the header writes it: two decimals under 1 ms, one under 100 ms.
-RTT1=$(awk -v r="$SS_RTT" 'BEGIN {
-	f = r < 1 ? "%.2f" : r < 100 ? "%.1f" : "%.0f"
-	printf f, r
+# As the header writes it, in the unit of every time (unit.c): whole
+# microseconds under 1 ms, then three significant digits of ms.
+RTT1=$(awk -v r="$SS_RTT" 'function trim(s) {
+	if (s ~ /\./) { sub(/0+$/, "", s); sub(/\.$/, "", s) }
+	return s
+}
+BEGIN {
+	us = int(r * 1000 + 0.5)
+	if (us < 1000) printf "%dus", us
+	else if (us < 10000) printf "%sms", trim(sprintf("%.2f", us / 1000))
+	else if (us < 100000) printf "%sms", trim(sprintf("%.1f", us / 1000))
+	else printf "%.0fms", us / 1000
 }')
 shown()
 {
 	"${T[@]}" capture-pane -p -t k >"$SCREEN" || return 1
 	sed -n 2p "$SCREEN" | grep -q "^tcp/s act [0-9.]" &&
-	    sed -n 2p "$SCREEN" | grep -q "ssh rtt ${RTT1}ms retr 0 *$" &&
+	    sed -n 2p "$SCREEN" | grep -q "ssh rtt ${RTT1} retr 0 *$" &&
 	    grep -q "^@.*:$PORT_SSH .*:$CPORT .*ESTABLISHED" "$SCREEN"
 }
 if wait_until -t 5 "the screen" shown; then
 	ok
 else
-	bad "the screen lacks the rates, the session's rtt (${RTT1}ms) or" \
+	bad "the screen lacks the rates, the session's rtt (${RTT1}) or" \
 	    "its marked row:"
 	sed 's/^/    |/' "$SCREEN"
 fi
@@ -305,7 +313,7 @@ fi
 narrow()
 {
 	"${T[@]}" capture-pane -p -t k >"$SCREEN" || return 1
-	sed -n 2p "$SCREEN" | grep -q "^tcp/s act [0-9.]* .*ssh rtt ${RTT1}ms" &&
+	sed -n 2p "$SCREEN" | grep -q "^tcp/s act [0-9.]* .*ssh rtt ${RTT1}" &&
 	    [ "$(wc -L <"$SCREEN")" -le 40 ] &&
 	    [ "$(grep -c '^@' "$SCREEN")" -le 1 ]
 }

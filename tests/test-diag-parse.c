@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "tcptop/field.h"
 #include "tcptop/cgroup.h"
 #include "tcptop/conntab.h"
 #include "tcptop/diag.h"
@@ -345,7 +346,7 @@ field_at(const struct diag_field *f, int n, const char *name)
 }
 
 static uint64_t
-field_value(const struct diag_field *f, int n, const char *name)
+lookup_value(const struct diag_field *f, int n, const char *name)
 {
 	int i = field_at(f, n, name);
 
@@ -440,33 +441,33 @@ test_lookup_parse(void)
 				unique = 0;
 	CHECK(unique);
 	CHECK(n > 0 && strcmp(f[0].name, "state") == 0);
-	CHECK_EQ(field_value(f, n, "state"), 1);
-	CHECK_EQ(field_value(f, n, "snd_wscale"), 7);
-	CHECK_EQ(field_value(f, n, "rcv_wscale"), 9);
-	CHECK_EQ(field_value(f, n, "delivery_rate_app_limited"), 1);
-	CHECK_EQ(field_value(f, n, "fastopen_client_fail"), 2);
-	CHECK_EQ(field_value(f, n, "rto"), 204000);
-	CHECK_EQ(field_value(f, n, "rtt"), 1234);
+	CHECK_EQ(lookup_value(f, n, "state"), 1);
+	CHECK_EQ(lookup_value(f, n, "snd_wscale"), 7);
+	CHECK_EQ(lookup_value(f, n, "rcv_wscale"), 9);
+	CHECK_EQ(lookup_value(f, n, "delivery_rate_app_limited"), 1);
+	CHECK_EQ(lookup_value(f, n, "fastopen_client_fail"), 2);
+	CHECK_EQ(lookup_value(f, n, "rto"), 204000);
+	CHECK_EQ(lookup_value(f, n, "rtt"), 1234);
 	CHECK(field_at(f, n, "rtt") >= 0 &&
-	    strcmp(f[field_at(f, n, "rtt")].unit, "us") == 0);
-	CHECK_EQ(field_value(f, n, "total_retrans"), 9);
-	CHECK_EQ(field_value(f, n, "pacing_rate"), 5000000);
-	CHECK_EQ(field_value(f, n, "bytes_acked"), 1ULL << 40);
-	CHECK_EQ(field_value(f, n, "snd_wnd"), 65535);
-	CHECK_EQ(field_value(f, n, "rcv_wnd"), 43690);
-	CHECK_EQ(field_value(f, n, "received_ce_bytes"), 4242);
+	    f[field_at(f, n, "rtt")].unit == UNIT_US);
+	CHECK_EQ(lookup_value(f, n, "total_retrans"), 9);
+	CHECK_EQ(lookup_value(f, n, "pacing_rate"), 5000000);
+	CHECK_EQ(lookup_value(f, n, "bytes_acked"), 1ULL << 40);
+	CHECK_EQ(lookup_value(f, n, "snd_wnd"), 65535);
+	CHECK_EQ(lookup_value(f, n, "rcv_wnd"), 43690);
+	CHECK_EQ(lookup_value(f, n, "received_ce_bytes"), 4242);
 	CHECK_EQ(field_at(f, n, "received_ce_bytes"), 67);
 	CHECK(field_at(f, n, "rtt") < field_at(f, n, "bytes_acked"));
 	CHECK(field_at(f, n, "snd_wnd") + 1 == field_at(f, n, "rcv_wnd"));
 	CHECK_EQ(field_at(f, n, "cc"), 68);
 	CHECK(n > 68 && f[68].text != NULL && strcmp(f[68].text, "bbr") == 0);
-	CHECK_EQ(field_value(f, n, "bbr_bw"), 5ULL << 32 | 7);
-	CHECK_EQ(field_value(f, n, "bbr_min_rtt"), 33);
-	CHECK_EQ(field_value(f, n, "rmem_alloc"), 1);
-	CHECK_EQ(field_value(f, n, "drops"), 9);
-	CHECK_EQ(field_value(f, n, "shutdown"), 1);
-	CHECK_EQ(field_value(f, n, "tos"), 0x10);
-	CHECK_EQ(field_value(f, n, "cgroup_id"), cg);
+	CHECK_EQ(lookup_value(f, n, "bbr_bw"), 5ULL << 32 | 7);
+	CHECK_EQ(lookup_value(f, n, "bbr_min_rtt"), 33);
+	CHECK_EQ(lookup_value(f, n, "rmem_alloc"), 1);
+	CHECK_EQ(lookup_value(f, n, "drops"), 9);
+	CHECK_EQ(lookup_value(f, n, "shutdown"), 1);
+	CHECK_EQ(lookup_value(f, n, "tos"), 0x10);
+	CHECK_EQ(lookup_value(f, n, "cgroup_id"), cg);
 	CHECK(n > 0 && strcmp(f[n - 1].name, "cgroup_id") == 0);
 	CHECK(field_at(f, n, "tclass") < 0);	/* not sent */
 	for (i = 0; i < n; i++)
@@ -483,7 +484,7 @@ test_lookup_parse(void)
 	n = lookup_info_len(&s, info, 104, f);
 	CHECK_EQ(n, 34);
 	CHECK(n == 34 && strcmp(f[33].name, "total_retrans") == 0);
-	CHECK_EQ(field_value(f, n, "total_retrans"), 9);
+	CHECK_EQ(lookup_value(f, n, "total_retrans"), 9);
 	CHECK(field_at(f, n, "pacing_rate") < 0);
 	CHECK_EQ(lookup_info_len(&s, info, 111, f), 34);
 	CHECK_EQ(lookup_info_len(&s, info, 112, f), 35);
@@ -498,7 +499,7 @@ test_lookup_parse(void)
 	CHECK_EQ(lookup_info_len(&s, info, 6, f), 6);
 	n = lookup_info_len(&s, info, 7, f);
 	CHECK_EQ(n, 8);
-	CHECK_EQ(field_value(f, n, "rcv_wscale"), 9);
+	CHECK_EQ(lookup_value(f, n, "rcv_wscale"), 9);
 	CHECK(field_at(f, n, "delivery_rate_app_limited") < 0);
 	CHECK_EQ(lookup_info_len(&s, info, 8, f), 10);
 	/* A short skmeminfo: four of nine. */
@@ -836,7 +837,7 @@ test_steady_memory(const char *path)
 		    err, sizeof err) == 1);
 		diag_replay_close(r);
 		conntab_end_scan(m.tab);
-		view_build(&v, m.tab, &f, SORT_RTT, round % 2, 0);
+		view_build(&v, m.tab, &f, FIELD_RTT, round % 2, 0);
 		used = mallinfo2().uordblks;
 		if (round == 20)
 			after_warmup = used;

@@ -8,11 +8,12 @@
 
 #include "check.h"
 #include "sample.h"
+#include "tcptop/field.h"
 #include "tcptop/group.h"
 #include "tcptop/keymap.h"
 #include "tcptop/tui.h"
 
-static const struct column_ctx cx;
+static const struct field_ctx cx;
 
 /* 10.0.0.0:lport -> 10.0.0.R:rport. */
 static struct conn_sample

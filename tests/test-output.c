@@ -7,6 +7,8 @@
 #include <sys/socket.h>
 
 #include "check.h"
+#include "tcptop/field.h"
+#include "tcptop/json.h"
 #include "tcptop/output.h"
 #include "tcptop/tcpstate.h"
 
@@ -136,7 +138,7 @@ capture_json_string(const char *in, size_t len)
 	size_t sz = 0;
 	FILE *fp = open_memstream(&buf, &sz);
 
-	output_json_string(fp, in, len);
+	json_string(fp, in, len);
 	fclose(fp);
 	return buf;
 }
@@ -150,7 +152,7 @@ main(void)
 	struct output_report r = {
 		.host = "host\"with\\odd\x01bytes\xff",
 		.realtime_ns = 1795594742123000000LL,
-		.now_ms = 5000,
+		.fields = { .now_ms = 5000 },
 		.source = "kernel",
 	};
 	char *buf = NULL, *line;
@@ -215,7 +217,7 @@ main(void)
 	conntab_update(t, &s);
 	conntab_end_scan(t);
 	view_init(&v);
-	view_build(&v, t, NULL, SORT_STATE, 0, 0);
+	view_build(&v, t, NULL, FIELD_STATE, 0, 0);
 
 	fp = open_memstream(&buf, &sz);
 	CHECK(output_json(fp, &r, &v) == 0);
@@ -282,7 +284,7 @@ main(void)
 		conntab_update(t2, &a[1]);
 		conntab_end_scan(t2);
 		view_init(&v2);
-		view_build(&v2, t2, NULL, SORT_STATE, 0, 0);
+		view_build(&v2, t2, NULL, FIELD_STATE, 0, 0);
 		buf = NULL;
 		fp = open_memstream(&buf, &sz);
 		CHECK(output_json(fp, &r, &v2) == 0);
@@ -382,13 +384,38 @@ main(void)
 	CHECK(strstr(buf, "2 sockets (ipv4 1, ipv6 1): LISTEN 1 SYN_SENT 0 "
 	    "SYN_RECV 0 ESTABLISHED 1 ") != NULL);
 	CHECK(strchr(buf, '\n') != NULL &&
-	    strstr(buf, "CLOSE 0\nFAM ") != NULL);	/* one header line */
+	    strstr(buf, "CLOSE 0\nFM ") != NULL);	/* one header line */
 	CHECK(strstr(buf, "[::1]:40000") != NULL);
 	CHECK(strstr(buf, " 0.0.0.0:* ") != NULL);	/* the listener's peer */
-	CHECK(strstr(buf, "1.500ms") != NULL);
+	CHECK(strstr(buf, "1.5ms") != NULL);	/* the RTT in its unit */
+	/* The default columns' titles, in order. */
+	CHECK(strstr(buf, "FM LOCAL") != NULL && strstr(buf, " REMOTE ") &&
+	    strstr(buf, " STATE ") && strstr(buf, " INSTATE RECV-Q SEND-Q "
+	    "   RTT RETR PROCESS\n") != NULL);
 	CHECK(strchr(buf, '\x01') == NULL && strchr(buf, '\xff') == NULL);
 	CHECK(strstr(buf, "ALERT") == NULL);
 	free(buf);
+
+	/* The text report honours --columns: those titles, those texts,
+	 * each column as wide as its widest text, the last not padded. */
+	{
+		static const uint8_t cols[] = { FIELD_REMOTE, FIELD_STATE,
+		    FIELD_RTT, FIELD_CC };
+
+		r.cols = cols;
+		r.ncols = sizeof cols;
+		buf = NULL;
+		fp = open_memstream(&buf, &sz);
+		CHECK(output_text(fp, &r, &v) == 0);
+		fclose(fp);
+		CHECK(strstr(buf, "\nREMOTE      STATE          RTT CC\n"
+		    "0.0.0.0:*   LISTEN           - -\n"
+		    "[::1]:40000 ESTABLISHED  1.5ms cubic\n\n") != NULL);
+		CHECK(strstr(buf, "PROCESS") == NULL);
+		free(buf);
+		r.cols = NULL;
+		r.ncols = 0;
+	}
 
 	/* Alerts: always in JSON, empty when none; in text under the
 	 * header line, outside bytes made safe. */
@@ -433,7 +460,7 @@ main(void)
 		CHECK(strstr(buf, "CLOSE 0\nALERT syn_flood (critical): 41 "
 		    "SYN_RECV on :9000, backlog 16\n  next: check \"this\"\n"
 		    "ALERT close_wait_leak (warning): 2 CLOSE_WAIT held by "
-		    "a?b?\n  next: close\nALERT +3 more\nFAM ") != NULL);
+		    "a?b?\n  next: close\nALERT +3 more\nFM ") != NULL);
 		free(buf);
 		r.alerts = NULL;
 		r.nalerts = r.alerts_more = 0;

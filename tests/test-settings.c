@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "tcptop/field.h"
 #include "tcptop/settings.h"
 #include "tcptop/sort.h"
 
@@ -152,7 +153,7 @@ test_keys(void)
 	    sizeof warn) == 0);
 	CHECK_EQ(s.set, SETTINGS_SORT | SETTINGS_REVERSE | SETTINGS_DELAY |
 	    SETTINGS_COLOR | SETTINGS_ASCII | SETTINGS_COLUMNS);
-	CHECK(s.sort_key == SORT_RTT);
+	CHECK(s.sort_key == FIELD_RTT);
 	CHECK(s.sort_reverse == 1);
 	CHECK(s.delay == 0.5);
 	CHECK(s.color == 0);
@@ -164,7 +165,7 @@ test_keys(void)
 	CHECK(load_str("  \t# comment\n \t SORT \t=  Inode \t\r\n"
 	    "delay = 2\r\n   \n", &s, warn, sizeof warn) == 0);
 	CHECK_EQ(s.set, SETTINGS_SORT | SETTINGS_DELAY);
-	CHECK(s.sort_key == SORT_INODE);
+	CHECK(s.sort_key == FIELD_INODE);
 	CHECK(s.delay == 2.0);
 	CHECK(s.sort_reverse == 0 && s.columns[0] == '\0');
 
@@ -185,12 +186,13 @@ test_keys(void)
 		CHECK(s.sort_reverse == bools[i].b && s.color == bools[i].b &&
 		    s.ascii == bools[i].b);
 	}
-	for (i = 0; i < SORT_NKEYS; i++) {
+	for (i = 0; i < field_nsort(); i++) {
 		char text[64];
 
-		snprintf(text, sizeof text, "sort=%s\n", sort_columns[i].name);
+		snprintf(text, sizeof text, "sort=%s\n",
+		    field_table[field_sort_key(i)].name);
 		CHECK(load_str(text, &s, warn, sizeof warn) == 0);
-		CHECK_EQ(s.sort_key, i);
+		CHECK_EQ(s.sort_key, field_sort_key(i));
 	}
 
 	/* Delay bounds and decimals. */
@@ -464,11 +466,11 @@ test_round_trip(void)
 	strcpy(s.columns, "state,local,remote,rtt");
 	for (i = 0; i < sizeof delays / sizeof delays[0]; i++) {
 		s.delay = delays[i];
-		s.sort_key = (int)(i % SORT_NKEYS);
+		s.sort_key = field_sort_key(i % field_nsort());
 		check_round_trip(&s);
 	}
-	for (k = 0; k < SORT_NKEYS; k++) {
-		s.sort_key = k;
+	for (k = 0; k < (int)field_nsort(); k++) {
+		s.sort_key = field_sort_key((size_t)k);
 		s.sort_reverse = k & 1;
 		s.color = (k >> 1) & 1;
 		s.ascii = (k >> 2) & 1;
@@ -523,7 +525,7 @@ test_save_refuses(void)
 	s.delay = 3600.5;
 	CHECK(settings_save(&s, p, err, sizeof err) == -1);
 	s.set = SETTINGS_SORT;
-	s.sort_key = SORT_NKEYS;
+	s.sort_key = FIELD_N;
 	CHECK(settings_save(&s, p, err, sizeof err) == -1);
 	s.sort_key = -1;
 	CHECK(settings_save(&s, p, err, sizeof err) == -1);

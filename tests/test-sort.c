@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "check.h"
+#include "tcptop/field.h"
 #include "tcptop/sort.h"
 
 #define N 3000
@@ -18,7 +19,7 @@ ref_cmp(const void *a, const void *b)
 {
 	const struct conn *x = *(const struct conn *const *)a;
 	const struct conn *y = *(const struct conn *const *)b;
-	int c = sort_columns[ref_key].cmp(x, y);
+	int c = field_cmp(ref_key, x, y);
 
 	if (ref_rev)
 		c = -c;
@@ -60,14 +61,21 @@ main(void)
 		c->s.info.total_retrans = rnd(3);
 		c->s.uid = rnd(4);
 		c->s.inode = rnd(1000000);
+		c->s.flags = rnd(4) ? CONN_HAS_INFO : 0;
+		c->s.info.snd_cwnd = rnd(20);
+		c->s.info.bytes_acked = rnd(3) * 1000000000ULL;
+		c->flags = rnd(2) ? CONN_RATE : 0;
+		c->tx_rate = rnd(5);
 		c->state_since_ms = rnd(10000);
 	}
-	CHECK(sort_lookup("STATE") == SORT_STATE);
-	CHECK(sort_lookup("rtt") == SORT_RTT);
-	CHECK(sort_lookup("nope") == -1);
-	for (key = 0; key < SORT_NKEYS; key++) {
-		CHECK(sort_columns[key].name != NULL &&
-		    sort_columns[key].cmp != NULL);
+	CHECK(field_sort_lookup("STATE") == FIELD_STATE);
+	CHECK(field_sort_lookup("rtt") == FIELD_RTT);
+	CHECK(field_sort_lookup("nope") == -1);
+	CHECK(field_sort_lookup("process") == -1);	/* a column, no key */
+	for (key = 0; key < FIELD_N; key++) {
+		if (!(field_table[key].flags & FIELD_F_SORT))
+			continue;
+		CHECK(field_table[key].name != NULL);
 		for (rev = 0; rev < 2; rev++) {
 			for (trial = 0; trial < 3; trial++) {
 				int same = 1;
@@ -111,7 +119,7 @@ main(void)
 	 * order both ways, so rows do not jump when the user flips it. */
 	for (i = 0; i < N; i++)
 		v[i] = &rows[i];
-	sort_conns(v, N, SORT_UID, 1, &buf);
+	sort_conns(v, N, FIELD_UID, 1, &buf);
 	{
 		int ok = 1;
 
@@ -121,8 +129,8 @@ main(void)
 				ok = 0;
 		CHECK(ok);
 	}
-	sort_conns(v, 0, SORT_STATE, 0, &buf);
-	sort_conns(v, 1, SORT_STATE, 0, &buf);
+	sort_conns(v, 0, FIELD_STATE, 0, &buf);
+	sort_conns(v, 1, FIELD_STATE, 0, &buf);
 	sort_buf_done(&buf);
 	return check_done();
 }

@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "sample.h"
+#include "tcptop/field.h"
 #include "tcptop/keymap.h"
 #include "tcptop/sort.h"
 #include "tcptop/tui.h"
@@ -27,8 +28,8 @@ static void
 test_columns(const struct options *o)
 {
 	struct tui t;
-	uint8_t ids[COL_NCOLS];
-	size_t n, i, shown;
+	uint8_t ids[FIELD_N];
+	size_t n, i, shown, ncols = 0;
 	int cwnd;
 
 	tui_init(&t, o);
@@ -36,39 +37,43 @@ test_columns(const struct options *o)
 	CHECK_EQ(shown, column_ndefault);
 	CHECK(tui_key(&t, TUI_KEY_F2) & TUI_REDRAW);
 	CHECK(t.mode == TUI_COLUMNS && t.col_sel == t.cols[0]);
-	/* The list: every column once, the shown ones first in order. */
+	/* The list: every column once, the shown ones first in order;
+	 * fields that are no column (lport) are not offered. */
 	n = tui_columns_list(&t, ids);
-	CHECK_EQ(n, COL_NCOLS);
+	for (i = 0; i < FIELD_N; i++)
+		ncols += field_is_column((int)i);
+	CHECK_EQ(n, ncols);
 	for (i = 0; i < shown; i++)
 		CHECK_EQ(ids[i], t.cols[i]);
-	for (i = 0; i < COL_NCOLS; i++)
-		CHECK(memchr(ids, (int)i, n) != NULL);
+	for (i = 0; i < FIELD_N; i++)
+		CHECK((memchr(ids, (int)i, n) != NULL) ==
+		    field_is_column((int)i));
 	/* Up at the top stays; Down walks to cwnd. */
 	tui_key(&t, TUI_KEY_UP);
 	CHECK(t.col_sel == t.cols[0]);
-	for (i = 0; i < n && t.col_sel != COL_CWND; i++)
+	for (i = 0; i < n && t.col_sel != FIELD_CWND; i++)
 		tui_key(&t, TUI_KEY_DOWN);
-	CHECK_EQ(t.col_sel, COL_CWND);
-	CHECK_EQ(tui_columns_index(&t, COL_CWND), -1);
+	CHECK_EQ(t.col_sel, FIELD_CWND);
+	CHECK_EQ(tui_columns_index(&t, FIELD_CWND), -1);
 	/* Space shows it, last; the highlight stays on it. */
 	keys(&t, " ");
 	CHECK_EQ(t.ncols, shown + 1);
-	CHECK_EQ(t.cols[shown], COL_CWND);
-	CHECK_EQ(t.col_sel, COL_CWND);
+	CHECK_EQ(t.cols[shown], FIELD_CWND);
+	CHECK_EQ(t.col_sel, FIELD_CWND);
 	/* [ moves it left, ] back, past the end nothing. */
 	keys(&t, "[");
-	CHECK_EQ(tui_columns_index(&t, COL_CWND), (int)shown - 1);
+	CHECK_EQ(tui_columns_index(&t, FIELD_CWND), (int)shown - 1);
 	tui_key(&t, TUI_KEY_F8);
-	CHECK_EQ(tui_columns_index(&t, COL_CWND), (int)shown);
+	CHECK_EQ(tui_columns_index(&t, FIELD_CWND), (int)shown);
 	CHECK_EQ(tui_columns_move(&t, 1), -1);
 	tui_key(&t, TUI_KEY_F7);
-	CHECK_EQ(tui_columns_index(&t, COL_CWND), (int)shown - 1);
+	CHECK_EQ(tui_columns_index(&t, FIELD_CWND), (int)shown - 1);
 	/* Other keys do not leak to the list: Space did not pause. */
 	CHECK(!t.paused);
 	/* Hide it again; a hidden column cannot move. */
 	keys(&t, " ");
 	CHECK_EQ(t.ncols, shown);
-	CHECK_EQ(tui_columns_index(&t, COL_CWND), -1);
+	CHECK_EQ(tui_columns_index(&t, FIELD_CWND), -1);
 	CHECK_EQ(tui_columns_move(&t, -1), -1);
 	CHECK(t.msg[0] != '\0');
 	/* The highlight follows the column it toggled: Space again undoes. */
@@ -85,7 +90,7 @@ test_columns(const struct options *o)
 	CHECK_EQ(t.ncols, 1);
 	CHECK(t.msg_error && strstr(t.msg, "one column") != NULL);
 	cwnd = t.cols[0];
-	CHECK(cwnd >= 0 && cwnd < COL_NCOLS);
+	CHECK(cwnd >= 0 && cwnd < FIELD_N);
 	/* End reaches the last entry; Enter closes. */
 	tui_key(&t, TUI_KEY_END);
 	n = tui_columns_list(&t, ids);
@@ -101,14 +106,14 @@ test_columns(const struct options *o)
 	CHECK(t.mode == TUI_LIST);
 	/* Show all of them: none is lost, no duplicate. */
 	tui_key(&t, TUI_KEY_F2);
-	for (i = 0; i < COL_NCOLS; i++) {
+	for (i = 0; i < FIELD_N; i++) {
 		t.col_sel = (int)i;
 		if (tui_columns_index(&t, (int)i) < 0)
 			keys(&t, " ");
 	}
-	CHECK_EQ(t.ncols, COL_NCOLS);
+	CHECK_EQ(t.ncols, FIELD_N);
 	n = tui_columns_list(&t, ids);
-	CHECK_EQ(n, COL_NCOLS);
+	CHECK_EQ(n, FIELD_N);
 }
 
 int
@@ -206,21 +211,22 @@ main(void)
 	CHECK(strcmp(t.prompt_err, "no match") == 0);
 	tui_key(&t, TUI_KEY_ESC);
 	CHECK(t.search[0] == '\0');
-	CHECK_EQ(tui_search_find("wait", COL_STATE, "TIME_WAIT"), 5);
-	CHECK_EQ(tui_search_find("wait", COL_AGE, "TIME_WAIT"), -1);
+	CHECK_EQ(tui_search_find("wait", FIELD_STATE, "TIME_WAIT"), 5);
+	CHECK_EQ(tui_search_find("wait", FIELD_AGE, "TIME_WAIT"), -1);
 
 	/* Sort keys, delay keys and the delay prompt. */
-	t.sort_key = SORT_STATE;
+	t.sort_key = FIELD_STATE;
 	keys(&t, ">");
-	CHECK_EQ(t.sort_key, SORT_STATE + 1);
+	CHECK_EQ(t.sort_key, field_sort_key(1));
 	keys(&t, "<<");
-	CHECK_EQ(t.sort_key, SORT_NKEYS - 1);
+	CHECK_EQ(t.sort_key, field_sort_key(field_nsort() - 1));
 	tui_key(&t, TUI_KEY_F6);
 	CHECK(t.mode == TUI_SORT);
 	tui_key(&t, TUI_KEY_HOME);
 	tui_key(&t, TUI_KEY_DOWN);
 	r = tui_key(&t, TUI_KEY_ENTER);
-	CHECK(t.mode == TUI_LIST && t.sort_key == 1 && (r & TUI_REVIEW));
+	CHECK(t.mode == TUI_LIST && t.sort_key == field_sort_key(1) &&
+	    (r & TUI_REVIEW));
 	t.delay = 1;
 	r = keys(&t, "+");
 	CHECK(t.delay == 2 && (r & TUI_DELAY));

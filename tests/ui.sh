@@ -265,7 +265,7 @@ list_rows()
 # A connection row at 80 columns: the gutter mark, then family, two
 # endpoints, a state, age, two queues, RTT and retransmits.
 ROW80_RE="^[ +-]v[46] [^ ]+ +[^ ]+ +$STATE_RE +[0-9][^ ]*"
-ROW80_RE+=" +[0-9]+ +[0-9]+ +[-0-9.]+ +[0-9]+$"
+ROW80_RE+=" +[0-9]+ +[0-9]+ +(-|[0-9.]+(us|ms|s)) +[0-9]+$"
 # At 40: the two endpoints and the state only.
 ROW40_RE="^[ +-][^ ]+ +[^ ]+ +$STATE_RE$"
 

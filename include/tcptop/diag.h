@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "tcptop/conn.h"
+#include "tcptop/unit.h"
 #include "tcptop/filter.h"
 
 struct diag;
@@ -99,8 +100,7 @@ int diag_parse_datagram(const void *buf, size_t len, const struct filter *f,
 struct diag_field {
 	const char *name;	/* "rtt", "snd_cwnd", ...: a static string,
 				 * unique within one lookup */
-	const char *unit;	/* "us", "ms", "bytes", "bytes/s",
-				 * "segments", "packets", or "" */
+	int unit;		/* enum unit (unit.h): how it reads */
 	uint64_t value;
 	const char *text;	/* NULL, or the value as a static string
 				 * (the congestion control's name); value
@@ -120,8 +120,8 @@ struct diag_field {
  * ENOENT when the socket is gone or is no longer the one s names (another
  * cookie on its 4-tuple), ETIMEDOUT when no answer came within a second,
  * EPROTO for a malformed reply, EINVAL for a family other than AF_INET
- * and AF_INET6, or what the kernel, sendto or recvmsg said.  Names and
- * units point to static strings.  Works on the same d between dumps,
+ * and AF_INET6, or what the kernel, sendto or recvmsg said.  Names point
+ * to static strings.  Works on the same d between dumps,
  * leaves the dump's stats and error alone, and is not recorded. */
 int diag_lookup(struct diag *d, const struct conn_sample *s,
     struct diag_field *out, size_t max);

@@ -42,11 +42,11 @@ struct group_kind_def {
 	const char *name;	/* --group NAME, JSON "group" */
 	const char *title;	/* above the key column */
 	int (*key)(const struct groups *g, const struct conn *c,
-	    const struct column_ctx *cx, struct group_key *k);
+	    const struct field_ctx *cx, struct group_key *k);
 	void (*label)(const struct groups *g, const struct group_key *k,
 	    char *buf, size_t len);
 	int (*member)(const struct groups *g, const struct group_key *k,
-	    const struct conn *c, const struct column_ctx *cx);
+	    const struct conn *c, const struct field_ctx *cx);
 };
 
 extern const struct group_kind_def group_kinds[GROUP_NKINDS];
@@ -70,7 +70,7 @@ struct groups {
 	size_t nslots;		/* a power of two, at least 2n */
 	size_t total;		/* live rows grouped */
 	size_t ungrouped;	/* live rows without a key */
-	const struct column_ctx *cx;	/* the last build's, borrowed: labels
+	const struct field_ctx *cx;	/* the last build's, borrowed: labels
 					 * read its tables */
 	uint64_t listen[65536 / 64];	/* local ports with a LISTEN
 					 * socket, for the service rule */
@@ -85,11 +85,11 @@ int group_lookup(const char *name);
 /* Whether kind can be built with what cx offers; with cx NULL, whether
  * this build knows the kind at all.  netns needs several namespaces in
  * cx (--all-netns). */
-int group_available(int kind, const struct column_ctx *cx);
+int group_available(int kind, const struct field_ctx *cx);
 
 /* The next available kind after kind in the cycle service, remote,
  * process, netns; GROUP_NONE after the last (back to connections). */
-int group_next(int kind, const struct column_ctx *cx);
+int group_next(int kind, const struct field_ctx *cx);
 
 /* Group the live rows of v (tombstones are left out) by kind, in O(n).
  * The listeners are taken from every live row of tab, not only v's, so
@@ -99,7 +99,7 @@ int group_next(int kind, const struct column_ctx *cx);
  * sorted by the count of g->sort_state (or the count), descending, then
  * by count, then by key.  An unavailable kind builds no groups. */
 void group_build(struct groups *g, int kind, const struct view *v,
-    const struct conntab *tab, const struct column_ctx *cx);
+    const struct conntab *tab, const struct field_ctx *cx);
 
 /* The group of key k in the last build, or NULL. */
 const struct group *group_find(const struct groups *g,
@@ -108,7 +108,7 @@ const struct group *group_find(const struct groups *g,
 /* Whether c belongs to the group of key k of the last build's kind
  * (the drill-down filter). */
 int group_contains(const struct groups *g, const struct group_key *k,
-    const struct conn *c, const struct column_ctx *cx);
+    const struct conn *c, const struct field_ctx *cx);
 
 /* Write k as text for the last build's kind. */
 void group_label(const struct groups *g, const struct group_key *k,

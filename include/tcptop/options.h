@@ -34,7 +34,7 @@ struct options {
 	int diagram;		/* --diagram: start with the diagram */
 	int group;		/* --group: enum group_kind, 0 none */
 	int no_trace;		/* --no-trace: sample transitions */
-	uint8_t cols[COL_NCOLS];	/* --columns, or the default */
+	uint8_t cols[FIELD_N];	/* --columns, or the default */
 	size_t ncols;
 	unsigned given;		/* OPTIONS_GIVEN_* */
 	const char *netns;	/* -N NAME|PATH|PID, NULL: our own */

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "tcptop/cgroup.h"
+#include "tcptop/field.h"
 #include "tcptop/group.h"
 #include "tcptop/kill.h"
 #include "tcptop/kstat.h"
@@ -20,7 +20,13 @@
 struct output_report {
 	const char *host;	/* raw; sanitized on output */
 	int64_t realtime_ns;	/* wall clock of the refresh */
-	int64_t now_ms;		/* model clock of the refresh */
+	struct field_ctx fields;	/* what the fields need: the model
+					 * clock of the refresh, the rows'
+					 * namespaces (-N, --all-netns; else
+					 * NULL), cgroup paths, owners (NULL:
+					 * no process attribution) */
+	const uint8_t *cols;	/* the text report's columns, ncols of */
+	size_t ncols;		/* them; NULL: column_default */
 	int inconsistent;	/* the dump was interrupted twice */
 	const char *source;	/* "kernel" or "replay" */
 	unsigned long dumped;	/* sockets the dump carried, before the
@@ -29,11 +35,6 @@ struct output_report {
 	const char *trans_source;	/* trans_describe's text */
 	const char *trans_note;		/* why the exact source is not in
 					 * use, or NULL */
-	const struct netns_tab *netns;	/* -N, --all-netns: the rows'
-					 * namespaces, else NULL */
-	const struct cgroup_map *cgroups;	/* the rows' cgroup paths,
-						 * or NULL */
-	const struct proc *proc;	/* NULL: no process attribution */
 	const char *proc_note;		/* why owners are missing, or NULL */
 	const struct kstat *kstat;	/* the kernel's counters, or NULL
 					 * (a replay): "kernel" */
@@ -44,7 +45,8 @@ struct output_report {
 	size_t alerts_more;		/* left out past ALERTS_MAX */
 };
 
-/* One text report: a header line, then a line per live row of v.
+/* One text report: a header line, the alerts, the titles of r->cols,
+ * then a line per live row of v, each column as wide as its texts.
  * Returns 0, or -1 when writing to fp failed. */
 int output_text(FILE *fp, const struct output_report *r,
     const struct view *v);
@@ -86,9 +88,5 @@ int output_kill_text(FILE *fp, const struct output_report *r,
  * (docs/json.md). */
 int output_kill_json(FILE *fp, const struct output_report *r,
     const struct kill_list *k);
-
-/* Write s (len bytes, any content) as a JSON string with quotes: control
- * bytes escaped, invalid UTF-8 replaced by U+FFFD. */
-void output_json_string(FILE *fp, const char *s, size_t len);
 
 #endif

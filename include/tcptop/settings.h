@@ -5,7 +5,7 @@
  * whose first non-blank byte is '#' are ignored ('#' later in a line is
  * part of the value); spaces and tabs around key and value are trimmed;
  * a key given twice keeps its last value.  Keys, in any case:
- *	sort	a sort key name (sort_columns[].name, case-insensitive)
+ *	sort	a sort key name (field_table[].name, case-insensitive)
  *	reverse	0, 1, yes, no, true or false (case-insensitive)
  *	delay	seconds as a plain decimal ("2", "0.5"), 0.1 to 3600; read
  *		and written the same whatever LC_NUMERIC says

@@ -30,4 +30,12 @@ size_t text_utf8_len(const char *s, size_t len, uint32_t *cp);
 size_t text_clean(char *dst, size_t size, const char *src, size_t len,
     int flags);
 
+/* The cells the first n bytes of s (a NUL ends it sooner) take: s is
+ * text_clean's output, whose characters are each one cell, so each byte
+ * that does not continue a UTF-8 sequence is a cell. */
+size_t text_cells(const char *s, size_t n);
+
+/* The same for the whole NUL-terminated s. */
+size_t text_width(const char *s);
+
 #endif

@@ -91,7 +91,7 @@ struct tui {
 	double delay;		/* seconds between refreshes */
 	int color;
 	int ascii;
-	uint8_t cols[COL_NCOLS];	/* the list's columns, in order */
+	uint8_t cols[FIELD_N];	/* the list's columns, in order */
 	size_t ncols;
 	int64_t highlight_ms;	/* new rows stand out, gone rows stay */
 	int mode;		/* enum tui_mode */
@@ -144,7 +144,7 @@ struct tui {
 	 * (by key, like the connection's), and the group drilled into;
 	 * the list then shows only its rows. */
 	int group_kind;		/* enum group_kind, GROUP_NONE: none */
-	const struct column_ctx *cx;	/* borrowed: the frame's, which
+	const struct field_ctx *cx;	/* borrowed: the frame's, which
 					 * kinds of group have data */
 	int group_sort;		/* 0: by count; else by this state's */
 	const struct groups *groups;	/* borrowed: tui_set_groups */
@@ -243,8 +243,8 @@ void tui_message(struct tui *t, int error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* The column chooser (F2).  It lists every column: the shown ones in
- * their order, then the hidden ones in column_table's; into ids
- * (COL_NCOLS entries), returns how many (COL_NCOLS). */
+ * their order, then the hidden ones in field_table's; into ids
+ * (FIELD_N entries), returns how many (FIELD_N). */
 size_t tui_columns_list(const struct tui *t, uint8_t *ids);
 
 /* Where column id is among the shown columns, or -1 when hidden. */

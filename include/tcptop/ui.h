@@ -9,19 +9,12 @@
 
 #include "tcptop/alerts.h"
 #include "tcptop/column.h"
+#include "tcptop/diag.h"
 #include "tcptop/kstat.h"
 #include "tcptop/ssh.h"
 #include "tcptop/trans.h"
 #include "tcptop/tui.h"
 #include "tcptop/view.h"
-
-/* One named value of the detail view (a tcp_info field, say). */
-struct ui_field {
-	const char *name;	/* static string */
-	const char *unit;	/* "us", "bytes", "" ... */
-	uint64_t value;
-	const char *text;	/* NULL, or shown instead of value */
-};
 
 /* Everything one frame shows; all borrowed for the ui_draw call. */
 struct ui_frame {
@@ -30,14 +23,14 @@ struct ui_frame {
 	const char *host;		/* raw; sanitized when drawn */
 	int64_t realtime_ns;		/* wall clock of the shown data */
 	int64_t now_ms;			/* model clock of the shown data */
-	struct column_ctx cols;		/* what the columns need */
+	struct field_ctx cols;		/* what the fields need */
 	const char *source;		/* "kernel" or "replay" */
 	int root;			/* privilege tier */
 	int inconsistent;
 	unsigned long dumped;		/* sockets the kernel sent */
 	const char *error;		/* collector error, "" when none */
 	int replay_done;		/* the replay has no more frames */
-	const struct ui_field *fields;	/* detail: from the kernel, */
+	const struct diag_field *fields;	/* detail: from the kernel, */
 	size_t nfields;			/* for the selected connection */
 	const char *fields_note;	/* why there are none, or "" */
 	const struct trans *trans;	/* transitions seen, or NULL */
