@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include "tcptop/log.h"
+#include "tcptop/output.h"
+#include "tcptop/sig.h"
 
 #include "app_int.h"
 
@@ -22,7 +24,7 @@ app_lesson_wait(int prompt)
 	}
 	for (;;) {
 		n = read(STDIN_FILENO, &c, 1);
-		if (app_signal)
+		if (sig_caught)
 			return -1;
 		if (n == 0)
 			return 0;
@@ -37,9 +39,10 @@ app_lesson_wait(int prompt)
  * report of the lesson's sockets.  Paced by lines on standard input with
  * --lesson-wait or at a terminal, else straight through. */
 static int
-app_run_lesson(struct app_src *a, const struct options *o, struct lesson *l,
-    const struct filter *f)
+app_run_lesson(struct collector *c, const struct options *o,
+    struct lesson *l, const struct filter *f)
 {
+	const struct snapshot *snap = collector_snapshot(c);
 	struct lesson_info li;
 	struct view v;
 	char err[512];
@@ -58,7 +61,7 @@ app_run_lesson(struct app_src *a, const struct options *o, struct lesson *l,
 			printf("  (%s)\n", li.note);
 	} else if (li.note[0] != '\0')
 		fprintf(stderr, "tcptop: lesson: %s\n", li.note);
-	while (!app_signal) {
+	while (!sig_caught) {
 		/* After the last step too: the sockets stay until then. */
 		if (pace && app_lesson_wait(prompt) != 1)
 			break;
@@ -72,30 +75,26 @@ app_run_lesson(struct app_src *a, const struct options *o, struct lesson *l,
 			}
 			break;
 		}
-		rc = app_src_refresh(a, f);
-		if (rc != APP_OK) {
-			fprintf(stderr, "tcptop: %s\n", a->err);
+		rc = collector_refresh(c, f);
+		if (rc != COLLECT_OK) {
+			fprintf(stderr, "tcptop: %s\n", snap->error);
 			status = 1;
 			break;
 		}
-		view_build(&v, a->tab, f, o->sort_key, o->sort_reverse, 0);
+		view_build(&v, snap->tab, f, o->sort_key, o->sort_reverse, 0);
 		lesson_current(l, &li);
 		errno = 0;
 		if ((o->json ? output_lesson_json(stdout, &li,
-		    lesson_netns(l)) == -1 || output_json(stdout, &a->r,
+		    lesson_netns(l)) == -1 || output_json(stdout, snap,
 		    &v) == -1 : output_lesson_text(stdout, &li,
-		    lesson_netns(l)) == -1 || output_text(stdout, &a->r,
-		    &v) == -1) || fflush(stdout) != 0) {
-			fprintf(stderr, "tcptop: writing the report: %s\n",
-			    strerror(errno != 0 ? errno : EIO));
-			status = 1;
+		    lesson_netns(l)) == -1 || output_text(stdout, snap,
+		    &v, o->cols, o->ncols) == -1) || fflush(stdout) != 0) {
+			status = output_failed();
 			break;
 		}
 	}
 	view_done(&v);
-	if (app_signal != 0 && status == 0)
-		status = 128 + app_signal;
-	return status;
+	return sig_status(status);
 }
 
 /* --lesson: the lesson's namespace first, so that the netlink socket is
@@ -103,36 +102,31 @@ app_run_lesson(struct app_src *a, const struct options *o, struct lesson *l,
 int
 app_lesson(const struct options *o, const char *host)
 {
-	struct app_src a;
+	struct collector *c;
 	struct filter f = o->filter;
 	struct lesson *l;
 	char err[320];
-	int status;
+	int status = 0;
 
-	l = lesson_open(&app_signal, err, sizeof err);
+	l = lesson_open(&sig_caught, err, sizeof err);
 	if (l == NULL) {
 		fprintf(stderr, "tcptop: lesson: %s\n", err);
 		log_close();
 		return 1;
 	}
 	lesson_filter(l, &f);
-	status = app_src_open(&a, o, host);
-	if (status == 0 && !o->batch && !o->lesson_wait &&
+	c = collector_open(o, host, &status);
+	if (c != NULL && !o->batch && !o->lesson_wait &&
 	    isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
 		/* On a terminal: the interactive view, on the lesson's
 		 * sockets, with Space for the next step. */
 		struct options lo = *o;
 
 		lo.filter = f;
-		status = app_run_ui(&a, &lo, l);
-		status = app_src_close(&a, status);
-	} else if (status == 0) {
-		status = app_run_lesson(&a, o, l, &f);
-		status = app_src_close(&a, status);
-	}
+		status = collector_close(c, app_run_ui(c, &lo, l));
+	} else if (c != NULL)
+		status = collector_close(c, app_run_lesson(c, o, l, &f));
 	lesson_close(l);
 	log_close();
-	if (app_signal != 0 && status == 0)
-		status = 128 + app_signal;
-	return status;
+	return sig_status(status);
 }

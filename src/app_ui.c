@@ -4,156 +4,95 @@
  * settings file; the lesson on screen. */
 #include <errno.h>
 #include <netinet/tcp.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "tcptop/clock.h"
 #include "tcptop/diagram.h"
 #include "tcptop/diag.h"
 #include "tcptop/kill.h"
 #include "tcptop/group.h"
 #include "tcptop/log.h"
+#include "tcptop/prefs.h"
 #include "tcptop/settings.h"
+#include "tcptop/sig.h"
 #include "tcptop/ui.h"
+#include "tcptop/xmalloc.h"
 
 #include "app_int.h"
 
-/* Settings file: it gives what the command line did not.  *s gets what
- * the file held. */
+/* tcptoprc merged under the command line into the session's start
+ * (prefs.c).  *file gets what the file held.  Returns 0, or -1 when the
+ * file must not be written on quit (no path, or broken: the user's text
+ * would be replaced). */
 static int
 app_settings_load(struct tui *t, const struct options *o, char *path,
-    size_t len, struct settings *s0)
+    size_t len, struct settings *file, struct prefs *p)
 {
-	struct settings s;
-	char warn[256], err[160];
-	int rc;
+	char warn[256], pwarn[256];
+	int rc = -1;
 
-	memset(s0, 0, sizeof *s0);
-	if (settings_path(path, len) == -1)
-		return -1;
-	rc = settings_load(&s, path, warn, sizeof warn);
-	*s0 = s;
-	if (rc == -1) {
-		tui_message(t, 1, "%s (defaults used, file left alone)", warn);
-		log_debug("settings %s: %s", path, warn);
-		return -1;
+	memset(file, 0, sizeof *file);
+	if (settings_path(path, len) == 0) {
+		rc = settings_load(file, path, warn, sizeof warn);
+		if (rc == -1) {
+			tui_message(t, 1, "%s (defaults used, file left "
+			    "alone)", warn);
+			log_debug("settings %s: %s", path, warn);
+		} else if (warn[0] != '\0')
+			tui_message(t, 0, "%s", warn);
 	}
-	if (warn[0] != '\0')
-		tui_message(t, 0, "%s", warn);
-	if ((s.set & SETTINGS_SORT) && !(o->given & OPTIONS_GIVEN_SORT))
-		t->sort_key = s.sort_key;
-	if ((s.set & SETTINGS_REVERSE) && !(o->given & OPTIONS_GIVEN_REVERSE))
-		t->sort_reverse = s.sort_reverse;
-	if ((s.set & SETTINGS_DELAY) && !(o->given & OPTIONS_GIVEN_DELAY))
-		t->delay = s.delay;
-	/* NO_COLOR and --no-color win over the file. */
-	if ((s.set & SETTINGS_COLOR) && !o->no_color)
-		t->color = s.color;
-	if ((s.set & SETTINGS_ASCII) && !(o->given & OPTIONS_GIVEN_ASCII))
-		t->ascii = s.ascii;
-	if ((s.set & SETTINGS_COLUMNS) && !(o->given & OPTIONS_GIVEN_COLUMNS) &&
-	    column_parse_list(s.columns, t->cols, &t->ncols, FIELD_N, err,
-	    sizeof err) == -1)
-		tui_message(t, 1, "tcptoprc: columns: %s (defaults used)",
-		    err);
-	if (o->all_netns && !(o->given & OPTIONS_GIVEN_COLUMNS))
-		column_prepend(t->cols, &t->ncols, FIELD_N, FIELD_NETNS);
-	return 0;
+	prefs_merge(p, o, file, pwarn, sizeof pwarn);
+	if (pwarn[0] != '\0')
+		tui_message(t, 1, "%s", pwarn);
+	t->sort_key = p->sort_key;
+	t->sort_reverse = p->sort_reverse;
+	t->delay = p->delay < TUI_DELAY_MIN ? TUI_DELAY_MIN : p->delay;
+	t->color = p->color;
+	t->ascii = p->ascii;
+	memcpy(t->cols, p->cols, p->ncols);
+	t->ncols = p->ncols;
+	return rc == -1 ? -1 : 0;
 }
 
-/* Save what the session chose.  A value that came from the command line
- * and was not changed on screen is not a setting: the file keeps what it
- * had (one "tcptop --ascii" must not make ASCII permanent), and so does a
- * colour choice forced by NO_COLOR. */
+/* Save what the session chose (prefs_unmerge says what of it). */
 static void
 app_settings_save(const struct tui *t, const struct options *o,
-    const struct settings *s0, const char *path, char *err, size_t errlen)
+    const struct settings *file, struct prefs *p, const char *path)
 {
-	struct settings s = *s0;
-	uint8_t cols[FIELD_N];
-	size_t ncols;
-	char perr[160];
+	struct settings s;
+	char err[320];
 
-	if (!(o->given & OPTIONS_GIVEN_SORT) || t->sort_key != o->sort_key) {
-		s.set |= SETTINGS_SORT;
-		s.sort_key = t->sort_key;
+	p->sort_key = t->sort_key;
+	p->sort_reverse = t->sort_reverse;
+	p->delay = t->delay;
+	p->color = t->color;
+	p->ascii = t->ascii;
+	memcpy(p->cols, t->cols, t->ncols);
+	p->ncols = t->ncols;
+	prefs_unmerge(p, o, file, &s);
+	if (settings_save(&s, path, err, sizeof err) == -1) {
+		fprintf(stderr, "tcptop: settings not saved: %s\n", err);
+		log_debug("settings: %s", err);
 	}
-	if (!(o->given & OPTIONS_GIVEN_REVERSE) ||
-	    t->sort_reverse != o->sort_reverse) {
-		s.set |= SETTINGS_REVERSE;
-		s.sort_reverse = t->sort_reverse;
-	}
-	if (!(o->given & OPTIONS_GIVEN_DELAY) || t->delay != o->delay) {
-		s.set |= SETTINGS_DELAY;
-		s.delay = t->delay;
-	}
-	if (!(o->given & OPTIONS_GIVEN_ASCII) || t->ascii != o->ascii) {
-		s.set |= SETTINGS_ASCII;
-		s.ascii = t->ascii;
-	}
-	if (!o->no_color || t->color != !o->no_color) {
-		s.set |= SETTINGS_COLOR;
-		s.color = t->color;
-	}
-	if (!(o->given & OPTIONS_GIVEN_COLUMNS) || t->ncols != o->ncols ||
-	    memcmp(t->cols, o->cols, o->ncols) != 0) {
-		size_t skip = o->all_netns && t->ncols > 1 &&
-		    !(o->given & OPTIONS_GIVEN_COLUMNS) &&
-		    t->cols[0] == FIELD_NETNS;	/* --all-netns put it there */
-
-		s.set |= SETTINGS_COLUMNS;
-		column_fmt_list(t->cols + skip, t->ncols - skip, s.columns,
-		    sizeof s.columns);
-	} else if ((s.set & SETTINGS_COLUMNS) && column_parse_list(s.columns,
-	    cols, &ncols, FIELD_N, perr, sizeof perr) == -1)
-		s.set &= ~(unsigned)SETTINGS_COLUMNS;	/* was bad: drop it */
-	err[0] = '\0';
-	settings_save(&s, path, err, errlen);
 }
 
 /* The detail view's fields: the kernel's full answer for the selected
  * socket, asked again at each refresh (a replay has only what it
  * recorded). */
 static void
-app_detail(struct app_src *a, const struct tui *t, struct ui_frame *fr,
+app_detail(struct collector *c, const struct tui *t, struct ui_frame *fr,
     struct diag_field *out, size_t max)
 {
-	const struct conn *c = tui_selected(t);
-	struct diag *d;
-	int n;
+	const struct conn *row = tui_selected(t);
 
 	fr->fields = out;
 	fr->nfields = 0;
 	fr->fields_note = "";
-	if (t->mode != TUI_DETAIL || c == NULL)
-		return;
-	if (a->d == NULL) {
-		fr->fields_note = "not in a recording: the kernel is asked "
-		    "live, for the selected socket only";
-		return;
-	}
-	if (c->flags & CONN_GONE) {
-		fr->fields_note = "the socket is gone";
-		return;
-	}
-	if ((d = app_netns_diag(a, c->s.netns)) == NULL) {
-		fr->fields_note = "the socket is gone with its namespace";
-		return;
-	}
-	n = diag_lookup(d, &c->s, out, max);
-	if (n == -1) {
-		fr->fields_note = errno == ENOENT ? "the socket is gone" :
-		    "the kernel did not answer";
-		log_debug("lookup: %s", strerror(errno));
-		return;
-	}
-	if (n == 0) {
-		fr->fields_note = c->s.state == TCP_TIME_WAIT ||
-		    c->s.state == TCP_SYN_RECV ? "none: the kernel keeps a "
-		    "minisocket without tcp_info for this state" :
-		    "none for this socket";
-		return;
-	}
-	fr->nfields = (size_t)n;
+	if (t->mode == TUI_DETAIL && row != NULL)
+		fr->nfields = collector_lookup(c, row, out, max,
+		    &fr->fields_note);
 }
 
 /* When the diagram's next frame is due (monotonic ns), INT64_MAX when
@@ -174,12 +113,6 @@ app_anim_deadline(const struct tui *t, const struct trans *tr,
 	return now_ns + (next - anim_ms) * 1000000;
 }
 
-static int
-app_keep(void *arg, const struct conn_sample *s)
-{
-	return filter_match(arg, s);
-}
-
 /* The drill-down filter: rows of the group t->drill_key. */
 struct app_drill {
 	const struct groups *g;
@@ -198,17 +131,19 @@ app_in_group(void *arg, const struct conn *c)
 /* Build the view; with groups shown, group it, and narrow it to the
  * group drilled into. */
 static void
-app_view(struct app_src *a, struct tui *t, struct view *v,
-    struct groups *g, const struct field_ctx *cx)
+app_view(const struct snapshot *snap, struct tui *t, struct view *v,
+    struct groups *g)
 {
+	const struct field_ctx *cx = &snap->fields;
 	struct app_drill d = { g, t, cx };
 
 	t->cx = cx;
-	view_build(v, a->tab, &t->filter, t->sort_key, t->sort_reverse, 1);
+	t->nalerts = snap->nalerts;
+	view_build(v, snap->tab, &t->filter, t->sort_key, t->sort_reverse, 1);
 	t->rows = ui_list_rows(t);
 	if (t->group_kind != GROUP_NONE) {
 		g->sort_state = t->group_sort;
-		group_build(g, t->group_kind, v, a->tab, cx);
+		group_build(g, t->group_kind, v, snap->tab, cx);
 		if (t->drill)
 			view_keep(v, app_in_group, &d);
 		tui_set_groups(t, g);
@@ -263,223 +198,263 @@ app_ui_step(struct lesson *l, struct tui *t, struct ui_frame *fr,
 /* y in the kill window: destroy what it listed (only the app holds the
  * diag handle), then say how it went. */
 static void
-app_ui_kill(struct app_src *a, struct tui *t)
+app_ui_kill(struct collector *c, struct tui *t)
 {
-	if (a->d == NULL) {
+	if (!collector_snapshot(c)->live) {
 		kill_clear(&t->kill);
 		t->mode = TUI_LIST;
 		tui_message(t, 1, "kill: a recording has no sockets to "
 		    "destroy");
 		return;
 	}
-	app_kill_list(a, &t->kill);
+	collector_destroy(c, &t->kill);
 	tui_kill_close(t, 1);
 }
 
-/* The interactive view; l is the lesson when --lesson runs it. */
-int
-app_run_ui(struct app_src *a, const struct options *o, struct lesson *l)
-{
+/* The interactive loop's state. */
+struct app_ui {
+	struct collector *c;
+	const struct snapshot *snap;
+	const struct options *o;
+	struct lesson *l;		/* --lesson on screen, or NULL */
 	struct tui t;
 	struct view v;
 	struct groups groups;
 	struct ui_frame fr;
 	struct diag_field fields[DIAG_LOOKUP_MAX];
-	struct settings saved;
-	char path[4096], err[320], ltitle[200];
-	int64_t next_ns, now, shown_ns, anim_ns = INT64_MAX;
-	long refreshes = 0;
-	int status = 0, draw = 1, repaint = 0, quit = 0, have_path;
-	int replay_done = 0;
+	struct settings file;		/* tcptoprc as it was */
+	struct prefs prefs;
+	char path[4096];		/* tcptoprc, "" when not to save */
+	char err[320];			/* why status is not 0 */
+	char ltitle[200];
+	int64_t next_ns;		/* the next refresh */
+	int64_t shown_ns;		/* when the shown data came */
+	int64_t anim_ns;		/* the diagram's next frame */
+	long refreshes;
+	int status, draw, repaint, quit;
+};
 
-	tui_init(&t, o);
-	have_path = app_settings_load(&t, o, path, sizeof path, &saved) == 0;
-	app_alerts_settings(a, &saved);
-	if (ui_open(t.color, t.ascii, err, sizeof err) == -1) {
-		fprintf(stderr, "tcptop: %s\n", err);
-		return 1;
+/* The refresh that is due, into the view. */
+static void
+app_ui_refresh(struct app_ui *u, int64_t now)
+{
+	int rc = collector_refresh(u->c, &u->t.filter);
+
+	if (rc == COLLECT_CORRUPT && u->status == 0) {
+		/* Shown on the status line over the last good frame, and
+		 * said again on exit. */
+		snprintf(u->err, sizeof u->err, "--replay %s",
+		    u->snap->error);
+		u->status = 2;
 	}
-	log_debug("interactive view, delay %gs", t.delay);
-	view_init(&v);
-	group_init(&groups);
-	memset(&fr, 0, sizeof fr);
-	fr.tui = &t;
-	fr.view = &v;
-	fr.host = a->r.host;
-	fr.source = a->rp != NULL ? "replay" : "kernel";
-	fr.root = geteuid() == 0;
-	if (l != NULL) {
+	if (rc == COLLECT_OK && u->snap->error[0] != '\0' && u->status == 0) {
+		/* The recording stopped. */
+		snprintf(u->err, sizeof u->err, "%s", u->snap->error);
+		u->status = 1;
+	}
+	if (rc == COLLECT_OK) {
+		u->shown_ns = now;
+		app_view(u->snap, &u->t, &u->v, &u->groups);
+	}
+	if (u->snap->error[0] != '\0')
+		log_debug("refresh: %s", u->snap->error);
+	u->refreshes++;
+	u->draw = 1;
+	u->next_ns += (int64_t)(u->t.delay * 1e9);
+	if (u->next_ns <= now)
+		u->next_ns = now + (int64_t)(u->t.delay * 1e9);
+	if (u->o->iterations > 0 && u->refreshes >= u->o->iterations)
+		u->quit = 1;
+}
+
+static void
+app_ui_draw(struct app_ui *u)
+{
+	struct ui_frame *fr = &u->fr;
+	int64_t now;
+
+	fr->ssh_conn = fr->ssh != NULL ? ssh_find(fr->ssh, &u->v) : NULL;
+	collector_describe(u->c, u->t.delay);
+	app_detail(u->c, &u->t, fr, u->fields, DIAG_LOOKUP_MAX);
+	u->t.rows = ui_list_rows(&u->t);
+	/* The animation's clock runs on from the data's, so a replay fades
+	 * as the live view does. */
+	now = clock_ns(CLOCK_MONOTONIC);
+	fr->anim_ms = u->snap->fields.now_ms + (now - u->shown_ns) / 1000000;
+	ui_draw(fr, u->repaint);
+	u->draw = u->repaint = 0;
+	u->anim_ns = app_anim_deadline(&u->t, u->snap->trans, fr->anim_ms,
+	    now);
+}
+
+/* Sleep until a key, the next refresh or the diagram's next frame;
+ * nothing runs in between, so an idle tcptop costs nothing.  Returns
+ * -1 when poll failed. */
+static int
+app_ui_wait(struct app_ui *u)
+{
+	int64_t now = clock_ns(CLOCK_MONOTONIC);
+	struct pollfd *pfd;
+	size_t n;
+	int timeout = -1;
+
+	if (!u->t.paused && !u->snap->ended)
+		timeout = u->next_ns <= now ? 0 :
+		    (int)((u->next_ns - now + 999999) / 1000000);
+	if (u->anim_ns != INT64_MAX) {
+		int at = u->anim_ns <= now ? 0 :
+		    (int)((u->anim_ns - now + 999999) / 1000000);
+
+		if (timeout == -1 || at < timeout)
+			timeout = at;
+	}
+	/* The terminal, and the transition sources: what they have is
+	 * taken in as it comes (nothing to draw for it). */
+	pfd = collector_pollfds(u->c, &n);
+	pfd[0].fd = ui_fd();
+	pfd[0].events = POLLIN;
+	if (poll(pfd, n, timeout) == -1 && errno != EINTR) {
+		snprintf(u->err, sizeof u->err, "poll: %s", strerror(errno));
+		u->status = 1;
+		return -1;
+	}
+	if (u->anim_ns != INT64_MAX && clock_ns(CLOCK_MONOTONIC) >= u->anim_ns)
+		u->draw = 1;
+	collector_take(u->c);
+	return 0;
+}
+
+/* What a key asked for. */
+static void
+app_ui_react(struct app_ui *u, int react)
+{
+	if (react & TUI_QUIT) {
+		u->quit = 1;
+		return;
+	}
+	if (react & TUI_KILLNOW) {
+		app_ui_kill(u->c, &u->t);
+		/* Show them gone now, not at the next refresh. */
+		react |= TUI_RESCAN;
+	}
+	if (react & TUI_RESCAN) {
+		/* The query changed: rows outside it leave quietly, and
+		 * the next dump is now. */
+		collector_rescope(u->c, &u->t.filter);
+		u->next_ns = clock_ns(CLOCK_MONOTONIC);
+	}
+	if (react & (TUI_REVIEW | TUI_RESCAN))
+		app_view(u->snap, &u->t, &u->v, &u->groups);
+	if (react & TUI_DELAY)
+		u->next_ns = clock_ns(CLOCK_MONOTONIC) +
+		    (int64_t)(u->t.delay * 1e9);
+	if (react & TUI_REPAINT)
+		u->repaint = 1;
+	if ((react & TUI_STEP) && u->l != NULL)
+		app_ui_step(u->l, &u->t, &u->fr, u->ltitle, sizeof u->ltitle,
+		    u->repaint);
+	if (react & TUI_STEP)
+		u->next_ns = clock_ns(CLOCK_MONOTONIC);
+	u->draw = 1;
+}
+
+/* Every key waiting. */
+static void
+app_ui_keys(struct app_ui *u)
+{
+	int key;
+
+	while (!u->quit && (key = ui_getkey()) != -1) {
+		if (key == TUI_KEY_RESIZE) {
+			u->t.rows = ui_list_rows(&u->t);
+			tui_set_view(&u->t, &u->v);
+			tui_set_groups(&u->t, &u->groups);
+			u->draw = 1;
+			continue;
+		}
+		u->t.scroll_max = ui_scroll_max(&u->fr);
+		app_ui_react(u, tui_key(&u->t, key));
+	}
+}
+
+/* The session, the settings and the frame.  Returns 0, or -1 when the
+ * terminal could not be taken (the reason in u->err). */
+static int
+app_ui_open(struct app_ui *u)
+{
+	struct ui_frame *fr = &u->fr;
+
+	tui_init(&u->t, u->o);
+	if (app_settings_load(&u->t, u->o, u->path, sizeof u->path,
+	    &u->file, &u->prefs) == -1)
+		u->path[0] = '\0';
+	collector_thresholds(u->c, u->prefs.alert);
+	if (ui_open(u->t.color, u->t.ascii, u->err, sizeof u->err) == -1)
+		return -1;
+	log_debug("interactive view, delay %gs", u->t.delay);
+	view_init(&u->v);
+	group_init(&u->groups);
+	fr->snap = u->snap;
+	fr->tui = &u->t;
+	fr->view = &u->v;
+	if (u->l != NULL) {
 		/* The lesson is about the diagram: show it, beside the
 		 * lesson's own sockets. */
-		t.lesson = 1;
-		if (t.diagram == TUI_DIAGRAM_OFF)
-			t.diagram = TUI_DIAGRAM_SPLIT;
-		app_lesson_text(l, ltitle, sizeof ltitle, &fr);
-	}
-	if (l == NULL) {
+		u->t.lesson = 1;
+		if (u->t.diagram == TUI_DIAGRAM_OFF)
+			u->t.diagram = TUI_DIAGRAM_SPLIT;
+		app_lesson_text(u->l, u->ltitle, sizeof u->ltitle, fr);
+	} else {
 		/* The kernel's counters and the SSH session: a second
 		 * header line (not in the lesson, which is about states). */
-		fr.kstat = a->r.kstat;
-		fr.ssh = a->r.ssh;
+		fr->kstat = u->snap->kstat;
+		fr->ssh = u->snap->ssh;
 	}
-	ui_header_lines(fr.kstat != NULL || fr.ssh != NULL ? 2 : 1);
-	tui_set_view(&t, &v);
-	next_ns = app_clock_ns(CLOCK_MONOTONIC);
-	shown_ns = next_ns;
-	while (!quit && !app_signal) {
-		int timeout, key, rc;
-		size_t i;
+	ui_header_lines(fr->kstat != NULL || fr->ssh != NULL ? 2 : 1);
+	tui_set_view(&u->t, &u->v);
+	u->next_ns = u->shown_ns = clock_ns(CLOCK_MONOTONIC);
+	u->anim_ns = INT64_MAX;
+	u->draw = 1;
+	return 0;
+}
 
-		now = app_clock_ns(CLOCK_MONOTONIC);
-		if (!t.paused && !replay_done && now >= next_ns) {
-			rc = app_src_refresh(a, &t.filter);
-			if (rc == APP_CORRUPT && status == 0) {
-				/* Shown on the status line over the last good
-				 * frame, and said again on exit. */
-				snprintf(err, sizeof err, "--replay %s", a->err);
-				status = 2;
-			}
-			if (rc == APP_END || rc == APP_CORRUPT)
-				replay_done = 1;
-			if (rc == APP_OK && a->err[0] != '\0' && status == 0) {
-				/* The recording stopped. */
-				snprintf(err, sizeof err, "%s", a->err);
-				status = 1;
-			}
-			if (rc == APP_OK) {
-				shown_ns = now;
-				t.nalerts = a->r.nalerts;
-				app_view(a, &t, &v, &groups, &fr.cols);
-			}
-			if (a->err[0] != '\0')
-				log_debug("refresh: %s", a->err);
-			refreshes++;
-			draw = 1;
-			next_ns += (int64_t)(t.delay * 1e9);
-			if (next_ns <= now)
-				next_ns = now + (int64_t)(t.delay * 1e9);
-			if (o->iterations > 0 && refreshes >= o->iterations)
-				quit = 1;
-		}
-		if (draw) {
-			fr.realtime_ns = a->r.realtime_ns;
-			fr.now_ms = a->r.fields.now_ms;
-			app_column_ctx(a, &fr.cols);
-			fr.inconsistent = a->r.inconsistent;
-			fr.dumped = a->r.dumped;
-			fr.error = a->err;
-			fr.replay_done = replay_done;
-			fr.ssh_conn = fr.ssh != NULL ? ssh_find(fr.ssh, &v) :
-			    NULL;
-			app_trans_describe(a, t.delay);
-			fr.trans = a->trans;
-			fr.trans_source = a->trans_source;
-			fr.alerts = a->r.alerts;
-			fr.nalerts = a->r.nalerts;
-			fr.alerts_more = a->r.alerts_more;
-			app_detail(a, &t, &fr, fields, DIAG_LOOKUP_MAX);
-			t.rows = ui_list_rows(&t);
-			/* The animation's clock runs on from the data's,
-			 * so a replay fades as the live view does. */
-			now = app_clock_ns(CLOCK_MONOTONIC);
-			fr.anim_ms = a->r.fields.now_ms + (now - shown_ns) / 1000000;
-			ui_draw(&fr, repaint);
-			draw = repaint = 0;
-			anim_ns = app_anim_deadline(&t, a->trans, fr.anim_ms,
-			    now);
-		}
-		if (quit)
+/* The interactive view; l is the lesson when --lesson runs it. */
+int
+app_run_ui(struct collector *c, const struct options *o, struct lesson *l)
+{
+	struct app_ui *u = xcalloc(1, sizeof *u);
+	int status;
+
+	u->c = c;
+	u->snap = collector_snapshot(c);
+	u->o = o;
+	u->l = l;
+	if (app_ui_open(u) == -1) {
+		fprintf(stderr, "tcptop: %s\n", u->err);
+		tui_done(&u->t);
+		free(u);
+		return 1;
+	}
+	while (!u->quit && !sig_caught) {
+		int64_t now = clock_ns(CLOCK_MONOTONIC);
+
+		if (!u->t.paused && !u->snap->ended && now >= u->next_ns)
+			app_ui_refresh(u, now);
+		if (u->draw)
+			app_ui_draw(u);
+		if (u->quit || app_ui_wait(u) == -1)
 			break;
-		/* Sleep until a key or the next refresh; nothing runs in
-		 * between, so an idle tcptop costs nothing. */
-		timeout = -1;
-		now = app_clock_ns(CLOCK_MONOTONIC);
-		if (!t.paused && !replay_done)
-			timeout = next_ns <= now ? 0 :
-			    (int)((next_ns - now + 999999) / 1000000);
-		/* An edge still fading wakes us for its next frame. */
-		if (anim_ns != INT64_MAX) {
-			int at = anim_ns <= now ? 0 :
-			    (int)((anim_ns - now + 999999) / 1000000);
-
-			if (timeout == -1 || at < timeout)
-				timeout = at;
-		}
-		/* The terminal, and the transition sources: what they have
-		 * is taken in as it comes (nothing to draw for it). */
-		a->pfd[0].fd = ui_fd();
-		a->pfd[0].events = POLLIN;
-		if (poll(a->pfd, a->npfd, timeout) == -1 && errno != EINTR) {
-			snprintf(err, sizeof err, "poll: %s", strerror(errno));
-			status = 1;
-			break;
-		}
-		if (anim_ns != INT64_MAX &&
-		    app_clock_ns(CLOCK_MONOTONIC) >= anim_ns)
-			draw = 1;
-		for (i = 1; i < a->npfd; i++)
-			if (app_source_ready(a, i)) {
-				app_trans_drain(a);
-				break;
-			}
-		while ((key = ui_getkey()) != -1) {
-			int react;
-
-			if (key == TUI_KEY_RESIZE) {
-				t.rows = ui_list_rows(&t);
-				tui_set_view(&t, &v);
-				tui_set_groups(&t, &groups);
-				draw = 1;
-				continue;
-			}
-			t.scroll_max = ui_scroll_max(&fr);
-			react = tui_key(&t, key);
-			if (react & TUI_QUIT) {
-				quit = 1;
-				break;
-			}
-			if (react & TUI_KILLNOW) {
-				app_ui_kill(a, &t);
-				/* Show them gone now, not at the next
-				 * refresh. */
-				react |= TUI_RESCAN;
-			}
-			if (react & TUI_RESCAN) {
-				/* The query changed: rows outside it leave
-				 * quietly, and the next dump is now. */
-				conntab_rescope(a->tab, app_keep, &t.filter);
-				next_ns = app_clock_ns(CLOCK_MONOTONIC);
-			}
-			if (react & (TUI_REVIEW | TUI_RESCAN))
-				app_view(a, &t, &v, &groups, &fr.cols);
-			if (react & TUI_DELAY)
-				next_ns = app_clock_ns(CLOCK_MONOTONIC) +
-				    (int64_t)(t.delay * 1e9);
-			if (react & TUI_REPAINT)
-				repaint = 1;
-			if ((react & TUI_STEP) && l != NULL)
-				app_ui_step(l, &t, &fr, ltitle, sizeof ltitle,
-				    repaint);
-			if (react & TUI_STEP)
-				next_ns = app_clock_ns(CLOCK_MONOTONIC);
-			draw = 1;
-		}
+		app_ui_keys(u);
 	}
 	ui_close();
-	view_done(&v);
-	tui_done(&t);
-	group_done(&groups);
-	if (status != 0)
-		fprintf(stderr, "tcptop: %s\n", err);
-	if (have_path) {
-		app_settings_save(&t, o, &saved, path, err, sizeof err);
-		if (err[0] != '\0') {
-			fprintf(stderr, "tcptop: settings not saved: %s\n",
-			    err);
-			log_debug("settings: %s", err);
-		}
-	}
-	if (app_signal != 0 && status == 0)
-		status = 128 + app_signal;
+	view_done(&u->v);
+	group_done(&u->groups);
+	if (u->status != 0)
+		fprintf(stderr, "tcptop: %s\n", u->err);
+	if (u->path[0] != '\0')
+		app_settings_save(&u->t, o, &u->file, &u->prefs, u->path);
+	tui_done(&u->t);
+	status = sig_status(u->status);
+	free(u);
 	return status;
 }

@@ -1,4 +1,5 @@
 /* Batch reports: aligned text like top -b, and JSON Lines. */
+#include <errno.h>
 #include <inttypes.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -8,6 +9,8 @@
 
 #include "tcptop/column.h"
 #include "tcptop/json.h"
+#include "tcptop/netns.h"
+#include "tcptop/proc.h"
 #include "tcptop/output.h"
 #include "tcptop/tcpstate.h"
 #include "tcptop/text.h"
@@ -37,7 +40,7 @@ output_plain(FILE *fp, const char *s)
 
 /* The alerts under the header line: what, then what to check. */
 void
-output_text_alerts(FILE *fp, const struct output_report *r)
+output_text_alerts(FILE *fp, const struct snapshot *r)
 {
 	size_t i;
 
@@ -59,7 +62,7 @@ output_text_alerts(FILE *fp, const struct output_report *r)
  * column (endpoints, names) its widest text; never narrower than its
  * title. */
 static int
-output_text_width(int id, const struct output_report *r,
+output_text_width(int id, const struct snapshot *r,
     const struct view *v)
 {
 	const struct field *f = &field_table[id];
@@ -99,7 +102,7 @@ output_put(char *line, size_t at, const char *s, size_t n)
  * a buffer and written at once (at 100k rows printf per cell costs more
  * than the dump). */
 static void
-output_text_line(FILE *fp, const struct output_report *r,
+output_text_line(FILE *fp, const struct snapshot *r,
     const struct conn *c, const uint8_t *cols, size_t ncols,
     const int *widths)
 {
@@ -143,10 +146,10 @@ output_text_line(FILE *fp, const struct output_report *r,
 }
 
 int
-output_text(FILE *fp, const struct output_report *r, const struct view *v)
+output_text(FILE *fp, const struct snapshot *r, const struct view *v,
+    const uint8_t *cols, size_t ncols)
 {
-	const uint8_t *cols = r->cols != NULL ? r->cols : column_default;
-	size_t ncols = r->cols != NULL ? r->ncols : column_ndefault, i;
+	size_t i;
 	int widths[FIELD_N];
 	char when[32], host[64];
 	time_t sec = (time_t)(r->realtime_ns / 1000000000);
@@ -178,6 +181,10 @@ output_text(FILE *fp, const struct output_report *r, const struct view *v)
 
 	/* The columns asked for (--columns), as wide as this report's
 	 * texts. */
+	if (cols == NULL) {
+		cols = column_default;
+		ncols = column_ndefault;
+	}
 	for (i = 0; i < ncols; i++)
 		widths[i] = output_text_width(cols[i], r, v);
 	output_text_line(fp, r, NULL, cols, ncols, widths);
@@ -206,7 +213,7 @@ output_trans_source(int source)
  * other pair the kernel reported; "events": those since the last
  * refresh; "transitions_source" and "transitions_note". */
 static void
-output_json_transitions(FILE *fp, const struct output_report *r)
+output_json_transitions(FILE *fp, const struct snapshot *r)
 {
 	const struct trans_event *ev;
 	const char *sep = "";
@@ -263,7 +270,7 @@ output_json_transitions(FILE *fp, const struct output_report *r)
  * "total"), null when attribution is off; "owners_note": why some or
  * all owners are missing, or null. */
 static void
-output_json_owners(FILE *fp, const struct output_report *r,
+output_json_owners(FILE *fp, const struct snapshot *r,
     const struct view *v)
 {
 	size_t counts[PROC_NBUCKETS];
@@ -296,7 +303,7 @@ output_json_rate(FILE *fp, double rate)
  * total and rate (null when the kernel did not give it, or on the first
  * refresh); null without counters (a replay). */
 static void
-output_json_kernel(FILE *fp, const struct output_report *r)
+output_json_kernel(FILE *fp, const struct snapshot *r)
 {
 	int id;
 
@@ -322,7 +329,7 @@ output_json_kernel(FILE *fp, const struct output_report *r)
 /* "ssh": the operator's session and its row's rtt and retransmits
  * (null when not in view), or null without $SSH_CONNECTION. */
 static void
-output_json_ssh(FILE *fp, const struct output_report *r,
+output_json_ssh(FILE *fp, const struct snapshot *r,
     const struct view *v)
 {
 	char l[CONN_ENDPOINT_LEN], rm[CONN_ENDPOINT_LEN];
@@ -351,7 +358,7 @@ output_json_ssh(FILE *fp, const struct output_report *r,
 
 /* "alerts": always there, empty when nothing is wrong. */
 void
-output_json_alerts(FILE *fp, const struct output_report *r)
+output_json_alerts(FILE *fp, const struct snapshot *r)
 {
 	size_t i;
 
@@ -373,7 +380,7 @@ output_json_alerts(FILE *fp, const struct output_report *r)
 /* Every report object opens with when and where: "{"time": T, "host":
  * H"; the caller goes on with ", ...". */
 void
-output_json_open(FILE *fp, const struct output_report *r)
+output_json_open(FILE *fp, const struct snapshot *r)
 {
 	fputs("{\"time\": ", fp);
 	json_time(fp, r->realtime_ns);
@@ -385,7 +392,7 @@ output_json_open(FILE *fp, const struct output_report *r)
  * how many, and how many in each state: the states object is left open
  * for the caller to close. */
 void
-output_json_head(FILE *fp, const struct output_report *r,
+output_json_head(FILE *fp, const struct snapshot *r,
     const struct view *v)
 {
 	size_t i;
@@ -401,7 +408,7 @@ output_json_head(FILE *fp, const struct output_report *r,
 }
 
 int
-output_json(FILE *fp, const struct output_report *r, const struct view *v)
+output_json(FILE *fp, const struct snapshot *r, const struct view *v)
 {
 	struct json_buf jb = { 0 };
 	size_t i;
@@ -439,4 +446,12 @@ output_json(FILE *fp, const struct output_report *r, const struct view *v)
 		output_json_transitions(fp, r);
 	fputs("}\n", fp);
 	return ferror(fp) ? -1 : 0;
+}
+
+int
+output_failed(void)
+{
+	fprintf(stderr, "tcptop: writing the report: %s\n",
+	    strerror(errno != 0 ? errno : EIO));
+	return 1;
 }

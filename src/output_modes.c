@@ -108,7 +108,7 @@ output_lesson_json(FILE *fp, const struct lesson_info *li,
 /* --kill ---------------------------------------------------------------- */
 
 int
-output_kill_text(FILE *fp, const struct output_report *r,
+output_kill_text(FILE *fp, const struct snapshot *r,
     const struct kill_list *k)
 {
 	char ep[CONN_ENDPOINT_LEN], rm[CONN_ENDPOINT_LEN], sum[200];
@@ -141,7 +141,7 @@ output_kill_text(FILE *fp, const struct output_report *r,
 }
 
 int
-output_kill_json(FILE *fp, const struct output_report *r,
+output_kill_json(FILE *fp, const struct snapshot *r,
     const struct kill_list *k)
 {
 	size_t i;
@@ -172,7 +172,7 @@ output_kill_json(FILE *fp, const struct output_report *r,
 /* Group reports ---------------------------------------------------------- */
 
 int
-output_groups_text(FILE *fp, const struct output_report *r,
+output_groups_text(FILE *fp, const struct snapshot *r,
     const struct view *v, const struct groups *g)
 {
 	char when[32], label[GROUP_LABEL_LEN];
@@ -207,7 +207,7 @@ output_groups_text(FILE *fp, const struct output_report *r,
 }
 
 int
-output_groups_json(FILE *fp, const struct output_report *r,
+output_groups_json(FILE *fp, const struct snapshot *r,
     const struct view *v, const struct groups *g)
 {
 	char label[GROUP_LABEL_LEN];

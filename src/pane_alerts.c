@@ -14,10 +14,10 @@ pane_alertline_draw(const struct ui_frame *f, struct pane_rect r)
 	char line[400], tail[48];
 	int n, tw;
 
-	if (f->nalerts == 0)
+	if (f->snap->nalerts == 0)
 		return;
-	al = &f->alerts[0];
-	more = f->nalerts - 1 + f->alerts_more;
+	al = &f->snap->alerts[0];
+	more = f->snap->nalerts - 1 + f->snap->alerts_more;
 	tail[0] = '\0';
 	if (more > 0)
 		snprintf(tail, sizeof tail, "  +%zu more (a)", more);
@@ -81,14 +81,14 @@ pane_alerts_lines(const struct ui_frame *f, struct pane_alerts_out *o)
 	char line[512];
 	size_t i;
 
-	if (f->nalerts == 0) {
+	if (f->snap->nalerts == 0) {
 		pane_alerts_wrap(o, UI_NORMAL, 0, "Nothing crosses its "
 		    "threshold.  The thresholds are the alert_* keys of "
 		    "tcptoprc (see tcptop(1)).");
 		return;
 	}
-	for (i = 0; i < f->nalerts; i++) {
-		const struct alert *al = &f->alerts[i];
+	for (i = 0; i < f->snap->nalerts; i++) {
+		const struct alert *al = &f->snap->alerts[i];
 
 		if (i > 0)
 			pane_alerts_wrap(o, UI_NORMAL, 0, " ");
@@ -99,9 +99,9 @@ pane_alerts_lines(const struct ui_frame *f, struct pane_alerts_out *o)
 		snprintf(line, sizeof line, "  next: %s", al->hint);
 		pane_alerts_wrap(o, UI_NORMAL, 8, line);
 	}
-	if (f->alerts_more > 0) {
+	if (f->snap->alerts_more > 0) {
 		snprintf(line, sizeof line, "and %zu more, less severe",
-		    f->alerts_more);
+		    f->snap->alerts_more);
 		pane_alerts_wrap(o, UI_DIM, 0, line);
 	}
 }
@@ -141,7 +141,7 @@ pane_alerts_draw(const struct ui_frame *f, struct pane_rect r)
 		box.w = 100;
 	}
 	snprintf(title, sizeof title, " Alerts: %zu (Esc closes) ",
-	    f->nalerts + f->alerts_more);
+	    f->snap->nalerts + f->snap->alerts_more);
 	ui_box(box, title);
 	pane_alerts_lines(f, &o);
 }

@@ -24,7 +24,7 @@ pane_conns_row_role(const struct ui_frame *f, const struct conn *c,
 		return UI_GONE;
 	}
 	if (!(c->flags & CONN_PREEXISTING) &&
-	    f->now_ms - c->first_seen_ms < t->highlight_ms) {
+	    f->snap->fields.now_ms - c->first_seen_ms < t->highlight_ms) {
 		*mark = c == f->ssh_conn ? "@" : "+";
 		return UI_NEW;
 	}
@@ -88,7 +88,7 @@ pane_conns_row(const struct ui_frame *f, const struct conn *c, int y,
 
 		if (cw == 0)
 			continue;
-		field_fmt(id, c, &f->cols, text, sizeof text);
+		field_fmt(id, c, &f->snap->fields, text, sizeof text);
 		column_elide(text, sizeof text, cw, ui_glyph(UI_G_ELLIPSIS));
 		/* The state keeps its phase colour on plain rows. */
 		if (id == FIELD_STATE && base == UI_NORMAL)
@@ -128,7 +128,7 @@ pane_conns_draw(const struct ui_frame *f, struct pane_rect r)
 	pane_conns_titles(f, r.y, r.x, r.w, widths);
 	if (v->n == 0 && r.h > 1) {
 		ui_put(r.y + 1, r.x + 1, r.w - 1, UI_DIM, f->view->total == 0 &&
-		    f->realtime_ns == 0 ? "waiting for the first refresh" :
+		    f->snap->realtime_ns == 0 ? "waiting for the first refresh" :
 		    "no connections match");
 		return;
 	}

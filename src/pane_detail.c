@@ -101,7 +101,7 @@ pane_detail_field(const void *arg, size_t i, char *name, size_t nlen,
 	const struct field *f = &field_table[d->ids[i]];
 
 	snprintf(name, nlen, "%s", f->title);
-	field_fmt(d->ids[i], d->c, &d->f->cols, val, vlen);
+	field_fmt(d->ids[i], d->c, &d->f->snap->fields, val, vlen);
 }
 
 /* A kernel field in its unit, named when it is a count of something. */
@@ -137,14 +137,14 @@ pane_detail_head(const struct ui_frame *f, const struct conn *c,
 	    c->s.family == 10 ? '6' : '4',
 	    (c->flags & CONN_GONE) ? "  [gone]" : "");
 	pane_detail_line(o, UI_NORMAL, "Connection", v);
-	field_fmt(FIELD_AGE, c, &f->cols, age, sizeof age);
+	field_fmt(FIELD_AGE, c, &f->snap->fields, age, sizeof age);
 	snprintf(v, sizeof v, "%s for %s%s%s", tcpstate_name(c->s.state), age,
 	    c->prev_state ? ", was " : "",
 	    c->prev_state ? tcpstate_name(c->prev_state) : "");
 	pane_detail_line(o, ui_state_role(c->s.state), "State", v);
 	pane_detail_path(c, v, sizeof v);
 	pane_detail_line(o, UI_NORMAL, "Path", v);
-	field_fmt(FIELD_SEEN, c, &f->cols, age, sizeof age);
+	field_fmt(FIELD_SEEN, c, &f->snap->fields, age, sizeof age);
 	snprintf(v, sizeof v, "%s ago%s", age, (c->flags & CONN_PREEXISTING)
 	    ? " (or earlier: it was there when tcptop started)" : "");
 	pane_detail_line(o, UI_NORMAL, "First seen", v);

@@ -39,8 +39,8 @@ pane_diagram_height(int w, int h, int list)
 static int
 pane_diagram_role(const struct ui_frame *f, size_t i)
 {
-	int heat = f->trans == NULL ? DIAGRAM_IDLE :
-	    diagram_heat(trans_last_ms(f->trans, i), f->anim_ms);
+	int heat = f->snap->trans == NULL ? DIAGRAM_IDLE :
+	    diagram_heat(trans_last_ms(f->snap->trans, i), f->anim_ms);
 
 	if (trans_edges[i].kind == TRANS_ABNORMAL)
 		return heat == DIAGRAM_FLASH ? UI_ERROR : heat >= DIAGRAM_WARM ?
@@ -162,9 +162,9 @@ pane_diagram_label(const struct ui_frame *f, const struct diagram *d,
 {
 	const struct diagram_route *r = &d->routes[i];
 	const struct diagram_box *a = diagram_box_of(d, trans_edges[i].from);
-	uint64_t n = trans_count(f->trans, trans_edges[i].from,
+	uint64_t n = trans_count(f->snap->trans, trans_edges[i].from,
 	    trans_edges[i].to);
-	double rate = trans_rate(f->trans, i, f->anim_ms);
+	double rate = trans_rate(f->snap->trans, i, f->anim_ms);
 	char num[16], buf[40];
 	int len, x;
 
@@ -226,7 +226,7 @@ pane_diagram_edges(const struct ui_frame *f, struct pane_rect r)
 	ui_putpad(r.y, r.x, r.w, UI_TITLE, " EDGE                        COUNT"
 	    "   RATE  WHAT MOVES IT");
 	for (i = 0; i < trans_nedges && n < 64; i++)
-		if (trans_count(f->trans, trans_edges[i].from,
+		if (trans_count(f->snap->trans, trans_edges[i].from,
 		    trans_edges[i].to) > 0)
 			order[n++] = i;
 	/* Busiest first; insertion sort, stable on the table's order. */
@@ -236,8 +236,8 @@ pane_diagram_edges(const struct ui_frame *f, struct pane_rect r)
 			const struct trans_edge *b = &trans_edges[order[j - 1]];
 			size_t t;
 
-			if (trans_count(f->trans, a->from, a->to) <=
-			    trans_count(f->trans, b->from, b->to))
+			if (trans_count(f->snap->trans, a->from, a->to) <=
+			    trans_count(f->snap->trans, b->from, b->to))
 				break;
 			t = order[j];
 			order[j] = order[j - 1];
@@ -256,8 +256,8 @@ pane_diagram_edges(const struct ui_frame *f, struct pane_rect r)
 		    e->to == TCP_CLOSE ? "CLOSED" : tcpstate_name(e->to));
 		snprintf(line, sizeof line, " %-*s %6" PRIu64 " %5.1f/s  %s",
 		    ui_utf8() ? 29 : 27, arrow,
-		    trans_count(f->trans, e->from, e->to),
-		    trans_rate(f->trans, order[i], f->anim_ms), e->label);
+		    trans_count(f->snap->trans, e->from, e->to),
+		    trans_rate(f->snap->trans, order[i], f->anim_ms), e->label);
 		ui_putpad(r.y + y, r.x, r.w, e->kind == TRANS_ABNORMAL ?
 		    UI_ABNORMAL : UI_NORMAL, line);
 	}
@@ -274,9 +274,9 @@ pane_diagram_draw(const struct ui_frame *f, struct pane_rect r)
 	int y0, x0, heat;
 
 	snprintf(title, sizeof title, "TCP states: %s",
-	    f->trans_source != NULL ? f->trans_source : "no transitions");
+	    f->snap->trans_source != NULL ? f->snap->trans_source : "no transitions");
 	ui_putpad(r.y, r.x, r.w, UI_HEADER, title);
-	if (d == NULL || f->trans == NULL) {
+	if (d == NULL || f->snap->trans == NULL) {
 		ui_put(r.y + 1, r.x, r.w, UI_WARN, "the diagram needs a "
 		    "terminal of 80x24 or more");
 		return;
@@ -300,7 +300,7 @@ pane_diagram_draw(const struct ui_frame *f, struct pane_rect r)
 	for (heat = DIAGRAM_IDLE; heat <= DIAGRAM_FLASH + 1; heat++)
 		for (i = 0; i < trans_nedges && n < 64; i++)
 			if (heat == DIAGRAM_FLASH + 1 ? onpath[i] :
-			    !onpath[i] && diagram_heat(trans_last_ms(f->trans,
+			    !onpath[i] && diagram_heat(trans_last_ms(f->snap->trans,
 			    i), f->anim_ms) == heat)
 				order[n++] = i;
 	pane_diagram_legend(d, y0, x0);

@@ -18,7 +18,7 @@ static void
 pane_follow_clock(const struct ui_frame *f, int64_t t_ms, char *buf,
     size_t len)
 {
-	int64_t wall = f->realtime_ns / 1000000 - (f->now_ms - t_ms);
+	int64_t wall = f->snap->realtime_ns / 1000000 - (f->snap->fields.now_ms - t_ms);
 	time_t sec = (time_t)(wall / 1000);
 	struct tm tm;
 

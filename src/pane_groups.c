@@ -98,7 +98,7 @@ pane_groups_draw(const struct ui_frame *f, struct pane_rect r)
 	pane_groups_titles(f, r, kw);
 	if ((g == NULL || g->n == 0) && r.h > 1) {
 		ui_put(r.y + 1, r.x + 1, r.w - 1, UI_DIM, g == NULL ||
-		    f->realtime_ns == 0 ? "waiting for the first refresh" :
+		    f->snap->realtime_ns == 0 ? "waiting for the first refresh" :
 		    "no connections match");
 		return;
 	}

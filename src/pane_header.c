@@ -53,7 +53,7 @@ pane_header_ssh(const struct ui_frame *f, struct pane_header_item *it)
 		return;
 	}
 	/* As the RTT column shows it: a LAN's is in microseconds. */
-	field_fmt(FIELD_RTT, c, &f->cols, rtt, sizeof rtt);
+	field_fmt(FIELD_RTT, c, &f->snap->fields, rtt, sizeof rtt);
 	snprintf(it->text, sizeof it->text, "ssh rtt %s retr %u", rtt,
 	    field_retrans(c));
 }
@@ -141,11 +141,11 @@ pane_header_draw(const struct ui_frame *f, struct pane_rect r)
 	char left[320], pre[160], when[16], src[32], count[32], own[80];
 	size_t owners[PROC_NBUCKETS] = { 0 };
 	const char *tier;
-	time_t sec = (time_t)(f->realtime_ns / 1000000000);
+	time_t sec = (time_t)(f->snap->realtime_ns / 1000000000);
 	struct tm tm;
 	int n, tw, at;
 
-	if (f->realtime_ns != 0) {
+	if (f->snap->realtime_ns != 0) {
 		localtime_r(&sec, &tm);
 		strftime(when, sizeof when, "%H:%M:%S", &tm);
 	} else
@@ -154,8 +154,8 @@ pane_header_draw(const struct ui_frame *f, struct pane_rect r)
 	 * coming: early in the line, so a narrow terminal keeps it. */
 	if (t->paused)
 		snprintf(src, sizeof src, "PAUSED");
-	else if (strcmp(f->source, "replay") == 0)
-		snprintf(src, sizeof src, "%s", f->replay_done ?
+	else if (strcmp(f->snap->source, "replay") == 0)
+		snprintf(src, sizeof src, "%s", f->snap->ended ?
 		    "replay ended" : "replay");
 	else
 		snprintf(src, sizeof src, "every %gs", t->delay);
@@ -163,8 +163,8 @@ pane_header_draw(const struct ui_frame *f, struct pane_rect r)
 	    v->total == 1 ? "" : "s");
 	/* Who owns them, by bucket (they add up to the count). */
 	own[0] = '\0';
-	if (f->cols.proc != NULL) {
-		proc_count(f->cols.proc, v->rows, v->n, owners);
+	if (f->snap->fields.proc != NULL) {
+		proc_count(f->snap->fields.proc, v->rows, v->n, owners);
 		snprintf(own, sizeof own, "  owned %zu, none %zu, hidden %zu",
 		    owners[PROC_OWNED], owners[PROC_NOFILE],
 		    owners[PROC_HIDDEN]);
@@ -172,39 +172,39 @@ pane_header_draw(const struct ui_frame *f, struct pane_rect r)
 	/* The owners are the first thing to go, then the count per
 	 * family. */
 	snprintf(left, sizeof left, "%s  %s  %s  %s: v4 %zu, v6 %zu%s%s",
-	    f->host, when, src, count, v->families[0], v->families[1],
-	    f->inconsistent ? " (inconsistent)" : "", own);
+	    f->snap->host, when, src, count, v->families[0], v->families[1],
+	    f->snap->inconsistent ? " (inconsistent)" : "", own);
 	if ((int)strlen(left) > r.w)
 		snprintf(left, sizeof left, "%s  %s  %s  %s: v4 %zu, v6 %zu%s",
-		    f->host, when, src, count, v->families[0], v->families[1],
-		    f->inconsistent ? " (inconsistent)" : "");
+		    f->snap->host, when, src, count, v->families[0], v->families[1],
+		    f->snap->inconsistent ? " (inconsistent)" : "");
 	if ((int)strlen(left) > r.w)
-		snprintf(left, sizeof left, "%s  %s  %s  %s%s", f->host, when,
-		    src, count, f->inconsistent ? " (inconsistent)" : "");
+		snprintf(left, sizeof left, "%s  %s  %s  %s%s", f->snap->host, when,
+		    src, count, f->snap->inconsistent ? " (inconsistent)" : "");
 	ui_fill(r.y, r.x, r.w, UI_HEADER);
 	n = ui_put(r.y, r.x, r.w, UI_HEADER, left);
 	if (t->paused) {
 		/* Drawn again for its width in cells. */
-		snprintf(pre, sizeof pre, "%s  %s  ", f->host, when);
+		snprintf(pre, sizeof pre, "%s  %s  ", f->snap->host, when);
 		at = ui_put(r.y, r.x, r.w, UI_HEADER, pre);
 		if (at < r.w)
 			ui_put(r.y, r.x + at, r.w - at, UI_WARN, src);
 	}
 	/* The tier on the right; shortened before it would cover the
 	 * totals. */
-	tier = f->root ? "root" : "unprivileged: some columns hidden";
-	if (!f->root && owners[PROC_HIDDEN] > 0) {
+	tier = f->snap->root ? "root" : "unprivileged: some columns hidden";
+	if (!f->snap->root && owners[PROC_HIDDEN] > 0) {
 		tier = "unprivileged: root would show the hidden owners";
 		if (n + 2 + (int)strlen(tier) > r.w)
 			tier = "unprivileged: some columns hidden";
 	}
 	tw = (int)strlen(tier);
-	if (n + 2 + tw > r.w && !f->root) {
+	if (n + 2 + tw > r.w && !f->snap->root) {
 		tier = "unprivileged";
 		tw = (int)strlen(tier);
 	}
 	if (n + 2 + tw <= r.w)
-		ui_put(r.y, r.x + r.w - tw, tw, f->root ? UI_HEADER : UI_WARN,
+		ui_put(r.y, r.x + r.w - tw, tw, f->snap->root ? UI_HEADER : UI_WARN,
 		    tier);
 	if (r.h >= 2)
 		pane_header_kernel(f, r.y + 1, r.x, r.w);

@@ -125,7 +125,7 @@ pane_help_draw(const struct ui_frame *f, struct pane_rect r)
 {
 	struct pane_help_out o = { r, f->tui->scroll, 0 };
 
-	pane_help_lines(&o, f->root);
+	pane_help_lines(&o, f->snap->root);
 }
 
 static void

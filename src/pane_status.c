@@ -59,9 +59,9 @@ pane_status_draw(const struct ui_frame *f, struct pane_rect r)
 		ui_put(r.y, r.x, r.w, t->msg_error ? UI_ERROR : UI_WARN, t->msg);
 		return;
 	}
-	if (f->error != NULL && f->error[0] != '\0') {
+	if (f->snap->error != NULL && f->snap->error[0] != '\0') {
 		snprintf(line, sizeof line, "collector: %s (showing the last "
-		    "good data)", f->error);
+		    "good data)", f->snap->error);
 		ui_put(r.y, r.x, r.w, UI_ERROR, line);
 		return;
 	}

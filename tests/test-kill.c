@@ -107,7 +107,7 @@ static void
 test_output(void)
 {
 	struct conn_sample s = mk(7, TCP_ESTABLISHED, 1000, 80);
-	struct output_report r;
+	struct snapshot r;
 	struct kill_list k;
 	char *buf = NULL;
 	size_t len = 0;

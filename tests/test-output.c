@@ -149,7 +149,7 @@ main(void)
 	struct conntab *t = conntab_new(0);
 	struct conn_sample s;
 	struct view v;
-	struct output_report r = {
+	struct snapshot r = {
 		.host = "host\"with\\odd\x01bytes\xff",
 		.realtime_ns = 1795594742123000000LL,
 		.fields = { .now_ms = 5000 },
@@ -379,7 +379,7 @@ main(void)
 	/* Text: header, column titles, one line per connection. */
 	buf = NULL;
 	fp = open_memstream(&buf, &sz);
-	CHECK(output_text(fp, &r, &v) == 0);
+	CHECK(output_text(fp, &r, &v, NULL, 0) == 0);
 	fclose(fp);
 	CHECK(strstr(buf, "2 sockets (ipv4 1, ipv6 1): LISTEN 1 SYN_SENT 0 "
 	    "SYN_RECV 0 ESTABLISHED 1 ") != NULL);
@@ -402,19 +402,15 @@ main(void)
 		static const uint8_t cols[] = { FIELD_REMOTE, FIELD_STATE,
 		    FIELD_RTT, FIELD_CC };
 
-		r.cols = cols;
-		r.ncols = sizeof cols;
 		buf = NULL;
 		fp = open_memstream(&buf, &sz);
-		CHECK(output_text(fp, &r, &v) == 0);
+		CHECK(output_text(fp, &r, &v, cols, sizeof cols) == 0);
 		fclose(fp);
 		CHECK(strstr(buf, "\nREMOTE      STATE          RTT CC\n"
 		    "0.0.0.0:*   LISTEN           - -\n"
 		    "[::1]:40000 ESTABLISHED  1.5ms cubic\n\n") != NULL);
 		CHECK(strstr(buf, "PROCESS") == NULL);
 		free(buf);
-		r.cols = NULL;
-		r.ncols = 0;
 	}
 
 	/* Alerts: always in JSON, empty when none; in text under the
@@ -455,7 +451,7 @@ main(void)
 		free(buf);
 		buf = NULL;
 		fp = open_memstream(&buf, &sz);
-		CHECK(output_text(fp, &r, &v) == 0);
+		CHECK(output_text(fp, &r, &v, NULL, 0) == 0);
 		fclose(fp);
 		CHECK(strstr(buf, "CLOSE 0\nALERT syn_flood (critical): 41 "
 		    "SYN_RECV on :9000, backlog 16\n  next: check \"this\"\n"

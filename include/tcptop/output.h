@@ -1,68 +1,37 @@
-/* output: batch reports, as aligned text or as JSON Lines. */
+/* output: batch reports of a snapshot, as aligned text or as JSON
+ * Lines. */
 #ifndef TCPTOP_OUTPUT_H
 #define TCPTOP_OUTPUT_H
 
 #include <stdint.h>
 #include <stdio.h>
 
-#include "tcptop/field.h"
 #include "tcptop/group.h"
 #include "tcptop/kill.h"
-#include "tcptop/kstat.h"
-#include "tcptop/alerts.h"
 #include "tcptop/lesson.h"
-#include "tcptop/netns.h"
-#include "tcptop/proc.h"
-#include "tcptop/ssh.h"
-#include "tcptop/trans.h"
+#include "tcptop/snapshot.h"
 #include "tcptop/view.h"
 
-struct output_report {
-	const char *host;	/* raw; sanitized on output */
-	int64_t realtime_ns;	/* wall clock of the refresh */
-	struct field_ctx fields;	/* what the fields need: the model
-					 * clock of the refresh, the rows'
-					 * namespaces (-N, --all-netns; else
-					 * NULL), cgroup paths, owners (NULL:
-					 * no process attribution) */
-	const uint8_t *cols;	/* the text report's columns, ncols of */
-	size_t ncols;		/* them; NULL: column_default */
-	int inconsistent;	/* the dump was interrupted twice */
-	const char *source;	/* "kernel" or "replay" */
-	unsigned long dumped;	/* sockets the dump carried, before the
-				 * user-space filter */
-	const struct trans *trans;	/* NULL: no transitions in JSON */
-	const char *trans_source;	/* trans_describe's text */
-	const char *trans_note;		/* why the exact source is not in
-					 * use, or NULL */
-	const char *proc_note;		/* why owners are missing, or NULL */
-	const struct kstat *kstat;	/* the kernel's counters, or NULL
-					 * (a replay): "kernel" */
-	const struct ssh_session *ssh;	/* $SSH_CONNECTION, or NULL: "ssh" */
-	const struct alert *alerts;	/* the refresh's alerts (alerts_eval),
-					 * nalerts of them */
-	size_t nalerts;
-	size_t alerts_more;		/* left out past ALERTS_MAX */
-};
 
-/* One text report: a header line, the alerts, the titles of r->cols,
- * then a line per live row of v, each column as wide as its texts.
+/* One text report of r: a header line, the alerts, the titles of cols
+ * (ncols of them; NULL: column_default), then a line per live row of v,
+ * each column as wide as its texts.
  * Returns 0, or -1 when writing to fp failed. */
-int output_text(FILE *fp, const struct output_report *r,
-    const struct view *v);
+int output_text(FILE *fp, const struct snapshot *r,
+    const struct view *v, const uint8_t *cols, size_t ncols);
 
 /* One JSON object on one line (schema: docs/json.md). */
-int output_json(FILE *fp, const struct output_report *r,
+int output_json(FILE *fp, const struct snapshot *r,
     const struct view *v);
 
 /* --group: one text report of the groups g built from v: a header line,
  * then a line per group (key, count, the count of each state present).
  * Returns 0, or -1 when writing to fp failed. */
-int output_groups_text(FILE *fp, const struct output_report *r,
+int output_groups_text(FILE *fp, const struct snapshot *r,
     const struct view *v, const struct groups *g);
 
 /* The same as one JSON object on one line (docs/json.md). */
-int output_groups_json(FILE *fp, const struct output_report *r,
+int output_groups_json(FILE *fp, const struct snapshot *r,
     const struct view *v, const struct groups *g);
 
 /* The line(s) before a lesson step's report: "step N/M: TITLE", the
@@ -80,13 +49,18 @@ int output_lesson_json(FILE *fp, const struct lesson_info *li,
 /* The outcome of --kill: a line per socket with its endpoints, state
  * and result ("ok" or the reason it failed), then a summary line
  * (kill_summary).  Returns 0, or -1 when writing failed. */
-int output_kill_text(FILE *fp, const struct output_report *r,
+int output_kill_text(FILE *fp, const struct snapshot *r,
     const struct kill_list *k);
 
 /* The same as one JSON object on one line: {"time", "host", "killed":
  * [{endpoints, "state", "cookie", "result"}], "destroyed", "failed"}
  * (docs/json.md). */
-int output_kill_json(FILE *fp, const struct output_report *r,
+int output_kill_json(FILE *fp, const struct snapshot *r,
     const struct kill_list *k);
+
+/* Say on stderr that writing a report failed, with errno (EIO when
+ * errno is 0: set it to 0 before writing).  Returns 1, the exit
+ * status. */
+int output_failed(void);
 
 #endif

@@ -11,6 +11,7 @@
 #include "tcptop/column.h"
 #include "tcptop/diag.h"
 #include "tcptop/kstat.h"
+#include "tcptop/snapshot.h"
 #include "tcptop/ssh.h"
 #include "tcptop/trans.h"
 #include "tcptop/tui.h"
@@ -18,34 +19,20 @@
 
 /* Everything one frame shows; all borrowed for the ui_draw call. */
 struct ui_frame {
+	const struct snapshot *snap;	/* the last refresh's */
 	const struct tui *tui;
 	const struct view *view;
-	const char *host;		/* raw; sanitized when drawn */
-	int64_t realtime_ns;		/* wall clock of the shown data */
-	int64_t now_ms;			/* model clock of the shown data */
-	struct field_ctx cols;		/* what the fields need */
-	const char *source;		/* "kernel" or "replay" */
-	int root;			/* privilege tier */
-	int inconsistent;
-	unsigned long dumped;		/* sockets the kernel sent */
-	const char *error;		/* collector error, "" when none */
-	int replay_done;		/* the replay has no more frames */
 	const struct diag_field *fields;	/* detail: from the kernel, */
 	size_t nfields;			/* for the selected connection */
 	const char *fields_note;	/* why there are none, or "" */
-	const struct trans *trans;	/* transitions seen, or NULL */
-	const char *trans_source;	/* which source, how exact: "exact"
-					 * or "sampled every 1.0 s" */
 	int64_t anim_ms;		/* model clock now, for the diagram's
 					 * fading edges */
 	const char *lesson_title;	/* --lesson: "Step 3/19: ...", */
 	const char *lesson_text;	/* and what to tell the class */
-	const struct kstat *kstat;	/* the kernel's counters, or NULL */
-	const struct ssh_session *ssh;	/* $SSH_CONNECTION, or NULL */
+	const struct kstat *kstat;	/* the counters the header shows, */
+	const struct ssh_session *ssh;	/* and the SSH session; NULL: none
+					 * (the lesson is about states) */
 	const struct conn *ssh_conn;	/* its row in the view, or NULL */
-	const struct alert *alerts;	/* the refresh's alerts, */
-	size_t nalerts;			/* nalerts of them, and how many */
-	size_t alerts_more;		/* were left out */
 };
 
 /* Take over the terminal (stdin and stdout must be one).  Returns 0, or

@@ -8,28 +8,30 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "tcptop/clock.h"
 #include "tcptop/log.h"
 #include "tcptop/netns.h"
 #include "tcptop/xmalloc.h"
 
-#include "app_int.h"
+#include "collector_int.h"
 
 /* How often --all-netns looks for new and vanished namespaces.  A scan
  * stats /proc/PID/ns/net of every process: 0.6 ms for 90 processes and
  * 6 ms for 1100 here.  At most once a second, so a fast refresh does
  * not pay it each time, and no more than 1% of the time on a machine
  * with very many processes. */
-#define APP_NETNS_RESCAN_MS	1000
-#define APP_NETNS_RESCAN_SHARE	100	/* interval >= this * scan time */
+#define COLLECTOR_NETNS_RESCAN_MS	1000
+#define COLLECTOR_NETNS_RESCAN_SHARE	100	/* interval >= this * scan
+						 * time */
 
 /* Passes of the merged dump redone when one namespace's dump restarted,
  * before the scan is taken as inconsistent. */
-#define APP_NETNS_TRIES 3
+#define COLLECTOR_NETNS_TRIES 3
 
 /* The -N value as a label: the name, "pid:N", or the path (its name
  * when it is under /run/netns). */
 static void
-app_netns_label(const char *spec, char *buf, size_t len)
+collector_netns_label(const char *spec, char *buf, size_t len)
 {
 	const char *base = strrchr(spec, '/');
 
@@ -49,7 +51,7 @@ app_netns_label(const char *spec, char *buf, size_t len)
 }
 
 static int
-app_netns_open_diag(void *arg)
+collector_netns_open_diag(void *arg)
 {
 	struct diag **d = arg;
 
@@ -61,7 +63,7 @@ app_netns_open_diag(void *arg)
  * Returns 0, or -1 with errno of the first namespace that could not be
  * entered when none could (EPERM: no privilege). */
 static int
-app_netns_sync(struct app_src *a)
+collector_netns_sync(struct collector *a)
 {
 	const struct netns_ent *e;
 	size_t i, n;
@@ -83,7 +85,7 @@ app_netns_sync(struct app_src *a)
 		}
 		if (a->nsd[i] != NULL)
 			continue;
-		if (netns_run(e[i].fd, app_netns_open_diag, &a->nsd[i]) ==
+		if (netns_run(e[i].fd, collector_netns_open_diag, &a->nsd[i]) ==
 		    -1) {
 			if (!failed++)
 				first = errno;
@@ -103,7 +105,7 @@ app_netns_sync(struct app_src *a)
 /* Open the viewed namespace and the live source inside it.  Returns 0,
  * or the exit status after printing why. */
 int
-app_netns_open(struct app_src *a, const struct options *o)
+collector_netns_open(struct collector *a, const struct options *o)
 {
 	char err[256], label[48];
 	int usage;
@@ -129,14 +131,14 @@ app_netns_open(struct app_src *a, const struct options *o)
 		}
 		a->nstab = netns_tab_new(-1, NULL);
 		if (netns_tab_scan(a->nstab) == -1 ||
-		    app_netns_sync(a) == -1) {
+		    collector_netns_sync(a) == -1) {
 			fprintf(stderr, "tcptop: --all-netns: %s%s\n",
 			    errno == EPERM ? "entering another network "
 			    "namespace needs CAP_SYS_ADMIN: " : "",
 			    strerror(errno));
 			return 1;
 		}
-		a->nsscan_ms = app_clock_ns(CLOCK_MONOTONIC) / 1000000;
+		a->nsscan_ms = clock_ns(CLOCK_MONOTONIC) / 1000000;
 		return 0;
 	}
 	if ((a->nsfd = netns_open(o->netns, &usage, err, sizeof err)) ==
@@ -152,14 +154,14 @@ app_netns_open(struct app_src *a, const struct options *o)
 		a->nsfd = -1;
 		return 1;
 	}
-	app_netns_label(o->netns, label, sizeof label);
+	collector_netns_label(o->netns, label, sizeof label);
 	a->nstab = netns_tab_new(a->nsfd, label);
 	return 0;
 }
 
 /* After the sockets of -N are open inside: back home. */
 void
-app_netns_opened(struct app_src *a)
+collector_netns_opened(struct collector *a)
 {
 	if (a->nsfd != -1 && netns_leave() == -1) {
 		fprintf(stderr, "tcptop: cannot return to the own network "
@@ -169,7 +171,7 @@ app_netns_opened(struct app_src *a)
 }
 
 void
-app_netns_close(struct app_src *a)
+collector_netns_close(struct collector *a)
 {
 	size_t i;
 
@@ -182,7 +184,7 @@ app_netns_close(struct app_src *a)
 }
 
 struct diag *
-app_netns_diag(struct app_src *a, uint16_t idx)
+collector_netns_diag(struct collector *a, uint16_t idx)
 {
 	if (idx == 0 || idx >= a->nnsd)
 		return a->d;
@@ -191,7 +193,7 @@ app_netns_diag(struct app_src *a, uint16_t idx)
 
 /* Each namespace's dump through this sink: the rows get its index, and
  * only the pass's first begin (or a restart) reaches the model. */
-struct app_netns_feed {
+struct collector_netns_feed {
 	struct conntab_feed *feed;
 	uint16_t idx;
 	int fresh;		/* the pass has not begun the scan yet */
@@ -200,9 +202,9 @@ struct app_netns_feed {
 };
 
 static void
-app_netns_begin(void *arg)
+collector_netns_begin(void *arg)
 {
-	struct app_netns_feed *f = arg;
+	struct collector_netns_feed *f = arg;
 
 	if (++f->begins > 1)
 		f->restarted = 1;
@@ -212,9 +214,9 @@ app_netns_begin(void *arg)
 }
 
 static void
-app_netns_sample(void *arg, const struct conn_sample *s)
+collector_netns_sample(void *arg, const struct conn_sample *s)
 {
-	struct app_netns_feed *f = arg;
+	struct collector_netns_feed *f = arg;
 	struct conn_sample c = *s;
 
 	c.netns = f->idx;
@@ -225,20 +227,21 @@ app_netns_sample(void *arg, const struct conn_sample *s)
  * returns for our own namespace; another's failure is logged (it may
  * have gone meanwhile) and its rows stay out of this scan. */
 static int
-app_netns_dump_all(struct app_src *a, const struct diag_query *q,
+collector_netns_dump_all(struct collector *a, const struct diag_query *q,
     struct diag_stats *sum)
 {
-	struct app_netns_feed f = { &a->feed, 0, 0, 0, 0 };
-	struct diag_sink sink = { app_netns_begin, app_netns_sample, &f };
+	struct collector_netns_feed f = { &a->feed, 0, 0, 0, 0 };
+	struct diag_sink sink = { collector_netns_begin,
+	    collector_netns_sample, &f };
 	int tries;
 	size_t i;
 
-	for (tries = 0; tries < APP_NETNS_TRIES; tries++) {
+	for (tries = 0; tries < COLLECTOR_NETNS_TRIES; tries++) {
 		memset(sum, 0, sizeof *sum);
 		f.fresh = 1;
 		f.restarted = 0;
 		for (i = 0; i < a->nnsd; i++) {
-			struct diag *d = app_netns_diag(a, (uint16_t)i);
+			struct diag *d = collector_netns_diag(a, (uint16_t)i);
 			const struct diag_stats *st;
 
 			if (i > 0 && a->nsd[i] == NULL)
@@ -270,7 +273,7 @@ app_netns_dump_all(struct app_src *a, const struct diag_query *q,
 }
 
 int
-app_netns_dump(struct app_src *a, const struct diag_query *q,
+collector_netns_dump(struct collector *a, const struct diag_query *q,
     const struct diag_sink *sink, struct diag_stats *st)
 {
 	int64_t now_ms;
@@ -281,20 +284,20 @@ app_netns_dump(struct app_src *a, const struct diag_query *q,
 		*st = *diag_last_stats(a->d);
 		return rc;
 	}
-	now_ms = app_clock_ns(CLOCK_MONOTONIC) / 1000000;
-	if (now_ms - a->nsscan_ms >= APP_NETNS_RESCAN_MS &&
-	    now_ms - a->nsscan_ms >= APP_NETNS_RESCAN_SHARE *
+	now_ms = clock_ns(CLOCK_MONOTONIC) / 1000000;
+	if (now_ms - a->nsscan_ms >= COLLECTOR_NETNS_RESCAN_MS &&
+	    now_ms - a->nsscan_ms >= COLLECTOR_NETNS_RESCAN_SHARE *
 	    a->nsscan_cost_ns / 1000000) {
-		int64_t t0 = app_clock_ns(CLOCK_MONOTONIC);
+		int64_t t0 = clock_ns(CLOCK_MONOTONIC);
 		int changed = netns_tab_scan(a->nstab);
 
 		if (changed > 0)
-			app_netns_sync(a);
-		a->nsscan_cost_ns = app_clock_ns(CLOCK_MONOTONIC) - t0;
+			collector_netns_sync(a);
+		a->nsscan_cost_ns = clock_ns(CLOCK_MONOTONIC) - t0;
 		log_debug("netns scan: %d changed, %.2f ms", changed,
 		    (double)a->nsscan_cost_ns / 1e6);
 		a->nsscan_ms = now_ms;
 	}
 	a->feed.mono_ns = &diag_last_stats(a->d)->mono_ns;
-	return app_netns_dump_all(a, q, st);
+	return collector_netns_dump_all(a, q, st);
 }

@@ -1,0 +1,95 @@
+/* collector: where the sockets come from (the kernel, in one namespace
+ * or every one, or a recording) and everything gathered around them:
+ * the model, the transition sources, processes, cgroups, the kernel's
+ * counters, the alerts.  Each refresh yields one snapshot (snapshot.h)
+ * that every output reads. */
+#ifndef TCPTOP_COLLECTOR_H
+#define TCPTOP_COLLECTOR_H
+
+#include <poll.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tcptop/alerts.h"
+#include "tcptop/diag.h"
+#include "tcptop/filter.h"
+#include "tcptop/kill.h"
+#include "tcptop/options.h"
+#include "tcptop/snapshot.h"
+
+struct collector;
+
+/* What collector_refresh returns. */
+enum {
+	COLLECT_OK = 0,
+	COLLECT_END = 1,	/* the recording has no more refreshes */
+	COLLECT_FAIL = -1,	/* the dump failed; the snapshot's error
+				 * says why, its rows are the last good */
+	COLLECT_CORRUPT = -2,	/* the recording is corrupt */
+};
+
+/* Open what o names: a recording (--replay), or the kernel in the
+ * viewed namespace (-N) or in every one (--all-netns), with --record's
+ * file; then the model, the transition sources (the tracepoint unless
+ * --no-trace, destroy notifications), processes, cgroups, the kernel's
+ * counters of the viewed namespace, $SSH_CONNECTION and the alerts with
+ * their default thresholds.  What is missing that is not essential (no
+ * tracefs, no counters) is said in the log and in the snapshot, never
+ * fatal.  Returns the collector, or NULL with *status the exit status
+ * after printing why on stderr (2 for bad input: a corrupt recording, a
+ * bad -N). */
+struct collector *collector_open(const struct options *o, const char *host,
+    int *status);
+
+/* Close everything.  Returns status, or 1 when closing the recording
+ * failed (said on stderr: call it after the terminal is restored). */
+int collector_close(struct collector *c, int status);
+
+/* The alert thresholds, ALERT_NKINDS of them (settings_merge's). */
+void collector_thresholds(struct collector *c, const uint32_t *thresh);
+
+/* One refresh: the sockets f selects dumped (or the next recorded
+ * dump) into the model, then the processes, cgroups, counters,
+ * transitions and alerts brought up to date.  Returns COLLECT_*. */
+int collector_refresh(struct collector *c, const struct filter *f);
+
+/* The last refresh's snapshot, borrowed until the next refresh or the
+ * close. */
+const struct snapshot *collector_snapshot(const struct collector *c);
+
+/* Say in the snapshot how exact the transitions are at this delay
+ * ("sampled every 1.0 s" when only refreshes count them). */
+void collector_describe(struct collector *c, double delay);
+
+/* The kernel query changed between refreshes: rows f no longer
+ * selects leave quietly, and what the next dump finds for the first
+ * time counts as there before (conntab_rescope). */
+void collector_rescope(struct collector *c, const struct filter *f);
+
+/* The descriptors of the transition sources, for poll: an array of *n
+ * whose slot 0 is the caller's (a terminal; fd -1 to leave it out).
+ * Borrowed until the close. */
+struct pollfd *collector_pollfds(struct collector *c, size_t *n);
+
+/* After poll: take in what the ready sources hold (nothing to redraw
+ * for it).  A source that failed is no longer polled; the refreshes
+ * still read it. */
+void collector_take(struct collector *c);
+
+/* Wait until the monotonic deadline (ns) or a stop signal, taking in
+ * what the sources have as it comes. */
+void collector_sleep(struct collector *c, int64_t deadline_ns);
+
+/* Ask the kernel for row in full (diag_lookup, through the socket of
+ * the row's namespace): fills at most max fields of out, returns how
+ * many; 0 with *note saying why there are none (a recording, a gone
+ * socket, a minisocket without tcp_info).  Never fails otherwise. */
+size_t collector_lookup(struct collector *c, const struct conn *row,
+    struct diag_field *out, size_t max, const char **note);
+
+/* Destroy each pending item of k (SOCK_DESTROY, through the socket of
+ * its namespace), recording each result in it.  On a recording every
+ * item fails with EOPNOTSUPP. */
+void collector_destroy(struct collector *c, struct kill_list *k);
+
+#endif

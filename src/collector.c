@@ -1,0 +1,569 @@
+/* The collector: the sockets (live or recorded) dumped into the model,
+ * and each refresh's snapshot: processes, cgroups, the kernel's
+ * counters, the transitions and the alerts around the rows. */
+#include <errno.h>
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tcptop/clock.h"
+#include "tcptop/diag_file.h"
+#include "tcptop/log.h"
+#include "tcptop/sig.h"
+#include "tcptop/xmalloc.h"
+
+#include "collector_int.h"
+
+/* The width of the rate window: the diagram's flash and rates. */
+#define COLLECTOR_TRANS_WINDOW_MS 10000
+
+void
+collector_describe(struct collector *c, double delay)
+{
+	trans_describe(c->trans_sources, delay, c->trans_source,
+	    sizeof c->trans_source);
+}
+
+/* Open the transition sources of a live run: the tracepoint unless told
+ * not to, the destroy notifications; the refreshes always.  What is not
+ * available is said in the log and in JSON, never fatal. */
+static void
+collector_trans_open(struct collector *c, const struct options *o)
+{
+	size_t ncpu;
+
+	c->trans_sources = 1u << TRANS_SRC_DIFF;
+	c->trans_note[0] = '\0';
+	if (c->d != NULL && o->all_netns)
+		/* The tracepoint joins by 4-tuple, which many namespaces
+		 * may share; notifications are one namespace's. */
+		snprintf(c->trans_note, sizeof c->trans_note, "--all-netns "
+		    "samples: the tracepoint carries no namespace");
+	else if (c->d != NULL) {
+		c->notify = diag_notify_open();
+		if (c->notify != NULL)
+			c->trans_sources |= 1u << TRANS_SRC_DESTROY;
+		else
+			log_debug("destroy notifications: %s",
+			    strerror(errno));
+		if (o->no_trace)
+			snprintf(c->trans_note, sizeof c->trans_note,
+			    "--no-trace");
+		else
+			c->trace = trace_open(c->trans_note,
+			    sizeof c->trans_note);
+		if (c->trace != NULL)
+			c->trans_sources |= 1u << TRANS_SRC_TRACE;
+		else
+			log_debug("tracepoint: %s", c->trans_note);
+	} else
+		snprintf(c->trans_note, sizeof c->trans_note, "a recording "
+		    "has no tracepoint");
+	c->trans = trans_new(COLLECTOR_TRANS_WINDOW_MS);
+	c->tf = transfeed_new(c->trans, c->trace != NULL);
+	/* Slot 0 is the caller's (the terminal), then the notifications,
+	 * then one per CPU buffer of the tracepoint. */
+	ncpu = c->trace != NULL ? trace_pollfds(c->trace, NULL, 0) : 0;
+	c->pfd = xcalloc(2 + ncpu, sizeof *c->pfd);
+	c->pfd[0].fd = -1;
+	c->npfd = 1;
+	if (c->notify != NULL) {
+		c->pfd[c->npfd].fd = diag_notify_fd(c->notify);
+		c->pfd[c->npfd++].events = POLLIN;
+	}
+	if (c->trace != NULL)
+		c->npfd += trace_pollfds(c->trace, c->pfd + c->npfd, ncpu);
+	c->snap.trans = c->trans;
+	c->snap.trans_source = c->trans_source;
+	c->snap.trans_note = c->trans_note[0] != '\0' ? c->trans_note : NULL;
+	collector_describe(c, o->delay);
+}
+
+static void
+collector_trans_close(struct collector *c)
+{
+	trace_close(c->trace);
+	diag_notify_close(c->notify);
+	transfeed_free(c->tf);
+	trans_free(c->trans);
+	free(c->pfd);
+}
+
+static void
+collector_on_destroy(void *arg, const struct conn_sample *s)
+{
+	struct collector *c = arg;
+
+	transfeed_destroy(c->tf, s, clock_mono_ms(), clock_ns(CLOCK_REALTIME));
+}
+
+static void
+collector_on_trace(void *arg, const struct trans_event *e, uint64_t skaddr)
+{
+	struct collector *c = arg;
+
+	transfeed_trace(c->tf, e, skaddr);
+}
+
+/* Take in what the live sources have: called when their descriptors
+ * are readable and after each dump, so nothing waits in a kernel buffer
+ * long enough to be lost. */
+static void
+collector_drain(struct collector *c)
+{
+	if (c->notify != NULL && diag_notify_read(c->notify,
+	    collector_on_destroy, c) == -1)
+		log_debug("destroy notifications: %s", strerror(errno));
+	if (c->trace != NULL && trace_read(c->trace, collector_on_trace,
+	    c) == -1)
+		log_debug("tracepoint: %s", strerror(errno));
+}
+
+struct pollfd *
+collector_pollfds(struct collector *c, size_t *n)
+{
+	*n = c->npfd;
+	return c->pfd;
+}
+
+/* Whether source descriptor i has something to read.  One that fails
+ * (POLLERR, POLLNVAL) is dropped from the poll set, so it cannot spin
+ * the loop; the refreshes still read it. */
+static int
+collector_ready(struct collector *c, size_t i)
+{
+	short ev = c->pfd[i].revents;
+
+	if (ev & (POLLERR | POLLHUP | POLLNVAL)) {
+		log_debug("source descriptor %d: revents %#x, no longer "
+		    "polled", c->pfd[i].fd, (unsigned)ev);
+		c->pfd[i].fd = -1;
+		return 0;
+	}
+	return (ev & POLLIN) != 0;
+}
+
+void
+collector_take(struct collector *c)
+{
+	size_t i;
+
+	for (i = 1; i < c->npfd; i++)
+		if (collector_ready(c, i)) {
+			collector_drain(c);
+			return;
+		}
+}
+
+void
+collector_sleep(struct collector *c, int64_t deadline_ns)
+{
+	while (!sig_caught) {
+		int64_t now = clock_ns(CLOCK_MONOTONIC);
+
+		if (now >= deadline_ns)
+			break;
+		if (c->npfd <= 1) {
+			struct timespec ts = {
+				.tv_sec = deadline_ns / 1000000000,
+				.tv_nsec = deadline_ns % 1000000000,
+			};
+
+			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts,
+			    NULL);
+			continue;
+		}
+		if (poll(c->pfd + 1, c->npfd - 1,
+		    (int)((deadline_ns - now + 999999) / 1000000)) > 0)
+			collector_take(c);
+	}
+}
+
+/* The live extras: the kernel's counters, of the namespace the sockets
+ * come from (opened while inside -N's), and the operator's SSH session,
+ * which is in tcptop's own namespace: not in view with -N.  Neither is
+ * fatal: what is missing is said in the log and shows as unknown. */
+static void
+collector_kstat_open(struct collector *c, const struct options *o)
+{
+	const char *env = getenv("SSH_CONNECTION");
+	char err[256];
+
+	c->kstat = kstat_new();
+	if (kstat_open(c->kstat, err, sizeof err) == -1)
+		log_debug("kernel counters: %s", err);
+	c->snap.kstat = c->kstat;
+	if (ssh_parse(env, &c->ssh) == 0) {
+		c->ssh.elsewhere = o->netns != NULL;
+		c->snap.ssh = &c->ssh;
+	} else if (env != NULL)
+		log_debug("SSH_CONNECTION ignored: not \"client port server "
+		    "port\"");
+}
+
+/* The live source: the namespaces, the diag socket, the recording.
+ * Returns 0, or the exit status after printing why. */
+static int
+collector_live_open(struct collector *c, const struct options *o)
+{
+	int status = collector_netns_open(c, o);
+
+	if (status != 0)
+		return status;
+	c->d = diag_open();
+	if (c->d == NULL) {
+		fprintf(stderr, "tcptop: cannot open sock_diag netlink "
+		    "socket: %s\n", strerror(errno));
+		return 1;
+	}
+	c->cgroups = cgroup_map_new(NULL);
+	if (o->record != NULL) {
+		c->rec = fopen(o->record, "wb");
+		if (c->rec == NULL || diag_record(c->d, c->rec) == -1) {
+			fprintf(stderr, "tcptop: --record %s: %s\n",
+			    o->record, strerror(errno));
+			if (c->rec != NULL)
+				fclose(c->rec);
+			c->rec = NULL;
+			return 2;
+		}
+	}
+	return 0;
+}
+
+struct collector *
+collector_open(const struct options *o, const char *host, int *status)
+{
+	struct collector *c = xcalloc(1, sizeof *c);
+
+	c->nsfd = -1;
+	c->o = o;
+	c->snap.host = host;
+	c->snap.error = c->err;
+	c->snap.root = geteuid() == 0;
+	if (o->replay != NULL) {
+		c->rp = diag_replay_open(o->replay, c->err, sizeof c->err);
+		if (c->rp == NULL) {
+			fprintf(stderr, "tcptop: --replay %s\n", c->err);
+			*status = collector_close(c, 2);
+			return NULL;
+		}
+		c->snap.source = "replay";
+	} else {
+		/* On a failure from here on, what was opened is closed
+		 * again (collector_close takes a half-open collector). */
+		if ((*status = collector_live_open(c, o)) != 0) {
+			*status = collector_close(c, *status);
+			return NULL;
+		}
+		c->snap.source = "kernel";
+		c->snap.live = 1;
+	}
+	c->tab = conntab_new((int64_t)(o->tombstone * 1000));
+	c->snap.tab = c->tab;
+	/* A recording has no processes to look at. */
+	if (c->d != NULL)
+		c->proc = proc_new();
+	c->snap.proc_note = c->proc == NULL ? "a recording has no processes" :
+	    !proc_privileged() ? "not root: other users' sockets are hidden" :
+	    NULL;
+	collector_trans_open(c, o);
+	/* Still inside -N's namespace: the counters are the viewed
+	 * one's. */
+	if (c->d != NULL)
+		collector_kstat_open(c, o);
+	/* Before collector_netns_opened: with -N the limits' files are
+	 * opened inside the viewed namespace, as the dump's socket is. */
+	c->alerts = alerts_new();
+	alerts_defaults(c->alert_thresh);
+	collector_netns_opened(c);
+	c->snap.fields.netns = c->nstab;
+	c->snap.fields.cgroups = c->cgroups;
+	c->snap.fields.proc = c->proc;
+	return c;
+}
+
+int
+collector_close(struct collector *c, int status)
+{
+	if (c->rec != NULL) {
+		int bad = ferror(c->rec);
+
+		errno = 0;
+		if ((fclose(c->rec) != 0 || bad) && status == 0) {
+			fprintf(stderr, "tcptop: --record %s: %s\n",
+			    c->o->record, strerror(errno != 0 ? errno : EIO));
+			status = 1;
+		}
+	}
+	if (c->trans != NULL)
+		collector_trans_close(c);
+	proc_free(c->proc);
+	kstat_free(c->kstat);
+	alerts_free(c->alerts);
+	conntab_free(c->tab);
+	diag_close(c->d);
+	collector_netns_close(c);
+	cgroup_map_free(c->cgroups);
+	diag_replay_close(c->rp);
+	free(c);
+	return status;
+}
+
+void
+collector_thresholds(struct collector *c, const uint32_t *thresh)
+{
+	memcpy(c->alert_thresh, thresh, sizeof c->alert_thresh);
+}
+
+const struct snapshot *
+collector_snapshot(const struct collector *c)
+{
+	return &c->snap;
+}
+
+static int
+collector_keep(void *arg, const struct conn_sample *s)
+{
+	return filter_match(arg, s);
+}
+
+void
+collector_rescope(struct collector *c, const struct filter *f)
+{
+	struct filter scope = *f;
+
+	conntab_rescope(c->tab, collector_keep, &scope);
+}
+
+static const char *
+collector_alerts_netns(void *arg, uint16_t idx)
+{
+	return netns_tab_label(arg, idx);
+}
+
+/* Who holds row, for an alert's evidence: "nginx/812", as the process
+ * groups name it.  The command is sanitized by proc.c. */
+static const char *
+collector_alerts_owner(void *arg, const struct conn *row, char *buf,
+    size_t len)
+{
+	const struct proc_owner *o;
+	int b;
+
+	if ((o = proc_owner(arg, row, &b)) == NULL)
+		return NULL;
+	snprintf(buf, len, "%s/%ld", o->comm, (long)o->pid);
+	return buf;
+}
+
+/* The refresh's alerts, into the snapshot. */
+static void
+collector_alerts_eval(struct collector *c)
+{
+	struct alert_input in;
+
+	memset(&in, 0, sizeof in);
+	in.rows = conntab_rows(c->tab, &in.n);
+	in.now_ms = c->snap.fields.now_ms;
+	/* The kernel's counters of the viewed namespace, -1 while they
+	 * have no rate (the first refresh, a replay). */
+	in.listen_overflows = in.listen_drops = in.syncookies_sent = -1;
+	if (c->kstat != NULL) {
+		in.listen_overflows = kstat_rate(c->kstat,
+		    KSTAT_LISTEN_OVERFLOWS);
+		in.listen_drops = kstat_rate(c->kstat, KSTAT_LISTEN_DROPS);
+		in.syncookies_sent = kstat_rate(c->kstat,
+		    KSTAT_SYNCOOKIES_SENT);
+	}
+	if (c->proc != NULL) {
+		in.owner = collector_alerts_owner;
+		in.owner_arg = c->proc;
+	}
+	/* A recording's limits are not this host's. */
+	if (c->rp == NULL)
+		alerts_limits_read(c->alerts, &in.limits);
+	else {
+		in.limits.port_lo = in.limits.port_hi = -1;
+		in.limits.max_tw_buckets = in.limits.max_orphans = -1;
+	}
+	in.thresh = c->alert_thresh;
+	if (c->o->all_netns && c->nstab != NULL) {
+		in.netns_label = collector_alerts_netns;
+		in.netns_arg = c->nstab;
+	}
+	c->snap.nalerts = alerts_eval(c->alerts, &in, &c->snap.alerts,
+	    &c->snap.alerts_more);
+}
+
+/* The next recorded dump into the model.  Returns COLLECT_*. */
+static int
+collector_replay(struct collector *c, const struct filter *f,
+    const struct diag_sink *sink)
+{
+	struct diag_stats st;
+	int64_t rt, mono;
+	int rc;
+
+	c->feed.mono_ns = &st.mono_ns;
+	rc = diag_replay_next(c->rp, f, sink, &rt, &mono, &st, c->err,
+	    sizeof c->err);
+	if (rc <= 0) {
+		c->snap.ended = 1;
+		return rc == 0 ? COLLECT_END : COLLECT_CORRUPT;
+	}
+	c->snap.realtime_ns = rt;
+	c->snap.fields.now_ms = mono / 1000000;
+	c->snap.dumped = st.messages;
+	c->snap.inconsistent = st.inconsistent;
+	return COLLECT_OK;
+}
+
+/* A live dump into the model, and the counters that go with it.
+ * Returns COLLECT_*. */
+static int
+collector_dump(struct collector *c, const struct filter *f,
+    const struct diag_sink *sink)
+{
+	struct diag_query q = { f, 1 };
+	struct diag_stats st;
+
+	c->feed.mono_ns = &diag_last_stats(c->d)->mono_ns;
+	if (collector_netns_dump(c, &q, sink, &st) == -1) {
+		snprintf(c->err, sizeof c->err, "%s",
+		    diag_last_error(c->d)[0] ? diag_last_error(c->d) :
+		    strerror(errno));
+		/* Keep the last good table: the next dump takes this
+		 * partial scan over. */
+		if (c->feed.begun)
+			conntab_abort_scan(c->tab);
+		return COLLECT_FAIL;
+	}
+	c->snap.realtime_ns = st.realtime_ns;
+	c->snap.fields.now_ms = st.mono_ns / 1000000;
+	c->snap.dumped = st.messages;
+	c->snap.inconsistent = st.inconsistent;
+	/* Right after the dump, so the counters go with the sockets. */
+	if (c->kstat != NULL && kstat_read(c->kstat,
+	    c->snap.fields.now_ms) == -1)
+		log_debug("kernel counters: %s", strerror(errno));
+	if (st.record_errno != 0)
+		/* Reported once: the recording has stopped. */
+		snprintf(c->err, sizeof c->err, "--record %s: %s; "
+		    "recording stopped", c->o->record,
+		    strerror(st.record_errno));
+	return COLLECT_OK;
+}
+
+int
+collector_refresh(struct collector *c, const struct filter *f)
+{
+	struct diag_sink sink = { conntab_feed_begin, conntab_feed_sample,
+	    &c->feed };
+	const struct transfeed_stats *ts;
+	int rc;
+
+	c->feed.tab = c->tab;
+	c->feed.begun = 0;
+	c->err[0] = '\0';
+	rc = c->rp != NULL ? collector_replay(c, f, &sink) :
+	    collector_dump(c, f, &sink);
+	if (rc != COLLECT_OK)
+		return rc;
+	conntab_end_scan(c->tab);
+	if (c->cgroups != NULL)
+		cgroup_map_update(c->cgroups, c->snap.fields.now_ms);
+	if (c->proc != NULL)
+		proc_update(c->proc, c->tab);
+	/* Everything before the dump began is in the kernel's buffers by
+	 * now: take it, then reconcile. */
+	collector_drain(c);
+	trans_clear_events(c->trans);
+	transfeed_refresh(c->tf, c->tab, f, c->snap.fields.now_ms,
+	    c->snap.realtime_ns);
+	ts = transfeed_stats(c->tf);
+	log_debug("transitions: %lu held, %lu ours, %lu foreign, %lu "
+	    "filtered, %lu into TIME_WAIT, %lu closes notified", ts->held,
+	    ts->confirmed, ts->foreign, ts->filtered, ts->timewait,
+	    ts->destroyed);
+	collector_alerts_eval(c);
+	c->snap.good++;
+	return COLLECT_OK;
+}
+
+size_t
+collector_lookup(struct collector *c, const struct conn *row,
+    struct diag_field *out, size_t max, const char **note)
+{
+	struct diag *d;
+	int n;
+
+	*note = "";
+	if (c->d == NULL) {
+		*note = "not in a recording: the kernel is asked live, for "
+		    "the selected socket only";
+		return 0;
+	}
+	if (row->flags & CONN_GONE) {
+		*note = "the socket is gone";
+		return 0;
+	}
+	if ((d = collector_netns_diag(c, row->s.netns)) == NULL) {
+		*note = "the socket is gone with its namespace";
+		return 0;
+	}
+	n = diag_lookup(d, &row->s, out, max);
+	if (n == -1) {
+		*note = errno == ENOENT ? "the socket is gone" :
+		    "the kernel did not answer";
+		log_debug("lookup: %s", strerror(errno));
+		return 0;
+	}
+	if (n == 0)
+		*note = row->s.state == TCP_TIME_WAIT ||
+		    row->s.state == TCP_SYN_RECV ? "none: the kernel keeps a "
+		    "minisocket without tcp_info for this state" :
+		    "none for this socket";
+	return (size_t)n;
+}
+
+/* Destroy item it once, recording the result.  Returns 1 when it went. */
+static int
+collector_destroy_one(struct collector *c, struct kill_item *it)
+{
+	/* Through the socket of the row's own namespace (--all-netns). */
+	it->err = diag_destroy(collector_netns_diag(c, it->s.netns),
+	    &it->s) == 0 ? 0 : errno;
+	log_debug("destroy cookie %llu: %s", (unsigned long long)it->s.cookie,
+	    kill_result(it));
+	return it->err == 0;
+}
+
+/* The kernel finds a listener by its address, and among SO_REUSEPORT
+ * listeners sharing one it always picks the same: the others look gone
+ * (their cookie does not match) until that one went.  So listeners not
+ * found are tried again as long as others go. */
+void
+collector_destroy(struct collector *c, struct kill_list *k)
+{
+	size_t i;
+	int progress = 0;
+
+	for (i = 0; i < k->n; i++)
+		if (k->items[i].err == KILL_PENDING) {
+			if (c->d == NULL)
+				k->items[i].err = EOPNOTSUPP;
+			else
+				progress |= collector_destroy_one(c,
+				    &k->items[i]);
+		}
+	while (progress && k->listeners > 0) {
+		progress = 0;
+		for (i = 0; i < k->n; i++)
+			if (k->items[i].err == ENOENT &&
+			    k->items[i].s.state == TCP_LISTEN)
+				progress |= collector_destroy_one(c,
+				    &k->items[i]);
+	}
+}

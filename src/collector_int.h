@@ -1,0 +1,77 @@
+/* collector_int: what collector.c and collector_netns.c share: the
+ * collector itself.  Private to them. */
+#ifndef TCPTOP_COLLECTOR_INT_H
+#define TCPTOP_COLLECTOR_INT_H
+
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tcptop/alerts.h"
+#include "tcptop/cgroup.h"
+#include "tcptop/collector.h"
+#include "tcptop/conntab.h"
+#include "tcptop/diag.h"
+#include "tcptop/kstat.h"
+#include "tcptop/netns.h"
+#include "tcptop/options.h"
+#include "tcptop/proc.h"
+#include "tcptop/ssh.h"
+#include "tcptop/trace.h"
+#include "tcptop/trans.h"
+#include "tcptop/transfeed.h"
+
+struct collector {
+	const struct options *o;
+	struct snapshot snap;		/* the last refresh's */
+	char err[256];			/* snap.error */
+
+	/* The sockets: live, or a recording; and the model. */
+	struct diag *d;
+	struct diag_replay *rp;
+	FILE *rec;			/* --record */
+	struct conntab *tab;
+	struct conntab_feed feed;
+
+	/* Around them. */
+	struct proc *proc;		/* process attribution, NULL: off */
+	struct cgroup_map *cgroups;
+	struct kstat *kstat;		/* live only */
+	struct ssh_session ssh;		/* $SSH_CONNECTION, when snap.ssh */
+	struct alerts *alerts;
+	uint32_t alert_thresh[ALERT_NKINDS];
+
+	/* Transitions: the engine, its feed and its live sources. */
+	struct trans *trans;
+	struct transfeed *tf;
+	struct trace *trace;		/* NULL: not in use */
+	struct diag_notify *notify;	/* NULL: not in use */
+	unsigned trans_sources;		/* 1 << TRANS_SRC_* in use */
+	char trans_note[160];		/* why there is no trace, or "" */
+	char trans_source[48];		/* trans_describe's text */
+	struct pollfd *pfd;		/* the sources' descriptors, after */
+	size_t npfd;			/* the caller's slot 0 */
+
+	/* Namespaces (collector_netns.c): -N's descriptor, the table of
+	 * labels (-N and --all-netns) and a diag socket per --all-netns
+	 * entry past 0 (entry 0 uses d). */
+	int nsfd;			/* -N: the viewed one; -1 ours */
+	struct netns_tab *nstab;	/* NULL without -N, --all-netns */
+	struct diag **nsd;
+	size_t nnsd;
+	int64_t nsscan_ms;		/* last netns_tab_scan, */
+	int64_t nsscan_cost_ns;		/* and what it took */
+};
+
+/* collector_netns.c: open the namespaces o asks for (0, or the exit
+ * status after printing why), with -N inside the viewed one until
+ * collector_netns_opened; the diag socket of namespace index idx; one
+ * dump of the namespaces in view (st: summed, times of our own). */
+int collector_netns_open(struct collector *c, const struct options *o);
+void collector_netns_opened(struct collector *c);
+void collector_netns_close(struct collector *c);
+struct diag *collector_netns_diag(struct collector *c, uint16_t idx);
+int collector_netns_dump(struct collector *c, const struct diag_query *q,
+    const struct diag_sink *sink, struct diag_stats *st);
+
+#endif
