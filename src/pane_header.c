@@ -7,7 +7,7 @@
 
 #include "tcptop/proc.h"
 
-#include "pane.h"
+#include "screen.h"
 
 /* One part of the kernel line: its text, colour and how long it stays
  * when the line is too narrow (the highest last). */
@@ -41,7 +41,7 @@ static const struct {
 
 /* The SSH session: its rtt and retransmits, or that it is not here. */
 static void
-pane_header_ssh(const struct ui_frame *f, struct pane_header_item *it)
+pane_header_ssh(const struct frame *f, struct pane_header_item *it)
 {
 	const struct conn *c = f->ssh_conn;
 	char rtt[UNIT_TEXT_LEN];
@@ -61,24 +61,25 @@ pane_header_ssh(const struct ui_frame *f, struct pane_header_item *it)
 /* The kernel line: the parts that fit in r.w, lowest priority dropped
  * first, the SSH session on the right. */
 static void
-pane_header_kernel(const struct ui_frame *f, int y, int x, int w)
+pane_header_kernel(const struct frame *f, int y, int x, int w)
 {
+	const struct kstat *ks = f->kernel_line ? f->snap->kstat : NULL;
 	struct pane_header_item it[PANE_HEADER_NKERN + 2];
 	char a[12], b[12];
 	size_t n = 0, i, low;
 	int used, at;
 
-	if (f->kstat != NULL) {
+	if (ks != NULL) {
 		snprintf(it[n].text, sizeof it[n].text, "tcp/s");
 		it[n].role = UI_HEADER;
 		it[n++].prio = 101;
 		for (i = 0; i < PANE_HEADER_NKERN; i++) {
-			double r = kstat_rate(f->kstat, pane_header_kern[i].id);
+			double r = kstat_rate(ks, pane_header_kern[i].id);
 			int id2 = pane_header_kern[i].id2;
 
 			kstat_fmt_rate(r, a, sizeof a);
 			if (id2 != KSTAT_N) {
-				kstat_fmt_rate(kstat_rate(f->kstat, id2), b,
+				kstat_fmt_rate(kstat_rate(ks, id2), b,
 				    sizeof b);
 				snprintf(it[n].text, sizeof it[n].text,
 				    "%s %s/%s", kstat_table[pane_header_kern[i]
@@ -96,7 +97,7 @@ pane_header_kernel(const struct ui_frame *f, int y, int x, int w)
 			n++;
 		}
 	}
-	if (f->ssh != NULL)
+	if (f->kernel_line && f->snap->ssh != NULL)
 		pane_header_ssh(f, &it[n++]);
 	ui_fill(y, x, w, UI_HEADER);
 	for (;;) {
@@ -133,11 +134,11 @@ pane_header_kernel(const struct ui_frame *f, int y, int x, int w)
 	}
 }
 
-static void
-pane_header_draw(const struct ui_frame *f, struct pane_rect r)
+void
+pane_header_draw(const struct frame *f, struct rect r)
 {
-	const struct tui *t = f->tui;
-	const struct view *v = f->view;
+	const struct session *t = f->s;
+	const struct view *v = &t->view;
 	char left[320], pre[160], when[16], src[32], count[32], own[80];
 	size_t owners[PROC_NBUCKETS] = { 0 };
 	const char *tier;
@@ -176,11 +177,13 @@ pane_header_draw(const struct ui_frame *f, struct pane_rect r)
 	    f->snap->inconsistent ? " (inconsistent)" : "", own);
 	if ((int)strlen(left) > r.w)
 		snprintf(left, sizeof left, "%s  %s  %s  %s: v4 %zu, v6 %zu%s",
-		    f->snap->host, when, src, count, v->families[0], v->families[1],
-		    f->snap->inconsistent ? " (inconsistent)" : "");
+		    f->snap->host, when, src, count, v->families[0],
+		    v->families[1], f->snap->inconsistent ?
+		    " (inconsistent)" : "");
 	if ((int)strlen(left) > r.w)
-		snprintf(left, sizeof left, "%s  %s  %s  %s%s", f->snap->host, when,
-		    src, count, f->snap->inconsistent ? " (inconsistent)" : "");
+		snprintf(left, sizeof left, "%s  %s  %s  %s%s", f->snap->host,
+		    when, src, count, f->snap->inconsistent ?
+		    " (inconsistent)" : "");
 	ui_fill(r.y, r.x, r.w, UI_HEADER);
 	n = ui_put(r.y, r.x, r.w, UI_HEADER, left);
 	if (t->paused) {
@@ -204,10 +207,38 @@ pane_header_draw(const struct ui_frame *f, struct pane_rect r)
 		tw = (int)strlen(tier);
 	}
 	if (n + 2 + tw <= r.w)
-		ui_put(r.y, r.x + r.w - tw, tw, f->snap->root ? UI_HEADER : UI_WARN,
-		    tier);
+		ui_put(r.y, r.x + r.w - tw, tw, f->snap->root ? UI_HEADER :
+		    UI_WARN, tier);
 	if (r.h >= 2)
 		pane_header_kernel(f, r.y + 1, r.x, r.w);
 }
 
-const struct pane_ops pane_header = { "header", pane_header_draw };
+
+/* The first alert, and how many more the window has. */
+void
+pane_alertline_draw(const struct frame *f, struct rect r)
+{
+	const struct alert *al;
+	size_t more;
+	char line[400], tail[48];
+	int n, tw;
+
+	if (f->snap->nalerts == 0)
+		return;
+	al = &f->snap->alerts[0];
+	more = f->snap->nalerts - 1 + f->snap->alerts_more;
+	tail[0] = '\0';
+	if (more > 0)
+		snprintf(tail, sizeof tail, "  +%zu more (a)", more);
+	snprintf(line, sizeof line, "%s %s: %s",
+	    al->severity == ALERT_CRIT ? "ALERT" : "alert",
+	    alerts_kind_name(al->kind), al->evidence);
+	ui_fill(r.y, r.x, r.w, UI_WARN);
+	/* The count stays on screen; the evidence is what gets cut. */
+	tw = (int)strlen(tail);
+	if (tw >= r.w)
+		tw = 0;
+	n = ui_put(r.y, r.x, r.w - tw, UI_WARN, line);
+	if (tw > 0)
+		ui_put(r.y, r.x + n, tw, UI_WARN, tail);
+}

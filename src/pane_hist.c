@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "pane.h"
+#include "screen.h"
 #include "tcptop/tcpstate.h"
 
 #define PANE_HIST_CELL	26	/* narrowest cell with a full name */
@@ -65,19 +65,19 @@ pane_hist_plan(const struct view *v, int w, int h, struct pane_hist_plan *p)
 }
 
 int
-pane_hist_height(const struct ui_frame *f, int w, int h)
+pane_hist_height(const struct frame *f, int w, int h)
 {
 	struct pane_hist_plan p;
 
-	pane_hist_plan(f->view, w, h, &p);
+	pane_hist_plan(&f->s->view, w, h, &p);
 	return p.rows;
 }
 
 static void
-pane_hist_cell(const struct ui_frame *f, int state, size_t max, int y,
+pane_hist_cell(const struct frame *f, int state, size_t max, int y,
     int x, int w)
 {
-	const struct view *v = f->view;
+	const struct view *v = &f->s->view;
 	size_t count = v->states[state];
 	int role = ui_state_role(state), namew, barw, full, part, i;
 	char num[24], pct[8];
@@ -115,8 +115,8 @@ pct:
 		ui_put(y, x + w - 5, 4, UI_NORMAL, pct);
 }
 
-static void
-pane_hist_draw(const struct ui_frame *f, struct pane_rect r)
+void
+pane_hist_draw(const struct frame *f, struct rect r, int mid)
 {
 	struct pane_hist_plan p;
 	size_t max = 0, k, cells;
@@ -125,12 +125,12 @@ pane_hist_draw(const struct ui_frame *f, struct pane_rect r)
 	if (r.h <= 0)
 		return;
 	/* The plan for the whole middle, as ui.c asked for r. */
-	pane_hist_plan(f->view, r.w, ui_middle_rows(), &p);
+	pane_hist_plan(&f->s->view, r.w, mid, &p);
 	cells = (size_t)(p.cols * r.h);
 	cw = r.w / p.cols;
 	for (k = 0; k < p.n; k++)
-		if (f->view->states[p.states[k]] > max)
-			max = f->view->states[p.states[k]];
+		if (f->s->view.states[p.states[k]] > max)
+			max = f->s->view.states[p.states[k]];
 	if (p.n == 0) {
 		ui_put(r.y, r.x, r.w, UI_DIM, "no sockets");
 		return;
@@ -151,9 +151,8 @@ pane_hist_draw(const struct ui_frame *f, struct pane_rect r)
 			continue;
 		}
 		ui_put(y, x, 5, ui_state_role(st), tcpstate_brief(st));
-		snprintf(buf, sizeof buf, "%6zu", f->view->states[st]);
+		snprintf(buf, sizeof buf, "%6zu", f->s->view.states[st]);
 		ui_put(y, x + 6, cw - 7, UI_NORMAL, buf);
 	}
 }
 
-const struct pane_ops pane_hist = { "hist", pane_hist_draw };

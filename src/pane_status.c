@@ -1,21 +1,19 @@
-/* Status line (prompt, messages, collector errors, what is filtered) and
- * the function-key bar built from the keymap. */
+/* The status line (messages, collector errors, what is shown and
+ * filtered) and the function-key bar built from the key tables. */
 #include <stdio.h>
 #include <string.h>
 
-#include "pane.h"
-#include "tcptop/keymap.h"
-#include "tcptop/field.h"
+#include "screen.h"
 #include "tcptop/tcpstate.h"
 
 /* The group list's summary, or the group drilled into, first: the
  * list's rows are then that group's only. */
 static int
-pane_status_group(const struct tui *t, char *line, size_t len)
+pane_status_group(const struct session *t, char *line, size_t len)
 {
-	if (t->mode == TUI_GROUPS && t->groups != NULL)
+	if (screens_top(t) == SCREEN_GROUPS)
 		return snprintf(line, len, "%zu group%s by %s  sort %s",
-		    t->groups->n, t->groups->n == 1 ? "" : "s",
+		    t->groups.n, t->groups.n == 1 ? "" : "s",
 		    group_kinds[t->group_kind].name,
 		    t->group_sort == 0 ? "count" :
 		    tcpstate_name(t->group_sort));
@@ -26,37 +24,17 @@ pane_status_group(const struct tui *t, char *line, size_t len)
 	return 0;
 }
 
-static void
-pane_status_draw(const struct ui_frame *f, struct pane_rect r)
+void
+pane_status_draw(const struct frame *f, struct rect r)
 {
-	const struct tui *t = f->tui;
+	const struct session *t = f->s;
 	char line[640];
 	int n;
 
 	ui_fill(r.y, r.x, r.w, UI_NORMAL);
-	if (t->prompt != TUI_PROMPT_NONE) {
-		/* Label, input, a block for the cursor, then the error. */
-		snprintf(line, sizeof line, "%s: ", tui_prompt_label(t->prompt));
-		n = ui_put(r.y, r.x, r.w, UI_PROMPT, line);
-		/* Long input scrolls so its end stays in view. */
-		{
-			const char *in = t->input;
-			int room = r.w - n - 1, len = (int)strlen(in);
-
-			if (len > room && room > 0)
-				in += len - room;
-			n += ui_put(r.y, r.x + n, r.w - n - 1, UI_NORMAL, in);
-		}
-		ui_put(r.y, r.x + n, 1, UI_SELECTED, " ");
-		n++;
-		if (t->prompt_err[0] != '\0' && n + 2 < r.w) {
-			snprintf(line, sizeof line, " %s", t->prompt_err);
-			ui_put(r.y, r.x + n + 1, r.w - n - 1, UI_ERROR, line);
-		}
-		return;
-	}
 	if (t->msg[0] != '\0') {
-		ui_put(r.y, r.x, r.w, t->msg_error ? UI_ERROR : UI_WARN, t->msg);
+		ui_put(r.y, r.x, r.w, t->msg_error ? UI_ERROR : UI_WARN,
+		    t->msg);
 		return;
 	}
 	if (f->snap->error != NULL && f->snap->error[0] != '\0') {
@@ -66,9 +44,9 @@ pane_status_draw(const struct ui_frame *f, struct pane_rect r)
 		return;
 	}
 	n = pane_status_group(t, line, sizeof line);
-	if (t->mode != TUI_GROUPS)
+	if (screens_top(t) != SCREEN_GROUPS)
 		snprintf(line + n, sizeof line - (size_t)n, "%zu of %zu shown  "
-		    "sort %s %s", f->view->n, f->view->total,
+		    "sort %s %s", t->view.n, t->view.total,
 		    field_table[t->sort_key].name,
 		    t->sort_reverse ? "desc" : "asc");
 	n = (int)strlen(line);
@@ -88,41 +66,71 @@ pane_status_draw(const struct ui_frame *f, struct pane_rect r)
 	ui_put(r.y, r.x, r.w, UI_DIM, line);
 }
 
-static void
-pane_keys_draw(const struct ui_frame *f, struct pane_rect r)
+/* A binding's place on the bar: F1 to F9 in order, then the letter
+ * keys as their tables come, then F10, as htop's bar reads. */
+static int
+pane_keys_rank(int key, size_t order)
 {
-	size_t i;
+	if (key >= K_F1 && key < K_F10)
+		return key - K_F1;
+	return key == K_F10 ? 1000 : 100 + (int)order;
+}
+
+/* The bindings of t[0..n) that have a label, each key once, in bar
+ * order, into b (at most max).  Returns how many. */
+static size_t
+pane_keys_gather(const struct key_binding *const *t, size_t n,
+    const struct key_binding **b, size_t max)
+{
+	int rank[32];
+	size_t i, m = 0, j;
+
+	for (i = 0; i < n; i++) {
+		const struct key_binding *k;
+
+		for (k = t[i]; k->keys[0] != 0 && m < max && m < 32; k++) {
+			int key = keys_bar_key(k), r = pane_keys_rank(key, m);
+
+			if (k->bar == NULL)
+				continue;
+			for (j = 0; j < m && keys_bar_key(b[j]) != key; j++)
+				;
+			if (j < m)
+				continue;	/* a table before has it */
+			for (j = m; j > 0 && rank[j - 1] > r; j--) {
+				b[j] = b[j - 1];
+				rank[j] = rank[j - 1];
+			}
+			b[j] = k;
+			rank[j] = r;
+			m++;
+		}
+	}
+	return m;
+}
+
+void
+pane_keys_draw(const struct frame *f, struct rect r,
+    const struct key_binding *const *t, size_t n)
+{
+	const struct key_binding *b[32];
+	size_t i, m = pane_keys_gather(t, n, b, 32);
 	int x = r.x;
 	char name[16];
 
+	(void)f;
 	ui_fill(r.y, r.x, r.w, UI_KEYLABEL);
-	for (i = 0; i < keymap_n; i++) {
-		const struct keymap_entry *k = &keymap[i];
-		int key = k->keys[0], j, lw;
-		const char *bar;
+	for (i = 0; i < m; i++) {
+		int key = keys_bar_key(b[i]), lw = (int)strlen(b[i]->bar);
 
-		if (k->bar == NULL || !(k->modes & f->tui->mode))
-			continue;
-		/* The bar names the function key when there is one. */
-		for (j = 0; j < 4 && k->keys[j] != 0; j++)
-			if (k->keys[j] >= TUI_KEY_F1 &&
-			    k->keys[j] <= TUI_KEY_F10) {
-				key = k->keys[j];
-				break;
-			}
-		bar = keymap_bar(k, f->tui);
-		keymap_key_name(key, name, sizeof name);
+		keys_name(key, name, sizeof name);
 		/* "F1Help", as htop; a letter key gets a space: "p Port". */
-		if (key < TUI_KEY_F1)
+		if (key < K_F1)
 			strcat(name, " ");
-		lw = (int)strlen(bar);
 		if (x + (int)strlen(name) + lw > r.x + r.w)
 			break;
 		x += ui_put(r.y, x, r.w - (x - r.x), UI_KEY, name);
-		x += ui_put(r.y, x, r.w - (x - r.x), UI_KEYLABEL, bar);
+		x += ui_put(r.y, x, r.w - (x - r.x), UI_KEYLABEL, b[i]->bar);
 		x++;
 	}
 }
-
-const struct pane_ops pane_status = { "status", pane_status_draw };
-const struct pane_ops pane_keys = { "keys", pane_keys_draw };

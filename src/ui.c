@@ -1,5 +1,5 @@
-/* The terminal: ncursesw set-up and teardown, keys, colour roles, the
- * layout of the panes, and drawing a frame. */
+/* The terminal: ncursesw set-up and teardown, keys, colour roles, and
+ * the drawing primitives the screens and panes use. */
 #include <langinfo.h>
 #include <locale.h>
 #include <stdio.h>
@@ -8,23 +8,16 @@
 #include <unistd.h>
 #include <wchar.h>
 
-#include "pane.h"
-#include "tcptop/field.h"
+#include "screen.h"
 #include "tcptop/tcpstate.h"
+#include "tcptop/ui.h"
 #include "tcptop/xmalloc.h"
-
-#define UI_MIN_COLS 40
-#define UI_MIN_ROWS 12
-#define UI_LESSON_ROWS 4
 
 static SCREEN *ui_screen;
 static int ui_has_color;	/* the terminal has colours */
-static int ui_color;		/* and they are on */
+static int ui_color_on;		/* and they are on */
 static int ui_is_utf8;
 static int ui_ascii;		/* --ascii: nothing but ASCII on screen */
-static int ui_top = 1;		/* the header's lines */
-static int ui_mid = -1;		/* the middle's rows in the last layout,
-				 * -1 before the first */
 
 /* Each role: a colour pair (fg, bg; -1 is the terminal's default) with
  * extra attributes, and what stands for it without colour. */
@@ -77,7 +70,7 @@ ui_attr(int role)
 {
 	if (role < 0 || role >= UI_NROLES)
 		role = UI_NORMAL;
-	if (ui_color)
+	if (ui_color_on)
 		return COLOR_PAIR(role) | ui_roles[role].color_attr;
 	return ui_roles[role].mono_attr;
 }
@@ -202,7 +195,7 @@ ui_linecell(int y, int x, unsigned conn, unsigned arrow, int role)
 }
 
 void
-ui_box(struct pane_rect r, const char *title)
+ui_box(struct rect r, const char *title)
 {
 	int i;
 
@@ -275,7 +268,7 @@ ui_open(int color, int ascii, char *err, size_t errlen)
 	leaveok(stdscr, TRUE);
 	curs_set(0);
 	ui_init_colors();
-	ui_color = color && ui_has_color;
+	ui_color_on = color && ui_has_color;
 	return 0;
 }
 
@@ -309,233 +302,149 @@ ui_getkey(void)
 	if (rc == KEY_CODE_YES) {
 		switch (wc) {
 		case KEY_UP:
-			return TUI_KEY_UP;
+			return K_UP;
 		case KEY_DOWN:
-			return TUI_KEY_DOWN;
+			return K_DOWN;
 		case KEY_LEFT:
-			return TUI_KEY_LEFT;
+			return K_LEFT;
 		case KEY_RIGHT:
-			return TUI_KEY_RIGHT;
+			return K_RIGHT;
 		case KEY_PPAGE:
-			return TUI_KEY_PGUP;
+			return K_PGUP;
 		case KEY_NPAGE:
-			return TUI_KEY_PGDN;
+			return K_PGDN;
 		case KEY_HOME:
 		case KEY_FIND:
 		case KEY_A1:
-			return TUI_KEY_HOME;
+			return K_HOME;
 		case KEY_END:
 		case KEY_SELECT:
 		case KEY_C1:
-			return TUI_KEY_END;
+			return K_END;
 		case KEY_ENTER:
-			return TUI_KEY_ENTER;
+			return K_ENTER;
 		case KEY_BACKSPACE:
-			return TUI_KEY_BACKSPACE;
+			return K_BACKSPACE;
 		case KEY_DC:
-			return TUI_KEY_DELETE;
+			return K_DELETE;
 		case KEY_RESIZE:
-			return TUI_KEY_RESIZE;
+			return K_RESIZE;
 		}
 		if (wc >= KEY_F(1) && wc <= KEY_F(10))
-			return TUI_KEY_F1 + (int)(wc - KEY_F(1));
+			return K_F1 + (int)(wc - KEY_F(1));
 		return 0;
 	}
 	switch (wc) {
 	case '\r':
 	case '\n':
-		return TUI_KEY_ENTER;
+		return K_ENTER;
 	case 27:
-		return TUI_KEY_ESC;
+		return K_ESC;
 	case 127:
 	case 8:
-		return TUI_KEY_BACKSPACE;
+		return K_BACKSPACE;
 	}
 	return (int)wc;
 }
 
-/* The layout: header on top, status line and key bar at the bottom, the
- * mode's panes between. */
-struct ui_layout {
-	struct pane_rect header, status, keys, hist, conns, main, menu;
-	struct pane_rect alerts;	/* h 0: not shown */
-	struct pane_rect diagram;	/* h 0: not shown */
-	struct pane_rect lesson;	/* h 0: not shown */
-	int small;
-};
-
 void
-ui_header_lines(int n)
+ui_color(int on)
 {
-	ui_top = n == 2 ? 2 : 1;
-}
-
-int
-ui_middle_rows(void)
-{
-	return ui_mid >= 0 ? ui_mid : LINES - 2 - ui_top;
-}
-
-static void
-ui_layout(const struct ui_frame *f, struct ui_layout *l)
-{
-	int top = ui_top, h = LINES - 2 - top, hh;
-
-	memset(l, 0, sizeof *l);
-	l->small = LINES < UI_MIN_ROWS || COLS < UI_MIN_COLS;
-	if (l->small)
-		return;
-	l->header = (struct pane_rect){ 0, 0, top, COLS };
-	l->status = (struct pane_rect){ LINES - 2, 0, 1, COLS };
-	l->keys = (struct pane_rect){ LINES - 1, 0, 1, COLS };
-	/* The first alert under the header, when there is one. */
-	if (f->tui->nalerts > 0 && h > 8) {
-		l->alerts = (struct pane_rect){ top, 0, 1, COLS };
-		top++;
-		h--;
-	}
-	/* The lesson's text sits above the status line, its rows taken
-	 * from the middle. */
-	if (f->tui->lesson && h > 12) {
-		l->lesson = (struct pane_rect){ top + h - UI_LESSON_ROWS, 0,
-		    UI_LESSON_ROWS, COLS };
-		h -= UI_LESSON_ROWS;
-	}
-	l->main = (struct pane_rect){ top, 0, h, COLS };
-	if (f->tui->diagram &&
-	    (f->tui->mode & (TUI_LIST | TUI_SORT | TUI_EXPLAIN | TUI_KILL |
-	    TUI_COLUMNS | TUI_ALERTS))) {
-		/* The diagram instead of the histogram (its boxes count
-		 * the states), split: the list below when it has room;
-		 * full: the whole middle. */
-		hh = f->tui->diagram == TUI_DIAGRAM_FULL ? h :
-		    pane_diagram_height(COLS, h, f->tui->lesson ? 3 : 6);
-		l->diagram = (struct pane_rect){ top, 0, hh, COLS };
-		l->conns = (struct pane_rect){ top + hh, 0, h - hh, COLS };
-		l->menu = (struct pane_rect){ top + hh, 0, h - hh, 26 };
-		if (l->menu.h > (int)field_nsort() + 2)
-			l->menu.h = (int)field_nsort() + 2;
-		return;
-	}
-	ui_mid = h;
-	hh = pane_hist_height(f, COLS, h);
-	l->hist = (struct pane_rect){ top, 0, hh, COLS };
-	l->conns = (struct pane_rect){ top + hh, 0, h - hh, COLS };
-	l->menu = (struct pane_rect){ top + hh, 0, h - hh, 26 };
-	if (l->menu.h > (int)field_nsort() + 2)
-		l->menu.h = (int)field_nsort() + 2;
-}
-
-/* The column chooser: under the list's titles, so they show the choice
- * as it is made, or the whole middle when the list is short. */
-static struct pane_rect
-ui_columns_rect(const struct ui_layout *l)
-{
-	struct pane_rect r = l->conns;
-
-	if (r.h - 1 < 10)
-		r = l->main;
-	else {
-		r.y++;
-		r.h--;
-	}
-	r.w = COLS < 80 ? COLS : 80;
-	r.x = (COLS - r.w) / 2;
-	return r;
-}
-
-int
-ui_list_rows(const struct tui *t)
-{
-	struct ui_frame f;
-	struct ui_layout l;
-
-	memset(&f, 0, sizeof f);
-	f.tui = t;
-	f.view = t->view;
-	ui_layout(&f, &l);
-	if (l.small || l.conns.h < 2)
-		return 1;
-	return l.conns.h - 1;	/* the column titles */
-}
-
-int
-ui_scroll_max(const struct ui_frame *f)
-{
-	struct ui_layout l;
-	int n;
-
-	ui_layout(f, &l);
-	if (l.small)
-		return 0;
-	if (f->tui->mode == TUI_KILL)
-		return pane_kill_scroll_max(f, l.main);
-	if (f->tui->mode == TUI_ALERTS)
-		n = pane_alerts_count(f, l.main) - l.main.h;
-	else
-		n = (f->tui->mode == TUI_DETAIL ? pane_detail_count(f,
-		    l.main) : pane_help_count(l.main)) - l.main.h;
-	return n > 0 ? n : 0;
+	ui_color_on = on && ui_has_color;
 }
 
 void
-ui_draw(const struct ui_frame *f, int repaint)
+ui_size(int *rows, int *cols)
 {
-	struct ui_layout l;
-	int mode = f->tui->mode;
+	*rows = LINES;
+	*cols = COLS;
+}
 
+void
+ui_begin(void)
+{
+	if (ui_screen != NULL)
+		erase();
+}
+
+void
+ui_end(int repaint)
+{
 	if (ui_screen == NULL)
 		return;
-	ui_color = f->tui->color && ui_has_color;
-	erase();
-	ui_layout(f, &l);
-	if (l.small) {
-		char msg[64];
-
-		ui_put(LINES / 2 - 1, 0, COLS, UI_WARN, "terminal too small");
-		snprintf(msg, sizeof msg, "%dx%d, needs %dx%d", COLS, LINES,
-		    UI_MIN_COLS, UI_MIN_ROWS);
-		ui_put(LINES / 2, 0, COLS, UI_WARN, msg);
-	} else {
-		pane_header.draw(f, l.header);
-		if (l.alerts.h > 0)
-			pane_alertline.draw(f, l.alerts);
-		if (mode == TUI_DETAIL)
-			pane_detail.draw(f, l.main);
-		else if (mode == TUI_HELP)
-			pane_help.draw(f, l.main);
-		else {
-			if (l.diagram.h > 0)
-				pane_diagram.draw(f, l.diagram);
-			else
-				pane_hist.draw(f, l.hist);
-			/* Following: its timeline instead of the list. */
-			if (l.conns.h > 0 && mode == TUI_GROUPS)
-				pane_groups.draw(f, l.conns);
-			else if (l.conns.h > 0 && l.diagram.h > 0 &&
-			    f->tui->follow)
-				pane_follow.draw(f, l.conns);
-			else if (l.conns.h > 0)
-				pane_conns.draw(f, l.conns);
-			if (mode == TUI_SORT)
-				pane_sort.draw(f, l.menu);
-			if (mode == TUI_COLUMNS)
-				pane_columns.draw(f, ui_columns_rect(&l));
-			if (mode == TUI_EXPLAIN)
-				pane_explain.draw(f, (struct pane_rect){
-				    l.main.y, l.main.x + 1, l.main.h,
-				    l.main.w - 2 });
-			if (mode == TUI_KILL)
-				pane_kill.draw(f, l.main);
-			if (mode == TUI_ALERTS)
-				pane_alerts.draw(f, l.main);
-		}
-		if (l.lesson.h > 0)
-			pane_lesson.draw(f, l.lesson);
-		pane_status.draw(f, l.status);
-		pane_keys.draw(f, l.keys);
-	}
 	if (repaint)
 		clearok(curscr, TRUE);
 	refresh();
+}
+
+int
+ui_wrap_cut(const char *text, int w, const char **next)
+{
+	int len = (int)strlen(text), cut = len;
+
+	if (len > w) {
+		for (cut = w; cut > 0 && text[cut] != ' '; cut--)
+			;
+		if (cut == 0)
+			cut = w;
+	}
+	*next = text + cut;
+	while (**next == ' ')
+		(*next)++;
+	return cut;
+}
+
+void
+ui_wrap(int *y, int ymax, int x, int w, int role, const char *text)
+{
+	char line[512];
+	const char *next;
+
+	while (*text != '\0' && *y < ymax) {
+		int cut = ui_wrap_cut(text, w, &next);
+
+		snprintf(line, sizeof line, "%.*s", cut, text);
+		ui_put((*y)++, x, w, role, line);
+		text = next;
+	}
+}
+
+int
+ui_open_null(const char *term, int rows, int cols)
+{
+	static FILE *out, *in;
+
+	if (out == NULL)
+		out = fopen("/dev/null", "w");
+	if (in == NULL)
+		in = fopen("/dev/null", "r");
+	if (out == NULL || in == NULL)
+		return -1;
+	ui_ascii = 1;
+	ui_is_utf8 = 0;
+	ui_screen = newterm(term, out, in);
+	if (ui_screen == NULL)
+		return -1;
+	ui_resize(rows, cols);
+	return 0;
+}
+
+void
+ui_resize(int rows, int cols)
+{
+	if (ui_screen != NULL)
+		resizeterm(rows, cols);
+}
+
+void
+ui_line(int y, char *buf, size_t len)
+{
+	int x;
+
+	for (x = 0; x < COLS && (size_t)x + 1 < len; x++) {
+		chtype c = mvinch(y, x) & A_CHARTEXT;
+
+		buf[x] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+	}
+	buf[x] = '\0';
 }

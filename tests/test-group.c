@@ -10,8 +10,9 @@
 #include "sample.h"
 #include "tcptop/field.h"
 #include "tcptop/group.h"
-#include "tcptop/keymap.h"
-#include "tcptop/tui.h"
+#include "tcptop/keys.h"
+#include "tcptop/screens.h"
+#include "tcptop/session.h"
 
 static const struct field_ctx cx;
 
@@ -357,43 +358,28 @@ test_many(void)
 	conntab_free(t);
 }
 
-/* What app_ui.c does after each refresh and each key that asks for it. */
+/* What app_ui.c does after each refresh and each key that asks for it:
+ * the session's rows of the snapshot. */
 struct app {
-	struct tui t;
+	struct session t;
 	struct conntab *tab;
-	struct view v;
-	struct groups g;
+	struct snapshot snap;
 };
-
-static int
-app_in_group(void *arg, const struct conn *c)
-{
-	struct app *a = arg;
-
-	return group_contains(&a->g, &a->t.drill_key, c, &cx);
-}
 
 static void
 app_view(struct app *a)
 {
-	view_build(&a->v, a->tab, &a->t.filter, a->t.sort_key,
-	    a->t.sort_reverse, 1);
-	if (a->t.group_kind != GROUP_NONE) {
-		a->g.sort_state = a->t.group_sort;
-		group_build(&a->g, a->t.group_kind, &a->v, a->tab, &cx);
-		if (a->t.drill)
-			view_keep(&a->v, app_in_group, a);
-		tui_set_groups(&a->t, &a->g);
-	}
-	tui_set_view(&a->t, &a->v);
+	a->snap.tab = a->tab;
+	a->snap.fields = cx;
+	session_view(&a->t, &a->snap);
 }
 
 static int
 key(struct app *a, int k)
 {
-	int r = tui_key(&a->t, k);
+	int r = screens_key(&a->t, k);
 
-	if (r & TUI_REVIEW)
+	if (r & REACT_REVIEW)
 		app_view(a);
 	return r;
 }
@@ -401,7 +387,23 @@ key(struct app *a, int k)
 static void
 label_of(const struct app *a, const struct group *gr, char *buf)
 {
-	group_label(&a->g, &gr->key, buf, GROUP_LABEL_LEN);
+	group_label(&a->t.groups, &gr->key, buf, GROUP_LABEL_LEN);
+}
+
+/* A session as the interactive view starts it, with --group's. */
+static void
+app_start(struct app *a, const struct options *o)
+{
+	struct prefs p;
+	struct settings none;
+	char warn[160];
+
+	memset(&none, 0, sizeof none);
+	prefs_merge(&p, o, &none, warn, sizeof warn);
+	session_init(&a->t, o, &p);
+	a->snap.fields = cx;
+	a->t.snap = &a->snap;
+	screens_start(&a->t, o->group);
 }
 
 /* The session: g cycles the kinds and back, the selection follows its
@@ -431,27 +433,24 @@ test_session(void)
 	CHECK_EQ(options_parse(&o, 1, argv, err, sizeof err), OPTIONS_RUN);
 	CHECK_EQ(o.group, GROUP_NONE);
 	memset(&a, 0, sizeof a);
-	tui_init(&a.t, &o);
-	a.t.cx = &cx;
-	CHECK_EQ(a.t.mode, TUI_LIST);
+	app_start(&a, &o);
+	CHECK_EQ(screens_top(&a.t), SCREEN_LIST);
 	a.t.rows = 2;
 	a.tab = conntab_new(0);
-	view_init(&a.v);
-	group_init(&a.g);
 	scan(a.tab, 1000, s, sizeof s / sizeof s[0]);
 	app_view(&a);
-	CHECK_EQ(a.v.n, 7);
+	CHECK_EQ(a.t.view.n, 7);
 
 	/* g: by service, then by remote host, then the connections. */
-	CHECK(key(&a, 'g') & TUI_REVIEW);
-	CHECK_EQ(a.t.mode, TUI_GROUPS);
+	CHECK(key(&a, 'g') & REACT_REVIEW);
+	CHECK_EQ(screens_top(&a.t), SCREEN_GROUPS);
 	CHECK_EQ(a.t.group_kind, GROUP_SERVICE);
-	CHECK_EQ(a.g.n, 2);
+	CHECK_EQ(a.t.groups.n, 2);
 	key(&a, 'g');
 	CHECK_EQ(a.t.group_kind, GROUP_REMOTE);
-	CHECK_EQ(a.g.n, 4);
-	CHECK(tui_group_selected(&a.t) == &a.g.v[0]);
-	label_of(&a, &a.g.v[0], buf);
+	CHECK_EQ(a.t.groups.n, 4);
+	CHECK(session_group_selected(&a.t) == &a.t.groups.v[0]);
+	label_of(&a, &a.t.groups.v[0], buf);
 	CHECK(strcmp(buf, "10.0.0.2") == 0);
 
 	/* < >: by CLOSE_WAIT, 10.0.0.3 comes first, the selection stays
@@ -459,9 +458,9 @@ test_session(void)
 	for (i = 0; i < 12 && a.t.group_sort != TCP_CLOSE_WAIT; i++)
 		key(&a, '>');
 	CHECK_EQ(a.t.group_sort, TCP_CLOSE_WAIT);
-	label_of(&a, &a.g.v[0], buf);
+	label_of(&a, &a.t.groups.v[0], buf);
 	CHECK(strcmp(buf, "10.0.0.3") == 0);
-	label_of(&a, tui_group_selected(&a.t), buf);
+	label_of(&a, session_group_selected(&a.t), buf);
 	CHECK(strcmp(buf, "10.0.0.2") == 0);
 	CHECK_EQ(a.t.group_sel, 1);
 	key(&a, '<');
@@ -477,85 +476,85 @@ test_session(void)
 	key(&a, '>');
 
 	/* Down to 10.0.0.3 (the list scrolls: two rows), Enter. */
-	key(&a, TUI_KEY_DOWN);
-	key(&a, TUI_KEY_DOWN);
-	key(&a, TUI_KEY_UP);
-	label_of(&a, tui_group_selected(&a.t), buf);
+	key(&a, K_DOWN);
+	key(&a, K_DOWN);
+	key(&a, K_UP);
+	label_of(&a, session_group_selected(&a.t), buf);
 	CHECK(strcmp(buf, "10.0.0.3") == 0);
-	key(&a, TUI_KEY_END);
+	key(&a, K_END);
 	CHECK_EQ(a.t.group_sel, 3);
 	CHECK_EQ(a.t.group_top, 2);
-	key(&a, TUI_KEY_HOME);
-	key(&a, TUI_KEY_DOWN);
-	CHECK(key(&a, TUI_KEY_ENTER) & TUI_REVIEW);
-	CHECK_EQ(a.t.mode, TUI_LIST);
+	key(&a, K_HOME);
+	key(&a, K_DOWN);
+	CHECK(key(&a, K_ENTER) & REACT_REVIEW);
+	CHECK_EQ(screens_top(&a.t), SCREEN_LIST);
 	CHECK(a.t.drill);
 	CHECK(strcmp(a.t.drill_label, "10.0.0.3") == 0);
-	CHECK_EQ(a.v.n, 2);
-	for (i = 0; i < a.v.n; i++)
-		CHECK_EQ(a.v.rows[i]->s.remote[3], 3);
-	CHECK_EQ(a.v.states[TCP_CLOSE_WAIT], 2);
+	CHECK_EQ(a.t.view.n, 2);
+	for (i = 0; i < a.t.view.n; i++)
+		CHECK_EQ(a.t.view.rows[i]->s.remote[3], 3);
+	CHECK_EQ(a.t.view.states[TCP_CLOSE_WAIT], 2);
 
 	/* A refresh keeps the drill; a new row of the group joins it. */
 	s[6].remote[3] = 3;
 	scan(a.tab, 2000, s, sizeof s / sizeof s[0]);
 	app_view(&a);
-	CHECK_EQ(a.v.n, 3);
+	CHECK_EQ(a.t.view.n, 3);
 
 	/* Esc: the groups again, 10.0.0.3 still selected. */
-	key(&a, TUI_KEY_ESC);
-	CHECK_EQ(a.t.mode, TUI_GROUPS);
+	key(&a, K_ESC);
+	CHECK_EQ(screens_top(&a.t), SCREEN_GROUPS);
 	CHECK(!a.t.drill);
-	CHECK_EQ(a.v.n, 7);
-	label_of(&a, tui_group_selected(&a.t), buf);
+	CHECK_EQ(a.t.view.n, 7);
+	label_of(&a, session_group_selected(&a.t), buf);
 	CHECK(strcmp(buf, "10.0.0.3") == 0);
 	/* Backspace does the same; Esc while following ends that first. */
-	key(&a, TUI_KEY_ENTER);
+	key(&a, K_ENTER);
 	CHECK(a.t.drill);
-	key(&a, TUI_KEY_BACKSPACE);
-	CHECK_EQ(a.t.mode, TUI_GROUPS);
-	label_of(&a, tui_group_selected(&a.t), buf);
+	key(&a, K_BACKSPACE);
+	CHECK_EQ(screens_top(&a.t), SCREEN_GROUPS);
+	label_of(&a, session_group_selected(&a.t), buf);
 	CHECK(strcmp(buf, "10.0.0.3") == 0);
-	key(&a, TUI_KEY_ENTER);
+	key(&a, K_ENTER);
 	key(&a, 'f');
-	CHECK(a.t.follow);
-	key(&a, TUI_KEY_ESC);
-	CHECK(!a.t.follow && a.t.drill);
+	CHECK(a.t.follow.on);
+	key(&a, K_ESC);
+	CHECK(!a.t.follow.on && a.t.drill);
 	/* The help and the details go back to the group's list. */
 	key(&a, 'h');
-	key(&a, TUI_KEY_ESC);
-	CHECK_EQ(a.t.mode, TUI_LIST);
+	key(&a, K_ESC);
+	CHECK_EQ(screens_top(&a.t), SCREEN_LIST);
 	CHECK(a.t.drill);
-	key(&a, TUI_KEY_ESC);
-	CHECK_EQ(a.t.mode, TUI_GROUPS);
+	key(&a, K_ESC);
+	CHECK_EQ(screens_top(&a.t), SCREEN_GROUPS);
 	key(&a, 'h');
-	CHECK_EQ(a.t.mode, TUI_HELP);
-	key(&a, TUI_KEY_ESC);
-	CHECK_EQ(a.t.mode, TUI_GROUPS);
+	CHECK_EQ(screens_top(&a.t), SCREEN_HELP);
+	key(&a, K_ESC);
+	CHECK_EQ(screens_top(&a.t), SCREEN_GROUPS);
 
 	/* Backspace without a group does nothing; g from a group's list
 	 * goes on to the next kind; past the last, the connections. */
-	key(&a, TUI_KEY_ENTER);
+	key(&a, K_ENTER);
 	key(&a, 'g');
-	CHECK_EQ(a.t.mode, TUI_LIST);
+	CHECK_EQ(screens_top(&a.t), SCREEN_LIST);
 	CHECK_EQ(a.t.group_kind, GROUP_NONE);
 	CHECK(!a.t.drill);
-	CHECK_EQ(a.v.n, 7);
-	CHECK_EQ(key(&a, TUI_KEY_BACKSPACE) & TUI_REVIEW, 0);
-	CHECK_EQ(a.t.mode, TUI_LIST);
+	CHECK_EQ(a.t.view.n, 7);
+	CHECK_EQ(key(&a, K_BACKSPACE) & REACT_REVIEW, 0);
+	CHECK_EQ(screens_top(&a.t), SCREEN_LIST);
 	/* Esc in the groups: the connections. */
 	key(&a, 'g');
-	CHECK_EQ(a.t.mode, TUI_GROUPS);
-	key(&a, TUI_KEY_ESC);
-	CHECK_EQ(a.t.mode, TUI_LIST);
+	CHECK_EQ(screens_top(&a.t), SCREEN_GROUPS);
+	key(&a, K_ESC);
+	CHECK_EQ(screens_top(&a.t), SCREEN_LIST);
 	CHECK_EQ(a.t.group_kind, GROUP_NONE);
 
 	/* --group starts in the group list; unavailable kinds refused. */
 	CHECK_EQ(options_parse(&o, 3, argv2, err, sizeof err), OPTIONS_RUN);
 	CHECK_EQ(o.group, GROUP_REMOTE);
-	tui_init(&a.t, &o);
-	a.t.cx = &cx;
-	CHECK_EQ(a.t.mode, TUI_GROUPS);
+	session_done(&a.t);
+	app_start(&a, &o);
+	CHECK_EQ(screens_top(&a.t), SCREEN_GROUPS);
 	CHECK_EQ(a.t.group_kind, GROUP_REMOTE);
 	CHECK_EQ(options_parse(&o, 3, argv3, err, sizeof err), OPTIONS_USAGE);
 	CHECK(strstr(err, "--all-netns") != NULL);
@@ -563,8 +562,7 @@ test_session(void)
 	CHECK_EQ(options_parse(&o, 3, argv2, err, sizeof err), OPTIONS_USAGE);
 	CHECK(strstr(err, "unknown kind") != NULL);
 
-	view_done(&a.v);
-	group_done(&a.g);
+	session_done(&a.t);
 	conntab_free(a.tab);
 }
 

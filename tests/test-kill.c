@@ -11,7 +11,9 @@
 #include "tcptop/kill.h"
 #include "tcptop/options.h"
 #include "tcptop/output.h"
-#include "tcptop/tui.h"
+#include "tcptop/keys.h"
+#include "tcptop/screens.h"
+#include "tcptop/session.h"
 #include "tcptop/view.h"
 
 static void
@@ -144,10 +146,27 @@ test_output(void)
 	kill_done(&k);
 }
 
-/* The window's state: a snapshot when it opens, y asks the loop to
- * destroy, anything else cancels, arrows scroll. */
+/* What the kill window asked the loop to destroy; the results it
+ * gives back: the first two go, the third needs the privilege. */
+static struct kill_list got;
+
 static void
-test_tui(void)
+hook(void *arg, struct kill_list *k)
+{
+	size_t i;
+
+	(void)arg;
+	kill_clear(&got);
+	for (i = 0; i < k->n; i++) {
+		kill_add(&got, &k->items[i].s);
+		k->items[i].err = i < 2 ? 0 : EPERM;
+	}
+}
+
+/* The window: a snapshot when it opens, only y has the loop destroy,
+ * anything else cancels, arrows scroll. */
+static void
+test_window(void)
 {
 	struct conn_sample s[3] = {
 		mk(1, TCP_ESTABLISHED, 1000, 80),
@@ -157,84 +176,86 @@ test_tui(void)
 	char arg0[] = "tcptop";
 	char *argv[] = { arg0, NULL };
 	struct conntab *tab = conntab_new(3000);
+	struct snapshot snap;
 	struct options o;
-	struct tui t;
-	struct view v;
+	struct session t;
+	struct prefs p;
+	struct settings none;
 	char err[160];
 
+	memset(&snap, 0, sizeof snap);
+	memset(&none, 0, sizeof none);
+	kill_init(&got);
 	CHECK_EQ(options_parse(&o, 1, argv, err, sizeof err), OPTIONS_RUN);
-	tui_init(&t, &o);
-	view_init(&v);
-	view_build(&v, tab, &t.filter, t.sort_key, t.sort_reverse, 1);
-	tui_set_view(&t, &v);
+	prefs_merge(&p, &o, &none, err, sizeof err);
+	session_init(&t, &o, &p);
+	screens_start(&t, GROUP_NONE);
+	t.destroy = hook;
+	snap.tab = tab;
+	session_view(&t, &snap);
 	/* Nothing to destroy: a message, no window. */
-	CHECK_EQ(tui_key(&t, 'k') & TUI_KILLNOW, 0);
-	CHECK_EQ(t.mode, TUI_LIST);
+	screens_key(&t, 'k');
+	CHECK_EQ(screens_top(&t), SCREEN_LIST);
 	CHECK(strstr(t.msg, "no connection") != NULL);
-	tui_key(&t, 'K');
-	CHECK_EQ(t.mode, TUI_LIST);
+	screens_key(&t, 'K');
+	CHECK_EQ(screens_top(&t), SCREEN_LIST);
 	CHECK(strstr(t.msg, "nothing to destroy") != NULL);
 
 	scan(tab, 1000, s, 3);
-	view_build(&v, tab, &t.filter, t.sort_key, t.sort_reverse, 1);
-	tui_set_view(&t, &v);
-	tui_move_to(&t, 1);
-	tui_key(&t, 'k');
-	CHECK_EQ(t.mode, TUI_KILL);
-	CHECK_EQ(t.kill.n, 1);
-	CHECK_EQ(t.kill.items[0].s.cookie, tui_selected(&t)->s.cookie);
-	CHECK_EQ(t.kill_all, 0);
+	session_view(&t, &snap);
+	session_move_to(&t, 1);
+	screens_key(&t, 'k');
+	CHECK_EQ(screens_top(&t), SCREEN_KILL);
 	/* Any key but y is a no, q included: it must not quit. */
-	CHECK_EQ(tui_key(&t, 'q') & (TUI_QUIT | TUI_KILLNOW), 0);
-	CHECK_EQ(t.mode, TUI_LIST);
-	CHECK_EQ(t.kill.n, 0);
+	CHECK_EQ(screens_key(&t, 'q') & REACT_QUIT, 0);
+	CHECK_EQ(screens_top(&t), SCREEN_LIST);
 	CHECK(strcmp(t.msg, "kill cancelled: nothing destroyed") == 0);
-	tui_key(&t, 'k');
-	CHECK_EQ(tui_key(&t, TUI_KEY_ESC) & TUI_KILLNOW, 0);
-	CHECK_EQ(t.mode, TUI_LIST);
+	CHECK_EQ(got.n, 0);
+	screens_key(&t, 'k');
+	screens_key(&t, K_ESC);
+	CHECK_EQ(screens_top(&t), SCREEN_LIST);
+	CHECK_EQ(got.n, 0);
+	/* k: the selected one. */
+	screens_key(&t, 'k');
+	screens_key(&t, 'y');
+	CHECK_EQ(got.n, 1);
+	CHECK_EQ(got.items[0].s.cookie, session_selected(&t)->s.cookie);
 
 	/* K: the whole view as it is now; a later view changes nothing. */
-	tui_key(&t, 'K');
-	CHECK_EQ(t.mode, TUI_KILL);
-	CHECK_EQ(t.kill.n, 3);
-	CHECK_EQ(t.kill.listeners, 1);
-	CHECK_EQ(t.kill_all, 1);
+	screens_key(&t, 'K');
+	CHECK_EQ(screens_top(&t), SCREEN_KILL);
 	scan(tab, 2000, s, 1);
-	view_build(&v, tab, &t.filter, t.sort_key, t.sort_reverse, 1);
-	tui_set_view(&t, &v);
-	CHECK_EQ(t.kill.n, 3);
-	/* Arrows scroll the window (ui_scroll_max bounds it). */
-	t.scroll_max = 2;
-	tui_key(&t, TUI_KEY_DOWN);
-	CHECK_EQ(t.mode, TUI_KILL);
-	CHECK_EQ(t.scroll, 1);
-	CHECK(tui_key(&t, 'y') & TUI_KILLNOW);
-	CHECK_EQ(t.mode, TUI_KILL);	/* until the loop is done */
-	t.kill.items[0].err = 0;
-	t.kill.items[1].err = 0;
-	t.kill.items[2].err = EPERM;
-	tui_kill_close(&t, 1);
-	CHECK_EQ(t.mode, TUI_LIST);
+	session_view(&t, &snap);
+	/* Arrows scroll the window (layout_measure bounds it). */
+	t.page = 5;
+	t.extent = 7;
+	screens_key(&t, K_DOWN);
+	CHECK_EQ(screens_top(&t), SCREEN_KILL);
+	CHECK_EQ(session_top(&t)->pos, 1);
+	CHECK(screens_key(&t, 'y') & REACT_RESCAN);
+	CHECK_EQ(screens_top(&t), SCREEN_LIST);
+	CHECK_EQ(got.n, 3);
+	CHECK_EQ(got.listeners, 1);
 	CHECK(strcmp(t.msg, "kill: 2 destroyed, 1 failed: needs "
 	    "CAP_NET_ADMIN: run as root") == 0);
 	CHECK(t.msg_error);
 
 	/* A gone row cannot be chosen. */
-	tui_move_to(&t, 2);
-	CHECK(tui_selected(&t)->flags & CONN_GONE);
-	tui_key(&t, 'k');
-	CHECK_EQ(t.mode, TUI_LIST);
+	session_move_to(&t, 2);
+	CHECK(session_selected(&t)->flags & CONN_GONE);
+	screens_key(&t, 'k');
+	CHECK_EQ(screens_top(&t), SCREEN_LIST);
 	CHECK(strstr(t.msg, "gone already") != NULL);
 
 	/* A recording: refused before any window. */
-	tui_move_to(&t, 0);
-	t.replay = 1;
-	tui_key(&t, 'K');
-	CHECK_EQ(t.mode, TUI_LIST);
+	session_move_to(&t, 0);
+	t.live = 0;
+	screens_key(&t, 'K');
+	CHECK_EQ(screens_top(&t), SCREEN_LIST);
 	CHECK(strstr(t.msg, "recording") != NULL);
 
-	tui_done(&t);
-	view_done(&v);
+	session_done(&t);
+	kill_done(&got);
 	conntab_free(tab);
 }
 
@@ -244,6 +265,6 @@ main(void)
 	test_snapshot();
 	test_tally();
 	test_output();
-	test_tui();
+	test_window();
 	return check_done();
 }

@@ -1,22 +1,22 @@
-/* Detail pane: one connection, every field: its endpoints, its state and
- * the path it took while watched, then every field of the field table
- * as the list shows it, then every tcp_info field the kernel sent, in the
- * same units. */
+/* The detail view (Enter): one connection, every field: its endpoints,
+ * its state and the path it took while watched, then every field of the
+ * field table as the list shows it, then every tcp_info field the kernel
+ * sent, in the same units; it scrolls. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "pane.h"
+#include "screen.h"
 #include "tcptop/tcpstate.h"
 
-struct pane_detail_out {
-	struct pane_rect r;
+struct screen_detail_out {
+	struct rect r;
 	int line;		/* next line */
 	int top;		/* first line on screen (the scroll) */
 };
 
 static void
-pane_detail_line(struct pane_detail_out *o, int role, const char *label,
+screen_detail_line(struct screen_detail_out *o, int role, const char *label,
     const char *value)
 {
 	int y = o->r.y + o->line++ - o->top;
@@ -28,7 +28,7 @@ pane_detail_line(struct pane_detail_out *o, int role, const char *label,
 }
 
 static void
-pane_detail_path(const struct conn *c, char *buf, size_t len)
+screen_detail_path(const struct conn *c, char *buf, size_t len)
 {
 	uint8_t st[8];
 	size_t n = conntab_path(c, st, 8), i, off = 0;
@@ -45,17 +45,17 @@ pane_detail_path(const struct conn *c, char *buf, size_t len)
 }
 
 /* One name and value of a grid. */
-typedef void pane_detail_pair_fn(const void *arg, size_t i, char *name,
+typedef void screen_detail_pair_fn(const void *arg, size_t i, char *name,
     size_t nlen, char *val, size_t vlen);
 
 /* Name-value pairs in as many columns as fit at the width, from line
  * o->line on: n of them, pair() giving each.  Names are at most namew - 1
  * cells. */
 static void
-pane_detail_grid(struct pane_detail_out *o, size_t n, int namew,
-    pane_detail_pair_fn *pair, const void *arg)
+screen_detail_grid(struct screen_detail_out *o, size_t n, int namew,
+    screen_detail_pair_fn *pair, const void *arg)
 {
-	struct pane_rect r = o->r;
+	struct rect r = o->r;
 	int fy = r.y + o->line - o->top, colw = namew + 17, ncol, rows;
 	size_t i;
 
@@ -80,24 +80,24 @@ pane_detail_grid(struct pane_detail_out *o, size_t n, int namew,
 
 /* The fields the lines above the grid do not show already. */
 static int
-pane_detail_in_grid(int id)
+screen_detail_in_grid(int id)
 {
 	return field_is_column(id) && id != FIELD_STATE &&
 	    id != FIELD_FAMILY && id != FIELD_LOCAL && id != FIELD_REMOTE &&
 	    id != FIELD_AGE;
 }
 
-struct pane_detail_row {
-	const struct ui_frame *f;
+struct screen_detail_row {
+	const struct frame *f;
 	const struct conn *c;
 	uint8_t ids[FIELD_N];
 };
 
 static void
-pane_detail_field(const void *arg, size_t i, char *name, size_t nlen,
+screen_detail_field(const void *arg, size_t i, char *name, size_t nlen,
     char *val, size_t vlen)
 {
-	const struct pane_detail_row *d = arg;
+	const struct screen_detail_row *d = arg;
 	const struct field *f = &field_table[d->ids[i]];
 
 	snprintf(name, nlen, "%s", f->title);
@@ -106,10 +106,10 @@ pane_detail_field(const void *arg, size_t i, char *name, size_t nlen,
 
 /* A kernel field in its unit, named when it is a count of something. */
 static void
-pane_detail_kernel(const void *arg, size_t i, char *name, size_t nlen,
+screen_detail_kernel(const void *arg, size_t i, char *name, size_t nlen,
     char *val, size_t vlen)
 {
-	const struct diag_field *k = &((const struct ui_frame *)arg)->fields[i];
+	const struct diag_field *k = &((const struct frame *)arg)->fields[i];
 	char num[UNIT_TEXT_LEN];
 
 	snprintf(name, nlen, "%s", k->name);
@@ -126,8 +126,8 @@ pane_detail_kernel(const void *arg, size_t i, char *name, size_t nlen,
 
 /* The lines above the grids: endpoints, state, path, first seen. */
 static void
-pane_detail_head(const struct ui_frame *f, const struct conn *c,
-    struct pane_detail_out *o)
+screen_detail_head(const struct frame *f, const struct conn *c,
+    struct screen_detail_out *o)
 {
 	char a[CONN_ENDPOINT_LEN], b[CONN_ENDPOINT_LEN], v[256], age[32];
 
@@ -136,73 +136,109 @@ pane_detail_head(const struct ui_frame *f, const struct conn *c,
 	    conn_fmt_endpoint(&c->s, 1, b, sizeof b),
 	    c->s.family == 10 ? '6' : '4',
 	    (c->flags & CONN_GONE) ? "  [gone]" : "");
-	pane_detail_line(o, UI_NORMAL, "Connection", v);
+	screen_detail_line(o, UI_NORMAL, "Connection", v);
 	field_fmt(FIELD_AGE, c, &f->snap->fields, age, sizeof age);
 	snprintf(v, sizeof v, "%s for %s%s%s", tcpstate_name(c->s.state), age,
 	    c->prev_state ? ", was " : "",
 	    c->prev_state ? tcpstate_name(c->prev_state) : "");
-	pane_detail_line(o, ui_state_role(c->s.state), "State", v);
-	pane_detail_path(c, v, sizeof v);
-	pane_detail_line(o, UI_NORMAL, "Path", v);
+	screen_detail_line(o, ui_state_role(c->s.state), "State", v);
+	screen_detail_path(c, v, sizeof v);
+	screen_detail_line(o, UI_NORMAL, "Path", v);
 	field_fmt(FIELD_SEEN, c, &f->snap->fields, age, sizeof age);
 	snprintf(v, sizeof v, "%s ago%s", age, (c->flags & CONN_PREEXISTING)
 	    ? " (or earlier: it was there when tcptop started)" : "");
-	pane_detail_line(o, UI_NORMAL, "First seen", v);
+	screen_detail_line(o, UI_NORMAL, "First seen", v);
 }
 
 /* Draw from line top on (nothing when top is past the end); returns the
  * number of lines. */
 static int
-pane_detail_render(const struct ui_frame *f, struct pane_rect r, int top)
+screen_detail_render(const struct frame *f, struct rect r, int top)
 {
-	struct pane_detail_row d = { f, tui_selected(f->tui), { 0 } };
-	struct pane_detail_out o = { r, 0, top };
+	struct screen_detail_row d = { f, session_selected(f->s), { 0 } };
+	struct screen_detail_out o = { r, 0, top };
 	size_t i, n = 0;
 	int namew;
 	char v[160];
 
 	if (d.c == NULL) {
-		pane_detail_line(&o, UI_DIM, "", "no connection selected");
+		screen_detail_line(&o, UI_DIM, "", "no connection selected");
 		return o.line;
 	}
-	pane_detail_head(f, d.c, &o);
+	screen_detail_head(f, d.c, &o);
 	/* Every other field, as the list would show it. */
 	o.line++;
 	for (i = 0; i < FIELD_N; i++)
-		if (pane_detail_in_grid((int)i))
+		if (screen_detail_in_grid((int)i))
 			d.ids[n++] = (uint8_t)i;
-	pane_detail_grid(&o, n, 8, pane_detail_field, &d);
+	screen_detail_grid(&o, n, 8, screen_detail_field, &d);
 
 	/* The kernel's fields. */
 	o.line++;
 	if (f->nfields == 0) {
-		pane_detail_line(&o, UI_DIM, "tcp_info",
+		screen_detail_line(&o, UI_DIM, "tcp_info",
 		    f->fields_note != NULL && *f->fields_note ?
 		    f->fields_note : "none for this socket");
 		return o.line;
 	}
 	snprintf(v, sizeof v, "%zu fields from the kernel, live (Up/Down "
 	    "scroll)", f->nfields);
-	pane_detail_line(&o, UI_DIM, "Kernel", v);
+	screen_detail_line(&o, UI_DIM, "Kernel", v);
 	/* Names as wide as the longest, up to 22 cells. */
 	for (i = 0, namew = 8; i < f->nfields; i++)
 		if ((int)strlen(f->fields[i].name) + 1 > namew)
 			namew = (int)strlen(f->fields[i].name) + 1;
 	namew = namew > 22 ? 22 : namew;
-	pane_detail_grid(&o, f->nfields, namew, pane_detail_kernel, f);
+	screen_detail_grid(&o, f->nfields, namew, screen_detail_kernel, f);
 	return o.line;
 }
 
 static void
-pane_detail_draw(const struct ui_frame *f, struct pane_rect r)
+screen_detail_draw(const struct frame *f, const struct session_screen *e,
+    struct rect r)
 {
-	pane_detail_render(f, r, f->tui->scroll);
+	screen_detail_render(f, r, e->pos);
 }
 
-int
-pane_detail_count(const struct ui_frame *f, struct pane_rect r)
+static int
+screen_detail_extent(const struct frame *f, const struct session_screen *e,
+    struct rect r)
 {
-	return pane_detail_render(f, r, 1 << 30);
+	(void)e;
+	return screen_detail_render(f, r, 1 << 30);
 }
 
-const struct pane_ops pane_detail = { "detail", pane_detail_draw };
+static int
+screen_detail_enter(struct session *s, struct session_screen *e, int arg)
+{
+	(void)e, (void)arg;
+	if (session_selected(s) == NULL) {
+		session_message(s, 0, "no connection selected");
+		return -1;
+	}
+	return 0;
+}
+
+static const struct key_binding screen_detail_keys[] = {
+	{ { K_ENTER, K_ESC, K_LEFT, K_BACKSPACE }, "Enter Esc Left", NULL,
+	    keys_close, "back to the list" },
+	{ { K_UP, K_DOWN, K_PGUP, K_PGDN }, "Up Down PgUp PgDn", NULL,
+	    session_scroll, "scroll" },
+	{ { K_HOME, K_END }, "Home End", NULL, session_scroll,
+	    "the first or last lines" },
+	{ .keys = { 0 } },
+};
+
+static const struct key_binding *const screen_detail_tables[] = {
+	screen_detail_keys, keys_sort, NULL,
+};
+
+const struct screen_ops screen_detail = {
+	.name = "Detail view",
+	.place = SCREEN_MAIN,
+	.flags = SCREEN_F_VIEW | SCREEN_F_LOOKUP,
+	.keys = screen_detail_tables,
+	.draw = screen_detail_draw,
+	.extent = screen_detail_extent,
+	.enter = screen_detail_enter,
+};

@@ -1,15 +1,15 @@
-/* Diagram pane: the TCP state diagram, live.  Each state's box holds its
- * count, each edge its transitions; an edge flashes when taken and
- * fades, abnormal ones in red.  Aborts into CLOSED are stubs by their
- * box ("x3"), explained by a legend.  Full screen, the rows under the
- * diagram list the edges taken, busiest first, with what moves them.
- * The geometry is diagram.c's. */
+/* The state diagram (t), a companion of the connection list, live: each
+ * state's box holds its count, each edge its transitions; an edge
+ * flashes when taken and fades, abnormal ones in red.  Aborts into
+ * CLOSED are stubs by their box ("x3"), explained by a legend.  Full
+ * screen, the rows under the diagram list the edges taken, busiest
+ * first, with what moves them.  The geometry is diagram.c's. */
 #include <inttypes.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "pane.h"
+#include "screen.h"
 #include "tcptop/conntab.h"
 #include "tcptop/diagram.h"
 #include "tcptop/tcpstate.h"
@@ -17,27 +17,40 @@
 /* The layout for a pane of w x h: the largest whose diagram and title
  * line fit. */
 static const struct diagram *
-pane_diagram_layout(int w, int h)
+screen_diagram_layout(int w, int h)
 {
 	int id = diagram_pick(w, h - 1);
 
 	return id < 0 ? NULL : diagram_get(id);
 }
 
-int
-pane_diagram_height(int w, int h, int list)
+/* Above the list when split, with at least list rows of it left (3 in
+ * a lesson, 6 else), else the whole middle; full: the whole middle, but
+ * for a followed connection's timeline under the diagram when it has
+ * three rows. */
+static struct rect
+screen_diagram_room(const struct frame *f, const struct screen_area *a)
 {
-	const struct diagram *d = pane_diagram_layout(w, h - list);
+	const struct session *s = f->s;
+	const struct diagram *d;
+	struct rect m = a->middle;
 
-	/* Room to spare for the list: split; else the whole middle. */
-	if (d != NULL)
-		return d->h + 1;
-	return h;
+	if (s->diagram == SESSION_DIAGRAM_OFF)
+		m.h = 0;
+	else if (s->diagram == SESSION_DIAGRAM_FULL) {
+		d = screen_diagram_layout(m.w, m.h);
+		if (d != NULL && session_find(s, SCREEN_FOLLOW) != NULL &&
+		    m.h - 1 - d->h >= 3)
+			m.h = d->h + 2;
+	} else if ((d = screen_diagram_layout(m.w, m.h -
+	    (s->lesson ? 3 : 6))) != NULL)
+		m.h = d->h + 1;
+	return m;
 }
 
 /* The role of edge i: its kind, and how long ago it was taken. */
 static int
-pane_diagram_role(const struct ui_frame *f, size_t i)
+screen_diagram_role(const struct frame *f, size_t i)
 {
 	int heat = f->snap->trans == NULL ? DIAGRAM_IDLE :
 	    diagram_heat(trans_last_ms(f->snap->trans, i), f->anim_ms);
@@ -58,7 +71,7 @@ pane_diagram_role(const struct ui_frame *f, size_t i)
 
 /* A count in at most w cells (4 or more): 1234, 12k, 3M. */
 static void
-pane_diagram_num(uint64_t n, int w, char *buf, size_t len)
+screen_diagram_num(uint64_t n, int w, char *buf, size_t len)
 {
 	uint64_t lim = w >= 5 ? 100000 : 10000;
 
@@ -72,29 +85,29 @@ pane_diagram_num(uint64_t n, int w, char *buf, size_t len)
 
 /* How a box stands out in follow mode. */
 enum {
-	PANE_HL_NONE,
-	PANE_HL_PATH,		/* the followed connection was here */
-	PANE_HL_NOW,		/* and is here now */
+	SCREEN_HL_NONE,
+	SCREEN_HL_PATH,		/* the followed connection was here */
+	SCREEN_HL_NOW,		/* and is here now */
 };
 
 static void
-pane_diagram_box(const struct ui_frame *f, const struct diagram_box *b,
+screen_diagram_box(const struct frame *f, const struct diagram_box *b,
     int y0, int x0, int sink, int hl)
 {
-	size_t count = f->view->states[b->state];
+	size_t count = f->s->view.states[b->state];
 	const char *name = b->state == TCP_CLOSE ? "CLOSED" :
 	    tcpstate_name(b->state);
 	int role = count ? ui_state_role(b->state) : UI_DIM, inner, y;
 	char num[16];
 
-	pane_diagram_num(count, 5, num, sizeof num);
+	screen_diagram_num(count, 5, num, sizeof num);
 	if (sink) {
 		/* Where a connection ends: CLOSED again, counted on top. */
 		num[0] = '\0';
 		role = UI_DIM;
 	}
-	if (hl != PANE_HL_NONE)
-		role = hl == PANE_HL_NOW ? UI_SELECTED : UI_FOLLOW;
+	if (hl != SCREEN_HL_NONE)
+		role = hl == SCREEN_HL_NOW ? UI_SELECTED : UI_FOLLOW;
 	if (b->h == 1) {
 		inner = b->w - 2;
 		ui_put(y0 + b->y, x0 + b->x, 1, UI_NORMAL, "[");
@@ -104,50 +117,50 @@ pane_diagram_box(const struct ui_frame *f, const struct diagram_box *b,
 			name = tcpstate_brief(b->state);
 		ui_putpad(y0 + b->y, x0 + b->x + 1, inner, role, name);
 		ui_put(y0 + b->y, x0 + b->x + 1 + inner - (int)strlen(num),
-		    (int)strlen(num), hl != PANE_HL_NONE ? role : count ?
+		    (int)strlen(num), hl != SCREEN_HL_NONE ? role : count ?
 		    UI_HEADER : UI_DIM, num);
 		return;
 	}
-	ui_box((struct pane_rect){ y0 + b->y, x0 + b->x, b->h, b->w }, NULL);
+	ui_box((struct rect){ y0 + b->y, x0 + b->x, b->h, b->w }, NULL);
 	inner = b->w - 4;
 	y = y0 + b->y + (b->h - 1) / 2;
-	if (hl != PANE_HL_NONE)
+	if (hl != SCREEN_HL_NONE)
 		ui_fill(y, x0 + b->x + 1, b->w - 2, role);
 	ui_put(y, x0 + b->x + 2, inner, role, name);
 	ui_put(y, x0 + b->x + 2 + inner - (int)strlen(num), (int)strlen(num),
-	    hl != PANE_HL_NONE ? role : count ? UI_HEADER : UI_DIM, num);
+	    hl != SCREEN_HL_NONE ? role : count ? UI_HEADER : UI_DIM, num);
 }
 
 /* Follow mode: the edges the followed connection took (onpath[i]) and
  * the boxes it was in (hl[state]). */
 static void
-pane_diagram_path(const struct tui *t, uint8_t *onpath, uint8_t *hl)
+screen_diagram_path(const struct session_follow *t, uint8_t *onpath,
+    uint8_t *hl)
 {
 	size_t i;
 	int e;
 
-	if (!t->follow || t->follow_n == 0)
+	if (!t->on || t->n == 0)
 		return;
-	for (i = 0; i < t->follow_n; i++)
-		hl[t->follow_states[i] & 15] = PANE_HL_PATH;
-	if (!t->follow_gone)
-		hl[t->follow_states[t->follow_n - 1] & 15] = PANE_HL_NOW;
-	for (i = 0; i + 1 < t->follow_n; i++)
-		if ((e = trans_edge_find(t->follow_states[i],
-		    t->follow_states[i + 1])) >= 0)
+	for (i = 0; i < t->n; i++)
+		hl[t->states[i] & 15] = SCREEN_HL_PATH;
+	if (!t->gone)
+		hl[t->states[t->n - 1] & 15] = SCREEN_HL_NOW;
+	for (i = 0; i + 1 < t->n; i++)
+		if ((e = trans_edge_find(t->states[i], t->states[i + 1])) >= 0)
 			onpath[e] = 1;
 	/* Seen coming, seen going: from and to CLOSED. */
-	if (!(t->follow_flags & (CONN_PREEXISTING | CONN_PATH_CUT)) &&
-	    (e = trans_edge_find(TCP_CLOSE, t->follow_states[0])) >= 0)
+	if (!(t->flags & (CONN_PREEXISTING | CONN_PATH_CUT)) &&
+	    (e = trans_edge_find(TCP_CLOSE, t->states[0])) >= 0)
 		onpath[e] = 1;
-	if (t->follow_gone && (e = trans_edge_find(t->follow_states[
-	    t->follow_n - 1], TCP_CLOSE)) >= 0)
+	if (t->gone && (e = trans_edge_find(t->states[t->n - 1],
+	    TCP_CLOSE)) >= 0)
 		onpath[e] = 1;
 }
 
 /* The mark of a stub: what kind of end it counts. */
 static const char *
-pane_diagram_mark(size_t i)
+screen_diagram_mark(size_t i)
 {
 	if (trans_edges[i].kind == TRANS_ABNORMAL)
 		return ui_utf8() ? "\u2717" : "x";
@@ -157,7 +170,7 @@ pane_diagram_mark(size_t i)
 /* The counter on edge i, and its rate when it has one and room; a stub
  * is its mark and the counter, against its box. */
 static void
-pane_diagram_label(const struct ui_frame *f, const struct diagram *d,
+screen_diagram_label(const struct frame *f, const struct diagram *d,
     size_t i, int y0, int x0, int role)
 {
 	const struct diagram_route *r = &d->routes[i];
@@ -170,9 +183,9 @@ pane_diagram_label(const struct ui_frame *f, const struct diagram *d,
 
 	if (r->label_w == 0)
 		return;
-	pane_diagram_num(n, r->label_w, num, sizeof num);
+	screen_diagram_num(n, r->label_w, num, sizeof num);
 	if (r->style == DIAGRAM_STUB) {
-		snprintf(buf, sizeof buf, "%s%s", pane_diagram_mark(i),
+		snprintf(buf, sizeof buf, "%s%s", screen_diagram_mark(i),
 		    n > 0 ? num : "");
 		len = 1 + (n > 0 ? (int)strlen(num) : 0);
 		/* Against the box: right-aligned west of it. */
@@ -199,7 +212,7 @@ pane_diagram_label(const struct ui_frame *f, const struct diagram *d,
 
 /* The stubs' marks explained. */
 static void
-pane_diagram_legend(const struct diagram *d, int y0, int x0)
+screen_diagram_legend(const struct diagram *d, int y0, int x0)
 {
 	char buf[80];
 
@@ -215,7 +228,7 @@ pane_diagram_legend(const struct diagram *d, int y0, int x0)
 /* Full screen: under the diagram, the edges taken, busiest first, with
  * their counts, rates and what moves them. */
 static void
-pane_diagram_edges(const struct ui_frame *f, struct pane_rect r)
+screen_diagram_edges(const struct frame *f, struct rect r)
 {
 	size_t order[64], n = 0, i, j;
 	char line[256], arrow[40];
@@ -264,9 +277,10 @@ pane_diagram_edges(const struct ui_frame *f, struct pane_rect r)
 }
 
 static void
-pane_diagram_draw(const struct ui_frame *f, struct pane_rect r)
+screen_diagram_draw(const struct frame *f, const struct session_screen *e,
+    struct rect r)
 {
-	const struct diagram *d = pane_diagram_layout(r.w, r.h);
+	const struct diagram *d = screen_diagram_layout(r.w, r.h);
 	static uint8_t conn[64 * 160];
 	size_t order[64], i, k, n;
 	uint8_t onpath[64], hl[16];
@@ -274,7 +288,8 @@ pane_diagram_draw(const struct ui_frame *f, struct pane_rect r)
 	int y0, x0, heat;
 
 	snprintf(title, sizeof title, "TCP states: %s",
-	    f->snap->trans_source != NULL ? f->snap->trans_source : "no transitions");
+	    f->snap->trans_source != NULL ? f->snap->trans_source :
+	    "no transitions");
 	ui_putpad(r.y, r.x, r.w, UI_HEADER, title);
 	if (d == NULL || f->snap->trans == NULL) {
 		ui_put(r.y + 1, r.x, r.w, UI_WARN, "the diagram needs a "
@@ -293,20 +308,21 @@ pane_diagram_draw(const struct ui_frame *f, struct pane_rect r)
 		}
 	memset(onpath, 0, sizeof onpath);
 	memset(hl, 0, sizeof hl);
-	pane_diagram_path(f->tui, onpath, hl);
+	(void)e;
+	screen_diagram_path(&f->s->follow, onpath, hl);
 	/* The hottest last, so a flash shows over what it meets; the
 	 * followed path over everything. */
 	n = 0;
 	for (heat = DIAGRAM_IDLE; heat <= DIAGRAM_FLASH + 1; heat++)
 		for (i = 0; i < trans_nedges && n < 64; i++)
 			if (heat == DIAGRAM_FLASH + 1 ? onpath[i] :
-			    !onpath[i] && diagram_heat(trans_last_ms(f->snap->trans,
-			    i), f->anim_ms) == heat)
+			    !onpath[i] && diagram_heat(trans_last_ms(
+			    f->snap->trans, i), f->anim_ms) == heat)
 				order[n++] = i;
-	pane_diagram_legend(d, y0, x0);
+	screen_diagram_legend(d, y0, x0);
 	for (k = 0; k < n; k++) {
 		const struct diagram_route *rt = &d->routes[order[k]];
-		int role = pane_diagram_role(f, order[k]);
+		int role = screen_diagram_role(f, order[k]);
 		size_t j;
 
 		if (onpath[order[k]] && role != UI_FLASH && role != UI_ERROR)
@@ -317,20 +333,22 @@ pane_diagram_draw(const struct ui_frame *f, struct pane_rect r)
 			ui_linecell(y0 + c->y, x0 + c->x, c->arrow ? c->conn :
 			    conn[c->y * d->w + c->x], c->arrow, role);
 		}
-		pane_diagram_label(f, d, order[k], y0, x0, role);
+		screen_diagram_label(f, d, order[k], y0, x0, role);
 	}
 	for (i = 0; i < DIAGRAM_NBOXES; i++)
-		pane_diagram_box(f, &d->boxes[i], y0, x0, 0,
+		screen_diagram_box(f, &d->boxes[i], y0, x0, 0,
 		    hl[d->boxes[i].state & 15]);
-	pane_diagram_box(f, &d->sink, y0, x0, 1, PANE_HL_NONE);
-	/* Full screen: the rows left under the diagram, for the timeline
-	 * when following, else the edges taken. */
-	if (r.h - 1 - d->h >= 3 && f->tui->follow)
-		pane_follow.draw(f, (struct pane_rect){ y0 + d->h + 1, r.x,
-		    r.h - 2 - d->h, r.w });
-	else if (r.h - 1 - d->h >= 3)
-		pane_diagram_edges(f, (struct pane_rect){ y0 + d->h + 1, r.x,
+	screen_diagram_box(f, &d->sink, y0, x0, 1, SCREEN_HL_NONE);
+	/* Full screen: the rows left under the diagram, for the edges
+	 * taken (the layout leaves them to the timeline when following). */
+	if (r.h - 1 - d->h >= 3)
+		screen_diagram_edges(f, (struct rect){ y0 + d->h + 1, r.x,
 		    r.h - 2 - d->h, r.w });
 }
 
-const struct pane_ops pane_diagram = { "diagram", pane_diagram_draw };
+const struct screen_ops screen_diagram = {
+	.name = "State diagram (t)",
+	.place = SCREEN_BAND,
+	.room = screen_diagram_room,
+	.draw = screen_diagram_draw,
+};

@@ -1,0 +1,50 @@
+/* layout: where each screen goes, and drawing a frame: the header
+ * (and the first alert) on top, the status line and the key bar at the
+ * bottom, between them the companions beside the stack (the lesson, the
+ * diagram or the histogram) and the stack's main screen with the
+ * windows open over it.  The one module that decides places. */
+#ifndef TCPTOP_LAYOUT_H
+#define TCPTOP_LAYOUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tcptop/diag.h"
+#include "tcptop/session.h"
+#include "tcptop/snapshot.h"
+
+struct screen_ops;
+
+/* Everything one frame shows; all borrowed for the call. */
+struct frame {
+	const struct snapshot *snap;	/* the last refresh's */
+	const struct session *s;
+	int kernel_line;		/* the header's second line: the
+					 * kernel's counters and the SSH
+					 * session (not in a lesson) */
+	const struct conn *ssh_conn;	/* the session's row, or NULL */
+	const struct diag_field *fields;	/* the detail view's: the
+						 * kernel's full answer, */
+	size_t nfields;			/* nfields of it, */
+	const char *fields_note;	/* or why there is none */
+	int64_t anim_ms;		/* model clock now, for the diagram's
+					 * fading edges */
+	const char *lesson_title;	/* --lesson: "Step 3/19: ...", */
+	const char *lesson_text;	/* and what to tell the class */
+	const struct screen_ops *const *screens;	/* the table of
+					 * every screen, for the help: the
+					 * layout sets it */
+};
+
+/* Draw f.  Only cells that changed reach the terminal; repaint forces
+ * every cell out (Ctrl-L, or after the colours changed). */
+void layout_draw(const struct frame *f, int repaint);
+
+/* What the session must know of the places before keys and views: the
+ * list's rows (s->rows), the top screen's page and extent. */
+void layout_measure(struct session *s, const struct frame *f);
+
+/* Whether f shows the diagram (whose edges fade on their own clock). */
+int layout_animates(const struct frame *f);
+
+#endif

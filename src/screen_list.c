@@ -1,0 +1,337 @@
+/* The connection list: column titles, then one row per connection; new
+ * rows bold, gone rows dimmed, the selection in reverse, search matches
+ * highlighted; its keys move the selection, search, open the detail,
+ * the diagram, follow, explain, kill, groups and alerts. */
+#include <stdio.h>
+#include <string.h>
+
+#include "screen.h"
+#include "tcptop/field.h"
+#include "tcptop/tcpstate.h"
+#include "tcptop/text.h"
+
+/* The gutter mark and role of a row: new and gone rows are told apart
+ * by a mark too, for terminals without colour or dim; the operator's
+ * own SSH session is "@". */
+static int
+screen_list_row_role(const struct frame *f, const struct conn *c,
+    const char **mark)
+{
+	const struct session *t = f->s;
+
+	*mark = " ";
+	if (c->flags & CONN_GONE) {
+		*mark = "-";
+		return UI_GONE;
+	}
+	if (!(c->flags & CONN_PREEXISTING) &&
+	    f->snap->fields.now_ms - c->first_seen_ms < t->highlight_ms) {
+		*mark = c == f->ssh_conn ? "@" : "+";
+		return UI_NEW;
+	}
+	if (c == f->ssh_conn)
+		*mark = "@";
+	return UI_NORMAL;
+}
+
+static void
+screen_list_titles(const struct frame *f, int y, int x, int w,
+    const int *widths)
+{
+	const struct session *t = f->s;
+	size_t i;
+	int cx = x + 1;
+
+	ui_fill(y, x, w, UI_TITLE);
+	for (i = 0; i < t->ncols; i++) {
+		const struct field *col = &field_table[t->cols[i]];
+		int sorted = t->cols[i] == t->sort_key ||
+		    (t->sort_key == FIELD_LPORT && t->cols[i] == FIELD_LOCAL) ||
+		    (t->sort_key == FIELD_RPORT && t->cols[i] == FIELD_REMOTE);
+		int role = sorted ? UI_TITLE_SORT : UI_TITLE, tl, off;
+		char title[64];
+
+		if (widths[i] == 0)
+			continue;
+		/* Most titles are as wide as their column: the arrow then
+		 * takes the title's last cell rather than being cut off,
+		 * so the sort direction always shows. */
+		tl = (int)strlen(col->title);
+		if (sorted && tl + 1 > widths[i])
+			tl = widths[i] - 1;
+		snprintf(title, sizeof title, "%.*s%s", tl, col->title, sorted ?
+		    ui_glyph(t->sort_reverse ? UI_G_DOWN : UI_G_UP) : "");
+		tl += sorted ? 1 : 0;		/* cells: titles are ASCII */
+		off = (col->flags & FIELD_F_RIGHT) && tl < widths[i] ?
+		    widths[i] - tl : 0;
+		ui_fill(y, cx, off, role);
+		ui_putpad(y, cx + off, widths[i] - off, role, title);
+		cx += widths[i] + 1;
+	}
+}
+
+static void
+screen_list_row(const struct frame *f, const struct conn *c, int y,
+    int x, int w, const int *widths, int selected)
+{
+	const struct session *t = f->s;
+	const char *mark;
+	int role = screen_list_row_role(f, c, &mark), cx = x + 1;
+	int base = selected ? UI_SELECTED : role;
+	size_t i;
+
+	ui_fill(y, x, w, base);
+	ui_put(y, x, 1, selected ? UI_SELECTED : role, mark);
+	for (i = 0; i < t->ncols; i++) {
+		int id = t->cols[i], cw = widths[i], tl, off, at, mx, mw;
+		int cr = base;
+		char text[CONN_ENDPOINT_LEN + 8];
+
+		if (cw == 0)
+			continue;
+		field_fmt(id, c, &f->snap->fields, text, sizeof text);
+		column_elide(text, sizeof text, cw, ui_glyph(UI_G_ELLIPSIS));
+		/* The state keeps its phase colour on plain rows. */
+		if (id == FIELD_STATE && base == UI_NORMAL)
+			cr = ui_state_role(c->s.state);
+		tl = text_cells(text, strlen(text));
+		off = (field_table[id].flags & FIELD_F_RIGHT) && tl < cw ?
+		    cw - tl : 0;
+		ui_put(y, cx + off, cw - off, cr, text);
+		/* Search matches are marked where they show.  The match is
+		 * found in bytes, drawn in cells: an elided address holds a
+		 * three-byte ellipsis before the port. */
+		at = t->search[0] != '\0' ?
+		    session_search_find(t->search, id, text) : -1;
+		if (at >= 0) {
+			mx = text_cells(text, (size_t)at);
+			mw = text_cells(text + at, strlen(t->search));
+			if (mw > cw - off - mx)
+				mw = cw - off - mx;
+			if (mw > 0)
+				ui_put(y, cx + off + mx, mw, UI_MATCH,
+				    text + at);
+		}
+		cx += cw + 1;
+	}
+}
+
+static void
+screen_list_draw(const struct frame *f, const struct session_screen *e,
+    struct rect r)
+{
+	const struct session *t = f->s;
+	const struct view *v = &t->view;
+	int widths[FIELD_N], row;
+	size_t i;
+
+	if (r.h <= 0)
+		return;
+	column_layout(t->cols, t->ncols, r.w - 1, widths);
+	screen_list_titles(f, r.y, r.x, r.w, widths);
+	(void)e;
+	if (v->n == 0 && r.h > 1) {
+		ui_put(r.y + 1, r.x + 1, r.w - 1, UI_DIM, v->total == 0 &&
+		    f->snap->realtime_ns == 0 ? "waiting for the first "
+		    "refresh" : "no connections match");
+		return;
+	}
+	for (row = 1, i = t->top; row < r.h && i < v->n; row++, i++)
+		screen_list_row(f, v->rows[i], r.y + row, r.x, r.w, widths,
+		    i == t->sel);
+}
+
+/* Keys ------------------------------------------------------------------ */
+
+static int
+screen_list_detail(struct session *s, int key)
+{
+	(void)s, (void)key;
+	return react_open(SCREEN_DETAIL, 0);
+}
+
+static int
+screen_list_move(struct session *s, int key)
+{
+	long page = s->rows > 1 ? s->rows - 1 : 1;
+
+	switch (key) {
+	case K_UP:
+	case K_DOWN:
+		session_move(s, key == K_UP ? -1 : 1);
+		break;
+	case K_PGUP:
+	case K_PGDN:
+		session_move(s, key == K_PGUP ? -page : page);
+		break;
+	default:
+		session_move_to(s, key == K_HOME ? 0 : (size_t)-1);
+		break;
+	}
+	return REACT_REDRAW;
+}
+
+static int
+screen_list_search(struct session *s, int key)
+{
+	(void)s, (void)key;
+	return react_open(SCREEN_PROMPT, SESSION_PROMPT_SEARCH);
+}
+
+static int
+screen_list_search_next(struct session *s, int key)
+{
+	if (s->search[0] == '\0') {
+		session_message(s, 0, "no search: press / first");
+		return REACT_REDRAW;
+	}
+	if (session_search_step(s, s->sel, key == 'N' ? -1 : 1) == -1)
+		session_message(s, 0, "no match for \"%s\"", s->search);
+	return REACT_REDRAW;
+}
+
+/* Esc: back from a group's connections to the groups; else clear the
+ * search highlight.  Backspace only goes back. */
+static int
+screen_list_back(struct session *s, int key)
+{
+	if (s->drill)
+		return REACT_CLOSE | REACT_REVIEW;
+	if (key == K_ESC)
+		s->search[0] = '\0';
+	return REACT_REDRAW;
+}
+
+static int
+screen_list_leave(struct session *s, struct session_screen *e)
+{
+	(void)e;
+	if (!s->drill)
+		return 0;
+	/* Leaving a group's connections: all of them again. */
+	s->drill = 0;
+	return REACT_REVIEW;
+}
+
+static int
+screen_list_diagram(struct session *s, int key)
+{
+	(void)key;
+	s->diagram = (s->diagram + 1) % (SESSION_DIAGRAM_FULL + 1);
+	return REACT_REDRAW;
+}
+
+/* g: the groups; in a group's connections, the groups of the next kind
+ * that has its data, past the last the connections again. */
+static int
+screen_list_groups(struct session *s)
+{
+	int kind;
+
+	if (!s->drill)
+		return react_open(SCREEN_GROUPS, 0) | REACT_REVIEW;
+	kind = group_next(s->group_kind, s->snap != NULL ?
+	    &s->snap->fields : NULL);
+	if (kind == GROUP_NONE) {
+		session_message(s, 0, "connections");
+		return REACT_HOME | REACT_REVIEW;
+	}
+	s->group_kind = kind;
+	s->group_sel = s->group_top = 0;
+	s->group_has_sel = 0;
+	session_message(s, 0, "grouped by %s: Enter shows a group's "
+	    "connections", group_kinds[kind].name);
+	return REACT_CLOSE | REACT_REVIEW;
+}
+
+static int
+screen_list_open(struct session *s, int key)
+{
+	switch (key) {
+	case 'f':
+		return react_open(SCREEN_FOLLOW, 0);
+	case 'e':
+		return react_open(SCREEN_EXPLAIN, 0);
+	case 'k':
+	case 'K':
+		return react_open(SCREEN_KILL, key == 'K');
+	case 'g':
+		return screen_list_groups(s);
+	}
+	return react_open(SCREEN_ALERTS, 0);
+}
+
+static const struct key_binding screen_list_keys[] = {
+	{ { K_ENTER }, "Enter", NULL, screen_list_detail,
+	    "details of the selected connection: every field, the tcp_info "
+	    "the kernel gives, the states it went through" },
+	{ { K_UP, K_DOWN }, "Up Down", NULL, screen_list_move,
+	    "move the selection (it follows the connection across "
+	    "refreshes)" },
+	{ { K_PGUP, K_PGDN }, "PgUp PgDn", NULL, screen_list_move,
+	    "move a page" },
+	{ { K_HOME, K_END }, "Home End", NULL, screen_list_move,
+	    "first or last row" },
+	{ { K_F3, '/' }, "F3 /", "Search", screen_list_search,
+	    "search the endpoints and states as you type; matches are "
+	    "highlighted" },
+	{ { 'n', 'N' }, "n N", NULL, screen_list_search_next,
+	    "next or previous match" },
+	{ { K_ESC, K_BACKSPACE }, "Esc Backspace", NULL, screen_list_back,
+	    "back from a group's connections to the groups; Esc also clears "
+	    "the search highlight" },
+	{ { 't' }, "t", NULL, screen_list_diagram,
+	    "the TCP state diagram instead of the histogram, above the "
+	    "list; again: full screen, with the edges taken listed under "
+	    "it; again: hidden.  Each state with its count, each edge "
+	    "with its transitions; an edge flashes when taken; aborts "
+	    "into CLOSED are marks by their box (x: reset or failed, o: "
+	    "gone without TIME_WAIT seen), in red when abnormal" },
+	{ { 'f' }, "f", NULL, screen_list_open,
+	    "follow the selected connection: the diagram (shown if hidden) "
+	    "highlights its state and the path it took, and a timeline "
+	    "under it lists its states with when it entered them; kept "
+	    "when the connection goes" },
+	{ { 'e' }, "e", NULL, screen_list_open,
+	    "explain the followed or selected connection's state: what it "
+	    "means, what moves it on, what a pile-up in it points at, how "
+	    "Linux does it" },
+	{ { 'k', 'K' }, "k K", NULL, screen_list_open,
+	    "destroy the selected connection (k) or every connection the "
+	    "filter shows (K) with SOCK_DESTROY, as ss -K does (needs root): "
+	    "a window lists them first, as they are now" },
+	{ { 'g' }, "g", NULL, screen_list_open,
+	    "group the connections by service (a listened-on local port, "
+	    "else ->the remote port), then by remote host, by process, by "
+	    "namespace (--all-netns), then back: each group with its count "
+	    "and its states" },
+	{ { 'a' }, "a", NULL, screen_list_open,
+	    "every alert (the first is on the line under the header): "
+	    "SYN flood, full accept queue, CLOSE_WAIT leak, TIME_WAIT or "
+	    "orphans near their limits, retransmits without progress, "
+	    "connects stuck in SYN_SENT; each with its evidence and what "
+	    "to check next" },
+	{ .keys = { 0 } },
+};
+
+static const struct key_binding *const screen_list_tables[] = {
+	screen_list_keys, keys_sort, NULL,
+};
+
+static int
+screen_list_extent(const struct frame *f, const struct session_screen *e,
+    struct rect r)
+{
+	(void)r, (void)e;
+	return (int)f->s->view.n;
+}
+
+const struct screen_ops screen_list = {
+	.name = "Connection list",
+	.place = SCREEN_MAIN,
+	.flags = SCREEN_F_VIEW | SCREEN_F_BAND | SCREEN_F_DIAGRAM,
+	.keys = screen_list_tables,
+	.draw = screen_list_draw,
+	.extent = screen_list_extent,
+	.leave = screen_list_leave,
+};

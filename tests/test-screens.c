@@ -1,0 +1,187 @@
+/* Every screen of the table, started once through its entry and drawn
+ * at 80x24 and at 40x12 (the least tcptop draws) on a virtual terminal:
+ * it shows what marks it, the header and the key bar stay, and nothing
+ * breaks (under ASan in the sanitizer build).  A screen added to the
+ * table without a case here fails. */
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "sample.h"
+#include "tcptop/column.h"
+#include "tcptop/layout.h"
+#include "tcptop/screens.h"
+#include "tcptop/session.h"
+#include "tcptop/tcpstate.h"
+#include "tcptop/ui.h"
+
+/* What each screen shows at each size; NULL: not shown there (the
+ * place is too small), only drawn without harm. */
+static const struct {
+	int id;
+	int arg;
+	const char *at80;
+	const char *at40;
+} cases[] = {
+	{ SCREEN_LIST, 0, "STATE", "STATE" },
+	{ SCREEN_GROUPS, GROUP_SERVICE, "SERVICE", "SERVICE" },
+	{ SCREEN_DETAIL, 0, "Connection", "Connection" },
+	{ SCREEN_HELP, 0, "tcptop keys", "tcptop keys" },
+	{ SCREEN_SORT, 0, "Sort by", "Sort by" },
+	{ SCREEN_COLUMNS, 0, "Columns:", "Columns:" },
+	{ SCREEN_EXPLAIN, 0, "what it means", "what it means" },
+	{ SCREEN_KILL, 1, "Destroy all", "Destroy all" },
+	{ SCREEN_ALERTS, 0, "Alerts: 1", "Alerts: 1" },
+	{ SCREEN_DIAGRAM, 0, "[ESTABLISHED", "TCP states" },
+	{ SCREEN_FOLLOW, 0, "Following v4", NULL },
+	{ SCREEN_LESSON, 0, "Step 1/2", NULL },
+	{ SCREEN_PROMPT, SESSION_PROMPT_PORT, "Port filter", "Port filter" },
+};
+
+/* Whether the screen shows text on any line; the lines are kept in
+ * screen[] for a failure to show. */
+static char screen[24][128];
+
+static int
+shown(int rows, const char *text)
+{
+	int y, found = 0;
+
+	for (y = 0; y < rows; y++) {
+		ui_line(y, screen[y], sizeof screen[y]);
+		if (text != NULL && strstr(screen[y], text) != NULL)
+			found = 1;
+	}
+	return found;
+}
+
+static void
+dump(int rows)
+{
+	int y;
+
+	for (y = 0; y < rows; y++)
+		fprintf(stderr, "    |%s|\n", screen[y]);
+}
+
+/* Draw f at rows x cols; check the header and the key bar, and want. */
+static void
+draw_at(struct frame *f, struct session *s, int rows, int cols,
+    const char *name, const char *want)
+{
+	int ok;
+
+	ui_resize(rows, cols);
+	layout_measure(s, f);
+	layout_draw(f, 0);
+	ok = shown(rows, want) || want == NULL;
+	if (getenv("TEST_SCREENS_SHOW") != NULL)
+		dump(rows);
+	ok &= strncmp(screen[0], "testhost", 8) == 0;
+	ok &= screen[rows - 1][0] != ' ' && screen[rows - 1][0] != '\0';
+	if (!CHECK(ok)) {
+		fprintf(stderr, "  %s at %dx%d: want \"%s\"\n", name, cols, rows,
+		    want != NULL ? want : "(anything)");
+		dump(rows);
+	}
+}
+
+/* A snapshot of a connection in every state but CLOSE, one alert. */
+static void
+fill(struct snapshot *snap, struct conntab *tab, struct alert *al,
+    struct trans *tr)
+{
+	struct conn_sample s[TCPSTATE_MAX];
+	size_t i;
+
+	for (i = 0; i + 1 < TCPSTATE_MAX; i++) {
+		s[i] = mk(i + 1, tcpstate_order[i], 9000, 40000 + (int)i);
+		s[i].info.rtt_us = 1250;
+		s[i].flags = CONN_HAS_INFO;
+	}
+	scan(tab, 1000, s, TCPSTATE_MAX - 1);
+	memset(al, 0, sizeof *al);
+	al->kind = ALERT_CLOSE_WAIT_LEAK;
+	strcpy(al->evidence, "1 CLOSE_WAIT older than 60s on :9000");
+	strcpy(al->hint, "the process does not close its sockets");
+	memset(snap, 0, sizeof *snap);
+	snap->host = "testhost";
+	snap->source = "kernel";
+	snap->live = 1;
+	snap->root = 1;
+	snap->error = "";
+	snap->realtime_ns = 1795594742000000000LL;
+	snap->tab = tab;
+	snap->fields.now_ms = 1000;
+	snap->alerts = al;
+	snap->nalerts = 1;
+	snap->trans = tr;
+	snap->trans_source = "exact";
+}
+
+int
+main(void)
+{
+	struct conntab *tab = conntab_new(0);
+	struct trans *tr = trans_new(10000);
+	struct snapshot snap;
+	struct alert al;
+	struct options o;
+	struct session s;
+	struct prefs p;
+	struct settings none;
+	struct frame f;
+	char err[160], arg0[] = "tcptop", *argv[] = { arg0, NULL };
+	size_t i, k;
+	int id;
+
+	if (ui_open_null("xterm", 24, 80) == -1) {
+		printf("SKIP: no terminfo entry for xterm\n");
+		return 77;
+	}
+	fill(&snap, tab, &al, tr);
+	memset(&none, 0, sizeof none);
+	CHECK_EQ(options_parse(&o, 1, argv, err, sizeof err), OPTIONS_RUN);
+	prefs_merge(&p, &o, &none, err, sizeof err);
+	for (id = 0; id < SCREEN_N; id++) {
+		for (k = 0; k < sizeof cases / sizeof cases[0] &&
+		    cases[k].id != id; k++)
+			;
+		if (!CHECK(k < sizeof cases / sizeof cases[0])) {
+			fprintf(stderr, "  screen %d has no case here\n", id);
+			continue;
+		}
+		session_init(&s, &o, &p);
+		screens_start(&s, GROUP_NONE);
+		session_view(&s, &snap);
+		/* On the ESTABLISHED connection. */
+		for (i = 0; i < s.view.n && s.view.rows[i]->s.state !=
+		    TCP_ESTABLISHED; i++)
+			;
+		session_move_to(&s, i);
+		memset(&f, 0, sizeof f);
+		f.snap = &snap;
+		f.s = &s;
+		if (id == SCREEN_DIAGRAM || id == SCREEN_FOLLOW)
+			s.diagram = SESSION_DIAGRAM_SPLIT;
+		if (id == SCREEN_LESSON) {
+			s.lesson = 1;
+			f.lesson_title = "Step 1/2  opening: a connect";
+			f.lesson_text = "The client sends a SYN.";
+		}
+		if (id != SCREEN_LIST && id != SCREEN_DIAGRAM &&
+		    id != SCREEN_LESSON)
+			CHECK_EQ(screens_open(&s, id, cases[k].arg), 0);
+		session_view(&s, &snap);
+		draw_at(&f, &s, 24, 80, s.msg[0] != '\0' ? s.msg : "screen",
+		    cases[k].at80);
+		draw_at(&f, &s, 12, 40, "screen", cases[k].at40);
+		session_done(&s);
+	}
+	ui_close();
+	trans_free(tr);
+	conntab_free(tab);
+	return check_done();
+}
