@@ -331,7 +331,9 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 		o->no_color = 1;
 
 	opterr = 0;
-	optind = 1;
+	/* 0, not 1: glibc and musl then also forget the cluster of letters
+	 * the last parse stopped in ("-bZr"), which points into its argv. */
+	optind = 0;
 	while ((ch = getopt_long(argc, argv, ":bn:d:p:f:46rhVv:N:", options_long,
 	    NULL)) != -1) {
 		switch (ch) {
