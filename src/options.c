@@ -119,7 +119,7 @@ options_help_item(FILE *fp, const char *name, const char *help)
 		fputc('\n', fp);
 }
 
-static void
+void
 options_usage(FILE *fp)
 {
 	char defaults[160];

@@ -56,6 +56,15 @@ usage_error "needs a value" -b -p
 usage_error "unexpected argument" -b extra
 usage_error "sort" -b --sort nope
 usage_error "exclude" --record "$TMP/x" --replay "$TMP/x"
+# Options that need or exclude others (every message: test-options).
+usage_error "needs a filter" -b --kill --yes
+usage_error "add --yes" -b --kill -p 80
+usage_error "exclude" -N blue --all-netns
+usage_error "reads the kernel" --all-netns --replay "$TMP/x"
+usage_error "needs --all-netns" -b --group netns
+usage_error "makes its own sockets" --lesson --record "$TMP/x"
+usage_error "unknown kind" -b --group bogus
+usage_error "columns" -b --columns state,bogus
 usage_error "No such file" -b --replay "$TMP/does-not-exist"
 printf 'garbage, not a recording\n' >"$TMP/garbage"
 usage_error "not a tcptop recording" -b --replay "$TMP/garbage"

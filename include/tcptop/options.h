@@ -3,6 +3,7 @@
 #define TCPTOP_OPTIONS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "tcptop/column.h"
 #include "tcptop/filter.h"
@@ -55,5 +56,9 @@ enum {
 /* Parse argv into o (defaults first).  Returns OPTIONS_*. */
 int options_parse(struct options *o, int argc, char **argv, char *err,
     size_t errlen);
+
+/* Write the --help text to fp: the options, sort keys, columns and exit
+ * statuses, no line wider than 79 columns.  Write errors are fp's. */
+void options_usage(FILE *fp);
 
 #endif
