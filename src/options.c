@@ -311,6 +311,45 @@ options_kill(struct options *o, int filtered, char *err, size_t errlen)
 	return 0;
 }
 
+/* The options that need or exclude others, checked once all are in;
+ * the first that fails is the error. */
+static int
+options_check(struct options *o, int filtered, char *err, size_t errlen)
+{
+	if (o->lesson && (o->record != NULL || o->replay != NULL)) {
+		snprintf(err, errlen, "--lesson makes its own sockets: no "
+		    "--record or --replay");
+		return -1;
+	}
+	if (o->kill && options_kill(o, filtered, err, errlen) == -1)
+		return -1;
+	if (o->netns != NULL && o->all_netns) {
+		snprintf(err, errlen, "-N and --all-netns exclude each other");
+		return -1;
+	}
+	if ((o->netns != NULL || o->all_netns) && (o->replay != NULL ||
+	    o->lesson)) {
+		snprintf(err, errlen, "%s reads the kernel: no --replay or "
+		    "--lesson", o->netns != NULL ? "-N" : "--all-netns");
+		return -1;
+	}
+	if (o->group == GROUP_PROCESS && o->replay != NULL) {
+		snprintf(err, errlen, "--group process needs live sockets: a "
+		    "recording has no processes");
+		return -1;
+	}
+	if (o->group == GROUP_NETNS && !o->all_netns) {
+		snprintf(err, errlen, "--group netns needs --all-netns");
+		return -1;
+	}
+	if (o->record != NULL && o->replay != NULL) {
+		snprintf(err, errlen, "--record and --replay exclude each "
+		    "other");
+		return -1;
+	}
+	return 0;
+}
+
 int
 options_parse(struct options *o, int argc, char **argv, char *err,
     size_t errlen)
@@ -489,39 +528,10 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 	}
 	if (fam4 != fam6)
 		o->filter.families = fam4 ? FILTER_INET4 : FILTER_INET6;
-	if (o->lesson && (o->record != NULL || o->replay != NULL)) {
-		snprintf(err, errlen, "--lesson makes its own sockets: no "
-		    "--record or --replay");
+	if (options_check(o, filtered, err, errlen) == -1)
 		return OPTIONS_USAGE;
-	}
-	if (o->kill && options_kill(o, filtered, err, errlen) == -1)
-		return OPTIONS_USAGE;
-	if (o->netns != NULL && o->all_netns) {
-		snprintf(err, errlen, "-N and --all-netns exclude each other");
-		return OPTIONS_USAGE;
-	}
-	if ((o->netns != NULL || o->all_netns) && (o->replay != NULL ||
-	    o->lesson)) {
-		snprintf(err, errlen, "%s reads the kernel: no --replay or "
-		    "--lesson", o->netns != NULL ? "-N" : "--all-netns");
-		return OPTIONS_USAGE;
-	}
 	/* Which namespace a row is in matters most when there are many. */
-	if (o->group == GROUP_PROCESS && o->replay != NULL) {
-		snprintf(err, errlen, "--group process needs live sockets: a "
-		    "recording has no processes");
-		return OPTIONS_USAGE;
-	}
-	if (o->group == GROUP_NETNS && !o->all_netns) {
-		snprintf(err, errlen, "--group netns needs --all-netns");
-		return OPTIONS_USAGE;
-	}
 	if (o->all_netns && !(o->given & OPTIONS_GIVEN_COLUMNS))
 		column_prepend(o->cols, &o->ncols, FIELD_N, FIELD_NETNS);
-	if (o->record != NULL && o->replay != NULL) {
-		snprintf(err, errlen, "--record and --replay exclude each "
-		    "other");
-		return OPTIONS_USAGE;
-	}
 	return OPTIONS_RUN;
 }
