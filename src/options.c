@@ -1,8 +1,12 @@
-/* The command line: one table of long options, parsed into struct
- * options; errors are one line for main to print. */
+/* The command line: one table with a row per option (its names, its
+ * value, its help and what it sets), from which getopt_long's tables,
+ * the dispatch and the options part of --help are made.  Errors are one
+ * line for main to print. */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,61 +17,479 @@
 #include "tcptop/options.h"
 #include "tcptop/field.h"
 
-enum {
-	OPT_JSON = 256,
-	OPT_STATE,
-	OPT_RECORD,
-	OPT_REPLAY,
-	OPT_SORT,
-	OPT_TOMBSTONE,
-	OPT_NO_COLOR,
-	OPT_ASCII,
-	OPT_COLUMNS,
-	OPT_DIAGRAM,
-	OPT_LESSON,
-	OPT_LESSON_WAIT,
-	OPT_NO_TRACE,
-	OPT_KILL,
-	OPT_YES,
-	OPT_GROUP,
-	OPT_ALL_NETNS,
+#define OPTIONS_HELP_WIDTH	79	/* --help fits an 80-column terminal */
+#define OPTIONS_HELP_COL	25	/* where an option's help starts */
+#define OPTIONS_ITEM_COL	12	/* where a sort key's help starts */
+#define OPTIONS_LONG_BASE	256	/* getopt_long's value for row 0 */
+
+/* One parse: the options, what they add up to beyond their fields, and
+ * where an error goes. */
+struct options_parse {
+	struct options	*o;
+	int		 fam4;		/* -4 */
+	int		 fam6;		/* -6 */
+	int		 filtered;	/* -p, -f or --state: --kill may act */
+	char		*err;
+	size_t		 errlen;
 };
 
-static const struct option options_long[] = {
-	{ "batch", no_argument, NULL, 'b' },
-	{ "iterations", required_argument, NULL, 'n' },
-	{ "delay", required_argument, NULL, 'd' },
-	{ "port", required_argument, NULL, 'p' },
-	{ "filter", required_argument, NULL, 'f' },
-	{ "state", required_argument, NULL, OPT_STATE },
-	{ "ipv4", no_argument, NULL, '4' },
-	{ "ipv6", no_argument, NULL, '6' },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "record", required_argument, NULL, OPT_RECORD },
-	{ "replay", required_argument, NULL, OPT_REPLAY },
-	{ "sort", required_argument, NULL, OPT_SORT },
-	{ "reverse", no_argument, NULL, 'r' },
-	{ "tombstone", required_argument, NULL, OPT_TOMBSTONE },
-	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
-	{ "no-colour", no_argument, NULL, OPT_NO_COLOR },
-	{ "ascii", no_argument, NULL, OPT_ASCII },
-	{ "columns", required_argument, NULL, OPT_COLUMNS },
-	{ "diagram", no_argument, NULL, OPT_DIAGRAM },
-	{ "group", required_argument, NULL, OPT_GROUP },
-	{ "no-trace", no_argument, NULL, OPT_NO_TRACE },
-	{ "netns", required_argument, NULL, 'N' },
-	{ "all-netns", no_argument, NULL, OPT_ALL_NETNS },
-	{ "log", required_argument, NULL, 'v' },
-	{ "lesson", no_argument, NULL, OPT_LESSON },
-	{ "kill", no_argument, NULL, OPT_KILL },
-	{ "yes", no_argument, NULL, OPT_YES },
-	/* Not in --help: tests pace the lesson through a pipe. */
-	{ "lesson-wait", no_argument, NULL, OPT_LESSON_WAIT },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+struct options_row;
+
+/* Apply row's option with its value (NULL for a flag).  Returns
+ * OPTIONS_RUN, OPTIONS_EXIT, or OPTIONS_USAGE with the error in p. */
+typedef int (*options_fn)(struct options_parse *p,
+    const struct options_row *row, const char *arg);
+
+/* What a row does with its value: most set one field of struct options;
+ * OPTIONS_CALL leaves it all to the row's function. */
+enum options_kind {
+	OPTIONS_FLAG,		/* int field = 1 */
+	OPTIONS_COUNT,		/* long field = a positive count */
+	OPTIONS_SECONDS,	/* double field = seconds, 0 to a year */
+	OPTIONS_STRING,		/* const char * field = the value */
+	OPTIONS_CALL,		/* fn */
 };
 
+struct options_row {
+	const char	*name;		/* long option */
+	const char	*alias;		/* another long name, not in --help */
+	int		 letter;	/* short option, 0 none */
+	const char	*arg;		/* the value's name; NULL: a flag */
+	enum options_kind kind;
+	size_t		 field;		/* offsetof(struct options, ...) */
+	unsigned	 given;		/* OPTIONS_GIVEN_* bits it sets */
+	options_fn	 fn;		/* OPTIONS_CALL */
+	const char	*help;		/* NULL: not in --help */
+};
+
+/* The name an error gives the option: "-p" when it has a letter, else
+ * "--state"; the same whichever spelling was typed. */
+static void
+options_label(const struct options_row *row, char *buf, size_t len)
+{
+	if (row->letter != 0)
+		snprintf(buf, len, "-%c", row->letter);
+	else
+		snprintf(buf, len, "--%s", row->name);
+}
+
+/* Write "LABEL: " and the message into p's error. */
+static int __attribute__((format(printf, 3, 4)))
+options_error(struct options_parse *p, const struct options_row *row,
+    const char *fmt, ...)
+{
+	char label[32];
+	va_list ap;
+	int n;
+
+	options_label(row, label, sizeof label);
+	n = snprintf(p->err, p->errlen, "%s: ", label);
+	if (n >= 0 && (size_t)n < p->errlen) {
+		va_start(ap, fmt);
+		vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	return OPTIONS_USAGE;
+}
+
+/* -n: a positive count into *out. */
+static int
+options_count(struct options_parse *p, const struct options_row *row,
+    const char *arg, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (end == arg || *end != '\0' || errno != 0 || v < 1)
+		return options_error(p, row, "\"%s\" is not a positive count",
+		    arg);
+	*out = v;
+	return OPTIONS_RUN;
+}
+
+/* A non-negative number of seconds, fractions allowed, into *out. */
+static int
+options_seconds(struct options_parse *p, const struct options_row *row,
+    const char *arg, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (end == arg || *end != '\0' || errno != 0 || !isfinite(v))
+		return options_error(p, row,
+		    "\"%s\" is not a number of seconds", arg);
+	if (v < 0 || v > 86400.0 * 365)
+		return options_error(p, row, "%s out of range (0 to one year)",
+		    arg);
+	*out = v;
+	return OPTIONS_RUN;
+}
+
+/* --json: a batch that writes JSON. */
+static int
+options_json(struct options_parse *p, const struct options_row *row,
+    const char *arg)
+{
+	p->o->json = p->o->batch = 1;
+	return OPTIONS_RUN;
+}
+
+/* -p LIST: the port ranges of the filter. */
+static int
+options_port(struct options_parse *p, const struct options_row *row,
+    const char *arg)
+{
+	char why[160];
+
+	if (filter_parse_ports(&p->o->filter, arg, why, sizeof why) == -1)
+		return options_error(p, row, "%s", why);
+	p->filtered = 1;
+	return OPTIONS_RUN;
+}
+
+/* --state LIST: the states of the filter. */
+static int
+options_state(struct options_parse *p, const struct options_row *row,
+    const char *arg)
+{
+	char why[160];
+
+	if (filter_parse_states(&p->o->filter, arg, why, sizeof why) == -1)
+		return options_error(p, row, "%s", why);
+	p->filtered = 1;
+	return OPTIONS_RUN;
+}
+
+/* -f EXPR: the expression of the filter, and its text. */
+static int
+options_filter(struct options_parse *p, const struct options_row *row,
+    const char *arg)
+{
+	char why[160];
+
+	if (filter_parse_expr(&p->o->filter, arg, why, sizeof why) == -1)
+		return options_error(p, row, "%s", why);
+	p->o->expr = arg;
+	p->filtered = 1;
+	return OPTIONS_RUN;
+}
+
+/* -4: settled at the end, where -4 and -6 together mean both. */
+static int
+options_ipv4(struct options_parse *p, const struct options_row *row,
+    const char *arg)
+{
+	p->fam4 = 1;
+	return OPTIONS_RUN;
+}
+
+/* -6: as -4. */
+static int
+options_ipv6(struct options_parse *p, const struct options_row *row,
+    const char *arg)
+{
+	p->fam6 = 1;
+	return OPTIONS_RUN;
+}
+
+/* --sort KEY: a field that is a sort key. */
+static int
+options_sort(struct options_parse *p, const struct options_row *row,
+    const char *arg)
+{
+	int key = field_sort_lookup(arg);
+
+	if (key < 0)
+		return options_error(p, row, "unknown key \"%s\" (see --help)",
+		    arg);
+	p->o->sort_key = key;
+	return OPTIONS_RUN;
+}
+
+/* --columns LIST: the list's columns instead of the default. */
+static int
+options_columns(struct options_parse *p, const struct options_row *row,
+    const char *arg)
+{
+	char why[160];
+
+	if (column_parse_list(arg, p->o->cols, &p->o->ncols, FIELD_N, why,
+	    sizeof why) == -1)
+		return options_error(p, row, "%s", why);
+	return OPTIONS_RUN;
+}
+
+/* --group KIND: a kind whose data source this build has. */
+static int
+options_group(struct options_parse *p, const struct options_row *row,
+    const char *arg)
+{
+	char kinds[80] = "";
+	int k;
+
+	/* The kinds named in the error are the ones that work. */
+	for (k = group_next(GROUP_NONE, NULL); k != GROUP_NONE;
+	    k = group_next(k, NULL))
+		snprintf(kinds + strlen(kinds), sizeof kinds - strlen(kinds),
+		    "%s%s", kinds[0] != '\0' ? ", " : "", group_kinds[k].name);
+	k = group_lookup(arg);
+	if (k == GROUP_NONE)
+		return options_error(p, row, "unknown kind \"%s\" (%s)", arg,
+		    kinds);
+	if (!group_available(k, NULL))
+		return options_error(p, row, "%s is not available: this build "
+		    "has no %s data per socket", arg,
+		    k == GROUP_PROCESS ? "process" : "namespace");
+	p->o->group = k;
+	return OPTIONS_RUN;
+}
+
+/* -N NS: something that can name a namespace; opened later. */
+static int
+options_netns(struct options_parse *p, const struct options_row *row,
+    const char *arg)
+{
+	if (netns_classify(arg) == NETNS_BAD)
+		return options_error(p, row, "\"%.64s\" is not a namespace "
+		    "name, path or pid", arg);
+	p->o->netns = arg;
+	return OPTIONS_RUN;
+}
+
+/* --lesson-wait: the lesson, a line on stdin before each step. */
+static int
+options_lesson_wait(struct options_parse *p, const struct options_row *row,
+    const char *arg)
+{
+	p->o->lesson = p->o->lesson_wait = 1;
+	return OPTIONS_RUN;
+}
+
+/* -h: the help on stdout, and nothing else. */
+static int
+options_help(struct options_parse *p, const struct options_row *row,
+    const char *arg)
+{
+	options_usage(stdout);
+	return OPTIONS_EXIT;
+}
+
+/* -V: the version on stdout, and nothing else. */
+static int
+options_version(struct options_parse *p, const struct options_row *row,
+    const char *arg)
+{
+	printf("tcptop %s\n", PACKAGE_VERSION);
+	return OPTIONS_EXIT;
+}
+
+/* Every option, in --help's order. */
+static const struct options_row options_table[] = {
+	{ .name = "batch", .letter = 'b',
+	  .kind = OPTIONS_FLAG, .field = offsetof(struct options, batch),
+	  .help = "print a text report every delay, like top -b" },
+	{ .name = "json",
+	  .kind = OPTIONS_CALL, .fn = options_json,
+	  .help = "print one JSON object per refresh (implies -b)" },
+	{ .name = "iterations", .letter = 'n', .arg = "N",
+	  .kind = OPTIONS_COUNT,
+	  .field = offsetof(struct options, iterations),
+	  .help = "exit after N refreshes (interactive too)" },
+	{ .name = "delay", .letter = 'd', .arg = "SECONDS",
+	  .kind = OPTIONS_SECONDS, .field = offsetof(struct options, delay),
+	  .given = OPTIONS_GIVEN_DELAY,
+	  .help = "time between refreshes (fractions allowed; 0 runs back "
+	  "to back) [default 1]" },
+	{ .name = "port", .letter = 'p', .arg = "LIST",
+	  .kind = OPTIONS_CALL, .fn = options_port,
+	  .help = "keep sockets whose local or remote port is in LIST: "
+	  "PORT[,PORT|LO-HI...], e.g. -p 80,443,8000-8080.  (bcc's tcptop "
+	  "takes a PID for -p; ours is a port)" },
+	{ .name = "state", .arg = "LIST",
+	  .kind = OPTIONS_CALL, .fn = options_state,
+	  .help = "keep sockets in these states: netstat names (FIN_WAIT1) "
+	  "or ss names (fin-wait-1, estab), and the ss groups all, "
+	  "connected, synchronized, bucket, big; case-insensitive, "
+	  "comma-separated" },
+	{ .name = "filter", .letter = 'f', .arg = "EXPR",
+	  .kind = OPTIONS_CALL, .fn = options_filter,
+	  .help = "keep sockets that match EXPR, written as for ss: "
+	  "sport|dport|port OP PORT (OP: = != < <= > >=), src|dst "
+	  "ADDR[/LEN][:PORT], state LIST, joined with and, or, not, ( ); "
+	  "e.g. -f 'dport = 443 or dst 10.0.0.0/8' (more in tcptop(1)).  "
+	  "F4 in the interactive view takes the same syntax" },
+	{ .name = "ipv4", .letter = '4',
+	  .kind = OPTIONS_CALL, .fn = options_ipv4,
+	  .help = "IPv4 sockets only" },
+	{ .name = "ipv6", .letter = '6',
+	  .kind = OPTIONS_CALL, .fn = options_ipv6,
+	  .help = "IPv6 sockets only" },
+	{ .name = "sort", .arg = "KEY",
+	  .kind = OPTIONS_CALL, .fn = options_sort,
+	  .given = OPTIONS_GIVEN_SORT,
+	  .help = "sort rows by KEY (see below) [default state]" },
+	{ .name = "reverse", .letter = 'r',
+	  .kind = OPTIONS_FLAG,
+	  .field = offsetof(struct options, sort_reverse),
+	  .given = OPTIONS_GIVEN_REVERSE,
+	  .help = "sort in descending order" },
+	{ .name = "tombstone", .arg = "SECONDS",
+	  .kind = OPTIONS_SECONDS,
+	  .field = offsetof(struct options, tombstone),
+	  .help = "keep gone connections this long [default 3]" },
+	{ .name = "no-color", .alias = "no-colour",
+	  .kind = OPTIONS_FLAG, .field = offsetof(struct options, no_color),
+	  .given = OPTIONS_GIVEN_COLOR,
+	  .help = "no colours (also when NO_COLOR is set)" },
+	{ .name = "ascii",
+	  .kind = OPTIONS_FLAG, .field = offsetof(struct options, ascii),
+	  .given = OPTIONS_GIVEN_ASCII,
+	  .help = "no UTF-8 or line drawing on the terminal" },
+	{ .name = "columns", .arg = "LIST",
+	  .kind = OPTIONS_CALL, .fn = options_columns,
+	  .given = OPTIONS_GIVEN_COLUMNS,
+	  .help = "the list's columns, comma-separated (see below)" },
+	{ .name = "diagram",
+	  .kind = OPTIONS_FLAG, .field = offsetof(struct options, diagram),
+	  .help = "start with the TCP state diagram shown (key t)" },
+	{ .name = "group", .arg = "KIND",
+	  .kind = OPTIONS_CALL, .fn = options_group,
+	  .help = "count sockets per group instead of listing them: service "
+	  "(listened-on local port, else ->remote port), remote (host), "
+	  "process (the owner) or netns (with --all-netns); interactive: "
+	  "start there" },
+	{ .name = "no-trace",
+	  .kind = OPTIONS_FLAG, .field = offsetof(struct options, no_trace),
+	  .help = "count transitions from the refreshes only, not the "
+	  "tracepoint (a test and diagnostic knob)" },
+	{ .name = "netns", .letter = 'N', .arg = "NS",
+	  .kind = OPTIONS_CALL, .fn = options_netns,
+	  .help = "view the network namespace NS: a name (ip netns), a path "
+	  "to a namespace file, or the pid of a process in it (a "
+	  "container's); needs root" },
+	{ .name = "all-netns",
+	  .kind = OPTIONS_FLAG, .field = offsetof(struct options, all_netns),
+	  .help = "view every network namespace at once, with a netns "
+	  "column; transitions are then sampled; needs root" },
+	{ .name = "log", .letter = 'v', .arg = "FILE",
+	  .kind = OPTIONS_STRING, .field = offsetof(struct options, log),
+	  .help = "append debug messages to FILE" },
+	{ .name = "record", .arg = "FILE",
+	  .kind = OPTIONS_STRING, .field = offsetof(struct options, record),
+	  .help = "also write the raw netlink stream to FILE" },
+	{ .name = "replay", .arg = "FILE",
+	  .kind = OPTIONS_STRING, .field = offsetof(struct options, replay),
+	  .help = "read a recording instead of the kernel" },
+	{ .name = "lesson",
+	  .kind = OPTIONS_FLAG, .field = offsetof(struct options, lesson),
+	  .help = "teach TCP's states on real connections, step by step "
+	  "(Space: next step); with -b or --json, all steps in a row.  As "
+	  "root it works in a private network namespace with drop rules "
+	  "(needs nft(8)) and holds every state; otherwise on loopback, "
+	  "where some states pass too fast to be held" },
+	/* No help: tests pace the lesson through a pipe. */
+	{ .name = "lesson-wait",
+	  .kind = OPTIONS_CALL, .fn = options_lesson_wait },
+	{ .name = "kill",
+	  .kind = OPTIONS_FLAG, .field = offsetof(struct options, kill),
+	  .help = "destroy every socket the filter (-p, -f or --state, "
+	  "required) matches, once, with SOCK_DESTROY, and print each with "
+	  "its result; needs --yes and CAP_NET_ADMIN" },
+	{ .name = "yes",
+	  .kind = OPTIONS_FLAG, .field = offsetof(struct options, yes),
+	  .help = "confirm --kill" },
+	{ .name = "help", .letter = 'h',
+	  .kind = OPTIONS_CALL, .fn = options_help,
+	  .help = "show this help" },
+	{ .name = "version", .letter = 'V',
+	  .kind = OPTIONS_CALL, .fn = options_version,
+	  .help = "show the version" },
+};
+#define OPTIONS_NROWS	(sizeof options_table / sizeof options_table[0])
+
+/* getopt_long's tables from options_table: a struct option for each
+ * long name (an alias gets its row's value) and, after the ':' that
+ * makes a missing value ':' rather than '?', each letter, with a ':'
+ * when it takes a value.  longs has room for 2 * OPTIONS_NROWS + 1,
+ * shorts for 2 * OPTIONS_NROWS + 2. */
+static void
+options_getopt(struct option *longs, char *shorts)
+{
+	size_t i, n = 0;
+	char *s = shorts;
+
+	*s++ = ':';
+	for (i = 0; i < OPTIONS_NROWS; i++) {
+		const struct options_row *row = &options_table[i];
+		struct option lo = { row->name, row->arg != NULL ?
+		    required_argument : no_argument, NULL,
+		    OPTIONS_LONG_BASE + (int)i };
+
+		longs[n++] = lo;
+		if (row->alias != NULL) {
+			lo.name = row->alias;
+			longs[n++] = lo;
+		}
+		if (row->letter != 0) {
+			*s++ = (char)row->letter;
+			if (row->arg != NULL)
+				*s++ = ':';
+		}
+	}
+	memset(&longs[n], 0, sizeof longs[n]);
+	*s = '\0';
+}
+
+/* The row getopt_long's ch stands for (a long option's value or a
+ * letter), or NULL for '?' and anything else. */
+static const struct options_row *
+options_row(int ch)
+{
+	size_t i;
+
+	if (ch >= OPTIONS_LONG_BASE &&
+	    (size_t)(ch - OPTIONS_LONG_BASE) < OPTIONS_NROWS)
+		return &options_table[ch - OPTIONS_LONG_BASE];
+	for (i = 0; ch != 0 && i < OPTIONS_NROWS; i++)
+		if (options_table[i].letter == ch)
+			return &options_table[i];
+	return NULL;
+}
+
+/* Apply one option given with arg (NULL for a flag): its kind sets its
+ * field, or its function runs; once it succeeds, its given bits. */
+static int
+options_apply(struct options_parse *p, const struct options_row *row,
+    const char *arg)
+{
+	void *field = (char *)p->o + row->field;
+	int rc = OPTIONS_RUN;
+
+	switch (row->kind) {
+	case OPTIONS_FLAG:
+		*(int *)field = 1;
+		break;
+	case OPTIONS_COUNT:
+		rc = options_count(p, row, arg, field);
+		break;
+	case OPTIONS_SECONDS:
+		rc = options_seconds(p, row, arg, field);
+		break;
+	case OPTIONS_STRING:
+		*(const char **)field = arg;
+		break;
+	case OPTIONS_CALL:
+		rc = row->fn(p, row, arg);
+		break;
+	}
+	if (rc == OPTIONS_RUN)
+		p->o->given |= row->given;
+	return rc;
+}
 
 /* A comma-separated list, broken after a comma so that no line passes
  * 79 columns; col is where the first word starts. */
@@ -80,7 +502,7 @@ options_help_words(FILE *fp, const char *list, int col)
 		size_t n = strcspn(p, ",");
 		int last = p[n] == '\0';
 
-		if (col + (int)n + 3 > 79) {
+		if (col + (int)n + 3 > OPTIONS_HELP_WIDTH) {
 			fputs("\n  ", fp);
 			col = 2;
 		}
@@ -90,17 +512,18 @@ options_help_words(FILE *fp, const char *list, int col)
 	}
 }
 
-/* One "  name      help" item of --help, the help wrapped at word
- * boundaries to 79 columns under itself. */
+/* Text from column col on, wrapped at spaces to OPTIONS_HELP_WIDTH
+ * columns, each further line indented to col. */
 static void
-options_help_item(FILE *fp, const char *name, const char *help)
+options_help_wrap(FILE *fp, const char *text, int col)
 {
-	const int indent = 12, width = 79 - 12;
-	const char *p = help;
+	const int width = OPTIONS_HELP_WIDTH - col;
+	const char *p = text;
 
-	fprintf(fp, "  %-9s ", name);
+	if (*p == '\0')
+		fputc('\n', fp);
 	while (*p != '\0') {
-		int n = (int)strlen(p), cut = n;
+		int n = (int)strlen(p), cut = n, len;
 
 		if (n > width) {
 			for (cut = width; cut > 0 && p[cut] != ' '; cut--)
@@ -108,88 +531,58 @@ options_help_item(FILE *fp, const char *name, const char *help)
 			if (cut == 0)
 				cut = width;
 		}
-		fprintf(fp, "%.*s\n", cut, p);
+		/* The cut may fall between the two spaces after a
+		 * sentence. */
+		for (len = cut; len > 0 && p[len - 1] == ' '; len--)
+			;
+		fprintf(fp, "%.*s\n", len, p);
 		p += cut;
 		while (*p == ' ')
 			p++;
 		if (*p != '\0')
-			fprintf(fp, "%*s", indent, "");
+			fprintf(fp, "%*s", col, "");
 	}
-	if (*help == '\0')
-		fputc('\n', fp);
 }
 
-void
-options_usage(FILE *fp)
+/* One "  name      help" item of a list in --help. */
+static void
+options_help_item(FILE *fp, const char *name, const char *help)
+{
+	fprintf(fp, "  %-9s ", name);
+	options_help_wrap(fp, help, OPTIONS_ITEM_COL);
+}
+
+/* One option of --help: "  -p, --port LIST" or "      --json", then
+ * its help from OPTIONS_HELP_COL, on a line of its own when the name
+ * leaves no two spaces before that. */
+static void
+options_help_row(FILE *fp, const struct options_row *row)
+{
+	char head[64];
+
+	if (row->letter != 0)
+		snprintf(head, sizeof head, "  -%c, --%s%s%s", row->letter,
+		    row->name, row->arg != NULL ? " " : "",
+		    row->arg != NULL ? row->arg : "");
+	else
+		snprintf(head, sizeof head, "      --%s%s%s", row->name,
+		    row->arg != NULL ? " " : "",
+		    row->arg != NULL ? row->arg : "");
+	if ((int)strlen(head) + 2 > OPTIONS_HELP_COL)
+		fprintf(fp, "%s\n%*s", head, OPTIONS_HELP_COL, "");
+	else
+		fprintf(fp, "%-*s", OPTIONS_HELP_COL, head);
+	options_help_wrap(fp, row->help, OPTIONS_HELP_COL);
+}
+
+/* The sort keys and the columns, from their own tables. */
+static void
+options_help_lists(FILE *fp)
 {
 	char defaults[160];
 	int i;
 
-	fputs(
-"Usage: tcptop [OPTIONS]\n"
-"Live view of the kernel's TCP sockets (sock_diag), like top.  On a\n"
-"terminal it is interactive (press h for the keys); else, or with -b,\n"
-"it prints reports.\n"
-"\n"
-"  -b, --batch            print a text report every delay, like top -b\n"
-"      --json             print one JSON object per refresh (implies -b)\n"
-"  -n, --iterations N     exit after N refreshes (interactive too)\n"
-"  -d, --delay SECONDS    time between refreshes (fractions allowed; 0 runs\n"
-"                         back to back) [default 1]\n"
-"  -p, --port LIST        keep sockets whose local or remote port is in LIST:\n"
-"                         PORT[,PORT|LO-HI...], e.g. -p 80,443,8000-8080.\n"
-"                         (bcc's tcptop takes a PID for -p; ours is a port)\n"
-"      --state LIST       keep sockets in these states: netstat names\n"
-"                         (FIN_WAIT1) or ss names (fin-wait-1, estab), and\n"
-"                         the ss groups all, connected, synchronized, bucket,\n"
-"                         big; case-insensitive, comma-separated\n"
-"  -f, --filter EXPR      keep sockets that match EXPR, written as for ss:\n"
-"                         sport|dport|port OP PORT (OP: = != < <= > >=),\n"
-"                         src|dst ADDR[/LEN][:PORT], state LIST, joined\n"
-"                         with and, or, not, ( ); e.g. -f 'dport = 443 or\n"
-"                         dst 10.0.0.0/8' (more in tcptop(1)).  F4 in the\n"
-"                         interactive view takes the same syntax\n"
-"  -4, --ipv4             IPv4 sockets only\n"
-"  -6, --ipv6             IPv6 sockets only\n"
-"      --sort KEY         sort rows by KEY (see below) [default state]\n"
-"  -r, --reverse          sort in descending order\n"
-"      --tombstone SECONDS\n"
-"                         keep gone connections this long [default 3]\n"
-"      --no-color         no colours (also when NO_COLOR is set)\n"
-"      --ascii            no UTF-8 or line drawing on the terminal\n"
-"      --columns LIST     the list's columns, comma-separated (see below)\n"
-"      --diagram          start with the TCP state diagram shown (key t)\n"
-"      --group KIND       count sockets per group instead of listing them:\n"
-"                         service (listened-on local port, else ->remote\n"
-"                         port), remote (host), process (the owner) or\n"
-"                         netns (with --all-netns); interactive: start\n"
-"                         there\n"
-"      --no-trace         count transitions from the refreshes only, not\n"
-"                         the tracepoint (a test and diagnostic knob)\n"
-"  -N, --netns NS         view the network namespace NS: a name (ip netns),\n"
-"                         a path to a namespace file, or the pid of a\n"
-"                         process in it (a container's); needs root\n"
-"      --all-netns        view every network namespace at once, with a\n"
-"                         netns column; transitions are then sampled;\n"
-"                         needs root\n"
-"  -v, --log FILE         append debug messages to FILE\n"
-"      --record FILE      also write the raw netlink stream to FILE\n"
-"      --replay FILE      read a recording instead of the kernel\n"
-"      --lesson           teach TCP's states on real connections, step by\n"
-"                         step (Space: next step); with -b or --json, all\n"
-"                         steps in a row.  As root it works in a private\n"
-"                         network namespace with drop rules (needs nft(8))\n"
-"                         and holds every state; otherwise on loopback,\n"
-"                         where some states pass too fast to be held\n"
-"      --kill             destroy every socket the filter (-p, -f or\n"
-"                         --state, required) matches, once, with\n"
-"                         SOCK_DESTROY, and print each with its result;\n"
-"                         needs --yes and CAP_NET_ADMIN\n"
-"      --yes              confirm --kill\n"
-"  -h, --help             show this help\n"
-"  -V, --version          show the version\n"
-"\n"
-"Sort keys:\n", fp);
+	fputs("\nSort keys:\n", fp);
 	for (i = 0; i < (int)field_nsort(); i++) {
 		const struct field *f = &field_table[field_sort_key((size_t)i)];
 
@@ -204,64 +597,28 @@ options_usage(FILE *fp)
 		if (field_is_column(i))
 			options_help_item(fp, field_table[i].name,
 			    field_table[i].help);
-	fputs("\nSettings (sort, delay, columns, colours, alert thresholds) are "
-	    "kept in\n$XDG_CONFIG_HOME/tcptop/tcptoprc, written on quit.\n",
-	    fp);
+}
+
+void
+options_usage(FILE *fp)
+{
+	size_t i;
+
+	fputs("Usage: tcptop [OPTIONS]\n"
+	    "Live view of the kernel's TCP sockets (sock_diag), like top.  "
+	    "On a\nterminal it is interactive (press h for the keys); else, "
+	    "or with -b,\nit prints reports.\n\n", fp);
+	for (i = 0; i < OPTIONS_NROWS; i++)
+		if (options_table[i].help != NULL)
+			options_help_row(fp, &options_table[i]);
+	options_help_lists(fp);
+	fputs("\nSettings (sort, delay, columns, colours, alert thresholds) "
+	    "are kept in\n$XDG_CONFIG_HOME/tcptop/tcptoprc, written on "
+	    "quit.\n", fp);
 	fputs("\nFilters run in the kernel, so -p or -f on a busy box only "
 	    "copies the\nmatching sockets (a state term under or/not is "
 	    "checked after the copy).\nExit status: 0 ok, 1 runtime failure, "
 	    "2 bad usage or a corrupt recording.\n", fp);
-}
-
-/* Parse a non-negative number of seconds, fractions allowed. */
-static int
-options_seconds(const char *arg, const char *what, double *out, char *err,
-    size_t errlen)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(arg, &end);
-	if (end == arg || *end != '\0' || errno != 0 || !isfinite(v)) {
-		snprintf(err, errlen, "%s: \"%s\" is not a number of seconds",
-		    what, arg);
-		return -1;
-	}
-	if (v < 0 || v > 86400.0 * 365) {
-		snprintf(err, errlen, "%s: %s out of range (0 to one year)",
-		    what, arg);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-/* --group KIND: a kind whose data source this build has. */
-static int
-options_group(const char *arg, int *kind, char *err, size_t errlen)
-{
-	char kinds[80] = "";
-	int k;
-
-	/* The kinds named in the error are the ones that work. */
-	for (k = group_next(GROUP_NONE, NULL); k != GROUP_NONE;
-	    k = group_next(k, NULL))
-		snprintf(kinds + strlen(kinds), sizeof kinds - strlen(kinds),
-		    "%s%s", kinds[0] != '\0' ? ", " : "", group_kinds[k].name);
-	*kind = group_lookup(arg);
-	if (*kind == GROUP_NONE) {
-		snprintf(err, errlen, "--group: unknown kind \"%s\" (%s)", arg,
-		    kinds);
-		return -1;
-	}
-	if (!group_available(*kind, NULL)) {
-		snprintf(err, errlen, "--group: %s is not available: this "
-		    "build has no %s data per socket", arg,
-		    *kind == GROUP_PROCESS ? "process" : "namespace");
-		return -1;
-	}
-	return 0;
 }
 
 /* Say what was wrong with the argument getopt_long refused.  A long
@@ -350,13 +707,11 @@ options_check(struct options *o, int filtered, char *err, size_t errlen)
 	return 0;
 }
 
-int
-options_parse(struct options *o, int argc, char **argv, char *err,
-    size_t errlen)
+/* Everything as if no option were given. */
+static void
+options_defaults(struct options *o)
 {
-	int ch, fam4 = 0, fam6 = 0, filtered = 0;
-	char *end;
-	char perr[160];
+	const char *no_color = getenv("NO_COLOR");
 
 	memset(o, 0, sizeof *o);
 	o->delay = 1.0;
@@ -366,172 +721,60 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 	memcpy(o->cols, column_default, column_ndefault);
 	o->ncols = column_ndefault;
 	/* https://no-color.org: any non-empty value. */
-	if (getenv("NO_COLOR") != NULL && *getenv("NO_COLOR") != '\0')
+	if (no_color != NULL && *no_color != '\0')
 		o->no_color = 1;
+}
 
+/* Once every option is in: what they add up to, and the checks across
+ * them. */
+static int
+options_finish(struct options_parse *p)
+{
+	struct options *o = p->o;
+
+	if (p->fam4 != p->fam6)
+		o->filter.families = p->fam4 ? FILTER_INET4 : FILTER_INET6;
+	if (options_check(o, p->filtered, p->err, p->errlen) == -1)
+		return OPTIONS_USAGE;
+	/* Which namespace a row is in matters most when there are many. */
+	if (o->all_netns && !(o->given & OPTIONS_GIVEN_COLUMNS))
+		column_prepend(o->cols, &o->ncols, FIELD_N, FIELD_NETNS);
+	return OPTIONS_RUN;
+}
+
+int
+options_parse(struct options *o, int argc, char **argv, char *err,
+    size_t errlen)
+{
+	struct option longs[2 * OPTIONS_NROWS + 1];
+	char shorts[2 * OPTIONS_NROWS + 2];
+	struct options_parse p = { .o = o, .err = err, .errlen = errlen };
+	const struct options_row *row;
+	int ch, rc;
+
+	options_defaults(o);
+	options_getopt(longs, shorts);
 	opterr = 0;
 	/* 0, not 1: glibc and musl then also forget the cluster of letters
 	 * the last parse stopped in ("-bZr"), which points into its argv. */
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, ":bn:d:p:f:46rhVv:N:", options_long,
-	    NULL)) != -1) {
-		switch (ch) {
-		case 'b':
-			o->batch = 1;
-			break;
-		case OPT_JSON:
-			o->json = o->batch = 1;
-			break;
-		case 'n':
-			errno = 0;
-			o->iterations = strtol(optarg, &end, 10);
-			if (end == optarg || *end != '\0' || errno != 0 ||
-			    o->iterations < 1) {
-				snprintf(err, errlen, "-n: \"%s\" is not a "
-				    "positive count", optarg);
-				return OPTIONS_USAGE;
-			}
-			break;
-		case 'd':
-			if (options_seconds(optarg, "-d", &o->delay, err,
-			    errlen) == -1)
-				return OPTIONS_USAGE;
-			o->given |= OPTIONS_GIVEN_DELAY;
-			break;
-		case OPT_TOMBSTONE:
-			if (options_seconds(optarg, "--tombstone",
-			    &o->tombstone, err, errlen) == -1)
-				return OPTIONS_USAGE;
-			break;
-		case 'p':
-			if (filter_parse_ports(&o->filter, optarg, perr,
-			    sizeof perr) == -1) {
-				snprintf(err, errlen, "-p: %s", perr);
-				return OPTIONS_USAGE;
-			}
-			filtered = 1;
-			break;
-		case 'f':
-			if (filter_parse_expr(&o->filter, optarg, perr,
-			    sizeof perr) == -1) {
-				snprintf(err, errlen, "-f: %s", perr);
-				return OPTIONS_USAGE;
-			}
-			o->expr = optarg;
-			filtered = 1;
-			break;
-		case OPT_STATE:
-			if (filter_parse_states(&o->filter, optarg, perr,
-			    sizeof perr) == -1) {
-				snprintf(err, errlen, "--state: %s", perr);
-				return OPTIONS_USAGE;
-			}
-			filtered = 1;
-			break;
-		case '4':
-			fam4 = 1;
-			break;
-		case '6':
-			fam6 = 1;
-			break;
-		case OPT_SORT:
-			o->sort_key = field_sort_lookup(optarg);
-			if (o->sort_key < 0) {
-				snprintf(err, errlen, "--sort: unknown key "
-				    "\"%s\" (see --help)", optarg);
-				return OPTIONS_USAGE;
-			}
-			o->given |= OPTIONS_GIVEN_SORT;
-			break;
-		case 'r':
-			o->sort_reverse = 1;
-			o->given |= OPTIONS_GIVEN_REVERSE;
-			break;
-		case OPT_NO_COLOR:
-			o->no_color = 1;
-			o->given |= OPTIONS_GIVEN_COLOR;
-			break;
-		case OPT_DIAGRAM:
-			o->diagram = 1;
-			break;
-		case OPT_GROUP:
-			if (options_group(optarg, &o->group, err, errlen) ==
-			    -1)
-				return OPTIONS_USAGE;
-			break;
-		case OPT_ASCII:
-			o->ascii = 1;
-			o->given |= OPTIONS_GIVEN_ASCII;
-			break;
-		case OPT_COLUMNS:
-			if (column_parse_list(optarg, o->cols, &o->ncols,
-			    FIELD_N, perr, sizeof perr) == -1) {
-				snprintf(err, errlen, "--columns: %s", perr);
-				return OPTIONS_USAGE;
-			}
-			o->given |= OPTIONS_GIVEN_COLUMNS;
-			break;
-		case OPT_NO_TRACE:
-			o->no_trace = 1;
-			break;
-		case 'N':
-			if (netns_classify(optarg) == NETNS_BAD) {
-				snprintf(err, errlen, "-N: \"%.64s\" is not a "
-				    "namespace name, path or pid", optarg);
-				return OPTIONS_USAGE;
-			}
-			o->netns = optarg;
-			break;
-		case OPT_ALL_NETNS:
-			o->all_netns = 1;
-			break;
-		case 'v':
-			o->log = optarg;
-			break;
-		case OPT_LESSON:
-			o->lesson = 1;
-			break;
-		case OPT_LESSON_WAIT:
-			o->lesson = o->lesson_wait = 1;
-			break;
-		case OPT_KILL:
-			o->kill = 1;
-			break;
-		case OPT_YES:
-			o->yes = 1;
-			break;
-		case OPT_RECORD:
-			o->record = optarg;
-			break;
-		case OPT_REPLAY:
-			o->replay = optarg;
-			break;
-		case 'h':
-			options_usage(stdout);
-			return OPTIONS_EXIT;
-		case 'V':
-			printf("tcptop %s\n", PACKAGE_VERSION);
-			return OPTIONS_EXIT;
-		case ':':
+	while ((ch = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		if (ch == ':') {
 			snprintf(err, errlen, "option %s needs a value",
 			    argv[optind - 1]);
 			return OPTIONS_USAGE;
-		default:
+		}
+		if ((row = options_row(ch)) == NULL) {
 			options_unknown(argv[optind - 1], optopt, err, errlen);
 			return OPTIONS_USAGE;
 		}
+		if ((rc = options_apply(&p, row, optarg)) != OPTIONS_RUN)
+			return rc;
 	}
 	if (optind < argc) {
 		snprintf(err, errlen, "unexpected argument \"%s\"",
 		    argv[optind]);
 		return OPTIONS_USAGE;
 	}
-	if (fam4 != fam6)
-		o->filter.families = fam4 ? FILTER_INET4 : FILTER_INET6;
-	if (options_check(o, filtered, err, errlen) == -1)
-		return OPTIONS_USAGE;
-	/* Which namespace a row is in matters most when there are many. */
-	if (o->all_netns && !(o->given & OPTIONS_GIVEN_COLUMNS))
-		column_prepend(o->cols, &o->ncols, FIELD_N, FIELD_NETNS);
-	return OPTIONS_RUN;
+	return options_finish(&p);
 }
