@@ -53,7 +53,13 @@ enum {
 	OPTIONS_USAGE = -1,	/* bad usage, reason in err: exit 2 */
 };
 
-/* Parse argv into o (defaults first).  Returns OPTIONS_*. */
+/* Parse argv into o, the defaults first (NO_COLOR read from the
+ * environment).  o's strings (record, replay, expr, log, netns) point
+ * into argv, which must outlive o; getopt_long may reorder argv (the
+ * options first).  Returns OPTIONS_RUN; OPTIONS_EXIT once --help or
+ * --version has written to stdout; or OPTIONS_USAGE with a one-line
+ * reason in err (errlen bytes), o then only partly set.  May be called
+ * again: getopt_long starts afresh each time. */
 int options_parse(struct options *o, int argc, char **argv, char *err,
     size_t errlen);
 
