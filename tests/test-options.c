@@ -180,7 +180,8 @@ test_values(void)
 	CHECK(parse(&o, "--filter=sport = 1", NULL) == OPTIONS_RUN &&
 	    o.expr != NULL && strcmp(o.expr, "sport = 1") == 0);
 	CHECK(parse(&o, "--sort", "rtt", NULL) == OPTIONS_RUN &&
-	    o.sort_key == field_sort_lookup("rtt") && o.given == OPTIONS_GIVEN_SORT);
+	    o.sort_key == field_sort_lookup("rtt") &&
+	    o.given == OPTIONS_GIVEN_SORT);
 	CHECK(parse(&o, "--columns", "state,local", NULL) == OPTIONS_RUN &&
 	    o.ncols == 2 && o.cols[0] == column_lookup("state") &&
 	    o.cols[1] == column_lookup("local") &&
