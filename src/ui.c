@@ -9,6 +9,7 @@
 #include <wchar.h>
 
 #include "screen.h"
+#include "tcptop/fatal.h"
 #include "tcptop/tcpstate.h"
 #include "tcptop/ui.h"
 #include "tcptop/xmalloc.h"
@@ -256,6 +257,7 @@ ui_open(int color, int ascii, char *err, size_t errlen)
 		return -1;
 	}
 	atexit(ui_close);
+	fatal_set_hook(ui_close);
 	xmalloc_on_fail(ui_close);
 	/* Esc alone must not wait the default second for a sequence. */
 	set_escdelay(25);
