@@ -12,7 +12,6 @@
 #include "tcptop/fatal.h"
 #include "tcptop/tcpstate.h"
 #include "tcptop/ui.h"
-#include "tcptop/xmalloc.h"
 
 static SCREEN *ui_screen;
 static int ui_has_color;	/* the terminal has colours */
@@ -258,7 +257,6 @@ ui_open(int color, int ascii, char *err, size_t errlen)
 	}
 	atexit(ui_close);
 	fatal_set_hook(ui_close);
-	xmalloc_on_fail(ui_close);
 	/* Esc alone must not wait the default second for a sequence. */
 	set_escdelay(25);
 	cbreak();

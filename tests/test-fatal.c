@@ -11,10 +11,12 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
@@ -24,10 +26,31 @@
 #include "tcptop/fatal.h"
 #include "tcptop/log.h"
 #include "tcptop/ui.h"
+#include "tcptop/xmalloc.h"
 /* Last: it defines terminfo names (tab, lines...) as macros. */
 #include <term.h>
 
 #define TEST_TERM	"xterm"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEST_ASAN 1
+#endif
+#endif
+
+#ifdef TEST_ASAN
+#include <sanitizer/asan_interface.h>
+
+/* ASan would report a failed allocation itself and stop: let malloc
+ * return NULL, as it does outside ASan, for xmalloc to see. */
+const char *
+__asan_default_options(void)
+{
+	return "allocator_may_return_null=1";
+}
+#endif
 
 static char tmpdir[PATH_MAX];	/* removed at the end by the parent */
 static char logpath[PATH_MAX];
@@ -90,6 +113,48 @@ case_fatalx(void)
 	errno = EIO;
 	fatalx("fatalx test %s", "x");
 }
+
+/* A size malloc cannot give: a real NULL from it. */
+static void
+case_xmalloc(void)
+{
+	volatile size_t n = SIZE_MAX / 2;
+
+	(void)xmalloc(n);
+}
+
+/* A count times a size that overflows: no malloc at all. */
+static void
+case_xreallocarray(void)
+{
+	volatile size_t n = SIZE_MAX / 2 + 1;
+
+	(void)xreallocarray(NULL, n, 2);
+}
+
+#ifndef TEST_ASAN
+/* Memory that runs out for real: the address space capped a little
+ * above what the child maps, then 1 MiB blocks until one fails.  fatal
+ * and ui_close must work with nothing left to allocate.  (ASan maps
+ * terabytes of shadow: no cap fits it.) */
+static void
+case_exhausted(void)
+{
+	struct rlimit rl;
+	unsigned long pages;
+	FILE *fp = fopen("/proc/self/statm", "r");
+
+	if (fp == NULL || fscanf(fp, "%lu", &pages) != 1)
+		_exit(93);
+	fclose(fp);
+	rl.rlim_cur = rl.rlim_max = pages * (unsigned long)getpagesize() +
+	    (16UL << 20);
+	if (setrlimit(RLIMIT_AS, &rl) == -1)
+		_exit(92);
+	for (;;)
+		(void)xmalloc(1 << 20);
+}
+#endif
 
 /* Runs at exit, after the hook: a fatal there takes the short way out. */
 static void
@@ -328,11 +393,18 @@ check_case(const struct fatal_case *fc, const char *rmcup)
 int
 main(void)
 {
+	static char big[64], over[64];
 	static const struct fatal_case cases[] = {
 		{ "fatal", case_fatal, 1,
 		    "fatal test 42: Input/output error" },
 		{ "fatalx", case_fatalx, 1, "fatalx test x" },
 		{ "fatalx without curses", case_fatalx, 0, "fatalx test x" },
+		{ "xmalloc", case_xmalloc, 1, big },
+		{ "xreallocarray", case_xreallocarray, 1, over },
+#ifndef TEST_ASAN
+		{ "memory exhausted", case_exhausted, 1,
+		    "out of memory (1048576 bytes)" },
+#endif
 	};
 	static const struct fatal_case twice = { "fatal twice", case_twice,
 	    0, "first fatal" };
@@ -365,6 +437,9 @@ main(void)
 		return 77;
 	}
 
+	snprintf(big, sizeof big, "out of memory (%zu bytes)", SIZE_MAX / 2);
+	snprintf(over, sizeof over, "out of memory (%zu * 2 bytes)",
+	    SIZE_MAX / 2 + 1);
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		free(check_case(&cases[i], rmcup));
 

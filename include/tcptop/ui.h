@@ -9,9 +9,9 @@
 
 /* Take over the terminal (stdin and stdout must be one).  Returns 0, or
  * -1 with a one-line reason in err (no terminal, unknown TERM).  The
- * terminal is restored by ui_close, which also runs at exit, in fatal
- * before its message (ui_open registers it as fatal's hook) and before
- * an out-of-memory exit. */
+ * terminal is restored by ui_close, which also runs at exit and in
+ * fatal before its message (ui_open registers it as fatal's hook), so
+ * out of memory too. */
 int ui_open(int color, int ascii, char *err, size_t errlen);
 
 /* Restore the terminal; safe to call twice and when never opened. */

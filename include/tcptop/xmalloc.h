@@ -4,13 +4,12 @@
 
 #include <stddef.h>
 
-/* Each prints "tcptop: out of memory" and exits 1 on failure. */
+/* Each returns memory the caller frees, or on failure (or a size that
+ * overflows) ends tcptop through fatalx with "out of memory (SIZE)",
+ * which gives the terminal back before the message (fatal.h).  A size
+ * of 0 allocates 1 byte, so NULL is never returned. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xreallocarray(void *p, size_t n, size_t size);
-
-/* Run fn before the out-of-memory message and exit, so that the message
- * reaches a restored terminal (htop fail()). */
-void xmalloc_on_fail(void (*fn)(void));
 
 #endif
