@@ -163,11 +163,8 @@ collector_netns_open(struct collector *a, const struct options *o)
 void
 collector_netns_opened(struct collector *a)
 {
-	if (a->nsfd != -1 && netns_leave() == -1) {
-		fprintf(stderr, "tcptop: cannot return to the own network "
-		    "namespace: %s\n", strerror(errno));
-		abort();
-	}
+	if (a->nsfd != -1)
+		netns_leave();
 }
 
 void

@@ -16,6 +16,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "tcptop/fatal.h"
 #include "tcptop/netns.h"
 #include "tcptop/text.h"
 #include "tcptop/xmalloc.h"
@@ -142,12 +143,13 @@ netns_enter(int fd)
 	return setns(fd, CLONE_NEWNET);
 }
 
-int
+void
 netns_leave(void)
 {
-	if (netns_home == -1)
-		return 0;
-	return setns(netns_home, CLONE_NEWNET);
+	/* Failing to come back would leave every later socket and
+	 * /proc/net file in the wrong namespace: nothing sane can go on. */
+	if (netns_home != -1 && setns(netns_home, CLONE_NEWNET) == -1)
+		fatal("cannot return to tcptop's own network namespace");
 }
 
 int
@@ -161,13 +163,7 @@ netns_run(int fd, int (*fn)(void *), void *arg)
 		return -1;
 	rc = fn(arg);
 	e = errno;
-	/* Failing to come back would leave every later socket in the wrong
-	 * place: nothing sane can go on. */
-	if (netns_leave() == -1) {
-		fprintf(stderr, "tcptop: cannot return to the own network "
-		    "namespace: %s\n", strerror(errno));
-		abort();
-	}
+	netns_leave();
 	errno = e;
 	return rc;
 }

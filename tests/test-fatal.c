@@ -9,7 +9,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,6 +19,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
@@ -25,6 +28,7 @@
 #include "check.h"
 #include "tcptop/fatal.h"
 #include "tcptop/log.h"
+#include "tcptop/netns.h"
 #include "tcptop/ui.h"
 #include "tcptop/xmalloc.h"
 /* Last: it defines terminfo names (tab, lines...) as macros. */
@@ -155,6 +159,69 @@ case_exhausted(void)
 		(void)xmalloc(1 << 20);
 }
 #endif
+
+/* The right to enter a network namespace (CAP_SYS_ADMIN over it): root
+ * has it, anyone else gets it in a user namespace of their own with a
+ * network namespace under it.  Returns 0, or -1. */
+static int
+netns_setup(void)
+{
+	if (geteuid() == 0)
+		return 0;
+	return unshare(CLONE_NEWUSER | CLONE_NEWNET);
+}
+
+/* Inside the namespace: give up CAP_SYS_ADMIN, so the setns that takes
+ * netns_run home fails with EPERM. */
+static int
+drop_sys_admin(void *arg)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d) == -1)
+		_exit(91);
+	d[CAP_SYS_ADMIN / 32].effective &= ~(1U << (CAP_SYS_ADMIN % 32));
+	if (syscall(SYS_capset, &h, d) == -1)
+		_exit(90);
+	return 0;
+}
+
+/* netns_run into our own namespace, and no way back: what used to
+ * abort() with the terminal raw. */
+static void
+case_netns(void)
+{
+	int fd;
+
+	if (netns_setup() == -1 ||
+	    (fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) == -1)
+		_exit(89);
+	if (netns_run(fd, drop_sys_admin, NULL) == -1)
+		_exit(88);	/* could not even enter */
+}
+
+/* Whether case_netns can run here: a child tries what it does up to
+ * the fatal part. */
+static int
+netns_possible(void)
+{
+	pid_t pid;
+	int st, fd;
+
+	fflush(NULL);
+	if ((pid = fork()) == -1)
+		return 0;
+	if (pid == 0) {
+		if (netns_setup() == -1 ||
+		    (fd = open("/proc/self/ns/net", O_RDONLY)) == -1 ||
+		    setns(fd, CLONE_NEWNET) == -1)
+			_exit(1);
+		_exit(0);
+	}
+	return waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+	    WEXITSTATUS(st) == 0;
+}
 
 /* Runs at exit, after the hook: a fatal there takes the short way out. */
 static void
@@ -406,6 +473,9 @@ main(void)
 		    "out of memory (1048576 bytes)" },
 #endif
 	};
+	static const struct fatal_case ns = { "netns", case_netns, 1,
+	    "cannot return to tcptop's own network namespace: "
+	    "Operation not permitted" };
 	static const struct fatal_case twice = { "fatal twice", case_twice,
 	    0, "first fatal" };
 	const char *base = getenv("TMPDIR");
@@ -442,6 +512,12 @@ main(void)
 	    SIZE_MAX / 2 + 1);
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		free(check_case(&cases[i], rmcup));
+
+	if (netns_possible())
+		free(check_case(&ns, rmcup));
+	else
+		fprintf(stderr, "netns: skipped, no CAP_SYS_ADMIN over a "
+		    "network namespace here\n");
 
 	/* The hook runs once; a fatal from an atexit handler after it
 	 * prints its own message and still ends with 1. */

@@ -48,12 +48,14 @@ int netns_init(void);
  * errno (EPERM without the privilege). */
 int netns_enter(int fd);
 
-/* Back to the namespace netns_init saw.  Returns 0, or -1 with errno. */
-int netns_leave(void);
+/* Back to the namespace netns_init saw (nothing to do before
+ * netns_init).  Failing that is fatal: every later socket would be made
+ * in the wrong namespace. */
+void netns_leave(void);
 
 /* Run fn(arg) inside the namespace fd (-1: here) and come back.  Returns
  * what fn returned, or -1 with errno when entering failed; errno is
- * fn's. */
+ * fn's.  Failing to come back is fatal (netns_leave). */
 int netns_run(int fd, int (*fn)(void *), void *arg);
 
 /* Every namespace on the machine, found from the files in /run/netns and
