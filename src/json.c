@@ -42,6 +42,8 @@ json_buf_room(struct json_buf *b, size_t len)
 static void
 json_put_mem(struct json_buf *b, const char *s, size_t len)
 {
+	if (len == 0)	/* b->p may still be NULL, and memcpy(NULL, s, 0) is undefined */
+		return;
 	memcpy(json_buf_room(b, len), s, len);
 	b->n += len;
 }

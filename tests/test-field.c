@@ -265,6 +265,27 @@ json_of(const struct conn *c, const struct field_ctx *cx)
 	return buf;
 }
 
+/* Nothing written to a buffer that has no memory yet: it stays empty
+ * (a sanitizer build catches a copy from or to NULL). */
+static void
+test_json_empty(void)
+{
+	struct json_buf b = { 0 };
+	FILE *fp = fopen("/dev/null", "w");
+
+	json_put(&b, "");
+	json_put_string(&b, "", 0);
+	CHECK(b.n == 2);	/* the quotes */
+	CHECK(fp != NULL && json_buf_flush(&b, fp) == 0 && b.n == 0);
+	json_buf_free(&b);
+	b = (struct json_buf){ 0 };
+	json_put(&b, "");
+	CHECK(b.n == 0 && b.p == NULL);
+	CHECK(json_buf_flush(&b, fp) == 0);
+	if (fp != NULL)
+		fclose(fp);
+}
+
 /* The JSON keys of docs/json.md, each once, with the values the fields
  * hold; null where the kernel gave nothing. */
 static void
@@ -420,6 +441,7 @@ main(void)
 	CHECK_EQ(field_lookup("nope"), -1);
 	test_units();
 	test_tcp_fields();
+	test_json_empty();
 	test_json();
 	test_order();
 	return check_done();
