@@ -152,21 +152,43 @@ trace_fail(struct trace *t, char *why, size_t len, const char *fmt, ...)
 	return NULL;
 }
 
-/* Find the event's fields by name.  Returns 0, or -1 with why. */
+/* Find the event's fields by name.  Returns 0, or -1 with why.
+ *
+ * Only the one event's format is parsed.  tracefs_local_events_system()
+ * would also load /proc/kallsyms and the printk formats, which the raw
+ * fields read here never use: megabytes read and parsed at every start
+ * (and, grown by realloc a page at a time, seconds under ASan). */
 static int
 trace_fields(struct trace *t, char *why, size_t len)
 {
-	const char *systems[] = { TRACE_SYSTEM, NULL };
 	struct tep_event *ev;
+	char *fmt;
+	int size = 0, rc;
 
-	t->tep = tracefs_local_events_system(NULL, systems);
-	if (t->tep == NULL) {
-		snprintf(why, len, "tracefs: cannot read the event formats");
+	fmt = tracefs_event_file_read(NULL, TRACE_SYSTEM, TRACE_EVENT,
+	    "format", &size);
+	if (fmt == NULL || size <= 0) {
+		free(fmt);
+		snprintf(why, len, "no %s:%s tracepoint (Linux 4.16 or later)",
+		    TRACE_SYSTEM, TRACE_EVENT);
 		return -1;
 	}
-	ev = tep_find_event_by_name(t->tep, TRACE_SYSTEM, TRACE_EVENT);
+	t->tep = tep_alloc();
+	if (t->tep != NULL) {
+		tep_set_file_bigendian(t->tep, tep_is_bigendian() ?
+		    TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
+		tep_set_local_bigendian(t->tep, tep_is_bigendian() ?
+		    TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
+		tep_set_long_size(t->tep, (int)sizeof(long));
+		tep_set_page_size(t->tep, (int)sysconf(_SC_PAGESIZE));
+	}
+	rc = t->tep == NULL ? -1 :
+	    (int)tep_parse_event(t->tep, fmt, (unsigned long)size, TRACE_SYSTEM);
+	free(fmt);
+	ev = rc == 0 ? tep_find_event_by_name(t->tep, TRACE_SYSTEM,
+	    TRACE_EVENT) : NULL;
 	if (ev == NULL) {
-		snprintf(why, len, "no %s:%s tracepoint (Linux 4.16 or later)",
+		snprintf(why, len, "tracefs: cannot parse the format of %s:%s",
 		    TRACE_SYSTEM, TRACE_EVENT);
 		return -1;
 	}
