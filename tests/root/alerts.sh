@@ -3,9 +3,9 @@
 # alerts: real causes in private namespaces must raise tcptop's alerts,
 # with the numbers ss gives, and a quiet namespace must raise none.
 #
-# In a subject namespace S joined to a peer P (tests/lib-netns.sh, whose
+# In a subject namespace S joined to a peer P (tests/lib/lib-netns.sh, whose
 # drop rules are used: S drops everything but SYNs to 9001, P drops
-# everything to 9002), tests/alertcause holds:
+# everything to 9002), tests/helpers/alertcause holds:
 #
 #	quiet		S serves :9300 with 4 ESTABLISHED connections from
 #			P, and listens on :9100 (backlog 2) and :9001
@@ -29,12 +29,12 @@
 set -u
 
 TCPTOP=${TCPTOP:-./tcptop}
-ALERTCAUSE=${ALERTCAUSE:-./tests/alertcause}
-NSHOLDER=${NSHOLDER:-./tests/nsholder}
+ALERTCAUSE=${ALERTCAUSE:-./tests/helpers/alertcause}
+NSHOLDER=${NSHOLDER:-./tests/helpers/nsholder}
 
-. "$(dirname "$0")/lib-test.sh"
-. "$(dirname "$0")/lib-netns.sh"
-. "$(dirname "$0")/lib-tmux.sh"
+. "$(dirname "$0")/../lib/lib-test.sh"
+. "$(dirname "$0")/../lib/lib-netns.sh"
+. "$(dirname "$0")/../lib/lib-tmux.sh"
 
 netns_require jq
 require_bin TCPTOP ALERTCAUSE

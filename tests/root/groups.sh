@@ -1,8 +1,8 @@
 #!/bin/bash
 # groups: the group views against the kernel's own answer (root).
 #
-# In private namespaces (tests/lib-netns.sh) with two more addresses on
-# the peer's veth, tests/grouphold holds connections from three IPv4
+# In private namespaces (tests/lib/lib-netns.sh) with two more addresses on
+# the peer's veth, tests/helpers/grouphold holds connections from three IPv4
 # peers and one IPv6 peer to two services, some in CLOSE_WAIT, and two
 # outgoing ones.  Then:
 #  - tcptop -b --json --group remote: per remote host, the count and the
@@ -21,12 +21,12 @@ set -u
 export LC_ALL=C.UTF-8
 
 TCPTOP=${TCPTOP:-./tcptop}
-NSHOLDER=${NSHOLDER:-./tests/nsholder}
+NSHOLDER=${NSHOLDER:-./tests/helpers/nsholder}
 GROUPHOLD=${GROUPHOLD:-$(dirname "$NSHOLDER")/grouphold}
 
-. "$(dirname "$0")/lib-test.sh"
-. "$(dirname "$0")/lib-netns.sh"
-. "$(dirname "$0")/lib-tmux.sh"
+. "$(dirname "$0")/../lib/lib-test.sh"
+. "$(dirname "$0")/../lib/lib-netns.sh"
+. "$(dirname "$0")/../lib/lib-tmux.sh"
 
 netns_require tmux jq
 require_bin TCPTOP GROUPHOLD

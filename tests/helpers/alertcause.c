@@ -1,6 +1,6 @@
 /*
  * alertcause: hold sockets that set off tcptop's alerts, for
- * tests/alerts.sh.  Run inside a network namespace (ip netns exec).
+ * tests/root/alerts.sh.  Run inside a network namespace (ip netns exec).
  *
  * usage: alertcause listen PORT BACKLOG	listen, never accept
  *        alertcause serve PORT		listen, accept and keep every

@@ -1,6 +1,6 @@
 /*
  * sockhold: a process with a chosen name holding TCP sockets, for the
- * process attribution test (tests/proc.sh).
+ * process attribution test (tests/root/proc.sh).
  *
  * usage: sockhold NAME PORT [share]
  *

@@ -19,13 +19,13 @@ set -u
 export LC_ALL=C.UTF-8
 
 TCPTOP=${TCPTOP:-./tcptop}
-NSHOLDER=${NSHOLDER:-./tests/nsholder}
+NSHOLDER=${NSHOLDER:-./tests/helpers/nsholder}
 TCPCYCLE=${TCPCYCLE:-$(dirname "$NSHOLDER")/tcpcycle}
 PORT=9100
 
-. "$(dirname "$0")/lib-test.sh"
-. "$(dirname "$0")/lib-netns.sh"
-. "$(dirname "$0")/lib-tmux.sh"
+. "$(dirname "$0")/../lib/lib-test.sh"
+. "$(dirname "$0")/../lib/lib-netns.sh"
+. "$(dirname "$0")/../lib/lib-tmux.sh"
 
 netns_require tmux
 require_bin TCPTOP TCPCYCLE

@@ -3,10 +3,10 @@
 #
 # Two private network namespaces, a subject S and a peer P, joined by a
 # veth pair with static neighbours, no IPv6 DAD and nft rules that drop
-# chosen segments in the receiving namespace; then tests/nsholder holds
-# NS_N sockets of each of the ten holdable states in S, on ports 9001 to
-# 9010 (the table at the top of nsholder.c).  Nothing touches the host's
-# network: addresses, routes, sysctls and rules all live in the two
+# chosen segments in the receiving namespace; then tests/helpers/nsholder
+# holds NS_N sockets of each of the ten holdable states in S, on ports
+# 9001 to 9010 (the table at the top of nsholder.c).  Nothing touches the
+# host's network: addresses, routes, sysctls and rules all live in the two
 # namespaces.
 #
 # The caller sources lib-test.sh (skip and fail) first, then calls

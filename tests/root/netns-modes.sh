@@ -15,7 +15,7 @@
 # line, and without the privilege -N says so in one line.
 set -u
 
-. "$(dirname "$0")/lib-test.sh"
+. "$(dirname "$0")/../lib/lib-test.sh"
 
 require_root "network namespaces"
 require ip ss jq unshare nsenter setpriv findmnt

@@ -4,7 +4,7 @@
  *
  * usage: grouphold SUBJECT_NETNS PEER_NETNS
  *
- * The namespaces come from tests/lib-netns.sh (S 10.77.0.1 and
+ * The namespaces come from tests/lib/lib-netns.sh (S 10.77.0.1 and
  * fd00:77::1, P 10.77.0.2 and fd00:77::2), and P also has 10.77.0.3 and
  * 10.77.0.4 on its veth.  In S, ports 7080 and 7443 listen (IPv4, and
  * 7443 IPv6 too); the peers connect from the addresses of the table

@@ -2,12 +2,12 @@
 #
 # proc: every socket's owner as ss -tanp sees it.
 #
-# In two private namespaces (tests/lib-netns.sh), nsholder holds one
+# In two private namespaces (tests/lib/lib-netns.sh), nsholder holds one
 # socket of each holdable state per family in the subject S (its
-# TIME_WAIT and request sockets have no file), and tests/sockhold holds a
-# listener and a connection in S under chosen names: one shared with a
-# forked child, one whose name carries an escape sequence, one run as
-# nobody.  tcptop's JSON must give every socket with a file the lowest pid
+# TIME_WAIT and request sockets have no file), and tests/helpers/sockhold
+# holds a listener and a connection in S under chosen names: one shared
+# with a forked child, one whose name carries an escape sequence, one run
+# as nobody.  tcptop's JSON must give every socket with a file the lowest pid
 # ss lists and its name, put the fileless ones in "none", and (run as
 # nobody) root's sockets in "hidden", the buckets adding up to the total
 # each time; names come out sanitized in JSON, text and on screen, the
@@ -20,12 +20,12 @@
 set -u
 
 TCPTOP=${TCPTOP:-./tcptop}
-NSHOLDER=${NSHOLDER:-./tests/nsholder}
-SOCKHOLD=${SOCKHOLD:-./tests/sockhold}
+NSHOLDER=${NSHOLDER:-./tests/helpers/nsholder}
+SOCKHOLD=${SOCKHOLD:-./tests/helpers/sockhold}
 
-. "$(dirname "$0")/lib-test.sh"
-. "$(dirname "$0")/lib-netns.sh"
-. "$(dirname "$0")/lib-tmux.sh"
+. "$(dirname "$0")/../lib/lib-test.sh"
+. "$(dirname "$0")/../lib/lib-netns.sh"
+. "$(dirname "$0")/../lib/lib-tmux.sh"
 
 netns_require jq perl setpriv
 require_bin TCPTOP SOCKHOLD

@@ -23,7 +23,7 @@ set -u
 
 TCPTOP=${TCPTOP:-./tcptop}
 
-. "$(dirname "$0")/lib-test.sh"
+. "$(dirname "$0")/../lib/lib-test.sh"
 
 require_bin TCPTOP
 require jq ss

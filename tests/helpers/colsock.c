@@ -1,4 +1,4 @@
-/* colsock: the sockets tests/columns.sh compares tcptop with ss on, all
+/* colsock: the sockets tests/root/columns.sh compares tcptop with ss on, all
  * on 127.0.0.1 in the caller's namespace.
  *
  *	colsock hold PORT N	a connection over which N bytes went

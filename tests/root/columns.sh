@@ -3,7 +3,7 @@
 # columns: the tcp_info columns against the kernel's own answer, in a
 # private network namespace, and the column chooser through tmux.
 #
-# tests/colsock holds, on the namespace's loopback: a connection over
+# tests/helpers/colsock holds, on the namespace's loopback: a connection over
 # which a known byte count went (tcptop's bytes_acked and bytes_received
 # must equal ss -tinH's for the same socket), a connection that keeps
 # sending (throughput null on the first refresh, above 0 on the second)
@@ -22,11 +22,11 @@ set -u
 export LC_ALL=C.UTF-8
 
 TCPTOP=${TCPTOP:-./tcptop}
-COLSOCK=${COLSOCK:-$(dirname "$TCPTOP")/tests/colsock}
+COLSOCK=${COLSOCK:-$(dirname "$TCPTOP")/tests/helpers/colsock}
 
-. "$(dirname "$0")/lib-test.sh"
-. "$(dirname "$0")/lib-netns.sh"
-. "$(dirname "$0")/lib-tmux.sh"
+. "$(dirname "$0")/../lib/lib-test.sh"
+. "$(dirname "$0")/../lib/lib-netns.sh"
+. "$(dirname "$0")/../lib/lib-tmux.sh"
 
 require_root "a network namespace"
 require ip ss jq tmux

@@ -11,20 +11,20 @@
 # the two namespaces.
 #
 # Environment: TCPTOP (default ./tcptop), NSHOLDER (default
-# ./tests/nsholder), NS_N.  Exit 0 pass, 1 fail, 77 skip.
+# ./tests/helpers/nsholder), NS_N.  Exit 0 pass, 1 fail, 77 skip.
 
 set -u
 
 TCPTOP=${TCPTOP:-./tcptop}
-NSHOLDER=${NSHOLDER:-./tests/nsholder}
+NSHOLDER=${NSHOLDER:-./tests/helpers/nsholder}
 N=${NS_N:-3}
 
 # In display order, netstat spelling as in tcptop's JSON.
 STATES="LISTEN SYN_SENT SYN_RECV ESTABLISHED FIN_WAIT1 FIN_WAIT2
 CLOSE_WAIT LAST_ACK CLOSING TIME_WAIT CLOSE"
 
-. "$(dirname "$0")/lib-test.sh"
-. "$(dirname "$0")/lib-netns.sh"
+. "$(dirname "$0")/../lib/lib-test.sh"
+. "$(dirname "$0")/../lib/lib-netns.sh"
 
 netns_require jq
 require_bin TCPTOP

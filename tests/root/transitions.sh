@@ -4,8 +4,8 @@
 # exactly with the tracepoint, and what the refreshes and destroy
 # notifications can see without it.
 #
-# In a private subject namespace S (joined to a peer P, tests/lib-netns.sh)
-# tests/tcpcycle makes TRANS_N (default 20) connect/close cycles of a
+# In a private subject namespace S (joined to a peer P, tests/lib/lib-netns.sh)
+# tests/helpers/tcpcycle makes TRANS_N (default 20) connect/close cycles of a
 # client against a local listener, a refused connect or a connect stuck
 # in SYN_SENT, and a reset of a connection to a listener in P (whose own
 # end, in P, must not be counted: the tracepoint sees every namespace).
@@ -19,15 +19,15 @@
 set -u
 
 TCPTOP=${TCPTOP:-./tcptop}
-TCPCYCLE=${TCPCYCLE:-./tests/tcpcycle}
-NSHOLDER=${NSHOLDER:-./tests/nsholder}
+TCPCYCLE=${TCPCYCLE:-./tests/helpers/tcpcycle}
+NSHOLDER=${NSHOLDER:-./tests/helpers/nsholder}
 N=${TRANS_N:-20}
 PORT=7001		# the local listener's
 PPORT=7002		# the listener in P
 DROPPED=9002		# P drops SYNs to it (lib-netns.sh)
 
-. "$(dirname "$0")/lib-test.sh"
-. "$(dirname "$0")/lib-netns.sh"
+. "$(dirname "$0")/../lib/lib-test.sh"
+. "$(dirname "$0")/../lib/lib-netns.sh"
 
 netns_require jq
 require_bin TCPTOP TCPCYCLE

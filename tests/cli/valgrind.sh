@@ -5,9 +5,9 @@
 # valgrind exclude each other) and where valgrind is missing.
 set -u
 TCPTOP=${TCPTOP:-./tcptop}
-TESTDATA=${TESTDATA:-$(dirname "$0")/data}
+TESTDATA=${TESTDATA:-$(dirname "$0")/../data}
 
-. "$(dirname "$0")/lib-test.sh"
+. "$(dirname "$0")/../lib/lib-test.sh"
 
 command -v valgrind >/dev/null || skip_anyway "valgrind missing"
 require_bin TCPTOP

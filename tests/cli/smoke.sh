@@ -6,9 +6,9 @@
 set -u
 shopt -s nullglob
 TCPTOP=${TCPTOP:-./tcptop}
-TESTDATA=${TESTDATA:-$(dirname "$0")/data}
+TESTDATA=${TESTDATA:-$(dirname "$0")/../data}
 
-. "$(dirname "$0")/lib-test.sh"
+. "$(dirname "$0")/../lib/lib-test.sh"
 
 command -v jq >/dev/null || skip_anyway "jq missing"
 require_bin TCPTOP

@@ -31,7 +31,7 @@ set -u
 export LC_ALL=C.UTF-8
 
 TCPTOP=${TCPTOP:-./tcptop}
-TCPCYCLE=${TCPCYCLE:-./tests/tcpcycle}
+TCPCYCLE=${TCPCYCLE:-./tests/helpers/tcpcycle}
 N=5		# cycles before the first report
 M=3		# cycles between two refreshes
 PORT_CYCLE=7101
@@ -39,9 +39,9 @@ PORT_REFUSED=7102
 PORT_DELTA=7103
 PORT_SSH=7122
 
-. "$(dirname "$0")/lib-test.sh"
-. "$(dirname "$0")/lib-netns.sh"
-. "$(dirname "$0")/lib-tmux.sh"
+. "$(dirname "$0")/../lib/lib-test.sh"
+. "$(dirname "$0")/../lib/lib-netns.sh"
+. "$(dirname "$0")/../lib/lib-tmux.sh"
 
 require_root "network namespaces"
 require ip ss jq tmux awk

@@ -29,10 +29,10 @@ set -u
 export LC_ALL=C.UTF-8
 
 TCPTOP=${TCPTOP:-./tcptop}
-NSHOLDER=${NSHOLDER:-./tests/nsholder}
-POPULATE=${POPULATE:-$(dirname "$NSHOLDER")/../bench/populate}
-TESTDATA=${TESTDATA:-$(dirname "$0")/data}
-GOLDEN=$(dirname "$0")/golden
+NSHOLDER=${NSHOLDER:-./tests/helpers/nsholder}
+POPULATE=${POPULATE:-$(dirname "$NSHOLDER")/../../bench/populate}
+TESTDATA=${TESTDATA:-$(dirname "$0")/../data}
+GOLDEN=$(dirname "$0")/../golden
 N=${NS_N:-3}
 
 # The histogram's order, netstat spelling as tcptop shows them.
@@ -40,9 +40,9 @@ STATES="LISTEN SYN_SENT SYN_RECV ESTABLISHED FIN_WAIT1 FIN_WAIT2
 CLOSE_WAIT LAST_ACK CLOSING TIME_WAIT CLOSE"
 STATE_RE="(${STATES//[$'\n ']/|})"
 
-. "$(dirname "$0")/lib-test.sh"
-. "$(dirname "$0")/lib-netns.sh"
-. "$(dirname "$0")/lib-tmux.sh"
+. "$(dirname "$0")/../lib/lib-test.sh"
+. "$(dirname "$0")/../lib/lib-netns.sh"
+. "$(dirname "$0")/../lib/lib-tmux.sh"
 
 netns_require tmux unshare stty
 require_bin TCPTOP POPULATE

@@ -1,4 +1,4 @@
-/* tcpcycle: scripted TCP connections for tests/transitions.sh, in the
+/* tcpcycle: scripted TCP connections for tests/root/transitions.sh, in the
  * network namespace it runs in.  Each mode exits 0 once done, after
  * checking every state it waited for with TCP_INFO.
  *

@@ -17,13 +17,13 @@ set -u
 export LC_ALL=C
 
 TCPTOP=${TCPTOP:-./tcptop}
-NSHOLDER=${NSHOLDER:-./tests/nsholder}
+NSHOLDER=${NSHOLDER:-./tests/helpers/nsholder}
 TCPCYCLE=${TCPCYCLE:-$(dirname "$NSHOLDER")/tcpcycle}
 N=${NS_N:-2}
 PORT=9100	# the extra connections; nsholder uses 9001 to 9010
 
-. "$(dirname "$0")/lib-test.sh"
-. "$(dirname "$0")/lib-netns.sh"
+. "$(dirname "$0")/../lib/lib-test.sh"
+. "$(dirname "$0")/../lib/lib-netns.sh"
 
 netns_require setpriv
 require_bin TCPTOP TCPCYCLE
