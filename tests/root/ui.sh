@@ -9,19 +9,17 @@
 # attributes), and checks: the histogram against ss, the port filter,
 # sorting, search, the filter prompt, help, resizing, pause, every way out
 # (exit status, terminal modes restored), five terminal types,
-# --no-color, NO_COLOR, --ascii, the settings file, golden screens of
-# a recorded replay (tests/golden/*.txt; GENERATE=1 rewrites them), and
-# the state diagram: its boxes against the histogram, split over the
-# list and full screen, golden at 80x24 and 132x43, edge counters
-# moving live, and no bytes once it is idle; e explaining a state, and
-# f following a connection from one state to the next.
+# --no-color, NO_COLOR, --ascii, the settings file, the lesson, and the
+# state diagram's edge counters moving live, and no bytes once it is
+# idle; e explaining a state, and f following a connection from one
+# state to the next.  The golden screens of a recorded replay need no
+# namespace: tests/screen/replay.sh checks them without root.
 #
 # Nothing waits by a bare sleep: screen_until polls the screen against a
 # deadline and, when it runs out, prints why and the screen.
 #
-# Environment: TCPTOP, NSHOLDER, POPULATE (bench/populate), TESTDATA,
-# NS_N, GENERATE.  Exit 0 pass, 1 fail, 77 skip (a failure under
-# CI=true).
+# Environment: TCPTOP, NSHOLDER, POPULATE (bench/populate), NS_N.  Exit
+# 0 pass, 1 fail, 77 skip (a failure under CI=true).
 
 set -u
 # The screen holds UTF-8 (arrows, bars, the ellipsis) that grep, sed and
@@ -31,44 +29,26 @@ export LC_ALL=C.UTF-8
 TCPTOP=${TCPTOP:-./tcptop}
 NSHOLDER=${NSHOLDER:-./tests/helpers/nsholder}
 POPULATE=${POPULATE:-$(dirname "$NSHOLDER")/../../bench/populate}
-TESTDATA=${TESTDATA:-$(dirname "$0")/../data}
-GOLDEN=$(dirname "$0")/../golden
 N=${NS_N:-3}
-
-# The histogram's order, netstat spelling as tcptop shows them.
-STATES="LISTEN SYN_SENT SYN_RECV ESTABLISHED FIN_WAIT1 FIN_WAIT2
-CLOSE_WAIT LAST_ACK CLOSING TIME_WAIT CLOSE"
-STATE_RE="(${STATES//[$'\n ']/|})"
 
 . "$(dirname "$0")/../lib/lib-test.sh"
 . "$(dirname "$0")/../lib/lib-netns.sh"
 . "$(dirname "$0")/../lib/lib-tmux.sh"
+. "$(dirname "$0")/../lib/lib-screen.sh"
 
 netns_require tmux unshare stty
 require_bin TCPTOP POPULATE
-[ -r "$TESTDATA/states.nlmsg" ] || fail "no $TESTDATA/states.nlmsg"
 require_count NS_N "$N"
 
 # The pane starts elsewhere: every path it gets must be absolute.
 TCPTOP=$(abspath "$TCPTOP")
 POPULATE=$(abspath "$POPULATE")
-TESTDATA=$(abspath "$TESTDATA")
-GOLDEN=$(abspath "$GOLDEN")
 
 POP_PID=
-PIDS=			# every tcptop the test started
 
 cleanup()
 {
-	local pid
-
-	tmux_stop
-	# kill-server hangs up on the panes; anything that outlived it
-	# goes now.
-	for pid in $PIDS; do
-		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = tcptop ] &&
-		    kill -KILL "$pid" 2>/dev/null
-	done
+	screen_stop
 	stop_pids $POP_PID
 	netns_cleanup
 }
@@ -84,93 +64,12 @@ netns_hold "$N"
 
 # --- the pane -----------------------------------------------------------
 
-# The pane's program: the command, then its exit status and whether the
-# terminal is back in canonical mode with echo, then it idles so the
-# screen can be read.  The subshell writes its pid and execs, so that pid
-# is tcptop's itself (unshare, sh, ip netns exec and env exec too).
-cat >"$TMP/pane.sh" <<'EOF'
-#!/bin/bash
-pidfile=$1
-shift
-( echo "$BASHPID" >"$pidfile.tmp" && mv "$pidfile.tmp" "$pidfile" &&
-    exec "$@" )
-echo "EXIT=$?"
-stty -a | tr ' ;' '\n\n' | grep -E '^-?(icanon|echo)$' | tr '\n' ' '
-echo
-exec sleep 600
-EOF
-
-WIDTH=80
-HEIGHT=24
-tmux_start $WIDTH $HEIGHT "exec sleep 600" || fail "tmux new-session failed"
-
-size()		# size W H: resize the window
-{
-	WIDTH=$1
-	HEIGHT=$2
-	"${T[@]}" resize-window -t ui -x "$1" -y "$2"
-}
-
-type_text() { "${T[@]}" send-keys -t ui -l "$1"; }
-
-PID=
-
-# start [--replay] [VAR=VALUE...] [-- TCPTOP-ARGS...]: run tcptop in the
-# pane, in S (a replay outside it), with a clean environment: the user's
-# TERM, locale, NO_COLOR and settings never get in.  The host name is
-# "host" in a UTS namespace of its own, so the header is the same on
-# every machine (at 40 columns a longer name would push the count off).
-# Sets PID.
-start()
-{
-	local -a wrap=(unshare -u sh -c 'hostname host && exec "$@"' sh)
-	local -a envs=() cmd
-	local t0 v cfg
-
-	if [ "${1:-}" = --replay ]; then
-		shift
-	else
-		wrap+=(ip netns exec "$NS_S")
-	fi
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do
-		envs+=("$1")
-		shift
-	done
-	[ $# -gt 0 ] && shift
-	# tcptop saves its settings on the way out, killed by respawn-pane
-	# too: unless a check names one, each run gets a new directory.
-	STARTS=$((STARTS + 1))
-	cfg=${CFG:-$TMP/cfg.$STARTS}
-	mkdir -p "$TMP/home" "$cfg"
-	cmd=(bash "$TMP/pane.sh" "$TMP/pid" "${wrap[@]}" env -i
-	    "PATH=$PATH" "HOME=$TMP/home" TERM=tmux-256color LANG=C.UTF-8
-	    TZ=UTC "XDG_CONFIG_HOME=$cfg")
-	# Sanitizer builds: keep their settings.
-	for v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
-		[ -n "${!v:-}" ] && cmd+=("$v=${!v}")
-	done
-	cmd+=("${envs[@]}" "$TCPTOP" "$@")
-	rm -f "$TMP/pid"
-	"${T[@]}" respawn-pane -k -t ui "$(printf '%q ' "${cmd[@]}")" ||
-	    return 1
-	t0=$(now_us)
-	while [ ! -s "$TMP/pid" ]; do
-		if [ $(($(now_us) - t0)) -gt 5000000 ]; then
-			echo "    the pane did not start tcptop within 5 s"
-			return 1
-		fi
-		sleep 0.02
-	done
-	PID=$(cat "$TMP/pid")
-	PIDS="$PIDS $PID"
-}
-
-# XDG_CONFIG_HOME of the next start: a new one when empty.
-CFG=
-STARTS=0
+# tcptop runs in S, its host name "host" (lib-screen.sh).
+screen_host
+PANE_WRAP+=(ip netns exec "$NS_S")
+screen_init
 
 # --- reading the screen -------------------------------------------------
-
 
 # The attributes of every run of text: "LINE<TAB>ATTRS<TAB>TEXT", ATTRS
 # a list such as "fg30 bg46 bold" or "-".  tmux sends each SGR change
@@ -243,58 +142,12 @@ capture_e()
 	    sed 's/\x1b\[[0-9;]*m//g; s/ *$//' "$SCREEN_E" >"$SCREEN"
 }
 
-line() { sed -n "$1p" "$SCREEN"; }
-status_line() { line $((HEIGHT - 1)); }
-
-# The line number of the column titles.
-title_line() { grep -n -m1 'LOCAL.*REMOTE' "$SCREEN" | cut -d: -f1; }
-title_shown() { [ -n "$(title_line)" ]; }
-
-# "LINENO<TAB>TEXT" of each connection row: between the titles and the
-# status line.
-list_rows()
-{
-	local t
-
-	t=$(title_line)
-	[ -n "$t" ] || return 0
-	awk -v a="$t" -v b=$((HEIGHT - 2)) \
-	    'NR > a && NR <= b && $0 ~ /[^ ]/ { print NR "\t" $0 }' "$SCREEN"
-}
-
 # A connection row at 80 columns: the gutter mark, then family, two
 # endpoints, a state, age, two queues, RTT and retransmits.
 ROW80_RE="^[ +-]v[46] [^ ]+ +[^ ]+ +$STATE_RE +[0-9][^ ]*"
 ROW80_RE+=" +[0-9]+ +[0-9]+ +(-|[0-9.]+(us|ms|s)) +[0-9]+$"
 # At 40: the two endpoints and the state only.
 ROW40_RE="^[ +-][^ ]+ +[^ ]+ +$STATE_RE$"
-
-# "STATE COUNT" for every state name with a number after it in the
-# histogram (the lines above the column titles, under the header).
-hist_counts()
-{
-	local t
-
-	t=$(title_line)
-	[ -n "$t" ] || return 0
-	# Narrow screens use the five-cell names (tcpstate.c), in the order
-	# of STATES.
-	sed -n "2,$((t - 1))p" "$SCREEN" | awk -v states="$STATES" \
-	    -v briefs="LISTN SYNSN SYNRC ESTAB FINW1 FINW2 CLSWT LSACK CLSNG TIMEW CLOSE" '
-	BEGIN {
-		n = split(states, s, /[ \n]+/)
-		split(briefs, b, / /)
-		for (i = 1; i <= n; i++) {
-			k[s[i]] = s[i]
-			k[b[i]] = s[i]
-		}
-	}
-	{
-		for (i = 1; i < NF; i++)
-			if (($i in k) && $(i + 1) ~ /^[0-9]+$/)
-				print k[$i], $(i + 1)
-	}'
-}
 
 # "STATE COUNT" for all eleven states in S.  Counted from the State
 # column of one unfiltered listing, as netns-states.sh does: one snapshot
@@ -380,30 +233,6 @@ still()
 
 # First frame: a header with the count.
 wait_frame() { wait_screen '[0-9]+ sockets?' "$@"; }
-
-# exited WANT: tcptop has ended with status WANT, and the terminal is
-# back in canonical mode with echo.
-EXIT_RE='^EXIT=([0-9]+)'
-exited()
-{
-	local got modes
-
-	wait_screen "$EXIT_RE" || return 1
-	# stty runs after the status is printed.
-	wait_screen '^-?icanon -?echo' || return 1
-	got=$(sed -nE "s/$EXIT_RE.*/\1/p" "$SCREEN" | head -n 1)
-	modes=$(grep -A1 -E "$EXIT_RE" "$SCREEN" | tail -n 1)
-	if [ "$got" != "$1" ]; then
-		echo "    exit status $got, not $1"
-		show_screen
-		return 1
-	fi
-	if ! [[ " $modes " == *" icanon "* && " $modes " == *" echo "* ]]
-	then
-		echo "    terminal not restored: stty says '$modes'"
-		return 1
-	fi
-}
 
 # --- checks -------------------------------------------------------------
 
@@ -1116,165 +945,7 @@ check_settings_broken()
 	}
 }
 
-# Two captures in a row alike: the terminal has taken the whole frame.
-settled()
-{
-	cmp -s "$SCREEN" "$TMP/previous" && return 0
-	cp "$SCREEN" "$TMP/previous"
-	return 1
-}
-
-same_as()
-{
-	cmp -s "$SCREEN" "$1" && return 0
-	echo "differs from $1 (- golden, + now):" >>"$WHY"
-	diff -u "$1" "$SCREEN" | tail -n +3 >>"$WHY"
-	return 1
-}
-
-# The replay's last frame, compared with tests/golden/replay-WxH.txt.
-check_golden()
-{
-	local w=$1 h=$2 gold
-	gold=$GOLDEN/replay-${w}x$h.txt
-
-	size "$w" "$h"
-	start --replay -- -d 0.3 --replay "$TESTDATA/states.nlmsg" ||
-	    return 1
-	wait_screen 'replay ended' || return 1
-	if [ -n "${GENERATE:-}" ]; then
-		: >"$TMP/previous"
-		screen_until "the screen to settle" settled || return 1
-		mkdir -p "$GOLDEN" && cp "$SCREEN" "$gold" || return 1
-		echo "    wrote $gold"
-	elif [ ! -f "$gold" ]; then
-		echo "    no $gold (GENERATE=1 $0 makes it)"
-		return 1
-	else
-		screen_until "the screen of $gold" same_as "$gold" || return 1
-	fi
-	keys q
-	exited 0
-}
-
 # --- the state diagram (t, --diagram) -----------------------------------
-
-# "STATE COUNT" for each box of the diagram: "[NAME  N]" or, framed,
-# "│ NAME  N │"; CLOSED counts as CLOSE (the sink, "[CLOSED]" at the
-# bottom, has no count).
-diagram_counts()
-{
-	awk -v states="$STATES" '
-	BEGIN { n = split(states, s, /[ \n]+/); for (i = 1; i <= n; i++) k[s[i]] }
-	{
-		line = $0
-		while (match(line, /[[│] *[A-Z_0-9]+ +[0-9]+ *[]│]/)) {
-			box = substr(line, RSTART + 1, RLENGTH - 2)
-			line = substr(line, RSTART + RLENGTH)
-			split(box, f, / +/)
-			i = f[1] == "" ? 2 : 1
-			if (f[i] == "CLOSED")
-				f[i] = "CLOSE"
-			if (f[i] in k)
-				print f[i], f[i + 1]
-		}
-		if (pending && match($0, /│ *[0-9]+ *│/)) {
-			v = substr($0, RSTART + 1, RLENGTH - 2)
-			gsub(/[ │]/, "", v)
-			print "CLOSE", v
-		}
-		pending = $0 ~ /│ *CLOSED *│/
-	}' "$SCREEN"
-}
-
-# The boxes count what the histogram of the same replay counts.
-boxes_are_hist()
-{
-	local want got
-	want=$(hist_counts | sort)
-	got=$(diagram_counts | sort)
-	[ -n "$got" ] && [ "$got" = "$want" ] && return 0
-	echo "boxes: $(echo $got); histogram: $(echo $want)" >>"$WHY"
-	return 1
-}
-
-# The replay's histogram, then its diagram at W x H, against the golden
-# screen tests/golden/diagram-WxH.txt.
-check_diagram_golden()
-{
-	local w=$1 h=$2 gold
-	gold=$GOLDEN/diagram-${w}x$h.txt
-
-	size "$w" "$h"
-	start --replay -- -d 0.3 --replay "$TESTDATA/states.nlmsg" ||
-	    return 1
-	wait_screen 'replay ended' || return 1
-	cp "$SCREEN" "$TMP/hist"
-	keys t
-	wait_screen '^TCP states: sampled every 0.3 s' ||
-	    return 1
-	# hist_counts reads the histogram of the capture before t.
-	local saved=$SCREEN
-	SCREEN=$TMP/hist
-	local want
-	want=$(hist_counts | sort)
-	SCREEN=$saved
-	[ "$(echo "$want" | wc -l)" -eq 11 ] ||
-	    { echo "    the histogram shows $(echo "$want" | wc -l) states"
-	    return 1; }
-	box_is_want() {
-		local got
-		got=$(diagram_counts | sort)
-		[ "$got" = "$want" ] && return 0
-		echo "boxes: $(echo $got); histogram: $(echo $want)" >>"$WHY"
-		return 1
-	}
-	screen_until "the boxes to count what the histogram did" box_is_want ||
-	    return 1
-	golden "$gold" || return 1
-	# Split: the connection list under the diagram, a few rows of it.
-	rows_under() {
-		local n
-		n=$(list_rows | grep -cE "$STATE_RE")
-		[ "$n" -ge "$1" ] && return 0
-		echo "$n list rows under the diagram, wanted $1" >>"$WHY"
-		return 1
-	}
-	screen_until "list rows under the diagram" rows_under 5 || return 1
-	# t again: full screen, the edges listed under the diagram, and
-	# no list.
-	keys t
-	wait_screen '^ EDGE +COUNT +RATE' || return 1
-	screen_until "the boxes to count what the histogram did" box_is_want ||
-	    return 1
-	[ -z "$(title_line)" ] || { echo "    the list is still shown"
-		show_screen; return 1; }
-	golden "$GOLDEN/diagram-${w}x$h-full.txt" || return 1
-	# t again: the histogram is back.
-	keys t
-	wait_gone '^TCP states:' || return 1
-	wait_screen '^LISTEN +6 ' || return 1
-	keys q
-	exited 0
-}
-
-# golden FILE: the screen settles on FILE (GENERATE=1: becomes FILE).
-golden()
-{
-	local gold=$1
-
-	if [ -n "${GENERATE:-}" ]; then
-		: >"$TMP/previous"
-		screen_until "the screen to settle" settled || return 1
-		cp "$SCREEN" "$gold" || return 1
-		echo "    wrote $gold"
-	elif [ ! -f "$gold" ]; then
-		echo "    no $gold (GENERATE=1 $0 makes it)"
-		return 1
-	else
-		screen_until "the screen of $gold" same_as "$gold" || return 1
-	fi
-}
 
 # Digits on the diagram outside the boxes and the title: the counters
 # on the edges (and the stubs'), down to the list's titles if shown.
@@ -1518,14 +1189,8 @@ check "11 --ascii and -d on the command line are not saved" \
     check_settings_flags
 check "11 a broken tcptoprc: warning, defaults, left unchanged" \
     check_settings_broken
-check "12 golden replay screen at 80x24" check_golden 80 24
-check "12 golden replay screen at 40x12" check_golden 40 12
 check "15 --lesson: Space walks the steps; boxes and list show the kernel; q cleans up" \
     check_lesson
-check "13 t: diagram over 5+ list rows, boxes count as the histogram; golden 80x24; t full; t hides" \
-    check_diagram_golden 80 24
-check "13 t: diagram over 5+ list rows, boxes count as the histogram; golden 132x43; t full; t hides" \
-    check_diagram_golden 132 43
 check "13 live: gone sockets move edge counters; idle after the fade: 0 bytes" \
     check_diagram_live
 check "14 e explains CLOSE_WAIT, Esc closes; f follows FIN_WAIT2 to TIME_WAIT: boxes, edge, timeline; f ends" \
