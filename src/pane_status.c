@@ -44,11 +44,20 @@ pane_status_draw(const struct frame *f, struct rect r)
 		return;
 	}
 	n = pane_status_group(t, line, sizeof line);
-	if (screens_top(t) != SCREEN_GROUPS)
-		snprintf(line + n, sizeof line - (size_t)n, "%zu of %zu shown  "
-		    "sort %s %s", t->view.n, t->view.total,
-		    field_table[t->sort_key].name,
+	/* Live rows shown, of those the table holds; the just-closed rows
+	 * on screen are counted apart, so the first never exceeds the
+	 * second. */
+	if (screens_top(t) != SCREEN_GROUPS) {
+		char closed[32] = "";
+
+		if (t->view.gone > 0)
+			snprintf(closed, sizeof closed, " +%zu closed",
+			    t->view.gone);
+		snprintf(line + n, sizeof line - (size_t)n, "%zu of %zu shown%s"
+		    "  sort %s %s", t->view.total, conntab_live(f->snap->tab),
+		    closed, field_table[t->sort_key].name,
 		    t->sort_reverse ? "desc" : "asc");
+	}
 	n = (int)strlen(line);
 	if (t->port_text[0] != '\0')
 		n += snprintf(line + n, sizeof line - (size_t)n, "  port %s",

@@ -45,7 +45,7 @@ view_build(struct view *v, const struct conntab *t, const struct filter *f,
 	view_grow(&v->prev, &v->prevcap, lastn);
 	if (lastn > 0)
 		memset(v->prev, 0, lastn * sizeof *v->prev);
-	v->total = 0;
+	v->total = v->gone = 0;
 	memset(v->states, 0, sizeof v->states);
 	memset(v->families, 0, sizeof v->families);
 
@@ -64,8 +64,10 @@ view_build(struct view *v, const struct conntab *t, const struct filter *f,
 			v->prev[c->view_rank - 1] = c;
 		else
 			v->extra[nextra++] = c;
-		if (c->flags & CONN_GONE)
+		if (c->flags & CONN_GONE) {
+			v->gone++;
 			continue;
+		}
 		v->total++;
 		v->states[c->s.state & 15]++;
 		v->families[c->s.family == AF_INET6]++;
@@ -90,7 +92,7 @@ view_keep(struct view *v, int (*keep)(void *arg, const struct conn *c),
 {
 	size_t i, k = 0;
 
-	v->total = 0;
+	v->total = v->gone = 0;
 	memset(v->states, 0, sizeof v->states);
 	memset(v->families, 0, sizeof v->families);
 	for (i = 0; i < v->n; i++) {
@@ -102,8 +104,10 @@ view_keep(struct view *v, int (*keep)(void *arg, const struct conn *c),
 		/* Ranks in the narrowed list, so the next sort still starts
 		 * from this order. */
 		((struct conn *)(uintptr_t)c)->view_rank = (uint32_t)k;
-		if (c->flags & CONN_GONE)
+		if (c->flags & CONN_GONE) {
+			v->gone++;
 			continue;
+		}
 		v->total++;
 		v->states[c->s.state & 15]++;
 		v->families[c->s.family == AF_INET6]++;

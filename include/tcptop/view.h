@@ -15,6 +15,7 @@ struct view {
 	size_t n;
 	size_t cap;
 	size_t total;			/* live rows kept (no tombstones) */
+	size_t gone;			/* tombstones kept: n - total */
 	size_t states[16];		/* live rows per TCP state */
 	size_t families[2];		/* live rows: [0] IPv4, [1] IPv6 */
 	struct sort_buf sortbuf;

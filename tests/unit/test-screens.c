@@ -180,6 +180,33 @@ main(void)
 		draw_at(&f, &s, 12, 40, "screen", cases[k].at40);
 		session_done(&s);
 	}
+
+	/* Rows that just closed stay on screen, counted apart: the shown
+	 * count never exceeds the rows held. */
+	{
+		struct conn_sample w[3];
+		char want[64];
+
+		for (i = 0; i < 3; i++) {
+			w[i] = mk(i + 1, tcpstate_order[i], 9000,
+			    40000 + (int)i);
+			w[i].info.rtt_us = 1250;
+			w[i].flags = CONN_HAS_INFO;
+		}
+		session_init(&s, &o, &p);
+		screens_start(&s, GROUP_NONE);
+		scan(tab, 2000, w, 3);
+		snap.fields.now_ms = 2000;
+		session_view(&s, &snap);
+		memset(&f, 0, sizeof f);
+		f.snap = &snap;
+		f.s = &s;
+		snprintf(want, sizeof want, "3 of 3 shown +%d closed",
+		    TCPSTATE_MAX - 1 - 3);
+		CHECK_EQ(s.view.n, TCPSTATE_MAX - 1);
+		draw_at(&f, &s, 24, 80, "status", want);
+		session_done(&s);
+	}
 	ui_close();
 	trans_free(tr);
 	conntab_free(tab);
