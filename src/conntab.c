@@ -9,13 +9,31 @@
 
 #define CONNTAB_CHUNK 1024	/* rows allocated together */
 
+/* A cookie-keyed hash of rows: open addressing, linear probing. */
+struct chash {
+	struct conn **slots;
+	size_t nslots;		/* power of two, at least 2 * what it holds */
+};
+
+/* Rows a narrower query left out of view (conntab_rescope), kept so that
+ * a socket that comes back into view is the same row, with its ages and
+ * path.  queue holds them in the order they were parked (NULL where one
+ * came back), so the oldest expire from its head; a parked row's
+ * dump_idx is its place in queue. */
+struct park {
+	struct chash hash;
+	size_t n;		/* rows parked */
+	struct conn **queue;
+	size_t head, nqueue, capqueue;
+	size_t max;		/* most live rows the table has held */
+};
+
 struct conntab {
 	struct conn **rows;	/* live rows and tombstones */
 	size_t n, cap;
 	size_t live;
 
-	struct conn **slots;	/* open addressing, linear probing */
-	size_t nslots;		/* power of two, at least 2 * live */
+	struct chash hash;	/* the live rows */
 
 	struct conn **freelist;	/* recycled rows */
 	size_t nfree, capfree;
@@ -49,6 +67,7 @@ struct conntab {
 	unsigned long scans_ended;
 	int baseline;		/* the next scan sees a new scope: what it
 				 * finds predates it, as in the first scan */
+	struct park park;
 };
 
 static void
@@ -88,12 +107,12 @@ conntab_same_tuple(const struct conn_sample *a, const struct conn_sample *b)
 
 /* The key: the cookie where the kernel gave one, else the 4-tuple. */
 static size_t
-conntab_slot0(const struct conntab *t, const struct conn_sample *s)
+chash_slot0(const struct chash *h, const struct conn_sample *s)
 {
-	uint64_t h = s->cookie != 0 ? s->cookie : conntab_tuple_hash(s);
+	uint64_t k = s->cookie != 0 ? s->cookie : conntab_tuple_hash(s);
 
-	h *= 0x9e3779b97f4a7c15ULL;
-	return (size_t)(h >> 32) & (t->nslots - 1);
+	k *= 0x9e3779b97f4a7c15ULL;
+	return (size_t)(k >> 32) & (h->nslots - 1);
 }
 
 static int
@@ -104,49 +123,56 @@ conntab_same(const struct conn_sample *a, const struct conn_sample *b)
 	return conntab_same_tuple(a, b);
 }
 
+/* Where s is, or the empty slot where it would go. */
 static size_t
-conntab_find_slot(const struct conntab *t, const struct conn_sample *s)
+chash_find(const struct chash *h, const struct conn_sample *s)
 {
-	size_t i = conntab_slot0(t, s);
+	size_t i = chash_slot0(h, s);
 
-	while (t->slots[i] != NULL && !conntab_same(&t->slots[i]->s, s))
-		i = (i + 1) & (t->nslots - 1);
+	while (h->slots[i] != NULL && !conntab_same(&h->slots[i]->s, s))
+		i = (i + 1) & (h->nslots - 1);
 	return i;
 }
 
 static void
-conntab_rehash(struct conntab *t, size_t nslots)
+chash_init(struct chash *h, size_t nslots)
 {
-	struct conn **old = t->slots;
-	size_t i, oldn = t->nslots;
+	h->slots = xcalloc(nslots, sizeof *h->slots);
+	h->nslots = nslots;
+}
 
-	t->slots = xcalloc(nslots, sizeof *t->slots);
-	t->nslots = nslots;
+static void
+chash_rehash(struct chash *h, size_t nslots)
+{
+	struct conn **old = h->slots;
+	size_t i, oldn = h->nslots;
+
+	chash_init(h, nslots);
 	for (i = 0; i < oldn; i++)
 		if (old[i] != NULL)
-			t->slots[conntab_find_slot(t, &old[i]->s)] = old[i];
+			h->slots[chash_find(h, &old[i]->s)] = old[i];
 	free(old);
 }
 
-/* Remove c from the hash: backward-shift deletion keeps every probe
- * chain unbroken without tombstone slots. */
+/* Remove c from h: backward-shift deletion keeps every probe chain
+ * unbroken without tombstone slots. */
 static void
-conntab_unhash(struct conntab *t, const struct conn *c)
+chash_del(struct chash *h, const struct conn *c)
 {
-	size_t mask = t->nslots - 1, i = conntab_find_slot(t, &c->s), j;
+	size_t mask = h->nslots - 1, i = chash_find(h, &c->s), j;
 
-	if (t->slots[i] != c)
+	if (h->slots[i] != c)
 		return;
-	t->slots[i] = NULL;
-	for (j = (i + 1) & mask; t->slots[j] != NULL; j = (j + 1) & mask) {
-		size_t k = conntab_slot0(t, &t->slots[j]->s);
+	h->slots[i] = NULL;
+	for (j = (i + 1) & mask; h->slots[j] != NULL; j = (j + 1) & mask) {
+		size_t k = chash_slot0(h, &h->slots[j]->s);
 
 		/* Move j back to i unless its home k lies cyclically in
 		 * (i, j]. */
 		if ((j > i && (k <= i || k > j)) ||
 		    (j < i && (k <= i && k > j))) {
-			t->slots[i] = t->slots[j];
-			t->slots[j] = NULL;
+			h->slots[i] = h->slots[j];
+			h->slots[j] = NULL;
 			i = j;
 		}
 	}
@@ -215,8 +241,8 @@ conntab_new(int64_t tombstone_ms)
 	struct conntab *t = xcalloc(1, sizeof *t);
 
 	t->tombstone_ms = tombstone_ms;
-	t->nslots = 1024;
-	t->slots = xcalloc(t->nslots, sizeof *t->slots);
+	chash_init(&t->hash, 1024);
+	chash_init(&t->park.hash, 64);
 	return t;
 }
 
@@ -231,7 +257,9 @@ conntab_free(struct conntab *t)
 		free(t->chunks[i]);
 	free(t->chunks);
 	free(t->rows);
-	free(t->slots);
+	free(t->hash.slots);
+	free(t->park.hash.slots);
+	free(t->park.queue);
 	free(t->freelist);
 	free(t->fresh);
 	free(t->gone);
@@ -296,8 +324,8 @@ conntab_lookup(struct conntab *t, const struct conn_sample *s, size_t *slot)
 			return c;
 		}
 	}
-	*slot = conntab_find_slot(t, s);
-	c = t->slots[*slot];
+	*slot = chash_find(&t->hash, s);
+	c = t->hash.slots[*slot];
 	if (c != NULL && c->dump_idx < t->norder &&
 	    t->order[c->dump_idx] == c)
 		t->cursor = c->dump_idx + 1;
@@ -384,6 +412,102 @@ conntab_rates(struct conntab *t, struct conn *c, const struct conn_sample *s)
 	c->sample_ms = t->now_ms;
 }
 
+/* The park ---------------------------------------------------------------
+ *
+ * A narrower query (a port, an expression) leaves rows out of the next
+ * dumps, yet their sockets go on.  conntab_rescope parks them instead of
+ * freeing them, and a scan that finds one again takes it back, first seen
+ * time, time in state and path intact: a filter changed back and forth
+ * forgets nothing.  The kernel no longer reports a parked socket, so its
+ * end is not seen: a parked row goes after CONNTAB_PARK_MS, or sooner
+ * when the park holds more rows than the table ever held live. */
+
+/* Park c, a live row with a cookie. */
+static void
+park_put(struct conntab *t, struct conn *c)
+{
+	struct park *p = &t->park;
+
+	if ((p->n + 1) * 2 > p->hash.nslots)
+		chash_rehash(&p->hash, p->hash.nslots * 2);
+	p->hash.slots[chash_find(&p->hash, &c->s)] = c;
+	p->n++;
+	c->gone_ms = t->now_ms;		/* when it was parked */
+	c->dump_idx = (uint32_t)p->nqueue;
+	conntab_push(&p->queue, &p->nqueue, &p->capqueue, c);
+}
+
+/* The parked row for s, taken out of the park, or NULL. */
+static struct conn *
+park_take(struct conntab *t, const struct conn_sample *s)
+{
+	struct park *p = &t->park;
+	struct conn *c;
+
+	if (p->n == 0 || s->cookie == 0)
+		return NULL;
+	c = p->hash.slots[chash_find(&p->hash, s)];
+	if (c == NULL)
+		return NULL;
+	chash_del(&p->hash, c);
+	p->queue[c->dump_idx] = NULL;
+	p->n--;
+	return c;
+}
+
+/* Free the parked rows that expired, oldest first, and squeeze the
+ * holes out of the queue once they outnumber the rows.  Each row is
+ * parked, taken or freed once, so this costs what changed. */
+static void
+park_expire(struct conntab *t)
+{
+	struct park *p = &t->park;
+	size_t i, k;
+
+	for (; p->head < p->nqueue; p->head++) {
+		struct conn *c = p->queue[p->head];
+
+		if (c == NULL)
+			continue;
+		if (t->now_ms - c->gone_ms < CONNTAB_PARK_MS &&
+		    p->n <= p->max)
+			break;
+		chash_del(&p->hash, c);
+		p->n--;
+		conntab_release(t, c);
+	}
+	if (p->nqueue - p->head <= 2 * p->n + 64)
+		return;
+	for (i = p->head, k = 0; i < p->nqueue; i++)
+		if (p->queue[i] != NULL) {
+			p->queue[i]->dump_idx = (uint32_t)k;
+			p->queue[k++] = p->queue[i];
+		}
+	p->head = 0;
+	p->nqueue = k;
+}
+
+/* c comes back into view as s.  A change of state out of view happened
+ * at a time tcptop did not see: the new state's time counts from now,
+ * a lower bound (CONN_SINCE_UNSEEN), and no event says when. */
+static void
+conntab_unpark(struct conntab *t, struct conn *c,
+    const struct conn_sample *s)
+{
+	if (c->s.state != s->state) {
+		c->prev_state = c->s.state;
+		c->state_since_ms = t->now_ms;
+		c->flags |= CONN_SINCE_UNSEEN;
+		conntab_path_push(c, s->state, t->now_ms);
+	}
+	c->flags &= (uint8_t)~(CONN_NEW | CONN_RATE);
+	c->tx_rate = c->rx_rate = 0;
+	c->gone_ms = 0;
+	c->s = *s;
+	c->sample_ms = t->now_ms;
+	c->seen_pass = t->pass;
+}
+
 void
 conntab_update(struct conntab *t, const struct conn_sample *s)
 {
@@ -397,6 +521,7 @@ conntab_update(struct conntab *t, const struct conn_sample *s)
 			    s->state, conntab_is_mini(&c->s));
 			c->prev_state = c->s.state;
 			c->state_since_ms = t->now_ms;
+			c->flags &= (uint8_t)~CONN_SINCE_UNSEEN;
 			conntab_path_push(c, s->state, t->now_ms);
 		}
 		conntab_rates(t, c, s);
@@ -410,24 +535,30 @@ conntab_update(struct conntab *t, const struct conn_sample *s)
 		return;
 	}
 	if (i == SIZE_MAX)
-		i = conntab_find_slot(t, s);
-	c = conntab_alloc(t);
-	memset(c, 0, sizeof *c);
-	c->s = *s;
-	c->first_seen_ms = c->state_since_ms = c->sample_ms = t->now_ms;
-	c->seen_pass = t->pass;
-	c->created_scan = t->scan;
-	c->flags = CONN_NEW;
-	c->path = s->state;
-	if (t->scans_ended == 0 || t->baseline)
-		c->flags |= CONN_PREEXISTING;
-	t->slots[i] = c;
+		i = chash_find(&t->hash, s);
+	if ((c = park_take(t, s)) != NULL)
+		conntab_unpark(t, c, s);
+	else {
+		c = conntab_alloc(t);
+		memset(c, 0, sizeof *c);
+		c->s = *s;
+		c->first_seen_ms = c->state_since_ms = c->sample_ms = t->now_ms;
+		c->seen_pass = t->pass;
+		c->created_scan = t->scan;
+		c->flags = CONN_NEW;
+		c->path = s->state;
+		if (t->scans_ended == 0 || t->baseline)
+			c->flags |= CONN_PREEXISTING;
+		conntab_push(&t->fresh, &t->nfresh, &t->capfresh, c);
+	}
+	t->hash.slots[i] = c;
 	conntab_push(&t->rows, &t->n, &t->cap, c);
-	conntab_push(&t->fresh, &t->nfresh, &t->capfresh, c);
 	conntab_note_order(t, c);
 	t->live++;
-	if (t->live * 2 > t->nslots)
-		conntab_rehash(t, t->nslots * 2);
+	if (t->live > t->park.max)
+		t->park.max = t->live;
+	if (t->live * 2 > t->hash.nslots)
+		chash_rehash(&t->hash, t->hash.nslots * 2);
 }
 
 /* A request socket (SYN_RECV) that completed the handshake may reappear
@@ -503,7 +634,7 @@ conntab_end_scan(struct conntab *t)
 				c->flags &= (uint8_t)~CONN_NEW;
 			continue;
 		}
-		conntab_unhash(t, c);
+		chash_del(&t->hash, c);
 		t->live--;
 		if (c->created_scan == t->scan) {
 			/* Seen only by a pass that was restarted. */
@@ -547,6 +678,7 @@ conntab_end_scan(struct conntab *t)
 		t->rows[keep++] = c;
 	}
 	t->n = keep;
+	park_expire(t);
 	t->scans_ended++;
 	t->baseline = 0;
 	/* This scan's order is the next one's guide.  It holds only rows
@@ -579,8 +711,12 @@ conntab_rescope(struct conntab *t,
 			continue;
 		}
 		if (!(c->flags & CONN_GONE)) {
-			conntab_unhash(t, c);
+			chash_del(&t->hash, c);
 			t->live--;
+			if (c->s.cookie != 0) {
+				park_put(t, c);
+				continue;
+			}
 		}
 		conntab_release(t, c);
 	}
@@ -625,6 +761,12 @@ size_t
 conntab_live(const struct conntab *t)
 {
 	return t->live;
+}
+
+size_t
+conntab_parked(const struct conntab *t)
+{
+	return t->park.n;
 }
 
 const struct conntab_event *

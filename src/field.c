@@ -37,7 +37,8 @@ field_retrans(const struct conn *c)
 int
 field_age_at_least(const struct conn *c)
 {
-	return (c->flags & CONN_PREEXISTING) && c->prev_state == 0;
+	return ((c->flags & CONN_PREEXISTING) && c->prev_state == 0) ||
+	    (c->flags & CONN_SINCE_UNSEEN);
 }
 
 const char *

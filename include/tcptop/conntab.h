@@ -16,6 +16,14 @@
 #define CONN_PATH_CUT	0x08	/* path lost its oldest states */
 #define CONN_RATE	0x10	/* tx_rate and rx_rate hold rates: two
 				 * samples with tcp_info were seen */
+#define CONN_SINCE_UNSEEN 0x20	/* it changed state while out of view
+				 * (parked): state_since_ms is when it was
+				 * found again, its time in state a lower
+				 * bound */
+
+/* How long a row hidden by a narrower query is kept for it to come back
+ * (conntab_rescope). */
+#define CONNTAB_PARK_MS (60 * 60 * 1000)
 
 /* One connection.  The table owns it; pointers to it stay valid until the
  * conntab_end_scan that frees its tombstone. */
@@ -110,10 +118,16 @@ void conntab_update(struct conntab *t, const struct conn_sample *s);
  * (same 4-tuple, new cookie) is kept as one row with a state change. */
 void conntab_end_scan(struct conntab *t);
 
-/* The query changed between scans (a new port filter, say): free the
- * rows keep() rejects, without events, and treat what the next scan finds
- * for the first time as there before tcptop (no NEW events, ages are
- * lower bounds), since it was only out of view.  Call between scans. */
+/* The query changed between scans (a new port filter, say).  The live
+ * rows keep() rejects leave the table without events, but are parked by
+ * cookie: when a later scan finds one again (the query widened back) it
+ * returns as it was, its first seen time, time in state and path kept.
+ * A parked row is freed after CONNTAB_PARK_MS, or sooner when the park
+ * holds more rows than the table ever held live.  What the next scan
+ * finds for the first time and was never parked is treated as there
+ * before tcptop (no NEW events, ages are lower bounds), since it was
+ * only out of view.  Tombstones keep() rejects are freed.  Call between
+ * scans. */
 void conntab_rescope(struct conntab *t,
     int (*keep)(void *arg, const struct conn_sample *s), void *arg);
 
@@ -123,6 +137,9 @@ struct conn *const *conntab_rows(const struct conntab *t, size_t *n);
 
 /* Live rows (not tombstones). */
 size_t conntab_live(const struct conntab *t);
+
+/* Rows parked by conntab_rescope, waiting to come back into view. */
+size_t conntab_parked(const struct conntab *t);
 
 /* The events of the last scan, oldest first; borrowed like the rows. */
 const struct conntab_event *conntab_events(const struct conntab *t,

@@ -108,15 +108,155 @@ test_rates(void)
 	conntab_free(t);
 }
 
+static size_t
+nevents(const struct conntab *t)
+{
+	size_t n;
+
+	(void)conntab_events(t, &n);
+	return n;
+}
+
+static int
+keep_port(void *arg, const struct conn_sample *s)
+{
+	return s->lport == *(const unsigned *)arg;
+}
+
+/* A query narrowed and widened again: rows out of view are parked and
+ * come back as they were; a change of state out of view gives a lower
+ * bound and no event; tombstones are not parked; the park empties after
+ * CONNTAB_PARK_MS and never holds more than the table held live. */
+static void
+test_park(void)
+{
+	struct conntab *t = conntab_new(0);
+	struct conn_sample s[4];
+	unsigned p80 = 80, p22 = 22;
+	const struct conn *c;
+	int64_t now = 1000;
+
+	s[0] = mk(1, TCP_LISTEN, 80, 0);
+	s[1] = mk(2, TCP_ESTABLISHED, 80, 5000);
+	s[2] = mk(3, TCP_LISTEN, 22, 0);
+	s[3] = mk(4, TCP_ESTABLISHED, 22, 6000);
+	scan(t, now, s, 4);
+	/* Port 22's connection opens after tcptop started: not a bound. */
+	s[3] = mk(5, TCP_ESTABLISHED, 22, 6001);
+	scan(t, now += 1000, s, 4);
+	c = find(t, 5, 22);
+	CHECK(c != NULL && !(c->flags & CONN_PREEXISTING) &&
+	    c->first_seen_ms == 2000);
+
+	/* p 80: port 22's rows leave quietly, into the park. */
+	conntab_rescope(t, keep_port, &p80);
+	CHECK_EQ(conntab_live(t), 2);
+	CHECK_EQ(conntab_parked(t), 2);
+	scan(t, now += 90000, s, 2);
+	CHECK_EQ(nevents(t), 0);
+
+	/* p 22, and 80 again: every row is back with its ages. */
+	conntab_rescope(t, keep_port, &p22);
+	CHECK_EQ(conntab_parked(t), 4);
+	s[1].state = TCP_CLOSE_WAIT;	/* changes while out of view */
+	scan(t, now += 1000, s + 2, 2);
+	CHECK_EQ(conntab_live(t), 2);
+	CHECK_EQ(conntab_parked(t), 2);
+	CHECK_EQ(count_events(t, CONNTAB_EV_NEW), 0);
+	c = find(t, 3, 22);
+	CHECK(c != NULL && c->first_seen_ms == 1000 &&
+	    c->state_since_ms == 1000 && (c->flags & CONN_PREEXISTING) &&
+	    field_age_at_least(c));
+	c = find(t, 5, 22);
+	CHECK(c != NULL && c->first_seen_ms == 2000 &&
+	    !(c->flags & (CONN_PREEXISTING | CONN_NEW)) &&
+	    !field_age_at_least(c));
+	conntab_rescope(t, keep_all, NULL);
+	CHECK_EQ(conntab_parked(t), 2);
+	scan(t, now += 1000, s, 4);
+	CHECK_EQ(conntab_live(t), 4);
+	CHECK_EQ(conntab_parked(t), 0);
+	CHECK_EQ(nevents(t), 0);
+	c = find(t, 1, 80);
+	CHECK(c != NULL && c->first_seen_ms == 1000);
+	c = find(t, 2, 80);
+	CHECK(c != NULL && c->first_seen_ms == 1000 &&
+	    c->s.state == TCP_CLOSE_WAIT && c->prev_state == TCP_ESTABLISHED &&
+	    c->state_since_ms == now && (c->flags & CONN_SINCE_UNSEEN) &&
+	    field_age_at_least(c));
+	{
+		uint8_t st[8];
+
+		CHECK_EQ(conntab_path(c, st, 8), 2);
+		CHECK(st[0] == TCP_ESTABLISHED && st[1] == TCP_CLOSE_WAIT);
+	}
+	/* A change seen in view ends the bound. */
+	s[1].state = TCP_LAST_ACK;
+	scan(t, now += 1000, s, 4);
+	c = find(t, 2, 80);
+	CHECK(c != NULL && !(c->flags & CONN_SINCE_UNSEEN) &&
+	    !field_age_at_least(c));
+	CHECK_EQ(count_events(t, CONNTAB_EV_STATE), 1);
+
+	/* A tombstone is not parked; a parked row that never comes back
+	 * is freed after CONNTAB_PARK_MS. */
+	scan(t, now += 1000, s, 3);	/* cookie 5 goes */
+	CHECK(find(t, 5, 22) != NULL && (find(t, 5, 22)->flags & CONN_GONE));
+	conntab_rescope(t, keep_port, &p80);
+	CHECK_EQ(conntab_parked(t), 1);	/* 3, not the tombstone 5 */
+	scan(t, now += CONNTAB_PARK_MS - 1, s, 2);
+	CHECK_EQ(conntab_parked(t), 1);
+	scan(t, now += 1, s, 2);
+	CHECK_EQ(conntab_parked(t), 0);
+	conntab_rescope(t, keep_all, NULL);
+	scan(t, now += 1000, s, 3);
+	c = find(t, 3, 22);
+	CHECK(c != NULL && c->first_seen_ms == now);
+	conntab_free(t);
+
+	/* Parked and taken back many times, or never taken back: the park
+	 * stays within what the table held live. */
+	t = conntab_new(0);
+	{
+		struct conn_sample w[64];
+		unsigned k, round, p0 = 0;
+
+		for (k = 0; k < 64; k++)
+			w[k] = mk(100 + k, TCP_ESTABLISHED, k % 2, 7000 + k);
+		now = 0;
+		for (round = 0; round < 50; round++) {
+			unsigned port = round % 2;
+
+			conntab_rescope(t, keep_port, &port);
+			scan(t, now += 1000, w, 64);
+			CHECK(conntab_parked(t) + conntab_live(t) <= 64);
+		}
+		/* Every row replaced by new sockets at each refresh: 32 are
+		 * parked each time, and past the high-water mark of live
+		 * rows (96: the 32 kept and the 64 new, live in one scan)
+		 * the oldest go; uncapped, the park would reach 320. */
+		for (round = 0; round < 10; round++) {
+			for (k = 0; k < 64; k++)
+				w[k].cookie += 64;
+			conntab_rescope(t, keep_port, &p0);
+			scan(t, now += 1000, w, 64);
+			CHECK(conntab_parked(t) <= 96);
+		}
+	}
+	conntab_free(t);
+}
+
 int
 main(void)
 {
-	struct conntab *t = conntab_new(2000);
+	struct conntab *t;
 	struct conn_sample s[8];
 	const struct conn *c;
 	const struct conntab_event *ev;
 	size_t n;
 
+	test_park();
+	t = conntab_new(2000);
 	/* First scan: everything predates tcptop, so no NEW events. */
 	s[0] = mk(1, TCP_LISTEN, 80, 0);
 	s[1] = mk(2, TCP_ESTABLISHED, 80, 5000);
