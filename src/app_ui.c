@@ -42,6 +42,7 @@ struct app_ui {
 	int64_t anim_ns;		/* the diagram's next frame */
 	long refreshes;
 	int status, draw, repaint, quit;
+	int once;			/* refresh once though paused */
 };
 
 /* tcptoprc merged under the command line (prefs.c).  Its path stays
@@ -227,7 +228,7 @@ app_ui_wait(struct app_ui *u)
 	size_t n;
 	int timeout = -1;
 
-	if (!u->s.paused && !u->snap->ended)
+	if ((!u->s.paused || u->once) && !u->snap->ended)
 		timeout = u->next_ns <= now ? 0 :
 		    (int)((u->next_ns - now + 999999) / 1000000);
 	if (u->anim_ns != INT64_MAX) {
@@ -272,6 +273,10 @@ app_ui_react(struct app_ui *u, int react)
 	if (react & REACT_DELAY)
 		u->next_ns = clock_ns(CLOCK_MONOTONIC) +
 		    (int64_t)(u->s.delay * 1e9);
+	if (react & REACT_NOW) {
+		u->next_ns = clock_ns(CLOCK_MONOTONIC);
+		u->once = 1;
+	}
 	if (react & REACT_REPAINT)
 		u->repaint = 1;
 	if ((react & REACT_STEP) && u->l != NULL)
@@ -364,8 +369,11 @@ app_run_ui(struct collector *c, const struct options *o, struct lesson *l)
 	while (!u->quit && !sig_caught) {
 		int64_t now = clock_ns(CLOCK_MONOTONIC);
 
-		if (!u->s.paused && !u->snap->ended && now >= u->next_ns)
+		if ((!u->s.paused || u->once) && !u->snap->ended &&
+		    now >= u->next_ns) {
+			u->once = 0;
 			app_ui_refresh(u, now);
+		}
 		if (u->draw)
 			app_ui_draw(u);
 		if (u->quit || app_ui_wait(u) == -1)

@@ -29,6 +29,13 @@ keys_filter(struct session *s, int key)
 }
 
 static int
+keys_refresh(struct session *s, int key)
+{
+	(void)s, (void)key;
+	return REACT_REDRAW | REACT_NOW;
+}
+
+static int
 keys_pause(struct session *s, int key)
 {
 	(void)key;
@@ -109,8 +116,10 @@ const struct key_binding keys_view[] = {
 	{ { K_F4, '\\' }, "F4 \\", "Filter", keys_filter,
 	    "filter expression as -f, ss-like: sport/dport/port/src/dst/"
 	    "state, and/or/not; the kernel filters what it can" },
-	{ { ' ' }, "Space", "Pause", keys_pause,
-	    "pause or resume refreshing (keys still work)" },
+	{ { ' ' }, "Space", NULL, keys_refresh,
+	    "refresh now, as top does; while paused, one refresh" },
+	{ { 'Z' }, "Z", "Pause", keys_pause,
+	    "pause or resume refreshing, as htop's Z (keys still work)" },
 	{ { 'd', '+', '-', '=' }, "d + -", "Delay", keys_delay,
 	    "set the delay, or make it longer or shorter" },
 	{ { '4', '6' }, "4 6", NULL, keys_family,

@@ -118,26 +118,42 @@ pane_keys_gather(const struct key_binding *const *t, size_t n,
 	return m;
 }
 
+/* A binding's text on the bar: "F1" then "Help", as htop; a letter key
+ * gets a space: "p " then "Port".  Returns its width with the gap after
+ * it. */
+static int
+pane_keys_text(const struct key_binding *b, char *name, size_t len)
+{
+	int key = keys_bar_key(b);
+
+	keys_name(key, name, len);
+	if (key < K_F1)
+		strncat(name, " ", len - strlen(name) - 1);
+	return (int)(strlen(name) + strlen(b->bar)) + 1;
+}
+
+/* The bar: the function keys in order, the letter keys where room is
+ * left, and F10 always last, so a narrow screen drops letters first and
+ * never the way out. */
 void
 pane_keys_draw(const struct frame *f, struct rect r,
     const struct key_binding *const *t, size_t n)
 {
 	const struct key_binding *b[32];
 	size_t i, m = pane_keys_gather(t, n, b, 32);
-	int x = r.x;
+	int x = r.x, end = r.x + r.w + 1, last = 0;
 	char name[16];
 
 	(void)f;
 	ui_fill(r.y, r.x, r.w, UI_KEYLABEL);
+	if (m > 0 && keys_bar_key(b[m - 1]) == K_F10)
+		last = pane_keys_text(b[m - 1], name, sizeof name);
 	for (i = 0; i < m; i++) {
-		int key = keys_bar_key(b[i]), lw = (int)strlen(b[i]->bar);
+		int w = pane_keys_text(b[i], name, sizeof name);
+		int room = end - (keys_bar_key(b[i]) == K_F10 ? 0 : last);
 
-		keys_name(key, name, sizeof name);
-		/* "F1Help", as htop; a letter key gets a space: "p Port". */
-		if (key < K_F1)
-			strcat(name, " ");
-		if (x + (int)strlen(name) + lw > r.x + r.w)
-			break;
+		if (x + w > room)
+			continue;
 		x += ui_put(r.y, x, r.w - (x - r.x), UI_KEY, name);
 		x += ui_put(r.y, x, r.w - (x - r.x), UI_KEYLABEL, b[i]->bar);
 		x++;

@@ -9,6 +9,15 @@
 /* Rows kept under the list for the highlighted column's help. */
 #define SCREEN_COLUMNS_HELP 2
 
+/* The list as the window shows it: set when it opens, and kept while
+ * Space shows and hides columns, so the highlight and its neighbours
+ * stay where they are (Down Space Down Space walks the list); [ and ]
+ * swap the highlighted entry with its neighbour in the order. */
+struct screen_columns_state {
+	uint8_t ids[FIELD_N];
+	size_t n;
+};
+
 /* Where column id is among the shown ones, or -1 when hidden. */
 static int
 screen_columns_index(const struct session *s, int id)
@@ -35,6 +44,26 @@ screen_columns_list(const struct session *s, uint8_t *ids)
 		    screen_columns_index(s, (int)i) < 0)
 			ids[n++] = (uint8_t)i;
 	return n;
+}
+
+static struct screen_columns_state *
+screen_columns_state(struct session *s)
+{
+	return session_data(s, SCREEN_COLUMNS,
+	    sizeof(struct screen_columns_state), NULL);
+}
+
+/* The list shown, into ids; returns how many. */
+static size_t
+screen_columns_shown(const struct session *s, uint8_t *ids)
+{
+	const struct screen_columns_state *st = session_peek(s,
+	    SCREEN_COLUMNS);
+
+	if (st == NULL || st->n == 0)
+		return screen_columns_list(s, ids);
+	memcpy(ids, st->ids, st->n);
+	return st->n;
 }
 
 /* The highlighted column's place in the list. */
@@ -75,7 +104,7 @@ screen_columns_draw(const struct frame *f, const struct session_screen *e,
 {
 	const struct session *s = f->s;
 	uint8_t ids[FIELD_N];
-	size_t n = screen_columns_list(s, ids), first = 0, pos;
+	size_t n = screen_columns_shown(s, ids), first = 0, pos;
 	int rows = r.h - 2, help = 0, y;
 
 	ui_box(r, " Columns: Space shows/hides, [ ] move, Enter done ");
@@ -111,7 +140,10 @@ screen_columns_draw(const struct frame *f, const struct session_screen *e,
 static int
 screen_columns_enter(struct session *s, struct session_screen *e, int arg)
 {
+	struct screen_columns_state *st = screen_columns_state(s);
+
 	(void)arg;
+	st->n = screen_columns_list(s, st->ids);
 	e->pos = s->ncols > 0 ? s->cols[0] : 0;
 	return 0;
 }
@@ -122,7 +154,7 @@ screen_columns_step(struct session *s, int key)
 {
 	struct session_screen *e = session_top(s);
 	uint8_t ids[FIELD_N];
-	size_t n = screen_columns_list(s, ids);
+	size_t n = screen_columns_shown(s, ids);
 	long page = s->rows > 1 ? s->rows - 1 : 1, to;
 
 	to = (long)screen_columns_pos(e->pos, ids, n) + (key == K_UP ? -1 :
@@ -162,6 +194,8 @@ screen_columns_move(struct session *s, int key)
 {
 	int k = screen_columns_index(s, session_top(s)->pos);
 	int j = k + (key == '[' || key == K_F7 ? -1 : 1);
+	struct screen_columns_state *st;
+	size_t a, b;
 	uint8_t tmp;
 
 	if (k < 0) {
@@ -171,6 +205,12 @@ screen_columns_move(struct session *s, int key)
 	}
 	if (j < 0 || j >= (int)s->ncols)
 		return REACT_REDRAW;
+	st = screen_columns_state(s);
+	a = screen_columns_pos(s->cols[k], st->ids, st->n);
+	b = screen_columns_pos(s->cols[j], st->ids, st->n);
+	tmp = st->ids[a];
+	st->ids[a] = st->ids[b];
+	st->ids[b] = tmp;
 	tmp = s->cols[k];
 	s->cols[k] = s->cols[j];
 	s->cols[j] = tmp;

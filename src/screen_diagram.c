@@ -24,10 +24,11 @@ screen_diagram_layout(int w, int h)
 	return id < 0 ? NULL : diagram_get(id);
 }
 
-/* Above the list when split, with at least list rows of it left (3 in
- * a lesson, 6 else), else the whole middle; full: the whole middle, but
- * for a followed connection's timeline under the diagram when it has
- * three rows. */
+/* Above the list when split, with 6 list rows left under it where
+ * they fit and 3 where only they do (a lesson, or 80x24 with the
+ * kernel's counters and an alert line: t must still split there), else
+ * the whole middle; full: the whole middle, but for a followed
+ * connection's timeline under the diagram when it has three rows. */
 static struct rect
 screen_diagram_room(const struct frame *f, const struct screen_area *a)
 {
@@ -42,8 +43,9 @@ screen_diagram_room(const struct frame *f, const struct screen_area *a)
 		if (d != NULL && session_find(s, SCREEN_FOLLOW) != NULL &&
 		    m.h - 1 - d->h >= 3)
 			m.h = d->h + 2;
-	} else if ((d = screen_diagram_layout(m.w, m.h -
-	    (s->lesson ? 3 : 6))) != NULL)
+	} else if ((!s->lesson &&
+	    (d = screen_diagram_layout(m.w, m.h - 6)) != NULL) ||
+	    (d = screen_diagram_layout(m.w, m.h - 3)) != NULL)
 		m.h = d->h + 1;
 	return m;
 }

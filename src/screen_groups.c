@@ -248,7 +248,7 @@ static const struct key_binding screen_groups_keys[] = {
 	{ { K_ENTER }, "Enter", NULL, screen_groups_drill,
 	    "the selected group's connections, marked \"group:\" on the "
 	    "status line; Esc or Backspace goes back to the groups" },
-	{ { K_ESC, K_LEFT }, "Esc Left", NULL, keys_close,
+	{ { K_ESC, K_LEFT, K_F5 }, "Esc Left F5", "List", keys_close,
 	    "leave the groups for the connections" },
 	{ { '<', '>' }, "< >", NULL, screen_groups_sort,
 	    "sort the groups by count, or by one state's count (which "

@@ -161,15 +161,18 @@ static const struct key_binding screen_help_scroll[] = {
 	{ .keys = { 0 } },
 };
 
-/* Like htop, any other key leaves the help: after the global ones. */
+/* Like htop, any other key leaves the help, q and F10 too: a reader
+ * who presses q to leave the help wants the list, not the shell. */
 static const struct key_binding screen_help_any[] = {
+	{ { K_F10, 'q' }, "q F10", "Back", keys_close,
+	    "back to where you were, not out of tcptop" },
 	{ { K_ANY }, "any other", NULL, keys_close,
 	    "back to where you were" },
 	{ .keys = { 0 } },
 };
 
 static const struct key_binding *const screen_help_tables[] = {
-	screen_help_scroll, keys_global, screen_help_any, NULL,
+	screen_help_scroll, screen_help_any, NULL,
 };
 
 const struct screen_ops screen_help = {

@@ -254,8 +254,10 @@ screen_list_open(struct session *s, int key)
 		return react_open(SCREEN_EXPLAIN, 0);
 	case 'k':
 	case 'K':
+	case K_F9:
 		return react_open(SCREEN_KILL, key == 'K');
 	case 'g':
+	case K_F5:
 		return screen_list_groups(s);
 	}
 	return react_open(SCREEN_ALERTS, 0);
@@ -296,11 +298,11 @@ static const struct key_binding screen_list_keys[] = {
 	    "explain the followed or selected connection's state: what it "
 	    "means, what moves it on, what a pile-up in it points at, how "
 	    "Linux does it" },
-	{ { 'k', 'K' }, "k K", NULL, screen_list_open,
-	    "destroy the selected connection (k) or every connection the "
-	    "filter shows (K) with SOCK_DESTROY, as ss -K does (needs root): "
-	    "a window lists them first, as they are now" },
-	{ { 'g' }, "g", NULL, screen_list_open,
+	{ { 'k', K_F9, 'K' }, "k F9 K", "Kill", screen_list_open,
+	    "destroy the selected connection (k, F9) or every connection "
+	    "the filter shows (K) with SOCK_DESTROY, as ss -K does (needs "
+	    "root): a window lists them first, as they are now" },
+	{ { 'g', K_F5 }, "g F5", "Groups", screen_list_open,
 	    "group the connections by service (a listened-on local port, "
 	    "else ->the remote port), then by remote host, by process, by "
 	    "namespace (--all-netns), then back: each group with its count "

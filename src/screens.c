@@ -159,8 +159,8 @@ screens_key(struct session *s, int key)
 	if (r & REACT_OPEN)
 		(void)screens_open(s, react_screen(r), react_arg(r));
 	return (r & (REACT_REDRAW | REACT_REVIEW | REACT_RESCAN |
-	    REACT_QUIT | REACT_REPAINT | REACT_DELAY | REACT_STEP)) |
-	    REACT_REDRAW;
+	    REACT_QUIT | REACT_REPAINT | REACT_DELAY | REACT_STEP |
+	    REACT_NOW)) | REACT_REDRAW;
 }
 
 int

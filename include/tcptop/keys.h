@@ -53,6 +53,7 @@ enum {
 #define REACT_OPEN	0x100	/* open a screen: react_open */
 #define REACT_HOME	0x200	/* close every screen but the first: back
 				 * to the connection list */
+#define REACT_NOW	0x400	/* refresh now, once even when paused */
 
 /* Open screen id (enum screen_id, screens.h) with arg (0..127), after a
  * REACT_CLOSE of the same reaction. */

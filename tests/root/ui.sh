@@ -646,7 +646,38 @@ check_help()
 	screen_until "/(^| )quit/ paging up from the end" page_up_to \
 	    '(^| )quit' || return 1
 	keys x
-	screen_until "any key back to the list" back_to_list
+	screen_until "any key back to the list" back_to_list || return 1
+	# q too, as in htop: back to the list, not out of tcptop.
+	keys h
+	wait_screen 'port filter' || return 1
+	keys q
+	screen_until "q back to the list" back_to_list || return 1
+	kill -0 "$PID" 2>/dev/null || { echo "    q in the help quit"; \
+	    return 1; }
+}
+
+# The bar at 80x24: every function key in order, F10Quit last; F5 and
+# F9 as in htop (the groups, kill).
+fkeys_bar()
+{
+	line "$HEIGHT" | grep -Eq '^F1Help F2Cols F3Search F4Filter F5Groups F6SortBy F9Kill .*F10Quit *$' ||
+	    { echo "the bar is: $(line "$HEIGHT")" >>"$WHY"; return 1; }
+}
+
+check_fkeys()
+{
+	size 80 24
+	start -- -d 0.3 || return 1
+	wait_frame || return 1
+	screen_until "the function keys on the bar" fkeys_bar || return 1
+	keys F5
+	wait_screen ' by service' || return 1
+	keys F5
+	screen_until "F5 back to the list" back_to_list || return 1
+	keys F9
+	wait_screen 'Destroy 1 socket\? ' || return 1
+	keys n
+	wait_screen 'kill cancelled: nothing destroyed'
 }
 
 # A 40x12 screen that reads: the header, a state with its count, the
@@ -700,9 +731,9 @@ check_resize()
 	size 40 12
 	screen_until "a readable 40x12 screen" readable40 || return 1
 	# Paused, the header still says so, with the count whole.
-	keys Space
+	keys Z
 	wait_screen '^host  [0-9:]{8}  PAUSED  [0-9]+ sockets( |$)' || return 1
-	keys Space
+	keys Z
 	wait_screen '^host  [0-9:]{8}  every ' || return 1
 	size 30 10
 	wait_screen '^terminal too small' || return 1
@@ -728,7 +759,7 @@ check_pause()
 	start -- -d 0.3 || return 1
 	wait_frame || return 1
 	screen_until "the histogram to equal ss" hist_is_ss || return 1
-	keys Space
+	keys Z
 	wait_screen 'PAUSED' || return 1
 	top_lines >"$TMP/paused"
 	before=$(ss_counts | tr '\n' ' ')
@@ -752,9 +783,12 @@ check_pause()
 	    { echo "    ss saw no new socket"; return 1; }
 	# Five refreshes' worth: any refresh would show the new sockets.
 	still 1500 same_top || return 1
+	# Space refreshes once, as top's does, and stays paused.
 	keys Space
-	wait_gone 'PAUSED' || return 1
-	screen_until "the histogram to catch up with ss" hist_is_ss
+	screen_until "one refresh to catch up with ss" hist_is_ss || return 1
+	shows PAUSED || { echo "    Space resumed refreshing"; return 1; }
+	keys Z
+	wait_gone 'PAUSED'
 }
 
 # New rows are marked "+" (and bold), gone rows stay marked "-" (dim)
@@ -1004,8 +1038,8 @@ check_diagram_live()
 	POP_PID=
 	: >"$TMP/pipe"
 	"${T[@]}" pipe-pane -o -t ui "cat >>'$TMP/pipe'"
-	# Pause and resume: a refresh now, which sees them gone.
-	keys Space Space
+	# Space: a refresh now, which sees them gone.
+	keys Space
 	wait_screen '\[LISTEN +0\]' || return 1
 	screen_until "counters on the edges the sockets took" labels_some ||
 	    return 1
@@ -1160,10 +1194,13 @@ check "4 / selects and highlights 9006; /zzz: no match; Esc clears" \
     check_search
 check "5 bad filter: error, still running; good one filters; Esc" \
     check_filter
-check "6 h shows the keymap (port filter, quit); a key returns" check_help
+check "6 h shows the keymap (port filter, quit); a key, q too, returns" \
+    check_help
+check "6 F5 groups and back, F9 kill (n cancels), the bar in F-key order" \
+    check_fkeys
 check "7 40x12 reads (paused too), 30x10 is too small, 80x24 is back" \
     check_resize
-check "8 Space pauses: new sockets stay off screen until resumed" \
+check "8 Z pauses: new sockets stay off screen; Space refreshes once" \
     check_pause
 check "9 q exits 0, terminal restored" check_exit q 0
 check "9 F10 exits 0, terminal restored" check_exit F10 0

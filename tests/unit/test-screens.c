@@ -181,6 +181,21 @@ main(void)
 		session_done(&s);
 	}
 
+	/* t at 80x24 splits, with the kernel's counters and an alert line
+	 * too: the diagram above, list rows under it. */
+	session_init(&s, &o, &p);
+	screens_start(&s, GROUP_NONE);
+	session_view(&s, &snap);
+	memset(&f, 0, sizeof f);
+	f.snap = &snap;
+	f.s = &s;
+	f.kernel_line = 1;
+	s.diagram = SESSION_DIAGRAM_SPLIT;
+	draw_at(&f, &s, 24, 80, "split diagram", "[ESTABLISHED");
+	if (!CHECK(shown(24, "LOCAL") && shown(24, ":9000 ")))
+		dump(24);
+	session_done(&s);
+
 	/* Rows that just closed stay on screen, counted apart: the shown
 	 * count never exceeds the rows held. */
 	{

@@ -123,11 +123,39 @@ test_columns(const struct options *o)
 	CHECK_EQ(t.ncols, shown - 1);
 	keys(&t, " ");
 	CHECK_EQ(t.ncols, shown);
-	/* Hide everything from the top: the last one stays. */
-	for (i = 0; i < shown + 3; i++) {
-		key(&t, K_HOME);
+	/* The list stays put while Space toggles: Down Space Down Space
+	 * hides the next entries, in the order the window showed them. */
+	key(&t, K_HOME);
+	{
+		int first = session_top(&t)->pos, second, third;
+
 		keys(&t, " ");
+		CHECK_EQ(session_top(&t)->pos, first);
+		key(&t, K_DOWN);
+		second = session_top(&t)->pos;
+		CHECK(second != first && second == t.cols[0]);
+		keys(&t, " ");
+		key(&t, K_DOWN);
+		third = session_top(&t)->pos;
+		CHECK(third != first && third != second &&
+		    third == t.cols[0]);
+		CHECK_EQ(col_index(&t, first), -1);
+		CHECK_EQ(col_index(&t, second), -1);
+		CHECK_EQ(t.ncols, shown - 2);
 	}
+	/* Hide every entry down the list: the last one stays. */
+	key(&t, K_HOME);
+	for (i = 0; i < ncols; i++) {
+		if (col_index(&t, session_top(&t)->pos) >= 0)
+			keys(&t, " ");
+		key(&t, K_DOWN);
+	}
+	CHECK_EQ(t.ncols, 1);
+	key(&t, K_HOME);
+	for (i = 0; i < ncols && col_index(&t, session_top(&t)->pos) < 0;
+	    i++)
+		key(&t, K_DOWN);
+	keys(&t, " ");
 	CHECK_EQ(t.ncols, 1);
 	CHECK(t.msg_error && strstr(t.msg, "one column") != NULL);
 	/* End reaches the last entry; Enter closes. */
@@ -382,15 +410,36 @@ main(void)
 	r = keys(&t, " ");
 	CHECK((r & REACT_STEP) && !t.paused);
 	t.lesson = 0;
-	keys(&t, " ");
+	/* Space refreshes now, as top's; Z pauses, as htop's. */
+	r = keys(&t, " ");
+	CHECK(!t.paused && (r & REACT_NOW));
+	keys(&t, "Z");
 	CHECK(t.paused);
 	r = keys(&t, " ");
+	CHECK(t.paused && (r & REACT_NOW));
+	r = keys(&t, "Z");
 	CHECK(!t.paused && (r & REACT_RESCAN));
 	r = keys(&t, "c");
 	CHECK(!t.color && (r & REACT_REPAINT));
 	keys(&t, "h");
 	CHECK(screens_top(&t) == SCREEN_HELP);
 	keys(&t, "x");
+	CHECK(screens_top(&t) == SCREEN_LIST);
+	/* q and F10 leave the help, as in htop, not tcptop. */
+	keys(&t, "h");
+	r = keys(&t, "q");
+	CHECK(!(r & REACT_QUIT) && screens_top(&t) == SCREEN_LIST);
+	keys(&t, "h");
+	r = key(&t, K_F10);
+	CHECK(!(r & REACT_QUIT) && screens_top(&t) == SCREEN_LIST);
+	/* F5 is the groups and back (htop's tree), F9 kill (htop's). */
+	key(&t, K_F5);
+	CHECK(screens_top(&t) == SCREEN_GROUPS);
+	key(&t, K_F5);
+	CHECK(screens_top(&t) == SCREEN_LIST);
+	key(&t, K_F9);
+	CHECK(screens_top(&t) == SCREEN_KILL);
+	keys(&t, "n");
 	CHECK(screens_top(&t) == SCREEN_LIST);
 	key(&t, K_ENTER);
 	CHECK(screens_top(&t) == SCREEN_DETAIL);
