@@ -137,8 +137,12 @@ keys_sort_menu(struct session *s, int key)
 static int
 keys_sort_step(struct session *s, int key)
 {
-	s->sort_key = field_sort_step(s->sort_key, key == '>' ? 1 : -1);
-	session_message(s, 0, "sorted by %s", field_table[s->sort_key].name);
+	int k = field_sort_step(s->sort_key, key == '>' ? 1 : -1);
+
+	/* Numbers biggest first on the first press, as htop. */
+	session_sort(s, k, field_table[k].flags & FIELD_F_RIGHT);
+	session_message(s, 0, "sorted by %s%s", field_table[k].name,
+	    s->sort_reverse ? ", biggest first" : "");
 	return REACT_REDRAW | REACT_REVIEW;
 }
 
@@ -146,7 +150,7 @@ static int
 keys_invert(struct session *s, int key)
 {
 	(void)key;
-	s->sort_reverse = !s->sort_reverse;
+	session_sort(s, s->sort_key, !s->sort_reverse);
 	return REACT_REDRAW | REACT_REVIEW;
 }
 

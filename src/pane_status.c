@@ -48,11 +48,17 @@ pane_status_draw(const struct frame *f, struct rect r)
 	 * on screen are counted apart, so the first never exceeds the
 	 * second. */
 	if (screens_top(t) != SCREEN_GROUPS) {
-		char closed[32] = "";
+		char closed[64] = "";
+		int k = 0;
 
 		if (t->view.gone > 0)
-			snprintf(closed, sizeof closed, " +%zu closed",
+			k = snprintf(closed, sizeof closed, " +%zu closed",
 			    t->view.gone);
+		/* Rows scrolled off above: the top of the order is not on
+		 * screen. */
+		if (t->top > 0 && k >= 0 && (size_t)k < sizeof closed)
+			snprintf(closed + k, sizeof closed - (size_t)k,
+			    ", %zu above", t->top);
 		snprintf(line + n, sizeof line - (size_t)n, "%zu of %zu shown%s"
 		    "  sort %s %s", t->view.total, conntab_live(f->snap->tab),
 		    closed, field_table[t->sort_key].name,

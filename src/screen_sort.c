@@ -72,8 +72,11 @@ screen_sort_pick(struct session *s, int key)
 	int id = field_sort_key((size_t)session_top(s)->pos);
 
 	(void)key;
+	/* A new key sorts numbers biggest first, as htop; the same one
+	 * keeps its order. */
 	if (id >= 0)
-		s->sort_key = id;
+		session_sort(s, id, id == s->sort_key ? s->sort_reverse :
+		    (field_table[id].flags & FIELD_F_RIGHT) != 0);
 	return REACT_CLOSE | REACT_REVIEW;
 }
 

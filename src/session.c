@@ -179,8 +179,18 @@ session_move_to(struct session *s, size_t i)
 	if (s->view.n == 0)
 		return;
 	s->sel = i < s->view.n ? i : s->view.n - 1;
+	s->sel_moved = s->sel != 0;
 	session_remember(s);
 	s->top = session_fit(s, s->sel, s->top, s->view.n);
+}
+
+void
+session_sort(struct session *s, int key, int reverse)
+{
+	s->sort_key = key;
+	s->sort_reverse = reverse != 0;
+	s->sel_moved = 0;
+	s->sel = s->top = 0;
 }
 
 void
@@ -335,6 +345,11 @@ session_reselect(struct session *s)
 		s->sel = s->top = 0;
 		s->has_sel = 0;
 		return;
+	}
+	/* Not moved by the operator: the top of the order, as top. */
+	if (!s->sel_moved) {
+		s->sel = 0;
+		goto done;
 	}
 	if (s->has_sel) {
 		/* The row usually kept its place: look there first. */

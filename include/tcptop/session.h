@@ -96,6 +96,10 @@ struct session {
 	struct groups groups;
 	const struct snapshot *snap;	/* borrowed: the last one shown */
 	size_t sel;
+	int sel_moved;		/* the operator moved the selection off
+				 * the top: it follows its connection;
+				 * else the list keeps to its top, as
+				 * top's does */
 	int has_sel;
 	struct conn_sample sel_id;	/* its cookie and 4-tuple */
 	size_t top;		/* first row on screen */
@@ -177,6 +181,10 @@ const struct conn *session_selected(const struct session *s);
 
 /* Move the selection by delta rows (clamped), or to row i. */
 void session_move(struct session *s, long delta);
+
+/* Sort by field key, in reverse order when reverse, and show the top of
+ * the new order: a new sort answers "what is at the top now". */
+void session_sort(struct session *s, int key, int reverse);
 void session_move_to(struct session *s, size_t i);
 
 /* The selected group, or NULL; move its selection. */

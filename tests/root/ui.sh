@@ -429,10 +429,34 @@ at_end()
 		return 1; }
 }
 
+# The selection on the first row, the list at its top: the status line
+# says nothing is above.
+at_top()
+{
+	local sel first
+
+	capture_e
+	sel=$(selected_lines)
+	first=$(list_rows | head -n 1 | cut -f1)
+	[ -n "$sel" ] && [ "$sel" = "$first" ] ||
+	    { echo "selected line '$(echo $sel)', first row on $first" \
+		>>"$WHY"; return 1; }
+	! status_line | grep -q ' above' ||
+	    { echo "status line: $(status_line)" >>"$WHY"; return 1; }
+}
+
 reversed()
 {
+	local n
+
 	ports_sorted 2 down 2 || return 1
-	row_ports 2 | cmp -s - <(tac "$TMP/ascending") ||
+	# An alert line may come or go in between: compare as many rows as
+	# both screens hold.
+	n=$(row_ports 2 | wc -l)
+	[ "$(wc -l <"$TMP/ascending")" -lt "$n" ] &&
+	    n=$(wc -l <"$TMP/ascending")
+	row_ports 2 | head -n "$n" |
+	    cmp -s - <(tac "$TMP/ascending" | head -n "$n") ||
 	    { echo "not the reverse of: $(echo $(cat "$TMP/ascending"))" \
 		>>"$WHY"; return 1; }
 }
@@ -451,17 +475,30 @@ check_sort()
 	keys '<'
 	screen_until "the arrow back on STATE" arrow_on ▲ STATE || return 1
 	# state, family, local, remote, lport: LOCAL sorted by its port.
+	# A column of numbers sorts biggest first when chosen, as htop.
 	keys '>' '>' '>' '>'
-	screen_until "sorted by local port" arrow_on ▲ LOCAL || return 1
+	screen_until "sorted by local port, biggest first" arrow_on ▼ LOCAL ||
+	    return 1
+	screen_until "local ports descending" ports_sorted 2 down || return 1
+	keys I
+	screen_until "sorted by local port ascending" arrow_on ▲ LOCAL ||
+	    return 1
 	# The last rows, whose ports differ whatever NS_N is; the
 	# selection on the last one follows it to the top once reversed.
+	# The list stays at its top until the selection moves; End shows
+	# how many rows are above.
+	screen_until "the list at its top" at_top || return 1
 	keys End
 	screen_until "the selection on the last row" at_end || return 1
+	screen_until "the rows above counted" \
+	    eval 'status_line | grep -Eq "shown.*, [0-9]+ above"' || return 1
 	screen_until "local ports ascending" ports_sorted 2 up 2 || return 1
 	row_ports 2 >"$TMP/ascending"
+	# A new order shows its top, as top does: the last rows first.
 	keys I
 	screen_until "the arrow turned down" arrow_on ▼ LOCAL || return 1
 	screen_until "the same rows in reverse order" reversed || return 1
+	screen_until "the top of the new order, selected" at_top || return 1
 	keys I
 	screen_until "the arrow back up" arrow_on ▲ LOCAL || return 1
 	keys F6
@@ -469,9 +506,9 @@ check_sort()
 	keys Down
 	keys Enter
 	wait_gone 'Sort by' || return 1
-	screen_until "the menu's next key: remote port" arrow_on ▲ REMOTE ||
+	screen_until "the menu's next key: remote port" arrow_on ▼ REMOTE ||
 	    return 1
-	screen_until "remote ports ascending" ports_sorted 3 up
+	screen_until "remote ports descending" ports_sorted 3 down
 }
 
 # The selected row contains $1 and shows it as a match; every match run
@@ -1189,7 +1226,8 @@ check_lesson()
 check "1 histogram and header equal ss in every state" check_hist
 check "2 -p 9004: only port 9004, as many rows as ss" check_port_option
 check "2 p 9004 Enter filters the same; p ^U Enter clears" check_port_key
-check "3 < > move the arrow, I reverses, F6 Down Enter picks" check_sort
+check "3 < > move the arrow, I reverses and shows the top, F6 Down Enter picks" \
+    check_sort
 check "4 / selects and highlights 9006; /zzz: no match; Esc clears" \
     check_search
 check "5 bad filter: error, still running; good one filters; Esc" \

@@ -305,15 +305,53 @@ main(void)
 	show(&t, tab);
 	CHECK(session_selected(&t) == t.view.rows[0]);
 
-	/* Select the row of cookie 3, then re-sort: it stays selected. */
+	/* Select the row of cookie 3: it is followed across refreshes,
+	 * wherever it sorts to. */
 	for (i = 0; i < t.view.n && t.view.rows[i]->s.cookie != 3; i++)
 		session_move(&t, 1);
 	CHECK(session_selected(&t) != NULL && session_selected(&t)->s.cookie == 3);
+	k = t.sel;
+	t.sort_reverse = 1;
+	show(&t, tab);
+	CHECK(session_selected(&t)->s.cookie == 3 && t.sel != k);
+	CHECK(t.sel >= t.top && t.sel < t.top + 3);
+	t.sort_reverse = 0;
+	show(&t, tab);
+	CHECK(session_selected(&t)->s.cookie == 3 && t.sel == k);
+	/* A new sort shows the top of the new order, as top: the
+	 * selection goes to the first row and stays there. */
 	r = keys(&t, "I");
+	CHECK((r & REACT_REVIEW) && t.sort_reverse);
+	show(&t, tab);
+	CHECK(t.sel == 0 && t.top == 0 &&
+	    session_selected(&t) == t.view.rows[0]);
+	r = keys(&t, ">");
 	CHECK(r & REACT_REVIEW);
 	show(&t, tab);
+	CHECK(t.sel == 0 && t.top == 0);
+	/* A numeric column sorts biggest first on the first press. */
+	CHECK_EQ(t.sort_reverse, (field_table[t.sort_key].flags &
+	    FIELD_F_RIGHT) != 0);
+	session_sort(&t, FIELD_STATE, 0);
+	show(&t, tab);
+	/* Not moved: a row that sorts first on the next refresh is the
+	 * one selected, the list at its top. */
+	{
+		struct conn_sample w[6];
+
+		memcpy(w, s, sizeof s);
+		w[5] = mk(6, TCP_LISTEN, 8000, 0);
+		scan(tab, 500, w, 6);
+		show(&t, tab);
+		CHECK(t.sel == 0 && session_selected(&t)->s.cookie ==
+		    t.view.rows[0]->s.cookie);
+		scan(tab, 600, s, 5);
+		scan(tab, 700, s, 5);	/* cookie 6's tombstone goes */
+		show(&t, tab);
+	}
+	for (i = 0; i < t.view.n && t.view.rows[i]->s.cookie != 3; i++)
+		session_move(&t, 1);
 	CHECK(session_selected(&t)->s.cookie == 3);
-	CHECK(t.sel >= t.top && t.sel < t.top + 3);
 	/* It goes: the selection keeps the row number. */
 	k = t.sel;
 	s[2] = s[4];
