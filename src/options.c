@@ -204,8 +204,7 @@ options_sort(struct options_parse *p, const struct options_row *row,
 	int key = field_sort_lookup(arg);
 
 	if (key < 0)
-		return options_error(p, row, "unknown key \"%s\" (see --help)",
-		    arg);
+		return options_error(p, row, "unknown key \"%s\"", arg);
 	p->o->sort_key = key;
 	return OPTIONS_RUN;
 }

@@ -257,8 +257,7 @@ test_usage_values(void)
 	usage("option -bn needs a value", "-bn", NULL, NULL, NULL);
 	usage("unexpected argument \"extra\"", "-b", "extra", NULL, NULL);
 	usage("unexpected argument \"extra\"", "extra", "-b", NULL, NULL);
-	usage("--sort: unknown key \"nope\" (see --help)", "--sort", "nope",
-	    NULL, NULL);
+	usage("--sort: unknown key \"nope\"", "--sort", "nope", NULL, NULL);
 	usage("--group: unknown kind \"bogus\" (service, remote, process, "
 	    "netns)", "--group", "bogus", NULL, NULL);
 	usage("-N: \"\" is not a namespace name, path or pid", "-N", "", NULL,
