@@ -21,6 +21,8 @@ struct alerts_item {
 	uint32_t n;
 	uint32_t val;			/* the largest value (retransmits) */
 	int64_t age_ms;			/* the oldest */
+	int at_least;			/* its age is a lower bound: there
+					 * before tcptop, in this state */
 };
 
 /* bytes_acked of a retransmitting connection at the last evaluation. */
@@ -249,6 +251,7 @@ alerts_item(struct alerts *a, uint16_t ns, const char *key, uint32_t val,
 	it->n = 1;
 	it->val = val;
 	it->age_ms = age;
+	it->at_least = 0;
 	return it;
 }
 
@@ -279,8 +282,10 @@ alerts_group(struct alerts *a)
 			g->n += it->n;
 			if (it->val > g->val)
 				g->val = it->val;
-			if (it->age_ms > g->age_ms)
+			if (it->age_ms > g->age_ms) {
 				g->age_ms = it->age_ms;
+				g->at_least = it->at_least;
+			}
 		} else
 			a->items[++o] = *it;
 	}
@@ -304,6 +309,15 @@ alerts_rates(char *buf, size_t len, const struct alert_input *in, int drops)
 	if (!drops && in->syncookies_sent >= 0.5 && n < len)
 		snprintf(buf + n, len - n, "; SyncookiesSent %.0f/s",
 		    in->syncookies_sent);
+}
+
+/* Whether c's time in state is a lower bound: it was there before
+ * tcptop (conntab started it from the kernel's bound) and has not
+ * changed state since. */
+static int
+alerts_at_least(const struct conn *c)
+{
+	return (c->flags & CONN_PREEXISTING) && c->prev_state == 0;
 }
 
 static int
@@ -482,7 +496,8 @@ alerts_close_wait(struct alerts *a, const struct alert_input *in,
 		else
 			snprintf(key, sizeof key, "to %s",
 			    conn_fmt_endpoint(&c->s, 1, ep, sizeof ep));
-		alerts_item(a, alerts_ns(in, c), key, c->s.lport, age);
+		alerts_item(a, alerts_ns(in, c), key, c->s.lport,
+		    age)->at_least = alerts_at_least(c);
 	}
 	ng = alerts_group(a);
 	for (i = 0; i < ng; i++) {
@@ -499,8 +514,9 @@ alerts_close_wait(struct alerts *a, const struct alert_input *in,
 			    "sources: tcptop -f 'state close-wait'");
 		alerts_add(a, g->ns, ALERT_CLOSE_WAIT_LEAK, ALERT_WARN, hint,
 		    "%u "
-		    "CLOSE_WAIT older than %us %s (oldest %" PRId64 "s)",
-		    g->n, th, g->key, g->age_ms / 1000);
+		    "CLOSE_WAIT older than %us %s (oldest %" PRId64 "s%s)",
+		    g->n, th, g->key, g->age_ms / 1000, g->at_least ? "+" :
+		    "");
 	}
 }
 
@@ -706,7 +722,7 @@ alerts_syn_sent(struct alerts *a, const struct alert_input *in, uint32_t th)
 		    age < (int64_t)th * 1000)
 			continue;
 		alerts_item(a, alerts_ns(in, c), conn_fmt_endpoint(&c->s, 1, ep,
-		    sizeof ep), 0, age);
+		    sizeof ep), 0, age)->at_least = alerts_at_least(c);
 	}
 	ng = alerts_group(a);
 	for (i = 0; i < ng; i++) {
@@ -716,7 +732,8 @@ alerts_syn_sent(struct alerts *a, const struct alert_input *in, uint32_t th)
 		    "comes back: a firewall dropping SYNs, a wrong address or "
 		    "route, or the host down; check the path and its "
 		    "firewall", "%u SYN_SENT to %s for over %us (oldest %"
-		    PRId64 "s)", g->n, g->key, th, g->age_ms / 1000);
+		    PRId64 "s%s)", g->n, g->key, th, g->age_ms / 1000,
+		    g->at_least ? "+" : "");
 	}
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "tcptop/conntab.h"
+#include "tcptop/statebound.h"
 #include "tcptop/xmalloc.h"
 
 #define CONNTAB_CHUNK 1024	/* rows allocated together */
@@ -547,8 +548,14 @@ conntab_update(struct conntab *t, const struct conn_sample *s)
 		c->created_scan = t->scan;
 		c->flags = CONN_NEW;
 		c->path = s->state;
-		if (t->scans_ended == 0 || t->baseline)
+		if (t->scans_ended == 0 || t->baseline) {
+			/* There before tcptop: it entered its state no
+			 * later than the kernel's timers and tcp_info
+			 * say. */
 			c->flags |= CONN_PREEXISTING;
+			c->first_seen_ms = c->state_since_ms = t->now_ms -
+			    statebound_age_ms(s);
+		}
 		conntab_push(&t->fresh, &t->nfresh, &t->capfresh, c);
 	}
 	t->hash.slots[i] = c;

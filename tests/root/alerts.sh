@@ -19,6 +19,12 @@
 #			S sends a byte to P:9400 that P drops (a rule
 #			for segments with PSH, so the handshake passes)
 #
+# Ages from the first refresh: one report (-n 1) gives the CLOSE_WAIT
+# and request sockets an age at least what the kernel's timers and
+# tcp_info imply (read with ss just before; for request sockets, from
+# the expiry in the same report) and at most the time since the test
+# made them.
+#
 # tcptop -b --json -n 2 runs inside S with a tcptoprc of small thresholds
 # under a private XDG_CONFIG_HOME.  Then the interactive view, in a tmux
 # server of its own: the alert line and the a window.
@@ -126,9 +132,12 @@ else
 	bad "tcptop failed in the quiet namespace: $(cat "$TMP/quiet.err")"
 fi
 
-# The causes.
+# The causes.  T_*: the test's clock (us) before each, so every age is
+# at most the time since then.
+T_CLOSE=$(now_us)
 stop clients		# the peer closes; S's server never does
 cause acc "$NS_P" connect "$S_ADDR4" 9100 6
+T_FLOOD=$(now_us)
 cause flood "$NS_P" connect "$S_ADDR4" 9001 12
 cause stuck "$NS_S" connect "$P_ADDR4" 9002 3
 inP nft add rule inet tcptop_test pre tcp dport 9400 \
@@ -153,6 +162,110 @@ backoff() { inS ss -Htin dport = :9400 | grep -o 'backoff:[0-9]*' |
     cut -d: -f2; }
 backoff_3() { [ "$(backoff)" -ge 3 ] 2>/dev/null; }
 wait_until -t 15 "3 RTOs to :9400" backoff_3 || fail "no RTOs to :9400"
+
+# Ages from the first refresh.  ss first, then one report: the kernel's
+# bounds only grow between the two.
+# ss_ms TIMER: ss's timer text (print_ms_timer: "1.196ms" is 1196 ms,
+# "400ms", "59sec" and "1min5sec" drop the milliseconds) as ms, the low
+# end; HI=1 the high end.
+ss_ms()
+{
+	awk -v t="$1" -v hi="${HI:-0}" 'BEGIN { m = s = ms = cut = 0
+	    if (match(t, /^[0-9]+min/)) { m = substr(t, 1, RLENGTH - 3);
+		t = substr(t, RLENGTH + 1); cut = 1 }
+	    if (match(t, /^[0-9]+sec/)) { s = substr(t, 1, RLENGTH - 3);
+		t = substr(t, RLENGTH + 1); cut = 1 }
+	    else if (match(t, /^[0-9]+\./)) { s = substr(t, 1, RLENGTH - 1);
+		t = substr(t, RLENGTH + 1) }
+	    if (match(t, /^[0-9]+ms/)) ms = substr(t, 1, RLENGTH - 2)
+	    print m * 60000 + s * 1000 + ms + (hi && cut ? 999 : 0) }'
+}
+# synack_bound E: what a request socket's SYN-ACK timer with E ms left
+# implies of its age (1 s, doubling: the periods before the one that
+# must be running, and the part of the first one gone).
+synack_bound()
+{
+	awk -v e="$1" 'BEGIN { p = 1000; b = 0
+	    while (p < e) { b += p; p *= 2 }
+	    if (e < 1000) b += 1000 - e; print b }'
+}
+# lastack_all MIN: every CLOSE_WAIT of :9300 got its last ACK MIN ms ago
+# or more, by tcp_info.
+lastack_all()
+{
+	inS ss -Htin state close-wait sport = :9300 | grep -o 'lastack:[0-9]*' |
+	    awk -F: -v min="$1" '{ n++; if ($2 < min) low = 1 }
+	    END { exit !(n == 4 && !low) }'
+}
+wait_until -t 10 "the CLOSE_WAITs 1.5 s old by tcp_info" lastack_all 1500 ||
+    fail "CLOSE_WAIT: $(inS ss -Htin state close-wait sport = :9300)"
+# KEY LOWER_MS: per socket, the peer port and what the kernel implies.
+inS ss -Htin state close-wait sport = :9300 | awk '
+    /^[A-Z]/ || $1 ~ /^[0-9]/ { n = split($4, a, ":"); port = a[n] }
+    /lastack:/ { match($0, /lastack:[0-9]+/);
+	print port, substr($0, RSTART + 8, RLENGTH - 8) }' >"$TMP/cw.ss"
+run_top cfg -b --json -n 1 >"$TMP/first.json" 2>"$TMP/first.err" ||
+    bad "tcptop -n 1: $(cat "$TMP/first.err")"
+T_END=$(now_us)
+# age_check WHAT FILE STATE T0: every socket of STATE in the report, by
+# its remote port, against "PORT LOWER_MS" lines of FILE: the age is a
+# lower bound (+), at least LOWER_MS less the 10 ms a jiffy may cost,
+# and at most the time since T0.
+age_check()
+{
+	local what=$1 file=$2 state=$3 t0=$4 key=remote_port port low
+	local got at n=0 bad_one=
+	local max_ms=$(( (T_END - t0) / 1000 ))
+
+	while read -r port low; do
+		case $port in ''|*[!0-9]*) bad_one="$bad_one bad port '$port';"
+			continue ;; esac
+		read -r got at < <(jq -r --arg st "$state" --argjson p "$port" \
+		    --arg k "$key" '.connections[] | select(.state == $st and
+		    .[$k] == $p) | "\(.state_age_s * 1000 | floor)
+		    \(.state_age_at_least)"' "$TMP/first.json" | tr '\n' ' ')
+		n=$((n + 1))
+		if [ -z "$got" ] || [ "$at" != true ] ||
+		    [ "$got" -lt $((low - 10)) ] || [ "$got" -gt "$max_ms" ]; then
+			bad_one="$bad_one :$port age ${got:-none} ms (at least"
+			bad_one="$bad_one ${at:-?}), kernel implies $low, made"
+			bad_one="$bad_one $max_ms ms ago;"
+		fi
+	done <"$file"
+	if [ $n -gt 0 ] && [ -z "$bad_one" ]; then
+		ok "$what: $n ages from the kernel's bounds, within what the" \
+		    "test knows"
+	else
+		bad "$what: $n sockets;$bad_one"
+	fi
+}
+age_check "CLOSE_WAIT (last ACK received)" "$TMP/cw.ss" CLOSE_WAIT "$T_CLOSE"
+# A request's bound is not monotonic in time (with under 1 s left the
+# timer may be in any period), so what its timer implies is worked out
+# from the expiry the kernel gave in the same dump.
+jq -r '.connections[] | select(.state == "SYN_RECV" and .local_port == 9001)
+    | "\(.remote_port) \(.timer_expires_ms)"' "$TMP/first.json" |
+    while read -r port e; do
+	echo "$port $(synack_bound "$e")"
+done >"$TMP/sr.ss"
+[ "$(wc -l <"$TMP/sr.ss")" -eq "$(count_ss state syn-recv sport = :9001)" ] ||
+    bad "SYN_RECV: $(wc -l <"$TMP/sr.ss") in the report, ss has" \
+    "$(count_ss state syn-recv sport = :9001)"
+age_check "SYN_RECV (the SYN-ACK timer)" "$TMP/sr.ss" SYN_RECV "$T_FLOOD"
+# A leak is reported by the first report: the oldest of the four.
+oldest=$(jq -r '.connections[] | select(.state == "CLOSE_WAIT" and
+    .local_port == 9300) | .state_age_s | floor' "$TMP/first.json" |
+    sort -n | tail -n 1)
+holder=$(inS ss -Htanp state close-wait sport = :9300 |
+    sed -n 's/.*users:(("\([^"]*\)",pid=\([0-9]*\),.*/\1\/\2/p' | sort -u)
+got=$(jq -r '.alerts[] | select(.kind == "close_wait_leak") | .evidence' \
+    "$TMP/first.json")
+if [ "$got" = "4 CLOSE_WAIT older than 1s held by ${holder:-?} (oldest\
+ ${oldest:-?}s+)" ]; then
+	ok "close_wait_leak from the first report: $got"
+else
+	bad "close_wait_leak from the first report: '${got:-nothing}'"
+fi
 
 run_top cfg -b --json -n 2 -d 1.5 >"$TMP/causes.json" 2>"$TMP/causes.err" ||
     bad "tcptop failed: $(cat "$TMP/causes.err")"
@@ -188,13 +301,13 @@ check_alert accept_queue "accept queue of $local full: $rq waiting,\
 n=$(count_ss state close-wait sport = :9300)
 holder=$(inS ss -Htanp state close-wait sport = :9300 |
     sed -n 's/.*users:(("\([^"]*\)",pid=\([0-9]*\),.*/\1\/\2/p' | sort -u)
-oldest=$(evidence close_wait_leak | sed -n 's/.*(oldest \([0-9]*\)s)$/\1/p')
+oldest=$(evidence close_wait_leak | sed -n 's/.*(oldest \([0-9]*\)s+)$/\1/p')
 check_alert close_wait_leak "$n CLOSE_WAIT older than 1s held by\
- ${holder:-?} (oldest ${oldest:-?}s)"
+ ${holder:-?} (oldest ${oldest:-?}s+)"
 n=$(count_ss state syn-sent dport = :9002)
-oldest=$(evidence syn_sent_stuck | sed -n 's/.*(oldest \([0-9]*\)s)$/\1/p')
+oldest=$(evidence syn_sent_stuck | sed -n 's/.*(oldest \([0-9]*\)s+)$/\1/p')
 check_alert syn_sent_stuck \
-    "$n SYN_SENT to $P_ADDR4:9002 for over 1s (oldest ${oldest:-?}s)"
+    "$n SYN_SENT to $P_ADDR4:9002 for over 1s (oldest ${oldest:-?}s+)"
 rto=$(evidence retrans_no_progress | sed -n 's/.*: \([0-9]*\) RTOs .*/\1/p')
 if [ "${rto:-0}" -ge 3 ] && [ "$rto" -le "$(backoff)" ]; then
 	want="1 connection to $P_ADDR4:9400: $rto RTOs in a row,"
@@ -211,10 +324,11 @@ if jq -e '(.alerts | length) == 5 and all(.alerts[]; .hint != "") and
 else
 	bad "alerts: $(jq -c .alerts <<<"$last")"
 fi
-# The first report already has the ones that need no age.
-if jq -e '[.alerts[].kind] == ["syn_flood", "accept_queue"]' \
-    <<<"$(head -n 1 "$TMP/causes.json")" >/dev/null; then
-	ok "first report: syn_flood and accept_queue"
+# The first report already has the ones that need no history: the
+# leak's age comes from the kernel.
+if jq -e '[.alerts[].kind] == ["syn_flood", "accept_queue",
+    "close_wait_leak"]' <<<"$(head -n 1 "$TMP/causes.json")" >/dev/null; then
+	ok "first report: syn_flood, accept_queue and close_wait_leak"
 else
 	bad "first report: $(head -n 1 "$TMP/causes.json" | jq -c .alerts)"
 fi
@@ -230,8 +344,8 @@ fi
 
 # The group reports carry them too.
 run_top cfg -b --json -n 1 --group service >"$TMP/group.json" 2>&1
-if jq -e '[.alerts[].kind] == ["syn_flood", "accept_queue"] and
-    (.groups | length) > 0' "$TMP/group.json" >/dev/null; then
+if jq -e '[.alerts[].kind] == ["syn_flood", "accept_queue",
+    "close_wait_leak"] and (.groups | length) > 0' "$TMP/group.json" >/dev/null; then
 	ok "--group report has the alerts"
 else
 	bad "--group report: $(cat "$TMP/group.json")"

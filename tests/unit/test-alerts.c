@@ -176,6 +176,34 @@ owner_of(void *arg, const struct conn *c, char *buf, size_t len)
 	return buf;
 }
 
+/* One scan, as tcptop -b -n 1 makes: the kernel's bound (the last ACK
+ * received) is the age, shown as a lower bound. */
+static void
+test_close_wait_first(void)
+{
+	struct conntab *t = conntab_new(0);
+	struct alerts *a = alerts_new();
+	struct conn_sample *s;
+	const struct alert *l;
+
+	reset();
+	add(TCP_LISTEN, 8080, 0);
+	s = add(TCP_CLOSE_WAIT, 8080, 40001);
+	s->flags = CONN_HAS_INFO;
+	s->info.last_ack_recv_ms = 90000;
+	s = add(TCP_CLOSE_WAIT, 8080, 40002);	/* too young */
+	s->flags = CONN_HAS_INFO;
+	s->info.last_ack_recv_ms = 30000;
+	scan(t, 5000, smp, nsmp);
+	in.rows = conntab_rows(t, &in.n);
+	in.now_ms = 5000;
+	CHECK_EQ(alerts_eval(a, &in, &l, NULL), 1);
+	CHECK(strcmp(l[0].evidence, "1 CLOSE_WAIT older than 60s on :8080 "
+	    "(oldest 89s+)") == 0);
+	alerts_free(a);
+	conntab_free(t);
+}
+
 static void
 test_close_wait(void)
 {
@@ -190,11 +218,11 @@ test_close_wait(void)
 	CHECK_EQ(run(59999), 0);		/* below */
 	CHECK_EQ(run(60000), 2);		/* at */
 	al = find(ALERT_CLOSE_WAIT_LEAK, "2 CLOSE_WAIT older than 60s on "
-	    ":8080 (oldest 60s)");
+	    ":8080 (oldest 60s+)");
 	CHECK(al != NULL && al->severity == ALERT_WARN);
 	CHECK(al != NULL && strstr(al->hint, "sport = :8080") != NULL);
 	CHECK(find(ALERT_CLOSE_WAIT_LEAK, "1 CLOSE_WAIT older than 60s to "
-	    "10.0.0.2:80 (oldest 60s)") != NULL);
+	    "10.0.0.2:80 (oldest 60s+)") != NULL);
 	CHECK_EQ(run(61000), 2);		/* above */
 	/* With owners: grouped by process, the port where unknown. */
 	in.owner = owner_of;
@@ -206,6 +234,7 @@ test_close_wait(void)
 	    "by app[43]") != NULL);
 	CHECK(find(ALERT_CLOSE_WAIT_LEAK, "1 CLOSE_WAIT older than 60s on "
 	    ":8080") != NULL);
+	test_close_wait_first();
 }
 
 static void
@@ -354,10 +383,28 @@ test_syn_sent(void)
 	CHECK_EQ(run(9999), 0);
 	CHECK_EQ(run(10000), 2);
 	al = find(ALERT_SYN_SENT_STUCK, "2 SYN_SENT to 10.0.0.2:80 for over "
-	    "10s (oldest 10s)");
+	    "10s (oldest 10s+)");
 	CHECK(al != NULL && al->severity == ALERT_WARN);
 	CHECK(find(ALERT_SYN_SENT_STUCK, "1 SYN_SENT to 10.0.0.2:81") != NULL);
 	CHECK_EQ(run(11000), 2);
+	{
+		/* Seen to start after the first scan: the age is tcptop's
+		 * own, no "+". */
+		struct conntab *t = conntab_new(0);
+		struct alerts *a = alerts_new();
+		const struct alert *l;
+
+		scan(t, 0, smp, 0);
+		scan(t, 1000, smp, nsmp);
+		scan(t, 12000, smp, nsmp);
+		in.rows = conntab_rows(t, &in.n);
+		in.now_ms = 12000;
+		CHECK_EQ(alerts_eval(a, &in, &l, NULL), 2);
+		CHECK(strcmp(l[1].evidence, "2 SYN_SENT to 10.0.0.2:80 for "
+		    "over 10s (oldest 11s)") == 0);
+		alerts_free(a);
+		conntab_free(t);
+	}
 }
 
 static void

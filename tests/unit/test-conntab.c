@@ -8,6 +8,7 @@
 #include "sample.h"
 #include "tcptop/field.h"
 #include "tcptop/conntab.h"
+#include "tcptop/statebound.h"
 #include "tcptop/view.h"
 
 static size_t
@@ -243,6 +244,112 @@ test_park(void)
 			CHECK(conntab_parked(t) <= 96);
 		}
 	}
+	conntab_free(t);
+}
+
+/* The kernel's lower bounds on the time in state, and the first scan's
+ * rows starting from them; later rows start when first seen. */
+static void
+test_bounds(void)
+{
+	struct conntab *t = conntab_new(0);
+	struct conn_sample s[6];
+	const struct conn *c;
+	int64_t sl = STATEBOUND_SLACK_MS;
+
+	/* TIME_WAIT: 60 s less what is left. */
+	s[0] = mk(1, TCP_TIME_WAIT, 80, 5000);
+	s[0].timer = 3;
+	s[0].expires_ms = 45000;
+	CHECK_EQ(statebound_age_ms(&s[0]), 15000 - sl);
+	s[0].expires_ms = 60000;
+	CHECK_EQ(statebound_age_ms(&s[0]), 0);
+	s[0].expires_ms = 70000;	/* not a TIME_WAIT timer: no bound */
+	CHECK_EQ(statebound_age_ms(&s[0]), 0);
+	/* A FIN_WAIT2 timewait socket: its timer length is unknown. */
+	s[0].state = TCP_FIN_WAIT2;
+	s[0].expires_ms = 1000;
+	CHECK_EQ(statebound_age_ms(&s[0]), 0);
+
+	/* A request socket: 1 s, then 2, 4, 8... */
+	s[1] = mk(2, TCP_SYN_RECV, 80, 5001);
+	s[1].timer = 1;
+	s[1].expires_ms = 400;		/* first period: 0.6 s in */
+	CHECK_EQ(statebound_age_ms(&s[1]), 600 - sl);
+	s[1].expires_ms = 1500;		/* at least the 2 s period: 1 s */
+	CHECK_EQ(statebound_age_ms(&s[1]), 1000 - sl);
+	s[1].expires_ms = 7000;		/* at least the 8 s one: 1+2+4 */
+	CHECK_EQ(statebound_age_ms(&s[1]), 7000 - sl);
+	s[1].expires_ms = 8000;
+	CHECK_EQ(statebound_age_ms(&s[1]), 7000 - sl);
+	s[1].expires_ms = 8001;		/* the 16 s one: 1+2+4+8 */
+	CHECK_EQ(statebound_age_ms(&s[1]), 15000 - sl);
+	s[1].retrans = 5;		/* retransmits say nothing */
+	CHECK_EQ(statebound_age_ms(&s[1]), 15000 - sl);
+	s[1].flags = CONN_HAS_INFO;	/* a full socket (Fast Open) */
+	CHECK_EQ(statebound_age_ms(&s[1]), 0);
+
+	/* The last ACK received bounds CLOSE_WAIT, FIN_WAIT2, CLOSING. */
+	s[2] = mk(3, TCP_CLOSE_WAIT, 80, 5002);
+	s[2].flags = CONN_HAS_INFO;
+	s[2].info.last_ack_recv_ms = 90000;
+	s[2].info.last_data_recv_ms = 95000;
+	CHECK_EQ(statebound_age_ms(&s[2]), 90000 - sl);
+	s[2].state = TCP_FIN_WAIT2;
+	CHECK_EQ(statebound_age_ms(&s[2]), 90000 - sl);
+	s[2].state = TCP_CLOSING;
+	CHECK_EQ(statebound_age_ms(&s[2]), 90000 - sl);
+	/* Entered by our own close, or without a segment: none. */
+	s[2].state = TCP_LAST_ACK;
+	CHECK_EQ(statebound_age_ms(&s[2]), 0);
+	s[2].state = TCP_FIN_WAIT1;
+	CHECK_EQ(statebound_age_ms(&s[2]), 0);
+	s[2].state = TCP_ESTABLISHED;
+	CHECK_EQ(statebound_age_ms(&s[2]), 0);
+	s[2].state = TCP_CLOSE_WAIT;
+	s[2].flags = 0;			/* no tcp_info */
+	CHECK_EQ(statebound_age_ms(&s[2]), 0);
+	s[2].flags = CONN_HAS_INFO;
+	s[2].info.last_ack_recv_ms = 5;	/* under the slack */
+	CHECK_EQ(statebound_age_ms(&s[2]), 0);
+	s[2].info.last_ack_recv_ms = 90000;
+
+	/* The first scan's rows start from the bound, the path too. */
+	s[0] = mk(1, TCP_TIME_WAIT, 80, 5000);
+	s[0].timer = 3;
+	s[0].expires_ms = 45000;
+	s[1].expires_ms = 400;
+	s[1].flags = 0;
+	scan(t, 100000, s, 3);
+	c = find(t, 1, 80);
+	CHECK(c != NULL && c->state_since_ms == 100000 - (15000 - sl) &&
+	    c->first_seen_ms == c->state_since_ms &&
+	    (c->flags & CONN_PREEXISTING));
+	{
+		int64_t ms[8];
+
+		CHECK(c != NULL && conntab_path_times(c, ms, 8) == 1 &&
+		    ms[0] == c->state_since_ms);
+	}
+	c = find(t, 3, 80);
+	CHECK(c != NULL && c->state_since_ms == 100000 - (90000 - sl));
+	c = find(t, 2, 80);
+	CHECK(c != NULL && c->state_since_ms == 100000 - (600 - sl));
+	/* A socket that comes later is timed by tcptop: it was not there
+	 * at the last scan, whatever the kernel says. */
+	s[3] = mk(4, TCP_CLOSE_WAIT, 80, 5003);
+	s[3].flags = CONN_HAS_INFO;
+	s[3].info.last_ack_recv_ms = 400;
+	scan(t, 101000, s, 4);
+	c = find(t, 4, 80);
+	CHECK(c != NULL && c->state_since_ms == 101000 &&
+	    !(c->flags & CONN_PREEXISTING));
+	/* A later state change is timed by tcptop too. */
+	s[2].state = TCP_LAST_ACK;
+	scan(t, 102000, s, 4);
+	c = find(t, 3, 80);
+	CHECK(c != NULL && c->state_since_ms == 102000 &&
+	    c->first_seen_ms == 100000 - (90000 - sl));
 	conntab_free(t);
 }
 
@@ -617,5 +724,6 @@ main(void)
 		conntab_free(tm);
 	}
 	test_rates();
+	test_bounds();
 	return check_done();
 }
