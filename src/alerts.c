@@ -19,6 +19,8 @@ struct alerts_item {
 	uint16_t ns;			/* the rows' namespace (alerts_ns) */
 	char key[ALERTS_KEY_LEN];	/* what the alert names */
 	uint32_t n;
+	uint32_t n2;			/* of n, the second kind counted
+					 * (orphaned FIN_WAIT2) */
 	uint32_t val;			/* the largest value (retransmits) */
 	int64_t age_ms;			/* the oldest */
 	int at_least;			/* its age is a lower bound: there
@@ -83,6 +85,10 @@ const struct alert_kind_info alert_kinds[ALERT_NKINDS] = {
 	[ALERT_TIME_WAIT] = { "time_wait", "alert_time_wait_pct", 80, 1, 100,
 	    "%", "TIME_WAIT towards one destination, percent of the "
 	    "ephemeral ports; or in all, percent of tcp_max_tw_buckets" },
+	[ALERT_FIN_WAIT2] = { "fin_wait2_orphans", "alert_fin_wait2_pct",
+	    80, 1, 100, "%", "orphaned FIN_WAIT2 (with TIME_WAIT) towards one "
+	    "destination, percent of the ephemeral ports; or in all, percent "
+	    "of tcp_max_tw_buckets" },
 	[ALERT_ORPHANS] = { "orphans", "alert_orphans_pct", 80, 1, 100, "%",
 	    "orphaned sockets, percent of tcp_max_orphans" },
 	[ALERT_RETRANS_NO_PROGRESS] = { "retrans_no_progress",
@@ -97,6 +103,8 @@ static const alerts_rule alerts_rules[ALERT_NKINDS] = {
 	[ALERT_ACCEPT_QUEUE] = alerts_accept_queue,
 	[ALERT_CLOSE_WAIT_LEAK] = alerts_close_wait,
 	[ALERT_TIME_WAIT] = alerts_time_wait,
+	/* ALERT_FIN_WAIT2: alerts_time_wait judges both kinds at once,
+	 * since both hold the same ports and buckets. */
 	[ALERT_ORPHANS] = alerts_orphans,
 	[ALERT_RETRANS_NO_PROGRESS] = alerts_retrans,
 	[ALERT_SYN_SENT_STUCK] = alerts_syn_sent,
@@ -249,6 +257,7 @@ alerts_item(struct alerts *a, uint16_t ns, const char *key, uint32_t val,
 	it->ns = ns;
 	snprintf(it->key, sizeof it->key, "%s", key);
 	it->n = 1;
+	it->n2 = 0;
 	it->val = val;
 	it->age_ms = age;
 	it->at_least = 0;
@@ -280,6 +289,7 @@ alerts_group(struct alerts *a)
 
 		if (alerts_item_cmp(g, it) == 0) {
 			g->n += it->n;
+			g->n2 += it->n2;
 			if (it->val > g->val)
 				g->val = it->val;
 			if (it->age_ms > g->age_ms) {
@@ -520,61 +530,105 @@ alerts_close_wait(struct alerts *a, const struct alert_input *in,
 	}
 }
 
+/* What the timewait sockets of one group are, named by state: "12
+ * TIME_WAIT", "12 orphaned FIN_WAIT2" or both. */
+static void
+alerts_tw_states(char *buf, size_t len, uint64_t n, uint64_t n2)
+{
+	if (n2 == 0)
+		snprintf(buf, len, "%" PRIu64 " TIME_WAIT", n);
+	else if (n2 == n)
+		snprintf(buf, len, "%" PRIu64 " orphaned FIN_WAIT2", n2);
+	else if (n2 * 2 > n)
+		snprintf(buf, len, "%" PRIu64 " orphaned FIN_WAIT2 and %"
+		    PRIu64 " TIME_WAIT", n2, n - n2);
+	else
+		snprintf(buf, len, "%" PRIu64 " TIME_WAIT and %" PRIu64
+		    " orphaned FIN_WAIT2", n - n2, n2);
+}
+
+/* The kind a group of timewait sockets is about: orphaned FIN_WAIT2
+ * (our side closed, the peer never does) when they are the most. */
+static int
+alerts_tw_kind(uint64_t n, uint64_t n2)
+{
+	return n2 * 2 > n ? ALERT_FIN_WAIT2 : ALERT_TIME_WAIT;
+}
+
+static const char *const alerts_tw_hint[2] = {
+	"short connections to one server use up the ports: reuse "
+	"connections (keep-alive, pools); check net.ipv4.tcp_tw_reuse and "
+	"ip_local_port_range",
+	"we closed and the peer never sends its FIN: its process leaks "
+	"CLOSE_WAIT, look there; each holds a port for net.ipv4."
+	"tcp_fin_timeout; sources: tcptop -f 'state fin-wait-2'",
+};
+
 /* A timewait socket holds its local port for its 4-tuple: from one
  * address to one destination only the ephemeral range is there to
- * use.  All of them count against tcp_max_tw_buckets. */
+ * use.  All of them count against tcp_max_tw_buckets.  Timewait sockets
+ * are TIME_WAIT, and orphaned FIN_WAIT2 whose timer is a timewait one
+ * (tcp_fin_timeout up to 60 s): each alert names which it saw, and the
+ * kind is the one there are more of, judged by that kind's threshold. */
 static void
 alerts_time_wait(struct alerts *a, const struct alert_input *in,
     uint32_t th)
 {
 	const struct alert_limits *l = &in->limits;
 	char key[ALERTS_KEY_LEN], la[CONN_ADDR_LEN], ep[CONN_ENDPOINT_LEN];
-	uint64_t range = 0, total = 0;
+	char what[96];
+	uint64_t range = 0, total = 0, total2 = 0, max;
 	size_t i, ng;
+	int kind;
 
+	(void)th;
 	if (l->port_lo > 0 && l->port_hi >= l->port_lo)
 		range = (uint64_t)(l->port_hi - l->port_lo + 1);
 	for (i = 0; i < in->n; i++) {
 		const struct conn *c = in->rows[i];
+		int fw2 = c->s.state == TCP_FIN_WAIT2;
 
 		/* The limits are the viewed namespace's only. */
 		if (!alerts_live(c) || alerts_ns(in, c) != 0 ||
-		    !(c->s.state == TCP_TIME_WAIT || (c->s.state ==
-		    TCP_FIN_WAIT2 && conntab_is_mini(&c->s))))
+		    !(c->s.state == TCP_TIME_WAIT || (fw2 &&
+		    conntab_is_mini(&c->s))))
 			continue;
 		total++;
+		total2 += (uint64_t)fw2;
 		if (range == 0 || c->s.lport < l->port_lo ||
 		    c->s.lport > l->port_hi)
 			continue;
 		snprintf(key, sizeof key, "from %s to %s",
 		    conn_fmt_addr(&c->s, 0, la, sizeof la),
 		    conn_fmt_endpoint(&c->s, 1, ep, sizeof ep));
-		alerts_item(a, 0, key, 0, 0);
+		alerts_item(a, 0, key, 0, 0)->n2 = (uint32_t)fw2;
 	}
 	ng = alerts_group(a);
 	for (i = 0; i < ng; i++) {
 		const struct alerts_item *g = &a->items[i];
 
-		if ((uint64_t)g->n * 100 < (uint64_t)th * range)
+		kind = alerts_tw_kind(g->n, g->n2);
+		if ((uint64_t)g->n * 100 < (uint64_t)in->thresh[kind] * range)
 			continue;
-		alerts_add(a, 0, ALERT_TIME_WAIT, g->n >= range ? ALERT_CRIT :
-		    ALERT_WARN, "short connections to one server use up the "
-		    "ports: reuse connections (keep-alive, pools); check "
-		    "net.ipv4.tcp_tw_reuse and ip_local_port_range",
-		    "%u TIME_WAIT %s: %" PRIu64 "%% of the %" PRIu64
-		    " ephemeral ports", g->n, g->key,
-		    (uint64_t)g->n * 100 / range, range);
+		alerts_tw_states(what, sizeof what, g->n, g->n2);
+		alerts_add(a, 0, kind, g->n >= range ? ALERT_CRIT :
+		    ALERT_WARN, alerts_tw_hint[kind == ALERT_FIN_WAIT2],
+		    "%s %s: %" PRIu64 "%% of the %" PRIu64 " ephemeral ports",
+		    what, g->key, (uint64_t)g->n * 100 / range, range);
 	}
-	if (l->max_tw_buckets > 0 && total * 100 >=
-	    (uint64_t)th * (uint64_t)l->max_tw_buckets)
-		alerts_add(a, 0, ALERT_TIME_WAIT, total >=
-		    (uint64_t)l->max_tw_buckets ? ALERT_CRIT : ALERT_WARN,
-		    "past the limit the kernel skips TIME_WAIT (nstat "
-		    "TcpExtTCPTimeWaitOverflow): reuse connections; check "
-		    "net.ipv4.tcp_max_tw_buckets", "%" PRIu64 " TIME_WAIT: %"
-		    PRIu64 "%% of tcp_max_tw_buckets %" PRId64, total,
-		    total * 100 / (uint64_t)l->max_tw_buckets,
-		    l->max_tw_buckets);
+	if (l->max_tw_buckets <= 0)
+		return;
+	max = (uint64_t)l->max_tw_buckets;
+	kind = alerts_tw_kind(total, total2);
+	if (total * 100 < (uint64_t)in->thresh[kind] * max)
+		return;
+	alerts_tw_states(what, sizeof what, total, total2);
+	alerts_add(a, 0, kind, total >= max ? ALERT_CRIT : ALERT_WARN,
+	    kind == ALERT_FIN_WAIT2 ? alerts_tw_hint[1] : "past the limit "
+	    "the kernel skips TIME_WAIT (nstat TcpExtTCPTimeWaitOverflow): "
+	    "reuse connections; check net.ipv4.tcp_max_tw_buckets",
+	    "%s: %" PRIu64 "%% of tcp_max_tw_buckets %" PRIu64, what,
+	    total * 100 / max, max);
 }
 
 /* The kernel counts as orphans the full sockets their process has
@@ -761,7 +815,8 @@ alerts_eval(struct alerts *a, const struct alert_input *in,
 	alerts_listeners(a, in);
 	for (k = 0; k < ALERT_NKINDS; k++) {
 		a->nitems = 0;
-		alerts_rules[k](a, in, in->thresh[k]);
+		if (alerts_rules[k] != NULL)
+			alerts_rules[k](a, in, in->thresh[k]);
 	}
 	if (a->nout > 0) {
 		qsort(a->out, a->nout, sizeof *a->out, alerts_cmp);

@@ -16,6 +16,8 @@ enum alert_kind {
 	ALERT_ACCEPT_QUEUE,		/* a listener's accept queue full */
 	ALERT_CLOSE_WAIT_LEAK,		/* old CLOSE_WAIT sockets kept */
 	ALERT_TIME_WAIT,		/* ephemeral ports or tw buckets */
+	ALERT_FIN_WAIT2,		/* the same, held by orphaned
+					 * FIN_WAIT2: the peer never closes */
 	ALERT_ORPHANS,			/* close to tcp_max_orphans */
 	ALERT_RETRANS_NO_PROGRESS,	/* RTOs and nothing acknowledged */
 	ALERT_SYN_SENT_STUCK,		/* connects that get no answer */

@@ -9,6 +9,12 @@
  *					IPv4 ADDR:PORT, kept open
  *        alertcause talk ADDR PORT	one connect, then one byte sent
  *					(the caller drops it: RTOs)
+ *        alertcause closer PORT		listen, accept, and close each
+ *					connection once its peer has
+ *        alertcause hangup ADDR PORT N	N connects to IPv4 ADDR:PORT,
+ *					each closed at once: against
+ *					closer, TIME_WAIT here; against
+ *					serve, orphaned FIN_WAIT2
  *
  * It prints "ready" once its sockets are made (connects are only
  * started: the caller checks the states with ss), then runs until a
@@ -21,6 +27,7 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +72,56 @@ listener(int port, int backlog)
 	if (listen(fd, backlog) == -1)
 		die("listen");
 	return fd;
+}
+
+/* IPv4 ADDR and PORT into sa, or exit 1. */
+static void
+addr(struct sockaddr_in *sa, const char *a, const char *port)
+{
+	memset(sa, 0, sizeof *sa);
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)num(port, 1, 65535));
+	if (inet_pton(AF_INET, a, &sa->sin_addr) != 1) {
+		fprintf(stderr, "alertcause: bad address '%s'\n", a);
+		exit(1);
+	}
+}
+
+/* closer: accept, and close a connection when its peer has closed (a
+ * read of 0), so the peer, which closed first, ends in TIME_WAIT. */
+static void
+closer(int lfd)
+{
+	struct pollfd p[1024];
+	char buf[256];
+	nfds_t n = 1, i;
+
+	p[0].fd = lfd;
+	p[0].events = POLLIN;
+	for (;;) {
+		if (poll(p, n, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			die("poll");
+		}
+		for (i = n; i-- > 1;) {
+			if (p[i].revents == 0 ||
+			    read(p[i].fd, buf, sizeof buf) > 0)
+				continue;
+			close(p[i].fd);
+			p[i] = p[--n];
+		}
+		if ((p[0].revents & POLLIN) && n < 1024) {
+			int fd = accept(lfd, NULL, NULL);
+
+			if (fd == -1 && errno != EINTR)
+				die("accept");
+			if (fd != -1) {
+				p[n].fd = fd;
+				p[n++].events = POLLIN;
+			}
+		}
+	}
 }
 
 static void
@@ -124,9 +181,29 @@ main(int argc, char **argv)
 			die("connect");
 		if (write(fd, "x", 1) != 1)
 			die("write");
+	} else if (argc == 3 && strcmp(argv[1], "closer") == 0) {
+		lfd = listener(num(argv[2], 1, 65535), 128);
+		ready();
+		closer(lfd);
+	} else if (argc == 5 && strcmp(argv[1], "hangup") == 0) {
+		struct sockaddr_in sa;
+
+		addr(&sa, argv[2], argv[3]);
+		n = num(argv[4], 1, 10000);
+		for (i = 0; i < n; i++) {
+			int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+			if (fd == -1)
+				die("socket");
+			if (connect(fd, (struct sockaddr *)&sa, sizeof sa) ==
+			    -1)
+				die("connect");
+			close(fd);
+		}
 	} else {
 		fprintf(stderr, "usage: alertcause listen PORT BACKLOG | "
-		    "serve PORT | connect ADDR PORT N | talk ADDR PORT\n");
+		    "serve PORT | connect ADDR PORT N | talk ADDR PORT | "
+		    "closer PORT | hangup ADDR PORT N\n");
 		return 1;
 	}
 	ready();

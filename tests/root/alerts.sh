@@ -18,12 +18,19 @@
 #	retrans_no_progress
 #			S sends a byte to P:9400 that P drops (a rule
 #			for segments with PSH, so the handshake passes)
+#	fin_wait2_orphans
+#			S connects 10 times to P:9500, where P keeps
+#			every connection, and closes each: orphaned
+#			FIN_WAIT2 in S hold all 10 ports of S's narrowed
+#			ip_local_port_range (P leaks CLOSE_WAIT)
+#	time_wait	S connects 8 times to P:9600 and closes, P closes
+#			after: 8 TIME_WAIT in S on 8 of those 10 ports
 #
-# Ages from the first refresh: one report (-n 1) gives the CLOSE_WAIT
-# and request sockets an age at least what the kernel's timers and
-# tcp_info imply (read with ss just before; for request sockets, from
-# the expiry in the same report) and at most the time since the test
-# made them.
+# Ages from the first refresh: one report (-n 1) gives the CLOSE_WAIT,
+# request and TIME_WAIT sockets an age at least what the kernel's timers
+# and tcp_info imply (read with ss just before; for request sockets,
+# from the expiry in the same report) and at most the time since the
+# test made them.
 #
 # tcptop -b --json -n 2 runs inside S with a tcptoprc of small thresholds
 # under a private XDG_CONFIG_HOME.  Then the interactive view, in a tmux
@@ -207,13 +214,14 @@ inS ss -Htin state close-wait sport = :9300 | awk '
 run_top cfg -b --json -n 1 >"$TMP/first.json" 2>"$TMP/first.err" ||
     bad "tcptop -n 1: $(cat "$TMP/first.err")"
 T_END=$(now_us)
-# age_check WHAT FILE STATE T0: every socket of STATE in the report, by
-# its remote port, against "PORT LOWER_MS" lines of FILE: the age is a
+# age_check WHAT FILE STATE T0 [KEY]: every socket of STATE in the
+# report, by its remote port (or KEY), against "PORT LOWER_MS" lines of
+# FILE: the age is a
 # lower bound (+), at least LOWER_MS less the 10 ms a jiffy may cost,
 # and at most the time since T0.
 age_check()
 {
-	local what=$1 file=$2 state=$3 t0=$4 key=remote_port port low
+	local what=$1 file=$2 state=$3 t0=$4 key=${5:-remote_port} port low
 	local got at n=0 bad_one=
 	local max_ms=$(( (T_END - t0) / 1000 ))
 
@@ -421,6 +429,89 @@ if command -v tmux >/dev/null 2>&1; then
 	keys q
 else
 	echo "SKIP: tmux not installed: the screen is not checked"
+fi
+
+# Timewait sockets, named by state.  Ten ports for S's connects from now
+# on: the orphans to :9500 hold them all, the TIME_WAITs to :9600 eight.
+stop flood
+stop acc
+inS sysctl -qw net.ipv4.ip_local_port_range="40000 40009" ||
+    fail "ip_local_port_range in S"
+cause keeper "$NS_P" serve 9500
+cause orphans "$NS_S" hangup "$P_ADDR4" 9500 10
+cause closer "$NS_P" closer 9600
+T_TW=$(now_us)
+cause tw "$NS_S" hangup "$P_ADDR4" 9600 8
+wait_until -t 10 "10 FIN_WAIT2 to :9500" has_count 10 state fin-wait-2 \
+    dport = :9500 || fail "no orphaned FIN_WAIT2"
+wait_until -t 10 "8 TIME_WAIT to :9600" has_count 8 state time-wait \
+    dport = :9600 || fail "no TIME_WAIT"
+# Orphaned: no process, a timewait timer.
+if [ "$(inS ss -Htanoe state fin-wait-2 dport = :9500 |
+    grep -c 'timer:(timewait')" -eq 10 ]; then
+	ok "the 10 FIN_WAIT2 are orphaned timewait sockets, as ss shows"
+else
+	bad "FIN_WAIT2: $(inS ss -Htanoe state fin-wait-2 dport = :9500)"
+fi
+# Some seconds into TIME_WAIT, so the bound says more than 0.
+tw_run() { inS ss -Htno state time-wait dport = :9600 |
+    grep -o 'timewait,[0-9]*sec' | cut -d, -f2 | sed 's/sec//' |
+    awk '{ n++; if ($1 > 56) y = 1 } END { exit !(n == 8 && !y) }'; }
+wait_until -t 15 "the TIME_WAITs 3 s old by their timer" tw_run ||
+    bad "TIME_WAIT timers: $(inS ss -Htno state time-wait dport = :9600)"
+inS ss -Htno state time-wait dport = :9600 | awk '{ n = split($3, a, ":");
+    match($0, /timer:\(timewait,[^,]*/); print a[n], substr($0,
+    RSTART + 16, RLENGTH - 16) }' >"$TMP/tw.raw"
+run_top cfg -b --json -n 1 >"$TMP/first.json" 2>"$TMP/first.err" ||
+    bad "tcptop -n 1: $(cat "$TMP/first.err")"
+T_END=$(now_us)
+while read -r port e; do
+	echo "$port $((60000 - $(HI=1 ss_ms "$e")))"
+done <"$TMP/tw.raw" >"$TMP/tw.ss"
+# The TIME_WAITs share P's port: S's tells them apart.
+age_check "TIME_WAIT (the timewait timer)" "$TMP/tw.ss" TIME_WAIT "$T_TW" \
+    local_port
+kinds=$(jq -r '.alerts[] | select(.evidence | test(":9[56]00")) |
+    "\(.kind) \(.severity) \(.evidence)"' "$TMP/first.json")
+want="fin_wait2_orphans critical 10 orphaned FIN_WAIT2 from $S_ADDR4 to"
+want="$want $P_ADDR4:9500: 100% of the 10 ephemeral ports"
+grep -qxF "$want" <<<"$kinds" && ok "fin_wait2_orphans: named as such" ||
+    bad "fin_wait2_orphans: wanted '$want', got '$kinds'"
+want="time_wait warning 8 TIME_WAIT from $S_ADDR4 to $P_ADDR4:9600: 80%"
+want="$want of the 10 ephemeral ports"
+grep -qxF "$want" <<<"$kinds" && ok "time_wait: named as such" ||
+    bad "time_wait: wanted '$want', got '$kinds'"
+[ "$(wc -l <<<"$kinds")" -eq 2 ] || bad "timewait alerts: $kinds"
+hint=$(jq -r '.alerts[] | select(.kind == "fin_wait2_orphans") | .hint' \
+    "$TMP/first.json")
+if grep -q CLOSE_WAIT <<<"$hint" && ! grep -q tw_reuse <<<"$hint"; then
+	ok "fin_wait2_orphans: the hint points at the peer's CLOSE_WAIT"
+else
+	bad "fin_wait2_orphans hint: $hint"
+fi
+
+# At 80x24: the orphans are the first alert, and TIME_WAIT's time in
+# state is a lower bound from the first frame.
+if command -v tmux >/dev/null 2>&1; then
+	tmux_stop
+	tmux_start 80 24 "ip netns exec $NS_S env -i PATH=$PATH TERM=xterm \
+	    LANG=C.UTF-8 TZ=UTC XDG_CONFIG_HOME=$TMP/cfg $TCPTOP --no-trace \
+	    --state time-wait,fin-wait-2 --sort age -r -d 60" ||
+	    fail "tmux did not start"
+	if wait_until -t 10 "the orphans' alert line" shows \
+	    '^ALERT fin_wait2_orphans: 10 orphaned FIN_WAIT2 from '; then
+		ok "80x24: the alert line names orphaned FIN_WAIT2"
+	else
+		bad "80x24 alert line: $(screen | head -n 4)"
+	fi
+	# Sorted by time in state, the oldest first: TIME_WAIT rows aged
+	# from their timer (3 s at least by now), with the +.
+	if shows 'TIME_WAIT +([3-9]|[1-5][0-9])s\+'; then
+		ok "80x24: TIME_WAIT ages from the first frame, with +"
+	else
+		bad "80x24 ages: $(screen)"
+	fi
+	keys q
 fi
 
 summary alerts

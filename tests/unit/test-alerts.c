@@ -258,14 +258,14 @@ test_time_wait(void)
 	s->timer = 3;
 	s->inode = 0;
 	CHECK_EQ(run(1000), 1);			/* at */
-	al = find(ALERT_TIME_WAIT, "8 TIME_WAIT from 10.0.0.0 to "
-	    "10.0.0.2:80: 80% of the 10 ephemeral ports");
+	al = find(ALERT_TIME_WAIT, "7 TIME_WAIT and 1 orphaned FIN_WAIT2 "
+	    "from 10.0.0.0 to 10.0.0.2:80: 80% of the 10 ephemeral ports");
 	CHECK(al != NULL && al->severity == ALERT_WARN);
 	add(TCP_TIME_WAIT, 108, 80);
 	add(TCP_TIME_WAIT, 109, 80);
 	CHECK_EQ(run(1000), 1);			/* above: all */
-	al = find(ALERT_TIME_WAIT, "10 TIME_WAIT from 10.0.0.0 to "
-	    "10.0.0.2:80: 100%");
+	al = find(ALERT_TIME_WAIT, "9 TIME_WAIT and 1 orphaned FIN_WAIT2 "
+	    "from 10.0.0.0 to 10.0.0.2:80: 100%");
 	CHECK(al != NULL && al->severity == ALERT_CRIT);
 	/* The total against tcp_max_tw_buckets, 12 of them here. */
 	in.limits.port_lo = in.limits.port_hi = -1;
@@ -273,11 +273,67 @@ test_time_wait(void)
 	CHECK_EQ(run(1000), 0);			/* 75% */
 	in.limits.max_tw_buckets = 15;
 	CHECK_EQ(run(1000), 1);			/* 80% */
-	CHECK(find(ALERT_TIME_WAIT, "12 TIME_WAIT: 80% of tcp_max_tw_buckets"
-	    " 15") != NULL);
+	CHECK(find(ALERT_TIME_WAIT, "11 TIME_WAIT and 1 orphaned FIN_WAIT2: "
+	    "80% of tcp_max_tw_buckets 15") != NULL);
 	in.limits.max_tw_buckets = 12;
 	CHECK_EQ(run(1000), 1);
 	CHECK(list[0].severity == ALERT_CRIT);
+}
+
+/* Orphaned FIN_WAIT2 (the peer leaks CLOSE_WAIT) are named as what they
+ * are, with their own kind, threshold and hint; never as TIME_WAIT. */
+static void
+test_fin_wait2(void)
+{
+	struct conn_sample *s;
+	const struct alert *al;
+	int i;
+
+	reset();
+	in.limits.port_lo = 100;
+	in.limits.port_hi = 109;		/* 10 ports */
+	for (i = 0; i < 10; i++) {
+		s = add(TCP_FIN_WAIT2, 100 + i, 80);
+		s->timer = 3;
+		s->inode = 0;
+	}
+	CHECK_EQ(run(1000), 1);
+	al = find(ALERT_FIN_WAIT2, "10 orphaned FIN_WAIT2 from 10.0.0.0 to "
+	    "10.0.0.2:80: 100% of the 10 ephemeral ports");
+	CHECK(al != NULL && al->severity == ALERT_CRIT &&
+	    strstr(al->hint, "CLOSE_WAIT") != NULL &&
+	    strstr(al->hint, "tw_reuse") == NULL);
+	CHECK(nlist == 1 && strstr(list[0].evidence, "TIME_WAIT") == NULL);
+	CHECK(strcmp(alerts_kind_name(ALERT_FIN_WAIT2),
+	    "fin_wait2_orphans") == 0);
+	/* Its own threshold: the time_wait one does not apply. */
+	th[ALERT_TIME_WAIT] = 100;
+	th[ALERT_FIN_WAIT2] = 100;
+	CHECK_EQ(run(1000), 1);
+	for (i = 0; i < 3; i++)
+		nsmp--;
+	CHECK_EQ(run(1000), 0);			/* 7 of 10 under 100% */
+	th[ALERT_FIN_WAIT2] = 70;
+	th[ALERT_TIME_WAIT] = 1;
+	CHECK_EQ(run(1000), 1);
+	CHECK(find(ALERT_FIN_WAIT2, "7 orphaned FIN_WAIT2 from 10.0.0.0 to "
+	    "10.0.0.2:80: 70% of the 10 ephemeral ports") != NULL);
+	/* Mixed, FIN_WAIT2 the more: named both, FIN_WAIT2 first. */
+	add(TCP_TIME_WAIT, 107, 80);
+	CHECK_EQ(run(1000), 1);
+	CHECK(find(ALERT_FIN_WAIT2, "7 orphaned FIN_WAIT2 and 1 TIME_WAIT "
+	    "from 10.0.0.0 to 10.0.0.2:80: 80% of the 10 ephemeral ports") !=
+	    NULL);
+	/* The buckets: a full FIN_WAIT2 (a process still holds it) is no
+	 * timewait socket and is not counted. */
+	s = add(TCP_FIN_WAIT2, 50, 80);
+	s->inode = 7;
+	s->flags = CONN_HAS_INFO;
+	in.limits.port_lo = in.limits.port_hi = -1;
+	in.limits.max_tw_buckets = 8;
+	CHECK_EQ(run(1000), 1);
+	CHECK(find(ALERT_FIN_WAIT2, "7 orphaned FIN_WAIT2 and 1 TIME_WAIT: "
+	    "100% of tcp_max_tw_buckets 8") != NULL);
 }
 
 static void
@@ -585,6 +641,7 @@ main(void)
 	test_accept_queue();
 	test_close_wait();
 	test_time_wait();
+	test_fin_wait2();
 	test_orphans();
 	test_retrans();
 	test_syn_sent();

@@ -210,12 +210,14 @@ test_keys(void)
 	CHECK(load_str("alert_syn_recv=5\nALERT_CLOSE_WAIT_AGE = 2\n"
 	    "alert_time_wait_pct=100\nalert_accept_fill_pct=1\n"
 	    "alert_syn_sent_age=0007\nalert_retrans=255\n"
-	    "alert_orphans_pct=50\n", &s, warn, sizeof warn) == 0);
+	    "alert_orphans_pct=50\nalert_fin_wait2_pct=60\n", &s, warn,
+	    sizeof warn) == 0);
 	CHECK_EQ(s.set, 0);
 	CHECK_EQ(s.alert_set, (1u << ALERT_NKINDS) - 1);
 	CHECK_EQ(s.alert[ALERT_SYN_FLOOD], 5);
 	CHECK_EQ(s.alert[ALERT_CLOSE_WAIT_LEAK], 2);
 	CHECK_EQ(s.alert[ALERT_TIME_WAIT], 100);
+	CHECK_EQ(s.alert[ALERT_FIN_WAIT2], 60);
 	CHECK_EQ(s.alert[ALERT_ACCEPT_QUEUE], 1);
 	CHECK_EQ(s.alert[ALERT_SYN_SENT_STUCK], 7);
 	CHECK_EQ(s.alert[ALERT_RETRANS_NO_PROGRESS], 255);
