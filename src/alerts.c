@@ -25,6 +25,8 @@ struct alerts_item {
 	int64_t age_ms;			/* the oldest */
 	int at_least;			/* its age is a lower bound: there
 					 * before tcptop, in this state */
+	int in_view;			/* one of the rows passes the
+					 * input's in_view (or it has none) */
 };
 
 /* bytes_acked of a retransmitting connection at the last evaluation. */
@@ -53,6 +55,7 @@ struct alerts {
 	struct alerts_listener *ls;	/* sorted by namespace, port */
 	size_t nls, ls_cap;
 	const struct alert_input *in;	/* during alerts_eval */
+	int view;			/* the in_view of the next alert */
 };
 
 typedef void (*alerts_rule)(struct alerts *, const struct alert_input *,
@@ -230,6 +233,7 @@ alerts_add(struct alerts *a, uint16_t ns, int kind, int severity,
 	al = &a->out[a->nout++];
 	al->kind = kind;
 	al->severity = severity;
+	al->in_view = a->view;
 	if (ns != 0)
 		n = (size_t)snprintf(al->evidence, sizeof al->evidence, "[%s] ",
 		    a->in->netns_label(a->in->netns_arg, ns));
@@ -241,10 +245,14 @@ alerts_add(struct alerts *a, uint16_t ns, int kind, int severity,
 	snprintf(al->hint, sizeof al->hint, "%s", hint);
 }
 
-/* Pick a row of namespace ns for grouping under key. */
+static int alerts_at_least(const struct conn *);
+static uint16_t alerts_ns(const struct alert_input *, const struct conn *);
+static int alerts_in_view(const struct alert_input *, const struct conn *);
+
+/* Pick row c for grouping under key. */
 static struct alerts_item *
-alerts_item(struct alerts *a, uint16_t ns, const char *key, uint32_t val,
-    int64_t age)
+alerts_item(struct alerts *a, const struct conn *c, const char *key,
+    uint32_t val, int64_t age)
 {
 	struct alerts_item *it;
 
@@ -254,13 +262,14 @@ alerts_item(struct alerts *a, uint16_t ns, const char *key, uint32_t val,
 		    sizeof *a->items);
 	}
 	it = &a->items[a->nitems++];
-	it->ns = ns;
+	it->ns = alerts_ns(a->in, c);
 	snprintf(it->key, sizeof it->key, "%s", key);
 	it->n = 1;
 	it->n2 = 0;
 	it->val = val;
 	it->age_ms = age;
-	it->at_least = 0;
+	it->at_least = alerts_at_least(c);
+	it->in_view = alerts_in_view(a->in, c);
 	return it;
 }
 
@@ -290,6 +299,7 @@ alerts_group(struct alerts *a)
 		if (alerts_item_cmp(g, it) == 0) {
 			g->n += it->n;
 			g->n2 += it->n2;
+			g->in_view |= it->in_view;
 			if (it->val > g->val)
 				g->val = it->val;
 			if (it->age_ms > g->age_ms) {
@@ -328,6 +338,13 @@ static int
 alerts_at_least(const struct conn *c)
 {
 	return (c->flags & CONN_PREEXISTING) && c->prev_state == 0;
+}
+
+/* Whether c passes the input's in_view (every row does without one). */
+static int
+alerts_in_view(const struct alert_input *in, const struct conn *c)
+{
+	return in->in_view == NULL || in->in_view(in->view_arg, c);
 }
 
 static int
@@ -413,7 +430,7 @@ alerts_syn_flood(struct alerts *a, const struct alert_input *in,
 		if (!alerts_live(c) || c->s.state != TCP_SYN_RECV)
 			continue;
 		snprintf(key, sizeof key, "%05u", c->s.lport);
-		alerts_item(a, alerts_ns(in, c), key, c->s.lport, 0);
+		alerts_item(a, c, key, c->s.lport, 0);
 	}
 	alerts_rates(rates, sizeof rates, in, 0);
 	ng = alerts_group(a);
@@ -431,10 +448,12 @@ alerts_syn_flood(struct alerts *a, const struct alert_input *in,
 		snprintf(hint, sizeof hint, "check net.ipv4.tcp_syncookies "
 		    "and the listener's backlog; sources: tcptop -f 'state "
 		    "syn-recv and sport = :%u'", g->val);
+		a->view = g->in_view;
 		alerts_add(a, g->ns, ALERT_SYN_FLOOD, ALERT_CRIT, hint, "%u "
 		    "SYN_RECV "
 		    "on :%u%s%s", g->n, g->val, back, rates);
 	}
+	a->view = 1;	/* the box's counter: no socket to filter */
 	if (!any && in->syncookies_sent > 0)
 		alerts_add(a, 0, ALERT_SYN_FLOOD, ALERT_WARN, "a SYN queue "
 		    "overflowed: check net.ipv4.tcp_max_syn_backlog and the "
@@ -460,6 +479,7 @@ alerts_accept_queue(struct alerts *a, const struct alert_input *in,
 		if (!alerts_live(c) || c->s.state != TCP_LISTEN || q == 0)
 			continue;
 		conn_fmt_endpoint(&c->s, 0, ep, sizeof ep);
+		a->view = alerts_in_view(in, c);
 		snprintf(hint, sizeof hint, "the process does not accept() "
 		    "fast enough: check it, and its listen() backlog (capped "
 		    "by net.core.somaxconn); tcptop -f 'sport = :%u'",
@@ -506,8 +526,7 @@ alerts_close_wait(struct alerts *a, const struct alert_input *in,
 		else
 			snprintf(key, sizeof key, "to %s",
 			    conn_fmt_endpoint(&c->s, 1, ep, sizeof ep));
-		alerts_item(a, alerts_ns(in, c), key, c->s.lport,
-		    age)->at_least = alerts_at_least(c);
+		alerts_item(a, c, key, c->s.lport, age);
 	}
 	ng = alerts_group(a);
 	for (i = 0; i < ng; i++) {
@@ -522,6 +541,7 @@ alerts_close_wait(struct alerts *a, const struct alert_input *in,
 			snprintf(hint, sizeof hint, "the peer closed and the "
 			    "process never close()s: find its missing close; "
 			    "sources: tcptop -f 'state close-wait'");
+		a->view = g->in_view;
 		alerts_add(a, g->ns, ALERT_CLOSE_WAIT_LEAK, ALERT_WARN, hint,
 		    "%u "
 		    "CLOSE_WAIT older than %us %s (oldest %" PRId64 "s%s)",
@@ -579,7 +599,7 @@ alerts_time_wait(struct alerts *a, const struct alert_input *in,
 	char what[96];
 	uint64_t range = 0, total = 0, total2 = 0, max;
 	size_t i, ng;
-	int kind;
+	int kind, view = 0;
 
 	(void)th;
 	if (l->port_lo > 0 && l->port_hi >= l->port_lo)
@@ -595,13 +615,14 @@ alerts_time_wait(struct alerts *a, const struct alert_input *in,
 			continue;
 		total++;
 		total2 += (uint64_t)fw2;
+		view |= alerts_in_view(in, c);
 		if (range == 0 || c->s.lport < l->port_lo ||
 		    c->s.lport > l->port_hi)
 			continue;
 		snprintf(key, sizeof key, "from %s to %s",
 		    conn_fmt_addr(&c->s, 0, la, sizeof la),
 		    conn_fmt_endpoint(&c->s, 1, ep, sizeof ep));
-		alerts_item(a, 0, key, 0, 0)->n2 = (uint32_t)fw2;
+		alerts_item(a, c, key, 0, 0)->n2 = (uint32_t)fw2;
 	}
 	ng = alerts_group(a);
 	for (i = 0; i < ng; i++) {
@@ -611,6 +632,7 @@ alerts_time_wait(struct alerts *a, const struct alert_input *in,
 		if ((uint64_t)g->n * 100 < (uint64_t)in->thresh[kind] * range)
 			continue;
 		alerts_tw_states(what, sizeof what, g->n, g->n2);
+		a->view = g->in_view;
 		alerts_add(a, 0, kind, g->n >= range ? ALERT_CRIT :
 		    ALERT_WARN, alerts_tw_hint[kind == ALERT_FIN_WAIT2],
 		    "%s %s: %" PRIu64 "%% of the %" PRIu64 " ephemeral ports",
@@ -623,6 +645,7 @@ alerts_time_wait(struct alerts *a, const struct alert_input *in,
 	if (total * 100 < (uint64_t)in->thresh[kind] * max)
 		return;
 	alerts_tw_states(what, sizeof what, total, total2);
+	a->view = view;
 	alerts_add(a, 0, kind, total >= max ? ALERT_CRIT : ALERT_WARN,
 	    kind == ALERT_FIN_WAIT2 ? alerts_tw_hint[1] : "past the limit "
 	    "the kernel skips TIME_WAIT (nstat TcpExtTCPTimeWaitOverflow): "
@@ -643,7 +666,7 @@ alerts_orphans(struct alerts *a, const struct alert_input *in, uint32_t th)
 	    TCP_LAST_ACK, TCP_CLOSING };
 	uint64_t n[4] = { 0 }, total, max = (uint64_t)in->limits.max_orphans;
 	size_t i;
-	int k;
+	int k, view = 0;
 
 	if (in->limits.max_orphans <= 0)
 		return;
@@ -654,12 +677,15 @@ alerts_orphans(struct alerts *a, const struct alert_input *in, uint32_t th)
 		    c->s.inode != 0 || conntab_is_mini(&c->s))
 			continue;
 		for (k = 0; k < 4; k++)
-			if (c->s.state == st[k])
+			if (c->s.state == st[k]) {
 				n[k]++;
+				view |= alerts_in_view(in, c);
+			}
 	}
 	total = n[0] + n[1] + n[2] + n[3];
 	if (total == 0 || total * 100 < (uint64_t)th * max)
 		return;
+	a->view = view;
 	alerts_add(a, 0, ALERT_ORPHANS, total >= max ? ALERT_CRIT : ALERT_WARN,
 	    "closed sockets still sending to peers that do not answer; past "
 	    "the limit the kernel resets them: check net.ipv4."
@@ -734,8 +760,8 @@ alerts_retrans(struct alerts *a, const struct alert_input *in, uint32_t th)
 		    sizeof *a->seen, alerts_seen_cmp);
 		if (prev == NULL || prev->acked != k.acked)
 			continue;
-		alerts_item(a, alerts_ns(in, c), conn_fmt_endpoint(&c->s, 1, ep,
-		    sizeof ep), rto, 0);
+		alerts_item(a, c, conn_fmt_endpoint(&c->s, 1, ep, sizeof ep),
+		    rto, 0);
 	}
 	if (a->nnext > 0)
 		qsort(a->next_seen, a->nnext, sizeof *a->next_seen,
@@ -754,6 +780,7 @@ alerts_retrans(struct alerts *a, const struct alert_input *in, uint32_t th)
 		snprintf(hint, sizeof hint, "a half-open or unreachable peer: "
 		    "check the path to it; the kernel gives up after "
 		    "net.ipv4.tcp_retries2; tcptop -f 'dst %s'", ra);
+		a->view = g->in_view;
 		alerts_add(a, g->ns, ALERT_RETRANS_NO_PROGRESS, ALERT_WARN, hint,
 		    "%u connection%s to %s: %u RTOs in a row, nothing "
 		    "acknowledged since the last refresh", g->n,
@@ -775,13 +802,14 @@ alerts_syn_sent(struct alerts *a, const struct alert_input *in, uint32_t th)
 		if (!alerts_live(c) || c->s.state != TCP_SYN_SENT ||
 		    age < (int64_t)th * 1000)
 			continue;
-		alerts_item(a, alerts_ns(in, c), conn_fmt_endpoint(&c->s, 1, ep,
-		    sizeof ep), 0, age)->at_least = alerts_at_least(c);
+		alerts_item(a, c, conn_fmt_endpoint(&c->s, 1, ep, sizeof ep),
+		    0, age);
 	}
 	ng = alerts_group(a);
 	for (i = 0; i < ng; i++) {
 		const struct alerts_item *g = &a->items[i];
 
+		a->view = g->in_view;
 		alerts_add(a, g->ns, ALERT_SYN_SENT_STUCK, ALERT_WARN, "no SYN-ACK "
 		    "comes back: a firewall dropping SYNs, a wrong address or "
 		    "route, or the host down; check the path and its "
@@ -815,6 +843,7 @@ alerts_eval(struct alerts *a, const struct alert_input *in,
 	alerts_listeners(a, in);
 	for (k = 0; k < ALERT_NKINDS; k++) {
 		a->nitems = 0;
+		a->view = 1;
 		if (alerts_rules[k] != NULL)
 			alerts_rules[k](a, in, in->thresh[k]);
 	}
@@ -824,6 +853,8 @@ alerts_eval(struct alerts *a, const struct alert_input *in,
 			if (a->out[i].kind != a->out[o].kind ||
 			    strcmp(a->out[i].evidence, a->out[o].evidence) != 0)
 				a->out[++o] = a->out[i];
+			else
+				a->out[o].in_view |= a->out[i].in_view;
 		a->nout = o + 1;
 	}
 	if (more != NULL)

@@ -276,6 +276,7 @@ collector_open(const struct options *o, const char *host, int *status)
 	/* Before collector_netns_opened: with -N the limits' files are
 	 * opened inside the viewed namespace, as the dump's socket is. */
 	c->alerts = alerts_new();
+	c->box_alerts = alerts_new();
 	alerts_defaults(c->alert_thresh);
 	collector_netns_opened(c);
 	c->snap.fields.netns = c->nstab;
@@ -302,6 +303,8 @@ collector_close(struct collector *c, int status)
 	proc_free(c->proc);
 	kstat_free(c->kstat);
 	alerts_free(c->alerts);
+	alerts_free(c->box_alerts);
+	conntab_free(c->boxtab);
 	conntab_free(c->tab);
 	diag_close(c->d);
 	collector_netns_close(c);
@@ -358,9 +361,71 @@ collector_alerts_owner(void *arg, const struct conn *row, char *buf,
 	return buf;
 }
 
+static int
+collector_in_view(void *arg, const struct conn *row)
+{
+	return filter_match(arg, &row->s);
+}
+
+/* Alerts are about the box, not the view: while filters narrow the
+ * view, dump every socket into a table of their own and count the
+ * alerts none of whose sockets pass the filters.  That costs a second
+ * dump per refresh, only while filtered.  Not for a recording (it holds
+ * the view's sockets only) nor with --record (the extra dump would be
+ * recorded): unknown there. */
+static void
+collector_alerts_box(struct collector *c, const struct filter *f,
+    const struct alert_input *vin)
+{
+	struct conntab_feed keep = c->feed;
+	struct diag_sink sink = { conntab_feed_begin, conntab_feed_sample,
+	    &c->feed };
+	struct filter all;
+	struct diag_query q = { &all, 1 };
+	struct alert_input in = *vin;
+	struct diag_stats st;
+	const struct alert *list;
+	size_t i, n;
+	int rc;
+
+	c->snap.alerts_outside = 0;
+	if (f == NULL || filter_keeps_all(f)) {
+		conntab_free(c->boxtab);
+		c->boxtab = NULL;
+		return;
+	}
+	c->snap.alerts_outside = -1;
+	if (c->d == NULL || c->rec != NULL)
+		return;
+	if (c->boxtab == NULL)
+		c->boxtab = conntab_new(0);
+	filter_init(&all);
+	c->feed.tab = c->boxtab;
+	c->feed.begun = 0;
+	rc = collector_netns_dump(c, &q, &sink, &st);
+	c->feed = keep;
+	if (rc == -1) {
+		log_debug("alerts outside the filter: %s", strerror(errno));
+		conntab_free(c->boxtab);
+		c->boxtab = NULL;
+		return;
+	}
+	conntab_end_scan(c->boxtab);
+	in.rows = conntab_rows(c->boxtab, &in.n);
+	in.now_ms = st.mono_ns / 1000000;
+	/* The box's rows have no owners: the evidence names ports. */
+	in.owner = NULL;
+	in.in_view = collector_in_view;
+	in.view_arg = (void *)(uintptr_t)f;
+	n = alerts_eval(c->box_alerts, &in, &list, NULL);
+	c->snap.alerts_outside = 0;
+	for (i = 0; i < n; i++)
+		c->snap.alerts_outside += !list[i].in_view;
+}
+
 /* The refresh's alerts, into the snapshot. */
 static void
-collector_alerts_eval(struct collector *c)
+collector_alerts_eval(struct collector *c, const struct filter *f)
 {
 	struct alert_input in;
 
@@ -395,6 +460,7 @@ collector_alerts_eval(struct collector *c)
 	}
 	c->snap.nalerts = alerts_eval(c->alerts, &in, &c->snap.alerts,
 	    &c->snap.alerts_more);
+	collector_alerts_box(c, f, &in);
 }
 
 /* The next recorded dump into the model.  Returns COLLECT_*. */
@@ -487,7 +553,7 @@ collector_refresh(struct collector *c, const struct filter *f)
 	    "filtered, %lu into TIME_WAIT, %lu closes notified", ts->held,
 	    ts->confirmed, ts->foreign, ts->filtered, ts->timewait,
 	    ts->destroyed);
-	collector_alerts_eval(c);
+	collector_alerts_eval(c, f);
 	c->snap.good++;
 	return COLLECT_OK;
 }

@@ -40,6 +40,10 @@ struct collector {
 	struct ssh_session ssh;		/* $SSH_CONNECTION, when snap.ssh */
 	struct alerts *alerts;
 	uint32_t alert_thresh[ALERT_NKINDS];
+	/* While filters narrow the view: every socket, for the alerts
+	 * outside it (collector_alerts_box). */
+	struct conntab *boxtab;		/* NULL while there are none */
+	struct alerts *box_alerts;
 
 	/* Transitions: the engine, its feed and its live sources. */
 	struct trans *trans;

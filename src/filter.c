@@ -148,6 +148,15 @@ filter_parse_expr(struct filter *f, const char *text, char *err,
 }
 
 int
+filter_keeps_all(const struct filter *f)
+{
+	return (f->states & TCPSTATE_ALL) == TCPSTATE_ALL &&
+	    (f->families & (FILTER_INET4 | FILTER_INET6)) ==
+	    (FILTER_INET4 | FILTER_INET6) && f->nranges == 0 &&
+	    f->expr.root == -1;
+}
+
+int
 filter_match(const struct filter *f, const struct conn_sample *s)
 {
 	size_t i;

@@ -56,6 +56,10 @@ output_text_alerts(FILE *fp, const struct snapshot *r)
 	}
 	if (r->alerts_more > 0)
 		fprintf(fp, "ALERT +%zu more\n", r->alerts_more);
+	if (r->alerts_outside > 0)
+		fprintf(fp, "ALERT +%ld outside the filter: tcptop without "
+		    "-p, --state, -f, -4, -6 shows %s\n", r->alerts_outside,
+		    r->alerts_outside == 1 ? "it" : "them");
 }
 
 /* The width of column id in a report of v: its own, or for a flexible
@@ -374,7 +378,12 @@ output_json_alerts(FILE *fp, const struct snapshot *r)
 		json_string(fp, al->hint, strlen(al->hint));
 		fputc('}', fp);
 	}
-	fprintf(fp, "], \"alerts_more\": %zu", r->alerts_more);
+	fprintf(fp, "], \"alerts_more\": %zu, \"alerts_outside\": ",
+	    r->alerts_more);
+	if (r->alerts_outside >= 0)
+		fprintf(fp, "%ld", r->alerts_outside);
+	else
+		fputs("null", fp);
 }
 
 /* Every report object opens with when and where: "{"time": T, "host":

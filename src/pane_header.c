@@ -214,22 +214,30 @@ pane_header_draw(const struct frame *f, struct rect r)
 }
 
 
-/* The first alert, and how many more the window has. */
+/* The first alert, how many more the window has, and how many the
+ * filters hide (the status line says that too, alert line or not:
+ * alerts are about the box, not the view). */
 void
 pane_alertline_draw(const struct frame *f, struct rect r)
 {
 	const struct alert *al;
 	size_t more;
-	char line[400], tail[48];
+	long out = f->snap->alerts_outside;
+	char line[400], tail[80];
 	int n, tw;
 
 	if (f->snap->nalerts == 0)
 		return;
-	al = &f->snap->alerts[0];
 	more = f->snap->nalerts - 1 + f->snap->alerts_more;
 	tail[0] = '\0';
-	if (more > 0)
+	if (more > 0 && out > 0)
+		snprintf(tail, sizeof tail, "  +%zu more (a), %ld outside the "
+		    "filter", more, out);
+	else if (more > 0)
 		snprintf(tail, sizeof tail, "  +%zu more (a)", more);
+	else if (out > 0)
+		snprintf(tail, sizeof tail, "  +%ld outside the filter", out);
+	al = &f->snap->alerts[0];
 	snprintf(line, sizeof line, "%s %s: %s",
 	    al->severity == ALERT_CRIT ? "ALERT" : "alert",
 	    alerts_kind_name(al->kind), al->evidence);

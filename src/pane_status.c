@@ -24,11 +24,25 @@ pane_status_group(const struct session *t, char *line, size_t len)
 	return 0;
 }
 
+/* ", 4 alerts outside the filter (a)" while filters hide alerts: they
+ * are about the box, not the view; "" otherwise. */
+static const char *
+pane_status_outside(const struct frame *f, char *buf, size_t len)
+{
+	long out = f->snap->alerts_outside;
+
+	buf[0] = '\0';
+	if (out > 0)
+		snprintf(buf, len, ", %ld alert%s outside the filter (a)", out,
+		    out == 1 ? "" : "s");
+	return buf;
+}
+
 void
 pane_status_draw(const struct frame *f, struct rect r)
 {
 	const struct session *t = f->s;
-	char line[640];
+	char line[640], out[64];
 	int n;
 
 	ui_fill(r.y, r.x, r.w, UI_NORMAL);
@@ -59,9 +73,10 @@ pane_status_draw(const struct frame *f, struct rect r)
 		if (t->top > 0 && k >= 0 && (size_t)k < sizeof closed)
 			snprintf(closed + k, sizeof closed - (size_t)k,
 			    ", %zu above", t->top);
-		snprintf(line + n, sizeof line - (size_t)n, "%zu of %zu shown%s"
+		snprintf(line + n, sizeof line - (size_t)n, "%zu of %zu shown%s%s"
 		    "  sort %s %s", t->view.total, conntab_live(f->snap->tab),
-		    closed, field_table[t->sort_key].name,
+		    closed, pane_status_outside(f, out, sizeof out),
+		    field_table[t->sort_key].name,
 		    t->sort_reverse ? "desc" : "asc");
 	}
 	n = (int)strlen(line);

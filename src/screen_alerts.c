@@ -52,9 +52,16 @@ screen_alerts_lines(const struct frame *f, struct screen_alerts_out *o)
 	char line[512];
 	size_t i;
 
+	if (f->snap->alerts_outside > 0) {
+		snprintf(line, sizeof line, "%ld more about sockets outside "
+		    "the filter: clear it to see %s.", f->snap->alerts_outside,
+		    f->snap->alerts_outside == 1 ? "it" : "them");
+		screen_alerts_wrap(o, UI_WARN, 0, line);
+		screen_alerts_wrap(o, UI_NORMAL, 0, " ");
+	}
 	if (f->snap->nalerts == 0) {
-		screen_alerts_wrap(o, UI_NORMAL, 0, "Nothing crosses its "
-		    "threshold.  The thresholds are the alert_* keys of "
+		screen_alerts_wrap(o, UI_NORMAL, 0, "Nothing in view crosses "
+		    "its threshold.  The thresholds are the alert_* keys of "
 		    "tcptoprc (see tcptop(1)).");
 		return;
 	}

@@ -65,11 +65,19 @@ struct alert_input {
 	 * rows only.  NULL: every row counts as the viewed namespace's. */
 	const char *(*netns_label)(void *arg, uint16_t idx);
 	void *netns_arg;
+	/* Whether row c is in the view (the filters pass it): an alert
+	 * whose sockets all fail it is outside the view (alert.in_view 0).
+	 * NULL: every row is. */
+	int (*in_view)(void *arg, const struct conn *c);
+	void *view_arg;
 };
 
 struct alert {
 	int kind;			/* enum alert_kind */
 	int severity;			/* enum alert_severity */
+	int in_view;			/* a socket behind it is in the view
+					 * (alert_input.in_view), or it is
+					 * about no socket (a counter) */
 	char evidence[ALERT_TEXT_LEN];	/* one line with the numbers */
 	char hint[ALERT_TEXT_LEN];	/* what to check next */
 };

@@ -51,6 +51,9 @@ int filter_parse_states(struct filter *f, const char *spec, char *err,
 int filter_parse_expr(struct filter *f, const char *text, char *err,
     size_t errlen);
 
+/* Nonzero when f keeps every socket (as filter_init leaves it). */
+int filter_keeps_all(const struct filter *f);
+
 /* Nonzero when s passes f. */
 int filter_match(const struct filter *f, const struct conn_sample *s);
 

@@ -49,6 +49,9 @@ struct snapshot {
 	const struct alert *alerts;	/* what looks wrong (alerts_eval), */
 	size_t nalerts;			/* nalerts of them, and how many */
 	size_t alerts_more;		/* were left out */
+	long alerts_outside;		/* alerts about sockets the filters
+					 * hide (0 without filters), -1
+					 * unknown (a recording, --record) */
 	const struct trans *trans;	/* the transitions counted */
 	const char *trans_source;	/* how exact: "exact" or "sampled
 					 * every 1.0 s" */

@@ -634,6 +634,47 @@ test_limits(void)
 	alerts_free(a);
 }
 
+/* With a view: an alert none of whose sockets passes it is outside. */
+static int
+in_view_9300(void *arg, const struct conn *c)
+{
+	(void)arg;
+	return c->s.lport == 9300;
+}
+
+static void
+test_in_view(void)
+{
+	const struct alert *al;
+
+	reset();
+	th[ALERT_CLOSE_WAIT_LEAK] = 1;
+	th[ALERT_SYN_FLOOD] = 2;
+	add(TCP_CLOSE_WAIT, 9300, 40001);
+	add(TCP_CLOSE_WAIT, 9301, 40002);	/* another alert: a client's */
+	add(TCP_CLOSE_WAIT, 9300, 40003);
+	add(TCP_SYN_RECV, 9001, 50000);
+	add(TCP_SYN_RECV, 9001, 50001);
+	CHECK_EQ(run(5000), 4);
+	for (al = list; al < list + nlist; al++)
+		CHECK(al->in_view);		/* no in_view: all in */
+	in.in_view = in_view_9300;
+	CHECK_EQ(run(5000), 4);
+	al = find(ALERT_SYN_FLOOD, "2 SYN_RECV on :9001");
+	CHECK(al != NULL && !al->in_view);
+	/* One of the group in view is enough. */
+	al = find(ALERT_CLOSE_WAIT_LEAK, "to 10.0.0.2:40001");
+	CHECK(al != NULL && al->in_view);
+	al = find(ALERT_CLOSE_WAIT_LEAK, "to 10.0.0.2:40002");
+	CHECK(al != NULL && !al->in_view);
+	/* A counter's alert is about no socket: always in. */
+	reset();
+	in.syncookies_sent = 3;
+	in.in_view = in_view_9300;
+	CHECK_EQ(run(1000), 1);
+	CHECK(list[0].in_view);
+}
+
 int
 main(void)
 {
@@ -642,6 +683,7 @@ main(void)
 	test_close_wait();
 	test_time_wait();
 	test_fin_wait2();
+	test_in_view();
 	test_orphans();
 	test_retrans();
 	test_syn_sent();

@@ -419,7 +419,8 @@ main(void)
 	fp = open_memstream(&buf, &sz);
 	CHECK(output_json(fp, &r, &v) == 0);
 	fclose(fp);
-	CHECK(strstr(buf, "\"alerts\": [], \"alerts_more\": 0") != NULL);
+	CHECK(strstr(buf, "\"alerts\": [], \"alerts_more\": 0, "
+	    "\"alerts_outside\": 0") != NULL);
 	free(buf);
 	{
 		struct alert al[2];
@@ -458,8 +459,37 @@ main(void)
 		    "ALERT close_wait_leak (warning): 2 CLOSE_WAIT held by "
 		    "a?b?\n  next: close\nALERT +3 more\nFM ") != NULL);
 		free(buf);
+		/* Alerts the filters hide: counted, or null when unknown. */
+		r.alerts_outside = 2;
+		buf = NULL;
+		fp = open_memstream(&buf, &sz);
+		CHECK(output_json(fp, &r, &v) == 0);
+		fclose(fp);
+		buf[sz - 1] = '\0';
+		CHECK(json_valid_line(buf));
+		CHECK(strstr(buf, "\"alerts_more\": 3, \"alerts_outside\": 2")
+		    != NULL);
+		free(buf);
+		buf = NULL;
+		fp = open_memstream(&buf, &sz);
+		CHECK(output_text(fp, &r, &v, NULL, 0) == 0);
+		fclose(fp);
+		CHECK(strstr(buf, "ALERT +3 more\nALERT +2 outside the filter: "
+		    "tcptop without -p, --state, -f, -4, -6 shows them\nFM ") !=
+		    NULL);
+		free(buf);
+		r.alerts_outside = -1;
+		buf = NULL;
+		fp = open_memstream(&buf, &sz);
+		CHECK(output_json(fp, &r, &v) == 0);
+		fclose(fp);
+		buf[sz - 1] = '\0';
+		CHECK(json_valid_line(buf));
+		CHECK(strstr(buf, "\"alerts_outside\": null") != NULL);
+		free(buf);
 		r.alerts = NULL;
 		r.nalerts = r.alerts_more = 0;
+		r.alerts_outside = 0;
 	}
 
 	view_done(&v);
