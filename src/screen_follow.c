@@ -63,8 +63,8 @@ screen_follow_draw(const struct frame *f, const struct session_screen *e,
 		if (i == 0)
 			why = t->flags & CONN_PATH_CUT ? "(older "
 			    "states dropped)" : t->flags &
-			    CONN_PREEXISTING ? "first seen (there before "
-			    "tcptop)" : "first seen";
+			    CONN_PREEXISTING ? "first seen: in it by then "
+			    "(there before tcptop)" : "first seen";
 		else {
 			k = trans_edge_find(t->states[i - 1], st);
 			why = k >= 0 ? trans_edges[k].label : "";
