@@ -15,6 +15,9 @@
  *					each closed at once: against
  *					closer, TIME_WAIT here; against
  *					serve, orphaned FIN_WAIT2
+ *        alertcause halfclose ADDR PORT N	N connects, each shut down for
+ *					writing and kept: against serve,
+ *					FIN_WAIT2 held by this process
  *
  * It prints "ready" once its sockets are made (connects are only
  * started: the caller checks the states with ss), then runs until a
@@ -185,6 +188,22 @@ main(int argc, char **argv)
 		lfd = listener(num(argv[2], 1, 65535), 128);
 		ready();
 		closer(lfd);
+	} else if (argc == 5 && strcmp(argv[1], "halfclose") == 0) {
+		struct sockaddr_in sa;
+
+		addr(&sa, argv[2], argv[3]);
+		n = num(argv[4], 1, 10000);
+		for (i = 0; i < n; i++) {
+			int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+			if (fd == -1)
+				die("socket");
+			if (connect(fd, (struct sockaddr *)&sa, sizeof sa) ==
+			    -1)
+				die("connect");
+			if (shutdown(fd, SHUT_WR) == -1)
+				die("shutdown");
+		}
 	} else if (argc == 5 && strcmp(argv[1], "hangup") == 0) {
 		struct sockaddr_in sa;
 
@@ -203,7 +222,8 @@ main(int argc, char **argv)
 	} else {
 		fprintf(stderr, "usage: alertcause listen PORT BACKLOG | "
 		    "serve PORT | connect ADDR PORT N | talk ADDR PORT | "
-		    "closer PORT | hangup ADDR PORT N\n");
+		    "closer PORT | hangup ADDR PORT N | halfclose ADDR PORT "
+		    "N\n");
 		return 1;
 	}
 	ready();

@@ -25,15 +25,18 @@
 #			ip_local_port_range (P leaks CLOSE_WAIT)
 #	time_wait	S connects 8 times to P:9600 and closes, P closes
 #			after: 8 TIME_WAIT in S on 8 of those 10 ports
+#	(FIN_WAIT2)	S connects 3 times to P:9700, where P keeps every
+#			connection, and shuts each down for writing, held:
+#			no alert, an age from tcp_info
 #
 # Alerts are about the box: a filter (-p 9300) shows the alerts of its
 # sockets and counts the others, in JSON, text and at 80x24.
 #
 # Ages from the first refresh: one report (-n 1) gives the CLOSE_WAIT,
-# request and TIME_WAIT sockets an age at least what the kernel's timers
-# and tcp_info imply (read with ss just before; for request sockets,
-# from the expiry in the same report) and at most the time since the
-# test made them.
+# request, TIME_WAIT and FIN_WAIT2 sockets an age at least what the
+# kernel's timers and tcp_info imply (read with ss just before; for
+# request sockets, from the expiry in the same report) and at most the
+# time since the test made them.
 #
 # tcptop -b --json -n 2 runs inside S with a tcptoprc of small thresholds
 # under a private XDG_CONFIG_HOME.  Then the interactive view, in a tmux
@@ -217,14 +220,15 @@ inS ss -Htin state close-wait sport = :9300 | awk '
 run_top cfg -b --json -n 1 >"$TMP/first.json" 2>"$TMP/first.err" ||
     bad "tcptop -n 1: $(cat "$TMP/first.err")"
 T_END=$(now_us)
-# age_check WHAT FILE STATE T0 [KEY]: every socket of STATE in the
-# report, by its remote port (or KEY), against "PORT LOWER_MS" lines of
-# FILE: the age is a
+# age_check WHAT FILE STATE T0 [KEY [COND]]: every socket of STATE in
+# the report (and jq COND), by its remote port (or KEY), against "PORT
+# LOWER_MS" lines of FILE: the age is a
 # lower bound (+), at least LOWER_MS less the 10 ms a jiffy may cost,
 # and at most the time since T0.
 age_check()
 {
-	local what=$1 file=$2 state=$3 t0=$4 key=${5:-remote_port} port low
+	local what=$1 file=$2 state=$3 t0=$4 key=${5:-remote_port}
+	local cond=${6:-true} port low
 	local got at n=0 bad_one=
 	local max_ms=$(( (T_END - t0) / 1000 ))
 
@@ -232,8 +236,8 @@ age_check()
 		case $port in ''|*[!0-9]*) bad_one="$bad_one bad port '$port';"
 			continue ;; esac
 		read -r got at < <(jq -r --arg st "$state" --argjson p "$port" \
-		    --arg k "$key" '.connections[] | select(.state == $st and
-		    .[$k] == $p) | "\(.state_age_s * 1000 | floor)
+		    --arg k "$key" ".connections[] | select(.state == \$st and
+		    .[\$k] == \$p and ($cond)) |"' "\(.state_age_s * 1000 | floor)
 		    \(.state_age_at_least)"' "$TMP/first.json" | tr '\n' ' ')
 		n=$((n + 1))
 		if [ -z "$got" ] || [ "$at" != true ] ||
@@ -500,6 +504,11 @@ cause orphans "$NS_S" hangup "$P_ADDR4" 9500 10
 cause closer "$NS_P" closer 9600
 T_TW=$(now_us)
 cause tw "$NS_S" hangup "$P_ADDR4" 9600 8
+cause keeper2 "$NS_P" serve 9700
+T_HC=$(now_us)
+cause hc "$NS_S" halfclose "$P_ADDR4" 9700 3
+wait_until -t 10 "3 FIN_WAIT2 to :9700" has_count 3 state fin-wait-2 \
+    dport = :9700 || fail "no FIN_WAIT2 to :9700"
 wait_until -t 10 "10 FIN_WAIT2 to :9500" has_count 10 state fin-wait-2 \
     dport = :9500 || fail "no orphaned FIN_WAIT2"
 wait_until -t 10 "8 TIME_WAIT to :9600" has_count 8 state time-wait \
@@ -520,9 +529,16 @@ wait_until -t 15 "the TIME_WAITs 3 s old by their timer" tw_run ||
 inS ss -Htno state time-wait dport = :9600 | awk '{ n = split($3, a, ":");
     match($0, /timer:\(timewait,[^,]*/); print a[n], substr($0,
     RSTART + 16, RLENGTH - 16) }' >"$TMP/tw.raw"
+inS ss -Htin state fin-wait-2 dport = :9700 | awk '
+    $1 ~ /^[0-9]/ { n = split($3, a, ":"); port = a[n] }
+    /lastack:/ { match($0, /lastack:[0-9]+/);
+	print port, substr($0, RSTART + 8, RLENGTH - 8) }' >"$TMP/fw2.ss"
 run_top cfg -b --json -n 1 >"$TMP/first.json" 2>"$TMP/first.err" ||
     bad "tcptop -n 1: $(cat "$TMP/first.err")"
 T_END=$(now_us)
+# Their local ports are the orphans' too (10 ports): the peer's tells.
+age_check "FIN_WAIT2 (last ACK received)" "$TMP/fw2.ss" FIN_WAIT2 "$T_HC" \
+    local_port '.remote_port == 9700'
 while read -r port e; do
 	echo "$port $((60000 - $(HI=1 ss_ms "$e")))"
 done <"$TMP/tw.raw" >"$TMP/tw.ss"
