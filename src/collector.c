@@ -367,10 +367,17 @@ collector_in_view(void *arg, const struct conn *row)
 	return filter_match(arg, &row->s);
 }
 
+/* How often, at most, a filtered view dumps the whole box for the
+ * alerts outside the filter. */
+#define COLLECTOR_BOX_NS (5 * 1000000000LL)
+
 /* Alerts are about the box, not the view: while filters narrow the
  * view, dump every socket into a table of their own and count the
- * alerts none of whose sockets pass the filters.  That costs a second
- * dump per refresh, only while filtered.  Not for a recording (it holds
+ * alerts none of whose sockets pass the filters.  The dump costs what
+ * an unfiltered refresh does, so it runs at most every
+ * COLLECTOR_BOX_NS (the first refresh included: a one-shot report
+ * counts them) and the count stands in between: a -p view of one
+ * service on a busy box stays cheap.  Not for a recording (it holds
  * the view's sockets only) nor with --record (the extra dump would be
  * recorded): unknown there. */
 static void
@@ -386,6 +393,7 @@ collector_alerts_box(struct collector *c, const struct filter *f,
 	struct diag_stats st;
 	const struct alert *list;
 	size_t i, n;
+	int64_t now;
 	int rc;
 
 	c->snap.alerts_outside = 0;
@@ -397,6 +405,12 @@ collector_alerts_box(struct collector *c, const struct filter *f,
 	c->snap.alerts_outside = -1;
 	if (c->d == NULL || c->rec != NULL)
 		return;
+	now = clock_ns(CLOCK_MONOTONIC);
+	if (c->boxtab != NULL && now - c->box_ns < COLLECTOR_BOX_NS) {
+		c->snap.alerts_outside = c->box_outside;
+		return;
+	}
+	c->box_ns = now;
 	if (c->boxtab == NULL)
 		c->boxtab = conntab_new(0);
 	filter_init(&all);
@@ -421,6 +435,7 @@ collector_alerts_box(struct collector *c, const struct filter *f,
 	c->snap.alerts_outside = 0;
 	for (i = 0; i < n; i++)
 		c->snap.alerts_outside += !list[i].in_view;
+	c->box_outside = c->snap.alerts_outside;
 }
 
 /* The refresh's alerts, into the snapshot. */

@@ -44,6 +44,8 @@ struct collector {
 	 * outside it (collector_alerts_box). */
 	struct conntab *boxtab;		/* NULL while there are none */
 	struct alerts *box_alerts;
+	int64_t box_ns;			/* when the box was last dumped */
+	long box_outside;		/* what that dump counted */
 
 	/* Transitions: the engine, its feed and its live sources. */
 	struct trans *trans;
