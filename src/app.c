@@ -15,6 +15,7 @@
 #include "tcptop/output.h"
 #include "tcptop/prefs.h"
 #include "tcptop/sig.h"
+#include "tcptop/ssh.h"
 
 #include "app_int.h"
 
@@ -107,9 +108,24 @@ app_run_batch(struct collector *c, const struct options *o)
 	return end != -1 ? end : status;
 }
 
+/* What --kill says on stderr beside its report: that it spared the
+ * operator's own SSH session, naming it. */
+static void
+app_kill_notes(const struct snapshot *snap, const struct kill_list *k)
+{
+	char srv[CONN_ENDPOINT_LEN], cli[CONN_ENDPOINT_LEN];
+
+	if (kill_count_spared(k) > 0)
+		fprintf(stderr, "tcptop: your own SSH session (%s from %s) "
+		    "is spared: --kill-own-session destroys it too\n",
+		    ssh_fmt_end(snap->ssh, 1, srv, sizeof srv),
+		    ssh_fmt_end(snap->ssh, 0, cli, sizeof cli));
+}
+
 /* --kill: one dump with the filter, each matching socket destroyed
- * once, the outcome printed.  Returns 0 when every one went, 1 when any
- * failed. */
+ * once, the outcome printed; the operator's own SSH session spared
+ * unless --kill-own-session.  Returns 0 when every one tried went, 1
+ * when any failed. */
 static int
 app_run_kill(struct collector *c, const struct options *o)
 {
@@ -128,6 +144,9 @@ app_run_kill(struct collector *c, const struct options *o)
 	kill_init(&k);
 	kill_from_view(&k, &v);
 	view_done(&v);
+	kill_find_own(&k, snap->ssh);
+	if (!o->kill_own)
+		kill_spare_own(&k);
 	collector_destroy(c, &k);
 	if (kill_count_failed(&k) > 0)
 		status = 1;
@@ -135,6 +154,8 @@ app_run_kill(struct collector *c, const struct options *o)
 	if ((o->json ? output_kill_json(stdout, snap, &k) :
 	    output_kill_text(stdout, snap, &k)) == -1 || fflush(stdout) != 0)
 		status = output_failed();
+	else
+		app_kill_notes(snap, &k);
 	kill_done(&k);
 	return status;
 }

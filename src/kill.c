@@ -26,7 +26,7 @@ void
 kill_clear(struct kill_list *k)
 {
 	k->n = 0;
-	k->listeners = k->minisocks = 0;
+	k->listeners = k->minisocks = k->own = 0;
 }
 
 void
@@ -38,6 +38,7 @@ kill_add(struct kill_list *k, const struct conn_sample *s)
 	}
 	k->items[k->n].s = *s;
 	k->items[k->n].err = KILL_PENDING;
+	k->items[k->n].own = 0;
 	k->n++;
 	if (s->state == TCP_LISTEN)
 		k->listeners++;
@@ -54,6 +55,30 @@ kill_from_view(struct kill_list *k, const struct view *v)
 	for (i = 0; i < v->n; i++)
 		if (!(v->rows[i]->flags & CONN_GONE))
 			kill_add(k, &v->rows[i]->s);
+}
+
+size_t
+kill_find_own(struct kill_list *k, const struct ssh_session *ssh)
+{
+	size_t i;
+
+	k->own = 0;
+	for (i = 0; i < k->n; i++) {
+		k->items[i].own = ssh != NULL && ssh_match(ssh,
+		    &k->items[i].s);
+		k->own += k->items[i].own != 0;
+	}
+	return k->own;
+}
+
+void
+kill_spare_own(struct kill_list *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++)
+		if (k->items[i].own && k->items[i].err == KILL_PENDING)
+			k->items[i].err = KILL_SPARED;
 }
 
 const char *
@@ -76,6 +101,8 @@ kill_result(const struct kill_item *it)
 {
 	if (it->err == KILL_PENDING)
 		return "not tried";
+	if (it->err == KILL_SPARED)
+		return "spared: your own SSH session";
 	return diag_destroy_reason(it->err, it->s.state);
 }
 
@@ -86,7 +113,7 @@ kill_failed(const struct kill_item *it)
 {
 	if (it->err == ENOENT)
 		return it->s.state == TCP_LISTEN;
-	return it->err != 0 && it->err != KILL_PENDING;
+	return it->err > 0;
 }
 
 size_t
@@ -109,11 +136,32 @@ kill_count_failed(const struct kill_list *k)
 	return n;
 }
 
+size_t
+kill_count_spared(const struct kill_list *k)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < k->n; i++)
+		n += k->items[i].err == KILL_SPARED;
+	return n;
+}
+
+size_t
+kill_count_pending(const struct kill_list *k)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < k->n; i++)
+		n += k->items[i].err == KILL_PENDING;
+	return n;
+}
+
 void
 kill_summary(const struct kill_list *k, char *buf, size_t len)
 {
 	const struct kill_item *first = NULL;
 	size_t ok = kill_count_ok(k), failed = kill_count_failed(k);
+	size_t spared = kill_count_spared(k);
 	size_t gone = 0, i;
 	int mixed = 0;
 	int n;
@@ -131,6 +179,9 @@ kill_summary(const struct kill_list *k, char *buf, size_t len)
 			mixed = 1;
 	}
 	n = snprintf(buf, len, "%zu destroyed", ok);
+	if (n >= 0 && (size_t)n < len && spared > 0)
+		n += snprintf(buf + n, len - n, ", %zu spared (your own SSH "
+		    "session)", spared);
 	if (n >= 0 && (size_t)n < len && gone > 0)
 		n += snprintf(buf + n, len - n, ", %zu already gone", gone);
 	if (n >= 0 && (size_t)n < len && first != NULL)

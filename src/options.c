@@ -397,10 +397,15 @@ static const struct options_row options_table[] = {
 	  .kind = OPTIONS_FLAG, .field = offsetof(struct options, kill),
 	  .help = "destroy every socket the filter (-p, -f or --state, "
 	  "required) matches, once, with SOCK_DESTROY, and print each with "
-	  "its result; needs --yes and CAP_NET_ADMIN" },
+	  "its result; needs --yes and CAP_NET_ADMIN.  Spares your own SSH "
+	  "session ($SSH_CONNECTION) and says so" },
 	{ .name = "yes",
 	  .kind = OPTIONS_FLAG, .field = offsetof(struct options, yes),
 	  .help = "confirm --kill" },
+	{ .name = "kill-own-session",
+	  .kind = OPTIONS_FLAG, .field = offsetof(struct options, kill_own),
+	  .help = "with --kill: destroy your own SSH session too, if the "
+	  "filter matches it" },
 	{ .name = "help", .letter = 'h',
 	  .kind = OPTIONS_CALL, .fn = options_help,
 	  .help = "show this help" },
@@ -679,6 +684,10 @@ options_check(struct options *o, int filtered, char *err, size_t errlen)
 	}
 	if (o->kill && options_kill(o, filtered, err, errlen) == -1)
 		return -1;
+	if (o->kill_own && !o->kill) {
+		snprintf(err, errlen, "--kill-own-session needs --kill");
+		return -1;
+	}
 	if (o->netns != NULL && o->all_netns) {
 		snprintf(err, errlen, "-N and --all-netns exclude each other");
 		return -1;

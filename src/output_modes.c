@@ -156,16 +156,19 @@ output_kill_json(FILE *fp, const struct snapshot *r,
 		fprintf(fp, "%s{\"family\": \"%s\", \"local_addr\": \"%s\", "
 		    "\"local_port\": %u, \"remote_addr\": \"%s\", "
 		    "\"remote_port\": %u, \"state\": \"%s\", "
-		    "\"cookie\": \"%" PRIu64 "\", \"result\": ",
+		    "\"cookie\": \"%" PRIu64 "\", \"own_session\": %s, "
+		    "\"result\": ",
 		    i ? ", " : "", conn_family_name(it->s.family),
 		    conn_fmt_addr(&it->s, 0, la, sizeof la), it->s.lport,
 		    conn_fmt_addr(&it->s, 1, ra, sizeof ra), it->s.rport,
-		    tcpstate_name(it->s.state), it->s.cookie);
+		    tcpstate_name(it->s.state), it->s.cookie,
+		    it->own ? "true" : "false");
 		json_string(fp, res, strlen(res));
 		fputc('}', fp);
 	}
-	fprintf(fp, "], \"destroyed\": %zu, \"failed\": %zu}\n",
-	    kill_count_ok(k), kill_count_failed(k));
+	fprintf(fp, "], \"matched\": %zu, \"destroyed\": %zu, "
+	    "\"failed\": %zu, \"spared\": %zu}\n", k->n, kill_count_ok(k),
+	    kill_count_failed(k), kill_count_spared(k));
 	return ferror(fp) ? -1 : 0;
 }
 

@@ -8,15 +8,21 @@
 #include <stddef.h>
 
 #include "tcptop/conn.h"
+#include "tcptop/ssh.h"
 #include "tcptop/view.h"
 
-/* KILL_PENDING: not tried yet; 0: destroyed; else the errno of
- * diag_destroy. */
+/* KILL_PENDING: not tried yet; KILL_SPARED: never to be tried, the
+ * operator's own SSH session kept out (kill_spare_own); 0: destroyed;
+ * else the errno of diag_destroy. */
 #define KILL_PENDING	(-1)
+#define KILL_SPARED	(-2)
 
 struct kill_item {
 	struct conn_sample s;	/* a copy: cookie, 4-tuple, state */
-	int err;		/* KILL_PENDING, 0 or an errno */
+	int err;		/* KILL_PENDING, KILL_SPARED, 0 or an
+				 * errno */
+	int own;		/* the operator's own SSH session
+				 * (kill_find_own) */
 };
 
 struct kill_list {
@@ -25,6 +31,8 @@ struct kill_list {
 	size_t cap;
 	size_t listeners;		/* LISTEN sockets among them */
 	size_t minisocks;		/* TIME_WAIT and request sockets */
+	size_t own;			/* the operator's own SSH session
+					 * among them (kill_find_own) */
 };
 
 void kill_init(struct kill_list *k);
@@ -40,25 +48,39 @@ void kill_add(struct kill_list *k, const struct conn_sample *s);
  * order. */
 void kill_from_view(struct kill_list *k, const struct view *v);
 
+/* Mark the items that are the operator's own SSH session, by the one
+ * rule the list's "@" row follows (ssh_match), and count them in
+ * k->own; the interactive and the batch kill both ask this.  ssh NULL
+ * (no $SSH_CONNECTION): none is.  Returns k->own. */
+size_t kill_find_own(struct kill_list *k, const struct ssh_session *ssh);
+
+/* Keep the own session out: its pending items become KILL_SPARED, so
+ * nothing destroys them (collector_destroy tries pending items only). */
+void kill_spare_own(struct kill_list *k);
+
 /* What is special about s, for the confirmation: "listener",
  * "timewait minisocket", "request minisocket", or NULL for a plain
  * connection.  A static string. */
 const char *kill_note(const struct conn_sample *s);
 
-/* Items destroyed, and items that failed.  A socket already gone
- * (ENOENT) counts as neither: it went, but not by us; except a
- * listener, which may only be hidden behind another of its SO_REUSEPORT
- * group.  Pending items count as neither. */
+/* Items destroyed, items that failed, items spared and items pending.
+ * A socket already gone (ENOENT) counts as neither destroyed nor
+ * failed: it went, but not by us; except a listener, which may only be
+ * hidden behind another of its SO_REUSEPORT group.  Pending and spared
+ * items count as neither. */
 size_t kill_count_ok(const struct kill_list *k);
 size_t kill_count_failed(const struct kill_list *k);
+size_t kill_count_spared(const struct kill_list *k);
+size_t kill_count_pending(const struct kill_list *k);
 
-/* One line on the outcome: "3 destroyed", "1 destroyed, 2 failed: needs
- * CAP_NET_ADMIN: run as root", with the first failure's reason (and
- * "and others" when the reasons differ).  Into buf (len bytes). */
+/* One line on the outcome: "3 destroyed", "1 destroyed, 1 spared (your
+ * own SSH session), 2 failed: needs CAP_NET_ADMIN: run as root", with
+ * the first failure's reason (and "and others" when the reasons
+ * differ).  Into buf (len bytes). */
 void kill_summary(const struct kill_list *k, char *buf, size_t len);
 
-/* The result of item i as one line: "ok" or the reason it failed (a
- * static string). */
+/* The result of item i as one line: "ok", "spared: your own SSH
+ * session", "not tried" or the reason it failed (a static string). */
 const char *kill_result(const struct kill_item *it);
 
 #endif

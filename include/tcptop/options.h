@@ -44,7 +44,10 @@ struct options {
 	int lesson_wait;	/* --lesson-wait (tests): a line on stdin
 				 * before each step */
 	int kill;		/* --kill: destroy the filter's sockets */
-	int yes;		/* --yes: --kill without asking */
+	int yes;		/* --yes: --kill destroys; without it
+				 * --kill only shows what would go */
+	int kill_own;		/* --kill-own-session: --kill destroys the
+				 * operator's own SSH session too */
 };
 
 enum {

@@ -47,14 +47,15 @@ int output_lesson_json(FILE *fp, const struct lesson_info *li,
     const char *netns);
 
 /* The outcome of --kill: a line per socket with its endpoints, state
- * and result ("ok" or the reason it failed), then a summary line
- * (kill_summary).  Returns 0, or -1 when writing failed. */
+ * and result ("ok", "spared: your own SSH session" or the reason it
+ * failed), then a summary line (kill_summary).  Returns 0, or -1 when
+ * writing failed. */
 int output_kill_text(FILE *fp, const struct snapshot *r,
     const struct kill_list *k);
 
 /* The same as one JSON object on one line: {"time", "host", "killed":
- * [{endpoints, "state", "cookie", "result"}], "destroyed", "failed"}
- * (docs/json.md). */
+ * [{endpoints, "state", "cookie", "own_session", "result"}], "matched",
+ * "destroyed", "failed", "spared"} (docs/json.md). */
 int output_kill_json(FILE *fp, const struct snapshot *r,
     const struct kill_list *k);
 

@@ -64,6 +64,7 @@ usage_error "exclude" --record "$TMP/x" --replay "$TMP/x"
 # Options that need or exclude others (every message: test-options).
 usage_error "needs a filter" -b --kill --yes
 usage_error "add --yes" -b --kill -p 80
+usage_error "needs --kill" -b --kill-own-session -p 80
 usage_error "exclude" -N blue --all-netns
 usage_error "reads the kernel" --all-netns --replay "$TMP/x"
 usage_error "needs --all-netns" -b --group netns

@@ -15,7 +15,9 @@
 # and twice).  Sets NS_S, NS_P, HOLDER_PID; reads NSHOLDER.  A test
 # that needs one namespace and no peer calls netns_lone instead of
 # netns_setup and netns_hold.  netns_sockets lists S's sockets, and
-# netns_connect adds three connections from S to a server in P.
+# netns_connect adds three connections from S to a server in P, and
+# netns_sessions three from P to a server in S (SSH sessions, as sshd
+# in S would see them).
 
 # Must match nsholder.c.
 S_ADDR4=10.77.0.1
@@ -28,6 +30,9 @@ NS_P=
 HOLDER_PID=
 NETNS_SERVE_PID=
 NETNS_CONNS_PID=
+NETNS_SSHD_PID=
+NETNS_SSHC_PID=
+SESSION_PORTS=
 
 inS() { ip netns exec "$NS_S" "$@"; }
 inP() { ip netns exec "$NS_P" "$@"; }
@@ -188,6 +193,38 @@ netns_connect()
 	    netns_port_has "$1" 3
 }
 
+# netns_sessions PORT: a tcpcycle server in S on PORT, as sshd would
+# listen, and three ESTABLISHED connections to it from P, held by a
+# shell's descriptors until netns_cleanup.  SESSION_PORTS: the clients'
+# ports, sorted; a test describes one of them in SSH_CONNECTION
+# ("$P_ADDR4 PORT_OF_CLIENT $S_ADDR4 PORT"), as sshd sets it for its
+# session.  Uses $TMP (lib-test.sh).
+netns_sessions()
+{
+	mkfifo "$TMP/sshd.in" || fail "mkfifo"
+	exec {NETNS_SSHD_FD}<>"$TMP/sshd.in"
+	ip netns exec "$NS_S" "$TCPCYCLE" serve "$S_ADDR4" "$1" \
+	    <"$TMP/sshd.in" >/dev/null &
+	NETNS_SSHD_PID=$!
+	await -t 10 "the server in S listens on :$1" \
+	    inS sh -c "ss -tlnH | grep -q ':$1 '"
+	ip netns exec "$NS_P" bash -c "
+	    exec 3<>/dev/tcp/$S_ADDR4/$1 4<>/dev/tcp/$S_ADDR4/$1 \
+		5<>/dev/tcp/$S_ADDR4/$1 && exec sleep 3600" </dev/null &
+	NETNS_SSHC_PID=$!
+	await -t 10 "three sessions to :$1 are ESTABLISHED" \
+	    netns_sessions_up "$1"
+	SESSION_PORTS=$(inS ss -tnH state established "( sport = :$1 )" |
+	    awk '{ n = split($4, a, ":"); print a[n] }' | sort -n)
+	[ "$(echo "$SESSION_PORTS" | wc -w)" -eq 3 ] ||
+	    fail "the sessions' ports: '$SESSION_PORTS'"
+}
+
+netns_sessions_up()
+{
+	[ "$(netns_sockets | grep -c "^ESTAB $S_ADDR4:$1 ")" -eq 3 ]
+}
+
 # Stop the holder and delete both namespaces.
 netns_cleanup()
 {
@@ -196,8 +233,9 @@ netns_cleanup()
 		wait "$HOLDER_PID" 2>/dev/null
 		HOLDER_PID=
 	fi
-	stop_pids ${NETNS_CONNS_PID:-} ${NETNS_SERVE_PID:-}
-	NETNS_CONNS_PID= NETNS_SERVE_PID=
+	stop_pids ${NETNS_CONNS_PID:-} ${NETNS_SERVE_PID:-} \
+	    ${NETNS_SSHC_PID:-} ${NETNS_SSHD_PID:-}
+	NETNS_CONNS_PID= NETNS_SERVE_PID= NETNS_SSHC_PID= NETNS_SSHD_PID=
 	[ -n "$NS_S" ] && ip netns del "$NS_S" 2>/dev/null
 	[ -n "$NS_P" ] && ip netns del "$NS_P" 2>/dev/null
 	NS_S= NS_P=

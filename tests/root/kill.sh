@@ -2,13 +2,17 @@
 #
 # kill: tcptop -b --kill destroys exactly the sockets its filter matches,
 # as ss in the namespace confirms, and nothing without --yes, without a
-# filter or without the privilege.
+# filter or without the privilege; and the operator's own SSH session is
+# spared, and said to be, unless --kill-own-session asks for it.
 #
 # In the private namespaces of lib-netns.sh, nsholder holds NS_N sockets
 # (default 2) of each TCP state per family, ESTABLISHED ones on port
 # 9004; three more ESTABLISHED connections go from S to a tcpcycle server
-# in P on port 9100, held by a shell's descriptors.  Each step compares
-# ss -tanH in S before and after.
+# in P on port 9100, held by a shell's descriptors, and three from P to
+# a server in S on port 22, the SSH sessions: tcptop runs with
+# SSH_CONNECTION describing one of them, as sshd sets it, so the real
+# matching (src/ssh.c) finds it.  Each step compares ss -tanH in S
+# before and after.
 #
 # Environment: TCPTOP, NSHOLDER, TCPCYCLE, NS_N.  Exit 0 pass, 1 fail,
 # 77 skip (a failure under CI=true).
@@ -21,6 +25,9 @@ NSHOLDER=${NSHOLDER:-./tests/helpers/nsholder}
 TCPCYCLE=${TCPCYCLE:-$(dirname "$NSHOLDER")/tcpcycle}
 N=${NS_N:-2}
 PORT=9100	# the extra connections; nsholder uses 9001 to 9010
+SSHD=22		# the SSH sessions' server in S
+# Only the session a step describes: never the one running the test.
+unset SSH_CONNECTION
 
 . "$(dirname "$0")/../lib/lib-test.sh"
 . "$(dirname "$0")/../lib/lib-netns.sh"
@@ -40,6 +47,9 @@ netns_setup tcptop-kill
 netns_hold "$N"
 
 netns_connect "$PORT"
+netns_sessions "$SSHD"
+OWN=$(echo $SESSION_PORTS | cut -d' ' -f1)
+SSHC="$P_ADDR4 $OWN $S_ADDR4 $SSHD"
 [ "$(netns_sockets | grep -c "^ESTAB .*:$PORT\$")" -eq 3 ] ||
     fail "the connections to :$PORT are not ESTABLISHED: $(netns_sockets)"
 [ "$(netns_port_count 9004)" -eq $((2 * N)) ] ||
@@ -87,6 +97,10 @@ grep -q -- "--yes" "$TMP/noyes.err" ||
 [ "$(wc -l <"$TMP/noyes.err")" -eq 1 ] || fail "not one line: noyes.err"
 [ -s "$TMP/noyes" ] && fail "without --yes, something printed"
 unchanged "--kill without --yes"
+run 2 ownalone "$TCPTOP" -b --kill-own-session -p "$SSHD"
+grep -q -- "needs --kill" "$TMP/ownalone.err" ||
+    fail "--kill-own-session alone: $(cat "$TMP/ownalone.err")"
+unchanged "--kill-own-session without --kill"
 
 run 2 nofilter "$TCPTOP" -b --kill --yes
 grep -q "filter" "$TMP/nofilter.err" ||
@@ -135,11 +149,60 @@ run 0 json "$TCPTOP" --json --kill --yes -f "dport = :9004"
 [ "$(wc -l <"$TMP/json")" -eq 1 ] || fail "JSON: not one line"
 [ "$(grep -o '"result": "ok"' "$TMP/json" | wc -l)" -eq $((2 * N)) ] ||
     fail "JSON: not $((2 * N)) ok results: $(cat "$TMP/json")"
-grep -q "\"destroyed\": $((2 * N)), \"failed\": 0}" "$TMP/json" ||
+grep -q "\"matched\": $((2 * N)), \"destroyed\": $((2 * N)), \"failed\": 0, \"spared\": 0}" "$TMP/json" ||
     fail "JSON: counts: $(cat "$TMP/json")"
 grep -q '"remote_port": 9004, "state": "ESTABLISHED"' "$TMP/json" ||
     fail "JSON: no endpoints: $(cat "$TMP/json")"
 only_gone 9004 "-f dport = :9004"
+
+# --- your own SSH session: spared, and said to be ----------------------
+
+# "--kill --yes -p 22 --state estab" over SSH: the other sessions go, the
+# operator's own stays; the report, the count and stderr name it.
+OWNROW="ipv4 $S_ADDR4:$SSHD $P_ADDR4:$OWN ESTABLISHED"
+netns_sockets >"$TMP/before"
+run 0 own env SSH_CONNECTION="$SSHC" "$TCPTOP" -b --kill --yes \
+    -p "$SSHD" --state estab
+grep -q "^$OWNROW spared: your own SSH session\$" "$TMP/own" ||
+    fail "over SSH: the own session not spared: $(cat "$TMP/own")"
+[ "$(grep -c "^ipv4 $S_ADDR4:$SSHD .* ESTABLISHED ok\$" "$TMP/own")" -eq 2 ] ||
+    fail "over SSH: not two ok: $(cat "$TMP/own")"
+grep -q "^3 matched: 2 destroyed, 1 spared (your own SSH session)\$" \
+    "$TMP/own" || fail "over SSH: no summary: $(cat "$TMP/own")"
+grep -q "your own SSH session ($S_ADDR4:$SSHD from $P_ADDR4:$OWN) is" \
+    "$TMP/own.err" && [ "$(wc -l <"$TMP/own.err")" -eq 1 ] ||
+    fail "over SSH: stderr does not name it: $(cat "$TMP/own.err")"
+# ss: of the three sessions, exactly the own one is left.
+grep -v "^ESTAB $S_ADDR4:$SSHD " "$TMP/before" >"$TMP/own.want"
+echo "ESTAB $S_ADDR4:$SSHD $P_ADDR4:$OWN" >>"$TMP/own.want"
+sort -o "$TMP/own.want" "$TMP/own.want"
+netns_sockets >"$TMP/now"
+cmp -s "$TMP/own.want" "$TMP/now" ||
+    fail "over SSH, not exactly the others went:" \
+    "$(diff "$TMP/own.want" "$TMP/now")"
+
+# JSON says so too; again nothing goes.
+netns_sockets >"$TMP/before"
+run 0 ownjson env SSH_CONNECTION="$SSHC" "$TCPTOP" --json --kill --yes \
+    -p "$SSHD" --state estab
+grep -q "\"remote_port\": $OWN, \"state\": \"ESTABLISHED\", \"cookie\": \"[0-9]*\", \"own_session\": true, \"result\": \"spared: your own SSH session\"}" \
+    "$TMP/ownjson" &&
+    grep -q '"matched": 1, "destroyed": 0, "failed": 0, "spared": 1}' \
+    "$TMP/ownjson" || fail "JSON over SSH: $(cat "$TMP/ownjson")"
+unchanged "a second --kill over SSH"
+
+# --kill-own-session asks for it: it goes.
+run 0 ownkill env SSH_CONNECTION="$SSHC" "$TCPTOP" -b --kill --yes \
+    --kill-own-session -p "$SSHD" --state estab
+grep -q "^$OWNROW ok\$" "$TMP/ownkill" &&
+    grep -q "^1 matched: 1 destroyed\$" "$TMP/ownkill" ||
+    fail "--kill-own-session: $(cat "$TMP/ownkill")"
+[ -s "$TMP/ownkill.err" ] && fail "--kill-own-session: stderr:" \
+    "$(cat "$TMP/ownkill.err")"
+grep -v "^ESTAB $S_ADDR4:$SSHD " "$TMP/before" >"$TMP/ownkill.want"
+netns_sockets >"$TMP/now"
+cmp -s "$TMP/ownkill.want" "$TMP/now" ||
+    fail "--kill-own-session: $(diff "$TMP/ownkill.want" "$TMP/now")"
 
 # --- minisockets and listeners: listed, each with its result -------------
 
@@ -168,7 +231,7 @@ left=$(netns_sockets | grep -cE "^(TIME-WAIT|SYN-RECV) ")
 run 0 listen "$TCPTOP" -b --kill --yes --state listen -p 9001
 [ "$(grep -c "^ipv[46] .* LISTEN .* ok\$" "$TMP/listen")" -eq $((2 * N)) ] ||
     fail "listeners: $(cat "$TMP/listen")"
-[ "$(netns_sockets | grep -c "^LISTEN ")" -eq 0 ] ||
+[ "$(netns_sockets | grep "^LISTEN " | grep -vc " $S_ADDR4:$SSHD ")" -eq 0 ] ||
     fail "listeners still there: $(netns_sockets)"
 
 echo "PASS: --kill removed exactly the matching sockets"

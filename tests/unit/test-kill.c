@@ -136,13 +136,88 @@ test_output(void)
 	CHECK_EQ(output_kill_json(fp, &r, &k), 0);
 	fclose(fp);
 	CHECK(strstr(buf, "\"host\": \"h\\\"x\"") != NULL);
-	CHECK(strstr(buf, "\"killed\": [{\"family\": \"ipv4\", \"local_addr\": "
+	CHECK(strstr(buf, "\"killed\": [{\"family\": "
+	    "\"ipv4\", \"local_addr\": "
 	    "\"10.0.0.0\", \"local_port\": 1000, \"remote_addr\": \"10.0.0.2\", "
 	    "\"remote_port\": 80, \"state\": \"ESTABLISHED\", \"cookie\": "
-	    "\"7\", \"result\": \"ok\"}, {") != NULL);
+	    "\"7\", \"own_session\": false, \"result\": \"ok\"}, {") != NULL);
 	CHECK(strstr(buf, "\"result\": \"needs CAP_NET_ADMIN: run as root\"}"
-	    "], \"destroyed\": 1, \"failed\": 1}\n") != NULL);
+	    "], \"matched\": 2, \"destroyed\": 1, \"failed\": 1, "
+	    "\"spared\": 0}\n") != NULL);
 	free(buf);
+	kill_done(&k);
+}
+
+/* The operator's own SSH session: found by ssh_match's rule, spared
+ * (never tried, counted apart, said in the summary and the reports). */
+static void
+test_own(void)
+{
+	struct conn_sample s[3] = {
+		mk(1, TCP_ESTABLISHED, 22, 40001),
+		mk(2, TCP_ESTABLISHED, 22, 40000),
+		mk(3, TCP_ESTABLISHED, 22, 40000),
+	};
+	struct ssh_session ssh;
+	struct snapshot r;
+	struct kill_list k;
+	char sum[200], *buf = NULL;
+	size_t len = 0, i;
+	FILE *fp;
+
+	/* The same 4-tuple in another namespace is not the session. */
+	s[2].netns = 1;
+	CHECK_EQ(ssh_parse("10.0.0.2 40000 10.0.0.0 22", &ssh), 0);
+	kill_init(&k);
+	for (i = 0; i < 3; i++)
+		kill_add(&k, &s[i]);
+	CHECK_EQ(kill_find_own(&k, NULL), 0);
+	CHECK_EQ(kill_find_own(&k, &ssh), 1);
+	CHECK(!k.items[0].own && k.items[1].own && !k.items[2].own);
+	kill_spare_own(&k);
+	CHECK_EQ(k.items[1].err, KILL_SPARED);
+	CHECK_EQ(k.items[0].err, KILL_PENDING);
+	CHECK_EQ(kill_count_spared(&k), 1);
+	CHECK_EQ(kill_count_pending(&k), 2);
+	CHECK_EQ(kill_count_failed(&k), 0);
+	CHECK(strcmp(kill_result(&k.items[1]), "spared: your own SSH "
+	    "session") == 0);
+
+	/* What went, and the spared one said, in the summary and the
+	 * reports. */
+	k.items[0].err = 0;
+	k.items[2].err = 0;
+	kill_summary(&k, sum, sizeof sum);
+	CHECK(strcmp(sum, "2 destroyed, 1 spared (your own SSH session)") ==
+	    0);
+	memset(&r, 0, sizeof r);
+	r.host = "h";
+	fp = open_memstream(&buf, &len);
+	CHECK_EQ(output_kill_text(fp, &r, &k), 0);
+	fclose(fp);
+	CHECK(strstr(buf, "10.0.0.0:22 10.0.0.2:40001 ESTABLISHED ok\n") !=
+	    NULL);
+	CHECK(strstr(buf, "10.0.0.0:22 10.0.0.2:40000 ESTABLISHED spared: "
+	    "your own SSH session\n") != NULL);
+	CHECK(strstr(buf, "\n3 matched: 2 destroyed, 1 spared (your own SSH "
+	    "session)\n") != NULL);
+	free(buf);
+	buf = NULL;
+	fp = open_memstream(&buf, &len);
+	CHECK_EQ(output_kill_json(fp, &r, &k), 0);
+	fclose(fp);
+	CHECK(strstr(buf, "\"own_session\": true, \"result\": \"spared: "
+	    "your own SSH session\"}") != NULL);
+	CHECK(strstr(buf, "\"own_session\": false, \"result\": \"ok\"}") !=
+	    NULL);
+	CHECK(strstr(buf, "\"matched\": 3, \"destroyed\": 2, \"failed\": 0, "
+	    "\"spared\": 1}\n") != NULL);
+	free(buf);
+	/* A fresh list forgets the session. */
+	kill_clear(&k);
+	CHECK_EQ(k.own, 0);
+	kill_add(&k, &s[1]);
+	CHECK(!k.items[0].own);
 	kill_done(&k);
 }
 
@@ -265,6 +340,7 @@ main(void)
 	test_snapshot();
 	test_tally();
 	test_output();
+	test_own();
 	test_window();
 	return check_done();
 }

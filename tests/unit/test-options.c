@@ -150,7 +150,11 @@ test_flags(void)
 	    o.sort_reverse && o.filter.families == FILTER_INET6);
 	/* --kill: one batch dump without the tracepoint. */
 	CHECK(parse(&o, "--kill", "--yes", "-p", "80", NULL) == OPTIONS_RUN &&
-	    o.kill && o.yes && o.batch && o.no_trace && o.iterations == 1);
+	    o.kill && o.yes && o.batch && o.no_trace && o.iterations == 1 &&
+	    !o.kill_own);
+	/* --kill is a prefix of --kill-own-session, and still itself. */
+	CHECK(parse(&o, "--kill", "--yes", "--kill-own-session",
+	    "--state=estab", NULL) == OPTIONS_RUN && o.kill && o.kill_own);
 }
 
 /* Options with a value, in every spelling getopt_long takes. */
@@ -305,6 +309,8 @@ test_usage_across(void)
 	    "destroy every socket", "--kill", "--yes", NULL, NULL);
 	usage("--kill destroys sockets: add --yes to confirm", "--kill", "-p",
 	    "80", NULL);
+	usage("--kill-own-session needs --kill", "--kill-own-session", "-p",
+	    "80", NULL);
 	usage("--kill acts on live sockets: no --replay or --lesson",
 	    "--kill", "--yes", "--state=estab", "--lesson");
 	usage("--kill acts on live sockets: no --replay or --lesson",
@@ -353,7 +359,8 @@ static const struct {
 	{ "ascii", 0 }, { "columns", 0 }, { "diagram", 0 }, { "group", 0 },
 	{ "no-trace", 0 }, { "netns", 'N' }, { "all-netns", 0 },
 	{ "log", 'v' }, { "record", 0 }, { "replay", 0 }, { "lesson", 0 },
-	{ "kill", 0 }, { "yes", 0 }, { "help", 'h' }, { "version", 'V' },
+	{ "kill", 0 }, { "yes", 0 }, { "kill-own-session", 0 },
+	{ "help", 'h' }, { "version", 'V' },
 };
 #define HELP_NOPTS (sizeof help_opts / sizeof help_opts[0])
 
