@@ -108,24 +108,31 @@ app_run_batch(struct collector *c, const struct options *o)
 	return end != -1 ? end : status;
 }
 
-/* What --kill says on stderr beside its report: that it spared the
- * operator's own SSH session, naming it. */
+/* What --kill says on stderr beside its report, one line: that it
+ * destroyed nothing without --yes, or that it spared the operator's own
+ * SSH session, naming it. */
 static void
-app_kill_notes(const struct snapshot *snap, const struct kill_list *k)
+app_kill_notes(const struct snapshot *snap, const struct options *o,
+    const struct kill_list *k)
 {
 	char srv[CONN_ENDPOINT_LEN], cli[CONN_ENDPOINT_LEN];
 
-	if (kill_count_spared(k) > 0)
+	if (o->yes && kill_count_spared(k) > 0)
 		fprintf(stderr, "tcptop: your own SSH session (%s from %s) "
 		    "is spared: --kill-own-session destroys it too\n",
 		    ssh_fmt_end(snap->ssh, 1, srv, sizeof srv),
 		    ssh_fmt_end(snap->ssh, 0, cli, sizeof cli));
+	if (!o->yes)
+		fprintf(stderr, "tcptop: --kill without --yes destroys "
+		    "nothing: add --yes to destroy the %zu listed\n",
+		    kill_count_pending(k));
 }
 
 /* --kill: one dump with the filter, each matching socket destroyed
  * once, the outcome printed; the operator's own SSH session spared
- * unless --kill-own-session.  Returns 0 when every one tried went, 1
- * when any failed. */
+ * unless --kill-own-session.  Without --yes, the same list with nothing
+ * destroyed.  Returns 0 when every one tried went, 1 when any failed, 2
+ * for a list without --yes. */
 static int
 app_run_kill(struct collector *c, const struct options *o)
 {
@@ -147,15 +154,19 @@ app_run_kill(struct collector *c, const struct options *o)
 	kill_find_own(&k, snap->ssh);
 	if (!o->kill_own)
 		kill_spare_own(&k);
-	collector_destroy(c, &k);
+	if (o->yes)
+		collector_destroy(c, &k);
+	else
+		status = 2;
 	if (kill_count_failed(&k) > 0)
 		status = 1;
 	errno = 0;
-	if ((o->json ? output_kill_json(stdout, snap, &k) :
-	    output_kill_text(stdout, snap, &k)) == -1 || fflush(stdout) != 0)
+	if ((o->json ? output_kill_json(stdout, snap, &k, !o->yes) :
+	    output_kill_text(stdout, snap, &k, !o->yes)) == -1 ||
+	    fflush(stdout) != 0)
 		status = output_failed();
 	else
-		app_kill_notes(snap, &k);
+		app_kill_notes(snap, o, &k);
 	kill_done(&k);
 	return status;
 }

@@ -397,8 +397,9 @@ static const struct options_row options_table[] = {
 	  .kind = OPTIONS_FLAG, .field = offsetof(struct options, kill),
 	  .help = "destroy every socket the filter (-p, -f or --state, "
 	  "required) matches, once, with SOCK_DESTROY, and print each with "
-	  "its result; needs --yes and CAP_NET_ADMIN.  Spares your own SSH "
-	  "session ($SSH_CONNECTION) and says so" },
+	  "its result; needs --yes (without it: only list what would go, "
+	  "exit status 2) and CAP_NET_ADMIN.  Spares your own SSH session "
+	  "($SSH_CONNECTION) and says so" },
 	{ .name = "yes",
 	  .kind = OPTIONS_FLAG, .field = offsetof(struct options, yes),
 	  .help = "confirm --kill" },
@@ -645,19 +646,15 @@ options_unknown(const char *arg, int opt, char *err, size_t errlen)
 		snprintf(err, errlen, "unknown option %s", arg);
 }
 
-/* --kill destroys: it must be aimed (a filter) and meant (--yes), and
- * it acts on live sockets once, as a batch. */
+/* --kill destroys: it must be aimed (a filter); without --yes it only
+ * lists what would go (app.c); it acts on live sockets once, as a
+ * batch. */
 static int
 options_kill(struct options *o, int filtered, char *err, size_t errlen)
 {
 	if (!filtered) {
 		snprintf(err, errlen, "--kill needs a filter (-p, -f or "
 		    "--state): it will not destroy every socket");
-		return -1;
-	}
-	if (!o->yes) {
-		snprintf(err, errlen, "--kill destroys sockets: add --yes to "
-		    "confirm");
 		return -1;
 	}
 	if (o->replay != NULL || o->lesson) {

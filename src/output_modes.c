@@ -107,12 +107,21 @@ output_lesson_json(FILE *fp, const struct lesson_info *li,
 
 /* --kill ---------------------------------------------------------------- */
 
+/* An item's result: what went, or in a preview what would. */
+static const char *
+output_kill_result(const struct kill_item *it, int preview)
+{
+	if (preview && it->err == KILL_PENDING)
+		return "would be destroyed";
+	return it->err == 0 ? "ok" : kill_result(it);
+}
+
 int
 output_kill_text(FILE *fp, const struct snapshot *r,
-    const struct kill_list *k)
+    const struct kill_list *k, int preview)
 {
 	char ep[CONN_ENDPOINT_LEN], rm[CONN_ENDPOINT_LEN], sum[200];
-	size_t i, wl = 5, wr = 6, l;
+	size_t i, wl = 5, wr = 6, l, spared = kill_count_spared(k);
 
 	(void)r;
 	for (i = 0; i < k->n; i++) {
@@ -133,25 +142,35 @@ output_kill_text(FILE *fp, const struct snapshot *r,
 		    conn_family_name(it->s.family),
 		    (int)wl, conn_fmt_endpoint(&it->s, 0, ep, sizeof ep),
 		    (int)wr, conn_fmt_endpoint(&it->s, 1, rm, sizeof rm),
-		    tcpstate_name(it->s.state), kill_result(it));
+		    tcpstate_name(it->s.state), output_kill_result(it,
+		    preview));
 	}
-	kill_summary(k, sum, sizeof sum);
-	fprintf(fp, "%zu matched: %s\n", k->n, sum);
+	if (!preview) {
+		kill_summary(k, sum, sizeof sum);
+		fprintf(fp, "%zu matched: %s\n", k->n, sum);
+	} else if (spared > 0)
+		fprintf(fp, "%zu matched: %zu would be destroyed, %zu spared "
+		    "(your own SSH session); nothing destroyed without --yes\n",
+		    k->n, kill_count_pending(k), spared);
+	else
+		fprintf(fp, "%zu matched: %zu would be destroyed; nothing "
+		    "destroyed without --yes\n", k->n, kill_count_pending(k));
 	return ferror(fp) ? -1 : 0;
 }
 
 int
 output_kill_json(FILE *fp, const struct snapshot *r,
-    const struct kill_list *k)
+    const struct kill_list *k, int preview)
 {
 	size_t i;
 
 	output_json_open(fp, r);
-	fputs(", \"killed\": [", fp);
+	fprintf(fp, ", \"preview\": %s, \"killed\": [",
+	    preview ? "true" : "false");
 	for (i = 0; i < k->n; i++) {
 		const struct kill_item *it = &k->items[i];
 		char la[CONN_ADDR_LEN], ra[CONN_ADDR_LEN];
-		const char *res = it->err == 0 ? "ok" : kill_result(it);
+		const char *res = output_kill_result(it, preview);
 
 		fprintf(fp, "%s{\"family\": \"%s\", \"local_addr\": \"%s\", "
 		    "\"local_port\": %u, \"remote_addr\": \"%s\", "

@@ -48,16 +48,18 @@ int output_lesson_json(FILE *fp, const struct lesson_info *li,
 
 /* The outcome of --kill: a line per socket with its endpoints, state
  * and result ("ok", "spared: your own SSH session" or the reason it
- * failed), then a summary line (kill_summary).  Returns 0, or -1 when
+ * failed), then a summary line (kill_summary).  With preview (--kill
+ * without --yes), the same list with "would be destroyed" for what is
+ * pending and a summary that says nothing was.  Returns 0, or -1 when
  * writing failed. */
 int output_kill_text(FILE *fp, const struct snapshot *r,
-    const struct kill_list *k);
+    const struct kill_list *k, int preview);
 
-/* The same as one JSON object on one line: {"time", "host", "killed":
- * [{endpoints, "state", "cookie", "own_session", "result"}], "matched",
- * "destroyed", "failed", "spared"} (docs/json.md). */
+/* The same as one JSON object on one line: {"time", "host", "preview",
+ * "killed": [{endpoints, "state", "cookie", "own_session", "result"}],
+ * "matched", "destroyed", "failed", "spared"} (docs/json.md). */
 int output_kill_json(FILE *fp, const struct snapshot *r,
-    const struct kill_list *k);
+    const struct kill_list *k, int preview);
 
 /* Say on stderr that writing a report failed, with errno (EIO when
  * errno is 0: set it to 0 before writing).  Returns 1, the exit

@@ -63,8 +63,17 @@ usage_error "sort" -b --sort nope
 usage_error "exclude" --record "$TMP/x" --replay "$TMP/x"
 # Options that need or exclude others (every message: test-options).
 usage_error "needs a filter" -b --kill --yes
-usage_error "add --yes" -b --kill -p 80
 usage_error "needs --kill" -b --kill-own-session -p 80
+# --kill without --yes lists what would go and destroys nothing: exit 2,
+# the list on stdout, one line on stderr naming --yes.  Port 1 on a
+# live dump: what matches there is listed, nothing is touched.
+"$TCPTOP" --kill -p 1 >"$TMP/out" 2>"$TMP/err" </dev/null
+rc=$?
+[ "$rc" -eq 2 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] &&
+    grep -q -- "--yes" "$TMP/err" &&
+    grep -Eq "^[0-9]+ matched: [0-9]+ would be destroyed; nothing destroyed without --yes\$" \
+    "$TMP/out" && ok ||
+    bad "--kill without --yes: rc=$rc, $(cat "$TMP/out" "$TMP/err")"
 usage_error "exclude" -N blue --all-netns
 usage_error "reads the kernel" --all-netns --replay "$TMP/x"
 usage_error "needs --all-netns" -b --group netns

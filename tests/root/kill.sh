@@ -1,9 +1,10 @@
 #!/bin/bash
 #
 # kill: tcptop -b --kill destroys exactly the sockets its filter matches,
-# as ss in the namespace confirms, and nothing without --yes, without a
-# filter or without the privilege; and the operator's own SSH session is
-# spared, and said to be, unless --kill-own-session asks for it.
+# as ss in the namespace confirms; without --yes it lists what would go
+# and destroys nothing; nothing without a filter or without the
+# privilege; and the operator's own SSH session is spared, and said to
+# be, unless --kill-own-session asks for it.
 #
 # In the private namespaces of lib-netns.sh, nsholder holds NS_N sockets
 # (default 2) of each TCP state per family, ESTABLISHED ones on port
@@ -91,12 +92,30 @@ unchanged()
 
 # --- refused: nothing happens -------------------------------------------
 
+# Without --yes: the list, as --yes would print it, with a count, and
+# nothing destroyed; exit status 2 and one line naming --yes.
 run 2 noyes "$TCPTOP" -b --kill -p "$PORT"
 grep -q -- "--yes" "$TMP/noyes.err" ||
     fail "without --yes, no reason naming --yes: $(cat "$TMP/noyes.err")"
 [ "$(wc -l <"$TMP/noyes.err")" -eq 1 ] || fail "not one line: noyes.err"
-[ -s "$TMP/noyes" ] && fail "without --yes, something printed"
+[ "$(grep -c "^ipv4 .* ESTABLISHED would be destroyed\$" "$TMP/noyes")" \
+    -eq 3 ] || fail "without --yes, not three rows: $(cat "$TMP/noyes")"
+awk '$1 == "ipv4" { print "ESTAB", $2, $3 }' "$TMP/noyes" | sort \
+    >"$TMP/noyes.listed"
+grep -- ":$PORT\$" "$TMP/before" >"$TMP/noyes.want"
+cmp -s "$TMP/noyes.listed" "$TMP/noyes.want" ||
+    fail "without --yes, other rows than ss has:" \
+    "$(diff "$TMP/noyes.want" "$TMP/noyes.listed")"
+grep -q "^3 matched: 3 would be destroyed; nothing destroyed without" \
+    "$TMP/noyes" || fail "without --yes, no count: $(cat "$TMP/noyes")"
 unchanged "--kill without --yes"
+run 2 noyesjson "$TCPTOP" --json --kill -p "$PORT"
+grep -q '"preview": true, ' "$TMP/noyesjson" &&
+    [ "$(grep -o '"result": "would be destroyed"' "$TMP/noyesjson" |
+    wc -l)" -eq 3 ] &&
+    grep -q '"matched": 3, "destroyed": 0, "failed": 0, "spared": 0}' \
+    "$TMP/noyesjson" || fail "JSON without --yes: $(cat "$TMP/noyesjson")"
+unchanged "--json --kill without --yes"
 run 2 ownalone "$TCPTOP" -b --kill-own-session -p "$SSHD"
 grep -q -- "needs --kill" "$TMP/ownalone.err" ||
     fail "--kill-own-session alone: $(cat "$TMP/ownalone.err")"
@@ -161,6 +180,15 @@ only_gone 9004 "-f dport = :9004"
 # operator's own stays; the report, the count and stderr name it.
 OWNROW="ipv4 $S_ADDR4:$SSHD $P_ADDR4:$OWN ESTABLISHED"
 netns_sockets >"$TMP/before"
+run 2 ownpreview env SSH_CONNECTION="$SSHC" "$TCPTOP" -b --kill \
+    -p "$SSHD" --state estab
+grep -q "^$OWNROW spared: your own SSH session\$" "$TMP/ownpreview" &&
+    [ "$(grep -c " would be destroyed\$" "$TMP/ownpreview")" -eq 2 ] &&
+    grep -q "^3 matched: 2 would be destroyed, 1 spared (your own SSH" \
+    "$TMP/ownpreview" ||
+    fail "the preview over SSH: $(cat "$TMP/ownpreview")"
+unchanged "the preview over SSH"
+
 run 0 own env SSH_CONNECTION="$SSHC" "$TCPTOP" -b --kill --yes \
     -p "$SSHD" --state estab
 grep -q "^$OWNROW spared: your own SSH session\$" "$TMP/own" ||

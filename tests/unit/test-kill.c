@@ -123,7 +123,7 @@ test_output(void)
 	k.items[0].err = 0;
 	k.items[1].err = EPERM;
 	fp = open_memstream(&buf, &len);
-	CHECK_EQ(output_kill_text(fp, &r, &k), 0);
+	CHECK_EQ(output_kill_text(fp, &r, &k, 0), 0);
 	fclose(fp);
 	CHECK(strstr(buf, "ipv4 10.0.0.0:1000 10.0.0.2:80 ESTABLISHED ok\n")
 	    != NULL);
@@ -133,10 +133,10 @@ test_output(void)
 	free(buf);
 	buf = NULL;
 	fp = open_memstream(&buf, &len);
-	CHECK_EQ(output_kill_json(fp, &r, &k), 0);
+	CHECK_EQ(output_kill_json(fp, &r, &k, 0), 0);
 	fclose(fp);
 	CHECK(strstr(buf, "\"host\": \"h\\\"x\"") != NULL);
-	CHECK(strstr(buf, "\"killed\": [{\"family\": "
+	CHECK(strstr(buf, "\"preview\": false, \"killed\": [{\"family\": "
 	    "\"ipv4\", \"local_addr\": "
 	    "\"10.0.0.0\", \"local_port\": 1000, \"remote_addr\": \"10.0.0.2\", "
 	    "\"remote_port\": 80, \"state\": \"ESTABLISHED\", \"cookie\": "
@@ -193,7 +193,7 @@ test_own(void)
 	memset(&r, 0, sizeof r);
 	r.host = "h";
 	fp = open_memstream(&buf, &len);
-	CHECK_EQ(output_kill_text(fp, &r, &k), 0);
+	CHECK_EQ(output_kill_text(fp, &r, &k, 0), 0);
 	fclose(fp);
 	CHECK(strstr(buf, "10.0.0.0:22 10.0.0.2:40001 ESTABLISHED ok\n") !=
 	    NULL);
@@ -204,7 +204,7 @@ test_own(void)
 	free(buf);
 	buf = NULL;
 	fp = open_memstream(&buf, &len);
-	CHECK_EQ(output_kill_json(fp, &r, &k), 0);
+	CHECK_EQ(output_kill_json(fp, &r, &k, 0), 0);
 	fclose(fp);
 	CHECK(strstr(buf, "\"own_session\": true, \"result\": \"spared: "
 	    "your own SSH session\"}") != NULL);
@@ -218,6 +218,64 @@ test_own(void)
 	CHECK_EQ(k.own, 0);
 	kill_add(&k, &s[1]);
 	CHECK(!k.items[0].own);
+	kill_done(&k);
+}
+
+/* --kill without --yes: the same report, what would go and what would
+ * be spared, and a count that says nothing went. */
+static void
+test_preview(void)
+{
+	struct conn_sample s[2] = {
+		mk(1, TCP_ESTABLISHED, 22, 40001),
+		mk(2, TCP_ESTABLISHED, 22, 40000),
+	};
+	struct ssh_session ssh;
+	struct snapshot r;
+	struct kill_list k;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	memset(&r, 0, sizeof r);
+	r.host = "h";
+	CHECK_EQ(ssh_parse("10.0.0.2 40000 10.0.0.0 22", &ssh), 0);
+	kill_init(&k);
+	kill_add(&k, &s[0]);
+	fp = open_memstream(&buf, &len);
+	CHECK_EQ(output_kill_text(fp, &r, &k, 1), 0);
+	fclose(fp);
+	CHECK(strcmp(buf, "FAM  LOCAL       REMOTE         STATE       RESULT\n"
+	    "ipv4 10.0.0.0:22 10.0.0.2:40001 ESTABLISHED would be destroyed\n"
+	    "1 matched: 1 would be destroyed; nothing destroyed without "
+	    "--yes\n") == 0);
+	free(buf);
+	buf = NULL;
+
+	kill_add(&k, &s[1]);
+	kill_find_own(&k, &ssh);
+	kill_spare_own(&k);
+	CHECK_EQ(kill_count_pending(&k), 1);
+	fp = open_memstream(&buf, &len);
+	CHECK_EQ(output_kill_text(fp, &r, &k, 1), 0);
+	fclose(fp);
+	CHECK(strstr(buf, "10.0.0.0:22 10.0.0.2:40000 ESTABLISHED spared: "
+	    "your own SSH session\n") != NULL);
+	CHECK(strstr(buf, "\n2 matched: 1 would be destroyed, 1 spared (your "
+	    "own SSH session); nothing destroyed without --yes\n") != NULL);
+	free(buf);
+	buf = NULL;
+	fp = open_memstream(&buf, &len);
+	CHECK_EQ(output_kill_json(fp, &r, &k, 1), 0);
+	fclose(fp);
+	CHECK(strstr(buf, "\"preview\": true, ") != NULL);
+	CHECK(strstr(buf, "\"own_session\": false, \"result\": \"would be "
+	    "destroyed\"}") != NULL);
+	CHECK(strstr(buf, "\"own_session\": true, \"result\": \"spared: "
+	    "your own SSH session\"}") != NULL);
+	CHECK(strstr(buf, "\"matched\": 2, \"destroyed\": 0, \"failed\": 0, "
+	    "\"spared\": 1}\n") != NULL);
+	free(buf);
 	kill_done(&k);
 }
 
@@ -341,6 +399,7 @@ main(void)
 	test_tally();
 	test_output();
 	test_own();
+	test_preview();
 	test_window();
 	return check_done();
 }

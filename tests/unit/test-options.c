@@ -152,9 +152,12 @@ test_flags(void)
 	CHECK(parse(&o, "--kill", "--yes", "-p", "80", NULL) == OPTIONS_RUN &&
 	    o.kill && o.yes && o.batch && o.no_trace && o.iterations == 1 &&
 	    !o.kill_own);
-	/* --kill is a prefix of --kill-own-session, and still itself. */
-	CHECK(parse(&o, "--kill", "--yes", "--kill-own-session",
-	    "--state=estab", NULL) == OPTIONS_RUN && o.kill && o.kill_own);
+	/* Without --yes: the list of what would go (app.c), a batch too;
+	 * --kill is a prefix of --kill-own-session, and still itself. */
+	CHECK(parse(&o, "--kill", "-p", "80", NULL) == OPTIONS_RUN &&
+	    o.kill && !o.yes && o.batch && o.iterations == 1 && !o.kill_own);
+	CHECK(parse(&o, "--kill", "--kill-own-session", "--state=estab",
+	    NULL) == OPTIONS_RUN && o.kill && o.kill_own && !o.yes);
 }
 
 /* Options with a value, in every spelling getopt_long takes. */
@@ -307,8 +310,6 @@ test_usage_across(void)
 	    "--lesson", "--record", "x", "--kill");
 	usage("--kill needs a filter (-p, -f or --state): it will not "
 	    "destroy every socket", "--kill", "--yes", NULL, NULL);
-	usage("--kill destroys sockets: add --yes to confirm", "--kill", "-p",
-	    "80", NULL);
 	usage("--kill-own-session needs --kill", "--kill-own-session", "-p",
 	    "80", NULL);
 	usage("--kill acts on live sockets: no --replay or --lesson",
