@@ -167,6 +167,7 @@ extern const struct screen_ops screen_sort;
 extern const struct screen_ops screen_columns;
 extern const struct screen_ops screen_explain;
 extern const struct screen_ops screen_kill;
+extern const struct screen_ops screen_kill_own;
 extern const struct screen_ops screen_alerts;
 extern const struct screen_ops screen_diagram;
 extern const struct screen_ops screen_follow;

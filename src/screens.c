@@ -13,6 +13,7 @@ const struct screen_ops *const screens_table[SCREEN_N] = {
 	[SCREEN_COLUMNS] = &screen_columns,
 	[SCREEN_EXPLAIN] = &screen_explain,
 	[SCREEN_KILL] = &screen_kill,
+	[SCREEN_KILL_OWN] = &screen_kill_own,
 	[SCREEN_ALERTS] = &screen_alerts,
 	[SCREEN_DIAGRAM] = &screen_diagram,
 	[SCREEN_FOLLOW] = &screen_follow,

@@ -18,6 +18,7 @@ enum screen_id {
 	SCREEN_COLUMNS,		/* the column chooser (F2) */
 	SCREEN_EXPLAIN,		/* a state explained (e) */
 	SCREEN_KILL,		/* what k or K would destroy, to confirm */
+	SCREEN_KILL_OWN,	/* your own SSH session among them: again */
 	SCREEN_ALERTS,		/* every alert (a) */
 	SCREEN_DIAGRAM,		/* the state diagram (t), a companion */
 	SCREEN_FOLLOW,		/* one connection's timeline (f) */

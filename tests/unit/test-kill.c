@@ -392,6 +392,127 @@ test_window(void)
 	conntab_free(tab);
 }
 
+/* As collector_destroy: only pending items are tried, and they go. */
+static void
+hook_pending(void *arg, struct kill_list *k)
+{
+	size_t i;
+
+	(void)arg;
+	kill_clear(&got);
+	for (i = 0; i < k->n; i++)
+		if (k->items[i].err == KILL_PENDING) {
+			kill_add(&got, &k->items[i].s);
+			k->items[i].err = 0;
+		}
+}
+
+/* The operator's own SSH session in the window: marked, and y destroys
+ * nothing yet but opens the second window, which names it; there y
+ * (a second tap) or any other key cancels, s spares it and destroys the
+ * others, Y destroys it too. */
+static void
+test_own_window(void)
+{
+	struct conn_sample s[3] = {
+		mk(1, TCP_ESTABLISHED, 22, 40000),
+		mk(2, TCP_ESTABLISHED, 22, 40001),
+		mk(3, TCP_ESTABLISHED, 22, 40002),
+	};
+	char arg0[] = "tcptop";
+	char *argv[] = { arg0, NULL };
+	struct conntab *tab = conntab_new(3000);
+	struct ssh_session ssh;
+	struct snapshot snap;
+	struct options o;
+	struct session t;
+	struct prefs p;
+	struct settings none;
+	char err[160];
+	size_t i;
+
+	memset(&snap, 0, sizeof snap);
+	memset(&none, 0, sizeof none);
+	CHECK_EQ(ssh_parse("10.0.0.2 40001 10.0.0.0 22", &ssh), 0);
+	kill_init(&got);
+	CHECK_EQ(options_parse(&o, 1, argv, err, sizeof err), OPTIONS_RUN);
+	prefs_merge(&p, &o, &none, err, sizeof err);
+	session_init(&t, &o, &p);
+	screens_start(&t, GROUP_NONE);
+	t.destroy = hook_pending;
+	snap.tab = tab;
+	snap.ssh = &ssh;
+	scan(tab, 1000, s, 3);
+	session_view(&t, &snap);
+	for (i = 0; i < t.view.n && t.view.rows[i]->s.cookie != 2; i++)
+		;
+	session_move_to(&t, i);
+
+	/* k on the session, y, y: nothing goes. */
+	screens_key(&t, 'k');
+	CHECK_EQ(screens_top(&t), SCREEN_KILL);
+	screens_key(&t, 'y');
+	CHECK_EQ(screens_top(&t), SCREEN_KILL_OWN);
+	CHECK_EQ(t.depth, 2);
+	CHECK_EQ(got.n, 0);
+	CHECK_EQ(screens_key(&t, 'y') & REACT_QUIT, 0);
+	CHECK_EQ(screens_top(&t), SCREEN_LIST);
+	CHECK_EQ(got.n, 0);
+	CHECK(strcmp(t.msg, "kill cancelled: nothing destroyed") == 0);
+	/* Esc there, and q: no, and no quitting. */
+	screens_key(&t, 'k');
+	screens_key(&t, 'y');
+	screens_key(&t, K_ESC);
+	CHECK_EQ(screens_top(&t), SCREEN_LIST);
+	screens_key(&t, 'k');
+	screens_key(&t, 'y');
+	CHECK_EQ(screens_key(&t, 'q') & REACT_QUIT, 0);
+	CHECK_EQ(screens_top(&t), SCREEN_LIST);
+	CHECK_EQ(got.n, 0);
+	/* s with nothing else listed: nothing. */
+	screens_key(&t, 'k');
+	screens_key(&t, 'y');
+	screens_key(&t, 's');
+	CHECK_EQ(screens_top(&t), SCREEN_LIST);
+	CHECK_EQ(got.n, 0);
+
+	/* K: the other two and the session; s spares it. */
+	screens_key(&t, 'K');
+	screens_key(&t, 'y');
+	CHECK_EQ(screens_top(&t), SCREEN_KILL_OWN);
+	CHECK(screens_key(&t, 's') & REACT_RESCAN);
+	CHECK_EQ(screens_top(&t), SCREEN_LIST);
+	CHECK_EQ(got.n, 2);
+	for (i = 0; i < got.n; i++)
+		CHECK(got.items[i].s.cookie != 2);
+	CHECK(strcmp(t.msg, "kill: 2 destroyed, 1 spared (your own SSH "
+	    "session)") == 0);
+
+	/* k on the session, y, Y: it goes. */
+	screens_key(&t, 'k');
+	screens_key(&t, 'y');
+	screens_key(&t, 'Y');
+	CHECK_EQ(screens_top(&t), SCREEN_LIST);
+	CHECK_EQ(got.n, 1);
+	CHECK_EQ(got.items[0].s.cookie, 2);
+	CHECK(strcmp(t.msg, "kill: 1 destroyed") == 0);
+
+	/* Without the session in the list, y destroys at once; and the
+	 * second window never opens alone. */
+	snap.ssh = NULL;
+	session_view(&t, &snap);
+	screens_key(&t, 'K');
+	screens_key(&t, 'y');
+	CHECK_EQ(screens_top(&t), SCREEN_LIST);
+	CHECK_EQ(got.n, 3);
+	CHECK_EQ(screens_open(&t, SCREEN_KILL_OWN, 0), -1);
+	CHECK_EQ(screens_top(&t), SCREEN_LIST);
+
+	session_done(&t);
+	kill_done(&got);
+	conntab_free(tab);
+}
+
 int
 main(void)
 {
@@ -401,5 +522,6 @@ main(void)
 	test_own();
 	test_preview();
 	test_window();
+	test_own_window();
 	return check_done();
 }

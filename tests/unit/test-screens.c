@@ -33,6 +33,7 @@ static const struct {
 	{ SCREEN_COLUMNS, 0, "Columns:", "Columns:" },
 	{ SCREEN_EXPLAIN, 0, "what it means", "what it means" },
 	{ SCREEN_KILL, 1, "Destroy all", "Destroy all" },
+	{ SCREEN_KILL_OWN, 0, "Your own SSH session", "Your own SSH" },
 	{ SCREEN_ALERTS, 0, "Alerts: 1", "Alerts: 1" },
 	{ SCREEN_DIAGRAM, 0, "[ESTABLISHED", "TCP states" },
 	{ SCREEN_FOLLOW, 0, "Following v4", NULL },
@@ -133,6 +134,7 @@ main(void)
 	struct prefs p;
 	struct settings none;
 	struct frame f;
+	struct ssh_session own;
 	char err[160], arg0[] = "tcptop", *argv[] = { arg0, NULL };
 	size_t i, k;
 	int id;
@@ -171,13 +173,26 @@ main(void)
 			f.lesson_title = "Step 1/2  opening: a connect";
 			f.lesson_text = "The client sends a SYN.";
 		}
-		if (id != SCREEN_LIST && id != SCREEN_DIAGRAM &&
+		/* The own session's window: only through the kill
+		 * window's y, with the session in its list. */
+		if (id == SCREEN_KILL_OWN) {
+			snprintf(err, sizeof err, "10.0.0.2 %u 10.0.0.0 9000",
+			    session_selected(&s)->s.rport);
+			CHECK_EQ(ssh_parse(err, &own), 0);
+			snap.ssh = &own;
+			session_view(&s, &snap);
+			CHECK_EQ(screens_open(&s, id, 0), -1);
+			CHECK_EQ(screens_open(&s, SCREEN_KILL, 1), 0);
+			screens_key(&s, 'y');
+			CHECK_EQ(screens_top(&s), SCREEN_KILL_OWN);
+		} else if (id != SCREEN_LIST && id != SCREEN_DIAGRAM &&
 		    id != SCREEN_LESSON)
 			CHECK_EQ(screens_open(&s, id, cases[k].arg), 0);
 		session_view(&s, &snap);
 		draw_at(&f, &s, 24, 80, s.msg[0] != '\0' ? s.msg : "screen",
 		    cases[k].at80);
 		draw_at(&f, &s, 12, 40, "screen", cases[k].at40);
+		snap.ssh = NULL;
 		session_done(&s);
 	}
 
