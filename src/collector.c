@@ -182,8 +182,10 @@ collector_sleep(struct collector *c, int64_t deadline_ns)
 
 /* The live extras: the kernel's counters, of the namespace the sockets
  * come from (opened while inside -N's), and the operator's SSH session,
- * which is in tcptop's own namespace: not in view with -N.  Neither is
- * fatal: what is missing is said in the log and shows as unknown. */
+ * which is in tcptop's own namespace: not in view with -N of another
+ * one, but in view (and so spared by a kill) when -N names tcptop's own
+ * by a path, a name or a pid.  Neither is fatal: what is missing is
+ * said in the log and shows as unknown. */
 static void
 collector_kstat_open(struct collector *c, const struct options *o)
 {
@@ -195,7 +197,8 @@ collector_kstat_open(struct collector *c, const struct options *o)
 		log_debug("kernel counters: %s", err);
 	c->snap.kstat = c->kstat;
 	if (ssh_parse(env, &c->ssh) == 0) {
-		c->ssh.elsewhere = o->netns != NULL;
+		c->ssh.elsewhere = o->netns != NULL &&
+		    !netns_is_home(c->nsfd);
 		c->snap.ssh = &c->ssh;
 	} else if (env != NULL)
 		log_debug("SSH_CONNECTION ignored: not \"client port server "

@@ -134,6 +134,19 @@ netns_init(void)
 }
 
 int
+netns_is_home(int fd)
+{
+	struct stat a, b;
+
+	if (fd == -1)
+		return 1;
+	if (fstat(fd, &a) == -1 || (netns_home != -1 ? fstat(netns_home, &b) :
+	    stat("/proc/self/ns/net", &b)) == -1)
+		return 0;
+	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+int
 netns_enter(int fd)
 {
 	if (fd == -1)

@@ -43,6 +43,11 @@ int netns_open(const char *spec, int *usage, char *err, size_t errlen);
  * once before the first netns_enter.  Returns 0, or -1 with errno. */
 int netns_init(void);
 
+/* Whether fd (-1: ours) is tcptop's own namespace, the one netns_init
+ * saw (before netns_init: the one this thread is in): 1, or 0, also
+ * when either cannot be looked at. */
+int netns_is_home(int fd);
+
 /* Move this thread into the namespace fd (setns; needs CAP_SYS_ADMIN).
  * fd -1 is our own namespace: nothing to do.  Returns 0, or -1 with
  * errno (EPERM without the privilege). */

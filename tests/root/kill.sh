@@ -209,6 +209,14 @@ cmp -s "$TMP/own.want" "$TMP/now" ||
     fail "over SSH, not exactly the others went:" \
     "$(diff "$TMP/own.want" "$TMP/now")"
 
+# -N naming tcptop's own namespace is still its own: the session is
+# found there and spared (a preview: nothing is tried either way).
+run 2 ownnetns env SSH_CONNECTION="$SSHC" "$TCPTOP" -b --kill -N "$NS_S" \
+    -p "$SSHD" --state estab
+grep -q "^$OWNROW spared: your own SSH session\$" "$TMP/ownnetns" &&
+    grep -q "^1 matched: 0 would be destroyed, 1 spared" "$TMP/ownnetns" ||
+    fail "-N of its own namespace: $(cat "$TMP/ownnetns")"
+
 # JSON says so too; again nothing goes.
 netns_sockets >"$TMP/before"
 run 0 ownjson env SSH_CONNECTION="$SSHC" "$TCPTOP" --json --kill --yes \

@@ -1,5 +1,6 @@
 /* Naming namespaces (-N), sanitized labels, and the cgroup helpers:
  * short names, the cgroup2 mount from mountinfo, ids to paths. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,16 @@ test_open(void)
 	fd = netns_open("/proc/self/ns/net", &usage, err, sizeof err);
 	CHECK(fd >= 0);
 	CHECK_EQ(usage, 0);
+	/* -N naming our own namespace names home (the SSH session stays
+	 * in view); another file does not. */
+	CHECK_EQ(netns_is_home(fd), 1);
+	CHECK_EQ(netns_is_home(-1), 1);
+	CHECK_EQ(netns_init(), 0);
+	CHECK_EQ(netns_is_home(fd), 1);
+	if (fd >= 0)
+		close(fd);
+	fd = open("/proc/self/ns/uts", O_RDONLY);
+	CHECK_EQ(netns_is_home(fd), 0);
 	if (fd >= 0)
 		close(fd);
 	/* A namespace, but not a network one. */
