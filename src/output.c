@@ -272,7 +272,8 @@ output_json_transitions(FILE *fp, const struct snapshot *r)
 
 /* "owners": how many live rows of v are in each bucket (they add up to
  * "total"), null when attribution is off; "owners_note": why some or
- * all owners are missing, or null. */
+ * all owners are missing, or null; "owners_checked_every": in how many
+ * refreshes every cached owner is checked once, null when off. */
 static void
 output_json_owners(FILE *fp, const struct snapshot *r,
     const struct view *v)
@@ -291,6 +292,11 @@ output_json_owners(FILE *fp, const struct snapshot *r,
 		fputs("null", fp);
 	fputs(", \"owners_note\": ", fp);
 	json_nullable(fp, r->proc_note);
+	fputs(", \"owners_checked_every\": ", fp);
+	if (r->fields.proc != NULL)
+		fprintf(fp, "%u", proc_check_period(r->fields.proc));
+	else
+		fputs("null", fp);
 }
 
 /* A rate per second, or null when unknown. */

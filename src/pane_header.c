@@ -165,10 +165,18 @@ pane_header_draw(const struct frame *f, struct rect r)
 	/* Who owns them, by bucket (they add up to the count). */
 	own[0] = '\0';
 	if (f->snap->fields.proc != NULL) {
+		size_t o;
+
 		proc_count(f->snap->fields.proc, v->rows, v->n, owners);
-		snprintf(own, sizeof own, "  owned %zu, none %zu, hidden %zu",
-		    owners[PROC_OWNED], owners[PROC_NOFILE],
-		    owners[PROC_HIDDEN]);
+		o = (size_t)snprintf(own, sizeof own,
+		    "  owned %zu, none %zu, hidden %zu", owners[PROC_OWNED],
+		    owners[PROC_NOFILE], owners[PROC_HIDDEN]);
+		/* Too many owners to check each refresh: how stale one
+		 * may be. */
+		if (proc_check_period(f->snap->fields.proc) > 1 &&
+		    o < sizeof own)
+			snprintf(own + o, sizeof own - o, ", checked every %u",
+			    proc_check_period(f->snap->fields.proc));
 	}
 	/* The owners are the first thing to go, then the count per
 	 * family. */

@@ -1,7 +1,8 @@
 /* Process attribution: socket inodes to the processes holding them,
  * found the way ss -p finds them (readlink of /proc/PID/fd/N), but
  * cached in the rows themselves, so a steady refresh only checks each
- * row's owner and inode. */
+ * row's owner and inode, and a bounded slice of the cached owners
+ * against /proc. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -10,12 +11,24 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tcptop/log.h"
 #include "tcptop/proc.h"
 #include "tcptop/text.h"
 #include "tcptop/xmalloc.h"
+
+/* What tells that a cached owner still is what the rescan saw: the fd
+ * that held one of its sockets, and how many files it had open then
+ * (st_size of /proc/PID/fd, Linux 6.2 on; 0 before, when it tells
+ * nothing; -1 for tcptop itself, whose count the walk changes).  fd -1:
+ * not checked (a tombstone's copy of an exited process). */
+struct proc_check {
+	int fd;
+	uint32_t ino;
+	off_t nfds;
+};
 
 /* A user name looked up once. */
 struct proc_user {
@@ -35,8 +48,11 @@ struct proc {
 	size_t maplen;
 	unsigned bits;		/* log2(cap) */
 	struct proc_owner *tab;	/* owner value v is tab[v - 1] */
+	struct proc_check *chk;	/* tab's checks, index for index */
 	size_t n;
 	size_t tabcap;
+	size_t cursor;		/* the next owner to check */
+	int procfd;		/* /proc, opened on first use; -1 none */
 	struct proc_user *users;
 	size_t nusers;
 	unsigned long rescans;
@@ -46,7 +62,10 @@ struct proc {
 struct proc *
 proc_new(void)
 {
-	return xcalloc(1, sizeof(struct proc));
+	struct proc *p = xcalloc(1, sizeof(struct proc));
+
+	p->procfd = -1;
+	return p;
 }
 
 void
@@ -54,9 +73,40 @@ proc_free(struct proc *p)
 {
 	if (p == NULL)
 		return;
+	if (p->procfd != -1)
+		close(p->procfd);
 	free(p->tab);
+	free(p->chk);
 	free(p->users);
 	free(p);
+}
+
+unsigned
+proc_check_period(const struct proc *p)
+{
+	return p->n <= PROC_CHECK_BUDGET ? 1 :
+	    (unsigned)((p->n + PROC_CHECK_BUDGET - 1) / PROC_CHECK_BUDGET);
+}
+
+/* /proc, kept open; -1 (logged) when it cannot be opened. */
+static int
+proc_dirfd(struct proc *p)
+{
+	if (p->procfd == -1 && (p->procfd = open("/proc",
+	    O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		log_debug("proc: /proc: %s", strerror(errno));
+	return p->procfd;
+}
+
+/* Room for one more owner in tab and chk. */
+static void
+proc_tab_grow(struct proc *p)
+{
+	if (p->n < p->tabcap)
+		return;
+	p->tabcap = p->tabcap ? 2 * p->tabcap : 64;
+	p->tab = xreallocarray(p->tab, p->tabcap, sizeof *p->tab);
+	p->chk = xreallocarray(p->chk, p->tabcap, sizeof *p->chk);
 }
 
 unsigned long
@@ -225,12 +275,10 @@ proc_add(struct proc *p, int procfd, pid_t pid)
 		p->full_logged = 1;
 		return PROC_OWNER_HIDDEN;
 	}
-	if (p->n == p->tabcap) {
-		p->tabcap = p->tabcap ? 2 * p->tabcap : 64;
-		p->tab = xreallocarray(p->tab, p->tabcap, sizeof *p->tab);
-	}
+	proc_tab_grow(p);
 	o = &p->tab[p->n];
 	memset(o, 0, sizeof *o);
+	p->chk[p->n].fd = -1;
 	o->pid = pid;
 	n = proc_read(procfd, pid, "comm", buf, sizeof buf);
 	if (n > 0 && buf[n - 1] == '\n')
@@ -259,6 +307,7 @@ proc_scan_pid(struct proc *p, int procfd, pid_t pid)
 {
 	char path[64], link[64];
 	struct dirent *de;
+	struct stat st;
 	uint16_t me = PROC_OWNER_UNSET;
 	DIR *dir;
 	int fd;
@@ -267,6 +316,10 @@ proc_scan_pid(struct proc *p, int procfd, pid_t pid)
 	fd = openat(procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd == -1)
 		return;		/* another user's, or gone: hidden */
+	/* Its open files, before they are read: one opened meanwhile
+	 * makes the next check miss, never a change pass unseen. */
+	if (fstat(fd, &st) == -1)
+		st.st_size = 0;
 	dir = fdopendir(fd);
 	if (dir == NULL) {
 		close(fd);
@@ -296,8 +349,16 @@ proc_scan_pid(struct proc *p, int procfd, pid_t pid)
 		if (p->vals[i] != PROC_OWNER_HIDDEN &&
 		    p->tab[p->vals[i] - 1].pid <= pid)
 			continue;
-		if (me == PROC_OWNER_UNSET)
+		if (me == PROC_OWNER_UNSET) {
 			me = proc_add(p, procfd, pid);
+			if (me != PROC_OWNER_HIDDEN) {
+				p->chk[me - 1].fd = atoi(de->d_name);
+				p->chk[me - 1].ino = (uint32_t)ino;
+				/* Ours counts the walk's own fds. */
+				p->chk[me - 1].nfds = pid == getpid() ? -1 :
+				    st.st_size;
+			}
+		}
 		p->vals[i] = me;
 	}
 	closedir(dir);
@@ -331,12 +392,8 @@ proc_keep_tombstones(struct proc *p, struct conn *const *rows, size_t n,
 				    old[o - 1].comm) == 0)
 					break;
 			if (j == p->n && p->n < PROC_OWNER_MAX) {
-				if (p->n == p->tabcap) {
-					p->tabcap = p->tabcap ?
-					    2 * p->tabcap : 64;
-					p->tab = xreallocarray(p->tab,
-					    p->tabcap, sizeof *p->tab);
-				}
+				proc_tab_grow(p);
+				p->chk[p->n].fd = -1;	/* gone anyway */
 				p->tab[p->n++] = old[o - 1];
 			}
 			remap[o - 1] = j < p->n ? (uint16_t)(j + 1) :
@@ -352,10 +409,11 @@ proc_rescan(struct proc *p, struct conntab *t)
 {
 	struct conn *const *rows;
 	struct proc_owner *old = p->tab;
+	struct proc_check *oldchk = p->chk;
 	size_t n, i, nold = p->n, want = 0;
 	struct dirent *de;
 	DIR *dir;
-	int procfd;
+	int procfd, fd;
 
 	p->rescans++;
 	rows = conntab_rows(t, &n);
@@ -379,13 +437,17 @@ proc_rescan(struct proc *p, struct conntab *t)
 	/* A new table: processes that exited, or no longer hold a socket
 	 * we show, drop out. */
 	p->tab = NULL;
+	p->chk = NULL;
 	p->n = p->tabcap = 0;
-	procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	dir = procfd != -1 ? fdopendir(procfd) : NULL;
+	p->cursor = 0;
+	procfd = proc_dirfd(p);
+	fd = procfd == -1 ? -1 : openat(procfd, ".", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC);
+	dir = fd != -1 ? fdopendir(fd) : NULL;
 	if (dir == NULL) {
 		log_debug("proc: /proc: %s", strerror(errno));
-		if (procfd != -1)
-			close(procfd);
+		if (fd != -1)
+			close(fd);
 	} else {
 		while (want > 0 && (de = readdir(dir)) != NULL) {
 			char *end;
@@ -398,6 +460,7 @@ proc_rescan(struct proc *p, struct conntab *t)
 	}
 	proc_keep_tombstones(p, rows, n, old, nold);
 	free(old);
+	free(oldchk);
 	for (i = 0; i < n; i++) {
 		struct conn *c = rows[i];
 
@@ -409,6 +472,50 @@ proc_rescan(struct proc *p, struct conntab *t)
 	proc_scratch_unmap(p);
 	log_debug("proc: rescan %lu: %zu sockets, %zu processes",
 	    p->rescans, want, p->n);
+}
+
+/* Check up to PROC_CHECK_BUDGET cached owners, in turn: the pid still
+ * holds the socket it held on its witness fd, with as many files open.
+ * Returns 1 at the first that does not (logged), else 0. */
+static int
+proc_check_owners(struct proc *p)
+{
+	char path[64], link[64], want[32];
+	size_t k, budget = p->n < PROC_CHECK_BUDGET ? p->n :
+	    PROC_CHECK_BUDGET;
+	struct stat st;
+	int procfd;
+	ssize_t len;
+
+	if (budget == 0 || (procfd = proc_dirfd(p)) == -1)
+		return 0;
+	for (k = 0; k < budget; k++) {
+		size_t i = p->cursor++ % p->n;
+		const struct proc_check *ck = &p->chk[i];
+		long pid = (long)p->tab[i].pid;
+
+		if (ck->fd < 0)
+			continue;
+		snprintf(path, sizeof path, "%ld/fd/%d", pid, ck->fd);
+		snprintf(want, sizeof want, "socket:[%lu]",
+		    (unsigned long)ck->ino);
+		len = readlinkat(procfd, path, link, sizeof link - 1);
+		if (len < 0 || (size_t)len != strlen(want) ||
+		    memcmp(link, want, (size_t)len) != 0) {
+			log_debug("proc: pid %ld no longer holds inode %lu on "
+			    "fd %d", pid, (unsigned long)ck->ino, ck->fd);
+			return 1;
+		}
+		snprintf(path, sizeof path, "%ld/fd", pid);
+		if (ck->nfds != -1 && (fstatat(procfd, path, &st, 0) == -1 ||
+		    st.st_size != ck->nfds)) {
+			log_debug("proc: pid %ld: its open files changed",
+			    pid);
+			return 1;
+		}
+	}
+	p->cursor %= p->n;
+	return 0;
 }
 
 void
@@ -437,6 +544,8 @@ proc_update(struct proc *p, struct conntab *t)
 			return;
 		}
 	}
+	if (proc_check_owners(p))
+		proc_rescan(p, t);
 }
 
 const struct proc_owner *

@@ -27,6 +27,9 @@ enum proc_bucket {
 	PROC_NBUCKETS
 };
 
+/* How many cached owners one refresh checks at most (proc_update). */
+#define PROC_CHECK_BUDGET	512
+
 /* Lengths with the NUL.  comm is the kernel's (15 bytes at most). */
 #define PROC_COMM_LEN	16
 #define PROC_USER_LEN	33
@@ -49,13 +52,23 @@ void proc_free(struct proc *p);
 
 /* Attribute t's live rows after a refresh (conntab_end_scan).  Each
  * row keeps the owner the last rescan gave it, in conn.owner: the
- * steady state reads nothing and keeps no memory per socket.  A row
- * with a nonzero inode no rescan looked for (a new row, or one that just
- * got a file: an accept()ed connection) makes this call rescan /proc
- * once for every live row; what no readable process holds is then
- * hidden, and processes that exited drop out.  Tombstones keep the
- * owner they had. */
+ * steady state keeps no memory per socket.  This call rescans /proc
+ * once for every live row when
+ * - a row has a nonzero inode no rescan looked for (a new row, or one
+ *   that just got a file: an accept()ed connection);
+ * - a cached owner fails its check: its pid is gone, the fd that held
+ *   one of its sockets no longer does, or its number of open files
+ *   changed (a socket passed on and closed, a fork's parent exited).
+ *   Up to PROC_CHECK_BUDGET owners are checked a refresh, in turn (one
+ *   readlink and one stat each), so an owner shown is at most
+ *   ceil(owners / PROC_CHECK_BUDGET) refreshes old (proc_check_period).
+ * What no readable process holds is then hidden, and processes that
+ * exited drop out.  Tombstones keep the owner they had. */
 void proc_update(struct proc *p, struct conntab *t);
+
+/* The number of refreshes in which every cached owner is checked once:
+ * 1 up to PROC_CHECK_BUDGET owners, more above. */
+unsigned proc_check_period(const struct proc *p);
 
 /* Rescan /proc now, whatever the cache knows (for tests and the bench),
  * and attribute t's live rows. */

@@ -205,7 +205,8 @@ then
 	# processes: a replay has no owners.  Nor are the kernel's counters
 	# and the SSH session.
 	strip='del(.source, .transitions, .events, .transitions_source,
-	    .transitions_note, .owners, .owners_note, .kernel, .ssh) |
+	    .transitions_note, .owners, .owners_note, .owners_checked_every,
+	    .kernel, .ssh) |
 	    .connections |= map(del(.cgroup, .owner, .pid, .comm, .user,
 	    .ssh))'
 	if diff <(jq -c "$strip" "$TMP/live.json") \

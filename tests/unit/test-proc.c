@@ -4,7 +4,8 @@
  * costs exactly one, inode 0 is "none", an inode nobody holds is
  * "hidden" (and looked for only once), names are sanitized, and a
  * closed connection's row keeps the owner it had, also when that process
- * has exited. */
+ * has exited; a listener handed to a grandchild by a fork whose process
+ * exits is named again at the next refresh. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pwd.h>
@@ -213,6 +214,87 @@ test_tombstone(struct diag *d, struct conntab *t, struct proc *p)
 	close(fd);
 }
 
+/* A child "tcptop-a" listens, forks "tcptop-b" that keeps the
+ * listener, and exits: the next refresh's owner check misses (the pid
+ * is gone), one rescan names the grandchild.  A steady refresh before
+ * and after checks without rescanning. */
+static void
+test_handoff(struct diag *d, struct conntab *t, struct proc *p)
+{
+	struct sockaddr_in sa;
+	socklen_t len = sizeof sa;
+	int go[2], back[2], hold[2], lfd, st, b;
+	const struct proc_owner *o;
+	struct conn *const *rows;
+	const struct conn *c = NULL;
+	unsigned long before;
+	long bpid = 0;
+	size_t n, i, k;
+	char ch = 0;
+	pid_t a;
+
+	CHECK(prctl(PR_SET_CHILD_SUBREAPER, 1) == 0);
+	CHECK(pipe(go) == 0 && pipe(back) == 0 && pipe(hold) == 0);
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	CHECK(bind(lfd, (struct sockaddr *)&sa, sizeof sa) == 0);
+	CHECK(getsockname(lfd, (struct sockaddr *)&sa, &len) == 0);
+	port2 = ntohs(sa.sin_port);
+	a = fork();
+	if (a == 0) {
+		pid_t bp;
+
+		prctl(PR_SET_NAME, "tcptop-a");
+		if (listen(lfd, 1) != 0 || read(go[0], &ch, 1) != 1)
+			_exit(1);
+		bp = fork();
+		if (bp == 0) {
+			prctl(PR_SET_NAME, "tcptop-b");
+			close(hold[1]);
+			(void)!read(hold[0], &ch, 1);
+			_exit(0);
+		}
+		bpid = (long)bp;
+		(void)!write(back[1], &bpid, sizeof bpid);
+		_exit(0);
+	}
+	close(lfd);
+	close(hold[0]);
+	for (i = 0; i < 200 && c == NULL; i++) {
+		refresh(d, t, p, 0);
+		rows = conntab_rows(t, &n);
+		for (k = 0; k < n; k++)
+			if (rows[k]->s.lport == port2 &&
+			    !(rows[k]->flags & CONN_GONE))
+				c = rows[k];
+		if (c == NULL)
+			usleep(10000);
+	}
+	if (!CHECK(c != NULL))
+		return;
+	o = proc_owner(p, c, &b);
+	CHECK(b == PROC_OWNED && o != NULL && o->pid == a &&
+	    strcmp(o->comm, "tcptop-a") == 0);
+	before = proc_rescans(p);
+	refresh(d, t, p, 0);
+	CHECK_EQ(proc_rescans(p), before);
+	CHECK(write(go[1], "g", 1) == 1);
+	CHECK(read(back[0], &bpid, sizeof bpid) == sizeof bpid);
+	CHECK(waitpid(a, &st, 0) == a);
+	refresh(d, t, p, 0);
+	CHECK_EQ(proc_rescans(p), before + 1);
+	o = proc_owner(p, c, &b);
+	CHECK(b == PROC_OWNED && o != NULL && o->pid == (pid_t)bpid &&
+	    strcmp(o->comm, "tcptop-b") == 0);
+	refresh(d, t, p, 0);
+	CHECK_EQ(proc_rescans(p), before + 1);
+	close(hold[1]);
+	CHECK(waitpid((pid_t)bpid, &st, 0) == (pid_t)bpid);
+	close(go[0]), close(go[1]), close(back[0]), close(back[1]);
+}
+
 int
 main(void)
 {
@@ -314,6 +396,7 @@ main(void)
 	    b == PROC_OFF);
 	CHECK(strcmp(proc_bucket_name(PROC_HIDDEN), "hidden") == 0);
 
+	test_handoff(d, t, p);
 	test_tombstone(d, t, p);
 
 	close(c2);

@@ -1,0 +1,228 @@
+#!/bin/bash
+#
+# owners: a long-running tcptop's owners stay what ss -tanp says while
+# the owners change under it.
+#
+# In a private namespace (netns_lone) one tcptop runs for the whole test,
+# --json every 0.2 s, and tests/helpers/ownmove instances hold sockets
+# and move them on command: a fork whose parent exits at once, a holder
+# killed while the child it forked earlier keeps the sockets, and a pass
+# over SCM_RIGHTS received and then closed by the sender.  After each
+# move the test waits (with a deadline, never a bare sleep) until
+# tcptop's latest report gives every socket with a file the lowest pid
+# and the name ss -tanp lists, and checks the case's own expectation:
+# the new pid.  It reads nothing but its own namespace and /proc.
+#
+# Environment: TCPTOP, NSHOLDER, OWNMOVE.  Exit 0 pass, 1 fail, 77 skip.
+
+set -u
+
+TCPTOP=${TCPTOP:-./tcptop}
+NSHOLDER=${NSHOLDER:-./tests/helpers/nsholder}
+OWNMOVE=${OWNMOVE:-./tests/helpers/ownmove}
+
+. "$(dirname "$0")/../lib/lib-test.sh"
+. "$(dirname "$0")/../lib/lib-netns.sh"
+
+netns_require jq perl
+require_bin TCPTOP OWNMOVE
+TCPTOP=$(abspath "$TCPTOP")
+OWNMOVE=$(abspath "$OWNMOVE")
+
+TOP_PID=
+CMDFD=()
+
+cleanup()
+{
+	local fd pid
+
+	for fd in "${CMDFD[@]}"; do
+		[ -n "$fd" ] && eval "exec $fd>&-"
+	done
+	# Everything left in the namespace is this test's: tcptop, the
+	# ownmove instances, their receivers and kids.
+	if [ -n "$NS_S" ]; then
+		for pid in $(ip netns pids "$NS_S" 2>/dev/null); do
+			kill -TERM "$pid" 2>/dev/null
+		done
+	fi
+	stop_pids $TOP_PID
+	netns_cleanup
+}
+
+test_tmpdir owners-test
+netns_lone tcptop-own
+
+# start TAG PORT: an ownmove named om-TAG on PORT, its commands through
+# a fifo (fd in CMD_TAG); sets PID_TAG and RCV_TAG from its ready line.
+start()
+{
+	local tag=$1 port=$2 fd
+
+	mkfifo "$TMP/cmd-$tag" || fail "mkfifo"
+	ip netns exec "$NS_S" "$OWNMOVE" "om-$tag" "$port" \
+	    <"$TMP/cmd-$tag" >"$TMP/out-$tag" 2>&1 &
+	exec {fd}>"$TMP/cmd-$tag"
+	CMDFD+=("$fd")
+	eval "CMD_$tag=$fd"
+	await -t 20 "ownmove $tag ready" grep -qs '^ready ' "$TMP/out-$tag"
+	eval "PID_$tag=$(awk '/^ready /{print $2}' "$TMP/out-$tag")"
+	eval "RCV_$tag=$(awk '/^ready /{print $3}' "$TMP/out-$tag")"
+}
+
+# cmd TAG WORD: send one command and wait until it is done.
+cmd()
+{
+	local fd
+
+	eval "fd=\$CMD_$1"
+	echo "$2" >&"$fd"
+	await -t 20 "ownmove $1 done $2" grep -qs "^done $2" "$TMP/out-$1"
+}
+
+# The latest complete report of the running tcptop, into $TMP/now.
+latest()
+{
+	local n
+
+	n=$(wc -l <"$TMP/stream")
+	[ "$n" -gt 0 ] || return 1
+	sed -n "${n}p" "$TMP/stream" >"$TMP/now"
+}
+
+# What ss -tanp says, "inode lowest-pid comm" for each socket with a file
+# and a holder; the same from tcptop's latest report.
+ss_owners()
+{
+	inS ss -tanpeH 2>/dev/null | perl -ne '
+	    next unless /\bino:(\d+)/ && $1 != 0;
+	    my $ino = $1; my %u;
+	    while (/\("((?:[^"\\]|\\.)*)",pid=(\d+),fd=\d+\)/g) {
+		$u{$2} = $1;
+	    }
+	    my @p = sort { $a <=> $b } keys %u;
+	    print "$ino $p[0] $u{$p[0]}\n" if @p;' | sort
+}
+
+tcptop_owners()
+{
+	jq -r '.connections[] | select(.owner == "process") |
+	    "\(.inode) \(.pid) \(.comm)"' "$TMP/now" | sort
+}
+
+# Whether the latest report agrees with ss now, ss asked twice around it
+# so a socket moving meanwhile does not pass or fail by chance.
+agree()
+{
+	ss_owners >"$TMP/ss1"
+	latest || return 1
+	tcptop_owners >"$TMP/top"
+	ss_owners >"$TMP/ss2"
+	cmp -s "$TMP/ss1" "$TMP/ss2" && cmp -s "$TMP/ss1" "$TMP/top"
+}
+
+# converge DESC: wait until tcptop agrees with ss.
+converge()
+{
+	if wait_until -t 30 "$1: tcptop's owners as ss -tanp's" agree; then
+		ok "$1: owners as ss -tanp"
+	else
+		bad "$1: owners differ (< ss, > tcptop):"
+		diff "$TMP/ss1" "$TMP/top"
+	fi
+}
+
+# jqcheck DESC FILTER ARGS...: the latest report passes FILTER.
+jqcheck()
+{
+	local desc=$1 filter=$2
+
+	shift 2
+	latest
+	if jq -e "$@" "$filter" "$TMP/now" >/dev/null; then
+		ok "$desc"
+	else
+		bad "$desc: $(jq -c '{owners, total}' "$TMP/now")"
+		jq -c '.connections[] | {state, local_port, remote_port,
+		    inode, owner, pid, comm}' "$TMP/now"
+	fi
+}
+
+# owned_by PORT PID: every socket with a file on PORT (either end) is
+# PID's, and there are N of them.
+owned_by()
+{
+	jq -e --argjson port "$1" --argjson pid "$2" --argjson n "$3" '
+	    [.connections[] | select(.inode != 0 and (.local_port == $port or
+	    .remote_port == $port))] | length == $n and
+	    all(.owner == "process" and .pid == $pid)' "$TMP/now" >/dev/null
+}
+latest_owned_by() { latest && owned_by "$@"; }
+
+# The sockets before tcptop starts, so its first rescan finds them all.
+start fork 7101
+start die 7102
+start pass 7103
+cmd die fork
+KID_die=$(awk '/^done fork /{print $3}' "$TMP/out-die")
+
+ip netns exec "$NS_S" "$TCPTOP" -b --json -d 0.2 -v "$TMP/log" \
+    >"$TMP/stream" 2>"$TMP/err" &
+TOP_PID=$!
+await -t 20 "tcptop's first reports" sh -c \
+    "[ \$(wc -l <'$TMP/stream') -ge 2 ]"
+converge "start"
+# Three sockets each with a file on each port, the die case's held by
+# the parent (the lower pid), not the kid it forked.
+latest
+check "start: fork's owned by om-fork" owned_by 7101 "$PID_fork" 3
+check "start: die's by its parent $PID_die, not kid $KID_die" \
+    owned_by 7102 "$PID_die" 3
+check "start: pass's by the sender" owned_by 7103 "$PID_pass" 3
+jqcheck "start: nothing hidden, every owner checked each refresh" \
+    '.owners.hidden == 0 and .owners_checked_every == 1'
+
+# 1. A fork, and the parent exits at once: the child holds them.
+cmd fork fork
+KID_fork=$(awk '/^done fork /{print $3}' "$TMP/out-fork")
+cmd fork exit
+converge "fork+exit"
+wait_until -t 30 "fork's kid owns them" latest_owned_by 7101 "$KID_fork" 3 &&
+    ok "fork+exit: the kid $KID_fork owns them" ||
+    bad "fork+exit: not the kid $KID_fork"
+
+# 2. The holder is killed; the child it forked long ago keeps them.
+kill -KILL "$PID_die"
+converge "holder killed"
+wait_until -t 30 "die's kid owns them" latest_owned_by 7102 "$KID_die" 3 &&
+    ok "holder killed: the kid $KID_die owns them" ||
+    bad "holder killed: not the kid $KID_die"
+
+# 3. Passed over SCM_RIGHTS and received (both hold them: the sender,
+# the lower pid, still owns them), then the sender closes its copies.
+cmd pass send
+cmd pass recv
+converge "passed and received"
+latest
+check "passed and received: still the sender's" owned_by 7103 \
+    "$PID_pass" 3
+cmd pass close
+converge "sender closed"
+wait_until -t 30 "the receiver owns them" latest_owned_by 7103 \
+    "$RCV_pass" 3 && ok "sender closed: the receiver $RCV_pass owns them" ||
+    bad "sender closed: not the receiver $RCV_pass"
+
+# The whole run (tcptop stopped, so its last report is whole): the
+# buckets always added up, and the owners were
+# checked without a rescan on every refresh.
+stop_pids $TOP_PID
+TOP_PID=
+jq -se 'all(.[]; (.owners | add) == .total)' "$TMP/stream" >/dev/null &&
+    ok "every report's buckets add up" || bad "buckets do not add up"
+r=$(grep -c 'proc: rescan' "$TMP/log")
+n=$(wc -l <"$TMP/stream")
+[ "$r" -lt "$n" ] && ok "$r rescans in $n refreshes" ||
+    bad "$r rescans in $n refreshes: one each"
+[ -s "$TMP/err" ] && bad "tcptop's stderr: $(head -c 300 "$TMP/err")"
+
+summary owners
