@@ -523,7 +523,8 @@ field_acceptq_json(struct json_buf *b, const char *sep, const struct conn *c,
 /* Owners ---------------------------------------------------------------- */
 
 /* "-" when the socket has no file (or attribution is off), "?" when its
- * owner is hidden. */
+ * owner is hidden; one in flight (in a unix socket's queue, no process
+ * holds it) "(in flight)" and "-". */
 static void
 field_owner_text(const struct conn *c, const struct field_ctx *cx, int id,
     char *buf, size_t len)
@@ -532,7 +533,9 @@ field_owner_text(const struct conn *c, const struct field_ctx *cx, int id,
 	int b;
 
 	o = proc_owner(cx->proc, c, &b);
-	if (o == NULL)
+	if (b == PROC_INFLIGHT)
+		field_copy(buf, len, id == FIELD_PROCESS ? "(in flight)" : "-");
+	else if (o == NULL)
 		field_copy(buf, len, b == PROC_HIDDEN ? "?" : "-");
 	else if (id == FIELD_PID)
 		snprintf(buf, len, "%ld", (long)o->pid);
@@ -721,7 +724,8 @@ const struct field field_table[FIELD_N] = {
 	[FIELD_PID] = { "pid", "PID", NULL, "process holding the socket (-: "
 	    "no file, ?: hidden)", UNIT_NONE, 7, 7, 29, RIGHT,
 	    .text = field_pid_text, .json_fn = field_pid_json },
-	[FIELD_PROCESS] = { "process", "PROCESS", NULL, "its command name",
+	[FIELD_PROCESS] = { "process", "PROCESS", NULL, "its command name "
+	    "((in flight): passed over a unix socket, held by no process)",
 	    UNIT_NONE, 8, 15, 8, 0, .text = field_process_text,
 	    .json_fn = field_process_json },
 	[FIELD_USER] = { "user", "USER", NULL, "its user", UNIT_NONE, 8, 12,

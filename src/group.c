@@ -174,7 +174,8 @@ group_label_process(const struct groups *g, const struct group_key *k,
 		    (unsigned long)pid);
 	else
 		snprintf(buf, len, "%s", k->b[0] == PROC_HIDDEN + 1 ?
-		    "(owner hidden)" : "(no file: no process)");
+		    "(owner hidden)" : k->b[0] == PROC_INFLIGHT + 1 ?
+		    "(in flight: no process)" : "(no file: no process)");
 }
 
 const struct group_kind_def group_kinds[GROUP_NKINDS] = {

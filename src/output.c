@@ -176,9 +176,9 @@ output_text(FILE *fp, const struct snapshot *r, const struct view *v,
 		size_t counts[PROC_NBUCKETS];
 
 		proc_count(r->fields.proc, v->rows, v->n, counts);
-		fprintf(fp, "; owners: process %zu, none %zu, hidden %zu",
-		    counts[PROC_OWNED], counts[PROC_NOFILE],
-		    counts[PROC_HIDDEN]);
+		fprintf(fp, "; owners: process %zu, none %zu, hidden %zu, "
+		    "in flight %zu", counts[PROC_OWNED], counts[PROC_NOFILE],
+		    counts[PROC_HIDDEN], counts[PROC_INFLIGHT]);
 	}
 	fputc('\n', fp);
 	output_text_alerts(fp, r);

@@ -53,11 +53,40 @@ struct proc {
 	size_t tabcap;
 	size_t cursor;		/* the next owner to check */
 	int procfd;		/* /proc, opened on first use; -1 none */
+	unsigned long denied;	/* during a rescan: fd dirs refused us */
+	int all_read;		/* the last rescan read every process */
+	int sees_all;		/* proc_sees_all() at proc_new */
+	unsigned retry_in;	/* refreshes to the next rescan for rows
+				 * in flight, 0 none due */
+	unsigned retry_gap;	/* the gap before it */
 	struct proc_user *users;
 	size_t nusers;
 	unsigned long rescans;
 	int full_logged;	/* the table ran out of indices once */
 };
+
+/* The initial PID namespace's inode (PROC_PID_INIT_INO in the kernel's
+ * proc_ns.h, fixed since Linux 3.8). */
+#define PROC_PID_INIT_INO	UINT64_C(0xeffffffc)
+
+/* Whether /proc may miss processes: this process is in a child PID
+ * namespace (a container), where the processes outside it hold sockets
+ * unseen, or /proc is not its namespace's.  Its NSpid line cannot tell
+ * once /proc is the child namespace's own mount. */
+static int
+proc_nested(void)
+{
+	struct stat st;
+
+	return stat("/proc/self/ns/pid", &st) == -1 ||
+	    (uint64_t)st.st_ino != PROC_PID_INIT_INO;
+}
+
+int
+proc_sees_all(void)
+{
+	return proc_privileged() && !proc_nested();
+}
 
 struct proc *
 proc_new(void)
@@ -65,6 +94,7 @@ proc_new(void)
 	struct proc *p = xcalloc(1, sizeof(struct proc));
 
 	p->procfd = -1;
+	p->sees_all = proc_sees_all();
 	return p;
 }
 
@@ -107,6 +137,14 @@ proc_tab_grow(struct proc *p)
 	p->tabcap = p->tabcap ? 2 * p->tabcap : 64;
 	p->tab = xreallocarray(p->tab, p->tabcap, sizeof *p->tab);
 	p->chk = xreallocarray(p->chk, p->tabcap, sizeof *p->chk);
+}
+
+/* Whether owner value o stands for a socket with a file looked for. */
+static int
+proc_looked_for(uint16_t o)
+{
+	return o == PROC_OWNER_HIDDEN || o == PROC_OWNER_INFLIGHT ||
+	    (o != PROC_OWNER_UNSET && o <= PROC_OWNER_MAX);
 }
 
 unsigned long
@@ -314,8 +352,13 @@ proc_scan_pid(struct proc *p, int procfd, pid_t pid)
 
 	snprintf(path, sizeof path, "%ld/fd", (long)pid);
 	fd = openat(procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd == -1)
-		return;		/* another user's, or gone: hidden */
+	if (fd == -1) {
+		/* Another user's: what it holds is hidden.  Gone (ENOENT,
+		 * ESRCH): it holds nothing. */
+		if (errno == EACCES || errno == EPERM)
+			p->denied++;
+		return;
+	}
 	/* Its open files, before they are read: one opened meanwhile
 	 * makes the next check miss, never a change pass unseen. */
 	if (fstat(fd, &st) == -1)
@@ -346,7 +389,8 @@ proc_scan_pid(struct proc *p, int procfd, pid_t pid)
 			continue;	/* not a socket we show */
 		/* Shared by several processes: the lowest pid, whatever
 		 * order /proc lists them in. */
-		if (p->vals[i] != PROC_OWNER_HIDDEN &&
+		if (p->vals[i] != PROC_OWNER_UNSET &&
+		    p->vals[i] != PROC_OWNER_HIDDEN &&
 		    p->tab[p->vals[i] - 1].pid <= pid)
 			continue;
 		if (me == PROC_OWNER_UNSET) {
@@ -404,6 +448,67 @@ proc_keep_tombstones(struct proc *p, struct conn *const *rows, size_t n,
 	free(remap);
 }
 
+/* After a rescan: how many live rows no process held, and when to look
+ * for them again.  A socket closed between the dump and the walk is not
+ * held either, so a row is in flight only when two rescans running, with
+ * every process read, found no holder; until then it is hidden, and
+ * looked for again at the next refresh. */
+static void
+proc_settle(struct proc *p, struct conn *const *rows, size_t n)
+{
+	size_t i, unheld = 0;
+
+	for (i = 0; i < n; i++) {
+		struct conn *c = rows[i];
+
+		if ((c->flags & CONN_GONE) || c->s.inode == 0 ||
+		    (c->owner != PROC_OWNER_HIDDEN &&
+		    c->owner != PROC_OWNER_INFLIGHT))
+			continue;
+		if (p->all_read)
+			unheld++;
+	}
+	if (unheld == 0) {
+		p->retry_in = p->retry_gap = 0;
+		return;
+	}
+	p->retry_gap = p->retry_gap == 0 ? 1 : 2 * p->retry_gap;
+	if (p->retry_gap > PROC_INFLIGHT_RETRY)
+		p->retry_gap = PROC_INFLIGHT_RETRY;
+	p->retry_in = p->retry_gap;
+}
+
+/* Walk /proc for the inodes in the scratch table. */
+static void
+proc_walk(struct proc *p, size_t want)
+{
+	struct dirent *de;
+	DIR *dir;
+	int procfd, fd;
+
+	p->denied = 0;
+	if ((procfd = proc_dirfd(p)) == -1 ||
+	    (fd = openat(procfd, ".", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1) {
+		p->denied++;
+		return;
+	}
+	if ((dir = fdopendir(fd)) == NULL) {
+		log_debug("proc: /proc: %s", strerror(errno));
+		close(fd);
+		p->denied++;
+		return;
+	}
+	while (want > 0 && (de = readdir(dir)) != NULL) {
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+
+		if (*end == '\0' && pid > 0)
+			proc_scan_pid(p, procfd, (pid_t)pid);
+	}
+	closedir(dir);
+}
+
 void
 proc_rescan(struct proc *p, struct conntab *t)
 {
@@ -411,9 +516,6 @@ proc_rescan(struct proc *p, struct conntab *t)
 	struct proc_owner *old = p->tab;
 	struct proc_check *oldchk = p->chk;
 	size_t n, i, nold = p->n, want = 0;
-	struct dirent *de;
-	DIR *dir;
-	int procfd, fd;
 
 	p->rescans++;
 	rows = conntab_rows(t, &n);
@@ -432,7 +534,7 @@ proc_rescan(struct proc *p, struct conntab *t)
 			continue;
 		k = proc_find(p, ino);
 		p->keys[k] = ino;
-		p->vals[k] = PROC_OWNER_HIDDEN;
+		p->vals[k] = PROC_OWNER_UNSET;	/* no holder found yet */
 	}
 	/* A new table: processes that exited, or no longer hold a socket
 	 * we show, drop out. */
@@ -440,38 +542,32 @@ proc_rescan(struct proc *p, struct conntab *t)
 	p->chk = NULL;
 	p->n = p->tabcap = 0;
 	p->cursor = 0;
-	procfd = proc_dirfd(p);
-	fd = procfd == -1 ? -1 : openat(procfd, ".", O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC);
-	dir = fd != -1 ? fdopendir(fd) : NULL;
-	if (dir == NULL) {
-		log_debug("proc: /proc: %s", strerror(errno));
-		if (fd != -1)
-			close(fd);
-	} else {
-		while (want > 0 && (de = readdir(dir)) != NULL) {
-			char *end;
-			long pid = strtol(de->d_name, &end, 10);
-
-			if (*end == '\0' && pid > 0)
-				proc_scan_pid(p, procfd, (pid_t)pid);
-		}
-		closedir(dir);
-	}
+	proc_walk(p, want);
+	p->all_read = p->denied == 0 && p->sees_all;
 	proc_keep_tombstones(p, rows, n, old, nold);
 	free(old);
 	free(oldchk);
 	for (i = 0; i < n; i++) {
 		struct conn *c = rows[i];
+		uint16_t v, was = c->owner;
 
 		if (c->flags & CONN_GONE)
 			continue;
-		c->owner = c->s.inode == 0 ? PROC_OWNER_NOFILE :
-		    p->vals[proc_find(p, c->s.inode)];
+		if (c->s.inode == 0) {
+			c->owner = PROC_OWNER_NOFILE;
+			continue;
+		}
+		v = p->vals[proc_find(p, c->s.inode)];
+		if (v == PROC_OWNER_UNSET)
+			v = p->all_read && (was == PROC_OWNER_HIDDEN ||
+			    was == PROC_OWNER_INFLIGHT) ?
+			    PROC_OWNER_INFLIGHT : PROC_OWNER_HIDDEN;
+		c->owner = v;
 	}
 	proc_scratch_unmap(p);
-	log_debug("proc: rescan %lu: %zu sockets, %zu processes",
-	    p->rescans, want, p->n);
+	proc_settle(p, rows, n);
+	log_debug("proc: rescan %lu: %zu sockets, %zu processes%s",
+	    p->rescans, want, p->n, p->all_read ? ", every one read" : "");
 }
 
 /* Check up to PROC_CHECK_BUDGET cached owners, in turn: the pid still
@@ -523,6 +619,7 @@ proc_update(struct proc *p, struct conntab *t)
 {
 	struct conn *const *rows;
 	size_t n, i;
+	int unheld = 0;
 
 	rows = conntab_rows(t, &n);
 	for (i = 0; i < n; i++) {
@@ -538,11 +635,19 @@ proc_update(struct proc *p, struct conntab *t)
 		 * accept()ed, a request socket become a full one): an
 		 * inode the last rescan did not look for.  A socket's
 		 * inode never changes once it has one. */
-		if (c->owner == PROC_OWNER_UNSET ||
-		    c->owner == PROC_OWNER_NOFILE) {
+		if (!proc_looked_for(c->owner)) {
 			proc_rescan(p, t);
 			return;
 		}
+		if (c->owner == PROC_OWNER_INFLIGHT ||
+		    (c->owner == PROC_OWNER_HIDDEN && p->all_read))
+			unheld = 1;
+	}
+	/* Rows no process held: look for their receiver again, less
+	 * often while they stay. */
+	if (unheld && p->retry_in > 0 && --p->retry_in == 0) {
+		proc_rescan(p, t);
+		return;
 	}
 	if (proc_check_owners(p))
 		proc_rescan(p, t);
@@ -553,17 +658,20 @@ proc_owner(const struct proc *p, const struct conn *c, int *bucket)
 {
 	int b;
 	const struct proc_owner *o = NULL;
+	uint16_t v = c->owner;
 
 	if (p == NULL)
 		b = PROC_OFF;
-	else if (c->owner == PROC_OWNER_NOFILE)
+	else if (v == PROC_OWNER_NOFILE)
 		b = PROC_NOFILE;
-	else if (c->owner == PROC_OWNER_UNSET ||
-	    c->owner == PROC_OWNER_HIDDEN || c->owner > p->n)
+	else if (v == PROC_OWNER_INFLIGHT)
+		b = PROC_INFLIGHT;
+	else if (v == PROC_OWNER_UNSET || v == PROC_OWNER_HIDDEN ||
+	    v > p->n)
 		b = PROC_HIDDEN;
 	else {
 		b = PROC_OWNED;
-		o = &p->tab[c->owner - 1];
+		o = &p->tab[v - 1];
 	}
 	if (bucket != NULL)
 		*bucket = b;
@@ -591,7 +699,7 @@ const char *
 proc_bucket_name(int bucket)
 {
 	static const char *const names[PROC_NBUCKETS] = { "process", "none",
-	    "hidden" };
+	    "hidden", "in_flight" };
 
 	return bucket >= 0 && bucket < PROC_NBUCKETS ? names[bucket] : "off";
 }

@@ -15,15 +15,21 @@
 #define PROC_OWNER_NOFILE	0xffff	/* inode 0: TIME_WAIT, request
 					 * socket, orphan */
 #define PROC_OWNER_HIDDEN	0xfffe	/* no process we can read holds it */
-#define PROC_OWNER_MAX		0xfffd
+#define PROC_OWNER_INFLIGHT	0xfffd	/* a file no process holds, and every
+					 * process was read: in flight in a
+					 * unix socket's queue */
+#define PROC_OWNER_MAX		0xfffc
 
-/* The three buckets every live row falls in; their counts add up to the
- * rows counted.  PROC_OFF: attribution is off (no struct proc). */
+/* The buckets every live row falls in; their counts add up to the rows
+ * counted.  PROC_OFF: attribution is off (no struct proc). */
 enum proc_bucket {
 	PROC_OFF = -1,
 	PROC_OWNED = 0,		/* "process" */
 	PROC_NOFILE,		/* "none": the socket has no file */
 	PROC_HIDDEN,		/* "hidden": another user's, or unreadable */
+	PROC_INFLIGHT,		/* "in_flight": a file in no process, every
+				 * process read: passed over SCM_RIGHTS
+				 * and not yet received */
 	PROC_NBUCKETS
 };
 
@@ -61,10 +67,19 @@ void proc_free(struct proc *p);
  *   changed (a socket passed on and closed, a fork's parent exited).
  *   Up to PROC_CHECK_BUDGET owners are checked a refresh, in turn (one
  *   readlink and one stat each), so an owner shown is at most
- *   ceil(owners / PROC_CHECK_BUDGET) refreshes old (proc_check_period).
- * What no readable process holds is then hidden, and processes that
- * exited drop out.  Tombstones keep the owner they had. */
+ *   ceil(owners / PROC_CHECK_BUDGET) refreshes old (proc_check_period);
+ * - rows no process held while every process could be read
+ *   (proc_sees_all): at the next refresh, then after 2, 4 and from then
+ *   on every PROC_INFLIGHT_RETRY refreshes while some are, for their
+ *   receiver.
+ * What no readable process holds is then hidden; when every process
+ * could be read and two rescans running found no holder, in flight.
+ * Processes that exited drop out.  Tombstones keep the owner they
+ * had. */
 void proc_update(struct proc *p, struct conntab *t);
+
+/* Refreshes between two rescans looking for in-flight sockets, at most. */
+#define PROC_INFLIGHT_RETRY	8
 
 /* The number of refreshes in which every cached owner is checked once:
  * 1 up to PROC_CHECK_BUDGET owners, more above. */
@@ -86,7 +101,8 @@ void proc_count(const struct proc *p, const struct conn *const *rows,
     size_t n,
     size_t counts[PROC_NBUCKETS]);
 
-/* The bucket's name in JSON: "process", "none" or "hidden". */
+/* The bucket's name in JSON: "process", "none", "hidden" or
+ * "in_flight". */
 const char *proc_bucket_name(int bucket);
 
 /* Rescans done so far. */
@@ -95,6 +111,12 @@ unsigned long proc_rescans(const struct proc *p);
 /* Whether this process may read every process's fds (root or
  * CAP_SYS_PTRACE): if not, other users' sockets are hidden. */
 int proc_privileged(void);
+
+/* Whether a rescan may read every process that can hold a socket: root,
+ * in the initial PID namespace (a container's /proc misses the
+ * processes outside it).  Only then is a socket no process holds in
+ * flight rather than hidden. */
+int proc_sees_all(void);
 
 /* Copy src (len bytes) into dst (size bytes, NUL-terminated): printable
  * ASCII and well-formed UTF-8 sequences are kept (not C1 controls),

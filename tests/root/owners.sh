@@ -6,12 +6,15 @@
 # In a private namespace (netns_lone) one tcptop runs for the whole test,
 # --json every 0.2 s, and tests/helpers/ownmove instances hold sockets
 # and move them on command: a fork whose parent exits at once, a holder
-# killed while the child it forked earlier keeps the sockets, and a pass
-# over SCM_RIGHTS received and then closed by the sender.  After each
+# killed while the child it forked earlier keeps the sockets, a pass over
+# SCM_RIGHTS received and then closed by the sender, and a pass left in
+# the unix socket's queue (in flight) and received later.  After each
 # move the test waits (with a deadline, never a bare sleep) until
 # tcptop's latest report gives every socket with a file the lowest pid
 # and the name ss -tanp lists, and checks the case's own expectation:
-# the new pid.  It reads nothing but its own namespace and /proc.
+# the new pid, the in-flight bucket and its count in JSON and text (and
+# hidden to a tcptop in a PID namespace of its own, which cannot see the
+# processes).  It reads nothing but its own namespace and /proc.
 #
 # Environment: TCPTOP, NSHOLDER, OWNMOVE.  Exit 0 pass, 1 fail, 77 skip.
 
@@ -163,6 +166,7 @@ latest_owned_by() { latest && owned_by "$@"; }
 start fork 7101
 start die 7102
 start pass 7103
+start fly 7104
 cmd die fork
 KID_die=$(awk '/^done fork /{print $3}' "$TMP/out-die")
 
@@ -179,8 +183,9 @@ check "start: fork's owned by om-fork" owned_by 7101 "$PID_fork" 3
 check "start: die's by its parent $PID_die, not kid $KID_die" \
     owned_by 7102 "$PID_die" 3
 check "start: pass's by the sender" owned_by 7103 "$PID_pass" 3
-jqcheck "start: nothing hidden, every owner checked each refresh" \
-    '.owners.hidden == 0 and .owners_checked_every == 1'
+jqcheck "start: nothing in flight or hidden, every owner checked" \
+    '.owners.in_flight == 0 and .owners.hidden == 0 and
+    .owners_checked_every == 1'
 
 # 1. A fork, and the parent exits at once: the child holds them.
 cmd fork fork
@@ -211,6 +216,51 @@ converge "sender closed"
 wait_until -t 30 "the receiver owns them" latest_owned_by 7103 \
     "$RCV_pass" 3 && ok "sender closed: the receiver $RCV_pass owns them" ||
     bad "sender closed: not the receiver $RCV_pass"
+
+# 4. Passed and closed before anyone receives: no process holds them (ss
+# lists no process), tcptop says in flight, with the number, in JSON,
+# the text report and no hidden; then received.
+cmd fly send
+cmd fly close
+inflight3()
+{
+	latest && jq -e '[.connections[] | select(.inode != 0 and
+	    (.local_port == 7104 or .remote_port == 7104))] | length == 3 and
+	    all(.owner == "in_flight" and .pid == null and .comm == null)' \
+	    "$TMP/now" >/dev/null
+}
+wait_until -t 30 "in flight" inflight3 && ok "in flight: the three" ||
+    bad "in flight: $(jq -c '[.connections[] | select(.local_port == 7104
+    or .remote_port == 7104) | {state, inode, owner, pid}]' "$TMP/now")"
+[ "$(inS ss -tanpH 'sport = :7104 or dport = :7104' | grep -c users:)" \
+    -eq 0 ] && ok "in flight: ss lists no process" ||
+    bad "in flight: ss lists a process"
+jqcheck "in flight: counted, not hidden" \
+    '.owners.in_flight == 3 and .owners.hidden == 0 and
+    (.owners | add) == .total'
+inS "$TCPTOP" -b -n 3 -d 0.2 --columns local,remote,pid,process >"$TMP/fly.txt" \
+    2>&1
+grep -q 'in flight [1-9]' "$TMP/fly.txt" &&
+    [ "$(grep -c ':7104 .* - *(in flight)$' "$TMP/fly.txt")" -ge 3 ] &&
+    ok "in flight: the text report" ||
+    bad "in flight: text: $(grep -E 'owners|7104' "$TMP/fly.txt")"
+# A tcptop in a PID namespace of its own cannot see the holders outside
+# it: hidden, never in flight.
+if command -v unshare >/dev/null 2>&1; then
+	inS unshare -p -f --mount-proc "$TCPTOP" -b -n 3 -d 0.2 --json \
+	    >"$TMP/nested.json" 2>&1
+	n=$(wc -l <"$TMP/nested.json")
+	sed -n "${n}p" "$TMP/nested.json" | jq -e '.owners.in_flight == 0 and
+	    .owners.hidden >= 3 and .owners.hidden == ([.connections[] |
+	    select(.inode != 0)] | length)' >/dev/null &&
+	    ok "in flight: hidden to a tcptop in a PID namespace" ||
+	    bad "in flight: nested: $(head -c 300 "$TMP/nested.json")"
+fi
+cmd fly recv
+converge "in flight, then received"
+wait_until -t 30 "the receiver owns them" latest_owned_by 7104 \
+    "$RCV_fly" 3 && ok "received: the receiver $RCV_fly owns them" ||
+    bad "received: not the receiver $RCV_fly"
 
 # The whole run (tcptop stopped, so its last report is whole): the
 # buckets always added up, and the owners were
