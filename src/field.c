@@ -523,8 +523,9 @@ field_acceptq_json(struct json_buf *b, const char *sep, const struct conn *c,
 /* Owners ---------------------------------------------------------------- */
 
 /* "-" when the socket has no file (or attribution is off), "?" when its
- * owner is hidden; one in flight (in a unix socket's queue, no process
- * holds it) "(in flight)" and "-". */
+ * owner is hidden.  A queued socket (in a listener's accept queue) shows
+ * the listener's pid and user and "queued:COMM"; one in flight (in a
+ * unix socket's queue, no process holds it) "(in flight)" and "-". */
 static void
 field_owner_text(const struct conn *c, const struct field_ctx *cx, int id,
     char *buf, size_t len)
@@ -535,8 +536,11 @@ field_owner_text(const struct conn *c, const struct field_ctx *cx, int id,
 	o = proc_owner(cx->proc, c, &b);
 	if (b == PROC_INFLIGHT)
 		field_copy(buf, len, id == FIELD_PROCESS ? "(in flight)" : "-");
+	else if (b == PROC_QUEUED && id == FIELD_PROCESS)
+		snprintf(buf, len, "queued:%s", o != NULL ? o->comm : "?");
 	else if (o == NULL)
-		field_copy(buf, len, b == PROC_HIDDEN ? "?" : "-");
+		field_copy(buf, len, b == PROC_HIDDEN || b == PROC_QUEUED ?
+		    "?" : "-");
 	else if (id == FIELD_PID)
 		snprintf(buf, len, "%ld", (long)o->pid);
 	else
@@ -566,7 +570,7 @@ field_user_text(const struct conn *c, const struct field_ctx *cx,
 }
 
 /* "owner": its bucket, null when attribution is off; "pid": null
- * without an owner. */
+ * without an owner (a queued socket's is its listener's). */
 static int
 field_pid_json(struct json_buf *b, const char *sep, const struct conn *c,
     const struct field_ctx *cx)
@@ -725,7 +729,8 @@ const struct field field_table[FIELD_N] = {
 	    "no file, ?: hidden)", UNIT_NONE, 7, 7, 29, RIGHT,
 	    .text = field_pid_text, .json_fn = field_pid_json },
 	[FIELD_PROCESS] = { "process", "PROCESS", NULL, "its command name "
-	    "((in flight): passed over a unix socket, held by no process)",
+	    "(queued:NAME: waiting in NAME's accept queue; (in flight): "
+	    "passed over a unix socket, held by no process)",
 	    UNIT_NONE, 8, 15, 8, 0, .text = field_process_text,
 	    .json_fn = field_process_json },
 	[FIELD_USER] = { "user", "USER", NULL, "its user", UNIT_NONE, 8, 12,

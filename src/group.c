@@ -172,9 +172,14 @@ group_label_process(const struct groups *g, const struct group_key *k,
 	if (k->b[0] == PROC_OWNED + 1)
 		snprintf(buf, len, "%s/%lu", (const char *)k->b + 5,
 		    (unsigned long)pid);
+	else if (k->b[0] == PROC_QUEUED + 1 && pid != 0)
+		snprintf(buf, len, "queued:%s/%lu", (const char *)k->b + 5,
+		    (unsigned long)pid);
 	else
 		snprintf(buf, len, "%s", k->b[0] == PROC_HIDDEN + 1 ?
-		    "(owner hidden)" : k->b[0] == PROC_INFLIGHT + 1 ?
+		    "(owner hidden)" : k->b[0] == PROC_QUEUED + 1 ?
+		    "(queued: listener's owner unknown)" :
+		    k->b[0] == PROC_INFLIGHT + 1 ?
 		    "(in flight: no process)" : "(no file: no process)");
 }
 

@@ -177,8 +177,9 @@ output_text(FILE *fp, const struct snapshot *r, const struct view *v,
 
 		proc_count(r->fields.proc, v->rows, v->n, counts);
 		fprintf(fp, "; owners: process %zu, none %zu, hidden %zu, "
-		    "in flight %zu", counts[PROC_OWNED], counts[PROC_NOFILE],
-		    counts[PROC_HIDDEN], counts[PROC_INFLIGHT]);
+		    "queued %zu, in flight %zu", counts[PROC_OWNED],
+		    counts[PROC_NOFILE], counts[PROC_HIDDEN],
+		    counts[PROC_QUEUED], counts[PROC_INFLIGHT]);
 	}
 	fputc('\n', fp);
 	output_text_alerts(fp, r);

@@ -171,7 +171,10 @@ pane_header_draw(const struct frame *f, struct rect r)
 		o = (size_t)snprintf(own, sizeof own,
 		    "  owned %zu, none %zu, hidden %zu", owners[PROC_OWNED],
 		    owners[PROC_NOFILE], owners[PROC_HIDDEN]);
-		/* The rarer bucket only when it holds something. */
+		/* The rarer buckets only when they hold something. */
+		if (owners[PROC_QUEUED] > 0 && o < sizeof own)
+			o += (size_t)snprintf(own + o, sizeof own - o,
+			    ", queued %zu", owners[PROC_QUEUED]);
 		if (owners[PROC_INFLIGHT] > 0 && o < sizeof own)
 			o += (size_t)snprintf(own + o, sizeof own - o,
 			    ", in flight %zu", owners[PROC_INFLIGHT]);

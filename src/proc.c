@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/tcp.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -139,7 +141,14 @@ proc_tab_grow(struct proc *p)
 	p->chk = xreallocarray(p->chk, p->tabcap, sizeof *p->chk);
 }
 
-/* Whether owner value o stands for a socket with a file looked for. */
+/* Whether owner value o is a queued row's, and whether it is a table
+ * index: the values that stand for a socket with a file looked for. */
+static int
+proc_is_queued(uint16_t o)
+{
+	return (o & PROC_OWNER_QUEUED) && o < PROC_OWNER_INFLIGHT;
+}
+
 static int
 proc_looked_for(uint16_t o)
 {
@@ -423,12 +432,19 @@ proc_keep_tombstones(struct proc *p, struct conn *const *rows, size_t n,
 	remap = xcalloc(nold, sizeof *remap);
 	for (i = 0; i < n; i++) {
 		struct conn *c = rows[i];
-		uint16_t o = c->owner;
+		uint16_t o = c->owner, q = 0;
 
 		if (!(c->flags & CONN_GONE))
 			continue;
-		if (o == PROC_OWNER_UNSET || o > nold)
+		if (proc_is_queued(o)) {
+			q = PROC_OWNER_QUEUED;
+			o &= (uint16_t)~PROC_OWNER_QUEUED;
+		}
+		if (o == PROC_OWNER_UNSET || o > nold) {
+			if (q != 0)
+				c->owner = q;	/* its listener's unknown */
 			continue;
+		}
 		if (remap[o - 1] == 0) {
 			for (j = 0; j < p->n; j++)
 				if (p->tab[j].pid == old[o - 1].pid &&
@@ -443,9 +459,112 @@ proc_keep_tombstones(struct proc *p, struct conn *const *rows, size_t n,
 			remap[o - 1] = j < p->n ? (uint16_t)(j + 1) :
 			    PROC_OWNER_HIDDEN;
 		}
-		c->owner = remap[o - 1];
+		c->owner = remap[o - 1] == PROC_OWNER_HIDDEN ?
+		    (q != 0 ? q : PROC_OWNER_HIDDEN) : (uint16_t)(remap[o - 1] | q);
 	}
 	free(remap);
+}
+
+/* Whether row c may wait in a listener's accept queue: a full socket
+ * with no file yet.  An orphan (closed by its process) is past these
+ * states: close() sends a FIN (FIN_WAIT1, LAST_ACK) or a reset. */
+static int
+proc_queue_candidate(const struct conn *c)
+{
+	if ((c->flags & CONN_GONE) || c->s.inode != 0)
+		return 0;
+	return c->s.state == TCP_ESTABLISHED || c->s.state == TCP_CLOSE_WAIT ||
+	    (c->s.state == TCP_SYN_RECV && (c->s.flags & CONN_HAS_INFO));
+}
+
+/* The slot of a listener's (or a candidate's) port, family and
+ * namespace in a table of 2^bits. */
+static size_t
+proc_queue_slot(const struct conn *c, unsigned bits)
+{
+	uint32_t k = (uint32_t)c->s.lport | (uint32_t)c->s.netns << 16;
+
+	k ^= (uint32_t)c->s.family * UINT32_C(0x9e3779b9);
+	return (size_t)((k * UINT32_C(2654435769)) >> (32 - bits));
+}
+
+/* Whether listener l's local address is the wildcard. */
+static int
+proc_queue_any(const struct conn *l)
+{
+	static const uint8_t zero[16];
+
+	return memcmp(l->s.local, zero, l->s.family == AF_INET ? 4 : 16) == 0;
+}
+
+/* The owner value of candidate c: queued with the owner of the listener
+ * on its address and port, or NOFILE when none listens there.  hash
+ * holds 1 + the index in rows of every listener. */
+static uint16_t
+proc_queue_owner(struct conn *const *rows, const uint32_t *hash,
+    unsigned bits, const struct conn *c)
+{
+	size_t i = proc_queue_slot(c, bits), mask = ((size_t)1 << bits) - 1;
+	int best = 0, found = 0, rank;
+	uint16_t o, owner = 0;
+
+	for (; hash[i] != 0; i = (i + 1) & mask) {
+		const struct conn *l = rows[hash[i] - 1];
+
+		if (l->s.lport != c->s.lport || l->s.family != c->s.family ||
+		    l->s.netns != c->s.netns)
+			continue;
+		rank = memcmp(l->s.local, c->s.local, sizeof c->s.local) == 0 ?
+		    2 : proc_queue_any(l) ? 1 : 0;
+		o = l->owner >= 1 && l->owner <= PROC_OWNER_MAX ? l->owner : 0;
+		if (rank == 0 || rank < best)
+			continue;
+		if (rank > best)
+			owner = o;
+		else if (owner != o)
+			owner = 0;	/* two owners: SO_REUSEPORT */
+		best = rank;
+		found = 1;
+	}
+	return found ? (uint16_t)(PROC_OWNER_QUEUED | owner) :
+	    PROC_OWNER_NOFILE;
+}
+
+/* Give every live row with inode 0 its owner value: queued, or NOFILE.
+ * Costs a pass over the rows only when some may be queued. */
+static void
+proc_queue(struct conn *const *rows, size_t n, size_t cand)
+{
+	size_t i, nl = 0, mask;
+	unsigned bits = 4;
+	uint32_t *hash;
+
+	if (cand == 0)
+		return;
+	for (i = 0; i < n; i++)
+		if (!(rows[i]->flags & CONN_GONE) &&
+		    rows[i]->s.state == TCP_LISTEN)
+			nl++;
+	while (((size_t)1 << bits) < 2 * nl && bits < 31)
+		bits++;
+	mask = ((size_t)1 << bits) - 1;
+	hash = xcalloc(mask + 1, sizeof *hash);
+	for (i = 0; i < n && nl > 0; i++) {
+		size_t k;
+
+		if ((rows[i]->flags & CONN_GONE) ||
+		    rows[i]->s.state != TCP_LISTEN)
+			continue;
+		for (k = proc_queue_slot(rows[i], bits); hash[k] != 0;
+		    k = (k + 1) & mask)
+			;
+		hash[k] = (uint32_t)(i + 1);
+	}
+	for (i = 0; i < n; i++)
+		if (proc_queue_candidate(rows[i]))
+			rows[i]->owner = nl == 0 ? PROC_OWNER_NOFILE :
+			    proc_queue_owner(rows, hash, bits, rows[i]);
+	free(hash);
 }
 
 /* After a rescan: how many live rows no process held, and when to look
@@ -515,7 +634,7 @@ proc_rescan(struct proc *p, struct conntab *t)
 	struct conn *const *rows;
 	struct proc_owner *old = p->tab;
 	struct proc_check *oldchk = p->chk;
-	size_t n, i, nold = p->n, want = 0;
+	size_t n, i, nold = p->n, want = 0, cand = 0;
 
 	p->rescans++;
 	rows = conntab_rows(t, &n);
@@ -555,6 +674,7 @@ proc_rescan(struct proc *p, struct conntab *t)
 			continue;
 		if (c->s.inode == 0) {
 			c->owner = PROC_OWNER_NOFILE;
+			cand += proc_queue_candidate(c);
 			continue;
 		}
 		v = p->vals[proc_find(p, c->s.inode)];
@@ -566,6 +686,7 @@ proc_rescan(struct proc *p, struct conntab *t)
 	}
 	proc_scratch_unmap(p);
 	proc_settle(p, rows, n);
+	proc_queue(rows, n, cand);
 	log_debug("proc: rescan %lu: %zu sockets, %zu processes%s",
 	    p->rescans, want, p->n, p->all_read ? ", every one read" : "");
 }
@@ -618,7 +739,7 @@ void
 proc_update(struct proc *p, struct conntab *t)
 {
 	struct conn *const *rows;
-	size_t n, i;
+	size_t n, i, cand = 0;
 	int unheld = 0;
 
 	rows = conntab_rows(t, &n);
@@ -629,6 +750,7 @@ proc_update(struct proc *p, struct conntab *t)
 			continue;
 		if (c->s.inode == 0) {
 			c->owner = PROC_OWNER_NOFILE;
+			cand += proc_queue_candidate(c);
 			continue;
 		}
 		/* A new row, or one that gained a file (a connection
@@ -649,8 +771,11 @@ proc_update(struct proc *p, struct conntab *t)
 		proc_rescan(p, t);
 		return;
 	}
-	if (proc_check_owners(p))
+	if (proc_check_owners(p)) {
 		proc_rescan(p, t);
+		return;
+	}
+	proc_queue(rows, n, cand);
 }
 
 const struct proc_owner *
@@ -666,7 +791,12 @@ proc_owner(const struct proc *p, const struct conn *c, int *bucket)
 		b = PROC_NOFILE;
 	else if (v == PROC_OWNER_INFLIGHT)
 		b = PROC_INFLIGHT;
-	else if (v == PROC_OWNER_UNSET || v == PROC_OWNER_HIDDEN ||
+	else if (proc_is_queued(v)) {
+		b = PROC_QUEUED;
+		v &= (uint16_t)~PROC_OWNER_QUEUED;
+		if (v >= 1 && v <= p->n)
+			o = &p->tab[v - 1];
+	} else if (v == PROC_OWNER_UNSET || v == PROC_OWNER_HIDDEN ||
 	    v > p->n)
 		b = PROC_HIDDEN;
 	else {
@@ -699,7 +829,7 @@ const char *
 proc_bucket_name(int bucket)
 {
 	static const char *const names[PROC_NBUCKETS] = { "process", "none",
-	    "hidden", "in_flight" };
+	    "hidden", "queued", "in_flight" };
 
 	return bucket >= 0 && bucket < PROC_NBUCKETS ? names[bucket] : "off";
 }

@@ -18,7 +18,10 @@
 #define PROC_OWNER_INFLIGHT	0xfffd	/* a file no process holds, and every
 					 * process was read: in flight in a
 					 * unix socket's queue */
-#define PROC_OWNER_MAX		0xfffc
+#define PROC_OWNER_QUEUED	0x8000	/* bit: in a listener's accept queue
+					 * (inode 0); the low bits are the
+					 * listener's owner, 0 unknown */
+#define PROC_OWNER_MAX		0x7ffc
 
 /* The buckets every live row falls in; their counts add up to the rows
  * counted.  PROC_OFF: attribution is off (no struct proc). */
@@ -27,6 +30,8 @@ enum proc_bucket {
 	PROC_OWNED = 0,		/* "process" */
 	PROC_NOFILE,		/* "none": the socket has no file */
 	PROC_HIDDEN,		/* "hidden": another user's, or unreadable */
+	PROC_QUEUED,		/* "queued": not yet accept()ed; the owner
+				 * is the listener's */
 	PROC_INFLIGHT,		/* "in_flight": a file in no process, every
 				 * process read: passed over SCM_RIGHTS
 				 * and not yet received */
@@ -74,8 +79,13 @@ void proc_free(struct proc *p);
  *   receiver.
  * What no readable process holds is then hidden; when every process
  * could be read and two rescans running found no holder, in flight.
- * Processes that exited drop out.  Tombstones keep the owner they
- * had. */
+ * Processes that exited drop out.
+ * A row with inode 0 in ESTABLISHED or CLOSE_WAIT (or a full SYN_RECV
+ * socket, Fast Open's) waits in the accept queue of the listener on its
+ * local address and port: it is queued, owned by that listener's
+ * process (the listener bound to its exact address first, then a
+ * wildcard one; unknown when two such listeners have different owners,
+ * SO_REUSEPORT).  Tombstones keep the owner they had. */
 void proc_update(struct proc *p, struct conntab *t);
 
 /* Refreshes between two rescans looking for in-flight sockets, at most. */
@@ -92,7 +102,8 @@ void proc_rescan(struct proc *p, struct conntab *t);
 /* The owner of c, borrowed until the next proc_update or proc_rescan,
  * or NULL; *bucket (may be NULL) says which bucket c is in.  p may be
  * NULL (attribution off): NULL and PROC_OFF.  A row not yet looked up
- * counts as hidden. */
+ * counts as hidden.  A queued row's owner is its listener's (NULL when
+ * unknown). */
 const struct proc_owner *proc_owner(const struct proc *p,
     const struct conn *c, int *bucket);
 
@@ -101,7 +112,7 @@ void proc_count(const struct proc *p, const struct conn *const *rows,
     size_t n,
     size_t counts[PROC_NBUCKETS]);
 
-/* The bucket's name in JSON: "process", "none", "hidden" or
+/* The bucket's name in JSON: "process", "none", "hidden", "queued" or
  * "in_flight". */
 const char *proc_bucket_name(int bucket);
 

@@ -7,14 +7,17 @@
 # --json every 0.2 s, and tests/helpers/ownmove instances hold sockets
 # and move them on command: a fork whose parent exits at once, a holder
 # killed while the child it forked earlier keeps the sockets, a pass over
-# SCM_RIGHTS received and then closed by the sender, and a pass left in
-# the unix socket's queue (in flight) and received later.  After each
-# move the test waits (with a deadline, never a bare sleep) until
-# tcptop's latest report gives every socket with a file the lowest pid
-# and the name ss -tanp lists, and checks the case's own expectation:
-# the new pid, the in-flight bucket and its count in JSON and text (and
-# hidden to a tcptop in a PID namespace of its own, which cannot see the
-# processes).  It reads nothing but its own namespace and /proc.
+# SCM_RIGHTS received and then closed by the sender, a pass left in the
+# unix socket's queue (in flight) and received later, and a connection
+# left in a listener's accept queue, then accepted.  After each move the
+# test waits (with a deadline, never a bare sleep) until tcptop's latest
+# report gives every socket with a file the lowest pid and the name ss
+# -tanp lists, and checks the case's own expectation: the new pid, the
+# in-flight bucket and its count in JSON and text (and hidden to a
+# tcptop in a PID namespace of its own, which cannot see the processes),
+# the queued socket under its listener's process in JSON, text and on an
+# 80x24 screen (tmux), as many as the listener's Recv-Q.  It reads
+# nothing but its own namespace and /proc.
 #
 # Environment: TCPTOP, NSHOLDER, OWNMOVE.  Exit 0 pass, 1 fail, 77 skip.
 
@@ -26,6 +29,7 @@ OWNMOVE=${OWNMOVE:-./tests/helpers/ownmove}
 
 . "$(dirname "$0")/../lib/lib-test.sh"
 . "$(dirname "$0")/../lib/lib-netns.sh"
+. "$(dirname "$0")/../lib/lib-tmux.sh"
 
 netns_require jq perl
 require_bin TCPTOP OWNMOVE
@@ -50,10 +54,13 @@ cleanup()
 		done
 	fi
 	stop_pids $TOP_PID
+	tmux_stop
 	netns_cleanup
 }
 
 test_tmpdir owners-test
+chmod 755 "$TMP"
+tmux_init owners
 netns_lone tcptop-own
 
 # start TAG PORT: an ownmove named om-TAG on PORT, its commands through
@@ -167,6 +174,7 @@ start fork 7101
 start die 7102
 start pass 7103
 start fly 7104
+start queue 7105
 cmd die fork
 KID_die=$(awk '/^done fork /{print $3}' "$TMP/out-die")
 
@@ -183,9 +191,9 @@ check "start: fork's owned by om-fork" owned_by 7101 "$PID_fork" 3
 check "start: die's by its parent $PID_die, not kid $KID_die" \
     owned_by 7102 "$PID_die" 3
 check "start: pass's by the sender" owned_by 7103 "$PID_pass" 3
-jqcheck "start: nothing in flight or hidden, every owner checked" \
-    '.owners.in_flight == 0 and .owners.hidden == 0 and
-    .owners_checked_every == 1'
+jqcheck "start: nothing queued, in flight or hidden, owners checked" \
+    '.owners.queued == 0 and .owners.in_flight == 0 and
+    .owners.hidden == 0 and .owners_checked_every == 1'
 
 # 1. A fork, and the parent exits at once: the child holds them.
 cmd fork fork
@@ -261,6 +269,52 @@ converge "in flight, then received"
 wait_until -t 30 "the receiver owns them" latest_owned_by 7104 \
     "$RCV_fly" 3 && ok "received: the receiver $RCV_fly owns them" ||
     bad "received: not the receiver $RCV_fly"
+
+# 5. A connection left in the accept queue: its server end has no file;
+# it is queued under the listener's process, as many as the listener's
+# Recv-Q says; accepted, it is that process's own.
+cmd queue queue
+queued1()
+{
+	latest && jq -e --argjson p "$PID_queue" '[.connections[] |
+	    select(.owner == "queued")] | length == 1 and
+	    all(.inode == 0 and .local_port == 7105 and .pid == $p and
+	    .comm == "om-queue" and .state == "ESTABLISHED")' \
+	    "$TMP/now" >/dev/null
+}
+wait_until -t 30 "queued" queued1 && ok "queued: under om-queue" ||
+    bad "queued: $(jq -c '[.connections[] | select(.local_port == 7105) |
+    {state, inode, owner, pid}]' "$TMP/now")"
+rq=$(inS ss -tanlH 'sport = :7105' | awk '{print $2}')
+jqcheck "queued: as many as the listener's Recv-Q ($rq)" \
+    '.owners.queued == $rq and ([.connections[] | select(.state ==
+    "LISTEN" and .local_port == 7105)][0].recv_q == $rq)' \
+    --argjson rq "${rq:-0}"
+converge "queued"
+inS "$TCPTOP" -b -n 1 --columns local,remote,pid,process >"$TMP/queue.txt" 2>&1
+grep -q 'queued 1,' "$TMP/queue.txt" && grep -Eq \
+    "127\.0\.0\.1:7105 +127\.0\.0\.1:[0-9]+ +$PID_queue +queued:om-queue\$" \
+    "$TMP/queue.txt" && ok "queued: the text report" ||
+    bad "queued: text: $(grep -E 'owners|7105' "$TMP/queue.txt")"
+# On screen (tmux, when installed), 80x24 with the owner columns: the
+# queued row under its listener's pid and name.
+if command -v tmux >/dev/null 2>&1; then
+	mkdir -p "$TMP/xdg"
+	tmux_start 80 24 env -i TERM=xterm-256color LANG=C.UTF-8 TZ=UTC \
+	    XDG_CONFIG_HOME="$TMP/xdg" "$(command -v ip)" netns exec "$NS_S" \
+	    "$TCPTOP" -p 7105 --columns local,remote,pid,process
+	wait_screen "127\.0\.0\.1:7105 +127\.0\.0\.1:[0-9]+ +$PID_queue +queued:om-queue *\$" 20 &&
+	    ok "queued: on screen" || bad "queued: not on screen"
+	tmux_stop
+fi
+cmd queue accept
+converge "accepted"
+latest_accepted()
+{
+	latest && jq -e '.owners.queued == 0' "$TMP/now" >/dev/null
+}
+wait_until -t 30 "nothing queued" latest_accepted &&
+    ok "accepted: nothing queued" || bad "accepted: still queued"
 
 # The whole run (tcptop stopped, so its last report is whole): the
 # buckets always added up, and the owners were

@@ -151,7 +151,7 @@ grep -q $'\033' "$TMP/root.json" "$TMP/root.txt" && bad "ESC in the output"
 grep -q $'\033' "$TMP/root.json" "$TMP/root.txt" || ok
 [ "$(grep -c '127\.0\.0\.1:7002 .* esc?\[31mname$' "$TMP/root.txt")" -eq 3 ] &&
     ok || bad "escaped name in text: $(grep 7002 "$TMP/root.txt")"
-grep -q "owners: process [0-9]*, none [0-9]*, hidden 0, in flight 0$" \
+grep -q "owners: process [0-9]*, none [0-9]*, hidden 0, queued [0-9]*, in flight 0$" \
     "$TMP/root.txt" && ok || bad "text header: $(head -n 1 "$TMP/root.txt")"
 
 # --group process: each group is one process's sockets (comm/pid as

@@ -2,12 +2,12 @@
  * process's sockets are attributed to getpid() with its comm and user,
  * the cache answers a steady refresh without a rescan, a new socket
  * costs exactly one, inode 0 is "none", an inode nobody holds is
- * "hidden" (and, unless every process can be read, looked for only
- * once; else in flight after a second look, and looked for less and
- * less often), names are sanitized, a closed connection's row keeps the
- * owner it had, also when that process has exited, and a listener
- * handed to a grandchild by a fork whose process exits is named again
- * at the next refresh. */
+ * "hidden" (and looked for only once), names are sanitized, and a
+ * closed connection's row keeps the owner it had, also when that process
+ * has exited; a socket waiting in our accept queue is queued, ours; an
+ * inode no process holds is in flight as root, after a second look; a
+ * listener handed to a grandchild by a fork whose process exits is
+ * named again at the next refresh. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pwd.h>
@@ -406,19 +406,32 @@ main(void)
 	CHECK_EQ(proc_rescans(p), rescans0 + 1);
 
 	/* The buckets add up to the live rows: the listener and three
-	 * ends are ours, c2's peer waits for accept() without a file, and
-	 * so has the fake row. */
+	 * ends are ours, c2's peer waits in our listener's accept queue
+	 * without a file: queued, ours; the fake row has no file. */
 	{
 		struct conn *const *rows = conntab_rows(t, &n);
+		const struct proc_owner *o;
+		size_t i, q = 0;
 
 		proc_count(p, (const struct conn *const *)rows, n, counts);
+		for (i = 0; i < n; i++) {
+			if ((rows[i]->flags & CONN_GONE) ||
+			    rows[i]->s.inode != 0 || rows[i]->s.state != 1)
+				continue;
+			o = proc_owner(p, rows[i], &b);
+			CHECK(b == PROC_QUEUED && o != NULL &&
+			    o->pid == getpid());
+			q++;
+		}
+		CHECK_EQ(q, 1);
 	}
 	CHECK_EQ(counts[PROC_OWNED], 4);
-	CHECK_EQ(counts[PROC_NOFILE], 2);
+	CHECK_EQ(counts[PROC_QUEUED], 1);
+	CHECK_EQ(counts[PROC_NOFILE], 1);
 	CHECK_EQ(counts[PROC_HIDDEN], 0);
 	CHECK_EQ(counts[PROC_INFLIGHT], 0);
-	CHECK_EQ(counts[PROC_OWNED] + counts[PROC_NOFILE],
-	    conntab_live(t));
+	CHECK_EQ(counts[PROC_OWNED] + counts[PROC_NOFILE] +
+	    counts[PROC_QUEUED], conntab_live(t));
 
 	/* A forced rescan, and attribution off. */
 	proc_rescan(p, t);
