@@ -6,7 +6,7 @@
  *
  * Run it in the namespace whose sockets it should count (bench/refresh
  * builds one and runs this with ip netns exec).  After WARMUP refreshes
- * (default 3) it times ROUNDS rounds (default 15) of these eight, the
+ * (default 3) it times ROUNDS rounds (default 15) of these nine, the
  * in-process ones (and one more, below) taking turns at going first:
  *
  *	tcptop		one refresh in this process, as app.c does it: dump
@@ -19,6 +19,11 @@
  *			cache (the steady state: nothing new to look for)
  *	proc rescan	a forced full /proc rescan (proc_rescan), what a
  *			refresh with a new socket adds
+ *	churn		one refresh and proc_update right after the owner of
+ *			three sockets changed: a process holding a loopback
+ *			listener and a connection's two ends forks and
+ *			exits, handing them to its child, every round (the
+ *			owner check misses, and proc_update rescans)
  *	ss -tan, ss -tani, netstat -nat, ss -tanp
  *			spawned with stdout on /dev/null
  *
@@ -30,7 +35,8 @@
  * conntab_new to the end of the run, per live row (the process cache
  * included); the cache's own share is the growth across its first
  * rescan.  With -n it checks
- * that every dump saw SOCKETS sockets, and exits 3 if one did not.
+ * that every dump saw SOCKETS sockets (and the churn case's three), and
+ * exits 3 if one did not.
  *
  * The last line is for bench/refresh's table: "row", the sockets, the
  * wall medians of the five contenders (ms), tcptop/floor, tcptop/ss
@@ -39,7 +45,9 @@
  * medians: dump into the conntab, conntab_end_scan, view_build, dump
  * into nothing; then the wall medians of tcptop+proc, proc rescan and
  * ss -tanp, tcptop+proc/ss -tanp, its verdict, the three CPU medians and
- * the process cache's bytes per socket.
+ * the process cache's bytes per socket; then the churn case's wall
+ * median, churn/ss -tanp, its verdict (the same target) and its CPU
+ * median.
  */
 
 #include <sys/resource.h>
@@ -53,6 +61,7 @@
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
@@ -60,6 +69,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -80,6 +90,7 @@
 #define BENCH_TARGET_BYTES	400.0	/* resident bytes per socket */
 #define BENCH_TARGET_SSP	0.5	/* tcptop+proc / ss -tanp, at most */
 
+#define BENCH_CHURN_SOCKETS	3	/* the churn case's, on loopback */
 #define BENCH_FLOOR_BUF		32768
 #define BENCH_MAX_ROUNDS	1000
 
@@ -91,6 +102,7 @@ enum {
 	C_FLOOR,
 	C_PROC,
 	C_RESCAN,
+	C_CHURN,
 	C_SS,
 	C_SSI,
 	C_NETSTAT,
@@ -109,7 +121,7 @@ enum {
 
 static const char *const bench_names[C_COUNT] = {
 	"tcptop refresh", "floor (libmnl)", "tcptop+proc", "proc rescan",
-	"ss -tan", "ss -tani", "netstat -nat", "ss -tanp"
+	"churn", "ss -tan", "ss -tani", "netstat -nat", "ss -tanp"
 };
 
 /* posix_spawn wants char *const argv[]: writable strings. */
@@ -148,6 +160,14 @@ struct top {
 struct sample {
 	double wall_ms;
 	double cpu_ms;
+};
+
+/* The churn case: the process holding its sockets, and the pipes that
+ * tell it to hop (fork, and exit in the parent) and say the new pid. */
+struct churn {
+	pid_t pid;
+	int ctl;
+	int ack;
 };
 
 static void __attribute__((noreturn))
@@ -400,6 +420,89 @@ bench_spawn(char *const argv[], struct sample *sm)
 	}
 }
 
+/* The churner: on each byte, fork; the child carries on, the parent
+ * says the child's pid and exits. */
+static void __attribute__((noreturn))
+churn_loop(int ctl, int ack)
+{
+	pid_t kid;
+	char ch;
+
+	prctl(PR_SET_NAME, "bench-churn");
+	while (read(ctl, &ch, 1) == 1) {
+		if ((kid = fork()) == -1)
+			_exit(1);
+		if (kid == 0)
+			continue;
+		if (write(ack, &kid, sizeof kid) != sizeof kid)
+			_exit(1);
+		_exit(0);
+	}
+	_exit(0);
+}
+
+/* A loopback listener and a connection's two ends, held by a churner
+ * child; this process keeps no copy, and reaps every churner (the
+ * grandchildren come to it as their parents exit). */
+static void
+churn_start(struct churn *ch)
+{
+	struct sockaddr_in sa;
+	socklen_t len = sizeof sa;
+	int lfd, cfd, afd, ctl[2], ack[2];
+
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
+		bench_fatal("PR_SET_CHILD_SUBREAPER");
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((lfd = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
+	    bind(lfd, (struct sockaddr *)&sa, sizeof sa) == -1 ||
+	    listen(lfd, 1) == -1 ||
+	    getsockname(lfd, (struct sockaddr *)&sa, &len) == -1 ||
+	    (cfd = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
+	    connect(cfd, (struct sockaddr *)&sa, sizeof sa) == -1 ||
+	    (afd = accept(lfd, NULL, NULL)) == -1)
+		bench_fatal("churn: loopback sockets (is lo up?)");
+	if (pipe(ctl) == -1 || pipe(ack) == -1)
+		bench_fatal("pipe");
+	if ((ch->pid = fork()) == -1)
+		bench_fatal("fork");
+	if (ch->pid == 0) {
+		close(ctl[1]);
+		close(ack[0]);
+		churn_loop(ctl[0], ack[1]);
+	}
+	close(lfd), close(cfd), close(afd);
+	close(ctl[0]), close(ack[1]);
+	ch->ctl = ctl[1];
+	ch->ack = ack[0];
+}
+
+/* The sockets' owner forks and exits; returns when it is reaped. */
+static void
+churn_hop(struct churn *ch)
+{
+	pid_t kid;
+
+	if (write(ch->ctl, "f", 1) != 1 ||
+	    read(ch->ack, &kid, sizeof kid) != sizeof kid)
+		bench_fatal("churn: the churner did not answer");
+	while (waitpid(ch->pid, NULL, 0) == -1)
+		if (errno != EINTR)
+			bench_fatal("waitpid churner");
+	ch->pid = kid;
+}
+
+static void
+churn_stop(struct churn *ch)
+{
+	close(ch->ctl);		/* the churner reads EOF and exits */
+	close(ch->ack);
+	while (waitpid(ch->pid, NULL, 0) == -1 && errno == EINTR)
+		;
+}
+
 static int
 bench_cmp_double(const void *a, const void *b)
 {
@@ -435,6 +538,7 @@ main(int argc, char *argv[])
 	double med[C_COUNT], min[C_COUNT], cmed[C_COUNT], pmed[P_COUNT];
 	struct floor fl;
 	struct top top;
+	struct churn churn;
 	long expect = 0, rounds = 15, warmup = 3, rss0, rss1, rss2, rssp;
 	long dmin = -1, dmax = -1, lmin = -1, lmax = -1;
 	double t0, c0, bps, pbps, start;
@@ -465,6 +569,7 @@ main(int argc, char *argv[])
 	floor_open(&fl);
 	floor_dump(&fl);
 	top_open(&top);
+	churn_start(&churn);
 	/* Each command once, so none pays for a cold page cache. */
 	for (c = C_SS; c < C_COUNT; c++)
 		bench_spawn(bench_argv[c], &sm[0][c]);
@@ -485,10 +590,10 @@ main(int argc, char *argv[])
 		long n;
 		int k;
 
-		/* The in-process five take turns at going first, after
+		/* The in-process six take turns at going first, after
 		 * the commands of the last round have cooled the caches. */
-		for (k = 0; k < 5; k++) {
-			switch ((k + r) % 5) {
+		for (k = 0; k < 6; k++) {
+			switch ((k + r) % 6) {
 			case 0:
 				t0 = bench_now_ms();
 				c0 = bench_self_cpu_ms();
@@ -538,6 +643,15 @@ main(int argc, char *argv[])
 				sm[r][C_RESCAN].cpu_ms = bench_self_cpu_ms() -
 				    c0;
 				break;
+			case 5:
+				churn_hop(&churn);
+				t0 = bench_now_ms();
+				c0 = bench_self_cpu_ms();
+				top_refresh(&top);
+				proc_update(top.proc, top.tab);
+				sm[r][C_CHURN].wall_ms = bench_now_ms() - t0;
+				sm[r][C_CHURN].cpu_ms = bench_self_cpu_ms() - c0;
+				break;
 			}
 		}
 		for (c = C_SS; c < C_COUNT; c++)
@@ -558,6 +672,9 @@ main(int argc, char *argv[])
 		pmed[i] = bench_median(ph[i], (int)rounds);
 	bps = lmax > 0 ? (double)(rss2 - rss0) / (double)lmax : 0;
 	pbps = lmax > 0 ? (double)rssp / (double)lmax : 0;
+	/* The churn case's sockets are not the population's. */
+	dmin -= BENCH_CHURN_SOCKETS, dmax -= BENCH_CHURN_SOCKETS;
+	lmin -= BENCH_CHURN_SOCKETS, lmax -= BENCH_CHURN_SOCKETS;
 	bad = expect > 0 && (dmin != expect || dmax != expect ||
 	    lmin != expect || lmax != expect);
 
@@ -583,10 +700,11 @@ main(int argc, char *argv[])
 	printf("tcptop RSS: %ld KiB before the table, %ld KiB after "
 	    "warm-up, %ld KiB at the end: %.0f bytes/socket\n",
 	    rss0 / 1024, rss1 / 1024, rss2 / 1024, bps);
-	printf("process attribution: %lu rescans (%ld forced), cache %.0f "
-	    "bytes/socket of those; tcptop+proc / ss -tanp %.2f\n",
-	    proc_rescans(top.proc), rounds, pbps,
-	    med[C_PROC] / med[C_SSP]);
+	printf("process attribution: %lu rescans (%ld forced, %ld after a "
+	    "hop), cache %.0f bytes/socket of those;\n  tcptop+proc / ss "
+	    "-tanp %.2f, churn / ss -tanp %.2f\n", proc_rescans(top.proc),
+	    rounds, rounds, pbps, med[C_PROC] / med[C_SSP],
+	    med[C_CHURN] / med[C_SSP]);
 
 	applies = lmax >= BENCH_TARGET_MIN_SOCKETS;
 	/* The original five first, so the row's fields keep their
@@ -605,12 +723,16 @@ main(int argc, char *argv[])
 	    cmed[C_SS], cmed[C_SSI], cmed[C_NETSTAT]);
 	for (i = 0; i < P_COUNT; i++)
 		printf(" %.2f", pmed[i]);
-	printf(" %.2f %.2f %.2f %.2f %s %.2f %.2f %.2f %.0f\n", med[C_PROC],
+	printf(" %.2f %.2f %.2f %.2f %s %.2f %.2f %.2f %.0f", med[C_PROC],
 	    med[C_RESCAN], med[C_SSP], med[C_PROC] / med[C_SSP],
 	    bench_verdict(applies, med[C_PROC] / med[C_SSP],
 	    BENCH_TARGET_SSP), cmed[C_PROC], cmed[C_RESCAN], cmed[C_SSP],
 	    pbps);
+	printf(" %.2f %.2f %s %.2f\n", med[C_CHURN], med[C_CHURN] / med[C_SSP],
+	    bench_verdict(applies, med[C_CHURN] / med[C_SSP],
+	    BENCH_TARGET_SSP), cmed[C_CHURN]);
 
+	churn_stop(&churn);
 	view_done(&top.v);
 	proc_free(top.proc);
 	conntab_free(top.tab);
