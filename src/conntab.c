@@ -504,6 +504,10 @@ conntab_unpark(struct conntab *t, struct conn *c,
 	c->flags &= (uint8_t)~(CONN_NEW | CONN_RATE);
 	c->tx_rate = c->rx_rate = 0;
 	c->gone_ms = 0;
+	/* Its owner is proc.c's index from before it was parked, and the
+	 * table has been rebuilt since: unset, as a new row's, so the next
+	 * refresh looks it up. */
+	c->owner = 0;
 	c->s = *s;
 	c->sample_ms = t->now_ms;
 	c->seen_pass = t->pass;

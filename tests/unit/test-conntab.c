@@ -150,6 +150,14 @@ test_park(void)
 	    c->first_seen_ms == 2000);
 
 	/* p 80: port 22's rows leave quietly, into the park. */
+	{
+		size_t n, i;
+		struct conn *const *rows = conntab_rows(t, &n);
+
+		for (i = 0; i < n; i++)
+			if (rows[i]->s.cookie == 3)
+				rows[i]->owner = 7;	/* proc.c's index */
+	}
 	conntab_rescope(t, keep_port, &p80);
 	CHECK_EQ(conntab_live(t), 2);
 	CHECK_EQ(conntab_parked(t), 2);
@@ -165,6 +173,7 @@ test_park(void)
 	CHECK_EQ(conntab_parked(t), 2);
 	CHECK_EQ(count_events(t, CONNTAB_EV_NEW), 0);
 	c = find(t, 3, 22);
+	CHECK(c != NULL && c->owner == 0);	/* looked up again */
 	CHECK(c != NULL && c->first_seen_ms == 1000 &&
 	    c->state_since_ms == 1000 && (c->flags & CONN_PREEXISTING) &&
 	    field_age_at_least(c));
