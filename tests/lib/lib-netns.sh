@@ -28,10 +28,7 @@ P_ADDR6=fd00:77::2
 NS_S=
 NS_P=
 HOLDER_PID=
-NETNS_SERVE_PID=
-NETNS_CONNS_PID=
-NETNS_SSHD_PID=
-NETNS_SSHC_PID=
+NETNS_PIDS=
 SESSION_PORTS=
 
 inS() { ip netns exec "$NS_S" "$@"; }
@@ -170,48 +167,47 @@ netns_sockets() { inS ss -tanH | awk '{ print $1, $4, $5 }' | sort; }
 netns_port_count() { netns_sockets | grep -c -- ":$1\$"; }
 netns_port_has() { [ "$(netns_port_count "$1")" -eq "$2" ]; }
 
-# netns_connect PORT: a tcpcycle server (TCPCYCLE) in P on PORT, and
-# three ESTABLISHED connections to it from S, held by a shell's
-# descriptors until netns_cleanup.  Uses $TMP (lib-test.sh).
-netns_connect()
+# netns_pair NAME SERVER_NS SERVER_ADDR CLIENT_NS PORT: a tcpcycle
+# server (TCPCYCLE) in SERVER_NS on SERVER_ADDR:PORT and three
+# connections to it from CLIENT_NS, held by a shell's descriptors until
+# netns_cleanup (their pids in NETNS_PIDS).  Uses $TMP (lib-test.sh).
+netns_pair()
 {
-	mkfifo "$TMP/serve.in" || fail "mkfifo"
+	local name=$1 sns=$2 addr=$3 cns=$4 port=$5 fd
+
+	mkfifo "$TMP/$name.in" || fail "mkfifo"
 	# Open at both ends: the server's stdin never ends while we run.
-	exec {NETNS_SERVE_FD}<>"$TMP/serve.in"
-	ip netns exec "$NS_P" "$TCPCYCLE" serve "$P_ADDR4" "$1" \
-	    <"$TMP/serve.in" >/dev/null &
-	NETNS_SERVE_PID=$!
-	await -t 10 "the server listens" \
-	    inP sh -c "ss -tlnH | grep -q ':$1 '"
+	exec {fd}<>"$TMP/$name.in"
+	ip netns exec "$sns" "$TCPCYCLE" serve "$addr" "$port" \
+	    <"$TMP/$name.in" >/dev/null &
+	NETNS_PIDS="$NETNS_PIDS $!"
+	await -t 10 "the server listens on :$port" \
+	    ip netns exec "$sns" sh -c "ss -tlnH | grep -q ':$port '"
 	# The shell's descriptors hold the connections; sleep inherits
 	# them.
-	ip netns exec "$NS_S" bash -c "
-	    exec 3<>/dev/tcp/$P_ADDR4/$1 4<>/dev/tcp/$P_ADDR4/$1 \
-		5<>/dev/tcp/$P_ADDR4/$1 && exec sleep 3600" </dev/null &
-	NETNS_CONNS_PID=$!
+	ip netns exec "$cns" bash -c "
+	    exec 3<>/dev/tcp/$addr/$port 4<>/dev/tcp/$addr/$port \
+		5<>/dev/tcp/$addr/$port && exec sleep 3600" </dev/null &
+	NETNS_PIDS="$NETNS_PIDS $!"
+}
+
+# netns_connect PORT: a server in P on PORT, and three ESTABLISHED
+# connections to it from S.
+netns_connect()
+{
+	netns_pair serve "$NS_P" "$P_ADDR4" "$NS_S" "$1"
 	await -t 10 "three connections to :$1 are ESTABLISHED" \
 	    netns_port_has "$1" 3
 }
 
-# netns_sessions PORT: a tcpcycle server in S on PORT, as sshd would
-# listen, and three ESTABLISHED connections to it from P, held by a
-# shell's descriptors until netns_cleanup.  SESSION_PORTS: the clients'
-# ports, sorted; a test describes one of them in SSH_CONNECTION
-# ("$P_ADDR4 PORT_OF_CLIENT $S_ADDR4 PORT"), as sshd sets it for its
-# session.  Uses $TMP (lib-test.sh).
+# netns_sessions PORT: a server in S on PORT, as sshd would listen, and
+# three ESTABLISHED connections to it from P.  SESSION_PORTS: the
+# clients' ports, sorted; a test describes one of them in
+# SSH_CONNECTION ("$P_ADDR4 PORT_OF_CLIENT $S_ADDR4 PORT"), as sshd sets
+# it for its session.
 netns_sessions()
 {
-	mkfifo "$TMP/sshd.in" || fail "mkfifo"
-	exec {NETNS_SSHD_FD}<>"$TMP/sshd.in"
-	ip netns exec "$NS_S" "$TCPCYCLE" serve "$S_ADDR4" "$1" \
-	    <"$TMP/sshd.in" >/dev/null &
-	NETNS_SSHD_PID=$!
-	await -t 10 "the server in S listens on :$1" \
-	    inS sh -c "ss -tlnH | grep -q ':$1 '"
-	ip netns exec "$NS_P" bash -c "
-	    exec 3<>/dev/tcp/$S_ADDR4/$1 4<>/dev/tcp/$S_ADDR4/$1 \
-		5<>/dev/tcp/$S_ADDR4/$1 && exec sleep 3600" </dev/null &
-	NETNS_SSHC_PID=$!
+	netns_pair sshd "$NS_S" "$S_ADDR4" "$NS_P" "$1"
 	await -t 10 "three sessions to :$1 are ESTABLISHED" \
 	    netns_sessions_up "$1"
 	SESSION_PORTS=$(inS ss -tnH state established "( sport = :$1 )" |
@@ -233,9 +229,8 @@ netns_cleanup()
 		wait "$HOLDER_PID" 2>/dev/null
 		HOLDER_PID=
 	fi
-	stop_pids ${NETNS_CONNS_PID:-} ${NETNS_SERVE_PID:-} \
-	    ${NETNS_SSHC_PID:-} ${NETNS_SSHD_PID:-}
-	NETNS_CONNS_PID= NETNS_SERVE_PID= NETNS_SSHC_PID= NETNS_SSHD_PID=
+	stop_pids $NETNS_PIDS
+	NETNS_PIDS=
 	[ -n "$NS_S" ] && ip netns del "$NS_S" 2>/dev/null
 	[ -n "$NS_P" ] && ip netns del "$NS_P" 2>/dev/null
 	NS_S= NS_P=
