@@ -200,9 +200,50 @@ collector_kstat_open(struct collector *c, const struct options *o)
 		c->ssh.elsewhere = o->netns != NULL &&
 		    !netns_is_home(c->nsfd);
 		c->snap.ssh = &c->ssh;
-	} else if (env != NULL)
-		log_debug("SSH_CONNECTION ignored: not \"client port server "
-		    "port\"");
+	} else {
+		if (env != NULL)
+			log_debug("SSH_CONNECTION ignored: not \"client port "
+			    "server port\"");
+		if (o->replay == NULL)
+			c->nssh_inodes = proc_ancestor_sockets(c->ssh_inodes,
+			    8);
+	}
+}
+
+/* Without $SSH_CONNECTION, the session is the connection an sshd above
+ * tcptop holds, by the inode of its socket: the first of the sshd's
+ * sockets, in descriptor order, that the dump holds as a connection.
+ * Looked for at each refresh until found (it may be out of view), at
+ * the cost of one pass over the rows. */
+static void
+collector_ssh_find(struct collector *c)
+{
+	struct conn *const *rows;
+	const struct conn *best = NULL;
+	size_t n, i, k, at = SIZE_MAX;
+
+	if (c->snap.ssh != NULL || c->nssh_inodes == 0)
+		return;
+	rows = conntab_rows(c->tab, &n);
+	for (i = 0; i < n; i++) {
+		const struct conn *r = rows[i];
+
+		if ((r->flags & CONN_GONE) || r->s.state == TCP_LISTEN ||
+		    r->s.netns != 0 || r->s.inode == 0)
+			continue;
+		for (k = 0; k < c->nssh_inodes && k < at; k++)
+			if (c->ssh_inodes[k] == r->s.inode) {
+				best = r;
+				at = k;
+				break;
+			}
+	}
+	if (best == NULL)
+		return;
+	ssh_from_conn(&c->ssh, &best->s);
+	c->snap.ssh = &c->ssh;
+	log_debug("the SSH session is the connection sshd holds above "
+	    "tcptop (no SSH_CONNECTION)");
 }
 
 /* The live source: the namespaces, the diag socket, the recording.
@@ -571,6 +612,7 @@ collector_refresh(struct collector *c, const struct filter *f)
 	    "filtered, %lu into TIME_WAIT, %lu closes notified", ts->held,
 	    ts->confirmed, ts->foreign, ts->filtered, ts->timewait,
 	    ts->destroyed);
+	collector_ssh_find(c);
 	collector_alerts_eval(c, f);
 	c->snap.good++;
 	return COLLECT_OK;

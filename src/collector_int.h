@@ -38,6 +38,11 @@ struct collector {
 	struct cgroup_map *cgroups;
 	struct kstat *kstat;		/* live only */
 	struct ssh_session ssh;		/* $SSH_CONNECTION, when snap.ssh */
+	uint32_t ssh_inodes[8];		/* without it: the sockets of an
+					 * sshd above tcptop (sudo drops
+					 * the variable), the session's
+					 * first */
+	size_t nssh_inodes;
 	struct alerts *alerts;
 	uint32_t alert_thresh[ALERT_NKINDS];
 	/* While filters narrow the view: every socket, for the alerts

@@ -833,3 +833,113 @@ proc_bucket_name(int bucket)
 
 	return bucket >= 0 && bucket < PROC_NBUCKETS ? names[bucket] : "off";
 }
+
+/* The operator's SSH session without $SSH_CONNECTION ----------------------
+ *
+ * sudo drops $SSH_CONNECTION, and sudo is how --kill is usually run: the
+ * session is then found by the process that holds it, an sshd above
+ * tcptop. */
+
+/* The parent of pid and its command (comm, sanitized), from
+ * /proc/PID/stat: "pid (comm) state ppid ...", where comm may hold
+ * spaces and parentheses and the last ')' ends it.  Returns the parent,
+ * or -1. */
+static long
+proc_parent(long pid, char *comm, size_t len)
+{
+	char path[64], buf[512], *lp, *rp;
+	ssize_t n;
+	long ppid;
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	lp = strchr(buf, '(');
+	rp = strrchr(buf, ')');
+	if (lp == NULL || rp == NULL || rp < lp ||
+	    sscanf(rp + 1, " %*c %ld", &ppid) != 1)
+		return -1;
+	proc_sanitize(comm, len, lp + 1, (size_t)(rp - lp - 1));
+	return ppid;
+}
+
+struct proc_fd_sock {
+	long fd;
+	uint32_t inode;
+};
+
+static int
+proc_fd_sock_cmp(const void *a, const void *b)
+{
+	const struct proc_fd_sock *x = a, *y = b;
+
+	return (x->fd > y->fd) - (x->fd < y->fd);
+}
+
+/* The socket inodes pid holds, by descriptor, into inodes (at most
+ * max).  Returns how many. */
+static size_t
+proc_fd_sockets(long pid, uint32_t *inodes, size_t max)
+{
+	struct proc_fd_sock got[64];
+	char path[64], link[64];
+	struct dirent *de;
+	size_t n = 0, i;
+	DIR *dir;
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/%ld/fd", pid);
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return 0;
+	if ((dir = fdopendir(fd)) == NULL) {
+		close(fd);
+		return 0;
+	}
+	while ((de = readdir(dir)) != NULL && n < 64) {
+		unsigned long ino;
+		char *end;
+		ssize_t k;
+		long d;
+
+		d = strtol(de->d_name, &end, 10);
+		if (de->d_name[0] == '.' || *end != '\0')
+			continue;
+		k = readlinkat(fd, de->d_name, link, sizeof link - 1);
+		if (k < 9 || memcmp(link, "socket:[", 8) != 0)
+			continue;
+		link[k] = '\0';
+		errno = 0;
+		ino = strtoul(link + 8, &end, 10);
+		if (errno != 0 || *end != ']' || ino == 0 || ino > UINT32_MAX)
+			continue;
+		got[n].fd = d;
+		got[n++].inode = (uint32_t)ino;
+	}
+	closedir(dir);
+	qsort(got, n, sizeof got[0], proc_fd_sock_cmp);
+	for (i = 0; i < n && i < max; i++)
+		inodes[i] = got[i].inode;
+	return i;
+}
+
+size_t
+proc_ancestor_sockets(uint32_t *inodes, size_t max)
+{
+	char comm[64];
+	long pid = (long)getppid(), ppid;
+	int hops;
+
+	for (hops = 0; hops < 64 && pid > 1; hops++, pid = ppid) {
+		if ((ppid = proc_parent(pid, comm, sizeof comm)) < 0)
+			return 0;
+		if (strncmp(comm, "sshd", 4) == 0)
+			return proc_fd_sockets(pid, inodes, max);
+	}
+	return 0;
+}

@@ -116,6 +116,16 @@ ssh_match(const struct ssh_session *s, const struct conn_sample *c)
 	return memcmp(l, s->server, 16) == 0 && memcmp(r, s->client, 16) == 0;
 }
 
+void
+ssh_from_conn(struct ssh_session *s, const struct conn_sample *c)
+{
+	memset(s, 0, sizeof *s);
+	s->family = (uint8_t)ssh_norm(c->family, c->local, s->server);
+	(void)ssh_norm(c->family, c->remote, s->client);
+	s->sport = c->lport;
+	s->cport = c->rport;
+}
+
 const struct conn *
 ssh_find(const struct ssh_session *s, const struct view *v)
 {

@@ -129,6 +129,14 @@ int proc_privileged(void);
  * flight rather than hidden. */
 int proc_sees_all(void);
 
+/* The sockets of the nearest ancestor of this process whose command
+ * starts with "sshd" (sshd, sshd-session): the operator's SSH session
+ * when sudo has dropped $SSH_CONNECTION.  Their inodes into inodes (at
+ * most max), in the order of their descriptors, the session's accepted
+ * socket first as sshd opens it; returns how many (0: no such ancestor,
+ * or its fds unreadable). */
+size_t proc_ancestor_sockets(uint32_t *inodes, size_t max);
+
 /* Copy src (len bytes) into dst (size bytes, NUL-terminated): printable
  * ASCII and well-formed UTF-8 sequences are kept (not C1 controls),
  * every other byte becomes '?', so escape sequences cannot reach a

@@ -33,6 +33,10 @@ int ssh_parse(const char *text, struct ssh_session *s);
  * of --all-netns; the same 4-tuple in another one is not the session). */
 int ssh_match(const struct ssh_session *s, const struct conn_sample *c);
 
+/* The session that connection c is, seen from its server (c's local
+ * end): what sshd would have put in SSH_CONNECTION. */
+void ssh_from_conn(struct ssh_session *s, const struct conn_sample *c);
+
 /* The live row of v that is the session, or NULL (not in view: filtered
  * out, or in another namespace).  Borrowed like v's rows. */
 const struct conn *ssh_find(const struct ssh_session *s,

@@ -240,6 +240,39 @@ netns_sockets >"$TMP/now"
 cmp -s "$TMP/ownkill.want" "$TMP/now" ||
     fail "--kill-own-session: $(diff "$TMP/ownkill.want" "$TMP/now")"
 
+# --- under sudo: no SSH_CONNECTION, the session found by its sshd --------
+
+# sudo drops SSH_CONNECTION: the session is then the connection an sshd
+# above tcptop holds.  Here "sshd" is a copy of bash (its command name is
+# sshd) holding one more connection to a server in P on $SUDOP, with
+# tcptop its child: --kill --yes -p $SUDOP destroys the three others and
+# spares the one its sshd holds.
+SUDOP=9123
+netns_pair sudo "$NS_P" "$P_ADDR4" "$NS_S" "$SUDOP"
+await -t 10 "three connections to :$SUDOP" netns_port_has "$SUDOP" 3
+cp "$(command -v bash)" "$TMP/sshd" || fail "cp bash"
+# The trailing "exit" keeps bash from exec'ing tcptop in its place.
+inS env -u SSH_CONNECTION "$TMP/sshd" -c '
+    exec 3<>/dev/tcp/'"$P_ADDR4/$SUDOP"' || exit 9
+    ss -tnpH state established "( dport = :'"$SUDOP"' )" |
+	grep "pid=$$," | awk "{ print \$3 }" >"$0"
+    "$1" -b --kill --yes -p '"$SUDOP"' --state estab
+    exit $?' "$TMP/sudo.own" "$TCPTOP" >"$TMP/sudo" 2>"$TMP/sudo.err"
+rc=$?
+[ "$rc" -eq 0 ] || fail "under an sshd: exit $rc: $(cat "$TMP/sudo.err")"
+SUDOOWN=$(cat "$TMP/sudo.own")
+[ -n "$SUDOOWN" ] || fail "the sshd's own connection was not seen"
+grep -q "^ipv4 $SUDOOWN $P_ADDR4:$SUDOP ESTABLISHED spared: your own SSH session\$" \
+    "$TMP/sudo" &&
+    grep -q "^4 matched: 3 destroyed, 1 spared (your own SSH session)\$" \
+    "$TMP/sudo" || fail "under an sshd without SSH_CONNECTION: $(cat \
+    "$TMP/sudo")"
+ok "without SSH_CONNECTION, the connection its sshd holds is spared"
+# The three others are gone; the sshd's own, closed when it exited, may
+# linger in FIN-WAIT-2.
+! netns_sockets | grep ":$SUDOP\$" | grep -v " $SUDOOWN " ||
+    fail "under an sshd: left $(netns_sockets | grep ":$SUDOP\$")"
+
 # --- minisockets and listeners: listed, each with its result -------------
 
 # TIME_WAIT (9010) and request sockets (9001): this kernel destroys them,

@@ -358,6 +358,16 @@ test_ssh(void)
 	CHECK(!ssh_match(&s, &c));
 	s.elsewhere = 0;
 	CHECK(ssh_match(&s, &c));
+	/* Without SSH_CONNECTION: the session from its connection, as sshd
+	 * would have described it; a mapped address as IPv4. */
+	c = sample(AF_INET6, "::ffff:10.0.0.1", 22, "::ffff:10.0.0.2", 51000);
+	ssh_from_conn(&keep, &c);
+	CHECK(keep.family == AF_INET && keep.sport == 22 &&
+	    keep.cport == 51000 && memcmp(keep.server, s.server, 16) == 0 &&
+	    memcmp(keep.client, s.client, 16) == 0 && !keep.elsewhere);
+	CHECK(ssh_match(&keep, &c));
+	c = sample(AF_INET, "10.0.0.1", 22, "10.0.0.2", 51000);
+	CHECK(ssh_match(&keep, &c));
 
 	/* The mapped spelling in the variable is IPv4 too. */
 	CHECK_EQ(ssh_parse("::ffff:10.0.0.2 51000 ::ffff:10.0.0.1 22", &s),
