@@ -514,7 +514,7 @@ fexpr_parse_state(struct fexpr_parser *p, const struct fexpr_token *kw)
 	return fexpr_node_new(p, FEXPR_NOT, i, -1);
 }
 
-static int fexpr_parse_or(struct fexpr_parser *p,
+static int fexpr_parse_list(struct fexpr_parser *p,
     const struct fexpr_token *after);
 
 /* A term, "not" and what it applies to, or a parenthesised expression. */
@@ -537,7 +537,7 @@ fexpr_parse_unary(struct fexpr_parser *p, const struct fexpr_token *after)
 		break;
 	case FEXPR_T_LPAREN:
 		fexpr_lex(p);
-		i = fexpr_parse_or(p, &t);
+		i = fexpr_parse_list(p, &t);
 		if (i < 0)
 			break;
 		if (p->tok.type == FEXPR_T_END)
@@ -572,43 +572,30 @@ fexpr_parse_unary(struct fexpr_parser *p, const struct fexpr_token *after)
 	return i;
 }
 
-/* Terms joined by "and", "&&", "&" or nothing at all (as ss). */
+/* Terms joined by "and" ("&&", "&" or nothing at all) and "or" ("||",
+ * "|"), read from left to right with neither binding tighter: ss's
+ * grammar (misc/ssfilter.y, exprlist) takes "a or b and c" as
+ * "(a or b) and c".  Only "not" and parentheses bind tighter. */
 static int
-fexpr_parse_and(struct fexpr_parser *p, const struct fexpr_token *after)
+fexpr_parse_list(struct fexpr_parser *p, const struct fexpr_token *after)
 {
 	int l = fexpr_parse_unary(p, after);
 
 	while (l >= 0) {
 		struct fexpr_token op = p->tok;
+		int joined = op.type == FEXPR_T_AND || op.type == FEXPR_T_OR;
 		int r;
 
-		if (op.type == FEXPR_T_AND)
+		if (joined)
 			fexpr_lex(p);
 		else if (op.type != FEXPR_T_NOT && op.type != FEXPR_T_LPAREN &&
 		    op.type != FEXPR_T_WORD)
 			break;
-		r = fexpr_parse_unary(p, op.type == FEXPR_T_AND ? &op : NULL);
+		r = fexpr_parse_unary(p, joined ? &op : NULL);
 		if (r < 0)
 			return -1;
-		l = fexpr_node_new(p, FEXPR_AND, l, r);
-	}
-	return l;
-}
-
-static int
-fexpr_parse_or(struct fexpr_parser *p, const struct fexpr_token *after)
-{
-	int l = fexpr_parse_and(p, after);
-
-	while (l >= 0 && p->tok.type == FEXPR_T_OR) {
-		struct fexpr_token op = p->tok;
-		int r;
-
-		fexpr_lex(p);
-		r = fexpr_parse_and(p, &op);
-		if (r < 0)
-			return -1;
-		l = fexpr_node_new(p, FEXPR_OR, l, r);
+		l = fexpr_node_new(p, op.type == FEXPR_T_OR ? FEXPR_OR :
+		    FEXPR_AND, l, r);
 	}
 	return l;
 }
@@ -626,7 +613,7 @@ fexpr_parse(struct fexpr *e, const char *text, char *err, size_t errlen)
 	fexpr_init(&p.e);
 	fexpr_lex(&p);
 	if (p.tok.type != FEXPR_T_END) {
-		root = fexpr_parse_or(&p, NULL);
+		root = fexpr_parse_list(&p, NULL);
 		if (root >= 0 && p.tok.type == FEXPR_T_RPAREN)
 			root = fexpr_fail(&p, "unbalanced \")\" at column %zu",
 			    p.tok.pos + 1);

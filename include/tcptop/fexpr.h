@@ -16,9 +16,10 @@
  *	state [=|!=] NAME[,NAME...]	tcpstate_parse() names and groups
  *	not E, ! E, E and E, E && E, E E, E or E, E || E, ( E )
  *
- * not binds tighter than and, and tighter than or.  "port OP P" is
- * "sport OP P or dport OP P", except "port != P", which is "not port = P":
- * neither end uses P.  An address term matches as the kernel's S_COND and
+ * not binds tighter than and and or, which bind alike and are read from
+ * left to right, as ss reads them: "a or b and c" is "(a or b) and c".
+ * "port OP P" is "sport OP P or dport OP P", except "port != P", which is
+ * "not port = P": neither end uses P.  An address term matches as the kernel's S_COND and
  * D_COND bytecode (inet_diag_bc_run): the socket's address lies in
  * ADDR/LEN of the same family, and an IPv4 prefix also matches an
  * IPv4-mapped IPv6 address (::ffff:a.b.c.d); an IPv6 prefix never matches

@@ -126,14 +126,22 @@ static const struct {
 	{ "state = time-wait", "state 0x40" },
 	{ "state != listen", "(not state 0x400)" },
 	{ "state connected", "state 0xb7e" },
-	/* Precedence: not > and > or; adjacency is and; left to right. */
+	/* As ss (ssfilter.y): not binds tightest; and, or and adjacency
+	 * bind alike, from left to right. */
 	{ "sport = 1 or sport = 2 and sport = 3",
-	    "(or sport=1 (and sport=2 sport=3))" },
+	    "(and (or sport=1 sport=2) sport=3)" },
 	{ "sport = 1 and sport = 2 or sport = 3",
 	    "(or (and sport=1 sport=2) sport=3)" },
 	{ "sport = 1 sport = 2 || sport = 3",
 	    "(or (and sport=1 sport=2) sport=3)" },
+	{ "sport = 1 || sport = 2 sport = 3",
+	    "(and (or sport=1 sport=2) sport=3)" },
+	{ "sport = 1 or sport = 2 or sport = 3 and dport = 4",
+	    "(and (or (or sport=1 sport=2) sport=3) dport=4)" },
+	{ "sport = 1 or (sport = 2 and sport = 3)",
+	    "(or sport=1 (and sport=2 sport=3))" },
 	{ "not sport = 1 and sport = 2", "(and (not sport=1) sport=2)" },
+	{ "not sport = 1 or sport = 2", "(or (not sport=1) sport=2)" },
 	{ "!sport = 1 && !(sport = 2 | sport = 3)",
 	    "(and (not sport=1) (not (or sport=2 sport=3)))" },
 	{ "(sport = 1 or sport = 2) dport = 3",
@@ -144,6 +152,8 @@ static const struct {
 	{ "((((sport = 1))))", "sport=1" },
 	{ "NOT Src 10.0.0.1 AND dst 10.0.0.2 OR State LISTEN",
 	    "(or (and (not src 10.0.0.1/32) dst 10.0.0.2/32) state 0x400)" },
+	{ "State LISTEN or src 10.0.0.1 and dst 10.0.0.2",
+	    "(and (or state 0x400 src 10.0.0.1/32) dst 10.0.0.2/32)" },
 	{ "\tsport\n=\r80\v", "sport=80" },
 };
 
@@ -316,6 +326,10 @@ static const struct {
 	{ "!(sport = 22 or sport = 80)", &s6, 1 },
 	{ "state listen or src 10.0.0.0/8 and dport > 1024", &s4, 1 },
 	{ "(state listen or src 10.0.0.0/8) and dport > 60000", &s4, 0 },
+	/* Left to right, as ss: the "or" does not save a failed "and". */
+	{ "sport = 22 or sport = 80 and dport = 1", &s4, 0 },
+	{ "sport = 22 or (sport = 80 and dport = 1)", &s4, 1 },
+	{ "sport = 80 and dport = 1 or sport = 22", &s4, 1 },
 };
 
 /* fexpr_states: a superset of the states that can match. */
@@ -465,7 +479,7 @@ gen(char *buf, size_t len, int depth)
 		cat(buf, len, ")");
 		break;
 	default:
-		/* Without parentheses: precedence decides the tree. */
+		/* Without parentheses: left to right decides the tree. */
 		gen(buf, len, depth - 1);
 		cat(buf, len, "%s", ors[pick(NELEM(ors))]);
 		gen(buf, len, depth - 1);

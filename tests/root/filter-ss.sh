@@ -1,0 +1,123 @@
+#!/bin/bash
+#
+# filter-ss: a filter expression that ss accepts keeps, in tcptop, the
+# sockets ss lists for it: the same text to `tcptop -f` and to `ss -tan`,
+# on the same sockets in a private namespace, and the two row sets must
+# be equal (and hold the number of rows worked out by hand, so a test
+# where both sides went wrong alike still fails).
+#
+# The sockets: nsholder's one of each holdable state per family (ports
+# 9001-9010, tests/helpers/nsholder.c).  Nothing touches the host's
+# network: addresses, routes, sysctls and rules live in the namespaces.
+#
+# Environment: TCPTOP (default ./tcptop), NSHOLDER (default
+# ./tests/helpers/nsholder).  Exit 0 pass, 1 fail, 77 skip.
+
+set -u
+
+TCPTOP=${TCPTOP:-./tcptop}
+NSHOLDER=${NSHOLDER:-./tests/helpers/nsholder}
+
+. "$(dirname "$0")/../lib/lib-test.sh"
+. "$(dirname "$0")/../lib/lib-netns.sh"
+
+netns_require jq
+require_bin TCPTOP
+
+cleanup() { netns_cleanup; }
+
+test_tmpdir filter-ss
+
+netns_setup tcptop-filter
+netns_hold 1
+
+# One row per socket, "LADDR LPORT RADDR RPORT STATE", from ss -tanH: the
+# brackets of IPv6 and the %scope or %device go, a wildcard address is
+# "*" whatever its family.
+ss_rows()
+{
+	awk '
+	function ep(s, r,    p) {
+		p = match(s, /:[^:]*$/)
+		r[1] = substr(s, 1, p - 1); r[2] = substr(s, p + 1)
+		sub(/%.*$/, "", r[1]); gsub(/^\[|\]$/, "", r[1])
+		if (r[1] == "0.0.0.0" || r[1] == "::") r[1] = "*"
+		if (r[2] == "*") r[2] = 0
+	}
+	BEGIN {
+		m["ESTAB"] = "ESTABLISHED"; m["SYN-SENT"] = "SYN_SENT"
+		m["SYN-RECV"] = "SYN_RECV"; m["FIN-WAIT-1"] = "FIN_WAIT1"
+		m["FIN-WAIT-2"] = "FIN_WAIT2"; m["TIME-WAIT"] = "TIME_WAIT"
+		m["CLOSE-WAIT"] = "CLOSE_WAIT"; m["LAST-ACK"] = "LAST_ACK"
+		m["LISTEN"] = "LISTEN"; m["CLOSING"] = "CLOSING"
+		m["UNCONN"] = "CLOSE"
+	}
+	NF >= 5 {
+		ep($4, l); ep($5, r)
+		print tolower(l[1]), l[2] + 0, tolower(r[1]), r[2] + 0, \
+		    ($1 in m) ? m[$1] : "?" $1
+	}' | sort
+}
+
+# The same rows from tcptop's JSON (the last report).
+json_rows()
+{
+	tail -n 1 "$1" | jq -r '.connections[] | [.local_addr,
+	    (.local_port | tostring), .remote_addr,
+	    (.remote_port | tostring), .state] | join(" ")' |
+	    awk '{ for (i = 1; i <= 3; i += 2) {
+		sub(/%.*$/, "", $i); gsub(/^\[|\]$/, "", $i)
+		if ($i == "0.0.0.0" || $i == "::") $i = "*"
+		$i = tolower($i) }
+		print }' | sort
+}
+
+# same NAME ROWS EXPR: tcptop -f EXPR keeps the rows ss -tan EXPR lists,
+# ROWS of them.
+same()
+{
+	local name=$1 want=$2 expr=$3 out=$TMP/$1
+
+	if ! timeout 30 ip netns exec "$NS_S" "$TCPTOP" -b -n 1 --json \
+	    -f "$expr" >"$out.json" 2>"$out.err"; then
+		bad "[$name] tcptop -f '$expr' failed: $(head -c 300 \
+		    "$out.err")"
+		return
+	fi
+	if ! timeout 30 ip netns exec "$NS_S" ss -tanH "$expr" \
+	    >"$out.ss.raw" 2>"$out.ss.err"; then
+		bad "[$name] ss -tan '$expr' failed: $(head -c 300 \
+		    "$out.ss.err")"
+		return
+	fi
+	ss_rows <"$out.ss.raw" >"$out.ss"
+	json_rows "$out.json" >"$out.tcptop"
+	if ! cmp -s "$out.ss" "$out.tcptop"; then
+		bad "[$name] '$expr': rows differ (- ss, + tcptop):"
+		diff -u "$out.ss" "$out.tcptop" | tail -n +3 |
+		    grep '^[-+]' | head -n 30 | sed 's/^/    /'
+		return
+	fi
+	if [ "$(wc -l <"$out.ss")" -ne "$want" ]; then
+		bad "[$name] '$expr': ss and tcptop agree on" \
+		    "$(wc -l <"$out.ss") rows, not the $want expected:"
+		sed 's/^/    /' "$out.ss"
+		return
+	fi
+	ok "[$name] '$expr': $want rows, as ss"
+}
+
+# Precedence and associativity: ss reads and, or and adjacency alike, from
+# left to right (ssfilter.y); only not and parentheses bind tighter.
+same or-and 2 'dport = :9004 or dport = :9005 and src 10.77.0.1'
+same and-or 3 'src 10.77.0.1 and dport = :9004 or dport = :9005'
+same or-adjacent 2 'dport = :9006 or dport = :9007 dst 10.77.0.2'
+same or-or-and 3 \
+    'dport = :9004 or dport = :9005 or dport = :9006 and dst [fd00:77::2]'
+same not-or-and 5 \
+    'not dport = :9004 and dport < :9007 or sport = :9001 and src 10.77.0.1'
+same parens 3 'dport = :9004 or ( dport = :9005 and src 10.77.0.1 )'
+same not-parens 12 \
+    'not ( dport = :9004 or dport = :9005 ) and not sport = :9001'
+
+summary filter-ss
