@@ -1,5 +1,6 @@
 /* ss-like filter expressions: a recursive-descent parser into a node
- * array, and a matcher with the kernel's address semantics; no I/O. */
+ * array, and a matcher with the kernel's address semantics; no I/O but
+ * the names resolve.c looks up. */
 #include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "tcptop/fexpr.h"
+#include "tcptop/resolve.h"
 #include "tcptop/tcpstate.h"
 
 /* Parentheses and nots may nest this deep; the node limit bounds the rest,
@@ -295,15 +297,15 @@ fexpr_parse_cmp(struct fexpr_parser *p, struct fexpr_token *op)
 	return FEXPR_EQ;
 }
 
-/* sport|dport|port [OP] [:]PORT */
+/* sport|dport|port [OP] [:]PORT, PORT as ss reads it (resolve_port). */
 static int
 fexpr_parse_port(struct fexpr_parser *p, const struct fexpr_token *kw)
 {
 	struct fexpr_token op = *kw, val;
-	int cmp = fexpr_parse_cmp(p, &op), rc;
-	const char *s;
+	int cmp = fexpr_parse_cmp(p, &op);
+	const char *s, *why;
 	size_t len;
-	unsigned long port = 0;
+	uint16_t port;
 
 	val = p->tok;
 	if (val.type != FEXPR_T_WORD)
@@ -312,23 +314,20 @@ fexpr_parse_port(struct fexpr_parser *p, const struct fexpr_token *kw)
 	len = val.len;
 	if (*s == ':')
 		s++, len--;
-	rc = fexpr_number(s, len, 65535, &port);
-	if (rc == -2)
-		return fexpr_fail(p, "port %.*s out of range 0-65535 at column "
-		    "%zu", (int)(len < FEXPR_QUOTE ? len : FEXPR_QUOTE), s,
-		    val.pos + 1);
-	if (rc < 0)
-		return fexpr_expected(p, "a port", kw, &op);
+	if (resolve_port(s, len, &port, &why) == -1)
+		return fexpr_fail(p, "port \"%.*s\" at column %zu %s",
+		    (int)(len < FEXPR_QUOTE ? len : FEXPR_QUOTE), s,
+		    val.pos + 1, why);
 	fexpr_lex(p);
 	if (fexpr_tok_is(p, kw, "sport"))
-		return fexpr_port_leaf(p, FEXPR_SPORT, cmp, (uint16_t)port);
+		return fexpr_port_leaf(p, FEXPR_SPORT, cmp, port);
 	if (fexpr_tok_is(p, kw, "dport"))
-		return fexpr_port_leaf(p, FEXPR_DPORT, cmp, (uint16_t)port);
-	return fexpr_either_port(p, cmp, (uint16_t)port);
+		return fexpr_port_leaf(p, FEXPR_DPORT, cmp, port);
+	return fexpr_either_port(p, cmp, port);
 }
 
 struct fexpr_addr {
-	int any;		/* "*": no address, only a port */
+	int any;		/* no address: "*", ":PORT" or "*:PORT" */
 	uint8_t family;
 	uint8_t prefix;
 	int has_port;
@@ -336,87 +335,131 @@ struct fexpr_addr {
 	uint8_t addr[16];
 };
 
-/* Parse ADDR[/LEN][:PORT], [ADDR][/LEN][:PORT], [ADDR/LEN][:PORT] or
- * *:PORT.  A bare IPv6 address (two colons or more) takes no port.
- * Returns NULL, or why the text is no address. */
-static const char *
-fexpr_parse_addr_text(const char *w, size_t len, struct fexpr_addr *out)
+/* Split ADDR[/LEN][:PORT] as ss's parse_hostcond does: a port follows the
+ * last colon after a "/", or else the only colon ("::1" is an address
+ * here; ss reads it as ":" and port 1, and fails).  Returns the port's
+ * text, or NULL; cuts a at the colon. */
+static char *
+fexpr_split_port(char *a)
+{
+	char *slash = strchr(a, '/'), *c;
+
+	if (slash != NULL)
+		c = strrchr(slash, ':');
+	else {
+		c = strchr(a, ':');
+		if (c != NULL && strchr(c + 1, ':') != NULL)
+			c = NULL;
+	}
+	if (c != NULL)
+		*c++ = '\0';
+	return c;
+}
+
+/* The address of a host name that has exactly one (ss tests only the
+ * first of several in the kernel, and then all of them in user space:
+ * the rows of the first, which no one would guess). */
+static int
+fexpr_host_name(const char *a, struct fexpr_addr *out, char *why,
+    size_t whylen)
+{
+	struct resolve_addr ra;
+	int n = resolve_host(a, strlen(a), &ra, 1);
+
+	if (n == 1) {
+		out->family = ra.family;
+		memcpy(out->addr, ra.addr, sizeof out->addr);
+		return 0;
+	}
+	if (n > 1)
+		snprintf(why, whylen, "host name with %d addresses (write "
+		    "them out, joined by or)", n);
+	else
+		snprintf(why, whylen, "not an address or a known host name");
+	return -1;
+}
+
+/* Parse ADDR[/LEN][:PORT], [ADDR][/LEN][:PORT], [ADDR/LEN][:PORT],
+ * *[:PORT] or :PORT, ADDR an IPv4 or IPv6 address or a host name with
+ * one address, PORT as resolve_port reads it or "*" (any).  Returns 0, or
+ * -1 with why the text is no address in why. */
+static int
+fexpr_parse_addr_text(const char *w, size_t len, struct fexpr_addr *out,
+    char *why, size_t whylen)
 {
 	char buf[96], *a = buf, *pfx = NULL, *port = NULL, *c;
+	const char *pwhy;
 	unsigned long v;
 	int rc;
 
 	memset(out, 0, sizeof *out);
 	if (len >= sizeof buf)
-		return "too long";
+		return snprintf(why, whylen, "too long"), -1;
 	memcpy(buf, w, len);
 	buf[len] = '\0';
 	if (*a == '[') {
 		char *close = strchr(a, ']');
 
 		if (close == NULL)
-			return "no \"]\" after \"[\"";
+			return snprintf(why, whylen, "no \"]\" after \"[\""), -1;
 		*close = '\0';
 		a++;
 		c = close + 1;
 		if (*c == '/') {
 			pfx = c + 1;
-			c = strchr(pfx, ':');
-			if (c != NULL) {
-				*c = '\0';
-				port = c + 1;
-			}
+			port = fexpr_split_port(pfx);
 		} else if (*c == ':')
 			port = c + 1;
 		else if (*c != '\0')
-			return "junk after \"]\"";
+			return snprintf(why, whylen, "junk after \"]\""), -1;
 		if (strchr(a, '/') != NULL) {
 			if (pfx != NULL)
-				return "two prefix lengths";
+				return snprintf(why, whylen, "two prefix "
+				    "lengths"), -1;
 			pfx = strchr(a, '/');
 			*pfx++ = '\0';
 		}
 	} else if (*a == '*') {
-		if (a[1] != ':' || a[2] == '\0' || strcmp(a + 2, "*") == 0)
-			return "\"*\" takes a port: *:PORT";
-		out->any = 1;
-		port = a + 2;
+		/* ss: what follows "*" is the port, a colon first or not. */
+		port = a + 1 + (a[1] == ':');
+		*a = '\0';
 	} else {
-		c = strchr(a, ':');
-		if (c != NULL && strchr(c + 1, ':') == NULL) {
-			*c = '\0';
-			port = c + 1;
-		}
+		port = fexpr_split_port(a);
 		pfx = strchr(a, '/');
 		if (pfx != NULL)
 			*pfx++ = '\0';
 	}
-	if (port != NULL && strcmp(port, "*") != 0) {
-		rc = fexpr_number(port, strlen(port), 65535, &v);
-		if (rc == -2)
-			return "port out of range 0-65535";
-		if (rc < 0)
-			return "bad port";
+	/* ss: an empty port, or "*", is any port. */
+	if (port != NULL && *port != '\0' && strcmp(port, "*") != 0) {
+		if (resolve_port(port, strlen(port), &out->port, &pwhy) == -1)
+			return snprintf(why, whylen, "port \"%.*s\" %s",
+			    FEXPR_QUOTE, port, pwhy), -1;
 		out->has_port = 1;
-		out->port = (uint16_t)v;
 	}
-	if (out->any)
-		return NULL;
+	if (*a == '\0' && pfx == NULL) {
+		out->any = 1;
+		return 0;
+	}
 	out->family = strchr(a, ':') != NULL ? AF_INET6 : AF_INET;
-	if (inet_pton(out->family, a, out->addr) != 1)
-		return out->family == AF_INET6 ? "not an IPv6 address" :
-		    "not an IPv4 address";
+	if (inet_pton(out->family, a, out->addr) != 1) {
+		if (out->family == AF_INET6 || pfx != NULL || *a == '\0')
+			return snprintf(why, whylen, out->family == AF_INET6 ?
+			    "not an IPv6 address" : "not an IPv4 address"), -1;
+		if (fexpr_host_name(a, out, why, whylen) == -1)
+			return -1;
+	}
 	out->prefix = out->family == AF_INET6 ? 128 : 32;
 	if (pfx != NULL) {
 		rc = fexpr_number(pfx, strlen(pfx), out->prefix, &v);
 		if (rc == -1)
-			return "bad prefix length";
+			return snprintf(why, whylen, "bad prefix length"), -1;
 		if (rc == -2)
-			return out->family == AF_INET6 ? "prefix length above "
-			    "128" : "prefix length above 32";
+			return snprintf(why, whylen, out->family == AF_INET6 ?
+			    "prefix length above 128" :
+			    "prefix length above 32"), -1;
 		out->prefix = (uint8_t)v;
 	}
-	return NULL;
+	return 0;
 }
 
 /* src|dst [=|!=] ADDR */
@@ -426,7 +469,7 @@ fexpr_parse_host(struct fexpr_parser *p, const struct fexpr_token *kw)
 	struct fexpr_token op = *kw, val;
 	int cmp = fexpr_parse_cmp(p, &op), src = fexpr_tok_is(p, kw, "src");
 	struct fexpr_addr a;
-	const char *why;
+	char why[FEXPR_QUOTE + 64];
 	int i;
 
 	if (cmp != FEXPR_EQ && cmp != FEXPR_NE)
@@ -436,15 +479,16 @@ fexpr_parse_host(struct fexpr_parser *p, const struct fexpr_token *kw)
 	val = p->tok;
 	if (val.type != FEXPR_T_WORD)
 		return fexpr_expected(p, "an address", kw, &op);
-	why = fexpr_parse_addr_text(p->text + val.pos, val.len, &a);
-	if (why != NULL)
+	if (fexpr_parse_addr_text(p->text + val.pos, val.len, &a, why,
+	    sizeof why) == -1)
 		return fexpr_fail(p, "bad address \"%.*s\" at column %zu: %s",
 		    (int)(val.len < FEXPR_QUOTE ? val.len : FEXPR_QUOTE),
 		    p->text + val.pos, val.pos + 1, why);
 	fexpr_lex(p);
 	if (a.any)
+		/* No address: the port, or any port (always true). */
 		i = fexpr_port_leaf(p, src ? FEXPR_SPORT : FEXPR_DPORT,
-		    FEXPR_EQ, a.port);
+		    a.has_port ? FEXPR_EQ : FEXPR_GE, a.port);
 	else {
 		i = fexpr_node_new(p, src ? FEXPR_SRC : FEXPR_DST, -1, -1);
 		if (i < 0)

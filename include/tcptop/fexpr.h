@@ -1,4 +1,5 @@
-/* fexpr: ss-like filter expressions over one socket; pure (no I/O). */
+/* fexpr: ss-like filter expressions over one socket; pure but for the
+ * service and host names it looks up (resolve.h). */
 #ifndef TCPTOP_FEXPR_H
 #define TCPTOP_FEXPR_H
 
@@ -11,8 +12,13 @@
  *
  *	sport|dport|port [OP] [:]PORT	OP: = == eq != ne < lt <= le > gt
  *					>= ge (none means =); PORT 0-65535
- *	src|dst [=|!=] ADDR[/LEN][:PORT]	IPv4 or IPv6, "[::1]:22" for a
- *					port after IPv6, "*:PORT" for any
+ *					as resolve_port reads it (0x16,
+ *					026, ssh)
+ *	src|dst [=|!=] ADDR[/LEN][:PORT]	IPv4, IPv6 or a host name with
+ *					one address, "[::1]:22" for a
+ *					port after IPv6, "*:PORT" or
+ *					":PORT" for any address, "*" for
+ *					anything
  *	state [=|!=] NAME[,NAME...]	tcpstate_parse() names and groups
  *	not E, ! E, E and E, E && E, E E, E or E, E || E, ( E )
  *

@@ -19,7 +19,8 @@ test_tmpdir tcptop-smoke
 usage_error() {	# usage_error WORD ARGS...
 	local word=$1
 	shift
-	"$TCPTOP" "$@" >"$TMP/out" 2>"$TMP/err" </dev/null
+	# Bounded: an input wrongly taken runs on, and must fail, not hang.
+	timeout 20 "$TCPTOP" "$@" >"$TMP/out" 2>"$TMP/err" </dev/null
 	local rc=$? lines
 	lines=$(wc -l <"$TMP/err")
 	if [ "$rc" -eq 2 ] && [ "$lines" -eq 1 ] && [ ! -s "$TMP/out" ] &&
@@ -86,12 +87,13 @@ usage_error "not a tcptop recording" -b --replay "$TMP/garbage"
 usage_error "record" -b -n 1 --record /nonexistent-dir/x
 # Filter expressions: the reason and the column, after "-f: ".
 usage_error "-f: expected a port after \"sport =\" at column 9" -b -f 'sport = '
-usage_error "-f: expected a port after \"dport <\" at column 9" -b \
-    -f 'dport < ssh'
+usage_error "-f: port \"no-such-service\" at column 9 is no number and" \
+    -b -f 'dport < no-such-service'
 usage_error "-f: unknown word \"foo\" at column 1" -b -f 'foo'
 usage_error "-f: unbalanced \")\" at column 10" -b -f 'sport = 1))'
 usage_error "-f: unbalanced \"(\" at column 1" -b -f '(sport = 1'
-usage_error "-f: port 70000 out of range" -b -f 'port = 70000'
+usage_error "-f: port \"70000\" at column 8 is out of range 0-65535" -b \
+    -f 'port = 70000'
 usage_error "-f: bad address \"10.0.0.0/33\"" -b -f 'dst 10.0.0.0/33'
 usage_error "-f: bad address" -b -f 'src fe80::1::2'
 usage_error "-f: unknown state \"bogus\" at column 13" -b \
@@ -224,7 +226,7 @@ fi
 # Live -f: where the kernel can test the whole expression it sends only
 # the matching sockets (dumped == total); a state term under "or" makes
 # it send more, and tcptop keeps the matching ones.
-if "$TCPTOP" --json -n 1 -f 'dport = 0 or sport = 1 and dst 192.0.2.0/24' \
+if "$TCPTOP" --json -n 1 -f 'dport = 0 or ( sport = 1 and dst 192.0.2.0/24 )' \
     >"$TMP/f1.json" 2>"$TMP/err" &&
     "$TCPTOP" --json -n 1 -f 'state listen or dport = 0' >"$TMP/f2.json" \
     2>>"$TMP/err"; then

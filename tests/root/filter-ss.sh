@@ -7,29 +7,50 @@
 # where both sides went wrong alike still fails).
 #
 # The sockets: nsholder's one of each holdable state per family (ports
-# 9001-9010, tests/helpers/nsholder.c).  Nothing touches the host's
-# network: addresses, routes, sysctls and rules live in the namespaces.
+# 9001-9010, tests/helpers/nsholder.c), and sockhold's listener on
+# 127.0.0.1:22 (ssh in /etc/services) with a connection to it, both ends
+# in S.  Nothing touches the host's network: addresses, routes, sysctls
+# and rules live in the namespaces.
 #
 # Environment: TCPTOP (default ./tcptop), NSHOLDER (default
-# ./tests/helpers/nsholder).  Exit 0 pass, 1 fail, 77 skip.
+# ./tests/helpers/nsholder), SOCKHOLD (default ./tests/helpers/sockhold).
+# Exit 0 pass, 1 fail, 77 skip.
 
 set -u
 
 TCPTOP=${TCPTOP:-./tcptop}
 NSHOLDER=${NSHOLDER:-./tests/helpers/nsholder}
+SOCKHOLD=${SOCKHOLD:-./tests/helpers/sockhold}
 
 . "$(dirname "$0")/../lib/lib-test.sh"
 . "$(dirname "$0")/../lib/lib-netns.sh"
 
 netns_require jq
-require_bin TCPTOP
+require_bin TCPTOP SOCKHOLD
+[ "$(getent services ssh/tcp | awk '{ print $2 }')" = 22/tcp ] ||
+    skip "no ssh 22/tcp in the services database"
+[ "$(getent hosts localhost | awk '{ print $1; exit }')" = 127.0.0.1 ] ||
+    skip "localhost is not 127.0.0.1 here"
 
-cleanup() { netns_cleanup; }
+HOLDS=
+
+cleanup()
+{
+	stop_pids $HOLDS
+	netns_cleanup
+}
 
 test_tmpdir filter-ss
 
 netns_setup tcptop-filter
 netns_hold 1
+
+inS "$SOCKHOLD" filter-ssh 22 >"$TMP/sockhold" 2>&1 &
+HOLDS=$!
+wait_until -t 10 "sockhold" grep -qs '^ready ' "$TMP/sockhold" ||
+    fail "sockhold did not get ready: $(cat "$TMP/sockhold")"
+# $! may be the shell that ran inS: stop sockhold by its own pid too.
+HOLDS="$HOLDS $(awk '/^ready /{ print $2 }' "$TMP/sockhold")"
 
 # One row per socket, "LADDR LPORT RADDR RPORT STATE", from ss -tanH: the
 # brackets of IPv6 and the %scope or %device go, a wildcard address is
@@ -117,7 +138,24 @@ same or-or-and 3 \
 same not-or-and 5 \
     'not dport = :9004 and dport < :9007 or sport = :9001 and src 10.77.0.1'
 same parens 3 'dport = :9004 or ( dport = :9005 and src 10.77.0.1 )'
-same not-parens 12 \
+same not-parens 15 \
     'not ( dport = :9004 or dport = :9005 ) and not sport = :9001'
+
+# Ports as ss reads them: C's notation (strtol, base 0), service names,
+# a port alone after src and dst, "*".
+same port-hex 4 'sport = :0x16 or dport = :0x2331'
+same port-octal 4 'sport = :021451'
+same port-service 2 'sport = :ssh'
+same port-service-cmp 5 'dport <= :ssh or sport le :ssh'
+same dst-port-only 1 'dst :22'
+same src-port-service 2 'src :ssh'
+same src-star-port 1 'src *:ssh and dst 127.0.0.1'
+same src-star 23 'src *'
+same src-addr-service 2 'src 127.0.0.1:ssh'
+same dst-prefix-port 2 'dst 10.77.0.0/24:0x232c or dst 127.0.0.0/8:ssh'
+same src-addr-empty-port 10 'src 10.77.0.1:'
+# Host names (one address: localhost is 127.0.0.1 in /etc/hosts).
+same src-localhost 3 'src localhost'
+same dst-localhost-port 1 'dst localhost:ssh'
 
 summary filter-ss
