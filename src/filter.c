@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "tcptop/filter.h"
+#include "tcptop/resolve.h"
 #include "tcptop/tcpstate.h"
 
 void
@@ -17,13 +18,45 @@ filter_init(struct filter *f)
 	fexpr_init(&f->expr);
 }
 
-/* Parse a port at *pp (1..65535), advancing *pp.  Returns 0 or -1. */
+/* A TCP service name at *pp, advancing *pp: the whole word up to a comma,
+ * a space or the end, or else the shortest part of it before a "-" that
+ * names a service ("ssh-http" is a range unless a service has that
+ * name).  Returns 0 or -1. */
+static int
+filter_service(const char **pp, uint16_t *port, char *err, size_t errlen)
+{
+	const char *p = *pp;
+	size_t len = strcspn(p, ", "), i;
+
+	if (resolve_service(p, len, port) == 0) {
+		*pp = p + len;
+		return 0;
+	}
+	for (i = 1; i < len; i++) {
+		if (p[i] == '-' && resolve_service(p, i, port) == 0) {
+			if (*port == 0)
+				break;
+			*pp = p + i;
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "\"%.*s\" is no port number and no TCP "
+	    "service", (int)(len < 40 ? len : 40), p);
+	return -1;
+}
+
+/* Parse a port at *pp (1..65535, or a service name), advancing *pp.
+ * Returns 0 or -1. */
 static int
 filter_port(const char **pp, uint16_t *port, char *err, size_t errlen)
 {
 	const char *p = *pp;
 	unsigned long v = 0;
 	int digits = 0;
+
+	if (*p != '\0' && *p != '-' && *p != ',' && *p != ' ' &&
+	    (*p < '0' || *p > '9'))
+		return filter_service(pp, port, err, errlen);
 
 	while (*p >= '0' && *p <= '9') {
 		v = v * 10 + (unsigned long)(*p++ - '0');

@@ -306,7 +306,8 @@ static const struct options_row options_table[] = {
 	{ .name = "port", .letter = 'p', .arg = "LIST",
 	  .kind = OPTIONS_CALL, .fn = options_port,
 	  .help = "keep sockets whose local or remote port is in LIST: "
-	  "PORT[,PORT|LO-HI...], e.g. -p 80,443,8000-8080.  (bcc's tcptop "
+	  "PORT[,PORT|LO-HI...], PORT a number or a TCP service name, e.g. "
+	  "-p 80,443,8000-8080 or -p ssh,http-alt.  (bcc's tcptop "
 	  "takes a PID for -p; ours is a port)" },
 	{ .name = "state", .arg = "LIST",
 	  .kind = OPTIONS_CALL, .fn = options_state,

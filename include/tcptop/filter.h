@@ -34,7 +34,8 @@ struct filter {
  * expression. */
 void filter_init(struct filter *f);
 
-/* Parse "PORT[,PORT|LO-HI...]" (ports 1..65535) and replace f's ranges.
+/* Parse "PORT[,PORT|LO-HI...]" (ports 1..65535, decimal or a TCP service
+ * name: "ssh,http-alt,8000-8080,ssh-http") and replace f's ranges.
  * An empty string clears them.  Returns 0, or -1 with a one-line reason
  * in err (errlen bytes) and f unchanged. */
 int filter_parse_ports(struct filter *f, const char *spec, char *err,

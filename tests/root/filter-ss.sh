@@ -93,15 +93,17 @@ json_rows()
 		print }' | sort
 }
 
-# same NAME ROWS EXPR: tcptop -f EXPR keeps the rows ss -tan EXPR lists,
-# ROWS of them.
+# same NAME ROWS EXPR [TCPTOP-ARGS...]: tcptop -f EXPR (or TCPTOP-ARGS)
+# keeps the rows ss -tan EXPR lists, ROWS of them.
 same()
 {
 	local name=$1 want=$2 expr=$3 out=$TMP/$1
+	local -a targs=(-f "$expr")
 
+	[ $# -gt 3 ] && targs=("${@:4}")
 	if ! timeout 30 ip netns exec "$NS_S" "$TCPTOP" -b -n 1 --json \
-	    -f "$expr" >"$out.json" 2>"$out.err"; then
-		bad "[$name] tcptop -f '$expr' failed: $(head -c 300 \
+	    "${targs[@]}" >"$out.json" 2>"$out.err"; then
+		bad "[$name] tcptop ${targs[*]} failed: $(head -c 300 \
 		    "$out.err")"
 		return
 	fi
@@ -125,7 +127,7 @@ same()
 		sed 's/^/    /' "$out.ss"
 		return
 	fi
-	ok "[$name] '$expr': $want rows, as ss"
+	ok "[$name] ${targs[*]}: $want rows, as ss '$expr'"
 }
 
 # Precedence and associativity: ss reads and, or and adjacency alike, from
@@ -157,5 +159,11 @@ same src-addr-empty-port 10 'src 10.77.0.1:'
 # Host names (one address: localhost is 127.0.0.1 in /etc/hosts).
 same src-localhost 3 'src localhost'
 same dst-localhost-port 1 'dst localhost:ssh'
+
+# -p keeps its list syntax and takes service names too.
+same p-service 3 'sport = :ssh or dport = :ssh' -p ssh
+same p-service-range 9 \
+    '( sport >= :ssh and sport <= :9002 ) or ( dport >= :ssh and dport <= :9002 )' \
+    -p ssh-9002
 
 summary filter-ss

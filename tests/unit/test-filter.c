@@ -1,5 +1,7 @@
 /* Port, state and expression filters: parsing, matching and bytecode. */
+#include <netdb.h>
 #include <netinet/tcp.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -62,9 +64,31 @@ main(void)
 	CHECK(filter_parse_ports(&f, "80,", err, sizeof err) == -1);
 	CHECK(filter_parse_ports(&f, "80x", err, sizeof err) == -1);
 	CHECK(filter_parse_ports(&f, "-5", err, sizeof err) == -1);
+	CHECK(filter_parse_ports(&f, "no-such-service", err, sizeof err) ==
+	    -1);
+	CHECK(strstr(err, "\"no-such-service\" is no port number and no "
+	    "TCP service") != NULL);
+	CHECK(filter_parse_ports(&f, "ssh-", err, sizeof err) == -1);
+	CHECK(filter_parse_ports(&f, "ssh-nope", err, sizeof err) == -1);
+	CHECK(strstr(err, "\"nope\" is no port number") != NULL);
 	CHECK_EQ(f.nranges, 3);
 	CHECK(filter_parse_ports(&f, "", err, sizeof err) == 0);
 	CHECK_EQ(f.nranges, 0);
+
+	/* Service names (/etc/services), alone and in ranges, where a name
+	 * with a "-" in it is the service when there is one. */
+	if (getservbyname("ssh", "tcp") != NULL &&
+	    getservbyname("http-alt", "tcp") != NULL) {
+		CHECK(filter_parse_ports(&f, "ssh, http-alt,ssh-http,"
+		    "telnet-8000,1-ssh", err, sizeof err) == 0);
+		filter_fmt_ports(&f, err, sizeof err);
+		CHECK(strcmp(err, "22,8080,22-80,23-8000,1-22") == 0);
+		CHECK(filter_parse_ports(&f, "http-ssh", err, sizeof err) ==
+		    -1);
+		CHECK(strstr(err, "80-22 is backwards") != NULL);
+	} else
+		fprintf(stderr, "  no ssh or http-alt in /etc/services: "
+		    "service names not tested\n");
 
 	/* States: both spellings, any case, groups. */
 	CHECK(filter_parse_states(&f, "FIN_WAIT1", err, sizeof err) == 0);
