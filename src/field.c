@@ -678,7 +678,7 @@ const struct field field_table[FIELD_N] = {
 	    "was made in (docker:ID for a container)", UNIT_NONE, 8, 24, 14,
 	    0, .text = field_cgroup_text, .json_fn = field_cgroup_json },
 	[FIELD_RTTVAR] = { "rttvar", "RTTVAR", "rttvar_ms", "round-trip time "
-	    "variation", UNIT_US, 6, 6, 15, SORT | RIGHT | INFO,
+	    "variation", UNIT_US, 6, 6, 15, SORT | RIGHT | INFO | FIELD_F_ZERO,
 	    FIELD_MEMBER(s.info.rttvar_us) },
 	[FIELD_CWND] = { "cwnd", "CWND", "cwnd", "congestion window, "
 	    "segments", UNIT_SEGMENTS, 5, 5, 16, SORT | RIGHT | INFO,
@@ -789,6 +789,10 @@ field_value(int id, const struct conn *c, const struct field_ctx *cx,
 		return -1;
 	if ((f->flags & FIELD_F_RATE) && !(c->flags & CONN_RATE))
 		return -1;
+	/* No sample yet: the kernel's 0 (and its rttvar, the initial
+	 * guess) measure nothing, so they are unknown, not 0. */
+	if ((f->flags & FIELD_F_ZERO) && c->s.info.rtt_us == 0)
+		return -1;
 	*v = field_member(c, f);
 	return 0;
 }
@@ -804,8 +808,7 @@ field_fmt(int id, const struct conn *c, const struct field_ctx *cx,
 		return;
 	if (f->text != NULL)
 		f->text(c, cx, buf, len);
-	else if (field_value(id, c, cx, &v) == -1 ||
-	    (v == 0 && (f->flags & FIELD_F_ZERO)))
+	else if (field_value(id, c, cx, &v) == -1)
 		snprintf(buf, len, "-");
 	else
 		unit_fmt(f->unit, v, buf, len);

@@ -355,7 +355,8 @@ output_json_ssh(FILE *fp, const struct snapshot *r,
 	fprintf(fp, "{\"local\": \"%s\", \"remote\": \"%s\", \"rtt_ms\": ",
 	    ssh_fmt_end(r->ssh, 1, l, sizeof l),
 	    ssh_fmt_end(r->ssh, 0, rm, sizeof rm));
-	if (c != NULL && (c->s.flags & CONN_HAS_INFO))
+	if (c != NULL && (c->s.flags & CONN_HAS_INFO) &&
+	    c->s.info.rtt_us != 0)
 		fprintf(fp, "%.3f", c->s.info.rtt_us / 1000.0);
 	else
 		fputs("null", fp);

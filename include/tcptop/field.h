@@ -82,7 +82,8 @@ struct field_ctx {
 #define FIELD_F_RATE	0x02	/* unknown until CONN_RATE */
 #define FIELD_F_SORT	0x04	/* a sort key */
 #define FIELD_F_RIGHT	0x08	/* right-aligned in a column */
-#define FIELD_F_ZERO	0x10	/* 0 means unknown (an RTT not measured) */
+#define FIELD_F_ZERO	0x10	/* unknown before the first RTT sample
+				 * (rtt 0, where ss shows no rtt:) */
 
 /* The member of struct conn a field reads: offset and size. */
 #define FIELD_MEMBER(m) .off = offsetof(struct conn, m), \

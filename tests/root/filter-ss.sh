@@ -54,10 +54,10 @@ HOLDS="$HOLDS $(awk '/^ready /{ print $2 }' "$TMP/sockhold")"
 
 # One row per socket, "LADDR LPORT RADDR RPORT STATE", from ss -tanH: the
 # brackets of IPv6 and the %scope or %device go, a wildcard address is
-# "*" whatever its family.
+# "*" whatever its family.  With -v extra=1, the sixth field follows.
 ss_rows()
 {
-	awk '
+	awk -v extra="${1:-0}" '
 	function ep(s, r,    p) {
 		p = match(s, /:[^:]*$/)
 		r[1] = substr(s, 1, p - 1); r[2] = substr(s, p + 1)
@@ -76,7 +76,7 @@ ss_rows()
 	NF >= 5 {
 		ep($4, l); ep($5, r)
 		print tolower(l[1]), l[2] + 0, tolower(r[1]), r[2] + 0, \
-		    ($1 in m) ? m[$1] : "?" $1
+		    (($1 in m) ? m[$1] : "?" $1) (extra ? " " $6 : "")
 	}' | sort
 }
 
@@ -159,6 +159,44 @@ same src-addr-empty-port 10 'src 10.77.0.1:'
 # Host names (one address: localhost is 127.0.0.1 in /etc/hosts).
 same src-localhost 3 'src localhost'
 same dst-localhost-port 1 'dst localhost:ssh'
+
+# rtt_ms is null exactly where ss -i shows no rtt: (no tcp_info, or no
+# RTT sample yet: a listener, a SYN_SENT), a number elsewhere.
+rtt_same()
+{
+	local out=$TMP/rtt n
+
+	if ! timeout 30 ip netns exec "$NS_S" "$TCPTOP" -b -n 1 --json \
+	    >"$out.json" 2>"$out.err"; then
+		bad "[rtt] tcptop failed: $(head -c 300 "$out.err")"
+		return
+	fi
+	inS ss -tanHi | awk '
+	    /^[^ \t]/ { if (row != "") print row, r; row = $0; r = "none" }
+	    /^[ \t]/ { if ($0 ~ /(^|[ \t])rtt:/) r = "rtt" }
+	    END { if (row != "") print row, r }' | ss_rows 1 >"$out.ss"
+	tail -n 1 "$out.json" | jq -r '.connections[] | [.local_addr,
+	    (.local_port | tostring), .remote_addr,
+	    (.remote_port | tostring), .state,
+	    (if .rtt_ms == null then "none" else "rtt" end)] | join(" ")' |
+	    awk '{ for (i = 1; i <= 3; i += 2) {
+		sub(/%.*$/, "", $i); gsub(/^\[|\]$/, "", $i)
+		if ($i == "0.0.0.0" || $i == "::") $i = "*"
+		$i = tolower($i) }
+		print }' | sort >"$out.tcptop"
+	n=$(grep -c ' rtt$' "$out.ss")
+	if ! cmp -s "$out.ss" "$out.tcptop"; then
+		bad "[rtt] rtt_ms null where ss shows no rtt: differs" \
+		    "(- ss, + tcptop):"
+		diff -u "$out.ss" "$out.tcptop" | tail -n +3 |
+		    grep '^[-+]' | head -n 30 | sed 's/^/    /'
+	elif [ "$n" -ne 14 ]; then
+		bad "[rtt] $n sockets with an rtt, not the 14 expected"
+	else
+		ok "[rtt] rtt_ms null exactly where ss shows no rtt: ($n with)"
+	fi
+}
+rtt_same
 
 # -p keeps its list syntax and takes service names too.
 same p-service 3 'sport = :ssh or dport = :ssh' -p ssh

@@ -130,10 +130,11 @@ test_tcp_fields(void)
 	}
 	CHECK_STR(fmt(FIELD_TIMER, &c, 64), "");
 
-	/* Zero tcp_info: zeros, but an RTT of 0 was not measured. */
+	/* Zero tcp_info: zeros, but an RTT of 0 was not measured, and
+	 * neither was its variation. */
 	c.s.flags = CONN_HAS_INFO | CONN_HAS_SHUTDOWN;
 	CHECK_STR(fmt(FIELD_CWND, &c, 64), "0");
-	CHECK_STR(fmt(FIELD_RTTVAR, &c, 64), "0us");
+	CHECK_STR(fmt(FIELD_RTTVAR, &c, 64), "-");
 	CHECK_STR(fmt(FIELD_RTT, &c, 64), "-");
 	CHECK_STR(fmt(FIELD_SSTHRESH, &c, 64), "0");
 	CHECK_STR(fmt(FIELD_ACKED, &c, 64), "0");
@@ -312,6 +313,7 @@ test_json(void)
 	struct field_ctx cx = { .now_ms = 3000 };
 	struct conn c;
 	const char *j;
+	char buf[UNIT_TEXT_LEN];
 	size_t i, nkeys = 0;
 
 	memset(&c, 0, sizeof c);
@@ -353,6 +355,20 @@ test_json(void)
 	CHECK(j[1] == '"' && strstr(j, ", ,") == NULL);
 	/* No netns key without -N or --all-netns. */
 	CHECK(strstr(j, "netns") == NULL);
+	/* Before the first RTT sample (a listener, a SYN_SENT): the
+	 * kernel's rtt is 0 and its rttvar the initial guess; both are
+	 * unknown, null in JSON and "-" as text, as ss shows no rtt:. */
+	c.s.info.rtt_us = 0;
+	c.s.info.rttvar_us = 250000;
+	j = json_of(&c, &cx);
+	CHECK(strstr(j, "\"rtt_ms\": null") != NULL);
+	CHECK(strstr(j, "\"rttvar_ms\": null") != NULL);
+	CHECK(strstr(j, "\"cwnd\": 10") != NULL);
+	field_fmt(FIELD_RTT, &c, &cx, buf, sizeof buf);
+	CHECK_STR(buf, "-");
+	field_fmt(FIELD_RTTVAR, &c, &cx, buf, sizeof buf);
+	CHECK_STR(buf, "-");
+	c.s.info.rtt_us = 31;
 	/* Without tcp_info: null, and the throughput once a rate is known. */
 	c.s.flags = 0;
 	c.flags = CONN_RATE;
