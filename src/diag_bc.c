@@ -164,6 +164,8 @@ diag_bc_fit(const struct fexpr *e, int i)
 		    (n->family == AF_INET6 && n->prefix <= 128))
 			return DIAG_BC_EXACT;
 		return DIAG_BC_TRUE;
+	case FEXPR_DEV:
+		return DIAG_BC_EXACT;
 	case FEXPR_NOT:
 		/* The negation of a guess is no guess. */
 		return diag_bc_fit(e, n->a) == DIAG_BC_EXACT ? DIAG_BC_EXACT :
@@ -229,6 +231,14 @@ diag_bc_node(struct diag_bc *bc, const struct fexpr *e, int i)
 		diag_bc_hostcond(bc, n->kind == FEXPR_SRC ?
 		    INET_DIAG_BC_S_COND : INET_DIAG_BC_D_COND, n->family,
 		    n->prefix, -1, n->addr);
+		break;
+	case FEXPR_DEV:
+		/* The op, then the index (valid_devcond). */
+		if (diag_bc_room(bc, 8)) {
+			diag_bc_op(bc, INET_DIAG_BC_DEV_COND, 8, 12);
+			memcpy(bc->buf + bc->off, &n->ifindex, 4);
+			bc->off += 4;
+		}
 		break;
 	case FEXPR_NOT:
 		diag_bc_node(bc, e, n->a);

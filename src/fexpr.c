@@ -558,6 +558,36 @@ fexpr_parse_state(struct fexpr_parser *p, const struct fexpr_token *kw)
 	return fexpr_node_new(p, FEXPR_NOT, i, -1);
 }
 
+/* dev [=|!=] DEV */
+static int
+fexpr_parse_dev(struct fexpr_parser *p, const struct fexpr_token *kw)
+{
+	struct fexpr_token op = *kw, val;
+	int cmp = fexpr_parse_cmp(p, &op), i;
+	uint32_t ifindex;
+
+	if (cmp != FEXPR_EQ && cmp != FEXPR_NE)
+		return fexpr_fail(p, "operator \"%.*s\" does not apply to "
+		    "devices at column %zu", (int)op.len, p->text + op.pos,
+		    op.pos + 1);
+	val = p->tok;
+	if (val.type != FEXPR_T_WORD)
+		return fexpr_expected(p, "a device", kw, &op);
+	if (resolve_dev(p->text + val.pos, val.len, &ifindex) == -1)
+		return fexpr_fail(p, "no device \"%.*s\" at column %zu (in "
+		    "this network namespace)",
+		    (int)(val.len < FEXPR_QUOTE ? val.len : FEXPR_QUOTE),
+		    p->text + val.pos, val.pos + 1);
+	fexpr_lex(p);
+	i = fexpr_node_new(p, FEXPR_DEV, -1, -1);
+	if (i < 0)
+		return -1;
+	p->e.nodes[i].ifindex = ifindex;
+	if (cmp == FEXPR_EQ)
+		return i;
+	return fexpr_node_new(p, FEXPR_NOT, i, -1);
+}
+
 static int fexpr_parse_list(struct fexpr_parser *p,
     const struct fexpr_token *after);
 
@@ -603,6 +633,8 @@ fexpr_parse_unary(struct fexpr_parser *p, const struct fexpr_token *after)
 			i = fexpr_parse_host(p, &t);
 		else if (fexpr_tok_is(p, &t, "state"))
 			i = fexpr_parse_state(p, &t);
+		else if (fexpr_tok_is(p, &t, "dev"))
+			i = fexpr_parse_dev(p, &t);
 		else
 			i = fexpr_fail(p, "unknown word \"%.*s\" at column %zu",
 			    (int)(t.len < FEXPR_QUOTE ? t.len : FEXPR_QUOTE),
@@ -756,6 +788,10 @@ fexpr_eval(const struct fexpr *e, int i, const struct conn_sample *s)
 		return fexpr_addr_match(n, s->family, s->remote);
 	case FEXPR_STATE:
 		return s->state < 32 && (n->states >> s->state & 1);
+	case FEXPR_DEV:
+		/* idiag_if and the bytecode's entry->ifindex are both
+		 * sk_bound_dev_if. */
+		return s->ifindex == n->ifindex;
 	}
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* Service names to ports and host names to addresses, as ss reads them. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,28 @@ resolve_port(const char *text, size_t len, uint16_t *port, const char **why)
 		*why = "is no number and no TCP service";
 		return -1;
 	}
+	return 0;
+}
+
+int
+resolve_dev(const char *name, size_t len, uint32_t *ifindex)
+{
+	char buf[IF_NAMESIZE + 16], *end;
+	unsigned long v;
+
+	if (len == 0 || len >= sizeof buf)
+		return -1;
+	memcpy(buf, name, len);
+	buf[len] = '\0';
+	*ifindex = if_nametoindex(buf);
+	if (*ifindex != 0)
+		return 0;
+	errno = 0;
+	v = strtoul(buf, &end, 0);
+	if (end == buf || *end != '\0' || errno != 0 || v > UINT32_MAX ||
+	    buf[0] == '-')
+		return -1;
+	*ifindex = (uint32_t)v;
 	return 0;
 }
 

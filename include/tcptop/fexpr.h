@@ -20,6 +20,9 @@
  *					":PORT" for any address, "*" for
  *					anything
  *	state [=|!=] NAME[,NAME...]	tcpstate_parse() names and groups
+ *	dev [=|!=] DEV			bound to the device (SO_BINDTODEVICE,
+ *					a link-local peer's scope): a name
+ *					(resolve_dev) or an index
  *	not E, ! E, E and E, E && E, E E, E or E, E || E, ( E )
  *
  * not binds tighter than and and or, which bind alike and are read from
@@ -42,6 +45,7 @@ enum fexpr_kind {
 	FEXPR_SRC,		/* local address in addr/prefix */
 	FEXPR_DST,		/* remote address in addr/prefix */
 	FEXPR_STATE,		/* state in states */
+	FEXPR_DEV,		/* bound to device ifindex */
 };
 
 /* Port comparisons; address and state terms are always FEXPR_EQ (the
@@ -56,6 +60,7 @@ struct fexpr_node {
 	uint16_t port;		/* SPORT/DPORT, host order */
 	int16_t a, b;		/* children (node indexes), -1 none */
 	uint32_t states;	/* STATE: bits 1 << TCP_* */
+	uint32_t ifindex;	/* DEV: the device's index */
 	uint8_t addr[16];	/* network order; IPv4 in the first 4 bytes */
 };
 

@@ -20,6 +20,11 @@ int resolve_service(const char *name, size_t len, uint16_t *port);
 int resolve_port(const char *text, size_t len, uint16_t *port,
     const char **why);
 
+/* The index of network device name[0..len) in the calling thread's network
+ * namespace (if_nametoindex(3)), or else a number in C's notation, as ss
+ * reads a device (parse_devcond).  Returns 0 with *ifindex, or -1. */
+int resolve_dev(const char *name, size_t len, uint32_t *ifindex);
+
 /* One address of a host name. */
 struct resolve_addr {
 	uint8_t family;		/* AF_INET or AF_INET6 */

@@ -11,6 +11,10 @@
  * lower pid, the parent, owns them.  Then it prints "ready PID" and waits
  * for SIGTERM (the child dies with it).  Any failure prints one line
  * "sockhold: ..." and exits 1.
+ *
+ * With SOCKHOLD_DEV=IF in the environment the listener and the connecting
+ * socket are bound to device IF (SO_BINDTODEVICE), and so is the accepted
+ * one, which inherits it: for the filter test's "dev IF".
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -28,6 +32,17 @@ die(const char *what)
 {
 	fprintf(stderr, "sockhold: %s: %s\n", what, strerror(errno));
 	exit(1);
+}
+
+/* Bind fd to $SOCKHOLD_DEV, if set. */
+static void
+bind_dev(int fd)
+{
+	const char *dev = getenv("SOCKHOLD_DEV");
+
+	if (dev != NULL && *dev != '\0' && setsockopt(fd, SOL_SOCKET,
+	    SO_BINDTODEVICE, dev, (socklen_t)strlen(dev)) == -1)
+		die("SO_BINDTODEVICE");
 }
 
 int
@@ -56,12 +71,14 @@ main(int argc, char **argv)
 	if ((lfd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
 		die("socket");
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	bind_dev(lfd);
 	if (bind(lfd, (struct sockaddr *)&sa, sizeof sa) == -1)
 		die("bind");
 	if (listen(lfd, 8) == -1)
 		die("listen");
 	if ((cfd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
 		die("socket");
+	bind_dev(cfd);
 	if (connect(cfd, (struct sockaddr *)&sa, sizeof sa) == -1)
 		die("connect");
 	if ((afd = accept(lfd, NULL, NULL)) == -1)

@@ -9,7 +9,8 @@
 # The sockets: nsholder's one of each holdable state per family (ports
 # 9001-9010, tests/helpers/nsholder.c), and sockhold's listener on
 # 127.0.0.1:22 (ssh in /etc/services) with a connection to it, both ends
-# in S.  Nothing touches the host's network: addresses, routes, sysctls
+# in S, and from the dev checks on a second one on 127.0.0.1:2222, its
+# three sockets bound to lo.  Nothing touches the host's network: addresses, routes, sysctls
 # and rules live in the namespaces.
 #
 # Environment: TCPTOP (default ./tcptop), NSHOLDER (default
@@ -143,21 +144,35 @@ same parens 3 'dport = :9004 or ( dport = :9005 and src 10.77.0.1 )'
 same not-parens 15 \
     'not ( dport = :9004 or dport = :9005 ) and not sport = :9001'
 
+# dev: sockhold's second listener on 127.0.0.1:2222 and its connection,
+# all three bound to lo; by name and by index, as ss takes both.
+inS env SOCKHOLD_DEV=lo "$SOCKHOLD" filter-dev 2222 >"$TMP/sockhold-dev" \
+    2>&1 &
+HOLDS="$HOLDS $!"
+wait_until -t 10 "sockhold on lo" grep -qs '^ready ' "$TMP/sockhold-dev" ||
+    fail "sockhold on lo did not get ready: $(cat "$TMP/sockhold-dev")"
+HOLDS="$HOLDS $(awk '/^ready /{ print $2 }' "$TMP/sockhold-dev")"
+LO_INDEX=$(inS cat /sys/class/net/lo/ifindex) || fail "no lo in $NS_S"
+same dev-name 3 'dev lo'
+same dev-index 3 "dev $LO_INDEX"
+same dev-not 13 'not dev lo and src 10.77.0.1 or dev = lo'
+same dev-ne 23 'dev != lo'
+
 # Ports as ss reads them: C's notation (strtol, base 0), service names,
 # a port alone after src and dst, "*".
 same port-hex 4 'sport = :0x16 or dport = :0x2331'
 same port-octal 4 'sport = :021451'
 same port-service 2 'sport = :ssh'
-same port-service-cmp 5 'dport <= :ssh or sport le :ssh'
+same port-service-cmp 6 'dport <= :ssh or sport le :ssh'
 same dst-port-only 1 'dst :22'
 same src-port-service 2 'src :ssh'
 same src-star-port 1 'src *:ssh and dst 127.0.0.1'
-same src-star 23 'src *'
+same src-star 26 'src *'
 same src-addr-service 2 'src 127.0.0.1:ssh'
 same dst-prefix-port 2 'dst 10.77.0.0/24:0x232c or dst 127.0.0.0/8:ssh'
 same src-addr-empty-port 10 'src 10.77.0.1:'
 # Host names (one address: localhost is 127.0.0.1 in /etc/hosts).
-same src-localhost 3 'src localhost'
+same src-localhost 6 'src localhost'
 same dst-localhost-port 1 'dst localhost:ssh'
 
 # rtt_ms is null exactly where ss -i shows no rtt: (no tcp_info, or no
@@ -190,8 +205,8 @@ rtt_same()
 		    "(- ss, + tcptop):"
 		diff -u "$out.ss" "$out.tcptop" | tail -n +3 |
 		    grep '^[-+]' | head -n 30 | sed 's/^/    /'
-	elif [ "$n" -ne 14 ]; then
-		bad "[rtt] $n sockets with an rtt, not the 14 expected"
+	elif [ "$n" -ne 16 ]; then
+		bad "[rtt] $n sockets with an rtt, not the 16 expected"
 	else
 		ok "[rtt] rtt_ms null exactly where ss shows no rtt: ($n with)"
 	fi
@@ -200,7 +215,7 @@ rtt_same
 
 # -p keeps its list syntax and takes service names too.
 same p-service 3 'sport = :ssh or dport = :ssh' -p ssh
-same p-service-range 9 \
+same p-service-range 12 \
     '( sport >= :ssh and sport <= :9002 ) or ( dport >= :ssh and dport <= :9002 )' \
     -p ssh-9002
 

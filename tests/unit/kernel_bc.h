@@ -9,8 +9,9 @@
  * entry as inet_diag_bc_sk() does: sport is the local port (inet_num),
  * dport the remote one, the addresses are 16 bytes for an AF_INET6 socket
  * (v4-mapped ones included) and 4 for AF_INET.  Written from reading that
- * source, not copied; interface number, mark, cgroup and port locks are
- * zero here, as for an unbound socket of the root cgroup.  The op codes
+ * source, not copied; mark, cgroup and port locks are zero here, as for a
+ * socket of the root cgroup, and the interface is the sample's ifindex
+ * (sk_bound_dev_if, which idiag_if reports too).  The op codes
  * and structure layouts are the uapi's (linux/inet_diag.h), spelled out
  * because only diag.c includes that header. */
 #ifndef TCPTOP_KERNEL_BC_H
@@ -45,6 +46,7 @@ struct kbc_entry {
 	const uint8_t *saddr;	/* 4 or 16 bytes, network order */
 	const uint8_t *daddr;
 	unsigned sport, dport;
+	uint32_t ifindex;	/* sk_bound_dev_if */
 };
 
 static inline struct kbc_op
@@ -266,13 +268,18 @@ kbc_run(const uint8_t *bc, int len, const struct kbc_entry *entry)
 			yes = 0;
 			break;
 		}
-		case KBC_DEV_COND:
+		case KBC_DEV_COND: {
+			uint32_t ifindex;
+
+			memcpy(&ifindex, bc + 4, sizeof ifindex);
+			yes = ifindex == entry->ifindex;
+			break;
+		}
 		case KBC_CGROUP_COND: {
 			uint8_t zero[8] = { 0 };
 
-			/* ifindex, cgroup id: 0 here */
-			yes = memcmp(bc + 4, zero, op.code == KBC_DEV_COND ?
-			    4 : 8) == 0;
+			/* cgroup id: 0 here */
+			yes = memcmp(bc + 4, zero, 8) == 0;
 			break;
 		}
 		default:
@@ -300,6 +307,7 @@ kbc_run_sample(const uint8_t *bc, int len, const struct conn_sample *s)
 	e.daddr = s->remote;
 	e.sport = s->lport;
 	e.dport = s->rport;
+	e.ifindex = s->ifindex;
 	return kbc_run(bc, len, &e);
 }
 

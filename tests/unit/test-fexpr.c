@@ -22,7 +22,7 @@ static void
 show(const struct fexpr *e, int i, char *buf, size_t len)
 {
 	static const char *const kinds[] = { "?", "and", "or", "not",
-	    "sport", "dport", "src", "dst", "state" };
+	    "sport", "dport", "src", "dst", "state", "dev" };
 	static const char *const cmps[] = { "=", "!=", "<", "<=", ">", ">=" };
 	const struct fexpr_node *n = &e->nodes[i];
 	size_t off = strlen(buf);
@@ -57,6 +57,9 @@ show(const struct fexpr *e, int i, char *buf, size_t len)
 		break;
 	case FEXPR_STATE:
 		snprintf(buf + off, len - off, "state %#x", n->states);
+		break;
+	case FEXPR_DEV:
+		snprintf(buf + off, len - off, "dev %u", n->ifindex);
 		break;
 	default:
 		snprintf(buf + off, len - off, "?");
@@ -138,6 +141,13 @@ static const struct {
 	{ "dst 10.0.0.0/8:ssh", "(and dst 10.0.0.0/8 dport=22)" },
 	{ "dst fe80::1/64:22", "(and dst fe80::1/64 dport=22)" },
 	{ "dst [fe80::]/10:ssh", "(and dst fe80::/10 dport=22)" },
+	/* Devices: a name in this namespace (lo is always 1), or a
+	 * number as ss reads it. */
+	{ "dev lo", "dev 1" },
+	{ "dev = lo", "dev 1" },
+	{ "dev 0x2", "dev 2" },
+	{ "dev != 3", "(not dev 3)" },
+	{ "dev lo or dev 7 and sport = 1", "(and (or dev 1 dev 7) sport=1)" },
 	/* Host names with one address (/etc/hosts). */
 	{ "src localhost", "src 127.0.0.1/32" },
 	{ "src localhost:ssh", "(and src 127.0.0.1/32 sport=22)" },
@@ -235,6 +245,12 @@ static const struct {
 	{ "state estab,", "empty state name at column 13" },
 	{ "state ,estab", "empty state name at column 7" },
 	{ "state > listen", "operator \">\" does not apply to states" },
+	{ "dev", "expected a device after \"dev\" at column 4" },
+	{ "dev no-such-dev0", "no device \"no-such-dev0\" at column 5 (in this "
+	    "network namespace)" },
+	{ "dev -1", "no device \"-1\"" },
+	{ "dev 0x100000000", "no device" },
+	{ "dev < lo", "operator \"<\" does not apply to devices" },
 	{ "sport = 1 \001", "at column 11, not control character 0x01" },
 };
 
@@ -336,6 +352,10 @@ static const struct {
 	{ "src 0.0.0.0/0", &sany6, 0 },
 	{ "src ::", &sany6, 1 },
 	/* States. */
+	/* Devices: these sockets are bound to none (ifindex 0). */
+	{ "dev 0", &s4, 1 },
+	{ "dev lo", &s4, 0 },
+	{ "dev != lo", &s4, 1 },
 	{ "state estab", &s4, 1 },
 	{ "state listen", &s4, 0 },
 	{ "state time-wait", &s6, 1 },
@@ -475,6 +495,11 @@ gen(char *buf, size_t len, int depth)
 			    prefixes6[pick(NELEM(prefixes6))]);
 		break;
 	case 4:
+		if (pick(4) == 0) {
+			cat(buf, len, "dev %s%u", pick(3) ? "" : "!= ",
+			    pick(3));
+			break;
+		}
 		if (pick(3) == 0)
 			cat(buf, len, "%s *:%u", pick(2) ? "src" : "dst",
 			    rand_port());
@@ -525,6 +550,7 @@ rand_sample(struct conn_sample *s)
 	s->state = (uint8_t)(TCPSTATE_MIN + pick(TCPSTATE_MAX));
 	s->lport = (uint16_t)rand_port();
 	s->rport = (uint16_t)rand_port();
+	s->ifindex = pick(3);
 	for (k = 0; k < 2; k++) {
 		uint8_t *a = k ? s->remote : s->local;
 		size_t alen = s->family == AF_INET ? 4 : 16;
