@@ -49,6 +49,12 @@ struct fexpr_parser {
 	int failed;
 };
 
+/* Terms of ss's grammar (misc/ssfilter.y) that tcptop cannot test yet:
+ * refused by name rather than as unknown words. */
+static const char *const fexpr_unsupported[] = {
+	"autobound", "fwmark", "cgroup",
+};
+
 static const struct {
 	const char *word;
 	int cmp;
@@ -591,6 +597,19 @@ fexpr_parse_dev(struct fexpr_parser *p, const struct fexpr_token *kw)
 static int fexpr_parse_list(struct fexpr_parser *p,
     const struct fexpr_token *after);
 
+/* Is t a term of ss's that tcptop does not support? */
+static int
+fexpr_ss_only(const struct fexpr_parser *p, const struct fexpr_token *t)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof fexpr_unsupported /
+	    sizeof fexpr_unsupported[0]; i++)
+		if (fexpr_tok_is(p, t, fexpr_unsupported[i]))
+			return 1;
+	return 0;
+}
+
 /* A term, "not" and what it applies to, or a parenthesised expression. */
 static int
 fexpr_parse_unary(struct fexpr_parser *p, const struct fexpr_token *after)
@@ -635,6 +654,10 @@ fexpr_parse_unary(struct fexpr_parser *p, const struct fexpr_token *after)
 			i = fexpr_parse_state(p, &t);
 		else if (fexpr_tok_is(p, &t, "dev"))
 			i = fexpr_parse_dev(p, &t);
+		else if (fexpr_ss_only(p, &t))
+			i = fexpr_fail(p, "\"%.*s\" at column %zu is ss syntax "
+			    "tcptop does not support", (int)t.len,
+			    p->text + t.pos, t.pos + 1);
 		else
 			i = fexpr_fail(p, "unknown word \"%.*s\" at column %zu",
 			    (int)(t.len < FEXPR_QUOTE ? t.len : FEXPR_QUOTE),

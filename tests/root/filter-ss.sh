@@ -213,6 +213,30 @@ rtt_same()
 }
 rtt_same
 
+# refused NAME EXPR WORD: ss takes EXPR, tcptop refuses it with exit
+# status 2 and one line naming WORD, rather than keep other rows.
+refused()
+{
+	local name=$1 expr=$2 word=$3 out=$TMP/$1 rc
+
+	timeout 30 ip netns exec "$NS_S" "$TCPTOP" -b -n 1 --json -f "$expr" \
+	    >"$out.json" 2>"$out.err"
+	rc=$?
+	if ! inS ss -tanH "$expr" >/dev/null 2>&1; then
+		bad "[$name] ss refuses '$expr' too: no comparison"
+	elif [ $rc -ne 2 ] || [ "$(wc -l <"$out.err")" -ne 1 ] ||
+	    [ -s "$out.json" ] ||
+	    ! grep -q "\"$word\" at column .* tcptop does not support" \
+	    "$out.err"; then
+		bad "[$name] '$expr': exit $rc, not 2 with one line naming" \
+		    "$word: $(head -c 300 "$out.err")"
+	else
+		ok "[$name] '$expr': refused, naming $word, where ss takes it"
+	fi
+}
+refused autobound 'dport = :9004 or autobound' autobound
+refused fwmark 'not fwmark = 0x1/0xff' fwmark
+
 # -p keeps its list syntax and takes service names too.
 same p-service 3 'sport = :ssh or dport = :ssh' -p ssh
 same p-service-range 12 \

@@ -246,6 +246,12 @@ static const struct {
 	{ "state ,estab", "empty state name at column 7" },
 	{ "state > listen", "operator \">\" does not apply to states" },
 	{ "dev", "expected a device after \"dev\" at column 4" },
+	/* ss's terms tcptop cannot test yet, refused by name. */
+	{ "sport = 1 or autobound", "\"autobound\" at column 14 is ss syntax "
+	    "tcptop does not support" },
+	{ "fwmark = 0x1/0xff", "\"fwmark\" at column 1 is ss syntax tcptop "
+	    "does not support" },
+	{ "not cgroup /sys", "\"cgroup\" at column 5 is ss syntax" },
 	{ "dev no-such-dev0", "no device \"no-such-dev0\" at column 5 (in this "
 	    "network namespace)" },
 	{ "dev -1", "no device \"-1\"" },
