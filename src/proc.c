@@ -347,12 +347,32 @@ proc_add(struct proc *p, int procfd, pid_t pid)
 	return (uint16_t)++p->n;
 }
 
+/* The inode of the socket that descriptor name of the fd directory dirfd
+ * is, or 0 when it is not a socket. */
+static uint32_t
+proc_fd_inode(int dirfd, const char *name)
+{
+	char link[64], *end;
+	unsigned long ino;
+	ssize_t n;
+
+	n = readlinkat(dirfd, name, link, sizeof link - 1);
+	if (n < 9 || memcmp(link, "socket:[", 8) != 0)
+		return 0;
+	link[n] = '\0';
+	errno = 0;
+	ino = strtoul(link + 8, &end, 10);
+	if (errno != 0 || *end != ']' || ino > UINT32_MAX)
+		return 0;
+	return (uint32_t)ino;
+}
+
 /* Every socket fd of one process: claim the inodes looked for that no
  * lower pid holds. */
 static void
 proc_scan_pid(struct proc *p, int procfd, pid_t pid)
 {
-	char path[64], link[64];
+	char path[64];
 	struct dirent *de;
 	struct stat st;
 	uint16_t me = PROC_OWNER_UNSET;
@@ -378,22 +398,13 @@ proc_scan_pid(struct proc *p, int procfd, pid_t pid)
 		return;
 	}
 	while ((de = readdir(dir)) != NULL) {
-		unsigned long ino;
-		ssize_t n;
+		uint32_t ino;
 		size_t i;
-		char *end;
 
-		if (de->d_name[0] == '.')
+		if (de->d_name[0] == '.' ||
+		    (ino = proc_fd_inode(fd, de->d_name)) == 0)
 			continue;
-		n = readlinkat(fd, de->d_name, link, sizeof link - 1);
-		if (n < 9 || memcmp(link, "socket:[", 8) != 0)
-			continue;
-		link[n] = '\0';
-		errno = 0;
-		ino = strtoul(link + 8, &end, 10);
-		if (errno != 0 || *end != ']' || ino == 0 || ino > UINT32_MAX)
-			continue;
-		i = proc_find(p, (uint32_t)ino);
+		i = proc_find(p, ino);
 		if (p->keys[i] != ino)
 			continue;	/* not a socket we show */
 		/* Shared by several processes: the lowest pid, whatever
@@ -888,7 +899,7 @@ static size_t
 proc_fd_sockets(long pid, uint32_t *inodes, size_t max)
 {
 	struct proc_fd_sock got[64];
-	char path[64], link[64];
+	char path[64];
 	struct dirent *de;
 	size_t n = 0, i;
 	DIR *dir;
@@ -902,24 +913,16 @@ proc_fd_sockets(long pid, uint32_t *inodes, size_t max)
 		return 0;
 	}
 	while ((de = readdir(dir)) != NULL && n < 64) {
-		unsigned long ino;
+		uint32_t ino;
 		char *end;
-		ssize_t k;
 		long d;
 
 		d = strtol(de->d_name, &end, 10);
-		if (de->d_name[0] == '.' || *end != '\0')
-			continue;
-		k = readlinkat(fd, de->d_name, link, sizeof link - 1);
-		if (k < 9 || memcmp(link, "socket:[", 8) != 0)
-			continue;
-		link[k] = '\0';
-		errno = 0;
-		ino = strtoul(link + 8, &end, 10);
-		if (errno != 0 || *end != ']' || ino == 0 || ino > UINT32_MAX)
+		if (de->d_name[0] == '.' || *end != '\0' ||
+		    (ino = proc_fd_inode(fd, de->d_name)) == 0)
 			continue;
 		got[n].fd = d;
-		got[n++].inode = (uint32_t)ino;
+		got[n++].inode = ino;
 	}
 	closedir(dir);
 	qsort(got, n, sizeof got[0], proc_fd_sock_cmp);
