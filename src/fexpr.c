@@ -468,6 +468,15 @@ fexpr_parse_addr_text(const char *w, size_t len, struct fexpr_addr *out,
 	return 0;
 }
 
+/* The error for an operator other than = and != (op) on what. */
+static int
+fexpr_eq_only(struct fexpr_parser *p, const struct fexpr_token *op,
+    const char *what)
+{
+	return fexpr_fail(p, "operator \"%.*s\" does not apply to %s at "
+	    "column %zu", (int)op->len, p->text + op->pos, what, op->pos + 1);
+}
+
 /* src|dst [=|!=] ADDR */
 static int
 fexpr_parse_host(struct fexpr_parser *p, const struct fexpr_token *kw)
@@ -479,9 +488,7 @@ fexpr_parse_host(struct fexpr_parser *p, const struct fexpr_token *kw)
 	int i;
 
 	if (cmp != FEXPR_EQ && cmp != FEXPR_NE)
-		return fexpr_fail(p, "operator \"%.*s\" does not apply to "
-		    "addresses at column %zu", (int)op.len, p->text + op.pos,
-		    op.pos + 1);
+		return fexpr_eq_only(p, &op, "addresses");
 	val = p->tok;
 	if (val.type != FEXPR_T_WORD)
 		return fexpr_expected(p, "an address", kw, &op);
@@ -528,9 +535,7 @@ fexpr_parse_state(struct fexpr_parser *p, const struct fexpr_token *kw)
 	size_t at;
 
 	if (cmp != FEXPR_EQ && cmp != FEXPR_NE)
-		return fexpr_fail(p, "operator \"%.*s\" does not apply to "
-		    "states at column %zu", (int)op.len, p->text + op.pos,
-		    op.pos + 1);
+		return fexpr_eq_only(p, &op, "states");
 	val = p->tok;
 	if (val.type != FEXPR_T_WORD)
 		return fexpr_expected(p, "a state name", kw, &op);
@@ -573,9 +578,7 @@ fexpr_parse_dev(struct fexpr_parser *p, const struct fexpr_token *kw)
 	uint32_t ifindex;
 
 	if (cmp != FEXPR_EQ && cmp != FEXPR_NE)
-		return fexpr_fail(p, "operator \"%.*s\" does not apply to "
-		    "devices at column %zu", (int)op.len, p->text + op.pos,
-		    op.pos + 1);
+		return fexpr_eq_only(p, &op, "devices");
 	val = p->tok;
 	if (val.type != FEXPR_T_WORD)
 		return fexpr_expected(p, "a device", kw, &op);
