@@ -1,10 +1,23 @@
 /* Formatting of socket addresses, and the congestion-control name table. */
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "tcptop/clock.h"
 #include "tcptop/conn.h"
+#include "tcptop/text.h"
+
+/* Interface names by index, looked up at most once a second each: a
+ * refresh formats the same few devices for many rows, and a rename shows
+ * within a second. */
+#define CONN_SCOPE_SLOTS	16
+static struct {
+	uint32_t ifindex;
+	int64_t stamp_ms;
+	char name[CONN_SCOPE_LEN];
+} conn_scope_cache[CONN_SCOPE_SLOTS];
 
 /* Interned congestion-control names; slot 0 is "unknown". */
 static char conn_cc_names[256][16];
@@ -24,19 +37,68 @@ conn_fmt_addr(const struct conn_sample *s, int remote, char *buf, size_t len)
 }
 
 char *
+conn_fmt_scope(const struct conn_sample *s, char *buf, size_t len)
+{
+	char name[IF_NAMESIZE];
+	int64_t now = clock_ns(CLOCK_MONOTONIC) / 1000000;
+	unsigned slot = s->ifindex % CONN_SCOPE_SLOTS;
+
+	if (s->ifindex == 0)
+		return NULL;
+	/* Another namespace's index means nothing here (ss -N enters the
+	 * namespace; --all-netns cannot for every row). */
+	if (s->netns != 0) {
+		snprintf(buf, len, "if%u", s->ifindex);
+		return buf;
+	}
+	if (conn_scope_cache[slot].ifindex != s->ifindex ||
+	    now - conn_scope_cache[slot].stamp_ms >= 1000 ||
+	    now < conn_scope_cache[slot].stamp_ms) {
+		conn_scope_cache[slot].ifindex = s->ifindex;
+		conn_scope_cache[slot].stamp_ms = now;
+		if (if_indextoname(s->ifindex, name) != NULL)
+			text_clean(conn_scope_cache[slot].name,
+			    sizeof conn_scope_cache[slot].name, name,
+			    strnlen(name, sizeof name), TEXT_ASCII |
+			    TEXT_NOSPACE);
+		else
+			snprintf(conn_scope_cache[slot].name,
+			    sizeof conn_scope_cache[slot].name, "if%u",
+			    s->ifindex);
+	}
+	snprintf(buf, len, "%s", conn_scope_cache[slot].name);
+	return buf;
+}
+
+char *
 conn_fmt_endpoint(const struct conn_sample *s, int remote, char *buf,
     size_t len)
 {
-	char addr[CONN_ADDR_LEN];
-
+	static const uint8_t any6[16];
+	char addr[CONN_ADDR_LEN + 2], scope[CONN_SCOPE_LEN + 1] = "";
 	unsigned port = remote ? s->rport : s->lport;
 	char num[8] = "*";	/* no port: a listener's peer, as ss shows */
 
-	conn_fmt_addr(s, remote, addr, sizeof addr);
+	/* ss (inet_addr_print) writes "*" for the IPv6 any address of
+	 * both ends unless INET_DIAG_SKV6ONLY said v6only; the scope only
+	 * for the local end. */
+	if (s->family == AF_INET6 && !(s->flags & CONN_V6ONLY) &&
+	    memcmp(remote ? s->remote : s->local, any6, 16) == 0)
+		snprintf(addr, sizeof addr, "*");
+	else if (s->family == AF_INET6) {
+		char a[CONN_ADDR_LEN];
+
+		snprintf(addr, sizeof addr, "[%s]", conn_fmt_addr(s, remote,
+		    a, sizeof a));
+	} else
+		conn_fmt_addr(s, remote, addr, sizeof addr);
+	if (!remote && s->ifindex != 0) {
+		scope[0] = '%';
+		conn_fmt_scope(s, scope + 1, sizeof scope - 1);
+	}
 	if (port != 0)
 		snprintf(num, sizeof num, "%u", port);
-	snprintf(buf, len, s->family == AF_INET6 ? "[%s]:%s" : "%s:%s", addr,
-	    num);
+	snprintf(buf, len, "%s%s:%s", addr, scope, num);
 	return buf;
 }
 

@@ -69,6 +69,41 @@ diag_msg_cookie(const struct inet_diag_msg *m)
 	return (uint64_t)m->id.idiag_cookie[1] << 32 | m->id.idiag_cookie[0];
 }
 
+/* The small attributes of a message into s: shutdown, v6only, cgroup.
+ * Returns 0, or -1 when one is malformed. */
+static int
+diag_parse_attrs(const struct nlattr *const *tb, struct conn_sample *s)
+{
+	if (tb[INET_DIAG_SHUTDOWN] != NULL) {
+		if (mnl_attr_validate(tb[INET_DIAG_SHUTDOWN], MNL_TYPE_U8) ==
+		    -1)
+			return -1;
+		s->shutdown = mnl_attr_get_u8(tb[INET_DIAG_SHUTDOWN]);
+		s->flags |= CONN_HAS_SHUTDOWN;
+	}
+	/* Sent unasked for IPv6 sockets in LISTEN or CLOSE only
+	 * (inet_diag_msg_attrs_fill); for any other state v6only stays
+	 * unknown, and ss reads its absence as "not v6only". */
+	if (tb[INET_DIAG_SKV6ONLY] != NULL) {
+		if (mnl_attr_validate(tb[INET_DIAG_SKV6ONLY], MNL_TYPE_U8) ==
+		    -1)
+			return -1;
+		s->flags |= CONN_HAS_V6ONLY;
+		if (mnl_attr_get_u8(tb[INET_DIAG_SKV6ONLY]) != 0)
+			s->flags |= CONN_V6ONLY;
+	}
+	/* Sent for every full socket since 5.7 (inet_diag_msg_attrs_fill,
+	 * unasked); never for request or timewait sockets. */
+	if (tb[INET_DIAG_CGROUP_ID] != NULL) {
+		if (mnl_attr_validate(tb[INET_DIAG_CGROUP_ID], MNL_TYPE_U64) ==
+		    -1)
+			return -1;
+		s->cgroup = cgroup_intern(mnl_attr_get_u64(
+		    tb[INET_DIAG_CGROUP_ID]));
+	}
+	return 0;
+}
+
 /* Copy an inet_diag_msg and the attributes tcptop keeps into s.  Returns
  * 0, or -1 when the message is malformed. */
 static int
@@ -142,23 +177,7 @@ diag_parse_msg(const struct nlmsghdr *nlh, struct conn_sample *s)
 		s->cc = conn_cc_intern(p, strnlen(p,
 		    mnl_attr_get_payload_len(a)));
 	}
-	if (tb[INET_DIAG_SHUTDOWN] != NULL) {
-		if (mnl_attr_validate(tb[INET_DIAG_SHUTDOWN], MNL_TYPE_U8) ==
-		    -1)
-			return -1;
-		s->shutdown = mnl_attr_get_u8(tb[INET_DIAG_SHUTDOWN]);
-		s->flags |= CONN_HAS_SHUTDOWN;
-	}
-	/* Sent for every full socket since 5.7 (inet_diag_msg_attrs_fill,
-	 * unasked); never for request or timewait sockets. */
-	if (tb[INET_DIAG_CGROUP_ID] != NULL) {
-		if (mnl_attr_validate(tb[INET_DIAG_CGROUP_ID], MNL_TYPE_U64) ==
-		    -1)
-			return -1;
-		s->cgroup = cgroup_intern(mnl_attr_get_u64(
-		    tb[INET_DIAG_CGROUP_ID]));
-	}
-	return 0;
+	return diag_parse_attrs(tb, s);
 }
 
 /* libmnl 1.0.4's mnl_nlmsg_ok compares (int)nlmsg_len, so a length of

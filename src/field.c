@@ -132,6 +132,10 @@ field_family_json(struct json_buf *b, const char *sep, const struct conn *c,
 	(void)cx;
 	json_put_key(b, sep, "family");
 	json_put_nullable(b, conn_family_name(c->s.family));
+	/* Known only where the kernel says: IPv6 in LISTEN or CLOSE. */
+	json_put_key(b, ", ", "v6only");
+	json_put(b, !(c->s.flags & CONN_HAS_V6ONLY) ? "null" :
+	    c->s.flags & CONN_V6ONLY ? "true" : "false");
 	return 1;
 }
 
@@ -197,6 +201,18 @@ field_endpoint_json(struct json_buf *b, const char *sep, const struct conn *c,
 	json_put_nullable(b, conn_fmt_addr(&c->s, remote, a, sizeof a));
 	json_put_key(b, ", ", remote ? "remote_port" : "local_port");
 	json_put_u64(b, remote ? c->s.rport : c->s.lport);
+	if (!remote) {
+		char scope[CONN_SCOPE_LEN];
+
+		json_put_key(b, ", ", "interface");
+		json_put_nullable(b, conn_fmt_scope(&c->s, scope,
+		    sizeof scope));
+		json_put_key(b, ", ", "ifindex");
+		if (c->s.ifindex != 0)
+			json_put_u64(b, c->s.ifindex);
+		else
+			json_put(b, "null");
+	}
 	return 1;
 }
 
@@ -633,8 +649,9 @@ const struct field field_table[FIELD_N] = {
 	[FIELD_FAMILY] = { "family", "FM", NULL, "address family: v4 or v6",
 	    UNIT_NONE, 2, 2, 255, SORT, FIELD_MEMBER(s.family),
 	    .text = field_family_text, .json_fn = field_family_json },
-	[FIELD_LOCAL] = { "local", "LOCAL", NULL, "local address:port",
-	    UNIT_NONE, 13, 47, 1, SORT, .text = field_local_text,
+	[FIELD_LOCAL] = { "local", "LOCAL", NULL, "local address[%device]:port, "
+	    "as ss prints it",
+	    UNIT_NONE, 13, 63, 1, SORT, .text = field_local_text,
 	    .cmp = field_local_cmp, .json_fn = field_local_json },
 	[FIELD_REMOTE] = { "remote", "REMOTE", NULL, "remote address:port",
 	    UNIT_NONE, 13, 47, 2, SORT, .text = field_remote_text,

@@ -8,6 +8,9 @@
 /* Bits of conn_sample.flags. */
 #define CONN_HAS_INFO		0x01	/* info holds a tcp_info from the kernel */
 #define CONN_HAS_SHUTDOWN	0x02	/* shutdown holds INET_DIAG_SHUTDOWN */
+#define CONN_HAS_V6ONLY		0x04	/* the kernel sent INET_DIAG_SKV6ONLY
+					 * (IPv6 LISTEN and CLOSE only) */
+#define CONN_V6ONLY		0x08	/* and it said IPV6_V6ONLY is set */
 
 /* The tcp_info fields tcptop keeps: a compact copy, so a 100k-socket
  * table stays small.  Fields a kernel did not send are zero.  Only what
@@ -72,17 +75,29 @@ struct conn_sample {
 
 /* Buffer sizes for the formatters below, with the terminating NUL. */
 #define CONN_ADDR_LEN	48	/* "ffff:...:ffff" or "255.255.255.255" */
-#define CONN_ENDPOINT_LEN 56	/* "[v6addr]:65535" */
+#define CONN_ENDPOINT_LEN 72	/* "[v6addr]%ifname:65535" */
+#define CONN_SCOPE_LEN	20	/* an interface name (15) or "if4294967295" */
 
 /* Write the local or remote address of s as text into buf (len bytes,
  * at least CONN_ADDR_LEN).  Returns buf; never fails. */
 char *conn_fmt_addr(const struct conn_sample *s, int remote, char *buf,
     size_t len);
 
-/* Write "addr:port" ("[addr]:port" for IPv6; port 0 as "*", as ss does
- * for a listener's peer) into buf (CONN_ENDPOINT_LEN). */
+/* Write "addr:port" into buf (CONN_ENDPOINT_LEN), as ss -n prints it:
+ * "[addr]:port" for IPv6, the IPv6 any address as "*" unless the kernel
+ * said the socket is v6only (a dual-stack socket takes IPv4 too), port 0
+ * as "*", and the local end of a socket bound to a device (a link-local
+ * scope, SO_BINDTODEVICE) as "addr%ifname:port" (conn_fmt_scope). */
 char *conn_fmt_endpoint(const struct conn_sample *s, int remote, char *buf,
     size_t len);
+
+/* The name of the device the socket is bound to (its link-local scope)
+ * into buf (len bytes, at least CONN_SCOPE_LEN), made safe to print
+ * (text_clean).  The name is looked up in tcptop's own namespace; where
+ * it cannot be known there (a socket of another namespace under
+ * --all-netns, a device gone) it is "if" and the index, as ss writes it.
+ * Returns buf, or NULL when the socket is bound to no device. */
+char *conn_fmt_scope(const struct conn_sample *s, char *buf, size_t len);
 
 /* "ipv4" or "ipv6" (or "?" for anything else). */
 const char *conn_family_name(int family);

@@ -309,7 +309,8 @@ test_json(void)
 	    "\"throughput_rx\": null", "\"accept_fill_pct\": null",
 	    "\"cc\": null", "\"shutdown\": null", "\"cgroup_id\": null",
 	    "\"cgroup\": null", "\"owner\": null", "\"pid\": null",
-	    "\"comm\": null", "\"user\": null" };
+	    "\"comm\": null", "\"user\": null", "\"v6only\": null",
+	    "\"interface\": null", "\"ifindex\": null" };
 	struct field_ctx cx = { .now_ms = 3000 };
 	struct conn c;
 	const char *j;
