@@ -1,12 +1,15 @@
 /* cgroup v2 ids: interned for the samples, turned into paths by walking
  * the cgroup2 mount, and shortened for the column. */
 #include <ctype.h>
+#include <errno.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <unistd.h>
 
 #include "tcptop/cgroup.h"
@@ -108,6 +111,67 @@ cgroup_find_mount(const char *mountinfo, char *buf, size_t len)
 	}
 	fclose(fp);
 	return found;
+}
+
+/* The file handle of a cgroup2 directory is its 8-byte id (kernfs);
+ * anything else is not a cgroup. */
+static int
+cgroup_handle_id(int dirfd, const char *path, uint64_t *id)
+{
+	union {
+		struct file_handle fh;
+		char buf[sizeof(struct file_handle) + sizeof(uint64_t)];
+	} h;
+	struct statfs sf;
+	int mnt_id, fd;
+
+	fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	if (fstatfs(fd, &sf) == -1 || sf.f_type != CGROUP2_SUPER_MAGIC) {
+		close(fd);
+		errno = ENOTDIR;
+		return -1;
+	}
+	memset(&h, 0, sizeof h);
+	h.fh.handle_bytes = sizeof(uint64_t);
+	if (name_to_handle_at(fd, "", &h.fh, &mnt_id, AT_EMPTY_PATH) == -1 ||
+	    h.fh.handle_bytes != sizeof(uint64_t)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	close(fd);
+	memcpy(id, h.fh.f_handle, sizeof *id);
+	return 0;
+}
+
+int
+cgroup_path_id(const char *path, uint64_t *id, const char **why)
+{
+	char mnt[4096];
+	int dirfd, rc;
+
+	if (cgroup_handle_id(AT_FDCWD, path, id) == 0)
+		return 0;
+	while (*path == '/')
+		path++;
+	if (cgroup_find_mount("/proc/self/mountinfo", mnt, sizeof mnt) == -1) {
+		*why = "no cgroup2 mount";
+		return -1;
+	}
+	if (*path == '\0')
+		path = ".";
+	if ((dirfd = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		*why = "cannot open the cgroup2 mount";
+		return -1;
+	}
+	rc = cgroup_handle_id(dirfd, path, id);
+	close(dirfd);
+	if (rc == -1)
+		*why = "is no cgroup2 directory (absolute or below the "
+		    "cgroup2 mount)";
+	return rc;
 }
 
 struct cgroup_map *

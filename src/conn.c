@@ -146,3 +146,34 @@ conn_cc_name(uint8_t cc)
 {
 	return cc < conn_cc_count ? conn_cc_names[cc] : "";
 }
+
+static uint32_t conn_marks[256];
+static unsigned conn_mark_count = 1;
+
+uint8_t
+conn_mark_intern(uint32_t mark)
+{
+	static unsigned last;
+	unsigned i;
+
+	/* Nearly every socket has the same mark, most often 0. */
+	if (last != 0 && conn_marks[last] == mark)
+		return (uint8_t)last;
+	for (i = 1; i < conn_mark_count; i++)
+		if (conn_marks[i] == mark)
+			return (uint8_t)(last = i);
+	if (conn_mark_count == 256)
+		return 0;
+	conn_marks[i] = mark;
+	conn_mark_count++;
+	return (uint8_t)(last = i);
+}
+
+int
+conn_mark_value(uint8_t idx, uint32_t *mark)
+{
+	if (idx == 0 || idx >= conn_mark_count)
+		return -1;
+	*mark = conn_marks[idx];
+	return 0;
+}

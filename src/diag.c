@@ -379,6 +379,21 @@ diag_recv_dump(struct diag *d, const struct diag_query *q,
 	}
 }
 
+/* The kernel takes a mark condition only from a caller with
+ * CAP_NET_ADMIN (inet_diag_bc_audit): say so, not just "EPERM". */
+static void
+diag_explain_eperm(struct diag *d, const struct diag_query *q)
+{
+	int e = errno;
+
+	if (e == EPERM && q->filter != NULL &&
+	    fexpr_has_mark(&q->filter->expr))
+		snprintf(d->err, sizeof d->err, "fwmark needs root "
+		    "(CAP_NET_ADMIN): the kernel refuses mark conditions to "
+		    "others");
+	errno = e;
+}
+
 int
 diag_dump(struct diag *d, const struct diag_query *q,
     const struct diag_sink *sink)
@@ -410,8 +425,10 @@ diag_dump(struct diag *d, const struct diag_query *q,
 				    "request: %s", strerror(errno));
 				return -1;
 			}
-			if (diag_recv_dump(d, q, sink, &intr, &again) == -1)
+			if (diag_recv_dump(d, q, sink, &intr, &again) == -1) {
+				diag_explain_eperm(d, q);
 				return -1;
+			}
 		}
 		if (again) {
 			/* Data was lost (ENOBUFS, a truncated datagram). */

@@ -165,6 +165,8 @@ diag_bc_fit(const struct fexpr *e, int i)
 			return DIAG_BC_EXACT;
 		return DIAG_BC_TRUE;
 	case FEXPR_DEV:
+	case FEXPR_MARK:
+	case FEXPR_CGROUP:
 		return DIAG_BC_EXACT;
 	case FEXPR_NOT:
 		/* The negation of a guess is no guess. */
@@ -238,6 +240,24 @@ diag_bc_node(struct diag_bc *bc, const struct fexpr *e, int i)
 			diag_bc_op(bc, INET_DIAG_BC_DEV_COND, 8, 12);
 			memcpy(bc->buf + bc->off, &n->ifindex, 4);
 			bc->off += 4;
+		}
+		break;
+	case FEXPR_MARK:
+		/* The op, then struct inet_diag_markcond (valid_markcond). */
+		if (diag_bc_room(bc, 12)) {
+			struct inet_diag_markcond mc = { n->mark, n->mask };
+
+			diag_bc_op(bc, INET_DIAG_BC_MARK_COND, 12, 16);
+			memcpy(bc->buf + bc->off, &mc, sizeof mc);
+			bc->off += sizeof mc;
+		}
+		break;
+	case FEXPR_CGROUP:
+		/* The op, then the u64 id (valid_cgroupcond). */
+		if (diag_bc_room(bc, 12)) {
+			diag_bc_op(bc, INET_DIAG_BC_CGROUP_COND, 12, 16);
+			memcpy(bc->buf + bc->off, &n->cgroup_id, 8);
+			bc->off += 8;
 		}
 		break;
 	case FEXPR_NOT:

@@ -92,6 +92,15 @@ diag_parse_attrs(const struct nlattr *const *tb, struct conn_sample *s)
 		if (mnl_attr_get_u8(tb[INET_DIAG_SKV6ONLY]) != 0)
 			s->flags |= CONN_V6ONLY;
 	}
+	/* Sent to a caller with CAP_NET_ADMIN for every full socket
+	 * (inet_diag_msg_attrs_fill); never for request or timewait ones,
+	 * whose mark only the kernel's bytecode sees. */
+	if (tb[INET_DIAG_MARK] != NULL) {
+		if (mnl_attr_validate(tb[INET_DIAG_MARK], MNL_TYPE_U32) == -1)
+			return -1;
+		s->mark = conn_mark_intern(mnl_attr_get_u32(
+		    tb[INET_DIAG_MARK]));
+	}
 	/* Sent for every full socket since 5.7 (inet_diag_msg_attrs_fill,
 	 * unasked); never for request or timewait sockets. */
 	if (tb[INET_DIAG_CGROUP_ID] != NULL) {

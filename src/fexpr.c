@@ -4,10 +4,12 @@
 #include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "tcptop/cgroup.h"
 #include "tcptop/fexpr.h"
 #include "tcptop/resolve.h"
 #include "tcptop/tcpstate.h"
@@ -49,11 +51,18 @@ struct fexpr_parser {
 	int failed;
 };
 
-/* Terms of ss's grammar (misc/ssfilter.y) that tcptop cannot test yet:
- * refused by name rather than as unknown words. */
+/* Terms of ss's grammar (misc/ssfilter.y) that tcptop cannot test:
+ * refused by name rather than as unknown words.  autobound asks whether
+ * the kernel picked the local port (no SOCK_BINDPORT_LOCK): the kernel's
+ * INET_DIAG_BC_AUTO sees that lock, but no attribute reports it, so no
+ * row could be checked. */
 static const char *const fexpr_unsupported[] = {
-	"autobound", "fwmark", "cgroup",
+	"autobound",
 };
+
+/* What fexpr_eval finds: a mark term of a socket whose mark the kernel
+ * did not report is unknown. */
+enum { FEXPR_FALSE, FEXPR_TRUE, FEXPR_UNKNOWN };
 
 static const struct {
 	const char *word;
@@ -597,6 +606,116 @@ fexpr_parse_dev(struct fexpr_parser *p, const struct fexpr_token *kw)
 	return fexpr_node_new(p, FEXPR_NOT, i, -1);
 }
 
+/* A 32-bit number as ss's sscanf("%i") reads it: decimal, 0x hex or 0
+ * octal, the whole of s[0..len). */
+static int
+fexpr_u32(const char *s, size_t len, uint32_t *out)
+{
+	char buf[24], *end;
+	unsigned long long v;
+
+	if (len == 0 || len >= sizeof buf || s[0] < '0' || s[0] > '9')
+		return -1;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	v = strtoull(buf, &end, 0);
+	if (*end != '\0' || v > 0xffffffffULL)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* A term's optional = or !=; any other operator is an error. */
+static int
+fexpr_eq_ne(struct fexpr_parser *p, struct fexpr_token *op,
+    const char *what)
+{
+	int cmp = fexpr_parse_cmp(p, op);
+
+	if (cmp != FEXPR_EQ && cmp != FEXPR_NE)
+		return fexpr_fail(p, "operator \"%.*s\" does not apply to "
+		    "%s at column %zu", (int)op->len, p->text + op->pos, what,
+		    op->pos + 1);
+	return cmp;
+}
+
+/* fwmark [=|!=] MARK[/MASK], as ss's parse_markmask */
+static int
+fexpr_parse_mark(struct fexpr_parser *p, const struct fexpr_token *kw)
+{
+	struct fexpr_token op = *kw, val;
+	int cmp = fexpr_eq_ne(p, &op, "marks"), i;
+	const char *s, *slash;
+	uint32_t mark, mask = 0xffffffffU;
+
+	if (cmp < 0)
+		return -1;
+	val = p->tok;
+	if (val.type != FEXPR_T_WORD)
+		return fexpr_expected(p, "a mark", kw, &op);
+	s = p->text + val.pos;
+	slash = memchr(s, '/', val.len);
+	if (fexpr_u32(s, slash != NULL ? (size_t)(slash - s) : val.len,
+	    &mark) == -1 || (slash != NULL && fexpr_u32(slash + 1,
+	    val.len - (size_t)(slash - s) - 1, &mask) == -1))
+		return fexpr_fail(p, "bad mark \"%.*s\" at column %zu (MARK or "
+		    "MARK/MASK, 32-bit numbers)",
+		    (int)(val.len < FEXPR_QUOTE ? val.len : FEXPR_QUOTE), s,
+		    val.pos + 1);
+	fexpr_lex(p);
+	i = fexpr_node_new(p, FEXPR_MARK, -1, -1);
+	if (i < 0)
+		return -1;
+	p->e.nodes[i].mark = mark;
+	p->e.nodes[i].mask = mask;
+	if (cmp == FEXPR_EQ)
+		return i;
+	return fexpr_node_new(p, FEXPR_NOT, i, -1);
+}
+
+/* cgroup [=|!=] PATH, as ss's parse_cgroupcond */
+static int
+fexpr_parse_cgroup(struct fexpr_parser *p, const struct fexpr_token *kw)
+{
+	struct fexpr_token op = *kw, val;
+	int cmp = fexpr_eq_ne(p, &op, "cgroups"), i;
+	char path[4096];
+	const char *why = "";
+	uint64_t id;
+	uint16_t idx;
+
+	if (cmp < 0)
+		return -1;
+	val = p->tok;
+	if (val.type != FEXPR_T_WORD)
+		return fexpr_expected(p, "a cgroup path", kw, &op);
+	if (val.len >= sizeof path)
+		return fexpr_fail(p, "cgroup path at column %zu too long",
+		    val.pos + 1);
+	memcpy(path, p->text + val.pos, val.len);
+	path[val.len] = '\0';
+	if (cgroup_path_id(path, &id, &why) == -1)
+		return fexpr_fail(p, "cgroup \"%.*s\" at column %zu: %s",
+		    (int)(val.len < FEXPR_QUOTE ? val.len : FEXPR_QUOTE), path,
+		    val.pos + 1, why);
+	/* Rows carry interned ids: interned now, the filter's id has a slot
+	 * that every socket of that cgroup will share. */
+	if ((idx = cgroup_intern(id)) == 0)
+		return fexpr_fail(p, "cgroup \"%.*s\" at column %zu: too many "
+		    "cgroups seen to tell this one apart",
+		    (int)(val.len < FEXPR_QUOTE ? val.len : FEXPR_QUOTE), path,
+		    val.pos + 1);
+	fexpr_lex(p);
+	i = fexpr_node_new(p, FEXPR_CGROUP, -1, -1);
+	if (i < 0)
+		return -1;
+	p->e.nodes[i].cgroup_id = id;
+	p->e.nodes[i].cgroup = idx;
+	if (cmp == FEXPR_EQ)
+		return i;
+	return fexpr_node_new(p, FEXPR_NOT, i, -1);
+}
+
 static int fexpr_parse_list(struct fexpr_parser *p,
     const struct fexpr_token *after);
 
@@ -657,6 +776,10 @@ fexpr_parse_unary(struct fexpr_parser *p, const struct fexpr_token *after)
 			i = fexpr_parse_state(p, &t);
 		else if (fexpr_tok_is(p, &t, "dev"))
 			i = fexpr_parse_dev(p, &t);
+		else if (fexpr_tok_is(p, &t, "fwmark"))
+			i = fexpr_parse_mark(p, &t);
+		else if (fexpr_tok_is(p, &t, "cgroup"))
+			i = fexpr_parse_cgroup(p, &t);
 		else if (fexpr_ss_only(p, &t))
 			i = fexpr_fail(p, "\"%.*s\" at column %zu is ss syntax "
 			    "tcptop does not support", (int)t.len,
@@ -702,6 +825,27 @@ fexpr_parse_list(struct fexpr_parser *p, const struct fexpr_token *after)
 	return l;
 }
 
+/* Is there a state term below node i other than on the chain of ands
+ * from the top (top: i is on it)? */
+static int
+fexpr_state_inside(const struct fexpr *e, int i, int top)
+{
+	const struct fexpr_node *n;
+
+	if (i < 0 || (size_t)i >= e->n)
+		return 0;
+	n = &e->nodes[i];
+	if (n->kind == FEXPR_STATE)
+		return !top;
+	if (n->kind == FEXPR_AND || n->kind == FEXPR_OR ||
+	    n->kind == FEXPR_NOT) {
+		top = top && n->kind == FEXPR_AND;
+		return fexpr_state_inside(e, n->a, top) ||
+		    fexpr_state_inside(e, n->b, top);
+	}
+	return 0;
+}
+
 int
 fexpr_parse(struct fexpr *e, const char *text, char *err, size_t errlen)
 {
@@ -724,6 +868,14 @@ fexpr_parse(struct fexpr *e, const char *text, char *err, size_t errlen)
 			    NULL, NULL);
 		if (root < 0)
 			return -1;
+		/* The kernel's MARK_COND decides a row whose mark it does
+		 * not report (fexpr_match) only where its program is exact:
+		 * states it cannot test but at the top, joined by and. */
+		if (fexpr_has_mark(&p.e) && fexpr_state_inside(&p.e, root, 1))
+			return fexpr_fail(&p, "fwmark with a state term under "
+			    "\"or\" or \"not\" cannot be exact (no mark is "
+			    "reported for timewait and request sockets): join "
+			    "state terms to the rest with \"and\""), -1;
 	}
 	p.e.root = root;
 	e->n = p.e.n;
@@ -789,21 +941,31 @@ fexpr_cmp(unsigned v, int cmp, unsigned port)
 	return 0;
 }
 
+/* FEXPR_TRUE, FEXPR_FALSE or FEXPR_UNKNOWN, in Kleene's logic. */
 static int
 fexpr_eval(const struct fexpr *e, int i, const struct conn_sample *s)
 {
 	const struct fexpr_node *n;
+	int a, b;
 
 	if (i < 0 || (size_t)i >= e->n)
-		return 0;
+		return FEXPR_FALSE;
 	n = &e->nodes[i];
 	switch (n->kind) {
 	case FEXPR_AND:
-		return fexpr_eval(e, n->a, s) && fexpr_eval(e, n->b, s);
 	case FEXPR_OR:
-		return fexpr_eval(e, n->a, s) || fexpr_eval(e, n->b, s);
+		/* The value that decides: false for and, true for or. */
+		a = fexpr_eval(e, n->a, s);
+		if (a == (n->kind == FEXPR_OR))
+			return a;
+		b = fexpr_eval(e, n->b, s);
+		if (b == (n->kind == FEXPR_OR))
+			return b;
+		return a == FEXPR_UNKNOWN || b == FEXPR_UNKNOWN ?
+		    FEXPR_UNKNOWN : a;
 	case FEXPR_NOT:
-		return !fexpr_eval(e, n->a, s);
+		a = fexpr_eval(e, n->a, s);
+		return a == FEXPR_UNKNOWN ? a : !a;
 	case FEXPR_SPORT:
 		return fexpr_cmp(s->lport, n->cmp, n->port);
 	case FEXPR_DPORT:
@@ -818,14 +980,36 @@ fexpr_eval(const struct fexpr *e, int i, const struct conn_sample *s)
 		/* idiag_if and the bytecode's entry->ifindex are both
 		 * sk_bound_dev_if. */
 		return s->ifindex == n->ifindex;
+	case FEXPR_MARK: {
+		uint32_t mark;
+
+		if (conn_mark_value(s->mark, &mark) == -1)
+			return FEXPR_UNKNOWN;
+		return (mark & n->mask) == n->mark;
 	}
-	return 0;
+	case FEXPR_CGROUP:
+		/* Request and timewait sockets have none (index 0), as the
+		 * kernel's entry has cgroup id 0 for them. */
+		return s->cgroup == n->cgroup;
+	}
+	return FEXPR_FALSE;
 }
 
 int
 fexpr_match(const struct fexpr *e, const struct conn_sample *s)
 {
-	return e->root < 0 || fexpr_eval(e, e->root, s);
+	return e->root < 0 || fexpr_eval(e, e->root, s) != FEXPR_FALSE;
+}
+
+int
+fexpr_has_mark(const struct fexpr *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->n; i++)
+		if (e->nodes[i].kind == FEXPR_MARK)
+			return 1;
+	return 0;
 }
 
 /* The states where node i can hold (*may) and those where it holds

@@ -319,7 +319,8 @@ static const struct options_row options_table[] = {
 	  .kind = OPTIONS_CALL, .fn = options_filter,
 	  .help = "keep sockets that match EXPR, written as for ss: "
 	  "sport|dport|port OP PORT (OP: = != < <= > >=; PORT: 22, 0x16, "
-	  "ssh), src|dst ADDR[/LEN][:PORT], state LIST, dev DEV, joined "
+	  "ssh), src|dst ADDR[/LEN][:PORT], state LIST, dev DEV, fwmark "
+	  "MARK[/MASK] (root), cgroup PATH, joined "
 	  "with and, or (read left to right, as ss), not, ( ); "
 	  "e.g. -f 'dport = 443 or dst 10.0.0.0/8' (more in tcptop(1)).  "
 	  "F4 in the interactive view takes the same syntax" },

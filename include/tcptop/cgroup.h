@@ -48,6 +48,12 @@ const char *cgroup_map_path(const struct cgroup_map *m, uint16_t idx);
  * none. */
 int cgroup_find_mount(const char *mountinfo, char *buf, size_t len);
 
+/* The id of the cgroup at path, as ss's get_cgroup2_id finds it: path as
+ * it stands (from the working directory), or else below the cgroup2
+ * mount named by /proc/self/mountinfo ("/system.slice" or
+ * "system.slice").  Returns 0, or -1 with a short reason in *why. */
+int cgroup_path_id(const char *path, uint64_t *id, const char **why);
+
 /* A short, printable name for path: its last component, with a
  * container's 64-hex id cut to 12 ("docker-<64 hex>.scope" and
  * "/docker/<64 hex>" are "docker:<12 hex>"), "/" for the root.  Bytes

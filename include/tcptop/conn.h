@@ -60,7 +60,9 @@ struct conn_sample {
 	uint8_t shutdown;	/* bit 0: rcv shut, bit 1: snd shut */
 	uint8_t cc;		/* congestion control, conn_cc_name() index */
 	uint8_t flags;		/* CONN_HAS_* */
-	uint8_t pad;
+	uint8_t mark;		/* SO_MARK, conn_mark_intern() index; 0
+				 * unknown (INET_DIAG_MARK goes to
+				 * CAP_NET_ADMIN only, for full sockets) */
 	uint32_t expires_ms;	/* timer expiry, ms from the dump */
 	uint32_t rqueue;	/* Recv-Q; for LISTEN the accept backlog */
 	uint32_t wqueue;	/* Send-Q; for LISTEN the backlog limit */
@@ -109,5 +111,13 @@ uint8_t conn_cc_intern(const char *name, size_t len);
 
 /* The name behind an index, "" for 0 or an unknown index. */
 const char *conn_cc_name(uint8_t cc);
+
+/* Intern a socket mark.  Returns an index for conn_sample.mark; 0 stands
+ * for unknown, and also for marks past the table's 255 slots. */
+uint8_t conn_mark_intern(uint32_t mark);
+
+/* The mark behind index idx into *mark: 0, or -1 for 0 or an unknown
+ * index. */
+int conn_mark_value(uint8_t idx, uint32_t *mark);
 
 #endif

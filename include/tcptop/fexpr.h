@@ -1,5 +1,6 @@
 /* fexpr: ss-like filter expressions over one socket; pure but for the
- * service and host names it looks up (resolve.h). */
+ * service and host names it looks up (resolve.h) and the cgroup paths
+ * it turns into ids (cgroup.h). */
 #ifndef TCPTOP_FEXPR_H
 #define TCPTOP_FEXPR_H
 
@@ -23,6 +24,12 @@
  *	dev [=|!=] DEV			bound to the device (SO_BINDTODEVICE,
  *					a link-local peer's scope): a name
  *					(resolve_dev) or an index
+ *	fwmark [=|!=] MARK[/MASK]	(SO_MARK & MASK) == MARK; numbers
+ *					decimal, 0x hex or 0 octal, MASK
+ *					0xffffffff when left out
+ *	cgroup [=|!=] PATH		made in the cgroup v2 at PATH,
+ *					absolute or below the cgroup2
+ *					mount (cgroup_path_id)
  *	not E, ! E, E and E, E && E, E E, E or E, E || E, ( E )
  *
  * not binds tighter than and and or, which bind alike and are read from
@@ -46,6 +53,8 @@ enum fexpr_kind {
 	FEXPR_DST,		/* remote address in addr/prefix */
 	FEXPR_STATE,		/* state in states */
 	FEXPR_DEV,		/* bound to device ifindex */
+	FEXPR_MARK,		/* (socket mark & mask) == mark */
+	FEXPR_CGROUP,		/* made in cgroup cgroup_id */
 };
 
 /* Port comparisons; address and state terms are always FEXPR_EQ (the
@@ -61,6 +70,9 @@ struct fexpr_node {
 	int16_t a, b;		/* children (node indexes), -1 none */
 	uint32_t states;	/* STATE: bits 1 << TCP_* */
 	uint32_t ifindex;	/* DEV: the device's index */
+	uint32_t mark, mask;	/* MARK */
+	uint64_t cgroup_id;	/* CGROUP: the kernel's id */
+	uint16_t cgroup;	/* CGROUP: cgroup_intern(cgroup_id) */
 	uint8_t addr[16];	/* network order; IPv4 in the first 4 bytes */
 };
 
@@ -80,12 +92,20 @@ void fexpr_init(struct fexpr *e);
 int fexpr_parse(struct fexpr *e, const char *text, char *err,
     size_t errlen);
 
-/* Nonzero when s satisfies e (always for the empty expression). */
+/* Nonzero when s satisfies e (always for the empty expression).  The
+ * kernel reports no mark for request and timewait sockets, only its
+ * bytecode sees theirs: a mark term is unknown for a sample without
+ * one (conn_sample.mark 0), and an expression whose value hangs on an unknown term
+ * matches, leaving the choice to the kernel's MARK_COND. */
 int fexpr_match(const struct fexpr *e, const struct conn_sample *s);
 
 /* A superset of the states (bits 1 << TCP_*, within TCPSTATE_ALL) in
  * which a socket can satisfy e, from its state terms: TCPSTATE_ALL when
  * e does not restrict the state. */
 uint32_t fexpr_states(const struct fexpr *e);
+
+/* Nonzero when e has a fwmark term (which the kernel takes only from a
+ * caller with CAP_NET_ADMIN). */
+int fexpr_has_mark(const struct fexpr *e);
 
 #endif

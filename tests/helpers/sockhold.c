@@ -14,7 +14,9 @@
  *
  * With SOCKHOLD_DEV=IF in the environment the listener and the connecting
  * socket are bound to device IF (SO_BINDTODEVICE), and so is the accepted
- * one, which inherits it: for the filter test's "dev IF".
+ * one, which inherits it: for the filter test's "dev IF".  With
+ * SOCKHOLD_MARK=N (C's notation) the two get SO_MARK N, which the accepted
+ * one inherits too: for "fwmark N".
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -34,15 +36,28 @@ die(const char *what)
 	exit(1);
 }
 
-/* Bind fd to $SOCKHOLD_DEV, if set. */
+/* Bind fd to $SOCKHOLD_DEV and mark it with $SOCKHOLD_MARK, if set. */
 static void
 bind_dev(int fd)
 {
 	const char *dev = getenv("SOCKHOLD_DEV");
+	const char *mark = getenv("SOCKHOLD_MARK");
 
 	if (dev != NULL && *dev != '\0' && setsockopt(fd, SOL_SOCKET,
 	    SO_BINDTODEVICE, dev, (socklen_t)strlen(dev)) == -1)
 		die("SO_BINDTODEVICE");
+	if (mark != NULL && *mark != '\0') {
+		char *end;
+		unsigned long v = strtoul(mark, &end, 0);
+		unsigned int m = (unsigned int)v;
+
+		if (*end != '\0' || v > 0xffffffffUL) {
+			fprintf(stderr, "sockhold: bad SOCKHOLD_MARK %s\n", mark);
+			exit(1);
+		}
+		if (setsockopt(fd, SOL_SOCKET, SO_MARK, &m, sizeof m) == -1)
+			die("SO_MARK");
+	}
 }
 
 int

@@ -9,9 +9,11 @@
  * entry as inet_diag_bc_sk() does: sport is the local port (inet_num),
  * dport the remote one, the addresses are 16 bytes for an AF_INET6 socket
  * (v4-mapped ones included) and 4 for AF_INET.  Written from reading that
- * source, not copied; mark, cgroup and port locks are zero here, as for a
- * socket of the root cgroup, and the interface is the sample's ifindex
- * (sk_bound_dev_if, which idiag_if reports too).  The op codes
+ * source, not copied; the port locks are zero here (AUTO always holds),
+ * the mark is the sample's (conn_mark_value, 0 when unknown), the cgroup
+ * id the sample's (cgroup_id, 0 for none, as the kernel's entry has for
+ * request and timewait sockets), and the interface is the sample's
+ * ifindex (sk_bound_dev_if, which idiag_if reports too).  The op codes
  * and structure layouts are the uapi's (linux/inet_diag.h), spelled out
  * because only diag.c includes that header. */
 #ifndef TCPTOP_KERNEL_BC_H
@@ -22,6 +24,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "tcptop/cgroup.h"
 #include "tcptop/conn.h"
 
 enum {
@@ -47,6 +50,8 @@ struct kbc_entry {
 	const uint8_t *daddr;
 	unsigned sport, dport;
 	uint32_t ifindex;	/* sk_bound_dev_if */
+	uint32_t mark;		/* sk_mark (ir_mark, tw_mark) */
+	uint64_t cgroup_id;	/* 0 but for full sockets */
 };
 
 static inline struct kbc_op
@@ -82,9 +87,9 @@ kbc_valid_cc(const uint8_t *bc, int len, int cc)
 }
 
 /* inet_diag_bc_audit: 0, or -1 where the kernel says EINVAL (or EPERM
- * for a mark condition from an unprivileged caller). */
+ * for a mark condition from a caller without net_admin). */
 static inline int
-kbc_audit(const uint8_t *bytecode, int bytecode_len)
+kbc_audit_admin(const uint8_t *bytecode, int bytecode_len, int net_admin)
 {
 	const uint8_t *bc = bytecode;
 	int len = bytecode_len;
@@ -142,7 +147,12 @@ kbc_audit(const uint8_t *bytecode, int bytecode_len)
 				return -1;
 			break;
 		case KBC_MARK_COND:
-			return -1;	/* EPERM without CAP_NET_ADMIN */
+			if (!net_admin)
+				return -1;	/* EPERM */
+			min_len += 8;	/* struct inet_diag_markcond */
+			if (len < min_len)
+				return -1;
+			break;
 		case KBC_CGROUP_COND:
 			min_len += 8;
 			if (len < min_len)
@@ -168,6 +178,13 @@ kbc_audit(const uint8_t *bytecode, int bytecode_len)
 		len -= op.yes;
 	}
 	return len == 0 ? 0 : -1;
+}
+
+/* inet_diag_bc_audit for a caller without CAP_NET_ADMIN. */
+static inline int
+kbc_audit(const uint8_t *bytecode, int bytecode_len)
+{
+	return kbc_audit_admin(bytecode, bytecode_len, 0);
 }
 
 /* bitstring_match: the first bits of a1 and a2 agree, compared as the
@@ -275,11 +292,19 @@ kbc_run(const uint8_t *bc, int len, const struct kbc_entry *entry)
 			yes = ifindex == entry->ifindex;
 			break;
 		}
-		case KBC_CGROUP_COND: {
-			uint8_t zero[8] = { 0 };
+		case KBC_MARK_COND: {
+			uint32_t mark, mask;
 
-			/* cgroup id: 0 here */
-			yes = memcmp(bc + 4, zero, 8) == 0;
+			memcpy(&mark, bc + 4, 4);
+			memcpy(&mask, bc + 8, 4);
+			yes = (entry->mark & mask) == mark;
+			break;
+		}
+		case KBC_CGROUP_COND: {
+			uint64_t id;
+
+			memcpy(&id, bc + 4, 8);
+			yes = id == entry->cgroup_id;
 			break;
 		}
 		default:
@@ -308,6 +333,9 @@ kbc_run_sample(const uint8_t *bc, int len, const struct conn_sample *s)
 	e.sport = s->lport;
 	e.dport = s->rport;
 	e.ifindex = s->ifindex;
+	if (conn_mark_value(s->mark, &e.mark) == -1)
+		e.mark = 0;
+	e.cgroup_id = cgroup_id(s->cgroup);
 	return kbc_run(bc, len, &e);
 }
 

@@ -9,9 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "check.h"
 #include "kernel_bc.h"
+#include "tcptop/cgroup.h"
 #include "tcptop/diag.h"
 #include "tcptop/fexpr.h"
 #include "tcptop/filter.h"
@@ -22,7 +24,8 @@ static void
 show(const struct fexpr *e, int i, char *buf, size_t len)
 {
 	static const char *const kinds[] = { "?", "and", "or", "not",
-	    "sport", "dport", "src", "dst", "state", "dev" };
+	    "sport", "dport", "src", "dst", "state", "dev", "fwmark",
+	    "cgroup" };
 	static const char *const cmps[] = { "=", "!=", "<", "<=", ">", ">=" };
 	const struct fexpr_node *n = &e->nodes[i];
 	size_t off = strlen(buf);
@@ -60,6 +63,14 @@ show(const struct fexpr *e, int i, char *buf, size_t len)
 		break;
 	case FEXPR_DEV:
 		snprintf(buf + off, len - off, "dev %u", n->ifindex);
+		break;
+	case FEXPR_MARK:
+		snprintf(buf + off, len - off, "fwmark %#x/%#x", n->mark,
+		    n->mask);
+		break;
+	case FEXPR_CGROUP:
+		snprintf(buf + off, len - off, "cgroup %llu",
+		    (unsigned long long)n->cgroup_id);
 		break;
 	default:
 		snprintf(buf + off, len - off, "?");
@@ -105,6 +116,12 @@ static const struct {
 	{ "sport gt 1024", "sport>1024" },
 	{ "sport >= :65535", "sport>=65535" },
 	{ "sport ge 1024", "sport>=1024" },
+	{ "fwmark = 0x1/0xff", "fwmark 0x1/0xff" },
+	{ "FWMARK 7", "fwmark 0x7/0xffffffff" },
+	{ "fwmark != 010/0", "(not fwmark 0x8/0)" },
+	{ "fwmark eq 4294967295", "fwmark 0xffffffff/0xffffffff" },
+	{ "state listen and fwmark 1 and state estab",
+	    "(and (and state 0x400 fwmark 0x1/0xffffffff) state 0x2)" },
 	{ "port = 443", "(or sport=443 dport=443)" },
 	{ "port > 1024", "(or sport>1024 dport>1024)" },
 	{ "port != 22", "(not (or sport=22 dport=22))" },
@@ -246,12 +263,26 @@ static const struct {
 	{ "state ,estab", "empty state name at column 7" },
 	{ "state > listen", "operator \">\" does not apply to states" },
 	{ "dev", "expected a device after \"dev\" at column 4" },
-	/* ss's terms tcptop cannot test yet, refused by name. */
+	/* ss's terms tcptop cannot test, refused by name. */
 	{ "sport = 1 or autobound", "\"autobound\" at column 14 is ss syntax "
 	    "tcptop does not support" },
-	{ "fwmark = 0x1/0xff", "\"fwmark\" at column 1 is ss syntax tcptop "
-	    "does not support" },
-	{ "not cgroup /sys", "\"cgroup\" at column 5 is ss syntax" },
+	{ "fwmark", "expected a mark after \"fwmark\" at column 7" },
+	{ "fwmark = x1", "bad mark \"x1\" at column 10 (MARK or MARK/MASK, "
+	    "32-bit numbers)" },
+	{ "fwmark 0x100000000", "bad mark \"0x100000000\" at column 8" },
+	{ "fwmark 1/", "bad mark \"1/\"" },
+	{ "fwmark -1", "bad mark \"-1\"" },
+	{ "fwmark 1/2/3", "bad mark \"1/2/3\"" },
+	{ "fwmark > 1", "operator \">\" does not apply to marks at column 8" },
+	{ "fwmark 1 or state listen", "fwmark with a state term under "
+	    "\"or\" or \"not\" cannot be exact" },
+	{ "not (fwmark 1 and state listen)", "cannot be exact" },
+	{ "state != listen and fwmark 1", "cannot be exact" },
+	{ "cgroup", "expected a cgroup path after \"cgroup\" at column 7" },
+	{ "cgroup < /", "operator \"<\" does not apply to cgroups" },
+	{ "not cgroup /no/such/tcptop-cgroup",
+	    "cgroup \"/no/such/tcptop-cgroup\" at column 12: " },
+	{ "cgroup /proc", "cgroup \"/proc\" at column 8: " },
 	{ "dev no-such-dev0", "no device \"no-such-dev0\" at column 5 (in this "
 	    "network namespace)" },
 	{ "dev -1", "no device \"-1\"" },
@@ -267,6 +298,8 @@ struct sample_spec {
 	const char *remote;
 	unsigned rport;
 	int state;
+	uint32_t mark;		/* SO_MARK, when has_mark */
+	int has_mark;		/* 0: the kernel sent none (unknown) */
 };
 
 static struct conn_sample
@@ -281,19 +314,25 @@ make_sample(const struct sample_spec *sp)
 	s.rport = (uint16_t)sp->rport;
 	inet_pton(sp->family, sp->local, s.local);
 	inet_pton(sp->family, sp->remote, s.remote);
+	if (sp->has_mark)
+		s.mark = conn_mark_intern(sp->mark);
 	return s;
 }
 
 static const struct sample_spec s4 = { AF_INET, "10.1.2.3", 22,
-	"192.168.7.9", 50000, TCP_ESTABLISHED };
+	"192.168.7.9", 50000, TCP_ESTABLISHED, 0, 0 };
 static const struct sample_spec s4l = { AF_INET, "0.0.0.0", 80,
-	"0.0.0.0", 0, TCP_LISTEN };
+	"0.0.0.0", 0, TCP_LISTEN, 0, 0 };
 static const struct sample_spec s6 = { AF_INET6, "2001:db8::1", 443,
-	"fe80::2", 1234, TCP_TIME_WAIT };
+	"fe80::2", 1234, TCP_TIME_WAIT, 0, 0 };
 static const struct sample_spec smap = { AF_INET6, "::ffff:10.1.2.3", 8080,
-	"::ffff:127.0.0.1", 40000, TCP_CLOSE_WAIT };
+	"::ffff:127.0.0.1", 40000, TCP_CLOSE_WAIT, 0, 0 };
+static const struct sample_spec smark = { AF_INET, "10.1.2.3", 22,
+	"192.168.7.9", 50000, TCP_ESTABLISHED, 0x1234, 1 };
+static const struct sample_spec smark0 = { AF_INET, "10.1.2.3", 22,
+	"192.168.7.9", 50000, TCP_ESTABLISHED, 0, 1 };
 static const struct sample_spec sany6 = { AF_INET6, "::", 22, "::", 0,
-	TCP_LISTEN };
+	TCP_LISTEN, 0, 0 };
 
 /* What matches what. */
 static const struct {
@@ -368,6 +407,26 @@ static const struct {
 	{ "state connected", &s4l, 0 },
 	{ "state != listen", &s4l, 0 },
 	{ "state !=listen", &s4, 1 },
+	/* Marks: (mark & mask) == value, as the kernel's MARK_COND. */
+	{ "fwmark 0x1234", &smark, 1 },
+	{ "fwmark = 0x34/0xff", &smark, 1 },
+	{ "fwmark = 0x35/0xff", &smark, 0 },
+	{ "fwmark != 0x1234", &smark, 0 },
+	{ "fwmark 0x1234/0x0f00", &smark, 0 },
+	{ "fwmark 0/0", &smark, 1 },
+	{ "fwmark 0", &smark0, 1 },
+	{ "fwmark 0", &smark, 0 },
+	{ "fwmark 1 and sport = 22", &smark0, 0 },
+	/* No mark reported (request and timewait sockets, or no
+	 * CAP_NET_ADMIN): the kernel's MARK_COND decided; a known term
+	 * still decides where it can. */
+	{ "fwmark 1", &s4, 1 },
+	{ "not fwmark 1", &s4, 1 },
+	{ "fwmark 1 and sport = 23", &s4, 0 },
+	{ "fwmark 1 or sport = 22", &s4, 1 },
+	{ "not (fwmark 1 or sport = 22)", &s4, 0 },
+	{ "state listen and fwmark 1", &s4, 0 },
+	{ "state estab and not fwmark 1", &s4, 1 },
 	/* Operators. */
 	{ "sport = 22 and dport = 50000", &s4, 1 },
 	{ "sport = 22 dport = 50001", &s4, 0 },
@@ -441,6 +500,13 @@ static const char *const port_ops[] = { "", "=", "==", "eq", "!=", "ne",
 static const char *const states[] = { "listen", "estab", "time-wait",
 	"SYN_RECV", "fin-wait-2", "connected", "bucket", "close" };
 
+static const uint32_t marks[] = { 0, 1, 2, 3, 0x10, 0xff, 0x100,
+	0xffffffff };
+static const char *const mark_masks[] = { "", "/0xff", "/0", "/1",
+	"/0xffffffff", "/0x10" };
+/* A cgroup that "cgroup /" names, when there is a cgroup2 mount. */
+static uint64_t root_cgroup;
+
 static unsigned
 rand_port(void)
 {
@@ -477,6 +543,15 @@ gen(char *buf, size_t len, int depth)
 
 	if (pick(3) == 0)
 		snprintf(port, sizeof port, ":%u", rand_port());
+	if (k <= 1 && pick(3) == 0) {
+		if (root_cgroup != 0 && pick(3) == 0)
+			cat(buf, len, "cgroup %s/", pick(3) ? "" : "!= ");
+		else
+			cat(buf, len, "fwmark %s%#x%s", pick(3) ? "" : "!= ",
+			    marks[pick(NELEM(marks))],
+			    mark_masks[pick(NELEM(mark_masks))]);
+		return;
+	}
 	switch (k) {
 	case 0:
 	case 1:
@@ -557,6 +632,9 @@ rand_sample(struct conn_sample *s)
 	s->lport = (uint16_t)rand_port();
 	s->rport = (uint16_t)rand_port();
 	s->ifindex = pick(3);
+	s->mark = conn_mark_intern(marks[pick(NELEM(marks))]);
+	s->cgroup = pick(3) == 0 ? 0 : cgroup_intern(pick(2) ? root_cgroup :
+	    root_cgroup + 1 + pick(2));
 	for (k = 0; k < 2; k++) {
 		uint8_t *a = k ? s->remote : s->local;
 		size_t alen = s->family == AF_INET ? 4 : 16;
@@ -597,11 +675,15 @@ test_random(void)
 {
 	const int nexpr = 10000, nsamples = 64;
 	unsigned long exact = 0, kept = 0, extra = 0, skipped = 0;
+	unsigned long unknown = 0, withmark = 0;
 	int i, bad = 0;
 	const char *seed = getenv("FEXPR_SEED");
+	const char *why;
 
 	if (seed != NULL)
 		rng = strtoull(seed, NULL, 0) | 1;
+	if (cgroup_path_id("/", &root_cgroup, &why) == -1)
+		printf("random: no cgroup terms (/: %s)\n", why);
 	for (i = 0; i < nexpr && bad < 5; i++) {
 		static struct filter f;
 		uint8_t bc[8192];
@@ -612,8 +694,10 @@ test_random(void)
 		gen(text, sizeof text, 1 + (int)pick(6));
 		filter_init(&f);
 		if (filter_parse_expr(&f, text, err, sizeof err) == -1) {
-			/* Only a random tree too big may fail. */
-			if (!CHECK(strstr(err, "too long") != NULL)) {
+			/* Only a random tree too big may fail, or one that
+			 * tests marks and, under or or not, states. */
+			if (!CHECK(strstr(err, "too long") != NULL ||
+			    strstr(err, "cannot be exact") != NULL)) {
 				fprintf(stderr, "  \"%s\": %s\n", text, err);
 				bad++;
 			}
@@ -631,7 +715,9 @@ test_random(void)
 		}
 		len = diag_compile_filter(&f, bc, sizeof bc);
 		if (!CHECK(len >= 0) || (len > 0 &&
-		    !CHECK(kbc_audit(bc, len) == 0))) {
+		    !CHECK(kbc_audit_admin(bc, len, 1) == 0)) || (len > 0 &&
+		    !CHECK((kbc_audit(bc, len) == 0) ==
+		    !fexpr_has_mark(&f.expr)))) {
 			fprintf(stderr, "  \"%s\": bytecode %d bytes refused\n",
 			    text, len);
 			bad++;
@@ -639,6 +725,7 @@ test_random(void)
 		}
 		ex = !has_state_term(&f.expr);
 		exact += (unsigned long)ex;
+		withmark += (unsigned long)fexpr_has_mark(&f.expr);
 		mask = tcpstate_kernel_mask(f.states & fexpr_states(&f.expr));
 		for (j = 0; j < nsamples; j++) {
 			struct conn_sample s;
@@ -653,6 +740,24 @@ test_random(void)
 				break;
 			}
 			kernel = kernel && (mask >> s.state & 1);
+			if (pick(4) == 0) {
+				/* No mark reported (a timewait or request
+				 * socket): what the kernel keeps and the
+				 * user-space check then keeps is still
+				 * what the socket's true mark says. */
+				struct conn_sample u = s;
+
+				u.mark = 0;
+				unknown++;
+				if (CHECK((kernel && filter_match(&f, &u)) ==
+				    user))
+					continue;
+				fprintf(stderr, "  \"%s\" without the mark: "
+				    "kernel %d, filter_match %d, truth %d\n",
+				    text, kernel, filter_match(&f, &u), user);
+				bad++;
+				break;
+			}
 			kept += (unsigned long)user;
 			extra += (unsigned long)(kernel && !user);
 			if ((user && !kernel) || (ex && kernel != user)) {
@@ -671,9 +776,10 @@ test_random(void)
 			}
 		}
 	}
-	printf("random: %d expressions (%lu without state terms, %lu too "
-	    "long), %lu of %lu sockets kept, %lu more by the kernel\n", i,
-	    exact, skipped, kept, (unsigned long)i * nsamples, extra);
+	printf("random: %d expressions (%lu without state terms, %lu with "
+	    "marks, %lu refused), %lu of %lu sockets kept, %lu more by the "
+	    "kernel, %lu without a mark\n", i, exact, withmark, skipped, kept,
+	    (unsigned long)i * nsamples, extra, unknown);
 	if (bad)
 		fprintf(stderr, "  (FEXPR_SEED=%s to repeat)\n",
 		    seed != NULL ? seed : "default");
@@ -682,6 +788,47 @@ test_random(void)
 	CHECK((unsigned long)i - skipped - exact > (unsigned long)nexpr / 10);
 	CHECK(kept > (unsigned long)nexpr * nsamples / 20);
 	CHECK(extra > 0);
+	CHECK(withmark > (unsigned long)nexpr / 10);
+	CHECK(unknown > (unsigned long)nexpr);
+}
+
+/* cgroup PATH: the id the kernel reports (the directory's inode number,
+ * as cgroup.c's map reads it), found from an absolute path or one below
+ * the mount, and matched on the interned id. */
+static void
+test_cgroup(void)
+{
+	char mnt[4096], text[4200], err[160], want[64];
+	struct fexpr e;
+	struct conn_sample s;
+	struct stat st;
+	uint64_t id, id2;
+	const char *why = NULL;
+
+	if (cgroup_find_mount("/proc/self/mountinfo", mnt, sizeof mnt) ==
+	    -1) {
+		printf("cgroup: no cgroup2 mount, skipped\n");
+		return;
+	}
+	CHECK(cgroup_path_id("/", &id, &why) == 0);
+	CHECK(stat(mnt, &st) == 0 && (uint64_t)st.st_ino == id);
+	CHECK(cgroup_path_id(mnt, &id2, &why) == 0 && id2 == id);
+	CHECK(cgroup_path_id("///", &id2, &why) == 0 && id2 == id);
+	CHECK(cgroup_path_id("/proc", &id2, &why) == -1 && why != NULL);
+	snprintf(text, sizeof text, "cgroup = %s", mnt);
+	CHECK(fexpr_parse(&e, text, err, sizeof err) == 0);
+	snprintf(want, sizeof want, "cgroup %llu", (unsigned long long)id);
+	if (!CHECK(strcmp(tree(&e), want) == 0))
+		fprintf(stderr, "  %s: %s, not %s\n", text, tree(&e), want);
+	memset(&s, 0, sizeof s);
+	s.cgroup = cgroup_intern(id);
+	CHECK(fexpr_match(&e, &s) == 1);
+	s.cgroup = 0;		/* request and timewait sockets */
+	CHECK(fexpr_match(&e, &s) == 0);
+	s.cgroup = cgroup_intern(id + 1);
+	CHECK(fexpr_match(&e, &s) == 0);
+	CHECK(fexpr_parse(&e, "cgroup != /", err, sizeof err) == 0);
+	CHECK(fexpr_match(&e, &s) == 1);
 }
 
 /* Programs made by hand-picked expressions: what the kernel model says
@@ -858,6 +1005,7 @@ main(void)
 			    state_masks[i].states);
 	}
 	test_bytecode();
+	test_cgroup();
 	test_random();
 	return check_done();
 }
