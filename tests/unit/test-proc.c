@@ -54,6 +54,28 @@ refresh(struct diag *d, struct conntab *t, struct proc *p, int with_fake)
 	proc_update(p, t);
 }
 
+/* The live row of a listener on lport, refreshing until it shows (a
+ * child listens when it gets there), or NULL after about 2 s. */
+static const struct conn *
+wait_listener(struct diag *d, struct conntab *t, struct proc *p,
+    uint16_t lport)
+{
+	struct conn *const *rows;
+	size_t n, k;
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		refresh(d, t, p, 0);
+		rows = conntab_rows(t, &n);
+		for (k = 0; k < n; k++)
+			if (rows[k]->s.lport == lport &&
+			    !(rows[k]->flags & CONN_GONE))
+				return rows[k];
+		usleep(10000);
+	}
+	return NULL;
+}
+
 static const struct conn *
 row_of(const struct conntab *t, uint32_t ino)
 {
@@ -159,10 +181,8 @@ test_tombstone(struct diag *d, struct conntab *t, struct proc *p)
 	socklen_t len = sizeof sa;
 	int pfd[2], lfd, st, b, fd;
 	const struct proc_owner *o;
-	struct conn *const *rows;
 	const struct conn *c = NULL;
 	unsigned long before;
-	size_t n, i, k;
 	char ch = 0;
 	pid_t pid;
 
@@ -187,16 +207,7 @@ test_tombstone(struct diag *d, struct conntab *t, struct proc *p)
 	close(lfd);
 	close(pfd[0]);
 	/* The child's listener shows once it listens: poll for it. */
-	for (i = 0; i < 200 && c == NULL; i++) {
-		refresh(d, t, p, 0);
-		rows = conntab_rows(t, &n);
-		for (k = 0; k < n; k++)
-			if (rows[k]->s.lport == port2 &&
-			    !(rows[k]->flags & CONN_GONE))
-				c = rows[k];
-		if (c == NULL)
-			usleep(10000);
-	}
+	c = wait_listener(d, t, p, port2);
 	if (!CHECK(c != NULL))
 		return;
 	o = proc_owner(p, c, &b);
@@ -227,11 +238,9 @@ test_handoff(struct diag *d, struct conntab *t, struct proc *p)
 	socklen_t len = sizeof sa;
 	int go[2], back[2], hold[2], lfd, st, b;
 	const struct proc_owner *o;
-	struct conn *const *rows;
 	const struct conn *c = NULL;
 	unsigned long before;
 	long bpid = 0;
-	size_t n, i, k;
 	char ch = 0;
 	pid_t a;
 
@@ -264,16 +273,7 @@ test_handoff(struct diag *d, struct conntab *t, struct proc *p)
 	}
 	close(lfd);
 	close(hold[0]);
-	for (i = 0; i < 200 && c == NULL; i++) {
-		refresh(d, t, p, 0);
-		rows = conntab_rows(t, &n);
-		for (k = 0; k < n; k++)
-			if (rows[k]->s.lport == port2 &&
-			    !(rows[k]->flags & CONN_GONE))
-				c = rows[k];
-		if (c == NULL)
-			usleep(10000);
-	}
+	c = wait_listener(d, t, p, port2);
 	if (!CHECK(c != NULL))
 		return;
 	o = proc_owner(p, c, &b);
