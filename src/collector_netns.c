@@ -11,6 +11,7 @@
 #include "tcptop/clock.h"
 #include "tcptop/log.h"
 #include "tcptop/netns.h"
+#include "tcptop/resolve.h"
 #include "tcptop/xmalloc.h"
 
 #include "collector_int.h"
@@ -159,12 +160,15 @@ collector_netns_open(struct collector *a, const struct options *o)
 	return 0;
 }
 
-/* After the sockets of -N are open inside: back home. */
+/* After the sockets of -N are open inside: back home, with the names a
+ * filter reads (devices) still read there. */
 void
 collector_netns_opened(struct collector *a)
 {
-	if (a->nsfd != -1)
+	if (a->nsfd != -1) {
 		netns_leave();
+		resolve_netns(a->nsfd);
+	}
 }
 
 void
@@ -176,8 +180,10 @@ collector_netns_close(struct collector *a)
 		diag_close(a->nsd[i]);
 	free(a->nsd);
 	netns_tab_free(a->nstab);
-	if (a->nsfd != -1)
+	if (a->nsfd != -1) {
+		resolve_netns(-1);
 		close(a->nsfd);
+	}
 }
 
 struct diag *

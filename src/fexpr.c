@@ -78,6 +78,7 @@ fexpr_init(struct fexpr *e)
 {
 	e->n = 0;
 	e->root = -1;
+	e->local = 0;
 }
 
 /* Record the first error only: later ones are its consequences. */
@@ -591,6 +592,7 @@ fexpr_parse_dev(struct fexpr_parser *p, const struct fexpr_token *kw)
 	val = p->tok;
 	if (val.type != FEXPR_T_WORD)
 		return fexpr_expected(p, "a device", kw, &op);
+	p->e.local = 1;
 	if (resolve_dev(p->text + val.pos, val.len, &ifindex) == -1)
 		return fexpr_fail(p, "no device \"%.*s\" at column %zu (in "
 		    "this network namespace)",
@@ -880,6 +882,7 @@ fexpr_parse(struct fexpr *e, const char *text, char *err, size_t errlen)
 	p.e.root = root;
 	e->n = p.e.n;
 	e->root = p.e.root;
+	e->local = p.e.local;
 	memcpy(e->nodes, p.e.nodes, p.e.n * sizeof p.e.nodes[0]);
 	return 0;
 }

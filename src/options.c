@@ -10,10 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "tcptop/group.h"
 #include "tcptop/netns.h"
+#include "tcptop/resolve.h"
 #include "tcptop/options.h"
 #include "tcptop/field.h"
 
@@ -164,17 +166,55 @@ options_state(struct options_parse *p, const struct options_row *row,
 	return OPTIONS_RUN;
 }
 
-/* -f EXPR: the expression of the filter, and its text. */
+/* -f EXPR: its text, read by options_expr once -N is known. */
 static int
 options_filter(struct options_parse *p, const struct options_row *row,
     const char *arg)
 {
-	char why[160];
-
-	if (filter_parse_expr(&p->o->filter, arg, why, sizeof why) == -1)
-		return options_error(p, row, "%s", why);
+	(void)row;
 	p->o->expr = arg;
 	p->filtered = 1;
+	return OPTIONS_RUN;
+}
+
+static const struct options_row *options_row(int ch);
+
+struct options_expr_arg {
+	struct filter *f;
+	const char *text;
+	char why[160];
+};
+
+static int
+options_expr_parse(void *arg)
+{
+	struct options_expr_arg *a = arg;
+
+	return filter_parse_expr(a->f, a->text, a->why, sizeof a->why);
+}
+
+/* Read -f's expression.  The names in it that belong to a namespace
+ * (devices) are -N's, as for ss run by `ip netns
+ * exec`: read inside it when it can be entered (else here, and the
+ * collector says why -N fails). */
+static int
+options_expr(struct options_parse *p)
+{
+	struct options_expr_arg a = { &p->o->filter, p->o->expr, "" };
+	char err[256];
+	int fd = -1, usage, rc;
+
+	if (p->o->netns != NULL)
+		fd = netns_open(p->o->netns, &usage, err, sizeof err);
+	resolve_netns(fd);
+	rc = netns_run(fd, options_expr_parse, &a);
+	if (rc == -1 && fd != -1 && a.why[0] == '\0')
+		rc = options_expr_parse(&a);	/* could not enter */
+	resolve_netns(-1);
+	if (fd != -1)
+		close(fd);
+	if (rc == -1)
+		return options_error(p, options_row('f'), "%s", a.why);
 	return OPTIONS_RUN;
 }
 
@@ -742,6 +782,8 @@ options_finish(struct options_parse *p)
 
 	if (p->fam4 != p->fam6)
 		o->filter.families = p->fam4 ? FILTER_INET4 : FILTER_INET6;
+	if (o->expr != NULL && options_expr(p) != OPTIONS_RUN)
+		return OPTIONS_USAGE;
 	if (options_check(o, p->filtered, p->err, p->errlen) == -1)
 		return OPTIONS_USAGE;
 	/* Which namespace a row is in matters most when there are many. */

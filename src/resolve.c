@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "tcptop/netns.h"
 #include "tcptop/resolve.h"
 
 /* Longer names are no names: RFC 1035's limit on a host name, and far
@@ -60,19 +61,45 @@ resolve_port(const char *text, size_t len, uint16_t *port, const char **why)
 	return 0;
 }
 
+/* Where device names are read (resolve_netns). */
+static int resolve_nsfd = -1;
+
+void
+resolve_netns(int fd)
+{
+	resolve_nsfd = fd;
+}
+
+struct resolve_dev_arg {
+	const char *name;
+	unsigned index;
+};
+
+static int
+resolve_dev_index(void *arg)
+{
+	struct resolve_dev_arg *a = arg;
+
+	a->index = if_nametoindex(a->name);
+	return 0;
+}
+
 int
 resolve_dev(const char *name, size_t len, uint32_t *ifindex)
 {
 	char buf[IF_NAMESIZE + 16], *end;
+	struct resolve_dev_arg a = { buf, 0 };
 	unsigned long v;
 
 	if (len == 0 || len >= sizeof buf)
 		return -1;
 	memcpy(buf, name, len);
 	buf[len] = '\0';
-	*ifindex = if_nametoindex(buf);
-	if (*ifindex != 0)
+	if (netns_run(resolve_nsfd, resolve_dev_index, &a) == 0 &&
+	    a.index != 0) {
+		*ifindex = a.index;
 		return 0;
+	}
 	errno = 0;
 	v = strtoul(buf, &end, 0);
 	if (end == buf || *end != '\0' || errno != 0 || v > UINT32_MAX ||

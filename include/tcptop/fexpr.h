@@ -80,6 +80,8 @@ struct fexpr_node {
 struct fexpr {
 	size_t n;
 	int root;		/* -1: empty, matches everything */
+	int local;		/* parsing read names of the namespace it
+				 * ran in: devices */
 	struct fexpr_node nodes[FEXPR_MAX_NODES];
 };
 

@@ -20,9 +20,15 @@ int resolve_service(const char *name, size_t len, uint16_t *port);
 int resolve_port(const char *text, size_t len, uint16_t *port,
     const char **why);
 
-/* The index of network device name[0..len) in the calling thread's network
- * namespace (if_nametoindex(3)), or else a number in C's notation, as ss
- * reads a device (parse_devcond).  Returns 0 with *ifindex, or -1. */
+/* Read the names that belong to a network namespace (devices) in the
+ * namespace fd from now on, as ss run by `ip netns exec` reads them; -1
+ * (the start) is the calling thread's.
+ * fd stays the caller's and must stay open until the next call. */
+void resolve_netns(int fd);
+
+/* The index of network device name[0..len) in resolve_netns's namespace
+ * (if_nametoindex(3)), or else a number in C's notation, as ss reads a
+ * device (parse_devcond).  Returns 0 with *ifindex, or -1. */
 int resolve_dev(const char *name, size_t len, uint32_t *ifindex);
 
 /* One address of a host name. */

@@ -107,10 +107,12 @@ INNS=(ip netns exec "$NS_S")
 same()
 {
 	local name=$1 want=$2 expr=$3 out=$TMP/$1
-	local -a targs=(-f "$expr")
+	local -a targs=(-f "$expr") tns=("${INNS[@]}")
 
 	[ $# -gt 3 ] && targs=("${@:4}")
-	if ! timeout 30 "${INNS[@]}" "$TCPTOP" -b -n 1 --json \
+	# -N views the namespace from tcptop's own.
+	[ "${targs[0]}" = -N ] && tns=()
+	if ! timeout 30 "${tns[@]}" "$TCPTOP" -b -n 1 --json \
 	    "${targs[@]}" >"$out.json" 2>"$out.err"; then
 		bad "[$name] tcptop ${targs[*]} failed: $(head -c 300 \
 		    "$out.err")"
@@ -165,6 +167,9 @@ same dev-name 3 'dev lo'
 same dev-index 3 "dev $LO_INDEX"
 same dev-not 13 'not dev lo and src 10.77.0.1 or dev = lo'
 same dev-ne 23 'dev != lo'
+# -N reads device names in the namespace it views, as ss run by ip netns
+# exec: tt0 is there, not in tcptop's own.
+same netns-dev 3 'dev tt0 or dev lo' -N "$NS_S" -f 'dev tt0 or dev lo'
 
 # Ports as ss reads them: C's notation (strtol, base 0), service names,
 # a port alone after src and dst, "*".
