@@ -161,7 +161,7 @@ collector_netns_open(struct collector *a, const struct options *o)
 }
 
 /* After the sockets of -N are open inside: back home, with the names a
- * filter reads (devices) still read there. */
+ * filter reads (devices, the ephemeral range) still read there. */
 void
 collector_netns_opened(struct collector *a)
 {

@@ -194,7 +194,7 @@ options_expr_parse(void *arg)
 }
 
 /* Read -f's expression.  The names in it that belong to a namespace
- * (devices) are -N's, as for ss run by `ip netns
+ * (devices, the ephemeral range) are -N's, as for ss run by `ip netns
  * exec`: read inside it when it can be entered (else here, and the
  * collector says why -N fails). */
 static int
@@ -360,7 +360,7 @@ static const struct options_row options_table[] = {
 	  .help = "keep sockets that match EXPR, written as for ss: "
 	  "sport|dport|port OP PORT (OP: = != < <= > >=; PORT: 22, 0x16, "
 	  "ssh), src|dst ADDR[/LEN][:PORT], state LIST, dev DEV, fwmark "
-	  "MARK[/MASK] (root), cgroup PATH, joined "
+	  "MARK[/MASK] (root), cgroup PATH, autobound, joined "
 	  "with and, or (read left to right, as ss), not, ( ); "
 	  "e.g. -f 'dport = 443 or dst 10.0.0.0/8' (more in tcptop(1)).  "
 	  "F4 in the interactive view takes the same syntax" },

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <net/if.h>
 #include <netdb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -61,7 +62,7 @@ resolve_port(const char *text, size_t len, uint16_t *port, const char **why)
 	return 0;
 }
 
-/* Where device names are read (resolve_netns). */
+/* Where device names and the ephemeral range are read (resolve_netns). */
 static int resolve_nsfd = -1;
 
 void
@@ -107,6 +108,34 @@ resolve_dev(const char *name, size_t len, uint32_t *ifindex)
 		return -1;
 	*ifindex = (uint32_t)v;
 	return 0;
+}
+
+static int
+resolve_ephemeral_read(void *arg)
+{
+	int *range = arg;
+	FILE *fp = fopen("/proc/sys/net/ipv4/ip_local_port_range", "re");
+	int n = 0;
+
+	if (fp != NULL) {
+		n = fscanf(fp, "%d %d", &range[0], &range[1]);
+		fclose(fp);
+	}
+	return n == 2 ? 0 : -1;
+}
+
+void
+resolve_ephemeral(uint16_t *lo, uint16_t *hi)
+{
+	int range[2];
+
+	if (netns_run(resolve_nsfd, resolve_ephemeral_read, range) == -1 ||
+	    range[0] < 0 || range[1] > 65535 || range[0] > range[1]) {
+		range[0] = 1024;
+		range[1] = 4999;
+	}
+	*lo = (uint16_t)range[0];
+	*hi = (uint16_t)range[1];
 }
 
 /* Append the addresses of h to out[*n..max), counting all of them. */
