@@ -767,11 +767,14 @@ check_resize()
 	wait_frame || return 1
 	size 40 12
 	screen_until "a readable 40x12 screen" readable40 || return 1
-	# Paused, the header still says so, with the count whole.
+	# Paused, the header still says so, with the count whole (the
+	# frozen time gives way to the count of alerts, when there are).
 	keys Z
-	wait_screen '^host  [0-9:]{8}  PAUSED  [0-9]+ sockets( |$)' || return 1
+	wait_screen '^host  ([0-9:]{8}  )?PAUSED  [0-9]+ sockets( |$)' ||
+	    return 1
 	keys Z
-	wait_screen '^host  [0-9:]{8}  every ' || return 1
+	wait_screen '^host  [0-9:]{8}  (every |[0-9]+ sockets  [0-9]+ alerts)' ||
+	    return 1
 	size 30 10
 	wait_screen '^terminal too small' || return 1
 	size 80 24
