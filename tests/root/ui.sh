@@ -347,6 +347,16 @@ check_port_option()
 		show_screen
 		return 1
 	}
+	# A few rows leave room to say what the owner buckets mean, the
+	# five of them, under the rows.
+	local n
+	n=$(grep -cE '^ +(owned|none|hidden|queued|in flight) +[a-z]' "$SCREEN")
+	grep -q '^ The header counts sockets by owner:' "$SCREEN" &&
+	    [ "$n" -eq 5 ] || {
+		echo "    no note on the owner buckets ($n of 5 lines)"
+		show_screen
+		return 1
+	}
 }
 
 all_shown()
@@ -1228,7 +1238,8 @@ check_lesson()
 }
 
 check "1 histogram and header equal ss in every state" check_hist
-check "2 -p 9004: only port 9004, as many rows as ss" check_port_option
+check "2 -p 9004: only port 9004, as many rows as ss; owners explained" \
+    check_port_option
 check "2 p 9004 Enter filters the same; p ^U Enter clears" check_port_key
 check "3 < > move the arrow, I reverses and shows the top, F6 Down Enter picks" \
     check_sort
