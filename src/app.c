@@ -182,6 +182,9 @@ app_run(const struct options *o)
 	if (gethostname(host, sizeof host) == -1)
 		strcpy(host, "?");
 	host[sizeof host - 1] = '\0';
+	/* Anyone root in a UTS namespace names it: the header and JSON
+	 * get text. */
+	text_clean(host, sizeof host, host, strlen(host), 0);
 	if (o->log != NULL && log_open(o->log) == -1) {
 		char shown[TEXT_ARG_SIZE];
 		int saved = errno;
