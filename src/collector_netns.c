@@ -12,6 +12,7 @@
 #include "tcptop/log.h"
 #include "tcptop/netns.h"
 #include "tcptop/resolve.h"
+#include "tcptop/text.h"
 #include "tcptop/xmalloc.h"
 
 #include "collector_int.h"
@@ -144,11 +145,16 @@ collector_netns_open(struct collector *a, const struct options *o)
 	}
 	if ((a->nsfd = netns_open(o->netns, &usage, err, sizeof err)) ==
 	    -1) {
+		/* The reason quotes -N's value: one clean line. */
+		text_clean(err, sizeof err, err, sizeof err, 0);
 		fprintf(stderr, "tcptop: %s\n", err);
 		return usage ? 2 : 1;
 	}
 	if (netns_enter(a->nsfd) == -1) {
-		fprintf(stderr, "tcptop: -N %s: %s%s\n", o->netns,
+		char shown[TEXT_ARG_SIZE];
+
+		text_arg(shown, sizeof shown, o->netns);
+		fprintf(stderr, "tcptop: -N %s: %s%s\n", shown,
 		    errno == EPERM ? "entering a network namespace needs "
 		    "CAP_SYS_ADMIN: " : "", strerror(errno));
 		close(a->nsfd);
