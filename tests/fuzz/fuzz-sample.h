@@ -16,7 +16,7 @@
 struct fuzz_sink {
 	struct conntab_feed feed;
 	int64_t mono_ns;
-	unsigned long samples;
+	unsigned long samples;		/* since the last begin */
 };
 
 static inline void
@@ -24,6 +24,9 @@ fuzz_sink_begin(void *arg)
 {
 	struct fuzz_sink *fs = arg;
 
+	/* A dump restarted: the samples of the pass before are forgotten,
+	 * as its counters are. */
+	fs->samples = 0;
 	conntab_feed_begin(&fs->feed);
 }
 
