@@ -74,8 +74,11 @@ filter_port(const char **pp, uint16_t *port, char *err, size_t errlen)
 		digits++;
 	}
 	if (digits == 0) {
-		snprintf(err, errlen, "expected a port number at \"%.20s\"",
-		    *pp);
+		char shown[21];
+
+		text_clean(shown, sizeof shown, *pp, 20, 0);
+		snprintf(err, errlen, "expected a port number at \"%s\"",
+		    shown);
 		return -1;
 	}
 	if (v == 0) {
@@ -130,8 +133,11 @@ filter_parse_ports(struct filter *f, const char *spec, char *err,
 		if (*p == '\0')
 			break;
 		if (*p != ',') {
-			snprintf(err, errlen, "unexpected \"%.20s\" in port "
-			    "list", p);
+			char shown[21];
+
+			text_clean(shown, sizeof shown, p, 20, 0);
+			snprintf(err, errlen, "unexpected \"%s\" in port "
+			    "list", shown);
 			return -1;
 		}
 		p++;
