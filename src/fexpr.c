@@ -13,6 +13,7 @@
 #include "tcptop/fexpr.h"
 #include "tcptop/resolve.h"
 #include "tcptop/tcpstate.h"
+#include "tcptop/text.h"
 
 /* Parentheses and nots may nest this deep; the node limit bounds the rest,
  * and with it the recursion of every walk over a tree. */
@@ -86,6 +87,10 @@ fexpr_fail(struct fexpr_parser *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(p->err, p->errlen, fmt, ap);
 	va_end(ap);
+	/* The reasons quote the user's words, whose bytes go to the
+	 * terminal: made safe in one place, whatever quoted them. */
+	if (p->errlen > 0)
+		text_clean(p->err, p->errlen, p->err, p->errlen, 0);
 	return -1;
 }
 

@@ -8,6 +8,7 @@
 #include "tcptop/filter.h"
 #include "tcptop/resolve.h"
 #include "tcptop/tcpstate.h"
+#include "tcptop/text.h"
 
 void
 filter_init(struct filter *f)
@@ -27,6 +28,7 @@ filter_service(const char **pp, uint16_t *port, char *err, size_t errlen)
 {
 	const char *p = *pp;
 	size_t len = strcspn(p, ", "), i;
+	char shown[41];
 
 	if (resolve_service(p, len, port) == 0) {
 		*pp = p + len;
@@ -40,8 +42,10 @@ filter_service(const char **pp, uint16_t *port, char *err, size_t errlen)
 			return 0;
 		}
 	}
-	snprintf(err, errlen, "\"%.*s\" is no port number and no TCP "
-	    "service", (int)(len < 40 ? len : 40), p);
+	/* The input goes to the terminal: its bytes made safe. */
+	text_clean(shown, sizeof shown, p, len, 0);
+	snprintf(err, errlen, "\"%s\" is no port number and no TCP "
+	    "service", shown);
 	return -1;
 }
 
@@ -70,8 +74,11 @@ filter_port(const char **pp, uint16_t *port, char *err, size_t errlen)
 		digits++;
 	}
 	if (digits == 0) {
-		snprintf(err, errlen, "expected a port number at \"%.20s\"",
-		    *pp);
+		char shown[21];
+
+		text_clean(shown, sizeof shown, *pp, 20, 0);
+		snprintf(err, errlen, "expected a port number at \"%s\"",
+		    shown);
 		return -1;
 	}
 	if (v == 0) {
@@ -126,8 +133,11 @@ filter_parse_ports(struct filter *f, const char *spec, char *err,
 		if (*p == '\0')
 			break;
 		if (*p != ',') {
-			snprintf(err, errlen, "unexpected \"%.20s\" in port "
-			    "list", p);
+			char shown[21];
+
+			text_clean(shown, sizeof shown, p, 20, 0);
+			snprintf(err, errlen, "unexpected \"%s\" in port "
+			    "list", shown);
 			return -1;
 		}
 		p++;
@@ -147,7 +157,7 @@ filter_parse_states(struct filter *f, const char *spec, char *err,
 	const char *p = spec;
 
 	do {
-		char name[32];
+		char name[32], shown[41];
 		size_t len = strcspn(p, ",");
 
 		while (len > 0 && *p == ' ')
@@ -155,16 +165,18 @@ filter_parse_states(struct filter *f, const char *spec, char *err,
 		while (len > 0 && p[len - 1] == ' ')
 			len--;
 		if (len == 0 || len >= sizeof name) {
+			text_clean(shown, sizeof shown, spec, 40, 0);
 			snprintf(err, errlen, "empty or overlong state name "
-			    "in \"%.40s\"", spec);
+			    "in \"%s\"", shown);
 			return -1;
 		}
 		memcpy(name, p, len);
 		name[len] = '\0';
 		if (tcpstate_parse(name, &mask) == -1) {
+			text_clean(shown, sizeof shown, name, len, 0);
 			snprintf(err, errlen, "unknown state \"%s\" (try "
 			    "ESTABLISHED, fin-wait-1, time-wait, all...)",
-			    name);
+			    shown);
 			return -1;
 		}
 		p += strcspn(p, ",");

@@ -145,12 +145,12 @@ kstat_find(int file, const char *sec, size_t slen, const char *name,
 }
 
 /* Walk a names line and its values line side by side. */
-static size_t
+static void
 kstat_pair(int file, const char *names, const char *neol, const char *vals,
-    const char *veol, size_t plen, struct kstat_values *v)
+    const char *veol, size_t plen, struct kstat_values *v, uint32_t *seen)
 {
 	const char *np = names + plen, *vp = vals + plen, *nt, *vt;
-	size_t nl, vl, found = 0;
+	size_t nl, vl;
 	uint64_t x;
 	int id;
 
@@ -162,9 +162,8 @@ kstat_pair(int file, const char *names, const char *neol, const char *vals,
 			continue;
 		v->vals[id] = x;
 		v->have[id] = 1;
-		found++;
+		*seen |= 1u << id;
 	}
-	return found;
 }
 
 /* Whether [p, eol) after its prefix is a line of names: its first
@@ -186,6 +185,12 @@ kstat_parse(int file, const char *buf, size_t len, struct kstat_values *v)
 	const char *p = buf, *end = buf + len, *eol, *prev = NULL;
 	const char *peol = NULL;
 	size_t found = 0, plen, pplen = 0;
+	/* Counters, not lines: a section or a name given twice (the last
+	 * value stays) is found once. */
+	uint32_t seen = 0;
+	int id;
+
+	_Static_assert(KSTAT_N <= 32, "kstat_parse's seen mask");
 
 	while (p < end && kstat_line(&p, end, &eol)) {
 		plen = kstat_prefix(p, eol);
@@ -193,7 +198,7 @@ kstat_parse(int file, const char *buf, size_t len, struct kstat_values *v)
 		 * Anything else may be the names of the next pair. */
 		if (prev != NULL && plen != 0 && plen == pplen &&
 		    memcmp(prev, p, plen) == 0 && !kstat_is_names(p, eol, plen))
-			found += kstat_pair(file, prev, peol, p, eol, plen, v);
+			kstat_pair(file, prev, peol, p, eol, plen, v, &seen);
 		prev = NULL;
 		if (plen != 0 && kstat_is_names(p, eol, plen)) {
 			prev = p;
@@ -202,6 +207,8 @@ kstat_parse(int file, const char *buf, size_t len, struct kstat_values *v)
 		}
 		p = eol + 1;
 	}
+	for (id = 0; id < KSTAT_N; id++)
+		found += seen >> id & 1;
 	return found;
 }
 
