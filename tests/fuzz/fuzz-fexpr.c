@@ -114,6 +114,18 @@ parse_all(struct filter *f, const char *text)
 	    fuzz_printable(err)));
 }
 
+/* Whether e has an autobound term. */
+static int
+has_auto(const struct fexpr *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->n; i++)
+		if (e->nodes[i].kind == FEXPR_AUTO)
+			return 1;
+	return 0;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -147,7 +159,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		kernel = kernel && (mask >> s[i].state & 1);
 		if (s[i].mark == 0 && fexpr_has_mark(&f.expr))
 			continue;
-		if (filter_match(&f, &s[i]))
+		/* autobound is two tests, as in ss: the port lock in the
+		 * program, the ephemeral range here, each through the whole
+		 * expression, so neither side need keep what the other
+		 * keeps (filter-ss.sh checks it against ss). */
+		if (filter_match(&f, &s[i]) && !has_auto(&f.expr))
 			FUZZ_ASSERT(kernel);
 	}
 	return 0;
