@@ -367,6 +367,10 @@ group_build(struct groups *g, int kind, const struct view *v,
 		gr->states[st]++;
 		g->total++;
 	}
+	/* No groups (an empty view): g->v may still be NULL, and qsort_r
+	 * with NULL is undefined even for no elements. */
+	if (g->n == 0)
+		return;
 	st = g->sort_state;
 	qsort_r(g->v, g->n, sizeof *g->v, group_cmp, &st);
 	/* Sorting moved the groups: the slots point at them again. */
