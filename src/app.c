@@ -109,9 +109,10 @@ app_run_batch(struct collector *c, const struct options *o)
 	return end != -1 ? end : status;
 }
 
-/* What --kill says on stderr beside its report, one line: that it
- * destroyed nothing without --yes, or that it spared the operator's own
- * SSH session, naming it. */
+/* What --kill says on stderr beside its report, a line each: that it
+ * destroyed nothing without --yes, that it spared the operator's own
+ * SSH session, naming it, and that some listed have their peer on this
+ * host, which a destroy resets too. */
 static void
 app_kill_notes(const struct snapshot *snap, const struct options *o,
     const struct kill_list *k)
@@ -123,6 +124,10 @@ app_kill_notes(const struct snapshot *snap, const struct options *o,
 		    "is spared: --kill-own-session destroys it too\n",
 		    ssh_fmt_end(snap->ssh, 1, srv, sizeof srv),
 		    ssh_fmt_end(snap->ssh, 0, cli, sizeof cli));
+	if (k->peers > 0)
+		fprintf(stderr, "tcptop: %zu of the listed %s a peer on this "
+		    "host: destroying one end resets the other too\n",
+		    k->peers, k->peers == 1 ? "has" : "have");
 	if (!o->yes)
 		fprintf(stderr, "tcptop: --kill without --yes destroys "
 		    "nothing: add --yes to destroy the %zu listed\n",
@@ -140,6 +145,8 @@ app_run_kill(struct collector *c, const struct options *o)
 	const struct snapshot *snap = collector_snapshot(c);
 	struct kill_list k;
 	struct view v;
+	struct conn *const *rows;
+	size_t nrows;
 	int status = 0;
 
 	if (collector_refresh(c, &o->filter) != COLLECT_OK) {
@@ -153,6 +160,8 @@ app_run_kill(struct collector *c, const struct options *o)
 	kill_from_view(&k, &v);
 	view_done(&v);
 	kill_find_own(&k, snap->ssh);
+	rows = conntab_rows(snap->tab, &nrows);
+	kill_find_peers(&k, rows, nrows);
 	if (!o->kill_own)
 		kill_spare_own(&k);
 	if (o->yes)

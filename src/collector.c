@@ -685,9 +685,29 @@ collector_lookup(struct collector *c, const struct conn *row,
 static int
 collector_destroy_one(struct collector *c, struct kill_item *it)
 {
+	struct diag *d = collector_netns_diag(c, it->s.netns);
+	int st;
+
+	/* SOCK_DESTROY finds the socket by cookie and 4-tuple whatever its
+	 * state: one that left the listed state since the preview (a
+	 * connection closed by its peer, now CLOSE_WAIT) is asked for
+	 * first and kept.  Gone (ENOENT): the destroy says so itself, and
+	 * finds a listener hidden behind an SO_REUSEPORT sibling.  What
+	 * remains is the microseconds between the two requests. */
+	st = diag_state(d, &it->s);
+	if (st >= 0 && !kill_check_state(it, st)) {
+		log_debug("destroy cookie %llu: %s",
+		    (unsigned long long)it->s.cookie, kill_result(it));
+		return 0;
+	}
+	if (st < 0 && errno != ENOENT) {
+		it->err = errno;
+		log_debug("destroy cookie %llu: state check: %s",
+		    (unsigned long long)it->s.cookie, strerror(errno));
+		return 0;
+	}
 	/* Through the socket of the row's own namespace (--all-netns). */
-	it->err = diag_destroy(collector_netns_diag(c, it->s.netns),
-	    &it->s) == 0 ? 0 : errno;
+	it->err = diag_destroy(d, &it->s) == 0 ? 0 : errno;
 	log_debug("destroy cookie %llu: %s", (unsigned long long)it->s.cookie,
 	    kill_result(it));
 	return it->err == 0;

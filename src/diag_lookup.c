@@ -388,6 +388,29 @@ diag_lookup_parse(const void *buf, size_t len, unsigned seq,
 	}
 }
 
+int
+diag_state_parse(const void *buf, size_t len, unsigned seq,
+    unsigned portid, const struct conn_sample *s)
+{
+	const struct nlmsghdr *nlh = diag_answer_find(buf, len, seq, portid);
+	const struct nlattr *tb[DIAG_ATTR_MAX + 1];
+	const struct inet_diag_msg *m;
+
+	if (nlh == NULL)
+		return -1;
+	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+		return diag_lookup_parse(buf, len, seq, portid, s, NULL, 0);
+	if ((m = diag_msg_check(nlh, tb)) == NULL) {
+		errno = EPROTO;
+		return -1;
+	}
+	if (!diag_msg_is(m, s)) {
+		errno = ENOENT;
+		return -1;
+	}
+	return m->idiag_state;
+}
+
 /* How long a lookup waits for its answer.  The kernel answers at once;
  * the bound only keeps the caller, the UI loop, from hanging on a lost
  * one. */
@@ -407,6 +430,13 @@ diag_lookup_answer(const void *buf, size_t len, unsigned seq,
 	const struct diag_lookup_arg *a = arg;
 
 	return diag_lookup_parse(buf, len, seq, portid, a->s, a->out, a->max);
+}
+
+static int
+diag_state_answer(const void *buf, size_t len, unsigned seq,
+    unsigned portid, void *arg)
+{
+	return diag_state_parse(buf, len, seq, portid, arg);
 }
 
 /* The exact request for s: no NLM_F_DUMP, so the kernel looks the socket
@@ -459,6 +489,33 @@ diag_lookup(struct diag *d, const struct conn_sample *s,
 		    diag_lookup_answer, &a);
 		/* The socket overflowed (with what an abandoned dump left)
 		 * and the answer may be lost: once more on a fresh one. */
+		if (rc == -1 && errno == ENOBUFS && attempt == 0) {
+			if (diag_reopen(d) == -1)
+				return -1;
+			continue;
+		}
+		return rc;
+	}
+}
+
+int
+diag_state(struct diag *d, const struct conn_sample *s)
+{
+	union {
+		struct nlmsghdr h;
+		char buf[MNL_NLMSG_HDRLEN +
+		    MNL_ALIGN(sizeof(struct inet_diag_req_v2))];
+	} req;
+	int attempt, rc;
+
+	if (s->family != AF_INET && s->family != AF_INET6) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (attempt = 0;; attempt++) {
+		diag_lookup_build(&req.h, ++d->seq, s);
+		rc = diag_ask(d, &req.h, DIAG_LOOKUP_TIMEOUT_MS,
+		    diag_state_answer, (void *)(uintptr_t)s);
 		if (rc == -1 && errno == ENOBUFS && attempt == 0) {
 			if (diag_reopen(d) == -1)
 				return -1;

@@ -539,7 +539,7 @@ field_acceptq_json(struct json_buf *b, const char *sep, const struct conn *c,
 /* Owners ---------------------------------------------------------------- */
 
 /* "-" when the socket has no file (or attribution is off), "?" when its
- * owner is hidden.  A queued socket (in a listener's accept queue) shows
+ * owner is hidden or attribution failed.  A queued socket (in a listener's accept queue) shows
  * the listener's pid and user and "queued:COMM"; one in flight (in a
  * unix socket's queue, no process holds it) "(in flight)" and "-". */
 static void
@@ -555,8 +555,8 @@ field_owner_text(const struct conn *c, const struct field_ctx *cx, int id,
 	else if (b == PROC_QUEUED && id == FIELD_PROCESS)
 		snprintf(buf, len, "queued:%s", o != NULL ? o->comm : "?");
 	else if (o == NULL)
-		field_copy(buf, len, b == PROC_HIDDEN || b == PROC_QUEUED ?
-		    "?" : "-");
+		field_copy(buf, len, b == PROC_HIDDEN || b == PROC_QUEUED ||
+		    b == PROC_FAILED ? "?" : "-");
 	else if (id == FIELD_PID)
 		snprintf(buf, len, "%ld", (long)o->pid);
 	else

@@ -180,7 +180,9 @@ group_label_process(const struct groups *g, const struct group_key *k,
 		    "(owner hidden)" : k->b[0] == PROC_QUEUED + 1 ?
 		    "(queued: listener's owner unknown)" :
 		    k->b[0] == PROC_INFLIGHT + 1 ?
-		    "(in flight: no process)" : "(no file: no process)");
+		    "(in flight: no process)" : k->b[0] == PROC_FAILED + 1 ?
+		    "(owner unknown: attribution failed)" :
+		    "(no file: no process)");
 }
 
 const struct group_kind_def group_kinds[GROUP_NKINDS] = {
@@ -367,6 +369,10 @@ group_build(struct groups *g, int kind, const struct view *v,
 		gr->states[st]++;
 		g->total++;
 	}
+	/* No groups (an empty view): g->v may still be NULL, and qsort_r
+	 * with NULL is undefined even for no elements. */
+	if (g->n == 0)
+		return;
 	st = g->sort_state;
 	qsort_r(g->v, g->n, sizeof *g->v, group_cmp, &st);
 	/* Sorting moved the groups: the slots point at them again. */

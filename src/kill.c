@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "tcptop/diag.h"
 #include "tcptop/kill.h"
@@ -26,7 +27,7 @@ void
 kill_clear(struct kill_list *k)
 {
 	k->n = 0;
-	k->listeners = k->minisocks = k->own = 0;
+	k->listeners = k->minisocks = k->own = k->peers = 0;
 }
 
 void
@@ -39,6 +40,8 @@ kill_add(struct kill_list *k, const struct conn_sample *s)
 	k->items[k->n].s = *s;
 	k->items[k->n].err = KILL_PENDING;
 	k->items[k->n].own = 0;
+	k->items[k->n].peer = 0;
+	k->items[k->n].now = 0;
 	k->n++;
 	if (s->state == TCP_LISTEN)
 		k->listeners++;
@@ -81,6 +84,119 @@ kill_spare_own(struct kill_list *k)
 			k->items[i].err = KILL_SPARED;
 }
 
+/* The states in which tcp_abort sends a reset (tcp_need_reset). */
+static int
+kill_resets(int state)
+{
+	return state == TCP_ESTABLISHED || state == TCP_CLOSE_WAIT ||
+	    state == TCP_FIN_WAIT1 || state == TCP_FIN_WAIT2 ||
+	    state == TCP_SYN_RECV;
+}
+
+/* A loopback remote address: 127/8, ::1 or ::ffff:127/104. */
+static int
+kill_loopback(const struct conn_sample *s)
+{
+	static const uint8_t v6lo[16] = { [15] = 1 };
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+	if (s->family == AF_INET)
+		return s->remote[0] == 127;
+	return memcmp(s->remote, v6lo, 16) == 0 ||
+	    (memcmp(s->remote, mapped, 12) == 0 && s->remote[12] == 127);
+}
+
+/* FNV-1a over a socket's 4-tuple as seen from one end: its own (swap 0)
+ * or its peer's (swap 1), so an item and its peer's row hash alike. */
+static uint32_t
+kill_tuple_hash(const struct conn_sample *s, int swap)
+{
+	const uint8_t *a = swap ? s->remote : s->local;
+	const uint8_t *b = swap ? s->local : s->remote;
+	uint16_t pa = swap ? s->rport : s->lport;
+	uint16_t pb = swap ? s->lport : s->rport;
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < 16; i++)
+		h = (h ^ a[i]) * 16777619u;
+	for (i = 0; i < 16; i++)
+		h = (h ^ b[i]) * 16777619u;
+	h = (h ^ (pa & 0xff)) * 16777619u;
+	h = (h ^ (pa >> 8)) * 16777619u;
+	h = (h ^ (pb & 0xff)) * 16777619u;
+	h = (h ^ (pb >> 8)) * 16777619u;
+	return (h ^ s->family) * 16777619u;
+}
+
+/* Whether row r is item s's other end. */
+static int
+kill_is_peer(const struct conn_sample *s, const struct conn_sample *r)
+{
+	return r->family == s->family && r->lport == s->rport &&
+	    r->rport == s->lport && r->state != TCP_LISTEN &&
+	    memcmp(r->local, s->remote, 16) == 0 &&
+	    memcmp(r->remote, s->local, 16) == 0;
+}
+
+size_t
+kill_find_peers(struct kill_list *k, struct conn *const *rows, size_t n)
+{
+	uint32_t *slots;
+	size_t i, cap = 16, mask, want = 0;
+
+	k->peers = 0;
+	for (i = 0; i < k->n; i++) {
+		struct kill_item *it = &k->items[i];
+
+		it->peer = kill_resets(it->s.state) && kill_loopback(&it->s);
+		want += kill_resets(it->s.state) && !it->peer;
+	}
+	if (want > 0 && n > 0) {
+		while (cap < 2 * want)
+			cap *= 2;
+		mask = cap - 1;
+		slots = xcalloc(cap, sizeof *slots);
+		for (i = 0; i < k->n; i++) {
+			size_t h;
+
+			if (k->items[i].peer || !kill_resets(k->items[i].s.state))
+				continue;
+			for (h = kill_tuple_hash(&k->items[i].s, 1) & mask;
+			    slots[h] != 0; h = (h + 1) & mask)
+				;
+			slots[h] = (uint32_t)(i + 1);
+		}
+		for (i = 0; i < n; i++) {
+			size_t h;
+
+			if (rows[i]->flags & CONN_GONE)
+				continue;
+			for (h = kill_tuple_hash(&rows[i]->s, 0) & mask;
+			    slots[h] != 0; h = (h + 1) & mask) {
+				struct kill_item *it = &k->items[slots[h] - 1];
+
+				if (kill_is_peer(&it->s, &rows[i]->s))
+					it->peer = 1;
+			}
+		}
+		free(slots);
+	}
+	for (i = 0; i < k->n; i++)
+		k->peers += k->items[i].peer;
+	return k->peers;
+}
+
+int
+kill_check_state(struct kill_item *it, int st)
+{
+	if (st == it->s.state)
+		return 1;
+	it->err = KILL_CHANGED;
+	it->now = (uint8_t)st;
+	return 0;
+}
+
 const char *
 kill_note(const struct conn_sample *s)
 {
@@ -96,11 +212,31 @@ kill_note(const struct conn_sample *s)
 	return NULL;
 }
 
+/* "changed state since the preview (now STATE)", one per state. */
+#define KILL_NOW(st)	"changed state since the preview (now " st ")"
+static const char *const kill_changed[] = {
+	[TCP_ESTABLISHED] = KILL_NOW("ESTABLISHED"),
+	[TCP_SYN_SENT] = KILL_NOW("SYN_SENT"),
+	[TCP_SYN_RECV] = KILL_NOW("SYN_RECV"),
+	[TCP_FIN_WAIT1] = KILL_NOW("FIN_WAIT1"),
+	[TCP_FIN_WAIT2] = KILL_NOW("FIN_WAIT2"),
+	[TCP_TIME_WAIT] = KILL_NOW("TIME_WAIT"),
+	[TCP_CLOSE] = KILL_NOW("CLOSE"),
+	[TCP_CLOSE_WAIT] = KILL_NOW("CLOSE_WAIT"),
+	[TCP_LAST_ACK] = KILL_NOW("LAST_ACK"),
+	[TCP_LISTEN] = KILL_NOW("LISTEN"),
+	[TCP_CLOSING] = KILL_NOW("CLOSING"),
+};
+
 const char *
 kill_result(const struct kill_item *it)
 {
 	if (it->err == KILL_PENDING)
 		return "not tried";
+	if (it->err == KILL_CHANGED)
+		return it->now < sizeof kill_changed / sizeof kill_changed[0] &&
+		    kill_changed[it->now] != NULL ? kill_changed[it->now] :
+		    KILL_NOW("another");
 	if (it->err == KILL_SPARED)
 		return "spared: your own SSH session";
 	return diag_destroy_reason(it->err, it->s.state);
@@ -147,6 +283,16 @@ kill_count_spared(const struct kill_list *k)
 }
 
 size_t
+kill_count_changed(const struct kill_list *k)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < k->n; i++)
+		n += k->items[i].err == KILL_CHANGED;
+	return n;
+}
+
+size_t
 kill_count_pending(const struct kill_list *k)
 {
 	size_t i, n = 0;
@@ -162,13 +308,20 @@ kill_summary(const struct kill_list *k, char *buf, size_t len)
 	const struct kill_item *first = NULL;
 	size_t ok = kill_count_ok(k), failed = kill_count_failed(k);
 	size_t spared = kill_count_spared(k);
+	size_t changed = kill_count_changed(k);
 	size_t gone = 0, i;
-	int mixed = 0;
+	const struct kill_item *moved = NULL;
+	int mixed = 0, moves = 0;
 	int n;
 
 	for (i = 0; i < k->n; i++) {
 		const struct kill_item *it = &k->items[i];
 
+		if (it->err == KILL_CHANGED) {
+			if (moved != NULL && moved->now != it->now)
+				moves = 1;
+			moved = moved == NULL ? it : moved;
+		}
 		if (it->err == ENOENT && !kill_failed(it))
 			gone++;
 		if (!kill_failed(it))
@@ -182,6 +335,9 @@ kill_summary(const struct kill_list *k, char *buf, size_t len)
 	if (n >= 0 && (size_t)n < len && spared > 0)
 		n += snprintf(buf + n, len - n, ", %zu spared (your own SSH "
 		    "session)", spared);
+	if (n >= 0 && (size_t)n < len && changed > 0)
+		n += snprintf(buf + n, len - n, ", %zu skipped: %s%s", changed,
+		    kill_result(moved), moves ? " (and others)" : "");
 	if (n >= 0 && (size_t)n < len && gone > 0)
 		n += snprintf(buf + n, len - n, ", %zu already gone", gone);
 	if (n >= 0 && (size_t)n < len && first != NULL)

@@ -149,6 +149,21 @@ output_text_line(FILE *fp, const struct snapshot *r,
 	fwrite(line, 1, at, fp);
 }
 
+/* ", failed N (EMFILE: too many open files)" when the last rescan of
+ * /proc could not read every process. */
+static void
+output_text_owners_failed(FILE *fp, const struct snapshot *r,
+    const size_t counts[PROC_NBUCKETS])
+{
+	char why[80];
+	int err = proc_failure(r->fields.proc, NULL);
+
+	if (err == 0)
+		return;
+	proc_failure_text(err, why, sizeof why);
+	fprintf(fp, ", failed %zu (%s)", counts[PROC_FAILED], why);
+}
+
 int
 output_text(FILE *fp, const struct snapshot *r, const struct view *v,
     const uint8_t *cols, size_t ncols)
@@ -180,6 +195,7 @@ output_text(FILE *fp, const struct snapshot *r, const struct view *v,
 		    "queued %zu, in flight %zu", counts[PROC_OWNED],
 		    counts[PROC_NOFILE], counts[PROC_HIDDEN],
 		    counts[PROC_QUEUED], counts[PROC_INFLIGHT]);
+		output_text_owners_failed(fp, r, counts);
 	}
 	fputc('\n', fp);
 	output_text_alerts(fp, r);
@@ -271,6 +287,29 @@ output_json_transitions(FILE *fp, const struct snapshot *r)
 	json_nullable(fp, r->trans_note);
 }
 
+/* "owners_failed": null, or when the last rescan of /proc could not
+ * read some processes for want of a resource (not a refusal):
+ * {"count": the rows left without an owner (the "failed" bucket),
+ * "reason": "EMFILE: ..."}. */
+static void
+output_json_owners_failed(FILE *fp, const struct snapshot *r,
+    const size_t counts[PROC_NBUCKETS])
+{
+	char why[80];
+	int err;
+
+	fputs(", \"owners_failed\": ", fp);
+	if (r->fields.proc == NULL ||
+	    (err = proc_failure(r->fields.proc, NULL)) == 0) {
+		fputs("null", fp);
+		return;
+	}
+	proc_failure_text(err, why, sizeof why);
+	fprintf(fp, "{\"count\": %zu, \"reason\": ", counts[PROC_FAILED]);
+	json_nullable(fp, why);
+	fputc('}', fp);
+}
+
 /* "owners": how many live rows of v are in each bucket (they add up to
  * "total"), null when attribution is off; "owners_note": why some or
  * all owners are missing, or null; "owners_checked_every": in how many
@@ -279,7 +318,7 @@ static void
 output_json_owners(FILE *fp, const struct snapshot *r,
     const struct view *v)
 {
-	size_t counts[PROC_NBUCKETS];
+	size_t counts[PROC_NBUCKETS] = { 0 };
 	int b;
 
 	fputs("\"owners\": ", fp);
@@ -293,6 +332,7 @@ output_json_owners(FILE *fp, const struct snapshot *r,
 		fputs("null", fp);
 	fputs(", \"owners_note\": ", fp);
 	json_nullable(fp, r->proc_note);
+	output_json_owners_failed(fp, r, counts);
 	fputs(", \"owners_checked_every\": ", fp);
 	if (r->fields.proc != NULL)
 		fprintf(fp, "%u", proc_check_period(r->fields.proc));

@@ -112,7 +112,8 @@ static const char *
 output_kill_result(const struct kill_item *it, int preview)
 {
 	if (preview && it->err == KILL_PENDING)
-		return "would be destroyed";
+		return it->peer ? "would be destroyed, and its peer on this "
+		    "host reset" : "would be destroyed";
 	return it->err == 0 ? "ok" : kill_result(it);
 }
 
@@ -176,18 +177,20 @@ output_kill_json(FILE *fp, const struct snapshot *r,
 		    "\"local_port\": %u, \"remote_addr\": \"%s\", "
 		    "\"remote_port\": %u, \"state\": \"%s\", "
 		    "\"cookie\": \"%" PRIu64 "\", \"own_session\": %s, "
-		    "\"result\": ",
+		    "\"peer_local\": %s, \"result\": ",
 		    i ? ", " : "", conn_family_name(it->s.family),
 		    conn_fmt_addr(&it->s, 0, la, sizeof la), it->s.lport,
 		    conn_fmt_addr(&it->s, 1, ra, sizeof ra), it->s.rport,
 		    tcpstate_name(it->s.state), it->s.cookie,
-		    it->own ? "true" : "false");
+		    it->own ? "true" : "false", it->peer ? "true" : "false");
 		json_string(fp, res, strlen(res));
 		fputc('}', fp);
 	}
 	fprintf(fp, "], \"matched\": %zu, \"destroyed\": %zu, "
-	    "\"failed\": %zu, \"spared\": %zu}\n", k->n, kill_count_ok(k),
-	    kill_count_failed(k), kill_count_spared(k));
+	    "\"failed\": %zu, \"spared\": %zu, \"changed\": %zu, "
+	    "\"peers_local\": %zu}\n", k->n, kill_count_ok(k),
+	    kill_count_failed(k), kill_count_spared(k), kill_count_changed(k),
+	    k->peers);
 	return ferror(fp) ? -1 : 0;
 }
 

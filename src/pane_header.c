@@ -157,6 +157,51 @@ pane_header_when(const struct frame *f, char when[16], char src[32])
 		snprintf(src, 32, "every %gs", f->s->delay);
 }
 
+/* The tier on the right, or why attribution failed (in the warning
+ * colour, over the end of the totals if it must: it is what the owner
+ * counts cannot say); shortened before it would cover the totals.  n:
+ * the cells the left part took. */
+static void
+pane_header_tier(const struct frame *f, struct rect r, int n,
+    const size_t owners[PROC_NBUCKETS])
+{
+	char why[80], fail[96];
+	const char *tier;
+	int err, tw;
+
+	tier = f->snap->root ? "root" : "unprivileged: some columns hidden";
+	if (f->snap->fields.proc != NULL &&
+	    (err = proc_failure(f->snap->fields.proc, NULL)) != 0) {
+		/* Attribution failed: said before the privilege, and in
+		 * the warning colour, however narrow. */
+		proc_failure_text(err, why, sizeof why);
+		snprintf(fail, sizeof fail, "owners failed: %s", why);
+		tier = fail;
+		if (n + 2 + (int)strlen(tier) > r.w) {
+			snprintf(fail, sizeof fail, "owners failed: %.*s",
+			    (int)strcspn(why, ":"), why);
+			tier = fail;
+		}
+		tw = (int)strlen(tier);
+		if (tw <= r.w)
+			ui_put(r.y, r.x + r.w - tw, tw, UI_WARN, tier);
+		return;
+	}
+	if (!f->snap->root && owners[PROC_HIDDEN] > 0) {
+		tier = "unprivileged: root would show the hidden owners";
+		if (n + 2 + (int)strlen(tier) > r.w)
+			tier = "unprivileged: some columns hidden";
+	}
+	tw = (int)strlen(tier);
+	if (n + 2 + tw > r.w && !f->snap->root) {
+		tier = "unprivileged";
+		tw = (int)strlen(tier);
+	}
+	if (n + 2 + tw <= r.w)
+		ui_put(r.y, r.x + r.w - tw, tw, f->snap->root ? UI_HEADER :
+		    UI_WARN, tier);
+}
+
 void
 pane_header_draw(const struct frame *f, struct rect r)
 {
@@ -165,8 +210,7 @@ pane_header_draw(const struct frame *f, struct rect r)
 	char left[320], pre[160], when[16], src[32], count[32], own[80];
 	char alerts[40];
 	size_t owners[PROC_NBUCKETS] = { 0 };
-	const char *tier;
-	int n, tw, at, aw, notime;
+	int n, at, aw, notime;
 
 	pane_header_when(f, when, src);
 	snprintf(count, sizeof count, "%zu socket%s", v->total,
@@ -187,6 +231,9 @@ pane_header_draw(const struct frame *f, struct rect r)
 		if (owners[PROC_INFLIGHT] > 0 && o < sizeof own)
 			o += (size_t)snprintf(own + o, sizeof own - o,
 			    ", in flight %zu", owners[PROC_INFLIGHT]);
+		if (owners[PROC_FAILED] > 0 && o < sizeof own)
+			o += (size_t)snprintf(own + o, sizeof own - o,
+			    ", failed %zu", owners[PROC_FAILED]);
 		/* Too many owners to check each refresh: how stale one
 		 * may be. */
 		if (proc_check_period(f->snap->fields.proc) > 1 &&
@@ -237,22 +284,7 @@ pane_header_draw(const struct frame *f, struct rect r)
 		if (at < r.w)
 			ui_put(r.y, r.x + at, r.w - at, UI_WARN, src);
 	}
-	/* The tier on the right; shortened before it would cover the
-	 * totals. */
-	tier = f->snap->root ? "root" : "unprivileged: some columns hidden";
-	if (!f->snap->root && owners[PROC_HIDDEN] > 0) {
-		tier = "unprivileged: root would show the hidden owners";
-		if (n + 2 + (int)strlen(tier) > r.w)
-			tier = "unprivileged: some columns hidden";
-	}
-	tw = (int)strlen(tier);
-	if (n + 2 + tw > r.w && !f->snap->root) {
-		tier = "unprivileged";
-		tw = (int)strlen(tier);
-	}
-	if (n + 2 + tw <= r.w)
-		ui_put(r.y, r.x + r.w - tw, tw, f->snap->root ? UI_HEADER :
-		    UI_WARN, tier);
+	pane_header_tier(f, r, n, owners);
 	if (r.h >= 2)
 		pane_header_kernel(f, r.y + 1, r.x, r.w);
 }

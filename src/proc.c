@@ -56,6 +56,9 @@ struct proc {
 	size_t cursor;		/* the next owner to check */
 	int procfd;		/* /proc, opened on first use; -1 none */
 	unsigned long denied;	/* during a rescan: fd dirs refused us */
+	size_t unread;		/* the last rescan: processes not read for
+				 * want of a resource */
+	int fail_errno;		/* and why, or 0 */
 	int all_read;		/* the last rescan read every process */
 	int sees_all;		/* proc_sees_all() at proc_new */
 	unsigned retry_in;	/* refreshes to the next rescan for rows
@@ -153,6 +156,7 @@ static int
 proc_looked_for(uint16_t o)
 {
 	return o == PROC_OWNER_HIDDEN || o == PROC_OWNER_INFLIGHT ||
+	    o == PROC_OWNER_FAILED ||
 	    (o != PROC_OWNER_UNSET && o <= PROC_OWNER_MAX);
 }
 
@@ -367,6 +371,46 @@ proc_fd_inode(int dirfd, const char *name)
 	return (uint32_t)ino;
 }
 
+/* A process (or /proc itself) that could not be read for a reason other
+ * than a refusal: counted, and the reason kept. */
+static void
+proc_unread(struct proc *p, int err)
+{
+	p->unread++;
+	p->fail_errno = err;
+	log_debug("proc: a process could not be read: %s", strerror(err));
+}
+
+static const struct {
+	int err;
+	const char *text;
+} proc_errors[] = {
+	{ EMFILE, "EMFILE: too many open files" },
+	{ ENFILE, "ENFILE: too many open files in the system" },
+	{ ENOMEM, "ENOMEM: out of memory" },
+};
+
+void
+proc_failure_text(int err, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof proc_errors / sizeof proc_errors[0]; i++)
+		if (proc_errors[i].err == err) {
+			snprintf(buf, len, "%s", proc_errors[i].text);
+			return;
+		}
+	snprintf(buf, len, "%s", strerror(err));
+}
+
+int
+proc_failure(const struct proc *p, size_t *unread)
+{
+	if (unread != NULL)
+		*unread = p->unread;
+	return p->unread > 0 ? p->fail_errno : 0;
+}
+
 /* Every socket fd of one process: claim the inodes looked for that no
  * lower pid holds. */
 static void
@@ -383,9 +427,12 @@ proc_scan_pid(struct proc *p, int procfd, pid_t pid)
 	fd = openat(procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd == -1) {
 		/* Another user's: what it holds is hidden.  Gone (ENOENT,
-		 * ESRCH): it holds nothing. */
+		 * ESRCH): it holds nothing.  Anything else (EMFILE...): it
+		 * was not read, and what it holds is unknown. */
 		if (errno == EACCES || errno == EPERM)
 			p->denied++;
+		else if (errno != ENOENT && errno != ESRCH)
+			proc_unread(p, errno);
 		return;
 	}
 	/* Its open files, before they are read: one opened meanwhile
@@ -394,6 +441,7 @@ proc_scan_pid(struct proc *p, int procfd, pid_t pid)
 		st.st_size = 0;
 	dir = fdopendir(fd);
 	if (dir == NULL) {
+		proc_unread(p, errno);
 		close(fd);
 		return;
 	}
@@ -593,9 +641,10 @@ proc_settle(struct proc *p, struct conn *const *rows, size_t n)
 
 		if ((c->flags & CONN_GONE) || c->s.inode == 0 ||
 		    (c->owner != PROC_OWNER_HIDDEN &&
-		    c->owner != PROC_OWNER_INFLIGHT))
+		    c->owner != PROC_OWNER_INFLIGHT &&
+		    c->owner != PROC_OWNER_FAILED))
 			continue;
-		if (p->all_read)
+		if (p->all_read || c->owner == PROC_OWNER_FAILED)
 			unheld++;
 	}
 	if (unheld == 0) {
@@ -617,16 +666,20 @@ proc_walk(struct proc *p, size_t want)
 	int procfd, fd;
 
 	p->denied = 0;
+	p->unread = 0;
+	p->fail_errno = 0;
 	if ((procfd = proc_dirfd(p)) == -1 ||
 	    (fd = openat(procfd, ".", O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC)) == -1) {
-		p->denied++;
+		if (errno == EACCES || errno == EPERM)
+			p->denied++;
+		else
+			proc_unread(p, errno);
 		return;
 	}
 	if ((dir = fdopendir(fd)) == NULL) {
-		log_debug("proc: /proc: %s", strerror(errno));
+		proc_unread(p, errno);
 		close(fd);
-		p->denied++;
 		return;
 	}
 	while (want > 0 && (de = readdir(dir)) != NULL) {
@@ -673,7 +726,7 @@ proc_rescan(struct proc *p, struct conntab *t)
 	p->n = p->tabcap = 0;
 	p->cursor = 0;
 	proc_walk(p, want);
-	p->all_read = p->denied == 0 && p->sees_all;
+	p->all_read = p->denied == 0 && p->unread == 0 && p->sees_all;
 	proc_keep_tombstones(p, rows, n, old, nold);
 	free(old);
 	free(oldchk);
@@ -689,7 +742,11 @@ proc_rescan(struct proc *p, struct conntab *t)
 			continue;
 		}
 		v = p->vals[proc_find(p, c->s.inode)];
-		if (v == PROC_OWNER_UNSET)
+		/* Not found: in a process that could not be read, or
+		 * another user's, or in flight. */
+		if (v == PROC_OWNER_UNSET && p->unread > 0)
+			v = PROC_OWNER_FAILED;
+		else if (v == PROC_OWNER_UNSET)
 			v = p->all_read && (was == PROC_OWNER_HIDDEN ||
 			    was == PROC_OWNER_INFLIGHT) ?
 			    PROC_OWNER_INFLIGHT : PROC_OWNER_HIDDEN;
@@ -773,6 +830,7 @@ proc_update(struct proc *p, struct conntab *t)
 			return;
 		}
 		if (c->owner == PROC_OWNER_INFLIGHT ||
+		    c->owner == PROC_OWNER_FAILED ||
 		    (c->owner == PROC_OWNER_HIDDEN && p->all_read))
 			unheld = 1;
 	}
@@ -802,6 +860,8 @@ proc_owner(const struct proc *p, const struct conn *c, int *bucket)
 		b = PROC_NOFILE;
 	else if (v == PROC_OWNER_INFLIGHT)
 		b = PROC_INFLIGHT;
+	else if (v == PROC_OWNER_FAILED)
+		b = PROC_FAILED;
 	else if (proc_is_queued(v)) {
 		b = PROC_QUEUED;
 		v &= (uint16_t)~PROC_OWNER_QUEUED;
@@ -840,7 +900,7 @@ const char *
 proc_bucket_name(int bucket)
 {
 	static const char *const names[PROC_NBUCKETS] = { "process", "none",
-	    "hidden", "queued", "in_flight" };
+	    "hidden", "queued", "in_flight", "failed" };
 
 	return bucket >= 0 && bucket < PROC_NBUCKETS ? names[bucket] : "off";
 }

@@ -73,11 +73,17 @@ screen_kill_extent(const struct frame *f, const struct session_screen *e,
 	return (n > 0 ? n : 0) + m.h;
 }
 
-/* What y does to whom, into line. */
+/* What y does to whom, into line: first that a peer on this host is
+ * reset too, when one is. */
 static void
 screen_kill_effect(const struct kill_list *k, char *line, size_t len)
 {
-	if (k->listeners > 0 && k->minisocks > 0)
+	if (k->peers > 0)
+		snprintf(line, len, "%s on this host: it is reset too",
+		    k->peers == k->n && k->n == 1 ? "its peer is a socket" :
+		    k->peers == k->n ? "each peer is a socket" :
+		    "some peers are sockets");
+	else if (k->listeners > 0 && k->minisocks > 0)
 		snprintf(line, len, "%zu listener%s: no new "
 		    "connections; %zu minisocket%s: dropped if the kernel can",
 		    k->listeners, k->listeners == 1 ? "" : "s", k->minisocks,
@@ -136,6 +142,7 @@ screen_kill_draw(const struct frame *f, const struct session_screen *e,
 	    i++) {
 		const struct conn_sample *s = &k->items[i].s;
 		const char *note = k->items[i].own ? "YOUR SSH SESSION" :
+		    k->items[i].peer ? "peer local: reset too" :
 		    kill_note(s);
 
 		snprintf(line, sizeof line, "%-4s %-*s %-*s %-11s %s",
@@ -173,6 +180,8 @@ screen_kill_enter(struct session *s, struct session_screen *e, int all)
 {
 	struct screen_kill_state *st = screen_kill_state(s);
 	const struct conn *c = session_selected(s);
+	struct conn *const *rows;
+	size_t n;
 
 	(void)e;
 	kill_clear(&st->list);
@@ -191,6 +200,10 @@ screen_kill_enter(struct session *s, struct session_screen *e, int all)
 		return -1;
 	}
 	kill_find_own(&st->list, s->snap != NULL ? s->snap->ssh : NULL);
+	if (s->snap != NULL && s->snap->tab != NULL) {
+		rows = conntab_rows(s->snap->tab, &n);
+		kill_find_peers(&st->list, rows, n);
+	}
 	st->all = all;
 	st->handover = 0;
 	return 0;

@@ -259,6 +259,34 @@ trace_open_cpus(struct trace *t)
 	return t->nfds > 0 ? 0 : -1;
 }
 
+/* Why tracefs refused with errno err, in words: the errno's meaning for
+ * tracefs, not a guess that it is always privilege. */
+static const struct {
+	int err;
+	const char *what;
+} trace_errors[] = {
+	{ EROFS, "EROFS: tracefs is mounted read-only" },
+	{ EACCES, "EACCES: permission denied (the tracepoint needs root)" },
+	{ EPERM, "EPERM: not permitted (the tracepoint needs root or "
+	    "CAP_SYS_ADMIN)" },
+	{ ENOENT, "ENOENT: no tracefs instances, or no such event" },
+	{ ENODEV, "ENODEV: tracefs is not available in this kernel" },
+};
+
+static void
+trace_errno_why(char *why, size_t whylen, const char *doing, int err)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof trace_errors / sizeof trace_errors[0]; i++)
+		if (trace_errors[i].err == err) {
+			snprintf(why, whylen, "tracefs: %s%s", doing,
+			    trace_errors[i].what);
+			return;
+		}
+	snprintf(why, whylen, "tracefs: %s%s", doing, strerror(err));
+}
+
 struct trace *
 trace_open(char *why, size_t whylen)
 {
@@ -274,17 +302,19 @@ trace_open(char *why, size_t whylen)
 	}
 	snprintf(path, sizeof path, "%s/instances", dir);
 	if (access(path, W_OK) == -1) {
-		snprintf(why, whylen, "tracefs: %s (the tracepoint needs root)",
-		    strerror(errno));
+		trace_errno_why(why, whylen, "", errno);
 		return NULL;
 	}
 	trace_remove_stale();
 	t = xcalloc(1, sizeof *t);
 	snprintf(name, sizeof name, TRACE_PREFIX "%ld", (long)getpid());
 	t->inst = tracefs_instance_create(name);
-	if (t->inst == NULL)
-		return trace_fail(t, why, whylen, "tracefs: cannot create the "
-		    "instance: %s", strerror(errno));
+	if (t->inst == NULL) {
+		trace_errno_why(why, whylen, "cannot create the instance: ",
+		    errno);
+		trace_close(t);
+		return NULL;
+	}
 	if (trace_live == NULL) {
 		static int registered;
 

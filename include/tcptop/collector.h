@@ -88,8 +88,11 @@ size_t collector_lookup(struct collector *c, const struct conn *row,
     struct diag_field *out, size_t max, const char **note);
 
 /* Destroy each pending item of k (SOCK_DESTROY, through the socket of
- * its namespace), recording each result in it.  On a recording every
- * item fails with EOPNOTSUPP. */
+ * its namespace), recording each result in it.  Each is first asked for
+ * by an exact request (diag_state): one no longer in the state it was
+ * listed in is kept, KILL_CHANGED (the kernel would destroy it by its
+ * cookie whatever its state).  On a recording every item fails with
+ * EOPNOTSUPP. */
 void collector_destroy(struct collector *c, struct kill_list *k);
 
 #endif

@@ -126,6 +126,18 @@ struct diag_field {
 int diag_lookup(struct diag *d, const struct conn_sample *s,
     struct diag_field *out, size_t max);
 
+/* The TCP state the socket s names (family, 4-tuple, bound device,
+ * cookie) is in now, by the same exact request as diag_lookup: what a
+ * destroy checks first, since SOCK_DESTROY finds its socket by cookie
+ * and 4-tuple whatever its state.  Returns the state (TCP_*), or -1 with
+ * errno as diag_lookup's (ENOENT: gone, or another socket's now). */
+int diag_state(struct diag *d, const struct conn_sample *s);
+
+/* diag_state's parser, for the tests: as diag_lookup_parse, but returns
+ * the state of the one reply message. */
+int diag_state_parse(const void *buf, size_t len, unsigned seq,
+    unsigned portid, const struct conn_sample *s);
+
 /* diag_lookup's parser, for the tests: buf holds len bytes of one
  * datagram, seq and portid are the request's (0 checks neither), and
  * messages of other requests are skipped.  Returns what diag_lookup

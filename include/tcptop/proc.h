@@ -18,6 +18,10 @@
 #define PROC_OWNER_INFLIGHT	0xfffd	/* a file no process holds, and every
 					 * process was read: in flight in a
 					 * unix socket's queue */
+#define PROC_OWNER_FAILED	0x7fff	/* not found while some processes
+					 * could not be read for want of a
+					 * resource (EMFILE, ENFILE, ENOMEM):
+					 * owner unknown, not hidden */
 #define PROC_OWNER_QUEUED	0x8000	/* bit: in a listener's accept queue
 					 * (inode 0); the low bits are the
 					 * listener's owner, 0 unknown */
@@ -35,6 +39,8 @@ enum proc_bucket {
 	PROC_INFLIGHT,		/* "in_flight": a file in no process, every
 				 * process read: passed over SCM_RIGHTS
 				 * and not yet received */
+	PROC_FAILED,		/* "failed": attribution failed (a process
+				 * could not be read: EMFILE, ...) */
 	PROC_NBUCKETS
 };
 
@@ -112,9 +118,19 @@ void proc_count(const struct proc *p, const struct conn *const *rows,
     size_t n,
     size_t counts[PROC_NBUCKETS]);
 
-/* The bucket's name in JSON: "process", "none", "hidden", "queued" or
- * "in_flight". */
+/* The bucket's name in JSON: "process", "none", "hidden", "queued",
+ * "in_flight" or "failed". */
 const char *proc_bucket_name(int bucket);
+
+/* Why the last rescan could not read every process it should have:
+ * the errno of the last such failure that was not a refusal (EMFILE,
+ * ENFILE, ENOMEM...; a refusal, EACCES, is another user's and hides),
+ * or 0.  *unread (may be NULL): how many processes went unread.  The
+ * rows it left without an owner are in PROC_FAILED. */
+int proc_failure(const struct proc *p, size_t *unread);
+
+/* errno err as "EMFILE: too many open files" into buf. */
+void proc_failure_text(int err, char *buf, size_t len);
 
 /* Rescans done so far. */
 unsigned long proc_rescans(const struct proc *p);

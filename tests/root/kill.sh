@@ -113,7 +113,7 @@ run 2 noyesjson "$TCPTOP" --json --kill -p "$PORT"
 grep -q '"preview": true, ' "$TMP/noyesjson" &&
     [ "$(grep -o '"result": "would be destroyed"' "$TMP/noyesjson" |
     wc -l)" -eq 3 ] &&
-    grep -q '"matched": 3, "destroyed": 0, "failed": 0, "spared": 0}' \
+    grep -q '"matched": 3, "destroyed": 0, "failed": 0, "spared": 0, "changed": 0, "peers_local": 0}' \
     "$TMP/noyesjson" || fail "JSON without --yes: $(cat "$TMP/noyesjson")"
 unchanged "--json --kill without --yes"
 run 2 ownalone "$TCPTOP" -b --kill-own-session -p "$SSHD"
@@ -168,7 +168,7 @@ run 0 json "$TCPTOP" --json --kill --yes -f "dport = :9004"
 [ "$(wc -l <"$TMP/json")" -eq 1 ] || fail "JSON: not one line"
 [ "$(grep -o '"result": "ok"' "$TMP/json" | wc -l)" -eq $((2 * N)) ] ||
     fail "JSON: not $((2 * N)) ok results: $(cat "$TMP/json")"
-grep -q "\"matched\": $((2 * N)), \"destroyed\": $((2 * N)), \"failed\": 0, \"spared\": 0}" "$TMP/json" ||
+grep -q "\"matched\": $((2 * N)), \"destroyed\": $((2 * N)), \"failed\": 0, \"spared\": 0, \"changed\": 0, \"peers_local\": 0}" "$TMP/json" ||
     fail "JSON: counts: $(cat "$TMP/json")"
 grep -q '"remote_port": 9004, "state": "ESTABLISHED"' "$TMP/json" ||
     fail "JSON: no endpoints: $(cat "$TMP/json")"
@@ -221,9 +221,9 @@ grep -q "^$OWNROW spared: your own SSH session\$" "$TMP/ownnetns" &&
 netns_sockets >"$TMP/before"
 run 0 ownjson env SSH_CONNECTION="$SSHC" "$TCPTOP" --json --kill --yes \
     -p "$SSHD" --state estab
-grep -q "\"remote_port\": $OWN, \"state\": \"ESTABLISHED\", \"cookie\": \"[0-9]*\", \"own_session\": true, \"result\": \"spared: your own SSH session\"}" \
+grep -q "\"remote_port\": $OWN, \"state\": \"ESTABLISHED\", \"cookie\": \"[0-9]*\", \"own_session\": true, \"peer_local\": false, \"result\": \"spared: your own SSH session\"}" \
     "$TMP/ownjson" &&
-    grep -q '"matched": 1, "destroyed": 0, "failed": 0, "spared": 1}' \
+    grep -q '"matched": 1, "destroyed": 0, "failed": 0, "spared": 1, "changed": 0, "peers_local": 0}' \
     "$TMP/ownjson" || fail "JSON over SSH: $(cat "$TMP/ownjson")"
 unchanged "a second --kill over SSH"
 

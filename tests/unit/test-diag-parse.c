@@ -480,6 +480,46 @@ lookup_info_len(const struct conn_sample *s, const void *info, size_t len,
 	return diag_lookup_parse(d.buf, d.len, 0, 0, s, f, DIAG_LOOKUP_MAX);
 }
 
+/* The state check before a destroy: the reply's state for the socket
+ * named, ENOENT for another cookie, the kernel's error as errno. */
+static void
+test_state_parse(void)
+{
+	struct conn_sample s;
+	struct nlmsgerr *ne;
+	struct nlmsghdr *h;
+	struct dgram d;
+
+	memset(&s, 0, sizeof s);
+	s.family = AF_INET;
+	s.lport = 9000;
+	s.rport = 40000;
+	s.local[0] = 10;
+	s.local[3] = 1;
+	s.remote[0] = 10;
+	s.remote[3] = 2;
+	s.cookie = 77;
+	memset(&d, 0, sizeof d);
+	msg_start(&d, SOCK_DIAG_BY_FAMILY, AF_INET, 8, 77);	/* CLOSE_WAIT */
+	msg_end(&d);
+	CHECK_EQ(diag_state_parse(d.buf, d.len, 0, 0, &s), 8);
+	s.cookie = 78;
+	errno = 0;
+	CHECK_EQ(diag_state_parse(d.buf, d.len, 0, 0, &s), -1);
+	CHECK_EQ(errno, ENOENT);
+	/* The kernel's "no such socket". */
+	memset(&d, 0, sizeof d);
+	h = (struct nlmsghdr *)d.buf;
+	h->nlmsg_type = NLMSG_ERROR;
+	h->nlmsg_len = NLMSG_LENGTH(sizeof *ne);
+	ne = NLMSG_DATA(h);
+	ne->error = -ENOENT;
+	d.len = h->nlmsg_len;
+	errno = 0;
+	CHECK_EQ(diag_state_parse(d.buf, d.len, 0, 0, &s), -1);
+	CHECK_EQ(errno, ENOENT);
+}
+
 /* The reply to a single-socket lookup: every field inside the lengths
  * the kernel sent and none beyond, identity checks, errors. */
 static void
@@ -971,6 +1011,7 @@ main(int argc, char **argv)
 	test_crafted();
 	test_v6only_scope();
 	test_lookup_parse();
+	test_state_parse();
 	test_replay_restart();
 	snprintf(path, sizeof path, "%s/states.nlmsg", argc > 1 ? argv[1] :
 	    data != NULL ? data : "tests/data");

@@ -204,6 +204,32 @@ test_no_listener(void)
 	conntab_free(t);
 }
 
+/* An empty view (an empty namespace): no groups, and nothing handed to
+ * qsort_r or memset with a NULL array, which is undefined even for no
+ * elements (UBSan's nonnull-attribute check aborts a sanitizer build). */
+static void
+test_empty(void)
+{
+	struct conntab *t = conntab_new(0);
+	struct groups g;
+	struct view v;
+	int k;
+
+	group_init(&g);
+	view_init(&v);
+	scan(t, 1000, NULL, 0);
+	view_build(&v, t, NULL, 0, 0, 1);
+	CHECK_EQ(v.n, 0);
+	for (k = GROUP_SERVICE; k < GROUP_NKINDS; k++) {
+		group_build(&g, k, &v, t, &cx);
+		CHECK_EQ(g.n, 0);
+		CHECK_EQ(g.total, 0);
+	}
+	view_done(&v);
+	group_done(&g);
+	conntab_free(t);
+}
+
 /* IPv6 peers, a v4-mapped peer joining its IPv4 host, and a v6
  * listener's peer. */
 static void
@@ -572,6 +598,7 @@ main(void)
 	test_kinds();
 	test_service_remote();
 	test_no_listener();
+	test_empty();
 	test_ipv6();
 	test_drill();
 	test_many();

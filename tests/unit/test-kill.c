@@ -103,6 +103,91 @@ test_tally(void)
 	kill_done(&k);
 }
 
+/* A socket that left the listed state is kept, with the state it is in
+ * now in its result and the summary. */
+static void
+test_changed(void)
+{
+	struct conn_sample s = mk(1, TCP_ESTABLISHED, 1000, 80);
+	struct kill_list k;
+	char buf[200];
+
+	kill_init(&k);
+	kill_add(&k, &s);
+	kill_add(&k, &s);
+	kill_add(&k, &s);
+	CHECK_EQ(kill_check_state(&k.items[0], TCP_ESTABLISHED), 1);
+	CHECK_EQ(k.items[0].err, KILL_PENDING);
+	k.items[0].err = 0;
+	CHECK_EQ(kill_check_state(&k.items[1], TCP_CLOSE_WAIT), 0);
+	CHECK_EQ(k.items[1].err, KILL_CHANGED);
+	CHECK(strcmp(kill_result(&k.items[1]), "changed state since the "
+	    "preview (now CLOSE_WAIT)") == 0);
+	CHECK_EQ(kill_count_changed(&k), 1);
+	CHECK_EQ(kill_count_failed(&k), 0);
+	CHECK_EQ(kill_count_ok(&k), 1);
+	k.items[2].err = EPERM;
+	kill_summary(&k, buf, sizeof buf);
+	CHECK(strcmp(buf, "1 destroyed, 1 skipped: changed state since the "
+	    "preview (now CLOSE_WAIT), 1 failed: needs CAP_NET_ADMIN: run as "
+	    "root") == 0);
+	CHECK_EQ(kill_check_state(&k.items[2], TCP_FIN_WAIT2), 0);
+	kill_summary(&k, buf, sizeof buf);
+	CHECK(strstr(buf, "2 skipped: changed state since the preview (now "
+	    "CLOSE_WAIT) (and others)") != NULL);
+	kill_done(&k);
+}
+
+/* Peers on this host: by a loopback remote address, or by a row of the
+ * snapshot with the reversed 4-tuple; not for a listener, a minisocket
+ * or a row gone. */
+static void
+test_peers(void)
+{
+	struct conn_sample a = mk(1, TCP_ESTABLISHED, 1000, 80);
+	struct conn_sample b = mk(2, TCP_ESTABLISHED, 80, 1000);
+	struct conn_sample c = mk(3, TCP_ESTABLISHED, 1001, 80);
+	struct conn_sample lo = mk(4, TCP_CLOSE_WAIT, 1002, 80);
+	struct conn_sample l = mk(5, TCP_LISTEN, 80, 0);
+	struct conn_sample tw = mk(6, TCP_TIME_WAIT, 1003, 80);
+	struct conn_sample all[4];
+	struct conntab *t = conntab_new(0);
+	struct conn *const *rows;
+	struct kill_list k;
+	size_t n;
+
+	/* b is a's other end: 10.0.0.2:80 -> 10.0.0.0:1000. */
+	memcpy(b.local, a.remote, 16);
+	memcpy(b.remote, a.local, 16);
+	lo.remote[0] = 127;
+	lo.remote[3] = 1;
+	all[0] = a, all[1] = b, all[2] = c, all[3] = l;
+	scan(t, 1000, all, 4);
+	rows = conntab_rows(t, &n);
+	kill_init(&k);
+	kill_add(&k, &a);
+	kill_add(&k, &c);
+	kill_add(&k, &lo);
+	kill_add(&k, &l);
+	kill_add(&k, &tw);
+	CHECK_EQ(kill_find_peers(&k, rows, n), 2);
+	CHECK_EQ(k.items[0].peer, 1);
+	CHECK_EQ(k.items[1].peer, 0);
+	CHECK_EQ(k.items[2].peer, 1);
+	CHECK_EQ(k.items[3].peer, 0);
+	CHECK_EQ(k.items[4].peer, 0);
+	/* b gone: a's peer is no longer in the snapshot. */
+	scan(t, 2000, all + 2, 2);
+	scan(t, 2000, all, 1);
+	rows = conntab_rows(t, &n);
+	CHECK_EQ(kill_find_peers(&k, rows, n), 1);
+	CHECK_EQ(k.items[0].peer, 0);
+	/* No rows at all: the loopback one still. */
+	CHECK_EQ(kill_find_peers(&k, NULL, 0), 1);
+	kill_done(&k);
+	conntab_free(t);
+}
+
 /* The batch report: a line per socket and the summary; JSON's result is
  * "ok" or the reason. */
 static void
@@ -140,10 +225,11 @@ test_output(void)
 	    "\"ipv4\", \"local_addr\": "
 	    "\"10.0.0.0\", \"local_port\": 1000, \"remote_addr\": \"10.0.0.2\", "
 	    "\"remote_port\": 80, \"state\": \"ESTABLISHED\", \"cookie\": "
-	    "\"7\", \"own_session\": false, \"result\": \"ok\"}, {") != NULL);
+	    "\"7\", \"own_session\": false, \"peer_local\": false, "
+	    "\"result\": \"ok\"}, {") != NULL);
 	CHECK(strstr(buf, "\"result\": \"needs CAP_NET_ADMIN: run as root\"}"
 	    "], \"matched\": 2, \"destroyed\": 1, \"failed\": 1, "
-	    "\"spared\": 0}\n") != NULL);
+	    "\"spared\": 0, \"changed\": 0, \"peers_local\": 0}\n") != NULL);
 	free(buf);
 	kill_done(&k);
 }
@@ -206,12 +292,14 @@ test_own(void)
 	fp = open_memstream(&buf, &len);
 	CHECK_EQ(output_kill_json(fp, &r, &k, 0), 0);
 	fclose(fp);
-	CHECK(strstr(buf, "\"own_session\": true, \"result\": \"spared: "
+	CHECK(strstr(buf, "\"own_session\": true, \"peer_local\": false, "
+	    "\"result\": \"spared: "
 	    "your own SSH session\"}") != NULL);
-	CHECK(strstr(buf, "\"own_session\": false, \"result\": \"ok\"}") !=
+	CHECK(strstr(buf, "\"own_session\": false, \"peer_local\": false, "
+	    "\"result\": \"ok\"}") !=
 	    NULL);
 	CHECK(strstr(buf, "\"matched\": 3, \"destroyed\": 2, \"failed\": 0, "
-	    "\"spared\": 1}\n") != NULL);
+	    "\"spared\": 1, \"changed\": 0, \"peers_local\": 0}\n") != NULL);
 	free(buf);
 	/* A fresh list forgets the session. */
 	kill_clear(&k);
@@ -269,12 +357,14 @@ test_preview(void)
 	CHECK_EQ(output_kill_json(fp, &r, &k, 1), 0);
 	fclose(fp);
 	CHECK(strstr(buf, "\"preview\": true, ") != NULL);
-	CHECK(strstr(buf, "\"own_session\": false, \"result\": \"would be "
+	CHECK(strstr(buf, "\"own_session\": false, \"peer_local\": false, "
+	    "\"result\": \"would be "
 	    "destroyed\"}") != NULL);
-	CHECK(strstr(buf, "\"own_session\": true, \"result\": \"spared: "
+	CHECK(strstr(buf, "\"own_session\": true, \"peer_local\": false, "
+	    "\"result\": \"spared: "
 	    "your own SSH session\"}") != NULL);
 	CHECK(strstr(buf, "\"matched\": 2, \"destroyed\": 0, \"failed\": 0, "
-	    "\"spared\": 1}\n") != NULL);
+	    "\"spared\": 1, \"changed\": 0, \"peers_local\": 0}\n") != NULL);
 	free(buf);
 	kill_done(&k);
 }
@@ -518,6 +608,8 @@ main(void)
 {
 	test_snapshot();
 	test_tally();
+	test_changed();
+	test_peers();
 	test_output();
 	test_own();
 	test_preview();
