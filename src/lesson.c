@@ -594,9 +594,6 @@ lesson_open(volatile sig_atomic_t *stop, char *err, size_t errlen)
 		l->lfd[k] = l->cfd[k] = l->sfd[k] = -1;
 	l->err = err;
 	l->errlen = errlen;
-	/* nft may die before it has read its script: EPIPE, not a signal
-	 * that ends tcptop with the namespace still there. */
-	signal(SIGPIPE, SIG_IGN);
 	lesson_list_dropsteps(steps, sizeof steps);
 
 	if (lesson_ns_create(l, why, sizeof why) == 0) {

@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,6 +28,27 @@ extern char **environ;
  * memory): the name would otherwise keep the namespace alive. */
 static char lesson_exit_path[128];
 
+
+/* write() to a pipe whose reader may be gone, without SIGPIPE. */
+static ssize_t
+lesson_nft_write(int fd, const char *buf, size_t len)
+{
+	static const struct timespec now = { 0, 0 };
+	sigset_t pipe_set, old;
+	ssize_t n;
+	int e;
+
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &pipe_set, &old);
+	n = write(fd, buf, len);
+	e = errno;
+	if (n == -1 && e == EPIPE)
+		sigtimedwait(&pipe_set, NULL, &now);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	errno = e;
+	return n;
+}
 
 /* Run nft -f - with script on its standard input; its first line of
  * complaint goes to why. */
@@ -71,9 +93,10 @@ lesson_nft(const char *script, char *why, size_t whylen)
 		errno = rc;
 		return -1;
 	}
-	/* A script is far smaller than a pipe's buffer: no deadlock.  A
-	 * dead nft is EPIPE here, not SIGPIPE (see lesson_open). */
-	n = write(in[1], script, len);
+	/* A script is far smaller than a pipe's buffer: no deadlock.  An
+	 * nft dead before it read is EPIPE: the SIGPIPE, which would stop
+	 * tcptop (sig.h), is held and taken back. */
+	n = lesson_nft_write(in[1], script, len);
 	close(in[1]);
 	while (got + 1 < sizeof buf &&
 	    (n = read(er[0], buf + got, sizeof buf - 1 - got)) != 0) {

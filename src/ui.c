@@ -5,19 +5,34 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 #include <wchar.h>
 
 #include "screen.h"
 #include "tcptop/fatal.h"
+#include "tcptop/sig.h"
 #include "tcptop/tcpstate.h"
 #include "tcptop/ui.h"
+
+/* Last: its capability macros (lines, columns...) would rename words of
+ * the headers above. */
+#include <term.h>
 
 static SCREEN *ui_screen;
 static int ui_has_color;	/* the terminal has colours */
 static int ui_color_on;		/* and they are on */
 static int ui_is_utf8;
 static int ui_ascii;		/* --ascii: nothing but ASCII on screen */
+
+/* What gives the terminal back from a signal handler, where curses
+ * cannot run: the modes before curses took them, and the bytes that
+ * undo what it sent (attributes, cursor, keypad, alternate screen). */
+static struct termios ui_tio;
+static int ui_tio_saved;
+static char ui_undo[256];
+static size_t ui_undo_len;
+
 
 /* Each role: a colour pair (fg, bg; -1 is the terminal's default) with
  * extra attributes, and what stands for it without colour. */
@@ -231,6 +246,37 @@ ui_init_colors(void)
 		init_pair((short)i, ui_roles[i].fg, ui_roles[i].bg);
 }
 
+/* The capability cap of the terminal curses set up, its padding
+ * ($<...>) dropped, after ui_undo. */
+static void
+ui_undo_add(const char *cap)
+{
+	char *v = tigetstr(cap);
+
+	if (v == NULL || v == (char *)-1)
+		return;
+	while (*v != '\0' && ui_undo_len + 1 < sizeof ui_undo) {
+		if (v[0] == '$' && v[1] == '<' && strchr(v, '>') != NULL) {
+			v = strchr(v, '>') + 1;
+			continue;
+		}
+		ui_undo[ui_undo_len++] = *v++;
+	}
+}
+
+/* From a fault's handler: async-signal-safe calls only. */
+static void
+ui_restore_now(void)
+{
+	ssize_t n = 0;
+	size_t off;
+
+	for (off = 0; off < ui_undo_len && n != -1; off += (size_t)n)
+		n = write(STDOUT_FILENO, ui_undo + off, ui_undo_len - off);
+	if (ui_tio_saved)
+		tcsetattr(STDIN_FILENO, TCSADRAIN, &ui_tio);
+}
+
 int
 ui_open(int color, int ascii, char *err, size_t errlen)
 {
@@ -250,6 +296,7 @@ ui_open(int color, int ascii, char *err, size_t errlen)
 		snprintf(err, errlen, "TERM is not set");
 		return -1;
 	}
+	ui_tio_saved = tcgetattr(STDIN_FILENO, &ui_tio) == 0;
 	ui_screen = newterm(NULL, stdout, stdin);
 	if (ui_screen == NULL) {
 		snprintf(err, errlen, "unknown terminal type \"%.40s\"", term);
@@ -257,6 +304,12 @@ ui_open(int color, int ascii, char *err, size_t errlen)
 	}
 	atexit(ui_close);
 	fatal_set_hook(ui_close);
+	ui_undo_len = 0;
+	ui_undo_add("sgr0");
+	ui_undo_add("cnorm");
+	ui_undo_add("rmkx");
+	ui_undo_add("rmcup");
+	sig_set_restore(ui_restore_now);
 	/* Esc alone must not wait the default second for a sequence. */
 	set_escdelay(25);
 	cbreak();
@@ -277,6 +330,7 @@ ui_close(void)
 {
 	if (ui_screen == NULL)
 		return;
+	sig_set_restore(NULL);
 	endwin();
 	delscreen(ui_screen);
 	ui_screen = NULL;

@@ -142,7 +142,10 @@ run_lesson()
 	[ "$mode" = nobody ] && cmd=(setpriv --reuid=65534 --regid=65534
 	    --clear-groups "${cmd[@]}")
 	REACHED= PORTS=
-	coproc LES { exec "${cmd[@]}" 2>"$TMP/err"; }
+	# A coprocess starts with SIGINT ignored, which tcptop keeps
+	# ignored (as for nohup): give it back.
+	coproc LES { exec env --default-signal=INT,QUIT "${cmd[@]}" \
+	    2>"$TMP/err"; }
 	LPID=$LES_PID
 	exec {out}<&"${LES[0]}" {in}>&"${LES[1]}"
 	while :; do
