@@ -13,6 +13,7 @@
 #include "tcptop/fatal.h"
 #include "tcptop/sig.h"
 #include "tcptop/tcpstate.h"
+#include "tcptop/text.h"
 #include "tcptop/ui.h"
 
 /* Last: its capability macros (lines, columns...) would rename words of
@@ -32,7 +33,6 @@ static struct termios ui_tio;
 static int ui_tio_saved;
 static char ui_undo[256];
 static size_t ui_undo_len;
-
 
 /* Each role: a colour pair (fg, bg; -1 is the terminal's default) with
  * extra attributes, and what stands for it without colour. */
@@ -277,6 +277,45 @@ ui_restore_now(void)
 		tcsetattr(STDIN_FILENO, TCSADRAIN, &ui_tio);
 }
 
+/* Whether term can hold a full-screen view: known to terminfo, and able
+ * to put the cursor anywhere and clear the screen (not "dumb").
+ * Nothing is written to the terminal.  Returns 0, or -1 with the reason
+ * in err. */
+static int
+ui_term_ok(const char *term, char *err, size_t errlen)
+{
+	static const char use_b[] = "(use -b or --json for reports)";
+	TERMINAL *t;
+	char name[48], *cup, *clr;
+	int e = 0, ok;
+
+	if (term == NULL || *term == '\0') {
+		snprintf(err, errlen, "TERM is not set, so the interactive "
+		    "view cannot draw %s", use_b);
+		return -1;
+	}
+	text_clean(name, sizeof name, term, strlen(term), TEXT_NOSPACE);
+	if (setupterm(term, STDOUT_FILENO, &e) != OK) {
+		snprintf(err, errlen, "TERM=%s: %s %s", name, e == -1 ?
+		    "no terminfo database found" : "not a terminal type "
+		    "terminfo knows", use_b);
+		return -1;
+	}
+	cup = tigetstr("cup");
+	clr = tigetstr("clear");
+	ok = cup != NULL && cup != (char *)-1 && clr != NULL &&
+	    clr != (char *)-1;
+	t = cur_term;
+	set_curterm(NULL);
+	del_curterm(t);
+	if (!ok) {
+		snprintf(err, errlen, "TERM=%s cannot move the cursor, which "
+		    "the interactive view needs %s", name, use_b);
+		return -1;
+	}
+	return 0;
+}
+
 int
 ui_open(int color, int ascii, char *err, size_t errlen)
 {
@@ -287,19 +326,18 @@ ui_open(int color, int ascii, char *err, size_t errlen)
 		    "(use -b or --json for reports)");
 		return -1;
 	}
+	if (ui_term_ok(term, err, errlen) == -1)
+		return -1;
 	/* Only the character type follows the locale: numbers in reports
 	 * stay in the C locale. */
 	setlocale(LC_CTYPE, "");
 	ui_ascii = ascii;
 	ui_is_utf8 = !ascii && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	if (term == NULL || *term == '\0') {
-		snprintf(err, errlen, "TERM is not set");
-		return -1;
-	}
 	ui_tio_saved = tcgetattr(STDIN_FILENO, &ui_tio) == 0;
 	ui_screen = newterm(NULL, stdout, stdin);
 	if (ui_screen == NULL) {
-		snprintf(err, errlen, "unknown terminal type \"%.40s\"", term);
+		snprintf(err, errlen, "curses cannot start on this "
+		    "terminal");
 		return -1;
 	}
 	atexit(ui_close);

@@ -10,7 +10,9 @@
 # faults (SEGV, BUS, FPE, ILL, ABRT, TRAP, SYS, sent with kill).  After
 # each: the exit status is 128 + N, stty in the pane shows icanon and
 # echo, tmux says the alternate screen is left (#{alternate_on}) and the
-# cursor shown (#{cursor_flag}); before it, tcptop had taken both.
+# cursor shown (#{cursor_flag}); before it, tcptop had taken both.  Then
+# TERM=dumb, an unknown TERM and no TERM: one line, exit status 2, the
+# terminal never taken.
 #
 # The faults are sent, not caused: tcptop dies of the same signal once
 # the terminal is back, so the shell sees 128 + N; core dumps are off in
@@ -76,6 +78,36 @@ check_signal()
 	screen_until "the terminal to come back" modes_are "0 1"
 }
 
+# check_refused TERM=VALUE|"" WORDS: the interactive view refused in one
+# line naming WORDS, status 2, nothing else on the screen and the
+# terminal never taken.  "" runs it with no TERM at all.
+check_refused()
+{
+	local -a cmd=(bash "$TMP/pane.sh" "$TMP/pid" env -i "PATH=$PATH"
+	    "HOME=$TMP/home" "XDG_CONFIG_HOME=$TMP/cfg" LANG=C.UTF-8)
+
+	[ -n "$1" ] && cmd+=("$1")
+	mkdir -p "$TMP/home" "$TMP/cfg"
+	"${T[@]}" respawn-pane -k -t "$TMUX_SESSION" "$(printf '%q ' \
+	    "${cmd[@]}" "$TCPTOP" --replay "$TESTDATA/states.nlmsg")" ||
+	    return 1
+	exited 2 || return 1
+	# Long lines joined, as the program wrote them.
+	"${T[@]}" capture-pane -p -J -t "$TMUX_SESSION" | grep . >"$SCREEN"
+	if ! sed -n 1p "$SCREEN" | grep -q \
+	    "^tcptop: $2.*(use -b or --json for reports)\$"; then
+		echo "    no one-line reason naming '$2' first"
+		show_screen
+		return 1
+	fi
+	if [ "$(wc -l <"$SCREEN")" -ne 3 ]; then
+		echo "    more than the reason, the status and the modes"
+		show_screen
+		return 1
+	fi
+	modes_are "0 1" || { cat "$WHY"; return 1; }
+}
+
 T0=$(now_us)
 for sig in INT TERM HUP QUIT USR1 USR2 ALRM PIPE VTALRM PROF RTMIN+3; do
 	check "stop by SIG$sig: 128+N, icanon echo, main screen, cursor" \
@@ -85,5 +117,11 @@ for sig in SEGV BUS FPE ILL ABRT TRAP SYS; do
 	check "fault SIG$sig: 128+N, icanon echo, main screen, cursor" \
 	    check_signal "$sig"
 done
+check "TERM=dumb: refused, status 2, terminal untouched" \
+    check_refused TERM=dumb "TERM=dumb cannot move the cursor"
+check "unknown TERM: refused, status 2, terminal untouched" \
+    check_refused TERM=no-such-term-$$ "TERM=no-such-term-$$: not a"
+check "no TERM: refused, status 2, terminal untouched" \
+    check_refused "" "TERM is not set"
 echo "time: $((($(now_us) - T0) / 1000)) ms"
 summary
