@@ -6,6 +6,10 @@
 #     SIGUSR1 before -n is done exit 128 + N, as the interactive view
 #     and --lesson do; with -n done, 0.  A reader gone (| head) is 141
 #     and no message, as SIGPIPE's default would be.
+#   - Standard output closed (>&-): the report fails with a message and
+#     status 1 rather than going into the netlink socket that took
+#     descriptor 1; standard input or error closed changes nothing.
+#   - --help and -V into /dev/full: a message and status 1.
 #
 # The live reports dump this machine's own sockets (no root needed).
 # Background jobs of a script start with SIGINT and SIGQUIT ignored,
@@ -92,5 +96,47 @@ pipe_gone()
 }
 check "-b | head: 141, no message" pipe_gone -b -d 0.05
 check "--json | head: 141, no message" pipe_gone --json -d 0.05
+
+# Standard output closed: an error, not a report into a socket.
+stdout_closed()
+{
+	local rc
+
+	"$TCPTOP" "$@" >&- 2>"$TMP/err"
+	rc=$?
+	[ "$rc" -eq 1 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] &&
+	    grep -q 'Bad file descriptor' "$TMP/err" && return 0
+	echo "    exit $rc, stderr: $(head -c 300 "$TMP/err")"
+	return 1
+}
+check "-b -n 2 >&-: one line, status 1" stdout_closed -b -n 2 -d 0
+check "--json -n 2 >&-: one line, status 1" stdout_closed --json -n 2 -d 0
+
+"$TCPTOP" --json -n 1 <&- >"$TMP/out" 2>"$TMP/err" &&
+    jq -e '.connections' "$TMP/out" >/dev/null && [ ! -s "$TMP/err" ] &&
+    ok || bad "--json -n 1 <&-: no report"
+"$TCPTOP" --json -n 1 2>&- >"$TMP/out" &&
+    jq -e '.connections' "$TMP/out" >/dev/null &&
+    ok || bad "--json -n 1 2>&-: no report"
+"$TCPTOP" --no-such-option 2>&- >"$TMP/out"
+rc=$?
+[ "$rc" -eq 2 ] && [ ! -s "$TMP/out" ] && ok ||
+    bad "a usage error with stderr closed: exit $rc, stdout $(head -c 100 "$TMP/out")"
+
+# What prints and exits, into a full device.
+full()
+{
+	local rc
+
+	[ -w /dev/full ] || { echo "    no /dev/full"; return 1; }
+	"$TCPTOP" "$@" >/dev/full 2>"$TMP/err"
+	rc=$?
+	[ "$rc" -eq 1 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] &&
+	    grep -q 'No space left on device' "$TMP/err" && return 0
+	echo "    exit $rc, stderr: $(head -c 300 "$TMP/err")"
+	return 1
+}
+check "--help >/dev/full: one line, status 1" full --help
+check "-V >/dev/full: one line, status 1" full -V
 
 summary
