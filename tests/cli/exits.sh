@@ -10,6 +10,7 @@
 #     status 1 rather than going into the netlink socket that took
 #     descriptor 1; standard input or error closed changes nothing.
 #   - --help and -V into /dev/full: a message and status 1.
+#   - -4 -6 together keep both families, as ss -4 -6 does.
 #
 # The live reports dump this machine's own sockets (no root needed).
 # Background jobs of a script start with SIGINT and SIGQUIT ignored,
@@ -138,5 +139,16 @@ full()
 }
 check "--help >/dev/full: one line, status 1" full --help
 check "-V >/dev/full: one line, status 1" full -V
+
+# -4 -6: both families, as ss -4 -6 (ss.c filter_af_set ORs them).
+count() { "$TCPTOP" --replay "$TESTDATA/states.nlmsg" --json "$@" |
+    tail -n 1 | jq '.connections | length'; }
+all=$(count)
+both=$(count -4 -6)
+v4=$(count -4)
+v6=$(count -6)
+[ "${v4:-0}" -gt 0 ] && [ "${v6:-0}" -gt 0 ] && [ "$both" = "$all" ] &&
+    [ $((v4 + v6)) = "$all" ] && ok ||
+    bad "-4 -6 on the replay: $both rows, $all without, $v4 + $v6 apart"
 
 summary
