@@ -75,11 +75,16 @@ app_batch_once(struct collector *c, const struct options *o,
 	view_build(v, snap->tab, &o->filter, o->sort_key, o->sort_reverse, 0);
 	errno = 0;
 	if (app_report(snap, o, v, g) == -1 || fflush(stdout) != 0)
-		return output_failed();
+		/* A reader gone (SIGPIPE) or a stop signal in the write:
+		 * the signal's status, as its default action would give,
+		 * without a message. */
+		return sig_caught ? sig_status(*status) : output_failed();
 	return -1;
 }
 
-/* Reports every delay, until -n or a signal (a replay at full speed). */
+/* Reports every delay, until -n or a signal (a replay at full speed).
+ * Stopped by a signal before -n was done: 128 + the signal, as the
+ * interactive view. */
 static int
 app_run_batch(struct collector *c, const struct options *o)
 {
@@ -87,16 +92,19 @@ app_run_batch(struct collector *c, const struct options *o)
 	struct groups g;
 	int64_t next_ns = clock_ns(CLOCK_MONOTONIC);
 	long done = 0;
-	int status = 0, end = -1;
+	int status = 0, end = -1, finished = 0;
 
 	view_init(&v);
 	group_init(&g);
 	app_thresholds(c, o);
 	while (!sig_caught && end == -1) {
 		end = app_batch_once(c, o, &v, &g, &status);
-		if (end != -1 || (o->iterations > 0 &&
-		    ++done >= o->iterations))
+		if (end != -1)
 			break;
+		if (o->iterations > 0 && ++done >= o->iterations) {
+			finished = 1;
+			break;
+		}
 		if (!collector_snapshot(c)->live)
 			continue;	/* a replay runs at full speed */
 		next_ns += (int64_t)(o->delay * 1e9);
@@ -106,7 +114,9 @@ app_run_batch(struct collector *c, const struct options *o)
 	}
 	view_done(&v);
 	group_done(&g);
-	return end != -1 ? end : status;
+	if (end != -1)
+		return end;
+	return finished ? status : sig_status(status);
 }
 
 /* What --kill says on stderr beside its report, a line each: that it

@@ -318,7 +318,7 @@ app_ui_destroy(void *arg, struct kill_list *k)
 }
 
 /* The session, the settings, the frame and the terminal.  Returns 0,
- * or -1 when the terminal could not be taken (the reason in u->err). */
+ * or -1 when the terminal cannot hold the view (the reason in u->err). */
 static int
 app_ui_open(struct app_ui *u)
 {
@@ -370,10 +370,12 @@ app_run_ui(struct collector *c, const struct options *o, struct lesson *l)
 	u->o = o;
 	u->l = l;
 	if (app_ui_open(u) == -1) {
+		/* Not a terminal, or none that can draw it: the command
+		 * line asks for what cannot be, -b is the way (usage). */
 		fprintf(stderr, "tcptop: %s\n", u->err);
 		session_done(&u->s);
 		free(u);
-		return 1;
+		return 2;
 	}
 	while (!u->quit && !sig_caught) {
 		int64_t now = clock_ns(CLOCK_MONOTONIC);

@@ -594,16 +594,9 @@ lesson_open(volatile sig_atomic_t *stop, char *err, size_t errlen)
 		l->lfd[k] = l->cfd[k] = l->sfd[k] = -1;
 	l->err = err;
 	l->errlen = errlen;
-	/* nft may die before it has read its script: EPIPE, not a signal
-	 * that ends tcptop with the namespace still there. */
-	signal(SIGPIPE, SIG_IGN);
 	lesson_list_dropsteps(steps, sizeof steps);
 
 	if (lesson_ns_create(l, why, sizeof why) == 0) {
-		static int registered;
-
-		if (!registered && atexit(lesson_atexit) == 0)
-			registered = 1;
 		if (lesson_ns_setup(why, sizeof why) == -1)
 			snprintf(l->note, sizeof l->note, "no drop rules "
 			    "(%s): steps %s pass without holding their "
@@ -658,10 +651,9 @@ lesson_close(struct lesson *l)
 			    strerror(errno));
 		close(l->host_fd);
 	}
+	/* The last holder of the namespace: it goes with its drop rules
+	 * and whatever sockets the kernel still kept in it. */
 	if (l->ns_fd >= 0)
 		close(l->ns_fd);
-	if (l->nspath[0] != '\0') {
-		lesson_ns_remove(l->nspath);
-	}
 	free(l);
 }

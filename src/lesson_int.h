@@ -9,8 +9,6 @@
 
 #include "tcptop/lesson.h"
 
-#define LESSON_NS_PREFIX	"tcptop-lesson-"
-#define LESSON_NS_DIR		"/run/netns"
 #define LESSON_NFT_TABLE	"inet tcptop_lesson"
 
 /* Every step settles in microseconds, or within one retransmission once
@@ -45,8 +43,7 @@ struct lesson {
 	int drops;		/* the nft table is in place */
 	int host_fd;		/* the namespace we came from, or -1 */
 	int ns_fd;		/* the lesson's namespace, or -1 */
-	char nsname[64];	/* "" on the host's loopback */
-	char nspath[128];
+	char nsname[64];	/* "pid:PID", "" on the host's loopback */
 	char note[512];
 	uint16_t port[LP_N];
 	int lfd[LP_N];		/* listeners (bound at open, listening
@@ -81,11 +78,8 @@ void lesson_abort(int *fd);
 void lesson_close_fd(int *fd);
 
 /* lesson_ns.c: the namespace, its sysctls and the nft drop rules. */
-void lesson_ns_remove(const char *path);
 int lesson_drops(struct lesson *l, const char *fmt,
     ...) __attribute__((format(printf, 2, 3)));
-void lesson_unname(const char *path);
-void lesson_atexit(void);
 int lesson_ns_create(struct lesson *l, char *why, size_t whylen);
 int lesson_ns_setup(char *why, size_t whylen);
 

@@ -1,18 +1,20 @@
 /* The lesson's ground: its network namespace, sysctls and nft drop
  * rules, made and always removed again. */
-#include <sys/mount.h>
-#include <sys/stat.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 
 #include <net/if.h>
 
-#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tcptop/lesson.h"
 #include "tcptop/log.h"
@@ -23,10 +25,26 @@
 
 extern char **environ;
 
-/* The namespace's path, for an exit() that skips lesson_close (out of
- * memory): the name would otherwise keep the namespace alive. */
-static char lesson_exit_path[128];
+/* write() to a pipe whose reader may be gone, without SIGPIPE. */
+static ssize_t
+lesson_nft_write(int fd, const char *buf, size_t len)
+{
+	static const struct timespec now = { 0, 0 };
+	sigset_t pipe_set, old;
+	ssize_t n;
+	int e;
 
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &pipe_set, &old);
+	n = write(fd, buf, len);
+	e = errno;
+	if (n == -1 && e == EPIPE)
+		sigtimedwait(&pipe_set, NULL, &now);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	errno = e;
+	return n;
+}
 
 /* Run nft -f - with script on its standard input; its first line of
  * complaint goes to why. */
@@ -71,9 +89,10 @@ lesson_nft(const char *script, char *why, size_t whylen)
 		errno = rc;
 		return -1;
 	}
-	/* A script is far smaller than a pipe's buffer: no deadlock.  A
-	 * dead nft is EPIPE here, not SIGPIPE (see lesson_open). */
-	n = write(in[1], script, len);
+	/* A script is far smaller than a pipe's buffer: no deadlock.  An
+	 * nft dead before it read is EPIPE: the SIGPIPE, which would stop
+	 * tcptop (sig.h), is held and taken back. */
+	n = lesson_nft_write(in[1], script, len);
 	close(in[1]);
 	while (got + 1 < sizeof buf &&
 	    (n = read(er[0], buf + got, sizeof buf - 1 - got)) != 0) {
@@ -127,60 +146,6 @@ lesson_drops(struct lesson *l, const char *fmt, ...)
 
 /* ---- set-up and tear-down ----------------------------------------------- */
 
-void
-lesson_unname(const char *path)
-{
-	if (umount2(path, MNT_DETACH) == -1 && errno != EINVAL &&
-	    errno != ENOENT)
-		log_debug("lesson: umount %s: %s", path, strerror(errno));
-	if (unlink(path) == -1 && errno != ENOENT)
-		log_debug("lesson: unlink %s: %s", path, strerror(errno));
-}
-
-void
-lesson_ns_remove(const char *path)
-{
-	lesson_unname(path);
-	lesson_exit_path[0] = '\0';
-}
-
-void
-lesson_atexit(void)
-{
-	if (lesson_exit_path[0] != '\0')
-		lesson_unname(lesson_exit_path);
-}
-
-/* Remove the namespaces of lessons whose process is gone (SIGKILL gave
- * them no chance to clean up). */
-static void
-lesson_sweep(void)
-{
-	DIR *dir = opendir(LESSON_NS_DIR);
-	struct dirent *de;
-	char path[sizeof LESSON_NS_DIR + 256], *end;
-	long pid;
-
-	if (dir == NULL)
-		return;
-	while ((de = readdir(dir)) != NULL) {
-		if (strncmp(de->d_name, LESSON_NS_PREFIX,
-		    strlen(LESSON_NS_PREFIX)) != 0)
-			continue;
-		errno = 0;
-		pid = strtol(de->d_name + strlen(LESSON_NS_PREFIX), &end, 10);
-		if (errno != 0 || *end != '\0' || pid <= 0 ||
-		    pid == (long)getpid())
-			continue;
-		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-			continue;
-		snprintf(path, sizeof path, "%s/%s", LESSON_NS_DIR, de->d_name);
-		log_debug("lesson: removing stale %s", path);
-		lesson_unname(path);
-	}
-	closedir(dir);
-}
-
 /* Write one sysctl of the namespace we are in (/proc/sys/net is the
  * opener's namespace's). */
 static int
@@ -219,48 +184,26 @@ lesson_lo_up(void)
 	return rc;
 }
 
-/* Make the named namespace and move into it.  Returns 0, or -1 with a
- * reason in why, the process back in the host's namespace and nothing
- * left behind. */
+/* Make the lesson's namespace and move into it.  It has no name (no
+ * bind mount in /run/netns): tcptop's own process and descriptors are
+ * all that hold it, so the kernel removes it when tcptop ends, however
+ * it ends (SIGKILL too).  It is reached by tcptop's pid, "pid:PID"
+ * (nsenter -t PID -n).  Returns 0, or -1 with a reason in why, the
+ * process back in the host's namespace and nothing left behind. */
 int
 lesson_ns_create(struct lesson *l, char *why, size_t whylen)
 {
-	int fd;
-
 	if (geteuid() != 0) {
 		snprintf(why, whylen, "not root");
 		return -1;
 	}
-	lesson_sweep();
 	if ((l->host_fd = open("/proc/self/ns/net", O_RDONLY |
 	    O_CLOEXEC)) == -1) {
 		snprintf(why, whylen, "/proc/self/ns/net: %s", strerror(errno));
 		return -1;
 	}
-	snprintf(l->nsname, sizeof l->nsname, LESSON_NS_PREFIX "%ld",
-	    (long)getpid());
-	snprintf(l->nspath, sizeof l->nspath, LESSON_NS_DIR "/%s",
-	    l->nsname);
-	if ((mkdir(LESSON_NS_DIR, 0755) == -1 && errno != EEXIST) ||
-	    (fd = open(l->nspath, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    0444)) == -1) {
-		snprintf(why, whylen, "%s: %s", l->nspath, strerror(errno));
-		goto fail;
-	}
-	close(fd);
 	if (unshare(CLONE_NEWNET) == -1) {
 		snprintf(why, whylen, "unshare: %s", strerror(errno));
-		unlink(l->nspath);
-		goto fail;
-	}
-	/* The name is a bind mount of the namespace, as ip-netns(8) makes
-	 * it: `ip netns exec NAME` finds it there. */
-	if (mount("/proc/self/ns/net", l->nspath, "none", MS_BIND,
-	    NULL) == -1) {
-		snprintf(why, whylen, "mount %s: %s", l->nspath,
-		    strerror(errno));
-		setns(l->host_fd, CLONE_NEWNET);
-		unlink(l->nspath);
 		goto fail;
 	}
 	if ((l->ns_fd = open("/proc/self/ns/net", O_RDONLY |
@@ -270,18 +213,16 @@ lesson_ns_create(struct lesson *l, char *why, size_t whylen)
 		if (l->ns_fd >= 0)
 			close(l->ns_fd);
 		l->ns_fd = -1;
+		/* The new namespace goes with the last holder. */
 		setns(l->host_fd, CLONE_NEWNET);
-		lesson_unname(l->nspath);
 		goto fail;
 	}
-	snprintf(lesson_exit_path, sizeof lesson_exit_path, "%s",
-	    l->nspath);
+	snprintf(l->nsname, sizeof l->nsname, "pid:%ld", (long)getpid());
 	return 0;
 
 fail:
 	close(l->host_fd);
 	l->host_fd = -1;
-	l->nsname[0] = l->nspath[0] = '\0';
 	return -1;
 }
 

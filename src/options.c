@@ -372,7 +372,7 @@ static const struct options_row options_table[] = {
 	  .help = "IPv4 sockets only" },
 	{ .name = "ipv6", .letter = '6',
 	  .kind = OPTIONS_CALL, .fn = options_ipv6,
-	  .help = "IPv6 sockets only" },
+	  .help = "IPv6 sockets only (with -4: both, as ss -4 -6)" },
 	{ .name = "sort", .arg = "KEY",
 	  .kind = OPTIONS_CALL, .fn = options_sort,
 	  .given = OPTIONS_GIVEN_SORT,

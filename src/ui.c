@@ -5,19 +5,34 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 #include <wchar.h>
 
 #include "screen.h"
 #include "tcptop/fatal.h"
+#include "tcptop/sig.h"
 #include "tcptop/tcpstate.h"
+#include "tcptop/text.h"
 #include "tcptop/ui.h"
+
+/* Last: its capability macros (lines, columns...) would rename words of
+ * the headers above. */
+#include <term.h>
 
 static SCREEN *ui_screen;
 static int ui_has_color;	/* the terminal has colours */
 static int ui_color_on;		/* and they are on */
 static int ui_is_utf8;
 static int ui_ascii;		/* --ascii: nothing but ASCII on screen */
+
+/* What gives the terminal back from a signal handler, where curses
+ * cannot run: the modes before curses took them, and the bytes that
+ * undo what it sent (attributes, cursor, keypad, alternate screen). */
+static struct termios ui_tio;
+static int ui_tio_saved;
+static char ui_undo[256];
+static size_t ui_undo_len;
 
 /* Each role: a colour pair (fg, bg; -1 is the terminal's default) with
  * extra attributes, and what stands for it without colour. */
@@ -231,6 +246,76 @@ ui_init_colors(void)
 		init_pair((short)i, ui_roles[i].fg, ui_roles[i].bg);
 }
 
+/* The capability cap of the terminal curses set up, its padding
+ * ($<...>) dropped, after ui_undo. */
+static void
+ui_undo_add(const char *cap)
+{
+	char *v = tigetstr(cap);
+
+	if (v == NULL || v == (char *)-1)
+		return;
+	while (*v != '\0' && ui_undo_len + 1 < sizeof ui_undo) {
+		if (v[0] == '$' && v[1] == '<' && strchr(v, '>') != NULL) {
+			v = strchr(v, '>') + 1;
+			continue;
+		}
+		ui_undo[ui_undo_len++] = *v++;
+	}
+}
+
+/* From a fault's handler: async-signal-safe calls only. */
+static void
+ui_restore_now(void)
+{
+	ssize_t n = 0;
+	size_t off;
+
+	for (off = 0; off < ui_undo_len && n != -1; off += (size_t)n)
+		n = write(STDOUT_FILENO, ui_undo + off, ui_undo_len - off);
+	if (ui_tio_saved)
+		tcsetattr(STDIN_FILENO, TCSADRAIN, &ui_tio);
+}
+
+/* Whether term can hold a full-screen view: known to terminfo, and able
+ * to put the cursor anywhere and clear the screen (not "dumb").
+ * Nothing is written to the terminal.  Returns 0, or -1 with the reason
+ * in err. */
+static int
+ui_term_ok(const char *term, char *err, size_t errlen)
+{
+	static const char use_b[] = "(use -b or --json for reports)";
+	TERMINAL *t;
+	char name[48], *cup, *clr;
+	int e = 0, ok;
+
+	if (term == NULL || *term == '\0') {
+		snprintf(err, errlen, "TERM is not set, so the interactive "
+		    "view cannot draw %s", use_b);
+		return -1;
+	}
+	text_clean(name, sizeof name, term, strlen(term), TEXT_NOSPACE);
+	if (setupterm(term, STDOUT_FILENO, &e) != OK) {
+		snprintf(err, errlen, "TERM=%s: %s %s", name, e == -1 ?
+		    "no terminfo database found" : "not a terminal type "
+		    "terminfo knows", use_b);
+		return -1;
+	}
+	cup = tigetstr("cup");
+	clr = tigetstr("clear");
+	ok = cup != NULL && cup != (char *)-1 && clr != NULL &&
+	    clr != (char *)-1;
+	t = cur_term;
+	set_curterm(NULL);
+	del_curterm(t);
+	if (!ok) {
+		snprintf(err, errlen, "TERM=%s cannot move the cursor, which "
+		    "the interactive view needs %s", name, use_b);
+		return -1;
+	}
+	return 0;
+}
+
 int
 ui_open(int color, int ascii, char *err, size_t errlen)
 {
@@ -241,22 +326,28 @@ ui_open(int color, int ascii, char *err, size_t errlen)
 		    "(use -b or --json for reports)");
 		return -1;
 	}
+	if (ui_term_ok(term, err, errlen) == -1)
+		return -1;
 	/* Only the character type follows the locale: numbers in reports
 	 * stay in the C locale. */
 	setlocale(LC_CTYPE, "");
 	ui_ascii = ascii;
 	ui_is_utf8 = !ascii && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	if (term == NULL || *term == '\0') {
-		snprintf(err, errlen, "TERM is not set");
-		return -1;
-	}
+	ui_tio_saved = tcgetattr(STDIN_FILENO, &ui_tio) == 0;
 	ui_screen = newterm(NULL, stdout, stdin);
 	if (ui_screen == NULL) {
-		snprintf(err, errlen, "unknown terminal type \"%.40s\"", term);
+		snprintf(err, errlen, "curses cannot start on this "
+		    "terminal");
 		return -1;
 	}
 	atexit(ui_close);
 	fatal_set_hook(ui_close);
+	ui_undo_len = 0;
+	ui_undo_add("sgr0");
+	ui_undo_add("cnorm");
+	ui_undo_add("rmkx");
+	ui_undo_add("rmcup");
+	sig_set_restore(ui_restore_now);
 	/* Esc alone must not wait the default second for a sequence. */
 	set_escdelay(25);
 	cbreak();
@@ -277,6 +368,7 @@ ui_close(void)
 {
 	if (ui_screen == NULL)
 		return;
+	sig_set_restore(NULL);
 	endwin();
 	delscreen(ui_screen);
 	ui_screen = NULL;

@@ -1223,18 +1223,21 @@ check_lesson()
 	wait_screen '^ Step 3/[0-9]+ ' || return 1
 	wait_screen '\[SYN_RECV +1\]' || return 1
 	wait_screen '\[ESTABLISHED +1\]' || return 1
-	# Its own namespace, by tcptop's pid: other runs may hold lessons.
-	if ! ip netns list | grep -q "^tcptop-lesson-$PID\b"; then
-		echo "    no namespace tcptop-lesson-$PID during the lesson"
-		ip netns list | sed 's/^/    | /'
+	# Its own namespace, unnamed: not the one it was started in.
+	local ino f
+	ino=$(stat -L -c %i "/proc/$PID/ns/net")
+	if [ -z "$ino" ] ||
+	    [ "$ino" = "$(stat -L -c %i "/run/netns/$NS_S")" ]; then
+		echo "    no namespace of its own during the lesson"
 		return 1
 	fi
 	keys q
 	exited 0 || return 1
-	if ip netns list | grep -q "^tcptop-lesson-$PID\b"; then
-		echo "    the lesson's namespace is still there"
+	for f in /proc/[0-9]*/ns/net; do
+		[ "$(stat -L -c %i "$f" 2>/dev/null)" = "$ino" ] || continue
+		echo "    the lesson's namespace is still held by $f"
 		return 1
-	fi
+	done
 }
 
 check "1 histogram and header equal ss in every state" check_hist
