@@ -21,8 +21,29 @@
 void
 collector_describe(struct collector *c, double delay)
 {
-	trans_describe(c->trans_sources, delay, c->trans_source,
+	c->delay = delay;
+	trans_describe(c->trans_sources, delay, c->snap.trans_lost > 0 ?
+	    (unsigned long)c->snap.trans_lost : 0, c->snap.notify_lost > 0 ?
+	    (unsigned long)c->snap.notify_lost : 0, c->trans_source,
 	    sizeof c->trans_source);
+}
+
+/* What the live sources lost so far, into the snapshot and its
+ * description. */
+static void
+collector_losses(struct collector *c)
+{
+	long tl = c->trace != NULL ? (long)trace_lost(c->trace) : -1;
+	long nl = c->notify != NULL ? (long)diag_notify_lost(c->notify) : -1;
+
+	if (tl == c->snap.trans_lost && nl == c->snap.notify_lost)
+		return;
+	if (tl > c->snap.trans_lost || nl > c->snap.notify_lost)
+		log_debug("transitions lost: %ld tracepoint events, %ld "
+		    "notification overflows", tl, nl);
+	c->snap.trans_lost = tl;
+	c->snap.notify_lost = nl;
+	collector_describe(c, c->delay);
 }
 
 /* Open the transition sources of a live run: the tracepoint unless told
@@ -51,8 +72,8 @@ collector_trans_open(struct collector *c, const struct options *o)
 			snprintf(c->trans_note, sizeof c->trans_note,
 			    "--no-trace");
 		else
-			c->trace = trace_open(c->trans_note,
-			    sizeof c->trans_note);
+			c->trace = trace_open(o->trace_buffer_kb,
+			    c->trans_note, sizeof c->trans_note);
 		if (c->trace != NULL)
 			c->trans_sources |= 1u << TRANS_SRC_TRACE;
 		else
@@ -77,6 +98,8 @@ collector_trans_open(struct collector *c, const struct options *o)
 	c->snap.trans = c->trans;
 	c->snap.trans_source = c->trans_source;
 	c->snap.trans_note = c->trans_note[0] != '\0' ? c->trans_note : NULL;
+	c->snap.trans_lost = c->trace != NULL ? 0 : -1;
+	c->snap.notify_lost = c->notify != NULL ? 0 : -1;
 	collector_describe(c, o->delay);
 }
 
@@ -604,6 +627,7 @@ collector_refresh(struct collector *c, const struct filter *f)
 	/* Everything before the dump began is in the kernel's buffers by
 	 * now: take it, then reconcile. */
 	collector_drain(c);
+	collector_losses(c);
 	trans_clear_events(c->trans);
 	transfeed_refresh(c->tf, c->tab, f, c->snap.fields.now_ms,
 	    c->snap.realtime_ns);

@@ -60,6 +60,7 @@ struct collector {
 	unsigned trans_sources;		/* 1 << TRANS_SRC_* in use */
 	char trans_note[160];		/* why there is no trace, or "" */
 	char trans_source[48];		/* trans_describe's text */
+	double delay;			/* collector_describe's */
 	struct pollfd *pfd;		/* the sources' descriptors, after */
 	size_t npfd;			/* the caller's slot 0 */
 

@@ -149,6 +149,16 @@ output_text_line(FILE *fp, const struct snapshot *r,
 	fwrite(line, 1, at, fp);
 }
 
+/* A count, or null when it is unknown (negative). */
+static void
+output_json_count(FILE *fp, long n)
+{
+	if (n < 0)
+		fputs("null", fp);
+	else
+		fprintf(fp, "%ld", n);
+}
+
 int
 output_text(FILE *fp, const struct snapshot *r, const struct view *v,
     const uint8_t *cols, size_t ncols)
@@ -269,6 +279,10 @@ output_json_transitions(FILE *fp, const struct snapshot *r)
 	    r->trans_source != NULL ? strlen(r->trans_source) : 0);
 	fputs(", \"transitions_note\": ", fp);
 	json_nullable(fp, r->trans_note);
+	fputs(", \"transitions_lost\": ", fp);
+	output_json_count(fp, r->trans_lost);
+	fputs(", \"notifications_lost\": ", fp);
+	output_json_count(fp, r->notify_lost);
 }
 
 /* "owners": how many live rows of v are in each bucket (they add up to

@@ -38,11 +38,27 @@ pane_status_outside(const struct frame *f, char *buf, size_t len)
 	return buf;
 }
 
+/* What the user must not miss about the numbers themselves:
+ * transitions were lost.  "" otherwise. */
+static const char *
+pane_status_truth(const struct frame *f, char *buf, size_t len)
+{
+	const struct snapshot *r = f->snap;
+	long lost = (r->trans_lost > 0 ? r->trans_lost : 0) +
+	    (r->notify_lost > 0 ? r->notify_lost : 0);
+
+	buf[0] = '\0';
+	if (lost > 0)
+		snprintf(buf, len, "%ld%s transition%s lost  ", lost,
+		    r->notify_lost > 0 ? "+" : "", lost == 1 ? "" : "s");
+	return buf;
+}
+
 void
 pane_status_draw(const struct frame *f, struct rect r)
 {
 	const struct session *t = f->s;
-	char line[640], out[64];
+	char line[640], out[64], truth[128];
 	int n;
 
 	ui_fill(r.y, r.x, r.w, UI_NORMAL);
@@ -93,7 +109,10 @@ pane_status_draw(const struct frame *f, struct rect r)
 	if (t->search[0] != '\0' && n < (int)sizeof line)
 		snprintf(line + n, sizeof line - (size_t)n, "  search \"%s\"",
 		    t->search);
-	ui_put(r.y, r.x, r.w, UI_DIM, line);
+	/* First, so a narrow terminal cuts the rest and not this. */
+	n = ui_put(r.y, r.x, r.w, UI_WARN, pane_status_truth(f, truth,
+	    sizeof truth));
+	ui_put(r.y, r.x + n, r.w - n, UI_DIM, line);
 }
 
 /* A binding's place on the bar: F1 to F9 in order, then the letter

@@ -216,10 +216,15 @@ trans_clear_events(struct trans *t)
 }
 
 void
-trans_describe(unsigned sources, double delay, char *buf, size_t len)
+trans_describe(unsigned sources, double delay, unsigned long lost,
+    unsigned long overflows, char *buf, size_t len)
 {
-	if (sources & (1u << TRANS_SRC_TRACE))
+	if ((sources & (1u << TRANS_SRC_TRACE)) && lost + overflows == 0)
 		snprintf(buf, len, "exact");
+	else if (sources & (1u << TRANS_SRC_TRACE))
+		/* An overflow lost one notification or more: at least. */
+		snprintf(buf, len, "exact except %lu%s lost", lost + overflows,
+		    overflows > 0 ? "+" : "");
 	else
 		snprintf(buf, len, "sampled every %.1f s", delay);
 }

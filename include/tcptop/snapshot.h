@@ -57,6 +57,12 @@ struct snapshot {
 					 * every 1.0 s" */
 	const char *trans_note;		/* why the exact source is not in
 					 * use, or NULL */
+	long trans_lost;		/* tracepoint events the kernel lost
+					 * (buffer overrun), -1 without the
+					 * tracepoint */
+	long notify_lost;		/* times the destroy notifications
+					 * overflowed (ENOBUFS), -1 without
+					 * them */
 };
 
 #endif

@@ -206,9 +206,10 @@ then
 	# cgroup paths (only a live run looks ids up in the mount) or
 	# processes: a replay has no owners.  Nor are the kernel's counters
 	# and the SSH session.
+	# Nor are the losses of a live run.
 	strip='del(.source, .transitions, .events, .transitions_source,
-	    .transitions_note, .owners, .owners_note, .owners_checked_every,
-	    .kernel, .ssh) |
+	    .transitions_note, .transitions_lost, .notifications_lost,
+	    .owners, .owners_note, .owners_checked_every, .kernel, .ssh) |
 	    .connections |= map(del(.cgroup, .owner, .pid, .comm, .user,
 	    .ssh))'
 	if diff <(jq -c "$strip" "$TMP/live.json") \
