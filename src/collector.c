@@ -22,6 +22,7 @@ void
 collector_describe(struct collector *c, double delay)
 {
 	c->delay = delay;
+	c->snap.delay_ms = (long)(delay * 1000 + 0.5);
 	trans_describe(c->trans_sources, delay, c->snap.trans_lost > 0 ?
 	    (unsigned long)c->snap.trans_lost : 0, c->snap.notify_lost > 0 ?
 	    (unsigned long)c->snap.notify_lost : 0, c->trans_source,
@@ -44,6 +45,28 @@ collector_losses(struct collector *c)
 	c->snap.trans_lost = tl;
 	c->snap.notify_lost = nl;
 	collector_describe(c, c->delay);
+}
+
+/* The refresh that began at start_ns and ends now: its cost, and how
+ * far past the delay it came after the one before.  A recording runs at
+ * full speed: no interval. */
+static void
+collector_timing(struct collector *c, int64_t start_ns)
+{
+	int64_t end_ns = clock_ns(CLOCK_MONOTONIC);
+
+	c->snap.refresh_ms = (long)((end_ns - start_ns) / 1000000);
+	c->snap.interval_ms = -1;
+	c->snap.late_ms = 0;
+	if (c->last_start_ns != 0 && c->rp == NULL) {
+		c->snap.interval_ms = (long)((start_ns - c->last_start_ns) /
+		    1000000);
+		if (c->snap.delay_ms > 0 &&
+		    c->snap.interval_ms > c->snap.delay_ms)
+			c->snap.late_ms = c->snap.interval_ms -
+			    c->snap.delay_ms;
+	}
+	c->last_start_ns = start_ns;
 }
 
 /* Open the transition sources of a live run: the tracepoint unless told
@@ -100,6 +123,7 @@ collector_trans_open(struct collector *c, const struct options *o)
 	c->snap.trans_note = c->trans_note[0] != '\0' ? c->trans_note : NULL;
 	c->snap.trans_lost = c->trace != NULL ? 0 : -1;
 	c->snap.notify_lost = c->notify != NULL ? 0 : -1;
+	c->snap.refresh_ms = c->snap.interval_ms = -1;
 	collector_describe(c, o->delay);
 }
 
@@ -610,6 +634,7 @@ collector_refresh(struct collector *c, const struct filter *f)
 	struct diag_sink sink = { conntab_feed_begin, conntab_feed_sample,
 	    &c->feed };
 	const struct transfeed_stats *ts;
+	int64_t start_ns = clock_ns(CLOCK_MONOTONIC);
 	int rc;
 
 	c->feed.tab = c->tab;
@@ -639,6 +664,7 @@ collector_refresh(struct collector *c, const struct filter *f)
 	collector_ssh_find(c);
 	collector_alerts_eval(c, f);
 	c->snap.good++;
+	collector_timing(c, start_ns);
 	return COLLECT_OK;
 }
 

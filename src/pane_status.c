@@ -38,19 +38,24 @@ pane_status_outside(const struct frame *f, char *buf, size_t len)
 	return buf;
 }
 
-/* What the user must not miss about the numbers themselves:
- * transitions were lost.  "" otherwise. */
+/* What the user must not miss about the numbers themselves: the loop
+ * cannot keep the delay (more than a tenth late, so jitter does not
+ * blink it), or transitions were lost.  "" when neither. */
 static const char *
 pane_status_truth(const struct frame *f, char *buf, size_t len)
 {
 	const struct snapshot *r = f->snap;
 	long lost = (r->trans_lost > 0 ? r->trans_lost : 0) +
 	    (r->notify_lost > 0 ? r->notify_lost : 0);
+	int n = 0;
 
 	buf[0] = '\0';
-	if (lost > 0)
-		snprintf(buf, len, "%ld%s transition%s lost  ", lost,
-		    r->notify_lost > 0 ? "+" : "", lost == 1 ? "" : "s");
+	if (r->late_ms > 0 && r->late_ms * 10 > r->delay_ms)
+		n = snprintf(buf, len, "behind: refresh takes %.2f s > delay "
+		    "%.2f s  ", r->interval_ms / 1000.0, r->delay_ms / 1000.0);
+	if (lost > 0 && n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, "%ld%s transition%s lost  ",
+		    lost, r->notify_lost > 0 ? "+" : "", lost == 1 ? "" : "s");
 	return buf;
 }
 
