@@ -2,6 +2,7 @@
  * and each refresh's snapshot: processes, cgroups, the kernel's
  * counters, the transitions and the alerts around the rows. */
 #include <errno.h>
+#include <malloc.h>
 #include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,11 @@
 #include "tcptop/xmalloc.h"
 
 #include "collector_int.h"
+
+/* Memory the table gave back past which the C library is asked to
+ * return its free pages to the system: its heap only shrinks from the
+ * top, and a flood's rows sit all through it. */
+#define COLLECTOR_TRIM_BYTES (1 << 20)
 
 /* The width of the rate window: the diagram's flash and rates. */
 #define COLLECTOR_TRANS_WINDOW_MS 10000
@@ -663,6 +669,11 @@ collector_refresh(struct collector *c, const struct filter *f)
 	    ts->destroyed);
 	collector_ssh_find(c);
 	collector_alerts_eval(c, f);
+	if (conntab_trimmed(c->tab) >= COLLECTOR_TRIM_BYTES) {
+		log_debug("table shrunk by %zu KB: trimming the heap",
+		    conntab_trimmed(c->tab) / 1024);
+		malloc_trim(0);
+	}
 	c->snap.good++;
 	collector_timing(c, start_ns);
 	return COLLECT_OK;

@@ -212,6 +212,13 @@ trans_events(const struct trans *t, size_t *n)
 void
 trans_clear_events(struct trans *t)
 {
+	/* Grown by a burst: smaller again when the last refresh's events
+	 * would fit four times over (they are gone now). */
+	if (t->capevents > 4096 && t->capevents / 4 > t->nevents) {
+		t->capevents = t->nevents * 2 > 64 ? t->nevents * 2 : 64;
+		t->events = xreallocarray(t->events, t->capevents,
+		    sizeof *t->events);
+	}
 	t->nevents = 0;
 }
 
