@@ -25,8 +25,17 @@
 #define COLLECTOR_TRANS_WINDOW_MS 10000
 
 void
+collector_unpaced(struct collector *c)
+{
+	c->last_start_ns = 0;
+}
+
+void
 collector_describe(struct collector *c, double delay)
 {
+	/* The last interval was paced by the old delay. */
+	if (delay != c->delay)
+		collector_unpaced(c);
 	c->delay = delay;
 	c->snap.delay_ms = (long)(delay * 1000 + 0.5);
 	trans_describe(c->trans_sources, delay, c->snap.trans_lost > 0 ?

@@ -13,6 +13,12 @@
 #    its reader thread too) while 2000 connections are made, the
 #    kernel's buffer must overflow: "transitions_lost" is above 0 and the
 #    source says "exact except N lost" with that count.
+# 3. The same on the screen (tmux, 80x24, the diagram shown): tcptop -d
+#    1 stopped for 3 s while connections are made, so that loss and
+#    lateness are both certain: the status line says "behind: refresh
+#    takes X s > delay 1.00 s" and "N transitions lost", the diagram's
+#    title "exact except N lost".  Then a pause (Z) of 3 s: the refresh
+#    after it is not "behind", the pause is the user's.
 #
 # Environment: TCPTOP, TCPCYCLE, NSHOLDER (for lib-netns), CHURN_N,
 # CHURN_RATE.  Exit 0 pass, 1 fail, 77 skip (a failure under CI=true).
@@ -27,8 +33,13 @@ RATE=${CHURN_RATE:-1000}
 
 . "$(dirname "$0")/../lib/lib-test.sh"
 . "$(dirname "$0")/../lib/lib-netns.sh"
+. "$(dirname "$0")/../lib/lib-tmux.sh"
+. "$(dirname "$0")/../lib/lib-screen.sh"
 
-netns_require jq
+# The screen holds UTF-8 that grep must read as characters.
+export LC_ALL=C.UTF-8
+
+netns_require jq tmux unshare
 require_bin TCPTOP TCPCYCLE
 require_count CHURN_N "$N"
 require_count CHURN_RATE "$RATE"
@@ -43,9 +54,12 @@ cleanup()
 		kill -TERM "$TOP_PID" 2>/dev/null
 		wait "$TOP_PID"
 	fi
+	[ -n "${PID:-}" ] && kill -CONT "$PID" 2>/dev/null
+	screen_stop
 	netns_cleanup
 }
 
+TCPTOP=$(abspath "$TCPTOP")
 test_tmpdir churn
 
 # start_top OUT ARGS...: tcptop --json in S, until its first report.
@@ -149,5 +163,46 @@ last_report "$out" | jq -e '(.transitions_lost | type == "number") and
     bad "loss: $(last_report "$out" | jq -c '{transitions_source,
     transitions_lost, notifications_lost}')"
 stop_top
+
+# --- 3. on the screen ----------------------------------------------------------
+
+tmux_init churn
+screen_host
+PANE_WRAP+=(ip netns exec "$NS_S")
+screen_init
+start -- -d 1 --diagram --trace-buffer 4 ||
+    fail "tcptop did not start in tmux"
+wait_screen 'TCP states: exact' 20 || fail "no diagram title"
+kill -STOP "$PID"
+inS "$TCPCYCLE" churn 127.0.0.1 7102 2000 2000 >/dev/null ||
+    fail "tcpcycle churn"
+sleep 3		# stopped: the refresh that follows is 3 s late
+kill -CONT "$PID"
+screen_until -t 20 "behind on the status line" grep -Eq \
+    'behind: refresh takes [0-9.]+ s > delay 1\.00 s' "$SCREEN" &&
+    ok "screen: behind: $(grep -Eo 'behind: [^>]+> delay [0-9.]+ s' \
+    "$SCREEN")" || bad "screen: no \"behind\" on the status line"
+screen_until -t 20 "the loss on the status line and the diagram" \
+    eval 'grep -Eq "[0-9]+\+? transitions? lost" "$SCREEN" &&
+    grep -Eq "TCP states: exact except [0-9]+\+? lost" "$SCREEN"' &&
+    ok "screen: $(grep -Eo 'exact except [0-9+]+ lost' "$SCREEN")" ||
+    bad "screen: the loss is not on the status line and the diagram"
+# The header's time of the data, HH:MM:SS.
+shown_time() { sed -n 1p "$SCREEN" | grep -Eo '[0-9]{2}:[0-9]{2}:[0-9]{2}' |
+    head -n 1; }
+new_time() { [ "$(shown_time)" != "$1" ]; }
+wait_gone 'behind:' 20 || bad "screen: \"behind\" stays on time"
+keys Z
+wait_screen PAUSED || fail "Z did not pause"
+before=$(shown_time)
+sleep 3		# the pause itself
+keys Z
+screen_until -t 20 "a refresh after the pause" new_time "$before" ||
+    fail "no refresh after the pause"
+grep -q 'behind:' "$SCREEN" &&
+    bad "screen: \"behind\" after a pause: $(grep -o 'behind:[^>]*' "$SCREEN")" ||
+    ok "screen: a pause is not lateness"
+keys q
+exited 0 || bad "tcptop did not quit cleanly"
 
 summary churn
