@@ -43,6 +43,7 @@ struct app_ui {
 	long refreshes;
 	int status, draw, repaint, quit;
 	int once;			/* refresh once though paused */
+	int unpaced;			/* paused since the last refresh */
 };
 
 /* tcptoprc merged under the command line (prefs.c).  Its path stays
@@ -380,8 +381,15 @@ app_run_ui(struct collector *c, const struct options *o, struct lesson *l)
 	while (!u->quit && !sig_caught) {
 		int64_t now = clock_ns(CLOCK_MONOTONIC);
 
+		/* A pause breaks the pace: the refresh after it (or one
+		 * asked for during it) is not late. */
+		if (u->s.paused)
+			u->unpaced = 1;
 		if ((!u->s.paused || u->once) && !u->snap->ended &&
 		    now >= u->next_ns) {
+			if (u->unpaced)
+				collector_unpaced(u->c);
+			u->unpaced = u->s.paused;
 			u->once = 0;
 			app_ui_refresh(u, now);
 		}

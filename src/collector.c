@@ -2,6 +2,7 @@
  * and each refresh's snapshot: processes, cgroups, the kernel's
  * counters, the transitions and the alerts around the rows. */
 #include <errno.h>
+#include <malloc.h>
 #include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,14 +17,72 @@
 
 #include "collector_int.h"
 
+/* Memory the table gave back past which the C library is asked to
+ * return its free pages to the system: its heap only shrinks from the
+ * top, and a flood's rows sit all through it. */
+#define COLLECTOR_TRIM_BYTES (1 << 20)
+
 /* The width of the rate window: the diagram's flash and rates. */
 #define COLLECTOR_TRANS_WINDOW_MS 10000
 
 void
+collector_unpaced(struct collector *c)
+{
+	c->last_start_ns = 0;
+}
+
+void
 collector_describe(struct collector *c, double delay)
 {
-	trans_describe(c->trans_sources, delay, c->trans_source,
+	/* The last interval was paced by the old delay. */
+	if (delay != c->delay)
+		collector_unpaced(c);
+	c->delay = delay;
+	c->snap.delay_ms = (long)(delay * 1000 + 0.5);
+	trans_describe(c->trans_sources, delay, c->snap.trans_lost > 0 ?
+	    (unsigned long)c->snap.trans_lost : 0, c->snap.notify_lost > 0 ?
+	    (unsigned long)c->snap.notify_lost : 0, c->trans_source,
 	    sizeof c->trans_source);
+}
+
+/* What the live sources lost so far, into the snapshot and its
+ * description. */
+static void
+collector_losses(struct collector *c)
+{
+	long tl = c->trace != NULL ? (long)trace_lost(c->trace) : -1;
+	long nl = c->notify != NULL ? (long)diag_notify_lost(c->notify) : -1;
+
+	if (tl == c->snap.trans_lost && nl == c->snap.notify_lost)
+		return;
+	if (tl > c->snap.trans_lost || nl > c->snap.notify_lost)
+		log_debug("transitions lost: %ld tracepoint events, %ld "
+		    "notification overflows", tl, nl);
+	c->snap.trans_lost = tl;
+	c->snap.notify_lost = nl;
+	collector_describe(c, c->delay);
+}
+
+/* The refresh that began at start_ns and ends now: its cost, and how
+ * far past the delay it came after the one before.  A recording runs at
+ * full speed: no interval. */
+static void
+collector_timing(struct collector *c, int64_t start_ns)
+{
+	int64_t end_ns = clock_ns(CLOCK_MONOTONIC);
+
+	c->snap.refresh_ms = (long)((end_ns - start_ns) / 1000000);
+	c->snap.interval_ms = -1;
+	c->snap.late_ms = 0;
+	if (c->last_start_ns != 0 && c->rp == NULL) {
+		c->snap.interval_ms = (long)((start_ns - c->last_start_ns) /
+		    1000000);
+		if (c->snap.delay_ms > 0 &&
+		    c->snap.interval_ms > c->snap.delay_ms)
+			c->snap.late_ms = c->snap.interval_ms -
+			    c->snap.delay_ms;
+	}
+	c->last_start_ns = start_ns;
 }
 
 /* Open the transition sources of a live run: the tracepoint unless told
@@ -52,8 +111,8 @@ collector_trans_open(struct collector *c, const struct options *o)
 			snprintf(c->trans_note, sizeof c->trans_note,
 			    "--no-trace");
 		else
-			c->trace = trace_open(c->trans_note,
-			    sizeof c->trans_note);
+			c->trace = trace_open(o->trace_buffer_kb,
+			    c->trans_note, sizeof c->trans_note);
 		if (c->trace != NULL)
 			c->trans_sources |= 1u << TRANS_SRC_TRACE;
 		else
@@ -78,6 +137,9 @@ collector_trans_open(struct collector *c, const struct options *o)
 	c->snap.trans = c->trans;
 	c->snap.trans_source = c->trans_source;
 	c->snap.trans_note = c->trans_note[0] != '\0' ? c->trans_note : NULL;
+	c->snap.trans_lost = c->trace != NULL ? 0 : -1;
+	c->snap.notify_lost = c->notify != NULL ? 0 : -1;
+	c->snap.refresh_ms = c->snap.interval_ms = -1;
 	collector_describe(c, o->delay);
 }
 
@@ -614,6 +676,7 @@ collector_refresh(struct collector *c, const struct filter *f)
 	struct diag_sink sink = { conntab_feed_begin, conntab_feed_sample,
 	    &c->feed };
 	const struct transfeed_stats *ts;
+	int64_t start_ns = clock_ns(CLOCK_MONOTONIC);
 	int rc;
 
 	c->feed.tab = c->tab;
@@ -631,6 +694,7 @@ collector_refresh(struct collector *c, const struct filter *f)
 	/* Everything before the dump began is in the kernel's buffers by
 	 * now: take it, then reconcile. */
 	collector_drain(c);
+	collector_losses(c);
 	trans_clear_events(c->trans);
 	transfeed_refresh(c->tf, c->tab, f, c->snap.fields.now_ms,
 	    c->snap.realtime_ns);
@@ -641,7 +705,13 @@ collector_refresh(struct collector *c, const struct filter *f)
 	    ts->destroyed);
 	collector_ssh_find(c);
 	collector_alerts_eval(c, f);
+	if (conntab_trimmed(c->tab) >= COLLECTOR_TRIM_BYTES) {
+		log_debug("table shrunk by %zu KB: trimming the heap",
+		    conntab_trimmed(c->tab) / 1024);
+		malloc_trim(0);
+	}
 	c->snap.good++;
+	collector_timing(c, start_ns);
 	return COLLECT_OK;
 }
 

@@ -60,6 +60,8 @@ struct collector {
 	unsigned trans_sources;		/* 1 << TRANS_SRC_* in use */
 	char trans_note[160];		/* why there is no trace, or "" */
 	char trans_source[48];		/* trans_describe's text */
+	double delay;			/* collector_describe's */
+	int64_t last_start_ns;		/* when the last refresh began, 0 */
 	struct pollfd *pfd;		/* the sources' descriptors, after */
 	size_t npfd;			/* the caller's slot 0 */
 

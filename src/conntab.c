@@ -1,6 +1,7 @@
 /* The connection model: a cookie-keyed hash over an array of rows, one
  * scan per refresh, with events and tombstones (after htop's Table). */
 #include <netinet/tcp.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,9 @@
 #include "tcptop/xmalloc.h"
 
 #define CONNTAB_CHUNK 1024	/* rows allocated together */
+/* Room for this many rows is never given back: below it, shrinking and
+ * growing again would cost more than the memory is worth. */
+#define CONNTAB_KEEP 8192
 
 /* A cookie-keyed hash of rows: open addressing, linear probing. */
 struct chash {
@@ -69,6 +73,7 @@ struct conntab {
 	int baseline;		/* the next scan sees a new scope: what it
 				 * finds predates it, as in the first scan */
 	struct park park;
+	size_t trimmed;		/* bytes the last end_scan gave back */
 };
 
 static void
@@ -629,6 +634,125 @@ conntab_merge_requests(struct conntab *t)
 	free(h);
 }
 
+/* Shrinking ------------------------------------------------------------
+ *
+ * A flood (375k TIME_WAIT sockets) grows every array to its size; when
+ * the table falls below a quarter of what it holds room for, the room
+ * goes back: the chunks no row uses, the hash, the arrays.  Rows never
+ * move, so no pointer anyone holds changes. */
+
+static int
+conntab_addr_cmp(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)*(void *const *)a;
+	uintptr_t y = (uintptr_t)*(void *const *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The index in t->chunks (sorted by address) of the chunk holding c. */
+static size_t
+conntab_chunk_of(const struct conntab *t, const struct conn *c)
+{
+	size_t lo = 0, hi = t->nchunks;
+
+	/* The last chunk that starts at or before c. */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if ((uintptr_t)t->chunks[mid] <= (uintptr_t)c)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Free the chunks whose rows are all on the free list.  Returns the
+ * bytes freed. */
+static size_t
+conntab_free_chunks(struct conntab *t)
+{
+	size_t *nfree = xcalloc(t->nchunks, sizeof *nfree);
+	size_t i, k, freed = 0;
+
+	qsort(t->chunks, t->nchunks, sizeof *t->chunks, conntab_addr_cmp);
+	for (i = 0; i < t->nfree; i++)
+		nfree[conntab_chunk_of(t, t->freelist[i])]++;
+	/* Rows of the chunks that go leave the free list first. */
+	for (i = k = 0; i < t->nfree; i++)
+		if (nfree[conntab_chunk_of(t, t->freelist[i])] !=
+		    CONNTAB_CHUNK)
+			t->freelist[k++] = t->freelist[i];
+	t->nfree = k;
+	for (i = k = 0; i < t->nchunks; i++) {
+		if (nfree[i] == CONNTAB_CHUNK) {
+			free(t->chunks[i]);
+			freed += CONNTAB_CHUNK * sizeof(struct conn);
+		} else
+			t->chunks[k++] = t->chunks[i];
+	}
+	t->nchunks = k;
+	free(nfree);
+	return freed;
+}
+
+/* v, an array of *cap elements of size each, n of them used, cut to
+ * twice n when it holds more than four times n; the bytes given back
+ * are added to *freed.  Returns the array. */
+static void *
+conntab_shrunk(void *v, size_t n, size_t *cap, size_t size, size_t *freed)
+{
+	size_t want = n * 2 > 64 ? n * 2 : 64;
+
+	if (*cap <= CONNTAB_KEEP || n * 4 >= *cap)
+		return v;
+	*freed += (*cap - want) * size;
+	*cap = want;
+	return xreallocarray(v, want, size);
+}
+
+/* Give back what a much larger table needed.  Returns the bytes freed. */
+static size_t
+conntab_shrink(struct conntab *t)
+{
+	size_t held = t->nchunks * CONNTAB_CHUNK, freed = 0;
+
+	if (held > CONNTAB_KEEP && (held - t->nfree) * 4 < held)
+		freed += conntab_free_chunks(t);
+	if (t->hash.nslots > CONNTAB_KEEP && t->live * 8 < t->hash.nslots) {
+		size_t want = 1024;
+
+		/* A quarter full: it grows again past half. */
+		while (want < t->live * 4)
+			want *= 2;
+		freed += (t->hash.nslots - want) * sizeof *t->hash.slots;
+		chash_rehash(&t->hash, want);
+	}
+	t->rows = conntab_shrunk(t->rows, t->n, &t->cap,
+	    sizeof *t->rows, &freed);
+	t->freelist = conntab_shrunk(t->freelist, t->nfree, &t->capfree,
+	    sizeof *t->freelist, &freed);
+	t->fresh = conntab_shrunk(t->fresh, t->nfresh, &t->capfresh,
+	    sizeof *t->fresh, &freed);
+	t->gone = conntab_shrunk(t->gone, t->ngone, &t->capgone,
+	    sizeof *t->gone, &freed);
+	t->events = conntab_shrunk(t->events, t->nevents, &t->capevents,
+	    sizeof *t->events, &freed);
+	t->order = conntab_shrunk(t->order, t->norder, &t->caporder,
+	    sizeof *t->order, &freed);
+	/* The next scan's order grows to this one's. */
+	t->next = conntab_shrunk(t->next, t->norder, &t->capnext,
+	    sizeof *t->next, &freed);
+	return freed;
+}
+
+size_t
+conntab_trimmed(const struct conntab *t)
+{
+	return t->trimmed;
+}
+
 void
 conntab_end_scan(struct conntab *t)
 {
@@ -706,6 +830,7 @@ conntab_end_scan(struct conntab *t)
 		t->nnext = 0;
 		t->cursor = 0;
 	}
+	t->trimmed = conntab_shrink(t);
 }
 
 void

@@ -14,9 +14,10 @@
 
 /* One notification is an inet_diag_msg with tcp_info, some 300 bytes. */
 #define DIAG_NOTIFY_BUF 65536
-/* Room for a burst of closes between two reads; the kernel caps it at
- * net.core.rmem_max. */
-#define DIAG_NOTIFY_RCVBUF (4 << 20)
+/* Room for a burst of closes between two reads: a notification takes
+ * some 1 KB of buffer (the skb's truesize), so 16 MB hold about a second
+ * of 10,000 closes a second, plus a slow refresh. */
+#define DIAG_NOTIFY_RCVBUF (16 << 20)
 
 struct diag_notify {
 	struct mnl_socket *nl;
@@ -43,8 +44,13 @@ diag_notify_open(void)
 		    &groups[i], sizeof groups[i]) == -1)
 			goto fail;
 	fd = mnl_socket_get_fd(n->nl);
-	/* Best effort: a smaller buffer only loses more in a burst. */
-	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+	/* Best effort: a smaller buffer only loses more in a burst.  Root
+	 * may pass net.core.rmem_max (some 200 KB by default, a few hundred
+	 * closes: a second of churn), everyone else is capped by it. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+	    sizeof rcvbuf) == -1)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+		    sizeof rcvbuf);
 	flags = fcntl(fd, F_GETFL);
 	if (flags == -1 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1)
 		goto fail;

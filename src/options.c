@@ -114,6 +114,30 @@ options_count(struct options_parse *p, const struct options_row *row,
 	return OPTIONS_RUN;
 }
 
+/* The tracepoint's buffer, KB per CPU: a page to 256 MB. */
+#define OPTIONS_TRACE_BUFFER_MIN 4
+#define OPTIONS_TRACE_BUFFER_MAX 262144
+
+/* --trace-buffer KB. */
+static int
+options_trace_buffer(struct options_parse *p, const struct options_row *row,
+    const char *arg)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (end == arg || *end != '\0' || errno != 0)
+		return options_error(p, row, "\"%s\" is not a number of KB",
+		    arg);
+	if (v < OPTIONS_TRACE_BUFFER_MIN || v > OPTIONS_TRACE_BUFFER_MAX)
+		return options_error(p, row, "%s out of range (%d to %d KB)",
+		    arg, OPTIONS_TRACE_BUFFER_MIN, OPTIONS_TRACE_BUFFER_MAX);
+	p->o->trace_buffer_kb = (unsigned)v;
+	return OPTIONS_RUN;
+}
+
 /* A non-negative number of seconds, fractions allowed, into *out. */
 static int
 options_seconds(struct options_parse *p, const struct options_row *row,
@@ -411,6 +435,11 @@ static const struct options_row options_table[] = {
 	  .kind = OPTIONS_FLAG, .field = offsetof(struct options, no_trace),
 	  .help = "count transitions from the refreshes only, not the "
 	  "tracepoint (a test and diagnostic knob)" },
+	{ .name = "trace-buffer", .arg = "KB",
+	  .kind = OPTIONS_CALL, .fn = options_trace_buffer,
+	  .help = "the tracepoint's kernel buffer per CPU, 4 to 262144 KB "
+	  "[default 4096, less past 16 CPUs]; what overflows it is counted "
+	  "as lost" },
 	{ .name = "netns", .letter = 'N', .arg = "NS",
 	  .kind = OPTIONS_CALL, .fn = options_netns,
 	  .help = "view the network namespace NS: a name (ip netns), a path "

@@ -164,6 +164,16 @@ output_text_owners_failed(FILE *fp, const struct snapshot *r,
 	fprintf(fp, ", failed %zu (%s)", counts[PROC_FAILED], why);
 }
 
+/* A count, or null when it is unknown (negative). */
+static void
+output_json_count(FILE *fp, long n)
+{
+	if (n < 0)
+		fputs("null", fp);
+	else
+		fprintf(fp, "%ld", n);
+}
+
 int
 output_text(FILE *fp, const struct snapshot *r, const struct view *v,
     const uint8_t *cols, size_t ncols)
@@ -181,9 +191,13 @@ output_text(FILE *fp, const struct snapshot *r, const struct view *v,
 	    TEXT_ASCII | TEXT_NOSPACE);
 	/* One header line, like top -b's summary: when, where, how many,
 	 * and how many in each state. */
-	fprintf(fp, "%s %s: %zu sockets (ipv4 %zu, ipv6 %zu)%s:", when, host,
+	fprintf(fp, "%s %s: %zu sockets (ipv4 %zu, ipv6 %zu)%s", when, host,
 	    v->total, v->families[0], v->families[1],
 	    r->inconsistent ? " [inconsistent snapshot]" : "");
+	if (r->late_ms > 0)
+		fprintf(fp, " [behind: %.2f s since the last refresh, delay "
+		    "%.2f s]", r->interval_ms / 1000.0, r->delay_ms / 1000.0);
+	fputc(':', fp);
 	for (i = 0; i < TCPSTATE_MAX; i++)
 		fprintf(fp, " %s %zu", tcpstate_name(tcpstate_order[i]),
 		    v->states[tcpstate_order[i]]);
@@ -285,6 +299,10 @@ output_json_transitions(FILE *fp, const struct snapshot *r)
 	    r->trans_source != NULL ? strlen(r->trans_source) : 0);
 	fputs(", \"transitions_note\": ", fp);
 	json_nullable(fp, r->trans_note);
+	fputs(", \"transitions_lost\": ", fp);
+	output_json_count(fp, r->trans_lost);
+	fputs(", \"notifications_lost\": ", fp);
+	output_json_count(fp, r->notify_lost);
 }
 
 /* "owners_failed": null, or when the last rescan of /proc could not
@@ -456,8 +474,15 @@ output_json_head(FILE *fp, const struct snapshot *r,
 
 	output_json_open(fp, r);
 	fprintf(fp, ", \"source\": \"%s\", \"inconsistent\": %s, "
-	    "\"dumped\": %lu, \"total\": %zu, \"states\": {", r->source,
-	    r->inconsistent ? "true" : "false", r->dumped, v->total);
+	    "\"dumped\": %lu, ", r->source,
+	    r->inconsistent ? "true" : "false", r->dumped);
+	/* Keeping time: what the refresh cost, and how late it came. */
+	fputs("\"refresh_ms\": ", fp);
+	output_json_count(fp, r->refresh_ms);
+	fputs(", \"interval_ms\": ", fp);
+	output_json_count(fp, r->interval_ms);
+	fprintf(fp, ", \"delay_ms\": %ld, \"late_ms\": %ld, \"total\": %zu, "
+	    "\"states\": {", r->delay_ms, r->late_ms, v->total);
 	for (i = 0; i < TCPSTATE_MAX; i++)
 		fprintf(fp, "%s\"%s\": %zu", i ? ", " : "",
 		    tcpstate_name(tcpstate_order[i]),

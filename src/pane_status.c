@@ -38,11 +38,32 @@ pane_status_outside(const struct frame *f, char *buf, size_t len)
 	return buf;
 }
 
+/* What the user must not miss about the numbers themselves: the loop
+ * cannot keep the delay (more than a tenth late, so jitter does not
+ * blink it), or transitions were lost.  "" when neither. */
+static const char *
+pane_status_truth(const struct frame *f, char *buf, size_t len)
+{
+	const struct snapshot *r = f->snap;
+	long lost = (r->trans_lost > 0 ? r->trans_lost : 0) +
+	    (r->notify_lost > 0 ? r->notify_lost : 0);
+	int n = 0;
+
+	buf[0] = '\0';
+	if (r->late_ms > 0 && r->late_ms * 10 > r->delay_ms)
+		n = snprintf(buf, len, "behind: refresh takes %.2f s > delay "
+		    "%.2f s  ", r->interval_ms / 1000.0, r->delay_ms / 1000.0);
+	if (lost > 0 && n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, "%ld%s transition%s lost  ",
+		    lost, r->notify_lost > 0 ? "+" : "", lost == 1 ? "" : "s");
+	return buf;
+}
+
 void
 pane_status_draw(const struct frame *f, struct rect r)
 {
 	const struct session *t = f->s;
-	char line[640], out[64];
+	char line[640], out[64], truth[128];
 	int n;
 
 	ui_fill(r.y, r.x, r.w, UI_NORMAL);
@@ -93,7 +114,10 @@ pane_status_draw(const struct frame *f, struct rect r)
 	if (t->search[0] != '\0' && n < (int)sizeof line)
 		snprintf(line + n, sizeof line - (size_t)n, "  search \"%s\"",
 		    t->search);
-	ui_put(r.y, r.x, r.w, UI_DIM, line);
+	/* First, so a narrow terminal cuts the rest and not this. */
+	n = ui_put(r.y, r.x, r.w, UI_WARN, pane_status_truth(f, truth,
+	    sizeof truth));
+	ui_put(r.y, r.x + n, r.w - n, UI_DIM, line);
 }
 
 /* A binding's place on the bar: F1 to F9 in order, then the letter

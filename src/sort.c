@@ -58,7 +58,8 @@ sort_conns(const struct conn **v, size_t n, int key, int reverse,
 	x.cmp = field_table[key].cmp;
 	x.key = key;
 	x.reverse = reverse;
-	if (buf->cap < n) {
+	/* Grown for a flood, smaller again once it is gone. */
+	if (buf->cap < n || (buf->cap > 8192 && buf->cap / 4 > n)) {
 		free(buf->tmp);
 		free(buf->runs);
 		buf->cap = n + n / 4;

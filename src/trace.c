@@ -1,6 +1,7 @@
 /* The sock:inet_sock_set_state tracepoint through a private tracefs
- * instance: set-up, per-CPU raw buffers read without blocking, fields
- * parsed by name, and the instance removed on every way out. */
+ * instance: set-up, per-CPU raw buffers drained by a reader thread as
+ * soon as they hold anything, fields parsed by name, and the instance
+ * removed on every way out. */
 #include "config.h"
 
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -50,11 +52,21 @@ tep_vprint(const char *name, enum tep_loglevel level, bool print_err,
 #define TRACE_SYSTEM "sock"
 #define TRACE_EVENT "inet_sock_set_state"
 #define TRACE_PREFIX "tcptop-"
-/* Per CPU, in kernel memory (so kept small for hosts with hundreds of
- * CPUs): some 2900 events of 88 bytes, and the reader is woken at half
- * of it (buffer_percent), so bursts of 1400 changes per CPU between two
- * wake-ups lose nothing. */
-#define TRACE_BUFFER_KB 256
+/* Per CPU, in kernel memory.  One connection makes some ten state
+ * changes of about 80 bytes, so 10,000 connects a second fill some 4 MB
+ * a second across the CPUs: 4 MB per CPU holds well over a refresh of a
+ * large table (when nothing drains it) at that rate on a small host.
+ * The whole is capped at TRACE_BUFFER_TOTAL_KB for hosts with hundreds
+ * of CPUs, and never below TRACE_BUFFER_MIN_KB a CPU. */
+#define TRACE_BUFFER_MAX_KB 4096
+#define TRACE_BUFFER_MIN_KB 256
+#define TRACE_BUFFER_TOTAL_KB 65536
+/* One sub-buffer as read from a CPU's trace_pipe_raw, queued for
+ * trace_read. */
+struct trace_page {
+	struct trace_page *next;
+	char data[];			/* pagesize bytes */
+};
 
 struct trace {
 	struct tracefs_instance *inst;
@@ -67,10 +79,27 @@ struct trace {
 	struct tep_format_field *saddr_v6, *daddr_v6;
 	int check_protocol;		/* the kernel filter did not take */
 	int *fds;			/* per CPU trace_pipe_raw */
+	int *stats;			/* per CPU stats, or -1 */
 	size_t nfds;
 	char *page;
 	size_t pagesize;
-	unsigned long lost;
+	unsigned long missed;		/* events sub-buffers said were
+					 * missed */
+	unsigned long dropped;		/* the stats files' overruns and
+					 * drops, summed */
+	unsigned buffer_kb;		/* per CPU, as the kernel set it */
+
+	/* The reader thread: it drains the kernel's buffers into a queue
+	 * of pages the moment they hold anything, so the kernel's buffers
+	 * only have to hold what arrives while it is descheduled, not what
+	 * arrives during a long refresh. */
+	pthread_t reader;
+	int reader_on;
+	int stop[2];			/* a pipe: closing [1] stops it */
+	struct pollfd *pfd;		/* nfds buffers, then stop[0] */
+	pthread_mutex_t mu;		/* guards the rest */
+	struct trace_page *head, **tail;
+	int reader_err;			/* errno of a failed read, or 0 */
 };
 
 /* The one instance open, destroyed at exit if the program ends without
@@ -215,6 +244,102 @@ trace_fields(struct trace *t, char *why, size_t len)
 	return 0;
 }
 
+/* The stats file of one CPU's buffer, where the kernel counts what it
+ * lost: -1 when it cannot be opened (lost events are then known only
+ * from the sub-buffers' missed-events flags). */
+static int
+trace_open_stats(struct trace *t, long cpu)
+{
+	char file[64], *path;
+	int fd;
+
+	snprintf(file, sizeof file, "per_cpu/cpu%ld/stats", cpu);
+	path = tracefs_instance_get_file(t->inst, file);
+	if (path == NULL)
+		return -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	tracefs_put_tracing_file(path);
+	return fd;
+}
+
+/* The number after key in a stats file's text, 0 when absent. */
+static unsigned long
+trace_stat(const char *text, const char *key)
+{
+	const char *p = text;
+	size_t len = strlen(key);
+
+	for (;;) {
+		if (strncmp(p, key, len) == 0)
+			return strtoul(p + len, NULL, 10);
+		if ((p = strchr(p, '\n')) == NULL)
+			return 0;
+		p++;
+	}
+}
+
+/* Sum what every CPU's buffer lost: overwritten unread ("overrun", the
+ * default overwrite mode), not written for want of room ("dropped
+ * events") or lost to nested writes ("commit overrun"). */
+static void
+trace_read_stats(struct trace *t)
+{
+	unsigned long sum = 0;
+	size_t i;
+	int have = 0;
+
+	for (i = 0; i < t->nfds; i++) {
+		char buf[1024];
+		ssize_t n;
+
+		if (t->stats[i] == -1)
+			continue;
+		n = pread(t->stats[i], buf, sizeof buf - 1, 0);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		sum += trace_stat(buf, "overrun:") +
+		    trace_stat(buf, "commit overrun:") +
+		    trace_stat(buf, "dropped events:");
+		have = 1;
+	}
+	if (have)
+		t->dropped = sum;
+}
+
+/* Per-CPU buffer size in KB: kb, or when 0 a share of the total. */
+static unsigned
+trace_buffer_want(unsigned kb)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+
+	if (kb > 0)
+		return kb;
+	if (ncpu < 1)
+		ncpu = 1;
+	kb = (unsigned)(TRACE_BUFFER_TOTAL_KB / ncpu);
+	if (kb > TRACE_BUFFER_MAX_KB)
+		kb = TRACE_BUFFER_MAX_KB;
+	return kb < TRACE_BUFFER_MIN_KB ? TRACE_BUFFER_MIN_KB : kb;
+}
+
+/* Size the buffers, and read back what the kernel made of it (it
+ * rounds to pages, and may refuse). */
+static void
+trace_size(struct trace *t, unsigned kb)
+{
+	char *s;
+
+	kb = trace_buffer_want(kb);
+	if (tracefs_instance_set_buffer_size(t->inst, kb, -1) < 0)
+		log_debug("tracefs: cannot size the buffers to %u KB: %s",
+		    kb, strerror(errno));
+	s = tracefs_instance_file_read(t->inst, "buffer_size_kb", NULL);
+	t->buffer_kb = s != NULL ? (unsigned)strtoul(s, NULL, 10) : 0;
+	free(s);
+	log_debug("tracefs: %u KB per CPU (asked %u)", t->buffer_kb, kb);
+}
+
 /* Open the per-CPU buffers. */
 static int
 trace_open_cpus(struct trace *t)
@@ -225,6 +350,7 @@ trace_open_cpus(struct trace *t)
 	if (ncpu < 1)
 		ncpu = 1;
 	t->fds = xcalloc((size_t)ncpu, sizeof *t->fds);
+	t->stats = xcalloc((size_t)ncpu, sizeof *t->stats);
 	for (cpu = 0; cpu < ncpu; cpu++) {
 		char file[64];
 		char *path;
@@ -242,6 +368,7 @@ trace_open_cpus(struct trace *t)
 				continue;	/* not a possible CPU */
 			return -1;
 		}
+		t->stats[t->nfds] = trace_open_stats(t, cpu);
 		t->fds[t->nfds++] = fd;
 	}
 	/* A read takes a whole sub-buffer: a page, or what newer kernels
@@ -287,8 +414,121 @@ trace_errno_why(char *why, size_t whylen, const char *doing, int err)
 	snprintf(why, whylen, "tracefs: %s%s", doing, strerror(err));
 }
 
+/* Read CPU buffer i until it is empty, each sub-buffer into a page
+ * queued for trace_read.  Returns 0, or an errno. */
+static int
+trace_reader_drain(struct trace *t, size_t i)
+{
+	for (;;) {
+		struct trace_page *pg = xmalloc(sizeof *pg + t->pagesize);
+		ssize_t n = read(t->fds[i], pg->data, t->pagesize);
+
+		if (n <= 0) {
+			int e = n < 0 ? errno : 0;
+
+			free(pg);
+			if (e == EINTR)
+				continue;
+			return e == EAGAIN ? 0 : e;
+		}
+		pg->next = NULL;
+		pthread_mutex_lock(&t->mu);
+		*t->tail = pg;
+		t->tail = &pg->next;
+		pthread_mutex_unlock(&t->mu);
+	}
+}
+
+/* The reader thread: wait until a buffer holds anything (buffer_percent
+ * 0), drain it, until the stop pipe closes. */
+static void *
+trace_reader(void *arg)
+{
+	struct trace *t = arg;
+	size_t i;
+	int e = 0;
+
+	while (e == 0) {
+		if (poll(t->pfd, t->nfds + 1, -1) == -1) {
+			if (errno != EINTR)
+				e = errno;
+			continue;
+		}
+		if (t->pfd[t->nfds].revents != 0)
+			break;
+		for (i = 0; i < t->nfds && e == 0; i++)
+			if (t->pfd[i].revents & (POLLERR | POLLNVAL))
+				e = EIO;
+			else if (t->pfd[i].revents != 0)
+				e = trace_reader_drain(t, i);
+	}
+	if (e != 0) {
+		pthread_mutex_lock(&t->mu);
+		t->reader_err = e;
+		pthread_mutex_unlock(&t->mu);
+	}
+	return NULL;
+}
+
+/* Start the reader, with every signal blocked in it: they stay the main
+ * thread's, whose poll they interrupt.  Returns 0, or -1 with errno. */
+static int
+trace_reader_start(struct trace *t)
+{
+	sigset_t all, old;
+	size_t i;
+	int e;
+
+	if (pipe2(t->stop, O_CLOEXEC) == -1)
+		return -1;
+	t->pfd = xcalloc(t->nfds + 1, sizeof *t->pfd);
+	for (i = 0; i < t->nfds; i++) {
+		t->pfd[i].fd = t->fds[i];
+		t->pfd[i].events = POLLIN;
+	}
+	t->pfd[t->nfds].fd = t->stop[0];
+	t->pfd[t->nfds].events = POLLIN;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	e = pthread_create(&t->reader, NULL, trace_reader, t);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (e != 0) {
+		errno = e;
+		return -1;
+	}
+	t->reader_on = 1;
+	return 0;
+}
+
+/* Stop the reader and free what it queued. */
+static void
+trace_reader_stop(struct trace *t)
+{
+	struct trace_page *pg, *next;
+
+	if (t->reader_on) {
+		close(t->stop[1]);
+		t->stop[1] = -1;
+		pthread_join(t->reader, NULL);
+		t->reader_on = 0;
+	}
+	if (t->stop[0] != -1)
+		close(t->stop[0]);
+	if (t->stop[1] != -1)
+		close(t->stop[1]);
+	t->stop[0] = t->stop[1] = -1;
+	for (pg = t->head; pg != NULL; pg = next) {
+		next = pg->next;
+		free(pg);
+	}
+	t->head = NULL;
+	t->tail = &t->head;
+	free(t->pfd);
+	t->pfd = NULL;
+}
+
 struct trace *
-trace_open(char *why, size_t whylen)
+trace_open(unsigned buffer_kb, char *why, size_t whylen)
 {
 	struct trace *t;
 	const char *dir;
@@ -307,6 +547,9 @@ trace_open(char *why, size_t whylen)
 	}
 	trace_remove_stale();
 	t = xcalloc(1, sizeof *t);
+	t->stop[0] = t->stop[1] = -1;
+	t->tail = &t->head;
+	pthread_mutex_init(&t->mu, NULL);
 	snprintf(name, sizeof name, TRACE_PREFIX "%ld", (long)getpid());
 	t->inst = tracefs_instance_create(name);
 	if (t->inst == NULL) {
@@ -326,8 +569,9 @@ trace_open(char *why, size_t whylen)
 	if (tracefs_instance_file_write(t->inst, "trace_clock", "mono") < 0)
 		return trace_fail(t, why, whylen, "tracefs: cannot set the "
 		    "clock to %s", "mono");
-	tracefs_instance_set_buffer_size(t->inst, TRACE_BUFFER_KB, -1);
-	tracefs_instance_file_write(t->inst, "buffer_percent", "50");
+	trace_size(t, buffer_kb);
+	/* Wake the reader as soon as a buffer holds anything. */
+	tracefs_instance_file_write(t->inst, "buffer_percent", "0");
 	if (trace_fields(t, why, whylen) == -1) {
 		trace_close(t);
 		return NULL;
@@ -342,6 +586,9 @@ trace_open(char *why, size_t whylen)
 	if (t->kbuf == NULL || trace_open_cpus(t) == -1)
 		return trace_fail(t, why, whylen, "tracefs: cannot open the "
 		    "buffers: %s", strerror(errno));
+	if (trace_reader_start(t) == -1)
+		return trace_fail(t, why, whylen, "tracefs: cannot start the "
+		    "reader: %s", strerror(errno));
 	if (tracefs_event_enable(t->inst, TRACE_SYSTEM, TRACE_EVENT) < 0)
 		return trace_fail(t, why, whylen, "tracefs: cannot enable "
 		    "%s", TRACE_SYSTEM ":" TRACE_EVENT);
@@ -357,9 +604,16 @@ trace_close(struct trace *t)
 		return;
 	if (t == trace_live)
 		trace_live = NULL;
-	for (i = 0; i < t->nfds; i++)
+	/* Before the descriptors it polls close. */
+	trace_reader_stop(t);
+	pthread_mutex_destroy(&t->mu);
+	for (i = 0; i < t->nfds; i++) {
 		close(t->fds[i]);
+		if (t->stats[i] != -1)
+			close(t->stats[i]);
+	}
 	free(t->fds);
+	free(t->stats);
 	if (t->inst != NULL) {
 		tracefs_event_disable(t->inst, NULL, NULL);
 		tracefs_instance_destroy(t->inst);
@@ -376,20 +630,25 @@ trace_close(struct trace *t)
 size_t
 trace_pollfds(const struct trace *t, struct pollfd *pfd, size_t max)
 {
-	size_t i;
-
-	for (i = 0; i < t->nfds && i < max; i++) {
-		pfd[i].fd = t->fds[i];
-		pfd[i].events = POLLIN;
-		pfd[i].revents = 0;
-	}
-	return t->nfds;
+	/* The reader thread polls the buffers: nothing for the caller. */
+	(void)t;
+	(void)pfd;
+	(void)max;
+	return 0;
 }
 
 unsigned long
 trace_lost(const struct trace *t)
 {
-	return t->lost;
+	/* The stats count every lost event; a sub-buffer's flag only says
+	 * some were, or how many when the kernel had room to store it. */
+	return t->dropped > t->missed ? t->dropped : t->missed;
+}
+
+unsigned
+trace_buffer_kb(const struct trace *t)
+{
+	return t->buffer_kb;
 }
 
 /* A number field of the record, 0 when the field is absent or does not
@@ -482,54 +741,64 @@ trace_parse(struct trace *t, void *data, int size, unsigned long long ts,
 	return 0;
 }
 
+/* Hand the events of one sub-buffer to cb; returns how many. */
+static long
+trace_page_read(struct trace *t, void *page, int64_t rt_off, trace_cb *cb,
+    void *arg)
+{
+	unsigned long long ts;
+	void *data;
+	long count = 0;
+	int missed;
+
+	if (kbuffer_load_subbuffer(t->kbuf, page) < 0)
+		return 0;
+	missed = kbuffer_missed_events(t->kbuf);
+	if (missed != 0)
+		t->missed += missed > 0 ? (unsigned long)missed : 1;
+	for (data = kbuffer_read_event(t->kbuf, &ts); data != NULL;
+	    data = kbuffer_next_event(t->kbuf, &ts)) {
+		struct trans_event e;
+		uint64_t sk;
+
+		if (trace_parse(t, data, kbuffer_event_size(t->kbuf), ts,
+		    rt_off, &e, &sk) == 0) {
+			cb(arg, &e, sk);
+			count++;
+		}
+	}
+	return count;
+}
+
 long
 trace_read(struct trace *t, trace_cb *cb, void *arg)
 {
 	struct timespec rt, mono;
+	struct trace_page *pg, *next;
 	int64_t rt_off;
 	long count = 0;
-	size_t i;
+	int e;
 
 	/* The events carry CLOCK_MONOTONIC; JSON wants the wall clock. */
 	clock_gettime(CLOCK_REALTIME, &rt);
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	rt_off = ((int64_t)rt.tv_sec - mono.tv_sec) * 1000000000 +
 	    (rt.tv_nsec - mono.tv_nsec);
-	for (i = 0; i < t->nfds; i++) {
-		for (;;) {
-			ssize_t n = read(t->fds[i], t->page, t->pagesize);
-			unsigned long long ts;
-			void *data;
-			int missed;
-
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0 && errno == EAGAIN)
-				break;
-			if (n < 0)
-				return -1;
-			if (n == 0)
-				break;
-			if (kbuffer_load_subbuffer(t->kbuf, t->page) < 0)
-				break;
-			missed = kbuffer_missed_events(t->kbuf);
-			if (missed != 0)
-				t->lost += missed > 0 ? (unsigned long)missed :
-				    1;
-			for (data = kbuffer_read_event(t->kbuf, &ts);
-			    data != NULL;
-			    data = kbuffer_next_event(t->kbuf, &ts)) {
-				struct trans_event e;
-				uint64_t sk;
-
-				if (trace_parse(t, data,
-				    kbuffer_event_size(t->kbuf), ts, rt_off, &e,
-				    &sk) == 0) {
-					cb(arg, &e, sk);
-					count++;
-				}
-			}
-		}
+	pthread_mutex_lock(&t->mu);
+	pg = t->head;
+	t->head = NULL;
+	t->tail = &t->head;
+	e = t->reader_err;
+	pthread_mutex_unlock(&t->mu);
+	for (; pg != NULL; pg = next) {
+		next = pg->next;
+		count += trace_page_read(t, pg->data, rt_off, cb, arg);
+		free(pg);
+	}
+	trace_read_stats(t);
+	if (e != 0) {
+		errno = e;
+		return -1;
 	}
 	return count;
 }
@@ -541,7 +810,7 @@ struct trace {
 };
 
 struct trace *
-trace_open(char *why, size_t whylen)
+trace_open(unsigned buffer_kb, char *why, size_t whylen)
 {
 	snprintf(why, whylen, "built without libtracefs");
 	errno = ENOTSUP;
@@ -574,6 +843,13 @@ trace_read(struct trace *t, trace_cb *cb, void *arg)
 
 unsigned long
 trace_lost(const struct trace *t)
+{
+	(void)t;
+	return 0;
+}
+
+unsigned
+trace_buffer_kb(const struct trace *t)
 {
 	(void)t;
 	return 0;

@@ -212,14 +212,26 @@ trans_events(const struct trans *t, size_t *n)
 void
 trans_clear_events(struct trans *t)
 {
+	/* Grown by a burst: smaller again when the last refresh's events
+	 * would fit four times over (they are gone now). */
+	if (t->capevents > 4096 && t->capevents / 4 > t->nevents) {
+		t->capevents = t->nevents * 2 > 64 ? t->nevents * 2 : 64;
+		t->events = xreallocarray(t->events, t->capevents,
+		    sizeof *t->events);
+	}
 	t->nevents = 0;
 }
 
 void
-trans_describe(unsigned sources, double delay, char *buf, size_t len)
+trans_describe(unsigned sources, double delay, unsigned long lost,
+    unsigned long overflows, char *buf, size_t len)
 {
-	if (sources & (1u << TRANS_SRC_TRACE))
+	if ((sources & (1u << TRANS_SRC_TRACE)) && lost + overflows == 0)
 		snprintf(buf, len, "exact");
+	else if (sources & (1u << TRANS_SRC_TRACE))
+		/* An overflow lost one notification or more: at least. */
+		snprintf(buf, len, "exact except %lu%s lost", lost + overflows,
+		    overflows > 0 ? "+" : "");
 	else
 		snprintf(buf, len, "sampled every %.1f s", delay);
 }

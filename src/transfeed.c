@@ -132,6 +132,17 @@ tf_key_loose(struct tf_key *loose, const struct tf_key *k)
 	memset(loose->b + 5, 0, 16);
 }
 
+/* v, an array of *cap elements of size each, n of them in use, cut to
+ * twice n once a burst that grew it has passed.  Returns the array. */
+static void *
+tf_shrunk(void *v, size_t n, size_t *cap, size_t size)
+{
+	if (*cap <= 4096 || *cap / 4 <= n)
+		return v;
+	*cap = n * 2 > 64 ? n * 2 : 64;
+	return xreallocarray(v, *cap, size);
+}
+
 static uint64_t
 tf_hash(const struct tf_key *k)
 {
@@ -151,7 +162,9 @@ tf_map_reset(struct tf_map *m, size_t n)
 
 	while (want < n * 2)
 		want *= 2;
-	if (m->mask + 1 < want || m->mask == 0) {
+	/* Grown for a flood: smaller again once it is gone. */
+	if (m->mask + 1 < want || m->mask == 0 ||
+	    (m->mask + 1 > 4096 && m->mask + 1 > want * 8)) {
 		free(m->slot);
 		m->slot = xcalloc(want, sizeof *m->slot);
 		m->mask = want - 1;
@@ -347,7 +360,8 @@ tf_index_rows(struct transfeed *f, const struct conntab *tab)
 	size_t n, i, k = 0;
 
 	rows = conntab_rows(tab, &n);
-	if (f->capkeys < n * 2) {
+	if (f->capkeys < n * 2 || (f->capkeys > 8192 &&
+	    f->capkeys > n * 8 + 64)) {
 		f->capkeys = n * 2 + 64;
 		free(f->keys);
 		f->keys = xreallocarray(NULL, f->capkeys, sizeof *f->keys);
@@ -652,6 +666,11 @@ tf_prune(struct transfeed *f, int64_t dump_ms)
 		if (!f->reqs[i].dead && dump_ms - f->reqs[i].t_ms < 600000)
 			f->reqs[keep++] = f->reqs[i];
 	f->nreqs = keep;
+	f->pend = tf_shrunk(f->pend, f->npend, &f->cappend, sizeof *f->pend);
+	f->dest = tf_shrunk(f->dest, f->ndest, &f->capdest, sizeof *f->dest);
+	f->done = tf_shrunk(f->done, f->ndone, &f->capdone, sizeof *f->done);
+	f->reqs = tf_shrunk(f->reqs, f->nreqs, &f->capreqs, sizeof *f->reqs);
+	f->out = tf_shrunk(f->out, f->nout, &f->capout, sizeof *f->out);
 }
 
 void

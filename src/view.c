@@ -26,7 +26,9 @@ view_done(struct view *v)
 static void
 view_grow(const struct conn ***a, size_t *cap, size_t n)
 {
-	if (*cap < n) {
+	/* Grown for a flood, smaller again once it is gone (the contents
+	 * are rebuilt every time). */
+	if (*cap < n || (*cap > 8192 && *cap / 4 > n)) {
 		*cap = n + n / 4 + 16;
 		*a = xreallocarray(*a, *cap, sizeof **a);
 	}

@@ -58,8 +58,13 @@ int collector_refresh(struct collector *c, const struct filter *f);
 const struct snapshot *collector_snapshot(const struct collector *c);
 
 /* Say in the snapshot how exact the transitions are at this delay
- * ("sampled every 1.0 s" when only refreshes count them). */
+ * ("sampled every 1.0 s" when only refreshes count them).  A new delay
+ * also starts the pace afresh (collector_unpaced). */
 void collector_describe(struct collector *c, double delay);
+
+/* The next refresh follows no schedule (the first after a pause, one
+ * asked for while paused): it reports no interval and is never late. */
+void collector_unpaced(struct collector *c);
 
 /* The kernel query changed between refreshes: rows f no longer
  * selects leave quietly, and what the next dump finds for the first

@@ -115,8 +115,15 @@ void conntab_update(struct conntab *t, const struct conn_sample *s);
 
 /* End the scan: rows not seen become tombstones (a GONE event), expired
  * tombstones are freed, and a request socket that became a full socket
- * (same 4-tuple, new cookie) is kept as one row with a state change. */
+ * (same 4-tuple, new cookie) is kept as one row with a state change.
+ * When the table holds less than a quarter of the rows it has room for
+ * (past 8192), the room goes back: chunks no row uses, the hash and the
+ * arrays.  Rows never move. */
 void conntab_end_scan(struct conntab *t);
+
+/* Bytes the last conntab_end_scan gave back to malloc (0 mostly): the
+ * caller may then ask the C library to return them to the system. */
+size_t conntab_trimmed(const struct conntab *t);
 
 /* The query changed between scans (a new port filter, say).  The live
  * rows keep() rejects leave the table without events, but are parked by

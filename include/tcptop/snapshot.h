@@ -57,6 +57,22 @@ struct snapshot {
 					 * every 1.0 s" */
 	const char *trans_note;		/* why the exact source is not in
 					 * use, or NULL */
+	long trans_lost;		/* tracepoint events the kernel lost
+					 * (buffer overrun), -1 without the
+					 * tracepoint */
+	long notify_lost;		/* times the destroy notifications
+					 * overflowed (ENOBUFS), -1 without
+					 * them */
+
+	/* Keeping time: the last refresh's cost and whether the loop keeps
+	 * its delay.  All in ms; -1 where unknown. */
+	long refresh_ms;		/* the last refresh took */
+	long interval_ms;		/* since the refresh before began
+					 * (-1: the first, or a recording,
+					 * which runs at full speed) */
+	long delay_ms;			/* the delay asked for */
+	long late_ms;			/* interval past the delay, 0 on
+					 * time (and with delay 0) */
 };
 
 #endif

@@ -26,26 +26,36 @@ typedef void trace_cb(void *arg, const struct trans_event *e,
     uint64_t skaddr);
 
 /* Remove the instances of tcptops that died without doing it, create
- * this one's, enable the event with the filter protocol == 6 and open the
- * buffers.  Returns NULL when the tracepoint cannot be used, with a
+ * this one's with buffer_kb KB of buffer per CPU (0: the default, 4 MB
+ * on hosts of up to 16 CPUs, 64 MB in all on larger ones, never under
+ * 256 KB a CPU), enable the event with the filter protocol == 6 and open
+ * the buffers.  Returns NULL when the tracepoint cannot be used, with a
  * one-line reason in why (not root, no tracefs, no such event, a field
  * missing, built without libtracefs). */
-struct trace *trace_open(char *why, size_t whylen);
+struct trace *trace_open(unsigned buffer_kb, char *why, size_t whylen);
 
 /* Turn the event off, destroy the instance and free t (NULL is fine).
  * Also runs at exit for an instance still open. */
 void trace_close(struct trace *t);
 
-/* Fill at most max pollfds, one per CPU buffer, and return how many
- * buffers there are (max 0 just counts them).  POLLIN comes when a CPU's buffer is half full: reading at each refresh
- * and when this says so loses nothing short of a burst that fills it. */
+/* Fill at most max pollfds and return how many the caller should poll
+ * (max 0 just counts them): none, since a thread of trace.c's own drains
+ * the CPU buffers the moment they hold anything, into memory that
+ * trace_read empties.  Only a burst that fills a CPU's buffer while that
+ * thread cannot run loses events (trace_lost counts them). */
 size_t trace_pollfds(const struct trace *t, struct pollfd *pfd, size_t max);
 
-/* Read every event buffered, without blocking, oldest first per CPU, and
- * hand each to cb.  Returns how many, or -1 with errno set. */
+/* Hand every event read so far to cb, oldest first per CPU, without
+ * blocking.  Returns how many, or -1 with errno set when the reader
+ * failed (it then reads no more). */
 long trace_read(struct trace *t, trace_cb *cb, void *arg);
 
-/* Events the kernel dropped because a buffer was full. */
+/* Events the kernel lost because a buffer was full, since the open: the
+ * per-CPU stats files' overrun, commit overrun and dropped events, as
+ * of the last trace_read. */
 unsigned long trace_lost(const struct trace *t);
+
+/* The buffer per CPU in KB as the kernel made it, 0 if unknown. */
+unsigned trace_buffer_kb(const struct trace *t);
 
 #endif

@@ -80,9 +80,13 @@ int64_t trans_last_ms(const struct trans *t, size_t edge);
 const struct trans_event *trans_events(const struct trans *t, size_t *n);
 void trans_clear_events(struct trans *t);
 
-/* How exact the transitions are, for the screen and JSON: "exact" or
- * "sampled every 1.0 s" (text into buf).  sources has a bit
- * (1 << TRANS_SRC_*) for each source in use. */
-void trans_describe(unsigned sources, double delay, char *buf, size_t len);
+/* How exact the transitions are, for the screen and JSON: "exact",
+ * "exact except 12 lost" or "sampled every 1.0 s" (text into buf).
+ * sources has a bit (1 << TRANS_SRC_*) for each source in use; lost is
+ * the tracepoint's events the kernel lost, overflows the times destroy
+ * notifications overflowed (each lost one or more: the count then reads
+ * "12+").  Losses do not change what sampling says. */
+void trans_describe(unsigned sources, double delay, unsigned long lost,
+    unsigned long overflows, char *buf, size_t len);
 
 #endif

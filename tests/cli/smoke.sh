@@ -206,9 +206,11 @@ then
 	# cgroup paths (only a live run looks ids up in the mount) or
 	# processes: a replay has no owners.  Nor are the kernel's counters
 	# and the SSH session.
+	# Nor are the timings and losses of a live run.
 	strip='del(.source, .transitions, .events, .transitions_source,
-	    .transitions_note, .owners, .owners_note, .owners_checked_every,
-	    .kernel, .ssh) |
+	    .transitions_note, .transitions_lost, .notifications_lost,
+	    .owners, .owners_note, .owners_checked_every, .kernel, .ssh,
+	    .refresh_ms, .interval_ms, .delay_ms, .late_ms) |
 	    .connections |= map(del(.cgroup, .owner, .pid, .comm, .user,
 	    .ssh))'
 	if diff <(jq -c "$strip" "$TMP/live.json") \
@@ -222,6 +224,34 @@ then
 else
 	bad "live --record run failed"
 fi
+
+# Keeping time: every report says what its refresh cost and how late it
+# came (whether it was is the machine's business, not checked): the
+# first has no interval, later ones do, late_ms is what the interval
+# exceeds the delay by, and the text report says "behind" exactly when
+# it is late.  A replay runs at full speed: never late.
+if "$TCPTOP" --json -n 4 -d 0.001 >"$TMP/late.json" 2>"$TMP/err"; then
+	jq -s -e 'length == 4 and all(.[]; (.refresh_ms | type) == "number"
+	    and .refresh_ms >= 0 and .delay_ms == 1) and
+	    .[0].interval_ms == null and .[0].late_ms == 0 and
+	    all(.[1:][]; (.interval_ms | type) == "number" and
+	    .late_ms == ([.interval_ms - .delay_ms, 0] | max))' \
+	    "$TMP/late.json" >/dev/null && ok ||
+	    bad "late_ms: $(jq -c '{refresh_ms, interval_ms, delay_ms,
+	    late_ms}' "$TMP/late.json" | tr '\n' ' ')"
+	echo "# late by $(jq -r .late_ms "$TMP/late.json" | tr '\n' ' ')ms" \
+	    "at -d 0.001"
+else
+	bad "live -d 0.001 run failed: $(cat "$TMP/err")"
+fi
+"$TCPTOP" -b -n 4 -d 0.001 >"$TMP/late.txt" 2>"$TMP/err" &&
+    [ "$(grep -c 'sockets (ipv4' "$TMP/late.txt")" -eq 4 ] && ok ||
+    bad "live -b -d 0.001: $(cat "$TMP/err")"
+for rec in "$TESTDATA"/*.nlmsg; do
+	"$TCPTOP" --replay "$rec" --json -d 0.001 | jq -s -e \
+	    'all(.[]; .interval_ms == null and .late_ms == 0)' >/dev/null &&
+	    ok || bad "$(basename "$rec"): a replay is never late"
+done
 
 # Live -f: where the kernel can test the whole expression it sends only
 # the matching sockets (dumped == total); a state term under "or" makes

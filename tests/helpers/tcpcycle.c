@@ -15,7 +15,13 @@
  *   tcpcycle serve ADDR PORT
  *	accept and hold connections until stdin closes.
  *   tcpcycle reset ADDR PORT PAUSE_MS
- *	connect, pause in ESTABLISHED, close with SO_LINGER 0 (a RST). */
+ *	connect, pause in ESTABLISHED, close with SO_LINGER 0 (a RST).
+ *   tcpcycle churn ADDR PORT N RATE
+ *	listen on ADDR:PORT, then N times at RATE a second: connect, accept,
+ *	close the client, close the server's end (each connection makes ten
+ *	state changes, the client ends in TIME_WAIT); close the listener and
+ *	print "N SECONDS", the connections made and the time they took.
+ *	Paced by an absolute clock, so a slow moment is caught up. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -149,6 +155,42 @@ cycle(int fam, const struct sockaddr_storage *ss, socklen_t len, long n,
 	close(l);
 }
 
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void
+churn(int fam, const struct sockaddr_storage *ss, socklen_t len, long n,
+    long rate)
+{
+	int l = listener(fam, ss, len);
+	double t0 = now_s(), ahead;
+	long i;
+
+	if (rate < 1)
+		rate = 1;
+	for (i = 0; i < n; i++) {
+		int c, a;
+
+		/* Connection i is due at t0 + i / rate. */
+		ahead = t0 + (double)i / (double)rate - now_s();
+		if (ahead > 0.001)
+			pause_ms((long)(ahead * 1000));
+		c = client(fam, ss, len);
+		if ((a = accept(l, NULL, NULL)) < 0)
+			die("accept");
+		close(c);
+		close(a);
+	}
+	close(l);
+	printf("%ld %.3f\n", n, now_s() - t0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -195,6 +237,8 @@ main(int argc, char **argv)
 			if (pfd[1].revents && accept(l, NULL, NULL) < 0)
 				die("accept");
 		}
+	} else if (strcmp(argv[1], "churn") == 0 && argc == 6) {
+		churn(fam, &ss, len, atol(argv[4]), atol(argv[5]));
 	} else if (strcmp(argv[1], "reset") == 0 && argc == 5) {
 		struct linger lg = { 1, 0 };
 		int c = client(fam, &ss, len);

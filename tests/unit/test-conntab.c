@@ -1,6 +1,7 @@
 /* The model: keys, state changes, events, tombstones, restarts, and the
  * request-socket merge; plus the view built from it. */
 #include <netinet/tcp.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -362,6 +363,50 @@ test_bounds(void)
 	conntab_free(t);
 }
 
+/* A flood that goes: the table gives its room back once live rows fall
+ * below a quarter of it, the survivors stay where they were (nothing
+ * holding a row sees it move), and it grows again as before. */
+static void
+test_shrink(void)
+{
+	enum { FLOOD = 50000, AGAIN = 20000 };
+	struct conntab *t = conntab_new(1000);
+	struct conn_sample *s = calloc(FLOOD, sizeof *s);
+	const struct conn *keep;
+	size_t i;
+
+	for (i = 0; i < FLOOD; i++)
+		s[i] = mk(i + 1, TCP_TIME_WAIT, 80, (unsigned)(1024 + i));
+	s[0].state = TCP_ESTABLISHED;
+	scan(t, 1000, s, FLOOD);
+	CHECK_EQ(conntab_live(t), FLOOD);
+	CHECK_EQ(conntab_trimmed(t), 0);
+	keep = find(t, 1, 80);
+	CHECK(keep != NULL);
+	/* Gone: tombstones hold their rows for the tombstone time. */
+	scan(t, 2000, s, 1);
+	CHECK_EQ(conntab_live(t), 1);
+	scan(t, 3500, s, 1);
+	/* Tombstones expired: the chunks, hash and arrays go back. */
+	CHECK(conntab_trimmed(t) >= 40 * 1024 * sizeof(struct conn));
+	CHECK(find(t, 1, 80) == keep && keep->s.state == TCP_ESTABLISHED &&
+	    keep->first_seen_ms <= 1000);
+	scan(t, 4500, s, 1);
+	CHECK_EQ(conntab_trimmed(t), 0);	/* nothing more to give */
+	/* It grows again: every row found, the survivor still the same. */
+	for (i = 0; i < AGAIN; i++)
+		s[i + 1] = mk(FLOOD + i + 1, TCP_ESTABLISHED, 81,
+		    (unsigned)(1024 + i));
+	scan(t, 5000, s, AGAIN + 1);
+	scan(t, 6000, s, AGAIN + 1);
+	CHECK_EQ(conntab_live(t), AGAIN + 1);
+	CHECK_EQ(count_events(t, CONNTAB_EV_NEW), 0);
+	CHECK(find(t, 1, 80) == keep);
+	CHECK(find(t, FLOOD + AGAIN, 81) != NULL);
+	free(s);
+	conntab_free(t);
+}
+
 int
 main(void)
 {
@@ -372,6 +417,7 @@ main(void)
 	size_t n;
 
 	test_park();
+	test_shrink();
 	t = conntab_new(2000);
 	/* First scan: everything predates tcptop, so no NEW events. */
 	s[0] = mk(1, TCP_LISTEN, 80, 0);

@@ -141,6 +141,11 @@ test_flags(void)
 	    o.given == OPTIONS_GIVEN_ASCII);
 	CHECK(parse(&o, "--diagram", NULL) == OPTIONS_RUN && o.diagram);
 	CHECK(parse(&o, "--no-trace", NULL) == OPTIONS_RUN && o.no_trace);
+	CHECK(parse(&o, NULL) == OPTIONS_RUN && o.trace_buffer_kb == 0);
+	CHECK(parse(&o, "--trace-buffer", "64", NULL) == OPTIONS_RUN &&
+	    o.trace_buffer_kb == 64);
+	CHECK(parse(&o, "--trace-buffer=4", NULL) == OPTIONS_RUN &&
+	    o.trace_buffer_kb == 4);
 	CHECK(parse(&o, "--lesson", NULL) == OPTIONS_RUN && o.lesson &&
 	    !o.lesson_wait);
 	CHECK(parse(&o, "--lesson-wait", NULL) == OPTIONS_RUN && o.lesson &&
@@ -238,6 +243,12 @@ static void
 test_usage_values(void)
 {
 	usage("-n: \"x\" is not a positive count", "-n", "x", NULL, NULL);
+	usage("--trace-buffer: \"4k\" is not a number of KB", "--trace-buffer",
+	    "4k", NULL, NULL);
+	usage("--trace-buffer: 3 out of range (4 to 262144 KB)",
+	    "--trace-buffer", "3", NULL, NULL);
+	usage("--trace-buffer: 262145 out of range (4 to 262144 KB)",
+	    "--trace-buffer=262145", NULL, NULL, NULL);
 	usage("-n: \"0\" is not a positive count", "-n", "0", NULL, NULL);
 	usage("-n: \"-3\" is not a positive count", "-n", "-3", NULL, NULL);
 	usage("-n: \"3x\" is not a positive count", "--iterations=3x", NULL,
@@ -358,7 +369,8 @@ static const struct {
 	{ "filter", 'f' }, { "ipv4", '4' }, { "ipv6", '6' }, { "sort", 0 },
 	{ "reverse", 'r' }, { "tombstone", 0 }, { "no-color", 0 },
 	{ "ascii", 0 }, { "columns", 0 }, { "diagram", 0 }, { "group", 0 },
-	{ "no-trace", 0 }, { "netns", 'N' }, { "all-netns", 0 },
+	{ "no-trace", 0 }, { "trace-buffer", 0 }, { "netns", 'N' },
+	{ "all-netns", 0 },
 	{ "log", 'v' }, { "record", 0 }, { "replay", 0 }, { "lesson", 0 },
 	{ "kill", 0 }, { "yes", 0 }, { "kill-own-session", 0 },
 	{ "help", 'h' }, { "version", 'V' },

@@ -346,11 +346,18 @@ main(void)
 		    "\"to\": \"ESTABLISHED\", \"source\": \"trace\"}") != NULL);
 		CHECK(strstr(buf, "\"source\": \"refresh\"}], "
 		    "\"transitions_source\": \"exact\", "
-		    "\"transitions_note\": \"tracefs: \\\"odd\\\"\"}") != NULL);
+		    "\"transitions_note\": \"tracefs: \\\"odd\\\"\", "
+		    "\"transitions_lost\": 0, \"notifications_lost\": 0}") !=
+		    NULL);
 		free(buf);
 		/* No events, no note. */
 		trans_clear_events(tr);
 		r.trans_note = NULL;
+		r.trans_lost = 12;
+		r.notify_lost = -1;
+		r.refresh_ms = 7;
+		r.interval_ms = -1;
+		r.delay_ms = 500;
 		buf = NULL;
 		fp = open_memstream(&buf, &sz);
 		CHECK(output_json(fp, &r, &v) == 0);
@@ -358,7 +365,13 @@ main(void)
 		buf[sz - 1] = '\0';
 		CHECK(json_valid_line(buf));
 		CHECK(strstr(buf, "\"events\": [], ") != NULL);
-		CHECK(strstr(buf, "\"transitions_note\": null}") != NULL);
+		CHECK(strstr(buf, "\"transitions_note\": null, "
+		    "\"transitions_lost\": 12, \"notifications_lost\": null}") !=
+		    NULL);
+		/* Keeping time: counts, null where unknown. */
+		CHECK(strstr(buf, "\"dumped\": 0, \"refresh_ms\": 7, "
+		    "\"interval_ms\": null, \"delay_ms\": 500, "
+		    "\"late_ms\": 0, \"total\": ") != NULL);
 		free(buf);
 		r.trans = NULL;
 		trans_free(tr);

@@ -89,10 +89,18 @@ main(void)
 	CHECK(trans_rate(t, (size_t)k, 201000) > 0.09 &&
 	    trans_rate(t, (size_t)k, 201000) < 0.11);
 
-	trans_describe(1u << TRANS_SRC_TRACE | 1u << TRANS_SRC_DIFF, 1, buf,
-	    sizeof buf);
+	trans_describe(1u << TRANS_SRC_TRACE | 1u << TRANS_SRC_DIFF, 1, 0, 0,
+	    buf, sizeof buf);
 	CHECK(strcmp(buf, "exact") == 0);
-	trans_describe(1u << TRANS_SRC_DIFF, 1, buf, sizeof buf);
+	/* Lost events make it exact no more, and say how many. */
+	trans_describe(1u << TRANS_SRC_TRACE | 1u << TRANS_SRC_DIFF, 1, 12, 0,
+	    buf, sizeof buf);
+	CHECK(strcmp(buf, "exact except 12 lost") == 0);
+	trans_describe(1u << TRANS_SRC_TRACE, 1, 12, 2, buf, sizeof buf);
+	CHECK(strcmp(buf, "exact except 14+ lost") == 0);
+	trans_describe(1u << TRANS_SRC_DIFF, 1, 0, 0, buf, sizeof buf);
+	CHECK(strcmp(buf, "sampled every 1.0 s") == 0);
+	trans_describe(1u << TRANS_SRC_DIFF, 1, 0, 3, buf, sizeof buf);
 	CHECK(strcmp(buf, "sampled every 1.0 s") == 0);
 	trans_free(t);
 	return check_done();

@@ -1,0 +1,208 @@
+#!/bin/bash
+#
+# churn: the tracepoint's transitions stay exact under connection churn,
+# and when the kernel loses events anyway tcptop says so, with the count.
+#
+# In a private namespace (tests/lib/lib-netns.sh, netns_lone),
+# tests/helpers/tcpcycle churn makes connections at a steady rate, ten
+# state changes each, while tcptop --json runs there:
+# 1. CHURN_N (default 4000) connections at CHURN_RATE (default 1000) a
+#    second with the default buffer: every edge counts exactly CHURN_N,
+#    "transitions_lost" is 0 and the source is "exact".
+# 2. With --trace-buffer 4 (a page per CPU) and tcptop stopped (SIGSTOP,
+#    its reader thread too) while 2000 connections are made, the
+#    kernel's buffer must overflow: "transitions_lost" is above 0 and the
+#    source says "exact except N lost" with that count.
+# 3. The same on the screen (tmux, 80x24, the diagram shown): tcptop -d
+#    1 stopped for 3 s while connections are made, so that loss and
+#    lateness are both certain: the status line says "behind: refresh
+#    takes X s > delay 1.00 s" and "N transitions lost", the diagram's
+#    title "exact except N lost".  Then a pause (Z) of 3 s: the refresh
+#    after it is not "behind", the pause is the user's.
+#
+# Environment: TCPTOP, TCPCYCLE, NSHOLDER (for lib-netns), CHURN_N,
+# CHURN_RATE.  Exit 0 pass, 1 fail, 77 skip (a failure under CI=true).
+
+set -u
+
+TCPTOP=${TCPTOP:-./tcptop}
+TCPCYCLE=${TCPCYCLE:-./tests/helpers/tcpcycle}
+NSHOLDER=${NSHOLDER:-./tests/helpers/nsholder}
+N=${CHURN_N:-4000}
+RATE=${CHURN_RATE:-1000}
+
+. "$(dirname "$0")/../lib/lib-test.sh"
+. "$(dirname "$0")/../lib/lib-netns.sh"
+. "$(dirname "$0")/../lib/lib-tmux.sh"
+. "$(dirname "$0")/../lib/lib-screen.sh"
+
+# The screen holds UTF-8 that grep must read as characters.
+export LC_ALL=C.UTF-8
+
+netns_require jq tmux unshare
+require_bin TCPTOP TCPCYCLE
+require_count CHURN_N "$N"
+require_count CHURN_RATE "$RATE"
+
+TOP_PID=
+TEST_KEEP_TMP=1		# the reports, when a check failed
+
+cleanup()
+{
+	if [ -n "$TOP_PID" ]; then
+		kill -CONT "$TOP_PID" 2>/dev/null
+		kill -TERM "$TOP_PID" 2>/dev/null
+		wait "$TOP_PID"
+	fi
+	[ -n "${PID:-}" ] && kill -CONT "$PID" 2>/dev/null
+	screen_stop
+	netns_cleanup
+}
+
+TCPTOP=$(abspath "$TCPTOP")
+test_tmpdir churn
+
+# start_top OUT ARGS...: tcptop --json in S, until its first report.
+start_top()
+{
+	local out=$1
+	shift
+	# ip netns exec execs tcptop: $! is tcptop's pid.
+	ip netns exec "$NS_S" "$TCPTOP" --json -d 0.5 "$@" >"$out" \
+	    2>"$out.err" &
+	TOP_PID=$!
+	wait_until -t 20 "the first report" first_report "$out" >/dev/null ||
+	    fail "tcptop gave no report in time: $(cat "$out.err")"
+}
+
+first_report()
+{
+	kill -0 "$TOP_PID" 2>/dev/null ||
+	    fail "tcptop exited: $(cat "$1.err")"
+	[ -n "$(whole_lines "$1")" ]
+}
+
+stop_top()
+{
+	kill -TERM "$TOP_PID"
+	wait "$TOP_PID"
+	TOP_PID=
+}
+
+# whole_lines OUT: OUT without a last line still being written.
+whole_lines()
+{
+	if [ -z "$(tail -c 1 "$1")" ]; then
+		cat "$1"
+	else
+		sed '$d' "$1"
+	fi
+}
+
+last_report() { whole_lines "$1" | tail -n 1; }
+
+# count OUT FROM TO: the last report's count on that pair, 0 if none.
+count()
+{
+	last_report "$1" | jq -r --arg f "$2" --arg t "$3" \
+	    '[.transitions[] | select(.from == $f and .to == $t) | .count] |
+	    add // 0'
+}
+
+count_is() { [ "$(count "$1" "$2" "$3")" = "$4" ]; }
+lost_some() { last_report "$1" | jq -e '.transitions_lost > 0' >/dev/null; }
+
+netns_lone tcptop-churn
+
+# --- 1. exact at a moderate rate ------------------------------------------
+
+out=$TMP/exact.json
+start_top "$out"
+last_report "$out" | jq -e '.transitions_source == "exact"' >/dev/null ||
+    skip "no tracepoint here: $(last_report "$out" | jq -r .transitions_note)"
+
+made=$(inS "$TCPCYCLE" churn 127.0.0.1 7100 "$N" "$RATE") ||
+    fail "tcpcycle churn"
+echo "# $N connections made in ${made#* } s"
+wait_until -t 60 "SYN_SENT -> ESTABLISHED to reach $N" \
+    count_is "$out" SYN_SENT ESTABLISHED "$N" >/dev/null
+# Two refreshes more, so that the tracepoint's last events are in.
+sleep 1
+for edge in "CLOSE SYN_SENT" "SYN_SENT ESTABLISHED" "LISTEN SYN_RECV" \
+    "SYN_RECV ESTABLISHED" "ESTABLISHED FIN_WAIT1" "FIN_WAIT1 FIN_WAIT2" \
+    "ESTABLISHED CLOSE_WAIT" "CLOSE_WAIT LAST_ACK" "LAST_ACK CLOSE"; do
+	# shellcheck disable=SC2086
+	got=$(count "$out" $edge)
+	[ "$got" = "$N" ] && ok || bad "exact: $edge counted $got, not $N"
+done
+# Every client left FIN_WAIT2 once: into TIME_WAIT, or to CLOSE when no
+# dump saw the minisocket.
+fw2=$(( $(count "$out" FIN_WAIT2 TIME_WAIT) + $(count "$out" FIN_WAIT2 CLOSE) ))
+[ "$fw2" = "$N" ] && ok || bad "exact: $fw2 left FIN_WAIT2, not $N"
+last_report "$out" | jq -e '.transitions_lost == 0 and
+    .transitions_source == "exact"' >/dev/null &&
+    ok "exact: $N connections at $RATE/s, nothing lost" ||
+    bad "exact: $(last_report "$out" | jq -c '{transitions_source,
+    transitions_lost, notifications_lost}')"
+stop_top
+
+# --- 2. loss, counted and said ----------------------------------------------
+
+out=$TMP/lossy.json
+start_top "$out" --trace-buffer 4
+kill -STOP "$TOP_PID"
+inS "$TCPCYCLE" churn 127.0.0.1 7101 2000 2000 >/dev/null ||
+    fail "tcpcycle churn"
+kill -CONT "$TOP_PID"
+wait_until -t 30 "a loss counted" lost_some "$out" >/dev/null
+last_report "$out" | jq -e '(.transitions_lost | type == "number") and
+    .transitions_lost > 0 and .transitions_source == "exact except " +
+    ((.transitions_lost + .notifications_lost) | tostring) +
+    (if .notifications_lost > 0 then "+" else "" end) + " lost"' \
+    >/dev/null && ok "loss: $(last_report "$out" | jq -r .transitions_source)" ||
+    bad "loss: $(last_report "$out" | jq -c '{transitions_source,
+    transitions_lost, notifications_lost}')"
+stop_top
+
+# --- 3. on the screen ----------------------------------------------------------
+
+tmux_init churn
+screen_host
+PANE_WRAP+=(ip netns exec "$NS_S")
+screen_init
+start -- -d 1 --diagram --trace-buffer 4 ||
+    fail "tcptop did not start in tmux"
+wait_screen 'TCP states: exact' 20 || fail "no diagram title"
+kill -STOP "$PID"
+inS "$TCPCYCLE" churn 127.0.0.1 7102 2000 2000 >/dev/null ||
+    fail "tcpcycle churn"
+sleep 3		# stopped: the refresh that follows is 3 s late
+kill -CONT "$PID"
+screen_until -t 20 "behind on the status line" grep -Eq \
+    'behind: refresh takes [0-9.]+ s > delay 1\.00 s' "$SCREEN" &&
+    ok "screen: behind: $(grep -Eo 'behind: [^>]+> delay [0-9.]+ s' \
+    "$SCREEN")" || bad "screen: no \"behind\" on the status line"
+screen_until -t 20 "the loss on the status line and the diagram" \
+    eval 'grep -Eq "[0-9]+\+? transitions? lost" "$SCREEN" &&
+    grep -Eq "TCP states: exact except [0-9]+\+? lost" "$SCREEN"' &&
+    ok "screen: $(grep -Eo 'exact except [0-9+]+ lost' "$SCREEN")" ||
+    bad "screen: the loss is not on the status line and the diagram"
+# The header's time of the data, HH:MM:SS.
+shown_time() { sed -n 1p "$SCREEN" | grep -Eo '[0-9]{2}:[0-9]{2}:[0-9]{2}' |
+    head -n 1; }
+new_time() { [ "$(shown_time)" != "$1" ]; }
+wait_gone 'behind:' 20 || bad "screen: \"behind\" stays on time"
+keys Z
+wait_screen PAUSED || fail "Z did not pause"
+before=$(shown_time)
+sleep 3		# the pause itself
+keys Z
+screen_until -t 20 "a refresh after the pause" new_time "$before" ||
+    fail "no refresh after the pause"
+grep -q 'behind:' "$SCREEN" &&
+    bad "screen: \"behind\" after a pause: $(grep -o 'behind:[^>]*' "$SCREEN")" ||
+    ok "screen: a pause is not lateness"
+keys q
+exited 0 || bad "tcptop did not quit cleanly"
+
+summary churn
