@@ -395,7 +395,7 @@ session_view(struct session *s, const struct snapshot *snap)
 {
 	s->snap = snap;
 	view_build(&s->view, snap->tab, &s->filter, s->sort_key,
-	    s->sort_reverse, 1);
+	    s->sort_reverse, 1, &snap->fields);
 	if (s->group_kind != GROUP_NONE) {
 		s->groups.sort_state = s->group_sort;
 		group_build(&s->groups, s->group_kind, &s->view, snap->tab,

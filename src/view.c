@@ -34,7 +34,7 @@ view_grow(const struct conn ***a, size_t *cap, size_t n)
 
 void
 view_build(struct view *v, const struct conntab *t, const struct filter *f,
-    int key, int reverse, int tombstones)
+    int key, int reverse, int tombstones, const struct field_ctx *cx)
 {
 	struct conn *const *rows;
 	size_t n, i, lastn = v->n, nextra = 0, k;
@@ -79,7 +79,7 @@ view_build(struct view *v, const struct conntab *t, const struct filter *f,
 	if (nextra > 0)
 		memcpy(v->rows + k, v->extra, nextra * sizeof *v->rows);
 	v->n = k + nextra;
-	sort_conns(v->rows, v->n, key, reverse, &v->sortbuf);
+	sort_conns(v->rows, v->n, key, reverse, cx, &v->sortbuf);
 	/* The rank is the view's hint kept in the row; writing it does not
 	 * change anything the table or a pane reads. */
 	for (i = 0; i < v->n; i++)
