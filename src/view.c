@@ -45,7 +45,7 @@ view_build(struct view *v, const struct conntab *t, const struct filter *f,
 	view_grow(&v->prev, &v->prevcap, lastn);
 	if (lastn > 0)
 		memset(v->prev, 0, lastn * sizeof *v->prev);
-	v->total = v->gone = 0;
+	v->total = v->gone = v->untested = 0;
 	memset(v->states, 0, sizeof v->states);
 	memset(v->families, 0, sizeof v->families);
 
@@ -54,11 +54,15 @@ view_build(struct view *v, const struct conntab *t, const struct filter *f,
 	 * sort below only checks it, O(n) instead of O(n log n). */
 	for (i = 0; i < n; i++) {
 		const struct conn *c = rows[i];
+		int m;
 
 		if ((c->flags & CONN_GONE) && !tombstones)
 			continue;
-		if (f != NULL && !filter_match(f, &c->s))
+		if (f != NULL && (m = filter_match_conn(f, c, cx)) != 1) {
+			if (m == FILTER_UNTESTED && !(c->flags & CONN_GONE))
+				v->untested++;
 			continue;
+		}
 		if (c->view_rank >= 1 && c->view_rank <= lastn &&
 		    v->prev[c->view_rank - 1] == NULL)
 			v->prev[c->view_rank - 1] = c;

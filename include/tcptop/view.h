@@ -19,6 +19,10 @@ struct view {
 	size_t gone;			/* tombstones kept: n - total */
 	size_t states[16];		/* live rows per TCP state */
 	size_t families[2];		/* live rows: [0] IPv4, [1] IPv6 */
+	size_t untested;		/* live rows left out because the
+					 * filter could not test them: an
+					 * owner term, the owner hidden
+					 * (filter_match_conn) */
 	struct sort_buf sortbuf;
 	const struct conn **prev;	/* scratch: rows by last rank */
 	size_t prevcap;
