@@ -380,7 +380,7 @@ top_refresh(struct top *t)
 	t1 = bench_now_ms();
 	conntab_end_scan(t->tab);
 	t2 = bench_now_ms();
-	view_build(&t->v, t->tab, &t->f, FIELD_STATE, 0, 0);
+	view_build(&t->v, t->tab, &t->f, FIELD_STATE, 0, 0, NULL);
 	t->view_ms = bench_now_ms() - t2;
 	t->end_ms = t2 - t1;
 	t->dump_ms = t1 - t0;

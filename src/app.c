@@ -72,7 +72,8 @@ app_batch_once(struct collector *c, const struct options *o,
 		return snap->good == 0 ? 1 : -1;
 	if (snap->error[0] != '\0')
 		*status = 1;	/* the recording failed */
-	view_build(v, snap->tab, &o->filter, o->sort_key, o->sort_reverse, 0);
+	view_build(v, snap->tab, &o->filter, o->sort_key, o->sort_reverse, 0,
+	    &snap->fields);
 	errno = 0;
 	if (app_report(snap, o, v, g) == -1 || fflush(stdout) != 0)
 		/* A reader gone (SIGPIPE) or a stop signal in the write:
@@ -165,7 +166,7 @@ app_run_kill(struct collector *c, const struct options *o)
 	}
 	view_init(&v);
 	view_build(&v, snap->tab, &o->filter, o->sort_key, o->sort_reverse,
-	    0);
+	    0, &snap->fields);
 	kill_init(&k);
 	kill_from_view(&k, &v);
 	view_done(&v);

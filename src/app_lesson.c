@@ -81,7 +81,8 @@ app_run_lesson(struct collector *c, const struct options *o,
 			status = 1;
 			break;
 		}
-		view_build(&v, snap->tab, f, o->sort_key, o->sort_reverse, 0);
+		view_build(&v, snap->tab, f, o->sort_key, o->sort_reverse, 0,
+		    &snap->fields);
 		lesson_current(l, &li);
 		errno = 0;
 		if ((o->json ? output_lesson_json(stdout, &li,

@@ -31,7 +31,9 @@ enum fexpr_tok {
 	FEXPR_T_OR,
 	FEXPR_T_CMP,		/* = == != < <= > >= */
 	FEXPR_T_WORD,		/* anything else that is not a symbol */
-	FEXPR_T_BAD,		/* a control character */
+	FEXPR_T_STRING,		/* "TEXT" or 'TEXT', quotes included */
+	FEXPR_T_BAD,		/* a control character, or an unclosed
+				 * quote */
 };
 
 struct fexpr_token {
@@ -71,6 +73,7 @@ fexpr_init(struct fexpr *e)
 	e->n = 0;
 	e->root = -1;
 	e->local = 0;
+	e->ntext = 0;
 }
 
 /* Record the first error only: later ones are its consequences. */
@@ -97,7 +100,21 @@ fexpr_fail(struct fexpr_parser *p, const char *fmt, ...)
 static int
 fexpr_word_char(unsigned char c)
 {
-	return c > ' ' && c != 0x7f && strchr("()!&|=<>", c) == NULL;
+	return c > ' ' && c != 0x7f && strchr("()!&|=<>\"'", c) == NULL;
+}
+
+/* A quoted text at t[i]: its length with both quotes, or 0 when it is
+ * not closed or holds a control character. */
+static size_t
+fexpr_quoted(const char *t, size_t i)
+{
+	size_t k;
+
+	for (k = i + 1; t[k] != t[i]; k++)
+		if (t[k] == '\0' || (unsigned char)t[k] < ' ' ||
+		    t[k] == 0x7f)
+			return 0;
+	return k + 1 - i;
 }
 
 static int
@@ -152,6 +169,13 @@ fexpr_lex(struct fexpr_parser *p)
 		k->type = FEXPR_T_CMP;
 		k->len = t[i + 1] == '=' ? 2 : 1;
 		break;
+	case '"':
+	case '\'':
+		k->len = fexpr_quoted(t, i);
+		k->type = k->len > 0 ? FEXPR_T_STRING : FEXPR_T_BAD;
+		if (k->len == 0)
+			k->len = 1;
+		break;
 	case '<':
 	case '>':
 		k->type = FEXPR_T_CMP;
@@ -203,7 +227,10 @@ fexpr_expected(struct fexpr_parser *p, const char *what,
 			snprintf(after, sizeof after, " after \"%.*s\"", n,
 			    p->text + from->pos);
 	}
-	if (t->type == FEXPR_T_BAD)
+	if (t->type == FEXPR_T_BAD && (p->text[t->pos] == '"' ||
+	    p->text[t->pos] == '\''))
+		snprintf(found, sizeof found, ", not an unclosed quote");
+	else if (t->type == FEXPR_T_BAD)
 		snprintf(found, sizeof found, ", not control character "
 		    "0x%02x", (unsigned char)p->text[t->pos]);
 	else if (t->type != FEXPR_T_END)
@@ -736,6 +763,165 @@ fexpr_parse_auto(struct fexpr_parser *p)
 	return i;
 }
 
+/* The largest pid Linux hands out (PID_MAX_LIMIT), and the most of a
+ * command's name it keeps (TASK_COMM_LEN less the NUL). */
+#define FEXPR_PID_MAX	4194304UL
+#define FEXPR_COMM_MAX	15
+
+/* Keep s[0..len) in the expression's text; its offset, or -1. */
+static int
+fexpr_keep_text(struct fexpr_parser *p, const char *s, size_t len,
+    size_t pos)
+{
+	size_t at = p->e.ntext;
+
+	if (len > FEXPR_WORD_MAX)
+		return fexpr_fail(p, "\"%.*s...\" at column %zu is longer than "
+		    "%d bytes", FEXPR_QUOTE, s, pos + 1, FEXPR_WORD_MAX);
+	if (at + len + 1 > FEXPR_TEXT_MAX)
+		return fexpr_fail(p, "expression too long (%d bytes of words "
+		    "and names)", FEXPR_TEXT_MAX);
+	memcpy(p->e.text + at, s, len);
+	p->e.text[at + len] = '\0';
+	p->e.ntext += len + 1;
+	return (int)at;
+}
+
+/* A token's text: a word, or a quoted text without its quotes. */
+static void
+fexpr_tok_text(const struct fexpr_parser *p, const struct fexpr_token *t,
+    const char **s, size_t *len)
+{
+	*s = p->text + t->pos;
+	*len = t->len;
+	if (t->type == FEXPR_T_STRING) {
+		(*s)++;
+		*len -= 2;
+	}
+}
+
+/* A leaf of kind holding the text s[0..len), read at column pos + 1. */
+static int
+fexpr_text_leaf(struct fexpr_parser *p, int kind, const char *s, size_t len,
+    size_t pos)
+{
+	int at, i;
+
+	if (len == 0)
+		return fexpr_fail(p, "empty text at column %zu", pos + 1);
+	if ((at = fexpr_keep_text(p, s, len, pos)) < 0)
+		return -1;
+	i = fexpr_node_new(p, kind, -1, -1);
+	if (i >= 0) {
+		p->e.nodes[i].str = (uint16_t)at;
+		p->e.nodes[i].slen = (uint8_t)len;
+	}
+	return i;
+}
+
+/* comm [=|!=] NAME, user [=|!=] NAME|UID */
+static int
+fexpr_parse_name(struct fexpr_parser *p, const struct fexpr_token *kw)
+{
+	struct fexpr_token op = *kw, val;
+	int comm = fexpr_tok_is(p, kw, "comm"), cmp, i, rc;
+	const char *s;
+	size_t len;
+	unsigned long uid;
+
+	cmp = fexpr_eq_ne(p, &op, comm ? "command names" : "users");
+	if (cmp < 0)
+		return -1;
+	val = p->tok;
+	if (val.type != FEXPR_T_WORD && val.type != FEXPR_T_STRING)
+		return fexpr_expected(p, comm ? "a command name" :
+		    "a user name or uid", kw, &op);
+	fexpr_tok_text(p, &val, &s, &len);
+	if (comm && len > FEXPR_COMM_MAX)
+		return fexpr_fail(p, "command name \"%.*s\" at column %zu is "
+		    "longer than the kernel keeps (%d bytes)",
+		    (int)(len < FEXPR_QUOTE ? len : FEXPR_QUOTE), s,
+		    val.pos + 1, FEXPR_COMM_MAX);
+	fexpr_lex(p);
+	rc = comm || val.type == FEXPR_T_STRING ? -1 :
+	    fexpr_number(s, len, 0xffffffffUL, &uid);
+	if (rc == -2)
+		return fexpr_fail(p, "uid \"%.*s\" at column %zu is out of "
+		    "range", (int)(len < FEXPR_QUOTE ? len : FEXPR_QUOTE), s,
+		    val.pos + 1);
+	if (rc == 0) {
+		i = fexpr_node_new(p, FEXPR_USER, -1, -1);
+		if (i >= 0)
+			p->e.nodes[i].num = (uint32_t)uid;
+	} else
+		i = fexpr_text_leaf(p, comm ? FEXPR_COMM : FEXPR_USER, s, len,
+		    val.pos);
+	if (i < 0 || cmp == FEXPR_EQ)
+		return i;
+	return fexpr_node_new(p, FEXPR_NOT, i, -1);
+}
+
+/* pid [OP] N */
+static int
+fexpr_parse_pid(struct fexpr_parser *p, const struct fexpr_token *kw)
+{
+	struct fexpr_token op = *kw, val;
+	int cmp = fexpr_parse_cmp(p, &op), i, rc;
+	unsigned long v;
+
+	val = p->tok;
+	if (val.type != FEXPR_T_WORD)
+		return fexpr_expected(p, "a pid", kw, &op);
+	rc = fexpr_number(p->text + val.pos, val.len, FEXPR_PID_MAX, &v);
+	if (rc < 0)
+		return fexpr_fail(p, "pid \"%.*s\" at column %zu %s",
+		    (int)(val.len < FEXPR_QUOTE ? val.len : FEXPR_QUOTE),
+		    p->text + val.pos, val.pos + 1, rc == -1 ? "is no number" :
+		    "is out of range 0-4194304");
+	fexpr_lex(p);
+	i = fexpr_node_new(p, FEXPR_PID, -1, -1);
+	if (i >= 0) {
+		p->e.nodes[i].cmp = (uint8_t)cmp;
+		p->e.nodes[i].num = (uint32_t)v;
+	}
+	return i;
+}
+
+/* Is t one of the operator words (eq, ne, lt...)? */
+static int
+fexpr_cmp_word(const struct fexpr_parser *p, const struct fexpr_token *t)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof fexpr_cmp_words / sizeof fexpr_cmp_words[0];
+	    i++)
+		if (fexpr_tok_is(p, t, fexpr_cmp_words[i].word))
+			return 1;
+	return 0;
+}
+
+/* A word that is no keyword, or a quoted text: a plain word.  The word
+ * t is behind the lookahead. */
+static int
+fexpr_parse_word(struct fexpr_parser *p, const struct fexpr_token *t)
+{
+	const char *s;
+	size_t len;
+
+	if (t->type == FEXPR_T_WORD && fexpr_cmp_word(p, t))
+		return fexpr_fail(p, "\"%.*s\" at column %zu is an operator, "
+		    "not a term", (int)t->len, p->text + t->pos, t->pos + 1);
+	/* "dprot = 1": a typo of a keyword, not a word to look for. */
+	if (t->type == FEXPR_T_WORD && p->tok.type == FEXPR_T_CMP)
+		return fexpr_fail(p, "unknown word \"%.*s\" at column %zu "
+		    "before \"%.*s\" (a plain word takes no operator)",
+		    (int)(t->len < FEXPR_QUOTE ? t->len : FEXPR_QUOTE),
+		    p->text + t->pos, t->pos + 1, (int)p->tok.len,
+		    p->text + p->tok.pos);
+	fexpr_tok_text(p, t, &s, &len);
+	return fexpr_text_leaf(p, FEXPR_WORD, s, len, t->pos);
+}
+
 static int fexpr_parse_list(struct fexpr_parser *p,
     const struct fexpr_token *after);
 
@@ -790,10 +976,17 @@ fexpr_parse_unary(struct fexpr_parser *p, const struct fexpr_token *after)
 			i = fexpr_parse_cgroup(p, &t);
 		else if (fexpr_tok_is(p, &t, "autobound"))
 			i = fexpr_parse_auto(p);
+		else if (fexpr_tok_is(p, &t, "comm") ||
+		    fexpr_tok_is(p, &t, "user"))
+			i = fexpr_parse_name(p, &t);
+		else if (fexpr_tok_is(p, &t, "pid"))
+			i = fexpr_parse_pid(p, &t);
 		else
-			i = fexpr_fail(p, "unknown word \"%.*s\" at column %zu",
-			    (int)(t.len < FEXPR_QUOTE ? t.len : FEXPR_QUOTE),
-			    p->text + t.pos, t.pos + 1);
+			i = fexpr_parse_word(p, &t);
+		break;
+	case FEXPR_T_STRING:
+		fexpr_lex(p);
+		i = fexpr_parse_word(p, &t);
 		break;
 	default:
 		i = fexpr_expected(p, "a term", after, NULL);
@@ -820,7 +1013,7 @@ fexpr_parse_list(struct fexpr_parser *p, const struct fexpr_token *after)
 		if (joined)
 			fexpr_lex(p);
 		else if (op.type != FEXPR_T_NOT && op.type != FEXPR_T_LPAREN &&
-		    op.type != FEXPR_T_WORD)
+		    op.type != FEXPR_T_WORD && op.type != FEXPR_T_STRING)
 			break;
 		r = fexpr_parse_unary(p, joined ? &op : NULL);
 		if (r < 0)
@@ -831,8 +1024,18 @@ fexpr_parse_list(struct fexpr_parser *p, const struct fexpr_token *after)
 	return l;
 }
 
-/* Is there a state term below node i other than on the chain of ands
- * from the top (top: i is on it)? */
+/* Does node i test what only user space can: a state, an owner, a
+ * word? */
+static int
+fexpr_user_only(const struct fexpr_node *n)
+{
+	return n->kind == FEXPR_STATE || n->kind == FEXPR_WORD ||
+	    n->kind == FEXPR_COMM || n->kind == FEXPR_PID ||
+	    n->kind == FEXPR_USER;
+}
+
+/* Is there a term only user space tests below node i other than on the
+ * chain of ands from the top (top: i is on it)? */
 static int
 fexpr_state_inside(const struct fexpr *e, int i, int top)
 {
@@ -841,7 +1044,7 @@ fexpr_state_inside(const struct fexpr *e, int i, int top)
 	if (i < 0 || (size_t)i >= e->n)
 		return 0;
 	n = &e->nodes[i];
-	if (n->kind == FEXPR_STATE)
+	if (fexpr_user_only(n))
 		return !top;
 	if (n->kind == FEXPR_AND || n->kind == FEXPR_OR ||
 	    n->kind == FEXPR_NOT) {
@@ -878,16 +1081,19 @@ fexpr_parse(struct fexpr *e, const char *text, char *err, size_t errlen)
 		 * not report (fexpr_match) only where its program is exact:
 		 * states it cannot test but at the top, joined by and. */
 		if (fexpr_has_mark(&p.e) && fexpr_state_inside(&p.e, root, 1))
-			return fexpr_fail(&p, "fwmark with a state term under "
-			    "\"or\" or \"not\" cannot be exact (no mark is "
-			    "reported for timewait and request sockets): join "
-			    "state terms to the rest with \"and\""), -1;
+			return fexpr_fail(&p, "fwmark with a state, owner or "
+			    "word term under \"or\" or \"not\" cannot be exact "
+			    "(no mark is reported for timewait and request "
+			    "sockets): join those terms to the rest with "
+			    "\"and\""), -1;
 	}
 	p.e.root = root;
 	e->n = p.e.n;
 	e->root = p.e.root;
 	e->local = p.e.local;
 	memcpy(e->nodes, p.e.nodes, p.e.n * sizeof p.e.nodes[0]);
+	e->ntext = p.e.ntext;
+	memcpy(e->text, p.e.text, p.e.ntext);
 	return 0;
 }
 
@@ -929,7 +1135,7 @@ fexpr_addr_match(const struct fexpr_node *n, int family, const uint8_t *addr)
 }
 
 static int
-fexpr_cmp(unsigned v, int cmp, unsigned port)
+fexpr_cmp(unsigned long v, int cmp, unsigned long port)
 {
 	switch (cmp) {
 	case FEXPR_EQ:
@@ -948,9 +1154,37 @@ fexpr_cmp(unsigned v, int cmp, unsigned port)
 	return 0;
 }
 
+/* A term only the row decides: unknown without one (the kernel, and
+ * fexpr_match); with one, false where the row has no owner. */
+static int
+fexpr_eval_row(const struct fexpr *e, const struct fexpr_node *n,
+    const struct fexpr_row *row)
+{
+	const char *text = e->text + n->str;
+
+	if (row == NULL)
+		return FEXPR_UNKNOWN;
+	if (n->kind == FEXPR_WORD)
+		return row->has_word != NULL &&
+		    row->has_word(row->arg, text, n->slen);
+	if (row->comm == NULL)
+		return row->owner_hidden ? FEXPR_UNKNOWN : FEXPR_FALSE;
+	switch (n->kind) {
+	case FEXPR_COMM:
+		return strcmp(row->comm, text) == 0;
+	case FEXPR_PID:
+		return fexpr_cmp(row->pid, n->cmp, n->num);
+	case FEXPR_USER:
+		return n->slen == 0 ? row->uid == n->num :
+		    row->user != NULL && strcmp(row->user, text) == 0;
+	}
+	return FEXPR_FALSE;
+}
+
 /* FEXPR_TRUE, FEXPR_FALSE or FEXPR_UNKNOWN, in Kleene's logic. */
 static int
-fexpr_eval(const struct fexpr *e, int i, const struct conn_sample *s)
+fexpr_eval(const struct fexpr *e, int i, const struct conn_sample *s,
+    const struct fexpr_row *row)
 {
 	const struct fexpr_node *n;
 	int a, b;
@@ -962,16 +1196,16 @@ fexpr_eval(const struct fexpr *e, int i, const struct conn_sample *s)
 	case FEXPR_AND:
 	case FEXPR_OR:
 		/* The value that decides: false for and, true for or. */
-		a = fexpr_eval(e, n->a, s);
+		a = fexpr_eval(e, n->a, s, row);
 		if (a == (n->kind == FEXPR_OR))
 			return a;
-		b = fexpr_eval(e, n->b, s);
+		b = fexpr_eval(e, n->b, s, row);
 		if (b == (n->kind == FEXPR_OR))
 			return b;
 		return a == FEXPR_UNKNOWN || b == FEXPR_UNKNOWN ?
 		    FEXPR_UNKNOWN : a;
 	case FEXPR_NOT:
-		a = fexpr_eval(e, n->a, s);
+		a = fexpr_eval(e, n->a, s, row);
 		return a == FEXPR_UNKNOWN ? a : !a;
 	case FEXPR_SPORT:
 		return fexpr_cmp(s->lport, n->cmp, n->port);
@@ -1001,6 +1235,11 @@ fexpr_eval(const struct fexpr *e, int i, const struct conn_sample *s)
 	case FEXPR_AUTO:
 		/* ss's half; the kernel's runs in the dump's program. */
 		return s->lport >= n->port && s->lport <= n->port_hi;
+	case FEXPR_WORD:
+	case FEXPR_COMM:
+	case FEXPR_PID:
+	case FEXPR_USER:
+		return fexpr_eval_row(e, n, row);
 	}
 	return FEXPR_FALSE;
 }
@@ -1008,7 +1247,33 @@ fexpr_eval(const struct fexpr *e, int i, const struct conn_sample *s)
 int
 fexpr_match(const struct fexpr *e, const struct conn_sample *s)
 {
-	return e->root < 0 || fexpr_eval(e, e->root, s) != FEXPR_FALSE;
+	return e->root < 0 || fexpr_eval(e, e->root, s, NULL) != FEXPR_FALSE;
+}
+
+int
+fexpr_match_row(const struct fexpr *e, const struct conn_sample *s,
+    const struct fexpr_row *row)
+{
+	int r;
+
+	if (e->root < 0)
+		return 1;
+	r = fexpr_eval(e, e->root, s, row);
+	if (r == FEXPR_UNKNOWN && row != NULL && row->owner_hidden)
+		return FEXPR_UNTESTED;
+	return r != FEXPR_FALSE;
+}
+
+int
+fexpr_has_row_terms(const struct fexpr *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->n; i++)
+		if (fexpr_user_only(&e->nodes[i]) &&
+		    e->nodes[i].kind != FEXPR_STATE)
+			return 1;
+	return 0;
 }
 
 int

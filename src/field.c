@@ -69,20 +69,37 @@ field_state_text(const struct conn *c, const struct field_ctx *cx,
 	field_copy(buf, len, tcpstate_name(c->s.state));
 }
 
+/* A state's place in display order, 1 for LISTEN; 0 for none. */
+static int
+field_state_rank(unsigned state)
+{
+	int i;
+
+	for (i = 0; i < TCPSTATE_MAX; i++)
+		if (tcpstate_order[i] == state)
+			return i + 1;
+	return 0;
+}
+
 /* In display order, so "state" sorts the way the histogram reads:
  * LISTEN first, CLOSE last. */
 static int
-field_state_cmp(const struct conn *a, const struct conn *b)
+field_state_cmp(const struct conn *a, const struct conn *b,
+    const struct field_ctx *cx)
 {
-	static uint8_t rank[TCPSTATE_MAX + 1];
+	(void)cx;
+	return SPACESHIP(field_state_rank(a->s.state),
+	    field_state_rank(b->s.state));
+}
 
-	if (rank[TCP_CLOSE] == 0) {
-		int i;
-
-		for (i = 0; i < TCPSTATE_MAX; i++)
-			rank[tcpstate_order[i]] = (uint8_t)(i + 1);
-	}
-	return SPACESHIP(rank[a->s.state & 0xf], rank[b->s.state & 0xf]);
+/* The state before, in the same order; none (0) first. */
+static int
+field_prev_cmp(const struct conn *a, const struct conn *b,
+    const struct field_ctx *cx)
+{
+	(void)cx;
+	return SPACESHIP(field_state_rank(a->prev_state),
+	    field_state_rank(b->prev_state));
 }
 
 static int
@@ -180,14 +197,18 @@ field_endpoint_cmp(const struct conn *a, const struct conn *b, int remote)
 }
 
 static int
-field_local_cmp(const struct conn *a, const struct conn *b)
+field_local_cmp(const struct conn *a, const struct conn *b,
+    const struct field_ctx *cx)
 {
+	(void)cx;
 	return field_endpoint_cmp(a, b, 0);
 }
 
 static int
-field_remote_cmp(const struct conn *a, const struct conn *b)
+field_remote_cmp(const struct conn *a, const struct conn *b,
+    const struct field_ctx *cx)
 {
+	(void)cx;
 	return field_endpoint_cmp(a, b, 1);
 }
 
@@ -254,8 +275,10 @@ field_age_text(const struct conn *c, const struct field_ctx *cx,
 /* By the time in state, as the number reads (the newest first when
  * ascending); from when it entered, which the model keeps exact. */
 static int
-field_age_cmp(const struct conn *a, const struct conn *b)
+field_age_cmp(const struct conn *a, const struct conn *b,
+    const struct field_ctx *cx)
 {
+	(void)cx;
 	return SPACESHIP(b->state_since_ms, a->state_since_ms);
 }
 
@@ -287,6 +310,15 @@ field_seen_text(const struct conn *c, const struct field_ctx *cx,
 	    (c->flags & CONN_PREEXISTING) != 0, buf, len);
 }
 
+/* As the age: by when tcptop first saw it, the newest first. */
+static int
+field_seen_cmp(const struct conn *a, const struct conn *b,
+    const struct field_ctx *cx)
+{
+	(void)cx;
+	return SPACESHIP(b->first_seen_ms, a->first_seen_ms);
+}
+
 static int
 field_seen_json(struct json_buf *b, const char *sep, const struct conn *c,
     const struct field_ctx *cx)
@@ -310,8 +342,10 @@ field_retrans_get(const struct conn *c, const struct field_ctx *cx,
 }
 
 static int
-field_retrans_cmp(const struct conn *a, const struct conn *b)
+field_retrans_cmp(const struct conn *a, const struct conn *b,
+    const struct field_ctx *cx)
 {
+	(void)cx;
 	int c = SPACESHIP(a->s.info.total_retrans, b->s.info.total_retrans);
 
 	return c != 0 ? c : SPACESHIP(a->s.retrans, b->s.retrans);
@@ -324,6 +358,18 @@ field_timer_get(const struct conn *c, const struct field_ctx *cx,
 	(void)cx;
 	*v = c->s.expires_ms;
 	return c->s.timer != 0 ? 0 : -1;
+}
+
+/* By the timer (none first, then on, keepalive, timewait, persist),
+ * then by when it expires. */
+static int
+field_timer_cmp(const struct conn *a, const struct conn *b,
+    const struct field_ctx *cx)
+{
+	int c = SPACESHIP(a->s.timer, b->s.timer);
+
+	(void)cx;
+	return c != 0 ? c : SPACESHIP(a->s.expires_ms, b->s.expires_ms);
 }
 
 /* The pending timer with its expiry: "on 200ms", "keepalive 1m11s";
@@ -456,6 +502,21 @@ field_shutdown_text(const struct conn *c, const struct field_ctx *cx,
 	    arrows[c->s.shutdown & 3] : "-");
 }
 
+/* Unknown first, then open both ways, receiving shut, sending shut,
+ * both. */
+static int
+field_shutdown_cmp(const struct conn *a, const struct conn *b,
+    const struct field_ctx *cx)
+{
+	int va = (a->s.flags & CONN_HAS_SHUTDOWN) ? 1 + (a->s.shutdown & 3) :
+	    0;
+	int vb = (b->s.flags & CONN_HAS_SHUTDOWN) ? 1 + (b->s.shutdown & 3) :
+	    0;
+
+	(void)cx;
+	return SPACESHIP(va, vb);
+}
+
 static int
 field_shutdown_json(struct json_buf *b, const char *sep, const struct conn *c,
     const struct field_ctx *cx)
@@ -507,10 +568,12 @@ field_acceptq_get(const struct conn *c, const struct field_ctx *cx,
 
 /* Fullest listener first when descending; other sockets below any. */
 static int
-field_acceptq_cmp(const struct conn *a, const struct conn *b)
+field_acceptq_cmp(const struct conn *a, const struct conn *b,
+    const struct field_ctx *cx)
 {
 	double pa = -1, pb = -1;
 
+	(void)cx;
 	if (field_accept_fill(a, &pa) == -1)
 		pa = -1;
 	if (field_accept_fill(b, &pb) == -1)
@@ -562,6 +625,50 @@ field_owner_text(const struct conn *c, const struct field_ctx *cx, int id,
 	else
 		field_copy(buf, len, id == FIELD_PROCESS ? o->comm :
 		    o->user);
+}
+
+/* The owner's pid; none without an owner (a queued socket's is its
+ * listener's). */
+static int
+field_pid_get(const struct conn *c, const struct field_ctx *cx, uint64_t *v)
+{
+	const struct proc_owner *o = proc_owner(cx->proc, c, NULL);
+
+	if (o == NULL)
+		return -1;
+	*v = (uint64_t)o->pid;
+	return 0;
+}
+
+/* By the owner's command name or user name (byte order), then pid;
+ * rows without an owner first. */
+static int
+field_owner_cmp(const struct conn *a, const struct conn *b,
+    const struct field_ctx *cx, int id)
+{
+	const struct proc_owner *oa = proc_owner(cx->proc, a, NULL);
+	const struct proc_owner *ob = proc_owner(cx->proc, b, NULL);
+	int c;
+
+	if (oa == NULL || ob == NULL)
+		return SPACESHIP(oa != NULL, ob != NULL);
+	c = id == FIELD_PROCESS ? strcmp(oa->comm, ob->comm) :
+	    strcmp(oa->user, ob->user);
+	return c != 0 ? SPACESHIP(c, 0) : SPACESHIP(oa->pid, ob->pid);
+}
+
+static int
+field_process_cmp(const struct conn *a, const struct conn *b,
+    const struct field_ctx *cx)
+{
+	return field_owner_cmp(a, b, cx, FIELD_PROCESS);
+}
+
+static int
+field_user_cmp(const struct conn *a, const struct conn *b,
+    const struct field_ctx *cx)
+{
+	return field_owner_cmp(a, b, cx, FIELD_USER);
 }
 
 static void
@@ -679,8 +786,9 @@ const struct field field_table[FIELD_N] = {
 	    .get = field_retrans_get, .cmp = field_retrans_cmp },
 	[FIELD_TIMER] = { "timer", "TIMER", NULL, "pending timer and when it "
 	    "expires: on (retransmit or probe), keepalive, timewait, persist "
-	    "(zero window)", UNIT_MS, 16, 16, 9, 0, .get = field_timer_get,
-	    .text = field_timer_text, .json_fn = field_timer_json },
+	    "(zero window)", UNIT_MS, 16, 16, 9, SORT, .get = field_timer_get,
+	    .text = field_timer_text, .cmp = field_timer_cmp,
+	    .json_fn = field_timer_json },
 	[FIELD_UID] = { "uid", "UID", "uid", "owner's user id",
 	    UNIT_NONE, 6, 6, 10, SORT | RIGHT, FIELD_MEMBER(s.uid) },
 	[FIELD_INODE] = { "inode", "INODE", "inode", "socket inode (0: no "
@@ -689,11 +797,11 @@ const struct field field_table[FIELD_N] = {
 	    "(discovery order)", UNIT_NONE, 10, 20, 12, SORT | RIGHT,
 	    FIELD_MEMBER(s.cookie), .json_fn = field_cookie_json },
 	[FIELD_NETNS] = { "netns", "NETNS", NULL, "network namespace: name, "
-	    "pid:N of a process, or net:[inode]", UNIT_NONE, 8, 20, 13, 0,
+	    "pid:N of a process, or net:[inode]", UNIT_NONE, 8, 20, 13, SORT,
 	    .text = field_netns_text, .json_fn = field_netns_json },
 	[FIELD_CGROUP] = { "cgroup", "CGROUP", NULL, "cgroup v2 the socket "
 	    "was made in (docker:ID for a container)", UNIT_NONE, 8, 24, 14,
-	    0, .text = field_cgroup_text, .json_fn = field_cgroup_json },
+	    SORT, .text = field_cgroup_text, .json_fn = field_cgroup_json },
 	[FIELD_RTTVAR] = { "rttvar", "RTTVAR", "rttvar_ms", "round-trip time "
 	    "variation", UNIT_US, 6, 6, 15, SORT | RIGHT | INFO | FIELD_F_ZERO,
 	    FIELD_MEMBER(s.info.rttvar_us) },
@@ -727,10 +835,10 @@ const struct field field_table[FIELD_N] = {
 	[FIELD_SHUTDOWN] = { "shutdown", "SHUT", NULL, "shutdown(2) state, as "
 	    "ss shows it: <-> open both ways, --> receiving shut (it only "
 	    "sends), <-- sending shut (it only receives), --- both",
-	    UNIT_NONE, 4, 4, 24, 0, .text = field_shutdown_text,
-	    .json_fn = field_shutdown_json },
+	    UNIT_NONE, 4, 4, 24, SORT, .text = field_shutdown_text,
+	    .cmp = field_shutdown_cmp, .json_fn = field_shutdown_json },
 	[FIELD_CC] = { "cc", "CC", NULL, "congestion control algorithm",
-	    UNIT_NONE, 8, 15, 25, 0, .text = field_cc_text,
+	    UNIT_NONE, 8, 15, 25, SORT, .text = field_cc_text,
 	    .json_fn = field_cc_json },
 	[FIELD_SNDWND] = { "sndwnd", "SNDWND", "snd_wnd", "peer's advertised "
 	    "receive window, bytes", UNIT_BYTES, 6, 6, 26, SORT | RIGHT | INFO,
@@ -743,23 +851,25 @@ const struct field field_table[FIELD_N] = {
 	    UNIT_PERMILLE, 5, 5, 28, SORT | RIGHT, .get = field_acceptq_get,
 	    .cmp = field_acceptq_cmp, .json_fn = field_acceptq_json },
 	[FIELD_PID] = { "pid", "PID", NULL, "process holding the socket (-: "
-	    "no file, ?: hidden)", UNIT_NONE, 7, 7, 29, RIGHT,
-	    .text = field_pid_text, .json_fn = field_pid_json },
+	    "no file, ?: hidden)", UNIT_NONE, 7, 7, 29, SORT | RIGHT,
+	    .get = field_pid_get, .text = field_pid_text,
+	    .json_fn = field_pid_json },
 	[FIELD_PROCESS] = { "process", "PROCESS", NULL, "its command name "
 	    "(queued:NAME: waiting in NAME's accept queue; (in flight): "
 	    "passed over a unix socket, held by no process)",
-	    UNIT_NONE, 8, 15, 8, 0, .text = field_process_text,
-	    .json_fn = field_process_json },
+	    UNIT_NONE, 8, 15, 8, SORT, .text = field_process_text,
+	    .cmp = field_process_cmp, .json_fn = field_process_json },
 	[FIELD_USER] = { "user", "USER", NULL, "its user", UNIT_NONE, 8, 12,
-	    31, 0, .text = field_user_text, .json_fn = field_user_json },
+	    31, SORT, .text = field_user_text, .cmp = field_user_cmp,
+	    .json_fn = field_user_json },
 	[FIELD_SEEN] = { "seen", NULL, NULL, "time since tcptop first saw "
 	    "the connection (+: at least, it predates tcptop)", UNIT_MS, 7, 7,
-	    255, RIGHT, .get = field_seen_get, .text = field_seen_text,
-	    .json_fn = field_seen_json },
+	    255, SORT | RIGHT, .get = field_seen_get, .text = field_seen_text,
+	    .cmp = field_seen_cmp, .json_fn = field_seen_json },
 	[FIELD_PREV] = { "prev", NULL, NULL, "the state before the current "
-	    "one, when tcptop saw the change", UNIT_NONE, 11, 11, 255, 0,
+	    "one, when tcptop saw the change", UNIT_NONE, 11, 11, 255, SORT,
 	    FIELD_MEMBER(prev_state), .text = field_prev_text,
-	    .json_fn = field_prev_json },
+	    .cmp = field_prev_cmp, .json_fn = field_prev_json },
 };
 
 #undef SORT
@@ -832,19 +942,33 @@ field_fmt(int id, const struct conn *c, const struct field_ctx *cx,
 }
 
 int
-field_cmp(int id, const struct conn *a, const struct conn *b)
+field_cmp(int id, const struct conn *a, const struct conn *b,
+    const struct field_ctx *cx)
 {
 	static const struct field_ctx none;
 	const struct field *f = &field_table[id];
 	uint64_t va, vb;
 
+	if (cx == NULL)
+		cx = &none;
 	if (f->cmp != NULL)
-		return f->cmp(a, b);
+		return f->cmp(a, b, cx);
+	if (f->get == NULL && f->size == 0) {
+		/* Only text (a namespace's label, a cgroup's name, the
+		 * congestion control): as it reads. */
+		char ta[CONN_ENDPOINT_LEN], tb[CONN_ENDPOINT_LEN];
+		int c;
+
+		field_fmt(id, a, cx, ta, sizeof ta);
+		field_fmt(id, b, cx, tb, sizeof tb);
+		c = strcmp(ta, tb);
+		return SPACESHIP(c, 0);
+	}
 	/* Unknown reads as 0: a socket without tcp_info, a row without a
 	 * rate yet. */
-	if (field_value(id, a, &none, &va) == -1)
+	if (field_value(id, a, cx, &va) == -1)
 		va = 0;
-	if (field_value(id, b, &none, &vb) == -1)
+	if (field_value(id, b, cx, &vb) == -1)
 		vb = 0;
 	return SPACESHIP(va, vb);
 }

@@ -3,12 +3,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "tcptop/filter.h"
+#include "tcptop/proc.h"
 #include "tcptop/resolve.h"
 #include "tcptop/tcpstate.h"
 #include "tcptop/text.h"
+
+const int filter_word_fields[] = {
+	FIELD_STATE, FIELD_LOCAL, FIELD_REMOTE, FIELD_PROCESS, FIELD_PID,
+	FIELD_USER, FIELD_NETNS, FIELD_CGROUP,
+};
+const size_t filter_nword_fields = sizeof filter_word_fields /
+    sizeof filter_word_fields[0];
 
 void
 filter_init(struct filter *f)
@@ -201,8 +210,9 @@ filter_keeps_all(const struct filter *f)
 	    f->expr.root == -1;
 }
 
-int
-filter_match(const struct filter *f, const struct conn_sample *s)
+/* The state, family and port ranges: all but the expression. */
+static int
+filter_match_base(const struct filter *f, const struct conn_sample *s)
 {
 	size_t i;
 
@@ -210,8 +220,6 @@ filter_match(const struct filter *f, const struct conn_sample *s)
 		return 0;
 	if (!(f->families & (s->family == AF_INET6 ? FILTER_INET6 :
 	    FILTER_INET4)))
-		return 0;
-	if (!fexpr_match(&f->expr, s))
 		return 0;
 	if (f->nranges == 0)
 		return 1;
@@ -223,6 +231,66 @@ filter_match(const struct filter *f, const struct conn_sample *s)
 			return 1;
 	}
 	return 0;
+}
+
+int
+filter_match(const struct filter *f, const struct conn_sample *s)
+{
+	return filter_match_base(f, s) && fexpr_match(&f->expr, s);
+}
+
+struct filter_row {
+	const struct conn *c;
+	const struct field_ctx *cx;
+};
+
+/* Does one of the word fields of the row read with word in it, in any
+ * case? */
+static int
+filter_has_word(void *arg, const char *word, size_t len)
+{
+	const struct filter_row *r = arg;
+	char text[CONN_ENDPOINT_LEN];
+	size_t i, k;
+
+	for (i = 0; i < filter_nword_fields; i++) {
+		field_fmt(filter_word_fields[i], r->c, r->cx, text,
+		    sizeof text);
+		for (k = 0; text[k] != '\0'; k++)
+			if (strncasecmp(text + k, word, len) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+int
+filter_match_conn(const struct filter *f, const struct conn *c,
+    const struct field_ctx *cx)
+{
+	static const struct field_ctx none;
+	const struct proc_owner *o;
+	struct filter_row r;
+	struct fexpr_row row;
+	int bucket;
+
+	if (!filter_match_base(f, &c->s))
+		return 0;
+	if (!fexpr_has_row_terms(&f->expr))
+		return fexpr_match(&f->expr, &c->s);
+	r.c = c;
+	r.cx = cx != NULL ? cx : &none;
+	memset(&row, 0, sizeof row);
+	if ((o = proc_owner(r.cx->proc, c, &bucket)) != NULL) {
+		row.comm = o->comm;
+		row.user = o->user;
+		row.pid = (unsigned long)o->pid;
+		row.uid = (uint32_t)o->uid;
+	} else
+		row.owner_hidden = bucket == PROC_HIDDEN ||
+		    bucket == PROC_QUEUED;
+	row.has_word = filter_has_word;
+	row.arg = &r;
+	return fexpr_match_row(&f->expr, &c->s, &row);
 }
 
 void

@@ -387,9 +387,12 @@ static const struct options_row options_table[] = {
 	  .help = "keep sockets that match EXPR, written as for ss: "
 	  "sport|dport|port OP PORT (OP: = != < <= > >=; PORT: 22, 0x16, "
 	  "ssh), src|dst ADDR[/LEN][:PORT], state LIST, dev DEV, fwmark "
-	  "MARK[/MASK] (root), cgroup PATH, autobound, joined "
+	  "MARK[/MASK] (root), cgroup PATH, autobound; comm NAME, pid N, "
+	  "user NAME|UID (the owning process); a plain WORD or \"TEXT\" "
+	  "the row's text holds, any case; joined "
 	  "with and, or (read left to right, as ss), not, ( ); "
-	  "e.g. -f 'dport = 443 or dst 10.0.0.0/8' (more in tcptop(1)).  "
+	  "e.g. -f 'dport = 443 or dst 10.0.0.0/8', -f 'python and dport "
+	  "= :443' (more in tcptop(1)).  "
 	  "F4 in the interactive view takes the same syntax" },
 	{ .name = "ipv4", .letter = '4',
 	  .kind = OPTIONS_CALL, .fn = options_ipv4,

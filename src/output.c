@@ -211,6 +211,9 @@ output_text(FILE *fp, const struct snapshot *r, const struct view *v,
 		    counts[PROC_QUEUED], counts[PROC_INFLIGHT]);
 		output_text_owners_failed(fp, r, counts);
 	}
+	if (v->untested > 0)
+		fprintf(fp, "; %zu untested by the filter (owner hidden)",
+		    v->untested);
 	fputc('\n', fp);
 	output_text_alerts(fp, r);
 
@@ -356,6 +359,8 @@ output_json_owners(FILE *fp, const struct snapshot *r,
 		fprintf(fp, "%u", proc_check_period(r->fields.proc));
 	else
 		fputs("null", fp);
+	/* Rows an owner term could not tell: left out, never silently. */
+	fprintf(fp, ", \"filter_untested\": %zu", v->untested);
 }
 
 /* A rate per second, or null when unknown. */

@@ -107,6 +107,9 @@ pane_status_draw(const struct frame *f, struct rect r)
 	if (t->expr_text[0] != '\0' && n < (int)sizeof line)
 		n += snprintf(line + n, sizeof line - (size_t)n, "  filter %s",
 		    t->expr_text);
+	if (t->view.untested > 0 && n < (int)sizeof line)
+		n += snprintf(line + n, sizeof line - (size_t)n,
+		    " (%zu untested: owner hidden)", t->view.untested);
 	if (t->filter.families != (FILTER_INET4 | FILTER_INET6) &&
 	    n < (int)sizeof line)
 		n += snprintf(line + n, sizeof line - (size_t)n, "  %s only",

@@ -299,8 +299,8 @@ static const struct key_binding screen_list_keys[] = {
 	{ { K_HOME, K_END }, "Home End", NULL, screen_list_move,
 	    "first or last row" },
 	{ { K_F3, '/' }, "F3 /", "Search", screen_list_search,
-	    "search the endpoints and states as you type; matches are "
-	    "highlighted" },
+	    "search every column shown and the process, pid and user as you "
+	    "type; matches are highlighted" },
 	{ { 'n', 'N' }, "n N", NULL, screen_list_search_next,
 	    "next or previous match" },
 	{ { K_ESC, K_BACKSPACE }, "Esc Backspace", NULL, screen_list_back,

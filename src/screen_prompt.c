@@ -17,7 +17,7 @@ screen_prompt_label(int kind)
 	case SESSION_PROMPT_PORT:
 		return "Port filter (e.g. 80,443,8000-8080; empty clears)";
 	case SESSION_PROMPT_FILTER:
-		return "Filter (e.g. dport = :443 and not state time-wait)";
+		return "Filter (e.g. python and dport = :443, not comm sshd)";
 	case SESSION_PROMPT_SEARCH:
 		return "Search";
 	case SESSION_PROMPT_DELAY:

@@ -395,7 +395,7 @@ session_view(struct session *s, const struct snapshot *snap)
 {
 	s->snap = snap;
 	view_build(&s->view, snap->tab, &s->filter, s->sort_key,
-	    s->sort_reverse, 1);
+	    s->sort_reverse, 1, &snap->fields);
 	if (s->group_kind != GROUP_NONE) {
 		s->groups.sort_state = s->group_sort;
 		group_build(&s->groups, s->group_kind, &s->view, snap->tab,
@@ -416,8 +416,7 @@ session_search_find(const char *needle, int id, const char *text)
 {
 	size_t n = strlen(needle), i;
 
-	if (n == 0 || (id != FIELD_LOCAL && id != FIELD_REMOTE &&
-	    id != FIELD_STATE))
+	if (n == 0 || id < 0 || id >= FIELD_N)
 		return -1;
 	for (i = 0; text[i] != '\0'; i++)
 		if (strncasecmp(text + i, needle, n) == 0)
@@ -425,21 +424,35 @@ session_search_find(const char *needle, int id, const char *text)
 	return -1;
 }
 
+/* Does field id of c read with the search in it? */
+static int
+session_search_field(const struct session *s, const struct conn *c, int id,
+    const struct field_ctx *cx)
+{
+	char buf[CONN_ENDPOINT_LEN];
+
+	field_fmt(id, c, cx, buf, sizeof buf);
+	return session_search_find(s->search, id, buf) >= 0;
+}
+
 int
 session_search_match(const struct session *s, const struct conn *c)
 {
-	static const int ids[] = { FIELD_LOCAL, FIELD_REMOTE, FIELD_STATE };
-	static const struct field_ctx cx;
-	char buf[CONN_ENDPOINT_LEN];
+	/* Who holds the socket is the first question, shown or not. */
+	static const int owner[] = { FIELD_PROCESS, FIELD_PID, FIELD_USER };
+	static const struct field_ctx none;
+	const struct field_ctx *cx = s->snap != NULL ? &s->snap->fields :
+	    &none;
 	size_t i;
 
 	if (s->search[0] == '\0')
 		return 0;
-	for (i = 0; i < 3; i++) {
-		field_fmt(ids[i], c, &cx, buf, sizeof buf);
-		if (session_search_find(s->search, ids[i], buf) >= 0)
+	for (i = 0; i < s->ncols; i++)
+		if (session_search_field(s, c, s->cols[i], cx))
 			return 1;
-	}
+	for (i = 0; i < sizeof owner / sizeof owner[0]; i++)
+		if (session_search_field(s, c, owner[i], cx))
+			return 1;
 	return 0;
 }
 

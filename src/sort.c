@@ -10,8 +10,10 @@
 #define SPACESHIP(a, b) (((a) > (b)) - ((a) < (b)))
 
 struct sort_ctx {
-	int (*cmp)(const struct conn *, const struct conn *);	/* the
-				 * field's own, or NULL: field_cmp */
+	int (*cmp)(const struct conn *, const struct conn *,
+	    const struct field_ctx *);	/* the field's own, or NULL:
+					 * field_cmp */
+	const struct field_ctx *cx;	/* what lives outside the rows */
 	int key;
 	int reverse;
 };
@@ -19,7 +21,8 @@ struct sort_ctx {
 static int
 sort_cmp(const struct sort_ctx *x, const struct conn *a, const struct conn *b)
 {
-	int c = x->cmp != NULL ? x->cmp(a, b) : field_cmp(x->key, a, b);
+	int c = x->cmp != NULL ? x->cmp(a, b, x->cx) :
+	    field_cmp(x->key, a, b, x->cx);
 
 	if (x->reverse)
 		c = -c;
@@ -45,8 +48,9 @@ sort_merge(const struct sort_ctx *x, const struct conn **v,
 
 void
 sort_conns(const struct conn **v, size_t n, int key, int reverse,
-    struct sort_buf *buf)
+    const struct field_ctx *cx, struct sort_buf *buf)
 {
+	static const struct field_ctx none;
 	struct sort_ctx x;
 	size_t *runs, nruns = 0, i;
 
@@ -56,6 +60,7 @@ sort_conns(const struct conn **v, size_t n, int key, int reverse,
 	    !(field_table[key].flags & FIELD_F_SORT))
 		key = FIELD_STATE;
 	x.cmp = field_table[key].cmp;
+	x.cx = cx != NULL ? cx : &none;
 	x.key = key;
 	x.reverse = reverse;
 	/* Grown for a flood, smaller again once it is gone. */

@@ -36,7 +36,7 @@ view_grow(const struct conn ***a, size_t *cap, size_t n)
 
 void
 view_build(struct view *v, const struct conntab *t, const struct filter *f,
-    int key, int reverse, int tombstones)
+    int key, int reverse, int tombstones, const struct field_ctx *cx)
 {
 	struct conn *const *rows;
 	size_t n, i, lastn = v->n, nextra = 0, k;
@@ -47,7 +47,7 @@ view_build(struct view *v, const struct conntab *t, const struct filter *f,
 	view_grow(&v->prev, &v->prevcap, lastn);
 	if (lastn > 0)
 		memset(v->prev, 0, lastn * sizeof *v->prev);
-	v->total = v->gone = 0;
+	v->total = v->gone = v->untested = 0;
 	memset(v->states, 0, sizeof v->states);
 	memset(v->families, 0, sizeof v->families);
 
@@ -56,11 +56,15 @@ view_build(struct view *v, const struct conntab *t, const struct filter *f,
 	 * sort below only checks it, O(n) instead of O(n log n). */
 	for (i = 0; i < n; i++) {
 		const struct conn *c = rows[i];
+		int m;
 
 		if ((c->flags & CONN_GONE) && !tombstones)
 			continue;
-		if (f != NULL && !filter_match(f, &c->s))
+		if (f != NULL && (m = filter_match_conn(f, c, cx)) != 1) {
+			if (m == FILTER_UNTESTED && !(c->flags & CONN_GONE))
+				v->untested++;
 			continue;
+		}
 		if (c->view_rank >= 1 && c->view_rank <= lastn &&
 		    v->prev[c->view_rank - 1] == NULL)
 			v->prev[c->view_rank - 1] = c;
@@ -81,7 +85,7 @@ view_build(struct view *v, const struct conntab *t, const struct filter *f,
 	if (nextra > 0)
 		memcpy(v->rows + k, v->extra, nextra * sizeof *v->rows);
 	v->n = k + nextra;
-	sort_conns(v->rows, v->n, key, reverse, &v->sortbuf);
+	sort_conns(v->rows, v->n, key, reverse, cx, &v->sortbuf);
 	/* The rank is the view's hint kept in the row; writing it does not
 	 * change anything the table or a pane reads. */
 	for (i = 0; i < v->n; i++)

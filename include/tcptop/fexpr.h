@@ -1,6 +1,7 @@
-/* fexpr: ss-like filter expressions over one socket; pure but for the
- * service and host names it looks up (resolve.h) and the cgroup paths
- * it turns into ids (cgroup.h). */
+/* fexpr: ss-like filter expressions over one socket, with plain words
+ * and owner terms as htop's filter has them; pure but for the service
+ * and host names it looks up (resolve.h) and the cgroup paths it turns
+ * into ids (cgroup.h). */
 #ifndef TCPTOP_FEXPR_H
 #define TCPTOP_FEXPR_H
 
@@ -35,7 +36,29 @@
  *					program) and, as ss checks in
  *					user space, it lies in the
  *					ephemeral range (resolve_ephemeral)
+ *	comm [=|!=] NAME		held by a process whose command
+ *					name (comm, 15 bytes at most) is
+ *					NAME, exactly
+ *	pid [OP] N			held by process N (OP as for ports)
+ *	user [=|!=] NAME|UID		held by a process of that user (its
+ *					effective uid; all digits: a uid)
+ *	WORD, "TEXT" or 'TEXT'		a plain word: the row's text holds
+ *					it, in any case (below)
  *	not E, ! E, E and E, E && E, E E, E or E, E || E, ( E )
+ *
+ * ss's syntax keeps its meaning exactly: ss has no bare term (a bare
+ * address is a syntax error there: misc/ssfilter.y has no rule for a
+ * lone HOSTCOND), so a word where a term starts is a plain word unless
+ * it is a keyword (sport dport port src dst state dev fwmark cgroup
+ * autobound comm pid user), an operator (and or not eq ne neq lt le
+ * leq gt ge geq) or followed by a comparison operator ("dprot = 1" is
+ * a typo, refused).  A quoted text is always a plain word, so a
+ * keyword or text with spaces or symbols can be looked for.  The
+ * kernel cannot test words and owners: its bytecode takes them as true
+ * (a superset), and fexpr_match_row decides in user space from what the
+ * row shows.  A row with no known owner (no file, hidden, in flight)
+ * has no command, pid or user: "comm X" leaves it out and "not comm X"
+ * keeps it.
  *
  * not binds tighter than and and or, which bind alike and are read from
  * left to right, as ss reads them: "a or b and c" is "(a or b) and c".
@@ -62,7 +85,15 @@ enum fexpr_kind {
 	FEXPR_CGROUP,		/* made in cgroup cgroup_id */
 	FEXPR_AUTO,		/* autobound: local port in port..port_hi
 				 * here, the port lock in the kernel */
+	FEXPR_WORD,		/* the row's text holds text[str..] */
+	FEXPR_COMM,		/* the owner's command is text[str..] */
+	FEXPR_PID,		/* the owner's pid <cmp> num */
+	FEXPR_USER,		/* the owner's user is text[str..], or its
+				 * uid num when slen is 0 */
 };
+
+#define FEXPR_TEXT_MAX	512	/* bytes of words and names in all */
+#define FEXPR_WORD_MAX	63	/* bytes of one word or name */
 
 /* Port comparisons; address and state terms are always FEXPR_EQ (the
  * parser turns != into a NOT node). */
@@ -82,6 +113,9 @@ struct fexpr_node {
 	uint64_t cgroup_id;	/* CGROUP: the kernel's id */
 	uint16_t cgroup;	/* CGROUP: cgroup_intern(cgroup_id) */
 	uint8_t addr[16];	/* network order; IPv4 in the first 4 bytes */
+	uint16_t str;		/* WORD, COMM, USER: offset in fexpr.text */
+	uint8_t slen;		/* its length, without a NUL */
+	uint32_t num;		/* PID: the pid; USER: the uid */
 };
 
 /* A parsed expression: a tree of nodes[0..n), children before parents. */
@@ -91,6 +125,23 @@ struct fexpr {
 	int local;		/* parsing read names of the namespace it
 				 * ran in: devices, the ephemeral range */
 	struct fexpr_node nodes[FEXPR_MAX_NODES];
+	size_t ntext;
+	char text[FEXPR_TEXT_MAX];	/* the nodes' words, each NUL-ended */
+};
+
+/* What a row shows beyond its sample, for the terms only user space can
+ * test. */
+struct fexpr_row {
+	const char *comm;	/* the owner's; NULL: no owner known */
+	const char *user;
+	unsigned long pid;
+	uint32_t uid;
+	int owner_hidden;	/* with comm NULL: a process holds it, but
+				 * which cannot be read, so owner terms are
+				 * unknown rather than false */
+	/* Nonzero when the row's text holds word (len bytes, any case). */
+	int (*has_word)(void *arg, const char *word, size_t len);
+	void *arg;
 };
 
 /* The empty expression, which matches everything. */
@@ -108,6 +159,19 @@ int fexpr_parse(struct fexpr *e, const char *text, char *err,
  * one (conn_sample.mark 0), and an expression whose value hangs on an unknown term
  * matches, leaving the choice to the kernel's MARK_COND. */
 int fexpr_match(const struct fexpr *e, const struct conn_sample *s);
+
+/* The same with the row's owner and text: words and owner terms are
+ * decided too (fexpr_match takes them as unknown, so it keeps a
+ * superset of what this keeps).  Returns 0, 1, or FEXPR_UNTESTED when
+ * the owner is hidden (row->owner_hidden) and the value hangs on an
+ * unknown term: the row cannot be told either way. */
+#define FEXPR_UNTESTED	2
+int fexpr_match_row(const struct fexpr *e, const struct conn_sample *s,
+    const struct fexpr_row *row);
+
+/* Nonzero when e has a term only user space can test (a plain word, an
+ * owner term). */
+int fexpr_has_row_terms(const struct fexpr *e);
 
 /* A superset of the states (bits 1 << TCP_*, within TCPSTATE_ALL) in
  * which a socket can satisfy e, from its state terms: TCPSTATE_ALL when

@@ -22,7 +22,8 @@
 #include "tcptop/unit.h"
 
 /* The table's order is the sort keys' order (F6, < and >) and the order
- * in which the chooser lists hidden columns. */
+ * in which the chooser lists hidden columns.  Every field is a sort
+ * key. */
 enum field_id {
 	FIELD_STATE,
 	FIELD_FAMILY,
@@ -80,7 +81,8 @@ struct field_ctx {
 /* Bits of field.flags. */
 #define FIELD_F_INFO	0x01	/* unknown without tcp_info */
 #define FIELD_F_RATE	0x02	/* unknown until CONN_RATE */
-#define FIELD_F_SORT	0x04	/* a sort key */
+#define FIELD_F_SORT	0x04	/* a sort key: every field is one
+				 * (test-field checks) */
 #define FIELD_F_RIGHT	0x08	/* right-aligned in a column */
 #define FIELD_F_ZERO	0x10	/* unknown before the first RTT sample
 				 * (rtt 0, where ss shows no rtt:) */
@@ -110,8 +112,10 @@ struct field {
 	/* Its text.  NULL: the number in its unit, "-" when unknown. */
 	void (*text)(const struct conn *c, const struct field_ctx *cx,
 	    char *buf, size_t len);
-	/* Its order.  NULL: by the number, unknown as 0. */
-	int (*cmp)(const struct conn *a, const struct conn *b);
+	/* Its order.  NULL: by the number, unknown as 0; a field with
+	 * neither member nor get: by its text (byte order). */
+	int (*cmp)(const struct conn *a, const struct conn *b,
+	    const struct field_ctx *cx);
 	/* Its JSON members ("key": value, ", " between them), the first
 	 * after sep; returns 0 when it wrote none.  NULL: json with the
 	 * number, or null when unknown (UNIT_US as milliseconds with three
@@ -133,9 +137,12 @@ int field_value(int id, const struct conn *c, const struct field_ctx *cx,
 void field_fmt(int id, const struct conn *c, const struct field_ctx *cx,
     char *buf, size_t len);
 
-/* <0, 0, >0 as a sorts before, with, after b by field id; the caller
- * breaks ties (sort.c: on the cookie). */
-int field_cmp(int id, const struct conn *a, const struct conn *b);
+/* <0, 0, >0 as a sorts before, with, after b by field id, reading what
+ * lives outside the rows (owners, namespace labels, cgroup paths, the
+ * clock) through cx (NULL: none known); the caller breaks ties (sort.c:
+ * on the cookie).  Rows whose value is unknown sort first, as 0. */
+int field_cmp(int id, const struct conn *a, const struct conn *b,
+    const struct field_ctx *cx);
 
 /* Write c's JSON members ("key": value, ", " between them) of every
  * field in table order: the inside of its object. */

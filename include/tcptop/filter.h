@@ -7,7 +7,9 @@
 #include <stdint.h>
 
 #include "tcptop/conn.h"
+#include "tcptop/conntab.h"
 #include "tcptop/fexpr.h"
+#include "tcptop/field.h"
 
 #define FILTER_MAX_RANGES 64
 
@@ -55,8 +57,26 @@ int filter_parse_expr(struct filter *f, const char *text, char *err,
 /* Nonzero when f keeps every socket (as filter_init leaves it). */
 int filter_keeps_all(const struct filter *f);
 
-/* Nonzero when s passes f. */
+/* Nonzero when s passes f.  Plain words and owner terms (fexpr.h) are
+ * unknown for a bare sample, and an unknown term keeps it: a superset
+ * of what filter_match_conn keeps, as the kernel's bytecode is. */
 int filter_match(const struct filter *f, const struct conn_sample *s);
+
+/* 1 when row c passes f, its words and owner terms decided from what
+ * the row shows: the owner (cx->proc; none when attribution is off)
+ * and the text of filter_word_fields (field_fmt with cx); 0 when it
+ * does not; FILTER_UNTESTED when its owner is hidden and an owner term
+ * decides (not shown, but counted: view.untested).  cx NULL: nothing
+ * known outside the row. */
+#define FILTER_UNTESTED	FEXPR_UNTESTED
+int filter_match_conn(const struct filter *f, const struct conn *c,
+    const struct field_ctx *cx);
+
+/* The fields whose text a plain word is looked for in: the state, the
+ * endpoints, the owner's process, pid and user, the namespace and the
+ * cgroup, as they read on screen and in the text report. */
+extern const int filter_word_fields[];
+extern const size_t filter_nword_fields;
 
 /* Write f's ports back as text ("9000,8000-8080"), "" when none. */
 void filter_fmt_ports(const struct filter *f, char *buf, size_t len);

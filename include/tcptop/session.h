@@ -204,11 +204,13 @@ void session_message(struct session *s, int error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Where needle (case-insensitive) occurs in the text of field id of a
- * row: the offset, or -1.  Only the endpoints and the state are
- * searched. */
+ * row: the offset, or -1 (also for an empty needle or no such field). */
 int session_search_find(const char *needle, int id, const char *text);
 
-/* Nonzero when c matches the search in any searched field. */
+/* Nonzero when c matches the search: the search is in the text of one
+ * of the columns shown (s->cols, as field_fmt writes it with the
+ * snapshot's fields: owners, namespaces, cgroups) or of the owner's
+ * process, pid or user, shown or not. */
 int session_search_match(const struct session *s, const struct conn *c);
 
 /* Select the next row (dir 1) or previous (-1) after (before) row from

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "tcptop/conntab.h"
+#include "tcptop/field.h"
 
 /* Scratch space for sort_conns, reused across refreshes. */
 struct sort_buf {
@@ -17,11 +18,13 @@ struct sort_buf {
 
 /* Sort v (n rows) by field key (a FIELD_F_SORT field; any other sorts
  * by state), descending when reverse, ties by cookie ascending whatever
- * the direction, so equal rows never swap places between refreshes.  A
- * natural merge sort: O(n) when v is already nearly in order.  buf
- * grows as needed; free it with sort_buf_done. */
+ * the direction, so equal rows never swap places between refreshes.  cx
+ * (borrowed for the call; NULL: nothing known) gives the fields what
+ * lives outside the rows: owners, namespace labels, cgroup paths, the
+ * clock.  A natural merge sort: O(n) when v is already nearly in order.
+ * buf grows as needed; free it with sort_buf_done. */
 void sort_conns(const struct conn **v, size_t n, int key, int reverse,
-    struct sort_buf *buf);
+    const struct field_ctx *cx, struct sort_buf *buf);
 void sort_buf_done(struct sort_buf *buf);
 
 #endif

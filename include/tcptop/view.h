@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "tcptop/conntab.h"
+#include "tcptop/field.h"
 #include "tcptop/filter.h"
 #include "tcptop/sort.h"
 
@@ -18,6 +19,10 @@ struct view {
 	size_t gone;			/* tombstones kept: n - total */
 	size_t states[16];		/* live rows per TCP state */
 	size_t families[2];		/* live rows: [0] IPv4, [1] IPv6 */
+	size_t untested;		/* live rows left out because the
+					 * filter could not test them: an
+					 * owner term, the owner hidden
+					 * (filter_match_conn) */
 	struct sort_buf sortbuf;
 	const struct conn **prev;	/* scratch: rows by last rank */
 	size_t prevcap;
@@ -29,10 +34,13 @@ void view_init(struct view *v);
 void view_done(struct view *v);
 
 /* Rebuild v from t: keep the rows that pass f (tombstones too when
- * tombstones is nonzero), count them, sort them by key.  The previous
- * order of v seeds the sort, so steady refreshes sort in linear time. */
+ * tombstones is nonzero), count them, sort them by key, reading what
+ * lives outside the rows through cx (the snapshot's fields; NULL:
+ * nothing known).  The previous order of v seeds the sort, so steady
+ * refreshes sort in linear time. */
 void view_build(struct view *v, const struct conntab *t,
-    const struct filter *f, int key, int reverse, int tombstones);
+    const struct filter *f, int key, int reverse, int tombstones,
+    const struct field_ctx *cx);
 
 /* Narrow a built view to the rows keep() accepts, in the same order, and
  * count again (a drill-down into one group).  O(n). */

@@ -76,6 +76,9 @@ for opt in "${OPTS[@]}"; do
 		v=${VALUES[$i]}
 		case $opt in
 		--replay|--record|-v) v=$TMP/no/such/dir/$v ;;
+		# Any text is a plain word to -f: hostile where a port
+		# must be, it is refused and quoted.
+		-f) v="dport = $v" ;;
 		esac
 		# -b -n 1: whatever gets past the parser ends fast.
 		check "$opt ${NAMES[$i]}: exit 2, one clean line" \

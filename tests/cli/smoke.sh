@@ -89,7 +89,10 @@ usage_error "record" -b -n 1 --record /nonexistent-dir/x
 usage_error "-f: expected a port after \"sport =\" at column 9" -b -f 'sport = '
 usage_error "-f: port \"no-such-service\" at column 9 is no number and" \
     -b -f 'dport < no-such-service'
-usage_error "-f: unknown word \"foo\" at column 1" -b -f 'foo'
+usage_error "-f: unknown word \"foo\" at column 1 before \"=\"" -b \
+    -f 'foo = 1'
+usage_error "-f: \"eq\" at column 1 is an operator" -b -f 'eq'
+usage_error "-f: command name" -b -f 'comm averyveryverylongname'
 usage_error "-f: unbalanced \")\" at column 10" -b -f 'sport = 1))'
 usage_error "-f: unbalanced \"(\" at column 1" -b -f '(sport = 1'
 usage_error "-f: port \"70000\" at column 8 is out of range 0-65535" -b \

@@ -719,20 +719,20 @@ main(void)
 
 		view_init(&v);
 		filter_init(&f);
-		view_build(&v, t, &f, FIELD_STATE, 0, 0);
+		view_build(&v, t, &f, FIELD_STATE, 0, 0, NULL);
 		CHECK_EQ(v.total, conntab_live(t));
 		for (i = 0; i < 16; i++)
 			sum += v.states[i];
 		CHECK_EQ(sum, v.total);
 		CHECK_EQ(v.families[0] + v.families[1], v.total);
 		f.states = 1U << TCP_LISTEN;
-		view_build(&v, t, &f, FIELD_STATE, 0, 0);
+		view_build(&v, t, &f, FIELD_STATE, 0, 0, NULL);
 		CHECK_EQ(v.total, 0);	/* the big rounds did not see it */
 		f.states = 1U << TCP_ESTABLISHED;
-		view_build(&v, t, &f, FIELD_STATE, 0, 0);
+		view_build(&v, t, &f, FIELD_STATE, 0, 0, NULL);
 		CHECK_EQ(v.total, conntab_live(t));
 		CHECK_EQ(v.states[TCP_ESTABLISHED], v.total);
-		view_build(&v, t, NULL, FIELD_STATE, 0, 1);
+		view_build(&v, t, NULL, FIELD_STATE, 0, 1, NULL);
 		CHECK(v.n >= v.total);
 		view_done(&v);
 	}

@@ -990,7 +990,7 @@ test_steady_memory(const char *path)
 		    err, sizeof err) == 1);
 		diag_replay_close(r);
 		conntab_end_scan(m.tab);
-		view_build(&v, m.tab, &f, FIELD_RTT, round % 2, 0);
+		view_build(&v, m.tab, &f, FIELD_RTT, round % 2, 0, NULL);
 		used = mallinfo2().uordblks;
 		if (round == 20)
 			after_warmup = used;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -26,7 +27,7 @@ show(const struct fexpr *e, int i, char *buf, size_t len)
 {
 	static const char *const kinds[] = { "?", "and", "or", "not",
 	    "sport", "dport", "src", "dst", "state", "dev", "fwmark",
-	    "cgroup" };
+	    "cgroup", "auto", "word", "comm", "pid", "user" };
 	static const char *const cmps[] = { "=", "!=", "<", "<=", ">", ">=" };
 	const struct fexpr_node *n = &e->nodes[i];
 	size_t off = strlen(buf);
@@ -76,6 +77,21 @@ show(const struct fexpr *e, int i, char *buf, size_t len)
 	case FEXPR_AUTO:
 		snprintf(buf + off, len - off, "auto %u-%u", n->port,
 		    n->port_hi);
+		break;
+	case FEXPR_WORD:
+	case FEXPR_COMM:
+	case FEXPR_USER:
+		if (n->kind == FEXPR_USER && n->slen == 0)
+			snprintf(buf + off, len - off, "uid %u", n->num);
+		else if (strlen(e->text + n->str) == n->slen)
+			snprintf(buf + off, len - off, "%s <%s>",
+			    kinds[n->kind], e->text + n->str);
+		else
+			snprintf(buf + off, len - off, "?");
+		break;
+	case FEXPR_PID:
+		snprintf(buf + off, len - off, "pid%s%u", cmps[n->cmp],
+		    n->num);
 		break;
 	default:
 		snprintf(buf + off, len - off, "?");
@@ -208,6 +224,27 @@ static const struct {
 	{ "State LISTEN or src 10.0.0.1 and dst 10.0.0.2",
 	    "(and (or state 0x400 src 10.0.0.1/32) dst 10.0.0.2/32)" },
 	{ "\tsport\n=\r80\v", "sport=80" },
+	/* Plain words, where ss has no bare term, and owner terms. */
+	{ "python", "word <python>" },
+	{ "10.99.0.3", "word <10.99.0.3>" },
+	{ "foo", "word <foo>" },
+	{ "sport = 1 foo", "(and sport=1 word <foo>)" },
+	{ "python and dport = :443", "(and word <python> dport=443)" },
+	{ "python dport = :443 or ssh", "(or (and word <python> dport=443) "
+	    "word <ssh>)" },
+	{ "not comm sshd", "(not comm <sshd>)" },
+	{ "comm != sshd", "(not comm <sshd>)" },
+	{ "COMM \"my prog\"", "comm <my prog>" },
+	{ "'state' \"a (b)\"", "(and word <state> word <a (b)>)" },
+	{ "\"it's\"", "word <it's>" },
+	{ "pid 42", "pid=42" },
+	{ "pid >= 100", "pid>=100" },
+	{ "user root", "user <root>" },
+	{ "user = 0", "uid 0" },
+	{ "user != 1000", "(not uid 1000)" },
+	{ "user '1000'", "user <1000>" },
+	{ "!python", "(not word <python>)" },
+	{ "fwmark 1 and python", "(and fwmark 0x1/0xffffffff word <python>)" },
 };
 
 /* Refused text and a piece of the message it must give. */
@@ -230,8 +267,28 @@ static const struct {
 	{ "sport = 08", "port \"08\" at column 9 is no number" },
 	{ "sport = 0x", "port \"0x\" at column 9 is no number" },
 	{ "sport = ::80", "port \":80\" at column 9 is no number" },
-	{ "foo", "unknown word \"foo\" at column 1" },
-	{ "sport = 1 foo", "unknown word \"foo\" at column 11" },
+	{ "foo = 1", "unknown word \"foo\" at column 1 before \"=\" (a plain "
+	    "word takes no operator)" },
+	{ "sport = 1 dprot != 2", "unknown word \"dprot\" at column 11" },
+	{ "eq", "\"eq\" at column 1 is an operator, not a term" },
+	{ "sport = 1 or ge", "\"ge\" at column 14 is an operator" },
+	{ "\"abc", "expected a term at column 1, not an unclosed quote" },
+	{ "python '", "not an unclosed quote" },
+	{ "\"a\001\"", "not an unclosed quote" },
+	{ "''", "empty text at column 1" },
+	{ "comm", "expected a command name after \"comm\" at column 5" },
+	{ "comm averyveryverylongname", "command name \"averyveryverylongname\" "
+	    "at column 6 is longer than the kernel keeps (15 bytes)" },
+	{ "comm > a", "operator \">\" does not apply to command names" },
+	{ "pid", "expected a pid after \"pid\" at column 4" },
+	{ "pid x", "pid \"x\" at column 5 is no number" },
+	{ "pid 5000000", "pid \"5000000\" at column 5 is out of range" },
+	{ "user < 3", "operator \"<\" does not apply to users" },
+	{ "user 99999999999", "uid \"99999999999\" at column 6 is out of "
+	    "range" },
+	{ "user", "expected a user name or uid after \"user\" at column 5" },
+	{ "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	    "is longer than 63 bytes" },
 	{ "sport = 1)", "unbalanced \")\" at column 10" },
 	{ ")", "expected a term at column 1, not \")\"" },
 	{ "(sport = 1", "unbalanced \"(\" at column 1" },
@@ -276,8 +333,10 @@ static const struct {
 	{ "fwmark -1", "bad mark \"-1\"" },
 	{ "fwmark 1/2/3", "bad mark \"1/2/3\"" },
 	{ "fwmark > 1", "operator \">\" does not apply to marks at column 8" },
-	{ "fwmark 1 or state listen", "fwmark with a state term under "
-	    "\"or\" or \"not\" cannot be exact" },
+	{ "fwmark 1 or state listen", "fwmark with a state, owner or word "
+	    "term under \"or\" or \"not\" cannot be exact" },
+	{ "fwmark 1 or python", "cannot be exact" },
+	{ "not (fwmark 1 and comm a)", "cannot be exact" },
 	{ "not (fwmark 1 and state listen)", "cannot be exact" },
 	{ "state != listen and fwmark 1", "cannot be exact" },
 	{ "cgroup", "expected a cgroup path after \"cgroup\" at column 7" },
@@ -953,6 +1012,115 @@ test_autobound(void)
 	CHECK(!f.expr.local);
 }
 
+/* The row's text for test_row: "ESTABLISHED 10.99.0.1:9000 ..."; a
+ * word matches in any case. */
+static int
+row_has_word(void *arg, const char *word, size_t len)
+{
+	const char *text = arg;
+	size_t k;
+
+	for (k = 0; text[k] != '\0'; k++)
+		if (strncasecmp(text + k, word, len) == 0)
+			return 1;
+	return 0;
+}
+
+/* Words and owner terms: decided by the row, unknown (kept) without
+ * one, so fexpr_match keeps a superset of what fexpr_match_row keeps. */
+static void
+test_row(void)
+{
+	static const struct {
+		const char *text;
+		int owned;	/* matches the row owned by python3 */
+		int unowned;	/* the same row without an owner */
+	} cases[] = {
+		{ "python", 1, 1 },	/* the text holds "python3" */
+		{ "PYTHON", 1, 1 },
+		{ "10.99.0.3", 1, 1 },
+		{ "10.99.0.4", 0, 0 },
+		{ "comm python3", 1, 0 },
+		{ "comm python", 0, 0 },	/* exact */
+		{ "not comm sshd", 1, 1 },
+		{ "comm != python3", 0, 1 },
+		{ "pid 4242", 1, 0 },
+		{ "pid > 4242", 0, 0 },
+		{ "pid <= 4242", 1, 0 },
+		{ "user alice", 1, 0 },
+		{ "user 1001", 1, 0 },
+		{ "user 0", 0, 0 },
+		{ "not user root", 1, 1 },
+		{ "python and dport = :443", 1, 1 },
+		{ "python and dport = :80", 0, 0 },
+		{ "nginx or dport = :443", 1, 1 },
+		{ "'ESTAB' sport 9000", 1, 1 },
+		{ "\"python3 4242\"", 1, 1 },
+	};
+	struct fexpr e;
+	struct conn_sample s;
+	struct fexpr_row owned, unowned;
+	char err[160];
+	char text[] = "ESTABLISHED 10.99.0.1:9000 10.99.0.3:443 python3 4242 "
+	    "alice";
+	size_t i;
+
+	memset(&s, 0, sizeof s);
+	s.family = AF_INET;
+	s.state = TCP_ESTABLISHED;
+	s.lport = 9000;
+	s.rport = 443;
+	inet_pton(AF_INET, "10.99.0.1", s.local);
+	inet_pton(AF_INET, "10.99.0.3", s.remote);
+	memset(&owned, 0, sizeof owned);
+	owned.comm = "python3";
+	owned.user = "alice";
+	owned.pid = 4242;
+	owned.uid = 1001;
+	owned.has_word = row_has_word;
+	owned.arg = text;
+	unowned = owned;
+	unowned.comm = unowned.user = NULL;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		if (!CHECK(fexpr_parse(&e, cases[i].text, err, sizeof err) ==
+		    0)) {
+			fprintf(stderr, "  refused \"%s\": %s\n", cases[i].text,
+			    err);
+			continue;
+		}
+		CHECK(fexpr_has_row_terms(&e));
+		if (!CHECK_EQ(fexpr_match_row(&e, &s, &owned),
+		    cases[i].owned) ||
+		    !CHECK_EQ(fexpr_match_row(&e, &s, &unowned),
+		    cases[i].unowned))
+			fprintf(stderr, "  \"%s\"\n", cases[i].text);
+		/* Without the row: never fewer rows. */
+		if (cases[i].owned || cases[i].unowned)
+			CHECK(fexpr_match(&e, &s));
+	}
+	/* A hidden owner: owner terms are unknown, and a row they decide
+	 * is untested; what else decides stays decided. */
+	unowned.owner_hidden = 1;
+	CHECK(fexpr_parse(&e, "comm python3", err, sizeof err) == 0);
+	CHECK_EQ(fexpr_match_row(&e, &s, &unowned), FEXPR_UNTESTED);
+	CHECK(fexpr_parse(&e, "not comm sshd", err, sizeof err) == 0);
+	CHECK_EQ(fexpr_match_row(&e, &s, &unowned), FEXPR_UNTESTED);
+	CHECK(fexpr_parse(&e, "python or comm x", err, sizeof err) == 0);
+	CHECK_EQ(fexpr_match_row(&e, &s, &unowned), 1);
+	CHECK(fexpr_parse(&e, "comm x and dport = :80", err, sizeof err) == 0);
+	CHECK_EQ(fexpr_match_row(&e, &s, &unowned), 0);
+	CHECK(fexpr_parse(&e, "pid 1 or user 0", err, sizeof err) == 0);
+	CHECK_EQ(fexpr_match_row(&e, &s, &unowned), FEXPR_UNTESTED);
+	CHECK_EQ(fexpr_match_row(&e, &s, &owned), 0);
+	/* What the sample alone decides stays decided. */
+	CHECK(fexpr_parse(&e, "python and dport = :80", err, sizeof err) == 0);
+	CHECK(!fexpr_match(&e, &s));
+	CHECK(fexpr_parse(&e, "dport = :443", err, sizeof err) == 0);
+	CHECK(!fexpr_has_row_terms(&e));
+	CHECK(fexpr_parse(&e, "state established", err, sizeof err) == 0);
+	CHECK(!fexpr_has_row_terms(&e));
+}
+
 int
 main(void)
 {
@@ -994,7 +1162,7 @@ main(void)
 		CHECK(memcmp(&e, &keep, sizeof e) == 0);
 	}
 	/* A tiny buffer cuts the message and stays terminated. */
-	CHECK(fexpr_parse(&e, "foo", err, 8) == -1);
+	CHECK(fexpr_parse(&e, "foo = 1", err, 8) == -1);
 	CHECK(strlen(err) == 7);
 
 	/* Limits: 64 nodes and 64 levels of nesting. */
@@ -1055,5 +1223,6 @@ main(void)
 	test_cgroup();
 	test_autobound();
 	test_random();
+	test_row();
 	return check_done();
 }

@@ -394,7 +394,9 @@ test_order(void)
 	CHECK(field_nsort() > 10);
 	CHECK_EQ(field_sort_key(0), FIELD_STATE);
 	CHECK_EQ(field_sort_index(FIELD_STATE), 0);
-	CHECK_EQ(field_sort_index(FIELD_PROCESS), -1);
+	/* Every field is a sort key, with an order. */
+	CHECK_EQ(field_nsort(), (size_t)FIELD_N);
+	CHECK_EQ(field_sort_index(FIELD_PROCESS), FIELD_PROCESS);
 	CHECK_EQ(field_sort_key(field_nsort()), -1);
 	for (k = 0; k < (int)field_nsort(); k++)
 		CHECK_EQ(field_sort_index(field_sort_key((size_t)k)), k);
@@ -402,11 +404,18 @@ test_order(void)
 	CHECK_EQ(field_sort_step(FIELD_STATE, -1),
 	    field_sort_key(field_nsort() - 1));
 	CHECK_EQ(field_sort_lookup("lport"), FIELD_LPORT);
-	CHECK_EQ(field_sort_lookup("timer"), -1);
+	CHECK_EQ(field_sort_lookup("timer"), FIELD_TIMER);
+	CHECK_EQ(field_sort_lookup("process"), FIELD_PROCESS);
+	CHECK_EQ(field_sort_lookup("nope"), -1);
 	for (id = 0; id < FIELD_N; id++) {
 		const struct field *f = &field_table[id];
 
-		if (!(f->flags & FIELD_F_SORT) || f->cmp != NULL)
+		if (!CHECK(f->flags & FIELD_F_SORT))
+			fprintf(stderr, "  field %s is no sort key\n", f->name);
+		if (!CHECK(f->cmp != NULL || f->get != NULL || f->size > 0 ||
+		    f->text != NULL))
+			fprintf(stderr, "  field %s has no order\n", f->name);
+		if (f->cmp != NULL)
 			continue;
 		for (k = 0; k < 200; k++) {
 			memset(&a, 0, sizeof a);
@@ -423,7 +432,7 @@ test_order(void)
 				va = 0;
 			if (field_value(id, &b, &none, &vb) == -1)
 				vb = 0;
-			if (!CHECK_EQ(field_cmp(id, &a, &b),
+			if (!CHECK_EQ(field_cmp(id, &a, &b, &none),
 			    (va > vb) - (va < vb)))
 				fprintf(stderr, "  field %s\n", f->name);
 		}
@@ -433,10 +442,56 @@ test_order(void)
 	memset(&b, 0, sizeof b);
 	a.s.state = TCP_LISTEN;
 	b.s.state = TCP_ESTABLISHED;
-	CHECK(field_cmp(FIELD_STATE, &a, &b) < 0);
+	CHECK(field_cmp(FIELD_STATE, &a, &b, NULL) < 0);
 	a.state_since_ms = 100;		/* longer in its state */
 	b.state_since_ms = 200;
-	CHECK(field_cmp(FIELD_AGE, &a, &b) > 0);
+	CHECK(field_cmp(FIELD_AGE, &a, &b, NULL) > 0);
+	/* A field of text only sorts as it reads. */
+	a.s.cc = conn_cc_intern("cubic", 5);
+	b.s.cc = conn_cc_intern("bbr", 3);
+	CHECK(field_cmp(FIELD_CC, &a, &b, NULL) > 0);
+	CHECK(field_cmp(FIELD_CC, &b, &a, NULL) < 0);
+	/* The timer by kind, then expiry; the state before as the state. */
+	a.s.timer = 1, a.s.expires_ms = 500;
+	b.s.timer = 1, b.s.expires_ms = 200;
+	CHECK(field_cmp(FIELD_TIMER, &a, &b, NULL) > 0);
+	b.s.timer = 2;
+	CHECK(field_cmp(FIELD_TIMER, &a, &b, NULL) < 0);
+	a.prev_state = TCP_LISTEN;
+	b.prev_state = TCP_ESTABLISHED;
+	CHECK(field_cmp(FIELD_PREV, &a, &b, NULL) < 0);
+	/* Without owners (no struct proc) every row has none: equal. */
+	CHECK_EQ(field_cmp(FIELD_PROCESS, &a, &b, NULL), 0);
+	CHECK_EQ(field_cmp(FIELD_PID, &a, &b, NULL), 0);
+	/* Every order is an order: a row equals itself, and swapping the
+	 * rows flips the sign. */
+	for (k = 0; k < 300; k++) {
+		memset(&a, 0, sizeof a);
+		memset(&b, 0, sizeof b);
+		a.s.state = (uint8_t)(1 + k % 11);
+		b.s.state = (uint8_t)(1 + k * 7 % 11);
+		a.prev_state = (uint8_t)(k % 3);
+		a.s.timer = (uint8_t)(k % 5);
+		b.s.timer = (uint8_t)(k * 3 % 5);
+		a.s.flags = (k & 1) ? CONN_HAS_INFO | CONN_HAS_SHUTDOWN : 0;
+		b.s.flags = (k & 2) ? CONN_HAS_INFO | CONN_HAS_SHUTDOWN : 0;
+		a.s.shutdown = (uint8_t)(k % 4);
+		a.s.cc = (uint8_t)(k % 3);
+		a.s.info.rtt_us = (uint32_t)(k % 7);
+		b.s.info.rtt_us = (uint32_t)(k % 5);
+		a.s.lport = (uint16_t)(k % 9);
+		a.first_seen_ms = k % 4;
+		a.state_since_ms = k % 6;
+		for (id = 0; id < FIELD_N; id++) {
+			int ab = field_cmp(id, &a, &b, NULL);
+			int ba = field_cmp(id, &b, &a, NULL);
+
+			if (!CHECK_EQ(field_cmp(id, &a, &a, NULL), 0) ||
+			    !CHECK_EQ((ab > 0) - (ab < 0), (ba < 0) - (ba > 0)))
+				fprintf(stderr, "  field %s\n",
+				    field_table[id].name);
+		}
+	}
 }
 
 int

@@ -104,7 +104,7 @@ test_service_remote(void)
 	group_init(&g);
 	view_init(&v);
 	scan(t, 1000, s, sizeof s / sizeof s[0]);
-	view_build(&v, t, NULL, 0, 0, 1);
+	view_build(&v, t, NULL, 0, 0, 1, NULL);
 
 	group_build(&g, GROUP_SERVICE, &v, t, &cx);
 	CHECK_EQ(g.kind, GROUP_SERVICE);
@@ -182,7 +182,7 @@ test_no_listener(void)
 	group_init(&g);
 	view_init(&v);
 	scan(t, 1000, s, 2);
-	view_build(&v, t, NULL, 0, 0, 1);
+	view_build(&v, t, NULL, 0, 0, 1, NULL);
 	group_build(&g, GROUP_SERVICE, &v, t, &cx);
 	CHECK_EQ(g.n, 2);
 	CHECK(find(&g, "->:40001") != NULL);
@@ -192,7 +192,7 @@ test_no_listener(void)
 	scan(t, 2000, s2, 3);
 	filter_init(&f);
 	CHECK_EQ(filter_parse_states(&f, "close-wait", err, sizeof err), 0);
-	view_build(&v, t, &f, 0, 0, 1);
+	view_build(&v, t, &f, 0, 0, 1, NULL);
 	CHECK_EQ(v.n, 1);
 	group_build(&g, GROUP_SERVICE, &v, t, &cx);
 	CHECK_EQ(g.n, 1);
@@ -218,7 +218,7 @@ test_empty(void)
 	group_init(&g);
 	view_init(&v);
 	scan(t, 1000, NULL, 0);
-	view_build(&v, t, NULL, 0, 0, 1);
+	view_build(&v, t, NULL, 0, 0, 1, NULL);
 	CHECK_EQ(v.n, 0);
 	for (k = GROUP_SERVICE; k < GROUP_NKINDS; k++) {
 		group_build(&g, k, &v, t, &cx);
@@ -251,7 +251,7 @@ test_ipv6(void)
 	group_init(&g);
 	view_init(&v);
 	scan(t, 1000, s, sizeof s / sizeof s[0]);
-	view_build(&v, t, NULL, 0, 0, 1);
+	view_build(&v, t, NULL, 0, 0, 1, NULL);
 	group_build(&g, GROUP_REMOTE, &v, t, &cx);
 	CHECK_EQ(g.n, 4);
 	gr = find(&g, "fd00::2");
@@ -293,7 +293,7 @@ test_drill(void)
 	view_init(&v);
 	scan(t, 1000, s, 5);
 	scan(t, 2000, s, 4);		/* cookie 5 goes: a tombstone */
-	view_build(&v, t, NULL, 0, 0, 1);
+	view_build(&v, t, NULL, 0, 0, 1, NULL);
 	CHECK_EQ(v.n, 5);
 	group_build(&g, GROUP_REMOTE, &v, t, &cx);
 	CHECK_EQ(g.total, 4);
@@ -309,7 +309,7 @@ test_drill(void)
 		CHECK_EQ(v.rows[i]->view_rank, i + 1);
 	}
 
-	view_build(&v, t, NULL, 0, 0, 1);
+	view_build(&v, t, NULL, 0, 0, 1, NULL);
 	CHECK_EQ(v.n, 5);
 	group_build(&g, GROUP_SERVICE, &v, t, &cx);
 	CHECK(find(&g, ":80") == &g.v[0]);
@@ -346,7 +346,7 @@ test_many(void)
 	group_init(&g);
 	view_init(&v);
 	scan(t, 1000, s, N);
-	view_build(&v, t, NULL, 0, 0, 1);
+	view_build(&v, t, NULL, 0, 0, 1, NULL);
 	group_build(&g, GROUP_REMOTE, &v, t, &cx);
 	CHECK_EQ(g.n, 4096);
 	for (i = 0; i < g.n; i++) {

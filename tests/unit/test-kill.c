@@ -35,7 +35,7 @@ test_snapshot(void)
 	/* Cookie 4 went: a tombstone in the view, not in the list. */
 	scan(t, 2000, s, 3);
 	view_init(&v);
-	view_build(&v, t, &f, 0, 0, 1);
+	view_build(&v, t, &f, 0, 0, 1, NULL);
 	CHECK_EQ(v.n, 4);
 	kill_init(&k);
 	kill_from_view(&k, &v);

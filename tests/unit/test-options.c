@@ -301,10 +301,10 @@ test_usage_parsers(void)
 	CHECK(filter_parse_states(&f, "bogus", reason, sizeof reason) == -1);
 	snprintf(want, sizeof want, "--state: %s", reason);
 	usage(want, "--state", "bogus", NULL, NULL);
-	CHECK(filter_parse_expr(&f, "foo", reason, sizeof reason) == -1);
+	CHECK(filter_parse_expr(&f, "foo = 1", reason, sizeof reason) == -1);
 	snprintf(want, sizeof want, "-f: %s", reason);
-	usage(want, "-f", "foo", NULL, NULL);
-	usage(want, "--filter", "foo", NULL, NULL);
+	usage(want, "-f", "foo = 1", NULL, NULL);
+	usage(want, "--filter", "foo = 1", NULL, NULL);
 	CHECK(column_parse_list("state,bogus", ids, &n, FIELD_N, reason,
 	    sizeof reason) == -1);
 	snprintf(want, sizeof want, "--columns: %s", reason);

@@ -217,7 +217,7 @@ main(void)
 	conntab_update(t, &s);
 	conntab_end_scan(t);
 	view_init(&v);
-	view_build(&v, t, NULL, FIELD_STATE, 0, 0);
+	view_build(&v, t, NULL, FIELD_STATE, 0, 0, NULL);
 
 	fp = open_memstream(&buf, &sz);
 	CHECK(output_json(fp, &r, &v) == 0);
@@ -284,7 +284,7 @@ main(void)
 		conntab_update(t2, &a[1]);
 		conntab_end_scan(t2);
 		view_init(&v2);
-		view_build(&v2, t2, NULL, FIELD_STATE, 0, 0);
+		view_build(&v2, t2, NULL, FIELD_STATE, 0, 0, NULL);
 		buf = NULL;
 		fp = open_memstream(&buf, &sz);
 		CHECK(output_json(fp, &r, &v2) == 0);

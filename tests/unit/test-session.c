@@ -3,6 +3,7 @@
  * bad input and keep it, search, sort and delay keys, the screens open
  * and close, and no key is bound twice in one table. */
 #include <netinet/tcp.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -408,7 +409,29 @@ main(void)
 	key(&t, K_ESC);
 	CHECK(t.search[0] == '\0');
 	CHECK_EQ(session_search_find("wait", FIELD_STATE, "TIME_WAIT"), 5);
-	CHECK_EQ(session_search_find("wait", FIELD_AGE, "TIME_WAIT"), -1);
+	CHECK_EQ(session_search_find("", FIELD_STATE, "TIME_WAIT"), -1);
+	CHECK_EQ(session_search_find("wait", FIELD_N, "TIME_WAIT"), -1);
+	/* Every column shown is searched, a hidden one is not; the owner's
+	 * process, pid and user always are ("-" without attribution). */
+	{
+		struct conn c0;
+		size_t ncols = t.ncols;
+
+		memset(&c0, 0, sizeof c0);
+		c0.s.family = AF_INET;
+		c0.s.state = TCP_ESTABLISHED;
+		c0.s.cc = conn_cc_intern("bbr", 3);
+		snprintf(t.search, sizeof t.search, "bbr");
+		CHECK(col_index(&t, FIELD_CC) < 0);
+		CHECK(!session_search_match(&t, &c0));
+		t.cols[t.ncols++] = FIELD_CC;
+		CHECK(session_search_match(&t, &c0));
+		t.ncols = 0;
+		snprintf(t.search, sizeof t.search, "-");
+		CHECK(session_search_match(&t, &c0));	/* the process */
+		t.ncols = ncols;
+		t.search[0] = '\0';
+	}
 
 	/* Sort keys, delay keys and the delay prompt. */
 	t.sort_key = FIELD_STATE;
