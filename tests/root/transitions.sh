@@ -79,8 +79,9 @@ stop_top()
 	wait "$TOP_PID"
 	local rc=$?
 	TOP_PID=
-	# A batch run ends its loop on the signal and exits 0.
-	[ "$rc" -eq 0 ] && ok "tcptop ends cleanly on SIGTERM" ||
+	# A batch run ends its loop on the signal, cleanly, and says it
+	# was stopped before -n was done: 128 + SIGTERM.
+	[ "$rc" -eq 143 ] && ok "tcptop ends cleanly on SIGTERM (143)" ||
 	    bad "tcptop exited $rc on SIGTERM: $(cat "$1.err")"
 }
 
@@ -127,7 +128,7 @@ expect()
 	wait_until -t 15 "the counts" counted "$out" "$want" >/dev/null
 	# Two holds more: nothing may come late and count twice.
 	sleep 2.5
-	got=$(counts "$out" | awk '$3 != 0' | sort)
+	got=$(counts "$out" | awk '$3 != 0' | ${FOLD:-cat} | sort)
 	if [ "$got" = "$want" ]; then
 		ok "$(basename "$out"): every edge as expected"
 	else
@@ -231,7 +232,25 @@ inS "$TCPCYCLE" reset "$P_ADDR4" "$PPORT" 400 || fail "tcpcycle reset"
 # between what two refreshes saw (the orphaned client's FIN_WAIT1 and
 # the server's LAST_ACK last microseconds), and the gone ones (-> CLOSE,
 # dated by their destroy notification).
-expect "$TMP/sampled.json" \
+# On a loaded machine a refresh may still catch one of those fleeting
+# states: X -> FLEETING k and FLEETING -> Y k are then the same k
+# sockets going X -> Y, and are counted as that (unequal counts are
+# left as they are, and fail).
+fold_fleeting()
+{
+	awk '{ n[$1 " " $2] = $3 }
+	END {
+		split("ESTABLISHED FIN_WAIT1 FIN_WAIT2 CLOSE_WAIT LAST_ACK CLOSE", f)
+		for (i = 1; i <= 6; i += 3) {
+			a = f[i] " " f[i + 1]; b = f[i + 1] " " f[i + 2]
+			if ((a in n) && (b in n) && n[a] == n[b]) {
+				n[f[i] " " f[i + 2]] += n[a]; delete n[a]; delete n[b]
+			}
+		}
+		for (k in n) print k, n[k]
+	}'
+}
+FOLD=fold_fleeting expect "$TMP/sampled.json" \
     "CLOSE LISTEN 1" "LISTEN CLOSE 1" \
     "CLOSE ESTABLISHED $((2 * N + 1))" \
     "ESTABLISHED FIN_WAIT2 $N" "FIN_WAIT2 TIME_WAIT $N" \
