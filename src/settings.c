@@ -31,6 +31,8 @@ static int settings_parse_delay(struct settings *, const char *);
 static int settings_parse_color(struct settings *, const char *);
 static int settings_parse_ascii(struct settings *, const char *);
 static int settings_parse_columns(struct settings *, const char *);
+static int settings_parse_rhosts(struct settings *, const char *);
+static int settings_parse_rports(struct settings *, const char *);
 
 static const struct settings_key settings_keys[] = {
 	{ "sort", SETTINGS_SORT, "a sort key (state, rtt, recvq...)",
@@ -43,6 +45,10 @@ static const struct settings_key settings_keys[] = {
 	    settings_parse_color },
 	{ "ascii", SETTINGS_ASCII, "0, 1, yes, no, true or false",
 	    settings_parse_ascii },
+	{ "resolve_hosts", SETTINGS_RESOLVE_HOSTS, "0, 1, yes, no, true or "
+	    "false", settings_parse_rhosts },
+	{ "resolve_ports", SETTINGS_RESOLVE_PORTS, "0, 1, yes, no, true or "
+	    "false", settings_parse_rports },
 	{ "columns", SETTINGS_COLUMNS, "column names, comma-separated, at "
 	    "most 255 bytes", settings_parse_columns },
 };
@@ -165,6 +171,18 @@ static int
 settings_parse_ascii(struct settings *s, const char *v)
 {
 	return settings_set_bool(&s->ascii, v);
+}
+
+static int
+settings_parse_rhosts(struct settings *s, const char *v)
+{
+	return settings_set_bool(&s->resolve_hosts, v);
+}
+
+static int
+settings_parse_rports(struct settings *s, const char *v)
+{
+	return settings_set_bool(&s->resolve_ports, v);
 }
 
 static int
@@ -416,7 +434,8 @@ settings_format(const struct settings *s, char *buf, size_t len, char *err,
 
 	w = snprintf(buf, len, "# tcptop settings.  tcptop rewrites this file "
 	    "when it quits: edit it\n# while tcptop is not running.  Keys: "
-	    "sort, reverse, delay, color,\n# ascii, columns, alert_*; see "
+	    "sort, reverse, delay, color,\n# ascii, resolve_hosts, "
+	    "resolve_ports, columns, alert_*; see "
 	    "tcptop(1)."
 	    "\n");
 	n = (size_t)w;
@@ -465,6 +484,12 @@ settings_format(const struct settings *s, char *buf, size_t len, char *err,
 	if (s->set & SETTINGS_ASCII)
 		n += (size_t)snprintf(buf + n, len - n, "ascii=%d\n",
 		    s->ascii != 0);
+	if (s->set & SETTINGS_RESOLVE_HOSTS)
+		n += (size_t)snprintf(buf + n, len - n, "resolve_hosts=%d\n",
+		    s->resolve_hosts != 0);
+	if (s->set & SETTINGS_RESOLVE_PORTS)
+		n += (size_t)snprintf(buf + n, len - n, "resolve_ports=%d\n",
+		    s->resolve_ports != 0);
 	if (s->set & SETTINGS_COLUMNS) {
 		size_t cl = strnlen(s->columns, sizeof s->columns), i;
 

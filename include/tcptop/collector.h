@@ -61,6 +61,12 @@ const struct snapshot *collector_snapshot(const struct collector *c);
  * ("sampled every 1.0 s" when only refreshes count them). */
 void collector_describe(struct collector *c, double delay);
 
+/* Show names (NAMES_* bits, names.h; 0: numbers) from now on: the
+ * snapshot's fields carry the cache, made at the first call that asks
+ * for names and kept until the close, so names already found stay
+ * known when they are turned off and on again. */
+void collector_resolve(struct collector *c, unsigned mode);
+
 /* The kernel query changed between refreshes: rows f no longer
  * selects leave quietly, and what the next dump finds for the first
  * time counts as there before (conntab_rescope). */
