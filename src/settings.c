@@ -425,6 +425,21 @@ settings_load(struct settings *s, const char *path, char *warn,
 
 /* Write s as the file's text into buf.  Returns its length, or -1 with
  * the reason when a field holds what settings_load would refuse. */
+/* The names keys (r, R) of s into buf. */
+static size_t
+settings_format_names(const struct settings *s, char *buf, size_t len)
+{
+	int n = 0;
+
+	if (s->set & SETTINGS_RESOLVE_HOSTS)
+		n = snprintf(buf, len, "resolve_hosts=%d\n",
+		    s->resolve_hosts != 0);
+	if (s->set & SETTINGS_RESOLVE_PORTS)
+		n += snprintf(buf + n, len - (size_t)n, "resolve_ports=%d\n",
+		    s->resolve_ports != 0);
+	return (size_t)n;
+}
+
 static int
 settings_format(const struct settings *s, char *buf, size_t len, char *err,
     size_t errlen)
@@ -484,12 +499,7 @@ settings_format(const struct settings *s, char *buf, size_t len, char *err,
 	if (s->set & SETTINGS_ASCII)
 		n += (size_t)snprintf(buf + n, len - n, "ascii=%d\n",
 		    s->ascii != 0);
-	if (s->set & SETTINGS_RESOLVE_HOSTS)
-		n += (size_t)snprintf(buf + n, len - n, "resolve_hosts=%d\n",
-		    s->resolve_hosts != 0);
-	if (s->set & SETTINGS_RESOLVE_PORTS)
-		n += (size_t)snprintf(buf + n, len - n, "resolve_ports=%d\n",
-		    s->resolve_ports != 0);
+	n += settings_format_names(s, buf + n, len - n);
 	if (s->set & SETTINGS_COLUMNS) {
 		size_t cl = strnlen(s->columns, sizeof s->columns), i;
 
