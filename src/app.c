@@ -12,6 +12,7 @@
 #include "tcptop/collector.h"
 #include "tcptop/group.h"
 #include "tcptop/log.h"
+#include "tcptop/names.h"
 #include "tcptop/output.h"
 #include "tcptop/prefs.h"
 #include "tcptop/sig.h"
@@ -36,6 +37,40 @@ app_thresholds(struct collector *c, const struct options *o)
 		    warn);
 	prefs_merge(&p, o, &s, warn, sizeof warn);
 	collector_thresholds(c, p.alert);
+}
+
+/* How long a batch report waits for host names at most: a resolver
+ * that does not answer leaves addresses (null names in JSON). */
+#define APP_NAMES_WAIT_MS	3000
+
+/* With --resolve, ask for the names of every row's ends and wait for
+ * the answers (APP_NAMES_WAIT_MS at most), so the report shows them;
+ * a second round for what the bounded queue refused. */
+static void
+app_names(const struct snapshot *snap, const struct view *v)
+{
+	struct names *n = snap->fields.names;
+	struct names_stats st;
+	int64_t deadline;
+	uint64_t dropped;
+	char buf[NAMES_LEN];
+	size_t i;
+
+	if (!(names_mode(n) & NAMES_HOSTS))
+		return;
+	deadline = names_now(n) + APP_NAMES_WAIT_MS;
+	do {
+		names_stats(n, &st);
+		dropped = st.dropped;
+		for (i = 0; i < v->n; i++) {
+			const struct conn_sample *s = &v->rows[i]->s;
+
+			names_host(n, s->family, s->local, buf, sizeof buf);
+			names_host(n, s->family, s->remote, buf, sizeof buf);
+		}
+		names_settle(n, deadline);
+		names_stats(n, &st);
+	} while (st.dropped != dropped && names_now(n) < deadline);
 }
 
 /* One report of the snapshot: its rows, or with --group its groups. */
@@ -74,6 +109,7 @@ app_batch_once(struct collector *c, const struct options *o,
 		*status = 1;	/* the recording failed */
 	view_build(v, snap->tab, &o->filter, o->sort_key, o->sort_reverse, 0,
 	    &snap->fields);
+	app_names(snap, v);
 	errno = 0;
 	if (app_report(snap, o, v, g) == -1 || fflush(stdout) != 0)
 		/* A reader gone (SIGPIPE) or a stop signal in the write:
@@ -98,6 +134,8 @@ app_run_batch(struct collector *c, const struct options *o)
 	view_init(&v);
 	group_init(&g);
 	app_thresholds(c, o);
+	/* Batch reads no tcptoprc for names: --resolve or numbers. */
+	collector_resolve(c, o->resolve ? NAMES_HOSTS | NAMES_PORTS : 0);
 	while (!sig_caught && end == -1) {
 		end = app_batch_once(c, o, &v, &g, &status);
 		if (end != -1)

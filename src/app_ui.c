@@ -272,6 +272,7 @@ app_ui_react(struct app_ui *u, int react)
 		u->quit = 1;
 		return;
 	}
+	collector_resolve(u->c, u->s.resolve);	/* r, R */
 	if (react & REACT_RESCAN) {
 		/* The query changed: rows outside it leave quietly, and
 		 * the next dump is now. */
@@ -333,6 +334,7 @@ app_ui_open(struct app_ui *u)
 		session_message(&u->s, error, "%s", msg);
 	u->s.destroy = app_ui_destroy;
 	u->s.destroy_arg = u->c;
+	collector_resolve(u->c, u->s.resolve);
 	collector_thresholds(u->c, u->prefs.alert);
 	screens_start(&u->s, u->o->group);
 	if (ui_open(u->s.color, u->s.ascii, u->err, sizeof u->err) == -1)

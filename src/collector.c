@@ -11,6 +11,7 @@
 #include "tcptop/clock.h"
 #include "tcptop/diag_file.h"
 #include "tcptop/log.h"
+#include "tcptop/names.h"
 #include "tcptop/sig.h"
 #include "tcptop/text.h"
 #include "tcptop/xmalloc.h"
@@ -418,6 +419,15 @@ collector_open(const struct options *o, const char *host, int *status)
 	return c;
 }
 
+void
+collector_resolve(struct collector *c, unsigned mode)
+{
+	if (c->names == NULL && mode != 0)
+		c->names = names_new(NULL);	/* NULL: numbers, as before */
+	names_set_mode(c->names, mode);
+	c->snap.fields.names = mode != 0 ? c->names : NULL;
+}
+
 int
 collector_close(struct collector *c, int status)
 {
@@ -434,6 +444,7 @@ collector_close(struct collector *c, int status)
 	if (c->trans != NULL)
 		collector_trans_close(c);
 	proc_free(c->proc);
+	names_free(c->names);
 	kstat_free(c->kstat);
 	alerts_free(c->alerts);
 	alerts_free(c->box_alerts);

@@ -35,6 +35,8 @@ struct collector {
 
 	/* Around them. */
 	struct proc *proc;		/* process attribution, NULL: off */
+	struct names *names;		/* host and service names, NULL
+					 * until asked for */
 	struct cgroup_map *cgroups;
 	struct kstat *kstat;		/* live only */
 	struct ssh_session ssh;		/* $SSH_CONNECTION, when snap.ssh */

@@ -8,6 +8,7 @@
 
 #include "tcptop/field.h"
 #include "tcptop/json.h"
+#include "tcptop/names.h"
 #include "tcptop/proc.h"
 #include "tcptop/tcpstate.h"
 
@@ -166,20 +167,61 @@ field_endpoint_text(const struct conn *c, int remote, char *buf,
 		snprintf(buf, len, "?");
 }
 
+/* The endpoint with names where names_mode says and one is known:
+ * "host:service" as ss -r writes it, the numbers where not.  A long
+ * host name is cut so that the port stays. */
+static void
+field_endpoint_named(const struct conn *c, const struct field_ctx *cx,
+    int remote, char *buf, size_t len)
+{
+	char num[CONN_ENDPOINT_LEN], host[NAMES_LEN], serv[NAMES_LEN];
+	unsigned mode = names_mode(cx->names);
+	uint16_t port = remote ? c->s.rport : c->s.lport;
+	const char *h = num, *p;
+	char *colon;
+	size_t hl, pl;
+
+	conn_fmt_endpoint(&c->s, remote, num, sizeof num);
+	colon = strrchr(num, ':');
+	if (colon == NULL) {
+		field_copy(buf, len, num);
+		return;
+	}
+	*colon = '\0';
+	p = colon + 1;
+	if ((mode & NAMES_HOSTS) && names_host(cx->names, c->s.family,
+	    remote ? c->s.remote : c->s.local, host, sizeof host) == 0)
+		h = host;
+	if ((mode & NAMES_PORTS) && port != 0 &&
+	    names_port(cx->names, port, serv, sizeof serv) == 0)
+		p = serv;
+	hl = strlen(h);
+	pl = strlen(p);
+	if (len == 0)
+		return;
+	if (hl + 1 + pl >= len)
+		hl = len > pl + 1 ? len - pl - 2 : 0;
+	snprintf(buf, len, "%.*s:%s", (int)hl, h, p);
+}
+
 static void
 field_local_text(const struct conn *c, const struct field_ctx *cx,
     char *buf, size_t len)
 {
-	(void)cx;
-	field_endpoint_text(c, 0, buf, len);
+	if (names_mode(cx->names) != 0)
+		field_endpoint_named(c, cx, 0, buf, len);
+	else
+		field_endpoint_text(c, 0, buf, len);
 }
 
 static void
 field_remote_text(const struct conn *c, const struct field_ctx *cx,
     char *buf, size_t len)
 {
-	(void)cx;
-	field_endpoint_text(c, 1, buf, len);
+	if (names_mode(cx->names) != 0)
+		field_endpoint_named(c, cx, 1, buf, len);
+	else
+		field_endpoint_text(c, 1, buf, len);
 }
 
 static int
@@ -214,14 +256,21 @@ field_remote_cmp(const struct conn *a, const struct conn *b,
 
 static int
 field_endpoint_json(struct json_buf *b, const char *sep, const struct conn *c,
-    int remote)
+    const struct field_ctx *cx, int remote)
 {
-	char a[CONN_ADDR_LEN];
+	char a[CONN_ADDR_LEN], name[NAMES_LEN];
 
 	json_put_key(b, sep, remote ? "remote_addr" : "local_addr");
 	json_put_nullable(b, conn_fmt_addr(&c->s, remote, a, sizeof a));
 	json_put_key(b, ", ", remote ? "remote_port" : "local_port");
 	json_put_u64(b, remote ? c->s.rport : c->s.lport);
+	/* Only when host names are on: null while none is known. */
+	if (names_mode(cx->names) & NAMES_HOSTS) {
+		json_put_key(b, ", ", remote ? "remote_name" : "local_name");
+		json_put_nullable(b, names_host(cx->names, c->s.family,
+		    remote ? c->s.remote : c->s.local, name,
+		    sizeof name) == 0 ? name : NULL);
+	}
 	if (!remote) {
 		char scope[CONN_SCOPE_LEN];
 
@@ -241,16 +290,14 @@ static int
 field_local_json(struct json_buf *b, const char *sep, const struct conn *c,
     const struct field_ctx *cx)
 {
-	(void)cx;
-	return field_endpoint_json(b, sep, c, 0);
+	return field_endpoint_json(b, sep, c, cx, 0);
 }
 
 static int
 field_remote_json(struct json_buf *b, const char *sep, const struct conn *c,
     const struct field_ctx *cx)
 {
-	(void)cx;
-	return field_endpoint_json(b, sep, c, 1);
+	return field_endpoint_json(b, sep, c, cx, 1);
 }
 
 /* Ages ------------------------------------------------------------------ */

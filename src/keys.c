@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "tcptop/keys.h"
+#include "tcptop/names.h"
 #include "tcptop/screens.h"
 #include "tcptop/session.h"
 
@@ -86,6 +87,19 @@ keys_family(struct session *s, int key)
 	return REACT_REDRAW | REACT_REVIEW | REACT_RESCAN;
 }
 
+/* r: host names, R: service names (iftop's n and N, which are search
+ * here).  The loop hands s->resolve to the names cache. */
+static int
+keys_resolve(struct session *s, int key)
+{
+	unsigned bit = key == 'r' ? NAMES_HOSTS : NAMES_PORTS;
+
+	s->resolve ^= bit;
+	session_message(s, 0, "%s names %s", bit == NAMES_HOSTS ? "host" :
+	    "service", s->resolve & bit ? "on" : "off");
+	return REACT_REDRAW | REACT_REVIEW;
+}
+
 static int
 keys_color(struct session *s, int key)
 {
@@ -122,6 +136,9 @@ const struct key_binding keys_view[] = {
 	    "pause or resume refreshing, as htop's Z (keys still work)" },
 	{ { 'd', '+', '-', '=' }, "d + -", "Delay", keys_delay,
 	    "set the delay, or make it longer or shorter" },
+	{ { 'r', 'R' }, "r R", NULL, keys_resolve,
+	    "host names (reverse DNS, as ss -r) on or off; R: service "
+	    "names" },
 	{ { '4', '6' }, "4 6", NULL, keys_family,
 	    "IPv4 or IPv6 only; again for both" },
 	{ .keys = { 0 } },

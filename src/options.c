@@ -421,6 +421,13 @@ static const struct options_row options_table[] = {
 	  .kind = OPTIONS_FLAG, .field = offsetof(struct options, ascii),
 	  .given = OPTIONS_GIVEN_ASCII,
 	  .help = "no UTF-8 or line drawing on the terminal" },
+	{ .name = "resolve",
+	  .kind = OPTIONS_FLAG, .field = offsetof(struct options, resolve),
+	  .given = OPTIONS_GIVEN_RESOLVE,
+	  .help = "show host names (reverse DNS, looked up in the "
+	  "background: the address until the name comes) and TCP service "
+	  "names instead of numbers, as ss -r; keys r and R toggle them.  "
+	  "Numbers by default.  (Our -r is --reverse)" },
 	{ .name = "columns", .arg = "LIST",
 	  .kind = OPTIONS_CALL, .fn = options_columns,
 	  .given = OPTIONS_GIVEN_COLUMNS,

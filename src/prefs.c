@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "tcptop/column.h"
+#include "tcptop/names.h"
 #include "tcptop/prefs.h"
 
 void
@@ -19,6 +20,7 @@ prefs_merge(struct prefs *p, const struct options *o,
 	p->delay = o->delay;
 	p->color = !o->no_color;
 	p->ascii = o->ascii;
+	p->resolve = o->resolve ? NAMES_HOSTS | NAMES_PORTS : 0;
 	memcpy(p->cols, o->cols, o->ncols);
 	p->ncols = o->ncols;
 	alerts_defaults(p->alert);
@@ -36,6 +38,13 @@ prefs_merge(struct prefs *p, const struct options *o,
 		p->color = s->color;
 	if ((s->set & SETTINGS_ASCII) && !(o->given & OPTIONS_GIVEN_ASCII))
 		p->ascii = s->ascii;
+	/* --resolve turns both on; without it the file says. */
+	if (!(o->given & OPTIONS_GIVEN_RESOLVE)) {
+		if ((s->set & SETTINGS_RESOLVE_HOSTS) && s->resolve_hosts)
+			p->resolve |= NAMES_HOSTS;
+		if ((s->set & SETTINGS_RESOLVE_PORTS) && s->resolve_ports)
+			p->resolve |= NAMES_PORTS;
+	}
 	if ((s->set & SETTINGS_COLUMNS) &&
 	    !(o->given & OPTIONS_GIVEN_COLUMNS)) {
 		if (column_parse_list(s->columns, p->cols, &p->ncols, FIELD_N,
@@ -73,6 +82,12 @@ prefs_unmerge(const struct prefs *p, const struct options *o,
 	if (!(o->given & OPTIONS_GIVEN_ASCII) || p->ascii != o->ascii) {
 		s->set |= SETTINGS_ASCII;
 		s->ascii = p->ascii;
+	}
+	if (!(o->given & OPTIONS_GIVEN_RESOLVE) ||
+	    p->resolve != (NAMES_HOSTS | NAMES_PORTS)) {
+		s->set |= SETTINGS_RESOLVE_HOSTS | SETTINGS_RESOLVE_PORTS;
+		s->resolve_hosts = (p->resolve & NAMES_HOSTS) != 0;
+		s->resolve_ports = (p->resolve & NAMES_PORTS) != 0;
 	}
 	if (!o->no_color || p->color != !o->no_color) {
 		s->set |= SETTINGS_COLOR;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "screen.h"
+#include "tcptop/names.h"
 #include "tcptop/tcpstate.h"
 
 struct screen_detail_out {
@@ -131,12 +132,20 @@ screen_detail_head(const struct frame *f, const struct conn *c,
 {
 	char a[CONN_ENDPOINT_LEN], b[CONN_ENDPOINT_LEN], v[256], age[32];
 
-	snprintf(v, sizeof v, "%s  %s  %s  (IPv%c)%s",
-	    conn_fmt_endpoint(&c->s, 0, a, sizeof a), ui_glyph(UI_G_ARROW),
-	    conn_fmt_endpoint(&c->s, 1, b, sizeof b),
-	    c->s.family == 10 ? '6' : '4',
+	/* With names on (r, R), the names, then the numbers. */
+	field_fmt(FIELD_LOCAL, c, &f->snap->fields, a, sizeof a);
+	field_fmt(FIELD_REMOTE, c, &f->snap->fields, b, sizeof b);
+	snprintf(v, sizeof v, "%s  %s  %s  (IPv%c)%s", a,
+	    ui_glyph(UI_G_ARROW), b, c->s.family == 10 ? '6' : '4',
 	    (c->flags & CONN_GONE) ? "  [gone]" : "");
 	screen_detail_line(o, UI_NORMAL, "Connection", v);
+	if (names_mode(f->snap->fields.names) != 0) {
+		snprintf(v, sizeof v, "%s  %s  %s",
+		    conn_fmt_endpoint(&c->s, 0, a, sizeof a),
+		    ui_glyph(UI_G_ARROW), conn_fmt_endpoint(&c->s, 1, b,
+		    sizeof b));
+		screen_detail_line(o, UI_NORMAL, "Numbers", v);
+	}
 	field_fmt(FIELD_AGE, c, &f->snap->fields, age, sizeof age);
 	snprintf(v, sizeof v, "%s for %s%s%s", tcpstate_name(c->s.state), age,
 	    c->prev_state ? ", was " : "",

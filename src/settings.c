@@ -32,6 +32,8 @@ static int settings_parse_delay(struct settings *, const char *);
 static int settings_parse_color(struct settings *, const char *);
 static int settings_parse_ascii(struct settings *, const char *);
 static int settings_parse_columns(struct settings *, const char *);
+static int settings_parse_rhosts(struct settings *, const char *);
+static int settings_parse_rports(struct settings *, const char *);
 
 static const struct settings_key settings_keys[] = {
 	{ "sort", SETTINGS_SORT, "a sort key (state, rtt, recvq...)",
@@ -44,6 +46,10 @@ static const struct settings_key settings_keys[] = {
 	    settings_parse_color },
 	{ "ascii", SETTINGS_ASCII, "0, 1, yes, no, true or false",
 	    settings_parse_ascii },
+	{ "resolve_hosts", SETTINGS_RESOLVE_HOSTS, "0, 1, yes, no, true or "
+	    "false", settings_parse_rhosts },
+	{ "resolve_ports", SETTINGS_RESOLVE_PORTS, "0, 1, yes, no, true or "
+	    "false", settings_parse_rports },
 	{ "columns", SETTINGS_COLUMNS, "column names, comma-separated, at "
 	    "most 255 bytes", settings_parse_columns },
 };
@@ -166,6 +172,18 @@ static int
 settings_parse_ascii(struct settings *s, const char *v)
 {
 	return settings_set_bool(&s->ascii, v);
+}
+
+static int
+settings_parse_rhosts(struct settings *s, const char *v)
+{
+	return settings_set_bool(&s->resolve_hosts, v);
+}
+
+static int
+settings_parse_rports(struct settings *s, const char *v)
+{
+	return settings_set_bool(&s->resolve_ports, v);
 }
 
 static int
@@ -518,6 +536,12 @@ settings_lines(const struct settings *s, struct settings_line *lines,
 		settings_line_add(lines, &n, "color", "%d", s->color != 0);
 	if (s->set & SETTINGS_ASCII)
 		settings_line_add(lines, &n, "ascii", "%d", s->ascii != 0);
+	if (s->set & SETTINGS_RESOLVE_HOSTS)
+		settings_line_add(lines, &n, "resolve_hosts", "%d",
+		    s->resolve_hosts != 0);
+	if (s->set & SETTINGS_RESOLVE_PORTS)
+		settings_line_add(lines, &n, "resolve_ports", "%d",
+		    s->resolve_ports != 0);
 	if (s->set & SETTINGS_COLUMNS) {
 		if (settings_columns_ok(s, err, errlen) == -1)
 			return -1;
@@ -605,8 +629,8 @@ settings_compose(const char *old, size_t n, struct settings_line *lines,
 	static const char header[] = "# tcptop settings.  tcptop rewrites "
 	    "its keys in this file when it\n# quits (comments and other "
 	    "lines are kept): edit it while tcptop\n# is not running.  Keys: "
-	    "sort, reverse, delay, color, ascii, columns,\n# alert_*; see "
-	    "tcptop(1).\n";
+	    "sort, reverse, delay, color, ascii, resolve_hosts,\n# "
+	    "resolve_ports, columns, alert_*; see tcptop(1).\n";
 	struct settings_buf b = { NULL, 0, 0 };
 	const char *p = old, *end = old + n;
 	struct settings_line *hit;

@@ -66,6 +66,12 @@ void collector_describe(struct collector *c, double delay);
  * asked for while paused): it reports no interval and is never late. */
 void collector_unpaced(struct collector *c);
 
+/* Show names (NAMES_* bits, names.h; 0: numbers) from now on: the
+ * snapshot's fields carry the cache, made at the first call that asks
+ * for names and kept until the close, so names already found stay
+ * known when they are turned off and on again. */
+void collector_resolve(struct collector *c, unsigned mode);
+
 /* The kernel query changed between refreshes: rows f no longer
  * selects leave quietly, and what the next dump finds for the first
  * time counts as there before (conntab_rescope). */

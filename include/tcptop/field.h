@@ -68,6 +68,7 @@ enum field_id {
  * "not known": a field whose source is missing reads "-" (null in
  * JSON).  Modules that own per-row data kept outside struct conn
  * (processes, namespaces...) add a borrowed pointer here. */
+struct names;
 struct proc;
 
 struct field_ctx {
@@ -76,6 +77,9 @@ struct field_ctx {
 					 * without -N or --all-netns */
 	const struct cgroup_map *cgroups; /* paths of conn_sample.cgroup */
 	const struct proc *proc;	/* owners (proc.h); NULL: off */
+	struct names *names;		/* host and service names
+					 * (names.h), shown as its mode
+					 * says; NULL: numbers */
 };
 
 /* Bits of field.flags. */

@@ -20,6 +20,7 @@ struct prefs {
 	double delay;		/* seconds, as given (0: back to back) */
 	int color;
 	int ascii;
+	unsigned resolve;	/* NAMES_* bits (names.h) */
 	uint8_t cols[FIELD_N];	/* the columns, in order */
 	size_t ncols;
 	uint32_t alert[ALERT_NKINDS];	/* the alert thresholds */

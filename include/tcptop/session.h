@@ -83,6 +83,7 @@ struct session {
 	int paused;
 	int color;
 	int ascii;
+	unsigned resolve;	/* names shown: NAMES_* bits (names.h) */
 	uint8_t cols[FIELD_N];	/* the list's columns, in order */
 	size_t ncols;
 	int64_t highlight_ms;	/* new rows stand out, gone rows stay */

@@ -11,6 +11,8 @@
  *		and written the same whatever LC_NUMERIC says
  *	color	a boolean, as reverse
  *	ascii	a boolean, as reverse
+ *	resolve_hosts	a boolean: host names (keys r, --resolve)
+ *	resolve_ports	a boolean: service names (key R, --resolve)
  *	columns	comma-separated column names, not empty, at most 255 bytes;
  *		the caller checks the names
  *	alert_*	an alert's threshold (alert_kinds[].key, tcptop/alerts.h):
@@ -34,6 +36,8 @@
 #define SETTINGS_COLOR		0x08
 #define SETTINGS_COLUMNS	0x10
 #define SETTINGS_ASCII		0x20
+#define SETTINGS_RESOLVE_HOSTS	0x40
+#define SETTINGS_RESOLVE_PORTS	0x80
 
 #define SETTINGS_MAX_LINE	1024		/* bytes, without the '\n' */
 #define SETTINGS_MAX_FILE	(64 * 1024)	/* bytes */
@@ -48,6 +52,8 @@ struct settings {
 	double delay;		/* seconds, SETTINGS_DELAY_MIN..MAX */
 	int color;		/* 0 or 1 */
 	int ascii;		/* 0 or 1 */
+	int resolve_hosts;	/* 0 or 1 */
+	int resolve_ports;	/* 0 or 1 */
 	char columns[256];	/* comma-separated column names */
 	unsigned alert_set;	/* 1 << enum alert_kind: the thresholds the
 				 * file gave, or that settings_save writes */

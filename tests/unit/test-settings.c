@@ -169,6 +169,15 @@ test_keys(void)
 	CHECK(s.delay == 2.0);
 	CHECK(s.sort_reverse == 0 && s.columns[0] == '\0');
 
+	/* The names keys (r, R). */
+	CHECK(load_str("resolve_hosts=yes\nresolve_ports=0\n", &s, warn,
+	    sizeof warn) == 0);
+	CHECK_EQ(s.set, SETTINGS_RESOLVE_HOSTS | SETTINGS_RESOLVE_PORTS);
+	CHECK(s.resolve_hosts == 1 && s.resolve_ports == 0);
+	CHECK(load_str("resolve_ports=maybe\n", &s, warn, sizeof warn) == -1);
+	CHECK(strncmp(warn, "tcptoprc:1: bad resolve_ports \"maybe\"", 37)
+	    == 0);
+
 	/* The last of a repeated key wins; no final newline is fine. */
 	CHECK(load_str("delay=1\ndelay=0.25", &s, warn, sizeof warn) == 0);
 	CHECK(s.delay == 0.25);
@@ -441,6 +450,10 @@ check_round_trip(const struct settings *in)
 		CHECK_EQ(out.color, in->color != 0);
 	if (in->set & SETTINGS_ASCII)
 		CHECK_EQ(out.ascii, in->ascii != 0);
+	if (in->set & SETTINGS_RESOLVE_HOSTS)
+		CHECK_EQ(out.resolve_hosts, in->resolve_hosts != 0);
+	if (in->set & SETTINGS_RESOLVE_PORTS)
+		CHECK_EQ(out.resolve_ports, in->resolve_ports != 0);
 	if (in->set & SETTINGS_COLUMNS)
 		CHECK(strcmp(out.columns, in->columns) == 0);
 	CHECK_EQ(out.alert_set, in->alert_set);
@@ -476,6 +489,12 @@ test_round_trip(void)
 		s.sort_reverse = k & 1;
 		s.color = (k >> 1) & 1;
 		s.ascii = (k >> 2) & 1;
+		check_round_trip(&s);
+	}
+	s.set |= SETTINGS_RESOLVE_HOSTS | SETTINGS_RESOLVE_PORTS;
+	for (k = 0; k < 4; k++) {
+		s.resolve_hosts = k & 1;
+		s.resolve_ports = k >> 1;
 		check_round_trip(&s);
 	}
 	/* Any nonzero boolean is written as 1. */
