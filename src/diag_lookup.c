@@ -467,16 +467,19 @@ diag_lookup_build(struct nlmsghdr *nlh, unsigned seq,
 	diag_sockid_fill(&r->id, s);
 }
 
-int
-diag_lookup(struct diag *d, const struct conn_sample *s,
-    struct diag_field *out, size_t max)
+/* Ask for the one socket s names, answered through answer(arg).  The
+ * socket may overflow (with what an abandoned dump left) and lose the
+ * answer: then once more, on a fresh one.  Returns what diag_ask did. */
+static int
+diag_lookup_ask(struct diag *d, const struct conn_sample *s,
+    int (*answer)(const void *, size_t, unsigned, unsigned, void *),
+    void *arg)
 {
 	union {
 		struct nlmsghdr h;
 		char buf[MNL_NLMSG_HDRLEN +
 		    MNL_ALIGN(sizeof(struct inet_diag_req_v2))];
 	} req;
-	struct diag_lookup_arg a = { s, out, max };
 	int attempt, rc;
 
 	if (s->family != AF_INET && s->family != AF_INET6) {
@@ -485,10 +488,7 @@ diag_lookup(struct diag *d, const struct conn_sample *s,
 	}
 	for (attempt = 0;; attempt++) {
 		diag_lookup_build(&req.h, ++d->seq, s);
-		rc = diag_ask(d, &req.h, DIAG_LOOKUP_TIMEOUT_MS,
-		    diag_lookup_answer, &a);
-		/* The socket overflowed (with what an abandoned dump left)
-		 * and the answer may be lost: once more on a fresh one. */
+		rc = diag_ask(d, &req.h, DIAG_LOOKUP_TIMEOUT_MS, answer, arg);
 		if (rc == -1 && errno == ENOBUFS && attempt == 0) {
 			if (diag_reopen(d) == -1)
 				return -1;
@@ -499,28 +499,16 @@ diag_lookup(struct diag *d, const struct conn_sample *s,
 }
 
 int
+diag_lookup(struct diag *d, const struct conn_sample *s,
+    struct diag_field *out, size_t max)
+{
+	struct diag_lookup_arg a = { s, out, max };
+
+	return diag_lookup_ask(d, s, diag_lookup_answer, &a);
+}
+
+int
 diag_state(struct diag *d, const struct conn_sample *s)
 {
-	union {
-		struct nlmsghdr h;
-		char buf[MNL_NLMSG_HDRLEN +
-		    MNL_ALIGN(sizeof(struct inet_diag_req_v2))];
-	} req;
-	int attempt, rc;
-
-	if (s->family != AF_INET && s->family != AF_INET6) {
-		errno = EINVAL;
-		return -1;
-	}
-	for (attempt = 0;; attempt++) {
-		diag_lookup_build(&req.h, ++d->seq, s);
-		rc = diag_ask(d, &req.h, DIAG_LOOKUP_TIMEOUT_MS,
-		    diag_state_answer, (void *)(uintptr_t)s);
-		if (rc == -1 && errno == ENOBUFS && attempt == 0) {
-			if (diag_reopen(d) == -1)
-				return -1;
-			continue;
-		}
-		return rc;
-	}
+	return diag_lookup_ask(d, s, diag_state_answer, (void *)(uintptr_t)s);
 }
