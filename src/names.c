@@ -235,13 +235,10 @@ names_unlink(struct names *n, int32_t i)
 		n->tail = e->prev;
 }
 
-/* Make i the most recently used. */
+/* Put entry i, in no list, at the head of the recently used list. */
 static void
-names_touch(struct names *n, int32_t i)
+names_push(struct names *n, int32_t i)
 {
-	if (n->head == i)
-		return;
-	names_unlink(n, i);
 	n->e[i].prev = -1;
 	n->e[i].next = n->head;
 	if (n->head != -1)
@@ -249,6 +246,16 @@ names_touch(struct names *n, int32_t i)
 	n->head = i;
 	if (n->tail == -1)
 		n->tail = i;
+}
+
+/* Make i the most recently used. */
+static void
+names_touch(struct names *n, int32_t i)
+{
+	if (n->head == i)
+		return;
+	names_unlink(n, i);
+	names_push(n, i);
 }
 
 /* Drop entry i from the hash and the list onto the free list. */
@@ -285,13 +292,7 @@ names_insert(struct names *n, const struct names_key *k, int state)
 	n->e[i].state = (uint8_t)state;
 	n->e[i].hnext = n->bucket[b];
 	n->bucket[b] = i;
-	n->e[i].prev = -1;
-	n->e[i].next = n->head;
-	if (n->head != -1)
-		n->e[n->head].prev = i;
-	n->head = i;
-	if (n->tail == -1)
-		n->tail = i;
+	names_push(n, i);
 	n->st.entries++;
 	return i;
 }
