@@ -760,7 +760,7 @@ readable40()
 full80()
 {
 	[ "$(hist_counts | wc -l)" -eq 10 ] &&
-	    line "$(title_line)" | grep -q 'FM LOCAL.*RETR' &&
+	    line "$(title_line)" | grep -q 'FM LOCAL.*REMOTE.*STATE.*PROCESS' &&
 	    line "$HEIGHT" | grep -q 'F10Quit' &&
 	    line 1 | grep -q 'sockets: v4' ||
 	    { echo "not the full 80x24 layout" >>"$WHY"; return 1; }
