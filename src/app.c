@@ -16,6 +16,7 @@
 #include "tcptop/prefs.h"
 #include "tcptop/sig.h"
 #include "tcptop/ssh.h"
+#include "tcptop/text.h"
 
 #include "app_int.h"
 
@@ -181,8 +182,15 @@ app_run(const struct options *o)
 	if (gethostname(host, sizeof host) == -1)
 		strcpy(host, "?");
 	host[sizeof host - 1] = '\0';
+	/* Anyone root in a UTS namespace names it: the header and JSON
+	 * get text. */
+	text_clean(host, sizeof host, host, strlen(host), 0);
 	if (o->log != NULL && log_open(o->log) == -1) {
-		fprintf(stderr, "tcptop: -v %s: %s\n", o->log, strerror(errno));
+		char shown[TEXT_ARG_SIZE];
+		int saved = errno;
+
+		text_arg(shown, sizeof shown, o->log);
+		fprintf(stderr, "tcptop: -v %s: %s\n", shown, strerror(saved));
 		return 2;
 	}
 	/* Before the lesson's namespace exists: a signal must not leave it

@@ -66,6 +66,15 @@ app_ui_settings(struct app_ui *u, char *msg, size_t len, int *error)
 		} else if (warn[0] != '\0')
 			snprintf(msg, len, "%s", warn);
 	}
+	/* Where the file cannot be written (a link, another user's file
+	 * or directory), say so now rather than on quit. */
+	if (rc != -1 && u->path[0] != '\0' &&
+	    settings_check(u->path, warn, sizeof warn) == -1) {
+		snprintf(msg, len, "settings will not be saved: %s", warn);
+		*error = 1;
+		log_debug("settings: %s", warn);
+		rc = -1;
+	}
 	if (rc == -1)
 		u->path[0] = '\0';
 	prefs_merge(&u->prefs, u->o, &u->file, pwarn, sizeof pwarn);

@@ -205,13 +205,17 @@ cgroup_map_free(struct cgroup_map *m)
 	free(m);
 }
 
-/* Give index idx the path rel (below the mount). */
+/* Give index idx the path rel (below the mount), cleaned: directory
+ * names are anyone's with the right to make a cgroup, and the path goes
+ * to the terminal and to JSON as it is kept.  Once per path. */
 static void
 cgroup_map_set(struct cgroup_map *m, size_t idx, const char *rel)
 {
+	size_t n = strlen(rel);
+
 	free(m->paths[idx]);
-	m->paths[idx] = xmalloc(strlen(rel) + 1);
-	strcpy(m->paths[idx], rel);
+	m->paths[idx] = xmalloc(n + 1);
+	text_clean(m->paths[idx], n + 1, rel, n, 0);
 }
 
 /* The index whose id is ino and still lacks a path, or 0. */

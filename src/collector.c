@@ -11,6 +11,7 @@
 #include "tcptop/diag_file.h"
 #include "tcptop/log.h"
 #include "tcptop/sig.h"
+#include "tcptop/text.h"
 #include "tcptop/xmalloc.h"
 
 #include "collector_int.h"
@@ -265,8 +266,12 @@ collector_live_open(struct collector *c, const struct options *o)
 	if (o->record != NULL) {
 		c->rec = fopen(o->record, "wb");
 		if (c->rec == NULL || diag_record(c->d, c->rec) == -1) {
-			fprintf(stderr, "tcptop: --record %s: %s\n",
-			    o->record, strerror(errno));
+			char shown[TEXT_ARG_SIZE];
+			int saved = errno;
+
+			text_arg(shown, sizeof shown, o->record);
+			fprintf(stderr, "tcptop: --record %s: %s\n", shown,
+			    strerror(saved));
 			if (c->rec != NULL)
 				fclose(c->rec);
 			c->rec = NULL;
@@ -274,6 +279,30 @@ collector_live_open(struct collector *c, const struct options *o)
 		}
 	}
 	return 0;
+}
+
+/* Open the recording at path, or say why not in one clean line on
+ * stderr, quoting path as text_arg does: the reason diag_file gives
+ * starts with the whole path, which may be long and anything. */
+static struct diag_replay *
+collector_replay_open(const char *path)
+{
+	char shown[TEXT_ARG_SIZE], *why;
+	size_t plen = strlen(path), len = plen + 512;
+	struct diag_replay *rp;
+
+	why = xmalloc(len);
+	if ((rp = diag_replay_open(path, why, len)) == NULL) {
+		const char *reason = why;
+
+		if (strncmp(why, path, plen) == 0 && why[plen] == ':')
+			reason = why + plen + 1 + (why[plen + 1] == ' ');
+		text_arg(shown, sizeof shown, path);
+		text_clean(why, len, reason, strlen(reason), 0);
+		fprintf(stderr, "tcptop: --replay %s: %s\n", shown, why);
+	}
+	free(why);
+	return rp;
 }
 
 struct collector *
@@ -287,9 +316,7 @@ collector_open(const struct options *o, const char *host, int *status)
 	c->snap.error = c->err;
 	c->snap.root = geteuid() == 0;
 	if (o->replay != NULL) {
-		c->rp = diag_replay_open(o->replay, c->err, sizeof c->err);
-		if (c->rp == NULL) {
-			fprintf(stderr, "tcptop: --replay %s\n", c->err);
+		if ((c->rp = collector_replay_open(o->replay)) == NULL) {
 			*status = collector_close(c, 2);
 			return NULL;
 		}

@@ -11,6 +11,8 @@
 #include "tcptop/clock.h"
 #include "tcptop/log.h"
 #include "tcptop/netns.h"
+#include "tcptop/resolve.h"
+#include "tcptop/text.h"
 #include "tcptop/xmalloc.h"
 
 #include "collector_int.h"
@@ -143,11 +145,16 @@ collector_netns_open(struct collector *a, const struct options *o)
 	}
 	if ((a->nsfd = netns_open(o->netns, &usage, err, sizeof err)) ==
 	    -1) {
+		/* The reason quotes -N's value: one clean line. */
+		text_clean(err, sizeof err, err, sizeof err, 0);
 		fprintf(stderr, "tcptop: %s\n", err);
 		return usage ? 2 : 1;
 	}
 	if (netns_enter(a->nsfd) == -1) {
-		fprintf(stderr, "tcptop: -N %s: %s%s\n", o->netns,
+		char shown[TEXT_ARG_SIZE];
+
+		text_arg(shown, sizeof shown, o->netns);
+		fprintf(stderr, "tcptop: -N %s: %s%s\n", shown,
 		    errno == EPERM ? "entering a network namespace needs "
 		    "CAP_SYS_ADMIN: " : "", strerror(errno));
 		close(a->nsfd);
@@ -159,12 +166,15 @@ collector_netns_open(struct collector *a, const struct options *o)
 	return 0;
 }
 
-/* After the sockets of -N are open inside: back home. */
+/* After the sockets of -N are open inside: back home, with the names a
+ * filter reads (devices, the ephemeral range) still read there. */
 void
 collector_netns_opened(struct collector *a)
 {
-	if (a->nsfd != -1)
+	if (a->nsfd != -1) {
 		netns_leave();
+		resolve_netns(a->nsfd);
+	}
 }
 
 void
@@ -176,8 +186,10 @@ collector_netns_close(struct collector *a)
 		diag_close(a->nsd[i]);
 	free(a->nsd);
 	netns_tab_free(a->nstab);
-	if (a->nsfd != -1)
+	if (a->nsfd != -1) {
+		resolve_netns(-1);
 		close(a->nsfd);
+	}
 }
 
 struct diag *

@@ -167,6 +167,7 @@ diag_bc_fit(const struct fexpr *e, int i)
 	case FEXPR_DEV:
 	case FEXPR_MARK:
 	case FEXPR_CGROUP:
+	case FEXPR_AUTO:
 		return DIAG_BC_EXACT;
 	case FEXPR_NOT:
 		/* The negation of a guess is no guess. */
@@ -259,6 +260,11 @@ diag_bc_node(struct diag_bc *bc, const struct fexpr *e, int i)
 			memcpy(bc->buf + bc->off, &n->cgroup_id, 8);
 			bc->off += 8;
 		}
+		break;
+	case FEXPR_AUTO:
+		/* The kernel's half of autobound, a bare op as ss compiles
+		 * it; the port range is fexpr_match's half. */
+		diag_bc_op(bc, INET_DIAG_BC_AUTO, 4, 8);
 		break;
 	case FEXPR_NOT:
 		diag_bc_node(bc, e, n->a);

@@ -72,8 +72,8 @@ static const struct explain explain_table[] = {
 	  "application on the other end that keeps sockets half open.",
 	  "An orphaned FIN_WAIT2 does not wait forever: after "
 	  "net.ipv4.tcp_fin_timeout (60 s) it is dropped. Linux turns it "
-	  "into a timewait minisocket at once, still reported as "
-	  "FIN_WAIT2." },
+	  "into a timewait minisocket at once (when that timeout is at most "
+	  "60 s), still reported as FIN_WAIT2." },
 	{ TCP_TIME_WAIT,
 	  "We closed first and both FINs are acknowledged. The socket waits "
 	  "twice the maximum segment lifetime so that late segments of this "
@@ -97,14 +97,16 @@ static const struct explain explain_table[] = {
 	  "tracepoint shows FIN_WAIT2 -> CLOSE where the textbook has "
 	  "TIME_WAIT, because a minisocket takes over." },
 	{ TCP_CLOSE_WAIT,
-	  "The peer closed first: its FIN arrived and was acknowledged. Our "
-	  "application has read the end of the stream and must now call "
-	  "close().",
+	  "The peer closed first: its FIN arrived and the kernel "
+	  "acknowledged it. Data sent before the FIN may still wait unread "
+	  "in Recv-Q; once the application reads to the end (read() returns "
+	  "0) it should close(). Until then it may still send.",
 	  "The application calls close(): our FIN goes out, LAST_ACK.",
 	  "Piling up: the application is not closing its sockets (a leak, "
 	  "a missing close() on an error path, a blocked worker). Only the "
-	  "application can fix it; the kernel waits forever.",
-	  "There is no timeout for CLOSE_WAIT in Linux. The owning process "
+	  "application can fix it.",
+	  "Linux has no timer for CLOSE_WAIT (only keepalive, when on, or "
+	  "a send that goes unanswered can end it). The owning process "
 	  "(ss -tp) holds the descriptors; restarting it frees them." },
 	{ TCP_LAST_ACK,
 	  "The peer closed first and we have now closed too: our FIN is "

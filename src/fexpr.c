@@ -51,15 +51,6 @@ struct fexpr_parser {
 	int failed;
 };
 
-/* Terms of ss's grammar (misc/ssfilter.y) that tcptop cannot test:
- * refused by name rather than as unknown words.  autobound asks whether
- * the kernel picked the local port (no SOCK_BINDPORT_LOCK): the kernel's
- * INET_DIAG_BC_AUTO sees that lock, but no attribute reports it, so no
- * row could be checked. */
-static const char *const fexpr_unsupported[] = {
-	"autobound",
-};
-
 /* What fexpr_eval finds: a mark term of a socket whose mark the kernel
  * did not report is unknown. */
 enum { FEXPR_FALSE, FEXPR_TRUE, FEXPR_UNKNOWN };
@@ -78,6 +69,7 @@ fexpr_init(struct fexpr *e)
 {
 	e->n = 0;
 	e->root = -1;
+	e->local = 0;
 }
 
 /* Record the first error only: later ones are its consequences. */
@@ -591,6 +583,7 @@ fexpr_parse_dev(struct fexpr_parser *p, const struct fexpr_token *kw)
 	val = p->tok;
 	if (val.type != FEXPR_T_WORD)
 		return fexpr_expected(p, "a device", kw, &op);
+	p->e.local = 1;
 	if (resolve_dev(p->text + val.pos, val.len, &ifindex) == -1)
 		return fexpr_fail(p, "no device \"%.*s\" at column %zu (in "
 		    "this network namespace)",
@@ -716,22 +709,32 @@ fexpr_parse_cgroup(struct fexpr_parser *p, const struct fexpr_token *kw)
 	return fexpr_node_new(p, FEXPR_NOT, i, -1);
 }
 
+/* autobound, as ss: the kernel's INET_DIAG_BC_AUTO (the local port was
+ * not bound by hand: no SOCK_BINDPORT_LOCK, never set on request and
+ * timewait sockets) in the dump's program, and here, as ss's
+ * run_ssfilter, the local port in the ephemeral range.  ss runs both on
+ * every socket, so the two halves meet as ss's do, through the rest of
+ * the expression, each on its own side. */
+static int
+fexpr_parse_auto(struct fexpr_parser *p)
+{
+	uint16_t lo, hi;
+	int i;
+
+	p->e.local = 1;
+	resolve_ephemeral(&lo, &hi);
+	i = fexpr_node_new(p, FEXPR_AUTO, -1, -1);
+	if (i < 0)
+		return -1;
+	p->e.nodes[i].port = lo;
+	p->e.nodes[i].port_hi = hi;
+	return i;
+}
+
 static int fexpr_parse_list(struct fexpr_parser *p,
     const struct fexpr_token *after);
 
 /* Is t a term of ss's that tcptop does not support? */
-static int
-fexpr_ss_only(const struct fexpr_parser *p, const struct fexpr_token *t)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof fexpr_unsupported /
-	    sizeof fexpr_unsupported[0]; i++)
-		if (fexpr_tok_is(p, t, fexpr_unsupported[i]))
-			return 1;
-	return 0;
-}
-
 /* A term, "not" and what it applies to, or a parenthesised expression. */
 static int
 fexpr_parse_unary(struct fexpr_parser *p, const struct fexpr_token *after)
@@ -780,10 +783,8 @@ fexpr_parse_unary(struct fexpr_parser *p, const struct fexpr_token *after)
 			i = fexpr_parse_mark(p, &t);
 		else if (fexpr_tok_is(p, &t, "cgroup"))
 			i = fexpr_parse_cgroup(p, &t);
-		else if (fexpr_ss_only(p, &t))
-			i = fexpr_fail(p, "\"%.*s\" at column %zu is ss syntax "
-			    "tcptop does not support", (int)t.len,
-			    p->text + t.pos, t.pos + 1);
+		else if (fexpr_tok_is(p, &t, "autobound"))
+			i = fexpr_parse_auto(p);
 		else
 			i = fexpr_fail(p, "unknown word \"%.*s\" at column %zu",
 			    (int)(t.len < FEXPR_QUOTE ? t.len : FEXPR_QUOTE),
@@ -880,6 +881,7 @@ fexpr_parse(struct fexpr *e, const char *text, char *err, size_t errlen)
 	p.e.root = root;
 	e->n = p.e.n;
 	e->root = p.e.root;
+	e->local = p.e.local;
 	memcpy(e->nodes, p.e.nodes, p.e.n * sizeof p.e.nodes[0]);
 	return 0;
 }
@@ -991,6 +993,9 @@ fexpr_eval(const struct fexpr *e, int i, const struct conn_sample *s)
 		/* Request and timewait sockets have none (index 0), as the
 		 * kernel's entry has cgroup id 0 for them. */
 		return s->cgroup == n->cgroup;
+	case FEXPR_AUTO:
+		/* ss's half; the kernel's runs in the dump's program. */
+		return s->lport >= n->port && s->lport <= n->port_hi;
 	}
 	return FEXPR_FALSE;
 }

@@ -194,6 +194,7 @@ layout_draw(const struct frame *frame, int repaint)
 		ui_end(repaint);
 		return;
 	}
+	fr.alert_line = p.alert.h > 0;
 	pane_header_draw(f, p.header);
 	if (p.alert.h > 0)
 		pane_alertline_draw(f, p.alert);

@@ -10,12 +10,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "tcptop/group.h"
 #include "tcptop/netns.h"
+#include "tcptop/resolve.h"
 #include "tcptop/options.h"
 #include "tcptop/field.h"
+#include "tcptop/text.h"
 
 #define OPTIONS_HELP_WIDTH	79	/* --help fits an 80-column terminal */
 #define OPTIONS_HELP_COL	25	/* where an option's help starts */
@@ -29,6 +32,8 @@ struct options_parse {
 	int		 fam4;		/* -4 */
 	int		 fam6;		/* -6 */
 	int		 filtered;	/* -p, -f or --state: --kill may act */
+	char		 shown[TEXT_ARG_SIZE];	/* the value as errors quote
+					 * it (text_arg) */
 	char		*err;
 	size_t		 errlen;
 };
@@ -104,7 +109,7 @@ options_count(struct options_parse *p, const struct options_row *row,
 	v = strtol(arg, &end, 10);
 	if (end == arg || *end != '\0' || errno != 0 || v < 1)
 		return options_error(p, row, "\"%s\" is not a positive count",
-		    arg);
+		    p->shown);
 	*out = v;
 	return OPTIONS_RUN;
 }
@@ -121,10 +126,10 @@ options_seconds(struct options_parse *p, const struct options_row *row,
 	v = strtod(arg, &end);
 	if (end == arg || *end != '\0' || errno != 0 || !isfinite(v))
 		return options_error(p, row,
-		    "\"%s\" is not a number of seconds", arg);
+		    "\"%s\" is not a number of seconds", p->shown);
 	if (v < 0 || v > 86400.0 * 365)
 		return options_error(p, row, "%s out of range (0 to one year)",
-		    arg);
+		    p->shown);
 	*out = v;
 	return OPTIONS_RUN;
 }
@@ -164,17 +169,55 @@ options_state(struct options_parse *p, const struct options_row *row,
 	return OPTIONS_RUN;
 }
 
-/* -f EXPR: the expression of the filter, and its text. */
+/* -f EXPR: its text, read by options_expr once -N is known. */
 static int
 options_filter(struct options_parse *p, const struct options_row *row,
     const char *arg)
 {
-	char why[160];
-
-	if (filter_parse_expr(&p->o->filter, arg, why, sizeof why) == -1)
-		return options_error(p, row, "%s", why);
+	(void)row;
 	p->o->expr = arg;
 	p->filtered = 1;
+	return OPTIONS_RUN;
+}
+
+static const struct options_row *options_row(int ch);
+
+struct options_expr_arg {
+	struct filter *f;
+	const char *text;
+	char why[160];
+};
+
+static int
+options_expr_parse(void *arg)
+{
+	struct options_expr_arg *a = arg;
+
+	return filter_parse_expr(a->f, a->text, a->why, sizeof a->why);
+}
+
+/* Read -f's expression.  The names in it that belong to a namespace
+ * (devices, the ephemeral range) are -N's, as for ss run by `ip netns
+ * exec`: read inside it when it can be entered (else here, and the
+ * collector says why -N fails). */
+static int
+options_expr(struct options_parse *p)
+{
+	struct options_expr_arg a = { &p->o->filter, p->o->expr, "" };
+	char err[256];
+	int fd = -1, usage, rc;
+
+	if (p->o->netns != NULL)
+		fd = netns_open(p->o->netns, &usage, err, sizeof err);
+	resolve_netns(fd);
+	rc = netns_run(fd, options_expr_parse, &a);
+	if (rc == -1 && fd != -1 && a.why[0] == '\0')
+		rc = options_expr_parse(&a);	/* could not enter */
+	resolve_netns(-1);
+	if (fd != -1)
+		close(fd);
+	if (rc == -1)
+		return options_error(p, options_row('f'), "%s", a.why);
 	return OPTIONS_RUN;
 }
 
@@ -204,7 +247,7 @@ options_sort(struct options_parse *p, const struct options_row *row,
 	int key = field_sort_lookup(arg);
 
 	if (key < 0)
-		return options_error(p, row, "unknown key \"%s\"", arg);
+		return options_error(p, row, "unknown key \"%s\"", p->shown);
 	p->o->sort_key = key;
 	return OPTIONS_RUN;
 }
@@ -237,11 +280,11 @@ options_group(struct options_parse *p, const struct options_row *row,
 		    "%s%s", kinds[0] != '\0' ? ", " : "", group_kinds[k].name);
 	k = group_lookup(arg);
 	if (k == GROUP_NONE)
-		return options_error(p, row, "unknown kind \"%s\" (%s)", arg,
-		    kinds);
+		return options_error(p, row, "unknown kind \"%s\" (%s)",
+		    p->shown, kinds);
 	if (!group_available(k, NULL))
 		return options_error(p, row, "%s is not available: this build "
-		    "has no %s data per socket", arg,
+		    "has no %s data per socket", p->shown,
 		    k == GROUP_PROCESS ? "process" : "namespace");
 	p->o->group = k;
 	return OPTIONS_RUN;
@@ -253,8 +296,8 @@ options_netns(struct options_parse *p, const struct options_row *row,
     const char *arg)
 {
 	if (netns_classify(arg) == NETNS_BAD)
-		return options_error(p, row, "\"%.64s\" is not a namespace "
-		    "name, path or pid", arg);
+		return options_error(p, row, "\"%s\" is not a namespace "
+		    "name, path or pid", p->shown);
 	p->o->netns = arg;
 	return OPTIONS_RUN;
 }
@@ -320,7 +363,7 @@ static const struct options_row options_table[] = {
 	  .help = "keep sockets that match EXPR, written as for ss: "
 	  "sport|dport|port OP PORT (OP: = != < <= > >=; PORT: 22, 0x16, "
 	  "ssh), src|dst ADDR[/LEN][:PORT], state LIST, dev DEV, fwmark "
-	  "MARK[/MASK] (root), cgroup PATH, joined "
+	  "MARK[/MASK] (root), cgroup PATH, autobound, joined "
 	  "with and, or (read left to right, as ss), not, ( ); "
 	  "e.g. -f 'dport = 443 or dst 10.0.0.0/8' (more in tcptop(1)).  "
 	  "F4 in the interactive view takes the same syntax" },
@@ -477,6 +520,9 @@ options_apply(struct options_parse *p, const struct options_row *row,
 	void *field = (char *)p->o + row->field;
 	int rc = OPTIONS_RUN;
 
+	if (arg != NULL)
+		text_arg(p->shown, sizeof p->shown, arg);
+
 	switch (row->kind) {
 	case OPTIONS_FLAG:
 		*(int *)field = 1;
@@ -622,7 +668,8 @@ options_usage(FILE *fp)
 	options_help_lists(fp);
 	fputs("\nSettings (sort, delay, columns, colours, alert thresholds) "
 	    "are kept in\n$XDG_CONFIG_HOME/tcptop/tcptoprc, written on "
-	    "quit.\n", fp);
+	    "quit, comments kept; never\nthrough a symbolic link or into "
+	    "another user's file or directory.\n", fp);
 	fputs("\nFilters run in the kernel, so -p or -f on a busy box only "
 	    "copies the\nmatching sockets (a state term under or/not is "
 	    "checked after the copy).\nExit status: 0 ok, 1 runtime failure, "
@@ -633,8 +680,11 @@ options_usage(FILE *fp)
  * option given a value it does not take ("--json=1") is refused with
  * optopt set to its value, which is no character to print. */
 static void
-options_unknown(const char *arg, int opt, char *err, size_t errlen)
+options_unknown(const char *raw, int opt, char *err, size_t errlen)
 {
+	char arg[TEXT_ARG_SIZE];
+
+	text_arg(arg, sizeof arg, raw);
 	if (strncmp(arg, "--", 2) == 0) {
 		const char *eq = strchr(arg, '=');
 
@@ -742,6 +792,8 @@ options_finish(struct options_parse *p)
 
 	if (p->fam4 != p->fam6)
 		o->filter.families = p->fam4 ? FILTER_INET4 : FILTER_INET6;
+	if (o->expr != NULL && options_expr(p) != OPTIONS_RUN)
+		return OPTIONS_USAGE;
 	if (options_check(o, p->filtered, p->err, p->errlen) == -1)
 		return OPTIONS_USAGE;
 	/* Which namespace a row is in matters most when there are many. */
@@ -750,8 +802,9 @@ options_finish(struct options_parse *p)
 	return OPTIONS_RUN;
 }
 
-int
-options_parse(struct options *o, int argc, char **argv, char *err,
+/* The options of argv, parsed; options_parse cleans the error. */
+static int
+options_parse_argv(struct options *o, int argc, char **argv, char *err,
     size_t errlen)
 {
 	struct option longs[2 * OPTIONS_NROWS + 1];
@@ -768,8 +821,9 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		if (ch == ':') {
+			text_arg(p.shown, sizeof p.shown, argv[optind - 1]);
 			snprintf(err, errlen, "option %s needs a value",
-			    argv[optind - 1]);
+			    p.shown);
 			return OPTIONS_USAGE;
 		}
 		if ((row = options_row(ch)) == NULL) {
@@ -780,9 +834,24 @@ options_parse(struct options *o, int argc, char **argv, char *err,
 			return rc;
 	}
 	if (optind < argc) {
-		snprintf(err, errlen, "unexpected argument \"%s\"",
-		    argv[optind]);
+		text_arg(p.shown, sizeof p.shown, argv[optind]);
+		snprintf(err, errlen, "unexpected argument \"%s\"", p.shown);
 		return OPTIONS_USAGE;
 	}
 	return options_finish(&p);
+}
+
+int
+options_parse(struct options *o, int argc, char **argv, char *err,
+    size_t errlen)
+{
+	int rc = options_parse_argv(o, argc, argv, err, errlen);
+
+	/* Every value an error quotes went through text_arg; what the
+	 * filter and column parsers quote of it is cleaned here, so no
+	 * error reaches the terminal with a control byte or a second
+	 * line. */
+	if (rc == OPTIONS_USAGE && errlen > 0)
+		text_clean(err, errlen, err, errlen, 0);
+	return rc;
 }

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "tcptop/proc.h"
+#include "tcptop/text.h"
 
 #include "screen.h"
 
@@ -134,32 +135,40 @@ pane_header_kernel(const struct frame *f, int y, int x, int w)
 	}
 }
 
+/* The time of the refresh shown, and where the data comes from and how
+ * often, or why it has stopped coming. */
+static void
+pane_header_when(const struct frame *f, char when[16], char src[32])
+{
+	time_t sec = (time_t)(f->snap->realtime_ns / 1000000000);
+	struct tm tm;
+
+	if (f->snap->realtime_ns != 0) {
+		localtime_r(&sec, &tm);
+		strftime(when, 16, "%H:%M:%S", &tm);
+	} else
+		snprintf(when, 16, "--:--:--");
+	if (f->s->paused)
+		snprintf(src, 32, "PAUSED");
+	else if (strcmp(f->snap->source, "replay") == 0)
+		snprintf(src, 32, "%s", f->snap->ended ? "replay ended" :
+		    "replay");
+	else
+		snprintf(src, 32, "every %gs", f->s->delay);
+}
+
 void
 pane_header_draw(const struct frame *f, struct rect r)
 {
 	const struct session *t = f->s;
 	const struct view *v = &t->view;
 	char left[320], pre[160], when[16], src[32], count[32], own[80];
+	char alerts[40];
 	size_t owners[PROC_NBUCKETS] = { 0 };
 	const char *tier;
-	time_t sec = (time_t)(f->snap->realtime_ns / 1000000000);
-	struct tm tm;
-	int n, tw, at;
+	int n, tw, at, aw, notime;
 
-	if (f->snap->realtime_ns != 0) {
-		localtime_r(&sec, &tm);
-		strftime(when, sizeof when, "%H:%M:%S", &tm);
-	} else
-		snprintf(when, sizeof when, "--:--:--");
-	/* Where the data comes from and how often, or why it has stopped
-	 * coming: early in the line, so a narrow terminal keeps it. */
-	if (t->paused)
-		snprintf(src, sizeof src, "PAUSED");
-	else if (strcmp(f->snap->source, "replay") == 0)
-		snprintf(src, sizeof src, "%s", f->snap->ended ?
-		    "replay ended" : "replay");
-	else
-		snprintf(src, sizeof src, "every %gs", t->delay);
+	pane_header_when(f, when, src);
 	snprintf(count, sizeof count, "%zu socket%s", v->total,
 	    v->total == 1 ? "" : "s");
 	/* Who owns them, by bucket (they add up to the count). */
@@ -185,25 +194,45 @@ pane_header_draw(const struct frame *f, struct rect r)
 			snprintf(own + o, sizeof own - o, ", checked every %u",
 			    proc_check_period(f->snap->fields.proc));
 	}
+	/* Without a line of their own, the alerts keep a count here,
+	 * before everything but the socket count. */
+	alerts[0] = '\0';
+	if (f->snap->nalerts > 0 && !f->alert_line) {
+		size_t k = f->snap->nalerts + f->snap->alerts_more;
+
+		snprintf(alerts, sizeof alerts, "%zu alert%s (a)", k,
+		    k == 1 ? "" : "s");
+	}
+	aw = alerts[0] != '\0' ? 2 + (int)strlen(alerts) : 0;
 	/* The owners are the first thing to go, then the count per
-	 * family. */
+	 * family, then where the data comes from. */
 	snprintf(left, sizeof left, "%s  %s  %s  %s: v4 %zu, v6 %zu%s%s",
 	    f->snap->host, when, src, count, v->families[0], v->families[1],
 	    f->snap->inconsistent ? " (inconsistent)" : "", own);
-	if ((int)strlen(left) > r.w)
+	if ((int)strlen(left) > r.w - aw)
 		snprintf(left, sizeof left, "%s  %s  %s  %s: v4 %zu, v6 %zu%s",
 		    f->snap->host, when, src, count, v->families[0],
 		    v->families[1], f->snap->inconsistent ?
 		    " (inconsistent)" : "");
-	if ((int)strlen(left) > r.w)
+	if ((int)strlen(left) > r.w - aw)
 		snprintf(left, sizeof left, "%s  %s  %s  %s%s", f->snap->host,
 		    when, src, count, f->snap->inconsistent ?
 		    " (inconsistent)" : "");
+	/* Paused, the word PAUSED stays and the frozen time goes. */
+	notime = (int)strlen(left) > r.w - aw && aw > 0 && t->paused;
+	if ((int)strlen(left) > r.w - aw && aw > 0)
+		snprintf(left, sizeof left, "%s  %s  %s", f->snap->host,
+		    t->paused ? src : when, count);
 	ui_fill(r.y, r.x, r.w, UI_HEADER);
-	n = ui_put(r.y, r.x, r.w, UI_HEADER, left);
+	n = ui_put(r.y, r.x, r.w - aw, UI_HEADER, left);
+	if (aw > 0 && n + aw <= r.w) {
+		ui_put(r.y, r.x + n + 2, aw - 2, UI_WARN, alerts);
+		n += aw;
+	}
 	if (t->paused) {
 		/* Drawn again for its width in cells. */
-		snprintf(pre, sizeof pre, "%s  %s  ", f->snap->host, when);
+		snprintf(pre, sizeof pre, "%s  %s%s", f->snap->host,
+		    notime ? "" : when, notime ? "" : "  ");
 		at = ui_put(r.y, r.x, r.w, UI_HEADER, pre);
 		if (at < r.w)
 			ui_put(r.y, r.x + at, r.w - at, UI_WARN, src);
@@ -257,10 +286,22 @@ pane_alertline_draw(const struct frame *f, struct rect r)
 	    al->severity == ALERT_CRIT ? "ALERT" : "alert",
 	    alerts_kind_name(al->kind), al->evidence);
 	ui_fill(r.y, r.x, r.w, UI_WARN);
-	/* The count stays on screen; the evidence is what gets cut. */
+	/* The count stays on screen; the evidence is what gets cut, at a
+	 * word, with a mark that the window (a) has the rest. */
+	if (tail[0] == '\0' && (int)text_width(line) > r.w)
+		snprintf(tail, sizeof tail, " (a)");
 	tw = (int)strlen(tail);
 	if (tw >= r.w)
 		tw = 0;
+	if ((int)text_width(line) > r.w - tw && r.w - tw > 2) {
+		const char *next;
+		int cut = ui_wrap_cut(line, r.w - tw - 1, &next);
+
+		while (cut > 0 && strchr(" ,:;", line[cut - 1]) != NULL)
+			cut--;
+		snprintf(line + cut, sizeof line - (size_t)cut, "%s",
+		    ui_glyph(UI_G_ELLIPSIS));
+	}
 	n = ui_put(r.y, r.x, r.w - tw, UI_WARN, line);
 	if (tw > 0)
 		ui_put(r.y, r.x + n, tw, UI_WARN, tail);

@@ -3,10 +3,12 @@
 #include <errno.h>
 #include <net/if.h>
 #include <netdb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "tcptop/netns.h"
 #include "tcptop/resolve.h"
 
 /* Longer names are no names: RFC 1035's limit on a host name, and far
@@ -60,19 +62,45 @@ resolve_port(const char *text, size_t len, uint16_t *port, const char **why)
 	return 0;
 }
 
+/* Where device names and the ephemeral range are read (resolve_netns). */
+static int resolve_nsfd = -1;
+
+void
+resolve_netns(int fd)
+{
+	resolve_nsfd = fd;
+}
+
+struct resolve_dev_arg {
+	const char *name;
+	unsigned index;
+};
+
+static int
+resolve_dev_index(void *arg)
+{
+	struct resolve_dev_arg *a = arg;
+
+	a->index = if_nametoindex(a->name);
+	return 0;
+}
+
 int
 resolve_dev(const char *name, size_t len, uint32_t *ifindex)
 {
 	char buf[IF_NAMESIZE + 16], *end;
+	struct resolve_dev_arg a = { buf, 0 };
 	unsigned long v;
 
 	if (len == 0 || len >= sizeof buf)
 		return -1;
 	memcpy(buf, name, len);
 	buf[len] = '\0';
-	*ifindex = if_nametoindex(buf);
-	if (*ifindex != 0)
+	if (netns_run(resolve_nsfd, resolve_dev_index, &a) == 0 &&
+	    a.index != 0) {
+		*ifindex = a.index;
 		return 0;
+	}
 	errno = 0;
 	v = strtoul(buf, &end, 0);
 	if (end == buf || *end != '\0' || errno != 0 || v > UINT32_MAX ||
@@ -80,6 +108,34 @@ resolve_dev(const char *name, size_t len, uint32_t *ifindex)
 		return -1;
 	*ifindex = (uint32_t)v;
 	return 0;
+}
+
+static int
+resolve_ephemeral_read(void *arg)
+{
+	int *range = arg;
+	FILE *fp = fopen("/proc/sys/net/ipv4/ip_local_port_range", "re");
+	int n = 0;
+
+	if (fp != NULL) {
+		n = fscanf(fp, "%d %d", &range[0], &range[1]);
+		fclose(fp);
+	}
+	return n == 2 ? 0 : -1;
+}
+
+void
+resolve_ephemeral(uint16_t *lo, uint16_t *hi)
+{
+	int range[2];
+
+	if (netns_run(resolve_nsfd, resolve_ephemeral_read, range) == -1 ||
+	    range[0] < 0 || range[1] > 65535 || range[0] > range[1]) {
+		range[0] = 1024;
+		range[1] = 4999;
+	}
+	*lo = (uint16_t)range[0];
+	*hi = (uint16_t)range[1];
 }
 
 /* Append the addresses of h to out[*n..max), counting all of them. */

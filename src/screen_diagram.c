@@ -227,6 +227,18 @@ screen_diagram_legend(const struct diagram *d, int y0, int x0)
 	    buf);
 }
 
+/* What the numbers are, right of the title when there is room: a box
+ * counts sockets, an edge moves and their rate. */
+static void
+screen_diagram_key(struct rect r, int used)
+{
+	static const char key[] = "boxes: sockets now  edges: moves, moves/s";
+	int w = (int)sizeof key - 1;
+
+	if (used + 2 + w <= r.w)
+		ui_put(r.y, r.x + r.w - w, w, UI_HEADER, key);
+}
+
 /* Full screen: under the diagram, the edges taken, busiest first, with
  * their counts, rates and what moves them. */
 static void
@@ -293,6 +305,7 @@ screen_diagram_draw(const struct frame *f, const struct session_screen *e,
 	    f->snap->trans_source != NULL ? f->snap->trans_source :
 	    "no transitions");
 	ui_putpad(r.y, r.x, r.w, UI_HEADER, title);
+	screen_diagram_key(r, (int)strlen(title));
 	if (d == NULL || f->snap->trans == NULL) {
 		ui_put(r.y + 1, r.x, r.w, UI_WARN, "the diagram needs a "
 		    "terminal of 80x24 or more");

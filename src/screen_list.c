@@ -283,6 +283,29 @@ screen_list_row(const struct frame *f, const struct conn *c, int y,
 	}
 }
 
+/* What the header's owner buckets mean, in the rows a quiet host leaves
+ * empty under the list (all of it or nothing). */
+static void
+screen_list_owners_note(const struct frame *f, int y, int x, int w, int h)
+{
+	static const char *const note[] = {
+		"The header counts sockets by owner:",
+		"  owned   a process holds it (PROCESS, PID, USER)",
+		"  none    no process does: TIME_WAIT, closed and closing, "
+		"the kernel's",
+		"  hidden  another user's process: root would show it",
+		"  queued  waits in a listener's accept queue (shown: its "
+		"process)",
+		"  in flight  passed between processes, not received yet",
+	};
+	size_t i, n = sizeof note / sizeof note[0];
+
+	if (f->snap->fields.proc == NULL || h < (int)n)
+		return;
+	for (i = 0; i < n; i++)
+		ui_put(y + (int)i, x + 1, w - 1, UI_DIM, note[i]);
+}
+
 static void
 screen_list_draw(const struct frame *f, const struct session_screen *e,
     struct rect r)
@@ -308,6 +331,7 @@ screen_list_draw(const struct frame *f, const struct session_screen *e,
 	for (row = 1, i = t->top; row < r.h && i < v->n; row++, i++)
 		screen_list_row(f, v->rows[i], r.y + row, r.x, r.w,
 		    lc->widths, i == t->sel);
+	screen_list_owners_note(f, r.y + row + 1, r.x, r.w, r.h - row - 1);
 }
 
 /* Keys ------------------------------------------------------------------ */

@@ -53,6 +53,17 @@ text_ascii_ok(unsigned char ch, int flags)
 	return ch > 0x20 && ch < 0x7f;
 }
 
+/* Whether the code point cp (U+00A0 up) reorders or breaks the text
+ * around it: the bidirectional controls (U+202E RIGHT-TO-LEFT OVERRIDE
+ * shows "exe.txt" for "txt.exe") and the line and paragraph
+ * separators. */
+static int
+text_format_cp(uint32_t cp)
+{
+	return cp == 0x061c || cp == 0x200e || cp == 0x200f ||
+	    (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
 size_t
 text_clean(char *dst, size_t size, const char *src, size_t len, int flags)
 {
@@ -72,7 +83,7 @@ text_clean(char *dst, size_t size, const char *src, size_t len, int flags)
 		n = flags & TEXT_ASCII ? 0 : text_utf8_len(src + i, len - i,
 		    &cp);
 		/* C1 controls (U+0080-U+009F) are escapes too. */
-		if (n == 0 || cp < 0xa0) {
+		if (n == 0 || cp < 0xa0 || text_format_cp(cp)) {
 			dst[o++] = '?';
 			i++;
 			continue;
@@ -104,4 +115,33 @@ size_t
 text_width(const char *s)
 {
 	return text_cells(s, (size_t)-1);
+}
+
+size_t
+text_arg(char *dst, size_t size, const char *arg)
+{
+	size_t o, len = strlen(arg), i, cells = 0;
+	int cut;
+
+	if (size < 4) {
+		if (size > 0)
+			dst[0] = '\0';
+		return 0;
+	}
+	/* Cleaning keeps the length (a byte for each byte it refuses), so a
+	 * shorter result was cut by the buffer. */
+	o = text_clean(dst, size - 3, arg, len, 0);
+	cut = o < len;
+	for (i = 0; i < o; i++)
+		if (((unsigned char)dst[i] & 0xc0) != 0x80 &&
+		    ++cells > TEXT_ARG_MAX) {
+			o = i;
+			cut = 1;
+			break;
+		}
+	if (cut) {
+		memcpy(dst + o, "...", 4);
+		o += 3;
+	}
+	return o;
 }

@@ -39,8 +39,10 @@ void cgroup_map_free(struct cgroup_map *m);
 size_t cgroup_map_update(struct cgroup_map *m, int64_t now_ms);
 
 /* The path of index idx below the mount ("/" for the root,
- * "/system.slice/nginx.service"), as the kernel named the directories
- * (not sanitized), or NULL when unknown.  NULL m: NULL. */
+ * "/system.slice/nginx.service"), sanitized by text_clean (an escape
+ * sequence, a C1 control, a bidirectional override or invalid UTF-8 in
+ * a directory's name comes out as '?', a byte for a byte), or NULL when
+ * unknown.  NULL m: NULL. */
 const char *cgroup_map_path(const struct cgroup_map *m, uint16_t idx);
 
 /* The mount point of cgroup2 from the mountinfo file at mountinfo

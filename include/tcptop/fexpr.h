@@ -30,6 +30,11 @@
  *	cgroup [=|!=] PATH		made in the cgroup v2 at PATH,
  *					absolute or below the cgroup2
  *					mount (cgroup_path_id)
+ *	autobound			the kernel picked the local port
+ *					(INET_DIAG_BC_AUTO, in the dump's
+ *					program) and, as ss checks in
+ *					user space, it lies in the
+ *					ephemeral range (resolve_ephemeral)
  *	not E, ! E, E and E, E && E, E E, E or E, E || E, ( E )
  *
  * not binds tighter than and and or, which bind alike and are read from
@@ -55,6 +60,8 @@ enum fexpr_kind {
 	FEXPR_DEV,		/* bound to device ifindex */
 	FEXPR_MARK,		/* (socket mark & mask) == mark */
 	FEXPR_CGROUP,		/* made in cgroup cgroup_id */
+	FEXPR_AUTO,		/* autobound: local port in port..port_hi
+				 * here, the port lock in the kernel */
 };
 
 /* Port comparisons; address and state terms are always FEXPR_EQ (the
@@ -66,7 +73,8 @@ struct fexpr_node {
 	uint8_t cmp;		/* enum fexpr_cmp */
 	uint8_t family;		/* SRC/DST: AF_INET or AF_INET6 */
 	uint8_t prefix;		/* SRC/DST: prefix length in bits */
-	uint16_t port;		/* SPORT/DPORT, host order */
+	uint16_t port;		/* SPORT/DPORT, host order; AUTO: low */
+	uint16_t port_hi;	/* AUTO: the ephemeral range's top */
 	int16_t a, b;		/* children (node indexes), -1 none */
 	uint32_t states;	/* STATE: bits 1 << TCP_* */
 	uint32_t ifindex;	/* DEV: the device's index */
@@ -80,6 +88,8 @@ struct fexpr_node {
 struct fexpr {
 	size_t n;
 	int root;		/* -1: empty, matches everything */
+	int local;		/* parsing read names of the namespace it
+				 * ran in: devices, the ephemeral range */
 	struct fexpr_node nodes[FEXPR_MAX_NODES];
 };
 

@@ -23,6 +23,8 @@ struct frame {
 					 * kernel's counters and the SSH
 					 * session (not in a lesson) */
 	const struct conn *ssh_conn;	/* the session's row, or NULL */
+	int alert_line;			/* the first alert has a line of
+					 * its own (layout sets it) */
 	const struct diag_field *fields;	/* the detail view's: the
 						 * kernel's full answer, */
 	size_t nfields;			/* nfields of it, */

@@ -80,20 +80,36 @@ int settings_path(char *buf, size_t len);
 int settings_load(struct settings *s, const char *path, char *warn,
     size_t warnlen);
 
-/* Write the fields named in s->set to path, atomically: create the
- * missing directories (mode 0700, parents too), write a temporary file
- * in the same directory, fsync it, rename it over path and fsync the
- * directory, so path always holds either the old file or the new one,
- * never a mix or a part.  When path is a symbolic link (a dotfiles
- * repository) the file it points to is replaced and the link kept.  A
- * new file gets mode 0600, a replaced one keeps its mode.  The file
- * starts with a comment saying tcptop rewrites it on quit.
- * Returns 0, or -1 with a one-line reason in err (errlen bytes): a value
- * that settings_load would refuse (nothing is written then) or a system
- * call that failed; the temporary file is removed and path is as it was.
- * The one exception: if only the final directory fsync fails, -1 is
- * returned with the new file already in place. */
+/* Write the fields named in s->set (and s->alert_set) to path,
+ * atomically, never through a link and never into another user's file
+ * or directory.  The directory is walked one name at a time from '/': a
+ * symbolic link on the way is followed only when root or the effective
+ * user owns it; a missing directory is made (mode 0700) only inside one
+ * the effective user owns; the file's directory must be the effective
+ * user's.  path itself must not be a symbolic link, must be a regular
+ * file and the effective user's (so root under "sudo -E", with a user's
+ * HOME, refuses rather than replace the user's file or write into the
+ * user's directories).  The text goes to a new temporary file in the
+ * same directory (O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600, or the replaced
+ * file's mode), is fsynced and renamed over path, and the directory is
+ * fsynced, so path holds either the old file or the new one.
+ * The old file's lines are kept: each line of a key this tcptop knows is
+ * rewritten in place (or dropped when s does not set that key), and
+ * comments, blank lines and unknown keys (a newer tcptop's) stay as they
+ * were; the keys the file did not have are appended.  A new file starts
+ * with a comment saying tcptop rewrites it on quit.
+ * Returns 0, or -1 with a one-line reason in err (errlen bytes, cleaned
+ * by text_clean: safe on a terminal): a value that settings_load would
+ * refuse or one of the refusals above (nothing is written then) or a
+ * system call that failed; the temporary file is removed and path is as
+ * it was.  The one exception: if only the final directory fsync fails,
+ * -1 is returned with the new file already in place. */
 int settings_save(const struct settings *s, const char *path, char *err,
     size_t errlen);
+
+/* Whether settings_save would refuse path for where it is (a link, an
+ * owner, a directory it may not make), without writing anything: 0 when
+ * it would try, or -1 with the reason in err, as settings_save's. */
+int settings_check(const char *path, char *err, size_t errlen);
 
 #endif

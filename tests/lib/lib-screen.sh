@@ -176,8 +176,11 @@ list_rows()
 
 	t=$(title_line)
 	[ -n "$t" ] || return 0
+	# The rows end at the first blank line: what a quiet screen writes
+	# under them (the owner buckets' note) is no row.
 	awk -v a="$t" -v b=$((HEIGHT - 2)) \
-	    'NR > a && NR <= b && $0 ~ /[^ ]/ { print NR "\t" $0 }' "$SCREEN"
+	    'NR > a && NR <= b { if ($0 !~ /[^ ]/) exit; print NR "\t" $0 }' \
+	    "$SCREEN"
 }
 
 # Every state name with a number after it in the histogram (the lines

@@ -36,6 +36,12 @@ main(void)
 	CHECK(explain_state(0) == NULL);
 	CHECK(explain_state(12) == NULL);
 	CHECK(says(TCP_CLOSE_WAIT, "not closing"));
+	/* RFC 9293 3.3.2: CLOSE-WAIT waits for our close, and the FIN
+	 * comes after any data still unread: the application may not have
+	 * read the end yet, and may still send. */
+	CHECK(says(TCP_CLOSE_WAIT, "unread"));
+	CHECK(says(TCP_CLOSE_WAIT, "may still send"));
+	CHECK(!says(TCP_CLOSE_WAIT, "has read the end"));
 	CHECK(says(TCP_SYN_RECV, "SYN flood"));
 	CHECK(says(TCP_SYN_RECV, "yncookies"));
 	CHECK(says(TCP_SYN_RECV, "request socket"));

@@ -17,6 +17,7 @@
 #include "tcptop/diag.h"
 #include "tcptop/fexpr.h"
 #include "tcptop/filter.h"
+#include "tcptop/resolve.h"
 #include "tcptop/tcpstate.h"
 
 /* Write node i of e as a Lisp-like form, to compare trees as text. */
@@ -71,6 +72,10 @@ show(const struct fexpr *e, int i, char *buf, size_t len)
 	case FEXPR_CGROUP:
 		snprintf(buf + off, len - off, "cgroup %llu",
 		    (unsigned long long)n->cgroup_id);
+		break;
+	case FEXPR_AUTO:
+		snprintf(buf + off, len - off, "auto %u-%u", n->port,
+		    n->port_hi);
 		break;
 	default:
 		snprintf(buf + off, len - off, "?");
@@ -263,9 +268,6 @@ static const struct {
 	{ "state ,estab", "empty state name at column 7" },
 	{ "state > listen", "operator \">\" does not apply to states" },
 	{ "dev", "expected a device after \"dev\" at column 4" },
-	/* ss's terms tcptop cannot test, refused by name. */
-	{ "sport = 1 or autobound", "\"autobound\" at column 14 is ss syntax "
-	    "tcptop does not support" },
 	{ "fwmark", "expected a mark after \"fwmark\" at column 7" },
 	{ "fwmark = x1", "bad mark \"x1\" at column 10 (MARK or MARK/MASK, "
 	    "32-bit numbers)" },
@@ -906,6 +908,51 @@ test_bytecode(void)
 	}
 }
 
+/* autobound: the kernel's half is one AUTO op in the program, ss's half
+ * the local port in this namespace's ephemeral range, in fexpr_match;
+ * "not autobound" negates each half on its own side. */
+static void
+test_autobound(void)
+{
+	static struct filter f;
+	struct conn_sample s;
+	uint8_t bc[64];
+	char err[160];
+	uint16_t lo, hi;
+	int len;
+
+	resolve_ephemeral(&lo, &hi);
+	CHECK(lo <= hi);
+	filter_init(&f);
+	if (!CHECK(filter_parse_expr(&f, "autobound", err, sizeof err) == 0))
+		return;
+	CHECK(f.expr.local);
+	CHECK_EQ(f.expr.nodes[f.expr.root].kind, FEXPR_AUTO);
+	len = diag_compile_filter(&f, bc, sizeof bc);
+	CHECK_EQ(len, 4);
+	CHECK_EQ(bc[0], KBC_AUTO);
+	CHECK(kbc_audit(bc, len) == 0);
+	memset(&s, 0, sizeof s);
+	s.family = AF_INET;
+	s.state = TCP_ESTABLISHED;
+	s.lport = lo;
+	CHECK(filter_match(&f, &s));
+	s.lport = hi;
+	CHECK(filter_match(&f, &s));
+	if (lo > 0) {
+		s.lport = (uint16_t)(lo - 1);
+		CHECK(!filter_match(&f, &s));
+	}
+	CHECK(filter_parse_expr(&f, "not autobound", err, sizeof err) == 0);
+	len = diag_compile_filter(&f, bc, sizeof bc);
+	CHECK_EQ(len, 8);
+	CHECK_EQ(bc[4], KBC_JMP);
+	CHECK(filter_match(&f, &s) == (lo > 0));
+	/* Without a namespace name in it, an expression is not local. */
+	CHECK(filter_parse_expr(&f, "sport = 1", err, sizeof err) == 0);
+	CHECK(!f.expr.local);
+}
+
 int
 main(void)
 {
@@ -1006,6 +1053,7 @@ main(void)
 	}
 	test_bytecode();
 	test_cgroup();
+	test_autobound();
 	test_random();
 	return check_done();
 }

@@ -194,6 +194,33 @@ test_map(const char *dir)
 	rmdir(a);
 }
 
+/* A cgroup named with an escape sequence, a raw and a UTF-8 C1 control
+ * and a right-to-left override: its path comes out cleaned, UTF-8 text
+ * kept. */
+static void
+test_map_hostile(const char *dir)
+{
+	char a[4096];
+	struct cgroup_map *m;
+	struct stat st;
+	uint16_t ia;
+
+	snprintf(a, sizeof a, "%s/x\033]0;PWN\007\x9b\xc2\x9b\xe2\x80\xae"
+	    "caf\xc3\xa9", dir);
+	CHECK(mkdir(a, 0700) == 0);
+	m = cgroup_map_new(dir);
+	stat(a, &st);
+	ia = cgroup_intern(st.st_ino);
+	/* The tree's root and this directory (maybe more: an inode of
+	 * test_map's removed directories may come back). */
+	CHECK(cgroup_map_update(m, 1000) >= 1);
+	if (!CHECK(cgroup_map_path(m, ia) != NULL && strcmp(cgroup_map_path(m,
+	    ia), "/x?]0;PWN???????caf\xc3\xa9") == 0))
+		fprintf(stderr, "  got \"%s\"\n", cgroup_map_path(m, ia));
+	cgroup_map_free(m);
+	rmdir(a);
+}
+
 int
 main(void)
 {
@@ -205,6 +232,7 @@ main(void)
 	if (CHECK(mkdtemp(dir) != NULL)) {
 		test_mount(dir);
 		test_map(dir);
+		test_map_hostile(dir);
 		rmdir(dir);
 	}
 	return check_done();

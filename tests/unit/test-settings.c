@@ -505,7 +505,7 @@ test_round_trip(void)
 	/* The header says the file is rewritten; no temporary is left. */
 	CHECK(get(tpath(p, sizeof p, "trip/tcptoprc"), text,
 	    sizeof text) > 0);
-	CHECK(text[0] == '#' && strstr(text, "rewrites this file") != NULL);
+	CHECK(text[0] == '#' && strstr(text, "rewrites its keys") != NULL);
 	CHECK(count_prefix(tpath(p, sizeof p, "trip"), ".tcptoprc.") == 0);
 }
 
@@ -685,14 +685,25 @@ test_atomic(void)
 	CHECK(settings_save(&s, p, err, sizeof err) == 0);
 	CHECK(stat(p, &st) == 0 && (st.st_mode & 07777) == 0644);
 
-	/* A symbolic link stays one; its target is replaced. */
+	/* A symbolic link is never written through: refused, the link
+	 * and its target as they were, said in one line. */
 	put(tpath(d, sizeof d, "dotfiles-rc"), old, sizeof old - 1);
 	CHECK(symlink(d, tpath(p, sizeof p, "link-rc")) == 0);
-	CHECK(settings_save(&s, p, err, sizeof err) == 0);
+	CHECK(settings_check(p, err, sizeof err) == -1 &&
+	    strstr(err, "symbolic link") != NULL);
+	CHECK(settings_save(&s, p, err, sizeof err) == -1 &&
+	    strstr(err, "symbolic link") != NULL &&
+	    strchr(err, '\n') == NULL);
 	CHECK(lstat(p, &st) == 0 && S_ISLNK(st.st_mode));
-	CHECK(get(d, text, sizeof text) > 0 && strstr(text, "delay=5\n"));
+	CHECK(get(d, text, sizeof text) == (long)sizeof old - 1 &&
+	    strcmp(text, old) == 0);
 	CHECK(count_prefix(tmpdir, ".dotfiles-rc.") == 0);
 	CHECK(count_prefix(tmpdir, ".link-rc.") == 0);
+	/* A dangling link is not created through either. */
+	CHECK(symlink(tpath(d, sizeof d, "nowhere"), tpath(p, sizeof p,
+	    "dangling-rc")) == 0);
+	CHECK(settings_save(&s, p, err, sizeof err) == -1);
+	CHECK(access(d, F_OK) == -1 && errno == ENOENT);
 
 	/* An unwritable directory: a reason, the old file intact. */
 	mkdir(tpath(d, sizeof d, "ro"), 0755);
@@ -740,6 +751,158 @@ test_atomic(void)
 	    (long)sizeof old - 1);
 }
 
+/* Comments, blank lines, unknown keys and odd lines survive a save;
+ * known keys change in place, unset ones go, new ones are appended. */
+static void
+test_keep_lines(void)
+{
+	static const char before[] = "# my own notes\n"
+	    "\n"
+	    "  # indented comment = with an equals sign\n"
+	    "future_key = 1\n"
+	    "Sort = rtt   \n"
+	    "color=1\n"
+	    "alert_retrans=7\n"
+	    "another_future=\xe2\x80\xae spaces kept  \n"
+	    "delay=2";
+	static const char after[] = "# my own notes\n"
+	    "\n"
+	    "  # indented comment = with an equals sign\n"
+	    "future_key = 1\n"
+	    "sort=state\n"
+	    "alert_retrans=9\n"
+	    "another_future=\xe2\x80\xae spaces kept  \n"
+	    "delay=0.5\n"
+	    "columns=state,remote\n";
+	struct settings s, back;
+	char p[PATH_MAX], text[2048], err[256];
+	struct stat st;
+
+	mkdir(tpath(p, sizeof p, "keep"), 0700);
+	put(tpath(p, sizeof p, "keep/tcptoprc"), before, sizeof before - 1);
+	chmod(p, 0640);
+	CHECK(settings_load(&s, p, err, sizeof err) == 0);
+	CHECK(strstr(err, "future_key") != NULL);
+	s.sort_key = FIELD_STATE;
+	s.set &= ~(unsigned)SETTINGS_COLOR;
+	s.set |= SETTINGS_COLUMNS;
+	strcpy(s.columns, "state,remote");
+	s.delay = 0.5;
+	s.alert[ALERT_RETRANS_NO_PROGRESS] = 9;
+	if (!CHECK(settings_save(&s, p, err, sizeof err) == 0))
+		fprintf(stderr, "  save: %s\n", err);
+	if (!CHECK(get(p, text, sizeof text) == (long)sizeof after - 1 &&
+	    strcmp(text, after) == 0))
+		fprintf(stderr, "  got:\n%s\n  wanted:\n%s\n", text, after);
+	CHECK(stat(p, &st) == 0 && (st.st_mode & 07777) == 0640);
+	CHECK(settings_load(&back, p, err, sizeof err) == 0);
+	CHECK_EQ(back.set, s.set);
+	CHECK_EQ(back.sort_key, FIELD_STATE);
+	CHECK_EQ(back.alert[ALERT_RETRANS_NO_PROGRESS], 9);
+	/* Saving again changes nothing. */
+	CHECK(settings_save(&back, p, err, sizeof err) == 0);
+	CHECK(get(p, text, sizeof text) > 0 && strcmp(text, after) == 0);
+	/* A key given twice: both lines carry the new value. */
+	put(p, "delay=1\n#x\ndelay=3\n", 18);
+	CHECK(settings_load(&s, p, err, sizeof err) == 0);
+	s.delay = 4;
+	CHECK(settings_save(&s, p, err, sizeof err) == 0);
+	CHECK(get(p, text, sizeof text) > 0 &&
+	    strcmp(text, "delay=4\n#x\ndelay=4\n") == 0);
+	/* A value grown far past its line, many times over, still fits. */
+	{
+		static char many[40 * 200 + 1];
+		int i;
+
+		for (i = 0; i < 200; i++)
+			memcpy(many + i * 10, "columns=a\n", 10);
+		put(p, many, 2000);
+		memset(&s, 0, sizeof s);
+		s.set = SETTINGS_COLUMNS;
+		memset(s.columns, 'x', sizeof s.columns - 1);
+		CHECK(settings_save(&s, p, err, sizeof err) == 0);
+		CHECK(settings_load(&back, p, err, sizeof err) == 0 &&
+		    strcmp(back.columns, s.columns) == 0);
+	}
+}
+
+/* Become uid 65534 (nobody) for a child. */
+static int
+become_nobody(void)
+{
+	return setgid(65534) == -1 || setuid(65534) == -1 ? -1 : 0;
+}
+
+/* As root: another user's file, directory or link is never written, and
+ * no directory is made inside another user's directory (root under sudo
+ * -E with the user's HOME). */
+static void
+test_owners(void)
+{
+	static const char old[] = "# nobody's\ndelay=7\n";
+	struct settings s;
+	char p[PATH_MAX], d[PATH_MAX], text[256], err[256];
+	struct stat st;
+
+	if (geteuid() != 0) {
+		printf("not root: the tests of other users' files skipped\n");
+		return;
+	}
+	memset(&s, 0, sizeof s);
+	s.set = SETTINGS_DELAY;
+	s.delay = 2;
+
+	/* The user's file, in root's own directory. */
+	mkdir(tpath(d, sizeof d, "own"), 0700);
+	put(tpath(p, sizeof p, "own/tcptoprc"), old, sizeof old - 1);
+	CHECK(chown(p, 65534, 65534) == 0);
+	CHECK(settings_check(p, err, sizeof err) == -1 &&
+	    strstr(err, "owned by uid 65534") != NULL);
+	CHECK(settings_save(&s, p, err, sizeof err) == -1 &&
+	    strstr(err, "owned by uid 65534") != NULL);
+	CHECK(get(p, text, sizeof text) == (long)sizeof old - 1 &&
+	    strcmp(text, old) == 0);
+	CHECK(stat(p, &st) == 0 && st.st_uid == 65534);
+	CHECK(count_prefix(d, ".tcptoprc.") == 0);
+
+	/* The user's directory, no file yet: nothing made in it. */
+	mkdir(tpath(d, sizeof d, "home"), 0755);
+	CHECK(chown(d, 65534, 65534) == 0);
+	CHECK(settings_save(&s, tpath(p, sizeof p, "home/.config/tcptop/"
+	    "tcptoprc"), err, sizeof err) == -1 &&
+	    strstr(err, "will not make a directory") != NULL);
+	CHECK(settings_check(p, err, sizeof err) == -1);
+	CHECK(count_prefix(d, ".config") == 0);
+	/* ... nor a file in it when the directory exists. */
+	CHECK(settings_save(&s, tpath(p, sizeof p, "home/tcptoprc"), err,
+	    sizeof err) == -1 && strstr(err, "directory") != NULL);
+	CHECK(access(p, F_OK) == -1);
+
+	/* A link on the way that the user owns, to root's directory. */
+	mkdir(tpath(d, sizeof d, "rootdir"), 0700);
+	CHECK(symlink(d, tpath(p, sizeof p, "home/cfg")) == 0);
+	CHECK(lchown(p, 65534, 65534) == 0);
+	CHECK(settings_save(&s, tpath(p, sizeof p, "home/cfg/tcptop/"
+	    "tcptoprc"), err, sizeof err) == -1 &&
+	    strstr(err, "symbolic link owned by uid 65534") != NULL);
+	CHECK(count_prefix(d, "tcptop") == 0);
+	/* The same link owned by root is followed. */
+	CHECK(lchown(tpath(p, sizeof p, "home/cfg"), 0, 0) == 0);
+	CHECK(settings_save(&s, tpath(p, sizeof p, "home/cfg/tcptop/"
+	    "tcptoprc"), err, sizeof err) == 0);
+	CHECK(stat(tpath(p, sizeof p, "rootdir/tcptop/tcptoprc"), &st) ==
+	    0 && (st.st_mode & 07777) == 0600 && st.st_uid == 0);
+
+	/* nobody, for its part, does not write root's file. */
+	chmod(tmpdir, 0755);
+	chmod(tpath(d, sizeof d, "own"), 0777);
+	put(tpath(p, sizeof p, "own/rootrc"), old, sizeof old - 1);
+	CHECK(save_in_child(&s, p, become_nobody) == 0);
+	chmod(tmpdir, 0700);
+	CHECK(get(p, text, sizeof text) == (long)sizeof old - 1 &&
+	    strcmp(text, old) == 0);
+}
+
 int
 main(void)
 {
@@ -762,5 +925,7 @@ main(void)
 	test_save_refuses();
 	test_path();
 	test_atomic();
+	test_keep_lines();
+	test_owners();
 	return check_done();
 }

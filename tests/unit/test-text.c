@@ -30,6 +30,12 @@ static const struct {
 	{ "\xed\x9f\xbf", 0, "\xed\x9f\xbf" },		/* U+D7FF */
 	{ "\xf4\x90\x80\x80", 0, "????" },		/* > U+10FFFF */
 	{ "cut\xe2\x82", 0, "cut??" },			/* cut short */
+	{ "a\xe2\x80\xaez", 0, "a???z" },		/* RLO */
+	{ "a\xe2\x81\xa6z\xe2\x81\xa9", 0, "a???z???" },	/* LRI PDI */
+	{ "\xe2\x80\x8e\xe2\x80\x8f\xd8\x9c", 0, "????????" },	/* LRM RLM ALM */
+	{ "a\xe2\x80\xa8z\xe2\x80\xa9", 0, "a???z???" },	/* LS PS */
+	{ "\xe2\x80\xa7\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa", 0,
+	    "\xe2\x80\xa7\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa" },	/* neighbours */
 	{ "caf\xc3\xa9 a", TEXT_ASCII, "caf?? a" },
 	{ "my ns\t1", TEXT_ASCII | TEXT_NOSPACE, "my?ns?1" },
 };
@@ -89,6 +95,40 @@ test_in_place(void)
 	CHECK(strcmp(buf, "x?[1m\xc3\xa9?") == 0);
 }
 
+/* An argument quoted in an error: cleaned, cut at TEXT_ARG_MAX
+ * characters with "...", whole when shorter. */
+static void
+test_arg(void)
+{
+	char out[TEXT_ARG_SIZE], in[6000], want[TEXT_ARG_SIZE];
+	size_t i;
+
+	CHECK_EQ(text_arg(out, sizeof out, "rtt"), 3);
+	CHECK(strcmp(out, "rtt") == 0);
+	text_arg(out, sizeof out, "\033]0;PWN\007\xc2\x9b\xe2\x80\xae");
+	CHECK(strcmp(out, "?]0;PWN??????") == 0);
+	memset(in, 'x', 5000);
+	in[5000] = '\0';
+	CHECK_EQ(text_arg(out, sizeof out, in), TEXT_ARG_MAX + 3);
+	memset(want, 'x', TEXT_ARG_MAX);
+	strcpy(want + TEXT_ARG_MAX, "...");
+	CHECK(strcmp(out, want) == 0);
+	/* Exactly TEXT_ARG_MAX: no dots. */
+	in[TEXT_ARG_MAX] = '\0';
+	CHECK_EQ(text_arg(out, sizeof out, in), TEXT_ARG_MAX);
+	/* Characters, not bytes: 100 euro signs, 64 of them kept whole. */
+	for (i = 0; i < 100; i++)
+		memcpy(in + 3 * i, "\xe2\x82\xac", 3);
+	in[300] = '\0';
+	CHECK_EQ(text_arg(out, sizeof out, in), 3 * TEXT_ARG_MAX + 3);
+	CHECK_EQ(text_width(out), TEXT_ARG_MAX + 3);
+	/* A small buffer: cut by it, dots still there. */
+	CHECK_EQ(text_arg(out, 8, "abcdefghij"), 7);
+	CHECK(strcmp(out, "abcd...") == 0);
+	CHECK_EQ(text_arg(out, 3, "abc"), 0);
+	CHECK_EQ(out[0], '\0');
+}
+
 static void
 test_utf8_len(void)
 {
@@ -112,6 +152,7 @@ main(void)
 	test_cases();
 	test_bounds();
 	test_in_place();
+	test_arg();
 	test_utf8_len();
 	return check_done();
 }
