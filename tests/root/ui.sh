@@ -142,10 +142,11 @@ capture_e()
 	    sed 's/\x1b\[[0-9;]*m//g; s/ *$//' "$SCREEN_E" >"$SCREEN"
 }
 
-# A connection row at 80 columns: the gutter mark, then family, two
-# endpoints, a state, age, two queues, RTT and retransmits.
+# A connection row at 80 columns: the gutter mark, then family (both
+# families are on screen), two endpoints, a state, age, those of the
+# queues, RTT and retransmits that fit, and the process (or "-").
 ROW80_RE="^[ +-]v[46] [^ ]+ +[^ ]+ +$STATE_RE +[0-9][^ ]*"
-ROW80_RE+=" +[0-9]+ +[0-9]+ +(-|[0-9.]+(us|ms|s)) +[0-9]+$"
+ROW80_RE+="( +[0-9]+){0,2}( +(-|[0-9.]+(us|ms|s)))?( +[0-9]+)? +[^ ]+$"
 # At 40: the two endpoints and the state only.
 ROW40_RE="^[ +-][^ ]+ +[^ ]+ +$STATE_RE$"
 
@@ -866,14 +867,14 @@ check_marks()
 	ip netns exec "$NS_S" "$POPULATE" -i 0 -e 2 -c 0 -t 0 \
 	    >"$TMP/populate" 2>&1 &
 	POP_PID=$!
-	wait_screen '^\+ *v4 127\.[0-9.]+:[0-9]+ .* ESTABLISHED ' || return 1
+	wait_screen '^\+ *(v4 +)?127\.[0-9.]+:[0-9]+ .* ESTABLISHED ' || return 1
 	# The highlight lasts the tombstone time, then the mark goes.
 	# (generous: a loaded machine may draw late)
 	wait_gone '^\+' 15 || return 1
 	kill -TERM "$POP_PID" 2>/dev/null
 	wait "$POP_PID" 2>/dev/null
 	POP_PID=
-	wait_screen '^- *v4 127\.[0-9.]+:[0-9]+ .* ESTABLISHED ' || return 1
+	wait_screen '^- *(v4 +)?127\.[0-9.]+:[0-9]+ .* ESTABLISHED ' || return 1
 	wait_screen 'no connections match' || return 1
 	keys q
 	exited 0
@@ -1164,7 +1165,7 @@ check_follow()
 		sleep 0.02
 	done
 	start -- -d 0.3 -p 1025 || return 1
-	wait_screen '^ ?v4 .* CLOSE_WAIT ' || return 1
+	wait_screen '^ ?(v4 +)?127\..* CLOSE_WAIT ' || return 1
 	# e: the selected connection's state explained; Esc closes.
 	keys / && type_text CLOSE_WAIT && keys Enter
 	keys e
@@ -1221,7 +1222,7 @@ check_lesson()
 	keys Space
 	wait_screen '^ Step 1/[0-9]+ ' || return 1
 	wait_screen '\[LISTEN +1\]' || return 1
-	wait_screen '^ v4 127\.0\.0\.1:7001 +0\.0\.0\.0:\* +LISTEN' || return 1
+	wait_screen '^ (v4 +)?127\.0\.0\.1:7001 +0\.0\.0\.0:\* +LISTEN' || return 1
 	keys Space
 	wait_screen '^ Step 2/[0-9]+ ' || return 1
 	wait_screen '\[SYN_SENT +1\]' || return 1
