@@ -13,7 +13,8 @@
 #    the states with sockets, with ss's counts;
 #  - 120x40: the full histogram (every state, zeros too), the family
 #    column, every endpoint whole;
-#  - 40x12: the histogram in two lines at most with short names; IPv6
+#  - 40x12: the histogram in two lines at most with ss's counts
+#    (short names where the full ones do not fit); IPv6
 #    remotes cut keeping their tail (-6); ">" on the titles, Right
 #    scrolls the columns ("<") up to the process, Left back;
 #  - a column asked for (--columns) that does not fit at 80 is reached by
@@ -91,7 +92,8 @@ run()
 }
 
 # The title line's number (the line with STATE in it), and the rows
-# under it down to the status line.
+# under it down to the first blank line (a quiet screen explains the
+# owner buckets under the rows) or the status line.
 titles_at() { awk 'NR > 1 && /^[ <][A-Z][A-Z]/ { print NR; exit }' "$SCREEN"; }
 rows()
 {
@@ -99,10 +101,18 @@ rows()
 
 	t=$(titles_at)
 	[ -n "$t" ] || return 0
-	sed -n "$((t + 1)),$((H - 2))p" "$SCREEN" | grep -v '^ *$'
+	sed -n "$((t + 1)),$((H - 2))p" "$SCREEN" | awk '/^ *$/ { exit } 1'
 }
-# The lines above the titles, under the header.
-hist() { sed -n "2,$(($(titles_at) - 1))p" "$SCREEN"; }
+# The lines above the titles, under the header (none while no titles
+# are drawn).
+hist()
+{
+	local t
+
+	t=$(titles_at)
+	[ -n "$t" ] && [ "$t" -gt 2 ] || return 0
+	sed -n "2,$((t - 1))p" "$SCREEN"
+}
 
 # "LOCAL REMOTE" of each row on screen, and of each socket ss shows.
 screen_pairs()
@@ -204,14 +214,15 @@ screen_until "the full histogram" hist_full &&
 
 # --- 40x12 ----------------------------------------------------------------
 
-# Each IPv6 row's remote: the ellipsis then the tail of an ss remote.
+# Each IPv6 row's remote: the ellipsis then the tail of an ss remote,
+# the peer's last address group kept with the port (":2]:PORT").
 v6_tails()
 {
 	local r n=0 tail
 
 	while read -r r; do
 		tail=${r#"$ELL"}
-		[ "$tail" != "$r" ] && [[ $tail == *"::2]:"* ]] &&
+		[ "$tail" != "$r" ] && [[ $tail == ?*"2]:"* ]] &&
 		    ss_pairs -6 | awk '{ print $2 }' | grep -q -- "${tail//[/\\[}\$" ||
 		    { echo "remote '$r' is not a tail of ss's" >"$WHY";
 		      return 1; }
@@ -225,17 +236,28 @@ screen_until -t 20 "IPv6 remotes cut to their tails" v6_tails &&
     ok "40x12 -6: IPv6 remotes keep their tail" ||
     bad "40x12 -6: IPv6 remotes not cut to the tail"
 
+# At 40x12: at most two lines, each state ss has with ss's count, by
+# its full name or, where the full ones do not fit, its short one.
 compact40()
 {
-	[ "$(hist | grep -cE '^[A-Z_0-9]+ [0-9]+')" -le 2 ] &&
-	    hist | grep -Eq '(^| )ESTAB [0-9]+' &&
-	    hist | grep -Eq 'CLSWT [0-9]+'
+	local s n b
+
+	[ "$(hist | grep -cE '^[A-Z_0-9]+ [0-9]+')" -le 2 ] ||
+	    { echo "histogram too tall" >"$WHY"; return 1; }
+	while read -r s n; do
+		case $s in
+		ESTABLISHED) b=ESTAB ;; CLOSE_WAIT) b=CLSWT ;;
+		LISTEN) b=LISTN ;; *) b=$s ;;
+		esac
+		hist | grep -Eq "(^| )($s|$b) $n( |\$)" ||
+		    { echo "no '$s $n' in the histogram" >"$WHY"; return 1; }
+	done < <(ss_counts)
 }
 title_has() { capture && sed -n "$(titles_at)p" "$SCREEN" | grep -Eq -- "$1"; }
 
 run 40 12
 screen_until -t 20 "the 40x12 list" compact40 &&
-    ok "40x12: the histogram in two lines, short names" ||
+    ok "40x12: the histogram in two lines, ss's counts" ||
     bad "40x12: the histogram"
 screen_until "> on the titles" title_has '>$' &&
     ! title_has '^<' && ok "40x12: > says columns are off to the right" ||
@@ -261,7 +283,7 @@ screen_until "back to the first columns" title_has '^ LOCAL' &&
 # --- a column asked for ---------------------------------------------------
 
 run 80 24 --columns local,remote,state,age,recvq,sendq,rtt,retrans,process,cwnd,cc
-screen_until -t 20 "the chosen columns" title_has 'RTT.*>$' &&
+screen_until -t 20 "the chosen columns" title_has 'STATE.*>$' &&
     ! title_has 'CWND' &&
     ok "80x24 --columns: CWND past the edge, > says so" ||
     bad "80x24 --columns: no > for CWND"
