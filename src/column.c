@@ -1,5 +1,6 @@
 /* The connection list's columns: lists of fields, and how they share a
  * width. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,6 +11,17 @@ const uint8_t column_default[] = {
 	FIELD_RECVQ, FIELD_SENDQ, FIELD_RTT, FIELD_RETRANS, FIELD_PROCESS,
 };
 const size_t column_ndefault = sizeof column_default;
+
+/* The columns shown whatever the width: the state and the endpoints. */
+#define COLUMN_PRIO_CORE	2
+/* How far below its field width an endpoint may be cut at the last. */
+#define COLUMN_TAIL_SQUEEZE	3
+
+int
+column_is_default(int id)
+{
+	return memchr(column_default, id, column_ndefault) != NULL;
+}
 
 int
 column_lookup(const char *name)
@@ -91,57 +103,6 @@ column_fmt_list(const uint8_t *ids, size_t n, char *buf, size_t len)
 }
 
 int
-column_layout(const uint8_t *ids, size_t n, int width, int *widths)
-{
-	int used = 0, nflex = 0, left, share, ncols = 0;
-	size_t i;
-	unsigned prio;
-
-	/* Columns go in by priority while they fit, so a narrow terminal
-	 * keeps the state and the endpoints and loses the extras. */
-	for (i = 0; i < n; i++)
-		widths[i] = 0;
-	for (prio = 0; prio < 256; prio++)
-		for (i = 0; i < n; i++) {
-			const struct field *col = &field_table[ids[i]];
-			int need = col->width + (ncols > 0);
-
-			if (col->prio != prio || used + need > width)
-				continue;
-			widths[i] = col->width;
-			used += need;
-			ncols++;
-			if (col->maxwidth > col->width)
-				nflex++;
-		}
-	/* Then the flexible columns share the rest evenly. */
-	while (nflex > 0 && used < width) {
-		int grew = 0;
-
-		left = width - used;
-		share = left / nflex > 0 ? left / nflex : 1;
-		for (i = 0; i < n && used < width; i++) {
-			const struct field *col = &field_table[ids[i]];
-			int room;
-
-			if (widths[i] == 0 || col->maxwidth <= widths[i])
-				continue;
-			room = col->maxwidth - widths[i];
-			if (room > share)
-				room = share;
-			if (room > width - used)
-				room = width - used;
-			widths[i] += room;
-			used += room;
-			grew = 1;
-		}
-		if (!grew)
-			break;
-	}
-	return used;
-}
-
-int
 column_prepend(uint8_t *ids, size_t *n, size_t max, int id)
 {
 	size_t i;
@@ -184,5 +145,196 @@ column_elide(char *text, size_t len, int width, const char *ell)
 	head = (size_t)width - tail - 1;
 	snprintf(out, sizeof out, "%.*s%s%s", (int)head, text, ell,
 	    text + n - tail);
+	snprintf(text, len, "%s", out);
+}
+
+/* Cut the core columns, the lowest priority first, down to their field
+ * width less squeeze (endpoints only) until the admitted ones fit. */
+static void
+column_fit_cut(const uint8_t *ids, size_t n, size_t skip, int width,
+    int *widths, int *used, int squeeze)
+{
+	int prio;
+	size_t i;
+
+	for (prio = COLUMN_PRIO_CORE; prio >= 0 && *used > width; prio--)
+		for (i = skip; i < n && *used > width; i++) {
+			const struct field *col = &field_table[ids[i]];
+			int floor = col->width, cut;
+
+			if (col->flags & FIELD_F_TAIL)
+				floor -= squeeze;
+			if (col->prio != prio || widths[i] <= floor)
+				continue;
+			cut = widths[i] - floor;
+			if (cut > *used - width)
+				cut = *used - width;
+			widths[i] -= cut;
+			*used -= cut;
+		}
+}
+
+/* Cut the core columns to their field width; then, at the last, the
+ * endpoints a few cells more (40 columns less the ">" marker's cell). */
+static void
+column_fit_shrink(const uint8_t *ids, size_t n, size_t skip, int width,
+    int *widths, int *used)
+{
+	column_fit_cut(ids, n, skip, width, widths, used, 0);
+	column_fit_cut(ids, n, skip, width, widths, used,
+	    COLUMN_TAIL_SQUEEZE);
+}
+
+/* Admit the columns by priority; returns how many were. */
+static int
+column_fit_admit(const uint8_t *ids, size_t n, const struct column_need *cn,
+    size_t skip, int width, int *widths, int *used)
+{
+	int ncols = 0;
+	unsigned prio;
+	size_t i;
+
+	for (prio = 0; prio < 256; prio++)
+		for (i = skip; i < n; i++) {
+			const struct field *col = &field_table[ids[i]];
+			int need = cn->least[i] + (ncols > 0);
+
+			if (col->prio != prio || cn->need[i] <= 0)
+				continue;
+			if (*used + need > width && prio > COLUMN_PRIO_CORE)
+				continue;
+			widths[i] = cn->least[i];
+			*used += need;
+			ncols++;
+		}
+	column_fit_shrink(ids, n, skip, width, widths, used);
+	/* Asked-for columns stay, past the edge if need be. */
+	for (i = skip; i < n; i++)
+		if (widths[i] == 0 && cn->need[i] > 0 &&
+		    !column_is_default(ids[i])) {
+			widths[i] = cn->least[i];
+			*used += cn->least[i] + (ncols++ > 0);
+		}
+	return ncols;
+}
+
+int
+column_fit(const uint8_t *ids, size_t n, const struct column_need *cn,
+    size_t skip, int width, int *widths, int *used)
+{
+	int more = 0;
+	unsigned prio;
+	size_t i;
+
+	*used = 0;
+	for (i = 0; i < n; i++) {
+		widths[i] = 0;
+		if (i < skip && cn->need[i] > 0)
+			more |= COLUMN_MORE_LEFT;
+	}
+	column_fit_admit(ids, n, cn, skip, width, widths, used);
+	/* Then each grows to what its rows need, by priority. */
+	for (prio = 0; prio < 256 && *used < width; prio++)
+		for (i = skip; i < n && *used < width; i++) {
+			int grow = cn->need[i] - widths[i];
+
+			if (field_table[ids[i]].prio != prio || widths[i] == 0 ||
+			    grow <= 0)
+				continue;
+			if (grow > width - *used)
+				grow = width - *used;
+			widths[i] += grow;
+			*used += grow;
+		}
+	for (i = skip; i < n; i++)
+		if (cn->need[i] > 0 && widths[i] == 0)
+			more |= COLUMN_MORE_RIGHT;
+	if (*used > width)
+		more |= COLUMN_MORE_RIGHT;
+	return more;
+}
+
+/* One value held: *shown follows want up at once, down after the hold. */
+static void
+column_hold_one(int *shown, int *low, int64_t *since, int want,
+    int64_t now_ms)
+{
+	if (want >= *shown) {
+		*shown = want;
+		*since = INT64_MIN;
+		return;
+	}
+	if (*since == INT64_MIN || now_ms < *since) {
+		*since = now_ms;
+		*low = want;
+		return;
+	}
+	if (want > *low)
+		*low = want;
+	if (now_ms - *since >= COLUMN_HOLD_MS) {
+		*shown = *low;
+		*since = INT64_MIN;
+	}
+}
+
+void
+column_hold(struct column_hold *h, const uint8_t *ids, size_t n, int width,
+    struct column_need *cn, int64_t now_ms)
+{
+	size_t i;
+
+	if (n > FIELD_N)
+		n = FIELD_N;
+	if (h->n != n || h->width != width || memcmp(h->ids, ids, n) != 0) {
+		memcpy(h->ids, ids, n);
+		h->n = n;
+		h->width = width;
+		h->shown = *cn;
+		for (i = 0; i < FIELD_N; i++)
+			h->since[0][i] = h->since[1][i] = INT64_MIN;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		column_hold_one(&h->shown.need[i], &h->low.need[i],
+		    &h->since[0][i], cn->need[i], now_ms);
+		column_hold_one(&h->shown.least[i], &h->low.least[i],
+		    &h->since[1][i], cn->least[i], now_ms);
+		/* What is cut never passes what is shown. */
+		if (h->shown.least[i] > h->shown.need[i])
+			h->shown.least[i] = h->shown.need[i];
+	}
+	*cn = h->shown;
+}
+
+void
+column_elide_tail(char *text, size_t len, int width, const char *ell)
+{
+	size_t n = strlen(text), keep, from, port;
+	const char *colon = strrchr(text, ':');
+	char out[128];
+
+	if (width <= 0) {
+		text[0] = '\0';
+		return;
+	}
+	if (n <= (size_t)width)
+		return;
+	port = colon != NULL ? n - (size_t)(colon - text) : 0;
+	/* The ellipsis, one cell of the address and the port, or cut
+	 * from the right. */
+	if (port + 2 > (size_t)width || n >= sizeof out) {
+		text[width < (int)len ? width : (int)len - 1] = '\0';
+		return;
+	}
+	keep = (size_t)width - 1;
+	from = n - keep;
+	/* Start at a group or an octet when one is in reach, keeping at
+	 * least one character before the port. */
+	while (from < n - port - 1 && text[from - 1] != ':' &&
+	    text[from - 1] != '.')
+		from++;
+	if (text[from - 1] != ':' && text[from - 1] != '.')
+		from = n - keep;
+	snprintf(out, sizeof out, "%s%s", ell, text + from);
 	snprintf(text, len, "%s", out);
 }

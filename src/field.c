@@ -801,14 +801,15 @@ const struct field field_table[FIELD_N] = {
 	    .text = field_state_text, .cmp = field_state_cmp,
 	    .json_fn = field_state_json },
 	[FIELD_FAMILY] = { "family", "FM", NULL, "address family: v4 or v6",
-	    UNIT_NONE, 2, 2, 255, SORT, FIELD_MEMBER(s.family),
+	    UNIT_NONE, 2, 2, 4, SORT, FIELD_MEMBER(s.family),
 	    .text = field_family_text, .json_fn = field_family_json },
 	[FIELD_LOCAL] = { "local", "LOCAL", NULL, "local address[%device]:port, "
 	    "as ss prints it",
-	    UNIT_NONE, 13, 63, 1, SORT, .text = field_local_text,
+	    UNIT_NONE, 13, 63, 1, SORT | FIELD_F_TAIL, .text = field_local_text,
 	    .cmp = field_local_cmp, .json_fn = field_local_json },
 	[FIELD_REMOTE] = { "remote", "REMOTE", NULL, "remote address:port",
-	    UNIT_NONE, 13, 47, 2, SORT, .text = field_remote_text,
+	    UNIT_NONE, 13, 47, 2, SORT | FIELD_F_TAIL,
+	    .text = field_remote_text,
 	    .cmp = field_remote_cmp, .json_fn = field_remote_json },
 	[FIELD_LPORT] = { "lport", NULL, NULL, "local port",
 	    UNIT_NONE, 5, 5, 255, SORT | RIGHT, FIELD_MEMBER(s.lport) },
@@ -816,20 +817,20 @@ const struct field field_table[FIELD_N] = {
 	    UNIT_NONE, 5, 5, 255, SORT | RIGHT, FIELD_MEMBER(s.rport) },
 	[FIELD_RECVQ] = { "recvq", "RECV-Q", "recv_q", "bytes not yet read; "
 	    "LISTEN: connections waiting for accept()",
-	    UNIT_COUNT, 6, 6, 4, SORT | RIGHT, FIELD_MEMBER(s.rqueue) },
+	    UNIT_COUNT, 6, 6, 5, SORT | RIGHT, FIELD_MEMBER(s.rqueue) },
 	[FIELD_SENDQ] = { "sendq", "SEND-Q", "send_q", "bytes not yet "
 	    "acknowledged; LISTEN: the backlog",
-	    UNIT_COUNT, 6, 6, 5, SORT | RIGHT, FIELD_MEMBER(s.wqueue) },
+	    UNIT_COUNT, 6, 6, 6, SORT | RIGHT, FIELD_MEMBER(s.wqueue) },
 	[FIELD_AGE] = { "age", "INSTATE", NULL, "time in the current state "
 	    "(+: at least, it predates tcptop)",
-	    UNIT_MS, 7, 7, 3, SORT | RIGHT, .get = field_age_get,
+	    UNIT_MS, 7, 7, 4, SORT | RIGHT, .get = field_age_get,
 	    .text = field_age_text, .cmp = field_age_cmp,
 	    .json_fn = field_age_json },
 	[FIELD_RTT] = { "rtt", "RTT", "rtt_ms", "smoothed round-trip time",
-	    UNIT_US, 6, 6, 6, SORT | RIGHT | INFO | FIELD_F_ZERO,
+	    UNIT_US, 6, 6, 7, SORT | RIGHT | INFO | FIELD_F_ZERO,
 	    FIELD_MEMBER(s.info.rtt_us) },
 	[FIELD_RETRANS] = { "retrans", "RETR", "retrans", "segments "
-	    "retransmitted", UNIT_SEGMENTS, 4, 4, 7, SORT | RIGHT,
+	    "retransmitted", UNIT_SEGMENTS, 4, 4, 8, SORT | RIGHT,
 	    .get = field_retrans_get, .cmp = field_retrans_cmp },
 	[FIELD_TIMER] = { "timer", "TIMER", NULL, "pending timer and when it "
 	    "expires: on (retransmit or probe), keepalive, timewait, persist "
@@ -904,7 +905,7 @@ const struct field field_table[FIELD_N] = {
 	[FIELD_PROCESS] = { "process", "PROCESS", NULL, "its command name "
 	    "(queued:NAME: waiting in NAME's accept queue; (in flight): "
 	    "passed over a unix socket, held by no process)",
-	    UNIT_NONE, 8, 15, 8, SORT, .text = field_process_text,
+	    UNIT_NONE, 8, 15, 3, SORT, .text = field_process_text,
 	    .cmp = field_process_cmp, .json_fn = field_process_json },
 	[FIELD_USER] = { "user", "USER", NULL, "its user", UNIT_NONE, 8, 12,
 	    31, SORT, .text = field_user_text, .cmp = field_user_cmp,

@@ -118,6 +118,7 @@ layout_measure(struct session *s, const struct frame *frame)
 	const struct session_screen *e;
 	const struct screen_ops *ops;
 	struct frame fr = *frame, *f = &fr;
+	size_t i;
 
 	fr.screens = screens_table;
 	layout_plan(f, &p);
@@ -131,6 +132,12 @@ layout_measure(struct session *s, const struct frame *frame)
 	if (ops->extent != NULL)
 		s->extent = ops->extent(f, e, p.at[s->depth - 1]);
 	session_rescroll(s);
+	/* Then what the rows now on screen need. */
+	for (i = p.main; p.has_main && i < s->depth; i++) {
+		ops = screens_table[s->stack[i].id];
+		if (ops->measure != NULL && p.at[i].h > 0)
+			ops->measure(s, f, p.at[i]);
+	}
 }
 
 int

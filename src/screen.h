@@ -149,6 +149,10 @@ struct screen_ops {
 	/* The lines it has to scroll through at r; NULL: none. */
 	int (*extent)(const struct frame *f, const struct session_screen *e,
 	    struct rect r);
+	/* Size what depends on the rows at r (the list's column widths),
+	 * before keys and drawing.  NULL: nothing to measure. */
+	void (*measure)(struct session *s, const struct frame *f,
+	    struct rect r);
 	/* Opened with arg on top of the stack (e): 0, or -1 to refuse (a
 	 * message says why).  NULL: nothing to do. */
 	int (*enter)(struct session *s, struct session_screen *e, int arg);

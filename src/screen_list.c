@@ -4,8 +4,10 @@
  * the diagram, follow, explain, kill, groups and alerts. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "screen.h"
+#include "tcptop/column.h"
 #include "tcptop/field.h"
 #include "tcptop/tcpstate.h"
 #include "tcptop/text.h"
@@ -34,20 +36,171 @@ screen_list_row_role(const struct frame *f, const struct conn *c,
 	return UI_NORMAL;
 }
 
+/* The list's columns as laid out for the rows on screen: kept between
+ * frames (session_data) for the hysteresis and the horizontal scroll. */
+struct screen_list_cols {
+	struct column_hold hold;
+	size_t skip;		/* columns scrolled off to the left */
+	int width;		/* laid out for this width */
+	int widths[FIELD_N];	/* of each of the session's columns */
+	int more;		/* COLUMN_MORE_* */
+};
+
+/* The sorted column (its title takes an arrow). */
+static int
+screen_list_sorted(const struct session *t, int id)
+{
+	return id == t->sort_key ||
+	    (t->sort_key == FIELD_LPORT && id == FIELD_LOCAL) ||
+	    (t->sort_key == FIELD_RPORT && id == FIELD_REMOTE);
+}
+
+/* What column i needs for row c: its text's cells; the least for an
+ * endpoint (IPv4 whole, IPv6 down to its tail). */
 static void
-screen_list_titles(const struct frame *f, int y, int x, int w,
-    const int *widths)
+screen_list_need_row(const struct frame *f, const struct conn *c, size_t i,
+    struct column_need *cn)
+{
+	int id = f->s->cols[i], cells, least;
+	const struct field *col = &field_table[id];
+	char text[CONN_ENDPOINT_LEN + 8];
+
+	field_fmt(id, c, &f->snap->fields, text, sizeof text);
+	cells = (int)text_cells(text, strlen(text));
+	least = cells;
+	if (!(col->flags & FIELD_F_TAIL))
+		least = cells < col->width ? cells : col->width;
+	else if (text[0] == '[' && least > COLUMN_V6_LEAST)
+		least = COLUMN_V6_LEAST;
+	if (cells > cn->need[i])
+		cn->need[i] = cells;
+	if (least > cn->least[i])
+		cn->least[i] = least;
+}
+
+/* What the rows on screen (h - 1 of them from the top) need of each
+ * column: fixed columns their width, the others their widest text up
+ * to their maximum; with the default columns, the family column only
+ * while both families show. */
+static void
+screen_list_need(const struct frame *f, int h, struct column_need *cn)
 {
 	const struct session *t = f->s;
+	const struct view *v = &t->view;
+	unsigned fams = 0;
+	size_t i, k;
+	int dflt = t->ncols == column_ndefault &&
+	    memcmp(t->cols, column_default, column_ndefault) == 0;
+
+	memset(cn, 0, sizeof *cn);
+	for (k = t->top; (int)(k - t->top) < h - 1 && k < v->n; k++) {
+		fams |= v->rows[k]->s.family == AF_INET6 ? 2u : 1u;
+		for (i = 0; i < t->ncols; i++)
+			if (field_table[t->cols[i]].maxwidth >
+			    field_table[t->cols[i]].width)
+				screen_list_need_row(f, v->rows[k], i, cn);
+	}
+	for (i = 0; i < t->ncols; i++) {
+		const struct field *col = &field_table[t->cols[i]];
+		int title = (int)strlen(col->title) +
+		    screen_list_sorted(t, t->cols[i]);
+
+		if (col->maxwidth <= col->width)
+			cn->need[i] = cn->least[i] = col->width;
+		if (cn->need[i] < title)
+			cn->need[i] = title;
+		if (cn->need[i] > col->maxwidth)
+			cn->need[i] = col->maxwidth;
+		if (cn->least[i] > cn->need[i] || cn->least[i] == 0)
+			cn->least[i] = cn->need[i] < col->width ?
+			    cn->need[i] : col->width;
+		/* Its title, up to the field's width, is never cut. */
+		if (cn->least[i] < title && cn->least[i] < col->width)
+			cn->least[i] = title < col->width ? title : col->width;
+		if (cn->least[i] > cn->need[i])
+			cn->least[i] = cn->need[i];
+		/* One family on screen: its column tells nothing, unless
+		 * the operator chose the columns. */
+		if (t->cols[i] == FIELD_FAMILY && fams != 3 && dflt)
+			cn->need[i] = cn->least[i] = 0;
+	}
+}
+
+/* Lay the columns out in w cells from skip; when some are off to the
+ * right, again in one cell less, so the ">" saying so has its own. */
+static void
+screen_list_fit(const struct session *s, const struct column_need *cn,
+    int w, struct screen_list_cols *lc)
+{
+	int used;
+
+	lc->more = column_fit(s->cols, s->ncols, cn, lc->skip, w,
+	    lc->widths, &used);
+	if (lc->more & COLUMN_MORE_RIGHT)
+		lc->more = column_fit(s->cols, s->ncols, cn, lc->skip, w - 1,
+		    lc->widths, &used) | COLUMN_MORE_RIGHT;
+	lc->width = w;
+}
+
+/* The columns laid out in r for the rows now on screen, held against
+ * jitter. */
+static void
+screen_list_measure(struct session *s, const struct frame *f,
+    struct rect r)
+{
+	struct screen_list_cols *lc = session_data(s, SCREEN_LIST,
+	    sizeof *lc, NULL);
+	struct column_need cn;
+
+	screen_list_need(f, r.h, &cn);
+	column_hold(&lc->hold, s->cols, s->ncols, r.w - 1, &cn,
+	    f->snap->fields.now_ms);
+	if (lc->skip >= s->ncols)
+		lc->skip = s->ncols > 0 ? s->ncols - 1 : 0;
+	screen_list_fit(s, &cn, r.w - 1, lc);
+}
+
+/* The widths to draw with: as measured, or (not measured at this width)
+ * laid out now without hysteresis or scroll. */
+static const struct screen_list_cols *
+screen_list_cols(const struct frame *f, struct rect r,
+    struct screen_list_cols *tmp)
+{
+	const struct screen_list_cols *lc = session_peek(f->s, SCREEN_LIST);
+	struct column_need cn;
+
+	if (lc != NULL && lc->width == r.w - 1 && lc->hold.n == f->s->ncols &&
+	    memcmp(lc->hold.ids, f->s->cols, f->s->ncols) == 0)
+		return lc;
+	memset(tmp, 0, sizeof *tmp);
+	screen_list_need(f, r.h, &cn);
+	screen_list_fit(f->s, &cn, r.w - 1, tmp);
+	return tmp;
+}
+
+/* The cells of a column at cx, cw wide, left inside the w cells from x
+ * (the right marker's cell kept), at least 0. */
+static int
+screen_list_clip(int cx, int cw, int x, int w)
+{
+	int room = x + w - cx;
+
+	return cw < room ? cw : room > 0 ? room : 0;
+}
+
+static void
+screen_list_titles(const struct frame *f, int y, int x, int w,
+    const struct screen_list_cols *lc)
+{
+	const struct session *t = f->s;
+	const int *widths = lc->widths;
 	size_t i;
 	int cx = x + 1;
 
 	ui_fill(y, x, w, UI_TITLE);
-	for (i = 0; i < t->ncols; i++) {
+	for (i = 0; i < t->ncols && cx < x + w; i++) {
 		const struct field *col = &field_table[t->cols[i]];
-		int sorted = t->cols[i] == t->sort_key ||
-		    (t->sort_key == FIELD_LPORT && t->cols[i] == FIELD_LOCAL) ||
-		    (t->sort_key == FIELD_RPORT && t->cols[i] == FIELD_REMOTE);
+		int sorted = screen_list_sorted(t, t->cols[i]);
 		int role = sorted ? UI_TITLE_SORT : UI_TITLE, tl, off;
 		char title[64];
 
@@ -65,9 +218,16 @@ screen_list_titles(const struct frame *f, int y, int x, int w,
 		off = (col->flags & FIELD_F_RIGHT) && tl < widths[i] ?
 		    widths[i] - tl : 0;
 		ui_fill(y, cx, off, role);
-		ui_putpad(y, cx + off, widths[i] - off, role, title);
+		ui_putpad(y, cx + off, screen_list_clip(cx, widths[i], x, w) -
+		    off, role, title);
 		cx += widths[i] + 1;
 	}
+	/* Columns off to the left or the right: Left and Right reach
+	 * them. */
+	if (lc->more & COLUMN_MORE_LEFT)
+		ui_put(y, x, 1, UI_TITLE_SORT, "<");
+	if (lc->more & COLUMN_MORE_RIGHT)
+		ui_put(y, x + w - 1, 1, UI_TITLE_SORT, ">");
 }
 
 static void
@@ -82,7 +242,7 @@ screen_list_row(const struct frame *f, const struct conn *c, int y,
 
 	ui_fill(y, x, w, base);
 	ui_put(y, x, 1, selected ? UI_SELECTED : role, mark);
-	for (i = 0; i < t->ncols; i++) {
+	for (i = 0; i < t->ncols && cx < x + w; i++) {
 		int id = t->cols[i], cw = widths[i], tl, off, at, mx, mw;
 		int cr = base;
 		char text[CONN_ENDPOINT_LEN + 8];
@@ -90,7 +250,14 @@ screen_list_row(const struct frame *f, const struct conn *c, int y,
 		if (cw == 0)
 			continue;
 		field_fmt(id, c, &f->snap->fields, text, sizeof text);
-		column_elide(text, sizeof text, cw, ui_glyph(UI_G_ELLIPSIS));
+		if (field_table[id].flags & FIELD_F_TAIL)
+			column_elide_tail(text, sizeof text, cw,
+			    ui_glyph(UI_G_ELLIPSIS));
+		else
+			column_elide(text, sizeof text, cw,
+			    ui_glyph(UI_G_ELLIPSIS));
+		/* Past the right edge: what fits of it. */
+		cw = screen_list_clip(cx, cw, x, w);
 		/* The state keeps its phase colour on plain rows. */
 		if (id == FIELD_STATE && base == UI_NORMAL)
 			cr = ui_state_role(c->s.state);
@@ -145,13 +312,15 @@ screen_list_draw(const struct frame *f, const struct session_screen *e,
 {
 	const struct session *t = f->s;
 	const struct view *v = &t->view;
-	int widths[FIELD_N], row;
+	struct screen_list_cols tmp;
+	const struct screen_list_cols *lc;
+	int row;
 	size_t i;
 
 	if (r.h <= 0)
 		return;
-	column_layout(t->cols, t->ncols, r.w - 1, widths);
-	screen_list_titles(f, r.y, r.x, r.w, widths);
+	lc = screen_list_cols(f, r, &tmp);
+	screen_list_titles(f, r.y, r.x, r.w, lc);
 	(void)e;
 	if (v->n == 0 && r.h > 1) {
 		ui_put(r.y + 1, r.x + 1, r.w - 1, UI_DIM, v->total == 0 &&
@@ -160,8 +329,8 @@ screen_list_draw(const struct frame *f, const struct session_screen *e,
 		return;
 	}
 	for (row = 1, i = t->top; row < r.h && i < v->n; row++, i++)
-		screen_list_row(f, v->rows[i], r.y + row, r.x, r.w, widths,
-		    i == t->sel);
+		screen_list_row(f, v->rows[i], r.y + row, r.x, r.w,
+		    lc->widths, i == t->sel);
 	screen_list_owners_note(f, r.y + row + 1, r.x, r.w, r.h - row - 1);
 }
 
@@ -287,6 +456,30 @@ screen_list_open(struct session *s, int key)
 	return react_open(SCREEN_ALERTS, 0);
 }
 
+/* Left, Right: scroll the columns by one, while some are off that
+ * way. */
+static int
+screen_list_hscroll(struct session *s, int key)
+{
+	struct screen_list_cols *lc = session_data(s, SCREEN_LIST,
+	    sizeof *lc, NULL);
+
+	/* A column left out (the family of one) is stepped over, so each
+	 * press moves what shows. */
+	if (key == K_LEFT && lc->skip > 0) {
+		while (--lc->skip > 0 && lc->hold.shown.need[lc->skip] == 0)
+			;
+	} else if (key == K_RIGHT && (lc->more & COLUMN_MORE_RIGHT) &&
+	    lc->skip + 1 < s->ncols) {
+		while (lc->skip + 1 < s->ncols && lc->widths[lc->skip] == 0)
+			lc->skip++;
+		lc->skip++;
+	} else
+		session_message(s, 0, "no more columns to the %s",
+		    key == K_LEFT ? "left" : "right");
+	return REACT_REDRAW;
+}
+
 static const struct key_binding screen_list_keys[] = {
 	{ { K_ENTER }, "Enter", NULL, screen_list_detail,
 	    "details of the selected connection: every field, the tcp_info "
@@ -298,6 +491,9 @@ static const struct key_binding screen_list_keys[] = {
 	    "move a page" },
 	{ { K_HOME, K_END }, "Home End", NULL, screen_list_move,
 	    "first or last row" },
+	{ { K_LEFT, K_RIGHT }, "Left Right", NULL, screen_list_hscroll,
+	    "scroll the columns sideways when not all fit: < or > at the "
+	    "ends of the column titles says some are off that way" },
 	{ { K_F3, '/' }, "F3 /", "Search", screen_list_search,
 	    "search every column shown and the process, pid and user as you "
 	    "type; matches are highlighted" },
@@ -359,5 +555,6 @@ const struct screen_ops screen_list = {
 	.keys = screen_list_tables,
 	.draw = screen_list_draw,
 	.extent = screen_list_extent,
+	.measure = screen_list_measure,
 	.leave = screen_list_leave,
 };

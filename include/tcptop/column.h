@@ -25,12 +25,67 @@ int column_parse_list(const char *spec, uint8_t *ids, size_t *n, size_t max,
 /* Write ids back as "name,name" into buf. */
 void column_fmt_list(const uint8_t *ids, size_t n, char *buf, size_t len);
 
-/* Share width among the columns ids: fixed columns get their width,
- * flexible ones split what is left up to their maximum, one space
- * between columns.  When not all fit, the columns of highest prio get
- * width 0 (the rest keep their order).  widths[i] for each id; returns
- * the width used. */
-int column_layout(const uint8_t *ids, size_t n, int width, int *widths);
+/* What the rows on screen need of each column, measured by the list
+ * (one slot per entry of its column list). */
+struct column_need {
+	int need[FIELD_N];	/* the widest text shown, its title
+				 * included; 0: nothing to show, the column
+				 * is left out (the family column while one
+				 * family is shown) */
+	int least[FIELD_N];	/* the narrowest it may be cut to without
+				 * losing what tells rows apart */
+};
+
+/* The least width an IPv6 endpoint is cut to: the tail of the address
+ * (its last groups tell hosts apart), the scope and the port. */
+#define COLUMN_V6_LEAST	24
+
+/* Bits column_fit returns. */
+#define COLUMN_MORE_LEFT	0x01	/* columns scrolled off to the left */
+#define COLUMN_MORE_RIGHT	0x02	/* columns that did not fit, or
+					 * past the right edge */
+
+/* Nonzero when id is one of column_default: a column the list may leave
+ * out where it does not fit.  Any other was asked for (F2, --columns,
+ * tcptoprc) and is never left out: past the edge, scrolling reaches
+ * it. */
+int column_is_default(int id);
+
+/* Share width among the columns ids[skip..n) (the first skip are
+ * scrolled off): in order of prio, each gets its least width while it
+ * fits; the state and the endpoints (prio 0 to 2) always, cut towards
+ * their field width when they must; a column not of column_default
+ * even past the edge.  Then the columns grow to their need as room is
+ * left.  widths[i] for each id (0: not shown); *used the cells taken (it
+ * may pass width); returns COLUMN_MORE_* bits. */
+int column_fit(const uint8_t *ids, size_t n, const struct column_need *cn,
+    size_t skip, int width, int *widths, int *used);
+
+/* Hysteresis on what the rows need, so widths do not jitter at each
+ * refresh: a need that grows is taken at once, one that shrinks only
+ * once it has stayed below for COLUMN_HOLD_MS (the largest of that
+ * time is taken).  A new column list or width starts afresh. */
+#define COLUMN_HOLD_MS	3000
+
+struct column_hold {
+	uint8_t ids[FIELD_N];	/* the columns held, */
+	size_t n;
+	int width;		/* at this width */
+	struct column_need shown;	/* what is used */
+	struct column_need low;		/* the largest need since it fell */
+	int64_t since[2][FIELD_N];	/* when it fell, or INT64_MIN */
+};
+
+/* Hold cn (for ids, n at width) in h at model time now_ms: cn becomes
+ * what to use. */
+void column_hold(struct column_hold *h, const uint8_t *ids, size_t n,
+    int width, struct column_need *cn, int64_t now_ms);
+
+/* Shorten an endpoint in place to at most width cells, keeping its tail
+ * (the end of the address, the scope and the port), which tells hosts
+ * apart: ell then the tail from a '.' or ':' boundary, e.g.
+ * "~:a:b:c:d]:443". Too narrow for the port: cut from the right. */
+void column_elide_tail(char *text, size_t len, int width, const char *ell);
 
 /* Put id first in ids (n of at most max) unless it is there already.
  * Returns 1 when it was added. */

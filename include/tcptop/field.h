@@ -90,6 +90,8 @@ struct field_ctx {
 #define FIELD_F_RIGHT	0x08	/* right-aligned in a column */
 #define FIELD_F_ZERO	0x10	/* unknown before the first RTT sample
 				 * (rtt 0, where ss shows no rtt:) */
+#define FIELD_F_TAIL	0x20	/* an endpoint: cut keeping its tail,
+				 * never cut when IPv4 and room allows */
 
 /* The member of struct conn a field reads: offset and size. */
 #define FIELD_MEMBER(m) .off = offsetof(struct conn, m), \

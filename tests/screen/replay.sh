@@ -159,6 +159,10 @@ check_diagram_golden()
 
 	replay "$w" "$h" || return 1
 	WANT=$(hist_counts | sort)
+	# The compact histogram (below 40 rows) leaves out CLOSE at 0; the
+	# diagram's box counts it.
+	echo "$WANT" | grep -q '^CLOSE ' ||
+	    WANT=$(printf '%s\nCLOSE 0\n' "$WANT" | sort)
 	[ "$(echo "$WANT" | wc -l)" -eq 11 ] ||
 	    { echo "    the histogram shows $(echo "$WANT" | wc -l) states"
 	    show_screen; return 1; }

@@ -7,6 +7,32 @@
 #include "check.h"
 #include "tcptop/column.h"
 
+/* What rows with endpoints of local and remote cells and a process
+ * name of proc cells need of the columns ids; both families when
+ * two. */
+static void
+fit_need(struct column_need *cn, const uint8_t *ids, size_t n, int local,
+    int remote, int proc, int two)
+{
+	size_t i;
+
+	memset(cn, 0, sizeof *cn);
+	for (i = 0; i < n; i++) {
+		const struct field *f = &field_table[ids[i]];
+		int w = f->width;
+
+		if (ids[i] == FIELD_LOCAL)
+			w = local;
+		else if (ids[i] == FIELD_REMOTE)
+			w = remote;
+		else if (ids[i] == FIELD_PROCESS)
+			w = proc;
+		else if (ids[i] == FIELD_FAMILY && !two)
+			w = 0;
+		cn->need[i] = cn->least[i] = w;
+	}
+}
+
 int
 main(void)
 {
@@ -14,7 +40,9 @@ main(void)
 	int widths[FIELD_N];
 	size_t n = 0, i;
 	char err[128], buf[128];
-	int used, w;
+	int used, w, more;
+	struct column_need cn;
+	struct column_hold hold;
 
 	/* Names round trip; bad lists leave ids alone. */
 	CHECK_EQ(column_parse_list("local, remote,STATE", ids, &n, FIELD_N,
@@ -46,36 +74,131 @@ main(void)
 	    sizeof err), -1);
 	CHECK(strstr(err, "lport") != NULL);
 
-	/* The default columns fill 80 cells (with the 1-cell mark gutter)
-	 * and never overflow any width; the addresses grow first. */
-	for (w = 1; w <= 200; w++) {
-		used = column_layout(column_default, column_ndefault, w,
-		    widths);
-		CHECK(used <= w);
-	}
-	used = column_layout(column_default, column_ndefault, 79, widths);
-	CHECK_EQ(used, 79);
-	CHECK(widths[1] >= 14 && widths[2] >= 14 && widths[0] == 2);
-	/* All but the process, which needs a wider terminal. */
+	/* Rows of IPv4 endpoints, one family, a process: at 80 cells (79
+	 * and the mark gutter) both endpoints whole, the family left out,
+	 * the process in; what does not fit says so. */
+	CHECK_EQ(column_default[0], FIELD_FAMILY);
 	CHECK_EQ(column_default[column_ndefault - 1], FIELD_PROCESS);
-	for (i = 0; i + 1 < column_ndefault; i++)
-		CHECK(widths[i] > 0);
-	CHECK_EQ(widths[column_ndefault - 1], 0);
-	used = column_layout(column_default, column_ndefault, 100, widths);
-	for (i = 0; i < column_ndefault; i++)
-		CHECK(widths[i] > 0);
-	/* At 39 cells the extras go; the state and both endpoints stay. */
-	used = column_layout(column_default, column_ndefault, 39, widths);
-	CHECK(used <= 39 && widths[8] == 0 && widths[0] == 0);
-	CHECK(widths[1] >= 13 && widths[2] >= 13 && widths[3] == 11);
+	fit_need(&cn, column_default, column_ndefault, 14, 15, 9, 0);
+	more = column_fit(column_default, column_ndefault, &cn, 0, 79,
+	    widths, &used);
+	CHECK(used <= 79);
+	CHECK(widths[0] == 0 && widths[1] == 14 && widths[2] == 15);
+	CHECK_EQ(widths[column_ndefault - 1], 9);
+	CHECK_EQ(more, COLUMN_MORE_RIGHT);
+	/* Two families: the family column is there (where it fits). */
+	fit_need(&cn, column_default, column_ndefault, 14, 15, 9, 1);
+	more = column_fit(column_default, column_ndefault, &cn, 0, 120,
+	    widths, &used);
+	CHECK(widths[0] == 2 && more == 0 && used <= 120);
+	/* The longest IPv4 endpoints are never cut at 80: the extras go. */
+	fit_need(&cn, column_default, column_ndefault, 21, 21, 9, 0);
+	more = column_fit(column_default, column_ndefault, &cn, 0, 79,
+	    widths, &used);
+	CHECK(used <= 79 && widths[1] == 21 && widths[2] == 21 &&
+	    widths[3] == 11 && (more & COLUMN_MORE_RIGHT));
+	/* At 39 cells the state and both endpoints stay, cut. */
+	fit_need(&cn, column_default, column_ndefault, 14, 15, 9, 0);
+	more = column_fit(column_default, column_ndefault, &cn, 0, 39,
+	    widths, &used);
+	CHECK(used <= 39 && widths[3] == 11 && widths[1] >= 13 &&
+	    widths[2] >= 13 && widths[4] == 0 && more == COLUMN_MORE_RIGHT);
+	/* At 38 (40 less the gutter and the ">" cell) the endpoints go
+	 * below their field width, the state stays whole. */
+	more = column_fit(column_default, column_ndefault, &cn, 0, 38,
+	    widths, &used);
+	CHECK(used <= 38 && widths[3] == 11 && widths[1] >= 10 &&
+	    widths[2] >= 10);
+	/* IPv6 cut to its least, then grown with the room left. */
+	fit_need(&cn, column_default, column_ndefault, 14, 40, 9, 0);
+	cn.least[2] = COLUMN_V6_LEAST;
+	more = column_fit(column_default, column_ndefault, &cn, 0, 79,
+	    widths, &used);
+	CHECK(widths[2] >= COLUMN_V6_LEAST && widths[2] < 40 && used == 79);
+	/* Every width, every scroll: never past the width with default
+	 * columns only (from 40, where the core fits); scrolled columns
+	 * are off, and said to be unless only the family, left out, is. */
+	for (w = 1; w <= 200; w++)
+		for (i = 0; i < column_ndefault; i++) {
+			size_t j;
 
-	/* A column added to the default set at 80 cells shows: the family
-	 * makes room, the endpoints keep their least width. */
+			more = column_fit(column_default, column_ndefault, &cn,
+			    i, w, widths, &used);
+			CHECK(w < 40 || used <= w);
+			for (j = 0; j < i; j++)
+				CHECK_EQ(widths[j], 0);
+			CHECK(i <= 1 || (more & COLUMN_MORE_LEFT));
+		}
+	/* A column asked for stays, past the edge: scrolling reaches it. */
 	memcpy(ids, column_default, column_ndefault);
 	ids[column_ndefault] = FIELD_CWND;
-	used = column_layout(ids, column_ndefault + 1, 79, widths);
-	CHECK(used <= 79 && widths[column_ndefault] == 5 && widths[0] == 0);
-	CHECK(widths[1] >= 13 && widths[2] >= 13 && widths[8] == 4);
+	ids[column_ndefault + 1] = FIELD_CC;
+	CHECK(!column_is_default(FIELD_CWND) && column_is_default(FIELD_RTT));
+	fit_need(&cn, ids, column_ndefault + 2, 21, 21, 9, 0);
+	more = column_fit(ids, column_ndefault + 2, &cn, 0, 79, widths,
+	    &used);
+	CHECK(widths[column_ndefault] == 5 && widths[column_ndefault + 1] > 0);
+	CHECK(used > 79 && (more & COLUMN_MORE_RIGHT));
+	more = column_fit(ids, column_ndefault + 2, &cn, 3, 79, widths,
+	    &used);
+	CHECK(widths[1] == 0 && widths[2] == 0 && widths[3] == 11);
+	CHECK(more & COLUMN_MORE_LEFT);
+
+	/* Hysteresis: wider at once, narrower only after the hold. */
+	memset(&hold, 0, sizeof hold);
+	fit_need(&cn, column_default, column_ndefault, 14, 15, 9, 0);
+	column_hold(&hold, column_default, column_ndefault, 79, &cn, 1000);
+	CHECK_EQ(cn.need[2], 15);
+	fit_need(&cn, column_default, column_ndefault, 14, 21, 9, 0);
+	column_hold(&hold, column_default, column_ndefault, 79, &cn, 1100);
+	CHECK_EQ(cn.need[2], 21);
+	fit_need(&cn, column_default, column_ndefault, 14, 13, 9, 0);
+	column_hold(&hold, column_default, column_ndefault, 79, &cn, 1200);
+	CHECK_EQ(cn.need[2], 21);
+	fit_need(&cn, column_default, column_ndefault, 14, 16, 9, 0);
+	column_hold(&hold, column_default, column_ndefault, 79, &cn,
+	    1200 + COLUMN_HOLD_MS - 1);
+	CHECK_EQ(cn.need[2], 21);
+	fit_need(&cn, column_default, column_ndefault, 14, 13, 9, 0);
+	column_hold(&hold, column_default, column_ndefault, 79, &cn,
+	    1200 + COLUMN_HOLD_MS);
+	CHECK_EQ(cn.need[2], 16);	/* the largest need while it fell */
+	/* The family column comes at once and goes after the hold. */
+	fit_need(&cn, column_default, column_ndefault, 14, 13, 9, 1);
+	column_hold(&hold, column_default, column_ndefault, 79, &cn, 9000);
+	CHECK_EQ(cn.need[0], 2);
+	fit_need(&cn, column_default, column_ndefault, 14, 13, 9, 0);
+	column_hold(&hold, column_default, column_ndefault, 79, &cn, 9001);
+	CHECK_EQ(cn.need[0], 2);
+	fit_need(&cn, column_default, column_ndefault, 14, 13, 9, 0);
+	column_hold(&hold, column_default, column_ndefault, 79, &cn,
+	    9001 + COLUMN_HOLD_MS);
+	CHECK_EQ(cn.need[0], 0);
+	/* Another width starts afresh. */
+	fit_need(&cn, column_default, column_ndefault, 14, 30, 9, 0);
+	column_hold(&hold, column_default, column_ndefault, 79, &cn, 20000);
+	fit_need(&cn, column_default, column_ndefault, 14, 13, 9, 0);
+	column_hold(&hold, column_default, column_ndefault, 100, &cn, 20001);
+	CHECK_EQ(cn.need[2], 13);
+
+	/* An endpoint cut keeps its tail: what tells hosts apart. */
+	strcpy(buf, "[2001:db8:85a3::8a2e:370:7334]:443");
+	column_elide_tail(buf, sizeof buf, COLUMN_V6_LEAST, "~");
+	CHECK(strcmp(buf, "~:8a2e:370:7334]:443") == 0);
+	strcpy(buf, "[fe80::1c2d:3eff:fe4f:5a6b]%eth0:22");
+	column_elide_tail(buf, sizeof buf, COLUMN_V6_LEAST, "~");
+	CHECK(strcmp(buf, "~3eff:fe4f:5a6b]%eth0:22") == 0);
+	strcpy(buf, "10.77.0.1:9001");
+	column_elide_tail(buf, sizeof buf, 13, "~");
+	CHECK(strcmp(buf, "~77.0.1:9001") == 0);
+	strcpy(buf, "10.77.0.1:9001");
+	column_elide_tail(buf, sizeof buf, 14, "~");
+	CHECK(strcmp(buf, "10.77.0.1:9001") == 0);
+	strcpy(buf, "[fd00::1]:65535");
+	column_elide_tail(buf, sizeof buf, 5, "~");
+	CHECK(strlen(buf) <= 5);
+	column_elide_tail(buf, sizeof buf, 0, "~");
+	CHECK(buf[0] == '\0');
 
 	/* Eliding keeps the port and the start of the address. */
 	strcpy(buf, "192.168.100.200:65535");
