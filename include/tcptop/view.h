@@ -4,9 +4,11 @@
 #define TCPTOP_VIEW_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "tcptop/conntab.h"
 #include "tcptop/filter.h"
+#include "tcptop/rate.h"
 #include "tcptop/sort.h"
 
 struct view {
@@ -18,6 +20,10 @@ struct view {
 	size_t gone;			/* tombstones kept: n - total */
 	size_t states[16];		/* live rows per TCP state */
 	size_t families[2];		/* live rows: [0] IPv4, [1] IPv6 */
+	size_t nrate;			/* live rows with a rate (CONN_RATE) */
+	uint64_t tx[RATE_NSPAN];	/* their throughput averages summed,
+					 * bytes/s (rate.h) */
+	uint64_t rx[RATE_NSPAN];
 	struct sort_buf sortbuf;
 	const struct conn **prev;	/* scratch: rows by last rank */
 	size_t prevcap;
