@@ -10,7 +10,8 @@
 # be within 30% of its rate (the machine is loaded), and on every
 # refresh the JSON totals must equal the sum of the rows.  Then in tmux
 # at 80x24 the header shows the 10 s totals, within 30% of 260000 B/s,
-# and at 120x40 the three spans.
+# at 120x40 the three spans, and the detail view (Enter) sparklines of
+# the selected connection's throughput and RTT.
 #
 # Nothing waits by a bare sleep.  Environment: TCPTOP, PACESOCK.  Exit 0
 # pass, 1 fail, 77 skip (a failure under CI=true).
@@ -132,6 +133,26 @@ echo "80x24: $(grep -oE '10s tx [^ ]+ rx [^ ]+' "$SCREEN")"
 wait_screen '2/10/40s tx [0-9.]+[KMG]?/s [0-9.]+[KMG]?/s [0-9.]+[KMG]?/s rx ' 10 ||
     bad "no 2/10/40 s totals at 120x40"
 echo "120x40: $(grep -oE '2/10/40s tx .{0,50}' "$SCREEN")"
+
+# 3. The detail view at 80x24: the selected connection's sparklines,
+# block characters, a cell a refresh, its newest value and the largest.
+"${T[@]}" resize-window -t "$TMUX_SESSION" -x 80 -y 24 ||
+    fail "tmux resize-window"
+wait_gone '2/10/40s' 10 || bad "the 120-column totals stayed at 80x24"
+keys Enter
+spark='[▁▂▃▄▅▆▇█]{3,}'
+# The selected row sends or receives (its other way is 0, blank).
+wait_screen "(Sent|Received) 2s +$spark  now [0-9.]+[KMG]?B?/s, max " 20 ||
+    bad "no sparkline of the bytes sent or received in the detail view"
+grep -Eq "^ Sent 2s .* now " "$SCREEN" &&
+    grep -Eq "^ Received 2s .* now " "$SCREEN" ||
+    bad "the detail view lacks the sent or the received line"
+wait_screen "RTT +$spark  now [0-9.]+(us|ms), max " 10 ||
+    bad "no RTT sparkline in the detail view"
+grep -E '^ (Sent 2s|Received|RTT) ' "$SCREEN"
+[ "$(wc -L <"$SCREEN")" -le 80 ] || bad "a line wider than 80"
+keys Escape
+wait_screen 'LOCAL.*REMOTE' 10 || bad "Esc did not go back to the list"
 keys q
 wait_screen '^EXIT=0' || bad "tcptop did not exit 0 on q"
 
