@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tcptop/conntab.h"
+#include "tcptop/rate.h"
 #include "tcptop/statebound.h"
 #include "tcptop/xmalloc.h"
 
@@ -381,38 +382,43 @@ conntab_path(const struct conn *c, uint8_t *states, size_t max)
 	return n;
 }
 
-/* Bytes per second from a counter's step over dt_ms (> 0), without
- * overflowing on a huge step. */
-static uint64_t
+/* Bytes per second from a counter's step over dt_ms (> 0). */
+static double
 conntab_rate(uint64_t from, uint64_t to, int64_t dt_ms)
 {
-	uint64_t d = to - from, dt = (uint64_t)dt_ms;
-
-	if (d <= UINT64_MAX / 1000)
-		return d * 1000 / dt;
-	return d / dt * 1000;
+	return (double)(to - from) * 1000.0 / (double)dt_ms;
 }
 
-/* Throughput from the byte counters of c's last sample and s.  Only two
- * samples with tcp_info count: a minisocket has none, and counters that
- * went back are not the same connection's. */
+/* Throughput from the byte counters of c's last sample and s, into its
+ * averages (rate.h).  Only two samples with tcp_info count: a minisocket
+ * has none, and counters that went back are not the same connection's. */
 static void
 conntab_rates(struct conntab *t, struct conn *c, const struct conn_sample *s)
 {
 	int64_t dt = t->now_ms - c->sample_ms;
+	double tx, rx;
 
 	if (dt <= 0)
 		return;		/* seen again in one pass: keep the rates */
 	if ((c->s.flags & CONN_HAS_INFO) && (s->flags & CONN_HAS_INFO) &&
 	    s->info.bytes_acked >= c->s.info.bytes_acked &&
 	    s->info.bytes_received >= c->s.info.bytes_received) {
-		c->tx_rate = conntab_rate(c->s.info.bytes_acked,
-		    s->info.bytes_acked, dt);
-		c->rx_rate = conntab_rate(c->s.info.bytes_received,
+		tx = conntab_rate(c->s.info.bytes_acked, s->info.bytes_acked,
+		    dt);
+		rx = conntab_rate(c->s.info.bytes_received,
 		    s->info.bytes_received, dt);
+		if (c->flags & CONN_RATE) {
+			c->tx_avg = rate_step(c->tx_avg, tx, dt,
+			    t->now_ms - c->first_seen_ms);
+			c->rx_avg = rate_step(c->rx_avg, rx, dt,
+			    t->now_ms - c->first_seen_ms);
+		} else {
+			c->tx_avg = rate_start(tx);
+			c->rx_avg = rate_start(rx);
+		}
 		c->flags |= CONN_RATE;
 	} else {
-		c->tx_rate = c->rx_rate = 0;
+		c->tx_avg = c->rx_avg = 0;
 		c->flags &= (uint8_t)~CONN_RATE;
 	}
 	c->sample_ms = t->now_ms;
@@ -507,7 +513,7 @@ conntab_unpark(struct conntab *t, struct conn *c,
 		conntab_path_push(c, s->state, t->now_ms);
 	}
 	c->flags &= (uint8_t)~(CONN_NEW | CONN_RATE);
-	c->tx_rate = c->rx_rate = 0;
+	c->tx_avg = c->rx_avg = 0;
 	c->gone_ms = 0;
 	/* Its owner is proc.c's index from before it was parked, and the
 	 * table has been rebuilt since: unset, as a new row's, so the next

@@ -10,6 +10,7 @@
 #include "tcptop/json.h"
 #include "tcptop/names.h"
 #include "tcptop/proc.h"
+#include "tcptop/rate.h"
 #include "tcptop/tcpstate.h"
 
 #define SPACESHIP(a, b) (((a) > (b)) - ((a) < (b)))
@@ -338,6 +339,58 @@ field_age_json(struct json_buf *b, const char *sep, const struct conn *c,
 	json_put_key(b, ", ", "state_age_at_least");
 	json_put(b, field_age_at_least(c) ? "true" : "false");
 	return 1;
+}
+
+/* The averages of rate.h: a direction's word, one span of it. */
+static int
+field_avg(const struct conn *c, int rx, int span, uint64_t *v)
+{
+	if (!(c->flags & CONN_RATE))
+		return -1;
+	*v = rate_get(rx ? c->rx_avg : c->tx_avg, span);
+	return 0;
+}
+
+static int
+field_tx_get(const struct conn *c, const struct field_ctx *cx, uint64_t *v)
+{
+	(void)cx;
+	return field_avg(c, 0, RATE_2S, v);
+}
+
+static int
+field_rx_get(const struct conn *c, const struct field_ctx *cx, uint64_t *v)
+{
+	(void)cx;
+	return field_avg(c, 1, RATE_2S, v);
+}
+
+static int
+field_tx10_get(const struct conn *c, const struct field_ctx *cx, uint64_t *v)
+{
+	(void)cx;
+	return field_avg(c, 0, RATE_10S, v);
+}
+
+static int
+field_rx10_get(const struct conn *c, const struct field_ctx *cx, uint64_t *v)
+{
+	(void)cx;
+	return field_avg(c, 1, RATE_10S, v);
+}
+
+static int
+field_tx40_get(const struct conn *c, const struct field_ctx *cx, uint64_t *v)
+{
+	(void)cx;
+	return field_avg(c, 0, RATE_40S, v);
+}
+
+static int
+field_rx40_get(const struct conn *c, const struct field_ctx *cx, uint64_t *v)
+{
+	(void)cx;
+	return field_avg(c, 1, RATE_40S, v);
 }
 
 static int
@@ -872,14 +925,26 @@ const struct field field_table[FIELD_N] = {
 	[FIELD_DELIVERY] = { "delivery", "DLVR", "delivery_rate", "delivery "
 	    "rate the kernel measured", UNIT_RATE, 6, 6, 21,
 	    SORT | RIGHT | INFO, FIELD_MEMBER(s.info.delivery_rate) },
-	[FIELD_TX] = { "tx", "TX", "throughput_tx", "throughput out: bytes "
-	    "acknowledged per second since the last refresh (-: first "
+	[FIELD_TX] = { "tx", "TX2s", "throughput_tx", "throughput out: bytes "
+	    "acknowledged per second, decaying average over 2 s (-: first "
 	    "refresh)", UNIT_RATE, 6, 6, 22, SORT | RIGHT | FIELD_F_RATE,
-	    FIELD_MEMBER(tx_rate) },
-	[FIELD_RX] = { "rx", "RX", "throughput_rx", "throughput in: bytes "
-	    "received per second since the last refresh (-: first refresh)",
-	    UNIT_RATE, 6, 6, 23, SORT | RIGHT | FIELD_F_RATE,
-	    FIELD_MEMBER(rx_rate) },
+	    .get = field_tx_get },
+	[FIELD_RX] = { "rx", "RX2s", "throughput_rx", "throughput in: bytes "
+	    "received per second, decaying average over 2 s (-: first "
+	    "refresh)", UNIT_RATE, 6, 6, 23, SORT | RIGHT | FIELD_F_RATE,
+	    .get = field_rx_get },
+	[FIELD_TX10] = { "tx10", "TX10s", "throughput_tx_10s", "throughput "
+	    "out, decaying average over 10 s", UNIT_RATE, 6, 6, 22,
+	    SORT | RIGHT | FIELD_F_RATE, .get = field_tx10_get },
+	[FIELD_RX10] = { "rx10", "RX10s", "throughput_rx_10s", "throughput "
+	    "in, decaying average over 10 s", UNIT_RATE, 6, 6, 23,
+	    SORT | RIGHT | FIELD_F_RATE, .get = field_rx10_get },
+	[FIELD_TX40] = { "tx40", "TX40s", "throughput_tx_40s", "throughput "
+	    "out, decaying average over 40 s", UNIT_RATE, 6, 6, 22,
+	    SORT | RIGHT | FIELD_F_RATE, .get = field_tx40_get },
+	[FIELD_RX40] = { "rx40", "RX40s", "throughput_rx_40s", "throughput "
+	    "in, decaying average over 40 s", UNIT_RATE, 6, 6, 23,
+	    SORT | RIGHT | FIELD_F_RATE, .get = field_rx40_get },
 	[FIELD_SHUTDOWN] = { "shutdown", "SHUT", NULL, "shutdown(2) state, as "
 	    "ss shows it: <-> open both ways, --> receiving shut (it only "
 	    "sends), <-- sending shut (it only receives), --- both",

@@ -494,6 +494,21 @@ output_json_head(FILE *fp, const struct snapshot *r,
 		    v->states[tcpstate_order[i]]);
 }
 
+/* The view's throughput: the rows' averages summed, and how many rows
+ * have one. */
+static void
+output_json_throughput(FILE *fp, const struct view *v)
+{
+	static const char *const span[RATE_NSPAN] = { "2s", "10s", "40s" };
+	int i;
+
+	fprintf(fp, "\"throughput\": {\"rows\": %zu", v->nrate);
+	for (i = 0; i < RATE_NSPAN; i++)
+		fprintf(fp, ", \"tx_%s\": %" PRIu64 ", \"rx_%s\": %" PRIu64,
+		    span[i], v->tx[i], span[i], v->rx[i]);
+	fputs("}, ", fp);
+}
+
 int
 output_json(FILE *fp, const struct snapshot *r, const struct view *v)
 {
@@ -504,6 +519,7 @@ output_json(FILE *fp, const struct snapshot *r, const struct view *v)
 	output_json_head(fp, r, v);
 	fprintf(fp, "}, \"families\": {\"ipv4\": %zu, \"ipv6\": %zu}, ",
 	    v->families[0], v->families[1]);
+	output_json_throughput(fp, v);
 	output_json_owners(fp, r, v);
 	fputs(", \"connections\": [", fp);
 	/* Built in a buffer and written in large pieces: at 100k sockets

@@ -13,9 +13,10 @@
 /* One part of the kernel line: its text, colour and how long it stays
  * when the line is too narrow (the highest last). */
 struct pane_header_item {
-	char text[40];
+	char text[96];
 	int role;
 	int prio;
+	int gap;	/* spaces before it */
 };
 
 /* The parts of the kernel line, in their order: the rates everyone
@@ -49,6 +50,7 @@ pane_header_ssh(const struct frame *f, struct pane_header_item *it)
 
 	it->role = UI_HEADER;
 	it->prio = 100;
+	it->gap = 2;
 	if (c == NULL) {
 		snprintf(it->text, sizeof it->text, "ssh not in view");
 		return;
@@ -59,20 +61,51 @@ pane_header_ssh(const struct frame *f, struct pane_header_item *it)
 	    field_retrans(c));
 }
 
+/* The view's throughput, iftop's totals: the 2, 10 and 40 s averages
+ * of the rows in view summed when w leaves room, else the 10 s ones;
+ * "-" before any row has a rate. */
+static void
+pane_header_rates(const struct frame *f, int w, struct pane_header_item *it)
+{
+	const struct view *v = &f->s->view;
+	char t[RATE_NSPAN][12], r[RATE_NSPAN][12];
+	int i;
+
+	it->role = UI_HEADER;
+	it->prio = 85;		/* after act and pas, before the rest */
+	it->gap = 2;
+	for (i = 0; i < RATE_NSPAN; i++) {
+		if (v->nrate == 0) {
+			snprintf(t[i], sizeof t[i], "-");
+			snprintf(r[i], sizeof r[i], "-");
+			continue;
+		}
+		unit_fmt(UNIT_RATE, v->tx[i], t[i], sizeof t[i]);
+		unit_fmt(UNIT_RATE, v->rx[i], r[i], sizeof r[i]);
+	}
+	if (w >= 120)
+		snprintf(it->text, sizeof it->text, "2/10/40s tx %s %s %s "
+		    "rx %s %s %s", t[0], t[1], t[2], r[0], r[1], r[2]);
+	else
+		snprintf(it->text, sizeof it->text, "10s tx %s rx %s", t[1],
+		    r[1]);
+}
+
 /* The kernel line: the parts that fit in r.w, lowest priority dropped
  * first, the SSH session on the right. */
 static void
 pane_header_kernel(const struct frame *f, int y, int x, int w)
 {
 	const struct kstat *ks = f->kernel_line ? f->snap->kstat : NULL;
-	struct pane_header_item it[PANE_HEADER_NKERN + 2];
+	struct pane_header_item it[PANE_HEADER_NKERN + 3];
 	char a[12], b[12];
 	size_t n = 0, i, low;
-	int used, at;
+	int used, at, kern;
 
 	if (ks != NULL) {
 		snprintf(it[n].text, sizeof it[n].text, "tcp/s");
 		it[n].role = UI_HEADER;
+		it[n].gap = 1;
 		it[n++].prio = 101;
 		for (i = 0; i < PANE_HEADER_NKERN; i++) {
 			double r = kstat_rate(ks, pane_header_kern[i].id);
@@ -90,6 +123,7 @@ pane_header_kernel(const struct frame *f, int y, int x, int w)
 				    kstat_table[pane_header_kern[i].id].label,
 				    a);
 			it[n].role = UI_HEADER;
+			it[n].gap = 1;
 			it[n].prio = pane_header_kern[i].prio;
 			if (pane_header_kern[i].warn && r > 0) {
 				it[n].role = UI_WARN;
@@ -98,22 +132,24 @@ pane_header_kernel(const struct frame *f, int y, int x, int w)
 			n++;
 		}
 	}
+	pane_header_rates(f, w, &it[n++]);
 	if (f->kernel_line && f->snap->ssh != NULL)
 		pane_header_ssh(f, &it[n++]);
 	ui_fill(y, x, w, UI_HEADER);
 	for (;;) {
-		/* One space between parts, two before the session. */
-		used = 0;
+		/* One space between counters, two before the
+		 * throughput and the session. */
+		used = kern = 0;
 		low = n;
 		for (i = 0; i < n; i++) {
-			used += (used > 0 ? (it[i].prio == 100 ? 2 : 1) : 0) +
+			used += (used > 0 ? it[i].gap : 0) +
 			    (int)strlen(it[i].text);
+			kern += i > 0 && it[i].gap == 1;
 			if (low == n || it[i].prio < it[low].prio)
 				low = i;
 		}
 		/* The "tcp/s" alone says nothing. */
-		if (n >= 1 && it[0].prio == 101 && (n == 1 ||
-		    (n == 2 && it[1].prio == 100)))
+		if (n >= 1 && it[0].prio == 101 && kern == 0)
 			low = 0;
 		else if (used <= w)
 			break;
@@ -129,7 +165,7 @@ pane_header_kernel(const struct frame *f, int y, int x, int w)
 		if (it[i].prio == 100)
 			at = w - len;	/* the session on the right */
 		else if (at > 0)
-			at++;
+			at += it[i].gap;
 		ui_put(y, x + at, w - at, it[i].role, it[i].text);
 		at += len;
 	}

@@ -68,6 +68,9 @@ const char *ui_glyph(int g);
 
 /* A partial bar cell of eighths (1..7), or NULL in ASCII. */
 const char *ui_eighth(int n);
+/* A column n eighths high (0..8), for sparklines: a block character,
+ * or an ASCII one (" .,:-=+*#") without UTF-8. */
+const char *ui_vbar(int n);
 
 /* Nonzero when the terminal takes UTF-8. */
 int ui_utf8(void);

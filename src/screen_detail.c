@@ -159,6 +159,49 @@ screen_detail_head(const struct frame *f, const struct conn *c,
 	screen_detail_line(o, UI_NORMAL, "First seen", v);
 }
 
+/* The sparklines of the selected connection's history (spark.h): its
+ * 2 s throughput each way and its RTT, one cell a refresh, scaled to
+ * the largest shown, that largest and the newest after it. */
+static void
+screen_detail_sparks(const struct frame *f, struct screen_detail_out *o)
+{
+	static const struct {
+		const char *label;
+		int unit;
+	} series[SPARK_NSERIES] = {
+		[SPARK_TX] = { "Sent 2s", UNIT_RATE },
+		[SPARK_RX] = { "Received 2s", UNIT_RATE },
+		[SPARK_RTT] = { "RTT", UNIT_US },
+	};
+	const struct spark *sp = &f->s->spark;
+	int h[SPARK_N], s, w = o->r.w - 16 - 26;
+	char v[SPARK_N * 3 + 64], mx[UNIT_TEXT_LEN], now[UNIT_TEXT_LEN];
+	uint64_t max;
+	size_t n, i, off;
+
+	if (w < 8)
+		w = 8;
+	for (s = 0; s < SPARK_NSERIES; s++) {
+		n = spark_levels(sp, s, (size_t)w, h, &max);
+		off = 0;
+		v[0] = '\0';
+		for (i = 0; i < n; i++) {
+			snprintf(v + off, sizeof v - off, "%s",
+			    ui_vbar(h[i] < 0 ? 0 : h[i]));
+			off = strlen(v);
+		}
+		unit_fmt(series[s].unit, max, mx, sizeof mx);
+		if (n > 0 && h[n - 1] >= 0)
+			unit_fmt(series[s].unit, sp->v[s][(sp->head + SPARK_N -
+			    1) % SPARK_N], now, sizeof now);
+		else
+			snprintf(now, sizeof now, "-");
+		snprintf(v + off, sizeof v - off, "%snow %s, max %s",
+		    n > 0 ? "  " : "", now, mx);
+		screen_detail_line(o, UI_NORMAL, series[s].label, v);
+	}
+}
+
 /* Draw from line top on (nothing when top is past the end); returns the
  * number of lines. */
 static int
@@ -175,6 +218,7 @@ screen_detail_render(const struct frame *f, struct rect r, int top)
 		return o.line;
 	}
 	screen_detail_head(f, d.c, &o);
+	screen_detail_sparks(f, &o);
 	/* Every other field, as the list would show it. */
 	o.line++;
 	for (i = 0; i < FIELD_N; i++)

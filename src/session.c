@@ -409,6 +409,7 @@ session_view(struct session *s, const struct snapshot *snap)
 	if (s->follow.on)
 		session_follow_view(s);
 	session_reselect(s);
+	spark_note(&s->spark, session_selected(s));
 }
 
 /* Search ------------------------------------------------------------------ */

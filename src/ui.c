@@ -110,6 +110,20 @@ ui_glyph(int g)
 	return ui_glyphs[g][ui_is_utf8];
 }
 
+static const char *const ui_vbars[2][9] = {
+	{ " ", ".", ",", ":", "-", "=", "+", "*", "#" },
+	{ " ", "\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586",
+	    "\u2587", "\u2588" },
+};
+
+const char *
+ui_vbar(int n)
+{
+	if (n < 0 || n > 8)
+		n = 0;
+	return ui_vbars[ui_is_utf8 != 0][n];
+}
+
 const char *
 ui_eighth(int n)
 {

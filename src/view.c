@@ -34,6 +34,42 @@ view_grow(const struct conn ***a, size_t *cap, size_t n)
 	}
 }
 
+/* The counts of an empty view. */
+static void
+view_zero(struct view *v)
+{
+	v->total = v->gone = v->nrate = v->untested = 0;
+	memset(v->states, 0, sizeof v->states);
+	memset(v->families, 0, sizeof v->families);
+	memset(v->tx, 0, sizeof v->tx);
+	memset(v->rx, 0, sizeof v->rx);
+}
+
+/* *sum += x, saturating. */
+static void
+view_add(uint64_t *sum, uint64_t x)
+{
+	*sum = *sum > UINT64_MAX - x ? UINT64_MAX : *sum + x;
+}
+
+/* Count live row c: its state, family and throughput. */
+static void
+view_count(struct view *v, const struct conn *c)
+{
+	int i;
+
+	v->total++;
+	v->states[c->s.state & 15]++;
+	v->families[c->s.family == AF_INET6]++;
+	if (!(c->flags & CONN_RATE))
+		return;
+	v->nrate++;
+	for (i = 0; i < RATE_NSPAN; i++) {
+		view_add(&v->tx[i], rate_get(c->tx_avg, i));
+		view_add(&v->rx[i], rate_get(c->rx_avg, i));
+	}
+}
+
 void
 view_build(struct view *v, const struct conntab *t, const struct filter *f,
     int key, int reverse, int tombstones, const struct field_ctx *cx)
@@ -47,9 +83,7 @@ view_build(struct view *v, const struct conntab *t, const struct filter *f,
 	view_grow(&v->prev, &v->prevcap, lastn);
 	if (lastn > 0)
 		memset(v->prev, 0, lastn * sizeof *v->prev);
-	v->total = v->gone = v->untested = 0;
-	memset(v->states, 0, sizeof v->states);
-	memset(v->families, 0, sizeof v->families);
+	view_zero(v);
 
 	/* Put each row back where the last refresh had it, new rows after:
 	 * in a steady state the list is then already sorted and the merge
@@ -74,9 +108,7 @@ view_build(struct view *v, const struct conntab *t, const struct filter *f,
 			v->gone++;
 			continue;
 		}
-		v->total++;
-		v->states[c->s.state & 15]++;
-		v->families[c->s.family == AF_INET6]++;
+		view_count(v, c);
 	}
 	k = 0;
 	for (i = 0; i < lastn; i++)
@@ -98,9 +130,7 @@ view_keep(struct view *v, int (*keep)(void *arg, const struct conn *c),
 {
 	size_t i, k = 0;
 
-	v->total = v->gone = 0;
-	memset(v->states, 0, sizeof v->states);
-	memset(v->families, 0, sizeof v->families);
+	view_zero(v);
 	for (i = 0; i < v->n; i++) {
 		const struct conn *c = v->rows[i];
 
@@ -114,9 +144,7 @@ view_keep(struct view *v, int (*keep)(void *arg, const struct conn *c),
 			v->gone++;
 			continue;
 		}
-		v->total++;
-		v->states[c->s.state & 15]++;
-		v->families[c->s.family == AF_INET6]++;
+		view_count(v, c);
 	}
 	v->n = k;
 }

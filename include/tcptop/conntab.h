@@ -14,7 +14,7 @@
 #define CONN_GONE	0x02	/* tombstone: not seen by the last scan */
 #define CONN_NEW	0x04	/* first seen by the last scan */
 #define CONN_PATH_CUT	0x08	/* path lost its oldest states */
-#define CONN_RATE	0x10	/* tx_rate and rx_rate hold rates: two
+#define CONN_RATE	0x10	/* tx_avg and rx_avg hold rates: two
 				 * samples with tcp_info were seen */
 #define CONN_SINCE_UNSEEN 0x20	/* it changed state while out of view
 				 * (parked): state_since_ms is when it was
@@ -33,9 +33,9 @@ struct conn {
 	int64_t state_since_ms;		/* when it entered s.state */
 	int64_t gone_ms;		/* when it went, for tombstones */
 	int64_t sample_ms;		/* when s was taken (its scan) */
-	uint64_t tx_rate;		/* bytes/s acked, and received, */
-	uint64_t rx_rate;		/* between the last two samples
-					 * (CONN_RATE) */
+	uint64_t tx_avg;		/* bytes/s acked, and received, */
+	uint64_t rx_avg;		/* averaged over 2, 10 and 40 s
+					 * (rate.h; CONN_RATE) */
 	uint32_t seen_pass;		/* last scan pass that saw it */
 	uint32_t created_scan;		/* scan that created it */
 	uint32_t view_rank;		/* 1 + position in the last view;
@@ -108,9 +108,9 @@ void conntab_restart_scan(struct conntab *t);
 void conntab_abort_scan(struct conntab *t);
 
 /* Insert or update the row for s.  s is copied.  When the row had a
- * sample with tcp_info at an earlier time, its tx_rate and rx_rate become
- * the bytes acked and received since, per second (CONN_RATE); else they
- * are unknown until the next scan. */
+ * sample with tcp_info at an earlier time, the bytes acked and received
+ * since, per second, move its tx_avg and rx_avg (rate_step; rate_start
+ * for the first, CONN_RATE); else they are unknown until the next scan. */
 void conntab_update(struct conntab *t, const struct conn_sample *s);
 
 /* End the scan: rows not seen become tombstones (a GONE event), expired

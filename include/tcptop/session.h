@@ -18,6 +18,7 @@
 #include "tcptop/options.h"
 #include "tcptop/prefs.h"
 #include "tcptop/snapshot.h"
+#include "tcptop/spark.h"
 #include "tcptop/view.h"
 
 #define SESSION_DELAY_MIN	0.1
@@ -110,6 +111,7 @@ struct session {
 	int group_has_sel;
 	struct group_key group_sel_key;
 	struct session_follow follow;
+	struct spark spark;	/* the selected connection's history */
 
 	/* The prompt line (screen_prompt.c): what it asks, the input,
 	 * why the input was refused, where the search began. */

@@ -4,10 +4,12 @@
 #define TCPTOP_VIEW_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "tcptop/conntab.h"
 #include "tcptop/field.h"
 #include "tcptop/filter.h"
+#include "tcptop/rate.h"
 #include "tcptop/sort.h"
 
 struct view {
@@ -23,6 +25,10 @@ struct view {
 					 * filter could not test them: an
 					 * owner term, the owner hidden
 					 * (filter_match_conn) */
+	size_t nrate;			/* live rows with a rate (CONN_RATE) */
+	uint64_t tx[RATE_NSPAN];	/* their throughput averages summed,
+					 * bytes/s (rate.h) */
+	uint64_t rx[RATE_NSPAN];
 	struct sort_buf sortbuf;
 	const struct conn **prev;	/* scratch: rows by last rank */
 	size_t prevcap;

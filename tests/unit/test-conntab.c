@@ -9,6 +9,7 @@
 #include "sample.h"
 #include "tcptop/field.h"
 #include "tcptop/conntab.h"
+#include "tcptop/rate.h"
 #include "tcptop/statebound.h"
 #include "tcptop/view.h"
 
@@ -70,7 +71,7 @@ test_rates(void)
 	scan(t, 1000, s, 3);
 	/* First sight: no rate yet. */
 	c = find(t, 1, 80);
-	CHECK(c != NULL && !(c->flags & CONN_RATE) && c->tx_rate == 0);
+	CHECK(c != NULL && !(c->flags & CONN_RATE) && c->tx_avg == 0);
 
 	/* 2 s later: 4000 bytes acked, 1000 received. */
 	s[0].info.bytes_acked = 5000;
@@ -80,8 +81,10 @@ test_rates(void)
 	scan(t, 3000, s, 3);
 	c = find(t, 1, 80);
 	CHECK(c != NULL && (c->flags & CONN_RATE));
-	CHECK_EQ(c->tx_rate, 2000);
-	CHECK_EQ(c->rx_rate, 500);
+	/* The first rate starts every average. */
+	CHECK_EQ(rate_get(c->tx_avg, RATE_2S), 2000);
+	CHECK_EQ(rate_get(c->tx_avg, RATE_40S), 2000);
+	CHECK_EQ(rate_get(c->rx_avg, RATE_10S), 500);
 	CHECK_EQ(c->sample_ms, 3000);
 	c = find(t, 2, 80);
 	CHECK(c != NULL && !(c->flags & CONN_RATE));
@@ -95,18 +98,24 @@ test_rates(void)
 	conntab_update(t, &s[0]);
 	conntab_end_scan(t);
 	c = find(t, 1, 80);
-	CHECK_EQ(c->tx_rate, 2000);	/* 1000 bytes in 0.5 s */
-	CHECK_EQ(c->rx_rate, 0);
+	CHECK_EQ(rate_get(c->tx_avg, RATE_2S), 2000); /* 1000 B in 0.5 s */
+	/* 0 B/s for 0.5 s: 2.5 s old, younger than 10 and 40 s, their
+	 * averages are the mean since first seen, 1000 B / 2.5 s; the 2 s
+	 * one decays: 500 * exp(-0.25) = 389.4. */
+	CHECK_EQ(rate_get(c->rx_avg, RATE_10S), 400);
+	CHECK_EQ(rate_get(c->rx_avg, RATE_40S), 400);
+	CHECK_EQ(rate_get(c->rx_avg, RATE_2S), 389);
 
 	/* A huge step does not overflow; losing tcp_info drops the rate. */
 	s[0].info.bytes_acked = UINT64_MAX;
 	scan(t, 4500, s, 1);
 	c = find(t, 1, 80);
-	CHECK(c->tx_rate == (UINT64_MAX - 6000) / 1000 * 1000);
+	CHECK_EQ(rate_get(c->tx_avg, RATE_2S), RATE_MAX);
+	CHECK_EQ(rate_get(c->tx_avg, RATE_40S), RATE_MAX);
 	s[0].flags = 0;
 	scan(t, 5500, s, 1);
 	c = find(t, 1, 80);
-	CHECK(!(c->flags & CONN_RATE) && c->tx_rate == 0);
+	CHECK(!(c->flags & CONN_RATE) && c->tx_avg == 0);
 	conntab_free(t);
 }
 

@@ -10,6 +10,7 @@
 
 #include "check.h"
 #include "tcptop/field.h"
+#include "tcptop/rate.h"
 #include "tcptop/unit.h"
 
 /* Format field id of c into a buffer of len bytes. */
@@ -112,7 +113,7 @@ test_tcp_fields(void)
 {
 	static const int ids[] = { FIELD_RTTVAR, FIELD_CWND, FIELD_SSTHRESH,
 	    FIELD_LOST, FIELD_ACKED, FIELD_RECEIVED, FIELD_DELIVERY, FIELD_TX,
-	    FIELD_RX, FIELD_SNDWND, FIELD_RCVSPACE, FIELD_ACCEPTQ,
+	    FIELD_RX, FIELD_TX10, FIELD_RX10, FIELD_TX40, FIELD_RX40, FIELD_SNDWND, FIELD_RCVSPACE, FIELD_ACCEPTQ,
 	    FIELD_SHUTDOWN, FIELD_CC, FIELD_RTT };
 	struct conn c;
 	size_t i, len;
@@ -153,8 +154,8 @@ test_tcp_fields(void)
 	c.s.info.snd_wnd = 65535;
 	c.s.info.rcv_space = 14600;
 	c.flags = CONN_RATE;
-	c.tx_rate = 2048000;
-	c.rx_rate = 0;
+	c.tx_avg = rate_start(2048000);
+	c.rx_avg = rate_start(0);
 	CHECK_STR(fmt(FIELD_RTT, &c, 64), "31us");
 	CHECK_STR(fmt(FIELD_RTTVAR, &c, 64), "1.25ms");
 	CHECK_STR(fmt(FIELD_CWND, &c, 64), "10");
@@ -165,6 +166,8 @@ test_tcp_fields(void)
 	CHECK_STR(fmt(FIELD_DELIVERY, &c, 64), "5.0M/s");
 	CHECK_STR(fmt(FIELD_TX, &c, 64), "2.0M/s");
 	CHECK_STR(fmt(FIELD_RX, &c, 64), "0B/s");
+	CHECK_STR(fmt(FIELD_TX10, &c, 64), "2.0M/s");
+	CHECK_STR(fmt(FIELD_RX40, &c, 64), "0B/s");
 	CHECK_STR(fmt(FIELD_SNDWND, &c, 64), "65535");
 	CHECK_STR(fmt(FIELD_RCVSPACE, &c, 64), "14600");
 	CHECK_STR(fmt(FIELD_ACCEPTQ, &c, 64), "-");	/* not LISTEN */
@@ -226,7 +229,7 @@ test_tcp_fields(void)
 	c.s.info.delivery_rate = UINT64_MAX;
 	c.s.info.snd_wnd = UINT32_MAX;
 	c.s.info.rcv_space = UINT32_MAX;
-	c.tx_rate = c.rx_rate = UINT64_MAX;
+	c.tx_avg = c.rx_avg = UINT64_MAX;
 	c.s.timer = 2;
 	c.s.expires_ms = UINT32_MAX;
 	c.s.cc = conn_cc_intern("a-very-long-congestion-name", 27);
@@ -306,7 +309,9 @@ test_json(void)
 	    "\"bytes_acked\": 5", "\"bytes_received\": 6",
 	    "\"delivery_rate\": 7", "\"snd_wnd\": 65535",
 	    "\"rcv_space\": 14600", "\"throughput_tx\": null",
-	    "\"throughput_rx\": null", "\"accept_fill_pct\": null",
+	    "\"throughput_rx\": null", "\"throughput_tx_10s\": null",
+	    "\"throughput_rx_10s\": null", "\"throughput_tx_40s\": null",
+	    "\"throughput_rx_40s\": null", "\"accept_fill_pct\": null",
 	    "\"cc\": null", "\"shutdown\": null", "\"cgroup_id\": null",
 	    "\"cgroup\": null", "\"owner\": null", "\"pid\": null",
 	    "\"comm\": null", "\"user\": null", "\"v6only\": null",
@@ -373,12 +378,14 @@ test_json(void)
 	/* Without tcp_info: null, and the throughput once a rate is known. */
 	c.s.flags = 0;
 	c.flags = CONN_RATE;
-	c.tx_rate = 11;
+	c.tx_avg = rate_start(11);
 	j = json_of(&c, &cx);
 	CHECK(strstr(j, "\"rtt_ms\": null") != NULL);
 	CHECK(strstr(j, "\"cwnd\": null") != NULL);
 	CHECK(strstr(j, "\"retrans\": 0") != NULL);
 	CHECK(strstr(j, "\"throughput_tx\": 11") != NULL);
+	CHECK(strstr(j, "\"throughput_tx_10s\": 11") != NULL);
+	CHECK(strstr(j, "\"throughput_rx_40s\": 0") != NULL);
 }
 
 /* A sort key orders rows as its numbers do, unknown as 0; the keys with

@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "tcptop/field.h"
+#include "tcptop/rate.h"
 #include "tcptop/sort.h"
 
 #define N 3000
@@ -65,7 +66,7 @@ main(void)
 		c->s.info.snd_cwnd = rnd(20);
 		c->s.info.bytes_acked = rnd(3) * 1000000000ULL;
 		c->flags = rnd(2) ? CONN_RATE : 0;
-		c->tx_rate = rnd(5);
+		c->tx_avg = rate_start(rnd(5));
 		c->state_since_ms = rnd(10000);
 		c->first_seen_ms = rnd(10000);
 		c->prev_state = (uint8_t)rnd(12);
