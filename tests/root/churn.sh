@@ -92,11 +92,16 @@ stop_top()
 # whole_lines OUT: OUT without a last line still being written.
 whole_lines()
 {
-	if [ -z "$(tail -c 1 "$1")" ]; then
-		cat "$1"
+	# One read of OUT, then the test: OUT may grow in between.
+	local snap
+	snap=$(mktemp) || return 1
+	cat "$1" >"$snap"
+	if [ -z "$(tail -c 1 "$snap")" ]; then
+		cat "$snap"
 	else
-		sed '$d' "$1"
+		sed '$d' "$snap"
 	fi
+	rm -f "$snap"
 }
 
 last_report() { whole_lines "$1" | tail -n 1; }

@@ -22,8 +22,9 @@ TCPTOP=${TCPTOP:-./tcptop}
 TCPCYCLE=${TCPCYCLE:-./tests/helpers/tcpcycle}
 NSHOLDER=${NSHOLDER:-./tests/helpers/nsholder}
 N=${TRANS_N:-20}
-PORT=7001		# the local listener's
-PPORT=7002		# the listener in P
+PORT=7601		# the local listener's (not 7001-7005: the lesson's, whose
+			# events the tracepoint shows too)
+PPORT=7602		# the listener in P
 DROPPED=9002		# P drops SYNs to it (lib-netns.sh)
 
 . "$(dirname "$0")/../lib/lib-test.sh"
@@ -88,23 +89,21 @@ stop_top()
 # last_report OUT: the last whole line of OUT.  tcptop may be writing the
 # next one: a report longer than stdio's buffer reaches the file in
 # pieces, so a last line without its newline is not read yet.
-last_report()
-{
-	if [ -z "$(tail -c 1 "$1")" ]; then
-		tail -n 1 "$1"
-	else
-		tail -n 2 "$1" | head -n 1
-	fi
-}
+last_report() { whole_lines "$1" | tail -n 1; }
 
 # whole_lines OUT: OUT without a last line still being written.
 whole_lines()
 {
-	if [ -z "$(tail -c 1 "$1")" ]; then
-		cat "$1"
+	# One read of OUT, then the test: OUT may grow in between.
+	local snap
+	snap=$(mktemp) || return 1
+	cat "$1" >"$snap"
+	if [ -z "$(tail -c 1 "$snap")" ]; then
+		cat "$snap"
 	else
-		sed '$d' "$1"
+		sed '$d' "$snap"
 	fi
+	rm -f "$snap"
 }
 
 # counts OUT: the last report's transitions as "FROM TO COUNT" lines,
