@@ -187,3 +187,23 @@ await()
 	wait_until "${t[@]}" "$@" >/dev/null ||
 	    fail "timed out after ${t[1]:-${WAIT:-5}} s waiting for $1"
 }
+
+# whole_lines OUT: OUT, a file another process is still writing, without
+# a last line not yet whole.  OUT is read once and the test made on that
+# copy: it may grow in between.
+whole_lines()
+{
+	local snap
+
+	snap=$(mktemp) || return 1
+	cat "$1" >"$snap"
+	if [ -z "$(tail -c 1 "$snap")" ]; then
+		cat "$snap"
+	else
+		sed '$d' "$snap"
+	fi
+	rm -f "$snap"
+}
+
+# last_report OUT: the last whole line (report) of OUT.
+last_report() { whole_lines "$1" | tail -n 1; }

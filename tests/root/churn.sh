@@ -89,23 +89,6 @@ stop_top()
 	TOP_PID=
 }
 
-# whole_lines OUT: OUT without a last line still being written.
-whole_lines()
-{
-	# One read of OUT, then the test: OUT may grow in between.
-	local snap
-	snap=$(mktemp) || return 1
-	cat "$1" >"$snap"
-	if [ -z "$(tail -c 1 "$snap")" ]; then
-		cat "$snap"
-	else
-		sed '$d' "$snap"
-	fi
-	rm -f "$snap"
-}
-
-last_report() { whole_lines "$1" | tail -n 1; }
-
 # count OUT FROM TO: the last report's count on that pair, 0 if none.
 count()
 {

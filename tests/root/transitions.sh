@@ -86,26 +86,6 @@ stop_top()
 	    bad "tcptop exited $rc on SIGTERM: $(cat "$1.err")"
 }
 
-# last_report OUT: the last whole line of OUT.  tcptop may be writing the
-# next one: a report longer than stdio's buffer reaches the file in
-# pieces, so a last line without its newline is not read yet.
-last_report() { whole_lines "$1" | tail -n 1; }
-
-# whole_lines OUT: OUT without a last line still being written.
-whole_lines()
-{
-	# One read of OUT, then the test: OUT may grow in between.
-	local snap
-	snap=$(mktemp) || return 1
-	cat "$1" >"$snap"
-	if [ -z "$(tail -c 1 "$snap")" ]; then
-		cat "$snap"
-	else
-		sed '$d' "$snap"
-	fi
-	rm -f "$snap"
-}
-
 # counts OUT: the last report's transitions as "FROM TO COUNT" lines,
 # every edge (count 0 included) and anything else it counted.
 counts()
