@@ -63,12 +63,24 @@ rate_start(double r)
 uint64_t
 rate_step(uint64_t avgs, double r, int64_t dt_ms, int64_t age_ms)
 {
+	/* A refresh steps every row by the same dt: its weights once. */
+	static int64_t wdt = -1;
+	static double wexp[RATE_NSPAN];
 	uint64_t out = 0;
 	int i;
 
+	/* Idle and idle before: every average stays exactly 0. */
+	if (avgs == 0 && !(r > 0))
+		return 0;
+	if (dt_ms != wdt) {
+		for (i = 0; i < RATE_NSPAN; i++)
+			wexp[i] = 1.0 - exp(-(double)dt_ms /
+			    (double)rate_taus[i]);
+		wdt = dt_ms;
+	}
 	for (i = 0; i < RATE_NSPAN; i++) {
 		double avg = (double)rate_get(avgs, i);
-		double w = 1.0 - exp(-(double)dt_ms / (double)rate_taus[i]);
+		double w = wexp[i];
 
 		/* Younger than its span: the mean since first seen. */
 		if (age_ms > 0 && (double)dt_ms / (double)age_ms > w)
