@@ -340,7 +340,7 @@ app_ui_open(struct app_ui *u)
 	collector_resolve(u->c, u->s.resolve);
 	collector_thresholds(u->c, u->prefs.alert);
 	screens_start(&u->s, u->o->group);
-	if (ui_open(u->s.color, u->s.ascii, 1, u->err, sizeof u->err) == -1)
+	if (ui_open(u->s.color, u->s.ascii, u->s.mouse, u->err, sizeof u->err) == -1)
 		return -1;
 	log_debug("interactive view, delay %gs", u->s.delay);
 	fr->snap = u->snap;
