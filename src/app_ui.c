@@ -307,6 +307,9 @@ app_ui_keys(struct app_ui *u)
 		layout_measure(&u->s, &u->fr);
 		if (key == K_RESIZE)
 			u->draw = 1;
+		else if (key == K_CLICK || key == K_WHEEL_UP ||
+		    key == K_WHEEL_DOWN)
+			app_ui_react(u, layout_mouse(&u->s, &u->fr, key));
 		else
 			app_ui_react(u, screens_key(&u->s, key));
 	}
@@ -337,7 +340,7 @@ app_ui_open(struct app_ui *u)
 	collector_resolve(u->c, u->s.resolve);
 	collector_thresholds(u->c, u->prefs.alert);
 	screens_start(&u->s, u->o->group);
-	if (ui_open(u->s.color, u->s.ascii, u->err, sizeof u->err) == -1)
+	if (ui_open(u->s.color, u->s.ascii, u->s.mouse, u->err, sizeof u->err) == -1)
 		return -1;
 	log_debug("interactive view, delay %gs", u->s.delay);
 	fr->snap = u->snap;

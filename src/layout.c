@@ -11,6 +11,7 @@
 
 #define LAYOUT_MIN_COLS 40
 #define LAYOUT_MIN_ROWS 12
+#define LAYOUT_WHEEL_ROWS 3	/* rows a notch of the wheel moves */
 
 /* Where everything goes in one frame. */
 struct layout_plan {
@@ -138,6 +139,46 @@ layout_measure(struct session *s, const struct frame *frame)
 		if (ops->measure != NULL && p.at[i].h > 0)
 			ops->measure(s, f, p.at[i]);
 	}
+}
+
+/* Whether (y, x) is inside r. */
+static int
+layout_inside(struct rect r, int y, int x)
+{
+	return y >= r.y && y < r.y + r.h && x >= r.x && x < r.x + r.w;
+}
+
+int
+layout_mouse(struct session *s, const struct frame *frame, int key)
+{
+	const struct key_binding *t[16];
+	const struct session_screen *top = session_ctop(s);
+	const struct screen_ops *ops;
+	struct layout_plan p;
+	struct frame fr = *frame, *f = &fr;
+	int y, x, k, r = 0;
+
+	fr.screens = screens_table;
+	layout_plan(f, &p);
+	/* While the prompt line takes keys, the mouse waits. */
+	if (p.small || top == NULL ||
+	    (ops = screens_table[top->id])->place == SCREEN_LINE)
+		return 0;
+	if (key == K_WHEEL_UP || key == K_WHEEL_DOWN) {
+		/* Three rows a notch, as htop. */
+		for (k = 0; k < LAYOUT_WHEEL_ROWS; k++)
+			r |= screens_key(s, key == K_WHEEL_UP ? K_UP : K_DOWN);
+		return r;
+	}
+	ui_mouse_at(&y, &x);
+	if (layout_inside(p.keys, y, x)) {
+		k = pane_keys_at(p.keys, t, screens_chain(s, t, 16), x);
+		return k != 0 ? screens_key(s, k) : 0;
+	}
+	if (ops->click != NULL && p.has_main &&
+	    layout_inside(p.at[s->depth - 1], y, x))
+		return ops->click(s, f, p.at[s->depth - 1], y, x);
+	return 0;
 }
 
 int

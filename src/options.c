@@ -421,6 +421,12 @@ static const struct options_row options_table[] = {
 	  .kind = OPTIONS_FLAG, .field = offsetof(struct options, ascii),
 	  .given = OPTIONS_GIVEN_ASCII,
 	  .help = "no UTF-8 or line drawing on the terminal" },
+	{ .name = "no-mouse",
+	  .kind = OPTIONS_FLAG, .field = offsetof(struct options, no_mouse),
+	  .given = OPTIONS_GIVEN_MOUSE,
+	  .help = "leave the mouse to the terminal (by default a click "
+	  "selects a row, sorts by a column title or acts as a key of the "
+	  "bar, and the wheel scrolls; with it on, Shift selects text)" },
 	{ .name = "resolve",
 	  .kind = OPTIONS_FLAG, .field = offsetof(struct options, resolve),
 	  .given = OPTIONS_GIVEN_RESOLVE,

@@ -180,30 +180,67 @@ pane_keys_text(const struct key_binding *b, char *name, size_t len)
 	return (int)(strlen(name) + strlen(b->bar)) + 1;
 }
 
-/* The bar: the function keys in order, the letter keys where room is
- * left, and F10 always last, so a narrow screen drops letters first and
- * never the way out. */
+/* Where the bar puts its bindings in r: the function keys in order,
+ * the letter keys where room is left, and F10 always last, so a narrow
+ * screen drops letters first and never the way out.  The ones shown go
+ * to b (32 of them at most), each starting at xs[] (its gap after it
+ * ends at the next one's start).  Returns how many. */
+static size_t
+pane_keys_place(const struct key_binding *const *t, size_t n, struct rect r,
+    const struct key_binding **b, int *xs)
+{
+	const struct key_binding *all[32];
+	size_t i, m = pane_keys_gather(t, n, all, 32), k = 0;
+	int x = r.x, end = r.x + r.w + 1, last = 0;
+	char name[16];
+
+	if (m > 0 && keys_bar_key(all[m - 1]) == K_F10)
+		last = pane_keys_text(all[m - 1], name, sizeof name);
+	for (i = 0; i < m; i++) {
+		int w = pane_keys_text(all[i], name, sizeof name);
+		int room = end - (keys_bar_key(all[i]) == K_F10 ? 0 : last);
+
+		if (x + w > room)
+			continue;
+		b[k] = all[i];
+		xs[k++] = x;
+		x += w;
+	}
+	return k;
+}
+
 void
 pane_keys_draw(const struct frame *f, struct rect r,
     const struct key_binding *const *t, size_t n)
 {
 	const struct key_binding *b[32];
-	size_t i, m = pane_keys_gather(t, n, b, 32);
-	int x = r.x, end = r.x + r.w + 1, last = 0;
+	int xs[32];
+	size_t i, m = pane_keys_place(t, n, r, b, xs);
 	char name[16];
 
 	(void)f;
 	ui_fill(r.y, r.x, r.w, UI_KEYLABEL);
-	if (m > 0 && keys_bar_key(b[m - 1]) == K_F10)
-		last = pane_keys_text(b[m - 1], name, sizeof name);
 	for (i = 0; i < m; i++) {
-		int w = pane_keys_text(b[i], name, sizeof name);
-		int room = end - (keys_bar_key(b[i]) == K_F10 ? 0 : last);
+		int x = xs[i];
 
-		if (x + w > room)
-			continue;
+		pane_keys_text(b[i], name, sizeof name);
 		x += ui_put(r.y, x, r.w - (x - r.x), UI_KEY, name);
-		x += ui_put(r.y, x, r.w - (x - r.x), UI_KEYLABEL, b[i]->bar);
-		x++;
+		ui_put(r.y, x, r.w - (x - r.x), UI_KEYLABEL, b[i]->bar);
 	}
+}
+
+int
+pane_keys_at(struct rect r, const struct key_binding *const *t, size_t n,
+    int x)
+{
+	const struct key_binding *b[32];
+	int xs[32];
+	size_t i, m = pane_keys_place(t, n, r, b, xs);
+	char name[16];
+
+	for (i = 0; i < m; i++)
+		if (x >= xs[i] && x < xs[i] + pane_keys_text(b[i], name,
+		    sizeof name) - 1)
+			return keys_bar_key(b[i]);
+	return 0;
 }

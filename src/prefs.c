@@ -20,6 +20,7 @@ prefs_merge(struct prefs *p, const struct options *o,
 	p->delay = o->delay;
 	p->color = !o->no_color;
 	p->ascii = o->ascii;
+	p->mouse = !o->no_mouse;
 	p->resolve = o->resolve ? NAMES_HOSTS | NAMES_PORTS : 0;
 	memcpy(p->cols, o->cols, o->ncols);
 	p->ncols = o->ncols;
@@ -38,6 +39,8 @@ prefs_merge(struct prefs *p, const struct options *o,
 		p->color = s->color;
 	if ((s->set & SETTINGS_ASCII) && !(o->given & OPTIONS_GIVEN_ASCII))
 		p->ascii = s->ascii;
+	if ((s->set & SETTINGS_MOUSE) && !(o->given & OPTIONS_GIVEN_MOUSE))
+		p->mouse = s->mouse;
 	/* --resolve turns both on; without it the file says. */
 	if (!(o->given & OPTIONS_GIVEN_RESOLVE)) {
 		if ((s->set & SETTINGS_RESOLVE_HOSTS) && s->resolve_hosts)
@@ -82,6 +85,10 @@ prefs_unmerge(const struct prefs *p, const struct options *o,
 	if (!(o->given & OPTIONS_GIVEN_ASCII) || p->ascii != o->ascii) {
 		s->set |= SETTINGS_ASCII;
 		s->ascii = p->ascii;
+	}
+	if (!(o->given & OPTIONS_GIVEN_MOUSE) || p->mouse != !o->no_mouse) {
+		s->set |= SETTINGS_MOUSE;
+		s->mouse = p->mouse;
 	}
 	if (!(o->given & OPTIONS_GIVEN_RESOLVE) ||
 	    p->resolve != (NAMES_HOSTS | NAMES_PORTS)) {

@@ -161,6 +161,11 @@ struct screen_ops {
 	int (*enter)(struct session *s, struct session_screen *e, int arg);
 	/* Closed: REACT_* bits for the loop.  NULL: nothing to do. */
 	int (*leave)(struct session *s, struct session_screen *e);
+	/* A left click at (y, x) inside r, its room, while it is on top
+	 * of the stack: REACT_* bits, 0 when the click does nothing there.
+	 * NULL: clicks do nothing. */
+	int (*click)(struct session *s, const struct frame *f, struct rect r,
+	    int y, int x);
 	/* A companion (BAND, FOOT): whether it is there, so its keys
 	 * apply.  NULL: always. */
 	int (*active)(const struct session *s);
@@ -206,5 +211,9 @@ int pane_hist_height(const struct frame *f, int w, int h);
 void pane_status_draw(const struct frame *f, struct rect r);
 void pane_keys_draw(const struct frame *f, struct rect r,
     const struct key_binding *const *t, size_t n);
+/* The key whose label on that bar covers column x, or 0 (a gap, past
+ * the last). */
+int pane_keys_at(struct rect r, const struct key_binding *const *t,
+    size_t n, int x);
 
 #endif

@@ -480,6 +480,53 @@ screen_list_hscroll(struct session *s, int key)
 	return REACT_REDRAW;
 }
 
+/* The column whose title covers column x of r, or -1. */
+static int
+screen_list_title_at(const struct frame *f, struct rect r, int x)
+{
+	struct screen_list_cols tmp;
+	const struct screen_list_cols *lc = screen_list_cols(f, r, &tmp);
+	int cx = r.x + 1;
+	size_t i;
+
+	for (i = 0; i < f->s->ncols && cx < r.x + r.w; i++) {
+		if (lc->widths[i] == 0)
+			continue;
+		if (x >= cx && x < cx + lc->widths[i])
+			return f->s->cols[i];
+		cx += lc->widths[i] + 1;
+	}
+	return -1;
+}
+
+/* A click: on a row, select it (the selection follows it, as with the
+ * keys); on a column title, sort by it, numbers biggest first, and on
+ * the sorted one's title again, the other way (as htop). */
+static int
+screen_list_click(struct session *s, const struct frame *f, struct rect r,
+    int y, int x)
+{
+	int id;
+
+	if (y > r.y) {
+		size_t i = s->top + (size_t)(y - r.y - 1);
+
+		if (i >= s->view.n)
+			return 0;
+		session_move_to(s, i);
+		return REACT_REDRAW;
+	}
+	if ((id = screen_list_title_at(f, r, x)) < 0)
+		return 0;
+	if (screen_list_sorted(s, id))
+		session_sort(s, s->sort_key, !s->sort_reverse);
+	else
+		session_sort(s, id, field_table[id].flags & FIELD_F_RIGHT);
+	session_message(s, 0, "sorted by %s%s", field_table[s->sort_key].name,
+	    s->sort_reverse ? ", biggest first" : "");
+	return REACT_REDRAW | REACT_REVIEW;
+}
+
 static const struct key_binding screen_list_keys[] = {
 	{ { K_ENTER }, "Enter", NULL, screen_list_detail,
 	    "details of the selected connection: every field, the tcp_info "
@@ -557,4 +604,5 @@ const struct screen_ops screen_list = {
 	.extent = screen_list_extent,
 	.measure = screen_list_measure,
 	.leave = screen_list_leave,
+	.click = screen_list_click,
 };

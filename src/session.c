@@ -25,6 +25,7 @@ session_init(struct session *s, const struct options *o,
 	s->delay = p->delay < SESSION_DELAY_MIN ? SESSION_DELAY_MIN : p->delay;
 	s->color = p->color;
 	s->ascii = p->ascii;
+	s->mouse = p->mouse;
 	s->resolve = p->resolve;
 	memcpy(s->cols, p->cols, p->ncols);
 	s->ncols = p->ncols;
@@ -114,6 +115,7 @@ session_prefs(const struct session *s, struct prefs *p)
 	p->delay = s->delay;
 	p->color = s->color;
 	p->ascii = s->ascii;
+	p->mouse = s->mouse;
 	p->resolve = s->resolve;
 	memcpy(p->cols, s->cols, s->ncols);
 	p->ncols = s->ncols;

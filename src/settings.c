@@ -31,6 +31,7 @@ static int settings_parse_reverse(struct settings *, const char *);
 static int settings_parse_delay(struct settings *, const char *);
 static int settings_parse_color(struct settings *, const char *);
 static int settings_parse_ascii(struct settings *, const char *);
+static int settings_parse_mouse(struct settings *, const char *);
 static int settings_parse_columns(struct settings *, const char *);
 static int settings_parse_rhosts(struct settings *, const char *);
 static int settings_parse_rports(struct settings *, const char *);
@@ -46,6 +47,8 @@ static const struct settings_key settings_keys[] = {
 	    settings_parse_color },
 	{ "ascii", SETTINGS_ASCII, "0, 1, yes, no, true or false",
 	    settings_parse_ascii },
+	{ "mouse", SETTINGS_MOUSE, "0, 1, yes, no, true or false",
+	    settings_parse_mouse },
 	{ "resolve_hosts", SETTINGS_RESOLVE_HOSTS, "0, 1, yes, no, true or "
 	    "false", settings_parse_rhosts },
 	{ "resolve_ports", SETTINGS_RESOLVE_PORTS, "0, 1, yes, no, true or "
@@ -172,6 +175,12 @@ static int
 settings_parse_ascii(struct settings *s, const char *v)
 {
 	return settings_set_bool(&s->ascii, v);
+}
+
+static int
+settings_parse_mouse(struct settings *s, const char *v)
+{
+	return settings_set_bool(&s->mouse, v);
 }
 
 static int
@@ -536,6 +545,8 @@ settings_lines(const struct settings *s, struct settings_line *lines,
 		settings_line_add(lines, &n, "color", "%d", s->color != 0);
 	if (s->set & SETTINGS_ASCII)
 		settings_line_add(lines, &n, "ascii", "%d", s->ascii != 0);
+	if (s->set & SETTINGS_MOUSE)
+		settings_line_add(lines, &n, "mouse", "%d", s->mouse != 0);
 	if (s->set & SETTINGS_RESOLVE_HOSTS)
 		settings_line_add(lines, &n, "resolve_hosts", "%d",
 		    s->resolve_hosts != 0);
@@ -629,8 +640,8 @@ settings_compose(const char *old, size_t n, struct settings_line *lines,
 	static const char header[] = "# tcptop settings.  tcptop rewrites "
 	    "its keys in this file when it\n# quits (comments and other "
 	    "lines are kept): edit it while tcptop\n# is not running.  Keys: "
-	    "sort, reverse, delay, color, ascii, resolve_hosts,\n# "
-	    "resolve_ports, columns, alert_*; see tcptop(1).\n";
+	    "sort, reverse, delay, color, ascii, mouse,\n# "
+	    "resolve_hosts, resolve_ports, columns, alert_*; see tcptop(1).\n";
 	struct settings_buf b = { NULL, 0, 0 };
 	const char *p = old, *end = old + n;
 	struct settings_line *hit;

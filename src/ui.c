@@ -25,6 +25,7 @@ static int ui_has_color;	/* the terminal has colours */
 static int ui_color_on;		/* and they are on */
 static int ui_is_utf8;
 static int ui_ascii;		/* --ascii: nothing but ASCII on screen */
+static int ui_mouse_y, ui_mouse_x;	/* where the last click or wheel was */
 
 /* What gives the terminal back from a signal handler, where curses
  * cannot run: the modes before curses took them, and the bytes that
@@ -330,8 +331,30 @@ ui_term_ok(const char *term, char *err, size_t errlen)
 	return 0;
 }
 
+/* The mouse, as htop: a left click when the button is let go, the
+ * wheel (buttons 4 and 5), at once (no click interval).  When the
+ * terminal reports it, the bytes that turn its reports off join
+ * ui_undo, after rmcup. */
+static void
+ui_mouse_on(void)
+{
+	static const char off[] = "\033[?1006l\033[?1000l";
+	mmask_t want = BUTTON1_RELEASED | BUTTON1_CLICKED | BUTTON4_PRESSED;
+
+#if NCURSES_MOUSE_VERSION > 1
+	want |= BUTTON5_PRESSED;
+#endif
+	if (mousemask(want, NULL) == 0)
+		return;
+	mouseinterval(0);
+	if (ui_undo_len + sizeof off <= sizeof ui_undo) {
+		memcpy(ui_undo + ui_undo_len, off, sizeof off - 1);
+		ui_undo_len += sizeof off - 1;
+	}
+}
+
 int
-ui_open(int color, int ascii, char *err, size_t errlen)
+ui_open(int color, int ascii, int mouse, char *err, size_t errlen)
 {
 	const char *term = getenv("TERM");
 
@@ -372,6 +395,8 @@ ui_open(int color, int ascii, char *err, size_t errlen)
 	nodelay(stdscr, TRUE);
 	leaveok(stdscr, TRUE);
 	curs_set(0);
+	if (mouse)
+		ui_mouse_on();
 	ui_init_colors();
 	ui_color_on = color && ui_has_color;
 	return 0;
@@ -394,52 +419,101 @@ ui_fd(void)
 	return STDIN_FILENO;
 }
 
+/* A mouse event as a key: K_CLICK, K_WHEEL_UP, K_WHEEL_DOWN, or 0 for
+ * one tcptop has no use for. */
+static int
+ui_mouse_key(void)
+{
+	MEVENT ev;
+
+	if (getmouse(&ev) != OK)
+		return 0;
+	ui_mouse_y = ev.y;
+	ui_mouse_x = ev.x;
+	if (ev.bstate & BUTTON4_PRESSED)
+		return K_WHEEL_UP;
+#if NCURSES_MOUSE_VERSION > 1
+	if (ev.bstate & BUTTON5_PRESSED)
+		return K_WHEEL_DOWN;
+#endif
+	if (ev.bstate & (BUTTON1_RELEASED | BUTTON1_CLICKED))
+		return K_CLICK;
+	return 0;
+}
+
+void
+ui_mouse_at(int *y, int *x)
+{
+	*y = ui_mouse_y;
+	*x = ui_mouse_x;
+}
+
+void
+ui_mouse_put(int y, int x)
+{
+	ui_mouse_y = y;
+	ui_mouse_x = x;
+}
+
+/* A key curses decoded as a K_* key, or 0. */
+static int
+ui_keycode(wint_t wc)
+{
+	switch (wc) {
+	case KEY_UP:
+		return K_UP;
+	case KEY_DOWN:
+		return K_DOWN;
+	case KEY_LEFT:
+		return K_LEFT;
+	case KEY_RIGHT:
+		return K_RIGHT;
+	case KEY_PPAGE:
+		return K_PGUP;
+	case KEY_NPAGE:
+		return K_PGDN;
+	case KEY_HOME:
+	case KEY_FIND:
+	case KEY_A1:
+		return K_HOME;
+	case KEY_END:
+	case KEY_SELECT:
+	case KEY_C1:
+		return K_END;
+	case KEY_ENTER:
+		return K_ENTER;
+	case KEY_BACKSPACE:
+		return K_BACKSPACE;
+	case KEY_DC:
+		return K_DELETE;
+	case KEY_RESIZE:
+		return K_RESIZE;
+	case KEY_MOUSE:
+		return ui_mouse_key();
+	}
+	if (wc >= KEY_F(1) && wc <= KEY_F(10))
+		return K_F1 + (int)(wc - KEY_F(1));
+	return 0;
+}
+
 int
 ui_getkey(void)
 {
 	wint_t wc;
-	int rc;
+	int rc, key;
 
 	if (ui_screen == NULL)
 		return -1;
-	rc = wget_wch(stdscr, &wc);
-	if (rc == ERR)
-		return -1;
-	if (rc == KEY_CODE_YES) {
-		switch (wc) {
-		case KEY_UP:
-			return K_UP;
-		case KEY_DOWN:
-			return K_DOWN;
-		case KEY_LEFT:
-			return K_LEFT;
-		case KEY_RIGHT:
-			return K_RIGHT;
-		case KEY_PPAGE:
-			return K_PGUP;
-		case KEY_NPAGE:
-			return K_PGDN;
-		case KEY_HOME:
-		case KEY_FIND:
-		case KEY_A1:
-			return K_HOME;
-		case KEY_END:
-		case KEY_SELECT:
-		case KEY_C1:
-			return K_END;
-		case KEY_ENTER:
-			return K_ENTER;
-		case KEY_BACKSPACE:
-			return K_BACKSPACE;
-		case KEY_DC:
-			return K_DELETE;
-		case KEY_RESIZE:
-			return K_RESIZE;
-		}
-		if (wc >= KEY_F(1) && wc <= KEY_F(10))
-			return K_F1 + (int)(wc - KEY_F(1));
-		return 0;
-	}
+	do {
+		rc = wget_wch(stdscr, &wc);
+		if (rc == ERR)
+			return -1;
+		/* A mouse event tcptop has no use for (a press, another
+		 * button) is no key at all: it would clear the message. */
+		key = rc == KEY_CODE_YES ? ui_keycode(wc) : -2;
+	} while (rc == KEY_CODE_YES && key == 0 && wc == KEY_MOUSE);
+	if (rc == KEY_CODE_YES)
+		return key;
 	switch (wc) {
 	case '\r':
 	case '\n':

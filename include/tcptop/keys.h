@@ -37,6 +37,10 @@ enum {
 	K_F8,
 	K_F9,
 	K_F10,
+	K_CLICK,		/* the left button let go: ui_mouse_at says
+				 * where */
+	K_WHEEL_UP,
+	K_WHEEL_DOWN,
 	K_ANY = 0x120000,	/* in a table: any key not bound before */
 };
 

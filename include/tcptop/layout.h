@@ -49,4 +49,13 @@ void layout_measure(struct session *s, const struct frame *f);
 /* Whether f shows the diagram (whose edges fade on their own clock). */
 int layout_animates(const struct frame *f);
 
+/* A mouse key (K_CLICK, K_WHEEL_UP, K_WHEEL_DOWN, keys.h) for the
+ * screens, as layout_draw last placed them for f: the wheel moves three
+ * rows (Up or Down three times); a click on the key bar is its key, a
+ * click in the top screen is the screen's (a row selects it, a column
+ * title sorts); anything else, and anything while the prompt line is
+ * open, does nothing.  Returns REACT_* bits, 0 for nothing.  Call after
+ * layout_measure. */
+int layout_mouse(struct session *s, const struct frame *f, int key);
+
 #endif

@@ -17,6 +17,7 @@
 #define OPTIONS_GIVEN_COLUMNS	0x10
 #define OPTIONS_GIVEN_ASCII	0x20
 #define OPTIONS_GIVEN_RESOLVE	0x40
+#define OPTIONS_GIVEN_MOUSE	0x80
 
 struct options {
 	int batch;		/* -b */
@@ -33,6 +34,7 @@ struct options {
 	const char *log;	/* -v FILE: debug log */
 	int no_color;		/* --no-color or NO_COLOR */
 	int ascii;		/* --ascii */
+	int no_mouse;		/* --no-mouse */
 	int resolve;		/* --resolve: host and service names */
 	int diagram;		/* --diagram: start with the diagram */
 	int group;		/* --group: enum group_kind, 0 none */

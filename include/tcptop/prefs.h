@@ -20,6 +20,7 @@ struct prefs {
 	double delay;		/* seconds, as given (0: back to back) */
 	int color;
 	int ascii;
+	int mouse;		/* clicks and the wheel */
 	unsigned resolve;	/* NAMES_* bits (names.h) */
 	uint8_t cols[FIELD_N];	/* the columns, in order */
 	size_t ncols;

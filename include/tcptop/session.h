@@ -84,6 +84,7 @@ struct session {
 	int paused;
 	int color;
 	int ascii;
+	int mouse;		/* clicks and the wheel (ui_open) */
 	unsigned resolve;	/* names shown: NAMES_* bits (names.h) */
 	uint8_t cols[FIELD_N];	/* the list's columns, in order */
 	size_t ncols;

@@ -11,6 +11,7 @@
  *		and written the same whatever LC_NUMERIC says
  *	color	a boolean, as reverse
  *	ascii	a boolean, as reverse
+ *	mouse	a boolean: clicks and the wheel (--no-mouse)
  *	resolve_hosts	a boolean: host names (keys r, --resolve)
  *	resolve_ports	a boolean: service names (key R, --resolve)
  *	columns	comma-separated column names, not empty, at most 255 bytes;
@@ -38,6 +39,7 @@
 #define SETTINGS_ASCII		0x20
 #define SETTINGS_RESOLVE_HOSTS	0x40
 #define SETTINGS_RESOLVE_PORTS	0x80
+#define SETTINGS_MOUSE		0x100
 
 #define SETTINGS_MAX_LINE	1024		/* bytes, without the '\n' */
 #define SETTINGS_MAX_FILE	(64 * 1024)	/* bytes */
@@ -52,6 +54,7 @@ struct settings {
 	double delay;		/* seconds, SETTINGS_DELAY_MIN..MAX */
 	int color;		/* 0 or 1 */
 	int ascii;		/* 0 or 1 */
+	int mouse;		/* 0 or 1 */
 	int resolve_hosts;	/* 0 or 1 */
 	int resolve_ports;	/* 0 or 1 */
 	char columns[256];	/* comma-separated column names */

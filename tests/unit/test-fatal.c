@@ -294,7 +294,7 @@ run_child(const struct fatal_case *fc, struct run *r)
 		if (log_open(logpath) == -1)
 			_exit(95);
 		if (fc->curses) {
-			if (ui_open(1, 0, err, sizeof err) == -1) {
+			if (ui_open(1, 0, 0, err, sizeof err) == -1) {
 				fprintf(stderr, "ui_open: %s\n", err);
 				_exit(94);
 			}

@@ -97,6 +97,7 @@ test_defaults(void)
 	CHECK(o.record == NULL && o.replay == NULL && o.expr == NULL &&
 	    o.log == NULL && o.netns == NULL);
 	CHECK(!o.no_color && !o.ascii && !o.diagram && !o.no_trace);
+	CHECK(!o.no_mouse);
 	CHECK(o.group == GROUP_NONE && !o.all_netns);
 	CHECK(!o.lesson && !o.lesson_wait && !o.kill && !o.yes);
 	CHECK_EQ(o.ncols, column_ndefault);
@@ -139,6 +140,8 @@ test_flags(void)
 	CHECK(parse(&o, "--no-col", NULL) == OPTIONS_RUN && o.no_color);
 	CHECK(parse(&o, "--ascii", NULL) == OPTIONS_RUN && o.ascii &&
 	    o.given == OPTIONS_GIVEN_ASCII);
+	CHECK(parse(&o, "--no-mouse", NULL) == OPTIONS_RUN && o.no_mouse &&
+	    o.given == OPTIONS_GIVEN_MOUSE);
 	CHECK(parse(&o, "--diagram", NULL) == OPTIONS_RUN && o.diagram);
 	CHECK(parse(&o, "--no-trace", NULL) == OPTIONS_RUN && o.no_trace);
 	CHECK(parse(&o, NULL) == OPTIONS_RUN && o.trace_buffer_kb == 0);
@@ -368,7 +371,7 @@ static const struct {
 	{ "delay", 'd' }, { "port", 'p' }, { "state", 0 },
 	{ "filter", 'f' }, { "ipv4", '4' }, { "ipv6", '6' }, { "sort", 0 },
 	{ "reverse", 'r' }, { "tombstone", 0 }, { "no-color", 0 },
-	{ "ascii", 0 }, { "resolve", 0 }, { "columns", 0 },
+	{ "ascii", 0 }, { "no-mouse", 0 }, { "resolve", 0 }, { "columns", 0 },
 	{ "diagram", 0 }, { "group", 0 },
 	{ "no-trace", 0 }, { "trace-buffer", 0 }, { "netns", 'N' },
 	{ "all-netns", 0 },

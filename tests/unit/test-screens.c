@@ -11,6 +11,7 @@
 #include "check.h"
 #include "sample.h"
 #include "tcptop/column.h"
+#include "tcptop/keys.h"
 #include "tcptop/layout.h"
 #include "tcptop/screens.h"
 #include "tcptop/session.h"
@@ -122,6 +123,85 @@ fill(struct snapshot *snap, struct conntab *tab, struct alert *al,
 	snap->trans_source = "exact";
 }
 
+/* Click at column x of line y of what f drew at 80x24. */
+static int
+click(struct frame *f, struct session *s, int y, int x)
+{
+	layout_measure(s, f);
+	ui_mouse_put(y, x);
+	return layout_mouse(s, f, K_CLICK);
+}
+
+/* The column where text starts on line y at 80x24, or -1. */
+static int
+column_of(struct frame *f, struct session *s, int y, const char *text)
+{
+	const char *at;
+
+	draw_at(f, s, 24, 80, "mouse", NULL);
+	at = strstr(screen[y], text);
+	return at != NULL ? (int)(at - screen[y]) : -1;
+}
+
+/* The mouse on the list at 80x24: a click on a row selects it, on a
+ * column title sorts by it and on it again the other way, on the key
+ * bar acts as the key; the wheel moves three rows; a click while the
+ * prompt is open, or on nothing, does nothing. */
+static void
+test_mouse(struct frame *f, struct session *s)
+{
+	int y, x, rtt_y = -1;
+	size_t n = s->view.n;
+
+	draw_at(f, s, 24, 80, "mouse", "RTT");
+	for (y = 0; y < 24 && rtt_y < 0; y++)
+		if (strstr(screen[y], "STATE") != NULL &&
+		    strstr(screen[y], "RTT") != NULL)
+			rtt_y = y;
+	if (!CHECK(rtt_y > 0 && n > 6)) {
+		dump(24);
+		return;
+	}
+	/* The third row. */
+	CHECK(click(f, s, rtt_y + 3, 10) & REACT_REDRAW);
+	CHECK_EQ(s->sel, s->top + 2);
+	/* Below the last row: nothing. */
+	CHECK_EQ(click(f, s, rtt_y + 1 + (int)n, 10), 0);
+	CHECK_EQ(s->sel, s->top + 2);
+	/* The wheel: three rows a notch. */
+	CHECK(layout_mouse(s, f, K_WHEEL_DOWN) & REACT_REDRAW);
+	CHECK_EQ(s->sel, 5);
+	CHECK(layout_mouse(s, f, K_WHEEL_UP) & REACT_REDRAW);
+	CHECK_EQ(s->sel, 2);
+	/* The RTT title: by rtt, biggest first; again, the other way. */
+	x = column_of(f, s, rtt_y, "RTT");
+	CHECK(click(f, s, rtt_y, x + 1) & REACT_REVIEW);
+	CHECK(s->sort_key == FIELD_RTT && s->sort_reverse);
+	CHECK(strcmp(s->msg, "sorted by rtt, biggest first") == 0);
+	session_view(s, f->snap);
+	x = column_of(f, s, rtt_y, "RTT");
+	CHECK(click(f, s, rtt_y, x) & REACT_REVIEW);
+	CHECK(s->sort_key == FIELD_RTT && !s->sort_reverse);
+	CHECK(strcmp(s->msg, "sorted by rtt") == 0);
+	/* The STATE title: by state, first to last. */
+	x = column_of(f, s, rtt_y, "STATE");
+	CHECK(click(f, s, rtt_y, x + 2) & REACT_REVIEW);
+	CHECK(s->sort_key == FIELD_STATE && !s->sort_reverse);
+	session_view(s, f->snap);
+	/* The key bar: "Help" is F1's. */
+	x = column_of(f, s, 23, "Help");
+	CHECK(x > 0);
+	click(f, s, 23, x);
+	CHECK_EQ(screens_top(s), SCREEN_HELP);
+	click(f, s, 23, column_of(f, s, 23, "F10"));
+	CHECK_EQ(screens_top(s), SCREEN_LIST);
+	/* The prompt line takes the keys: the mouse waits. */
+	CHECK_EQ(screens_open(s, SCREEN_PROMPT, SESSION_PROMPT_PORT), 0);
+	CHECK_EQ(click(f, s, rtt_y + 3, 10), 0);
+	CHECK_EQ(layout_mouse(s, f, K_WHEEL_DOWN), 0);
+	CHECK_EQ(screens_top(s), SCREEN_PROMPT);
+}
+
 int
 main(void)
 {
@@ -209,6 +289,15 @@ main(void)
 	draw_at(&f, &s, 24, 80, "split diagram", "[ESTABLISHED");
 	if (!CHECK(shown(24, "LOCAL") && shown(24, ":9000 ")))
 		dump(24);
+	session_done(&s);
+
+	session_init(&s, &o, &p);
+	screens_start(&s, GROUP_NONE);
+	session_view(&s, &snap);
+	memset(&f, 0, sizeof f);
+	f.snap = &snap;
+	f.s = &s;
+	test_mouse(&f, &s);
 	session_done(&s);
 
 	/* Rows that just closed stay on screen, counted apart: the shown

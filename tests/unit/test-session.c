@@ -282,6 +282,47 @@ test_groups(const struct options *o)
 	conntab_free(tab);
 }
 
+/* The mouse: on by default, as htop; tcptoprc's mouse= turns it off
+ * unless the command line said; --no-mouse wins over the file and, left
+ * as it was, is not written back to it. */
+static void
+test_mouse_prefs(void)
+{
+	struct options o;
+	struct settings file, out;
+	struct prefs p;
+	struct session t;
+	char err[128], warn[160];
+	char arg0[] = "tcptop", arg1[] = "--no-mouse";
+	char *argv[] = { arg0, arg1, NULL };
+
+	memset(&file, 0, sizeof file);
+	CHECK_EQ(options_parse(&o, 1, argv, err, sizeof err), OPTIONS_RUN);
+	prefs_merge(&p, &o, &file, warn, sizeof warn);
+	CHECK(p.mouse == 1);
+	session_init(&t, &o, &p);
+	CHECK(t.mouse == 1);
+	session_done(&t);
+	file.set = SETTINGS_MOUSE;
+	file.mouse = 0;
+	prefs_merge(&p, &o, &file, warn, sizeof warn);
+	CHECK(p.mouse == 0);
+	prefs_unmerge(&p, &o, &file, &out);
+	CHECK((out.set & SETTINGS_MOUSE) && out.mouse == 0);
+	CHECK_EQ(options_parse(&o, 2, argv, err, sizeof err), OPTIONS_RUN);
+	file.mouse = 1;
+	prefs_merge(&p, &o, &file, warn, sizeof warn);
+	CHECK(p.mouse == 0);
+	prefs_unmerge(&p, &o, &file, &out);
+	CHECK((out.set & SETTINGS_MOUSE) && out.mouse == 1);
+	file.set = 0;
+	prefs_unmerge(&p, &o, &file, &out);
+	CHECK(!(out.set & SETTINGS_MOUSE));
+	p.mouse = 1;	/* changed on screen: the file keeps it */
+	prefs_unmerge(&p, &o, &file, &out);
+	CHECK((out.set & SETTINGS_MOUSE) && out.mouse == 1);
+}
+
 int
 main(void)
 {
@@ -580,6 +621,7 @@ main(void)
 		CHECK(screens_top(&t) == SCREEN_LIST);
 	}
 	test_groups(&o);
+	test_mouse_prefs();
 	session_done(&t);
 	conntab_free(tab);
 	return check_done();

@@ -178,6 +178,13 @@ test_keys(void)
 	CHECK(strncmp(warn, "tcptoprc:1: bad resolve_ports \"maybe\"", 37)
 	    == 0);
 
+	/* The mouse (--no-mouse). */
+	CHECK(load_str("mouse=no\n", &s, warn, sizeof warn) == 0);
+	CHECK_EQ(s.set, SETTINGS_MOUSE);
+	CHECK(s.mouse == 0);
+	CHECK(load_str("Mouse = 1\n", &s, warn, sizeof warn) == 0);
+	CHECK(s.set == SETTINGS_MOUSE && s.mouse == 1);
+
 	/* The last of a repeated key wins; no final newline is fine. */
 	CHECK(load_str("delay=1\ndelay=0.25", &s, warn, sizeof warn) == 0);
 	CHECK(s.delay == 0.25);
@@ -262,6 +269,7 @@ test_broken(void)
 		{ "reverse=y\n", "tcptoprc:1: bad reverse" },
 		{ "color=on\n", "tcptoprc:1: bad color" },
 		{ "ascii=\n", "tcptoprc:1: bad ascii" },
+		{ "mouse=2\n", "tcptoprc:1: bad mouse" },
 		{ "delay=0.09\n", "tcptoprc:1: bad delay" },
 		{ "delay=0\n", "tcptoprc:1: bad delay" },
 		{ "delay=3600.001\n", "tcptoprc:1: bad delay" },
@@ -450,6 +458,8 @@ check_round_trip(const struct settings *in)
 		CHECK_EQ(out.color, in->color != 0);
 	if (in->set & SETTINGS_ASCII)
 		CHECK_EQ(out.ascii, in->ascii != 0);
+	if (in->set & SETTINGS_MOUSE)
+		CHECK_EQ(out.mouse, in->mouse != 0);
 	if (in->set & SETTINGS_RESOLVE_HOSTS)
 		CHECK_EQ(out.resolve_hosts, in->resolve_hosts != 0);
 	if (in->set & SETTINGS_RESOLVE_PORTS)
@@ -497,8 +507,14 @@ test_round_trip(void)
 		s.resolve_ports = k >> 1;
 		check_round_trip(&s);
 	}
+	s.set |= SETTINGS_MOUSE;
+	for (k = 0; k < 2; k++) {
+		s.mouse = k;
+		check_round_trip(&s);
+	}
 	/* Any nonzero boolean is written as 1. */
 	s.color = 7;
+	s.mouse = 5;
 	check_round_trip(&s);
 	memset(s.columns, 'x', sizeof s.columns - 1);
 	s.columns[sizeof s.columns - 1] = '\0';
