@@ -125,13 +125,13 @@ layout_measure(struct session *s, const struct frame *frame)
 	layout_plan(f, &p);
 	s->rows = p.small || !p.has_main || p.area.main.h < 2 ? 1 :
 	    p.area.main.h - 1;	/* the column titles */
-	s->page = s->extent = 0;
-	if (p.small || (e = session_ctop(s)) == NULL)
+	if (p.small || (e = session_ctop(s)) == NULL) {
+		session_measured(s, 0, 0);
 		return;
+	}
 	ops = screens_table[e->id];
-	s->page = p.at[s->depth - 1].h;
-	if (ops->extent != NULL)
-		s->extent = ops->extent(f, e, p.at[s->depth - 1]);
+	session_measured(s, p.at[s->depth - 1].h, ops->extent == NULL ? 0 :
+	    ops->extent(f, e, p.at[s->depth - 1]));
 	session_rescroll(s);
 	/* Then what the rows now on screen need. */
 	for (i = p.main; p.has_main && i < s->depth; i++) {

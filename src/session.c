@@ -244,6 +244,22 @@ session_rescroll(struct session *s)
 	    s->groups.n);
 }
 
+void
+session_measured(struct session *s, int page, int extent)
+{
+	struct session_screen *e = session_top(s);
+	unsigned which = e != NULL ? (unsigned)s->depth << 8 | e->id : 0;
+	int max = s->extent - s->page;
+	int at_end = e != NULL && s->measured == which && max > 0 &&
+	    e->pos >= max;
+
+	s->page = page;
+	s->extent = extent;
+	s->measured = which;
+	if (at_end)
+		e->pos = extent > page ? extent - page : 0;
+}
+
 int
 session_scroll(struct session *s, int key)
 {

@@ -132,6 +132,8 @@ struct session {
 	size_t depth;
 	int page;		/* its lines on screen */
 	int extent;		/* its lines in all */
+	unsigned measured;	/* the screen they are of: its depth and
+				 * id (session_measured), 0 none */
 	struct {
 		void *p;
 		void (*free)(void *);	/* frees what p holds */
@@ -174,6 +176,12 @@ void session_view(struct session *s, const struct snapshot *snap);
 
 /* Keep the selections on screen after s->rows changed. */
 void session_rescroll(struct session *s);
+
+/* The top screen now has page lines on screen of extent in all
+ * (layout_measure; 0, 0 for none).  A screen scrolled to its end stays
+ * at its end when the page shrinks or the text grows (as less -F's
+ * End): the last lines are what its reader went there for. */
+void session_measured(struct session *s, int page, int extent);
 
 /* Scroll the top screen (its pos) for key: a line, a page, to either
  * end, within what layout_measure found (s->page, s->extent).  Returns

@@ -323,6 +323,44 @@ test_mouse_prefs(void)
 	CHECK((out.set & SETTINGS_MOUSE) && out.mouse == 1);
 }
 
+/* A text scrolled to its end with End stays at its end when its page
+ * shrinks (an alert line took a row) or grows; one scrolled elsewhere
+ * keeps its line; another screen opened at that depth is not moved. */
+static void
+test_measured_end(const struct options *o)
+{
+	struct session t;
+
+	start(&t, o);
+	key(&t, 'h');
+	CHECK(session_top(&t) != NULL && session_top(&t)->id == SCREEN_HELP);
+	session_measured(&t, 20, 100);
+	session_scroll(&t, K_END);
+	CHECK_EQ(session_top(&t)->pos, 80);
+	session_measured(&t, 19, 100);
+	CHECK_EQ(session_top(&t)->pos, 81);
+	session_measured(&t, 22, 100);
+	CHECK_EQ(session_top(&t)->pos, 78);
+	session_measured(&t, 22, 103);
+	CHECK_EQ(session_top(&t)->pos, 81);
+	session_scroll(&t, K_UP);
+	session_measured(&t, 21, 103);
+	CHECK_EQ(session_top(&t)->pos, 80);
+	/* Text that fitted stays at its top when the page shrinks. */
+	session_scroll(&t, K_HOME);
+	session_measured(&t, 103, 103);
+	session_measured(&t, 20, 103);
+	CHECK_EQ(session_top(&t)->pos, 0);
+	/* Another screen at that depth keeps its own position. */
+	session_measured(&t, 20, 100);
+	session_scroll(&t, K_END);
+	session_top(&t)->id = SCREEN_COLUMNS;
+	session_top(&t)->pos = 90;
+	session_measured(&t, 10, 0);
+	CHECK_EQ(session_top(&t)->pos, 90);
+	session_done(&t);
+}
+
 int
 main(void)
 {
@@ -622,6 +660,7 @@ main(void)
 	}
 	test_groups(&o);
 	test_mouse_prefs();
+	test_measured_end(&o);
 	session_done(&t);
 	conntab_free(tab);
 	return check_done();
