@@ -11,7 +11,8 @@
  * so the count is exact: no terminal emulator in between.  Output comes
  * in bursts, one per screen update, told apart by at least GAP_MS
  * (default 250) of silence.  The first burst is the first full paint,
- * set-up sequences included.  After WARMUP bursts (default 4, the first
+ * set-up sequences included (with -x, everything until TEXT has come:
+ * a program may flush its set-up before a slow first refresh).  After WARMUP bursts (default 4, the first
  * paint among them) it writes KEYS to the terminal, if any, lets the
  * answer to them settle for a second, then watches SECONDS (default 30):
  * the bytes of every burst that starts in that window, and the program's
@@ -81,6 +82,7 @@ struct bursts {
 	double last_ms;		/* last byte read */
 	char *first;		/* the first paint, up to BENCH_FIRST_MAX */
 	size_t nfirst;
+	const char *expect;	/* -x: the first paint lasts until it */
 	FILE *capture;
 };
 
@@ -264,6 +266,12 @@ bench_close_burst(struct bursts *bu, int gap_ms, double now)
 {
 	if (!bu->open || now - bu->last_ms < gap_ms)
 		return;
+	/* Set-up sequences a program flushes before a slow first refresh
+	 * (curs_set does) belong to its first paint. */
+	if (bu->n == 0 && bu->expect != NULL && memmem(bu->first, bu->nfirst,
+	    bu->expect, strlen(bu->expect)) == NULL &&
+	    bu->nfirst < BENCH_FIRST_MAX)
+		return;
 	if (bu->n < BENCH_MAX_BURSTS) {
 		bu->bytes[bu->n] = bu->cur;
 		bu->start_ms[bu->n] = bu->cur_start;
@@ -330,6 +338,7 @@ bench_run_pty(const struct bench *b)
 	pid_t pid;
 
 	bu.capture = b->capture;
+	bu.expect = b->expect;
 	bu.first = malloc(BENCH_FIRST_MAX);
 	if (bu.first == NULL)
 		bench_fail("malloc");
