@@ -61,6 +61,21 @@ tep_vprint(const char *name, enum tep_loglevel level, bool print_err,
 #define TRACE_BUFFER_MAX_KB 4096
 #define TRACE_BUFFER_MIN_KB 256
 #define TRACE_BUFFER_TOTAL_KB 65536
+/* The reader drains the buffers at most this often.  Woken by every
+ * event, it queued a 4 KB page for each 80-byte event and switched
+ * context as often: 60 MB of pages at 2,000 connects a second.  The
+ * kernel's buffers hold some 50,000 events a CPU, so waiting this long
+ * loses nothing; it only fills the pages. */
+#define TRACE_BATCH_MS 20
+/* Pages kept for the reader to reuse once trace_read is done with them
+ * (1 MB): no malloc in the reader at a steady rate. */
+#define TRACE_POOL_MAX 256
+/* The queue holds at most this many times the kernel's buffers.  Past
+ * that (a refresh that never ends) the reader waits: the kernel's
+ * buffers fill and count what they drop, and trace_lost says so, where
+ * the queue would have grown without end. */
+#define TRACE_QUEUE_BUFFERS 2
+
 /* One sub-buffer as read from a CPU's trace_pipe_raw, queued for
  * trace_read. */
 struct trace_page {
@@ -98,7 +113,14 @@ struct trace {
 	int stop[2];			/* a pipe: closing [1] stops it */
 	struct pollfd *pfd;		/* nfds buffers, then stop[0] */
 	pthread_mutex_t mu;		/* guards the rest */
+	pthread_cond_t room;		/* queued fell below queue_max, or
+					 * stopping */
 	struct trace_page *head, **tail;
+	size_t queued, queue_max;	/* pages in head..tail, and the
+					 * most it may hold */
+	struct trace_page *pool;	/* pages to reuse */
+	size_t npool;
+	int stopping;
 	int reader_err;			/* errno of a failed read, or 0 */
 };
 
@@ -414,33 +436,80 @@ trace_errno_why(char *why, size_t whylen, const char *doing, int err)
 	snprintf(why, whylen, "tracefs: %s%s", doing, strerror(err));
 }
 
+/* A page to read into, once the queue has room: from the pool, or
+ * new.  NULL when the reader is stopping. */
+static struct trace_page *
+trace_page_get(struct trace *t)
+{
+	struct trace_page *pg;
+
+	pthread_mutex_lock(&t->mu);
+	while (t->queued >= t->queue_max && !t->stopping)
+		pthread_cond_wait(&t->room, &t->mu);
+	pg = t->stopping ? NULL : t->pool;
+	if (pg != NULL) {
+		t->pool = pg->next;
+		t->npool--;
+	}
+	pthread_mutex_unlock(&t->mu);
+	if (pg == NULL && !t->stopping)
+		pg = xmalloc(sizeof *pg + t->pagesize);
+	return pg;
+}
+
+/* Give the pages of list back: to the pool up to TRACE_POOL_MAX, the
+ * rest to the C library.  Either thread. */
+static void
+trace_page_put(struct trace *t, struct trace_page *list)
+{
+	struct trace_page *next;
+
+	pthread_mutex_lock(&t->mu);
+	for (; list != NULL && t->npool < TRACE_POOL_MAX; list = next) {
+		next = list->next;
+		list->next = t->pool;
+		t->pool = list;
+		t->npool++;
+	}
+	pthread_mutex_unlock(&t->mu);
+	for (; list != NULL; list = next) {
+		next = list->next;
+		free(list);
+	}
+}
+
 /* Read CPU buffer i until it is empty, each sub-buffer into a page
  * queued for trace_read.  Returns 0, or an errno. */
 static int
 trace_reader_drain(struct trace *t, size_t i)
 {
 	for (;;) {
-		struct trace_page *pg = xmalloc(sizeof *pg + t->pagesize);
-		ssize_t n = read(t->fds[i], pg->data, t->pagesize);
+		struct trace_page *pg = trace_page_get(t);
+		ssize_t n;
 
+		if (pg == NULL)
+			return 0;
+		pg->next = NULL;
+		n = read(t->fds[i], pg->data, t->pagesize);
 		if (n <= 0) {
 			int e = n < 0 ? errno : 0;
 
-			free(pg);
+			trace_page_put(t, pg);
 			if (e == EINTR)
 				continue;
 			return e == EAGAIN ? 0 : e;
 		}
-		pg->next = NULL;
 		pthread_mutex_lock(&t->mu);
 		*t->tail = pg;
 		t->tail = &pg->next;
+		t->queued++;
 		pthread_mutex_unlock(&t->mu);
 	}
 }
 
 /* The reader thread: wait until a buffer holds anything (buffer_percent
- * 0), drain it, until the stop pipe closes. */
+ * 0), drain it, let TRACE_BATCH_MS of events gather, until the stop
+ * pipe closes. */
 static void *
 trace_reader(void *arg)
 {
@@ -461,6 +530,8 @@ trace_reader(void *arg)
 				e = EIO;
 			else if (t->pfd[i].revents != 0)
 				e = trace_reader_drain(t, i);
+		if (e == 0 && poll(&t->pfd[t->nfds], 1, TRACE_BATCH_MS) > 0)
+			break;
 	}
 	if (e != 0) {
 		pthread_mutex_lock(&t->mu);
@@ -488,6 +559,10 @@ trace_reader_start(struct trace *t)
 	}
 	t->pfd[t->nfds].fd = t->stop[0];
 	t->pfd[t->nfds].events = POLLIN;
+	t->queue_max = TRACE_QUEUE_BUFFERS * t->nfds * t->buffer_kb * 1024 /
+	    t->pagesize;
+	if (t->queue_max < TRACE_POOL_MAX)
+		t->queue_max = TRACE_POOL_MAX;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	e = pthread_create(&t->reader, NULL, trace_reader, t);
@@ -507,6 +582,10 @@ trace_reader_stop(struct trace *t)
 	struct trace_page *pg, *next;
 
 	if (t->reader_on) {
+		pthread_mutex_lock(&t->mu);
+		t->stopping = 1;
+		pthread_cond_broadcast(&t->room);
+		pthread_mutex_unlock(&t->mu);
 		close(t->stop[1]);
 		t->stop[1] = -1;
 		pthread_join(t->reader, NULL);
@@ -521,8 +600,13 @@ trace_reader_stop(struct trace *t)
 		next = pg->next;
 		free(pg);
 	}
-	t->head = NULL;
+	for (pg = t->pool; pg != NULL; pg = next) {
+		next = pg->next;
+		free(pg);
+	}
+	t->head = t->pool = NULL;
 	t->tail = &t->head;
+	t->queued = t->npool = 0;
 	free(t->pfd);
 	t->pfd = NULL;
 }
@@ -550,6 +634,7 @@ trace_open(unsigned buffer_kb, char *why, size_t whylen)
 	t->stop[0] = t->stop[1] = -1;
 	t->tail = &t->head;
 	pthread_mutex_init(&t->mu, NULL);
+	pthread_cond_init(&t->room, NULL);
 	snprintf(name, sizeof name, TRACE_PREFIX "%ld", (long)getpid());
 	t->inst = tracefs_instance_create(name);
 	if (t->inst == NULL) {
@@ -607,6 +692,7 @@ trace_close(struct trace *t)
 	/* Before the descriptors it polls close. */
 	trace_reader_stop(t);
 	pthread_mutex_destroy(&t->mu);
+	pthread_cond_destroy(&t->room);
 	for (i = 0; i < t->nfds; i++) {
 		close(t->fds[i]);
 		if (t->stats[i] != -1)
@@ -774,7 +860,7 @@ long
 trace_read(struct trace *t, trace_cb *cb, void *arg)
 {
 	struct timespec rt, mono;
-	struct trace_page *pg, *next;
+	struct trace_page *pg, *list;
 	int64_t rt_off;
 	long count = 0;
 	int e;
@@ -785,16 +871,16 @@ trace_read(struct trace *t, trace_cb *cb, void *arg)
 	rt_off = ((int64_t)rt.tv_sec - mono.tv_sec) * 1000000000 +
 	    (rt.tv_nsec - mono.tv_nsec);
 	pthread_mutex_lock(&t->mu);
-	pg = t->head;
+	list = t->head;
 	t->head = NULL;
 	t->tail = &t->head;
+	t->queued = 0;
+	pthread_cond_signal(&t->room);
 	e = t->reader_err;
 	pthread_mutex_unlock(&t->mu);
-	for (; pg != NULL; pg = next) {
-		next = pg->next;
+	for (pg = list; pg != NULL; pg = pg->next)
 		count += trace_page_read(t, pg->data, rt_off, cb, arg);
-		free(pg);
-	}
+	trace_page_put(t, list);
 	trace_read_stats(t);
 	if (e != 0) {
 		errno = e;

@@ -19,9 +19,16 @@
 #    takes X s > delay 1.00 s" and "N transitions lost", the diagram's
 #    title "exact except N lost".  Then a pause (Z) of 3 s: the refresh
 #    after it is not "behind", the pause is the user's.
+# 4. The reader thread's queue is bounded: with --trace-buffer 256 and
+#    no TIME_WAIT (tcp_max_tw_buckets 0 in the namespace, so the rows
+#    stay few), 2000 connections a second for CHURN_SECS (default 20)
+#    must not grow tcptop's memory past its steady state, read 5 s in,
+#    by more than 8 MB: the queue's bound (twice the kernel's buffers,
+#    1 MB here) and its pool.  It grew by 40 MB when the reader queued
+#    a page per event.  Skipped in sanitizer builds (ASan's own heap).
 #
 # Environment: TCPTOP, TCPCYCLE, NSHOLDER (for lib-netns), CHURN_N,
-# CHURN_RATE.  Exit 0 pass, 1 fail, 77 skip (a failure under CI=true).
+# CHURN_RATE, CHURN_SECS.  Exit 0 pass, 1 fail, 77 skip (a failure under CI=true).
 
 set -u
 
@@ -30,6 +37,7 @@ TCPCYCLE=${TCPCYCLE:-./tests/helpers/tcpcycle}
 NSHOLDER=${NSHOLDER:-./tests/helpers/nsholder}
 N=${CHURN_N:-4000}
 RATE=${CHURN_RATE:-1000}
+SECS=${CHURN_SECS:-20}
 
 . "$(dirname "$0")/../lib/lib-test.sh"
 . "$(dirname "$0")/../lib/lib-netns.sh"
@@ -43,6 +51,7 @@ netns_require jq tmux unshare
 require_bin TCPTOP TCPCYCLE
 require_count CHURN_N "$N"
 require_count CHURN_RATE "$RATE"
+require_count CHURN_SECS "$SECS"
 
 TOP_PID=
 TEST_KEEP_TMP=1		# the reports, when a check failed
@@ -55,6 +64,7 @@ cleanup()
 		wait "$TOP_PID"
 	fi
 	[ -n "${PID:-}" ] && kill -CONT "$PID" 2>/dev/null
+	[ -n "${CYCLE:-}" ] && kill "$CYCLE" 2>/dev/null
 	screen_stop
 	netns_cleanup
 }
@@ -192,5 +202,35 @@ grep -q 'behind:' "$SCREEN" &&
     ok "screen: a pause is not lateness"
 keys q
 exited 0 || bad "tcptop did not quit cleanly"
+
+# --- 4. the queue is bounded ----------------------------------------------------
+
+# status_kb PID FIELD: a VmRSS-like line of /proc/PID/status, in kB.
+status_kb() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
+
+if ldd "$TCPTOP" 2>/dev/null | grep -q libasan; then
+	echo "# queue: skipped in a sanitizer build (ASan's own heap)"
+else
+	inS sysctl -q net.ipv4.tcp_max_tw_buckets=0 ||
+	    fail "tcp_max_tw_buckets in the namespace"
+	out=$TMP/queue.json
+	start_top "$out" --trace-buffer 256
+	inS "$TCPCYCLE" churn 127.0.0.1 7103 $((2000 * SECS)) 2000 \
+	    >"$TMP/queue.made" &
+	CYCLE=$!
+	sleep 5		# the rows of 5 s of churn: the steady state
+	steady=$(status_kb "$TOP_PID" VmRSS)
+	wait "$CYCLE" || fail "tcpcycle churn"
+	CYCLE=
+	peak=$(status_kb "$TOP_PID" VmHWM)
+	echo "# queue: $(cat "$TMP/queue.made") (connections, s);" \
+	    "VmRSS ${steady} kB 5 s in, VmHWM ${peak} kB at the end;" \
+	    "$(last_report "$out" | jq -r .transitions_source)"
+	[ $((peak - steady)) -lt 8192 ] &&
+	    ok "queue: memory grew $(((peak - steady) / 1024)) MB under churn" ||
+	    bad "queue: memory grew $(((peak - steady) / 1024)) MB under" \
+	    "churn (the queue is bounded at 1 MB)"
+	stop_top
+fi
 
 summary churn
