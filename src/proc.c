@@ -352,15 +352,20 @@ proc_add(struct proc *p, int procfd, pid_t pid)
 }
 
 /* The inode of the socket that descriptor name of the fd directory dirfd
- * is, or 0 when it is not a socket. */
+ * is, or 0 when it is not a socket or cannot be read; *denied is set
+ * when the kernel refused to say (EACCES, EPERM: a directory listed
+ * whose links are not ours to read, as a sandbox's or an LSM's rules
+ * make it even for root).  denied may be NULL. */
 static uint32_t
-proc_fd_inode(int dirfd, const char *name)
+proc_fd_inode(int dirfd, const char *name, int *denied)
 {
 	char link[64], *end;
 	unsigned long ino;
 	ssize_t n;
 
 	n = readlinkat(dirfd, name, link, sizeof link - 1);
+	if (n == -1 && (errno == EACCES || errno == EPERM) && denied != NULL)
+		*denied = 1;
 	if (n < 9 || memcmp(link, "socket:[", 8) != 0)
 		return 0;
 	link[n] = '\0';
@@ -421,7 +426,7 @@ proc_scan_pid(struct proc *p, int procfd, pid_t pid)
 	struct stat st;
 	uint16_t me = PROC_OWNER_UNSET;
 	DIR *dir;
-	int fd;
+	int fd, denied = 0;
 
 	snprintf(path, sizeof path, "%ld/fd", (long)pid);
 	fd = openat(procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -450,7 +455,7 @@ proc_scan_pid(struct proc *p, int procfd, pid_t pid)
 		size_t i;
 
 		if (de->d_name[0] == '.' ||
-		    (ino = proc_fd_inode(fd, de->d_name)) == 0)
+		    (ino = proc_fd_inode(fd, de->d_name, &denied)) == 0)
 			continue;
 		i = proc_find(p, ino);
 		if (p->keys[i] != ino)
@@ -474,6 +479,9 @@ proc_scan_pid(struct proc *p, int procfd, pid_t pid)
 		p->vals[i] = me;
 	}
 	closedir(dir);
+	/* Its sockets may be among the unheld: hidden, not in flight. */
+	if (denied)
+		p->denied++;
 }
 
 /* Give tombstone rows an owner in the new table: the same process if it
@@ -979,7 +987,7 @@ proc_fd_sockets(long pid, uint32_t *inodes, size_t max)
 
 		d = strtol(de->d_name, &end, 10);
 		if (de->d_name[0] == '.' || *end != '\0' ||
-		    (ino = proc_fd_inode(fd, de->d_name)) == 0)
+		    (ino = proc_fd_inode(fd, de->d_name, NULL)) == 0)
 			continue;
 		got[n].fd = d;
 		got[n++].inode = ino;

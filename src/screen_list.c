@@ -293,7 +293,7 @@ screen_list_owners_note(const struct frame *f, int y, int x, int w, int h)
 		"  owned   a process holds it (PROCESS, PID, USER)",
 		"  none    no process does: TIME_WAIT, closed and closing, "
 		"the kernel's",
-		"  hidden  another user's process: root would show it",
+		NULL,
 		"  queued  waits in a listener's accept queue (shown: its "
 		"process)",
 		"  in flight  passed between processes, not received yet",
@@ -303,7 +303,10 @@ screen_list_owners_note(const struct frame *f, int y, int x, int w, int h)
 	if (f->snap->fields.proc == NULL || h < (int)n)
 		return;
 	for (i = 0; i < n; i++)
-		ui_put(y + (int)i, x + 1, w - 1, UI_DIM, note[i]);
+		ui_put(y + (int)i, x + 1, w - 1, UI_DIM, note[i] != NULL ?
+		    note[i] : f->snap->root ? "  hidden  a process even root "
+		    "may not read (a sandbox's, an LSM's)" : "  hidden  "
+		    "another user's process: root would show it");
 }
 
 static void

@@ -16,7 +16,10 @@
  * socket are bound to device IF (SO_BINDTODEVICE), and so is the accepted
  * one, which inherits it: for the filter test's "dev IF".  With
  * SOCKHOLD_MARK=N (C's notation) the two get SO_MARK N, which the accepted
- * one inherits too: for "fwmark N".
+ * one inherits too: for "fwmark N".  With SOCKHOLD_NODUMP=1 it makes
+ * itself not dumpable (PR_SET_DUMPABLE 0), so that a reader without
+ * CAP_SYS_PTRACE over it may list /proc/PID/fd but not read its links:
+ * for the owners test's "hidden, not in flight".
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -79,6 +82,10 @@ main(int argc, char **argv)
 	}
 	if (prctl(PR_SET_NAME, argv[1]) == -1)
 		die("prctl");
+	if (getenv("SOCKHOLD_NODUMP") != NULL &&
+	    strcmp(getenv("SOCKHOLD_NODUMP"), "1") == 0 &&
+	    prctl(PR_SET_DUMPABLE, 0) == -1)
+		die("PR_SET_DUMPABLE");
 	memset(&sa, 0, sizeof sa);
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((uint16_t)port);

@@ -12,6 +12,15 @@
 # connection say "hidden".  The text report and the screen (tmux,
 # 80x24: the header) say so too.
 #
+# The other way round, a holder that refuses to be read must not be
+# called in flight: a second sockhold makes itself not dumpable
+# (SOCKHOLD_NODUMP=1), and tcptop runs as root of a user namespace of
+# its own (unshare -U -r), without CAP_SYS_PTRACE over the holder: it
+# may list the holder's /proc/PID/fd but not read the links.  After
+# five refreshes (two rescans decide "in flight") its three sockets are
+# "hidden", none "in_flight", in JSON and in the text report.  Before
+# the refused links were counted, they were "in flight".
+#
 # Environment: TCPTOP, NSHOLDER, SOCKHOLD.  Exit 0 pass, 1 fail, 77 skip.
 
 set -u
@@ -25,7 +34,7 @@ SOCKHOLD=${SOCKHOLD:-./tests/helpers/sockhold}
 . "$(dirname "$0")/../lib/lib-netns.sh"
 . "$(dirname "$0")/../lib/lib-tmux.sh"
 
-netns_require jq tmux
+netns_require jq tmux unshare
 require_bin TCPTOP SOCKHOLD
 TCPTOP=$(abspath "$TCPTOP")
 
@@ -95,5 +104,25 @@ fi
 check "the header does not call them hidden" \
     not grep -Eq "hidden [1-9]" "$SCREEN"
 keys q
+
+# A holder whose descriptors are refused: hidden, not in flight.
+SOCKHOLD_NODUMP=1 inS "$SOCKHOLD" nodump 7302 >"$TMP/nodump" 2>&1 &
+HOLD="$HOLD $!"
+await -t 20 "the undumpable sockhold ready" grep -qs '^ready ' "$TMP/nodump"
+HOLD="$HOLD $(awk '/^ready /{ print $2 }' "$TMP/nodump")"
+inS unshare -U -r "$TCPTOP" --json -b -n 5 -d 0.2 >"$TMP/nodump.json" \
+    2>"$TMP/nodump.err" || fail "tcptop in a user namespace:" \
+    "$(head -c 300 "$TMP/nodump.err")"
+last=$(tail -n 1 "$TMP/nodump.json")
+port() { jq "[.connections[] | select(.local_port == 7302 or
+    .remote_port == 7302)$1] | length" <<<"$last"; }
+echo "nodump: $(jq -c .owners <<<"$last")"
+check "its 3 sockets are hidden" [ "$(port ' | select(.owner == "hidden")')" -eq 3 ]
+check "none of them is in flight" \
+    [ "$(port ' | select(.owner == "in_flight")')" -eq 0 ]
+check "the in_flight bucket is empty" [ "$(jq .owners.in_flight <<<"$last")" -eq 0 ]
+inS unshare -U -r "$TCPTOP" -b -n 5 -d 0.2 >"$TMP/nodump.txt" 2>/dev/null
+check "the text report has none in flight" \
+    grep -q "in flight 0" "$TMP/nodump.txt"
 
 summary owners-fail
