@@ -415,7 +415,8 @@ static const struct {
 	const char *what;
 } trace_errors[] = {
 	{ EROFS, "EROFS: tracefs is mounted read-only" },
-	{ EACCES, "EACCES: permission denied (the tracepoint needs root)" },
+	{ EACCES, "EACCES: permission denied (the tracepoint needs root "
+	    "or CAP_DAC_OVERRIDE)" },
 	{ EPERM, "EPERM: not permitted (the tracepoint needs root or "
 	    "CAP_SYS_ADMIN)" },
 	{ ENOENT, "ENOENT: no tracefs instances, or no such event" },
@@ -625,7 +626,10 @@ trace_open(unsigned buffer_kb, char *why, size_t whylen)
 		return NULL;
 	}
 	snprintf(path, sizeof path, "%s/instances", dir);
-	if (access(path, W_OK) == -1) {
+	/* As the kernel will check the mkdir: the effective ids and
+	 * capabilities (a service given CAP_DAC_OVERRIDE), not the real
+	 * ones access() uses. */
+	if (faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) == -1) {
 		trace_errno_why(why, whylen, "", errno);
 		return NULL;
 	}

@@ -8,6 +8,12 @@
 # namespace (and in a fresh network namespace, so it reads no host
 # socket) and its transitions_note must say read-only and not root.
 #
+# Then the check is the kernel's own: as nobody with CAP_DAC_OVERRIDE
+# alone (setpriv, ambient, as a service unit would grant it) tcptop uses
+# the tracepoint ("exact"), where access(), which checks the real ids
+# without capabilities, refused it; as nobody without it, the
+# transitions are sampled and the note says the tracepoint needs root.
+#
 # Environment: TCPTOP.  Exit 0 pass, 1 fail, 77 skip.
 
 set -u
@@ -17,7 +23,7 @@ TCPTOP=${TCPTOP:-./tcptop}
 . "$(dirname "$0")/../lib/lib-test.sh"
 
 require_root "mount namespaces"
-require unshare mount findmnt
+require unshare mount findmnt setpriv
 require_bin TCPTOP
 TCPTOP=$(abspath "$TCPTOP")
 
@@ -48,6 +54,22 @@ check "the note says read-only" \
     grep -q '"transitions_note": "[^"]*read-only' "$TMP/out.json"
 check "the note does not blame root" not grep -q \
     '"transitions_note": "[^"]*root' "$TMP/out.json"
+
+# As nobody, with and without CAP_DAC_OVERRIDE: two refreshes (a run of
+# one sets up no tracepoint), in a network namespace of its own.
+as_nobody()
+{
+	unshare -n setpriv --reuid=65534 --regid=65534 --clear-groups "$@" \
+	    "$TCPTOP" --json -b -n 2 -d 0.2 2>/dev/null | tail -n 1
+}
+got=$(as_nobody --inh-caps=+dac_override --ambient-caps=+dac_override)
+echo "nobody + CAP_DAC_OVERRIDE: $(grep -o '"transitions_source": "[^"]*"' <<<"$got")"
+check "nobody with CAP_DAC_OVERRIDE gets the tracepoint" \
+    grep -q '"transitions_source": "exact"' <<<"$got"
+got=$(as_nobody)
+echo "nobody: $(grep -o '"transitions_note": "[^"]*"' <<<"$got")"
+check "nobody without it is sampled, and told why" \
+    grep -q '"transitions_note": "[^"]*needs root' <<<"$got"
 
 # The host's tracefs is untouched.
 check "the host's tracefs is as it was ($opts_before)" \
