@@ -230,12 +230,25 @@ app_run_kill(struct collector *c, const struct options *o)
 	return status;
 }
 
+/* What the collector must gather for this run (COLLECTOR_* bits): a
+ * run of one refresh (--kill, a batch -n 1) counts no transitions, so
+ * it sets up no tracepoint. */
+static unsigned
+app_needs(const struct options *o, int batch)
+{
+	unsigned needs = COLLECTOR_OWNERS | COLLECTOR_TRANSITIONS;
+
+	if (o->kill || (batch && o->iterations == 1))
+		needs &= ~COLLECTOR_TRANSITIONS;
+	return needs;
+}
+
 int
 app_run(const struct options *o)
 {
 	char host[256];
 	struct collector *c;
-	int status;
+	int status, batch = o->batch || !isatty(STDOUT_FILENO);
 
 	if (gethostname(host, sizeof host) == -1)
 		strcpy(host, "?");
@@ -256,13 +269,14 @@ app_run(const struct options *o)
 	sig_catch();
 	if (o->lesson)
 		return app_lesson(o, host);
-	if ((c = collector_open(o, host, &status)) == NULL) {
+	if ((c = collector_open(o, host, app_needs(o, batch), &status)) ==
+	    NULL) {
 		log_close();
 		return status;
 	}
 	if (o->kill)
 		status = app_run_kill(c, o);
-	else if (o->batch || !isatty(STDOUT_FILENO))
+	else if (batch)
 		status = app_run_batch(c, o);
 	else
 		status = app_run_ui(c, o, NULL);
