@@ -405,10 +405,13 @@ collector_open(const struct options *o, const char *host, unsigned needs,
 	}
 	c->tab = conntab_new((int64_t)(o->tombstone * 1000));
 	c->snap.tab = c->tab;
-	/* A recording has no processes to look at. */
-	if (c->d != NULL)
+	/* A recording has no processes to look at; a run that shows no
+	 * owner does not read them. */
+	if (c->d != NULL && (needs & COLLECTOR_OWNERS))
 		c->proc = proc_new();
-	c->snap.proc_note = c->proc == NULL ? "a recording has no processes" :
+	c->snap.proc_note = c->d == NULL ? "a recording has no processes" :
+	    c->proc == NULL && o->no_owners ? "--no-owners: processes not "
+	    "read" : c->proc == NULL ? "not read: the report shows no owner" :
 	    !proc_privileged() ? "not root: other users' sockets are hidden" :
 	    NULL;
 	collector_trans_open(c, o, needs);

@@ -106,6 +106,14 @@ usage_error "-f: expression too long (64 terms)" -b \
     -f "$(printf 'port = 1 or %.0s' $(seq 20))port = 1"
 usage_error "-f: " -b -f $'sport = 1\nsport = 2 \001'
 usage_error "needs a value" -b -f
+# --no-owners: what would show an owner is an error, not dashes.
+usage_error "--no-owners excludes --group process" -b --no-owners \
+    --group process
+usage_error "--no-owners excludes -f's owner terms" -b --no-owners \
+    -f 'comm sshd'
+usage_error "--no-owners excludes --columns" -b --no-owners \
+    --columns state,pid
+usage_error "--no-owners excludes --sort" -b --no-owners --sort user
 
 # replay_f EXPR JQ-PREDICATE: on the replay $rec, -f EXPR keeps the
 # connections of the last report ($all) that satisfy the predicate, and

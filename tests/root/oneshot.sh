@@ -8,7 +8,11 @@
 # (transitions_source "none: one refresh", the note, no losses counted,
 # no events), its -v log says so, and strace sees no tracefs instance
 # made, where a run of two refreshes, as control, makes one when the
-# tracepoint works here.  Nothing touches the host's network.
+# tracepoint works here.  A report that shows no owner reads no
+# /proc/PID/fd: text without a PID, PROCESS or USER column, and
+# --no-owners (JSON: owners null and the note says why), where the
+# default text and JSON, as controls, read sockhold's and name it as ss
+# -tanp does.  Nothing touches the host's network.
 #
 # Environment: TCPTOP, NSHOLDER, SOCKHOLD.  Exit 0 pass, 1 fail, 77 skip.
 
@@ -87,5 +91,48 @@ else
 	    [ "${src#none}" = "$src" ]
 	echo "no tracepoint here ($src): the strace control is not run"
 fi
+
+# --- the owners -------------------------------------------------------------
+
+# read_fds STRACE: whether the run read sockhold's descriptors.
+read_fds() { grep -Eq "\"(/proc/)?$HOLD_PID/fd\"" "$1"; }
+# ss's owner of the listener on 7101: "comm pid".
+ss_owner() { inS ss -tlnpH 'sport = :7101' | grep -o '"[^"]*",pid=[0-9]*' |
+    head -n 1 | sed 's/^"\([^"]*\)",pid=/\1 /'; }
+
+traced "$TMP/text.strace" "$TCPTOP" -b -n 1 --columns state,local,remote \
+    >"$TMP/text.txt" 2>"$TMP/err" || fail "tcptop text: $(cat "$TMP/err")"
+check "text without owner columns: no /proc/$HOLD_PID/fd read" \
+    not read_fds "$TMP/text.strace"
+check "text without owner columns: no owner counts claimed" \
+    not grep -q 'owners:' "$TMP/text.txt"
+check "text without owner columns: the listener listed" \
+    grep -q 'LISTEN.*127.0.0.1:7101' "$TMP/text.txt"
+
+traced "$TMP/deftext.strace" "$TCPTOP" -b -n 1 >"$TMP/deftext.txt" \
+    2>"$TMP/err" || fail "tcptop default text: $(cat "$TMP/err")"
+check "default text (PROCESS column): /proc/$HOLD_PID/fd read" \
+    read_fds "$TMP/deftext.strace"
+check "default text: the owner shown" \
+    grep -q '127.0.0.1:7101 .*LISTEN.*oneshot-hold' "$TMP/deftext.txt"
+
+traced "$TMP/json.strace" "$TCPTOP" -b -n 1 --json >"$TMP/json.json" \
+    2>"$TMP/err" || fail "tcptop json: $(cat "$TMP/err")"
+check "JSON: /proc/$HOLD_PID/fd read" read_fds "$TMP/json.strace"
+owner=$(jq -r '.connections[] | select(.state == "LISTEN" and
+    .local_port == 7101) | "\(.comm) \(.pid)"' "$TMP/json.json")
+check "JSON: the listener's owner as ss -tanp ($owner)" \
+    [ "$owner" = "$(ss_owner)" ]
+
+traced "$TMP/no.strace" "$TCPTOP" -b -n 1 --json --no-owners \
+    >"$TMP/no.json" 2>"$TMP/err" || fail "tcptop --no-owners: $(cat "$TMP/err")"
+check "--no-owners: no /proc/$HOLD_PID/fd read" not read_fds "$TMP/no.strace"
+jq -e '.owners == null and .owners_checked_every == null and
+    .owners_note == "--no-owners: processes not read" and
+    ([.connections[] | select(.owner != null or .pid != null or
+    .comm != null or .user != null)] | length) == 0 and
+    .total == (.connections | length) and .total >= 3' "$TMP/no.json" \
+    >/dev/null && ok "--no-owners: owners null, the note says why" ||
+    bad "--no-owners: $(jq -c '{owners, owners_note, total}' "$TMP/no.json")"
 
 summary oneshot
