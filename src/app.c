@@ -10,6 +10,8 @@
 #include "tcptop/app.h"
 #include "tcptop/clock.h"
 #include "tcptop/collector.h"
+#include "tcptop/fexpr.h"
+#include "tcptop/field.h"
 #include "tcptop/group.h"
 #include "tcptop/log.h"
 #include "tcptop/names.h"
@@ -230,12 +232,53 @@ app_run_kill(struct collector *c, const struct options *o)
 	return status;
 }
 
+/* Whether a batch run's output needs the processes: JSON's refresh
+ * objects carry the owners; the text report when a column or the sort
+ * shows them; any report whose filter has a plain word (it may name a
+ * process) or an owner term, or whose groups are processes.  --kill
+ * prints no owner. */
+static int
+app_batch_owners(const struct options *o)
+{
+	size_t i;
+
+	if (fexpr_has_row_terms(&o->filter.expr) ||
+	    o->group == GROUP_PROCESS)
+		return 1;
+	if (o->kill || o->group != GROUP_NONE)
+		return 0;
+	if (o->json ||
+	    (field_table[o->sort_key].flags & FIELD_F_OWNER))
+		return 1;
+	for (i = 0; i < o->ncols; i++)
+		if (field_table[o->cols[i]].flags & FIELD_F_OWNER)
+			return 1;
+	return 0;
+}
+
+/* What the collector must gather for this run (COLLECTOR_* bits): only
+ * what its output needs.  A run of one refresh (--kill, a batch -n 1)
+ * counts no transitions, so it sets up no tracepoint; a batch report
+ * that shows no owner reads no process; the interactive view may show
+ * anything at any time. */
+static unsigned
+app_needs(const struct options *o, int batch)
+{
+	unsigned needs = COLLECTOR_OWNERS | COLLECTOR_TRANSITIONS;
+
+	if (o->kill || (batch && o->iterations == 1))
+		needs &= ~COLLECTOR_TRANSITIONS;
+	if (o->no_owners || (batch && !app_batch_owners(o)))
+		needs &= ~COLLECTOR_OWNERS;
+	return needs;
+}
+
 int
 app_run(const struct options *o)
 {
 	char host[256];
 	struct collector *c;
-	int status;
+	int status, batch = o->batch || !isatty(STDOUT_FILENO);
 
 	if (gethostname(host, sizeof host) == -1)
 		strcpy(host, "?");
@@ -256,13 +299,14 @@ app_run(const struct options *o)
 	sig_catch();
 	if (o->lesson)
 		return app_lesson(o, host);
-	if ((c = collector_open(o, host, &status)) == NULL) {
+	if ((c = collector_open(o, host, app_needs(o, batch), &status)) ==
+	    NULL) {
 		log_close();
 		return status;
 	}
 	if (o->kill)
 		status = app_run_kill(c, o);
-	else if (o->batch || !isatty(STDOUT_FILENO))
+	else if (batch)
 		status = app_run_batch(c, o);
 	else
 		status = app_run_ui(c, o, NULL);

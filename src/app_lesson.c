@@ -116,7 +116,8 @@ app_lesson(const struct options *o, const char *host)
 		return 1;
 	}
 	lesson_filter(l, &f);
-	c = collector_open(o, host, &status);
+	c = collector_open(o, host, COLLECTOR_TRANSITIONS |
+	    (o->no_owners ? 0 : COLLECTOR_OWNERS), &status);
 	if (c != NULL && !o->batch && !o->lesson_wait &&
 	    isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
 		/* On a terminal: the interactive view, on the lesson's

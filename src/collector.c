@@ -87,21 +87,29 @@ collector_timing(struct collector *c, int64_t start_ns)
 }
 
 /* Open the transition sources of a live run: the tracepoint unless told
- * not to, the destroy notifications; the refreshes always.  What is not
- * available is said in the log and in JSON, never fatal. */
+ * not to, the destroy notifications; the refreshes always.  A run of one
+ * refresh has none: it sees no transition, so it sets up no tracefs
+ * instance and no notification socket.  What is not available is said
+ * in the log and in JSON, never fatal. */
 static void
-collector_trans_open(struct collector *c, const struct options *o)
+collector_trans_open(struct collector *c, const struct options *o,
+    unsigned needs)
 {
 	size_t ncpu;
 
-	c->trans_sources = 1u << TRANS_SRC_DIFF;
+	c->trans_sources = needs & COLLECTOR_TRANSITIONS ?
+	    1u << TRANS_SRC_DIFF : 0;
 	c->trans_note[0] = '\0';
 	if (c->d != NULL && o->all_netns)
 		/* The tracepoint joins by 4-tuple, which many namespaces
 		 * may share; notifications are one namespace's. */
 		snprintf(c->trans_note, sizeof c->trans_note, "--all-netns "
 		    "samples: the tracepoint carries no namespace");
-	else if (c->d != NULL) {
+	else if (!(needs & COLLECTOR_TRANSITIONS)) {
+		snprintf(c->trans_note, sizeof c->trans_note, "one refresh "
+		    "(-n 1): no transitions to count, no tracepoint set up");
+		log_debug("transitions: %s", c->trans_note);
+	} else if (c->d != NULL) {
 		c->notify = diag_notify_open();
 		if (c->notify != NULL)
 			c->trans_sources |= 1u << TRANS_SRC_DESTROY;
@@ -369,7 +377,8 @@ collector_replay_open(const char *path)
 }
 
 struct collector *
-collector_open(const struct options *o, const char *host, int *status)
+collector_open(const struct options *o, const char *host, unsigned needs,
+    int *status)
 {
 	struct collector *c = xcalloc(1, sizeof *c);
 
@@ -396,13 +405,16 @@ collector_open(const struct options *o, const char *host, int *status)
 	}
 	c->tab = conntab_new((int64_t)(o->tombstone * 1000));
 	c->snap.tab = c->tab;
-	/* A recording has no processes to look at. */
-	if (c->d != NULL)
+	/* A recording has no processes to look at; a run that shows no
+	 * owner does not read them. */
+	if (c->d != NULL && (needs & COLLECTOR_OWNERS))
 		c->proc = proc_new();
-	c->snap.proc_note = c->proc == NULL ? "a recording has no processes" :
+	c->snap.proc_note = c->d == NULL ? "a recording has no processes" :
+	    c->proc == NULL && o->no_owners ? "--no-owners: processes not "
+	    "read" : c->proc == NULL ? "not read: the report shows no owner" :
 	    !proc_privileged() ? "not root: other users' sockets are hidden" :
 	    NULL;
-	collector_trans_open(c, o);
+	collector_trans_open(c, o, needs);
 	/* Still inside -N's namespace: the counters are the viewed
 	 * one's. */
 	if (c->d != NULL)

@@ -23,6 +23,21 @@ static struct {
 static char conn_cc_names[256][16];
 static unsigned conn_cc_count = 1;
 
+/* v in decimal at d, no NUL; returns its length (10 at most). */
+static size_t
+conn_put_uint(char *d, unsigned v)
+{
+	char t[10];
+	size_t n = 0, i;
+
+	do
+		t[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	for (i = 0; i < n; i++)
+		d[i] = t[n - 1 - i];
+	return n;
+}
+
 char *
 conn_fmt_addr(const struct conn_sample *s, int remote, char *buf, size_t len)
 {
@@ -30,6 +45,19 @@ conn_fmt_addr(const struct conn_sample *s, int remote, char *buf, size_t len)
 
 	if (len == 0)
 		return buf;
+	/* IPv4 by hand: a report formats every endpoint, and inet_ntop
+	 * goes through sprintf for each of its four numbers. */
+	if (s->family != AF_INET6 && len >= INET_ADDRSTRLEN) {
+		size_t n = 0, i;
+
+		for (i = 0; i < 4; i++) {
+			if (i > 0)
+				buf[n++] = '.';
+			n += conn_put_uint(buf + n, a[i]);
+		}
+		buf[n] = '\0';
+		return buf;
+	}
 	if (inet_ntop(s->family == AF_INET6 ? AF_INET6 : AF_INET, a, buf,
 	    (socklen_t)len) == NULL)
 		snprintf(buf, len, "?");
@@ -70,35 +98,57 @@ conn_fmt_scope(const struct conn_sample *s, char *buf, size_t len)
 	return buf;
 }
 
+/* Append s to d at *n, stopping before end. */
+static void
+conn_append(char *d, size_t *n, size_t end, const char *s)
+{
+	while (*s != '\0' && *n < end)
+		d[(*n)++] = *s++;
+}
+
 char *
 conn_fmt_endpoint(const struct conn_sample *s, int remote, char *buf,
     size_t len)
 {
 	static const uint8_t any6[16];
-	char addr[CONN_ADDR_LEN + 2], scope[CONN_SCOPE_LEN + 1] = "";
+	char addr[CONN_ADDR_LEN], scope[CONN_SCOPE_LEN];
 	unsigned port = remote ? s->rport : s->lport;
-	char num[8] = "*";	/* no port: a listener's peer, as ss shows */
+	size_t n = 0, end;
 
+	if (len == 0)
+		return buf;
+	/* Put together by hand, cut where snprintf would cut: the text
+	 * report formats every endpoint of every row twice. */
+	end = len - 1;
 	/* ss (inet_addr_print) writes "*" for the IPv6 any address of
 	 * both ends unless INET_DIAG_SKV6ONLY said v6only; the scope only
 	 * for the local end. */
 	if (s->family == AF_INET6 && !(s->flags & CONN_V6ONLY) &&
 	    memcmp(remote ? s->remote : s->local, any6, 16) == 0)
-		snprintf(addr, sizeof addr, "*");
+		conn_append(buf, &n, end, "*");
 	else if (s->family == AF_INET6) {
-		char a[CONN_ADDR_LEN];
-
-		snprintf(addr, sizeof addr, "[%s]", conn_fmt_addr(s, remote,
-		    a, sizeof a));
+		conn_append(buf, &n, end, "[");
+		conn_append(buf, &n, end, conn_fmt_addr(s, remote, addr,
+		    sizeof addr));
+		conn_append(buf, &n, end, "]");
 	} else
-		conn_fmt_addr(s, remote, addr, sizeof addr);
+		conn_append(buf, &n, end, conn_fmt_addr(s, remote, addr,
+		    sizeof addr));
 	if (!remote && s->ifindex != 0) {
-		scope[0] = '%';
-		conn_fmt_scope(s, scope + 1, sizeof scope - 1);
+		conn_append(buf, &n, end, "%");
+		conn_append(buf, &n, end, conn_fmt_scope(s, scope,
+		    sizeof scope));
 	}
-	if (port != 0)
-		snprintf(num, sizeof num, "%u", port);
-	snprintf(buf, len, "%s%s:%s", addr, scope, num);
+	conn_append(buf, &n, end, ":");
+	if (port != 0) {
+		char num[8];
+
+		num[conn_put_uint(num, port)] = '\0';
+		conn_append(buf, &n, end, num);
+	} else
+		conn_append(buf, &n, end, "*");	/* a listener's peer, as
+							 * ss shows */
+	buf[n] = '\0';
 	return buf;
 }
 

@@ -354,6 +354,19 @@ fexpr_has_row_terms(const struct fexpr *e)
 }
 
 int
+fexpr_has_owner_terms(const struct fexpr *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->n; i++)
+		if (e->nodes[i].kind == FEXPR_COMM ||
+		    e->nodes[i].kind == FEXPR_PID ||
+		    e->nodes[i].kind == FEXPR_USER)
+			return 1;
+	return 0;
+}
+
+int
 fexpr_has_mark(const struct fexpr *e)
 {
 	size_t i;

@@ -846,6 +846,7 @@ field_user_json(struct json_buf *b, const char *sep, const struct conn *c,
 #define SORT	FIELD_F_SORT
 #define RIGHT	FIELD_F_RIGHT
 #define INFO	FIELD_F_INFO
+#define OWNER	FIELD_F_OWNER
 
 const struct field field_table[FIELD_N] = {
 	[FIELD_STATE] = { "state", "STATE", NULL, "TCP state (it sorts as the "
@@ -964,16 +965,16 @@ const struct field field_table[FIELD_N] = {
 	    UNIT_PERMILLE, 5, 5, 28, SORT | RIGHT, .get = field_acceptq_get,
 	    .cmp = field_acceptq_cmp, .json_fn = field_acceptq_json },
 	[FIELD_PID] = { "pid", "PID", NULL, "process holding the socket (-: "
-	    "no file, ?: hidden)", UNIT_NONE, 7, 7, 29, SORT | RIGHT,
+	    "no file, ?: hidden)", UNIT_NONE, 7, 7, 29, SORT | RIGHT | OWNER,
 	    .get = field_pid_get, .text = field_pid_text,
 	    .json_fn = field_pid_json },
 	[FIELD_PROCESS] = { "process", "PROCESS", NULL, "its command name "
 	    "(queued:NAME: waiting in NAME's accept queue; (in flight): "
 	    "passed over a unix socket, held by no process)",
-	    UNIT_NONE, 8, 15, 3, SORT, .text = field_process_text,
+	    UNIT_NONE, 8, 15, 3, SORT | OWNER, .text = field_process_text,
 	    .cmp = field_process_cmp, .json_fn = field_process_json },
 	[FIELD_USER] = { "user", "USER", NULL, "its user", UNIT_NONE, 8, 12,
-	    31, SORT, .text = field_user_text, .cmp = field_user_cmp,
+	    31, SORT | OWNER, .text = field_user_text, .cmp = field_user_cmp,
 	    .json_fn = field_user_json },
 	[FIELD_SEEN] = { "seen", NULL, NULL, "time since tcptop first saw "
 	    "the connection (+: at least, it predates tcptop)", UNIT_MS, 7, 7,
@@ -988,6 +989,7 @@ const struct field field_table[FIELD_N] = {
 #undef SORT
 #undef RIGHT
 #undef INFO
+#undef OWNER
 
 /* The member a row reads, zero-extended. */
 static uint64_t

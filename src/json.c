@@ -24,22 +24,29 @@ json_buf_flush(struct json_buf *b, FILE *fp)
 	return n > 0 && fwrite(b->p, 1, n, fp) != n ? -1 : 0;
 }
 
-/* Room for len more bytes. */
-static char *
+/* Grow b to hold len more bytes: the rare path, out of line. */
+static void
+json_buf_grow(struct json_buf *b, size_t len)
+{
+	size_t cap = b->cap < 4096 ? 4096 : b->cap;
+
+	while (cap - b->n < len)
+		cap *= 2;
+	b->p = xreallocarray(b->p, cap, 1);
+	b->cap = cap;
+}
+
+/* Room for len more bytes.  A report appends millions of small pieces:
+ * this stays a compare and an add. */
+static inline char *
 json_buf_room(struct json_buf *b, size_t len)
 {
-	if (b->cap - b->n < len) {
-		size_t cap = b->cap < 4096 ? 4096 : b->cap;
-
-		while (cap - b->n < len)
-			cap *= 2;
-		b->p = xreallocarray(b->p, cap, 1);
-		b->cap = cap;
-	}
+	if (b->cap - b->n < len)
+		json_buf_grow(b, len);
 	return b->p + b->n;
 }
 
-static void
+static inline void
 json_put_mem(struct json_buf *b, const char *s, size_t len)
 {
 	if (len == 0)	/* b->p may still be NULL, and memcpy(NULL, s, 0) is undefined */
@@ -54,13 +61,19 @@ json_put(struct json_buf *b, const char *s)
 	json_put_mem(b, s, strlen(s));
 }
 
+/* One reservation for the four pieces: a report writes this once per
+ * member of every connection. */
 void
 json_put_key(struct json_buf *b, const char *sep, const char *key)
 {
-	json_put(b, sep);
-	json_put_mem(b, "\"", 1);
-	json_put(b, key);
-	json_put_mem(b, "\": ", 3);
+	size_t ns = strlen(sep), nk = strlen(key);
+	char *d = json_buf_room(b, ns + nk + 4);
+
+	memcpy(d, sep, ns);
+	d[ns] = '"';
+	memcpy(d + ns + 1, key, nk);
+	memcpy(d + ns + 1 + nk, "\": ", 3);
+	b->n += ns + nk + 4;
 }
 
 void
@@ -103,6 +116,15 @@ json_put_string(struct json_buf *b, const char *str, size_t len)
 		size_t n;
 		char esc[8];
 
+		/* A run of bytes that need nothing, in one copy. */
+		for (n = i; n < len && s[n] >= 0x20 && s[n] < 0x7f &&
+		    s[n] != '"' && s[n] != '\\'; n++)
+			;
+		if (n > i) {
+			json_put_mem(b, str + i, n - i);
+			i = n;
+			continue;
+		}
 		if (ch < 0x80) {
 			if (ch == '"' || ch == '\\') {
 				esc[0] = '\\';

@@ -451,6 +451,12 @@ static const struct options_row options_table[] = {
 	  .kind = OPTIONS_FLAG, .field = offsetof(struct options, no_trace),
 	  .help = "count transitions from the refreshes only, not the "
 	  "tracepoint (a test and diagnostic knob)" },
+	{ .name = "no-owners",
+	  .kind = OPTIONS_FLAG, .field = offsetof(struct options, no_owners),
+	  .help = "read no processes (/proc/PID/fd): no owner columns, "
+	  "owners null in JSON, alerts name ports; a batch report reads "
+	  "them only when it shows them (JSON does, text with its PID, "
+	  "PROCESS or USER column) or -f or --group asks" },
 	{ .name = "trace-buffer", .arg = "KB",
 	  .kind = OPTIONS_CALL, .fn = options_trace_buffer,
 	  .help = "the tracepoint's kernel buffer per CPU, 4 to 262144 KB "
@@ -767,6 +773,38 @@ options_kill(struct options *o, int filtered, char *err, size_t errlen)
 	return 0;
 }
 
+/* --no-owners against what would show an owner: asked for, it is an
+ * error, never a column of dashes; the default columns lose theirs. */
+static int
+options_check_owners(struct options *o, char *err, size_t errlen)
+{
+	const char *why = NULL;
+	size_t i, n = 0;
+
+	if (!o->no_owners)
+		return 0;
+	if (o->group == GROUP_PROCESS)
+		why = "--group process";
+	else if (fexpr_has_owner_terms(&o->filter.expr))
+		why = "-f's owner terms (comm, pid, user)";
+	else if ((o->given & OPTIONS_GIVEN_SORT) &&
+	    (field_table[o->sort_key].flags & FIELD_F_OWNER))
+		why = "--sort by the owner";
+	for (i = 0; why == NULL && i < o->ncols; i++)
+		if ((o->given & OPTIONS_GIVEN_COLUMNS) &&
+		    (field_table[o->cols[i]].flags & FIELD_F_OWNER))
+			why = "--columns with pid, process or user";
+	if (why != NULL) {
+		snprintf(err, errlen, "--no-owners excludes %s", why);
+		return -1;
+	}
+	for (i = 0; i < o->ncols; i++)
+		if (!(field_table[o->cols[i]].flags & FIELD_F_OWNER))
+			o->cols[n++] = o->cols[i];
+	o->ncols = n;
+	return 0;
+}
+
 /* The options that need or exclude others, checked once all are in;
  * the first that fails is the error. */
 static int
@@ -807,7 +845,7 @@ options_check(struct options *o, int filtered, char *err, size_t errlen)
 		    "other");
 		return -1;
 	}
-	return 0;
+	return options_check_owners(o, err, errlen);
 }
 
 /* Everything as if no option were given. */

@@ -226,7 +226,10 @@ void
 trans_describe(unsigned sources, double delay, unsigned long lost,
     unsigned long overflows, char *buf, size_t len)
 {
-	if ((sources & (1u << TRANS_SRC_TRACE)) && lost + overflows == 0)
+	if (sources == 0)
+		/* Nothing to compare the one refresh with. */
+		snprintf(buf, len, "none: one refresh");
+	else if ((sources & (1u << TRANS_SRC_TRACE)) && lost + overflows == 0)
 		snprintf(buf, len, "exact");
 	else if (sources & (1u << TRANS_SRC_TRACE))
 		/* An overflow lost one notification or more: at least. */

@@ -28,18 +28,34 @@ enum {
 	COLLECT_CORRUPT = -2,	/* the recording is corrupt */
 };
 
+/* What a run needs of the collector beyond the sockets (the `needs`
+ * bits of collector_open): only what its output shows is gathered. */
+enum {
+	/* Processes (/proc/PID/fd): the owners shown, an owner term or a
+	 * word of a filter, the process groups, a process in an alert's
+	 * evidence.  Without it snapshot.fields.proc is NULL and
+	 * snapshot.proc_note says why. */
+	COLLECTOR_OWNERS = 1u << 0,
+	/* More than one refresh: transitions between them, so the
+	 * tracepoint and the destroy notifications.  Without it a run
+	 * has a single refresh, which sees no transition: neither source
+	 * is set up and snapshot.trans_source says "none: one refresh". */
+	COLLECTOR_TRANSITIONS = 1u << 1,
+};
+
 /* Open what o names: a recording (--replay), or the kernel in the
  * viewed namespace (-N) or in every one (--all-netns), with --record's
- * file; then the model, the transition sources (the tracepoint unless
- * --no-trace, destroy notifications), processes, cgroups, the kernel's
- * counters of the viewed namespace, $SSH_CONNECTION and the alerts with
- * their default thresholds.  What is missing that is not essential (no
- * tracefs, no counters) is said in the log and in the snapshot, never
- * fatal.  Returns the collector, or NULL with *status the exit status
- * after printing why on stderr (2 for bad input: a corrupt recording, a
- * bad -N). */
+ * file; then the model, the transition sources (with
+ * COLLECTOR_TRANSITIONS: the tracepoint unless --no-trace, destroy
+ * notifications), processes (with COLLECTOR_OWNERS), cgroups, the
+ * kernel's counters of the viewed namespace, $SSH_CONNECTION and the
+ * alerts with their default thresholds.  What is missing that is not
+ * essential (no tracefs, no counters) is said in the log and in the
+ * snapshot, never fatal.  Returns the collector, or NULL with *status
+ * the exit status after printing why on stderr (2 for bad input: a
+ * corrupt recording, a bad -N). */
 struct collector *collector_open(const struct options *o, const char *host,
-    int *status);
+    unsigned needs, int *status);
 
 /* Close everything.  Returns status, or 1 when closing the recording
  * failed (said on stderr: call it after the terminal is restored). */

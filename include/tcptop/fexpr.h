@@ -173,6 +173,10 @@ int fexpr_match_row(const struct fexpr *e, const struct conn_sample *s,
  * owner term). */
 int fexpr_has_row_terms(const struct fexpr *e);
 
+/* Nonzero when e has an owner term (comm, pid, user): one only a row
+ * whose owner is known can satisfy. */
+int fexpr_has_owner_terms(const struct fexpr *e);
+
 /* A superset of the states (bits 1 << TCP_*, within TCPSTATE_ALL) in
  * which a socket can satisfy e, from its state terms: TCPSTATE_ALL when
  * e does not restrict the state. */

@@ -96,6 +96,8 @@ struct field_ctx {
 				 * (rtt 0, where ss shows no rtt:) */
 #define FIELD_F_TAIL	0x20	/* an endpoint: cut keeping its tail,
 				 * never cut when IPv4 and room allows */
+#define FIELD_F_OWNER	0x40	/* the owner's: needs processes read
+				 * (/proc/PID/fd) */
 
 /* The member of struct conn a field reads: offset and size. */
 #define FIELD_MEMBER(m) .off = offsetof(struct conn, m), \

@@ -39,6 +39,7 @@ struct options {
 	int diagram;		/* --diagram: start with the diagram */
 	int group;		/* --group: enum group_kind, 0 none */
 	int no_trace;		/* --no-trace: sample transitions */
+	int no_owners;		/* --no-owners: read no processes */
 	unsigned trace_buffer_kb; /* --trace-buffer KB per CPU, 0 default */
 	uint8_t cols[FIELD_N];	/* --columns, or the default */
 	size_t ncols;

@@ -85,7 +85,9 @@ void trans_clear_events(struct trans *t);
  * sources has a bit (1 << TRANS_SRC_*) for each source in use; lost is
  * the tracepoint's events the kernel lost, overflows the times destroy
  * notifications overflowed (each lost one or more: the count then reads
- * "12+").  Losses do not change what sampling says. */
+ * "12+").  Losses do not change what sampling says.  No source at all
+ * (sources 0) is a run of one refresh, which sees no transition: "none:
+ * one refresh". */
 void trans_describe(unsigned sources, double delay, unsigned long lost,
     unsigned long overflows, char *buf, size_t len);
 

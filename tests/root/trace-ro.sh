@@ -4,7 +4,7 @@
 # missing root.  In a mount namespace of its own (private propagation),
 # the tracefs mount is bind-remounted read-only: a per-mount flag, so the
 # host's mount (and its superblock) stays read-write, which the test
-# checks at the end.  Then tcptop --json -b -n 1 runs as root in that
+# checks at the end.  Then tcptop --json -b -n 2 runs as root in that
 # namespace (and in a fresh network namespace, so it reads no host
 # socket) and its transitions_note must say read-only and not root.
 #
@@ -42,7 +42,7 @@ unshare -m --propagation private -n /bin/sh -c '
 		mount -o remount,bind,ro "$m"
 	done
 	findmnt -n -o OPTIONS --target "$1" >"$2/opts"
-	exec "$3" --json -b -n 1 >"$2/out.json" 2>"$2/err"
+	exec "$3" --json -b -n 2 -d 0.1 >"$2/out.json" 2>"$2/err"
 ' sh "$tdir" "$TMP" "$TCPTOP"
 st=$?
 check "tcptop ran (status $st)" [ "$st" -eq 0 ]

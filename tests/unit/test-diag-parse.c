@@ -241,6 +241,20 @@ test_v6only_scope(void)
 	s.lport = 65535;
 	CHECK_STR(conn_fmt_endpoint(&s, 0, ep, sizeof ep),
 	    "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]%if4294967294:65535");
+	/* IPv4 is written by hand: every byte value's digits, no port as
+	 * "*", and a short buffer cut as snprintf cuts. */
+	memset(&s, 0, sizeof s);
+	s.family = AF_INET;
+	memcpy(s.local, "\xff\x00\x09\x64", 4);
+	s.lport = 9;
+	CHECK_STR(conn_fmt_addr(&s, 0, sc, sizeof sc), "255.0.9.100");
+	CHECK_STR(conn_fmt_addr(&s, 1, sc, sizeof sc), "0.0.0.0");
+	CHECK_STR(conn_fmt_endpoint(&s, 0, ep, sizeof ep), "255.0.9.100:9");
+	CHECK_STR(conn_fmt_endpoint(&s, 1, ep, sizeof ep), "0.0.0.0:*");
+	CHECK_STR(conn_fmt_endpoint(&s, 0, ep, 8), "255.0.9");
+	CHECK_STR(conn_fmt_endpoint(&s, 0, ep, 1), "");
+	/* Too short for any address: inet_ntop refuses, as before. */
+	CHECK_STR(conn_fmt_addr(&s, 0, ep, 4), "?");
 }
 
 static void

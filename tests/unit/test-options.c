@@ -144,6 +144,13 @@ test_flags(void)
 	    o.given == OPTIONS_GIVEN_MOUSE);
 	CHECK(parse(&o, "--diagram", NULL) == OPTIONS_RUN && o.diagram);
 	CHECK(parse(&o, "--no-trace", NULL) == OPTIONS_RUN && o.no_trace);
+	/* --no-owners: the default columns lose the owner's, asked-for
+	 * owner columns are an error. */
+	CHECK(parse(&o, "--no-owners", NULL) == OPTIONS_RUN && o.no_owners &&
+	    memchr(o.cols, FIELD_PROCESS, o.ncols) == NULL &&
+	    o.ncols == column_ndefault - 1);
+	CHECK(parse(&o, "--no-owners", "--columns", "state,user", NULL) ==
+	    OPTIONS_USAGE);
 	CHECK(parse(&o, NULL) == OPTIONS_RUN && o.trace_buffer_kb == 0);
 	CHECK(parse(&o, "--trace-buffer", "64", NULL) == OPTIONS_RUN &&
 	    o.trace_buffer_kb == 64);
@@ -373,7 +380,8 @@ static const struct {
 	{ "reverse", 'r' }, { "tombstone", 0 }, { "no-color", 0 },
 	{ "ascii", 0 }, { "no-mouse", 0 }, { "resolve", 0 }, { "columns", 0 },
 	{ "diagram", 0 }, { "group", 0 },
-	{ "no-trace", 0 }, { "trace-buffer", 0 }, { "netns", 'N' },
+	{ "no-trace", 0 }, { "no-owners", 0 }, { "trace-buffer", 0 },
+	{ "netns", 'N' },
 	{ "all-netns", 0 },
 	{ "log", 'v' }, { "record", 0 }, { "replay", 0 }, { "lesson", 0 },
 	{ "kill", 0 }, { "yes", 0 }, { "kill-own-session", 0 },

@@ -102,6 +102,9 @@ main(void)
 	CHECK(strcmp(buf, "sampled every 1.0 s") == 0);
 	trans_describe(1u << TRANS_SRC_DIFF, 1, 0, 3, buf, sizeof buf);
 	CHECK(strcmp(buf, "sampled every 1.0 s") == 0);
+	/* A run of one refresh has no source: it says so, not sampled. */
+	trans_describe(0, 1, 0, 0, buf, sizeof buf);
+	CHECK(strcmp(buf, "none: one refresh") == 0);
 	trans_free(t);
 	return check_done();
 }
