@@ -52,6 +52,15 @@ same()
 
 "$TCPTOP" --help >"$TMP/help" || fail "tcptop --help"
 
+# The listing itself: a list it does not have is a usage error, one line.
+"$TCPTOP" --complete bogus >"$TMP/out" 2>"$TMP/err"
+rc=$?
+check "--complete bogus: status 2, one line naming the lists, no output" \
+    test "$rc" -eq 2 -a "$(wc -l <"$TMP/err")" -eq 1 -a ! -s "$TMP/out"
+check "--complete bogus names the lists" \
+    grep -q 'unknown list "bogus" (options, states, sort-keys' "$TMP/err"
+check "--complete is not in --help" not grep -q -- --complete "$TMP/help"
+
 # Options: every spelling --help lists, nothing more (no --lesson-wait,
 # no --complete).
 sed -n 's/^  \(-[^-]\), \(--[a-z0-9-]*\).*/\1\n\2/p;
