@@ -18,6 +18,7 @@
 #include "tcptop/resolve.h"
 #include "tcptop/options.h"
 #include "tcptop/field.h"
+#include "tcptop/tcpstate.h"
 #include "tcptop/text.h"
 
 #define OPTIONS_HELP_WIDTH	79	/* --help fits an 80-column terminal */
@@ -55,11 +56,35 @@ enum options_kind {
 	OPTIONS_CALL,		/* fn */
 };
 
+/* What a shell offers for an option's value (tcptop --complete options
+ * names it): free text unless a row says otherwise.  The names of
+ * options_values are also those of the lists --complete prints. */
+enum options_value {
+	OPTIONS_VALUE_TEXT,	/* anything: a number, an expression */
+	OPTIONS_VALUE_FILE,	/* a file name */
+	OPTIONS_VALUE_STATES,	/* a comma-separated list of states */
+	OPTIONS_VALUE_SORT_KEY,	/* a sort key */
+	OPTIONS_VALUE_COLUMNS,	/* a comma-separated list of columns */
+	OPTIONS_VALUE_GROUP,	/* a group kind */
+	OPTIONS_VALUE_NETNS,	/* a namespace name (ip netns), path or pid */
+};
+
+static const char *const options_values[] = {
+	[OPTIONS_VALUE_TEXT] = "text",
+	[OPTIONS_VALUE_FILE] = "file",
+	[OPTIONS_VALUE_STATES] = "states",
+	[OPTIONS_VALUE_SORT_KEY] = "sort-keys",
+	[OPTIONS_VALUE_COLUMNS] = "columns",
+	[OPTIONS_VALUE_GROUP] = "groups",
+	[OPTIONS_VALUE_NETNS] = "netns",
+};
+
 struct options_row {
 	const char	*name;		/* long option */
 	const char	*alias;		/* another long name, not in --help */
 	int		 letter;	/* short option, 0 none */
 	const char	*arg;		/* the value's name; NULL: a flag */
+	enum options_value value;	/* what completes arg */
 	enum options_kind kind;
 	size_t		 field;		/* offsetof(struct options, ...) */
 	unsigned	 given;		/* OPTIONS_GIVEN_* bits it sets */
@@ -353,6 +378,9 @@ options_version(struct options_parse *p, const struct options_row *row,
 	return OPTIONS_EXIT;
 }
 
+static int options_complete(struct options_parse *p,
+    const struct options_row *row, const char *arg);
+
 /* Every option, in --help's order. */
 static const struct options_row options_table[] = {
 	{ .name = "batch", .letter = 'b',
@@ -377,6 +405,7 @@ static const struct options_row options_table[] = {
 	  "-p 80,443,8000-8080 or -p ssh,http-alt.  (bcc's tcptop "
 	  "takes a PID for -p; ours is a port)" },
 	{ .name = "state", .arg = "LIST",
+	  .value = OPTIONS_VALUE_STATES,
 	  .kind = OPTIONS_CALL, .fn = options_state,
 	  .help = "keep sockets in these states: netstat names (FIN_WAIT1) "
 	  "or ss names (fin-wait-1, estab), and the ss groups all, "
@@ -401,6 +430,7 @@ static const struct options_row options_table[] = {
 	  .kind = OPTIONS_CALL, .fn = options_ipv6,
 	  .help = "IPv6 sockets only (with -4: both, as ss -4 -6)" },
 	{ .name = "sort", .arg = "KEY",
+	  .value = OPTIONS_VALUE_SORT_KEY,
 	  .kind = OPTIONS_CALL, .fn = options_sort,
 	  .given = OPTIONS_GIVEN_SORT,
 	  .help = "sort rows by KEY (see below) [default state]" },
@@ -435,6 +465,7 @@ static const struct options_row options_table[] = {
 	  "names instead of numbers, as ss -r; keys r and R toggle them.  "
 	  "Numbers by default.  (Our -r is --reverse)" },
 	{ .name = "columns", .arg = "LIST",
+	  .value = OPTIONS_VALUE_COLUMNS,
 	  .kind = OPTIONS_CALL, .fn = options_columns,
 	  .given = OPTIONS_GIVEN_COLUMNS,
 	  .help = "the list's columns, comma-separated (see below)" },
@@ -442,6 +473,7 @@ static const struct options_row options_table[] = {
 	  .kind = OPTIONS_FLAG, .field = offsetof(struct options, diagram),
 	  .help = "start with the TCP state diagram shown (key t)" },
 	{ .name = "group", .arg = "KIND",
+	  .value = OPTIONS_VALUE_GROUP,
 	  .kind = OPTIONS_CALL, .fn = options_group,
 	  .help = "count sockets per group instead of listing them: service "
 	  "(listened-on local port, else ->remote port), remote (host), "
@@ -463,6 +495,7 @@ static const struct options_row options_table[] = {
 	  "[default 4096, less past 16 CPUs]; what overflows it is counted "
 	  "as lost" },
 	{ .name = "netns", .letter = 'N', .arg = "NS",
+	  .value = OPTIONS_VALUE_NETNS,
 	  .kind = OPTIONS_CALL, .fn = options_netns,
 	  .help = "view the network namespace NS: a name (ip netns), a path "
 	  "to a namespace file, or the pid of a process in it (a "
@@ -472,12 +505,15 @@ static const struct options_row options_table[] = {
 	  .help = "view every network namespace at once, with a netns "
 	  "column; transitions are then sampled; needs root" },
 	{ .name = "log", .letter = 'v', .arg = "FILE",
+	  .value = OPTIONS_VALUE_FILE,
 	  .kind = OPTIONS_STRING, .field = offsetof(struct options, log),
 	  .help = "append debug messages to FILE" },
 	{ .name = "record", .arg = "FILE",
+	  .value = OPTIONS_VALUE_FILE,
 	  .kind = OPTIONS_STRING, .field = offsetof(struct options, record),
 	  .help = "also write the raw netlink stream to FILE" },
 	{ .name = "replay", .arg = "FILE",
+	  .value = OPTIONS_VALUE_FILE,
 	  .kind = OPTIONS_STRING, .field = offsetof(struct options, replay),
 	  .help = "read a recording instead of the kernel" },
 	{ .name = "lesson",
@@ -490,6 +526,9 @@ static const struct options_row options_table[] = {
 	/* No help: tests pace the lesson through a pipe. */
 	{ .name = "lesson-wait",
 	  .kind = OPTIONS_CALL, .fn = options_lesson_wait },
+	/* No help: the completion scripts ask it for their words. */
+	{ .name = "complete", .arg = "LIST",
+	  .kind = OPTIONS_CALL, .fn = options_complete },
 	{ .name = "kill",
 	  .kind = OPTIONS_FLAG, .field = offsetof(struct options, kill),
 	  .help = "destroy every socket the filter (-p, -f or --state, "
@@ -725,6 +764,102 @@ options_usage(FILE *fp)
 	    "copies the\nmatching sockets (a state term under or/not is "
 	    "checked after the copy).\nExit status: 0 ok, 1 runtime failure, "
 	    "2 bad usage or a corrupt recording.\n", fp);
+}
+
+/* --complete options: each spelling --help lists, the kind of its value
+ * ("flag" when it takes none) and its help, tab-separated. */
+static void
+options_list_options(FILE *fp)
+{
+	size_t i;
+
+	for (i = 0; i < OPTIONS_NROWS; i++) {
+		const struct options_row *row = &options_table[i];
+		const char *value = row->arg == NULL ? "flag" :
+		    options_values[row->value];
+
+		if (row->help == NULL)
+			continue;
+		fprintf(fp, "--%s\t%s\t%s\n", row->name, value, row->help);
+		if (row->letter != 0)
+			fprintf(fp, "-%c\t%s\t%s\n", row->letter, value,
+			    row->help);
+	}
+}
+
+/* --complete states: what --state takes, tcpstate_parse's words. */
+static void
+options_list_states(FILE *fp)
+{
+	const char *w;
+	size_t i;
+
+	for (i = 0; (w = tcpstate_word(i)) != NULL; i++)
+		fprintf(fp, "%s\n", w);
+}
+
+/* --complete sort-keys: what --sort takes. */
+static void
+options_list_sort_keys(FILE *fp)
+{
+	size_t i;
+
+	for (i = 0; i < field_nsort(); i++)
+		fprintf(fp, "%s\n", field_table[field_sort_key(i)].name);
+}
+
+/* --complete columns: what --columns takes. */
+static void
+options_list_columns(FILE *fp)
+{
+	int i;
+
+	for (i = 0; i < FIELD_N; i++)
+		if (field_is_column(i))
+			fprintf(fp, "%s\n", field_table[i].name);
+}
+
+/* --complete groups: the kinds --group takes in this build. */
+static void
+options_list_groups(FILE *fp)
+{
+	int k;
+
+	for (k = group_next(GROUP_NONE, NULL); k != GROUP_NONE;
+	    k = group_next(k, NULL))
+		fprintf(fp, "%s\n", group_kinds[k].name);
+}
+
+/* The lists --complete prints, by name; a value kind that names a list
+ * has the list's name (options_values). */
+static const struct {
+	const char *name;
+	void (*list)(FILE *fp);
+} options_lists[] = {
+	{ "options", options_list_options },
+	{ "states", options_list_states },
+	{ "sort-keys", options_list_sort_keys },
+	{ "columns", options_list_columns },
+	{ "groups", options_list_groups },
+};
+
+static int
+options_complete(struct options_parse *p, const struct options_row *row,
+    const char *arg)
+{
+	char names[80] = "";
+	size_t i;
+
+	for (i = 0; i < sizeof options_lists / sizeof options_lists[0]; i++) {
+		if (strcmp(arg, options_lists[i].name) == 0) {
+			options_lists[i].list(stdout);
+			return OPTIONS_EXIT;
+		}
+		snprintf(names + strlen(names), sizeof names - strlen(names),
+		    "%s%s", i > 0 ? ", " : "", options_lists[i].name);
+	}
+	return options_error(p, row, "unknown list \"%s\" (%s)", p->shown,
+	    names);
 }
 
 /* Say what was wrong with the argument getopt_long refused.  A long

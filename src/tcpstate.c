@@ -131,6 +131,21 @@ tcpstate_parse(const char *name, uint32_t *mask)
 	return -1;
 }
 
+const char *
+tcpstate_word(size_t i)
+{
+	const size_t ngroups = sizeof tcpstate_groups /
+	    sizeof tcpstate_groups[0];
+
+	if (i < TCPSTATE_MAX)
+		return tcpstate_names[tcpstate_order[i]].ss;
+	i -= TCPSTATE_MAX;
+	if (i < TCPSTATE_MAX)
+		return tcpstate_names[tcpstate_order[i]].name;
+	i -= TCPSTATE_MAX;
+	return i < ngroups ? tcpstate_groups[i].name : NULL;
+}
+
 uint32_t
 tcpstate_kernel_mask(uint32_t mask)
 {

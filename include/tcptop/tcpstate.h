@@ -2,6 +2,7 @@
 #ifndef TCPTOP_TCPSTATE_H
 #define TCPTOP_TCPSTATE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* The kernel numbers TCP states 1 (ESTABLISHED) to 11 (CLOSING), as in
@@ -39,6 +40,11 @@ extern const uint8_t tcpstate_order[TCPSTATE_MAX];
  * the ss groups "all", "connected", "synchronized", "bucket", "big".
  * Adds bits (1 << state) to *mask.  Returns 0, or -1 if unknown. */
 int tcpstate_parse(const char *name, uint32_t *mask);
+
+/* The i-th word tcpstate_parse accepts, for completion: the ss names in
+ * display order, then the netstat names, then the groups; NULL past the
+ * last.  Static strings. */
+const char *tcpstate_word(size_t i);
 
 /* The idiag_states mask to send the kernel so that every socket whose
  * reported state is in mask comes back.  The kernel matches the mask
