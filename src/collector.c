@@ -73,11 +73,17 @@ collector_timing(struct collector *c, int64_t start_ns, int64_t dumped_ns)
 	int64_t end_ns = clock_ns(CLOCK_MONOTONIC);
 
 	/* Monotonic stamps, so bench/scale can tell the first dump's end
-	 * from the first screen on the same clock. */
-	log_debug("refresh %ld: %lu sockets, dump %lld..%lld ns, done %lld ns",
-	    c->snap.good, c->snap.dumped, (long long)start_ns,
-	    (long long)dumped_ns, (long long)end_ns);
+	 * from the first screen on the same clock; and the heap in use
+	 * (the main arena's and every mmapped block), tcptop's own memory
+	 * without the tracepoint's buffers or the libraries. */
+	if (log_active()) {
+		struct mallinfo2 mi = mallinfo2();
 
+		log_debug("refresh %ld: %lu sockets, dump %lld..%lld ns, done "
+		    "%lld ns, heap %zu bytes", c->snap.good, c->snap.dumped,
+		    (long long)start_ns, (long long)dumped_ns,
+		    (long long)end_ns, mi.uordblks + mi.hblkhd);
+	}
 	c->snap.refresh_ms = (long)((end_ns - start_ns) / 1000000);
 	c->snap.interval_ms = -1;
 	c->snap.late_ms = 0;
