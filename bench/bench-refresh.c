@@ -3,6 +3,14 @@
  * sock_diag dump it rests on and to ss and netstat.
  *
  * usage: bench-refresh [-n SOCKETS] [-r ROUNDS] [-w WARMUP]
+ *        bench-refresh -l SECONDS
+ *
+ * The second form is the polling floor of bench/scale: the bare dump
+ * below (floor), once a second for SECONDS, nothing else in the process;
+ * it prints its CPU (user + sys from getrusage, % of one core over the
+ * window), the median wall and CPU time of one dump and the sockets the
+ * last one saw, then "row" with the same: dumps, CPU %, median wall ms,
+ * median CPU ms, sockets, window (s).
  *
  * Run it in the namespace whose sockets it should count (bench/refresh
  * builds one and runs this with ip netns exec).  After WARMUP refreshes
@@ -174,7 +182,8 @@ static void __attribute__((noreturn))
 bench_usage(void)
 {
 	fprintf(stderr, "usage: bench-refresh [-n SOCKETS] [-r ROUNDS] "
-	    "[-w WARMUP]\n");
+	    "[-w WARMUP]\n"
+	    "       bench-refresh -l SECONDS\n");
 	exit(2);
 }
 
@@ -526,6 +535,53 @@ bench_verdict(int applies, double value, double target)
 	return value <= target ? "PASS" : "MISS";
 }
 
+/* -l: the floor once a second, as a polling tool would run. */
+static int
+floor_loop(long seconds)
+{
+	static double wall[3601], cpu[3601];
+	struct floor fl;
+	double t0, c0, next, w0, u0;
+	long got = 0;
+	int n = 0;
+
+	memset(&fl, 0, sizeof fl);
+	floor_open(&fl);
+	t0 = next = bench_now_ms();
+	c0 = bench_self_cpu_ms();
+	while (n <= seconds && next < t0 + seconds * 1000.0 &&
+	    bench_now_ms() < t0 + seconds * 1000.0) {
+		struct timespec ts;
+		double left;
+
+		w0 = bench_now_ms();
+		u0 = bench_self_cpu_ms();
+		got = floor_dump(&fl);
+		wall[n] = bench_now_ms() - w0;
+		cpu[n] = bench_self_cpu_ms() - u0;
+		n++;
+		next += 1000;
+		left = next - bench_now_ms();
+		if (left <= 0)
+			continue;	/* slower than once a second */
+		ts.tv_sec = (time_t)(left / 1e3);
+		ts.tv_nsec = (long)((left - ts.tv_sec * 1e3) * 1e6);
+		while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+			;
+	}
+	t0 = bench_now_ms() - t0;
+	c0 = bench_self_cpu_ms() - c0;
+	qsort(wall, (size_t)n, sizeof *wall, bench_cmp_double);
+	qsort(cpu, (size_t)n, sizeof *cpu, bench_cmp_double);
+	printf("%d floor dumps in %.1f s: %.1f ms CPU, %.2f%% of one core; "
+	    "a dump: median %.2f ms wall, %.2f ms CPU; %ld sockets\n", n,
+	    t0 / 1e3, c0, c0 * 100 / t0, wall[(n - 1) / 2], cpu[(n - 1) / 2],
+	    got);
+	printf("row %d %.2f %.2f %.2f %ld %.1f\n", n, c0 * 100 / t0,
+	    wall[(n - 1) / 2], cpu[(n - 1) / 2], got, t0 / 1e3);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -544,8 +600,10 @@ main(int argc, char *argv[])
 	double t0, c0, bps, pbps, start;
 	int ch, i, r, c, applies, bad;
 
-	while ((ch = getopt(argc, argv, "n:r:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "n:r:w:l:")) != -1) {
 		switch (ch) {
+		case 'l':
+			return floor_loop(bench_number(optarg, 1, 3600));
 		case 'n':
 			expect = bench_number(optarg, 0, 10000000);
 			break;

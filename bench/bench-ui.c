@@ -3,7 +3,8 @@
  * the bytes it writes to its terminal per screen update, and its CPU.
  *
  * usage: bench-ui [-c COLS] [-l LINES] [-w WARMUP] [-k KEYS] [-s SECONDS]
- *                 [-g GAP_MS] [-x TEXT] [-o FILE] -- PROGRAM [ARG...]
+ *                 [-g GAP_MS] [-x TEXT] [-o FILE] [-1 KEY -A TEXT]
+ *                 [-2 KEY -B TEXT] -- PROGRAM [ARG...]
  *        bench-ui -r -s SECONDS -- PROGRAM [ARG...]
  *
  * The first form runs PROGRAM on a new pseudo-terminal of COLS x LINES
@@ -21,6 +22,14 @@
  * at both ends of the window.  Then it types 'q' and waits for the
  * program to end.  With -x, the first paint must contain TEXT; with -o,
  * everything the program wrote goes to FILE as it came.
+ *
+ * For bench/scale, three more things: the times, on CLOCK_MONOTONIC,
+ * of the start, of the first paint's first and last byte ("times" line,
+ * ms); with -1 KEY -A TEXT, KEY typed as soon as the first paint has
+ * ended, and with -2 KEY -B TEXT, KEY typed after the window (when the
+ * last burst has ended), each answered when TEXT has come ("key" lines:
+ * ms to the answer's first byte and to TEXT); and the program's VmRSS
+ * and VmHWM at the end of the window ("mem" line, kB).
  *
  * The second form (-r) runs PROGRAM once a second for SECONDS, stdout and
  * stderr on /dev/null, and gives the CPU time all the runs took
@@ -67,6 +76,8 @@ struct bench {
 	int cols, lines, warmup, gap_ms, repeat;
 	double seconds;
 	const char *keys, *expect;
+	const char *key1, *answer1;	/* -1, -A: after the first paint */
+	const char *key2, *answer2;	/* -2, -B: after the window */
 	char **argv;
 	FILE *capture;		/* -o: everything read, as read */
 };
@@ -80,6 +91,10 @@ struct bursts {
 	long cur;		/* its bytes */
 	double cur_start;
 	double last_ms;		/* last byte read */
+	double first_end_ms;	/* the first paint's last byte */
+	char *seen;		/* since a key was typed, for its answer */
+	size_t nseen;
+	double seen_first_ms;	/* the first byte after the key, or 0 */
 	char *first;		/* the first paint, up to BENCH_FIRST_MAX */
 	size_t nfirst;
 	const char *expect;	/* -x: the first paint lasts until it */
@@ -98,7 +113,9 @@ bench_usage(void)
 {
 	fprintf(stderr, "usage: bench-ui [-c COLS] [-l LINES] [-w WARMUP] "
 	    "[-k KEYS] [-s SECONDS] [-g GAP_MS]\n"
-	    "                [-x TEXT] [-o FILE] -- PROGRAM [ARG...]\n"
+	    "                [-x TEXT] [-o FILE] [-1 KEY -A TEXT] "
+	    "[-2 KEY -B TEXT]\n"
+	    "                -- PROGRAM [ARG...]\n"
 	    "       bench-ui -r -s SECONDS -- PROGRAM [ARG...]\n");
 	exit(2);
 }
@@ -253,6 +270,12 @@ bench_read(int m, struct bursts *bu)
 	bu->last_ms = now;
 	if (bu->capture != NULL)
 		fwrite(buf, 1, (size_t)n, bu->capture);
+	if (bu->seen != NULL && bu->nseen + (size_t)n <= BENCH_FIRST_MAX) {
+		if (bu->nseen == 0)
+			bu->seen_first_ms = now;
+		memcpy(bu->seen + bu->nseen, buf, (size_t)n);
+		bu->nseen += (size_t)n;
+	}
 	if (bu->n == 0 && bu->nfirst + (size_t)n <= BENCH_FIRST_MAX) {
 		memcpy(bu->first + bu->nfirst, buf, (size_t)n);
 		bu->nfirst += (size_t)n;
@@ -272,6 +295,8 @@ bench_close_burst(struct bursts *bu, int gap_ms, double now)
 	    bu->expect, strlen(bu->expect)) == NULL &&
 	    bu->nfirst < BENCH_FIRST_MAX)
 		return;
+	if (bu->n == 0)
+		bu->first_end_ms = bu->last_ms;
 	if (bu->n < BENCH_MAX_BURSTS) {
 		bu->bytes[bu->n] = bu->cur;
 		bu->start_ms[bu->n] = bu->cur_start;
@@ -327,13 +352,70 @@ bench_write(int m, const char *s)
 	}
 }
 
+/* Type key, and read until answer has come (60 s at most, the program
+ * may be busy with a refresh).  Prints "key", the ms to the answer's
+ * first byte and to the read that completed answer. */
+static void
+bench_key(int m, struct bursts *bu, int gap_ms, const char *key,
+    const char *answer, const char *label)
+{
+	double t0, deadline;
+	char *hit = NULL;
+
+	bu->seen = malloc(BENCH_FIRST_MAX);
+	if (bu->seen == NULL)
+		bench_fail("malloc");
+	bu->nseen = 0;
+	t0 = bench_now_ms();
+	deadline = t0 + 60000;
+	bench_write(m, key);
+	while (hit == NULL && bench_now_ms() < deadline) {
+		if (bench_pump(m, bu, gap_ms, bench_now_ms() + 10, 0) == -1)
+			bench_fail("%s ended after the key", label);
+		hit = memmem(bu->seen, bu->nseen, answer, strlen(answer));
+	}
+	if (hit == NULL) {
+		errno = 0;
+		bench_fail("%s: \"%s\" did not come within 60 s", label,
+		    answer);
+	}
+	printf("key %s: first byte after %.1f ms, \"%s\" after %.1f ms\n",
+	    label, bu->seen_first_ms - t0, answer, bu->last_ms - t0);
+	printf("keyrow %s %.1f %.1f\n", label, bu->seen_first_ms - t0,
+	    bu->last_ms - t0);
+	free(bu->seen);
+	bu->seen = NULL;
+	/* Let the answer's burst end, so it is no refresh of the window. */
+	bench_pump(m, bu, gap_ms, bench_now_ms() + 5000, bu->n +
+	    (bu->open ? 1 : 0));
+}
+
+/* VmRSS and VmHWM of pid (kB), or -1. */
+static void
+bench_mem(pid_t pid, long *rss, long *hwm)
+{
+	char path[64], line[256];
+	FILE *fp;
+
+	*rss = *hwm = -1;
+	snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return;
+	while (fgets(line, sizeof line, fp) != NULL) {
+		sscanf(line, "VmRSS: %ld", rss);
+		sscanf(line, "VmHWM: %ld", hwm);
+	}
+	fclose(fp);
+}
+
 static int
 bench_run_pty(const struct bench *b)
 {
 	static struct bursts bu;
 	struct usage u0, u1;
 	long *sizes, total = 0;
-	double t0, deadline, hz = (double)sysconf(_SC_CLK_TCK);
+	double t0, deadline, hz = (double)sysconf(_SC_CLK_TCK), spawn_ms;
+	long rss, hwm;
 	int m, i, n, status = 0, reaped;
 	pid_t pid;
 
@@ -342,9 +424,16 @@ bench_run_pty(const struct bench *b)
 	bu.first = malloc(BENCH_FIRST_MAX);
 	if (bu.first == NULL)
 		bench_fail("malloc");
+	spawn_ms = bench_now_ms();
 	m = bench_spawn_pty(b, &pid);
 
 	/* Warm-up: the first paint and the first updates after it. */
+	if (b->key1 != NULL) {
+		if (bench_pump(m, &bu, b->gap_ms, bench_now_ms() + 600000,
+		    1) == -1 || bu.n < 1)
+			bench_fail("%s: no first paint", b->argv[0]);
+		bench_key(m, &bu, b->gap_ms, b->key1, b->answer1, "first");
+	}
 	if (bench_pump(m, &bu, b->gap_ms, bench_now_ms() + 60000 +
 	    b->warmup * 15000.0, b->warmup) == -1 || bu.n < b->warmup)
 		bench_fail("%s: %d of %d screen updates before it %s",
@@ -375,9 +464,12 @@ bench_run_pty(const struct bench *b)
 		bench_fail("%s ended in the window", b->argv[0]);
 	if (bench_read_usage(pid, &u1) == -1)
 		bench_fail("reading /proc/%ld", (long)pid);
+	bench_mem(pid, &rss, &hwm);
 	/* A burst that started in the window counts when it ends. */
 	bench_pump(m, &bu, b->gap_ms, bench_now_ms() + 5000, bu.n +
 	    (bu.open ? 1 : 0));
+	if (b->key2 != NULL)
+		bench_key(m, &bu, b->gap_ms, b->key2, b->answer2, "later");
 
 	/* Out: 'q', then a signal if it will not go. */
 	bench_write(m, "q");
@@ -416,6 +508,11 @@ bench_run_pty(const struct bench *b)
 	    "%ld wakeups\n", u1.ticks - u0.ticks, hz, (u1.ms - u0.ms) / 1e3,
 	    (double)(u1.ticks - u0.ticks) / hz * 1e5 / (u1.ms - u0.ms),
 	    u1.vcsw - u0.vcsw);
+	printf("times %.3f %.3f %.3f (monotonic ms: start, first paint's "
+	    "first and last byte)\n", spawn_ms, bu.start_ms[0],
+	    bu.first_end_ms);
+	printf("mem %ld %ld (VmRSS, VmHWM kB at the window's end)\n", rss,
+	    hwm);
 	printf("row %ld %d %ld %ld %ld %.2f %ld %.1f\n", bu.bytes[0], n,
 	    n > 0 ? sizes[(n - 1) / 2] : 0, n > 0 ? sizes[n - 1] : 0, total,
 	    (double)(u1.ticks - u0.ticks) / hz * 1e5 / (u1.ms - u0.ms),
@@ -462,7 +559,10 @@ bench_run_repeat(const struct bench *b)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	while (n < max && next < t0 + b->seconds * 1000) {
+	/* A run slower than a second starts the next at once, and the
+	 * window ends on the clock, not on the count of runs. */
+	while (n < max && next < t0 + b->seconds * 1000 &&
+	    bench_now_ms() < t0 + b->seconds * 1000) {
 		struct timespec ts;
 		double before = bench_rusage_ms();
 		int e;
@@ -505,11 +605,25 @@ bench_run_repeat(const struct bench *b)
 int
 main(int argc, char *argv[])
 {
-	struct bench b = { 80, 24, 4, 250, 0, 30, NULL, NULL, NULL, NULL };
+	struct bench b = { 80, 24, 4, 250, 0, 30, NULL, NULL, NULL, NULL,
+	    NULL, NULL, NULL, NULL };
 	int ch;
 
-	while ((ch = getopt(argc, argv, "+c:l:w:k:s:g:x:o:r")) != -1) {
+	while ((ch = getopt(argc, argv, "+c:l:w:k:s:g:x:o:r1:2:A:B:")) !=
+	    -1) {
 		switch (ch) {
+		case '1':
+			b.key1 = optarg;
+			break;
+		case '2':
+			b.key2 = optarg;
+			break;
+		case 'A':
+			b.answer1 = optarg;
+			break;
+		case 'B':
+			b.answer2 = optarg;
+			break;
 		case 'c':
 			b.cols = (int)bench_number(optarg, 20, 1000);
 			break;
@@ -542,7 +656,8 @@ main(int argc, char *argv[])
 			bench_usage();
 		}
 	}
-	if (optind >= argc)
+	if (optind >= argc || (b.key1 == NULL) != (b.answer1 == NULL) ||
+	    (b.key2 == NULL) != (b.answer2 == NULL))
 		bench_usage();
 	b.argv = argv + optind;
 	signal(SIGPIPE, SIG_IGN);

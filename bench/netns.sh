@@ -15,6 +15,10 @@ PORT_RANGE="2000 65535"
 # populate.c's POPULATE_PORT_BASE: worker i listens on this + i.
 # shellcheck disable=SC2034	# for the caller
 POPULATE_PORT_BASE=1024
+# How long the workers may take to be ready, and ss to count them: a
+# million sockets take minutes (bench/scale raises them).
+NS_READY_SECONDS=${NS_READY_SECONDS:-120}
+NS_COUNT_SECONDS=${NS_COUNT_SECONDS:-30}
 
 ns=
 workers=0
@@ -63,14 +67,15 @@ ns_create()
 }
 
 # Start worker $workers in $ns with $1 ESTABLISHED pairs, $2 CLOSE_WAIT
-# pairs and $3 TIME_WAIT sockets; it listens on POPULATE_PORT_BASE plus
-# its index.
+# pairs and $3 TIME_WAIT sockets, and $4 (default 0) more TIME_WAIT a
+# second once ready; it listens on POPULATE_PORT_BASE plus its index.
 ns_worker()
 {
 	local i=$workers
 
 	(
-		in_ns "$populate_bin" -i "$i" -e "$1" -c "$2" -t "$3"
+		in_ns "$populate_bin" -i "$i" -e "$1" -c "$2" -t "$3" \
+			-T "${4:-0}"
 		echo "exit $i $?"
 	) >&3 &
 	workers=$((workers + 1))
@@ -79,12 +84,13 @@ ns_worker()
 # Wait for $1 workers to say they are ready.
 ns_wait_ready()
 {
-	local ready=0 deadline=$((SECONDS + 120)) line
+	local ready=0 deadline=$((SECONDS + NS_READY_SECONDS)) line
 
 	while [ "$ready" -lt "$1" ]; do
-		[ "$SECONDS" -lt "$deadline" ] || die "workers not ready after 120 s"
+		[ "$SECONDS" -lt "$deadline" ] ||
+			die "workers not ready after $NS_READY_SECONDS s"
 		read -r -t $((deadline - SECONDS)) -u 3 line ||
-			die "workers not ready after 120 s"
+			die "workers not ready after $NS_READY_SECONDS s"
 		case $line in
 		ready\ *) ready=$((ready + 1)) ;;
 		exit\ *) die "worker failed (${line#exit })" ;;
@@ -95,7 +101,7 @@ ns_wait_ready()
 # Wait for `ss -tanH` to count exactly $1 sockets in $ns.
 ns_wait_count()
 {
-	local deadline=$((SECONDS + 30)) count
+	local deadline=$((SECONDS + NS_COUNT_SECONDS)) count
 
 	# Closes settle at once on loopback; the deadline only catches a
 	# population that can never match.

@@ -3,7 +3,7 @@
  * TCP socket population on loopback and holds it until SIGTERM.
  *
  * usage: populate -i INDEX -e EST_PAIRS -c CLOSE_WAIT_PAIRS -t TIME_WAIT
- *                 [-6 EVERY]
+ *                 [-6 EVERY] [-T RATE]
  *
  * Run it inside a fresh network namespace with lo up.  Worker INDEX
  * listens on port POPULATE_PORT_BASE + INDEX, once for IPv4 (0.0.0.0) and
@@ -22,7 +22,10 @@
  * later.  Everything else holds one fd per socket, 2 + 2 * (EST_PAIRS +
  * CLOSE_WAIT_PAIRS) in all, which must stay under the fd hard limit.
  * When the population is in place the worker prints "ready N" (N the
- * sockets it made) and waits for SIGTERM, SIGINT or SIGHUP.  Any failure
+ * sockets it made) and waits for SIGTERM, SIGINT or SIGHUP.  With -T,
+ * while it waits it makes RATE more TIME_WAIT sockets a second (a tenth
+ * every 100 ms), so the TIME_WAIT population is topped up as it expires:
+ * the light churn of bench/scale.  Any failure
  * prints "populate: ..." on stderr and exits 1.
  *
  * Build: cc -O2 -std=c11 -D_GNU_SOURCE -o populate populate.c
@@ -42,6 +45,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Under the namespace's ip_local_port_range (bench/refresh sets 2000 and
@@ -81,7 +85,7 @@ static void __attribute__((noreturn))
 populate_usage(void)
 {
 	fprintf(stderr, "usage: populate -i INDEX -e EST_PAIRS "
-	    "-c CLOSE_WAIT_PAIRS -t TIME_WAIT [-6 EVERY]\n");
+	    "-c CLOSE_WAIT_PAIRS -t TIME_WAIT [-6 EVERY] [-T RATE]\n");
 	exit(2);
 }
 
@@ -249,19 +253,61 @@ populate_make(struct populate *p, long n, enum populate_kind kind)
 	}
 }
 
+static double
+populate_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Wait for a signal of set; with rate > 0, make rate TIME_WAIT sockets a
+ * second meanwhile, on the pace of the clock (a late tick catches up). */
+static void
+populate_wait(struct populate *p, const sigset_t *set, long rate)
+{
+	const struct timespec tick = { 0, 100000000 };
+	double t0 = populate_now();
+	long made = 0;
+
+	if (rate == 0) {
+		int sig;
+
+		sigwait(set, &sig);
+		return;
+	}
+	for (;;) {
+		long due;
+
+		if (sigtimedwait(set, NULL, &tick) != -1)
+			return;
+		if (errno != EAGAIN && errno != EINTR)
+			populate_fail("sigtimedwait");
+		due = (long)((populate_now() - t0) * (double)rate) - made;
+		if (due > 0) {
+			populate_make(p, due, POPULATE_TIME_WAIT);
+			made += due;
+		}
+	}
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct populate p;
-	long est = -1, cw = -1, tw = -1;
+	long est = -1, cw = -1, tw = -1, rate = 0;
 	sigset_t set;
-	int ch, sig;
+	int ch;
 
 	memset(&p, 0, sizeof p);
 	p.index = -1;
 	p.every6 = 5;
-	while ((ch = getopt(argc, argv, "i:e:c:t:6:")) != -1) {
+	while ((ch = getopt(argc, argv, "i:e:c:t:6:T:")) != -1) {
 		switch (ch) {
+		case 'T':
+			rate = populate_number(optarg, 100000);
+			break;
 		case 'i':
 			p.index = (int)populate_number(optarg,
 			    POPULATE_MAX_WORKERS - 1);
@@ -303,6 +349,6 @@ main(int argc, char *argv[])
 
 	printf("ready %ld\n", 2 + 2 * est + 2 * cw + tw);
 	fflush(stdout);
-	sigwait(&set, &sig);
+	populate_wait(&p, &set, rate);
 	return 0;
 }

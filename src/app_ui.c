@@ -297,22 +297,30 @@ app_ui_react(struct app_ui *u, int react)
 	u->draw = 1;
 }
 
-/* Every key waiting. */
+/* Every key waiting, and their answer drawn at once: a refresh that is
+ * due, or overdue (at a million sockets one takes seconds), must not
+ * hold it back, unless a key asked for that refresh. */
 static void
 app_ui_keys(struct app_ui *u)
 {
-	int key;
+	int key, react, refresh = 0;
 
 	while (!u->quit && (key = ui_getkey()) != -1) {
 		layout_measure(&u->s, &u->fr);
-		if (key == K_RESIZE)
+		if (key == K_RESIZE) {
 			u->draw = 1;
-		else if (key == K_CLICK || key == K_WHEEL_UP ||
+			continue;
+		}
+		if (key == K_CLICK || key == K_WHEEL_UP ||
 		    key == K_WHEEL_DOWN)
-			app_ui_react(u, layout_mouse(&u->s, &u->fr, key));
+			react = layout_mouse(&u->s, &u->fr, key);
 		else
-			app_ui_react(u, screens_key(&u->s, key));
+			react = screens_key(&u->s, key);
+		refresh |= react & (REACT_RESCAN | REACT_NOW | REACT_STEP);
+		app_ui_react(u, react);
 	}
+	if (u->draw && !u->quit && !refresh)
+		app_ui_draw(u);
 }
 
 /* y in the kill window: destroy what it listed. */

@@ -68,10 +68,22 @@ collector_losses(struct collector *c)
  * far past the delay it came after the one before.  A recording runs at
  * full speed: no interval. */
 static void
-collector_timing(struct collector *c, int64_t start_ns)
+collector_timing(struct collector *c, int64_t start_ns, int64_t dumped_ns)
 {
 	int64_t end_ns = clock_ns(CLOCK_MONOTONIC);
 
+	/* Monotonic stamps, so bench/scale can tell the first dump's end
+	 * from the first screen on the same clock; and the heap in use
+	 * (the main arena's and every mmapped block), tcptop's own memory
+	 * without the tracepoint's buffers or the libraries. */
+	if (log_active()) {
+		struct mallinfo2 mi = mallinfo2();
+
+		log_debug("refresh %ld: %lu sockets, dump %lld..%lld ns, done "
+		    "%lld ns, heap %zu bytes", c->snap.good, c->snap.dumped,
+		    (long long)start_ns, (long long)dumped_ns,
+		    (long long)end_ns, mi.uordblks + mi.hblkhd);
+	}
 	c->snap.refresh_ms = (long)((end_ns - start_ns) / 1000000);
 	c->snap.interval_ms = -1;
 	c->snap.late_ms = 0;
@@ -699,7 +711,7 @@ collector_refresh(struct collector *c, const struct filter *f)
 	struct diag_sink sink = { conntab_feed_begin, conntab_feed_sample,
 	    &c->feed };
 	const struct transfeed_stats *ts;
-	int64_t start_ns = clock_ns(CLOCK_MONOTONIC);
+	int64_t start_ns = clock_ns(CLOCK_MONOTONIC), dumped_ns;
 	int rc;
 
 	c->feed.tab = c->tab;
@@ -709,6 +721,7 @@ collector_refresh(struct collector *c, const struct filter *f)
 	    collector_dump(c, f, &sink);
 	if (rc != COLLECT_OK)
 		return rc;
+	dumped_ns = clock_ns(CLOCK_MONOTONIC);
 	conntab_end_scan(c->tab);
 	if (c->cgroups != NULL)
 		cgroup_map_update(c->cgroups, c->snap.fields.now_ms);
@@ -734,7 +747,7 @@ collector_refresh(struct collector *c, const struct filter *f)
 		malloc_trim(0);
 	}
 	c->snap.good++;
-	collector_timing(c, start_ns);
+	collector_timing(c, start_ns, dumped_ns);
 	return COLLECT_OK;
 }
 

@@ -44,6 +44,12 @@ log_close(void)
 	}
 }
 
+int
+log_active(void)
+{
+	return log_file != NULL;
+}
+
 void
 log_debug(const char *fmt, ...)
 {

@@ -22,4 +22,8 @@ void log_close(void);
  * "log_debug(...strerror(errno))" and then a look at errno works. */
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* 1 while a log is open, else 0: for a line whose figures cost something
+ * to gather. */
+int log_active(void);
+
 #endif

@@ -115,10 +115,12 @@ main(void)
 	errno = EAGAIN;
 	log_debug("nobody hears this %d", 1);
 	CHECK(errno == EAGAIN);
+	CHECK(!log_active());
 	log_close();
 
 	umask(022);
 	CHECK(log_open(logpath) == 0);
+	CHECK(log_active());
 	CHECK(stat(logpath, &st) == 0 && (st.st_mode & 07777) == 0600);
 	CHECK(log_fd_cloexec());
 	errno = ENOENT;
@@ -138,6 +140,7 @@ main(void)
 	CHECK(line_is(lines[2], "still here"));
 
 	log_close();
+	CHECK(!log_active());
 	log_debug("after close");
 	log_close();
 	CHECK_EQ(read_lines(lines, 8), 3);
