@@ -74,8 +74,6 @@ struct transfeed {
 	size_t nreqs, capreqs;
 	struct tf_req *done;		/* tuples whose request completed */
 	size_t ndone, capdone;
-	struct tf_key *keys;		/* the rows' keys, this refresh */
-	size_t capkeys;
 	struct tf_map rows, dests, dloose, dcookie, mapped, held, reqmap, donemap;
 	struct tf_out *out;		/* this refresh's transitions */
 	size_t nout, capout;
@@ -185,6 +183,22 @@ tf_map_put(struct tf_map *m, const struct tf_key *k, const void *v)
 	m->slot[i].v = v;
 }
 
+/* Give k's value v if k is in m without one yet: the first claim wins,
+ * as the first put does. */
+static void
+tf_map_claim(struct tf_map *m, const struct tf_key *k, const void *v)
+{
+	size_t i;
+
+	for (i = (size_t)tf_hash(k) & m->mask; m->slot[i].k != NULL;
+	    i = (i + 1) & m->mask)
+		if (memcmp(m->slot[i].k->b, k->b, TF_KEYLEN) == 0) {
+			if (m->slot[i].v == NULL)
+				m->slot[i].v = v;
+			return;
+		}
+}
+
 static const void *
 tf_map_get(const struct tf_map *m, const struct tf_key *k)
 {
@@ -219,7 +233,6 @@ transfeed_free(struct transfeed *f)
 	free(f->dest);
 	free(f->reqs);
 	free(f->done);
-	free(f->keys);
 	free(f->rows.slot);
 	free(f->dests.slot);
 	free(f->dloose.slot);
@@ -350,29 +363,30 @@ tf_keep(const struct filter *flt, const struct trans_event *e)
 	return filter_match(flt, &s);
 }
 
-/* Index the rows (and the SYN_SENT ones again without their local port,
- * for a connect's first event) by tuple: only while events are held, so
- * a quiet refresh costs nothing. */
+/* The rows of the held events' tuples (and the SYN_SENT rows again
+ * without their local port, for a connect's first event), in f->rows:
+ * the events' tuples are indexed and the rows looked up in them, once,
+ * only while events are held.  Indexing the rows instead cost two keys
+ * and two slots a row, 150 bytes a socket, whenever any namespace's
+ * event waited, which on a shared host is always.  f->pend must not
+ * move until the refresh is done: the map borrows its keys. */
 static void
 tf_index_rows(struct transfeed *f, const struct conntab *tab)
 {
 	struct conn *const *rows;
-	size_t n, i, k = 0;
+	struct tf_key k;
+	size_t n, i;
 
+	tf_map_reset(&f->rows, f->npend);
+	for (i = 0; i < f->npend; i++)
+		tf_map_put(&f->rows, &f->pend[i].k, NULL);
 	rows = conntab_rows(tab, &n);
-	if (f->capkeys < n * 2 || (f->capkeys > 8192 &&
-	    f->capkeys > n * 8 + 64)) {
-		f->capkeys = n * 2 + 64;
-		free(f->keys);
-		f->keys = xreallocarray(NULL, f->capkeys, sizeof *f->keys);
-	}
-	tf_map_reset(&f->rows, n * 2);
 	for (i = 0; i < n; i++) {
-		tf_key_sample(&f->keys[k], &rows[i]->s, 0);
-		tf_map_put(&f->rows, &f->keys[k++], rows[i]);
+		tf_key_sample(&k, &rows[i]->s, 0);
+		tf_map_claim(&f->rows, &k, rows[i]);
 		if (rows[i]->s.state == TCP_SYN_SENT) {
-			tf_key_sample(&f->keys[k], &rows[i]->s, 1);
-			tf_map_put(&f->rows, &f->keys[k++], rows[i]);
+			tf_key_sample(&k, &rows[i]->s, 1);
+			tf_map_claim(&f->rows, &k, rows[i]);
 		}
 	}
 }
@@ -493,7 +507,6 @@ tf_resolve(struct transfeed *f, const struct filter *flt, int64_t dump_ms)
 {
 	size_t i, j, k;
 
-	qsort(f->pend, f->npend, sizeof *f->pend, tf_pend_cmp);
 	for (i = 0; i < f->npend; i = j) {
 		int ours = 0, wait = 0;
 		int64_t newest = INT64_MIN;
@@ -683,6 +696,9 @@ transfeed_refresh(struct transfeed *f, const struct conntab *tab,
 	f->nout = 0;
 	tf_index(f);
 	if (f->exact && f->npend > 0) {
+		/* A socket's events together, before f->rows borrows their
+		 * keys. */
+		qsort(f->pend, f->npend, sizeof *f->pend, tf_pend_cmp);
 		tf_index_rows(f, tab);
 		tf_resolve(f, flt, dump_ms);
 	}
