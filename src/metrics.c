@@ -232,10 +232,13 @@ metrics_rank(struct metrics *m)
 {
 	size_t i, k = 0;
 
-	qsort(m->svc, m->nsvc, sizeof *m->svc, metrics_cmp_service);
+	/* qsort wants an array, even of none (NULL before the first). */
+	if (m->nsvc > 1)
+		qsort(m->svc, m->nsvc, sizeof *m->svc, metrics_cmp_service);
 	for (i = 0; i < m->nsvc; i++)
 		m->slot[m->svc[i].port] = (int32_t)i;
-	qsort(m->cw, m->ncw, sizeof *m->cw, metrics_cmp_comm);
+	if (m->ncw > 1)
+		qsort(m->cw, m->ncw, sizeof *m->cw, metrics_cmp_comm);
 	for (i = 0; i < m->ncw; i++) {
 		if (k > 0 && strcmp(m->cw[k - 1].comm, m->cw[i].comm) == 0)
 			m->cw[k - 1].n++;
@@ -243,7 +246,8 @@ metrics_rank(struct metrics *m)
 			m->cw[k++] = m->cw[i];
 	}
 	m->ncw = k;
-	qsort(m->cw, m->ncw, sizeof *m->cw, metrics_cmp_proc);
+	if (m->ncw > 1)
+		qsort(m->cw, m->ncw, sizeof *m->cw, metrics_cmp_proc);
 }
 
 /* What is not rows: alerts, transitions, the clocks. */
