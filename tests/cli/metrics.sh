@@ -138,7 +138,8 @@ start() {
 start
 URL=http://127.0.0.1:$PORT
 code() { curl -s -o "$TMP/body" -w '%{http_code}' "$@"; }
-await -t 30 "a first refresh" test "$(code "$URL/metrics")" = 200
+served() { [ "$(code "$URL/metrics")" = 200 ]; }
+await -t 30 "a first refresh" served
 check "/ is 404" test "$(code "$URL/")" = 404
 check "/metrics/x is 404" test "$(code "$URL/metrics/x")" = 404
 check "POST /metrics is 405" test "$(code -X POST -d x=1 "$URL/metrics")" = 405
