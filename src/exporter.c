@@ -207,19 +207,31 @@ exporter_format(struct MHD_Connection *conn)
 	    METRICS_PROMETHEUS;
 }
 
-/* One request, answered at its first call (headers read): /metrics to
- * GET and HEAD, 405 to another method there, 404 elsewhere, 503 before
- * the first refresh.  A body sent along is discarded by MHD. */
+/* One request, answered once it is read whole (the last call, with no
+ * more upload data): /metrics to GET and HEAD, 405 to another method
+ * there, 404 elsewhere, 503 before the first refresh.  A body sent
+ * along is read and dropped.  Answering at the first call, before the
+ * request is whole, would make MHD close the connection after it, and
+ * every scrape would then be a new socket for the refresh to find. */
 static enum MHD_Result
 exporter_access(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload,
     size_t *upload_size, void **req)
 {
+	static int seen;
 	struct exporter *e = cls;
 	struct MHD_Response *r;
 	enum MHD_Result rc;
 	unsigned status = MHD_HTTP_OK;
 
+	if (*req == NULL) {
+		*req = &seen;
+		return MHD_YES;
+	}
+	if (*upload_size != 0) {
+		*upload_size = 0;
+		return MHD_YES;
+	}
 	if (strcmp(url, "/metrics") != 0)
 		return MHD_queue_response(conn, MHD_HTTP_NOT_FOUND, e->r404);
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
