@@ -4,7 +4,7 @@
 # says so); --prometheus-file from a replay, its counts those ss gave
 # when the dump was recorded and the JSON report's, accepted by
 # `promtool check metrics`; and --listen on loopback over the host's
-# own sockets: 404, 405, HEAD, OpenMetrics on request (and promtool on
+# own sockets: 404, 405, HEAD, keep-alive, OpenMetrics on request (and promtool on
 # the 0.0.4 text), concurrent scrapes, and a client that sends half a
 # request and stalls: the refreshes (the JSON reports) go on, and so do
 # the other scrapes.
@@ -139,7 +139,8 @@ start
 URL=http://127.0.0.1:$PORT
 code() { curl -s -o "$TMP/body" -w '%{http_code}' "$@"; }
 served() { [ "$(code "$URL/metrics")" = 200 ]; }
-await -t 30 "a first refresh" served
+# A first refresh can take long on a loaded host (/proc read whole).
+await -t 120 "a first refresh" served
 check "/ is 404" test "$(code "$URL/")" = 404
 check "/metrics/x is 404" test "$(code "$URL/metrics/x")" = 404
 check "POST /metrics is 405" test "$(code -X POST -d x=1 "$URL/metrics")" = 405
@@ -161,6 +162,14 @@ grep -qi 'application/openmetrics-text; version=1.0.0' "$TMP/h" &&
     grep -q '^tcptop_transitions_total{' "$TMP/om.txt" &&
     ok "OpenMetrics on request: its type, # EOF, counter families" ||
     bad "OpenMetrics: $(head -c 300 "$TMP/h")"
+
+# Keep-alive: a second scrape on the same connection, so scrapes do
+# not each leave a new socket for the refreshes to find.
+curl -sv -o /dev/null -o /dev/null "$URL/metrics" "$URL/metrics" 2>"$TMP/v"
+[ "$(grep -c '^< HTTP/1.1 200' "$TMP/v")" -eq 2 ] &&
+    grep -q 'Re-using existing connection' "$TMP/v" &&
+    ok "keep-alive: two scrapes on one connection" ||
+    bad "keep-alive: $(grep -i 'connection' "$TMP/v" | head -5)"
 
 # Ten scrapers at once: every one gets the whole text.
 for i in 1 2 3 4 5 6 7 8 9 10; do

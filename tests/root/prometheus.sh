@@ -45,7 +45,8 @@ ip netns exec "$NS_P" "$TCPTOP" -N "$NS_S" --listen "127.0.0.1:$PORT" -d 0.5 \
     2>"$TMP/tcptop.err" </dev/null &
 PIDS+=($!)
 TPID=$!
-await -t 30 "tcptop's first refresh" test -s "$TMP/tcptop.prom"
+# A first refresh can take long on a loaded host (/proc read whole).
+await -t 120 "tcptop's first refresh" test -s "$TMP/tcptop.prom"
 
 cp "$RULES" "$TMP/rules.yml"
 cat >"$TMP/prometheus.yml" <<EOF
