@@ -164,7 +164,7 @@ exporter_http_available(void)
 }
 
 /* MHD's messages go to the debug log: never to a terminal curses owns. */
-static void
+static void __attribute__((format(printf, 2, 0)))
 exporter_log(void *cls, const char *fmt, va_list ap)
 {
 	char buf[256];
