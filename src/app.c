@@ -10,6 +10,7 @@
 #include "tcptop/app.h"
 #include "tcptop/clock.h"
 #include "tcptop/collector.h"
+#include "tcptop/exporter.h"
 #include "tcptop/fexpr.h"
 #include "tcptop/field.h"
 #include "tcptop/group.h"
@@ -88,11 +89,36 @@ app_report(const struct snapshot *snap, const struct options *o,
 	    output_groups_text(stdout, snap, v, g);
 }
 
+/* What the batch loop carries besides the collector. */
+struct app_batch {
+	struct view v;
+	struct groups g;
+	struct exporter *e;		/* --listen, --prometheus-file */
+	int quiet;			/* exporting only: no reports */
+	char said[320];			/* the export error said last */
+};
+
+/* The refresh's metrics out; a failure to write the file said on
+ * stderr once, until it changes (it is tried again each refresh). */
+static void
+app_export(struct app_batch *b, const struct snapshot *snap,
+    const struct options *o)
+{
+	if (b->e == NULL)
+		return;
+	if (exporter_publish(b->e, snap, &o->filter) == 0)
+		b->said[0] = '\0';
+	else if (strcmp(b->said, exporter_error(b->e)) != 0) {
+		snprintf(b->said, sizeof b->said, "%s", exporter_error(b->e));
+		fprintf(stderr, "tcptop: %s\n", b->said);
+	}
+}
+
 /* One refresh and its report.  Returns -1 to go on, else the exit
  * status to end with. */
 static int
 app_batch_once(struct collector *c, const struct options *o,
-    struct view *v, struct groups *g, int *status)
+    struct app_batch *b, int *status)
 {
 	const struct snapshot *snap = collector_snapshot(c);
 	int rc = collector_refresh(c, &o->filter);
@@ -105,15 +131,19 @@ app_batch_once(struct collector *c, const struct options *o,
 	}
 	if (snap->error[0] != '\0')
 		fprintf(stderr, "tcptop: %s\n", snap->error);
-	if (rc == COLLECT_FAIL)
-		return snap->good == 0 ? 1 : -1;
+	if (rc == COLLECT_FAIL && snap->good == 0)
+		return 1;
+	/* A failed refresh too: the metrics then say so. */
+	app_export(b, snap, o);
+	if (rc == COLLECT_FAIL || b->quiet)
+		return -1;
 	if (snap->error[0] != '\0')
 		*status = 1;	/* the recording failed */
-	view_build(v, snap->tab, &o->filter, o->sort_key, o->sort_reverse, 0,
-	    &snap->fields);
-	app_names(snap, v);
+	view_build(&b->v, snap->tab, &o->filter, o->sort_key,
+	    o->sort_reverse, 0, &snap->fields);
+	app_names(snap, &b->v);
 	errno = 0;
-	if (app_report(snap, o, v, g) == -1 || fflush(stdout) != 0)
+	if (app_report(snap, o, &b->v, &b->g) == -1 || fflush(stdout) != 0)
 		/* A reader gone (SIGPIPE) or a stop signal in the write:
 		 * the signal's status, as its default action would give,
 		 * without a message. */
@@ -125,21 +155,25 @@ app_batch_once(struct collector *c, const struct options *o,
  * Stopped by a signal before -n was done: 128 + the signal, as the
  * interactive view. */
 static int
-app_run_batch(struct collector *c, const struct options *o)
+app_run_batch(struct collector *c, const struct options *o,
+    struct exporter *e)
 {
-	struct view v;
-	struct groups g;
+	struct app_batch b;
 	int64_t next_ns = clock_ns(CLOCK_MONOTONIC);
 	long done = 0;
 	int status = 0, end = -1, finished = 0;
 
-	view_init(&v);
-	group_init(&g);
+	memset(&b, 0, sizeof b);
+	view_init(&b.v);
+	group_init(&b.g);
+	b.e = e;
+	/* Headless: exporting, and no report asked for. */
+	b.quiet = e != NULL && !o->batch && !o->json;
 	app_thresholds(c, o);
 	/* Batch reads no tcptoprc for names: --resolve or numbers. */
 	collector_resolve(c, o->resolve ? NAMES_HOSTS | NAMES_PORTS : 0);
 	while (!sig_caught && end == -1) {
-		end = app_batch_once(c, o, &v, &g, &status);
+		end = app_batch_once(c, o, &b, &status);
 		if (end != -1)
 			break;
 		if (o->iterations > 0 && ++done >= o->iterations) {
@@ -153,8 +187,8 @@ app_run_batch(struct collector *c, const struct options *o)
 			next_ns = clock_ns(CLOCK_MONOTONIC);
 		collector_sleep(c, next_ns);
 	}
-	view_done(&v);
-	group_done(&g);
+	view_done(&b.v);
+	group_done(&b.g);
 	if (end != -1)
 		return end;
 	return finished ? status : sig_status(status);
@@ -233,8 +267,8 @@ app_run_kill(struct collector *c, const struct options *o)
 }
 
 /* Whether a batch run's output needs the processes: JSON's refresh
- * objects carry the owners; the text report when a column or the sort
- * shows them; any report whose filter has a plain word (it may name a
+ * objects carry the owners, and so do the metrics (CLOSE_WAIT by
+ * process); the text report when a column or the sort shows them; any report whose filter has a plain word (it may name a
  * process) or an owner term, or whose groups are processes.  --kill
  * prints no owner. */
 static int
@@ -247,7 +281,7 @@ app_batch_owners(const struct options *o)
 		return 1;
 	if (o->kill || o->group != GROUP_NONE)
 		return 0;
-	if (o->json ||
+	if (o->json || o->listen != NULL || o->prom_file != NULL ||
 	    (field_table[o->sort_key].flags & FIELD_F_OWNER))
 		return 1;
 	for (i = 0; i < o->ncols; i++)
@@ -276,8 +310,9 @@ app_needs(const struct options *o, int batch)
 int
 app_run(const struct options *o)
 {
-	char host[256];
+	char host[256], err[320];
 	struct collector *c;
+	struct exporter *e = NULL;
 	int status, batch = o->batch || !isatty(STDOUT_FILENO);
 
 	if (gethostname(host, sizeof host) == -1)
@@ -304,12 +339,18 @@ app_run(const struct options *o)
 		log_close();
 		return status;
 	}
-	if (o->kill)
+	if ((o->listen != NULL || o->prom_file != NULL) &&
+	    (e = exporter_open(o->listen, o->prom_file, err, sizeof err)) ==
+	    NULL) {
+		fprintf(stderr, "tcptop: %s\n", err);
+		status = 1;
+	} else if (o->kill)
 		status = app_run_kill(c, o);
 	else if (batch)
-		status = app_run_batch(c, o);
+		status = app_run_batch(c, o, e);
 	else
-		status = app_run_ui(c, o, NULL);
+		status = app_run_ui(c, o, NULL, e);
+	exporter_close(e);
 	status = collector_close(c, status);
 	log_close();
 	return status;

@@ -125,7 +125,7 @@ app_lesson(const struct options *o, const char *host)
 		struct options lo = *o;
 
 		lo.filter = f;
-		status = collector_close(c, app_run_ui(c, &lo, l));
+		status = collector_close(c, app_run_ui(c, &lo, l, NULL));
 	} else if (c != NULL)
 		status = collector_close(c, app_run_lesson(c, o, l, &f));
 	lesson_close(l);

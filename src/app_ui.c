@@ -29,6 +29,7 @@ struct app_ui {
 	const struct snapshot *snap;
 	const struct options *o;
 	struct lesson *l;		/* --lesson on screen, or NULL */
+	struct exporter *e;		/* --listen, --prometheus-file */
 	struct session s;
 	struct frame fr;
 	struct diag_field fields[DIAG_LOOKUP_MAX];
@@ -174,6 +175,11 @@ app_ui_refresh(struct app_ui *u, int64_t now)
 		u->shown_ns = now;
 		app_ui_view(u);
 	}
+	/* The metrics count what the dump matched (the session's filter),
+	 * not the view's drill-down; a failed refresh says so in them. */
+	if (u->e != NULL && (rc == COLLECT_OK || rc == COLLECT_FAIL) &&
+	    exporter_publish(u->e, u->snap, &u->s.filter) == -1)
+		session_message(&u->s, 1, "%s", exporter_error(u->e));
 	if (u->snap->error[0] != '\0')
 		log_debug("refresh: %s", u->snap->error);
 	u->refreshes++;
@@ -374,7 +380,8 @@ app_ui_open(struct app_ui *u)
 }
 
 int
-app_run_ui(struct collector *c, const struct options *o, struct lesson *l)
+app_run_ui(struct collector *c, const struct options *o, struct lesson *l,
+    struct exporter *e)
 {
 	struct app_ui *u = xcalloc(1, sizeof *u);
 	int status;
@@ -383,6 +390,7 @@ app_run_ui(struct collector *c, const struct options *o, struct lesson *l)
 	u->snap = collector_snapshot(c);
 	u->o = o;
 	u->l = l;
+	u->e = e;
 	if (app_ui_open(u) == -1) {
 		/* Not a terminal, or none that can draw it: the command
 		 * line asks for what cannot be, -b is the way (usage). */

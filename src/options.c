@@ -17,6 +17,7 @@
 #include "tcptop/netns.h"
 #include "tcptop/resolve.h"
 #include "tcptop/options.h"
+#include "tcptop/exporter.h"
 #include "tcptop/field.h"
 #include "tcptop/tcpstate.h"
 #include "tcptop/text.h"
@@ -360,6 +361,20 @@ options_lesson_wait(struct options_parse *p, const struct options_row *row,
 	return OPTIONS_RUN;
 }
 
+/* --listen [ADDR:]PORT: checked now, bound when the run starts. */
+static int
+options_listen(struct options_parse *p, const struct options_row *row,
+    const char *arg)
+{
+	struct sockaddr_storage sa;
+	socklen_t salen;
+
+	if (exporter_parse_listen(arg, &sa, &salen, p->err, p->errlen) == -1)
+		return OPTIONS_USAGE;
+	p->o->listen = arg;
+	return OPTIONS_RUN;
+}
+
 /* -h: the help on stdout, and nothing else. */
 static int
 options_help(struct options_parse *p, const struct options_row *row,
@@ -543,6 +558,18 @@ static const struct options_row options_table[] = {
 	  .kind = OPTIONS_FLAG, .field = offsetof(struct options, kill_own),
 	  .help = "with --kill: destroy your own SSH session too, if the "
 	  "filter matches it" },
+	{ .name = "listen", .arg = "[ADDR:]PORT",
+	  .kind = OPTIONS_CALL, .fn = options_listen,
+	  .help = "serve Prometheus metrics at http://ADDR:PORT/metrics "
+	  "(ADDR 127.0.0.1 unless given; [::1]:PORT for IPv6), from each "
+	  "refresh; without a terminal, -b or --json it runs with no other "
+	  "output.  Metrics: docs/metrics.md" },
+	{ .name = "prometheus-file", .arg = "PATH",
+	  .kind = OPTIONS_STRING, .value = OPTIONS_VALUE_FILE,
+	  .field = offsetof(struct options, prom_file),
+	  .help = "write the same metrics to PATH at each refresh, replaced "
+	  "atomically (for node_exporter's textfile collector: a name "
+	  "ending in .prom)" },
 	{ .name = "help", .letter = 'h',
 	  .kind = OPTIONS_CALL, .fn = options_help,
 	  .help = "show this help" },
@@ -978,6 +1005,13 @@ options_check(struct options *o, int filtered, char *err, size_t errlen)
 	if (o->record != NULL && o->replay != NULL) {
 		snprintf(err, errlen, "--record and --replay exclude each "
 		    "other");
+		return -1;
+	}
+	if ((o->listen != NULL || o->prom_file != NULL) &&
+	    (o->kill || o->lesson)) {
+		snprintf(err, errlen, "%s exports every refresh: no --kill or "
+		    "--lesson", o->listen != NULL ? "--listen" :
+		    "--prometheus-file");
 		return -1;
 	}
 	return options_check_owners(o, err, errlen);

@@ -888,11 +888,12 @@ settings_tmpfile(int dirfd, const char *base, mode_t mode, char *tmp,
 	return -1;
 }
 
-/* Write text into a new temporary file in dirfd, sync it and rename it
- * over base.  Returns 0 or -1 with err; the temporary never stays. */
+/* Write text into a new temporary file in dirfd, sync it (when sync)
+ * and rename it over base.  Returns 0 or -1 with err; the temporary never stays. */
 static int
 settings_replace(int dirfd, const char *base, const char *path,
-    const char *text, size_t len, mode_t mode, char *err, size_t errlen)
+    const char *text, size_t len, mode_t mode, int sync, char *err,
+    size_t errlen)
 {
 	char tmp[NAME_MAX + 1];
 	int fd, saved;
@@ -906,8 +907,8 @@ settings_replace(int dirfd, const char *base, const char *path,
 	/* A replaced file keeps the mode the user gave it (best effort). */
 	if (mode != 0600)
 		(void)fchmod(fd, mode);
-	if (settings_write_all(fd, text, len) == -1 || fsync(fd) == -1 ||
-	    close(fd) == -1) {
+	if (settings_write_all(fd, text, len) == -1 ||
+	    (sync && fsync(fd) == -1) || close(fd) == -1) {
 		saved = errno;
 		close(fd);	/* EBADF when close failed: harmless */
 		unlinkat(dirfd, tmp, 0);
@@ -1004,7 +1005,7 @@ settings_save(const struct settings *s, const char *path, char *err,
 	}
 	text = settings_compose(old, oldlen, lines, (size_t)nlines, &len);
 	rc = settings_replace(dirfd, base, path, text, len, rc == 1 ?
-	    st.st_mode & 0777 : 0600, err, errlen);
+	    st.st_mode & 0777 : 0600, 1, err, errlen);
 	free(text);
 	free(old);
 	/* Make the rename itself durable.  Some file systems cannot sync
@@ -1019,4 +1020,29 @@ settings_save(const struct settings *s, const char *path, char *err,
 		close(fd);
 	close(dirfd);
 	return rc == 0 ? 0 : settings_fail(err, errlen);
+}
+
+int
+settings_write_file(const char *path, const char *text, size_t len,
+    mode_t mode, char *err, size_t errlen)
+{
+	char dir[PATH_MAX];
+	const char *base;
+	struct stat st;
+	int dirfd, rc;
+
+	settings_msg(err, errlen, "%s", "");
+	if ((base = settings_split(path, dir, sizeof dir, err, errlen)) ==
+	    NULL)
+		return settings_fail(err, errlen);
+	if ((dirfd = settings_walk(dir, 0, err, errlen)) == SETTINGS_WALK_NEW)
+		settings_msg(err, errlen, "%s: no such directory", dir);
+	if (dirfd < 0)
+		return settings_fail(err, errlen);
+	rc = settings_target(dirfd, base, path, &st, err, errlen);
+	if (rc != -1)
+		rc = settings_replace(dirfd, base, path, text, len, rc == 1 ?
+		    st.st_mode & 0777 : mode, 0, err, errlen);
+	close(dirfd);
+	return rc == -1 ? settings_fail(err, errlen) : 0;
 }

@@ -54,6 +54,8 @@ struct options {
 				 * --kill only shows what would go */
 	int kill_own;		/* --kill-own-session: --kill destroys the
 				 * operator's own SSH session too */
+	const char *listen;	/* --listen [ADDR:]PORT: serve /metrics */
+	const char *prom_file;	/* --prometheus-file PATH */
 };
 
 enum {

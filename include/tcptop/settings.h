@@ -27,6 +27,7 @@
 #define TCPTOP_SETTINGS_H
 
 #include <stddef.h>
+#include <sys/types.h>
 #include <stdint.h>
 
 #include "tcptop/alerts.h"
@@ -120,5 +121,18 @@ int settings_save(const struct settings *s, const char *path, char *err,
  * owner, a directory it may not make), without writing anything: 0 when
  * it would try, or -1 with the reason in err, as settings_save's. */
 int settings_check(const char *path, char *err, size_t errlen);
+
+/* Replace path with len bytes of text, atomically and with the same
+ * care as settings_save: the directory walked the same way (it must
+ * exist and be the effective user's; none is made), path never written
+ * through a symbolic link and never when it is not a regular file of
+ * the effective user's; the text goes to a new temporary file beside it
+ * (O_CREAT|O_EXCL|O_NOFOLLOW), renamed over path.  A new file gets mode,
+ * a replaced one keeps its own.  Not synced: a file rewritten every
+ * refresh (--prometheus-file) needs no durability, only atomicity.
+ * Returns 0, or -1 with a one-line reason in err (cleaned by
+ * text_clean); path is then as it was and no temporary file stays. */
+int settings_write_file(const char *path, const char *text, size_t len,
+    mode_t mode, char *err, size_t errlen);
 
 #endif

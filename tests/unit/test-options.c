@@ -12,6 +12,7 @@
 #include "config.h"
 #include "tcptop/column.h"
 #include "tcptop/group.h"
+#include "tcptop/exporter.h"
 #include "tcptop/options.h"
 #include "tcptop/field.h"
 
@@ -368,6 +369,33 @@ test_reset(void)
 	    o.filter.families == FILTER_INET4);
 }
 
+/* --listen and --prometheus-file: kept as given, checked now (with
+ * libmicrohttpd; without it --listen is refused, tests/cli/metrics.sh
+ * and test-exporter-off check that), never with --kill or --lesson. */
+static void
+test_export(void)
+{
+	struct options o;
+
+	CHECK(parse(&o, "--prometheus-file", "/x/t.prom", NULL) ==
+	    OPTIONS_RUN && strcmp(o.prom_file, "/x/t.prom") == 0 &&
+	    o.listen == NULL);
+	if (!exporter_http_available())
+		return;
+	CHECK(parse(&o, "--listen", "9977", NULL) == OPTIONS_RUN &&
+	    strcmp(o.listen, "9977") == 0);
+	CHECK(parse(&o, "--listen=[::1]:1", NULL) == OPTIONS_RUN);
+	CHECK(parse(&o, "--listen", "0.0.0.0:65535", NULL) == OPTIONS_RUN);
+	usage("--listen \"65536\": not [ADDR:]PORT with PORT 1 to 65535 "
+	    "(e.g. 9977, 0.0.0.0:9977, [::1]:9977)", "--listen", "65536",
+	    NULL, NULL);
+	usage("--listen \"::1:80\": the address is not a numeric IPv4 "
+	    "address or a bracketed IPv6 one ([::1])", "--listen", "::1:80",
+	    NULL, NULL);
+	usage("--listen exports every refresh: no --kill or --lesson",
+	    "--listen", "1", "--lesson", NULL);
+}
+
 /* The long options --help lists, in order, with their short letters;
  * --no-colour and --lesson-wait are not listed. */
 static const struct {
@@ -385,6 +413,7 @@ static const struct {
 	{ "all-netns", 0 },
 	{ "log", 'v' }, { "record", 0 }, { "replay", 0 }, { "lesson", 0 },
 	{ "kill", 0 }, { "yes", 0 }, { "kill-own-session", 0 },
+	{ "listen", 0 }, { "prometheus-file", 0 },
 	{ "help", 'h' }, { "version", 'V' },
 };
 #define HELP_NOPTS (sizeof help_opts / sizeof help_opts[0])
@@ -487,6 +516,7 @@ main(void)
 	test_usage_parsers();
 	test_usage_across();
 	test_reset();
+	test_export();
 	test_help();
 	return check_done();
 }
