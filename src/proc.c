@@ -88,6 +88,12 @@ proc_nested(void)
 }
 
 int
+proc_read_all(const struct proc *p)
+{
+	return p->all_read;
+}
+
+int
 proc_sees_all(void)
 {
 	return proc_privileged() && !proc_nested();
@@ -652,7 +658,11 @@ proc_settle(struct proc *p, struct conn *const *rows, size_t n)
 		    c->owner != PROC_OWNER_INFLIGHT &&
 		    c->owner != PROC_OWNER_FAILED))
 			continue;
-		if (p->all_read || c->owner == PROC_OWNER_FAILED)
+		/* Root looks again even when a process refused it its
+		 * descriptors: what it could not place may be received
+		 * by one it can read. */
+		if (p->all_read || p->sees_all ||
+		    c->owner == PROC_OWNER_FAILED)
 			unheld++;
 	}
 	if (unheld == 0) {
@@ -839,7 +849,7 @@ proc_update(struct proc *p, struct conntab *t)
 		}
 		if (c->owner == PROC_OWNER_INFLIGHT ||
 		    c->owner == PROC_OWNER_FAILED ||
-		    (c->owner == PROC_OWNER_HIDDEN && p->all_read))
+		    (c->owner == PROC_OWNER_HIDDEN && p->sees_all))
 			unheld = 1;
 	}
 	/* Rows no process held: look for their receiver again, less

@@ -79,12 +79,13 @@ void proc_free(struct proc *p);
  *   Up to PROC_CHECK_BUDGET owners are checked a refresh, in turn (one
  *   readlink and one stat each), so an owner shown is at most
  *   ceil(owners / PROC_CHECK_BUDGET) refreshes old (proc_check_period);
- * - rows no process held while every process could be read
- *   (proc_sees_all): at the next refresh, then after 2, 4 and from then
- *   on every PROC_INFLIGHT_RETRY refreshes while some are, for their
- *   receiver.
- * What no readable process holds is then hidden; when every process
- * could be read and two rescans running found no holder, in flight.
+ * - rows no process held while every process may be read
+ *   (proc_sees_all), even when one refused its descriptors: at the
+ *   next refresh, then after 2, 4 and from then on every
+ *   PROC_INFLIGHT_RETRY refreshes while some are, for their receiver.
+ * What no readable process holds is then hidden; when every process and
+ * every descriptor could be read (proc_read_all) and two rescans
+ * running found no holder, in flight.
  * Processes that exited drop out.
  * A row with inode 0 in ESTABLISHED or CLOSE_WAIT (or a full SYN_RECV
  * socket, Fast Open's) waits in the accept queue of the listener on its
@@ -144,6 +145,11 @@ int proc_privileged(void);
  * processes outside it).  Only then is a socket no process holds in
  * flight rather than hidden. */
 int proc_sees_all(void);
+
+/* Whether the last rescan read every process and every descriptor: no
+ * process refused (as /proc/1/fd's links are refused even to root in
+ * some sandboxes), none failed.  Only then can a socket be in flight. */
+int proc_read_all(const struct proc *p);
 
 /* The sockets of the nearest ancestor of this process whose command
  * starts with "sshd" (sshd, sshd-session): the operator's SSH session

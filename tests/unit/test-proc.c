@@ -371,11 +371,18 @@ main(void)
 		CHECK_EQ(proc_rescans(p), 2);
 		CHECK(proc_owner(p, c, &b) == NULL && b == PROC_HIDDEN);
 	} else {
+		/* In flight only when nothing was refused: where a
+		 * process's descriptors are refused even to root (pid 1
+		 * in some sandboxes), it could hold the socket: hidden,
+		 * and looked for on the same schedule. */
+		int want = proc_read_all(p) ? PROC_INFLIGHT : PROC_HIDDEN;
 		unsigned long r;
 		int k;
 
+		fprintf(stderr, "# every descriptor read: %s\n",
+		    proc_read_all(p) ? "yes" : "no (hidden, not in flight)");
 		CHECK_EQ(proc_rescans(p), 3);
-		CHECK(proc_owner(p, c, &b) == NULL && b == PROC_INFLIGHT);
+		CHECK(proc_owner(p, c, &b) == NULL && (int)b == want);
 		r = proc_rescans(p);
 		for (k = 1; k <= 2 + 4 + 8 + 8; k++) {
 			refresh(d, t, p, 1);
@@ -384,7 +391,7 @@ main(void)
 			if (!CHECK_EQ(proc_rescans(p), r))
 				fprintf(stderr, "in flight, refresh %d\n", k);
 		}
-		CHECK(proc_owner(p, c, &b) == NULL && b == PROC_INFLIGHT);
+		CHECK(proc_owner(p, c, &b) == NULL && (int)b == want);
 	}
 	/* Gone again: nothing left to look for. */
 	fake.inode = 0;
