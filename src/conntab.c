@@ -57,6 +57,8 @@ struct conntab {
 	struct conntab_chunk *chunks;	/* every allocation */
 	size_t nchunks;
 	size_t held;		/* rows in them */
+	size_t expect;		/* rows the next scan should see
+				 * (conntab_expect), 0 when unknown */
 	/* The newest huge chunk while rows of it were never handed out:
 	 * rows [used, n) were never written, and from cut on its pages
 	 * are given back (conntab_trim_tail). */
@@ -215,7 +217,8 @@ conntab_chunk_new(const struct conntab *t, size_t *n)
 {
 	struct conn *rows;
 
-	if (t->held < CONNTAB_HUGE_FROM) {
+	if (t->held < CONNTAB_HUGE_FROM &&
+	    t->expect < t->held + CONNTAB_HUGE_FROM) {
 		*n = CONNTAB_CHUNK;
 		return xcalloc(CONNTAB_CHUNK, sizeof *rows);
 	}
@@ -355,6 +358,34 @@ conntab_free(struct conntab *t)
 	free(t->order);
 	free(t->next);
 	free(t);
+}
+
+/* v, an array of *cap elements of size each, with room for n. */
+static void *
+conntab_reserve(void *v, size_t *cap, size_t n, size_t size)
+{
+	if (*cap >= n)
+		return v;
+	*cap = n;
+	return xreallocarray(v, n, size);
+}
+
+void
+conntab_expect(struct conntab *t, size_t n)
+{
+	size_t nslots = t->hash.nslots;
+
+	t->expect = n;
+	if (n <= t->live)
+		return;
+	while (n * 2 > nslots)
+		nslots *= 2;
+	if (nslots != t->hash.nslots)
+		chash_rehash(&t->hash, nslots);
+	t->rows = conntab_reserve(t->rows, &t->cap, n, sizeof *t->rows);
+	t->next = conntab_reserve(t->next, &t->capnext, n, sizeof *t->next);
+	t->fresh = conntab_reserve(t->fresh, &t->capfresh, n,
+	    sizeof *t->fresh);
 }
 
 void
@@ -924,6 +955,7 @@ conntab_end_scan(struct conntab *t)
 	}
 	t->trimmed = conntab_shrink(t);
 	conntab_trim_tail(t);
+	t->expect = 0;
 }
 
 void

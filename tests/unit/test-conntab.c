@@ -467,6 +467,45 @@ test_huge(void)
 	conntab_free(t);
 }
 
+/* A hint sizes the first scan; right, too high or too low, the table
+ * holds the same rows, and what a high one reserved goes back. */
+static void
+test_expect(void)
+{
+	enum { N = 12000 };
+	static const size_t hints[] = { N, 4 * N, 100 };
+	struct conn_sample *s = calloc(N, sizeof *s);
+	size_t h, i;
+
+	for (i = 0; i < N; i++)
+		s[i] = mk(i + 1, i % 7 ? TCP_ESTABLISHED : TCP_CLOSE_WAIT, 80,
+		    (unsigned)(1024 + i % 60000));
+	for (h = 0; h < sizeof hints / sizeof hints[0]; h++) {
+		struct conntab *t = conntab_new(1000);
+
+		conntab_expect(t, hints[h]);
+		scan(t, 1000, s, N);
+		CHECK_EQ(conntab_live(t), N);
+		for (i = 0; i < N; i += 101) {
+			const struct conn *c = find(t, i + 1, 80);
+
+			CHECK(c != NULL && c->s.state == s[i].state &&
+			    c->s.rport == s[i].rport);
+		}
+		/* The next scan finds every row again: nothing new. */
+		scan(t, 2000, s, N);
+		CHECK_EQ(count_events(t, CONNTAB_EV_NEW), 0);
+		CHECK_EQ(count_events(t, CONNTAB_EV_GONE), 0);
+		/* All gone: what the hint reserved goes back too. */
+		scan(t, 3000, s, 0);
+		scan(t, 4500, s, 0);
+		CHECK_EQ(conntab_live(t), 0);
+		CHECK(h != 1 || conntab_trimmed(t) > 0);
+		conntab_free(t);
+	}
+	free(s);
+}
+
 int
 main(void)
 {
@@ -479,6 +518,7 @@ main(void)
 	test_park();
 	test_shrink();
 	test_huge();
+	test_expect();
 	t = conntab_new(2000);
 	/* First scan: everything predates tcptop, so no NEW events. */
 	s[0] = mk(1, TCP_LISTEN, 80, 0);
