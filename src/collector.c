@@ -431,6 +431,16 @@ collector_open(const struct options *o, const char *host, unsigned needs,
 	 * one's. */
 	if (c->d != NULL)
 		collector_kstat_open(c, o);
+	/* The first dump builds the table from nothing: sized from the
+	 * kernel's count of the viewed namespace's sockets, it is built
+	 * without growing (a tenth of a one-shot at 10k sockets).  Not
+	 * with --all-netns, which sees many namespaces. */
+	if (c->kstat != NULL && !o->all_netns) {
+		long n = kstat_sockets(c->kstat);
+
+		if (n > 0)
+			conntab_expect(c->tab, (size_t)n);
+	}
 	/* Before collector_netns_opened: with -N the limits' files are
 	 * opened inside the viewed namespace, as the dump's socket is. */
 	c->alerts = alerts_new();

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "tcptop/conntab.h"
 #include "tcptop/rate.h"
@@ -11,6 +12,10 @@
 #include "tcptop/xmalloc.h"
 
 #define CONNTAB_CHUNK 1024	/* rows allocated together */
+/* Past this many rows, chunks are one transparent huge page each
+ * (conntab_alloc). */
+#define CONNTAB_HUGE_FROM (2 * CONNTAB_CHUNK)
+#define CONNTAB_HUGE_BYTES ((size_t)2 << 20)
 /* Room for this many rows is never given back: below it, shrinking and
  * growing again would cost more than the memory is worth. */
 #define CONNTAB_KEEP 8192
@@ -34,6 +39,12 @@ struct park {
 	size_t max;		/* most live rows the table has held */
 };
 
+/* Rows allocated together. */
+struct conntab_chunk {
+	struct conn *rows;
+	size_t n;
+};
+
 struct conntab {
 	struct conn **rows;	/* live rows and tombstones */
 	size_t n, cap;
@@ -43,8 +54,16 @@ struct conntab {
 
 	struct conn **freelist;	/* recycled rows */
 	size_t nfree, capfree;
-	void **chunks;		/* every allocation, for conntab_free */
+	struct conntab_chunk *chunks;	/* every allocation */
 	size_t nchunks;
+	size_t held;		/* rows in them */
+	size_t expect;		/* rows the next scan should see
+				 * (conntab_expect), 0 when unknown */
+	/* The newest huge chunk while rows of it were never handed out:
+	 * rows [used, n) were never written, and from cut on its pages
+	 * are given back (conntab_trim_tail). */
+	struct conn *fill;
+	size_t fill_n, fill_used, fill_cut;
 
 	struct conn **fresh;	/* rows created by the current scan */
 	size_t nfresh, capfresh;
@@ -185,21 +204,86 @@ chash_del(struct chash *h, const struct conn *c)
 	}
 }
 
+/* A new chunk's rows, *n of them.  The first rows come in plain
+ * chunks; a table past CONNTAB_HUGE_FROM rows is large, and its further
+ * chunks are 2 MiB, aligned and advised to be one transparent huge page:
+ * the first write to each fresh 4 KiB page is the dearest thing a first
+ * scan does (on a VM, some 10 us a page: 7 ms of a 10k-socket one-shot),
+ * and one huge page takes one fault for 512 of them.  Without THP
+ * (never, or no huge page free) the chunk is plain pages, as before.
+ * The rows are not zeroed: conntab_update clears each it takes. */
+static struct conn *
+conntab_chunk_new(const struct conntab *t, size_t *n)
+{
+	struct conn *rows;
+
+	if (t->held < CONNTAB_HUGE_FROM &&
+	    t->expect < t->held + CONNTAB_HUGE_FROM) {
+		*n = CONNTAB_CHUNK;
+		return xcalloc(CONNTAB_CHUNK, sizeof *rows);
+	}
+	*n = CONNTAB_HUGE_BYTES / sizeof *rows;
+	rows = aligned_alloc(CONNTAB_HUGE_BYTES, CONNTAB_HUGE_BYTES);
+	if (rows == NULL)
+		return xmalloc(CONNTAB_HUGE_BYTES);	/* ends as xmalloc does */
+#ifdef MADV_HUGEPAGE
+	(void)madvise(rows, CONNTAB_HUGE_BYTES, MADV_HUGEPAGE);
+#endif
+	return rows;
+}
+
 static struct conn *
 conntab_alloc(struct conntab *t)
 {
+	struct conn *c;
+
 	if (t->nfree == 0) {
-		struct conn *chunk = xcalloc(CONNTAB_CHUNK, sizeof *chunk);
+		struct conntab_chunk *ch;
 		size_t i;
 
 		t->chunks = xreallocarray(t->chunks, t->nchunks + 1,
 		    sizeof *t->chunks);
-		t->chunks[t->nchunks++] = chunk;
-		for (i = CONNTAB_CHUNK; i > 0; i--)
+		ch = &t->chunks[t->nchunks++];
+		ch->rows = conntab_chunk_new(t, &ch->n);
+		t->held += ch->n;
+		for (i = ch->n; i > 0; i--)
 			conntab_push(&t->freelist, &t->nfree, &t->capfree,
-			    &chunk[i - 1]);
+			    &ch->rows[i - 1]);
+		t->fill = NULL;
+		if (ch->n != CONNTAB_CHUNK) {
+			t->fill = ch->rows;
+			t->fill_n = t->fill_cut = ch->n;
+			t->fill_used = 0;
+		}
 	}
-	return t->freelist[--t->nfree];
+	c = t->freelist[--t->nfree];
+	/* Its rows go out in order, after any freed row. */
+	if (t->fill != NULL && c >= t->fill + t->fill_used &&
+	    c < t->fill + t->fill_n)
+		t->fill_used = (size_t)(c - t->fill) + 1;
+	return c;
+}
+
+/* A huge page is resident whole from its first write, so the newest
+ * huge chunk gives back the pages of the rows the scan did not need: a
+ * table of 10k rows holds 10k rows' worth, not 7825 more.  Once per
+ * chunk; rows taken later fault in 4 KiB pages again. */
+static void
+conntab_trim_tail(struct conntab *t)
+{
+#ifdef MADV_DONTNEED
+	uintptr_t page = 4096, a, e;
+
+	if (t->fill == NULL || t->fill_used >= t->fill_cut)
+		return;
+	a = ((uintptr_t)(t->fill + t->fill_used) + page - 1) & ~(page - 1);
+	e = (uintptr_t)t->fill + CONNTAB_HUGE_BYTES;
+	if (e > a)
+		(void)madvise((void *)a, e - a, MADV_DONTNEED);
+	t->fill_cut = t->fill_used;
+#else
+	(void)t;
+#endif
 }
 
 static void
@@ -261,7 +345,7 @@ conntab_free(struct conntab *t)
 	if (t == NULL)
 		return;
 	for (i = 0; i < t->nchunks; i++)
-		free(t->chunks[i]);
+		free(t->chunks[i].rows);
 	free(t->chunks);
 	free(t->rows);
 	free(t->hash.slots);
@@ -274,6 +358,34 @@ conntab_free(struct conntab *t)
 	free(t->order);
 	free(t->next);
 	free(t);
+}
+
+/* v, an array of *cap elements of size each, with room for n. */
+static void *
+conntab_reserve(void *v, size_t *cap, size_t n, size_t size)
+{
+	if (*cap >= n)
+		return v;
+	*cap = n;
+	return xreallocarray(v, n, size);
+}
+
+void
+conntab_expect(struct conntab *t, size_t n)
+{
+	size_t nslots = t->hash.nslots;
+
+	t->expect = n;
+	if (n <= t->live)
+		return;
+	while (n * 2 > nslots)
+		nslots *= 2;
+	if (nslots != t->hash.nslots)
+		chash_rehash(&t->hash, nslots);
+	t->rows = conntab_reserve(t->rows, &t->cap, n, sizeof *t->rows);
+	t->next = conntab_reserve(t->next, &t->capnext, n, sizeof *t->next);
+	t->fresh = conntab_reserve(t->fresh, &t->capfresh, n,
+	    sizeof *t->fresh);
 }
 
 void
@@ -650,8 +762,8 @@ conntab_merge_requests(struct conntab *t)
 static int
 conntab_addr_cmp(const void *a, const void *b)
 {
-	uintptr_t x = (uintptr_t)*(void *const *)a;
-	uintptr_t y = (uintptr_t)*(void *const *)b;
+	uintptr_t x = (uintptr_t)((const struct conntab_chunk *)a)->rows;
+	uintptr_t y = (uintptr_t)((const struct conntab_chunk *)b)->rows;
 
 	return (x > y) - (x < y);
 }
@@ -666,7 +778,7 @@ conntab_chunk_of(const struct conntab *t, const struct conn *c)
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if ((uintptr_t)t->chunks[mid] <= (uintptr_t)c)
+		if ((uintptr_t)t->chunks[mid].rows <= (uintptr_t)c)
 			lo = mid;
 		else
 			hi = mid;
@@ -686,15 +798,20 @@ conntab_free_chunks(struct conntab *t)
 	for (i = 0; i < t->nfree; i++)
 		nfree[conntab_chunk_of(t, t->freelist[i])]++;
 	/* Rows of the chunks that go leave the free list first. */
-	for (i = k = 0; i < t->nfree; i++)
-		if (nfree[conntab_chunk_of(t, t->freelist[i])] !=
-		    CONNTAB_CHUNK)
+	for (i = k = 0; i < t->nfree; i++) {
+		size_t ci = conntab_chunk_of(t, t->freelist[i]);
+
+		if (nfree[ci] != t->chunks[ci].n)
 			t->freelist[k++] = t->freelist[i];
+	}
 	t->nfree = k;
 	for (i = k = 0; i < t->nchunks; i++) {
-		if (nfree[i] == CONNTAB_CHUNK) {
-			free(t->chunks[i]);
-			freed += CONNTAB_CHUNK * sizeof(struct conn);
+		if (nfree[i] == t->chunks[i].n) {
+			if (t->chunks[i].rows == t->fill)
+				t->fill = NULL;
+			free(t->chunks[i].rows);
+			t->held -= t->chunks[i].n;
+			freed += t->chunks[i].n * sizeof(struct conn);
 		} else
 			t->chunks[k++] = t->chunks[i];
 	}
@@ -722,7 +839,7 @@ conntab_shrunk(void *v, size_t n, size_t *cap, size_t size, size_t *freed)
 static size_t
 conntab_shrink(struct conntab *t)
 {
-	size_t held = t->nchunks * CONNTAB_CHUNK, freed = 0;
+	size_t held = t->held, freed = 0;
 
 	if (held > CONNTAB_KEEP && (held - t->nfree) * 4 < held)
 		freed += conntab_free_chunks(t);
@@ -837,6 +954,8 @@ conntab_end_scan(struct conntab *t)
 		t->cursor = 0;
 	}
 	t->trimmed = conntab_shrink(t);
+	conntab_trim_tail(t);
+	t->expect = 0;
 }
 
 void

@@ -300,6 +300,76 @@ kstat_slurp(struct kstat *k, int fd)
 	return (ssize_t)off;
 }
 
+/* The number after word (" inuse ", " tw ") in the line [p, eol), added
+ * to *sum.  Returns 1 when found. */
+static int
+kstat_sockstat_field(const char *p, const char *eol, const char *word,
+    unsigned long long *sum)
+{
+	size_t wl = strlen(word);
+	unsigned long long v = 0;
+	int digits = 0;
+
+	for (; p + wl <= eol; p++)
+		if (memcmp(p, word, wl) == 0)
+			break;
+	if (p + wl > eol)
+		return 0;
+	for (p += wl; p < eol && *p >= '0' && *p <= '9'; p++, digits++)
+		if (v < (1ULL << 40))
+			v = v * 10 + (unsigned long long)(*p - '0');
+	if (digits == 0)
+		return 0;
+	*sum += v;
+	return 1;
+}
+
+long
+kstat_sockstat_parse(const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len, *eol;
+	unsigned long long sum = 0;
+	int found = 0;
+
+	while (kstat_line(&p, end, &eol)) {
+		const char *line = p;
+
+		p = eol + 1;
+		if (eol - line > 5 && memcmp(line, "TCP: ", 5) == 0) {
+			found |= kstat_sockstat_field(line, eol, " inuse ",
+			    &sum);
+			(void)kstat_sockstat_field(line, eol, " tw ", &sum);
+		} else if (eol - line > 6 && memcmp(line, "TCP6: ", 6) == 0)
+			found |= kstat_sockstat_field(line, eol, " inuse ",
+			    &sum);
+	}
+	return found ? (long)sum : -1;
+}
+
+long
+kstat_sockets(struct kstat *k)
+{
+	static const char *const paths[] = {
+		"/proc/net/sockstat", "/proc/net/sockstat6"
+	};
+	long total = -1, n;
+	size_t i;
+
+	for (i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+		int fd = open(paths[i], O_RDONLY | O_CLOEXEC);
+		ssize_t len;
+
+		if (fd == -1)
+			continue;	/* no IPv6: no sockstat6 */
+		len = kstat_slurp(k, fd);
+		close(fd);
+		if (len > 0 && (n = kstat_sockstat_parse(k->buf,
+		    (size_t)len)) >= 0)
+			total = total < 0 ? n : total + n;
+	}
+	return total;
+}
+
 /* Rates from the values just read against the baseline. */
 static void
 kstat_rates(struct kstat *k, int64_t now_ms)

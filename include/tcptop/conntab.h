@@ -107,6 +107,15 @@ void conntab_restart_scan(struct conntab *t);
  * their events, and the last good rows stay until a dump completes. */
 void conntab_abort_scan(struct conntab *t);
 
+/* The next scan should see about n rows (a hint: the kernel's own count
+ * of its sockets, say).  The hash and the arrays are sized for them at
+ * once instead of doubling as they come, and past 2048 the rows come in
+ * huge chunks from the first.  It changes nothing the table holds; a
+ * hint too high costs memory until the scan ends (conntab_end_scan gives
+ * back what it did not use), one too low the doubling it would have
+ * saved.  Good for the next scan only. */
+void conntab_expect(struct conntab *t, size_t n);
+
 /* Insert or update the row for s.  s is copied.  When the row had a
  * sample with tcp_info at an earlier time, the bytes acked and received
  * since, per second, move its tx_avg and rx_avg (rate_step; rate_start

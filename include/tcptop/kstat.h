@@ -105,6 +105,18 @@ uint64_t kstat_total(const struct kstat *k, int id);
  * (see kstat_read; always for a gauge). */
 double kstat_rate(const struct kstat *k, int id);
 
+/* The TCP sockets the text of /proc/net/sockstat or sockstat6 (len
+ * bytes, not NUL-terminated) counts: "TCP:" inuse plus tw, "TCP6:"
+ * inuse; -1 when it has no such line.  Request sockets are not counted,
+ * and a socket closed but not yet freed is: a hint, never a count. */
+long kstat_sockstat_parse(const char *buf, size_t len);
+
+/* The TCP sockets of the calling thread's network namespace, from
+ * /proc/net/sockstat and sockstat6 (kstat_sockstat_parse), read through
+ * k's buffer: what a first dump will about see, to size for it.  -1
+ * when neither could be read. */
+long kstat_sockets(struct kstat *k);
+
 /* Rate r as the narrowest readable text into buf: "-" when unknown,
  * "0", "0.4", "12", "3.4k", "12k", "3.4M". */
 void kstat_fmt_rate(double r, char *buf, size_t len);

@@ -3,7 +3,9 @@
 #include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "sample.h"
@@ -416,6 +418,94 @@ test_shrink(void)
 	conntab_free(t);
 }
 
+/* A large table's rows on huge chunks: every row found across them, and
+ * the pages of the newest chunk's rows no scan needed given back (a huge
+ * page is resident whole once written); rows taken later from that
+ * tail are written and read back like any other. */
+static void
+test_huge(void)
+{
+	enum { N = 12000, MORE = 12600, HUGE = 2 << 20 };
+	struct conntab *t = conntab_new(1000);
+	struct conn_sample *s = calloc(MORE, sizeof *s);
+	long pagesz = sysconf(_SC_PAGESIZE);
+	const struct conn *last;
+	uintptr_t tail, end;
+	unsigned char *vec;
+	size_t i, npages, resident = 0;
+
+	for (i = 0; i < MORE; i++)
+		s[i] = mk(i + 1, TCP_ESTABLISHED, 80, (unsigned)(1024 + i % 60000));
+	scan(t, 1000, s, N);
+	CHECK_EQ(conntab_live(t), N);
+	last = find(t, N, 80);
+	CHECK(last != NULL && last->s.state == TCP_ESTABLISHED);
+	/* The pages after the last row, to the end of its 2 MiB chunk. */
+	tail = ((uintptr_t)(last + 1) + (uintptr_t)pagesz - 1) &
+	    ~((uintptr_t)pagesz - 1);
+	end = ((uintptr_t)last & ~((uintptr_t)HUGE - 1)) + HUGE;
+	CHECK(end > tail);
+	npages = (end - tail) / (size_t)pagesz;
+	vec = calloc(npages, 1);
+	CHECK(mincore((void *)tail, end - tail, vec) == 0);
+	for (i = 0; i < npages; i++)
+		resident += vec[i] & 1;
+	CHECK_EQ(resident, 0);
+	free(vec);
+	/* Grow into the given-back tail: rows intact on both sides. */
+	scan(t, 2000, s, MORE);
+	CHECK_EQ(conntab_live(t), MORE);
+	CHECK_EQ(count_events(t, CONNTAB_EV_NEW), MORE - N);
+	for (i = 0; i < MORE; i += 97) {
+		const struct conn *c = find(t, i + 1, 80);
+
+		CHECK(c != NULL && c->s.rport == s[i].rport &&
+		    c->s.state == TCP_ESTABLISHED);
+	}
+	CHECK(find(t, MORE, 80) != NULL);
+	free(s);
+	conntab_free(t);
+}
+
+/* A hint sizes the first scan; right, too high or too low, the table
+ * holds the same rows, and what a high one reserved goes back. */
+static void
+test_expect(void)
+{
+	enum { N = 12000 };
+	static const size_t hints[] = { N, 4 * N, 100 };
+	struct conn_sample *s = calloc(N, sizeof *s);
+	size_t h, i;
+
+	for (i = 0; i < N; i++)
+		s[i] = mk(i + 1, i % 7 ? TCP_ESTABLISHED : TCP_CLOSE_WAIT, 80,
+		    (unsigned)(1024 + i % 60000));
+	for (h = 0; h < sizeof hints / sizeof hints[0]; h++) {
+		struct conntab *t = conntab_new(1000);
+
+		conntab_expect(t, hints[h]);
+		scan(t, 1000, s, N);
+		CHECK_EQ(conntab_live(t), N);
+		for (i = 0; i < N; i += 101) {
+			const struct conn *c = find(t, i + 1, 80);
+
+			CHECK(c != NULL && c->s.state == s[i].state &&
+			    c->s.rport == s[i].rport);
+		}
+		/* The next scan finds every row again: nothing new. */
+		scan(t, 2000, s, N);
+		CHECK_EQ(count_events(t, CONNTAB_EV_NEW), 0);
+		CHECK_EQ(count_events(t, CONNTAB_EV_GONE), 0);
+		/* All gone: what the hint reserved goes back too. */
+		scan(t, 3000, s, 0);
+		scan(t, 4500, s, 0);
+		CHECK_EQ(conntab_live(t), 0);
+		CHECK(h != 1 || conntab_trimmed(t) > 0);
+		conntab_free(t);
+	}
+	free(s);
+}
+
 int
 main(void)
 {
@@ -427,6 +517,8 @@ main(void)
 
 	test_park();
 	test_shrink();
+	test_huge();
+	test_expect();
 	t = conntab_new(2000);
 	/* First scan: everything predates tcptop, so no NEW events. */
 	s[0] = mk(1, TCP_LISTEN, 80, 0);

@@ -269,6 +269,8 @@ test_live(void)
 	CHECK(kstat_have(k, KSTAT_ACTIVE_OPENS));
 	CHECK(kstat_have(k, KSTAT_LISTEN_OVERFLOWS));
 	CHECK(kstat_have(k, KSTAT_TIMEOUTS));
+	/* Every Linux has /proc/net/sockstat with a TCP line. */
+	CHECK(kstat_sockets(k) >= 0);
 	kstat_free(k);
 }
 
@@ -397,6 +399,24 @@ test_ssh(void)
 	CHECK(memcmp(&s, &keep, sizeof s) == 0);
 }
 
+/* /proc/net/sockstat and sockstat6: TCP inuse and tw, TCP6 inuse. */
+static void
+test_sockstat(void)
+{
+	static const char v4[] = "sockets: used 9\n"
+	    "TCP: inuse 10002 orphan 0 tw 37 alloc 10004 mem 319\n"
+	    "UDP: inuse 3 mem 0\n";
+	static const char v6[] = "TCP6: inuse 2000\nUDP6: inuse 0\n";
+	static const char none[] = "UDP: inuse 3 mem 0\nTCP: inuse\n";
+	static const char cut[] = "TCP: inuse 12 orphan 0 tw 4";
+
+	CHECK_EQ(kstat_sockstat_parse(v4, strlen(v4)), 10039);
+	CHECK_EQ(kstat_sockstat_parse(v6, strlen(v6)), 2000);
+	CHECK(kstat_sockstat_parse(none, strlen(none)) == -1);
+	CHECK(kstat_sockstat_parse(cut, strlen(cut)) == -1);
+	CHECK(kstat_sockstat_parse("", 0) == -1);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -407,6 +427,7 @@ main(int argc, char **argv)
 	test_rates();
 	test_live();
 	test_fmt_rate();
+	test_sockstat();
 	test_ssh();
 	return check_done();
 }
