@@ -344,6 +344,12 @@ ui_mouse_on(void)
 #if NCURSES_MOUSE_VERSION > 1
 	want |= BUTTON5_PRESSED;
 #endif
+	/* The Linux console has a mouse only through the gpm daemon,
+	 * which ncurses loads libgpm to ask; without the daemon there is
+	 * no mouse to have, and libgpm's failed open leaks. */
+	if (strncmp(termname(), "linux", 5) == 0 &&
+	    access("/dev/gpmctl", F_OK) == -1)
+		return;
 	if (mousemask(want, NULL) == 0)
 		return;
 	mouseinterval(0);
