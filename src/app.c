@@ -189,9 +189,11 @@ app_run_batch(struct collector *c, const struct options *o,
 	}
 	view_done(&b.v);
 	group_done(&b.g);
-	if (end != -1)
-		return end;
-	return finished ? status : sig_status(status);
+	if (end == -1)
+		end = finished ? status : sig_status(status);
+	/* The metrics file not written at the last refresh: a cron job's
+	 * failure, as a report that could not be written would be. */
+	return end == 0 && b.said[0] != '\0' ? 1 : end;
 }
 
 /* What --kill says on stderr beside its report, a line each: that it

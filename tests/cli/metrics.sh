@@ -75,6 +75,17 @@ usage_error "--prometheus-file exports every refresh" --prometheus-file \
     "$TMP/x.prom" --lesson
 usage_error "needs a value" --prometheus-file
 
+# A file that cannot be written (its directory is missing): said once,
+# whatever the number of refreshes, and the exit status says so, as a
+# report's failed write does: cron notices.
+"$TCPTOP" --replay "$TESTDATA/states.nlmsg" -n 3 --prometheus-file \
+    "$TMP/none/t.prom" >"$TMP/out" 2>"$TMP/err" </dev/null
+rc=$?
+[ "$rc" -eq 1 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] &&
+    grep -q "prometheus-file: .*none: no such directory" "$TMP/err" &&
+    ok "unwritable file: exit 1, one line: $(cat "$TMP/err")" ||
+    bad "unwritable file: rc=$rc, err $(cat "$TMP/err")"
+
 # 2. The textfile from a replay: quiet (no terminal, no -b), its counts
 # what ss said at the recording, promtool's blessing.
 "$TCPTOP" --replay "$TESTDATA/states.nlmsg" -n 1 --prometheus-file \
