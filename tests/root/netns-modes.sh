@@ -193,27 +193,32 @@ rc=$?
     bad "--group netns without --all-netns: exit $rc: $(cat "$TMP/err")"
 
 # A namespace that goes away leaves the view: the table drops it (and
-# lets the kernel free it) at the next look for namespaces.
-"$TCPTOP" --json -n 5 -d 0.6 --all-netns >"$TMP/drop" 2>&1 &
+# lets the kernel free it) at the next look for namespaces.  tcptop runs
+# until a report without it comes (not -n: on a loaded machine the
+# reports could all be out before the namespace is gone).
+"$TCPTOP" --json -d 0.3 --all-netns >"$TMP/drop" 2>"$TMP/drop.err" &
 TPID=$!
 PIDS+=("$TPID")
-for ((i = 0; i < 50; i++)); do
-	[ "$(wc -l <"$TMP/drop")" -ge 1 ] && break
-	sleep 0.1
-done
-n=$(head -n 1 "$TMP/drop" | jq --arg l "$NS_C" '[.connections[] |
-    select(.netns == $l)] | length')
+# c_rows: the rows of NS_C in the last whole report.
+c_rows() { last_report "$TMP/drop" | jq --arg l "$NS_C" '[.connections[] |
+    select(.netns == $l)] | length'; }
+has_report() { [ -n "$(last_report "$TMP/drop")" ]; }
+await -t 10 "the first --all-netns report" has_report
+n=$(c_rows)
 [ "$n" = 4 ] || bad "--all-netns: $NS_C had $n rows at first"
 kill "${PIDS[1]}" 2>/dev/null
 wait "${PIDS[1]}" 2>/dev/null
 ip netns del "$NS_C"
-wait "$TPID"
 # Its TIME_WAIT sockets too: they go only when the namespace is freed,
 # which our descriptor would prevent.
-n=$(tail -n 1 "$TMP/drop" | jq --arg l "$NS_C" '[.connections[] |
-    select(.netns == $l)] | length')
-[ "$n" = 0 ] && ok "--all-netns: a deleted namespace leaves" ||
-    bad "--all-netns: $n rows of deleted $NS_C in the last report"
+c_gone() { [ "$(c_rows)" = 0 ]; }
+wait_until -t 15 "no rows of $NS_C" c_gone >/dev/null &&
+    ok "--all-netns: a deleted namespace leaves" ||
+    bad "--all-netns: $(c_rows) rows of deleted $NS_C in the last report"
+kill "$TPID" 2>/dev/null
+wait "$TPID"
+rc=$?
+[ "$rc" -eq 143 ] || bad "--all-netns: tcptop ended $rc: $(cat "$TMP/drop.err")"
 
 # cgroup: B's full sockets carry the new cgroup, as ss --cgroup says.
 "$TCPTOP" --json -n 1 -N "$PID_B" >"$TMP/cg" 2>"$TMP/err"
