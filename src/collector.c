@@ -583,7 +583,10 @@ collector_alerts_box(struct collector *c, const struct filter *f,
 	c->snap.alerts_outside = -1;
 	if (c->d == NULL || c->rec != NULL)
 		return;
-	now = clock_ns(CLOCK_MONOTONIC);
+	/* Timed from the refreshes' starts, which keep the delay's
+	 * schedule: at -d 5 or more every refresh dumps the box, however
+	 * long the work before this took. */
+	now = c->refresh_ns;
 	if (c->boxtab != NULL && now - c->box_ns < COLLECTOR_BOX_NS) {
 		c->snap.alerts_outside = c->box_outside;
 		return;
@@ -724,6 +727,7 @@ collector_refresh(struct collector *c, const struct filter *f)
 	int64_t start_ns = clock_ns(CLOCK_MONOTONIC), dumped_ns;
 	int rc;
 
+	c->refresh_ns = start_ns;
 	c->feed.tab = c->tab;
 	c->feed.begun = 0;
 	c->err[0] = '\0';

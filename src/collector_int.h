@@ -51,7 +51,9 @@ struct collector {
 	 * outside it (collector_alerts_box). */
 	struct conntab *boxtab;		/* NULL while there are none */
 	struct alerts *box_alerts;
-	int64_t box_ns;			/* when the box was last dumped */
+	int64_t box_ns;			/* the start of the refresh that
+					 * last dumped the box */
+	int64_t refresh_ns;		/* the start of this refresh */
 	long box_outside;		/* what that dump counted */
 
 	/* Transitions: the engine, its feed and its live sources. */
