@@ -94,6 +94,12 @@ field_state_cmp(const struct conn *a, const struct conn *b,
 	    field_state_rank(b->s.state));
 }
 
+static uint64_t
+field_state_key(const struct conn *c)
+{
+	return (uint64_t)field_state_rank(c->s.state);
+}
+
 /* The state before, in the same order; none (0) first. */
 static int
 field_prev_cmp(const struct conn *a, const struct conn *b,
@@ -102,6 +108,12 @@ field_prev_cmp(const struct conn *a, const struct conn *b,
 	(void)cx;
 	return SPACESHIP(field_state_rank(a->prev_state),
 	    field_state_rank(b->prev_state));
+}
+
+static uint64_t
+field_prev_key(const struct conn *c)
+{
+	return (uint64_t)field_state_rank(c->prev_state);
 }
 
 static int
@@ -853,6 +865,7 @@ const struct field field_table[FIELD_N] = {
 	    "histogram reads, LISTEN first)",
 	    UNIT_NONE, 11, 11, 0, SORT, FIELD_MEMBER(s.state),
 	    .text = field_state_text, .cmp = field_state_cmp,
+	    .key = field_state_key,
 	    .json_fn = field_state_json },
 	[FIELD_FAMILY] = { "family", "FM", NULL, "address family: v4 or v6",
 	    UNIT_NONE, 2, 2, 4, SORT, FIELD_MEMBER(s.family),
@@ -983,7 +996,8 @@ const struct field field_table[FIELD_N] = {
 	[FIELD_PREV] = { "prev", NULL, NULL, "the state before the current "
 	    "one, when tcptop saw the change", UNIT_NONE, 11, 11, 255, SORT,
 	    FIELD_MEMBER(prev_state), .text = field_prev_text,
-	    .cmp = field_prev_cmp, .json_fn = field_prev_json },
+	    .cmp = field_prev_cmp, .key = field_prev_key,
+	    .json_fn = field_prev_json },
 };
 
 #undef SORT
@@ -1086,6 +1100,26 @@ field_cmp(int id, const struct conn *a, const struct conn *b,
 	if (field_value(id, b, cx, &vb) == -1)
 		vb = 0;
 	return SPACESHIP(va, vb);
+}
+
+int
+field_key(int id, const struct conn *c, const struct field_ctx *cx,
+    uint64_t *k)
+{
+	static const struct field_ctx none;
+	const struct field *f = &field_table[id];
+
+	*k = 0;
+	if (f->key != NULL) {
+		*k = f->key(c);
+		return 0;
+	}
+	if (f->cmp != NULL || (f->get == NULL && f->size == 0))
+		return -1;
+	/* As field_cmp: unknown is 0. */
+	if (field_value(id, c, cx != NULL ? cx : &none, k) == -1)
+		*k = 0;
+	return 0;
 }
 
 void

@@ -128,6 +128,9 @@ struct field {
 	 * neither member nor get: by its text (byte order). */
 	int (*cmp)(const struct conn *a, const struct conn *b,
 	    const struct field_ctx *cx);
+	/* cmp as a number: cmp(a, b) is the order of key(a) and key(b).
+	 * NULL with a cmp: the field has no such number. */
+	uint64_t (*key)(const struct conn *c);
 	/* Its JSON members ("key": value, ", " between them), the first
 	 * after sep; returns 0 when it wrote none.  NULL: json with the
 	 * number, or null when unknown (UNIT_US as milliseconds with three
@@ -155,6 +158,13 @@ void field_fmt(int id, const struct conn *c, const struct field_ctx *cx,
  * on the cookie).  Rows whose value is unknown sort first, as 0. */
 int field_cmp(int id, const struct conn *a, const struct conn *b,
     const struct field_ctx *cx);
+
+/* field_cmp as a number: *k such that field_cmp(id, a, b) is the order
+ * of a's and b's keys (same cx), so a sort compares integers instead of
+ * reading rows.  Returns 0, or -1 when the field has no such key (it
+ * compares texts or addresses). */
+int field_key(int id, const struct conn *c, const struct field_ctx *cx,
+    uint64_t *k);
 
 /* Write c's JSON members ("key": value, ", " between them) of every
  * field in table order: the inside of its object. */

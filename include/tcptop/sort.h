@@ -5,13 +5,23 @@
 #define TCPTOP_SORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "tcptop/conntab.h"
 #include "tcptop/field.h"
 
+/* One row as sorted: its key (field_key, inverted for a descending
+ * sort) and cookie beside it, so comparing reads no row. */
+struct sort_ent {
+	uint64_t key;
+	uint64_t cookie;
+	const struct conn *c;
+};
+
 /* Scratch space for sort_conns, reused across refreshes. */
 struct sort_buf {
-	const struct conn **tmp;
+	struct sort_ent *ent;	/* the rows being sorted */
+	struct sort_ent *tmp;	/* the merges' other half */
 	size_t cap;
 	size_t *runs;		/* n + 1 run starts */
 };
