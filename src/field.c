@@ -12,6 +12,7 @@
 #include "tcptop/proc.h"
 #include "tcptop/rate.h"
 #include "tcptop/tcpstate.h"
+#include "tcptop/text.h"
 
 #define SPACESHIP(a, b) (((a) > (b)) - ((a) < (b)))
 
@@ -235,6 +236,19 @@ field_remote_text(const struct conn *c, const struct field_ctx *cx,
 		field_endpoint_named(c, cx, 1, buf, len);
 	else
 		field_endpoint_text(c, 1, buf, len);
+}
+
+/* Numbers only: names are looked up and measured. */
+static size_t
+field_local_cells(const struct conn *c, const struct field_ctx *cx)
+{
+	return names_mode(cx->names) != 0 ? 0 : conn_endpoint_len(&c->s, 0);
+}
+
+static size_t
+field_remote_cells(const struct conn *c, const struct field_ctx *cx)
+{
+	return names_mode(cx->names) != 0 ? 0 : conn_endpoint_len(&c->s, 1);
 }
 
 static int
@@ -873,11 +887,12 @@ const struct field field_table[FIELD_N] = {
 	[FIELD_LOCAL] = { "local", "LOCAL", NULL, "local address[%device]:port, "
 	    "as ss prints it",
 	    UNIT_NONE, 13, 63, 1, SORT | FIELD_F_TAIL, .text = field_local_text,
-	    .cmp = field_local_cmp, .json_fn = field_local_json },
+	    .cmp = field_local_cmp, .cells = field_local_cells,
+	    .json_fn = field_local_json },
 	[FIELD_REMOTE] = { "remote", "REMOTE", NULL, "remote address:port",
 	    UNIT_NONE, 13, 47, 2, SORT | FIELD_F_TAIL,
-	    .text = field_remote_text,
-	    .cmp = field_remote_cmp, .json_fn = field_remote_json },
+	    .text = field_remote_text, .cmp = field_remote_cmp,
+	    .cells = field_remote_cells, .json_fn = field_remote_json },
 	[FIELD_LPORT] = { "lport", NULL, NULL, "local port",
 	    UNIT_NONE, 5, 5, 255, SORT | RIGHT, FIELD_MEMBER(s.lport) },
 	[FIELD_RPORT] = { "rport", NULL, NULL, "remote port",
@@ -1068,6 +1083,22 @@ field_fmt(int id, const struct conn *c, const struct field_ctx *cx,
 		snprintf(buf, len, "-");
 	else
 		unit_fmt(f->unit, v, buf, len);
+}
+
+size_t
+field_cells(int id, const struct conn *c, const struct field_ctx *cx)
+{
+	static const struct field_ctx none;
+	const struct field *f = &field_table[id];
+	char text[CONN_ENDPOINT_LEN];
+	size_t n;
+
+	if (cx == NULL)
+		cx = &none;
+	if (f->cells != NULL && (n = f->cells(c, cx)) != 0)
+		return n;
+	field_fmt(id, c, cx, text, sizeof text);
+	return text_width(text);
 }
 
 int

@@ -71,7 +71,6 @@ output_text_width(int id, const struct snapshot *r,
 {
 	const struct field *f = &field_table[id];
 	int w = (int)strlen(f->title);
-	char text[CONN_ENDPOINT_LEN];
 	size_t i;
 
 	if (f->maxwidth <= f->width)
@@ -81,8 +80,7 @@ output_text_width(int id, const struct snapshot *r,
 
 		if (v->rows[i]->flags & CONN_GONE)
 			continue;
-		field_fmt(id, v->rows[i], &r->fields, text, sizeof text);
-		tw = (int)text_width(text);
+		tw = (int)field_cells(id, v->rows[i], &r->fields);
 		w = tw > w ? tw : w;
 	}
 	return w;

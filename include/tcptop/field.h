@@ -131,6 +131,10 @@ struct field {
 	/* cmp as a number: cmp(a, b) is the order of key(a) and key(b).
 	 * NULL with a cmp: the field has no such number. */
 	uint64_t (*key)(const struct conn *c);
+	/* Its text's width in cells without writing it, for a flexible
+	 * column's width; 0: not known that cheaply.  NULL: written and
+	 * measured. */
+	size_t (*cells)(const struct conn *c, const struct field_ctx *cx);
 	/* Its JSON members ("key": value, ", " between them), the first
 	 * after sep; returns 0 when it wrote none.  NULL: json with the
 	 * number, or null when unknown (UNIT_US as milliseconds with three
@@ -151,6 +155,10 @@ int field_value(int id, const struct conn *c, const struct field_ctx *cx,
  * "-" when unknown. */
 void field_fmt(int id, const struct conn *c, const struct field_ctx *cx,
     char *buf, size_t len);
+
+/* The width in cells of field id's text for c: text_width of what
+ * field_fmt writes, measured without writing it where the field can. */
+size_t field_cells(int id, const struct conn *c, const struct field_ctx *cx);
 
 /* <0, 0, >0 as a sorts before, with, after b by field id, reading what
  * lives outside the rows (owners, namespace labels, cgroup paths, the

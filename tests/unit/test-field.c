@@ -11,6 +11,7 @@
 #include "check.h"
 #include "tcptop/field.h"
 #include "tcptop/rate.h"
+#include "tcptop/text.h"
 #include "tcptop/unit.h"
 
 /* Format field id of c into a buffer of len bytes. */
@@ -501,6 +502,51 @@ test_order(void)
 	}
 }
 
+/* A column's width measured without writing the text is the width of
+ * the text: every field, random IPv4 and IPv6 ends (numbers of one to
+ * three digits, port 0, the any address, v6only, a device). */
+static void
+test_cells(void)
+{
+	static const struct field_ctx cx;
+	static const uint8_t pick[] = { 0, 1, 9, 10, 99, 100, 127, 255 };
+	unsigned long rng = 99;
+	int i, id, agree = 1, cheap = 0;
+
+	for (i = 0; i < 4000; i++) {
+		struct conn c;
+		char text[CONN_ENDPOINT_LEN];
+		size_t k;
+
+		memset(&c, 0, sizeof c);
+		for (k = 0; k < 16; k++) {
+			rng = rng * 6364136223846793005UL + 1;
+			c.s.local[k] = pick[(rng >> 33) % 8];
+			c.s.remote[k] = pick[(rng >> 40) % 8];
+		}
+		if (i % 7 == 0)
+			memset(c.s.remote, 0, 16);
+		c.s.family = i % 3 == 0 ? AF_INET6 : AF_INET;
+		c.s.lport = (uint16_t)(i % 5 == 0 ? 0 : rng >> 20);
+		c.s.rport = (uint16_t)(i % 4 == 0 ? 0 : (rng >> 24) % 1000);
+		c.s.flags = i % 2 ? CONN_V6ONLY : 0;
+		if (i % 11 == 0) {
+			c.s.ifindex = 3;
+			c.s.netns = 7;	/* "if3", no lookup */
+		}
+		for (id = 0; id < FIELD_N; id++) {
+			field_fmt(id, &c, &cx, text, sizeof text);
+			if (field_cells(id, &c, &cx) != text_width(text))
+				agree = 0;
+			if (field_table[id].cells != NULL &&
+			    field_table[id].cells(&c, &cx) != 0)
+				cheap++;
+		}
+	}
+	CHECK(agree);
+	CHECK(cheap > 4000);	/* the IPv4 ends were counted, not written */
+}
+
 int
 main(void)
 {
@@ -523,5 +569,6 @@ main(void)
 	test_json_empty();
 	test_json();
 	test_order();
+	test_cells();
 	return check_done();
 }
