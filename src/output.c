@@ -117,18 +117,20 @@ output_text_line(FILE *fp, const struct snapshot *r,
 		const struct field *f = &field_table[cols[i]];
 		int pad;
 
-		if (c == NULL)
+		if (c == NULL) {
 			cell = f->title;
-		else if (f->text != NULL) {
+			len = strlen(cell);
+		} else if (f->text != NULL) {
 			/* Names from outside: only text reaches the file. */
 			field_fmt(cols[i], c, &r->fields, text, sizeof text);
-			text_clean(clean, sizeof clean, text, strlen(text), 0);
+			len = text_clean(clean, sizeof clean, text,
+			    strlen(text), 0);
 			cell = clean;
 		} else {
 			field_fmt(cols[i], c, &r->fields, text, sizeof text);
 			cell = text;
+			len = strlen(cell);
 		}
-		len = strlen(cell);
 		pad = widths[i] - (int)text_cells(cell, len);
 		if (pad < 0)
 			pad = 0;
