@@ -1169,7 +1169,8 @@ field_json(struct json_buf *b, const struct conn *c,
 		}
 		if (f->json == NULL)
 			continue;
-		json_put_key(b, sep, f->json);
+		json_put_keyn(b, sep, *sep != '\0' ? 2 : 0, f->json,
+		    strlen(f->json));
 		sep = ", ";
 		if (field_value((int)(f - field_table), c, cx, &v) == -1)
 			json_put(b, "null");
