@@ -87,7 +87,9 @@ text_clean(char *dst, size_t size, const char *src, size_t len, int flags)
 
 	if (size == 0)
 		return 0;
-	while (i < len && src[i] != '\0' && o + 1 < size) {
+	/* A NUL ends src before len: no word is read past it. */
+	len = strnlen(src, len);
+	while (i < len && o + 1 < size) {
 		unsigned char ch = (unsigned char)src[i];
 		uint64_t w;
 
@@ -134,7 +136,9 @@ text_cells(const char *s, size_t n)
 	size_t i = 0, cells = 0;
 	uint64_t w;
 
-	/* Whole words of ASCII with no NUL are a cell a byte. */
+	/* Whole words of ASCII are a cell a byte; the NUL ends s first, so
+	 * that no word is read past it. */
+	n = strnlen(s, n);
 	while (n - i >= 8) {
 		memcpy(&w, s + i, 8);
 		if (!text_word_plain(w, 1))
@@ -142,7 +146,7 @@ text_cells(const char *s, size_t n)
 		cells += 8;
 		i += 8;
 	}
-	for (; i < n && s[i] != '\0'; i++)
+	for (; i < n; i++)
 		if (((unsigned char)s[i] & 0xc0) != 0x80)
 			cells++;
 	return cells;
@@ -151,7 +155,7 @@ text_cells(const char *s, size_t n)
 size_t
 text_width(const char *s)
 {
-	return text_cells(s, strlen(s));
+	return text_cells(s, (size_t)-1);
 }
 
 size_t

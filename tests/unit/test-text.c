@@ -2,6 +2,7 @@
  * escape sequences, C0 and C1 controls, invalid, overlong and surrogate
  * UTF-8, and a character cut by the end of the buffer. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -239,6 +240,18 @@ test_words(void)
 			agree = 0;
 	}
 	CHECK(agree);
+	/* A caller may pass a len past the string's NUL (filter.c quotes
+	 * 20 bytes of what is left): no word is read past the NUL, which
+	 * ends a heap string of exactly its size (ASan would say so). */
+	for (t = 1; t < 12; t++) {
+		char *p = malloc((size_t)t + 1), got[64];
+
+		memset(p, 'a', (size_t)t);
+		p[t] = '\0';
+		CHECK_EQ(text_clean(got, sizeof got, p, 40, 0), (size_t)t);
+		CHECK_EQ(text_cells(p, 40), (size_t)t);
+		free(p);
+	}
 }
 
 int
