@@ -10,18 +10,17 @@
 #include "tcptop/conntab.h"
 #include "tcptop/field.h"
 
-/* One row as sorted: its key (field_key, inverted for a descending
- * sort) and cookie beside it, so comparing reads no row. */
+/* One row as sorted: its key (field_key, turned over for a descending
+ * sort, with the cookie below it where both fit 64 bits) beside it, so
+ * comparing reads no row. */
 struct sort_ent {
 	uint64_t key;
-	uint64_t cookie;
 	const struct conn *c;
 };
 
 /* Scratch space for sort_conns, reused across refreshes. */
 struct sort_buf {
 	struct sort_ent *ent;	/* the rows being sorted */
-	struct sort_ent *tmp;	/* the merges' other half */
 	size_t cap;
 	size_t *runs;		/* n + 1 run starts */
 };
