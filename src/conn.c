@@ -152,6 +152,32 @@ conn_fmt_endpoint(const struct conn_sample *s, int remote, char *buf,
 	return buf;
 }
 
+/* How many digits v has in decimal. */
+static size_t
+conn_digits(unsigned v)
+{
+	size_t n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+size_t
+conn_endpoint_len(const struct conn_sample *s, int remote)
+{
+	const uint8_t *a = remote ? s->remote : s->local;
+	unsigned port = remote ? s->rport : s->lport;
+
+	if (s->family == AF_INET6 || (!remote && s->ifindex != 0))
+		return 0;
+	/* "a.b.c.d:port", port 0 as "*" */
+	return conn_digits(a[0]) + conn_digits(a[1]) + conn_digits(a[2]) +
+	    conn_digits(a[3]) + 3 + 1 + (port != 0 ? conn_digits(port) : 1);
+}
+
 const char *
 conn_family_name(int family)
 {

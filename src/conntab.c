@@ -59,9 +59,9 @@ struct conntab {
 	size_t held;		/* rows in them */
 	size_t expect;		/* rows the next scan should see
 				 * (conntab_expect), 0 when unknown */
-	/* The newest huge chunk while rows of it were never handed out:
-	 * rows [used, n) were never written, and from cut on its pages
-	 * are given back (conntab_trim_tail). */
+	/* The newest chunk, whose rows go out in order: rows [used, n)
+	 * were never handed out nor written, and past cut a huge chunk's
+	 * pages are given back (conntab_trim_tail). */
 	struct conn *fill;
 	size_t fill_n, fill_used, fill_cut;
 
@@ -232,36 +232,35 @@ conntab_chunk_new(const struct conntab *t, size_t *n)
 	return rows;
 }
 
+/* A row to use: a freed one first, else the next of the newest chunk,
+ * whose rows go out in order without passing through the free list
+ * (7,825 pushes and a free list as long for a huge chunk), else a new
+ * chunk's first. */
 static struct conn *
 conntab_alloc(struct conntab *t)
 {
-	struct conn *c;
-
-	if (t->nfree == 0) {
+	if (t->nfree > 0)
+		return t->freelist[--t->nfree];
+	if (t->fill == NULL || t->fill_used == t->fill_n) {
 		struct conntab_chunk *ch;
-		size_t i;
 
 		t->chunks = xreallocarray(t->chunks, t->nchunks + 1,
 		    sizeof *t->chunks);
 		ch = &t->chunks[t->nchunks++];
 		ch->rows = conntab_chunk_new(t, &ch->n);
 		t->held += ch->n;
-		for (i = ch->n; i > 0; i--)
-			conntab_push(&t->freelist, &t->nfree, &t->capfree,
-			    &ch->rows[i - 1]);
-		t->fill = NULL;
-		if (ch->n != CONNTAB_CHUNK) {
-			t->fill = ch->rows;
-			t->fill_n = t->fill_cut = ch->n;
-			t->fill_used = 0;
-		}
+		t->fill = ch->rows;
+		t->fill_n = t->fill_cut = ch->n;
+		t->fill_used = 0;
 	}
-	c = t->freelist[--t->nfree];
-	/* Its rows go out in order, after any freed row. */
-	if (t->fill != NULL && c >= t->fill + t->fill_used &&
-	    c < t->fill + t->fill_n)
-		t->fill_used = (size_t)(c - t->fill) + 1;
-	return c;
+	return &t->fill[t->fill_used++];
+}
+
+/* Rows held but not in use: freed, or never handed out. */
+static size_t
+conntab_spare(const struct conntab *t)
+{
+	return t->nfree + (t->fill != NULL ? t->fill_n - t->fill_used : 0);
 }
 
 /* A huge page is resident whole from its first write, so the newest
@@ -274,7 +273,8 @@ conntab_trim_tail(struct conntab *t)
 #ifdef MADV_DONTNEED
 	uintptr_t page = 4096, a, e;
 
-	if (t->fill == NULL || t->fill_used >= t->fill_cut)
+	if (t->fill == NULL || t->fill_n == CONNTAB_CHUNK ||
+	    t->fill_used >= t->fill_cut)
 		return;
 	a = ((uintptr_t)(t->fill + t->fill_used) + page - 1) & ~(page - 1);
 	e = (uintptr_t)t->fill + CONNTAB_HUGE_BYTES;
@@ -797,6 +797,9 @@ conntab_free_chunks(struct conntab *t)
 	qsort(t->chunks, t->nchunks, sizeof *t->chunks, conntab_addr_cmp);
 	for (i = 0; i < t->nfree; i++)
 		nfree[conntab_chunk_of(t, t->freelist[i])]++;
+	if (t->fill != NULL)	/* its rows never handed out are free too */
+		nfree[conntab_chunk_of(t, t->fill)] += t->fill_n -
+		    t->fill_used;
 	/* Rows of the chunks that go leave the free list first. */
 	for (i = k = 0; i < t->nfree; i++) {
 		size_t ci = conntab_chunk_of(t, t->freelist[i]);
@@ -841,7 +844,7 @@ conntab_shrink(struct conntab *t)
 {
 	size_t held = t->held, freed = 0;
 
-	if (held > CONNTAB_KEEP && (held - t->nfree) * 4 < held)
+	if (held > CONNTAB_KEEP && (held - conntab_spare(t)) * 4 < held)
 		freed += conntab_free_chunks(t);
 	if (t->hash.nslots > CONNTAB_KEEP && t->live * 8 < t->hash.nslots) {
 		size_t want = 1024;

@@ -37,6 +37,7 @@
  * found no libmicrohttpd. */
 #if defined(HAVE_MICROHTTPD) && !defined(EXPORTER_NO_MHD)
 #define EXPORTER_MHD 1
+#include <dlfcn.h>
 #include <microhttpd.h>
 #endif
 
@@ -157,6 +158,69 @@ exporter_write_file(struct exporter *e)
 
 #ifdef EXPORTER_MHD
 
+/* libmicrohttpd is loaded when --listen asks for it, not linked: with
+ * what it pulls in (GnuTLS, nettle, gmp, p11-kit...: ten libraries) it
+ * cost every run, a one-shot too, some 6 ms and 130 page faults to load
+ * and relocate.  Its functions are called through these. */
+static struct {
+	void *so;
+	__typeof__(MHD_start_daemon) *start_daemon;
+	__typeof__(MHD_stop_daemon) *stop_daemon;
+	__typeof__(MHD_create_response_from_buffer) *response_from_buffer;
+	__typeof__(MHD_add_response_header) *add_response_header;
+	__typeof__(MHD_destroy_response) *destroy_response;
+	__typeof__(MHD_queue_response) *queue_response;
+	__typeof__(MHD_lookup_connection_value) *lookup_connection_value;
+} mhd;
+
+/* Load MHD_SONAME and find each function.  Returns 0, or -1 with the
+ * reason in err. */
+static int
+exporter_mhd_load(char *err, size_t errlen)
+{
+	const struct {
+		const char *name;
+		void *fn;	/* the address of mhd's pointer */
+	} syms[] = {
+		{ "MHD_start_daemon", &mhd.start_daemon },
+		{ "MHD_stop_daemon", &mhd.stop_daemon },
+		{ "MHD_create_response_from_buffer",
+		    &mhd.response_from_buffer },
+		{ "MHD_add_response_header", &mhd.add_response_header },
+		{ "MHD_destroy_response", &mhd.destroy_response },
+		{ "MHD_queue_response", &mhd.queue_response },
+		{ "MHD_lookup_connection_value",
+		    &mhd.lookup_connection_value },
+	};
+	char why[200];
+	const char *de;
+	void *so, *f;
+	size_t i;
+
+	if (mhd.so != NULL)
+		return 0;
+	if ((so = dlopen(MHD_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		de = dlerror();
+		text_clean(why, sizeof why, de != NULL ? de : "unknown",
+		    sizeof why, 0);
+		snprintf(err, errlen, "--listen: cannot load %s: %s",
+		    MHD_SONAME, why);
+		return -1;
+	}
+	for (i = 0; i < sizeof syms / sizeof syms[0]; i++) {
+		if ((f = dlsym(so, syms[i].name)) == NULL) {
+			snprintf(err, errlen, "--listen: %s has no %s",
+			    MHD_SONAME, syms[i].name);
+			dlclose(so);
+			return -1;
+		}
+		/* POSIX: a function's address comes back as a void *. */
+		memcpy(syms[i].fn, &f, sizeof f);
+	}
+	mhd.so = so;
+	return 0;
+}
+
 int
 exporter_http_available(void)
 {
@@ -185,11 +249,11 @@ exporter_fixed(const char *body)
 		void *v;
 	} u = { .c = body };	/* MHD takes void *, and never writes */
 
-	r = MHD_create_response_from_buffer(strlen(body), u.v,
+	r = mhd.response_from_buffer(strlen(body), u.v,
 	    MHD_RESPMEM_PERSISTENT);
 	if (r == NULL)
 		fatalx("out of memory (an HTTP response)");
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 	    "text/plain; charset=utf-8");
 	return r;
 }
@@ -199,7 +263,7 @@ exporter_fixed(const char *body)
 static enum metrics_format
 exporter_format(struct MHD_Connection *conn)
 {
-	const char *accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	const char *accept = mhd.lookup_connection_value(conn, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_ACCEPT);
 
 	return accept != NULL && strstr(accept,
@@ -233,10 +297,10 @@ exporter_access(void *cls, struct MHD_Connection *conn, const char *url,
 		return MHD_YES;
 	}
 	if (strcmp(url, "/metrics") != 0)
-		return MHD_queue_response(conn, MHD_HTTP_NOT_FOUND, e->r404);
+		return mhd.queue_response(conn, MHD_HTTP_NOT_FOUND, e->r404);
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
 	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
-		return MHD_queue_response(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+		return mhd.queue_response(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
 		    e->r405);
 	pthread_mutex_lock(&e->lock);
 	if ((r = e->cur[exporter_format(conn)]) == NULL) {
@@ -244,7 +308,7 @@ exporter_access(void *cls, struct MHD_Connection *conn, const char *url,
 		status = MHD_HTTP_SERVICE_UNAVAILABLE;
 	}
 	/* MHD takes its own reference: the response outlives a swap. */
-	rc = MHD_queue_response(conn, status, r);
+	rc = mhd.queue_response(conn, status, r);
 	pthread_mutex_unlock(&e->lock);
 	return rc;
 }
@@ -288,7 +352,7 @@ exporter_daemon(struct exporter *e, int fd)
 
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
+	d = mhd.start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
 	    MHD_USE_ERROR_LOG, 0, NULL, NULL, exporter_access, e,
 	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)EXPORTER_CONNECTIONS,
@@ -307,14 +371,18 @@ exporter_http_open(struct exporter *e, const char *listen, char *err,
 	int fd;
 
 	pthread_mutex_init(&e->lock, NULL);
-	e->r404 = exporter_fixed("Not found: the metrics are at /metrics\n");
-	e->r405 = exporter_fixed("Method not allowed: GET or HEAD\n");
-	MHD_add_response_header(e->r405, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-	e->r503 = exporter_fixed("No refresh yet\n");
 	if (listen == NULL)
 		return 0;
-	if ((fd = exporter_socket(listen, err, errlen)) == -1)
+	if ((fd = exporter_socket(listen, err, errlen)) == -1 ||
+	    exporter_mhd_load(err, errlen) == -1) {
+		if (fd != -1)
+			close(fd);
 		return -1;
+	}
+	e->r404 = exporter_fixed("Not found: the metrics are at /metrics\n");
+	e->r405 = exporter_fixed("Method not allowed: GET or HEAD\n");
+	mhd.add_response_header(e->r405, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	e->r503 = exporter_fixed("No refresh yet\n");
 	if ((e->d = exporter_daemon(e, fd)) == NULL) {
 		snprintf(err, errlen, "--listen: libmicrohttpd did not start: "
 		    "%s", strerror(errno != 0 ? errno : EIO));
@@ -338,17 +406,17 @@ exporter_swap(struct exporter *e, enum metrics_format fmt)
 
 	u.c = metrics_render(e->m, fmt, &len);
 	/* MHD copies it now: metrics_render reuses its buffer. */
-	r = MHD_create_response_from_buffer(len, u.v, MHD_RESPMEM_MUST_COPY);
+	r = mhd.response_from_buffer(len, u.v, MHD_RESPMEM_MUST_COPY);
 	if (r == NULL)
 		fatalx("out of memory (an HTTP response)");
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 	    metrics_content_type(fmt));
 	pthread_mutex_lock(&e->lock);
 	old = e->cur[fmt];
 	e->cur[fmt] = r;
 	pthread_mutex_unlock(&e->lock);
 	if (old != NULL)
-		MHD_destroy_response(old);
+		mhd.destroy_response(old);
 }
 
 static void
@@ -365,14 +433,17 @@ exporter_http_close(struct exporter *e)
 {
 	int i;
 
+	struct MHD_Response *fixed[] = { e->r404, e->r405, e->r503 };
+
 	if (e->d != NULL)
-		MHD_stop_daemon(e->d);
+		mhd.stop_daemon(e->d);
 	for (i = 0; i < 2; i++)
 		if (e->cur[i] != NULL)
-			MHD_destroy_response(e->cur[i]);
-	MHD_destroy_response(e->r404);
-	MHD_destroy_response(e->r405);
-	MHD_destroy_response(e->r503);
+			mhd.destroy_response(e->cur[i]);
+	/* None without --listen: the library was not loaded. */
+	for (i = 0; i < 3; i++)
+		if (fixed[i] != NULL)
+			mhd.destroy_response(fixed[i]);
 	pthread_mutex_destroy(&e->lock);
 }
 

@@ -12,6 +12,7 @@
 #include "tcptop/proc.h"
 #include "tcptop/rate.h"
 #include "tcptop/tcpstate.h"
+#include "tcptop/text.h"
 
 #define SPACESHIP(a, b) (((a) > (b)) - ((a) < (b)))
 
@@ -94,6 +95,12 @@ field_state_cmp(const struct conn *a, const struct conn *b,
 	    field_state_rank(b->s.state));
 }
 
+static uint64_t
+field_state_key(const struct conn *c)
+{
+	return (uint64_t)field_state_rank(c->s.state);
+}
+
 /* The state before, in the same order; none (0) first. */
 static int
 field_prev_cmp(const struct conn *a, const struct conn *b,
@@ -102,6 +109,12 @@ field_prev_cmp(const struct conn *a, const struct conn *b,
 	(void)cx;
 	return SPACESHIP(field_state_rank(a->prev_state),
 	    field_state_rank(b->prev_state));
+}
+
+static uint64_t
+field_prev_key(const struct conn *c)
+{
+	return (uint64_t)field_state_rank(c->prev_state);
 }
 
 static int
@@ -223,6 +236,19 @@ field_remote_text(const struct conn *c, const struct field_ctx *cx,
 		field_endpoint_named(c, cx, 1, buf, len);
 	else
 		field_endpoint_text(c, 1, buf, len);
+}
+
+/* Numbers only: names are looked up and measured. */
+static size_t
+field_local_cells(const struct conn *c, const struct field_ctx *cx)
+{
+	return names_mode(cx->names) != 0 ? 0 : conn_endpoint_len(&c->s, 0);
+}
+
+static size_t
+field_remote_cells(const struct conn *c, const struct field_ctx *cx)
+{
+	return names_mode(cx->names) != 0 ? 0 : conn_endpoint_len(&c->s, 1);
 }
 
 static int
@@ -853,6 +879,7 @@ const struct field field_table[FIELD_N] = {
 	    "histogram reads, LISTEN first)",
 	    UNIT_NONE, 11, 11, 0, SORT, FIELD_MEMBER(s.state),
 	    .text = field_state_text, .cmp = field_state_cmp,
+	    .key = field_state_key,
 	    .json_fn = field_state_json },
 	[FIELD_FAMILY] = { "family", "FM", NULL, "address family: v4 or v6",
 	    UNIT_NONE, 2, 2, 4, SORT, FIELD_MEMBER(s.family),
@@ -860,11 +887,12 @@ const struct field field_table[FIELD_N] = {
 	[FIELD_LOCAL] = { "local", "LOCAL", NULL, "local address[%device]:port, "
 	    "as ss prints it",
 	    UNIT_NONE, 13, 63, 1, SORT | FIELD_F_TAIL, .text = field_local_text,
-	    .cmp = field_local_cmp, .json_fn = field_local_json },
+	    .cmp = field_local_cmp, .cells = field_local_cells,
+	    .json_fn = field_local_json },
 	[FIELD_REMOTE] = { "remote", "REMOTE", NULL, "remote address:port",
 	    UNIT_NONE, 13, 47, 2, SORT | FIELD_F_TAIL,
-	    .text = field_remote_text,
-	    .cmp = field_remote_cmp, .json_fn = field_remote_json },
+	    .text = field_remote_text, .cmp = field_remote_cmp,
+	    .cells = field_remote_cells, .json_fn = field_remote_json },
 	[FIELD_LPORT] = { "lport", NULL, NULL, "local port",
 	    UNIT_NONE, 5, 5, 255, SORT | RIGHT, FIELD_MEMBER(s.lport) },
 	[FIELD_RPORT] = { "rport", NULL, NULL, "remote port",
@@ -983,7 +1011,8 @@ const struct field field_table[FIELD_N] = {
 	[FIELD_PREV] = { "prev", NULL, NULL, "the state before the current "
 	    "one, when tcptop saw the change", UNIT_NONE, 11, 11, 255, SORT,
 	    FIELD_MEMBER(prev_state), .text = field_prev_text,
-	    .cmp = field_prev_cmp, .json_fn = field_prev_json },
+	    .cmp = field_prev_cmp, .key = field_prev_key,
+	    .json_fn = field_prev_json },
 };
 
 #undef SORT
@@ -1056,6 +1085,22 @@ field_fmt(int id, const struct conn *c, const struct field_ctx *cx,
 		unit_fmt(f->unit, v, buf, len);
 }
 
+size_t
+field_cells(int id, const struct conn *c, const struct field_ctx *cx)
+{
+	static const struct field_ctx none;
+	const struct field *f = &field_table[id];
+	char text[CONN_ENDPOINT_LEN];
+	size_t n;
+
+	if (cx == NULL)
+		cx = &none;
+	if (f->cells != NULL && (n = f->cells(c, cx)) != 0)
+		return n;
+	field_fmt(id, c, cx, text, sizeof text);
+	return text_width(text);
+}
+
 int
 field_cmp(int id, const struct conn *a, const struct conn *b,
     const struct field_ctx *cx)
@@ -1088,6 +1133,26 @@ field_cmp(int id, const struct conn *a, const struct conn *b,
 	return SPACESHIP(va, vb);
 }
 
+int
+field_key(int id, const struct conn *c, const struct field_ctx *cx,
+    uint64_t *k)
+{
+	static const struct field_ctx none;
+	const struct field *f = &field_table[id];
+
+	*k = 0;
+	if (f->key != NULL) {
+		*k = f->key(c);
+		return 0;
+	}
+	if (f->cmp != NULL || (f->get == NULL && f->size == 0))
+		return -1;
+	/* As field_cmp: unknown is 0. */
+	if (field_value(id, c, cx != NULL ? cx : &none, k) == -1)
+		*k = 0;
+	return 0;
+}
+
 void
 field_json(struct json_buf *b, const struct conn *c,
     const struct field_ctx *cx)
@@ -1104,7 +1169,8 @@ field_json(struct json_buf *b, const struct conn *c,
 		}
 		if (f->json == NULL)
 			continue;
-		json_put_key(b, sep, f->json);
+		json_put_keyn(b, sep, *sep != '\0' ? 2 : 0, f->json,
+		    strlen(f->json));
 		sep = ", ";
 		if (field_value((int)(f - field_table), c, cx, &v) == -1)
 			json_put(b, "null");

@@ -24,8 +24,7 @@ json_buf_flush(struct json_buf *b, FILE *fp)
 	return n > 0 && fwrite(b->p, 1, n, fp) != n ? -1 : 0;
 }
 
-/* Grow b to hold len more bytes: the rare path, out of line. */
-static void
+void
 json_buf_grow(struct json_buf *b, size_t len)
 {
 	size_t cap = b->cap < 4096 ? 4096 : b->cap;
@@ -36,56 +35,36 @@ json_buf_grow(struct json_buf *b, size_t len)
 	b->cap = cap;
 }
 
-/* Room for len more bytes.  A report appends millions of small pieces:
- * this stays a compare and an add. */
-static inline char *
-json_buf_room(struct json_buf *b, size_t len)
-{
-	if (b->cap - b->n < len)
-		json_buf_grow(b, len);
-	return b->p + b->n;
-}
-
-static inline void
-json_put_mem(struct json_buf *b, const char *s, size_t len)
-{
-	if (len == 0)	/* b->p may still be NULL, and memcpy(NULL, s, 0) is undefined */
-		return;
-	memcpy(json_buf_room(b, len), s, len);
-	b->n += len;
-}
-
-void
-json_put(struct json_buf *b, const char *s)
-{
-	json_put_mem(b, s, strlen(s));
-}
-
-/* One reservation for the four pieces: a report writes this once per
- * member of every connection. */
-void
-json_put_key(struct json_buf *b, const char *sep, const char *key)
-{
-	size_t ns = strlen(sep), nk = strlen(key);
-	char *d = json_buf_room(b, ns + nk + 4);
-
-	memcpy(d, sep, ns);
-	d[ns] = '"';
-	memcpy(d + ns + 1, key, nk);
-	memcpy(d + ns + 1 + nk, "\": ", 3);
-	b->n += ns + nk + 4;
-}
+/* "00" to "99": a number is written two digits a division. */
+static const char json_digits[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
 
 void
 json_put_u64(struct json_buf *b, uint64_t v)
 {
-	char d[20];
-	size_t n = 0;
+	size_t n = 1;
+	uint64_t t = v;
+	char *d;
 
-	do
-		d[sizeof d - ++n] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	json_put_mem(b, d + sizeof d - n, n);
+	while (t >= 10) {
+		t /= 10;
+		n++;
+	}
+	d = json_buf_room(b, n);
+	b->n += n;
+	d += n;
+	while (v >= 100) {
+		d -= 2;
+		memcpy(d, json_digits + v % 100 * 2, 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		d -= 2;
+		memcpy(d, json_digits + v * 2, 2);
+	} else
+		*--d = (char)('0' + v);
 }
 
 void

@@ -71,7 +71,6 @@ output_text_width(int id, const struct snapshot *r,
 {
 	const struct field *f = &field_table[id];
 	int w = (int)strlen(f->title);
-	char text[CONN_ENDPOINT_LEN];
 	size_t i;
 
 	if (f->maxwidth <= f->width)
@@ -81,8 +80,7 @@ output_text_width(int id, const struct snapshot *r,
 
 		if (v->rows[i]->flags & CONN_GONE)
 			continue;
-		field_fmt(id, v->rows[i], &r->fields, text, sizeof text);
-		tw = (int)text_width(text);
+		tw = (int)field_cells(id, v->rows[i], &r->fields);
 		w = tw > w ? tw : w;
 	}
 	return w;
@@ -119,18 +117,20 @@ output_text_line(FILE *fp, const struct snapshot *r,
 		const struct field *f = &field_table[cols[i]];
 		int pad;
 
-		if (c == NULL)
+		if (c == NULL) {
 			cell = f->title;
-		else if (f->text != NULL) {
+			len = strlen(cell);
+		} else if (f->text != NULL) {
 			/* Names from outside: only text reaches the file. */
 			field_fmt(cols[i], c, &r->fields, text, sizeof text);
-			text_clean(clean, sizeof clean, text, strlen(text), 0);
+			len = text_clean(clean, sizeof clean, text,
+			    strlen(text), 0);
 			cell = clean;
 		} else {
 			field_fmt(cols[i], c, &r->fields, text, sizeof text);
 			cell = text;
+			len = strlen(cell);
 		}
-		len = strlen(cell);
 		pad = widths[i] - (int)text_cells(cell, len);
 		if (pad < 0)
 			pad = 0;

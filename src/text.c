@@ -64,16 +64,46 @@ text_format_cp(uint32_t cp)
 	    (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
+/* Eight bytes at a time: a report cleans every endpoint of every row,
+ * and nearly all of it is plain ASCII. */
+#define TEXT_ONES	0x0101010101010101ULL
+#define TEXT_HIGHS	0x8080808080808080ULL
+
+/* Whether all 8 bytes of w are ASCII and none is below lo (lo at most
+ * 0x80): a NUL, a control, a space where lo is 0x21. */
+static int
+text_word_plain(uint64_t w, unsigned lo)
+{
+	return ((w - TEXT_ONES * lo) & ~w & TEXT_HIGHS) == 0 &&
+	    ((w | (w + TEXT_ONES)) & TEXT_HIGHS) == 0;
+}
+
 size_t
 text_clean(char *dst, size_t size, const char *src, size_t len, int flags)
 {
 	size_t i = 0, o = 0, n;
 	uint32_t cp = 0;
+	unsigned lo = flags & TEXT_NOSPACE ? 0x21 : 0x20;
 
 	if (size == 0)
 		return 0;
-	while (i < len && src[i] != '\0' && o + 1 < size) {
+	/* A NUL ends src before len: no word is read past it. */
+	len = strnlen(src, len);
+	while (i < len && o + 1 < size) {
 		unsigned char ch = (unsigned char)src[i];
+		uint64_t w;
+
+		/* Whole words of printable ASCII (DEL stops it: 0x7f + 1
+		 * has the high bit) are copied as they are. */
+		if (len - i >= 8 && size - o > 8) {
+			memcpy(&w, src + i, 8);
+			if (text_word_plain(w, lo)) {
+				memcpy(dst + o, &w, 8);
+				o += 8;
+				i += 8;
+				continue;
+			}
+		}
 
 		if (ch < 0x80) {
 			dst[o++] = text_ascii_ok(ch, flags) ? (char)ch : '?';
@@ -103,9 +133,20 @@ text_clean(char *dst, size_t size, const char *src, size_t len, int flags)
 size_t
 text_cells(const char *s, size_t n)
 {
-	size_t i, cells = 0;
+	size_t i = 0, cells = 0;
+	uint64_t w;
 
-	for (i = 0; i < n && s[i] != '\0'; i++)
+	/* Whole words of ASCII are a cell a byte; the NUL ends s first, so
+	 * that no word is read past it. */
+	n = strnlen(s, n);
+	while (n - i >= 8) {
+		memcpy(&w, s + i, 8);
+		if (!text_word_plain(w, 1))
+			break;
+		cells += 8;
+		i += 8;
+	}
+	for (; i < n; i++)
 		if (((unsigned char)s[i] & 0xc0) != 0x80)
 			cells++;
 	return cells;

@@ -24,27 +24,88 @@ unit_trim(double x, int decimals, const char *suffix, char *buf, size_t len)
 	snprintf(buf, len, "%s%s", num, suffix);
 }
 
+/* A text put together by hand: every row of a report has an age and
+ * an RTT, and snprintf costs more than the rest of the cell. */
+struct unit_text {
+	char t[48];
+	size_t n;
+};
+
+static void
+unit_text_u64(struct unit_text *x, uint64_t v)
+{
+	char d[20];
+	size_t n = 0;
+
+	do
+		d[sizeof d - ++n] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	memcpy(x->t + x->n, d + sizeof d - n, n);
+	x->n += n;
+}
+
+/* v (below 100) in two digits, as %02. */
+static void
+unit_text_02(struct unit_text *x, uint64_t v)
+{
+	x->t[x->n++] = (char)('0' + v / 10 % 10);
+	x->t[x->n++] = (char)('0' + v % 10);
+}
+
+static void
+unit_text_str(struct unit_text *x, const char *s)
+{
+	size_t n = strlen(s);
+
+	memcpy(x->t + x->n, s, n);
+	x->n += n;
+}
+
+/* Into buf of len bytes, cut as snprintf cuts. */
+static void
+unit_text_put(const struct unit_text *x, char *buf, size_t len)
+{
+	size_t n = x->n < len ? x->n : len - 1;
+
+	if (len == 0)
+		return;
+	memcpy(buf, x->t, n);
+	buf[n] = '\0';
+}
+
 void
 unit_fmt_age(int64_t ms, int at_least, char *buf, size_t len)
 {
-	int64_t s = ms < 0 ? 0 : ms / 1000;
-	const char *plus = at_least ? "+" : "";
+	uint64_t s = ms < 0 ? 0 : (uint64_t)ms / 1000;
+	struct unit_text x = { .n = 0 };
 
-	if (s >= 86400 * 1000)
-		snprintf(buf, len, ">999d%s", plus);
-	else if (s >= 86400 * 100)
-		snprintf(buf, len, "%" PRId64 "d%s", s / 86400, plus);
-	else if (s < 60)
-		snprintf(buf, len, "%" PRId64 "s%s", s, plus);
-	else if (s < 3600)
-		snprintf(buf, len, "%" PRId64 "m%02" PRId64 "s%s", s / 60,
-		    s % 60, plus);
-	else if (s < 86400)
-		snprintf(buf, len, "%" PRId64 "h%02" PRId64 "m%s", s / 3600,
-		    s / 60 % 60, plus);
-	else
-		snprintf(buf, len, "%" PRId64 "d%02" PRId64 "h%s", s / 86400,
-		    s / 3600 % 24, plus);
+	if (s >= 86400 * 1000) {
+		unit_text_str(&x, ">999d");
+	} else if (s >= 86400 * 100) {
+		unit_text_u64(&x, s / 86400);
+		unit_text_str(&x, "d");
+	} else if (s < 60) {
+		unit_text_u64(&x, s);
+		unit_text_str(&x, "s");
+	} else if (s < 3600) {
+		unit_text_u64(&x, s / 60);
+		unit_text_str(&x, "m");
+		unit_text_02(&x, s % 60);
+		unit_text_str(&x, "s");
+	} else if (s < 86400) {
+		unit_text_u64(&x, s / 3600);
+		unit_text_str(&x, "h");
+		unit_text_02(&x, s / 60 % 60);
+		unit_text_str(&x, "m");
+	} else {
+		unit_text_u64(&x, s / 86400);
+		unit_text_str(&x, "d");
+		unit_text_02(&x, s / 3600 % 24);
+		unit_text_str(&x, "h");
+	}
+	if (at_least)
+		unit_text_str(&x, "+");
+	unit_text_put(&x, buf, len);
 }
 
 /* A time in microseconds: three significant digits below a minute,
@@ -52,9 +113,13 @@ unit_fmt_age(int64_t ms, int at_least, char *buf, size_t len)
 static void
 unit_fmt_time(uint64_t us, char *buf, size_t len)
 {
-	if (us < 1000)
-		snprintf(buf, len, "%" PRIu64 "us", us);
-	else if (us < 10000)
+	if (us < 1000) {
+		struct unit_text x = { .n = 0 };
+
+		unit_text_u64(&x, us);
+		unit_text_str(&x, "us");
+		unit_text_put(&x, buf, len);
+	} else if (us < 10000)
 		unit_trim(us / 1e3, 2, "ms", buf, len);
 	else if (us < 100000)
 		unit_trim(us / 1e3, 1, "ms", buf, len);

@@ -93,6 +93,11 @@ char *conn_fmt_addr(const struct conn_sample *s, int remote, char *buf,
 char *conn_fmt_endpoint(const struct conn_sample *s, int remote, char *buf,
     size_t len);
 
+/* The length of conn_fmt_endpoint's text for s without writing it: an
+ * IPv4 endpoint with no device is counted from its numbers.  0 where it
+ * would have to be formatted (IPv6, a device's name). */
+size_t conn_endpoint_len(const struct conn_sample *s, int remote);
+
 /* The name of the device the socket is bound to (its link-local scope)
  * into buf (len bytes, at least CONN_SCOPE_LEN), made safe to print
  * (text_clean).  The name is looked up in tcptop's own namespace; where

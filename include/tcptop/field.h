@@ -128,6 +128,13 @@ struct field {
 	 * neither member nor get: by its text (byte order). */
 	int (*cmp)(const struct conn *a, const struct conn *b,
 	    const struct field_ctx *cx);
+	/* cmp as a number: cmp(a, b) is the order of key(a) and key(b).
+	 * NULL with a cmp: the field has no such number. */
+	uint64_t (*key)(const struct conn *c);
+	/* Its text's width in cells without writing it, for a flexible
+	 * column's width; 0: not known that cheaply.  NULL: written and
+	 * measured. */
+	size_t (*cells)(const struct conn *c, const struct field_ctx *cx);
 	/* Its JSON members ("key": value, ", " between them), the first
 	 * after sep; returns 0 when it wrote none.  NULL: json with the
 	 * number, or null when unknown (UNIT_US as milliseconds with three
@@ -149,12 +156,23 @@ int field_value(int id, const struct conn *c, const struct field_ctx *cx,
 void field_fmt(int id, const struct conn *c, const struct field_ctx *cx,
     char *buf, size_t len);
 
+/* The width in cells of field id's text for c: text_width of what
+ * field_fmt writes, measured without writing it where the field can. */
+size_t field_cells(int id, const struct conn *c, const struct field_ctx *cx);
+
 /* <0, 0, >0 as a sorts before, with, after b by field id, reading what
  * lives outside the rows (owners, namespace labels, cgroup paths, the
  * clock) through cx (NULL: none known); the caller breaks ties (sort.c:
  * on the cookie).  Rows whose value is unknown sort first, as 0. */
 int field_cmp(int id, const struct conn *a, const struct conn *b,
     const struct field_ctx *cx);
+
+/* field_cmp as a number: *k such that field_cmp(id, a, b) is the order
+ * of a's and b's keys (same cx), so a sort compares integers instead of
+ * reading rows.  Returns 0, or -1 when the field has no such key (it
+ * compares texts or addresses). */
+int field_key(int id, const struct conn *c, const struct field_ctx *cx,
+    uint64_t *k);
 
 /* Write c's JSON members ("key": value, ", " between them) of every
  * field in table order: the inside of its object. */

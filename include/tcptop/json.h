@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 /* Write s (len bytes, any content) as a JSON string with quotes: control
  * bytes escaped, invalid UTF-8 replaced by U+FFFD. */
@@ -34,11 +35,61 @@ void json_buf_free(struct json_buf *b);
  * failed (errno set). */
 int json_buf_flush(struct json_buf *b, FILE *fp);
 
-/* Append s as it is (JSON punctuation, a known-safe token). */
-void json_put(struct json_buf *b, const char *s);
+/* Grow b to hold len more bytes: the rare path, out of line. */
+void json_buf_grow(struct json_buf *b, size_t len);
 
-/* Append sep, then "key": . */
-void json_put_key(struct json_buf *b, const char *sep, const char *key);
+/* Room for len more bytes.  A report appends millions of small pieces:
+ * this stays a compare and an add, inline with the constant sizes of
+ * its callers. */
+static inline char *
+json_buf_room(struct json_buf *b, size_t len)
+{
+	if (b->cap - b->n < len)
+		json_buf_grow(b, len);
+	return b->p + b->n;
+}
+
+/* Append the len bytes of s as they are. */
+static inline void
+json_put_mem(struct json_buf *b, const char *s, size_t len)
+{
+	if (len == 0)	/* b->p may still be NULL, and memcpy(NULL, s, 0)
+			 * is undefined */
+		return;
+	memcpy(json_buf_room(b, len), s, len);
+	b->n += len;
+}
+
+/* Append s as it is (JSON punctuation, a known-safe token). */
+static inline void
+json_put(struct json_buf *b, const char *s)
+{
+	json_put_mem(b, s, strlen(s));
+}
+
+/* Append sep (ns bytes), then "key": (key nk bytes), in one
+ * reservation. */
+static inline void
+json_put_keyn(struct json_buf *b, const char *sep, size_t ns,
+    const char *key, size_t nk)
+{
+	char *d = json_buf_room(b, ns + nk + 4);
+
+	memcpy(d, sep, ns);
+	d[ns] = '"';
+	memcpy(d + ns + 1, key, nk);
+	memcpy(d + ns + 1 + nk, "\": ", 3);
+	b->n += ns + nk + 4;
+}
+
+/* Append sep, then "key": .  A report writes this once per member of
+ * every connection; inline, a literal's length and copy are known when
+ * compiling. */
+static inline void
+json_put_key(struct json_buf *b, const char *sep, const char *key)
+{
+	json_put_keyn(b, sep, strlen(sep), key, strlen(key));
+}
 
 void json_put_u64(struct json_buf *b, uint64_t v);
 

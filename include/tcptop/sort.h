@@ -5,13 +5,22 @@
 #define TCPTOP_SORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "tcptop/conntab.h"
 #include "tcptop/field.h"
 
+/* One row as sorted: its key (field_key, turned over for a descending
+ * sort, with the cookie below it where both fit 64 bits) beside it, so
+ * comparing reads no row. */
+struct sort_ent {
+	uint64_t key;
+	const struct conn *c;
+};
+
 /* Scratch space for sort_conns, reused across refreshes. */
 struct sort_buf {
-	const struct conn **tmp;
+	struct sort_ent *ent;	/* the rows being sorted */
 	size_t cap;
 	size_t *runs;		/* n + 1 run starts */
 };

@@ -5,7 +5,8 @@
 # when the dump was recorded and the JSON report's, accepted by
 # `promtool check metrics`; and --listen on loopback over the host's
 # own sockets: 404, 405, HEAD, keep-alive, OpenMetrics on request (and promtool on
-# the 0.0.4 text), concurrent scrapes, and a client that sends half a
+# the 0.0.4 text), libmicrohttpd loaded for --listen only, concurrent
+# scrapes, and a client that sends half a
 # request and stalls: the refreshes (the JSON reports) go on, and so do
 # the other scrapes.
 set -u
@@ -148,6 +149,17 @@ start() {
 }
 start
 URL=http://127.0.0.1:$PORT
+# libmicrohttpd (and GnuTLS behind it) is loaded for --listen only: a
+# one-shot does not pay for it.
+grep -q libmicrohttpd "/proc/$PID/maps" &&
+    ok "--listen loaded libmicrohttpd" || bad "--listen: no libmicrohttpd in its maps"
+LD_DEBUG=files "$TCPTOP" --replay "$TESTDATA/states.nlmsg" -b -n 1 \
+    >/dev/null 2>"$TMP/ld.err" </dev/null
+if grep -q 'file=libc\.so' "$TMP/ld.err"; then
+	grep -q microhttpd "$TMP/ld.err" &&
+	    bad "a one-shot loaded libmicrohttpd" ||
+	    ok "a one-shot does not load libmicrohttpd"
+fi
 code() { curl -s -o "$TMP/body" -w '%{http_code}' "$@"; }
 served() { [ "$(code "$URL/metrics")" = 200 ]; }
 # A first refresh can take long on a loaded host (/proc read whole).

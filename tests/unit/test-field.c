@@ -11,6 +11,7 @@
 #include "check.h"
 #include "tcptop/field.h"
 #include "tcptop/rate.h"
+#include "tcptop/text.h"
 #include "tcptop/unit.h"
 
 /* Format field id of c into a buffer of len bytes. */
@@ -39,6 +40,67 @@ ufmt(int u, uint64_t v)
 	if (!CHECK(strcmp(g_, w_) == 0))				\
 		fprintf(stderr, "  got \"%s\", want \"%s\"\n", g_, w_);	\
 } while (0)
+
+/* The age as printf writes it: what unit_fmt_age, written by hand,
+ * must match. */
+static void
+ref_age(int64_t ms, int at_least, char *buf, size_t len)
+{
+	int64_t s = ms < 0 ? 0 : ms / 1000;
+	const char *plus = at_least ? "+" : "";
+
+	if (s >= 86400 * 1000)
+		snprintf(buf, len, ">999d%s", plus);
+	else if (s >= 86400 * 100)
+		snprintf(buf, len, "%" PRId64 "d%s", s / 86400, plus);
+	else if (s < 60)
+		snprintf(buf, len, "%" PRId64 "s%s", s, plus);
+	else if (s < 3600)
+		snprintf(buf, len, "%" PRId64 "m%02" PRId64 "s%s", s / 60,
+		    s % 60, plus);
+	else if (s < 86400)
+		snprintf(buf, len, "%" PRId64 "h%02" PRId64 "m%s", s / 3600,
+		    s / 60 % 60, plus);
+	else
+		snprintf(buf, len, "%" PRId64 "d%02" PRId64 "h%s", s / 86400,
+		    s / 3600 % 24, plus);
+}
+
+/* Ages and microseconds against printf, every cut of the buffer
+ * included: the boundaries of each form, and a spread between. */
+static void
+test_age_printf(void)
+{
+	static const int64_t edge[] = { INT64_MIN, -1001, -1, 0, 999, 1000,
+	    59999, 60000, 61000, 3599999, 3600000, 3661000, 86399999,
+	    86400000, 90061000, 8639999999, 8640000000, 86399999999,
+	    86400000000, 86400000000000, INT64_MAX };
+	char got[32], want[32];
+	int agree = 1, plus;
+	size_t i, len;
+	int64_t ms;
+
+	for (plus = 0; plus < 2; plus++) {
+		for (i = 0; i < sizeof edge / sizeof edge[0]; i++)
+			for (len = 1; len <= sizeof got; len++) {
+				unit_fmt_age(edge[i], plus, got, len);
+				ref_age(edge[i], plus, want, len);
+				agree &= strcmp(got, want) == 0;
+			}
+		for (ms = 0; ms < 400000000000; ms = ms * 3 / 2 + 777) {
+			unit_fmt_age(ms, plus, got, sizeof got);
+			ref_age(ms, plus, want, sizeof want);
+			agree &= strcmp(got, want) == 0;
+		}
+	}
+	for (ms = 0; ms < 1000; ms++)
+		for (len = 1; len <= 8; len++) {
+			unit_fmt(UNIT_US, (uint64_t)ms, got, len);
+			snprintf(want, len, "%" PRId64 "us", ms);
+			agree &= strcmp(got, want) == 0;
+		}
+	CHECK(agree);
+}
 
 /* Each unit's scale: the same text wherever a value of it is shown. */
 static void
@@ -501,6 +563,51 @@ test_order(void)
 	}
 }
 
+/* A column's width measured without writing the text is the width of
+ * the text: every field, random IPv4 and IPv6 ends (numbers of one to
+ * three digits, port 0, the any address, v6only, a device). */
+static void
+test_cells(void)
+{
+	static const struct field_ctx cx;
+	static const uint8_t pick[] = { 0, 1, 9, 10, 99, 100, 127, 255 };
+	unsigned long rng = 99;
+	int i, id, agree = 1, cheap = 0;
+
+	for (i = 0; i < 4000; i++) {
+		struct conn c;
+		char text[CONN_ENDPOINT_LEN];
+		size_t k;
+
+		memset(&c, 0, sizeof c);
+		for (k = 0; k < 16; k++) {
+			rng = rng * 6364136223846793005UL + 1;
+			c.s.local[k] = pick[(rng >> 33) % 8];
+			c.s.remote[k] = pick[(rng >> 40) % 8];
+		}
+		if (i % 7 == 0)
+			memset(c.s.remote, 0, 16);
+		c.s.family = i % 3 == 0 ? AF_INET6 : AF_INET;
+		c.s.lport = (uint16_t)(i % 5 == 0 ? 0 : rng >> 20);
+		c.s.rport = (uint16_t)(i % 4 == 0 ? 0 : (rng >> 24) % 1000);
+		c.s.flags = i % 2 ? CONN_V6ONLY : 0;
+		if (i % 11 == 0) {
+			c.s.ifindex = 3;
+			c.s.netns = 7;	/* "if3", no lookup */
+		}
+		for (id = 0; id < FIELD_N; id++) {
+			field_fmt(id, &c, &cx, text, sizeof text);
+			if (field_cells(id, &c, &cx) != text_width(text))
+				agree = 0;
+			if (field_table[id].cells != NULL &&
+			    field_table[id].cells(&c, &cx) != 0)
+				cheap++;
+		}
+	}
+	CHECK(agree);
+	CHECK(cheap > 4000);	/* the IPv4 ends were counted, not written */
+}
+
 int
 main(void)
 {
@@ -519,9 +626,11 @@ main(void)
 	CHECK_EQ(field_lookup("RTT"), FIELD_RTT);
 	CHECK_EQ(field_lookup("nope"), -1);
 	test_units();
+	test_age_printf();
 	test_tcp_fields();
 	test_json_empty();
 	test_json();
 	test_order();
+	test_cells();
 	return check_done();
 }

@@ -1,5 +1,6 @@
 /* Batch output: the JSON writer against a strict validator (whatever
  * bytes come in, every line is valid JSON), and the text report. */
+#include <inttypes.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,6 +142,37 @@ capture_json_string(const char *in, size_t len)
 	json_string(fp, in, len);
 	fclose(fp);
 	return buf;
+}
+
+/* Numbers written two digits at a time, against printf: every power of
+ * ten and its neighbours, and a spread up to UINT64_MAX. */
+static void
+test_json_u64(void)
+{
+	struct json_buf b = { 0 };
+	char want[32];
+	uint64_t v, p;
+	int agree = 1, k;
+
+	for (p = 1, k = 0; k < 20; k++, p *= 10)
+		for (v = p > 2 ? p - 2 : 0; v <= p + 2; v++) {
+			b.n = 0;
+			json_put_u64(&b, v);
+			snprintf(want, sizeof want, "%" PRIu64, v);
+			agree &= b.n == strlen(want) &&
+			    memcmp(b.p, want, b.n) == 0;
+		}
+	for (v = 0, k = 0; k < 5000; k++, v = v * 7 + 12345 + (uint64_t)k) {
+		b.n = 0;
+		json_put_u64(&b, v);
+		snprintf(want, sizeof want, "%" PRIu64, v);
+		agree &= b.n == strlen(want) && memcmp(b.p, want, b.n) == 0;
+	}
+	b.n = 0;
+	json_put_u64(&b, UINT64_MAX);
+	agree &= b.n == 20 && memcmp(b.p, "18446744073709551615", 20) == 0;
+	CHECK(agree);
+	json_buf_free(&b);
 }
 
 int
@@ -507,5 +539,6 @@ main(void)
 
 	view_done(&v);
 	conntab_free(t);
+	test_json_u64();
 	return check_done();
 }

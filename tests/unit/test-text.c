@@ -2,6 +2,7 @@
  * escape sequences, C0 and C1 controls, invalid, overlong and surrogate
  * UTF-8, and a character cut by the end of the buffer. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -146,6 +147,113 @@ test_utf8_len(void)
 	CHECK_EQ(text_utf8_len("", 0, &cp), 0);
 }
 
+/* text_clean and text_cells a byte at a time, as they were before
+ * they took plain ASCII eight bytes at a time. */
+static size_t
+ref_clean(char *dst, size_t size, const char *src, size_t len, int flags)
+{
+	size_t i = 0, o = 0, n;
+	uint32_t cp = 0;
+
+	if (size == 0)
+		return 0;
+	while (i < len && src[i] != '\0' && o + 1 < size) {
+		unsigned char ch = (unsigned char)src[i];
+
+		if (ch < 0x80) {
+			int ok = ch == ' ' ? !(flags & TEXT_NOSPACE) :
+			    ch > 0x20 && ch < 0x7f;
+
+			dst[o++] = ok ? (char)ch : '?';
+			i++;
+			continue;
+		}
+		n = flags & TEXT_ASCII ? 0 : text_utf8_len(src + i, len - i,
+		    &cp);
+		if (n == 0 || cp < 0xa0 || cp == 0x061c || cp == 0x200e ||
+		    cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
+		    (cp >= 0x2066 && cp <= 0x2069)) {
+			dst[o++] = '?';
+			i++;
+			continue;
+		}
+		if (o + n >= size) {
+			dst[o++] = '?';
+			break;
+		}
+		memmove(dst + o, src + i, n);
+		o += n;
+		i += n;
+	}
+	dst[o] = '\0';
+	return o;
+}
+
+static size_t
+ref_cells(const char *s, size_t n)
+{
+	size_t i, cells = 0;
+
+	for (i = 0; i < n && s[i] != '\0'; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			cells++;
+	return cells;
+}
+
+/* Random strings, mostly plain ASCII with the bytes that end a plain
+ * word (space, DEL, controls, NUL, UTF-8, a bidi override) at random
+ * places, every buffer size and flag: the same as byte by byte. */
+static void
+test_words(void)
+{
+	static const char *const bits[] = { "abcdefgh", "0123456789.:[]",
+	    " ", "\x7f", "\x1b", "~!", "\xc3\xa9", "\xe2\x80\xae", "\x80",
+	    "\xff", "\x01", "@", "\xf0\x9f\x98\x80" };
+	unsigned long rng = 7;
+	int t, agree = 1;
+
+	for (t = 0; t < 20000; t++) {
+		char src[64] = { 0 }, got[64], want[64];
+		size_t len = 0, size, k, n1, n2;
+		int flags = t % 4;
+
+		while (len < 40) {
+			const char *b;
+
+			rng = rng * 6364136223846793005UL + 1;
+			b = bits[(rng >> 33) % (sizeof bits / sizeof bits[0])];
+			if ((rng >> 50) % 3 != 0)
+				b = bits[(rng >> 40) % 2];
+			k = strlen(b);
+			memcpy(src + len, b, k);
+			len += k;
+		}
+		if (t % 9 == 0)
+			src[(rng >> 20) % len] = '\0';
+		size = (rng >> 13) % 50;
+		n1 = text_clean(got, size, src, len, flags);
+		n2 = ref_clean(want, size, src, len, flags);
+		if (n1 != n2 || (size > 0 && memcmp(got, want, n1 + 1) != 0))
+			agree = 0;
+		if (text_cells(src, len) != ref_cells(src, len) ||
+		    text_cells(src, size) != ref_cells(src, size))
+			agree = 0;
+	}
+	CHECK(agree);
+	/* A caller may pass a len past the string's NUL (filter.c quotes
+	 * 20 bytes of what is left): no word is read past the NUL, which
+	 * ends a heap string of exactly its size (ASan would say so). */
+	for (t = 1; t < 12; t++) {
+		char *p = malloc((size_t)t + 1), got[64];
+
+		memset(p, 'a', (size_t)t);
+		p[t] = '\0';
+		CHECK_EQ(text_clean(got, sizeof got, p, 40, 0), (size_t)t);
+		CHECK_EQ(text_cells(p, 40), (size_t)t);
+		free(p);
+	}
+}
+
 int
 main(void)
 {
@@ -154,5 +262,6 @@ main(void)
 	test_in_place();
 	test_arg();
 	test_utf8_len();
+	test_words();
 	return check_done();
 }
