@@ -17,7 +17,8 @@
 #    processes hold 8000 descriptors each (/dev/null), so a walk reads
 #    48,000 links, while tests/helpers/tcpcycle makes connections that
 #    live 60 ms (each has an inode no walk looked for); tcptop -d 0.2
-#    runs on the screen for OWNERS_SECS (default 12).  From the -v log:
+#    runs on the screen for OWNERS_SECS (default 12), and until it has
+#    walked three times (120 s at most).  From the -v log:
 #    the walks' work adds up to at most a tenth of the time plus the
 #    last walk's (PROC_WALK_SHARE), and there are fewer walks than half
 #    the refreshes (the old tcptop walked on nearly every one); and the
@@ -66,19 +67,39 @@ mkdir -p "$TMP/xdg"
 tmux_init owners-async
 netns_lone tcptop-oas
 
-# screen ENV... -- ARGS...: tcptop on an 80x24 screen in the namespace.
+# screen NAME ENV... -- ARGS...: tcptop on an 80x24 screen in the
+# namespace, its stderr into $TMP/NAME.err and its exit status into
+# $TMP/NAME.rc (a sanitizer's report goes there too).
 screen()
 {
-	local envs=()
+	local name=$1 envs=() v
 
+	shift
 	while [ "$1" != -- ]; do
 		envs+=("$1")
 		shift
 	done
 	shift
-	tmux_start 80 24 env -i TERM=xterm-256color LANG=C.UTF-8 TZ=UTC \
+	for v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
+		[ -n "${!v:-}" ] && envs+=("$v=${!v}")
+	done
+	tmux_start 80 24 sh -c '"$@" 2>"$0.err"; echo $? >"$0.rc"' \
+	    "$TMP/$name" env -i TERM=xterm-256color LANG=C.UTF-8 TZ=UTC \
 	    XDG_CONFIG_HOME="$TMP/xdg" "${envs[@]}" "$(command -v ip)" netns \
 	    exec "$NS_S" "$TCPTOP" "$@"
+}
+
+# quit NAME: q, then tcptop must end with status 0 and nothing on stderr.
+quit()
+{
+	keys q
+	if wait_until -t 30 "tcptop to quit" test -s "$TMP/$1.rc" &&
+	    [ "$(cat "$TMP/$1.rc")" = 0 ] && [ ! -s "$TMP/$1.err" ]; then
+		ok "$1: quit with status 0, nothing on stderr"
+	else
+		bad "$1: status $(cat "$TMP/$1.rc" 2>/dev/null), stderr:"
+		head -c 2000 "$TMP/$1.err" 2>/dev/null
+	fi
 }
 
 # --- 1. The first screen before the walk ends --------------------------
@@ -98,7 +119,7 @@ PACE=$(( 20000 / (before > 0 ? before : 1) ))
 [ "$PACE" -ge 50 ] || PACE=50
 echo "# $before processes before ownmove's pid $OM: a slice every $PACE ms"
 
-screen TCPTOP_TEST_OWNER_PACE_MS="$PACE" -- -d 0.5 -p 7301 \
+screen first TCPTOP_TEST_OWNER_PACE_MS="$PACE" -- -d 0.5 -p 7301 \
     --columns local,remote,pid,process -v "$TMP/log1"
 pending3()
 {
@@ -154,6 +175,7 @@ else
 fi
 grep -q 'proc: rescan 1:' "$TMP/log1" && ok "one walk logged" ||
     bad "no walk in the log"
+quit first
 tmux_stop
 exec {CMD}>&-
 
@@ -168,16 +190,20 @@ for i in 1 2 3 4 5 6; do
 	await -t 30 "holder $i" grep -qs '^held' "$TMP/hold$i"
 done
 inS "$TCPCYCLE" cycle 127.0.0.1 7302 100000 20 >"$TMP/cycle" 2>&1 &
-screen -- -d 0.2 -p 7302 --columns local,remote,pid,process -v "$TMP/log2"
+screen churn -- -d 0.2 -p 7302 --columns local,remote,pid,process -v "$TMP/log2"
 await -t 30 "tcptop's first refresh" grep -qs 'refresh 1:' "$TMP/log2"
-# SECS seconds of refreshes, counted in the log.
+# SECS seconds of refreshes at least, and three walks (a slow build's
+# walks are far apart: 120 s at most), counted in the log.
 t0=$(now_us)
 seen=0
-until [ $(( ($(now_us) - t0) / 1000000 )) -ge "$SECS" ]; do
+elapsed() { echo $(( ($(now_us) - t0) / 1000000 )); }
+until [ "$(elapsed)" -ge 120 ] || { [ "$(elapsed)" -ge "$SECS" ] &&
+    [ "$(grep -c 'proc: rescan' "$TMP/log2")" -ge 3 ]; }; do
 	capture
 	grep -Eq ':7302 .* tcpcycle *$' "$SCREEN" && seen=1
 	sleep 0.2
 done
+quit churn
 tmux_stop
 [ "$seen" -eq 1 ] && ok "churn: the listener shown owned by tcpcycle" ||
     bad "churn: the listener never shown owned"
@@ -202,7 +228,7 @@ read -r refreshes walks span work lastw <"$TMP/share"
 echo "# $refreshes refreshes over $((span / 1000)) ms, $walks walks," \
     "$((work / 1000)) ms of work, the last $((lastw / 1000)) ms"
 [ "$refreshes" -ge 10 ] || bad "churn: only $refreshes refreshes"
-[ "$walks" -ge 2 ] && [ $((walks * 2)) -lt "$refreshes" ] &&
+[ "$walks" -ge 3 ] && [ $((walks * 2)) -lt "$refreshes" ] &&
     ok "churn: $walks walks in $refreshes refreshes" ||
     bad "churn: $walks walks in $refreshes refreshes"
 [ $((work * 10)) -le $((span + 10 * lastw)) ] &&
