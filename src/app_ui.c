@@ -23,6 +23,10 @@
 
 #include "app_int.h"
 
+/* How long one slice of the walk of /proc reads at most, between keys
+ * and frames. */
+#define APP_UI_SLICE_MS		15
+
 /* The interactive loop's state. */
 struct app_ui {
 	struct collector *c;
@@ -233,7 +237,22 @@ app_ui_draw(struct app_ui *u)
 	u->anim_ns = app_ui_anim(u, now);
 }
 
-/* Sleep until a key, the next refresh or the diagram's next frame;
+/* The poll timeout (ms, -1 none) made no later than the deadline at
+ * (monotonic ns, INT64_MAX none). */
+static void
+app_ui_timeout(int *timeout, int64_t at, int64_t now)
+{
+	int ms;
+
+	if (at == INT64_MAX)
+		return;
+	ms = at <= now ? 0 : (int)((at - now + 999999) / 1000000);
+	if (*timeout == -1 || ms < *timeout)
+		*timeout = ms;
+}
+
+/* Sleep until a key, the next refresh, the diagram's next frame or the
+ * next slice of the walk of /proc;
  * nothing runs in between, so an idle tcptop costs nothing.  Returns
  * -1 when poll failed. */
 static int
@@ -247,13 +266,9 @@ app_ui_wait(struct app_ui *u)
 	if ((!u->s.paused || u->once) && !u->snap->ended)
 		timeout = u->next_ns <= now ? 0 :
 		    (int)((u->next_ns - now + 999999) / 1000000);
-	if (u->anim_ns != INT64_MAX) {
-		int at = u->anim_ns <= now ? 0 :
-		    (int)((u->anim_ns - now + 999999) / 1000000);
-
-		if (timeout == -1 || at < timeout)
-			timeout = at;
-	}
+	app_ui_timeout(&timeout, u->anim_ns, now);
+	/* The walk of /proc under way: its next slice. */
+	app_ui_timeout(&timeout, collector_owners_at(u->c), now);
 	/* The terminal, and the transition sources: what they have is
 	 * taken in as it comes (nothing to draw for it). */
 	pfd = collector_pollfds(u->c, &n);
@@ -329,6 +344,27 @@ app_ui_keys(struct app_ui *u)
 		app_ui_draw(u);
 }
 
+/* A slice of the walk of /proc, when one is due: APP_UI_SLICE_MS, or a
+ * quarter of a refresh's time when the next refresh is already due (at
+ * a million sockets refreshes come back to back, and the walk must go
+ * on); the owners into the view when it ends. */
+static void
+app_ui_owners(struct app_ui *u)
+{
+	int64_t now = clock_ns(CLOCK_MONOTONIC);
+	int64_t budget = (int64_t)APP_UI_SLICE_MS * 1000000;
+
+	if (collector_owners_at(u->c) > now)
+		return;
+	if (!u->s.paused && now >= u->next_ns &&
+	    u->snap->refresh_ms / 4 * 1000000 > budget)
+		budget = (int64_t)u->snap->refresh_ms / 4 * 1000000;
+	if (collector_owners_step(u->c, budget)) {
+		app_ui_view(u);
+		u->draw = 1;
+	}
+}
+
 /* y in the kill window: destroy what it listed. */
 static void
 app_ui_destroy(void *arg, struct kill_list *k)
@@ -353,6 +389,8 @@ app_ui_open(struct app_ui *u)
 	u->s.destroy_arg = u->c;
 	collector_resolve(u->c, u->s.resolve);
 	collector_thresholds(u->c, u->prefs.alert);
+	/* The first screen does not wait for the first walk of /proc. */
+	collector_owners_async(u->c);
 	screens_start(&u->s, u->o->group);
 	if (ui_open(u->s.color, u->s.ascii, u->s.mouse, u->err, sizeof u->err) == -1)
 		return -1;
@@ -419,6 +457,7 @@ app_run_ui(struct collector *c, const struct options *o, struct lesson *l,
 		if (u->quit || app_ui_wait(u) == -1)
 			break;
 		app_ui_keys(u);
+		app_ui_owners(u);
 	}
 	ui_close();
 	if (u->status != 0)

@@ -765,6 +765,25 @@ collector_refresh(struct collector *c, const struct filter *f)
 	return COLLECT_OK;
 }
 
+void
+collector_owners_async(struct collector *c)
+{
+	if (c->proc != NULL)
+		proc_set_async(c->proc, 1);
+}
+
+int
+collector_owners_step(struct collector *c, int64_t budget_ns)
+{
+	return c->proc != NULL && proc_step(c->proc, c->tab, budget_ns);
+}
+
+int64_t
+collector_owners_at(const struct collector *c)
+{
+	return c->proc != NULL ? proc_step_at(c->proc) : INT64_MAX;
+}
+
 size_t
 collector_lookup(struct collector *c, const struct conn *row,
     struct diag_field *out, size_t max, const char **note)

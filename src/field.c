@@ -728,7 +728,8 @@ field_acceptq_json(struct json_buf *b, const char *sep, const struct conn *c,
 /* Owners ---------------------------------------------------------------- */
 
 /* "-" when the socket has no file (or attribution is off), "?" when its
- * owner is hidden or attribution failed.  A queued socket (in a listener's accept queue) shows
+ * owner is hidden or attribution failed, "(pending)" and "..." while
+ * the walk of /proc has not looked for it yet.  A queued socket (in a listener's accept queue) shows
  * the listener's pid and user and "queued:COMM"; one in flight (in a
  * unix socket's queue, no process holds it) "(in flight)" and "-". */
 static void
@@ -741,6 +742,9 @@ field_owner_text(const struct conn *c, const struct field_ctx *cx, int id,
 	o = proc_owner(cx->proc, c, &b);
 	if (b == PROC_INFLIGHT)
 		field_copy(buf, len, id == FIELD_PROCESS ? "(in flight)" : "-");
+	else if (b == PROC_PENDING)
+		field_copy(buf, len, id == FIELD_PROCESS ? "(pending)" :
+		    "...");
 	else if (b == PROC_QUEUED && id == FIELD_PROCESS)
 		snprintf(buf, len, "queued:%s", o != NULL ? o->comm : "?");
 	else if (o == NULL)

@@ -287,7 +287,7 @@ filter_match_conn(const struct filter *f, const struct conn *c,
 		row.uid = (uint32_t)o->uid;
 	} else
 		row.owner_hidden = bucket == PROC_HIDDEN ||
-		    bucket == PROC_QUEUED;
+		    bucket == PROC_QUEUED || bucket == PROC_PENDING;
 	row.has_word = filter_has_word;
 	row.arg = &r;
 	return fexpr_match_row(&f->expr, &c->s, &row);

@@ -182,6 +182,8 @@ group_label_process(const struct groups *g, const struct group_key *k,
 		    k->b[0] == PROC_INFLIGHT + 1 ?
 		    "(in flight: no process)" : k->b[0] == PROC_FAILED + 1 ?
 		    "(owner unknown: attribution failed)" :
+		    k->b[0] == PROC_PENDING + 1 ?
+		    "(owner pending: being looked up)" :
 		    "(no file: no process)");
 }
 

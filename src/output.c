@@ -209,6 +209,8 @@ output_text(FILE *fp, const struct snapshot *r, const struct view *v,
 		    "queued %zu, in flight %zu", counts[PROC_OWNED],
 		    counts[PROC_NOFILE], counts[PROC_HIDDEN],
 		    counts[PROC_QUEUED], counts[PROC_INFLIGHT]);
+		if (counts[PROC_PENDING] > 0)
+			fprintf(fp, ", pending %zu", counts[PROC_PENDING]);
 		output_text_owners_failed(fp, r, counts);
 	}
 	if (v->untested > 0)

@@ -260,7 +260,11 @@ pane_header_draw(const struct frame *f, struct rect r)
 		o = (size_t)snprintf(own, sizeof own,
 		    "  owned %zu, none %zu, hidden %zu", owners[PROC_OWNED],
 		    owners[PROC_NOFILE], owners[PROC_HIDDEN]);
-		/* The rarer buckets only when they hold something. */
+		/* The rarer buckets only when they hold something;
+		 * first those the walk of /proc has not reached yet. */
+		if (owners[PROC_PENDING] > 0 && o < sizeof own)
+			o += (size_t)snprintf(own + o, sizeof own - o,
+			    ", pending %zu", owners[PROC_PENDING]);
 		if (owners[PROC_QUEUED] > 0 && o < sizeof own)
 			o += (size_t)snprintf(own + o, sizeof own - o,
 			    ", queued %zu", owners[PROC_QUEUED]);

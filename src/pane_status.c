@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "screen.h"
+#include "tcptop/proc.h"
 #include "tcptop/tcpstate.h"
 
 /* The group list's summary, or the group drilled into, first: the
@@ -40,18 +41,28 @@ pane_status_outside(const struct frame *f, char *buf, size_t len)
 
 /* What the user must not miss about the numbers themselves: the loop
  * cannot keep the delay (more than a tenth late, so jitter does not
- * blink it), or transitions were lost.  "" when neither. */
+ * blink it), transitions were lost, or owners are still being looked
+ * up (the rows the walk of /proc has not reached).  "" when none. */
 static const char *
 pane_status_truth(const struct frame *f, char *buf, size_t len)
 {
 	const struct snapshot *r = f->snap;
 	long lost = (r->trans_lost > 0 ? r->trans_lost : 0) +
 	    (r->notify_lost > 0 ? r->notify_lost : 0);
+	size_t owners[PROC_NBUCKETS];
 	int n = 0;
 
 	buf[0] = '\0';
-	if (r->late_ms > 0 && r->late_ms * 10 > r->delay_ms)
-		n = snprintf(buf, len, "behind: refresh takes %.2f s > delay "
+	if (r->fields.proc != NULL) {
+		proc_count(r->fields.proc, f->s->view.rows, f->s->view.n,
+		    owners);
+		if (owners[PROC_PENDING] > 0)
+			n = snprintf(buf, len, "owners pending %zu: looking "
+			    "them up  ", owners[PROC_PENDING]);
+	}
+	if (r->late_ms > 0 && r->late_ms * 10 > r->delay_ms && n >= 0 &&
+	    (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, "behind: refresh takes %.2f s > delay "
 		    "%.2f s  ", r->interval_ms / 1000.0, r->delay_ms / 1000.0);
 	if (lost > 0 && n >= 0 && (size_t)n < len)
 		snprintf(buf + n, len - (size_t)n, "%ld%s transition%s lost  ",
@@ -109,7 +120,7 @@ pane_status_draw(const struct frame *f, struct rect r)
 		    t->expr_text);
 	if (t->view.untested > 0 && n < (int)sizeof line)
 		n += snprintf(line + n, sizeof line - (size_t)n,
-		    " (%zu untested: owner hidden)", t->view.untested);
+		    " (%zu untested: owner hidden or pending)", t->view.untested);
 	if (t->filter.families != (FILTER_INET4 | FILTER_INET6) &&
 	    n < (int)sizeof line)
 		n += snprintf(line + n, sizeof line - (size_t)n, "  %s only",

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tcptop/clock.h"
 #include "tcptop/log.h"
 #include "tcptop/proc.h"
 #include "tcptop/text.h"
@@ -38,28 +39,48 @@ struct proc_user {
 	char name[PROC_USER_LEN];
 };
 
+/* An owner table: owner value v is tab[v - 1], with its check. */
+struct proc_table {
+	struct proc_owner *tab;
+	struct proc_check *chk;	/* tab's checks, index for index */
+	size_t n;
+	size_t cap;
+};
+
 struct proc {
-	/* During a rescan only: every inode looked for, and its conn.owner
-	 * value, a table index or PROC_OWNER_HIDDEN.  Open addressing; key
-	 * 0 is empty (inode 0 is never looked for).  Mapped for the rescan
-	 * and unmapped after it, so the steady state keeps no memory per
-	 * socket. */
+	/* During a walk only: every inode looked for, and its conn.owner
+	 * value, an index in the next table or PROC_OWNER_HIDDEN.  Open
+	 * addressing; key 0 is empty (inode 0 is never looked for).
+	 * Mapped for the walk and unmapped after it, so the steady state
+	 * keeps no memory per socket. */
 	uint32_t *keys;
 	uint16_t *vals;
 	size_t cap;		/* a power of two */
 	size_t maplen;
 	unsigned bits;		/* log2(cap) */
-	struct proc_owner *tab;	/* owner value v is tab[v - 1] */
-	struct proc_check *chk;	/* tab's checks, index for index */
-	size_t n;
-	size_t tabcap;
-	size_t cursor;		/* the next owner to check */
+	struct proc_table cur;	/* the rows' owner values index it */
+	struct proc_table next;	/* the walk in progress fills it */
+	size_t cursor;		/* the next owner of cur to check */
 	int procfd;		/* /proc, opened on first use; -1 none */
-	unsigned long denied;	/* during a rescan: fd dirs refused us */
-	size_t unread;		/* the last rescan: processes not read for
+	/* The walk: /proc read a slice at a time (proc_step), resumed
+	 * where it stopped. */
+	DIR *wdir;		/* /proc's entries; NULL: none to read */
+	int walking;
+	int async;		/* proc_set_async: walks go in slices */
+	int due;		/* a walk is wanted (a check missed, rows
+				 * in flight to look for again) */
+	int64_t work_ns;	/* the walk's slices so far */
+	int64_t start_ns;	/* the next walk not before then */
+	int64_t slice_at_ns;	/* the next slice not before then */
+	unsigned pace_ms;	/* test aid: one process a slice, and
+				 * slices this far apart */
+	unsigned long denied;	/* during a walk: fd dirs refused us */
+	size_t w_unread;	/* during a walk: processes not read for
 				 * want of a resource */
+	int w_errno;		/* and why */
+	size_t unread;		/* the last walk's */
 	int fail_errno;		/* and why, or 0 */
-	int all_read;		/* the last rescan read every process */
+	int all_read;		/* the last walk read every process */
 	int sees_all;		/* proc_sees_all() at proc_new */
 	unsigned retry_in;	/* refreshes to the next rescan for rows
 				 * in flight, 0 none due */
@@ -103,9 +124,14 @@ struct proc *
 proc_new(void)
 {
 	struct proc *p = xcalloc(1, sizeof(struct proc));
+	const char *pace = getenv("TCPTOP_TEST_OWNER_PACE_MS");
 
 	p->procfd = -1;
 	p->sees_all = proc_sees_all();
+	/* A test aid (docs/hacking.md): the walk read one process a
+	 * slice, slices this many ms apart, so a test sees it under way. */
+	if (pace != NULL && *pace != '\0')
+		p->pace_ms = (unsigned)strtoul(pace, NULL, 10);
 	return p;
 }
 
@@ -116,8 +142,14 @@ proc_free(struct proc *p)
 		return;
 	if (p->procfd != -1)
 		close(p->procfd);
-	free(p->tab);
-	free(p->chk);
+	if (p->wdir != NULL)
+		closedir(p->wdir);
+	if (p->keys != NULL)
+		munmap(p->keys, p->maplen);
+	free(p->cur.tab);
+	free(p->cur.chk);
+	free(p->next.tab);
+	free(p->next.chk);
 	free(p->users);
 	free(p);
 }
@@ -125,8 +157,9 @@ proc_free(struct proc *p)
 unsigned
 proc_check_period(const struct proc *p)
 {
-	return p->n <= PROC_CHECK_BUDGET ? 1 :
-	    (unsigned)((p->n + PROC_CHECK_BUDGET - 1) / PROC_CHECK_BUDGET);
+	return p->cur.n <= PROC_CHECK_BUDGET ? 1 :
+	    (unsigned)((p->cur.n + PROC_CHECK_BUDGET - 1) /
+	    PROC_CHECK_BUDGET);
 }
 
 /* /proc, kept open; -1 (logged) when it cannot be opened. */
@@ -141,13 +174,13 @@ proc_dirfd(struct proc *p)
 
 /* Room for one more owner in tab and chk. */
 static void
-proc_tab_grow(struct proc *p)
+proc_tab_grow(struct proc_table *t)
 {
-	if (p->n < p->tabcap)
+	if (t->n < t->cap)
 		return;
-	p->tabcap = p->tabcap ? 2 * p->tabcap : 64;
-	p->tab = xreallocarray(p->tab, p->tabcap, sizeof *p->tab);
-	p->chk = xreallocarray(p->chk, p->tabcap, sizeof *p->chk);
+	t->cap = t->cap ? 2 * t->cap : 64;
+	t->tab = xreallocarray(t->tab, t->cap, sizeof *t->tab);
+	t->chk = xreallocarray(t->chk, t->cap, sizeof *t->chk);
 }
 
 /* Whether owner value o is a queued row's, and whether it is a table
@@ -312,19 +345,20 @@ proc_read(int procfd, pid_t pid, const char *file, char *buf, size_t len)
 	return n;
 }
 
-/* Add the process pid to the table.
+/* Add the process pid to the table the walk fills.
  * Returns its owner value, or PROC_OWNER_HIDDEN when the table is
  * full. */
 static uint16_t
 proc_add(struct proc *p, int procfd, pid_t pid)
 {
+	struct proc_table *t = &p->next;
 	struct proc_owner *o;
 	char buf[2048];
 	const char *uidl;
 	unsigned long r, e;
 	ssize_t n;
 
-	if (p->n >= PROC_OWNER_MAX) {
+	if (t->n >= PROC_OWNER_MAX) {
 		if (!p->full_logged)
 			log_debug("proc: more than %d processes hold "
 			    "sockets; the rest are counted as hidden",
@@ -332,10 +366,10 @@ proc_add(struct proc *p, int procfd, pid_t pid)
 		p->full_logged = 1;
 		return PROC_OWNER_HIDDEN;
 	}
-	proc_tab_grow(p);
-	o = &p->tab[p->n];
+	proc_tab_grow(t);
+	o = &t->tab[t->n];
 	memset(o, 0, sizeof *o);
-	p->chk[p->n].fd = -1;
+	t->chk[t->n].fd = -1;
 	o->pid = pid;
 	n = proc_read(procfd, pid, "comm", buf, sizeof buf);
 	if (n > 0 && buf[n - 1] == '\n')
@@ -354,7 +388,7 @@ proc_add(struct proc *p, int procfd, pid_t pid)
 		snprintf(o->user, sizeof o->user, "?");
 	else
 		proc_user_name(p, o->uid, o->user, sizeof o->user);
-	return (uint16_t)++p->n;
+	return (uint16_t)++t->n;
 }
 
 /* The inode of the socket that descriptor name of the fd directory dirfd
@@ -387,8 +421,8 @@ proc_fd_inode(int dirfd, const char *name, int *denied)
 static void
 proc_unread(struct proc *p, int err)
 {
-	p->unread++;
-	p->fail_errno = err;
+	p->w_unread++;
+	p->w_errno = err;
 	log_debug("proc: a process could not be read: %s", strerror(err));
 }
 
@@ -470,15 +504,17 @@ proc_scan_pid(struct proc *p, int procfd, pid_t pid)
 		 * order /proc lists them in. */
 		if (p->vals[i] != PROC_OWNER_UNSET &&
 		    p->vals[i] != PROC_OWNER_HIDDEN &&
-		    p->tab[p->vals[i] - 1].pid <= pid)
+		    p->next.tab[p->vals[i] - 1].pid <= pid)
 			continue;
 		if (me == PROC_OWNER_UNSET) {
 			me = proc_add(p, procfd, pid);
 			if (me != PROC_OWNER_HIDDEN) {
-				p->chk[me - 1].fd = atoi(de->d_name);
-				p->chk[me - 1].ino = (uint32_t)ino;
+				struct proc_check *ck = &p->next.chk[me - 1];
+
+				ck->fd = atoi(de->d_name);
+				ck->ino = (uint32_t)ino;
 				/* Ours counts the walk's own fds. */
-				p->chk[me - 1].nfds = pid == getpid() ? -1 :
+				ck->nfds = pid == getpid() ? -1 :
 				    st.st_size;
 			}
 		}
@@ -494,8 +530,8 @@ proc_scan_pid(struct proc *p, int procfd, pid_t pid)
  * is still there, else a copy of the old entry, so a closed
  * connection's row still says who had it. */
 static void
-proc_keep_tombstones(struct proc *p, struct conn *const *rows, size_t n,
-    const struct proc_owner *old, size_t nold)
+proc_keep_tombstones(struct proc_table *p, struct conn *const *rows,
+    size_t n, const struct proc_owner *old, size_t nold)
 {
 	uint16_t *remap;
 	size_t i, j;
@@ -675,56 +711,42 @@ proc_settle(struct proc *p, struct conn *const *rows, size_t n)
 	p->retry_in = p->retry_gap;
 }
 
-/* Walk /proc for the inodes in the scratch table. */
-static void
-proc_walk(struct proc *p, size_t want)
+/* The time, for the walk's slices and its share. */
+static int64_t
+proc_now(void)
 {
-	struct dirent *de;
-	DIR *dir;
-	int procfd, fd;
-
-	p->denied = 0;
-	p->unread = 0;
-	p->fail_errno = 0;
-	if ((procfd = proc_dirfd(p)) == -1 ||
-	    (fd = openat(procfd, ".", O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC)) == -1) {
-		if (errno == EACCES || errno == EPERM)
-			p->denied++;
-		else
-			proc_unread(p, errno);
-		return;
-	}
-	if ((dir = fdopendir(fd)) == NULL) {
-		proc_unread(p, errno);
-		close(fd);
-		return;
-	}
-	while (want > 0 && (de = readdir(dir)) != NULL) {
-		char *end;
-		long pid = strtol(de->d_name, &end, 10);
-
-		if (*end == '\0' && pid > 0)
-			proc_scan_pid(p, procfd, (pid_t)pid);
-	}
-	closedir(dir);
+	return clock_ns(CLOCK_MONOTONIC);
 }
 
-void
-proc_rescan(struct proc *p, struct conntab *t)
+/* Begin a walk of /proc for the inodes of t's live rows: the scratch
+ * table of them, an empty next table, /proc's entries opened.  What
+ * fails is counted as the walk's (a refusal, or unread), and leaves it
+ * nothing to read.  Rows born after this wait for the next walk: the
+ * processes already read may hold them. */
+static void
+proc_walk_begin(struct proc *p, struct conntab *t)
 {
 	struct conn *const *rows;
-	struct proc_owner *old = p->tab;
-	struct proc_check *oldchk = p->chk;
-	size_t n, i, nold = p->n, want = 0, cand = 0;
+	size_t n, i, want = 0;
+	int procfd, fd;
 
 	p->rescans++;
+	p->walking = 1;
+	p->due = 0;
+	p->work_ns = 0;
+	p->denied = 0;
+	p->w_unread = 0;
+	p->w_errno = 0;
+	p->next.n = 0;
+	p->wdir = NULL;
 	rows = conntab_rows(t, &n);
 	for (i = 0; i < n; i++)
 		if (!(rows[i]->flags & CONN_GONE) && rows[i]->s.inode != 0)
 			want++;
 	if (proc_scratch_map(p, want) == -1) {
+		/* Nothing looked for: every row is then failed. */
 		log_debug("proc: rescan: %s", strerror(errno));
+		proc_unread(p, errno);
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -737,20 +759,77 @@ proc_rescan(struct proc *p, struct conntab *t)
 		p->keys[k] = ino;
 		p->vals[k] = PROC_OWNER_UNSET;	/* no holder found yet */
 	}
+	if (want == 0)
+		return;		/* nothing to look for */
+	if ((procfd = proc_dirfd(p)) == -1 ||
+	    (fd = openat(procfd, ".", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1) {
+		if (errno == EACCES || errno == EPERM)
+			p->denied++;
+		else
+			proc_unread(p, errno);
+		return;
+	}
+	if ((p->wdir = fdopendir(fd)) == NULL) {
+		proc_unread(p, errno);
+		close(fd);
+	}
+}
+
+/* Read processes' fds until the deadline (monotonic ns; at least one
+ * process).  Returns 1 when /proc has no more to read. */
+static int
+proc_walk_slice(struct proc *p, int64_t deadline)
+{
+	int64_t start = proc_now();
+	struct dirent *de = NULL;
+
+	while (p->wdir != NULL && (de = readdir(p->wdir)) != NULL) {
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+
+		if (*end != '\0' || pid <= 0)
+			continue;
+		proc_scan_pid(p, p->procfd, (pid_t)pid);
+		/* The pace (a test aid) reads one process a slice. */
+		if (p->pace_ms > 0 || proc_now() >= deadline)
+			break;
+	}
+	p->work_ns += proc_now() - start;
+	p->slice_at_ns = p->pace_ms > 0 ? proc_now() +
+	    (int64_t)p->pace_ms * 1000000 : 0;
+	return p->wdir == NULL || de == NULL;
+}
+
+/* The walk is done: its table becomes the rows', each live row it
+ * looked for gets its owner, the rows born since stay pending. */
+static void
+proc_walk_end(struct proc *p, struct conntab *t)
+{
+	struct conn *const *rows;
+	struct proc_table old = p->cur;
+	size_t n, i, cand = 0;
+
+	if (p->wdir != NULL)
+		closedir(p->wdir);
+	p->wdir = NULL;
+	p->walking = 0;
+	p->unread = p->w_unread;
+	p->fail_errno = p->w_errno;
+	p->all_read = p->denied == 0 && p->unread == 0 && p->sees_all;
+	rows = conntab_rows(t, &n);
 	/* A new table: processes that exited, or no longer hold a socket
 	 * we show, drop out. */
-	p->tab = NULL;
-	p->chk = NULL;
-	p->n = p->tabcap = 0;
+	p->cur = p->next;
+	memset(&p->next, 0, sizeof p->next);
 	p->cursor = 0;
-	proc_walk(p, want);
-	p->all_read = p->denied == 0 && p->unread == 0 && p->sees_all;
-	proc_keep_tombstones(p, rows, n, old, nold);
-	free(old);
-	free(oldchk);
+	proc_keep_tombstones(&p->cur, rows, n, old.tab, old.n);
+	free(old.tab);
+	free(old.chk);
 	for (i = 0; i < n; i++) {
 		struct conn *c = rows[i];
 		uint16_t v, was = c->owner;
+		size_t k;
 
 		if (c->flags & CONN_GONE)
 			continue;
@@ -759,7 +838,14 @@ proc_rescan(struct proc *p, struct conntab *t)
 			cand += proc_queue_candidate(c);
 			continue;
 		}
-		v = p->vals[proc_find(p, c->s.inode)];
+		if (p->keys == NULL ||
+		    p->keys[k = proc_find(p, c->s.inode)] != c->s.inode) {
+			/* Born after the walk began: the next one. */
+			c->owner = p->keys == NULL ? PROC_OWNER_FAILED :
+			    PROC_OWNER_PENDING;
+			continue;
+		}
+		v = p->vals[k];
 		/* Not found: in a process that could not be read, or
 		 * another user's, or in flight. */
 		if (v == PROC_OWNER_UNSET && p->unread > 0)
@@ -770,11 +856,33 @@ proc_rescan(struct proc *p, struct conntab *t)
 			    PROC_OWNER_INFLIGHT : PROC_OWNER_HIDDEN;
 		c->owner = v;
 	}
-	proc_scratch_unmap(p);
+	if (p->keys != NULL)
+		proc_scratch_unmap(p);
 	proc_settle(p, rows, n);
 	proc_queue(rows, n, cand);
-	log_debug("proc: rescan %lu: %zu sockets, %zu processes%s",
-	    p->rescans, want, p->n, p->all_read ? ", every one read" : "");
+	/* Walks take at most 1 / PROC_WALK_SHARE of the time. */
+	p->start_ns = proc_now() + (PROC_WALK_SHARE - 1) * p->work_ns;
+	log_debug("proc: rescan %lu: %zu processes, %lld us of work%s",
+	    p->rescans, p->cur.n, (long long)(p->work_ns / 1000),
+	    p->all_read ? ", every one read" : "");
+}
+
+/* Walk to the end, in one go. */
+static void
+proc_walk_finish(struct proc *p, struct conntab *t)
+{
+	while (!proc_walk_slice(p, INT64_MAX))
+		;
+	proc_walk_end(p, t);
+}
+
+void
+proc_rescan(struct proc *p, struct conntab *t)
+{
+	if (p->walking)
+		proc_walk_finish(p, t);
+	proc_walk_begin(p, t);
+	proc_walk_finish(p, t);
 }
 
 /* Check up to PROC_CHECK_BUDGET cached owners, in turn: the pid still
@@ -784,7 +892,7 @@ static int
 proc_check_owners(struct proc *p)
 {
 	char path[64], link[64], want[32];
-	size_t k, budget = p->n < PROC_CHECK_BUDGET ? p->n :
+	size_t k, budget = p->cur.n < PROC_CHECK_BUDGET ? p->cur.n :
 	    PROC_CHECK_BUDGET;
 	struct stat st;
 	int procfd;
@@ -793,9 +901,9 @@ proc_check_owners(struct proc *p)
 	if (budget == 0 || (procfd = proc_dirfd(p)) == -1)
 		return 0;
 	for (k = 0; k < budget; k++) {
-		size_t i = p->cursor++ % p->n;
-		const struct proc_check *ck = &p->chk[i];
-		long pid = (long)p->tab[i].pid;
+		size_t i = p->cursor++ % p->cur.n;
+		const struct proc_check *ck = &p->cur.chk[i];
+		long pid = (long)p->cur.tab[i].pid;
 
 		if (ck->fd < 0)
 			continue;
@@ -817,18 +925,29 @@ proc_check_owners(struct proc *p)
 			return 1;
 		}
 	}
-	p->cursor %= p->n;
+	p->cursor %= p->cur.n;
 	return 0;
 }
 
-void
-proc_update(struct proc *p, struct conntab *t)
+/* Whether the walk in progress looks for ino. */
+static int
+proc_walk_has(const struct proc *p, uint32_t ino)
 {
-	struct conn *const *rows;
-	size_t n, i, cand = 0;
-	int unheld = 0;
+	return p->walking && p->keys != NULL &&
+	    p->keys[proc_find(p, ino)] == ino;
+}
 
-	rows = conntab_rows(t, &n);
+/* Mark the rows no walk looked for pending, and say whether one not in
+ * the walk in progress needs the next; give rows with inode 0 theirs
+ * (counting in *cand those that may be queued); and note in p->due the
+ * rows no process held, to look for again. */
+static int
+proc_mark(struct proc *p, struct conn *const *rows, size_t n,
+    size_t *cand)
+{
+	size_t i;
+	int need = 0, unheld = 0;
+
 	for (i = 0; i < n; i++) {
 		struct conn *c = rows[i];
 
@@ -836,16 +955,18 @@ proc_update(struct proc *p, struct conntab *t)
 			continue;
 		if (c->s.inode == 0) {
 			c->owner = PROC_OWNER_NOFILE;
-			cand += proc_queue_candidate(c);
+			*cand += proc_queue_candidate(c);
 			continue;
 		}
 		/* A new row, or one that gained a file (a connection
 		 * accept()ed, a request socket become a full one): an
-		 * inode the last rescan did not look for.  A socket's
-		 * inode never changes once it has one. */
+		 * inode no walk looked for.  A socket's inode never
+		 * changes once it has one. */
 		if (!proc_looked_for(c->owner)) {
-			proc_rescan(p, t);
-			return;
+			c->owner = PROC_OWNER_PENDING;
+			if (!need && !proc_walk_has(p, c->s.inode))
+				need = 1;
+			continue;
 		}
 		if (c->owner == PROC_OWNER_INFLIGHT ||
 		    c->owner == PROC_OWNER_FAILED ||
@@ -854,15 +975,67 @@ proc_update(struct proc *p, struct conntab *t)
 	}
 	/* Rows no process held: look for their receiver again, less
 	 * often while they stay. */
-	if (unheld && p->retry_in > 0 && --p->retry_in == 0) {
-		proc_rescan(p, t);
-		return;
-	}
-	if (proc_check_owners(p)) {
-		proc_rescan(p, t);
-		return;
+	if (unheld && p->retry_in > 0 && --p->retry_in == 0)
+		p->due = 1;
+	return need;
+}
+
+void
+proc_update(struct proc *p, struct conntab *t)
+{
+	struct conn *const *rows;
+	size_t n, cand = 0;
+	int need;
+
+	rows = conntab_rows(t, &n);
+	need = proc_mark(p, rows, n, &cand);
+	if (!p->walking && !need && !p->due && proc_check_owners(p))
+		p->due = 1;
+	if (!p->async) {
+		/* Every row attributed before the report. */
+		if (p->walking && (need || p->due))
+			proc_walk_finish(p, t);
+		if (p->walking || need || p->due) {
+			if (!p->walking)
+				proc_walk_begin(p, t);
+			proc_walk_finish(p, t);
+			return;
+		}
+	} else if (!p->walking && (need || p->due) &&
+	    proc_now() >= p->start_ns) {
+		proc_walk_begin(p, t);
+		p->slice_at_ns = 0;
 	}
 	proc_queue(rows, n, cand);
+}
+
+void
+proc_set_async(struct proc *p, int on)
+{
+	p->async = on;
+}
+
+int
+proc_step(struct proc *p, struct conntab *t, int64_t budget_ns)
+{
+	if (!p->walking || proc_now() < p->slice_at_ns)
+		return 0;
+	if (!proc_walk_slice(p, proc_now() + budget_ns))
+		return 0;
+	proc_walk_end(p, t);
+	return 1;
+}
+
+int64_t
+proc_step_at(const struct proc *p)
+{
+	return p->walking ? p->slice_at_ns : INT64_MAX;
+}
+
+int
+proc_pending(const struct proc *p)
+{
+	return p->walking;
 }
 
 const struct proc_owner *
@@ -883,14 +1056,15 @@ proc_owner(const struct proc *p, const struct conn *c, int *bucket)
 	else if (proc_is_queued(v)) {
 		b = PROC_QUEUED;
 		v &= (uint16_t)~PROC_OWNER_QUEUED;
-		if (v >= 1 && v <= p->n)
-			o = &p->tab[v - 1];
-	} else if (v == PROC_OWNER_UNSET || v == PROC_OWNER_HIDDEN ||
-	    v > p->n)
+		if (v >= 1 && v <= p->cur.n)
+			o = &p->cur.tab[v - 1];
+	} else if (v == PROC_OWNER_PENDING || v == PROC_OWNER_UNSET)
+		b = PROC_PENDING;
+	else if (v == PROC_OWNER_HIDDEN || v > p->cur.n)
 		b = PROC_HIDDEN;
 	else {
 		b = PROC_OWNED;
-		o = &p->tab[v - 1];
+		o = &p->cur.tab[v - 1];
 	}
 	if (bucket != NULL)
 		*bucket = b;
@@ -918,7 +1092,7 @@ const char *
 proc_bucket_name(int bucket)
 {
 	static const char *const names[PROC_NBUCKETS] = { "process", "none",
-	    "hidden", "queued", "in_flight", "failed" };
+	    "hidden", "queued", "in_flight", "failed", "pending" };
 
 	return bucket >= 0 && bucket < PROC_NBUCKETS ? names[bucket] : "off";
 }

@@ -107,6 +107,21 @@ void collector_take(struct collector *c);
  * what the sources have as it comes. */
 void collector_sleep(struct collector *c, int64_t deadline_ns);
 
+/* Look owners up apart from the refreshes (the interactive view): a
+ * refresh only begins a walk of /proc, collector_owners_step reads it
+ * on, and the rows it has not reached are pending meanwhile.  Off (the
+ * default, batch and --kill), every refresh ends with every row
+ * attributed.  No effect without processes. */
+void collector_owners_async(struct collector *c);
+
+/* Read the walk of /proc under way for about budget_ns.  Returns 1 when
+ * it ended: the owners changed (the view must be built again). */
+int collector_owners_step(struct collector *c, int64_t budget_ns);
+
+/* When collector_owners_step has work (monotonic ns; 0: now),
+ * INT64_MAX when none. */
+int64_t collector_owners_at(const struct collector *c);
+
 /* Ask the kernel for row in full (diag_lookup, through the socket of
  * the row's namespace): fills at most max fields of out, returns how
  * many; 0 with *note saying why there are none (a recording, a gone

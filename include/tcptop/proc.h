@@ -22,6 +22,9 @@
 					 * could not be read for want of a
 					 * resource (EMFILE, ENFILE, ENOMEM):
 					 * owner unknown, not hidden */
+#define PROC_OWNER_PENDING	0x7ffe	/* a file no walk of /proc has looked
+					 * for yet: the one under way, or the
+					 * next (proc_set_async) */
 #define PROC_OWNER_QUEUED	0x8000	/* bit: in a listener's accept queue
 					 * (inode 0); the low bits are the
 					 * listener's owner, 0 unknown */
@@ -41,6 +44,8 @@ enum proc_bucket {
 				 * and not yet received */
 	PROC_FAILED,		/* "failed": attribution failed (a process
 				 * could not be read: EMFILE, ...) */
+	PROC_PENDING,		/* "pending": not looked for yet; a walk
+				 * of /proc under way or to come will */
 	PROC_NBUCKETS
 };
 
@@ -69,8 +74,13 @@ void proc_free(struct proc *p);
 
 /* Attribute t's live rows after a refresh (conntab_end_scan).  Each
  * row keeps the owner the last rescan gave it, in conn.owner: the
- * steady state keeps no memory per socket.  This call rescans /proc
- * once for every live row when
+ * steady state keeps no memory per socket.  A rescan is one walk of
+ * /proc for every live row.  By default (synchronous) the walk is done
+ * within this call, so no row is left pending; with proc_set_async it
+ * is only begun here, read in slices by proc_step, the rows it has not
+ * reached pending meanwhile, and begun at most when the walks so far
+ * have taken no more than 1 / PROC_WALK_SHARE of the time (a row new
+ * since then waits, pending).  A walk is needed when
  * - a row has a nonzero inode no rescan looked for (a new row, or one
  *   that just got a file: an accept()ed connection);
  * - a cached owner fails its check: its pid is gone, the fd that held
@@ -95,6 +105,32 @@ void proc_free(struct proc *p);
  * SO_REUSEPORT).  Tombstones keep the owner they had. */
 void proc_update(struct proc *p, struct conntab *t);
 
+/* Walks take at most one part in this of the time, in async mode: the
+ * next one begins no sooner than (PROC_WALK_SHARE - 1) times the last
+ * one's work after it ended.  So under churn the cost of /proc is
+ * bounded, whatever the host's open files; short-lived sockets closed
+ * before the next walk cost nothing. */
+#define PROC_WALK_SHARE		10
+
+/* Async (on) or synchronous (off, the default) walks, from the next
+ * proc_update on.  The environment's TCPTOP_TEST_OWNER_PACE_MS (a test
+ * aid, docs/hacking.md), read at proc_new, makes a slice read one
+ * process and slices that many ms apart. */
+void proc_set_async(struct proc *p, int on);
+
+/* Read the walk under way for about budget_ns (one process at least),
+ * unless its next slice is not due yet (proc_step_at).  Returns 1 when
+ * it ended with this slice: t's rows have their owners (redraw), else
+ * 0.  t is the table proc_update was given. */
+int proc_step(struct proc *p, struct conntab *t, int64_t budget_ns);
+
+/* When the next slice is due (monotonic ns; 0: now), INT64_MAX when no
+ * walk is under way. */
+int64_t proc_step_at(const struct proc *p);
+
+/* Whether a walk is under way. */
+int proc_pending(const struct proc *p);
+
 /* Refreshes between two rescans looking for in-flight sockets, at most. */
 #define PROC_INFLIGHT_RETRY	8
 
@@ -106,10 +142,10 @@ unsigned proc_check_period(const struct proc *p);
  * and attribute t's live rows. */
 void proc_rescan(struct proc *p, struct conntab *t);
 
-/* The owner of c, borrowed until the next proc_update or proc_rescan,
- * or NULL; *bucket (may be NULL) says which bucket c is in.  p may be
+/* The owner of c, borrowed until the next proc_update, proc_rescan or
+ * proc_step that returns 1, or NULL; *bucket (may be NULL) says which bucket c is in.  p may be
  * NULL (attribution off): NULL and PROC_OFF.  A row not yet looked up
- * counts as hidden.  A queued row's owner is its listener's (NULL when
+ * is pending.  A queued row's owner is its listener's (NULL when
  * unknown). */
 const struct proc_owner *proc_owner(const struct proc *p,
     const struct conn *c, int *bucket);
@@ -120,7 +156,7 @@ void proc_count(const struct proc *p, const struct conn *const *rows,
     size_t counts[PROC_NBUCKETS]);
 
 /* The bucket's name in JSON: "process", "none", "hidden", "queued",
- * "in_flight" or "failed". */
+ * "in_flight", "failed" or "pending". */
 const char *proc_bucket_name(int bucket);
 
 /* Why the last rescan could not read every process it should have:

@@ -7,7 +7,8 @@
  * has exited; a socket waiting in our accept queue is queued, ours; an
  * inode no process holds is in flight as root, after a second look; a
  * listener handed to a grandchild by a fork whose process exits is
- * named again at the next refresh. */
+ * named again at the next refresh; async, a refresh only begins the
+ * walk, its rows pending until proc_step ends it. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pwd.h>
@@ -297,6 +298,73 @@ test_handoff(struct diag *d, struct conntab *t, struct proc *p)
 	close(go[0]), close(go[1]), close(back[0]), close(back[1]);
 }
 
+/* Live rows of t in bucket b. */
+static size_t
+count_bucket(const struct proc *p, const struct conntab *t, int b)
+{
+	size_t counts[PROC_NBUCKETS], n;
+	struct conn *const *rows = conntab_rows(t, &n);
+
+	proc_count(p, (const struct conn *const *)rows, n, counts);
+	return counts[b];
+}
+
+/* Step p's walk until it ends (1), or give up after many slices (0). */
+static int
+step_to_end(struct proc *p, struct conntab *t)
+{
+	long k;
+
+	for (k = 0; k < 1000000; k++)
+		if (proc_step(p, t, 1000000))
+			return 1;
+	return 0;
+}
+
+/* Async: a refresh only begins the walk, the rows with files pending
+ * meanwhile (counted, never hidden); a socket born during the walk is
+ * not in it and stays pending after it; a later refresh begins the
+ * next walk, which finds it.  comm: our name now. */
+static void
+test_async(struct diag *d, int lfd, const char *comm)
+{
+	struct conntab *t = conntab_new(60000);
+	struct proc *p = proc_new();
+	const struct conn *c;
+	int fd, b, k;
+
+	proc_set_async(p, 1);
+	refresh(d, t, p, 0);
+	CHECK_EQ(proc_rescans(p), 1);
+	CHECK(proc_pending(p));
+	CHECK_EQ(proc_step_at(p), 0);
+	CHECK(count_bucket(p, t, PROC_PENDING) >= 3);
+	CHECK_EQ(count_bucket(p, t, PROC_HIDDEN), 0);
+	CHECK_EQ(count_bucket(p, t, PROC_OWNED), 0);
+	fd = tcp_connect();
+	refresh(d, t, p, 0);
+	CHECK_EQ(proc_rescans(p), 1);	/* the walk under way goes on */
+	CHECK(step_to_end(p, t));
+	CHECK(!proc_pending(p));
+	CHECK_EQ(proc_step_at(p), INT64_MAX);
+	check_ours(p, t, lfd, comm);
+	c = row_of(t, inode_of(fd));
+	CHECK(c != NULL && proc_owner(p, c, &b) == NULL && b == PROC_PENDING);
+	/* The next walk begins at a refresh once the last one's share of
+	 * the time allows (PROC_WALK_SHARE), within 2 s here. */
+	for (k = 0; k < 200 && proc_rescans(p) == 1; k++) {
+		usleep(10000);
+		refresh(d, t, p, 0);
+	}
+	CHECK_EQ(proc_rescans(p), 2);
+	CHECK(step_to_end(p, t));
+	check_ours(p, t, fd, comm);
+	CHECK_EQ(count_bucket(p, t, PROC_PENDING), 0);
+	close(fd);
+	proc_free(p);
+	conntab_free(t);
+}
+
 int
 main(void)
 {
@@ -437,6 +505,7 @@ main(void)
 	CHECK_EQ(counts[PROC_NOFILE], 1);
 	CHECK_EQ(counts[PROC_HIDDEN], 0);
 	CHECK_EQ(counts[PROC_INFLIGHT], 0);
+	CHECK_EQ(counts[PROC_PENDING], 0);	/* synchronous */
 	CHECK_EQ(counts[PROC_OWNED] + counts[PROC_NOFILE] +
 	    counts[PROC_QUEUED], conntab_live(t));
 
@@ -450,6 +519,7 @@ main(void)
 
 	test_handoff(d, t, p);
 	test_tombstone(d, t, p);
+	test_async(d, lfd, "ev?[2Jil");
 
 	close(c2);
 	close(afd);

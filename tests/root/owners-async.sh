@@ -1,0 +1,238 @@
+#!/bin/bash
+#
+# owners-async: the interactive view looks owners up apart from its
+# refreshes (issue 16).
+#
+# 1. The first screen does not wait for the walk of /proc.  In a private
+#    namespace (netns_lone) tests/helpers/ownmove holds three sockets;
+#    tcptop runs on an 80x24 tmux screen with the walk paced by the test
+#    aid TCPTOP_TEST_OWNER_PACE_MS (one process a slice, slices that far
+#    apart, the pace chosen so the processes before ownmove's take 20 s
+#    at least).  The screen must show the rows with "(pending)" owners
+#    and "owners pending 3" on the status line before the walk ends (no
+#    "proc: rescan" in the -v log yet), answer a key meanwhile (F6, the
+#    sort menu, and Escape), then fill the owners in: each row's pid and
+#    command as ss -tanp lists them, nothing pending left.
+# 2. Under churn the walks take a bounded share of the time.  Six
+#    processes hold 8000 descriptors each (/dev/null), so a walk reads
+#    48,000 links, while tests/helpers/tcpcycle makes connections that
+#    live 60 ms (each has an inode no walk looked for); tcptop -d 0.2
+#    runs on the screen for OWNERS_SECS (default 12), and until it has
+#    walked three times (120 s at most).  From the -v log:
+#    the walks' work adds up to at most a tenth of the time plus the
+#    last walk's (PROC_WALK_SHARE), and there are fewer walks than half
+#    the refreshes (the old tcptop walked on nearly every one); and the
+#    connections' rows were shown owned by tcpcycle at least once.
+#
+# Environment: TCPTOP, NSHOLDER, OWNMOVE, TCPCYCLE, OWNERS_SECS.
+# Exit 0 pass, 1 fail, 77 skip.
+
+set -u
+
+TCPTOP=${TCPTOP:-./tcptop}
+NSHOLDER=${NSHOLDER:-./tests/helpers/nsholder}
+OWNMOVE=${OWNMOVE:-./tests/helpers/ownmove}
+TCPCYCLE=${TCPCYCLE:-./tests/helpers/tcpcycle}
+SECS=${OWNERS_SECS:-12}
+
+. "$(dirname "$0")/../lib/lib-test.sh"
+. "$(dirname "$0")/../lib/lib-netns.sh"
+. "$(dirname "$0")/../lib/lib-tmux.sh"
+
+netns_require tmux perl
+require_bin TCPTOP OWNMOVE TCPCYCLE
+require_count OWNERS_SECS "$SECS"
+TCPTOP=$(abspath "$TCPTOP")
+OWNMOVE=$(abspath "$OWNMOVE")
+TCPCYCLE=$(abspath "$TCPCYCLE")
+
+cleanup()
+{
+	local pid
+
+	tmux_stop
+	# Everything left in the namespace is this test's: ownmove, its
+	# receiver, the descriptor holders, tcpcycle.
+	if [ -n "$NS_S" ]; then
+		for pid in $(ip netns pids "$NS_S" 2>/dev/null); do
+			kill -TERM "$pid" 2>/dev/null
+		done
+	fi
+	netns_cleanup
+}
+
+test_tmpdir owners-async
+chmod 755 "$TMP"
+mkdir -p "$TMP/xdg"
+tmux_init owners-async
+netns_lone tcptop-oas
+
+# screen NAME ENV... -- ARGS...: tcptop on an 80x24 screen in the
+# namespace, its stderr into $TMP/NAME.err and its exit status into
+# $TMP/NAME.rc (a sanitizer's report goes there too).
+screen()
+{
+	local name=$1 envs=() v
+
+	shift
+	while [ "$1" != -- ]; do
+		envs+=("$1")
+		shift
+	done
+	shift
+	for v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
+		[ -n "${!v:-}" ] && envs+=("$v=${!v}")
+	done
+	tmux_start 80 24 sh -c '"$@" 2>"$0.err"; echo $? >"$0.rc"' \
+	    "$TMP/$name" env -i TERM=xterm-256color LANG=C.UTF-8 TZ=UTC \
+	    XDG_CONFIG_HOME="$TMP/xdg" "${envs[@]}" "$(command -v ip)" netns \
+	    exec "$NS_S" "$TCPTOP" "$@"
+}
+
+# quit NAME: q, then tcptop must end with status 0 and nothing on stderr.
+quit()
+{
+	keys q
+	if wait_until -t 30 "tcptop to quit" test -s "$TMP/$1.rc" &&
+	    [ "$(cat "$TMP/$1.rc")" = 0 ] && [ ! -s "$TMP/$1.err" ]; then
+		ok "$1: quit with status 0, nothing on stderr"
+	else
+		bad "$1: status $(cat "$TMP/$1.rc" 2>/dev/null), stderr:"
+		head -c 2000 "$TMP/$1.err" 2>/dev/null
+	fi
+}
+
+# --- 1. The first screen before the walk ends --------------------------
+
+mkfifo "$TMP/cmd" || fail "mkfifo"
+inS "$OWNMOVE" om-async 7301 <"$TMP/cmd" >"$TMP/om" 2>&1 &
+exec {CMD}>"$TMP/cmd"
+await -t 20 "ownmove ready" grep -qs '^ready ' "$TMP/om"
+OM=$(awk '/^ready /{print $2}' "$TMP/om")
+# The processes the walk reads before ownmove's (it reads /proc in pid
+# order): 20 s of them at least.
+before=0
+for d in /proc/[0-9]*; do
+	[ "${d#/proc/}" -lt "$OM" ] && before=$((before + 1))
+done
+PACE=$(( 20000 / (before > 0 ? before : 1) ))
+[ "$PACE" -ge 50 ] || PACE=50
+echo "# $before processes before ownmove's pid $OM: a slice every $PACE ms"
+
+screen first TCPTOP_TEST_OWNER_PACE_MS="$PACE" -- -d 0.5 -p 7301 \
+    --columns local,remote,pid,process -v "$TMP/log1"
+pending3()
+{
+	[ "$(grep -c '(pending) *$' "$SCREEN")" -eq 3 ] &&
+	    grep -q 'owners pending 3' "$SCREEN"
+}
+if screen_until -t 30 "three rows pending" pending3; then
+	ok "first screen: the three rows pending, said on the status line"
+	grep -q 'proc: rescan' "$TMP/log1" &&
+	    bad "first screen: the walk had ended" ||
+	    ok "first screen: drawn while the walk is under way"
+	keys F6
+	wait_screen 'Sort by' 10 && ok "a key answered during the walk" ||
+	    bad "F6 not answered during the walk"
+	capture
+	grep -q 'owners pending 3' "$SCREEN" &&
+	    ok "the sort menu came while owners were pending" ||
+	    bad "the walk ended before the key's answer: no proof"
+	keys Escape
+else
+	bad "first screen: no pending rows"
+fi
+# ss -tanp's owner of each socket on 7301: "local remote pid comm".
+ss_rows()
+{
+	inS ss -tanpH 'sport = :7301 or dport = :7301' | perl -ne '
+	    my @f = split;
+	    my %u;
+	    while (/\("((?:[^"\\]|\\.)*)",pid=(\d+),fd=\d+\)/g) {
+		$u{$2} = $1;
+	    }
+	    my @p = sort { $a <=> $b } keys %u;
+	    print "$f[3] $f[4] $p[0] $u{$p[0]}\n" if @p;' | sort
+}
+screen_rows()
+{
+	grep -E ':7301 ' "$SCREEN" | awk 'NF == 4 { print $1, $2, $3, $4 }' |
+	    sort
+}
+filled()
+{
+	ss_rows >"$TMP/ss"
+	screen_rows >"$TMP/shown"
+	[ "$(wc -l <"$TMP/ss")" -eq 3 ] && cmp -s "$TMP/ss" "$TMP/shown" &&
+	    ! grep -q 'pending' "$SCREEN"
+}
+if screen_until -t $((before * PACE / 1000 + 60)) "owners as ss -tanp" \
+    filled; then
+	ok "the walk ended: owners as ss -tanp, nothing pending"
+else
+	bad "owners (< ss, > screen):"
+	diff "$TMP/ss" "$TMP/shown"
+fi
+grep -q 'proc: rescan 1:' "$TMP/log1" && ok "one walk logged" ||
+    bad "no walk in the log"
+quit first
+tmux_stop
+exec {CMD}>&-
+
+# --- 2. Under churn, the walks' share is bounded -----------------------
+
+for i in 1 2 3 4 5 6; do
+	inS perl -e '$| = 1; my @h; for (1 .. 8000) { open(my $f, "<", "/dev/null")
+	    or die "open: $!"; push @h, $f } print "held\n"; sleep' \
+	    >"$TMP/hold$i" 2>&1 &
+done
+for i in 1 2 3 4 5 6; do
+	await -t 30 "holder $i" grep -qs '^held' "$TMP/hold$i"
+done
+inS "$TCPCYCLE" cycle 127.0.0.1 7302 100000 20 >"$TMP/cycle" 2>&1 &
+screen churn -- -d 0.2 -p 7302 --columns local,remote,pid,process -v "$TMP/log2"
+await -t 30 "tcptop's first refresh" grep -qs 'refresh 1:' "$TMP/log2"
+# SECS seconds of refreshes at least, and three walks (a slow build's
+# walks are far apart: 120 s at most), counted in the log.
+t0=$(now_us)
+seen=0
+elapsed() { echo $(( ($(now_us) - t0) / 1000000 )); }
+until [ "$(elapsed)" -ge 120 ] || { [ "$(elapsed)" -ge "$SECS" ] &&
+    [ "$(grep -c 'proc: rescan' "$TMP/log2")" -ge 3 ]; }; do
+	capture
+	grep -Eq ':7302 .* tcpcycle *$' "$SCREEN" && seen=1
+	sleep 0.2
+done
+quit churn
+tmux_stop
+[ "$seen" -eq 1 ] && ok "churn: the listener shown owned by tcpcycle" ||
+    bad "churn: the listener never shown owned"
+# The refreshes' span (monotonic ns of the first start and the last
+# end), the walks' work (us) and the last walk's.
+awk '
+/ refresh [0-9]+: .* dump [0-9]+\.\.[0-9]+ ns, done [0-9]+ ns/ {
+	split($0, a, " dump "); split(a[2], b, "[. ]+")
+	if (first == "") first = b[1]
+	match($0, /done [0-9]+ ns/); last = substr($0, RSTART + 5, RLENGTH - 8)
+	refreshes++
+}
+/ proc: rescan [0-9]+:/ {
+	walks++; w = 0
+	if (match($0, /[0-9]+ us of work/))
+		w = substr($0, RSTART, RLENGTH - 11)
+	work += w; lastw = w
+}
+END { printf "%d %d %.0f %.0f %.0f\n", refreshes, walks,
+    (last - first) / 1000, work, lastw }' "$TMP/log2" >"$TMP/share"
+read -r refreshes walks span work lastw <"$TMP/share"
+echo "# $refreshes refreshes over $((span / 1000)) ms, $walks walks," \
+    "$((work / 1000)) ms of work, the last $((lastw / 1000)) ms"
+[ "$refreshes" -ge 10 ] || bad "churn: only $refreshes refreshes"
+[ "$walks" -ge 3 ] && [ $((walks * 2)) -lt "$refreshes" ] &&
+    ok "churn: $walks walks in $refreshes refreshes" ||
+    bad "churn: $walks walks in $refreshes refreshes"
+[ $((work * 10)) -le $((span + 10 * lastw)) ] &&
+    ok "churn: walks took at most a tenth of the time" ||
+    bad "churn: walks took $work us of $span us"
+
+summary owners-async
