@@ -263,14 +263,16 @@ test_handoff(struct diag *d, struct conntab *t, struct proc *p)
 			_exit(1);
 		bp = fork();
 		if (bp == 0) {
+			/* Named before it says so: on a loaded machine
+			 * it may run long after its parent has gone. */
 			prctl(PR_SET_NAME, "tcptop-b");
 			close(hold[1]);
+			bpid = (long)getpid();
+			(void)!write(back[1], &bpid, sizeof bpid);
 			(void)!read(hold[0], &ch, 1);
 			_exit(0);
 		}
-		bpid = (long)bp;
-		(void)!write(back[1], &bpid, sizeof bpid);
-		_exit(0);
+		_exit(bp == -1);
 	}
 	close(lfd);
 	close(hold[0]);
@@ -351,8 +353,9 @@ test_async(struct diag *d, int lfd, const char *comm)
 	c = row_of(t, inode_of(fd));
 	CHECK(c != NULL && proc_owner(p, c, &b) == NULL && b == PROC_PENDING);
 	/* The next walk begins at a refresh once the last one's share of
-	 * the time allows (PROC_WALK_SHARE), within 2 s here. */
-	for (k = 0; k < 200 && proc_rescans(p) == 1; k++) {
+	 * the time allows (PROC_WALK_SHARE): nine times the last walk's
+	 * work, seconds on a loaded host.  A minute at most. */
+	for (k = 0; k < 6000 && proc_rescans(p) == 1; k++) {
 		usleep(10000);
 		refresh(d, t, p, 0);
 	}
@@ -433,7 +436,9 @@ main(void)
 	refresh(d, t, p, 1);
 	CHECK_EQ(proc_rescans(p), 2);
 	c = row_of(t, 0xfffffff0u);
-	CHECK(c != NULL && proc_owner(p, c, &b) == NULL && b == PROC_HIDDEN);
+	if (!CHECK(c != NULL && proc_owner(p, c, &b) == NULL &&
+	    b == PROC_HIDDEN))
+		fprintf(stderr, "# bucket %d\n", c != NULL ? b : -2);
 	refresh(d, t, p, 1);
 	if (!proc_sees_all()) {
 		CHECK_EQ(proc_rescans(p), 2);
@@ -459,7 +464,12 @@ main(void)
 			if (!CHECK_EQ(proc_rescans(p), r))
 				fprintf(stderr, "in flight, refresh %d\n", k);
 		}
-		CHECK(proc_owner(p, c, &b) == NULL && (int)b == want);
+		/* What the last rescan could read decides: on a busy
+		 * host a process may refuse one rescan and not the next
+		 * (one in the middle of exec, say). */
+		want = proc_read_all(p) ? PROC_INFLIGHT : PROC_HIDDEN;
+		if (!CHECK(proc_owner(p, c, &b) == NULL && (int)b == want))
+			fprintf(stderr, "# bucket %d, want %d\n", b, want);
 	}
 	/* Gone again: nothing left to look for. */
 	fake.inode = 0;
