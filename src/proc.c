@@ -456,6 +456,21 @@ proc_failure(const struct proc *p, size_t *unread)
 	return p->unread > 0 ? p->fail_errno : 0;
 }
 
+int
+proc_fd_dir(int fd, DIR **dir)
+{
+	int err;
+
+	if ((*dir = fdopendir(fd)) != NULL)
+		return 0;
+	/* Exited since the open: fdopendir's fstat of a dead process's fd
+	 * directory fails with ENOENT (no task behind it). */
+	err = errno;
+	close(fd);
+	errno = err;
+	return err == ENOENT || err == ESRCH ? 1 : -1;
+}
+
 /* Every socket fd of one process: claim the inodes looked for that no
  * lower pid holds. */
 static void
@@ -484,10 +499,11 @@ proc_scan_pid(struct proc *p, int procfd, pid_t pid)
 	 * makes the next check miss, never a change pass unseen. */
 	if (fstat(fd, &st) == -1)
 		st.st_size = 0;
-	dir = fdopendir(fd);
-	if (dir == NULL) {
+	switch (proc_fd_dir(fd, &dir)) {
+	case 1:
+		return;		/* gone: it holds nothing, as above */
+	case -1:
 		proc_unread(p, errno);
-		close(fd);
 		return;
 	}
 	while ((de = readdir(dir)) != NULL) {

@@ -3,6 +3,7 @@
 #ifndef TCPTOP_PROC_H
 #define TCPTOP_PROC_H
 
+#include <dirent.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -130,6 +131,12 @@ int64_t proc_step_at(const struct proc *p);
 
 /* Whether a walk is under way. */
 int proc_pending(const struct proc *p);
+
+/* The listing of one process's /proc/PID/fd, opened as fd (taken in
+ * every case): 0 with *dir; 1 when the process has exited since the
+ * open (it holds nothing); -1 with errno when it could not be read
+ * (EMFILE...: what it holds is unknown). */
+int proc_fd_dir(int fd, DIR **dir);
 
 /* Refreshes between two rescans looking for in-flight sockets, at most. */
 #define PROC_INFLIGHT_RETRY	8

@@ -10,8 +10,10 @@
  * named again at the next refresh; async, a refresh only begins the
  * walk, its rows pending until proc_step ends it. */
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -368,6 +370,37 @@ test_async(struct diag *d, int lfd, const char *comm)
 	conntab_free(t);
 }
 
+/* A process that exits between the open of its /proc/PID/fd and the
+ * listing holds nothing: not a process that could not be read (which
+ * would turn every unplaced socket into "failed").  Its own fd
+ * directory lists. */
+static void
+test_fd_dir_gone(void)
+{
+	char path[64];
+	DIR *dir;
+	pid_t kid;
+	int fd, st;
+
+	snprintf(path, sizeof path, "/proc/%ld/fd", (long)getpid());
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	CHECK(fd != -1 && proc_fd_dir(fd, &dir) == 0 && dir != NULL);
+	if (fd != -1 && dir != NULL)
+		closedir(dir);
+	kid = fork();
+	if (kid == 0) {
+		pause();
+		_exit(0);
+	}
+	CHECK(kid > 0);
+	snprintf(path, sizeof path, "/proc/%ld/fd", (long)kid);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	CHECK(fd != -1);
+	CHECK(kill(kid, SIGKILL) == 0 && waitpid(kid, &st, 0) == kid);
+	if (fd != -1)
+		CHECK_EQ(proc_fd_dir(fd, &dir), 1);
+}
+
 int
 main(void)
 {
@@ -389,6 +422,7 @@ main(void)
 		return 77;
 	}
 	CHECK(prctl(PR_SET_NAME, "tcptop-proct") == 0);
+	test_fd_dir_gone();
 	lfd = socket(AF_INET, SOCK_STREAM, 0);
 	memset(&sa, 0, sizeof sa);
 	sa.sin_family = AF_INET;
