@@ -221,6 +221,18 @@ netns_sessions_up()
 	[ "$(netns_sockets | grep -c "^ESTAB $S_ADDR4:$1 ")" -eq 3 ]
 }
 
+# netns_kill_all: SIGTERM to every process in S (a test's cleanup, when
+# everything left there is its own).
+netns_kill_all()
+{
+	local pid
+
+	[ -n "$NS_S" ] || return 0
+	for pid in $(ip netns pids "$NS_S" 2>/dev/null); do
+		kill -TERM "$pid" 2>/dev/null
+	done
+}
+
 # Stop the holder and delete both namespaces.
 netns_cleanup()
 {

@@ -48,16 +48,10 @@ TCPCYCLE=$(abspath "$TCPCYCLE")
 
 cleanup()
 {
-	local pid
-
 	tmux_stop
 	# Everything left in the namespace is this test's: ownmove, its
 	# receiver, the descriptor holders, tcpcycle.
-	if [ -n "$NS_S" ]; then
-		for pid in $(ip netns pids "$NS_S" 2>/dev/null); do
-			kill -TERM "$pid" 2>/dev/null
-		done
-	fi
+	netns_kill_all
 	netns_cleanup
 }
 

@@ -41,18 +41,14 @@ CMDFD=()
 
 cleanup()
 {
-	local fd pid
+	local fd
 
 	for fd in "${CMDFD[@]}"; do
 		[ -n "$fd" ] && eval "exec $fd>&-"
 	done
 	# Everything left in the namespace is this test's: tcptop, the
 	# ownmove instances, their receivers and kids.
-	if [ -n "$NS_S" ]; then
-		for pid in $(ip netns pids "$NS_S" 2>/dev/null); do
-			kill -TERM "$pid" 2>/dev/null
-		done
-	fi
+	netns_kill_all
 	stop_pids $TOP_PID
 	tmux_stop
 	netns_cleanup

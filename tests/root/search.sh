@@ -43,15 +43,9 @@ SERVERS=
 
 cleanup()
 {
-	local pid
-
 	screen_stop
 	# Everything left in the namespace is this test's.
-	if [ -n "$NS_S" ]; then
-		for pid in $(ip netns pids "$NS_S" 2>/dev/null); do
-			kill -TERM "$pid" 2>/dev/null
-		done
-	fi
+	netns_kill_all
 	stop_pids $SERVERS
 	netns_cleanup
 }

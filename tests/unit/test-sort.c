@@ -38,10 +38,29 @@ rnd(unsigned n)
 	return (unsigned)(rng >> 33) % n;
 }
 
+/* Sort v (N rows) by key with sort_conns and a copy with qsort and the
+ * reference comparison: the same order? */
+static int
+sorts_as_ref(const struct conn **v, int key, int rev, struct sort_buf *buf)
+{
+	static const struct conn *w[N];
+	size_t i;
+
+	memcpy(w, v, sizeof w);
+	sort_conns(v, N, key, rev, NULL, buf);
+	ref_key = key;
+	ref_rev = rev;
+	qsort(w, N, sizeof w[0], ref_cmp);
+	for (i = 0; i < N; i++)
+		if (v[i] != w[i])
+			return 0;
+	return 1;
+}
+
 int
 main(void)
 {
-	static const struct conn *v[N], *w[N];
+	static const struct conn *v[N];
 	struct sort_buf buf = { 0 };
 	int key, rev, trial;
 	size_t i;
@@ -87,8 +106,6 @@ main(void)
 		CHECK(field_table[key].name != NULL);
 		for (rev = 0; rev < 2; rev++) {
 			for (trial = 0; trial < 3; trial++) {
-				int same = 1;
-
 				for (i = 0; i < N; i++)
 					v[i] = &rows[i];
 				if (trial == 1) {
@@ -112,15 +129,7 @@ main(void)
 						v[N - 1 - i] = x;
 					}
 				}
-				memcpy(w, v, sizeof v);
-				sort_conns(v, N, key, rev, NULL, &buf);
-				ref_key = key;
-				ref_rev = rev;
-				qsort(w, N, sizeof w[0], ref_cmp);
-				for (i = 0; i < N; i++)
-					if (v[i] != w[i])
-						same = 0;
-				CHECK(same);
+				CHECK(sorts_as_ref(v, key, rev, &buf));
 			}
 		}
 	}
@@ -130,19 +139,9 @@ main(void)
 		rows[i].s.cookie += 1ULL << 62;
 	for (key = 0; key < FIELD_N; key++) {
 		for (rev = 0; rev < 2; rev++) {
-			int same = 1;
-
 			for (i = 0; i < N; i++)
 				v[i] = &rows[(i * 7) % N];
-			memcpy(w, v, sizeof v);
-			sort_conns(v, N, key, rev, NULL, &buf);
-			ref_key = key;
-			ref_rev = rev;
-			qsort(w, N, sizeof w[0], ref_cmp);
-			for (i = 0; i < N; i++)
-				if (v[i] != w[i])
-					same = 0;
-			CHECK(same);
+			CHECK(sorts_as_ref(v, key, rev, &buf));
 		}
 	}
 	for (i = 0; i < N; i++)
