@@ -9,6 +9,7 @@
 #include "tcptop/conntab.h"
 #include "tcptop/rate.h"
 #include "tcptop/statebound.h"
+#include "tcptop/tcpstate.h"
 #include "tcptop/xmalloc.h"
 
 #define CONNTAB_CHUNK 1024	/* rows allocated together */
@@ -24,6 +25,8 @@
 struct chash {
 	struct conn **slots;
 	size_t nslots;		/* power of two, at least 2 * what it holds */
+	int by_tuple;		/* keyed by the 4-tuple, cookie or not: rows
+				 * sharing one follow each other */
 };
 
 /* Rows a narrower query left out of view (conntab_rescope), kept so that
@@ -51,6 +54,8 @@ struct conntab {
 	size_t live;
 
 	struct chash hash;	/* the live rows */
+	struct chash tuples;	/* and by 4-tuple (conntab_index_tuples),
+				 * slots NULL until asked for */
 
 	struct conn **freelist;	/* recycled rows */
 	size_t nfree, capfree;
@@ -88,6 +93,9 @@ struct conntab {
 	int64_t tombstone_ms;
 	uint32_t pass;		/* bumped per scan and per restart */
 	int open;		/* a scan was aborted: the next one resumes it */
+	uint32_t covers;	/* the states the scan covers (TCPSTATE
+				 * bits): rows in others stay unless seen or
+				 * dropped (conntab_scan_states) */
 	uint32_t scan;		/* scans begun */
 	unsigned long scans_ended;
 	int baseline;		/* the next scan sees a new scope: what it
@@ -135,7 +143,8 @@ conntab_same_tuple(const struct conn_sample *a, const struct conn_sample *b)
 static size_t
 chash_slot0(const struct chash *h, const struct conn_sample *s)
 {
-	uint64_t k = s->cookie != 0 ? s->cookie : conntab_tuple_hash(s);
+	uint64_t k = s->cookie != 0 && !h->by_tuple ? s->cookie :
+	    conntab_tuple_hash(s);
 
 	k *= 0x9e3779b97f4a7c15ULL;
 	return (size_t)(k >> 32) & (h->nslots - 1);
@@ -165,6 +174,12 @@ chash_init(struct chash *h, size_t nslots)
 {
 	h->slots = xcalloc(nslots, sizeof *h->slots);
 	h->nslots = nslots;
+}
+
+static void
+chash_put(struct chash *h, struct conn *c)
+{
+	h->slots[chash_find(h, &c->s)] = c;
 }
 
 static void
@@ -202,6 +217,28 @@ chash_del(struct chash *h, const struct conn *c)
 			i = j;
 		}
 	}
+}
+
+/* The tuple index follows the hash: rows enter and leave both. */
+static void
+conntab_unhash(struct conntab *t, const struct conn *c)
+{
+	chash_del(&t->hash, c);
+	if (t->tuples.slots != NULL)
+		chash_del(&t->tuples, c);
+}
+
+/* Both hashes sized for the live rows: grown past half full, and to
+ * want slots when want is nonzero. */
+static void
+conntab_hash_fit(struct conntab *t, size_t want)
+{
+	if (want == 0 && t->live * 2 > t->hash.nslots)
+		want = t->hash.nslots * 2;
+	if (want != 0 && want != t->hash.nslots)
+		chash_rehash(&t->hash, want);
+	if (t->tuples.slots != NULL && t->tuples.nslots != t->hash.nslots)
+		chash_rehash(&t->tuples, t->hash.nslots);
 }
 
 /* A new chunk's rows, *n of them.  The first rows come in plain
@@ -349,6 +386,7 @@ conntab_free(struct conntab *t)
 	free(t->chunks);
 	free(t->rows);
 	free(t->hash.slots);
+	free(t->tuples.slots);
 	free(t->park.hash.slots);
 	free(t->park.queue);
 	free(t->freelist);
@@ -380,8 +418,7 @@ conntab_expect(struct conntab *t, size_t n)
 		return;
 	while (n * 2 > nslots)
 		nslots *= 2;
-	if (nslots != t->hash.nslots)
-		chash_rehash(&t->hash, nslots);
+	conntab_hash_fit(t, nslots);
 	t->rows = conntab_reserve(t->rows, &t->cap, n, sizeof *t->rows);
 	t->next = conntab_reserve(t->next, &t->capnext, n, sizeof *t->next);
 	t->fresh = conntab_reserve(t->fresh, &t->capfresh, n,
@@ -392,6 +429,7 @@ void
 conntab_begin_scan(struct conntab *t, int64_t now_ms)
 {
 	t->now_ms = now_ms;
+	t->covers = TCPSTATE_ALL;
 	if (t->open) {
 		t->open = 0;
 		conntab_restart_scan(t);
@@ -653,6 +691,12 @@ conntab_update(struct conntab *t, const struct conn_sample *s)
 			conntab_path_push(c, s->state, t->now_ms);
 		}
 		conntab_rates(t, c, s);
+		if (t->tuples.slots != NULL && !conntab_same_tuple(&c->s, s)) {
+			/* A listener closed and connected again. */
+			chash_del(&t->tuples, c);
+			c->s = *s;
+			chash_put(&t->tuples, c);
+		}
 		c->s = *s;
 		/* A row seen twice in one pass (the kernel can report a
 		 * socket again as it moves between hash chains) keeps its
@@ -686,13 +730,14 @@ conntab_update(struct conntab *t, const struct conn_sample *s)
 		conntab_push(&t->fresh, &t->nfresh, &t->capfresh, c);
 	}
 	t->hash.slots[i] = c;
+	if (t->tuples.slots != NULL)
+		chash_put(&t->tuples, c);
 	conntab_push(&t->rows, &t->n, &t->cap, c);
 	conntab_note_order(t, c);
 	t->live++;
 	if (t->live > t->park.max)
 		t->park.max = t->live;
-	if (t->live * 2 > t->hash.nslots)
-		chash_rehash(&t->hash, t->hash.nslots * 2);
+	conntab_hash_fit(t, 0);
 }
 
 /* A request socket (SYN_RECV) that completed the handshake may reappear
@@ -852,8 +897,9 @@ conntab_shrink(struct conntab *t)
 		/* A quarter full: it grows again past half. */
 		while (want < t->live * 4)
 			want *= 2;
-		freed += (t->hash.nslots - want) * sizeof *t->hash.slots;
-		chash_rehash(&t->hash, want);
+		freed += (t->hash.nslots - want) * sizeof *t->hash.slots *
+		    (t->tuples.slots != NULL ? 2 : 1);
+		conntab_hash_fit(t, want);
 	}
 	t->rows = conntab_shrunk(t->rows, t->n, &t->cap,
 	    sizeof *t->rows, &freed);
@@ -883,6 +929,7 @@ void
 conntab_end_scan(struct conntab *t)
 {
 	size_t i, keep = 0, nreq = 0;
+	int drop;
 
 	t->ngone = 0;
 	for (i = 0; i < t->n; i++) {
@@ -890,12 +937,15 @@ conntab_end_scan(struct conntab *t)
 
 		if (c->flags & CONN_GONE)
 			continue;
-		if (c->seen_pass == t->pass) {
+		drop = c->flags & CONN_DROP;
+		c->flags &= (uint8_t)~CONN_DROP;
+		if (c->seen_pass == t->pass || (!drop &&
+		    !(t->covers & 1u << c->s.state))) {
 			if (c->created_scan != t->scan)
 				c->flags &= (uint8_t)~CONN_NEW;
 			continue;
 		}
-		chash_del(&t->hash, c);
+		conntab_unhash(t, c);
 		t->live--;
 		if (c->created_scan == t->scan) {
 			/* Seen only by a pass that was restarted. */
@@ -943,8 +993,10 @@ conntab_end_scan(struct conntab *t)
 	t->scans_ended++;
 	t->baseline = 0;
 	/* This scan's order is the next one's guide.  It holds only rows
-	 * seen by the final pass, none of which were freed above. */
-	{
+	 * seen by the final pass, none of which were freed above.  A scan
+	 * of some states leaves the whole dump's guide: rows it did not
+	 * see are still live. */
+	if (t->covers == TCPSTATE_ALL) {
 		struct conn **o = t->order;
 		size_t cap = t->caporder;
 
@@ -975,7 +1027,7 @@ conntab_rescope(struct conntab *t,
 			continue;
 		}
 		if (!(c->flags & CONN_GONE)) {
-			chash_del(&t->hash, c);
+			conntab_unhash(t, c);
 			t->live--;
 			if (c->s.cookie != 0) {
 				park_put(t, c);
@@ -992,6 +1044,56 @@ conntab_rescope(struct conntab *t,
 	t->nevents = 0;
 	t->open = 0;
 	t->baseline = 1;
+}
+
+void
+conntab_scan_states(struct conntab *t, uint32_t states)
+{
+	t->covers = states & TCPSTATE_ALL;
+}
+
+void
+conntab_drop(struct conntab *t, struct conn *c)
+{
+	(void)t;
+	if (!(c->flags & CONN_GONE))
+		c->flags |= CONN_DROP;
+}
+
+void
+conntab_index_tuples(struct conntab *t)
+{
+	size_t i;
+
+	if (t->tuples.slots != NULL)
+		return;
+	t->tuples.by_tuple = 1;
+	chash_init(&t->tuples, t->hash.nslots);
+	for (i = 0; i < t->n; i++)
+		if (!(t->rows[i]->flags & CONN_GONE))
+			chash_put(&t->tuples, t->rows[i]);
+}
+
+size_t
+conntab_find_tuple(const struct conntab *t, const struct conn_sample *s,
+    struct conn **out, size_t max)
+{
+	const struct chash *h = &t->tuples;
+	size_t i, n = 0;
+
+	if (h->slots == NULL)
+		return 0;
+	for (i = chash_slot0(h, s); h->slots[i] != NULL;
+	    i = (i + 1) & (h->nslots - 1))
+		if (conntab_same_tuple(&h->slots[i]->s, s) && n < max)
+			out[n++] = h->slots[i];
+	return n;
+}
+
+struct conn *
+conntab_find(const struct conntab *t, const struct conn_sample *s)
+{
+	return t->hash.slots[chash_find(&t->hash, s)];
 }
 
 void

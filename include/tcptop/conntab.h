@@ -20,6 +20,10 @@
 				 * (parked): state_since_ms is when it was
 				 * found again, its time in state a lower
 				 * bound */
+#define CONN_DROP	0x40	/* an exact request found it gone: the
+				 * scan's end makes it a tombstone
+				 * whatever states the scan covers
+				 * (conntab_drop) */
 
 /* How long a row hidden by a narrower query is kept for it to come back
  * (conntab_rescope). */
@@ -191,6 +195,36 @@ size_t conntab_path_times(const struct conn *c, int64_t *t_ms, size_t max);
 /* Whether s is a minisocket: a request socket (SYN_RECV without
  * tcp_info) or a timewait socket (TIME_WAIT, or the timewait timer). */
 int conntab_is_mini(const struct conn_sample *s);
+
+/* Incremental refreshes (collector_events.c) -------------------------
+ *
+ * Between full dumps the model is kept from events: a dump of a few
+ * states, exact requests for the sockets events named, and drops. */
+
+/* The scan covers only the sockets in states (bits 1 << TCP_*): at its
+ * end a row in another state that it did not see stays as it was,
+ * unless dropped.  Call after conntab_begin_scan; the next scan covers
+ * every state again. */
+void conntab_scan_states(struct conntab *t, uint32_t states);
+
+/* c is gone (an exact request found no such socket): the scan's end
+ * makes it a tombstone with a GONE event unless the scan saw it. */
+void conntab_drop(struct conntab *t, struct conn *c);
+
+/* Keep an index by 4-tuple from now on (it costs a pointer slot or two
+ * a row), for conntab_find_tuple. */
+void conntab_index_tuples(struct conntab *t);
+
+/* The live rows with s's family and 4-tuple (several: a timewait socket
+ * and the connection that took its tuple, listeners sharing a port),
+ * at most max of them into out.  Returns how many; 0 without the
+ * index.  Valid until the scan's end. */
+size_t conntab_find_tuple(const struct conntab *t,
+    const struct conn_sample *s, struct conn **out, size_t max);
+
+/* The live row of s's cookie (its 4-tuple without one), or NULL. */
+struct conn *conntab_find(const struct conntab *t,
+    const struct conn_sample *s);
 
 /* Number of scans ended so far. */
 unsigned long conntab_scans(const struct conntab *t);

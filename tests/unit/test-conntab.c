@@ -506,6 +506,88 @@ test_expect(void)
 	free(s);
 }
 
+/* A scan of some states (an incremental refresh): rows in others stay
+ * unless seen or dropped; the tuple index finds every row on a 4-tuple
+ * and follows rows in and out; and a full scan afterwards still works
+ * from its guide. */
+static void
+test_partial(void)
+{
+	struct conntab *t = conntab_new(0);
+	struct conn_sample s[6], k;
+	struct conn *found[4], *c;
+	size_t i;
+
+	s[0] = mk(1, TCP_LISTEN, 80, 0);
+	s[1] = mk(2, TCP_ESTABLISHED, 80, 5000);
+	s[2] = mk(3, TCP_ESTABLISHED, 80, 5001);
+	s[3] = mk(4, TCP_SYN_RECV, 80, 5002);
+	s[4] = mk(5, TCP_TIME_WAIT, 80, 5003);
+	scan(t, 1000, s, 5);
+	CHECK(conntab_find_tuple(t, &s[1], found, 4) == 0);	/* no index */
+	conntab_index_tuples(t);
+	CHECK(conntab_find_tuple(t, &s[1], found, 4) == 1 &&
+	    found[0]->s.cookie == 2);
+	/* Listeners and requests dumped (the request went), one row asked
+	 * for and changed, one dropped, a new one found by its tuple. */
+	conntab_begin_scan(t, 2000);
+	conntab_scan_states(t, 1u << TCP_LISTEN | 1u << TCP_SYN_RECV);
+	conntab_update(t, &s[0]);
+	s[1].state = TCP_CLOSE_WAIT;
+	conntab_update(t, &s[1]);
+	c = conntab_find(t, &s[2]);
+	CHECK(c != NULL && c->s.cookie == 3);
+	conntab_drop(t, c);
+	s[5] = mk(6, TCP_SYN_SENT, 81, 6000);
+	conntab_update(t, &s[5]);
+	conntab_end_scan(t);
+	CHECK_EQ(conntab_live(t), 4);	/* 1, 2, 5 (not covered), 6 */
+	CHECK(conntab_find(t, &s[2]) == NULL);
+	CHECK(conntab_find(t, &s[3]) == NULL);
+	CHECK(conntab_find(t, &s[4]) != NULL);
+	CHECK_EQ(count_events(t, CONNTAB_EV_GONE), 2);
+	CHECK_EQ(count_events(t, CONNTAB_EV_STATE), 1);
+	CHECK_EQ(count_events(t, CONNTAB_EV_NEW), 1);
+	CHECK(conntab_find_tuple(t, &s[2], found, 4) == 0);
+	CHECK(conntab_find_tuple(t, &s[5], found, 4) == 1 &&
+	    found[0]->s.cookie == 6);
+	/* A drop the same scan saw again is kept, and does not linger. */
+	conntab_begin_scan(t, 3000);
+	conntab_scan_states(t, 0);
+	c = conntab_find(t, &s[1]);
+	conntab_drop(t, c);
+	conntab_update(t, &s[1]);
+	conntab_end_scan(t);
+	CHECK(conntab_find(t, &s[1]) != NULL);
+	conntab_begin_scan(t, 4000);
+	conntab_scan_states(t, 0);
+	conntab_end_scan(t);
+	CHECK(conntab_find(t, &s[1]) != NULL);
+	CHECK_EQ(conntab_live(t), 4);
+	/* Two sockets on one 4-tuple (a timewait and its successor), and
+	 * the index through a growth of the table. */
+	k = mk(7, TCP_ESTABLISHED, 80, 5003);
+	conntab_begin_scan(t, 5000);
+	conntab_scan_states(t, 0);
+	conntab_update(t, &k);
+	for (i = 0; i < 3000; i++) {
+		struct conn_sample m = mk(100 + i, TCP_ESTABLISHED, 90,
+		    (unsigned)(1000 + i));
+
+		conntab_update(t, &m);
+	}
+	conntab_end_scan(t);
+	CHECK(conntab_find_tuple(t, &k, found, 4) == 2);
+	k = mk(0, TCP_ESTABLISHED, 90, 3999);
+	CHECK(conntab_find_tuple(t, &k, found, 4) == 1 &&
+	    found[0]->s.cookie == 3099);
+	/* A full scan sees all again; the rest go. */
+	scan(t, 6000, s, 2);
+	CHECK_EQ(conntab_live(t), 2);
+	CHECK(conntab_find_tuple(t, &k, found, 4) == 0);
+	conntab_free(t);
+}
+
 int
 main(void)
 {
@@ -516,6 +598,7 @@ main(void)
 	size_t n;
 
 	test_park();
+	test_partial();
 	test_shrink();
 	test_huge();
 	test_expect();
