@@ -352,7 +352,7 @@ static void
 top_dump_only(struct top *t)
 {
 	struct diag_sink nop = { top_nop_begin, top_nop_sample, NULL };
-	struct diag_query q = { &t->f, 1 };
+	struct diag_query q = { &t->f, 1, 0 };
 
 	if (diag_dump(t->d, &q, &nop) == -1)
 		bench_fatal("tcptop: diag_dump: %s", diag_last_error(t->d));
@@ -377,7 +377,7 @@ top_refresh(struct top *t)
 {
 	struct diag_sink sink = { conntab_feed_begin, conntab_feed_sample,
 	    &t->feed };
-	struct diag_query q = { &t->f, 1 };
+	struct diag_query q = { &t->f, 1, 0 };
 	double t0, t1, t2;
 
 	t->feed.tab = t->tab;

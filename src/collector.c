@@ -566,7 +566,7 @@ collector_alerts_box(struct collector *c, const struct filter *f,
 	struct diag_sink sink = { conntab_feed_begin, conntab_feed_sample,
 	    &c->feed };
 	struct filter all;
-	struct diag_query q = { &all, 1 };
+	struct diag_query q = { &all, 1, 0 };
 	struct alert_input in = *vin;
 	struct diag_stats st;
 	const struct alert *list;
@@ -688,7 +688,7 @@ static int
 collector_dump(struct collector *c, const struct filter *f,
     const struct diag_sink *sink)
 {
-	struct diag_query q = { f, 1 };
+	struct diag_query q = { f, 1, 0 };
 	struct diag_stats st;
 
 	c->feed.mono_ns = &diag_last_stats(c->d)->mono_ns;

@@ -103,16 +103,29 @@ diag_request(struct diag *d, int family, const struct diag_query *q)
 	int bclen = 0;
 
 	nlh = mnl_nlmsg_put_header(req);
-	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	nlh->nlmsg_seq = ++d->seq;
-	r = mnl_nlmsg_put_extra_header(nlh, sizeof *r);
-	r->sdiag_family = (uint8_t)family;
-	r->sdiag_protocol = IPPROTO_TCP;
-	r->idiag_states = tcpstate_kernel_mask(states);
-	if (q->want_info)
-		r->idiag_ext = 1U << (INET_DIAG_INFO - 1) |
-		    1U << (INET_DIAG_CONG - 1);
+	if (family == AF_UNSPEC) {
+		/* The old request: the same walk for every family. */
+		struct inet_diag_req *o;
+
+		nlh->nlmsg_type = TCPDIAG_GETSOCK;
+		o = mnl_nlmsg_put_extra_header(nlh, sizeof *o);
+		o->idiag_family = AF_INET;
+		o->idiag_states = tcpstate_kernel_mask(states);
+		if (q->want_info)
+			o->idiag_ext = 1U << (INET_DIAG_INFO - 1) |
+			    1U << (INET_DIAG_CONG - 1);
+	} else {
+		nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+		r = mnl_nlmsg_put_extra_header(nlh, sizeof *r);
+		r->sdiag_family = (uint8_t)family;
+		r->sdiag_protocol = IPPROTO_TCP;
+		r->idiag_states = tcpstate_kernel_mask(states);
+		if (q->want_info)
+			r->idiag_ext = 1U << (INET_DIAG_INFO - 1) |
+			    1U << (INET_DIAG_CONG - 1);
+	}
 	if (f != NULL) {
 		bclen = diag_compile_filter(f, bc, sizeof bc);
 		if (bclen < 0) {
@@ -244,10 +257,18 @@ int
 diag_ask(struct diag *d, const struct nlmsghdr *req, int timeout_ms,
     diag_answer_fn fn, void *arg)
 {
+	return diag_ask_many(d, req, req->nlmsg_len, req->nlmsg_seq,
+	    timeout_ms, fn, arg);
+}
+
+int
+diag_ask_many(struct diag *d, const void *req, size_t len, unsigned seq,
+    int timeout_ms, diag_answer_fn fn, void *arg)
+{
 	int fd = mnl_socket_get_fd(d->nl);
 	int64_t deadline = diag_now_ms() + timeout_ms;
 
-	if (mnl_socket_sendto(d->nl, req, req->nlmsg_len) < 0)
+	if (mnl_socket_sendto(d->nl, req, len) < 0)
 		return -1;
 	for (;;) {
 		ssize_t n;
@@ -263,7 +284,7 @@ diag_ask(struct diag *d, const struct nlmsghdr *req, int timeout_ms,
 		}
 		if (!ok)
 			continue;
-		rc = fn(d->buf, (size_t)n, req->nlmsg_seq, d->portid, arg);
+		rc = fn(d->buf, (size_t)n, seq, d->portid, arg);
 		if (rc == -1 && errno == EAGAIN)
 			continue;
 		return rc;
@@ -401,9 +422,12 @@ diag_dump(struct diag *d, const struct diag_query *q,
 	static const struct {
 		int family;
 		unsigned bit;
-	} fams[] = { { AF_INET, FILTER_INET4 }, { AF_INET6, FILTER_INET6 } };
+	} fams[] = { { AF_INET, FILTER_INET4 }, { AF_INET6, FILTER_INET6 } },
+	    both[] = { { AF_UNSPEC, FILTER_INET4 | FILTER_INET6 } };
 	unsigned families = q->filter != NULL ? q->filter->families :
 	    FILTER_INET4 | FILTER_INET6;
+	int one = q->one_walk && d->record == NULL;
+	size_t nfams = one ? 1 : 2;
 	uint32_t endflags;
 	int attempt, interrupted = 0;
 
@@ -417,10 +441,12 @@ diag_dump(struct diag *d, const struct diag_query *q,
 		d->stats.messages = d->stats.skipped = 0;
 		diag_begin_clock(d);
 		sink->begin(sink->arg);
-		for (i = 0; i < sizeof fams / sizeof fams[0] && !again; i++) {
-			if (!(families & fams[i].bit))
+		for (i = 0; i < nfams && !again; i++) {
+			int fam = one ? both[i].family : fams[i].family;
+
+			if (!(families & (one ? both[i].bit : fams[i].bit)))
 				continue;
-			if (diag_request(d, fams[i].family, q) == -1) {
+			if (diag_request(d, fam, q) == -1) {
 				snprintf(d->err, sizeof d->err, "sock_diag "
 				    "request: %s", strerror(errno));
 				return -1;

@@ -99,4 +99,13 @@ typedef int (*diag_answer_fn)(const void *buf, size_t len, unsigned seq,
 int diag_ask(struct diag *d, const struct nlmsghdr *req, int timeout_ms,
     diag_answer_fn fn, void *arg);
 
+/* The same for len bytes of requests sent in one datagram, fn called
+ * with seq (the first request's) for every datagram received. */
+int diag_ask_many(struct diag *d, const void *req, size_t len,
+    unsigned seq, int timeout_ms, diag_answer_fn fn, void *arg);
+
+/* diag_msg.c: an inet_diag message as a sample: 0, or -1 when it is
+ * malformed. */
+int diag_msg_sample(const struct nlmsghdr *nlh, struct conn_sample *s);
+
 #endif

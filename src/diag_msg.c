@@ -307,6 +307,7 @@ diag_parse(const void *buf, size_t len, unsigned seq, unsigned portid,
 			return -1;
 		}
 		case SOCK_DIAG_BY_FAMILY:
+		case TCPDIAG_GETSOCK:	/* diag_query.one_walk's */
 			if (diag_parse_msg(nlh, &s) == -1) {
 				st->skipped++;
 				break;
@@ -330,4 +331,10 @@ diag_parse_datagram(const void *buf, size_t len, const struct filter *f,
     char *err, size_t errlen)
 {
 	return diag_parse(buf, len, 0, 0, f, sink, st, intr, err, errlen);
+}
+
+int
+diag_msg_sample(const struct nlmsghdr *nlh, struct conn_sample *s)
+{
+	return diag_parse_msg(nlh, s);
 }

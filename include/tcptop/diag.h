@@ -24,6 +24,11 @@ struct diag;
 struct diag_query {
 	const struct filter *filter;	/* families, states and ports */
 	int want_info;			/* ask for tcp_info and congestion */
+	/* Both families in one walk of the kernel's tables: the old
+	 * TCPDIAG_GETSOCK request, which the kernel answers for every
+	 * family (inet_diag_dump_compat), where SOCK_DIAG_BY_FAMILY
+	 * walks them once per family.  Not recorded (diag_record). */
+	int one_walk;
 };
 
 /* Receiver of the sockets of one dump.  begin() is called before the
@@ -132,6 +137,24 @@ int diag_lookup(struct diag *d, const struct conn_sample *s,
  * and 4-tuple whatever its state.  Returns the state (TCP_*), or -1 with
  * errno as diag_lookup's (ENOENT: gone, or another socket's now). */
 int diag_state(struct diag *d, const struct conn_sample *s);
+
+/* What diag_get found for keys[i]: the socket (valid only during the
+ * call), or NULL when there is none (ENOENT: gone, or another cookie on
+ * its 4-tuple). */
+typedef void (*diag_get_fn)(void *arg, size_t i, const struct conn_sample *s);
+
+/* Ask for each of the n sockets keys name (family, 4-tuple, bound
+ * device, and the cookie where nonzero: else whatever socket holds the
+ * 4-tuple now), with tcp_info and congestion control as a dump's, by
+ * exact requests sent 32 to a datagram, and hand each answer to cb,
+ * in the order they come.  The incremental refresh's source: a few
+ * microseconds a socket, against a dump's walk of the whole table.
+ * Returns 0, or -1 with errno (EINVAL for a family other than AF_INET
+ * and AF_INET6, ETIMEDOUT, EPROTO, or what the kernel, sendto or
+ * recvmsg said) after cb saw some of them.  Works on the same d between
+ * dumps, leaves the dump's stats alone and is not recorded. */
+int diag_get(struct diag *d, const struct conn_sample *keys, size_t n,
+    diag_get_fn cb, void *arg);
 
 /* diag_state's parser, for the tests: as diag_lookup_parse, but returns
  * the state of the one reply message. */

@@ -2,7 +2,8 @@
  * the user-space ones, and a receive buffer too small for one datagram
  * grows by measurement and restarts the dump without losing a socket.
  * Single-socket lookups report what getsockopt(TCP_INFO) says, and say
- * when the socket is gone. */
+ * when the socket is gone; batches of exact requests find each socket
+ * or say it is gone, and one walk for both families finds what two do. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -67,10 +68,100 @@ cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Samples of one dump, whole. */
+struct whole {
+	size_t n;
+	struct conn_sample s[64];
+};
+
+static void
+whole_begin(void *arg)
+{
+	((struct whole *)arg)->n = 0;
+}
+
+static void
+whole_sample(void *arg, const struct conn_sample *c)
+{
+	struct whole *w = arg;
+
+	if (w->n < 64)
+		w->s[w->n++] = *c;
+}
+
+/* What diag_get answered: per key, the cookie found (0: none) and how
+ * many answers came. */
+struct got {
+	uint64_t cookie[64];
+	int answers[64];
+	int state[64];
+};
+
+static void
+got_one(void *arg, size_t i, const struct conn_sample *s)
+{
+	struct got *g = arg;
+
+	if (i >= 64)
+		return;
+	g->answers[i]++;
+	g->cookie[i] = s != NULL ? s->cookie : 0;
+	g->state[i] = s != NULL ? s->state : -1;
+}
+
+/* One walk for both families finds what two do; exact requests, 32 to a
+ * datagram, find each socket by 4-tuple alone or with its cookie, and
+ * say "none" for a 4-tuple no socket holds and for a stale cookie. */
+static void
+test_get(struct diag *d, const struct filter *port)
+{
+	struct diag_query q = { port, 1, 1 };
+	struct diag_sink sink = { whole_begin, whole_sample, NULL };
+	static struct whole w;
+	static struct got g;
+	struct conn_sample keys[64];
+	size_t i, n = 0, k;
+
+	sink.arg = &w;
+	CHECK(diag_dump(d, &q, &sink) == 0);
+	CHECK_EQ(w.n, 7);
+	/* Each socket three times: by 4-tuple, by cookie, by a cookie
+	 * that is not its own. */
+	for (k = 0; k < 3; k++)
+		for (i = 0; i < w.n && n < 60; i++) {
+			keys[n] = w.s[i];
+			keys[n].cookie = k == 0 ? 0 : k == 1 ? w.s[i].cookie :
+			    w.s[i].cookie + 0x10000;
+			n++;
+		}
+	/* Two more than 21, past a batch of 32: 127.0.0.1:1 to itself,
+	 * which nobody holds (nor listens on). */
+	for (k = 0; k < 14; k++) {
+		keys[n] = w.s[0];
+		keys[n].cookie = 0;
+		keys[n].lport = keys[n].rport = 1;
+		memcpy(keys[n].remote, keys[n].local, 16);
+		n++;
+	}
+	memset(&g, 0, sizeof g);
+	CHECK(diag_get(d, keys, n, got_one, &g) == 0);
+	for (i = 0; i < n; i++) {
+		CHECK_EQ(g.answers[i], 1);
+		if (i < 2 * w.n)
+			CHECK_EQ(g.cookie[i], w.s[i % w.n].cookie);
+		else
+			CHECK_EQ(g.cookie[i], 0);
+		if (i < w.n)
+			CHECK_EQ(g.state[i], w.s[i].state);
+	}
+	keys[0].family = AF_UNIX;
+	CHECK(diag_get(d, keys, 1, got_one, &g) == -1 && errno == EINVAL);
+}
+
 static int
 dump(struct diag *d, const struct filter *f, struct set *out)
 {
-	struct diag_query q = { f, 1 };
+	struct diag_query q = { f, 1, 0 };
 	struct diag_sink sink = { set_begin, set_sample, out };
 
 	memset(out, 0, sizeof *out);
@@ -372,7 +463,7 @@ refresh(struct diag *d, const struct filter *f, struct conntab *t)
 	struct conntab_feed feed = { t, &diag_last_stats(d)->mono_ns, 0 };
 	struct diag_sink sink = { conntab_feed_begin, conntab_feed_sample,
 	    &feed };
-	struct diag_query q = { f, 1 };
+	struct diag_query q = { f, 1, 0 };
 
 	CHECK(diag_dump(d, &q, &sink) == 0);
 	conntab_end_scan(t);
@@ -518,7 +609,7 @@ sample_of(struct diag *d, unsigned port, unsigned lport, unsigned rport,
 	static struct samples ss;
 	struct diag_sink sink = { samples_begin, samples_add, &ss };
 	struct filter f;
-	struct diag_query q = { &f, 1 };
+	struct diag_query q = { &f, 1, 0 };
 	char spec[16], err[64];
 	size_t i;
 
@@ -885,6 +976,7 @@ main(void)
 	CHECK_EQ(diag_last_stats(d)->restarts, 0);
 
 	test_expressions(d);
+	test_get(d, &port);
 
 	/* fds: listener, then (client, accepted) pairs. */
 	test_transitions(d, p, fds[1], fds[2]);

@@ -41,7 +41,7 @@ refresh(struct diag *d, struct conntab *t, struct proc *p, int with_fake)
 	struct diag_sink sink = { conntab_feed_begin, conntab_feed_sample,
 	    &feed };
 	struct filter f;
-	struct diag_query q = { &f, 1 };
+	struct diag_query q = { &f, 1, 0 };
 	char spec[16], err[64];
 
 	filter_init(&f);
