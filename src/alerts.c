@@ -33,6 +33,7 @@ struct alerts_item {
 struct alerts_seen {
 	uint64_t cookie;
 	uint64_t acked;
+	int alerted;		/* it was in the alert */
 };
 
 /* A listener's port and backlog (LISTEN's Send-Q). */
@@ -750,15 +751,22 @@ alerts_retrans(struct alerts *a, const struct alert_input *in, uint32_t th)
 			continue;
 		k.cookie = c->s.cookie;
 		k.acked = c->s.info.bytes_acked;
+		prev = a->nseen == 0 ? NULL : bsearch(&k, a->seen, a->nseen,
+		    sizeof *a->seen, alerts_seen_cmp);
+		/* A sample no refresh renewed (the model kept from events,
+		 * the row off screen) is no evidence either way: what the
+		 * last one said stands until the next. */
+		if (c->sample_ms != in->now_ms && prev != NULL)
+			k = *prev;
+		else
+			k.alerted = prev != NULL && prev->acked == k.acked;
 		if (a->nnext == a->next_cap) {
 			a->next_cap = a->next_cap ? a->next_cap * 2 : 16;
 			a->next_seen = xreallocarray(a->next_seen, a->next_cap,
 			    sizeof *a->next_seen);
 		}
 		a->next_seen[a->nnext++] = k;
-		prev = a->nseen == 0 ? NULL : bsearch(&k, a->seen, a->nseen,
-		    sizeof *a->seen, alerts_seen_cmp);
-		if (prev == NULL || prev->acked != k.acked)
+		if (!k.alerted)
 			continue;
 		alerts_item(a, c, conn_fmt_endpoint(&c->s, 1, ep, sizeof ep),
 		    rto, 0);

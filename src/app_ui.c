@@ -210,6 +210,32 @@ app_ui_anim(const struct app_ui *u, int64_t now_ns)
 	return now_ns + (next - u->fr.anim_ms) * 1000000;
 }
 
+/* Between full dumps only the rows on screen are asked for in full:
+ * tell the collector which, and whether the sort lets the model be kept
+ * from events at all (a sort by a field every row must have fresh, the
+ * rtt say, needs every socket's tcp_info: every refresh dumps). */
+static void
+app_ui_watch(struct app_ui *u)
+{
+	const struct field *f = &field_table[u->s.sort_key];
+	size_t top = u->s.top, n = u->s.view.n, k;
+	char why[96];
+
+	if (f->flags & FIELD_F_STALE) {
+		snprintf(why, sizeof why, "sorted by %s, which only a dump "
+		    "keeps fresh for every row", f->name);
+		collector_events(u->c, why);
+	} else
+		collector_events(u->c, NULL);
+	if (top > n)
+		top = n;
+	k = u->s.rows > 0 ? (size_t)u->s.rows : 0;
+	if (k > n - top)
+		k = n - top;
+	collector_watch(u->c, (const struct conn *const *)u->s.view.rows +
+	    top, k);
+}
+
 static void
 app_ui_draw(struct app_ui *u)
 {
@@ -233,6 +259,7 @@ app_ui_draw(struct app_ui *u)
 	now = clock_ns(CLOCK_MONOTONIC);
 	fr->anim_ms = u->snap->fields.now_ms + (now - u->shown_ns) / 1000000;
 	layout_draw(fr, u->repaint);
+	app_ui_watch(u);
 	u->draw = u->repaint = 0;
 	u->anim_ns = app_ui_anim(u, now);
 }

@@ -180,6 +180,7 @@ collector_on_destroy(void *arg, const struct conn_sample *s)
 	struct collector *c = arg;
 
 	transfeed_destroy(c->tf, s, clock_mono_ms(), clock_ns(CLOCK_REALTIME));
+	collector_events_destroy(c, s);
 }
 
 static void
@@ -188,6 +189,7 @@ collector_on_trace(void *arg, const struct trans_event *e, uint64_t skaddr)
 	struct collector *c = arg;
 
 	transfeed_trace(c->tf, e, skaddr);
+	collector_events_trace(c, e, skaddr);
 }
 
 /* Take in what the live sources have: called when their descriptors
@@ -427,6 +429,10 @@ collector_open(const struct options *o, const char *host, unsigned needs,
 	    !proc_privileged() ? "not root: other users' sockets are hidden" :
 	    NULL;
 	collector_trans_open(c, o, needs);
+	if (needs & COLLECTOR_TRANSITIONS)
+		collector_events_open(c, o);
+	else
+		collector_events_describe(c);
 	/* Still inside -N's namespace: the counters are the viewed
 	 * one's. */
 	if (c->d != NULL)
@@ -475,6 +481,7 @@ collector_close(struct collector *c, int status)
 			status = 1;
 		}
 	}
+	collector_events_close(c);
 	if (c->trans != NULL)
 		collector_trans_close(c);
 	proc_free(c->proc);
@@ -516,6 +523,7 @@ collector_rescope(struct collector *c, const struct filter *f)
 	struct filter scope = *f;
 
 	conntab_rescope(c->tab, collector_keep, &scope);
+	collector_events_rescoped(c);
 }
 
 static const char *
@@ -682,6 +690,27 @@ collector_replay(struct collector *c, const struct filter *f,
 	return COLLECT_OK;
 }
 
+/* The kernel's counters, as of the sockets just read. */
+static void
+collector_counters(struct collector *c)
+{
+	if (c->kstat != NULL && kstat_read(c->kstat,
+	    c->snap.fields.now_ms) == -1)
+		log_debug("kernel counters: %s", strerror(errno));
+}
+
+/* The dump failed: say why, and keep the last good table (the next dump
+ * takes this partial scan over).  Returns COLLECT_FAIL. */
+static int
+collector_dump_failed(struct collector *c)
+{
+	snprintf(c->err, sizeof c->err, "%s", diag_last_error(c->d)[0] ?
+	    diag_last_error(c->d) : strerror(errno));
+	if (c->feed.begun)
+		conntab_abort_scan(c->tab);
+	return COLLECT_FAIL;
+}
+
 /* A live dump into the model, and the counters that go with it.
  * Returns COLLECT_*. */
 static int
@@ -692,24 +721,14 @@ collector_dump(struct collector *c, const struct filter *f,
 	struct diag_stats st;
 
 	c->feed.mono_ns = &diag_last_stats(c->d)->mono_ns;
-	if (collector_netns_dump(c, &q, sink, &st) == -1) {
-		snprintf(c->err, sizeof c->err, "%s",
-		    diag_last_error(c->d)[0] ? diag_last_error(c->d) :
-		    strerror(errno));
-		/* Keep the last good table: the next dump takes this
-		 * partial scan over. */
-		if (c->feed.begun)
-			conntab_abort_scan(c->tab);
-		return COLLECT_FAIL;
-	}
+	if (collector_netns_dump(c, &q, sink, &st) == -1)
+		return collector_dump_failed(c);
 	c->snap.realtime_ns = st.realtime_ns;
 	c->snap.fields.now_ms = st.mono_ns / 1000000;
 	c->snap.dumped = st.messages;
 	c->snap.inconsistent = st.inconsistent;
 	/* Right after the dump, so the counters go with the sockets. */
-	if (c->kstat != NULL && kstat_read(c->kstat,
-	    c->snap.fields.now_ms) == -1)
-		log_debug("kernel counters: %s", strerror(errno));
+	collector_counters(c);
 	if (st.record_errno != 0)
 		/* Reported once: the recording has stopped. */
 		snprintf(c->err, sizeof c->err, "--record %s: %s; "
@@ -725,14 +744,25 @@ collector_refresh(struct collector *c, const struct filter *f)
 	    &c->feed };
 	const struct transfeed_stats *ts;
 	int64_t start_ns = clock_ns(CLOCK_MONOTONIC), dumped_ns;
-	int rc;
+	int rc, full;
 
 	c->refresh_ns = start_ns;
 	c->feed.tab = c->tab;
 	c->feed.begun = 0;
 	c->err[0] = '\0';
-	rc = c->rp != NULL ? collector_replay(c, f, &sink) :
-	    collector_dump(c, f, &sink);
+	full = c->rp != NULL || collector_events_full_due(c);
+	if (!full) {
+		/* Everything the sources hold names what changed; the
+		 * counters say whether request sockets must be looked
+		 * for. */
+		collector_drain(c);
+		c->snap.fields.now_ms = clock_mono_ms();
+		collector_counters(c);
+		rc = collector_events_refresh(c, f) == 0 ? COLLECT_OK :
+		    collector_dump_failed(c);
+	} else
+		rc = c->rp != NULL ? collector_replay(c, f, &sink) :
+		    collector_dump(c, f, &sink);
 	if (rc != COLLECT_OK)
 		return rc;
 	dumped_ns = clock_ns(CLOCK_MONOTONIC);
@@ -745,6 +775,8 @@ collector_refresh(struct collector *c, const struct filter *f)
 	 * now: take it, then reconcile. */
 	collector_drain(c);
 	collector_losses(c);
+	if (full)
+		collector_events_full(c, start_ns);
 	trans_clear_events(c->trans);
 	transfeed_refresh(c->tf, c->tab, f, c->snap.fields.now_ms,
 	    c->snap.realtime_ns);

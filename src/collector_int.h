@@ -78,6 +78,10 @@ struct collector {
 	size_t nnsd;
 	int64_t nsscan_ms;		/* last netns_tab_scan, */
 	int64_t nsscan_cost_ns;		/* and what it took */
+
+	/* The model kept from events between full dumps
+	 * (collector_events.c), NULL: --model dump. */
+	struct collector_events *ev;
 };
 
 /* collector_netns.c: open the namespaces o asks for (0, or the exit
@@ -90,5 +94,22 @@ void collector_netns_close(struct collector *c);
 struct diag *collector_netns_diag(struct collector *c, uint16_t idx);
 int collector_netns_dump(struct collector *c, const struct diag_query *q,
     const struct diag_sink *sink, struct diag_stats *st);
+
+/* collector_events.c: open (after the transition sources) and close;
+ * the sockets the sources name; whether this refresh must dump in full,
+ * else the refresh from events (0, or -1 as a failed dump); after a
+ * full dump begun at start_ns; the snapshot's model fields. */
+void collector_events_open(struct collector *c, const struct options *o);
+void collector_events_close(struct collector *c);
+void collector_events_trace(struct collector *c, const struct trans_event *e,
+    uint64_t skaddr);
+void collector_events_destroy(struct collector *c,
+    const struct conn_sample *s);
+int collector_events_full_due(struct collector *c);
+int collector_events_refresh(struct collector *c, const struct filter *f);
+void collector_events_full(struct collector *c, int64_t start_ns);
+void collector_events_describe(struct collector *c);
+/* The query changed: the next refresh dumps in full. */
+void collector_events_rescoped(struct collector *c);
 
 #endif

@@ -877,6 +877,7 @@ field_user_json(struct json_buf *b, const char *sep, const struct conn *c,
 #define RIGHT	FIELD_F_RIGHT
 #define INFO	FIELD_F_INFO
 #define OWNER	FIELD_F_OWNER
+#define SAMPLED	FIELD_F_SAMPLED
 
 const struct field field_table[FIELD_N] = {
 	[FIELD_STATE] = { "state", "STATE", NULL, "TCP state (it sorts as the "
@@ -903,10 +904,10 @@ const struct field field_table[FIELD_N] = {
 	    UNIT_NONE, 5, 5, 255, SORT | RIGHT, FIELD_MEMBER(s.rport) },
 	[FIELD_RECVQ] = { "recvq", "RECV-Q", "recv_q", "bytes not yet read; "
 	    "LISTEN: connections waiting for accept()",
-	    UNIT_COUNT, 6, 6, 5, SORT | RIGHT, FIELD_MEMBER(s.rqueue) },
+	    UNIT_COUNT, 6, 6, 5, SORT | RIGHT | SAMPLED, FIELD_MEMBER(s.rqueue) },
 	[FIELD_SENDQ] = { "sendq", "SEND-Q", "send_q", "bytes not yet "
 	    "acknowledged; LISTEN: the backlog",
-	    UNIT_COUNT, 6, 6, 6, SORT | RIGHT, FIELD_MEMBER(s.wqueue) },
+	    UNIT_COUNT, 6, 6, 6, SORT | RIGHT | SAMPLED, FIELD_MEMBER(s.wqueue) },
 	[FIELD_AGE] = { "age", "INSTATE", NULL, "time in the current state "
 	    "(+: at least, it predates tcptop)",
 	    UNIT_MS, 7, 7, 4, SORT | RIGHT, .get = field_age_get,
@@ -916,11 +917,12 @@ const struct field field_table[FIELD_N] = {
 	    UNIT_US, 6, 6, 7, SORT | RIGHT | INFO | FIELD_F_ZERO,
 	    FIELD_MEMBER(s.info.rtt_us) },
 	[FIELD_RETRANS] = { "retrans", "RETR", "retrans", "segments "
-	    "retransmitted", UNIT_SEGMENTS, 4, 4, 8, SORT | RIGHT,
+	    "retransmitted", UNIT_SEGMENTS, 4, 4, 8, SORT | RIGHT | SAMPLED,
 	    .get = field_retrans_get, .cmp = field_retrans_cmp },
 	[FIELD_TIMER] = { "timer", "TIMER", NULL, "pending timer and when it "
 	    "expires: on (retransmit or probe), keepalive, timewait, persist "
-	    "(zero window)", UNIT_MS, 16, 16, 9, SORT, .get = field_timer_get,
+	    "(zero window)", UNIT_MS, 16, 16, 9, SORT | SAMPLED,
+	    .get = field_timer_get,
 	    .text = field_timer_text, .cmp = field_timer_cmp,
 	    .json_fn = field_timer_json },
 	[FIELD_UID] = { "uid", "UID", "uid", "owner's user id",
@@ -981,7 +983,7 @@ const struct field field_table[FIELD_N] = {
 	[FIELD_SHUTDOWN] = { "shutdown", "SHUT", NULL, "shutdown(2) state, as "
 	    "ss shows it: <-> open both ways, --> receiving shut (it only "
 	    "sends), <-- sending shut (it only receives), --- both",
-	    UNIT_NONE, 4, 4, 24, SORT, .text = field_shutdown_text,
+	    UNIT_NONE, 4, 4, 24, SORT | SAMPLED, .text = field_shutdown_text,
 	    .cmp = field_shutdown_cmp, .json_fn = field_shutdown_json },
 	[FIELD_CC] = { "cc", "CC", NULL, "congestion control algorithm",
 	    UNIT_NONE, 8, 15, 25, SORT, .text = field_cc_text,
@@ -1023,6 +1025,7 @@ const struct field field_table[FIELD_N] = {
 #undef RIGHT
 #undef INFO
 #undef OWNER
+#undef SAMPLED
 
 /* The member a row reads, zero-extended. */
 static uint64_t

@@ -44,6 +44,8 @@ const struct kstat_counter kstat_table[KSTAT_N] = {
 	    KSTAT_NETSTAT, "TcpExt", 0 },
 	[KSTAT_TIMEOUTS] = { "TCPTimeouts", "rto", KSTAT_NETSTAT, "TcpExt",
 	    0 },
+	[KSTAT_SYN_RETRANS] = { "TCPSynRetrans", "synrt", KSTAT_NETSTAT,
+	    "TcpExt", 0 },
 };
 
 static const char *const kstat_paths[KSTAT_NFILES] = {

@@ -184,6 +184,23 @@ options_seconds(struct options_parse *p, const struct options_row *row,
 	return OPTIONS_RUN;
 }
 
+/* --model auto|events|dump. */
+static int
+options_model(struct options_parse *p, const struct options_row *row,
+    const char *arg)
+{
+	static const char *const names[] = { "auto", "events", "dump" };
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof *names; i++)
+		if (strcmp(arg, names[i]) == 0) {
+			p->o->model = (int)i;
+			return OPTIONS_RUN;
+		}
+	return options_error(p, row, "\"%s\" is not auto, events or dump",
+	    p->shown);
+}
+
 /* --json: a batch that writes JSON. */
 static int
 options_json(struct options_parse *p, const struct options_row *row,
@@ -504,6 +521,18 @@ static const struct options_row options_table[] = {
 	  "owners null in JSON, alerts name ports; a batch report reads "
 	  "them only when it shows them (JSON does, text with its PID, "
 	  "PROCESS or USER column) or -f or --group asks" },
+	{ .name = "model", .arg = "HOW",
+	  .kind = OPTIONS_CALL, .fn = options_model,
+	  .help = "how the model is kept between full dumps: auto (from "
+	  "the tracepoint and destroy events in the interactive view, "
+	  "where root and tracefs allow), events (in batch reports too), "
+	  "dump (every refresh dumps every socket) [default auto]" },
+	{ .name = "full-every", .arg = "SECONDS",
+	  .kind = OPTIONS_SECONDS,
+	  .field = offsetof(struct options, reconcile),
+	  .help = "kept from events, a full dump at least this often "
+	  "[default 0: 100 times a full dump's cost, 10 to 30 s], and at "
+	  "once after lost events" },
 	{ .name = "trace-buffer", .arg = "KB",
 	  .kind = OPTIONS_CALL, .fn = options_trace_buffer,
 	  .help = "the tracepoint's kernel buffer per CPU, 4 to 262144 KB "

@@ -470,6 +470,26 @@ output_json_open(FILE *fp, const struct snapshot *r)
 	json_string(fp, r->host, strlen(r->host));
 }
 
+/* "model": how the rows are kept: {"mode": "dump" or "events",
+ * "note": why dumps when events were wanted or null, "full_dump_age_ms":
+ * since the last full dump began (events; null otherwise),
+ * "corrected": rows the last full dump corrected (events that never
+ * came; null before a second), "requests": exact requests of the last
+ * refresh}. */
+static void
+output_json_model(FILE *fp, const struct snapshot *r)
+{
+	fputs("\"model\": {\"mode\": ", fp);
+	json_nullable(fp, r->model);
+	fputs(", \"note\": ", fp);
+	json_nullable(fp, r->model_note);
+	fputs(", \"full_dump_age_ms\": ", fp);
+	output_json_count(fp, r->model_full_age_ms);
+	fputs(", \"corrected\": ", fp);
+	output_json_count(fp, r->model_corrected);
+	fprintf(fp, ", \"requests\": %lu}", r->model_gets);
+}
+
 /* What a report and a group report open with: when, where, from what,
  * how many, and how many in each state: the states object is left open
  * for the caller to close. */
@@ -480,6 +500,8 @@ output_json_head(FILE *fp, const struct snapshot *r,
 	size_t i;
 
 	output_json_open(fp, r);
+	fputs(", ", fp);
+	output_json_model(fp, r);
 	fprintf(fp, ", \"source\": \"%s\", \"inconsistent\": %s, "
 	    "\"dumped\": %lu, ", r->source,
 	    r->inconsistent ? "true" : "false", r->dumped);

@@ -70,6 +70,22 @@ pane_status_truth(const struct frame *f, char *buf, size_t len)
 	return buf;
 }
 
+/* How the model is kept, live: "events" with the last full dump's age,
+ * or why every refresh dumps when events were wanted (not root, no
+ * tracefs, a sort by a field only a dump keeps fresh). */
+static void
+pane_status_model(const struct snapshot *r, char *buf, size_t len)
+{
+	if (!r->live || r->model == NULL)
+		return;
+	if (strcmp(r->model, "events") == 0)
+		snprintf(buf, len, "  events, full dump %lds ago",
+		    r->model_full_age_ms > 0 ? r->model_full_age_ms / 1000 :
+		    0);
+	else if (r->model_note != NULL)
+		snprintf(buf, len, "  full dumps: %s", r->model_note);
+}
+
 void
 pane_status_draw(const struct frame *f, struct rect r)
 {
@@ -126,8 +142,10 @@ pane_status_draw(const struct frame *f, struct rect r)
 		n += snprintf(line + n, sizeof line - (size_t)n, "  %s only",
 		    t->filter.families == FILTER_INET4 ? "IPv4" : "IPv6");
 	if (t->search[0] != '\0' && n < (int)sizeof line)
-		snprintf(line + n, sizeof line - (size_t)n, "  search \"%s\"",
-		    t->search);
+		n += snprintf(line + n, sizeof line - (size_t)n,
+		    "  search \"%s\"", t->search);
+	if (n >= 0 && n < (int)sizeof line)
+		pane_status_model(f->snap, line + n, sizeof line - (size_t)n);
 	/* First, so a narrow terminal cuts the rest and not this. */
 	n = ui_put(r.y, r.x, r.w, UI_WARN, pane_status_truth(f, truth,
 	    sizeof truth));

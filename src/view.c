@@ -61,7 +61,10 @@ view_count(struct view *v, const struct conn *c)
 	v->total++;
 	v->states[c->s.state & 15]++;
 	v->families[c->s.family == AF_INET6]++;
-	if (!(c->flags & CONN_RATE))
+	/* A rate a refresh did not renew (kept from events, off screen)
+	 * is as old as the last full dump: it does not count. */
+	if (!(c->flags & CONN_RATE) || (v->now_ms != INT64_MIN &&
+	    c->sample_ms != v->now_ms))
 		return;
 	v->nrate++;
 	for (i = 0; i < RATE_NSPAN; i++) {
@@ -78,6 +81,7 @@ view_build(struct view *v, const struct conntab *t, const struct filter *f,
 	size_t n, i, lastn = v->n, nextra = 0, k;
 
 	rows = conntab_rows(t, &n);
+	v->now_ms = cx != NULL ? cx->now_ms : INT64_MIN;
 	view_grow(&v->rows, &v->cap, n);
 	view_grow(&v->extra, &v->extracap, n);
 	view_grow(&v->prev, &v->prevcap, lastn);

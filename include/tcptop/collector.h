@@ -129,6 +129,19 @@ int64_t collector_owners_at(const struct collector *c);
 size_t collector_lookup(struct collector *c, const struct conn *row,
     struct diag_field *out, size_t max, const char **note);
 
+/* Whether the model may be kept from events between full dumps (the
+ * default of the interactive view, --model): why_not NULL allows it,
+ * else every refresh dumps in full and the snapshot says why_not (a
+ * sort by a field only a dump keeps fresh for every row, say).  The
+ * first refresh from events after a full dump's is a full dump. */
+void collector_events(struct collector *c, const char *why_not);
+
+/* The rows the view shows: between full dumps each is asked for by an
+ * exact request every refresh, so what it shows is a dump's.  Copied:
+ * good until the next call. */
+void collector_watch(struct collector *c, const struct conn *const *rows,
+    size_t n);
+
 /* Destroy each pending item of k (SOCK_DESTROY, through the socket of
  * its namespace), recording each result in it.  Each is first asked for
  * by an exact request (diag_state): one no longer in the state it was

@@ -98,6 +98,12 @@ struct field_ctx {
 				 * never cut when IPv4 and room allows */
 #define FIELD_F_OWNER	0x40	/* the owner's: needs processes read
 				 * (/proc/PID/fd) */
+#define FIELD_F_SAMPLED	0x80	/* moves without a state change (queues,
+				 * timers): between full dumps, fresh only
+				 * for the rows on screen */
+/* What a model kept from events has fresh only for the rows on screen
+ * (collector_events.c): a sort by it needs every refresh to dump. */
+#define FIELD_F_STALE	(FIELD_F_INFO | FIELD_F_RATE | FIELD_F_SAMPLED)
 
 /* The member of struct conn a field reads: offset and size. */
 #define FIELD_MEMBER(m) .off = offsetof(struct conn, m), \

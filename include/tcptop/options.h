@@ -19,6 +19,13 @@
 #define OPTIONS_GIVEN_RESOLVE	0x40
 #define OPTIONS_GIVEN_MOUSE	0x80
 
+/* --model: how the model is kept (collector_events.c). */
+enum {
+	OPT_MODEL_AUTO,		/* from events in the interactive view */
+	OPT_MODEL_EVENTS,	/* from events in batch reports too */
+	OPT_MODEL_DUMP,		/* every refresh dumps every socket */
+};
+
 struct options {
 	int batch;		/* -b */
 	int json;		/* --json */
@@ -41,6 +48,8 @@ struct options {
 	int no_trace;		/* --no-trace: sample transitions */
 	int no_owners;		/* --no-owners: read no processes */
 	unsigned trace_buffer_kb; /* --trace-buffer KB per CPU, 0 default */
+	int model;		/* --model: OPT_MODEL_* */
+	double reconcile;	/* --full-every seconds, 0: adaptive */
 	uint8_t cols[FIELD_N];	/* --columns, or the default */
 	size_t ncols;
 	unsigned given;		/* OPTIONS_GIVEN_* */

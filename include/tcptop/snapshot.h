@@ -64,6 +64,19 @@ struct snapshot {
 					 * overflowed (ENOBUFS), -1 without
 					 * them */
 
+	/* How the model is kept: "dump" (every refresh dumps every
+	 * socket) or "events" (between full dumps, from events: see
+	 * collector_events.c). */
+	const char *model;
+	const char *model_note;		/* why "dump" when events were
+					 * wanted, or NULL */
+	long model_full_age_ms;		/* events: since the last full
+					 * dump began, -1 */
+	long model_corrected;		/* events: rows the last full dump
+					 * corrected (events that never
+					 * came), -1 before the second */
+	unsigned long model_gets;	/* events: exact requests of the
+					 * last refresh */
 	/* Keeping time: the last refresh's cost and whether the loop keeps
 	 * its delay.  All in ms; -1 where unknown. */
 	long refresh_ms;		/* the last refresh took */

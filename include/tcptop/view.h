@@ -25,7 +25,12 @@ struct view {
 					 * filter could not test them: an
 					 * owner term, the owner hidden
 					 * (filter_match_conn) */
-	size_t nrate;			/* live rows with a rate (CONN_RATE) */
+	size_t nrate;			/* live rows with a rate (CONN_RATE)
+					 * from the last refresh: kept from
+					 * events, the rows on screen and
+					 * those that changed; after a dump,
+					 * all */
+	int64_t now_ms;			/* the model clock it was built at */
 	uint64_t tx[RATE_NSPAN];	/* their throughput averages summed,
 					 * bytes/s (rate.h) */
 	uint64_t rx[RATE_NSPAN];

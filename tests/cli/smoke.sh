@@ -221,7 +221,7 @@ then
 	strip='del(.source, .transitions, .events, .transitions_source,
 	    .transitions_note, .transitions_lost, .notifications_lost,
 	    .owners, .owners_note, .owners_checked_every, .kernel, .ssh,
-	    .refresh_ms, .interval_ms, .delay_ms, .late_ms) |
+	    .refresh_ms, .interval_ms, .delay_ms, .late_ms, .model) |
 	    .connections |= map(del(.cgroup, .owner, .pid, .comm, .user,
 	    .ssh))'
 	if diff <(jq -c "$strip" "$TMP/live.json") \

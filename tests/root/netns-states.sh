@@ -35,6 +35,34 @@ cleanup() { netns_cleanup; }
 test_tmpdir netns-states
 
 netns_setup tcptop
+
+# --- the model kept from events: its runs start before the sockets -----
+
+# events_start NAME ARGS...: tcptop --model events in the subject
+# namespace, a JSON report every 0.2 s into $TMP/NAME.ev, with no full
+# dump after its first (--full-every 3600): every socket made after
+# that first report comes to it from the tracepoint, the destroy
+# notifications, the timewait timers and the dump of listeners and
+# requests, each checked by an exact request.
+events_start()
+{
+	local name=$1
+	shift
+	ip netns exec "$NS_S" "$TCPTOP" -b --json --model events \
+	    --full-every 3600 -d 0.2 "$@" >"$TMP/$name.ev" \
+	    2>"$TMP/$name.ev.err" &
+	NETNS_PIDS="$NETNS_PIDS $!"
+}
+events_start all
+events_start ports -p 9001,9008-9010
+events_start states --state fin-wait-1,CLOSE_WAIT,time-wait
+events_start expr -f 'not ( dport = :9010 or sport = :9001 )'
+for name in all ports states expr; do
+	await -t 30 "the first report of --model events ($name)" \
+	    test -s "$TMP/$name.ev"
+done
+EVENTS_T0=$(date +%s.%N)
+
 netns_hold "$N"
 
 # --- normalisation ------------------------------------------------------
@@ -139,8 +167,12 @@ compare()
 	fi
 	CHECKS=$((CHECKS + 1))
 
+	if [ -n "${EVENTS_OUT:-}" ]; then
+		# The model kept from events: the last report of the run
+		# started before the sockets were made.
+		tail -n 1 "$EVENTS_OUT" >"$json"
 	# A bound on every run: a hung tcptop fails the test, not the suite.
-	if ! timeout 20 ip netns exec "$NS_S" "$TCPTOP" -b -n 1 --json \
+	elif ! timeout 20 ip netns exec "$NS_S" "$TCPTOP" -b -n 1 --json \
 	    "${targs[@]}" >"$json" 2>"$TMP/$name.err"; then
 		echo "FAIL [$name]: tcptop -b -n 1 --json ${targs[*]} failed" \
 		    "or took over 20 s:"
@@ -279,6 +311,51 @@ compare expr-state "FIN_WAIT1 TIME_WAIT" \
 compare expr-or-state "LISTEN ESTABLISHED" \
     -f 'state listen or dport = :9004' -- \
     '( sport = :9001 and dport = :0 ) or dport = :9004'
+
+# compare_events NAME EXPECTED SS-ARGS...: as compare, of the last report
+# of events_start NAME's run, once it has caught up (30 s at most: the
+# timewait timers and the slow exact requests of a loaded machine); and
+# that run's full dump is still its first, before the sockets were made.
+compare_events()
+{
+	local name=$1 expect=$2 failed=$FAILED checks=$CHECKS deadline
+	shift 2
+	deadline=$((SECONDS + 30))
+	while :; do
+		FAILED=$failed CHECKS=$checks
+		EVENTS_OUT=$TMP/$name.ev compare "events-$name" "$expect" \
+		    -- "$@" >"$TMP/events-$name.out"
+		if [ "$FAILED" -eq "$failed" ] || [ $SECONDS -ge $deadline ]
+		then
+			break
+		fi
+		sleep 0.3
+	done
+	cat "$TMP/events-$name.out"
+	CHECKS=$((CHECKS + 1))
+	if jq -e --argjson t0 "$EVENTS_T0" '.model.mode == "events" and
+	    .model.full_dump_age_ms / 1000 > .time - $t0' \
+	    "$TMP/events-$name.json" >/dev/null; then
+		echo "ok [events-$name]: kept from events since before the" \
+		    "sockets ($(jq -c .model "$TMP/events-$name.json"))"
+	else
+		echo "FAIL [events-$name]: not kept from events alone:" \
+		    "$(jq -c '{time, model}' "$TMP/events-$name.json")," \
+		    "sockets made after $EVENTS_T0"
+		FAILED=$((FAILED + 1))
+	fi
+}
+
+compare_events all "LISTEN SYN_SENT SYN_RECV ESTABLISHED FIN_WAIT1 FIN_WAIT2
+CLOSE_WAIT LAST_ACK CLOSING TIME_WAIT"
+compare_events ports "LISTEN SYN_RECV LAST_ACK CLOSING TIME_WAIT" \
+    '( sport = :9001 or dport = :9001 or' \
+    '( sport >= :9008 and sport <= :9010 ) or' \
+    '( dport >= :9008 and dport <= :9010 ) )'
+compare_events states "FIN_WAIT1 CLOSE_WAIT TIME_WAIT" \
+    state fin-wait-1 state close-wait state time-wait
+compare_events expr "SYN_SENT ESTABLISHED FIN_WAIT1 FIN_WAIT2 CLOSE_WAIT
+LAST_ACK CLOSING" 'not ( dport = :9010 or sport = :9001 )'
 
 # Port, state and expression filters ran in the kernel (bytecode and
 # idiag_states): the dump itself carried only the matching sockets.

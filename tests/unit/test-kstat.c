@@ -84,7 +84,7 @@ test_fixtures(void)
 
 	memset(&v, 0, sizeof v);
 	CHECK_EQ(parse_fixture("kstat-snmp", KSTAT_SNMP, &v), 10);
-	CHECK_EQ(parse_fixture("kstat-netstat", KSTAT_NETSTAT, &v), 10);
+	CHECK_EQ(parse_fixture("kstat-netstat", KSTAT_NETSTAT, &v), 11);
 	check_file(&v, KSTAT_SNMP, -1);
 	check_file(&v, KSTAT_NETSTAT, -1);
 
@@ -92,13 +92,14 @@ test_fixtures(void)
 	memset(&v, 0, sizeof v);
 	CHECK_EQ(parse_fixture("kstat-snmp-reordered", KSTAT_SNMP, &v), 10);
 	CHECK_EQ(parse_fixture("kstat-netstat-reordered", KSTAT_NETSTAT, &v),
-	    10);
+	    11);
 	check_file(&v, KSTAT_SNMP, -1);
 	check_file(&v, KSTAT_NETSTAT, -1);
 
 	/* A kernel without ListenDrops: the rest still found. */
 	memset(&v, 0, sizeof v);
-	CHECK_EQ(parse_fixture("kstat-netstat-missing", KSTAT_NETSTAT, &v), 9);
+	CHECK_EQ(parse_fixture("kstat-netstat-missing", KSTAT_NETSTAT, &v),
+	    10);
 	check_file(&v, KSTAT_NETSTAT, KSTAT_LISTEN_DROPS);
 
 	/* Cut inside the Tcp values line: none of them. */

@@ -390,6 +390,11 @@ main(void)
 		r.refresh_ms = 7;
 		r.interval_ms = -1;
 		r.delay_ms = 500;
+		r.model = "events";
+		r.model_note = NULL;
+		r.model_full_age_ms = 1500;
+		r.model_corrected = 2;
+		r.model_gets = 40;
 		buf = NULL;
 		fp = open_memstream(&buf, &sz);
 		CHECK(output_json(fp, &r, &v) == 0);
@@ -404,6 +409,10 @@ main(void)
 		CHECK(strstr(buf, "\"dumped\": 0, \"refresh_ms\": 7, "
 		    "\"interval_ms\": null, \"delay_ms\": 500, "
 		    "\"late_ms\": 0, \"total\": ") != NULL);
+		CHECK(strstr(buf, "\"model\": {\"mode\": \"events\", "
+		    "\"note\": null, \"full_dump_age_ms\": 1500, "
+		    "\"corrected\": 2, \"requests\": 40}, \"source\": ") !=
+		    NULL);
 		free(buf);
 		r.trans = NULL;
 		trans_free(tr);
