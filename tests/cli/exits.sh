@@ -19,6 +19,10 @@
 #
 # Environment: TCPTOP, TESTDATA.  Exit 0 pass, 1 fail, 77 skip.
 
+# Runs beside the namespace tests (tests/lib/lock-run.sh):
+# it reads the host's sockets, makes none, and checks only how
+# tcptop exits.
+# tests-lock: none
 set -u
 
 TCPTOP=${TCPTOP:-./tcptop}

@@ -8,6 +8,9 @@
 #
 # Environment: TCPTOP.  Exit 0 pass, 1 fail.
 
+# Runs beside the namespace tests (tests/lib/lock-run.sh):
+# options refused before any socket.
+# tests-lock: none
 set -u
 export LC_ALL=C
 

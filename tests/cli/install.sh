@@ -4,6 +4,9 @@
 # ExecStart naming the installed binary) where the build's Makefile says,
 # the installed binary runs and its completion works, the unit passes
 # systemd-analyze verify, and make uninstall removes every file again.
+# Runs beside the namespace tests (tests/lib/lock-run.sh):
+# a DESTDIR install, no network.
+# tests-lock: none
 set -u
 TCPTOP=${TCPTOP:-./tcptop}
 here=$(cd "$(dirname "$0")" && pwd)

@@ -64,7 +64,7 @@ TEST_KEEP_TMP=1		# the reports, when a check failed
 cleanup()
 {
 	tmux_stop
-	stop_pids $PIDS
+	stop_pids $PIDS ${VIEW_PID:-}
 	PIDS=
 	netns_cleanup
 }
@@ -343,9 +343,14 @@ fi
 # and the other four of the five above are counted outside the filter
 # (the second refresh has the RTOs' and the SYN_SENTs', which the kernel
 # gives no age; a filtered view dumps the whole box at most every 5 s, so
-# the second refresh comes 5.5 s on).
+# the second refresh comes 5.5 s on).  The report as JSON and as text
+# (checked below) come from two tcptops side by side, one wait for both.
+run_top cfg -b -n 2 -d 5.5 -p 9300 >"$TMP/view.txt" 2>&1 &
+VIEW_PID=$!
 run_top cfg -b --json -n 2 -d 5.5 -p 9300 >"$TMP/view.json" \
     2>"$TMP/view.err" || bad "tcptop -p 9300: $(cat "$TMP/view.err")"
+wait "$VIEW_PID"
+VIEW_PID=
 if jq -e '[.alerts[].kind] == ["close_wait_leak"] and
     .alerts_outside == 4' <<<"$(tail -n 1 "$TMP/view.json")" >/dev/null
 then
@@ -354,7 +359,6 @@ else
 	bad "-p 9300: $(tail -n 1 "$TMP/view.json" | jq -c '{alerts,
 	    alerts_outside}')"
 fi
-run_top cfg -b -n 2 -d 5.5 -p 9300 >"$TMP/view.txt" 2>&1
 grep -qx 'ALERT +4 outside the filter: tcptop without -p, --state, -f, -4, -6 shows them' \
     "$TMP/view.txt" && ok "-p 9300: the text report says 4 outside" ||
     bad "-p 9300 text: $(grep ALERT "$TMP/view.txt")"

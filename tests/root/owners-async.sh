@@ -7,8 +7,10 @@
 #    namespace (netns_lone) tests/helpers/ownmove holds three sockets;
 #    tcptop runs on an 80x24 tmux screen with the walk paced by the test
 #    aid TCPTOP_TEST_OWNER_PACE_MS (one process a slice, slices that far
-#    apart, the pace chosen so the processes before ownmove's take 20 s
-#    at least).  The screen must show the rows with "(pending)" owners
+#    apart, the pace chosen so the processes before ownmove's take 60 s
+#    at least) until the test opens the gate, TCPTOP_TEST_OWNER_GATE (a
+#    file it makes once its checks are done: the walk then goes at full
+#    speed).  The screen must show the rows with "(pending)" owners
 #    and "owners pending 3" on the status line before the walk ends (no
 #    "proc: rescan" in the -v log yet), answer a key meanwhile (F6, the
 #    sort menu, and Escape), then fill the owners in: each row's pid and
@@ -17,7 +19,7 @@
 #    processes hold 8000 descriptors each (/dev/null), so a walk reads
 #    48,000 links, while tests/helpers/tcpcycle makes connections that
 #    live 60 ms (each has an inode no walk looked for); tcptop -d 0.2
-#    runs on the screen for OWNERS_SECS (default 12), and until it has
+#    runs on the screen for OWNERS_SECS (default 6), and until it has
 #    walked three times (120 s at most).  From the -v log:
 #    the walks' work adds up to at most a tenth of the time plus the
 #    last walk's (PROC_WALK_SHARE), and there are fewer walks than half
@@ -33,7 +35,7 @@ TCPTOP=${TCPTOP:-./tcptop}
 NSHOLDER=${NSHOLDER:-./tests/helpers/nsholder}
 OWNMOVE=${OWNMOVE:-./tests/helpers/ownmove}
 TCPCYCLE=${TCPCYCLE:-./tests/helpers/tcpcycle}
-SECS=${OWNERS_SECS:-12}
+SECS=${OWNERS_SECS:-6}
 
 . "$(dirname "$0")/../lib/lib-test.sh"
 . "$(dirname "$0")/../lib/lib-netns.sh"
@@ -104,16 +106,18 @@ exec {CMD}>"$TMP/cmd"
 await -t 20 "ownmove ready" grep -qs '^ready ' "$TMP/om"
 OM=$(awk '/^ready /{print $2}' "$TMP/om")
 # The processes the walk reads before ownmove's (it reads /proc in pid
-# order): 20 s of them at least.
+# order): 60 s of them at least, longer than a loaded machine takes for
+# the checks below; the gate then ends the pace.
 before=0
 for d in /proc/[0-9]*; do
 	[ "${d#/proc/}" -lt "$OM" ] && before=$((before + 1))
 done
-PACE=$(( 20000 / (before > 0 ? before : 1) ))
+PACE=$(( 60000 / (before > 0 ? before : 1) ))
 [ "$PACE" -ge 50 ] || PACE=50
 echo "# $before processes before ownmove's pid $OM: a slice every $PACE ms"
 
-screen first TCPTOP_TEST_OWNER_PACE_MS="$PACE" -- -d 0.5 -p 7301 \
+screen first TCPTOP_TEST_OWNER_PACE_MS="$PACE" \
+    TCPTOP_TEST_OWNER_GATE="$TMP/gate" -- -d 0.5 -p 7301 \
     --columns local,remote,pid,process -v "$TMP/log1"
 pending3()
 {
@@ -160,8 +164,9 @@ filled()
 	[ "$(wc -l <"$TMP/ss")" -eq 3 ] && cmp -s "$TMP/ss" "$TMP/shown" &&
 	    ! grep -q 'pending' "$SCREEN"
 }
-if screen_until -t $((before * PACE / 1000 + 60)) "owners as ss -tanp" \
-    filled; then
+# The checks are done: the rest of the walk at full speed.
+: >"$TMP/gate"
+if screen_until -t 60 "owners as ss -tanp" filled; then
 	ok "the walk ended: owners as ss -tanp, nothing pending"
 else
 	bad "owners (< ss, > screen):"

@@ -61,9 +61,13 @@ start_top()
 {
 	local out=$1 i
 	shift
-	# ip netns exec execs tcptop: $! is tcptop's pid.
-	ip netns exec "$NS_S" "$TCPTOP" --json -d 0.1 "$@" >"$out" \
-	    2>"$out.err" &
+	# ip netns exec execs tcptop: $! is tcptop's pid.  No owners: a
+	# report would read every process's fds at each new row, and on a
+	# host with many (a bench's 40,000) the refreshes that should come
+	# every 0.1 s then come seconds apart, and sampling misses states
+	# held 400 ms.
+	ip netns exec "$NS_S" "$TCPTOP" --json --no-owners -d 0.1 "$@" \
+	    >"$out" 2>"$out.err" &
 	TOP_PID=$!
 	for i in $(seq 100); do
 		[ -s "$out" ] && return 0

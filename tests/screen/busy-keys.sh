@@ -16,6 +16,9 @@
 # Environment: TCPTOP, TESTDATA.  Exit 0 pass, 1 fail, 77 skip (a
 # failure under CI=true).
 
+# Runs beside the namespace tests (tests/lib/lock-run.sh):
+# a replay in a tmux server of its own.
+# tests-lock: none
 set -u
 export LC_ALL=C.UTF-8
 

@@ -18,6 +18,9 @@
 # Environment: TCPTOP, TESTDATA, GENERATE.  Exit 0 pass, 1 fail, 77 skip
 # (a failure under CI=true).
 
+# Runs beside the namespace tests (tests/lib/lock-run.sh):
+# a replay in a tmux server of its own.
+# tests-lock: none
 set -u
 # The screen holds UTF-8 (arrows, bars, the ellipsis) that grep, sed and
 # tmux itself must read as characters, whatever the caller's locale.

@@ -27,6 +27,9 @@
 # Environment: srcdir, ARCH_KNOWN (the list), ARCH_MAX_LINES.  Exit 0
 # pass, 1 fail, 77 skip.
 
+# Runs beside the namespace tests (tests/lib/lock-run.sh):
+# the objects and sources only.
+# tests-lock: none
 set -u
 export LC_ALL=C
 

@@ -4,6 +4,9 @@
 # found, in every build (under the sanitizers too).  A plain build links
 # the harnesses with tests/fuzz/replay.c, which says how many inputs it
 # ran; a fuzzing build's libFuzzer replays them with -runs=0.
+# Runs beside the namespace tests (tests/lib/lock-run.sh):
+# the corpora only.
+# tests-lock: none
 set -u
 . "$(dirname "$0")/../lib/lib-test.sh"
 
