@@ -294,8 +294,10 @@ app_ui_wait(struct app_ui *u)
 		timeout = u->next_ns <= now ? 0 :
 		    (int)((u->next_ns - now + 999999) / 1000000);
 	app_ui_timeout(&timeout, u->anim_ns, now);
-	/* The walk of /proc under way: its next slice. */
-	app_ui_timeout(&timeout, collector_owners_at(u->c), now);
+	/* The walk of /proc under way: its next slice, unless paused (a
+	 * paused screen holds still, its owners too). */
+	if (!u->s.paused)
+		app_ui_timeout(&timeout, collector_owners_at(u->c), now);
 	/* The terminal, and the transition sources: what they have is
 	 * taken in as it comes (nothing to draw for it). */
 	pfd = collector_pollfds(u->c, &n);
@@ -381,9 +383,9 @@ app_ui_owners(struct app_ui *u)
 	int64_t now = clock_ns(CLOCK_MONOTONIC);
 	int64_t budget = (int64_t)APP_UI_SLICE_MS * 1000000;
 
-	if (collector_owners_at(u->c) > now)
+	if (u->s.paused || collector_owners_at(u->c) > now)
 		return;
-	if (!u->s.paused && now >= u->next_ns &&
+	if (now >= u->next_ns &&
 	    u->snap->refresh_ms / 4 * 1000000 > budget)
 		budget = (int64_t)u->snap->refresh_ms / 4 * 1000000;
 	if (collector_owners_step(u->c, budget)) {
