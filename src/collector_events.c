@@ -291,12 +291,8 @@ collector_events_trace(struct collector *c, const struct trans_event *e,
 	if (c->ev == NULL)
 		return;
 	ev_connect(c->ev, e, skaddr);
-	memset(&s, 0, sizeof s);
-	s.family = e->family;
-	s.lport = e->lport;
-	s.rport = e->rport;
-	memcpy(s.local, e->local, 16);
-	memcpy(s.remote, e->remote, 16);
+	trans_event_sample(e, &s);
+	s.state = 0;
 	ev_note(c, &s, e->from == TCP_CLOSE || e->from == TCP_LISTEN ||
 	    e->from == TCP_SYN_SENT || e->from == TCP_SYN_RECV);
 }

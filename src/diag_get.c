@@ -86,23 +86,14 @@ diag_get_answer(const void *buf, size_t len, unsigned seq, unsigned portid,
 	return 0;
 }
 
-/* The request for key into buf, with sequence number seq. */
+/* The request for key into buf, with sequence number seq: tcp_info and
+ * congestion, as a dump asks.  Returns its aligned length. */
 static size_t
 diag_get_build(void *buf, unsigned seq, const struct conn_sample *key)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct inet_diag_req_v2 *r;
-
-	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
-	nlh->nlmsg_seq = seq;
-	r = mnl_nlmsg_put_extra_header(nlh, sizeof *r);
-	r->sdiag_family = key->family;
-	r->sdiag_protocol = IPPROTO_TCP;
-	r->idiag_states = ~0U;
-	r->idiag_ext = 1U << (INET_DIAG_INFO - 1) | 1U << (INET_DIAG_CONG - 1);
-	diag_sockid_fill(&r->id, key);
-	return NLMSG_ALIGN(nlh->nlmsg_len);
+	diag_exact_build(buf, seq, key, (uint8_t)(1U << (INET_DIAG_INFO - 1) |
+	    1U << (INET_DIAG_CONG - 1)));
+	return NLMSG_ALIGN(((struct nlmsghdr *)buf)->nlmsg_len);
 }
 
 /* One batch of at most DIAG_GET_BATCH keys from index base. */

@@ -104,6 +104,13 @@ int diag_ask(struct diag *d, const struct nlmsghdr *req, int timeout_ms,
 int diag_ask_many(struct diag *d, const void *req, size_t len,
     unsigned seq, int timeout_ms, diag_answer_fn fn, void *arg);
 
+/* diag_lookup.c: the exact request for the one socket s names (no
+ * NLM_F_DUMP: the kernel looks it up by id, inet_diag_find_one_icsk, and
+ * answers with one message, or an error: ENOENT when the 4-tuple or the
+ * cookie does not match), asking for the extensions ext, into nlh. */
+void diag_exact_build(struct nlmsghdr *nlh, unsigned seq,
+    const struct conn_sample *s, uint8_t ext);
+
 /* diag_msg.c: an inet_diag message as a sample: 0, or -1 when it is
  * malformed. */
 int diag_msg_sample(const struct nlmsghdr *nlh, struct conn_sample *s);

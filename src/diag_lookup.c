@@ -443,9 +443,9 @@ diag_state_answer(const void *buf, size_t len, unsigned seq,
  * up by id (inet_diag_find_one_icsk) and answers with one message, or
  * with an error (ENOENT when the 4-tuple or the cookie does not
  * match). */
-static void
-diag_lookup_build(struct nlmsghdr *nlh, unsigned seq,
-    const struct conn_sample *s)
+void
+diag_exact_build(struct nlmsghdr *nlh, unsigned seq,
+    const struct conn_sample *s, uint8_t ext)
 {
 	struct inet_diag_req_v2 *r;
 
@@ -457,14 +457,21 @@ diag_lookup_build(struct nlmsghdr *nlh, unsigned seq,
 	r->sdiag_family = s->family;
 	r->sdiag_protocol = IPPROTO_TCP;
 	r->idiag_states = tcpstate_kernel_mask(TCPSTATE_ALL);
-	/* SKMEMINFO rather than MEMINFO, whose four values it includes;
-	 * VEGASINFO also brings DCTCP's and BBR's, and TCLASS the class
-	 * id. */
-	r->idiag_ext = (uint8_t)(1U << (INET_DIAG_INFO - 1) |
+	r->idiag_ext = ext;
+	diag_sockid_fill(&r->id, s);
+}
+
+/* The detail view's request: SKMEMINFO rather than MEMINFO, whose four
+ * values it includes; VEGASINFO also brings DCTCP's and BBR's, and
+ * TCLASS the class id. */
+static void
+diag_lookup_build(struct nlmsghdr *nlh, unsigned seq,
+    const struct conn_sample *s)
+{
+	diag_exact_build(nlh, seq, s, (uint8_t)(1U << (INET_DIAG_INFO - 1) |
 	    1U << (INET_DIAG_CONG - 1) | 1U << (INET_DIAG_VEGASINFO - 1) |
 	    1U << (INET_DIAG_SKMEMINFO - 1) | 1U << (INET_DIAG_TOS - 1) |
-	    1U << (INET_DIAG_TCLASS - 1) | 1U << (INET_DIAG_SHUTDOWN - 1));
-	diag_sockid_fill(&r->id, s);
+	    1U << (INET_DIAG_TCLASS - 1) | 1U << (INET_DIAG_SHUTDOWN - 1)));
 }
 
 /* Ask for the one socket s names, answered through answer(arg).  The

@@ -284,10 +284,7 @@ output_json_transitions(FILE *fp, const struct snapshot *r)
 		struct conn_sample s;
 		char la[CONN_ADDR_LEN], ra[CONN_ADDR_LEN];
 
-		memset(&s, 0, sizeof s);
-		s.family = ev[i].family;
-		memcpy(s.local, ev[i].local, 16);
-		memcpy(s.remote, ev[i].remote, 16);
+		trans_event_sample(&ev[i], &s);
 		fprintf(fp, "%s{\"time\": ", i ? ", " : "");
 		json_time(fp, ev[i].realtime_ns);
 		fprintf(fp, ", \"family\": \"%s\", \"local_addr\": \"%s\", "

@@ -238,3 +238,15 @@ trans_describe(unsigned sources, double delay, unsigned long lost,
 	else
 		snprintf(buf, len, "sampled every %.1f s", delay);
 }
+
+void
+trans_event_sample(const struct trans_event *e, struct conn_sample *s)
+{
+	memset(s, 0, sizeof *s);
+	s->family = e->family;
+	s->lport = e->lport;
+	s->rport = e->rport;
+	memcpy(s->local, e->local, 16);
+	memcpy(s->remote, e->remote, 16);
+	s->state = e->to;
+}

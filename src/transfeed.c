@@ -350,12 +350,7 @@ tf_keep(const struct filter *flt, const struct trans_event *e)
 
 	if (flt == NULL)
 		return 1;
-	memset(&s, 0, sizeof s);
-	s.family = e->family;
-	s.lport = e->lport;
-	s.rport = e->rport;
-	memcpy(s.local, e->local, 16);
-	memcpy(s.remote, e->remote, 16);
+	trans_event_sample(e, &s);
 	s.state = e->from;
 	if (filter_match(flt, &s))
 		return 1;

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tcptop/conn.h"
+
 /* Where a transition was learnt. */
 enum trans_source {
 	TRANS_SRC_TRACE = 1,	/* sock:inet_sock_set_state: exact */
@@ -64,6 +66,10 @@ void trans_free(struct trans *t);
  * matrix (so JSON reports what the kernel said, on the diagram or not),
  * and keep it among the events since trans_clear_events.  A transition
  * to the same state is ignored.  Returns the edge index or -1. */
+/* The socket e names as a sample: family, 4-tuple and state to; the
+ * rest zero (no cookie).  For filter_match and the model's lookups. */
+void trans_event_sample(const struct trans_event *e, struct conn_sample *s);
+
 int trans_add(struct trans *t, const struct trans_event *e);
 
 /* Transitions from -> to since start (any pair of states 0..15). */
