@@ -157,6 +157,14 @@ test_flags(void)
 	    o.trace_buffer_kb == 64);
 	CHECK(parse(&o, "--trace-buffer=4", NULL) == OPTIONS_RUN &&
 	    o.trace_buffer_kb == 4);
+	CHECK(parse(&o, NULL) == OPTIONS_RUN && o.model == OPT_MODEL_AUTO &&
+	    o.reconcile == 0);
+	CHECK(parse(&o, "--model", "events", NULL) == OPTIONS_RUN &&
+	    o.model == OPT_MODEL_EVENTS);
+	CHECK(parse(&o, "--model=dump", NULL) == OPTIONS_RUN &&
+	    o.model == OPT_MODEL_DUMP);
+	CHECK(parse(&o, "--full-every", "12.5", NULL) == OPTIONS_RUN &&
+	    o.reconcile == 12.5);
 	CHECK(parse(&o, "--lesson", NULL) == OPTIONS_RUN && o.lesson &&
 	    !o.lesson_wait);
 	CHECK(parse(&o, "--lesson-wait", NULL) == OPTIONS_RUN && o.lesson &&
@@ -260,6 +268,10 @@ test_usage_values(void)
 	    "--trace-buffer", "3", NULL, NULL);
 	usage("--trace-buffer: 262145 out of range (4 to 262144 KB)",
 	    "--trace-buffer=262145", NULL, NULL, NULL);
+	usage("--model: \"poll\" is not auto, events or dump", "--model",
+	    "poll", NULL, NULL);
+	usage("--full-every: -1 out of range (0 to one year)", "--full-every",
+	    "-1", NULL, NULL);
 	usage("-n: \"0\" is not a positive count", "-n", "0", NULL, NULL);
 	usage("-n: \"-3\" is not a positive count", "-n", "-3", NULL, NULL);
 	usage("-n: \"3x\" is not a positive count", "--iterations=3x", NULL,
