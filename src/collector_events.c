@@ -111,18 +111,19 @@ struct collector_events {
 	int walk;			/* this refresh walks */
 	int collect;			/* events are noted: from the start
 					 * of a full dump in events mode */
-	unsigned long walks;		/* refreshes that walked */
 	/* Timewait sockets by expiry, a binary heap. */
 	struct ev_due *tw;
 	size_t ntw, captw;
 	size_t tw_from;			/* keys from here on came from it */
 
 	const struct filter *f;		/* this refresh's */
+	struct filter covered;		/* and its dump's: f in the states
+					 * without events */
 	int64_t full_ns;		/* the last full dump's start, 0 none */
 	int64_t full_every_ms;
 	long lost_trace, lost_notify;	/* as at the last full dump */
 	long corrected;			/* by the last reconciliation */
-	unsigned long gets, gone;	/* this refresh's requests, drops */
+	unsigned long gone;		/* this refresh's drops */
 	char mode[24];
 	char note[192];
 };
@@ -483,7 +484,7 @@ collector_events_describe(struct collector *c)
 		c->snap.model = "events";
 		c->snap.model_note = NULL;
 		c->snap.model_corrected = ev->corrected;
-		c->snap.model_gets = ev->gets;
+		c->snap.model_gets = ev->nkeys;
 		if (ev->full_ns != 0)
 			c->snap.model_full_age_ms = (long)((c->refresh_ns -
 			    ev->full_ns) / 1000000);
@@ -537,9 +538,9 @@ ev_got(void *arg, size_t i, const struct conn_sample *s)
 	if (s != NULL && (ev->f == NULL || filter_match(ev->f, s))) {
 		/* A timewait socket's timer, once: a row already in
 		 * timewait has its entry. */
-		row = conntab_find(c->tab, s);
-		if (ev_is_tw(s) && (row == NULL || !ev_is_tw(&row->s) ||
-		    i >= ev->tw_from))
+		if (ev_is_tw(s) && (i >= ev->tw_from ||
+		    (row = conntab_find(c->tab, s)) == NULL ||
+		    !ev_is_tw(&row->s)))
 			ev_tw_push(ev, s, c->snap.fields.now_ms);
 		conntab_update(c->tab, s);
 		return;
@@ -694,7 +695,7 @@ static int
 ev_dump_covered(struct collector *c, const struct filter *f)
 {
 	struct diag_sink sink = { ev_walk_begin, ev_walk_sample, c };
-	struct filter *cf = xmalloc(sizeof *cf);
+	struct filter *cf = &c->ev->covered;
 	struct diag_query q = { cf, 1, 1 };
 	struct diag_stats st;
 	int rc;
@@ -709,13 +710,11 @@ ev_dump_covered(struct collector *c, const struct filter *f)
 	c->feed.mono_ns = &diag_last_stats(c->d)->mono_ns;
 	if (cf->states == 0) {
 		/* The filter keeps neither: nothing to dump. */
-		free(cf);
 		c->snap.realtime_ns = clock_ns(CLOCK_REALTIME);
 		c->snap.fields.now_ms = clock_mono_ms();
 		return 0;
 	}
 	rc = collector_netns_dump(c, &q, &sink, &st);
-	free(cf);
 	if (rc == -1)
 		return -1;
 	c->snap.realtime_ns = st.realtime_ns;
@@ -727,11 +726,10 @@ int
 collector_events_refresh(struct collector *c, const struct filter *f)
 {
 	struct collector_events *ev = c->ev;
-
 	int64_t t0 = clock_ns(CLOCK_MONOTONIC), t1;
 
 	ev->f = f;
-	ev->gets = ev->gone = 0;
+	ev->gone = 0;
 	ev->walk = ev_walk_due(c);
 	if (ev_dump_covered(c, f) == -1) {
 		if (c->feed.begun)
@@ -741,14 +739,11 @@ collector_events_refresh(struct collector *c, const struct filter *f)
 	if (!c->feed.begun)
 		conntab_begin_scan(c->tab, c->snap.fields.now_ms);
 	conntab_scan_states(c->tab, ev->walk ? EV_WALK : EV_LISTEN);
-	if (ev->walk) {
-		ev->walks++;
+	if (ev->walk)
 		ev_walked(c);
-	}
 	t1 = clock_ns(CLOCK_MONOTONIC);
 	ev_collect(c);
 	ev_dirty_clear(ev);
-	ev->gets = ev->nkeys;
 	if (ev->nkeys > 0 && diag_get(c->d, ev->keys, ev->nkeys, ev_got,
 	    c) == -1) {
 		/* What was not answered is not known: a full dump next. */
