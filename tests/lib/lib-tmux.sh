@@ -102,6 +102,49 @@ wait_gone()
 	    not grep -Eq -- "$1" "$SCREEN"
 }
 
+# tcptop_screen NAME [VAR=VALUE...] [CMD...] -- ARGS...: tcptop on an
+# 80x24 screen in namespace NS_S, run through CMD (setpriv, say) with a
+# clean environment plus the VARs and the sanitizers' options, its
+# settings under $TMP/xdg$XDG_SUFFIX, its stderr into $TMP/NAME.err and
+# its exit status into $TMP/NAME.rc.
+tcptop_screen()
+{
+	local name=$1 pre=() envs=() v
+
+	shift
+	while [ "$1" != -- ]; do
+		if [[ $1 =~ ^[A-Za-z_][A-Za-z0-9_]*= ]]; then
+			envs+=("$1")
+		else
+			pre+=("$1")
+		fi
+		shift
+	done
+	shift
+	for v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
+		[ -n "${!v:-}" ] && envs+=("$v=${!v}")
+	done
+	tmux_start 80 24 sh -c '"$@" 2>"$0.err"; echo $? >"$0.rc"' \
+	    "$TMP/$name" "$(command -v ip)" netns exec "$NS_S" "${pre[@]}" \
+	    env -i TERM=xterm-256color LANG=C.UTF-8 TZ=UTC \
+	    XDG_CONFIG_HOME="$TMP/xdg${XDG_SUFFIX:-}" "${envs[@]}" "$TCPTOP" \
+	    "$@"
+}
+
+# tcptop_quit NAME: q, then tcptop_screen NAME's tcptop must end with
+# status 0 and nothing on stderr (ok or bad).
+tcptop_quit()
+{
+	keys q
+	if wait_until -t 30 "tcptop to quit" test -s "$TMP/$1.rc" &&
+	    [ "$(cat "$TMP/$1.rc")" = 0 ] && [ ! -s "$TMP/$1.err" ]; then
+		ok "$1: quit with status 0, nothing on stderr"
+	else
+		bad "$1: status $(cat "$TMP/$1.rc" 2>/dev/null), stderr:"
+		head -c 2000 "$TMP/$1.err" 2>/dev/null
+	fi
+}
+
 fail_hook()
 {
 	[ -n "$SCREEN" ] && [ ${#T[@]} -gt 0 ] && [ -z "$SCREEN_SHOWN" ] ||

@@ -51,41 +51,6 @@ mkdir -p "$TMP/xdg"
 tmux_init events-ui
 netns_lone tcptop-evui
 
-# screen NAME PREFIX... -- ARGS...: tcptop on an 80x24 screen in the
-# namespace, run through PREFIX (setpriv, or nothing), its stderr into
-# $TMP/NAME.err and its exit status into $TMP/NAME.rc.
-screen()
-{
-	local name=$1 pre=() envs=() v
-
-	shift
-	while [ "$1" != -- ]; do
-		pre+=("$1")
-		shift
-	done
-	shift
-	for v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
-		[ -n "${!v:-}" ] && envs+=("$v=${!v}")
-	done
-	tmux_start 80 24 sh -c '"$@" 2>"$0.err"; echo $? >"$0.rc"' \
-	    "$TMP/$name" "$(command -v ip)" netns exec "$NS_S" "${pre[@]}" \
-	    env -i TERM=xterm-256color LANG=C.UTF-8 TZ=UTC \
-	    XDG_CONFIG_HOME="$TMP/xdg$XDG_SUFFIX" "${envs[@]}" "$TCPTOP" "$@"
-}
-
-quit()
-{
-	keys q
-	if wait_until -t 30 "tcptop to quit" test -s "$TMP/$1.rc" &&
-	    [ "$(cat "$TMP/$1.rc")" = 0 ] && [ ! -s "$TMP/$1.err" ]; then
-		ok "$1: quit with status 0, nothing on stderr"
-	else
-		bad "$1: status $(cat "$TMP/$1.rc" 2>/dev/null), stderr:"
-		head -c 2000 "$TMP/$1.err" 2>/dev/null
-	fi
-	tmux_stop
-}
-
 # The rows on port 7400, "local remote state" sorted, from the screen
 # and from ss; WHY says how they differ.
 WHY=$TMP/why
@@ -118,7 +83,7 @@ only_events()
 
 # --- 1 and 2: sockets made and closed under the events -----------------
 
-screen ev -- -d 0.4 --full-every 3600 --tombstone 0 -p 7400 \
+tcptop_screen ev -- -d 0.4 --full-every 3600 --tombstone 0 -p 7400 \
     --columns local,remote,state -v "$TMP/ev.log"
 wait_screen 'events, full dump' 30 &&
     ok "status line: events" || bad "status line: no events"
@@ -165,17 +130,19 @@ wait_screen 'full dumps: sorted by recvq' 30 &&
 sort_to '<' state || bad "sort state: not reached with <"
 wait_screen 'sort state.*events, full dump' 30 &&
     ok "sort state: events again" || bad "sort state: no events again"
-quit ev
+tcptop_quit ev
+tmux_stop
 
 # --- 4: not root ----------------------------------------------------------
 
 mkdir -p "$TMP/xdg-user"
 chown 65534:65534 "$TMP/xdg-user"
 XDG_SUFFIX=-user
-screen user setpriv --reuid=65534 --regid=65534 --clear-groups -- -d 0.4
+tcptop_screen user setpriv --reuid=65534 --regid=65534 --clear-groups -- -d 0.4
 wait_screen 'full dumps: no tracepoint' 30 &&
     ok "not root: full dumps, and why" ||
     bad "not root: the status line does not say why it dumps"
-quit user
+tcptop_quit user
+tmux_stop
 
 summary events-ui

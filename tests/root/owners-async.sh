@@ -63,41 +63,6 @@ mkdir -p "$TMP/xdg"
 tmux_init owners-async
 netns_lone tcptop-oas
 
-# screen NAME ENV... -- ARGS...: tcptop on an 80x24 screen in the
-# namespace, its stderr into $TMP/NAME.err and its exit status into
-# $TMP/NAME.rc (a sanitizer's report goes there too).
-screen()
-{
-	local name=$1 envs=() v
-
-	shift
-	while [ "$1" != -- ]; do
-		envs+=("$1")
-		shift
-	done
-	shift
-	for v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
-		[ -n "${!v:-}" ] && envs+=("$v=${!v}")
-	done
-	tmux_start 80 24 sh -c '"$@" 2>"$0.err"; echo $? >"$0.rc"' \
-	    "$TMP/$name" env -i TERM=xterm-256color LANG=C.UTF-8 TZ=UTC \
-	    XDG_CONFIG_HOME="$TMP/xdg" "${envs[@]}" "$(command -v ip)" netns \
-	    exec "$NS_S" "$TCPTOP" "$@"
-}
-
-# quit NAME: q, then tcptop must end with status 0 and nothing on stderr.
-quit()
-{
-	keys q
-	if wait_until -t 30 "tcptop to quit" test -s "$TMP/$1.rc" &&
-	    [ "$(cat "$TMP/$1.rc")" = 0 ] && [ ! -s "$TMP/$1.err" ]; then
-		ok "$1: quit with status 0, nothing on stderr"
-	else
-		bad "$1: status $(cat "$TMP/$1.rc" 2>/dev/null), stderr:"
-		head -c 2000 "$TMP/$1.err" 2>/dev/null
-	fi
-}
-
 # --- 1. The first screen before the walk ends --------------------------
 
 mkfifo "$TMP/cmd" || fail "mkfifo"
@@ -116,7 +81,7 @@ PACE=$(( 60000 / (before > 0 ? before : 1) ))
 [ "$PACE" -ge 50 ] || PACE=50
 echo "# $before processes before ownmove's pid $OM: a slice every $PACE ms"
 
-screen first TCPTOP_TEST_OWNER_PACE_MS="$PACE" \
+tcptop_screen first TCPTOP_TEST_OWNER_PACE_MS="$PACE" \
     TCPTOP_TEST_OWNER_GATE="$TMP/gate" -- -d 0.5 -p 7301 \
     --columns local,remote,pid,process -v "$TMP/log1"
 pending3()
@@ -174,7 +139,7 @@ else
 fi
 grep -q 'proc: rescan 1:' "$TMP/log1" && ok "one walk logged" ||
     bad "no walk in the log"
-quit first
+tcptop_quit first
 tmux_stop
 exec {CMD}>&-
 
@@ -189,7 +154,7 @@ for i in 1 2 3 4 5 6; do
 	await -t 30 "holder $i" grep -qs '^held' "$TMP/hold$i"
 done
 inS "$TCPCYCLE" cycle 127.0.0.1 7302 100000 20 >"$TMP/cycle" 2>&1 &
-screen churn -- -d 0.2 -p 7302 --columns local,remote,pid,process -v "$TMP/log2"
+tcptop_screen churn -- -d 0.2 -p 7302 --columns local,remote,pid,process -v "$TMP/log2"
 await -t 30 "tcptop's first refresh" grep -qs 'refresh 1:' "$TMP/log2"
 # SECS seconds of refreshes at least, and three walks (a slow build's
 # walks are far apart: 120 s at most), counted in the log.
@@ -202,7 +167,7 @@ until [ "$(elapsed)" -ge 120 ] || { [ "$(elapsed)" -ge "$SECS" ] &&
 	grep -Eq ':7302 .* tcpcycle *$' "$SCREEN" && seen=1
 	sleep 0.2
 done
-quit churn
+tcptop_quit churn
 tmux_stop
 [ "$seen" -eq 1 ] && ok "churn: the listener shown owned by tcpcycle" ||
     bad "churn: the listener never shown owned"
