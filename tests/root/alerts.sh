@@ -544,7 +544,8 @@ wait_until -t 10 "3 FIN_WAIT2 to :9700" has_count 3 state fin-wait-2 \
 wait_until -t 10 "10 FIN_WAIT2 to :9500" has_count 10 state fin-wait-2 \
     dport = :9500 || fail "no orphaned FIN_WAIT2"
 wait_until -t 10 "8 TIME_WAIT to :9600" has_count 8 state time-wait \
-    dport = :9600 || fail "no TIME_WAIT"
+    dport = :9600 || fail "no TIME_WAIT: $(inS ss -Htanoe dport = :9600;
+    cat "$TMP/tw.err" "$TMP/closer.err")"
 # Orphaned: no process, a timewait timer.
 if [ "$(inS ss -Htanoe state fin-wait-2 dport = :9500 |
     grep -c 'timer:(timewait')" -eq 10 ]; then
