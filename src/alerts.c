@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "tcptop/alerts.h"
+#include "tcptop/tcpstate.h"
 #include "tcptop/xmalloc.h"
 
 #define ALERTS_KEY_LEN	96
@@ -45,6 +46,20 @@ struct alerts_listener {
 
 enum { ALERTS_F_RANGE, ALERTS_F_TW, ALERTS_F_ORPHANS, ALERTS_NFILES };
 
+/* The live rows of one state that the rules read (alerts_partition). */
+struct alerts_rows {
+	const struct conn **v;
+	size_t n, cap;
+};
+
+/* The rows of some states, one state after another (alerts_next). */
+struct alerts_iter {
+	const struct alerts *a;
+	uint32_t mask;		/* 1 << state */
+	int s;
+	size_t i;
+};
+
 struct alerts {
 	int fd[ALERTS_NFILES];
 	struct alert *out;		/* this evaluation's alerts */
@@ -57,6 +72,7 @@ struct alerts {
 	size_t nls, ls_cap;
 	const struct alert_input *in;	/* during alerts_eval */
 	int view;			/* the in_view of the next alert */
+	struct alerts_rows st[TCPSTATE_MAX + 1];	/* by state */
 };
 
 typedef void (*alerts_rule)(struct alerts *, const struct alert_input *,
@@ -147,6 +163,8 @@ alerts_free(struct alerts *a)
 	free(a->seen);
 	free(a->next_seen);
 	free(a->ls);
+	for (i = 0; i <= TCPSTATE_MAX; i++)
+		free(a->st[i].v);
 	free(a);
 }
 
@@ -362,6 +380,61 @@ alerts_ns(const struct alert_input *in, const struct conn *c)
 	return in->netns_label != NULL ? c->s.netns : 0;
 }
 
+static uint32_t alerts_rtos(const struct conn *);
+
+/* One pass over the table for all the rules: each live row into the
+ * list of its state, but for ESTABLISHED, most of a busy table, whose
+ * rows only the retransmission rule reads, and only those past its
+ * threshold.  Each rule then reads its states' rows: six passes over
+ * every row were a sixth of a refresh kept from events at 100k. */
+static void
+alerts_partition(struct alerts *a, const struct alert_input *in)
+{
+	uint32_t th = in->thresh[ALERT_RETRANS_NO_PROGRESS];
+	size_t i;
+
+	for (i = 0; i <= TCPSTATE_MAX; i++)
+		a->st[i].n = 0;
+	for (i = 0; i < in->n; i++) {
+		const struct conn *c = in->rows[i];
+		struct alerts_rows *r;
+
+		if (!alerts_live(c) || c->s.state < TCPSTATE_MIN ||
+		    c->s.state > TCPSTATE_MAX)
+			continue;
+		if (c->s.state == TCP_ESTABLISHED && (c->s.cookie == 0 ||
+		    alerts_rtos(c) < th))
+			continue;
+		r = &a->st[c->s.state];
+		if (r->n == r->cap) {
+			r->cap = r->cap ? r->cap * 2 : 64;
+			r->v = xreallocarray(r->v, r->cap, sizeof *r->v);
+		}
+		r->v[r->n++] = c;
+	}
+}
+
+/* Start it over the live rows in the states of mask (1 << state). */
+static void
+alerts_iter_init(struct alerts_iter *it, const struct alerts *a,
+    uint32_t mask)
+{
+	it->a = a;
+	it->mask = mask;
+	it->s = TCPSTATE_MIN;
+	it->i = 0;
+}
+
+static const struct conn *
+alerts_next(struct alerts_iter *it)
+{
+	for (; it->s <= TCPSTATE_MAX; it->s++, it->i = 0)
+		if ((it->mask & 1u << it->s) &&
+		    it->i < it->a->st[it->s].n)
+			return it->a->st[it->s].v[it->i++];
+	return NULL;
+}
+
 static int
 alerts_listener_cmp(const void *pa, const void *pb)
 {
@@ -376,14 +449,13 @@ alerts_listener_cmp(const void *pa, const void *pb)
 static void
 alerts_listeners(struct alerts *a, const struct alert_input *in)
 {
+	struct alerts_iter it;
+	const struct conn *c;
 	size_t i, o = 0;
 
 	a->nls = 0;
-	for (i = 0; i < in->n; i++) {
-		const struct conn *c = in->rows[i];
-
-		if (!alerts_live(c) || c->s.state != TCP_LISTEN)
-			continue;
+	for (alerts_iter_init(&it, a, 1u << TCP_LISTEN);
+	    (c = alerts_next(&it)) != NULL;) {
 		if (a->nls == a->ls_cap) {
 			a->ls_cap = a->ls_cap ? a->ls_cap * 2 : 16;
 			a->ls = xreallocarray(a->ls, a->ls_cap, sizeof *a->ls);
@@ -421,15 +493,14 @@ static void
 alerts_syn_flood(struct alerts *a, const struct alert_input *in,
     uint32_t th)
 {
+	struct alerts_iter it;
+	const struct conn *c;
 	char key[ALERTS_KEY_LEN], rates[96], back[32], hint[ALERT_TEXT_LEN];
 	size_t i, ng;
 	int any = 0;
 
-	for (i = 0; i < in->n; i++) {
-		const struct conn *c = in->rows[i];
-
-		if (!alerts_live(c) || c->s.state != TCP_SYN_RECV)
-			continue;
+	for (alerts_iter_init(&it, a, 1u << TCP_SYN_RECV);
+	    (c = alerts_next(&it)) != NULL;) {
 		snprintf(key, sizeof key, "%05u", c->s.lport);
 		alerts_item(a, c, key, c->s.lport, 0);
 	}
@@ -469,15 +540,16 @@ static void
 alerts_accept_queue(struct alerts *a, const struct alert_input *in,
     uint32_t th)
 {
+	struct alerts_iter it;
+	const struct conn *c;
 	char ep[CONN_ENDPOINT_LEN], rates[96], hint[ALERT_TEXT_LEN];
-	size_t i;
 
 	alerts_rates(rates, sizeof rates, in, 1);
-	for (i = 0; i < in->n; i++) {
-		const struct conn *c = in->rows[i];
+	for (alerts_iter_init(&it, a, 1u << TCP_LISTEN);
+	    (c = alerts_next(&it)) != NULL;) {
 		uint32_t q = c->s.rqueue, max = c->s.wqueue;
 
-		if (!alerts_live(c) || c->s.state != TCP_LISTEN || q == 0)
+		if (q == 0)
 			continue;
 		conn_fmt_endpoint(&c->s, 0, ep, sizeof ep);
 		a->view = alerts_in_view(in, c);
@@ -505,17 +577,18 @@ static void
 alerts_close_wait(struct alerts *a, const struct alert_input *in,
     uint32_t th)
 {
+	struct alerts_iter it;
+	const struct conn *c;
 	char key[ALERTS_KEY_LEN], own[64], ep[CONN_ENDPOINT_LEN];
 	char hint[ALERT_TEXT_LEN];
 	size_t i, ng;
 
-	for (i = 0; i < in->n; i++) {
-		const struct conn *c = in->rows[i];
+	for (alerts_iter_init(&it, a, 1u << TCP_CLOSE_WAIT);
+	    (c = alerts_next(&it)) != NULL;) {
 		int64_t age = in->now_ms - c->state_since_ms;
 		const char *o = NULL;
 
-		if (!alerts_live(c) || c->s.state != TCP_CLOSE_WAIT ||
-		    age < (int64_t)th * 1000)
+		if (age < (int64_t)th * 1000)
 			continue;
 		if (in->owner != NULL)
 			o = in->owner(in->owner_arg, c, own, sizeof own);
@@ -595,6 +668,8 @@ static void
 alerts_time_wait(struct alerts *a, const struct alert_input *in,
     uint32_t th)
 {
+	struct alerts_iter it;
+	const struct conn *c;
 	const struct alert_limits *l = &in->limits;
 	char key[ALERTS_KEY_LEN], la[CONN_ADDR_LEN], ep[CONN_ENDPOINT_LEN];
 	char what[96];
@@ -605,14 +680,12 @@ alerts_time_wait(struct alerts *a, const struct alert_input *in,
 	(void)th;
 	if (l->port_lo > 0 && l->port_hi >= l->port_lo)
 		range = (uint64_t)(l->port_hi - l->port_lo + 1);
-	for (i = 0; i < in->n; i++) {
-		const struct conn *c = in->rows[i];
+	for (alerts_iter_init(&it, a, 1u << TCP_TIME_WAIT | 1u << TCP_FIN_WAIT2);
+	    (c = alerts_next(&it)) != NULL;) {
 		int fw2 = c->s.state == TCP_FIN_WAIT2;
 
 		/* The limits are the viewed namespace's only. */
-		if (!alerts_live(c) || alerts_ns(in, c) != 0 ||
-		    !(c->s.state == TCP_TIME_WAIT || (fw2 &&
-		    conntab_is_mini(&c->s))))
+		if (alerts_ns(in, c) != 0 || (fw2 && !conntab_is_mini(&c->s)))
 			continue;
 		total++;
 		total2 += (uint64_t)fw2;
@@ -663,19 +736,19 @@ alerts_time_wait(struct alerts *a, const struct alert_input *in,
 static void
 alerts_orphans(struct alerts *a, const struct alert_input *in, uint32_t th)
 {
+	struct alerts_iter it;
+	const struct conn *c;
 	static const uint8_t st[4] = { TCP_FIN_WAIT1, TCP_FIN_WAIT2,
 	    TCP_LAST_ACK, TCP_CLOSING };
 	uint64_t n[4] = { 0 }, total, max = (uint64_t)in->limits.max_orphans;
-	size_t i;
 	int k, view = 0;
 
 	if (in->limits.max_orphans <= 0)
 		return;
-	for (i = 0; i < in->n; i++) {
-		const struct conn *c = in->rows[i];
-
-		if (!alerts_live(c) || alerts_ns(in, c) != 0 ||
-		    c->s.inode != 0 || conntab_is_mini(&c->s))
+	for (alerts_iter_init(&it, a, 1u << TCP_FIN_WAIT1 | 1u << TCP_FIN_WAIT2 |
+	    1u << TCP_LAST_ACK | 1u << TCP_CLOSING);
+	    (c = alerts_next(&it)) != NULL;) {
+		if (alerts_ns(in, c) != 0 || c->s.inode != 0 || conntab_is_mini(&c->s))
 			continue;
 		for (k = 0; k < 4; k++)
 			if (c->s.state == st[k]) {
@@ -725,28 +798,21 @@ alerts_rtos(const struct conn *c)
 static void
 alerts_retrans(struct alerts *a, const struct alert_input *in, uint32_t th)
 {
+	struct alerts_iter it;
+	const struct conn *c;
 	char ep[CONN_ENDPOINT_LEN], ra[CONN_ADDR_LEN], hint[ALERT_TEXT_LEN];
 	struct alerts_seen *tmp;
 	size_t i, ng, tn;
 
 	a->nnext = 0;
-	for (i = 0; i < in->n; i++) {
-		const struct conn *c = in->rows[i];
+	for (alerts_iter_init(&it, a, 1u << TCP_ESTABLISHED | 1u << TCP_FIN_WAIT1 |
+	    1u << TCP_CLOSE_WAIT | 1u << TCP_LAST_ACK | 1u << TCP_CLOSING);
+	    (c = alerts_next(&it)) != NULL;) {
 		struct alerts_seen k, *prev;
 		uint32_t rto;
 
-		if (!alerts_live(c) || c->s.cookie == 0)
+		if (c->s.cookie == 0)
 			continue;
-		switch (c->s.state) {
-		case TCP_ESTABLISHED:
-		case TCP_FIN_WAIT1:
-		case TCP_CLOSE_WAIT:
-		case TCP_LAST_ACK:
-		case TCP_CLOSING:
-			break;
-		default:
-			continue;
-		}
 		if ((rto = alerts_rtos(c)) < th)
 			continue;
 		k.cookie = c->s.cookie;
@@ -800,15 +866,16 @@ alerts_retrans(struct alerts *a, const struct alert_input *in, uint32_t th)
 static void
 alerts_syn_sent(struct alerts *a, const struct alert_input *in, uint32_t th)
 {
+	struct alerts_iter it;
+	const struct conn *c;
 	char ep[CONN_ENDPOINT_LEN];
 	size_t i, ng;
 
-	for (i = 0; i < in->n; i++) {
-		const struct conn *c = in->rows[i];
+	for (alerts_iter_init(&it, a, 1u << TCP_SYN_SENT);
+	    (c = alerts_next(&it)) != NULL;) {
 		int64_t age = in->now_ms - c->state_since_ms;
 
-		if (!alerts_live(c) || c->s.state != TCP_SYN_SENT ||
-		    age < (int64_t)th * 1000)
+		if (age < (int64_t)th * 1000)
 			continue;
 		alerts_item(a, c, conn_fmt_endpoint(&c->s, 1, ep, sizeof ep),
 		    0, age);
@@ -848,6 +915,7 @@ alerts_eval(struct alerts *a, const struct alert_input *in,
 
 	a->nout = 0;
 	a->in = in;
+	alerts_partition(a, in);
 	alerts_listeners(a, in);
 	for (k = 0; k < ALERT_NKINDS; k++) {
 		a->nitems = 0;
