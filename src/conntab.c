@@ -74,6 +74,10 @@ struct conntab {
 	size_t nfresh, capfresh;
 	struct conn **gone;	/* rows the current scan did not see */
 	size_t ngone, capgone;
+	struct conn **tombs;	/* the last scan's end: its tombstones */
+	size_t ntombs, captombs;
+	struct conn **connecting;	/* and its live SYN_SENT rows */
+	size_t nconnecting, capconnecting;
 
 	struct conntab_event *events;
 	size_t nevents, capevents;
@@ -392,6 +396,8 @@ conntab_free(struct conntab *t)
 	free(t->freelist);
 	free(t->fresh);
 	free(t->gone);
+	free(t->tombs);
+	free(t->connecting);
 	free(t->events);
 	free(t->order);
 	free(t->next);
@@ -976,7 +982,9 @@ conntab_end_scan(struct conntab *t)
 			conntab_event(t, t->gone[i], CONNTAB_EV_GONE,
 			    t->gone[i]->s.state, 0,
 			    conntab_is_mini(&t->gone[i]->s));
-	/* Sweep expired tombstones, keeping the order of the rest. */
+	/* Sweep expired tombstones, keeping the order of the rest, and
+	 * list the rows a 4-tuple lookup cannot find (conntab_unindexed). */
+	t->ntombs = t->nconnecting = 0;
 	for (i = 0; i < t->n; i++) {
 		struct conn *c = t->rows[i];
 
@@ -987,6 +995,11 @@ conntab_end_scan(struct conntab *t)
 			continue;
 		}
 		t->rows[keep++] = c;
+		if (c->flags & CONN_GONE)
+			conntab_push(&t->tombs, &t->ntombs, &t->captombs, c);
+		else if (c->s.state == TCP_SYN_SENT)
+			conntab_push(&t->connecting, &t->nconnecting,
+			    &t->capconnecting, c);
 	}
 	t->n = keep;
 	park_expire(t);
@@ -1072,6 +1085,22 @@ conntab_index_tuples(struct conntab *t)
 	for (i = 0; i < t->n; i++)
 		if (!(t->rows[i]->flags & CONN_GONE))
 			chash_put(&t->tuples, t->rows[i]);
+}
+
+int
+conntab_tuples_indexed(const struct conntab *t)
+{
+	return t->tuples.slots != NULL;
+}
+
+struct conn *const *
+conntab_unindexed(const struct conntab *t, size_t *ntombs,
+    struct conn *const **connecting, size_t *nconnecting)
+{
+	*connecting = t->connecting;
+	*nconnecting = t->nconnecting;
+	*ntombs = t->ntombs;
+	return t->tombs;
 }
 
 size_t

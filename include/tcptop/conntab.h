@@ -222,6 +222,16 @@ void conntab_index_tuples(struct conntab *t);
 size_t conntab_find_tuple(const struct conntab *t,
     const struct conn_sample *s, struct conn **out, size_t max);
 
+/* Whether conntab_index_tuples was called. */
+int conntab_tuples_indexed(const struct conntab *t);
+
+/* What conntab_find_tuple cannot answer, as the last scan's end left
+ * it: its tombstones (returned, *ntombs of them), and its live SYN_SENT
+ * rows (*connecting), which a connect's first event names before the
+ * local port is chosen.  Borrowed; valid until the next scan begins. */
+struct conn *const *conntab_unindexed(const struct conntab *t,
+    size_t *ntombs, struct conn *const **connecting, size_t *nconnecting);
+
 /* The live row of s's cookie (its 4-tuple without one), or NULL. */
 struct conn *conntab_find(const struct conntab *t,
     const struct conn_sample *s);

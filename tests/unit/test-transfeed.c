@@ -2,7 +2,9 @@
  * events joined to the viewed namespace by tuple, foreign ones dropped,
  * nothing counted twice, Linux's entry into TIME_WAIT mapped onto the
  * textbook's, request sockets and minisockets from the refreshes, and
- * the sampled fallback. */
+ * the sampled fallback.  Each test runs twice: the rows visited, and the
+ * rows looked up in the table's 4-tuple index (a model kept from
+ * events), which must come to the same counts. */
 #include <netinet/tcp.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -61,6 +63,9 @@ tev(int64_t t, int from, int to, unsigned lport, unsigned rport)
 	return e;
 }
 
+/* Whether rig_init gives the table its 4-tuple index. */
+static int indexed;
+
 struct rig {
 	struct trans *t;
 	struct conntab *tab;
@@ -72,6 +77,8 @@ rig_init(struct rig *r, int exact)
 {
 	r->t = trans_new(10000);
 	r->tab = conntab_new(0);
+	if (indexed)
+		conntab_index_tuples(r->tab);
 	r->f = transfeed_new(r->t, exact);
 }
 
@@ -436,16 +443,43 @@ test_bounded(void)
 	rig_done(&r);
 }
 
+/* A connect still in SYN_SENT at the refresh: its first event has no
+ * local port, and only the row's tuple without its port tells it is
+ * ours; another namespace's connect to the same peer is not. */
+static void
+test_connecting(void)
+{
+	struct rig r;
+	struct conn_sample s = mk(5, TCP_SYN_SENT, 40000, 9000);
+	struct trans_event e;
+	int64_t now;
+
+	rig_init(&r, 1);
+	refresh(&r, 1000, NULL, 0);
+	trace(&r, 1100, TCP_CLOSE, TCP_SYN_SENT, 0, 9000, 0xc0);
+	e = tev(1100, TCP_CLOSE, TCP_SYN_SENT, 0, 9001);
+	transfeed_trace(r.f, &e, 0xc8);
+	for (now = 1500; now <= 5000; now += 500)
+		refresh(&r, now, &s, 1);
+	CHECK_EQ(trans_count(r.t, TCP_CLOSE, TCP_SYN_SENT), 1);
+	CHECK_EQ(transfeed_stats(r.f)->foreign, 1);
+	CHECK_EQ(transfeed_stats(r.f)->held, 0);
+	rig_done(&r);
+}
+
 int
 main(void)
 {
-	test_join();
-	test_foreign();
-	test_no_double();
-	test_timewait_late();
-	test_requests();
-	test_filter();
-	test_sampled();
-	test_bounded();
+	for (indexed = 0; indexed <= 1; indexed++) {
+		test_join();
+		test_foreign();
+		test_no_double();
+		test_timewait_late();
+		test_requests();
+		test_filter();
+		test_sampled();
+		test_bounded();
+		test_connecting();
+	}
 	return check_done();
 }
