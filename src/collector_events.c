@@ -589,6 +589,10 @@ ev_collect(struct collector *c)
 	int64_t now = c->snap.fields.now_ms;
 	size_t i;
 
+	/* Arrays a storm grew are cut back once it has passed. */
+	ev->keys = xshrinkarray(ev->keys, ev->nkeys, &ev->capkeys,
+	    sizeof *ev->keys);
+	ev->tw = xshrinkarray(ev->tw, ev->ntw, &ev->captw, sizeof *ev->tw);
 	ev->nkeys = 0;
 	for (i = 0; i < ev->ndirty; i++)
 		ev_ask_dirty(ev, c->tab, &ev->dirty[i]);
@@ -660,6 +664,8 @@ ev_walk_begin(void *arg)
 {
 	struct collector *c = arg;
 
+	c->ev->reqs = xshrinkarray(c->ev->reqs, c->ev->nreqs, &c->ev->capreqs,
+	    sizeof *c->ev->reqs);
 	c->ev->nreqs = 0;
 	conntab_feed_begin(&c->feed);
 }
@@ -678,6 +684,8 @@ ev_walked(struct collector *c)
 static void
 ev_dirty_clear(struct collector_events *ev)
 {
+	ev->dirty = xshrinkarray(ev->dirty, ev->ndirty, &ev->capdirty,
+	    sizeof *ev->dirty);
 	if (ev->ndirty == 0)
 		return;
 	if (ev->dslots > 8192 && ev->ndirty * 8 < ev->dslots) {

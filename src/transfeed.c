@@ -130,17 +130,6 @@ tf_key_loose(struct tf_key *loose, const struct tf_key *k)
 	memset(loose->b + 5, 0, 16);
 }
 
-/* v, an array of *cap elements of size each, n of them in use, cut to
- * twice n once a burst that grew it has passed.  Returns the array. */
-static void *
-tf_shrunk(void *v, size_t n, size_t *cap, size_t size)
-{
-	if (*cap <= 4096 || *cap / 4 <= n)
-		return v;
-	*cap = n * 2 > 64 ? n * 2 : 64;
-	return xreallocarray(v, *cap, size);
-}
-
 static uint64_t
 tf_hash(const struct tf_key *k)
 {
@@ -718,11 +707,16 @@ tf_prune(struct transfeed *f, int64_t dump_ms)
 		if (!f->reqs[i].dead && dump_ms - f->reqs[i].t_ms < 600000)
 			f->reqs[keep++] = f->reqs[i];
 	f->nreqs = keep;
-	f->pend = tf_shrunk(f->pend, f->npend, &f->cappend, sizeof *f->pend);
-	f->dest = tf_shrunk(f->dest, f->ndest, &f->capdest, sizeof *f->dest);
-	f->done = tf_shrunk(f->done, f->ndone, &f->capdone, sizeof *f->done);
-	f->reqs = tf_shrunk(f->reqs, f->nreqs, &f->capreqs, sizeof *f->reqs);
-	f->out = tf_shrunk(f->out, f->nout, &f->capout, sizeof *f->out);
+	f->pend = xshrinkarray(f->pend, f->npend, &f->cappend,
+	    sizeof *f->pend);
+	f->dest = xshrinkarray(f->dest, f->ndest, &f->capdest,
+	    sizeof *f->dest);
+	f->done = xshrinkarray(f->done, f->ndone, &f->capdone,
+	    sizeof *f->done);
+	f->reqs = xshrinkarray(f->reqs, f->nreqs, &f->capreqs,
+	    sizeof *f->reqs);
+	f->out = xshrinkarray(f->out, f->nout, &f->capout,
+	    sizeof *f->out);
 }
 
 void

@@ -35,3 +35,12 @@ xreallocarray(void *p, size_t n, size_t size)
 		fatalx("out of memory (%zu * %zu bytes)", n, size);
 	return p;
 }
+
+void *
+xshrinkarray(void *p, size_t n, size_t *cap, size_t size)
+{
+	if (*cap <= 4096 || *cap / 4 < n)
+		return p;
+	*cap = n * 2 > 64 ? n * 2 : 64;
+	return xreallocarray(p, *cap, size);
+}

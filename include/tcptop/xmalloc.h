@@ -12,4 +12,9 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xreallocarray(void *p, size_t n, size_t size);
 
+/* Array p of *cap elements of size bytes, n of them in use, cut to
+ * twice n (64 at least) once a burst that grew it past 4096 has gone
+ * (n a quarter of it or less); else p unchanged.  Returns the array. */
+void *xshrinkarray(void *p, size_t n, size_t *cap, size_t size);
+
 #endif
