@@ -64,8 +64,10 @@ struct alerts {
 	int fd[ALERTS_NFILES];
 	struct alert *out;		/* this evaluation's alerts */
 	size_t nout, out_cap;
-	struct alerts_item *items;	/* scratch, reused */
+	struct alerts_item *items;	/* scratch, reused: one rule's groups */
 	size_t nitems, items_cap;
+	uint32_t *ihash;		/* 1 + their index, by key */
+	size_t islots;
 	struct alerts_seen *seen, *next_seen;	/* sorted by cookie */
 	size_t nseen, nnext, seen_cap, next_cap;
 	struct alerts_listener *ls;	/* sorted by namespace, port */
@@ -160,6 +162,7 @@ alerts_free(struct alerts *a)
 			close(a->fd[i]);
 	free(a->out);
 	free(a->items);
+	free(a->ihash);
 	free(a->seen);
 	free(a->next_seen);
 	free(a->ls);
@@ -269,29 +272,6 @@ static uint16_t alerts_ns(const struct alert_input *, const struct conn *);
 static int alerts_in_view(const struct alert_input *, const struct conn *);
 
 /* Pick row c for grouping under key. */
-static struct alerts_item *
-alerts_item(struct alerts *a, const struct conn *c, const char *key,
-    uint32_t val, int64_t age)
-{
-	struct alerts_item *it;
-
-	if (a->nitems == a->items_cap) {
-		a->items_cap = a->items_cap ? a->items_cap * 2 : 64;
-		a->items = xreallocarray(a->items, a->items_cap,
-		    sizeof *a->items);
-	}
-	it = &a->items[a->nitems++];
-	it->ns = alerts_ns(a->in, c);
-	snprintf(it->key, sizeof it->key, "%s", key);
-	it->n = 1;
-	it->n2 = 0;
-	it->val = val;
-	it->age_ms = age;
-	it->at_least = alerts_at_least(c);
-	it->in_view = alerts_in_view(a->in, c);
-	return it;
-}
-
 static int
 alerts_item_cmp(const void *pa, const void *pb)
 {
@@ -302,33 +282,102 @@ alerts_item_cmp(const void *pa, const void *pb)
 	return strcmp(x->key, y->key);
 }
 
-/* Merge the picked rows with equal keys: counts add up, the largest
- * value and the oldest age stay.  Returns how many groups. */
+static uint32_t
+alerts_key_hash(uint16_t ns, const char *key)
+{
+	uint32_t h = 2166136261u ^ ns;
+
+	for (; *key != '\0'; key++)
+		h = (h ^ (uint8_t)*key) * 16777619u;
+	return h;
+}
+
+/* The group of key in a->ihash, or where it goes (an empty slot). */
+static size_t
+alerts_item_slot(const struct alerts *a, uint16_t ns, const char *key)
+{
+	size_t i = alerts_key_hash(ns, key) & (a->islots - 1);
+
+	for (; a->ihash[i] != 0; i = (i + 1) & (a->islots - 1)) {
+		const struct alerts_item *g = &a->items[a->ihash[i] - 1];
+
+		if (g->ns == ns && strcmp(g->key, key) == 0)
+			break;
+	}
+	return i;
+}
+
+/* Start a rule's groups (alerts_item, alerts_group). */
+static void
+alerts_items_clear(struct alerts *a)
+{
+	if (a->nitems > 0 && a->ihash != NULL)
+		memset(a->ihash, 0, a->islots * sizeof *a->ihash);
+	a->nitems = 0;
+}
+
+/* Row c picked by a rule, into the group of its key (cut to
+ * ALERTS_KEY_LEN): counts add up, the largest value and the oldest age
+ * stay.  Grouped as they come, so that a leak of 10,000 CLOSE_WAIT
+ * keeps one group, not 10,000 copies of a key to sort.  Returns the
+ * group. */
+static struct alerts_item *
+alerts_item(struct alerts *a, const struct conn *c, const char *key,
+    uint32_t val, int64_t age)
+{
+	char k[ALERTS_KEY_LEN];
+	struct alerts_item *it;
+	uint16_t ns = alerts_ns(a->in, c);
+	size_t i, len = strnlen(key, sizeof k - 1);
+
+	memcpy(k, key, len);
+	k[len] = '\0';
+	if ((a->nitems + 1) * 2 > a->islots) {
+		free(a->ihash);
+		a->islots = a->islots ? a->islots * 2 : 64;
+		a->ihash = xcalloc(a->islots, sizeof *a->ihash);
+		for (i = 0; i < a->nitems; i++)
+			a->ihash[alerts_item_slot(a, a->items[i].ns,
+			    a->items[i].key)] = (uint32_t)i + 1;
+	}
+	i = alerts_item_slot(a, ns, k);
+	if (a->ihash[i] != 0) {
+		it = &a->items[a->ihash[i] - 1];
+		it->n++;
+		it->in_view |= alerts_in_view(a->in, c);
+		if (val > it->val)
+			it->val = val;
+		if (age > it->age_ms) {
+			it->age_ms = age;
+			it->at_least = alerts_at_least(c);
+		}
+		return it;
+	}
+	if (a->nitems == a->items_cap) {
+		a->items_cap = a->items_cap ? a->items_cap * 2 : 64;
+		a->items = xreallocarray(a->items, a->items_cap,
+		    sizeof *a->items);
+	}
+	it = &a->items[a->nitems++];
+	it->ns = ns;
+	memcpy(it->key, k, len + 1);
+	it->n = 1;
+	it->n2 = 0;
+	it->val = val;
+	it->age_ms = age;
+	it->at_least = alerts_at_least(c);
+	it->in_view = alerts_in_view(a->in, c);
+	a->ihash[i] = (uint32_t)a->nitems;
+	return it;
+}
+
+/* The groups in order: namespace, then key.  Returns how many. */
 static size_t
 alerts_group(struct alerts *a)
 {
-	size_t i, o = 0;
-
-	if (a->nitems == 0)
-		return 0;
-	qsort(a->items, a->nitems, sizeof *a->items, alerts_item_cmp);
-	for (i = 1; i < a->nitems; i++) {
-		struct alerts_item *g = &a->items[o], *it = &a->items[i];
-
-		if (alerts_item_cmp(g, it) == 0) {
-			g->n += it->n;
-			g->n2 += it->n2;
-			g->in_view |= it->in_view;
-			if (it->val > g->val)
-				g->val = it->val;
-			if (it->age_ms > g->age_ms) {
-				g->age_ms = it->age_ms;
-				g->at_least = it->at_least;
-			}
-		} else
-			a->items[++o] = *it;
-	}
-	return o + 1;
+	if (a->nitems > 1)
+		qsort(a->items, a->nitems, sizeof *a->items, alerts_item_cmp);
+	return a->nitems;
 }
 
 /* "; ListenOverflows 12/s" for each of the three rates that is known
@@ -696,7 +745,7 @@ alerts_time_wait(struct alerts *a, const struct alert_input *in,
 		snprintf(key, sizeof key, "from %s to %s",
 		    conn_fmt_addr(&c->s, 0, la, sizeof la),
 		    conn_fmt_endpoint(&c->s, 1, ep, sizeof ep));
-		alerts_item(a, c, key, 0, 0)->n2 = (uint32_t)fw2;
+		alerts_item(a, c, key, 0, 0)->n2 += (uint32_t)fw2;
 	}
 	ng = alerts_group(a);
 	for (i = 0; i < ng; i++) {
@@ -918,7 +967,7 @@ alerts_eval(struct alerts *a, const struct alert_input *in,
 	alerts_partition(a, in);
 	alerts_listeners(a, in);
 	for (k = 0; k < ALERT_NKINDS; k++) {
-		a->nitems = 0;
+		alerts_items_clear(a);
 		a->view = 1;
 		if (alerts_rules[k] != NULL)
 			alerts_rules[k](a, in, in->thresh[k]);
