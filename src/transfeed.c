@@ -347,6 +347,21 @@ tf_keep(const struct filter *flt, const struct trans_event *e)
 	return filter_match(flt, &s);
 }
 
+/* Row c to the held events of its tuple, and a SYN_SENT row's to those
+ * of its tuple without the local port too (tf_index_rows). */
+static void
+tf_claim_row(struct transfeed *f, const struct conn *c)
+{
+	struct tf_key k;
+
+	tf_key_sample(&k, &c->s, 0);
+	tf_map_claim(&f->rows, &k, c);
+	if (c->s.state == TCP_SYN_SENT) {
+		tf_key_sample(&k, &c->s, 1);
+		tf_map_claim(&f->rows, &k, c);
+	}
+}
+
 /* Give k the rows of its tuple, live ones first (the 4-tuple index of a
  * model kept from events), then the tombstones and the connecting rows
  * the index does not hold. */
@@ -356,7 +371,6 @@ tf_claim_indexed(struct transfeed *f, const struct conntab *tab)
 	struct conn *const *tombs, *const *conn;
 	struct conn *live[4];
 	struct conn_sample s;
-	struct tf_key k;
 	size_t nt, nc, i, j, m;
 
 	for (i = 0; i < f->npend; i++) {
@@ -369,19 +383,10 @@ tf_claim_indexed(struct transfeed *f, const struct conntab *tab)
 			tf_map_claim(&f->rows, &f->pend[i].k, live[j]);
 	}
 	tombs = conntab_unindexed(tab, &nt, &conn, &nc);
-	for (i = 0; i < nt; i++) {
-		tf_key_sample(&k, &tombs[i]->s, 0);
-		tf_map_claim(&f->rows, &k, tombs[i]);
-		if (tombs[i]->s.state == TCP_SYN_SENT) {
-			tf_key_sample(&k, &tombs[i]->s, 1);
-			tf_map_claim(&f->rows, &k, tombs[i]);
-		}
-	}
+	for (i = 0; i < nt; i++)
+		tf_claim_row(f, tombs[i]);
 	for (i = 0; i < nc; i++)
-		if (conn[i]->s.state == TCP_SYN_SENT) {
-			tf_key_sample(&k, &conn[i]->s, 1);
-			tf_map_claim(&f->rows, &k, conn[i]);
-		}
+		tf_claim_row(f, conn[i]);
 }
 
 /* The rows of the held events' tuples (and the SYN_SENT rows again
@@ -398,7 +403,6 @@ static void
 tf_index_rows(struct transfeed *f, const struct conntab *tab)
 {
 	struct conn *const *rows;
-	struct tf_key k;
 	size_t n, i;
 
 	tf_map_reset(&f->rows, f->npend);
@@ -409,14 +413,8 @@ tf_index_rows(struct transfeed *f, const struct conntab *tab)
 		return;
 	}
 	rows = conntab_rows(tab, &n);
-	for (i = 0; i < n; i++) {
-		tf_key_sample(&k, &rows[i]->s, 0);
-		tf_map_claim(&f->rows, &k, rows[i]);
-		if (rows[i]->s.state == TCP_SYN_SENT) {
-			tf_key_sample(&k, &rows[i]->s, 1);
-			tf_map_claim(&f->rows, &k, rows[i]);
-		}
-	}
+	for (i = 0; i < n; i++)
+		tf_claim_row(f, rows[i]);
 }
 
 /* Index the notifications and requests by tuple, and empty this
