@@ -41,8 +41,10 @@ pane_status_outside(const struct frame *f, char *buf, size_t len)
 
 /* What the user must not miss about the numbers themselves: the loop
  * cannot keep the delay (more than a tenth late, so jitter does not
- * blink it), transitions were lost, or owners are still being looked
- * up (the rows the walk of /proc has not reached).  "" when none. */
+ * blink it), transitions were lost, the last full dump of a model kept
+ * from events had rows to correct (what the events missed, until the
+ * next full dump), or owners are still being looked up (the rows the
+ * walk of /proc has not reached).  "" when none. */
 static const char *
 pane_status_truth(const struct frame *f, char *buf, size_t len)
 {
@@ -65,8 +67,13 @@ pane_status_truth(const struct frame *f, char *buf, size_t len)
 		n += snprintf(buf + n, len - (size_t)n, "behind: refresh takes %.2f s > delay "
 		    "%.2f s  ", r->interval_ms / 1000.0, r->delay_ms / 1000.0);
 	if (lost > 0 && n >= 0 && (size_t)n < len)
-		snprintf(buf + n, len - (size_t)n, "%ld%s transition%s lost  ",
-		    lost, r->notify_lost > 0 ? "+" : "", lost == 1 ? "" : "s");
+		n += snprintf(buf + n, len - (size_t)n, "%ld%s transition%s "
+		    "lost  ", lost, r->notify_lost > 0 ? "+" : "",
+		    lost == 1 ? "" : "s");
+	if (r->live && r->model_corrected > 0 && n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, "full dump corrected %ld "
+		    "row%s  ", r->model_corrected,
+		    r->model_corrected == 1 ? "" : "s");
 	return buf;
 }
 

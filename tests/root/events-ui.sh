@@ -20,22 +20,32 @@
 #    "full dumps: sorted by recvq"; back to the state sort, "events".
 # 4. Not root (setpriv to nobody): no tracepoint, so every refresh
 #    dumps, and the status line says why.
+# 5. What the events missed is said.  With --trace-buffer 4 (a page per
+#    CPU) tcptop is stopped (SIGSTOP, its reader thread too) while 150
+#    connections to :7401 are made and kept (alertcause), so the
+#    kernel's buffer overflows; on SIGCONT the loss brings a full dump
+#    at once, which finds the sockets whose events were lost: the status
+#    line says "full dump corrected N rows", N from 1 to the 301 sockets
+#    made, and the screen counts on :7401 what ss counts.
 #
-# Environment: TCPTOP, SOCKHOLD.  Exit 0 pass, 1 fail, 77 skip.
+# Environment: TCPTOP, SOCKHOLD, ALERTCAUSE.  Exit 0 pass, 1 fail, 77
+# skip.
 
 set -u
 
 TCPTOP=${TCPTOP:-./tcptop}
 SOCKHOLD=${SOCKHOLD:-./tests/helpers/sockhold}
+ALERTCAUSE=${ALERTCAUSE:-./tests/helpers/alertcause}
 
 . "$(dirname "$0")/../lib/lib-test.sh"
 . "$(dirname "$0")/../lib/lib-netns.sh"
 . "$(dirname "$0")/../lib/lib-tmux.sh"
 
 netns_require tmux setpriv
-require_bin TCPTOP SOCKHOLD
+require_bin TCPTOP SOCKHOLD ALERTCAUSE
 TCPTOP=$(abspath "$TCPTOP")
 SOCKHOLD=$(abspath "$SOCKHOLD")
+ALERTCAUSE=$(abspath "$ALERTCAUSE")
 
 cleanup()
 {
@@ -143,6 +153,43 @@ wait_screen 'full dumps: no tracepoint' 30 &&
     ok "not root: full dumps, and why" ||
     bad "not root: the status line does not say why it dumps"
 tcptop_quit user
+tmux_stop
+
+# --- 5: what the events missed ---------------------------------------------
+
+XDG_SUFFIX=
+tcptop_screen lost -- -d 0.4 --trace-buffer 4 -p 7401
+wait_screen 'events, full dump' 30 || fail "lost: no events"
+TOP=
+for p in $(pgrep -x tcptop); do
+	tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null |
+	    grep -q -- '--trace-buffer 4 -p 7401' && TOP=$p
+done
+[ -n "$TOP" ] || fail "lost: tcptop's pid not found"
+# alertcause prints "ready" once its sockets are made; run in S.
+cause()
+{
+	ip netns exec "$NS_S" "$ALERTCAUSE" "$@" >"$TMP/$1.out" 2>&1 &
+	await -t 20 "alertcause $1" grep -qsx ready "$TMP/$1.out"
+}
+kill -STOP "$TOP"
+cause serve 7401
+cause connect 127.0.0.1 7401 150
+port_count() { inS ss -tanH '( sport = :7401 or dport = :7401 )' | wc -l; }
+await -t 20 "301 sockets on 7401" eval '[ "$(port_count)" -eq 301 ]'
+kill -CONT "$TOP"
+corrected() { grep -Eo 'full dump corrected [0-9]+ rows?' "$SCREEN" |
+    grep -Eo '[0-9]+'; }
+screen_until -t 30 "the correction on the status line" \
+    eval '[ -n "$(corrected)" ]' &&
+    [ "$(corrected)" -ge 1 ] && [ "$(corrected)" -le 301 ] &&
+    ok "lost: the status line says the full dump corrected $(corrected) rows" ||
+    bad "lost: no correction on the status line"
+screen_until -t 30 "the screen to count 301 on 7401" \
+    grep -Eq '(^| )301 of 301 shown' "$SCREEN" &&
+    ok "lost: the screen counts what ss counts (301)" ||
+    bad "lost: the screen counts $(grep -Eo '[0-9]+ of [0-9]+ shown' "$SCREEN")"
+tcptop_quit lost
 tmux_stop
 
 summary events-ui
