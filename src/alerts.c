@@ -46,6 +46,14 @@ struct alerts_listener {
 
 enum { ALERTS_F_RANGE, ALERTS_F_TW, ALERTS_F_ORPHANS, ALERTS_NFILES };
 
+/* A timewait group before its key is written (alerts_time_wait): the
+ * rows of one family, local address and remote endpoint. */
+struct alerts_tw {
+	const struct conn *c;	/* its first row */
+	uint32_t n, n2;
+	int in_view;
+};
+
 /* The live rows of one state that the rules read (alerts_partition). */
 struct alerts_rows {
 	const struct conn **v;
@@ -75,6 +83,10 @@ struct alerts {
 	const struct alert_input *in;	/* during alerts_eval */
 	int view;			/* the in_view of the next alert */
 	struct alerts_rows st[TCPSTATE_MAX + 1];	/* by state */
+	struct alerts_tw *tw;		/* alerts_time_wait's groups */
+	size_t ntw, tw_cap;
+	uint32_t *twhash;		/* 1 + their index, by tuple */
+	size_t twslots;
 };
 
 typedef void (*alerts_rule)(struct alerts *, const struct alert_input *,
@@ -163,6 +175,8 @@ alerts_free(struct alerts *a)
 	free(a->out);
 	free(a->items);
 	free(a->ihash);
+	free(a->tw);
+	free(a->twhash);
 	free(a->seen);
 	free(a->next_seen);
 	free(a->ls);
@@ -673,6 +687,69 @@ alerts_close_wait(struct alerts *a, const struct alert_input *in,
 	}
 }
 
+static int
+alerts_tw_same(const struct conn *x, const struct conn *y)
+{
+	return x->s.family == y->s.family && x->s.rport == y->s.rport &&
+	    memcmp(x->s.local, y->s.local, sizeof x->s.local) == 0 &&
+	    memcmp(x->s.remote, y->s.remote, sizeof x->s.remote) == 0;
+}
+
+/* The slot of c's timewait group in a->twhash, or where it goes. */
+static size_t
+alerts_tw_slot(const struct alerts *a, const struct conn *c)
+{
+	uint32_t h = 2166136261u ^ c->s.family ^ (uint32_t)c->s.rport << 8;
+	size_t i;
+
+	for (i = 0; i < sizeof c->s.local; i++)
+		h = (h ^ c->s.local[i]) * 16777619u;
+	for (i = 0; i < sizeof c->s.remote; i++)
+		h = (h ^ c->s.remote[i]) * 16777619u;
+	for (i = h & (a->twslots - 1); a->twhash[i] != 0;
+	    i = (i + 1) & (a->twslots - 1))
+		if (alerts_tw_same(a->tw[a->twhash[i] - 1].c, c))
+			break;
+	return i;
+}
+
+/* Timewait row c into the group of its local address and remote
+ * endpoint, whose key is written once a group, not once a row: a churn
+ * of 1,000 connections a second keeps 60,000 of them. */
+static void
+alerts_tw_add(struct alerts *a, const struct conn *c, int fw2, int in_view)
+{
+	struct alerts_tw *g;
+	size_t i;
+
+	if ((a->ntw + 1) * 2 > a->twslots) {
+		free(a->twhash);
+		a->twslots = a->twslots ? a->twslots * 2 : 64;
+		a->twhash = xcalloc(a->twslots, sizeof *a->twhash);
+		for (i = 0; i < a->ntw; i++)
+			a->twhash[alerts_tw_slot(a, a->tw[i].c)] =
+			    (uint32_t)i + 1;
+	}
+	i = alerts_tw_slot(a, c);
+	if (a->twhash[i] != 0) {
+		g = &a->tw[a->twhash[i] - 1];
+		g->n++;
+		g->n2 += (uint32_t)fw2;
+		g->in_view |= in_view;
+		return;
+	}
+	if (a->ntw == a->tw_cap) {
+		a->tw_cap = a->tw_cap ? a->tw_cap * 2 : 64;
+		a->tw = xreallocarray(a->tw, a->tw_cap, sizeof *a->tw);
+	}
+	g = &a->tw[a->ntw++];
+	g->c = c;
+	g->n = 1;
+	g->n2 = (uint32_t)fw2;
+	g->in_view = in_view;
+	a->twhash[i] = (uint32_t)a->ntw;
+}
+
 /* What the timewait sockets of one group are, named by state: "12
  * TIME_WAIT", "12 orphaned FIN_WAIT2" or both. */
 static void
@@ -724,11 +801,20 @@ alerts_time_wait(struct alerts *a, const struct alert_input *in,
 	char what[96];
 	uint64_t range = 0, total = 0, total2 = 0, max;
 	size_t i, ng;
-	int kind, view = 0;
+	int kind, view = 0, v;
 
 	(void)th;
 	if (l->port_lo > 0 && l->port_hi >= l->port_lo)
 		range = (uint64_t)(l->port_hi - l->port_lo + 1);
+	/* The last evaluation's groups go; a storm's room with them. */
+	a->tw = xshrinkarray(a->tw, a->ntw, &a->tw_cap, sizeof *a->tw);
+	if (a->twslots > 4096 && a->ntw * 8 < a->twslots) {
+		free(a->twhash);
+		a->twhash = NULL;
+		a->twslots = 0;
+	} else if (a->ntw > 0)
+		memset(a->twhash, 0, a->twslots * sizeof *a->twhash);
+	a->ntw = 0;
 	for (alerts_iter_init(&it, a, 1u << TCP_TIME_WAIT | 1u << TCP_FIN_WAIT2);
 	    (c = alerts_next(&it)) != NULL;) {
 		int fw2 = c->s.state == TCP_FIN_WAIT2;
@@ -738,14 +824,24 @@ alerts_time_wait(struct alerts *a, const struct alert_input *in,
 			continue;
 		total++;
 		total2 += (uint64_t)fw2;
-		view |= alerts_in_view(in, c);
+		v = alerts_in_view(in, c);
+		view |= v;
 		if (range == 0 || c->s.lport < l->port_lo ||
 		    c->s.lport > l->port_hi)
 			continue;
+		alerts_tw_add(a, c, fw2, v);
+	}
+	for (i = 0; i < a->ntw; i++) {
+		const struct alerts_tw *t = &a->tw[i];
+		struct alerts_item *g;
+
 		snprintf(key, sizeof key, "from %s to %s",
-		    conn_fmt_addr(&c->s, 0, la, sizeof la),
-		    conn_fmt_endpoint(&c->s, 1, ep, sizeof ep));
-		alerts_item(a, c, key, 0, 0)->n2 += (uint32_t)fw2;
+		    conn_fmt_addr(&t->c->s, 0, la, sizeof la),
+		    conn_fmt_endpoint(&t->c->s, 1, ep, sizeof ep));
+		g = alerts_item(a, t->c, key, 0, 0);
+		g->n += t->n - 1;
+		g->n2 += t->n2;
+		g->in_view |= t->in_view;
 	}
 	ng = alerts_group(a);
 	for (i = 0; i < ng; i++) {
