@@ -126,6 +126,18 @@ app_ui_lesson_text(struct app_ui *u)
 	    li.text;
 }
 
+/* The view's rows by owner bucket, once a frame: the header and the
+ * status line both show them, and at 100k rows a count is a pass over
+ * every row. */
+static void
+app_ui_owner_counts(struct app_ui *u)
+{
+	memset(u->fr.owners, 0, sizeof u->fr.owners);
+	if (u->snap != NULL && u->snap->fields.proc != NULL)
+		proc_count(u->snap->fields.proc, u->s.view.rows, u->s.view.n,
+		    u->fr.owners);
+}
+
 /* Space in --lesson: the next step, said on the status line while its
  * sockets settle (a dropped segment's retransmission can take a
  * second). */
@@ -136,6 +148,7 @@ app_ui_step(struct app_ui *u)
 	int rc;
 
 	session_message(&u->s, 0, "working on the next step...");
+	app_ui_owner_counts(u);
 	layout_draw(&u->fr, u->repaint);
 	rc = lesson_step(u->l, err, sizeof err);
 	u->s.msg[0] = '\0';
@@ -258,6 +271,7 @@ app_ui_draw(struct app_ui *u)
 	 * as the live view does. */
 	now = clock_ns(CLOCK_MONOTONIC);
 	fr->anim_ms = u->snap->fields.now_ms + (now - u->shown_ns) / 1000000;
+	app_ui_owner_counts(u);
 	layout_draw(fr, u->repaint);
 	app_ui_watch(u);
 	u->draw = u->repaint = 0;

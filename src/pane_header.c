@@ -245,7 +245,6 @@ pane_header_draw(const struct frame *f, struct rect r)
 	const struct view *v = &t->view;
 	char left[320], pre[160], when[16], src[32], count[32], own[80];
 	char alerts[40];
-	size_t owners[PROC_NBUCKETS] = { 0 };
 	int n, at, aw, notime;
 
 	pane_header_when(f, when, src);
@@ -256,7 +255,7 @@ pane_header_draw(const struct frame *f, struct rect r)
 	if (f->snap->fields.proc != NULL) {
 		size_t o;
 
-		proc_count(f->snap->fields.proc, v->rows, v->n, owners);
+		const size_t *owners = f->owners;
 		o = (size_t)snprintf(own, sizeof own,
 		    "  owned %zu, none %zu, hidden %zu", owners[PROC_OWNED],
 		    owners[PROC_NOFILE], owners[PROC_HIDDEN]);
@@ -324,7 +323,7 @@ pane_header_draw(const struct frame *f, struct rect r)
 		if (at < r.w)
 			ui_put(r.y, r.x + at, r.w - at, UI_WARN, src);
 	}
-	pane_header_tier(f, r, n, owners);
+	pane_header_tier(f, r, n, f->owners);
 	if (r.h >= 2)
 		pane_header_kernel(f, r.y + 1, r.x, r.w);
 }

@@ -51,17 +51,12 @@ pane_status_truth(const struct frame *f, char *buf, size_t len)
 	const struct snapshot *r = f->snap;
 	long lost = (r->trans_lost > 0 ? r->trans_lost : 0) +
 	    (r->notify_lost > 0 ? r->notify_lost : 0);
-	size_t owners[PROC_NBUCKETS];
 	int n = 0;
 
 	buf[0] = '\0';
-	if (r->fields.proc != NULL) {
-		proc_count(r->fields.proc, f->s->view.rows, f->s->view.n,
-		    owners);
-		if (owners[PROC_PENDING] > 0)
-			n = snprintf(buf, len, "owners pending %zu: looking "
-			    "them up  ", owners[PROC_PENDING]);
-	}
+	if (r->fields.proc != NULL && f->owners[PROC_PENDING] > 0)
+		n = snprintf(buf, len, "owners pending %zu: looking them up  ",
+		    f->owners[PROC_PENDING]);
 	if (r->late_ms > 0 && r->late_ms * 10 > r->delay_ms && n >= 0 &&
 	    (size_t)n < len)
 		n += snprintf(buf + n, len - (size_t)n, "behind: refresh takes %.2f s > delay "

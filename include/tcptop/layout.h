@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "tcptop/diag.h"
+#include "tcptop/proc.h"
 #include "tcptop/session.h"
 #include "tcptop/snapshot.h"
 
@@ -23,6 +24,10 @@ struct frame {
 					 * kernel's counters and the SSH
 					 * session (not in a lesson) */
 	const struct conn *ssh_conn;	/* the session's row, or NULL */
+	size_t owners[PROC_NBUCKETS];	/* the view's rows by owner
+					 * bucket (proc_count), counted
+					 * once a frame for the panes that
+					 * show them; with snap's owners */
 	int alert_line;			/* the first alert has a line of
 					 * its own (layout sets it) */
 	const struct diag_field *fields;	/* the detail view's: the
