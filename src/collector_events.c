@@ -659,14 +659,19 @@ ev_walk_sample(void *arg, const struct conn_sample *s)
 	ev_push(&ev->reqs, &ev->nreqs, &ev->capreqs, &k);
 }
 
+/* A walk finds the request sockets anew; a dump of listeners alone
+ * keeps the last walk's, asked for one by one (ev_collect). */
 static void
 ev_walk_begin(void *arg)
 {
 	struct collector *c = arg;
+	struct collector_events *ev = c->ev;
 
-	c->ev->reqs = xshrinkarray(c->ev->reqs, c->ev->nreqs, &c->ev->capreqs,
-	    sizeof *c->ev->reqs);
-	c->ev->nreqs = 0;
+	if (ev->walk) {
+		ev->reqs = xshrinkarray(ev->reqs, ev->nreqs, &ev->capreqs,
+		    sizeof *ev->reqs);
+		ev->nreqs = 0;
+	}
 	conntab_feed_begin(&c->feed);
 }
 

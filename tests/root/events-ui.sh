@@ -27,6 +27,15 @@
 #    at once, which finds the sockets whose events were lost: the status
 #    line says "full dump corrected N rows", N from 1 to the 301 sockets
 #    made, and the screen counts on :7401 what ss counts.
+# 6. Request sockets a walk found are asked for one by one until the
+#    next walk.  An nft rule in S drops the handshake's last ACK to
+#    :7402, so three connects to a listener there (alertcause) leave
+#    three SYN_RECV, which the walk a retransmitted SYN-ACK brings shows;
+#    then ss -K kills the clients, whose RSTs end the requests: no event
+#    names a request socket's end, and no SYN-ACK is retransmitted after
+#    it, so no walk need come: the refreshes between walks ask for them
+#    one by one (the -v log), and the screen must list what ss lists on
+#    :7402, no SYN_RECV left, with no full dump.
 #
 # Environment: TCPTOP, SOCKHOLD, ALERTCAUSE.  Exit 0 pass, 1 fail, 77
 # skip.
@@ -61,14 +70,16 @@ mkdir -p "$TMP/xdg"
 tmux_init events-ui
 netns_lone tcptop-evui
 
-# The rows on port 7400, "local remote state" sorted, from the screen
-# and from ss; WHY says how they differ.
+# The rows on port PORT (7400), "local remote state" sorted, from the
+# screen and from ss; WHY says how they differ.
 WHY=$TMP/why
+PORT=7400
 rows_match()
 {
-	awk '$1 ~ /:7400$/ || $2 ~ /:7400$/ { print $1, $2, $3 }' \
+	awk -v p=":$PORT" 'substr($1, length($1) - length(p) + 1) == p ||
+	    substr($2, length($2) - length(p) + 1) == p { print $1, $2, $3 }' \
 	    "$SCREEN" | sort >"$TMP/screen.rows"
-	inS ss -tanH '( sport = :7400 or dport = :7400 )' |
+	inS ss -tanH "( sport = :$PORT or dport = :$PORT )" |
 	    awk '{ st = $1; sub(/-/, "_", st); sub(/-/, "", st)
 		m["ESTAB"] = "ESTABLISHED"; m["TIME_WAIT"] = "TIME_WAIT"
 		m["LISTEN"] = "LISTEN"; m["FIN_WAIT2"] = "FIN_WAIT2"
@@ -190,6 +201,44 @@ screen_until -t 30 "the screen to count 301 on 7401" \
     ok "lost: the screen counts what ss counts (301)" ||
     bad "lost: the screen counts $(grep -Eo '[0-9]+ of [0-9]+ shown' "$SCREEN")"
 tcptop_quit lost
+tmux_stop
+
+# --- 6: request sockets between walks ----------------------------------------
+
+inS nft -f - <<'NFT' || fail "nft in $NS_S"
+table inet tcptop_evui {
+	chain in {
+		type filter hook input priority 0;
+		tcp dport 7402 tcp flags & (fin | syn | rst | ack) == ack drop
+	}
+}
+NFT
+PORT=7402
+tcptop_screen req -- -d 0.4 --full-every 3600 --tombstone 0 -p 7402 \
+    --columns local,remote,state -v "$TMP/req.log"
+wait_screen 'events, full dump' 30 || fail "req: no events"
+cause listen 7402 128
+cause connect 127.0.0.1 7402 3
+syn_recv() { awk '$1 ~ /:/ && $3 == "SYN_RECV"' "$SCREEN" | wc -l; }
+screen_until -t 30 "3 SYN_RECV on the screen" eval '[ "$(syn_recv)" -eq 3 ]' ||
+    fail "req: the requests never showed"
+rows_match && ok "req: the screen lists the 3 requests ss lists" ||
+    bad "req: the screen and ss differ: $(cat "$WHY")"
+# A refresh of listeners alone (no walk) asks for the 3 one by one.
+one_by_one() { grep -Eq 'events: dump of [0-9]+ listeners [0-9.]+ ms, .*, 3 requests$' \
+    "$TMP/req.log"; }
+wait_until -t 20 "the requests asked for between walks" one_by_one &&
+    ok "req: between walks, the 3 requests are asked for one by one" ||
+    bad "req: no refresh between walks asked for the requests"
+inS ss -K dst 127.0.0.1 dport = :7402 >/dev/null || fail "ss -K"
+ss_syn_recv() { inS ss -tanH state syn-recv '( sport = :7402 )' | wc -l; }
+await -t 20 "the requests completed" eval '[ "$(ss_syn_recv)" -eq 0 ]'
+screen_until -t 20 "the screen to list what ss lists on 7402" rows_match &&
+    ok "req: completed, the screen lists what ss lists ($(wc -l <"$TMP/ss.rows") rows, no SYN_RECV)" ||
+    bad "req: the screen and ss differ: $(cat "$WHY")"
+only_events "$TMP/req.log" && ok "req: no full dump" ||
+    bad "req: a full dump came"
+tcptop_quit req
 tmux_stop
 
 summary events-ui
