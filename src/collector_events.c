@@ -811,7 +811,8 @@ collector_events_full(struct collector *c, int64_t start_ns)
 		if (ev->corrected > 0)
 			log_debug("events: the full dump corrected %ld rows",
 			    ev->corrected);
-	}
+	} else
+		ev->corrected = -1;	/* forced: nothing to compare */
 	ev_dirty_clear(ev);
 	/* The timewait and request sockets, from this dump. */
 	ev->ntw = ev->nreqs = 0;
