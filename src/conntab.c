@@ -917,6 +917,10 @@ conntab_shrink(struct conntab *t)
 	    sizeof *t->gone, &freed);
 	t->events = conntab_shrunk(t->events, t->nevents, &t->capevents,
 	    sizeof *t->events, &freed);
+	t->tombs = conntab_shrunk(t->tombs, t->ntombs, &t->captombs,
+	    sizeof *t->tombs, &freed);
+	t->connecting = conntab_shrunk(t->connecting, t->nconnecting,
+	    &t->capconnecting, sizeof *t->connecting, &freed);
 	t->order = conntab_shrunk(t->order, t->norder, &t->caporder,
 	    sizeof *t->order, &freed);
 	/* The next scan's order grows to this one's. */
@@ -1055,6 +1059,7 @@ conntab_rescope(struct conntab *t,
 	 * belong to the old scope. */
 	t->norder = t->nnext = t->cursor = 0;
 	t->nevents = 0;
+	t->ntombs = t->nconnecting = 0;
 	t->open = 0;
 	t->baseline = 1;
 }

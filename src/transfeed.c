@@ -402,8 +402,8 @@ tf_claim_indexed(struct transfeed *f, const struct conntab *tab)
 static void
 tf_index_rows(struct transfeed *f, const struct conntab *tab)
 {
-	struct conn *const *rows;
-	size_t n, i;
+	struct conn *const *rows, *const *conn;
+	size_t n, nc, i;
 
 	tf_map_reset(&f->rows, f->npend);
 	for (i = 0; i < f->npend; i++)
@@ -412,7 +412,13 @@ tf_index_rows(struct transfeed *f, const struct conntab *tab)
 		tf_claim_indexed(f, tab);
 		return;
 	}
+	/* Live rows first, then the tombstones, as with the index: a
+	 * tuple's new socket is the one an event of it means. */
 	rows = conntab_rows(tab, &n);
+	for (i = 0; i < n; i++)
+		if (!(rows[i]->flags & CONN_GONE))
+			tf_claim_row(f, rows[i]);
+	rows = conntab_unindexed(tab, &n, &conn, &nc);
 	for (i = 0; i < n; i++)
 		tf_claim_row(f, rows[i]);
 }

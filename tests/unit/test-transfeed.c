@@ -467,6 +467,24 @@ test_connecting(void)
 	rig_done(&r);
 }
 
+/* A tuple taken again while the last socket's tombstone stays: the
+ * event of the tuple is the new socket's, visited or looked up. */
+static void
+test_tuple_reused(void)
+{
+	struct rig r;
+	struct conn_sample a = mk(1, TCP_ESTABLISHED, 40005, 80), b;
+
+	rig_init(&r, 1);
+	refresh(&r, 1000, &a, 1);
+	trace(&r, 1100, TCP_FIN_WAIT2, TCP_CLOSE, 40005, 80, 0xf0);
+	b = mk(2, TCP_TIME_WAIT, 40005, 80);
+	refresh(&r, 2000, &b, 1);	/* a went, b came on its tuple */
+	CHECK_EQ(trans_count(r.t, TCP_FIN_WAIT2, TCP_TIME_WAIT), 1);
+	CHECK_EQ(trans_count(r.t, TCP_FIN_WAIT2, TCP_CLOSE), 0);
+	rig_done(&r);
+}
+
 int
 main(void)
 {
@@ -480,6 +498,7 @@ main(void)
 		test_sampled();
 		test_bounded();
 		test_connecting();
+		test_tuple_reused();
 	}
 	return check_done();
 }
