@@ -325,7 +325,13 @@ alerts_item_slot(const struct alerts *a, uint16_t ns, const char *key)
 static void
 alerts_items_clear(struct alerts *a)
 {
-	if (a->nitems > 0 && a->ihash != NULL)
+	a->items = xshrinkarray(a->items, a->nitems, &a->items_cap,
+	    sizeof *a->items);
+	if (a->islots > 4096 && a->nitems * 8 < a->islots) {
+		free(a->ihash);
+		a->ihash = NULL;
+		a->islots = 0;
+	} else if (a->nitems > 0 && a->ihash != NULL)
 		memset(a->ihash, 0, a->islots * sizeof *a->ihash);
 	a->nitems = 0;
 }
@@ -456,8 +462,12 @@ alerts_partition(struct alerts *a, const struct alert_input *in)
 	uint32_t th = in->thresh[ALERT_RETRANS_NO_PROGRESS];
 	size_t i;
 
-	for (i = 0; i <= TCPSTATE_MAX; i++)
+	/* The last evaluation's lists go; a flood's room with them. */
+	for (i = 0; i <= TCPSTATE_MAX; i++) {
+		a->st[i].v = xshrinkarray(a->st[i].v, a->st[i].n,
+		    &a->st[i].cap, sizeof *a->st[i].v);
 		a->st[i].n = 0;
+	}
 	for (i = 0; i < in->n; i++) {
 		const struct conn *c = in->rows[i];
 		struct alerts_rows *r;

@@ -23,6 +23,7 @@
  * flood's rows, or a storm's events, sit all through it. */
 #define COLLECTOR_TRIM_BYTES (1 << 20)
 #define COLLECTOR_TRIM_FREE (4 << 20)
+#define COLLECTOR_TRIM_EVERY 8
 
 /* The width of the rate window: the diagram's flash and rates. */
 #define COLLECTOR_TRANS_WINDOW_MS 10000
@@ -76,8 +77,13 @@ collector_losses(struct collector *c)
 static void
 collector_trim(struct collector *c)
 {
-	struct mallinfo2 mi = mallinfo2();
+	struct mallinfo2 mi;
 
+	/* mallinfo2 walks every free chunk: once every few refreshes. */
+	if (conntab_trimmed(c->tab) < COLLECTOR_TRIM_BYTES &&
+	    c->snap.good % COLLECTOR_TRIM_EVERY != 0)
+		return;
+	mi = mallinfo2();
 	if (mi.fordblks < c->trim_free)
 		c->trim_free = mi.fordblks;
 	if (conntab_trimmed(c->tab) < COLLECTOR_TRIM_BYTES &&
