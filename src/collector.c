@@ -69,30 +69,30 @@ collector_losses(struct collector *c)
 /* The refresh that began at start_ns and ends now: its cost, and how
  * far past the delay it came after the one before.  A recording runs at
  * full speed: no interval. */
-/* Give freed memory back to the system: after the table shrank, or once
- * malloc holds COLLECTOR_TRIM_FREE more free bytes than after the last
- * trim, when arrays a storm of events grew were cut back (another
- * namespace's 100k sockets closing left 50 MB held here).  The free
- * bytes stay counted as free after a trim, hence the mark. */
+/* Give freed memory back to the system: after the table shrank, and
+ * every COLLECTOR_TRIM_EVERY refreshes while malloc holds
+ * COLLECTOR_TRIM_FREE or more free bytes in all its arenas (the arrays
+ * a storm of events grew, cut back; the tracepoint reader's pages, in
+ * its thread's arena): another namespace's 100k sockets closing left
+ * 50 MB held here.  Free bytes stay counted as free after a trim, so
+ * there is no telling what is still resident: the trim is repeated,
+ * and costs a walk of the free chunks, every 8 s at most at -d 1. */
 static void
 collector_trim(struct collector *c)
 {
 	struct mallinfo2 mi;
 
-	/* mallinfo2 walks every free chunk: once every few refreshes. */
+	/* mallinfo2 walks every free chunk too: as seldom. */
 	if (conntab_trimmed(c->tab) < COLLECTOR_TRIM_BYTES &&
 	    c->snap.good % COLLECTOR_TRIM_EVERY != 0)
 		return;
 	mi = mallinfo2();
-	if (mi.fordblks < c->trim_free)
-		c->trim_free = mi.fordblks;
 	if (conntab_trimmed(c->tab) < COLLECTOR_TRIM_BYTES &&
-	    mi.fordblks < c->trim_free + COLLECTOR_TRIM_FREE)
+	    mi.fordblks < COLLECTOR_TRIM_FREE)
 		return;
 	log_debug("trimming the heap: the table gave back %zu KB, %zu KB "
 	    "free", conntab_trimmed(c->tab) / 1024, mi.fordblks / 1024);
 	malloc_trim(0);
-	c->trim_free = mi.fordblks;
 }
 
 static void

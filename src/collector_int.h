@@ -65,8 +65,6 @@ struct collector {
 	char trans_note[160];		/* why there is no trace, or "" */
 	char trans_source[48];		/* trans_describe's text */
 	double delay;			/* collector_describe's */
-	size_t trim_free;		/* malloc's free bytes after the
-					 * last trim (collector_trim) */
 	int64_t last_start_ns;		/* when the last refresh began, 0 */
 	struct pollfd *pfd;		/* the sources' descriptors, after */
 	size_t npfd;			/* the caller's slot 0 */

@@ -19,7 +19,7 @@
 # --json -d 0.2 --model events in a namespace Q of its own with no
 # socket: the tracepoint has no namespace, so each of S's sockets made
 # or closed is named to it, asked for in Q and not found.  Its RssAnon
-# once S is empty again must be within QUIET_SLACK_KB (8 MB) of what it
+# once S is empty again must be within QUIET_SLACK_KB (16 MB) of what it
 # was before the storm: the arrays the storm grew are cut back and the
 # C library asked to return their pages (it held 50 MB more after
 # another namespace's 100k sockets came and went, bench/soak).
@@ -49,7 +49,7 @@ ldd "$TCPTOP" 2>/dev/null | grep -q libasan && skip_anyway "sanitizer build"
 TOP_PID=
 Q_PID=
 NS_Q=
-QUIET_SLACK_KB=8192
+QUIET_SLACK_KB=16384
 POP_PIDS=
 TEST_KEEP_TMP=1
 
@@ -132,10 +132,12 @@ echo "# 0 sockets: RssAnon $low KB"
 [ "$low" -lt $((high / 2)) ] && ok "RssAnon fell from $high KB to $low KB" ||
     bad "RssAnon $low KB after the sockets went, high-water $high KB"
 
-# Q: ten reports more after S's storm is over.
+# Q, once S's storm is over: its RssAnon must come back (the storm's
+# events may still be in its queue under load; a trim comes every
+# eighth refresh).
 kill -0 "$Q_PID" 2>/dev/null || fail "Q's tcptop exited: $(cat "$TMP/q.err")"
-n=$(q_reports)
-await -t 60 "ten reports more in Q" eval '[ "$(q_reports)" -ge $((n + 10)) ]'
+q_small() { [ "$(rss_kb "$Q_PID")" -le $((q_before + QUIET_SLACK_KB)) ]; }
+wait_until -t 60 "Q's RssAnon back" q_small >/dev/null
 q_after=$(rss_kb "$Q_PID")
 echo "# Q after the storm: RssAnon $q_after KB"
 [ "$q_after" -le $((q_before + QUIET_SLACK_KB)) ] &&
