@@ -321,18 +321,26 @@ alerts_item_slot(const struct alerts *a, uint16_t ns, const char *key)
 	return i;
 }
 
+/* Empty a hash of 1 + index (ihash, twhash) whose last use held n
+ * entries: freed when a flood grew it past need, else cleared. */
+static void
+alerts_hash_clear(uint32_t **h, size_t *slots, size_t n)
+{
+	if (*slots > 4096 && n * 8 < *slots) {
+		free(*h);
+		*h = NULL;
+		*slots = 0;
+	} else if (n > 0 && *h != NULL)
+		memset(*h, 0, *slots * sizeof **h);
+}
+
 /* Start a rule's groups (alerts_item, alerts_group). */
 static void
 alerts_items_clear(struct alerts *a)
 {
 	a->items = xshrinkarray(a->items, a->nitems, &a->items_cap,
 	    sizeof *a->items);
-	if (a->islots > 4096 && a->nitems * 8 < a->islots) {
-		free(a->ihash);
-		a->ihash = NULL;
-		a->islots = 0;
-	} else if (a->nitems > 0 && a->ihash != NULL)
-		memset(a->ihash, 0, a->islots * sizeof *a->ihash);
+	alerts_hash_clear(&a->ihash, &a->islots, a->nitems);
 	a->nitems = 0;
 }
 
@@ -818,12 +826,7 @@ alerts_time_wait(struct alerts *a, const struct alert_input *in,
 		range = (uint64_t)(l->port_hi - l->port_lo + 1);
 	/* The last evaluation's groups go; a storm's room with them. */
 	a->tw = xshrinkarray(a->tw, a->ntw, &a->tw_cap, sizeof *a->tw);
-	if (a->twslots > 4096 && a->ntw * 8 < a->twslots) {
-		free(a->twhash);
-		a->twhash = NULL;
-		a->twslots = 0;
-	} else if (a->ntw > 0)
-		memset(a->twhash, 0, a->twslots * sizeof *a->twhash);
+	alerts_hash_clear(&a->twhash, &a->twslots, a->ntw);
 	a->ntw = 0;
 	for (alerts_iter_init(&it, a, 1u << TCP_TIME_WAIT | 1u << TCP_FIN_WAIT2);
 	    (c = alerts_next(&it)) != NULL;) {
