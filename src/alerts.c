@@ -54,6 +54,19 @@ struct alerts_tw {
 	int in_view;
 };
 
+/* A CLOSE_WAIT group before its key is written (alerts_close_wait):
+ * the rows of one namespace with one owner value, or, without an owner,
+ * one listener's port. */
+struct alerts_cw {
+	uint64_t id;		/* alerts_cw_id */
+	const struct conn *c;	/* its oldest row */
+	uint32_t n;		/* 0: an owner value in->owner does not
+				 * name, whose rows go by port */
+	int owned;		/* in->owner names the owner value */
+	int64_t age_ms;		/* the oldest */
+	int in_view;
+};
+
 /* The live rows of one state that the rules read (alerts_partition). */
 struct alerts_rows {
 	const struct conn **v;
@@ -87,6 +100,10 @@ struct alerts {
 	size_t ntw, tw_cap;
 	uint32_t *twhash;		/* 1 + their index, by tuple */
 	size_t twslots;
+	struct alerts_cw *cw;		/* alerts_close_wait's groups */
+	size_t ncw, cw_cap;
+	uint32_t *cwhash;		/* 1 + their index, by id */
+	size_t cwslots;
 };
 
 typedef void (*alerts_rule)(struct alerts *, const struct alert_input *,
@@ -177,6 +194,8 @@ alerts_free(struct alerts *a)
 	free(a->ihash);
 	free(a->tw);
 	free(a->twhash);
+	free(a->cw);
+	free(a->cwhash);
 	free(a->seen);
 	free(a->next_seen);
 	free(a->ls);
@@ -652,8 +671,76 @@ alerts_accept_queue(struct alerts *a, const struct alert_input *in,
 	}
 }
 
+/* The id of a CLOSE_WAIT group: its namespace, and its owner value
+ * (tag 1) or its local port (tag 2). */
+static uint64_t
+alerts_cw_id(uint16_t ns, unsigned tag, uint32_t v)
+{
+	return (uint64_t)ns << 40 | (uint64_t)tag << 32 | v;
+}
+
+/* The slot of id in a->cwhash, or where it goes. */
+static size_t
+alerts_cw_slot(const struct alerts *a, uint64_t id)
+{
+	size_t i = (size_t)((id * UINT64_C(0x9e3779b97f4a7c15)) >> 32) &
+	    (a->cwslots - 1);
+
+	for (; a->cwhash[i] != 0; i = (i + 1) & (a->cwslots - 1))
+		if (a->cw[a->cwhash[i] - 1].id == id)
+			break;
+	return i;
+}
+
+/* Row c into the group of id (age: its time in CLOSE_WAIT).  Returns
+ * the group, with *fresh set when c is its first row. */
+static struct alerts_cw *
+alerts_cw_add(struct alerts *a, uint64_t id, const struct conn *c,
+    int64_t age, int *fresh)
+{
+	struct alerts_cw *g;
+	size_t i;
+
+	if ((a->ncw + 1) * 2 > a->cwslots) {
+		free(a->cwhash);
+		a->cwslots = a->cwslots ? a->cwslots * 2 : 64;
+		a->cwhash = xcalloc(a->cwslots, sizeof *a->cwhash);
+		for (i = 0; i < a->ncw; i++)
+			a->cwhash[alerts_cw_slot(a, a->cw[i].id)] =
+			    (uint32_t)i + 1;
+	}
+	i = alerts_cw_slot(a, id);
+	*fresh = a->cwhash[i] == 0;
+	if (!*fresh) {
+		g = &a->cw[a->cwhash[i] - 1];
+		g->n++;
+		g->in_view |= alerts_in_view(a->in, c);
+		if (age > g->age_ms) {
+			g->age_ms = age;
+			g->c = c;
+		}
+		return g;
+	}
+	if (a->ncw == a->cw_cap) {
+		a->cw_cap = a->cw_cap ? a->cw_cap * 2 : 64;
+		a->cw = xreallocarray(a->cw, a->cw_cap, sizeof *a->cw);
+	}
+	g = &a->cw[a->ncw++];
+	g->id = id;
+	g->c = c;
+	g->n = 1;
+	g->owned = 0;
+	g->age_ms = age;
+	g->in_view = alerts_in_view(a->in, c);
+	a->cwhash[i] = (uint32_t)a->ncw;
+	return g;
+}
+
 /* CLOSE_WAIT older than th seconds, by owner; without one, by the local
- * port of a listener (a server's), else by the peer (a client's). */
+ * port of a listener (a server's), else by the peer (a client's).  A
+ * leak is thousands of rows of one owner or port: they are counted by
+ * those numbers first (the owner asked for once a value) and each group
+ * written once; only a client's rows are written one by one. */
 static void
 alerts_close_wait(struct alerts *a, const struct alert_input *in,
     uint32_t th)
@@ -662,26 +749,54 @@ alerts_close_wait(struct alerts *a, const struct alert_input *in,
 	const struct conn *c;
 	char key[ALERTS_KEY_LEN], own[64], ep[CONN_ENDPOINT_LEN];
 	char hint[ALERT_TEXT_LEN];
+	struct alerts_cw *pg;
 	size_t i, ng;
+	int fresh;
 
+	a->cw = xshrinkarray(a->cw, a->ncw, &a->cw_cap, sizeof *a->cw);
+	alerts_hash_clear(&a->cwhash, &a->cwslots, a->ncw);
+	a->ncw = 0;
 	for (alerts_iter_init(&it, a, 1u << TCP_CLOSE_WAIT);
 	    (c = alerts_next(&it)) != NULL;) {
 		int64_t age = in->now_ms - c->state_since_ms;
-		const char *o = NULL;
+		uint16_t ns = alerts_ns(in, c);
 
 		if (age < (int64_t)th * 1000)
 			continue;
-		if (in->owner != NULL)
-			o = in->owner(in->owner_arg, c, own, sizeof own);
-		if (o != NULL)
-			snprintf(key, sizeof key, "held by %s", o);
-		else if (alerts_listener(a, alerts_ns(in, c), c->s.lport) !=
-		    NULL)
-			snprintf(key, sizeof key, "on :%u", c->s.lport);
-		else
-			snprintf(key, sizeof key, "to %s",
-			    conn_fmt_endpoint(&c->s, 1, ep, sizeof ep));
+		if (in->owner != NULL) {
+			pg = alerts_cw_add(a, alerts_cw_id(ns, 1, c->owner), c,
+			    age, &fresh);
+			if (fresh)
+				pg->owned = in->owner(in->owner_arg, c, own,
+				    sizeof own) != NULL;
+			if (pg->owned)
+				continue;
+			pg->n = 0;	/* no owner to name: by port */
+		}
+		if (alerts_listener(a, ns, c->s.lport) != NULL) {
+			alerts_cw_add(a, alerts_cw_id(ns, 2, c->s.lport), c,
+			    age, &fresh);
+			continue;
+		}
+		snprintf(key, sizeof key, "to %s",
+		    conn_fmt_endpoint(&c->s, 1, ep, sizeof ep));
 		alerts_item(a, c, key, c->s.lport, age);
+	}
+	/* Each group under its key, with its oldest row's age. */
+	for (i = 0; i < a->ncw; i++) {
+		struct alerts_item *it2;
+
+		pg = &a->cw[i];
+		if (pg->n == 0)
+			continue;
+		if (pg->owned)
+			snprintf(key, sizeof key, "held by %s",
+			    in->owner(in->owner_arg, pg->c, own, sizeof own));
+		else
+			snprintf(key, sizeof key, "on :%u", pg->c->s.lport);
+		it2 = alerts_item(a, pg->c, key, pg->c->s.lport, pg->age_ms);
+		it2->n += pg->n - 1;
+		it2->in_view |= pg->in_view;
 	}
 	ng = alerts_group(a);
 	for (i = 0; i < ng; i++) {
@@ -844,10 +959,19 @@ alerts_time_wait(struct alerts *a, const struct alert_input *in,
 			continue;
 		alerts_tw_add(a, c, fw2, v);
 	}
+	/* A group's key is written from what makes the group (its
+	 * family, local address and remote endpoint), so no two groups
+	 * share one (but two IPv6 ones cut at ALERTS_KEY_LEN, whose
+	 * counts would then be judged apart): a group short of its kind's threshold alone never
+	 * alerts, and is not written.  A server's own TIME_WAIT (each to
+	 * another client port) are as many groups of one as sockets. */
 	for (i = 0; i < a->ntw; i++) {
 		const struct alerts_tw *t = &a->tw[i];
 		struct alerts_item *g;
 
+		kind = alerts_tw_kind(t->n, t->n2);
+		if ((uint64_t)t->n * 100 < (uint64_t)in->thresh[kind] * range)
+			continue;
 		snprintf(key, sizeof key, "from %s to %s",
 		    conn_fmt_addr(&t->c->s, 0, la, sizeof la),
 		    conn_fmt_endpoint(&t->c->s, 1, ep, sizeof ep));

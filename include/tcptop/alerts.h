@@ -54,7 +54,9 @@ struct alert_input {
 					 * or from tcptoprc */
 	/* The process holding c, written into buf (len bytes) and
 	 * returned, or NULL when unknown; NULL: owners unknown, the
-	 * evidence names the local port instead. */
+	 * evidence names the local port instead.  What it says of c
+	 * depends on c->owner alone: rows with the same value are asked
+	 * once an evaluation. */
 	const char *(*owner)(void *arg, const struct conn *c, char *buf,
 	    size_t len);
 	void *owner_arg;
