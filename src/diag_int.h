@@ -22,6 +22,10 @@
  * the dump restarts.  Debian's libmnl 1.0.4 has no MNL_SOCKET_DUMP_SIZE. */
 #define DIAG_BUF_INITIAL 32768
 #define DIAG_BUF_MAX (1u << 24)
+/* An answer to one exact request is one message: an inet_diag_msg and
+ * the attributes tcptop asks for (tcp_info, congestion, memory, some
+ * hundreds of bytes).  A buffer this large holds any without a peek. */
+#define DIAG_ANSWER_MAX 16384
 #define DIAG_MAX_RESTARTS 3
 
 struct diag {

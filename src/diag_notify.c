@@ -12,8 +12,12 @@
 #include "tcptop/xmalloc.h"
 #include "diag_int.h"
 
-/* One notification is an inet_diag_msg with tcp_info, some 300 bytes. */
+/* One notification is an inet_diag_msg with tcp_info, some 400 bytes:
+ * read DIAG_NOTIFY_MSGS of them a system call, each into its own slot
+ * of the buffer (one cut short is dropped, as one too large was). */
 #define DIAG_NOTIFY_BUF 65536
+#define DIAG_NOTIFY_MSGS 16
+#define DIAG_NOTIFY_SLOT (DIAG_NOTIFY_BUF / DIAG_NOTIFY_MSGS)
 /* Room for a burst of closes between two reads: a notification takes
  * some 1 KB of buffer (the skb's truesize), so 16 MB hold about a second
  * of 10,000 closes a second, plus a slow refresh. */
@@ -114,21 +118,27 @@ diag_notify_read(struct diag_notify *n,
 {
 	struct diag_notify_sink ns = { cb, arg, 0 };
 	struct diag_sink sink = { diag_notify_begin, diag_notify_sample, &ns };
+	struct sockaddr_nl sa[DIAG_NOTIFY_MSGS];
+	struct iovec iov[DIAG_NOTIFY_MSGS];
+	struct mmsghdr mm[DIAG_NOTIFY_MSGS];
 
 	for (;;) {
-		struct sockaddr_nl sa;
-		struct iovec iov = { n->buf, DIAG_NOTIFY_BUF };
-		struct msghdr mh = {
-			.msg_name = &sa, .msg_namelen = sizeof sa,
-			.msg_iov = &iov, .msg_iovlen = 1,
-		};
 		struct diag_stats st;
 		char err[160];
-		ssize_t len;
-		int intr = 0;
+		int got, i, intr = 0;
 
-		len = recvmsg(mnl_socket_get_fd(n->nl), &mh, 0);
-		if (len < 0) {
+		memset(mm, 0, sizeof mm);
+		for (i = 0; i < DIAG_NOTIFY_MSGS; i++) {
+			iov[i].iov_base = n->buf + (size_t)i * DIAG_NOTIFY_SLOT;
+			iov[i].iov_len = DIAG_NOTIFY_SLOT;
+			mm[i].msg_hdr.msg_name = &sa[i];
+			mm[i].msg_hdr.msg_namelen = sizeof sa[i];
+			mm[i].msg_hdr.msg_iov = &iov[i];
+			mm[i].msg_hdr.msg_iovlen = 1;
+		}
+		got = recvmmsg(mnl_socket_get_fd(n->nl), mm, DIAG_NOTIFY_MSGS,
+		    0, NULL);
+		if (got < 0) {
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
@@ -140,12 +150,19 @@ diag_notify_read(struct diag_notify *n,
 			}
 			return -1;
 		}
-		if (sa.nl_pid != 0 || (mh.msg_flags & MSG_TRUNC))
-			continue;	/* not the kernel's, or cut short */
-		memset(&st, 0, sizeof st);
-		/* Multicast carries seq 0 and portid 0: check neither.  A
-		 * malformed datagram loses only itself. */
-		(void)diag_parse(n->buf, (size_t)len, 0, 0, NULL, &sink, &st,
-		    &intr, err, sizeof err);
+		for (i = 0; i < got; i++) {
+			if (sa[i].nl_pid != 0 ||
+			    (mm[i].msg_hdr.msg_flags & MSG_TRUNC))
+				continue;	/* not the kernel's, or cut
+						 * short */
+			memset(&st, 0, sizeof st);
+			/* Multicast carries seq 0 and portid 0: check
+			 * neither.  A malformed datagram loses only
+			 * itself. */
+			(void)diag_parse(iov[i].iov_base, mm[i].msg_len, 0, 0,
+			    NULL, &sink, &st, &intr, err, sizeof err);
+		}
+		if (got < DIAG_NOTIFY_MSGS)
+			return ns.count;	/* the queue is empty */
 	}
 }
