@@ -315,6 +315,7 @@ app_ui_wait(struct app_ui *u)
 	/* The terminal, and the transition sources: what they have is
 	 * taken in as it comes (nothing to draw for it). */
 	pfd = collector_pollfds(u->c, &n);
+	app_ui_timeout(&timeout, collector_take_at(u->c), now);
 	pfd[0].fd = ui_fd();
 	pfd[0].events = POLLIN;
 	if (poll(pfd, n, timeout) == -1 && errno != EINTR) {

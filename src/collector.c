@@ -234,11 +234,40 @@ collector_drain(struct collector *c)
 		log_debug("tracepoint: %s", strerror(errno));
 }
 
+/* After a take, the notifications wait this long before the next one
+ * wakes the loop: a churn of hundreds of closes a second woke it for
+ * each, some five system calls a close.  The tracepoint's reader
+ * batches the same way (TRACE_BATCH_MS); the socket's buffer holds a
+ * second of 10,000 closes a second (diag_notify.c). */
+#define COLLECTOR_BATCH_NS (50 * 1000000LL)
+
+/* The slot of the notifications in c->pfd (collector_trans_open), 0
+ * when there are none. */
+static size_t
+collector_notify_slot(const struct collector *c)
+{
+	return c->notify != NULL && c->npfd > 1 ? 1 : 0;
+}
+
 struct pollfd *
 collector_pollfds(struct collector *c, size_t *n)
 {
+	size_t i = collector_notify_slot(c);
+
+	if (c->take_at_ns != 0 &&
+	    clock_ns(CLOCK_MONOTONIC) >= c->take_at_ns) {
+		c->take_at_ns = 0;
+		if (i != 0 && c->pfd[i].fd == -2)
+			c->pfd[i].fd = diag_notify_fd(c->notify);
+	}
 	*n = c->npfd;
 	return c->pfd;
+}
+
+int64_t
+collector_take_at(const struct collector *c)
+{
+	return c->take_at_ns != 0 ? c->take_at_ns : INT64_MAX;
 }
 
 /* Whether source descriptor i has something to read.  One that fails
@@ -261,11 +290,18 @@ collector_ready(struct collector *c, size_t i)
 void
 collector_take(struct collector *c)
 {
-	size_t i;
+	size_t i, ns = collector_notify_slot(c);
 
 	for (i = 1; i < c->npfd; i++)
 		if (collector_ready(c, i)) {
 			collector_drain(c);
+			/* -2: left out for a while; -1 is a failed one. */
+			if (ns != 0 && c->pfd[ns].fd >= 0) {
+				c->pfd[ns].fd = -2;
+				c->pfd[ns].revents = 0;
+				c->take_at_ns = clock_ns(CLOCK_MONOTONIC) +
+				    COLLECTOR_BATCH_NS;
+			}
 			return;
 		}
 }
@@ -274,7 +310,8 @@ void
 collector_sleep(struct collector *c, int64_t deadline_ns)
 {
 	while (!sig_caught) {
-		int64_t now = clock_ns(CLOCK_MONOTONIC);
+		int64_t now = clock_ns(CLOCK_MONOTONIC), wake;
+		size_t n;
 
 		if (now >= deadline_ns)
 			break;
@@ -288,8 +325,11 @@ collector_sleep(struct collector *c, int64_t deadline_ns)
 			    NULL);
 			continue;
 		}
+		(void)collector_pollfds(c, &n);
+		wake = deadline_ns < collector_take_at(c) ? deadline_ns :
+		    collector_take_at(c);
 		if (poll(c->pfd + 1, c->npfd - 1,
-		    (int)((deadline_ns - now + 999999) / 1000000)) > 0)
+		    (int)((wake - now + 999999) / 1000000)) > 0)
 			collector_take(c);
 	}
 }

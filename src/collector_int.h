@@ -68,6 +68,8 @@ struct collector {
 	int64_t last_start_ns;		/* when the last refresh began, 0 */
 	struct pollfd *pfd;		/* the sources' descriptors, after */
 	size_t npfd;			/* the caller's slot 0 */
+	int64_t take_at_ns;		/* the notifications polled again
+					 * then (collector_take_at), 0 now */
 
 	/* Namespaces (collector_netns.c): -N's descriptor, the table of
 	 * labels (-N and --all-netns) and a diag socket per --all-netns

@@ -100,8 +100,13 @@ struct pollfd *collector_pollfds(struct collector *c, size_t *n);
 
 /* After poll: take in what the ready sources hold (nothing to redraw
  * for it).  A source that failed is no longer polled; the refreshes
- * still read it. */
+ * still read it.  One that had something is left out of the poll set
+ * until collector_take_at, so that a storm is read in batches. */
 void collector_take(struct collector *c);
+
+/* When the sources left out after a take are polled again (monotonic
+ * ns; INT64_MAX: none is left out): a poll's timeout must end then. */
+int64_t collector_take_at(const struct collector *c);
 
 /* Wait until the monotonic deadline (ns) or a stop signal, taking in
  * what the sources have as it comes. */
