@@ -22,6 +22,9 @@
 #include "tcptop/text.h"
 #include "tcptop/xmalloc.h"
 
+/* Owners read again alone at one refresh, at most; past it, a walk. */
+#define PROC_STALE_MAX 8
+
 /* What tells that a cached owner still is what the rescan saw: the fd
  * that held one of its sockets, and how many files it had open then
  * (st_size of /proc/PID/fd, Linux 6.2 on; 0 before, when it tells
@@ -89,6 +92,12 @@ struct proc {
 	unsigned retry_gap;	/* the gap before it */
 	struct proc_user *users;
 	size_t nusers;
+	/* Owners whose check found their open files changed, the socket
+	 * on their witness fd still theirs: read again alone
+	 * (proc_reread), not every process. */
+	uint16_t stale[PROC_STALE_MAX];
+	size_t nstale;
+	unsigned long rereads;
 	unsigned long rescans;
 	int full_logged;	/* the table ran out of indices once */
 };
@@ -210,6 +219,12 @@ unsigned long
 proc_rescans(const struct proc *p)
 {
 	return p->rescans;
+}
+
+unsigned long
+proc_rereads(const struct proc *p)
+{
+	return p->rereads;
 }
 
 int
@@ -946,13 +961,159 @@ proc_check_owners(struct proc *p)
 		snprintf(path, sizeof path, "%ld/fd", pid);
 		if (ck->nfds != -1 && (fstatat(procfd, path, &st, 0) == -1 ||
 		    st.st_size != ck->nfds)) {
-			log_debug("proc: pid %ld: its open files changed",
-			    pid);
-			return 1;
+			/* Still there, its witness still its own: read it
+			 * again alone, unless too many are. */
+			if (p->nstale == PROC_STALE_MAX) {
+				log_debug("proc: pid %ld: its open files "
+				    "changed, and %d others'", pid,
+				    PROC_STALE_MAX);
+				return 1;
+			}
+			p->stale[p->nstale++] = (uint16_t)(i + 1);
 		}
 	}
 	p->cursor %= p->cur.n;
 	return 0;
+}
+
+/* Whether pending row c calls for a walk at this refresh.  In async
+ * mode, once a walk has been, not while it is new (first seen by the
+ * last scan): a busy box's short connections are closed, or in
+ * TIME_WAIT with no file, before the next refresh, and a walk for them
+ * (every descriptor of every process) would find nothing to show.  One
+ * still there at the next refresh is looked for then.  A batch report
+ * attributes every row before it prints. */
+static int
+proc_walk_now(const struct proc *p, const struct conn *c)
+{
+	return !p->async || p->rescans == 0 || !(c->flags & CONN_NEW);
+}
+
+/* Read owner o's process again alone (its open files changed): the
+ * rows not looked for yet that it holds become its own, and its check
+ * is renewed.  Returns 0, or -1 when only a walk can tell (it exited,
+ * refused us, or holds none of the sockets it had: they moved). */
+static int
+proc_reread_one(struct proc *p, int procfd, uint16_t o, uint8_t *held)
+{
+	struct proc_check *ck = &p->cur.chk[o - 1];
+	pid_t pid = p->cur.tab[o - 1].pid;
+	char path[64];
+	struct dirent *de;
+	struct stat st;
+	DIR *dir;
+	int fd, denied = 0, witness = 0;
+
+	snprintf(path, sizeof path, "%ld/fd", (long)pid);
+	fd = openat(procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, &st) == -1)
+		st.st_size = 0;
+	if (proc_fd_dir(fd, &dir) != 0)
+		return -1;
+	while ((de = readdir(dir)) != NULL) {
+		uint32_t ino;
+		size_t i;
+
+		if (de->d_name[0] == '.' ||
+		    (ino = proc_fd_inode(fd, de->d_name, &denied)) == 0)
+			continue;
+		i = proc_find(p, ino);
+		if (p->keys[i] != ino)
+			continue;	/* not a socket we show */
+		if (p->vals[i] == PROC_OWNER_PENDING ||
+		    p->vals[i] == PROC_OWNER_UNSET)
+			p->vals[i] = o;
+		if (p->vals[i] != o)
+			continue;	/* shared: the walk's owner stays */
+		held[i] = 1;
+		if (!witness) {
+			ck->fd = atoi(de->d_name);
+			ck->ino = ino;
+			witness = 1;
+		}
+	}
+	closedir(dir);
+	if (denied || !witness)
+		return -1;
+	ck->nfds = st.st_size;
+	return 0;
+}
+
+/* Read the stale owners again alone, instead of every process: a busy
+ * box's churn changes a few processes' files a refresh, and a walk
+ * reads every descriptor of every process (at 100k sockets, a third of
+ * a second).  Rows not looked for that these hold get their owner; a
+ * row of theirs they no longer hold, or a process that cannot be read
+ * again, asks for a walk (p->due).  Returns whether rows are left that
+ * no read looked for (a walk is needed for them). */
+static int
+proc_reread(struct proc *p, struct conntab *t)
+{
+	struct conn *const *rows;
+	size_t n, i, want = 0;
+	uint8_t *held, *mine;
+	int64_t start = proc_now();
+	int procfd, need = 0;
+
+	rows = conntab_rows(t, &n);
+	for (i = 0; i < n; i++)
+		if (!(rows[i]->flags & CONN_GONE) && rows[i]->s.inode != 0)
+			want++;
+	if ((procfd = proc_dirfd(p)) == -1 ||
+	    proc_scratch_map(p, want) == -1) {
+		p->due = 1;
+		return 1;
+	}
+	held = xcalloc(p->cap, 1);
+	mine = xcalloc(p->cur.n + 1, 1);
+	for (i = 0; i < n; i++) {
+		uint32_t ino = rows[i]->s.inode;
+		size_t k;
+
+		if ((rows[i]->flags & CONN_GONE) || ino == 0)
+			continue;
+		k = proc_find(p, ino);
+		p->keys[k] = ino;
+		p->vals[k] = proc_looked_for(rows[i]->owner) ?
+		    rows[i]->owner : PROC_OWNER_PENDING;
+	}
+	for (i = 0; i < p->nstale && !p->due; i++) {
+		mine[p->stale[i]] = 1;
+		if (proc_reread_one(p, procfd, p->stale[i], held) == -1)
+			p->due = 1;
+	}
+	for (i = 0; i < n && !p->due; i++) {
+		struct conn *c = rows[i];
+		size_t k;
+
+		if ((c->flags & CONN_GONE) || c->s.inode == 0)
+			continue;
+		k = proc_find(p, c->s.inode);
+		if (!proc_looked_for(c->owner)) {
+			if (held[k])
+				c->owner = p->vals[k];
+			else if (proc_walk_now(p, c))
+				need = 1;
+		} else if (c->owner >= 1 && c->owner <= p->cur.n &&
+		    mine[c->owner] && !held[k])
+			p->due = 1;	/* it moved: who has it now? */
+	}
+	free(held);
+	free(mine);
+	proc_scratch_unmap(p);
+	p->rereads++;
+	/* Counted in the walks' share of the time. */
+	if (p->start_ns < proc_now() + (PROC_WALK_SHARE - 1) *
+	    (proc_now() - start))
+		p->start_ns = proc_now() + (PROC_WALK_SHARE - 1) *
+		    (proc_now() - start);
+	log_debug("proc: %zu of %zu processes read again, %lld us%s",
+	    p->nstale, p->cur.n, (long long)((proc_now() - start) / 1000),
+	    p->due ? ", a rescan is due" : "");
+	p->nstale = 0;
+	return need;
 }
 
 /* Whether the walk in progress looks for ino. */
@@ -990,7 +1151,8 @@ proc_mark(struct proc *p, struct conn *const *rows, size_t n,
 		 * changes once it has one. */
 		if (!proc_looked_for(c->owner)) {
 			c->owner = PROC_OWNER_PENDING;
-			if (!need && !proc_walk_has(p, c->s.inode))
+			if (!need && proc_walk_now(p, c) &&
+			    !proc_walk_has(p, c->s.inode))
 				need = 1;
 			continue;
 		}
@@ -1015,8 +1177,15 @@ proc_update(struct proc *p, struct conntab *t)
 
 	rows = conntab_rows(t, &n);
 	need = proc_mark(p, rows, n, &cand);
-	if (!p->walking && !need && !p->due && proc_check_owners(p))
+	p->nstale = 0;
+	if (!p->walking && !p->due && proc_check_owners(p))
 		p->due = 1;
+	/* The processes whose files changed, read again alone first: what
+	 * they hold needs no walk. */
+	if (!p->walking && !p->due && p->nstale > 0 &&
+	    (!p->async || proc_now() >= p->start_ns))
+		need = proc_reread(p, t);
+	p->nstale = 0;
 	if (!p->async) {
 		/* Every row attributed before the report. */
 		if (p->walking && (need || p->due))

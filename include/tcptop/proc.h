@@ -145,6 +145,16 @@ int proc_fd_dir(int fd, DIR **dir);
  * 1 up to PROC_CHECK_BUDGET owners, more above. */
 unsigned proc_check_period(const struct proc *p);
 
+/* How many times processes whose open files changed were read again
+ * alone, instead of a walk of every process: at a check, an owner's
+ * count of open files differs while the socket on its witness fd is
+ * still its own (up to 8 such owners a refresh).  The rows not looked
+ * for yet that they hold get their owner; a socket they no longer hold
+ * makes a walk due.  And in async mode a row first seen by the last
+ * scan waits a refresh before a walk looks for it, once a walk has
+ * been: short connections have closed by then. */
+unsigned long proc_rereads(const struct proc *p);
+
 /* Rescan /proc now, whatever the cache knows (for tests and the bench),
  * and attribute t's live rows. */
 void proc_rescan(struct proc *p, struct conntab *t);

@@ -302,6 +302,60 @@ test_handoff(struct diag *d, struct conntab *t, struct proc *p)
 	close(go[0]), close(go[1]), close(back[0]), close(back[1]);
 }
 
+/* A process that opens a socket after the walk is read again alone:
+ * the new row is its own, and no walk of every process comes. */
+static void
+test_reread(struct diag *d, struct conntab *t, struct proc *p)
+{
+	int go[2], back[2], st, b;
+	const struct proc_owner *o;
+	const struct conn *c;
+	unsigned long walks, rereads;
+	uint32_t ino[2];
+	pid_t kid;
+	char ch;
+
+	CHECK(pipe(go) == 0 && pipe(back) == 0);
+	kid = fork();
+	if (kid == 0) {
+		int fd[2], k;
+
+		prctl(PR_SET_NAME, "tcptop-r");
+		for (k = 0; k < 2; k++) {
+			fd[k] = tcp_connect();
+			ino[k] = inode_of(fd[k]);
+			if (write(back[1], &ino[k], sizeof ino[k]) !=
+			    sizeof ino[k] || read(go[0], &ch, 1) != 1)
+				_exit(1);
+		}
+		_exit(0);
+	}
+	CHECK(read(back[0], &ino[0], sizeof ino[0]) == sizeof ino[0]);
+	refresh(d, t, p, 0);
+	c = row_of(t, ino[0]);
+	o = c != NULL ? proc_owner(p, c, &b) : NULL;
+	CHECK(o != NULL && o->pid == kid);
+	walks = proc_rescans(p);
+	rereads = proc_rereads(p);
+	CHECK(write(go[1], "g", 1) == 1);
+	CHECK(read(back[0], &ino[1], sizeof ino[1]) == sizeof ino[1]);
+	refresh(d, t, p, 0);
+	c = row_of(t, ino[1]);
+	o = c != NULL ? proc_owner(p, c, &b) : NULL;
+	CHECK(o != NULL && b == PROC_OWNED && o->pid == kid &&
+	    strcmp(o->comm, "tcptop-r") == 0);
+	CHECK_EQ(proc_rescans(p), walks);
+	CHECK_EQ(proc_rereads(p), rereads + 1);
+	/* Its first socket still its own. */
+	c = row_of(t, ino[0]);
+	o = c != NULL ? proc_owner(p, c, &b) : NULL;
+	CHECK(o != NULL && o->pid == kid);
+	CHECK(write(go[1], "g", 1) == 1);
+	CHECK(waitpid(kid, &st, 0) == kid && WIFEXITED(st) &&
+	    WEXITSTATUS(st) == 0);
+	close(go[0]), close(go[1]), close(back[0]), close(back[1]);
+}
+
 /* Live rows of t in bucket b. */
 static size_t
 count_bucket(const struct proc *p, const struct conntab *t, int b)
@@ -561,6 +615,7 @@ main(void)
 	    b == PROC_OFF);
 	CHECK(strcmp(proc_bucket_name(PROC_HIDDEN), "hidden") == 0);
 
+	test_reread(d, t, p);
 	test_handoff(d, t, p);
 	test_tombstone(d, t, p);
 	test_async(d, lfd, "ev?[2Jil");
