@@ -531,7 +531,7 @@ static const struct options_row options_table[] = {
 	  .kind = OPTIONS_SECONDS,
 	  .field = offsetof(struct options, reconcile),
 	  .help = "kept from events, a full dump at least this often "
-	  "[default 0: 100 times a full dump's cost, 10 to 30 s], and at "
+	  "[default 0: 200 times a full dump's cost, 10 to 30 s], and at "
 	  "once after lost events" },
 	{ .name = "trace-buffer", .arg = "KB",
 	  .kind = OPTIONS_CALL, .fn = options_trace_buffer,
