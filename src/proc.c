@@ -73,6 +73,8 @@ struct proc {
 	int due;		/* a walk is wanted (a check missed, rows
 				 * in flight to look for again) */
 	int64_t work_ns;	/* the walk's slices so far */
+	int64_t sample_ms;	/* the newest sample of a row the walk
+				 * looked for (conn.sample_ms) */
 	int64_t start_ns;	/* the next walk not before then */
 	int64_t slice_at_ns;	/* the next slice not before then */
 	unsigned pace_ms;	/* test aid: one process a slice, and
@@ -732,6 +734,14 @@ proc_settle(struct proc *p, struct conn *const *rows, size_t n)
 		    c->owner != PROC_OWNER_INFLIGHT &&
 		    c->owner != PROC_OWNER_FAILED))
 			continue;
+		/* A row the last scan did not sample (a model kept from
+		 * events: as old as the last full dump) may be a socket
+		 * closed since, whose event was missed: its inode says
+		 * nothing, and walks cannot find its holder.  The next
+		 * full dump samples it again; looked for then.  Every row
+		 * of a full dump is the newest sample. */
+		if (c->sample_ms < p->sample_ms)
+			continue;
 		/* Root looks again even when a process refused it its
 		 * descriptors: what it could not place may be received
 		 * by one it can read. */
@@ -777,6 +787,7 @@ proc_walk_begin(struct proc *p, struct conntab *t)
 	p->w_errno = 0;
 	p->next.n = 0;
 	p->wdir = NULL;
+	p->sample_ms = INT64_MIN;
 	rows = conntab_rows(t, &n);
 	for (i = 0; i < n; i++)
 		if (!(rows[i]->flags & CONN_GONE) && rows[i]->s.inode != 0)
@@ -796,6 +807,8 @@ proc_walk_begin(struct proc *p, struct conntab *t)
 		k = proc_find(p, ino);
 		p->keys[k] = ino;
 		p->vals[k] = PROC_OWNER_UNSET;	/* no holder found yet */
+		if (rows[i]->sample_ms > p->sample_ms)
+			p->sample_ms = rows[i]->sample_ms;
 	}
 	if (want == 0)
 		return;		/* nothing to look for */
@@ -1133,13 +1146,16 @@ proc_mark(struct proc *p, struct conn *const *rows, size_t n,
     size_t *cand)
 {
 	size_t i;
-	int need = 0, unheld = 0;
+	int need = 0;
+	int64_t newest = INT64_MIN, unheld = INT64_MIN;
 
 	for (i = 0; i < n; i++) {
 		struct conn *c = rows[i];
 
 		if (c->flags & CONN_GONE)
 			continue;
+		if (c->sample_ms > newest)
+			newest = c->sample_ms;
 		if (c->s.inode == 0) {
 			c->owner = PROC_OWNER_NOFILE;
 			*cand += proc_queue_candidate(c);
@@ -1156,14 +1172,21 @@ proc_mark(struct proc *p, struct conn *const *rows, size_t n,
 				need = 1;
 			continue;
 		}
-		if (c->owner == PROC_OWNER_INFLIGHT ||
+		if ((c->owner == PROC_OWNER_INFLIGHT ||
 		    c->owner == PROC_OWNER_FAILED ||
-		    (c->owner == PROC_OWNER_HIDDEN && p->sees_all))
-			unheld = 1;
+		    (c->owner == PROC_OWNER_HIDDEN && p->sees_all)) &&
+		    c->sample_ms > unheld)
+			unheld = c->sample_ms;
 	}
 	/* Rows no process held: look for their receiver again, less
-	 * often while they stay. */
-	if (unheld && p->retry_in > 0 && --p->retry_in == 0)
+	 * often while they stay; only while the last scan sampled one
+	 * (proc_settle), and from the next refresh on when one is
+	 * sampled again after it was not. */
+	if (unheld == INT64_MIN || unheld < newest)
+		return need;
+	if (p->retry_in == 0 && !p->due && !p->walking)
+		p->retry_in = p->retry_gap = 1;
+	if (p->retry_in > 0 && --p->retry_in == 0)
 		p->due = 1;
 	return need;
 }

@@ -57,6 +57,28 @@ refresh(struct diag *d, struct conntab *t, struct proc *p, int with_fake)
 	proc_update(p, t);
 }
 
+/* A refresh as the model from events makes one: only the listeners
+ * dumped, every other row kept as it was, not sampled again. */
+static void
+refresh_listeners(struct diag *d, struct conntab *t, struct proc *p)
+{
+	struct conntab_feed feed = { t, &diag_last_stats(d)->mono_ns, 0 };
+	struct diag_sink sink = { conntab_feed_begin, conntab_feed_sample,
+	    &feed };
+	struct filter f;
+	struct diag_query q = { &f, 1, 0 };
+	char spec[16], err[64];
+
+	filter_init(&f);
+	snprintf(spec, sizeof spec, "%u", port);
+	CHECK(filter_parse_ports(&f, spec, err, sizeof err) == 0);
+	f.states = 1u << 10;	/* TCP_LISTEN */
+	CHECK(diag_dump(d, &q, &sink) == 0);
+	conntab_scan_states(t, f.states);
+	conntab_end_scan(t);
+	proc_update(p, t);
+}
+
 /* The live row of a listener on lport, refreshing until it shows (a
  * child listens when it gets there), or NULL after about 2 s. */
 static const struct conn *
@@ -356,6 +378,45 @@ test_reread(struct diag *d, struct conntab *t, struct proc *p)
 	close(go[0]), close(go[1]), close(back[0]), close(back[1]);
 }
 
+/* A row no process holds is looked for again on the in-flight
+ * schedule only while scans sample it: a model kept from events keeps
+ * a row whose close event was missed, with the inode it had, until the
+ * next full dump, and walks could never find its holder.  Root only
+ * (proc_sees_all: what another user holds is hidden, not looked for
+ * again). */
+static void
+test_stale(struct diag *d)
+{
+	struct conntab *t = conntab_new(60000);
+	struct proc *p = proc_new();
+	unsigned long walks;
+	int k;
+
+	if (!proc_sees_all()) {
+		fprintf(stderr, "# stale: skipped, not every process is "
+		    "readable\n");
+		goto out;
+	}
+	fake.inode = 0xfffffff1u;
+	refresh(d, t, p, 1);		/* walk 1: hidden */
+	refresh(d, t, p, 1);		/* walk 2: in flight */
+	CHECK_EQ(proc_rescans(p), 2);
+	/* Kept, not sampled again: no walk (the schedule had one 2
+	 * refreshes on, then 4, then every 8). */
+	walks = proc_rescans(p);
+	for (k = 0; k < 20; k++)
+		refresh_listeners(d, t, p);
+	CHECK_EQ(proc_rescans(p), walks);
+	/* Sampled again (a full dump): looked for at the next refresh. */
+	refresh(d, t, p, 1);
+	refresh(d, t, p, 1);
+	CHECK_EQ(proc_rescans(p), walks + 1);
+out:
+	fake.inode = 0;
+	proc_free(p);
+	conntab_free(t);
+}
+
 /* Live rows of t in bucket b. */
 static size_t
 count_bucket(const struct proc *p, const struct conntab *t, int b)
@@ -616,6 +677,7 @@ main(void)
 	CHECK(strcmp(proc_bucket_name(PROC_HIDDEN), "hidden") == 0);
 
 	test_reread(d, t, p);
+	test_stale(d);
 	test_handoff(d, t, p);
 	test_tombstone(d, t, p);
 	test_async(d, lfd, "ev?[2Jil");
