@@ -286,6 +286,40 @@ proc_scratch_unmap(struct proc *p)
 	p->cap = 0;
 }
 
+/* Map the scratch table for the inodes of t's live rows, each one's
+ * value PROC_OWNER_UNSET (a walk: no holder found yet) or, with keep,
+ * the row's own owner value (PENDING where none was looked for), and
+ * note the newest sample among those rows.  Returns how many, or
+ * SIZE_MAX (errno) when there is no memory for the table. */
+static size_t
+proc_scratch_rows(struct proc *p, struct conntab *t, int keep)
+{
+	struct conn *const *rows;
+	size_t n, i, want = 0;
+
+	rows = conntab_rows(t, &n);
+	for (i = 0; i < n; i++)
+		if (!(rows[i]->flags & CONN_GONE) && rows[i]->s.inode != 0)
+			want++;
+	if (proc_scratch_map(p, want) == -1)
+		return SIZE_MAX;
+	p->sample_ms = INT64_MIN;
+	for (i = 0; i < n; i++) {
+		const struct conn *c = rows[i];
+		size_t k;
+
+		if ((c->flags & CONN_GONE) || c->s.inode == 0)
+			continue;
+		k = proc_find(p, c->s.inode);
+		p->keys[k] = c->s.inode;
+		p->vals[k] = !keep ? PROC_OWNER_UNSET :
+		    proc_looked_for(c->owner) ? c->owner : PROC_OWNER_PENDING;
+		if (c->sample_ms > p->sample_ms)
+			p->sample_ms = c->sample_ms;
+	}
+	return want;
+}
+
 void
 proc_sanitize(char *dst, size_t size, const char *src, size_t len)
 {
@@ -495,13 +529,39 @@ proc_fd_dir(int fd, DIR **dir)
 	return err == ENOENT || err == ESRCH ? 1 : -1;
 }
 
+/* The next descriptor listed in dir (of the fd directory dirfd) that
+ * holds a socket the scratch table looks for: its slot, its name in
+ * *name; SIZE_MAX once dir has no more. */
+static size_t
+proc_next_shown(struct proc *p, DIR *dir, int dirfd, int *denied,
+    const char **name)
+{
+	struct dirent *de;
+
+	while ((de = readdir(dir)) != NULL) {
+		uint32_t ino;
+		size_t i;
+
+		if (de->d_name[0] == '.' ||
+		    (ino = proc_fd_inode(dirfd, de->d_name, denied)) == 0)
+			continue;
+		i = proc_find(p, ino);
+		if (p->keys[i] != ino)
+			continue;	/* not a socket we show */
+		*name = de->d_name;
+		return i;
+	}
+	return SIZE_MAX;
+}
+
 /* Every socket fd of one process: claim the inodes looked for that no
  * lower pid holds. */
 static void
 proc_scan_pid(struct proc *p, int procfd, pid_t pid)
 {
 	char path[64];
-	struct dirent *de;
+	const char *name;
+	size_t i;
 	struct stat st;
 	uint16_t me = PROC_OWNER_UNSET;
 	DIR *dir;
@@ -530,16 +590,8 @@ proc_scan_pid(struct proc *p, int procfd, pid_t pid)
 		proc_unread(p, errno);
 		return;
 	}
-	while ((de = readdir(dir)) != NULL) {
-		uint32_t ino;
-		size_t i;
-
-		if (de->d_name[0] == '.' ||
-		    (ino = proc_fd_inode(fd, de->d_name, &denied)) == 0)
-			continue;
-		i = proc_find(p, ino);
-		if (p->keys[i] != ino)
-			continue;	/* not a socket we show */
+	while ((i = proc_next_shown(p, dir, fd, &denied, &name)) !=
+	    SIZE_MAX) {
 		/* Shared by several processes: the lowest pid, whatever
 		 * order /proc lists them in. */
 		if (p->vals[i] != PROC_OWNER_UNSET &&
@@ -551,8 +603,8 @@ proc_scan_pid(struct proc *p, int procfd, pid_t pid)
 			if (me != PROC_OWNER_HIDDEN) {
 				struct proc_check *ck = &p->next.chk[me - 1];
 
-				ck->fd = atoi(de->d_name);
-				ck->ino = (uint32_t)ino;
+				ck->fd = atoi(name);
+				ck->ino = p->keys[i];
 				/* Ours counts the walk's own fds. */
 				ck->nfds = pid == getpid() ? -1 :
 				    st.st_size;
@@ -774,8 +826,7 @@ proc_now(void)
 static void
 proc_walk_begin(struct proc *p, struct conntab *t)
 {
-	struct conn *const *rows;
-	size_t n, i, want = 0;
+	size_t want;
 	int procfd, fd;
 
 	p->rescans++;
@@ -787,28 +838,11 @@ proc_walk_begin(struct proc *p, struct conntab *t)
 	p->w_errno = 0;
 	p->next.n = 0;
 	p->wdir = NULL;
-	p->sample_ms = INT64_MIN;
-	rows = conntab_rows(t, &n);
-	for (i = 0; i < n; i++)
-		if (!(rows[i]->flags & CONN_GONE) && rows[i]->s.inode != 0)
-			want++;
-	if (proc_scratch_map(p, want) == -1) {
+	if ((want = proc_scratch_rows(p, t, 0)) == SIZE_MAX) {
 		/* Nothing looked for: every row is then failed. */
 		log_debug("proc: rescan: %s", strerror(errno));
 		proc_unread(p, errno);
 		return;
-	}
-	for (i = 0; i < n; i++) {
-		uint32_t ino = rows[i]->s.inode;
-		size_t k;
-
-		if ((rows[i]->flags & CONN_GONE) || ino == 0)
-			continue;
-		k = proc_find(p, ino);
-		p->keys[k] = ino;
-		p->vals[k] = PROC_OWNER_UNSET;	/* no holder found yet */
-		if (rows[i]->sample_ms > p->sample_ms)
-			p->sample_ms = rows[i]->sample_ms;
 	}
 	if (want == 0)
 		return;		/* nothing to look for */
@@ -1012,7 +1046,8 @@ proc_reread_one(struct proc *p, int procfd, uint16_t o, uint8_t *held)
 	struct proc_check *ck = &p->cur.chk[o - 1];
 	pid_t pid = p->cur.tab[o - 1].pid;
 	char path[64];
-	struct dirent *de;
+	const char *name;
+	size_t i;
 	struct stat st;
 	DIR *dir;
 	int fd, denied = 0, witness = 0;
@@ -1025,16 +1060,8 @@ proc_reread_one(struct proc *p, int procfd, uint16_t o, uint8_t *held)
 		st.st_size = 0;
 	if (proc_fd_dir(fd, &dir) != 0)
 		return -1;
-	while ((de = readdir(dir)) != NULL) {
-		uint32_t ino;
-		size_t i;
-
-		if (de->d_name[0] == '.' ||
-		    (ino = proc_fd_inode(fd, de->d_name, &denied)) == 0)
-			continue;
-		i = proc_find(p, ino);
-		if (p->keys[i] != ino)
-			continue;	/* not a socket we show */
+	while ((i = proc_next_shown(p, dir, fd, &denied, &name)) !=
+	    SIZE_MAX) {
 		if (p->vals[i] == PROC_OWNER_PENDING ||
 		    p->vals[i] == PROC_OWNER_UNSET)
 			p->vals[i] = o;
@@ -1042,8 +1069,8 @@ proc_reread_one(struct proc *p, int procfd, uint16_t o, uint8_t *held)
 			continue;	/* shared: the walk's owner stays */
 		held[i] = 1;
 		if (!witness) {
-			ck->fd = atoi(de->d_name);
-			ck->ino = ino;
+			ck->fd = atoi(name);
+			ck->ino = p->keys[i];
 			witness = 1;
 		}
 	}
@@ -1065,33 +1092,19 @@ static int
 proc_reread(struct proc *p, struct conntab *t)
 {
 	struct conn *const *rows;
-	size_t n, i, want = 0;
+	size_t n, i;
 	uint8_t *held, *mine;
 	int64_t start = proc_now();
 	int procfd, need = 0;
 
 	rows = conntab_rows(t, &n);
-	for (i = 0; i < n; i++)
-		if (!(rows[i]->flags & CONN_GONE) && rows[i]->s.inode != 0)
-			want++;
 	if ((procfd = proc_dirfd(p)) == -1 ||
-	    proc_scratch_map(p, want) == -1) {
+	    proc_scratch_rows(p, t, 1) == SIZE_MAX) {
 		p->due = 1;
 		return 1;
 	}
 	held = xcalloc(p->cap, 1);
 	mine = xcalloc(p->cur.n + 1, 1);
-	for (i = 0; i < n; i++) {
-		uint32_t ino = rows[i]->s.inode;
-		size_t k;
-
-		if ((rows[i]->flags & CONN_GONE) || ino == 0)
-			continue;
-		k = proc_find(p, ino);
-		p->keys[k] = ino;
-		p->vals[k] = proc_looked_for(rows[i]->owner) ?
-		    rows[i]->owner : PROC_OWNER_PENDING;
-	}
 	for (i = 0; i < p->nstale && !p->due; i++) {
 		mine[p->stale[i]] = 1;
 		if (proc_reread_one(p, procfd, p->stale[i], held) == -1)

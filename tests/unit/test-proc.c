@@ -27,6 +27,7 @@
 #include "tcptop/diag.h"
 #include "tcptop/filter.h"
 #include "tcptop/proc.h"
+#include "tcptop/tcpstate.h"
 
 static unsigned port;
 static unsigned port2;		/* the exiting child's, 0 until then */
@@ -34,8 +35,12 @@ static unsigned port2;		/* the exiting child's, 0 until then */
 /* A fake row: one the dump does not carry (port 1, 192.0.2.1). */
 static struct conn_sample fake;
 
+/* One refresh of the test's ports: a full dump (states TCPSTATE_ALL),
+ * or one of some states only, as the model from events makes them,
+ * every other row kept as it was, not sampled again. */
 static void
-refresh(struct diag *d, struct conntab *t, struct proc *p, int with_fake)
+refresh_states(struct diag *d, struct conntab *t, struct proc *p,
+    int with_fake, uint32_t states)
 {
 	struct conntab_feed feed = { t, &diag_last_stats(d)->mono_ns, 0 };
 	struct diag_sink sink = { conntab_feed_begin, conntab_feed_sample,
@@ -50,33 +55,20 @@ refresh(struct diag *d, struct conntab *t, struct proc *p, int with_fake)
 	else
 		snprintf(spec, sizeof spec, "%u", port);
 	CHECK(filter_parse_ports(&f, spec, err, sizeof err) == 0);
+	f.states = states;
 	CHECK(diag_dump(d, &q, &sink) == 0);
 	if (with_fake)
 		conntab_update(t, &fake);
+	if (states != TCPSTATE_ALL)
+		conntab_scan_states(t, states);
 	conntab_end_scan(t);
 	proc_update(p, t);
 }
 
-/* A refresh as the model from events makes one: only the listeners
- * dumped, every other row kept as it was, not sampled again. */
 static void
-refresh_listeners(struct diag *d, struct conntab *t, struct proc *p)
+refresh(struct diag *d, struct conntab *t, struct proc *p, int with_fake)
 {
-	struct conntab_feed feed = { t, &diag_last_stats(d)->mono_ns, 0 };
-	struct diag_sink sink = { conntab_feed_begin, conntab_feed_sample,
-	    &feed };
-	struct filter f;
-	struct diag_query q = { &f, 1, 0 };
-	char spec[16], err[64];
-
-	filter_init(&f);
-	snprintf(spec, sizeof spec, "%u", port);
-	CHECK(filter_parse_ports(&f, spec, err, sizeof err) == 0);
-	f.states = 1u << 10;	/* TCP_LISTEN */
-	CHECK(diag_dump(d, &q, &sink) == 0);
-	conntab_scan_states(t, f.states);
-	conntab_end_scan(t);
-	proc_update(p, t);
+	refresh_states(d, t, p, with_fake, TCPSTATE_ALL);
 }
 
 /* The live row of a listener on lport, refreshing until it shows (a
@@ -405,7 +397,7 @@ test_stale(struct diag *d)
 	 * refreshes on, then 4, then every 8). */
 	walks = proc_rescans(p);
 	for (k = 0; k < 20; k++)
-		refresh_listeners(d, t, p);
+		refresh_states(d, t, p, 0, 1u << 10);	/* LISTEN */
 	CHECK_EQ(proc_rescans(p), walks);
 	/* Sampled again (a full dump): looked for at the next refresh. */
 	refresh(d, t, p, 1);
