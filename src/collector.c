@@ -222,16 +222,21 @@ collector_on_trace(void *arg, const struct trans_event *e, uint64_t skaddr)
 
 /* Take in what the live sources have: called when their descriptors
  * are readable and after each dump, so nothing waits in a kernel buffer
- * long enough to be lost. */
-static void
+ * long enough to be lost.  Returns how many notifications came. */
+static long
 collector_drain(struct collector *c)
 {
-	if (c->notify != NULL && diag_notify_read(c->notify,
-	    collector_on_destroy, c) == -1)
+	long n = 0;
+
+	if (c->notify != NULL &&
+	    (n = diag_notify_read(c->notify, collector_on_destroy, c)) == -1) {
 		log_debug("destroy notifications: %s", strerror(errno));
+		n = 0;
+	}
 	if (c->trace != NULL && trace_read(c->trace, collector_on_trace,
 	    c) == -1)
 		log_debug("tracepoint: %s", strerror(errno));
+	return n;
 }
 
 /* After a take, the notifications wait this long before the next one
@@ -253,12 +258,20 @@ struct pollfd *
 collector_pollfds(struct collector *c, size_t *n)
 {
 	size_t i = collector_notify_slot(c);
+	int64_t now = clock_ns(CLOCK_MONOTONIC);
 
-	if (c->take_at_ns != 0 &&
-	    clock_ns(CLOCK_MONOTONIC) >= c->take_at_ns) {
-		c->take_at_ns = 0;
-		if (i != 0 && c->pfd[i].fd == -2)
-			c->pfd[i].fd = diag_notify_fd(c->notify);
+	/* The batch's time is up: what gathered is read now, without a
+	 * poll to say it is there, and while a storm lasts the socket
+	 * stays out of the poll set (a wake-up a batch, not two); polled
+	 * again once a read finds nothing. */
+	if (c->take_at_ns != 0 && now >= c->take_at_ns) {
+		if (collector_drain(c) > 0)
+			c->take_at_ns = now + COLLECTOR_BATCH_NS;
+		else {
+			c->take_at_ns = 0;
+			if (i != 0 && c->pfd[i].fd == -2)
+				c->pfd[i].fd = diag_notify_fd(c->notify);
+		}
 	}
 	*n = c->npfd;
 	return c->pfd;

@@ -27,7 +27,7 @@
 #    1 MB here) and its pool.  It grew by 40 MB when the reader queued
 #    a page per event.  Skipped in sanitizer builds (ASan's own heap).
 # 5. Events are batched: under 400 connections a second, tcptop's main
-#    thread wakes from poll() 25 times a second at most (strace -c over
+#    thread wakes from poll() 30 times a second at most (strace -c over
 #    3 s), where it woke for each destroy notification.
 #
 # Environment: TCPTOP, TCPCYCLE, NSHOLDER (for lib-netns), CHURN_N,
@@ -240,9 +240,11 @@ fi
 
 # tcptop's main thread (strace without -f: the pid's own thread) waits
 # in poll() for the next refresh and the destroy notifications; after
-# taking some it leaves them 50 ms to gather.  Before, it woke for each
-# close: 800 a second here.  Counted over 3 s of 400 connections a
-# second (two closes each), a wake-up every 40 ms at most.
+# taking some it leaves them 50 ms to gather, then reads them without a
+# poll while they keep coming.  Before, it woke for each close: 800 a
+# second here.  Counted over 3 s of 400 connections a second (two
+# closes each): 30 wake-ups a second at most (one a batch, the
+# refreshes, a second one after a gap in the churn).
 if command -v strace >/dev/null 2>&1; then
 	out=$TMP/wake.json
 	start_top "$out" -d 2
@@ -258,7 +260,7 @@ if command -v strace >/dev/null 2>&1; then
 	polls=${polls:-0}
 	echo "# wake: $(cat "$TMP/wake.made") (connections, s); $polls polls" \
 	    "by the main thread in 3 s"
-	[ "$polls" -gt 0 ] && [ "$polls" -le 75 ] &&
+	[ "$polls" -gt 0 ] && [ "$polls" -le 90 ] &&
 	    ok "wake: $polls wake-ups in 3 s of 800 closes a second" ||
 	    bad "wake: $polls wake-ups in 3 s of 800 closes a second"
 	stop_top
