@@ -1263,6 +1263,12 @@ proc_step_at(const struct proc *p)
 	return p->walking ? p->slice_at_ns : INT64_MAX;
 }
 
+int64_t
+proc_walk_at(const struct proc *p)
+{
+	return p->start_ns;
+}
+
 int
 proc_pending(const struct proc *p)
 {

@@ -129,6 +129,10 @@ int proc_step(struct proc *p, struct conntab *t, int64_t budget_ns);
  * walk is under way. */
 int64_t proc_step_at(const struct proc *p);
 
+/* In async mode, the time (monotonic ns) before which no walk begins:
+ * the walks' share of the time (PROC_WALK_SHARE).  0 before the first. */
+int64_t proc_walk_at(const struct proc *p);
+
 /* Whether a walk is under way. */
 int proc_pending(const struct proc *p);
 

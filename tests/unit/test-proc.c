@@ -20,6 +20,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -420,6 +421,15 @@ count_bucket(const struct proc *p, const struct conntab *t, int b)
 	return counts[b];
 }
 
+static int64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 /* Step p's walk until it ends (1), or give up after many slices (0). */
 static int
 step_to_end(struct proc *p, struct conntab *t)
@@ -442,7 +452,7 @@ test_async(struct diag *d, int lfd, const char *comm)
 	struct conntab *t = conntab_new(60000);
 	struct proc *p = proc_new();
 	const struct conn *c;
-	int fd, b, k;
+	int fd, fd2, b, k;
 
 	proc_set_async(p, 1);
 	refresh(d, t, p, 0);
@@ -472,6 +482,22 @@ test_async(struct diag *d, int lfd, const char *comm)
 	CHECK(step_to_end(p, t));
 	check_ours(p, t, fd, comm);
 	CHECK_EQ(count_bucket(p, t, PROC_PENDING), 0);
+	/* Once the share allows a walk: a new row waits a refresh before
+	 * it calls for one (a short connection has closed by then), and
+	 * calls for it at the next. */
+	for (k = 0; k < 6000 && now_ns() < proc_walk_at(p); k++)
+		usleep(10000);
+	CHECK(now_ns() >= proc_walk_at(p));
+	fd2 = tcp_connect();
+	refresh(d, t, p, 0);
+	CHECK_EQ(proc_rescans(p), 2);
+	c = row_of(t, inode_of(fd2));
+	CHECK(c != NULL && proc_owner(p, c, &b) == NULL && b == PROC_PENDING);
+	refresh(d, t, p, 0);
+	CHECK_EQ(proc_rescans(p), 3);
+	CHECK(step_to_end(p, t));
+	check_ours(p, t, fd2, comm);
+	close(fd2);
 	close(fd);
 	proc_free(p);
 	conntab_free(t);
