@@ -1094,7 +1094,7 @@ proc_reread(struct proc *p, struct conntab *t)
 	struct conn *const *rows;
 	size_t n, i;
 	uint8_t *held, *mine;
-	int64_t start = proc_now();
+	int64_t start = proc_now(), end;
 	int procfd, need = 0;
 
 	rows = conntab_rows(t, &n);
@@ -1131,12 +1131,11 @@ proc_reread(struct proc *p, struct conntab *t)
 	proc_scratch_unmap(p);
 	p->rereads++;
 	/* Counted in the walks' share of the time. */
-	if (p->start_ns < proc_now() + (PROC_WALK_SHARE - 1) *
-	    (proc_now() - start))
-		p->start_ns = proc_now() + (PROC_WALK_SHARE - 1) *
-		    (proc_now() - start);
+	end = proc_now();
+	if (p->start_ns < end + (PROC_WALK_SHARE - 1) * (end - start))
+		p->start_ns = end + (PROC_WALK_SHARE - 1) * (end - start);
 	log_debug("proc: %zu of %zu processes read again, %lld us%s",
-	    p->nstale, p->cur.n, (long long)((proc_now() - start) / 1000),
+	    p->nstale, p->cur.n, (long long)((end - start) / 1000),
 	    p->due ? ", a rescan is due" : "");
 	p->nstale = 0;
 	return need;
