@@ -121,18 +121,22 @@ conntab_push(struct conn ***v, size_t *n, size_t *cap, struct conn *c)
 static uint64_t
 conntab_tuple_hash(const struct conn_sample *s)
 {
-	/* FNV-1a over what identifies a connection without a cookie. */
-	uint64_t h = 0xcbf29ce484222325ULL;
-	const uint8_t *parts[2] = { s->local, s->remote };
-	size_t i, j;
+	/* What identifies a connection without a cookie, a word at a time
+	 * (a byte at a time was 50 ns a row, a fifth of indexing a million
+	 * rows), mixed so that the low bits are as good as the high ones
+	 * (conntab_merge_requests masks it). */
+	uint64_t w[5], h = 0x243f6a8885a308d3ULL;
+	size_t i;
 
-	h = (h ^ s->family) * 0x100000001b3ULL;
-	for (i = 0; i < 2; i++)
-		for (j = 0; j < 16; j++)
-			h = (h ^ parts[i][j]) * 0x100000001b3ULL;
-	h = (h ^ s->lport) * 0x100000001b3ULL;
-	h = (h ^ s->rport) * 0x100000001b3ULL;
-	return h;
+	memcpy(&w[0], s->local, 16);
+	memcpy(&w[2], s->remote, 16);
+	w[4] = (uint64_t)s->family << 32 | (uint64_t)s->lport << 16 | s->rport;
+	for (i = 0; i < 5; i++) {
+		h = (h ^ w[i]) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 29);
 }
 
 static int
@@ -1081,15 +1085,33 @@ conntab_drop(struct conntab *t, struct conn *c)
 void
 conntab_index_tuples(struct conntab *t)
 {
-	size_t i;
+	/* Each row goes in once, so it takes the first empty slot of its
+	 * chain without comparing (a row read, a cache miss, per slot
+	 * passed); the slot is known CONNTAB_AHEAD rows before, and fetched
+	 * while the rows between go in. */
+	enum { CONNTAB_AHEAD = 16 };
+	size_t ring[CONNTAB_AHEAD], i, mask;
 
 	if (t->tuples.slots != NULL)
 		return;
 	t->tuples.by_tuple = 1;
 	chash_init(&t->tuples, t->hash.nslots);
-	for (i = 0; i < t->n; i++)
-		if (!(t->rows[i]->flags & CONN_GONE))
-			chash_put(&t->tuples, t->rows[i]);
+	mask = t->tuples.nslots - 1;
+	for (i = 0; i < t->n + CONNTAB_AHEAD; i++) {
+		size_t *r = &ring[i % CONNTAB_AHEAD], k;
+
+		if (i >= CONNTAB_AHEAD && *r != SIZE_MAX) {
+			for (k = *r; t->tuples.slots[k] != NULL;
+			    k = (k + 1) & mask)
+				;
+			t->tuples.slots[k] = t->rows[i - CONNTAB_AHEAD];
+		}
+		*r = SIZE_MAX;
+		if (i < t->n && !(t->rows[i]->flags & CONN_GONE)) {
+			*r = chash_slot0(&t->tuples, &t->rows[i]->s);
+			__builtin_prefetch(&t->tuples.slots[*r], 1);
+		}
+	}
 }
 
 int
