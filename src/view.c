@@ -17,8 +17,6 @@ void
 view_done(struct view *v)
 {
 	free(v->rows);
-	free(v->prev);
-	free(v->extra);
 	sort_buf_done(&v->sortbuf);
 	memset(v, 0, sizeof *v);
 }
@@ -78,20 +76,14 @@ view_build(struct view *v, const struct conntab *t, const struct filter *f,
     int key, int reverse, int tombstones, const struct field_ctx *cx)
 {
 	struct conn *const *rows;
-	size_t n, i, lastn = v->n, nextra = 0, k;
+	size_t n, i, k = 0;
 
 	rows = conntab_rows(t, &n);
 	v->now_ms = cx != NULL ? cx->now_ms : INT64_MIN;
 	view_grow(&v->rows, &v->cap, n);
-	view_grow(&v->extra, &v->extracap, n);
-	view_grow(&v->prev, &v->prevcap, lastn);
-	if (lastn > 0)
-		memset(v->prev, 0, lastn * sizeof *v->prev);
 	view_zero(v);
-
-	/* Put each row back where the last refresh had it, new rows after:
-	 * in a steady state the list is then already sorted and the merge
-	 * sort below only checks it, O(n) instead of O(n log n). */
+	/* In the table's order, which is close to the rows' order in
+	 * memory: the sort needs no order to start from (sort.h). */
 	for (i = 0; i < n; i++) {
 		const struct conn *c = rows[i];
 		int m;
@@ -103,29 +95,15 @@ view_build(struct view *v, const struct conntab *t, const struct filter *f,
 				v->untested++;
 			continue;
 		}
-		if (c->view_rank >= 1 && c->view_rank <= lastn &&
-		    v->prev[c->view_rank - 1] == NULL)
-			v->prev[c->view_rank - 1] = c;
-		else
-			v->extra[nextra++] = c;
+		v->rows[k++] = c;
 		if (c->flags & CONN_GONE) {
 			v->gone++;
 			continue;
 		}
 		view_count(v, c);
 	}
-	k = 0;
-	for (i = 0; i < lastn; i++)
-		if (v->prev[i] != NULL)
-			v->rows[k++] = v->prev[i];
-	if (nextra > 0)
-		memcpy(v->rows + k, v->extra, nextra * sizeof *v->rows);
-	v->n = k + nextra;
+	v->n = k;
 	sort_conns(v->rows, v->n, key, reverse, cx, &v->sortbuf);
-	/* The rank is the view's hint kept in the row; writing it does not
-	 * change anything the table or a pane reads. */
-	for (i = 0; i < v->n; i++)
-		((struct conn *)(uintptr_t)v->rows[i])->view_rank = (uint32_t)(i + 1);
 }
 
 void
@@ -140,10 +118,9 @@ view_keep(struct view *v, int (*keep)(void *arg, const struct conn *c),
 
 		if (!keep(arg, c))
 			continue;
+		/* The ranks stay the whole list's, which the next build
+		 * sorts again before it is narrowed. */
 		v->rows[k++] = c;
-		/* Ranks in the narrowed list, so the next sort still starts
-		 * from this order. */
-		((struct conn *)(uintptr_t)c)->view_rank = (uint32_t)k;
 		if (c->flags & CONN_GONE) {
 			v->gone++;
 			continue;

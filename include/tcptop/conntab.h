@@ -42,8 +42,9 @@ struct conn {
 					 * (rate.h; CONN_RATE) */
 	uint32_t seen_pass;		/* last scan pass that saw it */
 	uint32_t created_scan;		/* scan that created it */
-	uint32_t view_rank;		/* 1 + position in the last view;
-					 * view.c's, a hint for its sort */
+	uint32_t view_rank;		/* 1 + position in the last merge
+					 * sort; sort.c's, a hint for the
+					 * next */
 	uint32_t dump_idx;		/* position in the last scan's dump
 					 * order; conntab's, a lookup hint */
 	uint32_t path;			/* the states it was seen in, 4 bits

@@ -18,11 +18,21 @@ struct sort_ent {
 	const struct conn *c;
 };
 
+
 /* Scratch space for sort_conns, reused across refreshes. */
 struct sort_buf {
 	struct sort_ent *ent;	/* the rows being sorted */
+	struct sort_ent *tmp;	/* as many: the radix sort's other half,
+				 * the seeding's */
 	size_t cap;
-	size_t *runs;		/* n + 1 run starts */
+	size_t *runs;		/* the merge sort's run starts: a run is 2
+				 * rows or more but the last, so cap / 2 + 2 */
+	size_t ranked;		/* rows the last sort ranked (their
+				 * view_rank), 0 none: the seed of the next
+				 * merge sort */
+	size_t *count;		/* the radix sort's counters: 2048 for
+				 * each of 6 digits (64 bits in 11-bit
+				 * digits) */
 };
 
 /* Sort v (n rows) by field key (a FIELD_F_SORT field; any other sorts
@@ -30,10 +40,14 @@ struct sort_buf {
  * the direction, so equal rows never swap places between refreshes.  cx
  * (borrowed for the call; NULL: nothing known) gives the fields what
  * lives outside the rows: owners, namespace labels, cgroup paths, the
- * clock.  A natural merge sort: O(n) when v is already nearly in order.
- * buf grows as needed; free it with sort_buf_done. */
+ * clock.  Linear (a radix sort) when the field's key and the cookie fit
+ * 64 bits; else a natural merge sort seeded with the order the last
+ * sort with buf left (the rows' view_rank, which it writes), linear
+ * when that order still nearly holds.  buf grows as needed; free it
+ * with sort_buf_done. */
 void sort_conns(const struct conn **v, size_t n, int key, int reverse,
     const struct field_ctx *cx, struct sort_buf *buf);
+
 void sort_buf_done(struct sort_buf *buf);
 
 #endif

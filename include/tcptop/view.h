@@ -35,10 +35,6 @@ struct view {
 					 * bytes/s (rate.h) */
 	uint64_t rx[RATE_NSPAN];
 	struct sort_buf sortbuf;
-	const struct conn **prev;	/* scratch: rows by last rank */
-	size_t prevcap;
-	const struct conn **extra;	/* scratch: rows without a rank */
-	size_t extracap;
 };
 
 void view_init(struct view *v);
@@ -47,8 +43,8 @@ void view_done(struct view *v);
 /* Rebuild v from t: keep the rows that pass f (tombstones too when
  * tombstones is nonzero), count them, sort them by key, reading what
  * lives outside the rows through cx (the snapshot's fields; NULL:
- * nothing known).  The previous order of v seeds the sort, so steady
- * refreshes sort in linear time. */
+ * nothing known).  Linear in the rows for most keys, and for the others
+ * on steady refreshes (sort.h). */
 void view_build(struct view *v, const struct conntab *t,
     const struct filter *f, int key, int reverse, int tombstones,
     const struct field_ctx *cx);

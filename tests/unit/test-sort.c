@@ -68,7 +68,10 @@ main(void)
 	for (i = 0; i < N; i++) {
 		struct conn *c = &rows[i];
 
-		c->s.cookie = 1000 + rnd(100000) * 8 + i % 8;
+		/* Random order, each its own, as the kernel's cookies:
+		 * with equal cookies, rows of equal keys may come in
+		 * either order. */
+		c->s.cookie = 1000 + (uint64_t)rnd(100000) * N + i;
 		c->s.family = rnd(2) ? AF_INET : AF_INET6;
 		c->s.state = (uint8_t)(1 + rnd(11));
 		c->s.lport = (uint16_t)rnd(5);	/* many ties */
