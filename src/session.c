@@ -177,9 +177,107 @@ session_selected(const struct session *s)
 	return s->sel < s->view.n ? s->view.rows[s->sel] : NULL;
 }
 
+const struct group *
+session_group_selected(const struct session *s)
+{
+	return s->group_sel < s->groups.n ? &s->groups.v[s->group_sel] : NULL;
+}
+
+static void
+session_group_remember(struct session *s)
+{
+	const struct group *gr = session_group_selected(s);
+
+	s->group_has_sel = gr != NULL;
+	if (gr != NULL)
+		s->group_sel_key = gr->key;
+}
+
+/* The drill-down filter: rows of the group s->drill_key. */
+static int
+session_in_group(void *arg, const struct conn *c)
+{
+	const struct session *s = arg;
+
+	return group_contains(&s->groups, &s->drill_key, c, &s->snap->fields);
+}
+
+/* The groups are re-sorted each refresh: find the selected one by key;
+ * when it went, keep the row number. */
+static void
+session_regroup(struct session *s)
+{
+	const struct group *gr;
+
+	if (s->groups.n == 0) {
+		s->group_sel = s->group_top = 0;
+		return;
+	}
+	if (s->group_has_sel &&
+	    (gr = group_find(&s->groups, &s->group_sel_key)) != NULL)
+		s->group_sel = (size_t)(gr - s->groups.v);
+	else if (s->group_sel >= s->groups.n)
+		s->group_sel = s->groups.n - 1;
+	session_group_remember(s);
+	s->group_top = session_fit(s, s->group_sel, s->group_top,
+	    s->groups.n);
+}
+
+/* Rows the list wants in order for row upto and a page or two below
+ * it: a power of two from 1024, so scrolling rebuilds the order once
+ * per doubling; 0 (all) past half the address space. */
+static size_t
+session_want(const struct session *s, size_t upto)
+{
+	size_t rows = s->rows > 0 ? (size_t)s->rows : 64, w = 1024;
+
+	if (upto > SIZE_MAX / 4)
+		return 0;
+	while (w < upto + 2 * rows)
+		w *= 2;
+	return w;
+}
+
+/* The rows shown, built again from the last snapshot with want rows in
+ * order (view.h), grouped and narrowed to the group drilled into. */
+static void
+session_build(struct session *s, size_t want)
+{
+	const struct snapshot *snap = s->snap;
+
+	/* A drill-down keeps some rows of the whole order: all of it. */
+	s->view.want = s->drill ? 0 : want;
+	view_build(&s->view, snap->tab, &s->filter, s->sort_key,
+	    s->sort_reverse, 1, &snap->fields);
+	if (s->group_kind != GROUP_NONE) {
+		s->groups.sort_state = s->group_sort;
+		group_build(&s->groups, s->group_kind, &s->view, snap->tab,
+		    &snap->fields);
+		if (s->drill)
+			view_keep(&s->view, session_in_group, s);
+		session_regroup(s);
+	}
+}
+
+/* Rows up to upto and a page below it in order, built again when they
+ * are not (a large table's list sorts only its top: view.h). */
+static void
+session_cover(struct session *s, size_t upto)
+{
+	size_t rows = s->rows > 0 ? (size_t)s->rows : 1;
+
+	if (s->snap == NULL || s->view.sorted >= s->view.n ||
+	    (upto < s->view.sorted && s->view.sorted - upto > rows))
+		return;
+	session_build(s, session_want(s, upto));
+}
+
 void
 session_move_to(struct session *s, size_t i)
 {
+	if (s->view.n == 0)
+		return;
+	session_cover(s, i < s->view.n ? i : s->view.n - 1);
 	if (s->view.n == 0)
 		return;
 	s->sel = i < s->view.n ? i : s->view.n - 1;
@@ -203,22 +301,6 @@ session_move(struct session *s, long delta)
 	session_move_to(s, session_step(s->sel, delta));
 }
 
-const struct group *
-session_group_selected(const struct session *s)
-{
-	return s->group_sel < s->groups.n ? &s->groups.v[s->group_sel] : NULL;
-}
-
-static void
-session_group_remember(struct session *s)
-{
-	const struct group *gr = session_group_selected(s);
-
-	s->group_has_sel = gr != NULL;
-	if (gr != NULL)
-		s->group_sel_key = gr->key;
-}
-
 void
 session_group_move_to(struct session *s, size_t i)
 {
@@ -239,6 +321,7 @@ session_group_move(struct session *s, long delta)
 void
 session_rescroll(struct session *s)
 {
+	session_cover(s, s->sel > s->top ? s->sel : s->top);
 	s->top = session_fit(s, s->sel, s->top, s->view.n);
 	s->group_top = session_fit(s, s->group_sel, s->group_top,
 	    s->groups.n);
@@ -345,18 +428,10 @@ session_follow_view(struct session *s)
 
 /* The rows shown ---------------------------------------------------------- */
 
-/* The drill-down filter: rows of the group s->drill_key. */
-static int
-session_in_group(void *arg, const struct conn *c)
-{
-	const struct session *s = arg;
-
-	return group_contains(&s->groups, &s->drill_key, c, &s->snap->fields);
-}
-
 /* Find the selected connection again, wherever it sorted to; when it
- * went, keep the row number. */
-static void
+ * went, keep the row number.  Returns -1 when it sorted past the rows
+ * in order (view.sorted), where its row number means nothing. */
+static int
 session_reselect(struct session *s)
 {
 	size_t i;
@@ -364,7 +439,7 @@ session_reselect(struct session *s)
 	if (s->view.n == 0) {
 		s->sel = s->top = 0;
 		s->has_sel = 0;
-		return;
+		return 0;
 	}
 	/* Not moved by the operator: the top of the order, as top. */
 	if (!s->sel_moved) {
@@ -378,6 +453,8 @@ session_reselect(struct session *s)
 			goto done;
 		for (i = 0; i < s->view.n; i++)
 			if (session_same(&s->view.rows[i]->s, &s->sel_id)) {
+				if (i >= s->view.sorted)
+					return -1;
 				s->sel = i;
 				goto done;
 			}
@@ -387,46 +464,21 @@ session_reselect(struct session *s)
 done:
 	session_remember(s);
 	s->top = session_fit(s, s->sel, s->top, s->view.n);
-}
-
-/* The groups are re-sorted each refresh: find the selected one by key;
- * when it went, keep the row number. */
-static void
-session_regroup(struct session *s)
-{
-	const struct group *gr;
-
-	if (s->groups.n == 0) {
-		s->group_sel = s->group_top = 0;
-		return;
-	}
-	if (s->group_has_sel &&
-	    (gr = group_find(&s->groups, &s->group_sel_key)) != NULL)
-		s->group_sel = (size_t)(gr - s->groups.v);
-	else if (s->group_sel >= s->groups.n)
-		s->group_sel = s->groups.n - 1;
-	session_group_remember(s);
-	s->group_top = session_fit(s, s->group_sel, s->group_top,
-	    s->groups.n);
+	return 0;
 }
 
 void
 session_view(struct session *s, const struct snapshot *snap)
 {
 	s->snap = snap;
-	view_build(&s->view, snap->tab, &s->filter, s->sort_key,
-	    s->sort_reverse, 1, &snap->fields);
-	if (s->group_kind != GROUP_NONE) {
-		s->groups.sort_state = s->group_sort;
-		group_build(&s->groups, s->group_kind, &s->view, snap->tab,
-		    &snap->fields);
-		if (s->drill)
-			view_keep(&s->view, session_in_group, s);
-		session_regroup(s);
-	}
+	session_build(s, session_want(s, s->sel > s->top ? s->sel : s->top));
 	if (s->follow.on)
 		session_follow_view(s);
-	session_reselect(s);
+	if (session_reselect(s) == -1) {
+		/* The selected row moved far down: the whole order. */
+		session_build(s, 0);
+		(void)session_reselect(s);
+	}
 	spark_note(&s->spark, session_selected(s));
 }
 
@@ -484,6 +536,12 @@ session_search_step(struct session *s, size_t from, int dir)
 
 	if (n == 0 || s->search[0] == '\0')
 		return -1;
+	/* Rows in the order shown, all of them. */
+	if (s->snap != NULL && s->view.sorted < n) {
+		session_build(s, 0);
+		if ((n = s->view.n) == 0)
+			return -1;
+	}
 	for (k = 1; k <= n; k++) {
 		i = dir > 0 ? (from + k) % n : (from + n - k % n) % n;
 		if (session_search_match(s, s->view.rows[i])) {

@@ -332,6 +332,136 @@ sort_conns(const struct conn **v, size_t n, int key, int reverse,
 	buf->ranked = n;
 }
 
+/* A row picked by sort_top: its entry and its place in v. */
+struct sort_pick {
+	struct sort_ent e;
+	size_t i;
+};
+
+/* Sift pick p down the max-heap h of n (the last row of the order
+ * picked so far on top). */
+static void
+sort_pick_down(const struct sort_ctx *x, struct sort_pick *h, size_t n,
+    size_t p)
+{
+	struct sort_pick t = h[p];
+
+	for (;;) {
+		size_t c = 2 * p + 1;
+
+		if (c >= n)
+			break;
+		if (c + 1 < n && sort_cmp(x, &h[c + 1].e, &h[c].e) > 0)
+			c++;
+		if (sort_cmp(x, &h[c].e, &t.e) <= 0)
+			break;
+		h[p] = h[c];
+		p = c;
+	}
+	h[p] = t;
+}
+
+static int
+sort_pick_place(const void *a, const void *b)
+{
+	size_t x = ((const struct sort_pick *)a)->i;
+	size_t y = ((const struct sort_pick *)b)->i;
+
+	return (x > y) - (x < y);
+}
+
+void
+sort_top(const struct conn **v, size_t n, size_t k, int key, int reverse,
+    const struct field_ctx *cx, struct sort_buf *buf)
+{
+	static const struct field_ctx none;
+	struct sort_pick *h;
+	struct sort_ctx x;
+	size_t i, j, nh = 0;
+	uint64_t kk;
+
+	if (k >= n) {
+		sort_conns(v, n, key, reverse, cx, buf);
+		return;
+	}
+	/* What the whole sort kept is not needed: given back. */
+	free(buf->ent);
+	free(buf->tmp);
+	free(buf->runs);
+	free(buf->count);
+	buf->ent = buf->tmp = NULL;
+	buf->runs = buf->count = NULL;
+	buf->cap = 0;
+	buf->ranked = 0;	/* no ranks written: the old ones are stale */
+	if (k == 0)
+		return;
+	if (key < 0 || key >= FIELD_N ||
+	    !(field_table[key].flags & FIELD_F_SORT))
+		key = FIELD_STATE;
+	x.cmp = field_table[key].cmp;
+	x.cx = cx != NULL ? cx : &none;
+	x.key = key;
+	x.reverse = reverse;
+	x.mode = field_key(key, v[0], x.cx, &kk) == -1 ? SORT_ROWS :
+	    SORT_KEYED;
+	x.bits = 0;
+	if (buf->pickcap < k || buf->pickcap / 4 > k) {
+		free(buf->pick);
+		free(buf->picked);
+		buf->pickcap = k;
+		buf->pick = xreallocarray(NULL, k, sizeof *buf->pick);
+		buf->picked = xreallocarray(NULL, k, sizeof *buf->picked);
+	}
+	h = buf->pick;
+	/* The k first in a max-heap, its last on top: a row after it in
+	 * the order (most rows, once the heap holds the first few) costs a
+	 * comparison. */
+	for (i = 0; i < n; i++) {
+		struct sort_pick p;
+
+		p.e.c = v[i];
+		p.e.key = 0;
+		p.i = i;
+		if (x.mode == SORT_KEYED) {
+			(void)field_key(key, v[i], x.cx, &kk);
+			p.e.key = reverse ? ~kk : kk;
+		}
+		if (nh < k) {
+			size_t c = nh++;
+
+			while (c > 0 && sort_cmp(&x, &h[(c - 1) / 2].e,
+			    &p.e) < 0) {
+				h[c] = h[(c - 1) / 2];
+				c = (c - 1) / 2;
+			}
+			h[c] = p;
+		} else if (sort_cmp(&x, &p.e, &h[0].e) < 0) {
+			h[0] = p;
+			sort_pick_down(&x, h, nh, 0);
+		}
+	}
+	/* In order: the heap's top to its end, again and again. */
+	for (j = nh; j > 1; j--) {
+		struct sort_pick t = h[0];
+
+		h[0] = h[j - 1];
+		h[j - 1] = t;
+		sort_pick_down(&x, h, j - 1, 0);
+	}
+	for (j = 0; j < nh; j++)
+		buf->picked[j] = h[j].e.c;
+	/* To the front: in the order of their places, each to the next
+	 * front place, which holds no picked row but its own. */
+	qsort(h, nh, sizeof *h, sort_pick_place);
+	for (j = 0; j < nh; j++) {
+		const struct conn *t = v[j];
+
+		v[j] = v[h[j].i];
+		v[h[j].i] = t;
+	}
+	memcpy(v, buf->picked, nh * sizeof *v);
+}
+
 void
 sort_buf_done(struct sort_buf *buf)
 {
@@ -339,5 +469,7 @@ sort_buf_done(struct sort_buf *buf)
 	free(buf->tmp);
 	free(buf->runs);
 	free(buf->count);
+	free(buf->pick);
+	free(buf->picked);
 	memset(buf, 0, sizeof *buf);
 }

@@ -103,14 +103,21 @@ view_build(struct view *v, const struct conntab *t, const struct filter *f,
 		view_count(v, c);
 	}
 	v->n = k;
-	sort_conns(v->rows, v->n, key, reverse, cx, &v->sortbuf);
+	if (v->want > 0 && v->want < v->n / 8) {
+		sort_top(v->rows, v->n, v->want, key, reverse, cx,
+		    &v->sortbuf);
+		v->sorted = v->want;
+	} else {
+		sort_conns(v->rows, v->n, key, reverse, cx, &v->sortbuf);
+		v->sorted = v->n;
+	}
 }
 
 void
 view_keep(struct view *v, int (*keep)(void *arg, const struct conn *c),
     void *arg)
 {
-	size_t i, k = 0;
+	size_t i, k = 0, sorted = 0;
 
 	view_zero(v);
 	for (i = 0; i < v->n; i++) {
@@ -118,6 +125,8 @@ view_keep(struct view *v, int (*keep)(void *arg, const struct conn *c),
 
 		if (!keep(arg, c))
 			continue;
+		if (i < v->sorted)
+			sorted++;
 		/* The ranks stay the whole list's, which the next build
 		 * sorts again before it is narrowed. */
 		v->rows[k++] = c;
@@ -128,4 +137,5 @@ view_keep(struct view *v, int (*keep)(void *arg, const struct conn *c),
 		view_count(v, c);
 	}
 	v->n = k;
+	v->sorted = sorted;
 }

@@ -18,6 +18,7 @@ struct sort_ent {
 	const struct conn *c;
 };
 
+struct sort_pick;
 
 /* Scratch space for sort_conns, reused across refreshes. */
 struct sort_buf {
@@ -33,6 +34,9 @@ struct sort_buf {
 	size_t *count;		/* the radix sort's counters: 2048 for
 				 * each of 6 digits (64 bits in 11-bit
 				 * digits) */
+	struct sort_pick *pick;	/* sort_top's heap */
+	const struct conn **picked;	/* and the rows it picked, in order */
+	size_t pickcap;
 };
 
 /* Sort v (n rows) by field key (a FIELD_F_SORT field; any other sorts
@@ -47,6 +51,14 @@ struct sort_buf {
  * with sort_buf_done. */
 void sort_conns(const struct conn **v, size_t n, int key, int reverse,
     const struct field_ctx *cx, struct sort_buf *buf);
+
+/* Put the k first rows of the order sort_conns would give at the front
+ * of v, in that order, and the others after them in no order: what a
+ * screen of a large table shows, in one pass over the rows and O(k) of
+ * memory (a heap of the k first so far) instead of the whole sort's,
+ * which it gives back.  k >= n sorts them all. */
+void sort_top(const struct conn **v, size_t n, size_t k, int key,
+    int reverse, const struct field_ctx *cx, struct sort_buf *buf);
 
 void sort_buf_done(struct sort_buf *buf);
 

@@ -16,6 +16,12 @@ struct view {
 	const struct conn **rows;	/* borrowed from the conntab until its
 					 * next conntab_end_scan */
 	size_t n;
+	size_t sorted;			/* rows[0, sorted) are in order, the
+					 * others after them in none */
+	size_t want;			/* the caller's: rows the next build
+					 * puts in order from the top, the
+					 * rest picked out in one pass
+					 * (sort_top); 0: all of them */
 	size_t cap;
 	size_t total;			/* live rows kept (no tombstones) */
 	size_t gone;			/* tombstones kept: n - total */
@@ -44,13 +50,16 @@ void view_done(struct view *v);
  * tombstones is nonzero), count them, sort them by key, reading what
  * lives outside the rows through cx (the snapshot's fields; NULL:
  * nothing known).  Linear in the rows for most keys, and for the others
- * on steady refreshes (sort.h). */
+ * on steady refreshes (sort.h).  With v->want set and a table more than
+ * eight times as large, only the first want rows are put in order
+ * (v->sorted says how many). */
 void view_build(struct view *v, const struct conntab *t,
     const struct filter *f, int key, int reverse, int tombstones,
     const struct field_ctx *cx);
 
 /* Narrow a built view to the rows keep() accepts, in the same order, and
- * count again (a drill-down into one group).  O(n). */
+ * count again (a drill-down into one group); v->sorted becomes the kept
+ * rows that were in order.  O(n). */
 void view_keep(struct view *v,
     int (*keep)(void *arg, const struct conn *c), void *arg);
 

@@ -361,6 +361,75 @@ test_measured_end(const struct options *o)
 	session_done(&t);
 }
 
+/* A table too large to sort whole for a screen: the list puts its top
+ * in order (view.sorted), and whatever the operator reaches is where
+ * the whole order has it: the end, a row far down, the next match of a
+ * search, a selected row that sorted far down. */
+static void
+test_large(const struct options *o)
+{
+	enum { NL = 20000 };
+	static struct conn_sample ls[NL];
+	struct conntab *tab = conntab_new(0);
+	struct session t;
+	struct view full;
+	const struct conn *c;
+	size_t i, want;
+	int same = 1;
+
+	for (i = 0; i < NL; i++)
+		ls[i] = mk(i + 1, 1 + (int)((i * 7919) % 11), 9000,
+		    (unsigned)(20000 + (i * 104729) % 40000));
+	scan(tab, 0, ls, NL);
+	start(&t, o);
+	show(&t, tab);
+	view_init(&full);
+	view_build(&full, tab, &t.filter, t.sort_key, t.sort_reverse, 1,
+	    &snap.fields);
+	CHECK_EQ(t.view.n, NL);
+	CHECK(t.view.sorted >= (size_t)t.rows && t.view.sorted < NL);
+	for (i = 0; i < t.view.sorted; i++)
+		same &= t.view.rows[i] == full.rows[i];
+	CHECK(same);
+	key(&t, K_END);
+	CHECK(session_selected(&t) == full.rows[NL - 1]);
+	CHECK(t.top + (size_t)t.rows == NL);
+	session_move_to(&t, 15000);
+	CHECK(session_selected(&t) == full.rows[15000]);
+	key(&t, K_DOWN);
+	CHECK(session_selected(&t) == full.rows[15001]);
+	show(&t, tab);
+	CHECK(t.sel == 15001 && session_selected(&t) == full.rows[15001]);
+	/* Back at the top, the next refresh sorts the top alone again. */
+	key(&t, K_HOME);
+	show(&t, tab);
+	CHECK(t.view.sorted < NL);
+	/* The next match of a search, in the whole order. */
+	snprintf(t.search, sizeof t.search, ":%u", ls[NL / 2].rport);
+	for (want = 1; want < NL && !session_search_match(&t,
+	    full.rows[want]); want++)
+		;
+	CHECK(want < NL);
+	CHECK_EQ(session_search_step(&t, 0, 1), 0);
+	CHECK(t.sel == want && session_selected(&t) == full.rows[want]);
+	t.search[0] = '\0';
+	/* A selected row the next sort puts far down is still the one
+	 * selected, at its place in the whole order. */
+	session_move_to(&t, 0);
+	show(&t, tab);
+	session_move_to(&t, 10);
+	c = session_selected(&t);
+	t.sort_reverse = 1;
+	show(&t, tab);
+	view_build(&full, tab, &t.filter, t.sort_key, 1, 1, &snap.fields);
+	CHECK(session_selected(&t) == c);
+	CHECK(t.sel > NL / 2 && full.rows[t.sel] == c);
+	CHECK(t.sel >= t.top && t.sel < t.top + (size_t)t.rows);
+	view_done(&full);
+	session_done(&t);
+	conntab_free(tab);
+}
+
 int
 main(void)
 {
@@ -375,6 +444,7 @@ main(void)
 	char *argv[] = { arg0, NULL };
 
 	CHECK_EQ(options_parse(&o, 1, argv, err, sizeof err), OPTIONS_RUN);
+	test_large(&o);
 	start(&t, &o);
 	s[0] = mk(1, TCP_LISTEN, 9000, 0);
 	s[1] = mk(2, TCP_ESTABLISHED, 9000, 40001);

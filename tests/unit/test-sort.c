@@ -186,8 +186,42 @@ main(void)
 				ok = 0;
 		CHECK(ok);
 	}
+	/* The first k alone (sort_top): the same rows in the same order as
+	 * the whole sort's first k, every other row after them once, for
+	 * keyed fields and those that compare rows (addresses, texts), both
+	 * ways, from any order. */
+	for (key = 0; key < FIELD_N; key++) {
+		for (rev = 0; rev < 2; rev++) {
+			static const size_t ks[] = { 1, 7, 100, N - 1 };
+			static const struct conn *w[N];
+
+			for (i = 0; i < N; i++)
+				v[i] = &rows[(i * 7 + (size_t)key) % N];
+			memcpy(w, v, sizeof w);
+			sort_conns(w, N, key, rev, NULL, &buf);
+			for (trial = 0; trial < 4; trial++) {
+				size_t k = ks[trial], j;
+				int same = 1, once = 1;
+
+				for (i = 0; i < N; i++)
+					v[i] = &rows[(i * 13 + (size_t)trial) % N];
+				sort_top(v, N, k, key, rev, NULL, &buf);
+				for (j = 0; j < k; j++)
+					same &= v[j] == w[j];
+				/* The rest: each row once. */
+				for (i = 0; i < N; i++)
+					rows[i].view_rank = 0;
+				for (i = 0; i < N; i++)
+					once &= rows[v[i] - rows].view_rank++ ==
+					    0;
+				CHECK(same);
+				CHECK(once);
+			}
+		}
+	}
 	sort_conns(v, 0, FIELD_STATE, 0, NULL, &buf);
 	sort_conns(v, 1, FIELD_STATE, 0, NULL, &buf);
+	sort_top(v, 0, 5, FIELD_STATE, 0, NULL, &buf);
 	sort_buf_done(&buf);
 	return check_done();
 }
