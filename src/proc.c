@@ -69,6 +69,10 @@ struct proc {
 	 * where it stopped. */
 	DIR *wdir;		/* /proc's entries; NULL: none to read */
 	int walking;
+	int begin;		/* async: a walk begins at the next step,
+				 * not in the refresh: its begin is a pass
+				 * over every row (85 ms at a million),
+				 * which the screen need not wait for */
 	int async;		/* proc_set_async: walks go in slices */
 	int due;		/* a walk is wanted (a check missed, rows
 				 * in flight to look for again) */
@@ -294,23 +298,30 @@ proc_scratch_unmap(struct proc *p)
 static size_t
 proc_scratch_rows(struct proc *p, struct conntab *t, int keep)
 {
+	enum { PROC_AHEAD = 8 };
 	struct conn *const *rows;
 	size_t n, i, want = 0;
 
 	rows = conntab_rows(t, &n);
-	for (i = 0; i < n; i++)
-		if (!(rows[i]->flags & CONN_GONE) && rows[i]->s.inode != 0)
-			want++;
-	if (proc_scratch_map(p, want) == -1)
+	/* Room for every live row (no pass to count those with a file),
+	 * each slot fetched a few rows before it is written: at a million
+	 * rows, a walk's begin is this loop. */
+	if (proc_scratch_map(p, conntab_live(t)) == -1)
 		return SIZE_MAX;
 	p->sample_ms = INT64_MIN;
 	for (i = 0; i < n; i++) {
 		const struct conn *c = rows[i];
 		size_t k;
 
+		if (i + PROC_AHEAD < n) {
+			k = proc_slot(p, rows[i + PROC_AHEAD]->s.inode);
+			__builtin_prefetch(&p->keys[k], 1);
+			__builtin_prefetch(&p->vals[k], 1);
+		}
 		if ((c->flags & CONN_GONE) || c->s.inode == 0)
 			continue;
 		k = proc_find(p, c->s.inode);
+		want += p->keys[k] == 0;
 		p->keys[k] = c->s.inode;
 		p->vals[k] = !keep ? PROC_OWNER_UNSET :
 		    proc_looked_for(c->owner) ? c->owner : PROC_OWNER_PENDING;
@@ -831,6 +842,7 @@ proc_walk_begin(struct proc *p, struct conntab *t)
 
 	p->rescans++;
 	p->walking = 1;
+	p->begin = 0;
 	p->due = 0;
 	p->work_ns = 0;
 	p->denied = 0;
@@ -1196,7 +1208,7 @@ proc_mark(struct proc *p, struct conn *const *rows, size_t n,
 	 * sampled again after it was not. */
 	if (unheld == INT64_MIN || unheld < newest)
 		return need;
-	if (p->retry_in == 0 && !p->due && !p->walking)
+	if (p->retry_in == 0 && !p->due && !p->walking && !p->begin)
 		p->retry_in = p->retry_gap = 1;
 	if (p->retry_in > 0 && --p->retry_in == 0)
 		p->due = 1;
@@ -1213,11 +1225,11 @@ proc_update(struct proc *p, struct conntab *t)
 	rows = conntab_rows(t, &n);
 	need = proc_mark(p, rows, n, &cand);
 	p->nstale = 0;
-	if (!p->walking && !p->due && proc_check_owners(p))
+	if (!p->walking && !p->begin && !p->due && proc_check_owners(p))
 		p->due = 1;
 	/* The processes whose files changed, read again alone first: what
 	 * they hold needs no walk. */
-	if (!p->walking && !p->due && p->nstale > 0 &&
+	if (!p->walking && !p->begin && !p->due && p->nstale > 0 &&
 	    (!p->async || proc_now() >= p->start_ns))
 		need = proc_reread(p, t);
 	p->nstale = 0;
@@ -1225,15 +1237,15 @@ proc_update(struct proc *p, struct conntab *t)
 		/* Every row attributed before the report. */
 		if (p->walking && (need || p->due))
 			proc_walk_finish(p, t);
-		if (p->walking || need || p->due) {
+		if (p->walking || need || p->due || p->begin) {
 			if (!p->walking)
 				proc_walk_begin(p, t);
 			proc_walk_finish(p, t);
 			return;
 		}
-	} else if (!p->walking && (need || p->due) &&
+	} else if (!p->walking && !p->begin && (need || p->due) &&
 	    proc_now() >= p->start_ns) {
-		proc_walk_begin(p, t);
+		p->begin = 1;
 		p->slice_at_ns = 0;
 	}
 	proc_queue(rows, n, cand);
@@ -1248,6 +1260,10 @@ proc_set_async(struct proc *p, int on)
 int
 proc_step(struct proc *p, struct conntab *t, int64_t budget_ns)
 {
+	if (p->begin) {
+		proc_walk_begin(p, t);
+		return 0;
+	}
 	if (!p->walking || proc_now() < p->slice_at_ns)
 		return 0;
 	if (!proc_walk_slice(p, proc_now() + budget_ns))
@@ -1259,7 +1275,7 @@ proc_step(struct proc *p, struct conntab *t, int64_t budget_ns)
 int64_t
 proc_step_at(const struct proc *p)
 {
-	return p->walking ? p->slice_at_ns : INT64_MAX;
+	return p->walking || p->begin ? p->slice_at_ns : INT64_MAX;
 }
 
 int64_t
@@ -1271,7 +1287,7 @@ proc_walk_at(const struct proc *p)
 int
 proc_pending(const struct proc *p)
 {
-	return p->walking;
+	return p->walking || p->begin;
 }
 
 const struct proc_owner *

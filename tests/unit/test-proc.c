@@ -442,10 +442,12 @@ step_to_end(struct proc *p, struct conntab *t)
 	return 0;
 }
 
-/* Async: a refresh only begins the walk, the rows with files pending
- * meanwhile (counted, never hidden); a socket born during the walk is
- * not in it and stays pending after it; a later refresh begins the
- * next walk, which finds it.  comm: our name now. */
+/* Async: a refresh only asks for the walk, which the next step begins
+ * (its begin is a pass over every row: not before the screen is drawn),
+ * the rows with files pending meanwhile (counted, never hidden); a
+ * socket born during the walk is not in it and stays pending after it;
+ * a later refresh asks for the next walk, which finds it.  comm: our
+ * name now. */
 static void
 test_async(struct diag *d, int lfd, const char *comm)
 {
@@ -456,9 +458,12 @@ test_async(struct diag *d, int lfd, const char *comm)
 
 	proc_set_async(p, 1);
 	refresh(d, t, p, 0);
-	CHECK_EQ(proc_rescans(p), 1);
+	CHECK_EQ(proc_rescans(p), 0);
 	CHECK(proc_pending(p));
 	CHECK_EQ(proc_step_at(p), 0);
+	CHECK(!proc_step(p, t, 1000000));
+	CHECK_EQ(proc_rescans(p), 1);
+	CHECK(proc_pending(p));
 	CHECK(count_bucket(p, t, PROC_PENDING) >= 3);
 	CHECK_EQ(count_bucket(p, t, PROC_HIDDEN), 0);
 	CHECK_EQ(count_bucket(p, t, PROC_OWNED), 0);
@@ -474,10 +479,12 @@ test_async(struct diag *d, int lfd, const char *comm)
 	/* The next walk begins at a refresh once the last one's share of
 	 * the time allows (PROC_WALK_SHARE): nine times the last walk's
 	 * work, seconds on a loaded host.  A minute at most. */
-	for (k = 0; k < 6000 && proc_rescans(p) == 1; k++) {
+	for (k = 0; k < 6000 && !proc_pending(p); k++) {
 		usleep(10000);
 		refresh(d, t, p, 0);
 	}
+	CHECK_EQ(proc_rescans(p), 1);
+	CHECK(!proc_step(p, t, 1000000));
 	CHECK_EQ(proc_rescans(p), 2);
 	CHECK(step_to_end(p, t));
 	check_ours(p, t, fd, comm);
@@ -490,10 +497,12 @@ test_async(struct diag *d, int lfd, const char *comm)
 	CHECK(now_ns() >= proc_walk_at(p));
 	fd2 = tcp_connect();
 	refresh(d, t, p, 0);
-	CHECK_EQ(proc_rescans(p), 2);
+	CHECK(!proc_pending(p));
 	c = row_of(t, inode_of(fd2));
 	CHECK(c != NULL && proc_owner(p, c, &b) == NULL && b == PROC_PENDING);
 	refresh(d, t, p, 0);
+	CHECK(proc_pending(p));
+	CHECK(!proc_step(p, t, 1000000));
 	CHECK_EQ(proc_rescans(p), 3);
 	CHECK(step_to_end(p, t));
 	check_ours(p, t, fd2, comm);
