@@ -507,6 +507,11 @@ app_run_ui(struct collector *c, const struct options *o, struct lesson *l,
 		 * asked for during it) is not late. */
 		if (u->s.paused)
 			u->unpaced = 1;
+		/* A key that came during a slice of the walk is answered
+		 * before the refresh it made late (at a million sockets,
+		 * one is 200 ms). */
+		if (app_ui_input())
+			app_ui_keys(u);
 		if ((!u->s.paused || u->once) && !u->snap->ended &&
 		    now >= u->next_ns) {
 			if (u->unpaced)
