@@ -126,16 +126,12 @@ app_ui_lesson_text(struct app_ui *u)
 	    li.text;
 }
 
-/* The view's rows by owner bucket, once a frame: the header and the
- * status line both show them, and at 100k rows a count is a pass over
- * every row. */
+/* The view's rows by owner bucket, for the header and the status line:
+ * counted as the view was built (view.owners). */
 static void
 app_ui_owner_counts(struct app_ui *u)
 {
-	memset(u->fr.owners, 0, sizeof u->fr.owners);
-	if (u->snap != NULL && u->snap->fields.proc != NULL)
-		proc_count(u->snap->fields.proc, u->s.view.rows, u->s.view.n,
-		    u->fr.owners);
+	memcpy(u->fr.owners, u->s.view.owners, sizeof u->fr.owners);
 }
 
 /* Space in --lesson: the next step, said on the status line while its

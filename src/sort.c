@@ -370,20 +370,24 @@ sort_pick_place(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-void
-sort_top(const struct conn **v, size_t n, size_t k, int key, int reverse,
-    const struct field_ctx *cx, struct sort_buf *buf)
+/* The comparison of sort_pick's rows. */
+static void
+sort_pick_ctx(const struct sort_buf *buf, struct sort_ctx *x)
 {
 	static const struct field_ctx none;
-	struct sort_pick *h;
-	struct sort_ctx x;
-	size_t i, j, nh = 0;
-	uint64_t kk;
 
-	if (k >= n) {
-		sort_conns(v, n, key, reverse, cx, buf);
-		return;
-	}
+	x->cmp = field_table[buf->pkey].cmp;
+	x->cx = buf->pcx != NULL ? buf->pcx : &none;
+	x->key = buf->pkey;
+	x->reverse = buf->preverse;
+	x->mode = (enum sort_mode)(buf->pmode - 1);
+	x->bits = 0;
+}
+
+void
+sort_pick_begin(struct sort_buf *buf, size_t k, int key, int reverse,
+    const struct field_ctx *cx)
+{
 	/* What the whole sort kept is not needed: given back. */
 	free(buf->ent);
 	free(buf->tmp);
@@ -393,53 +397,71 @@ sort_top(const struct conn **v, size_t n, size_t k, int key, int reverse,
 	buf->runs = buf->count = NULL;
 	buf->cap = 0;
 	buf->ranked = 0;	/* no ranks written: the old ones are stale */
-	if (k == 0)
-		return;
 	if (key < 0 || key >= FIELD_N ||
 	    !(field_table[key].flags & FIELD_F_SORT))
 		key = FIELD_STATE;
-	x.cmp = field_table[key].cmp;
-	x.cx = cx != NULL ? cx : &none;
-	x.key = key;
-	x.reverse = reverse;
-	x.mode = field_key(key, v[0], x.cx, &kk) == -1 ? SORT_ROWS :
-	    SORT_KEYED;
-	x.bits = 0;
-	if (buf->pickcap < k || buf->pickcap / 4 > k) {
+	buf->pkey = key;
+	buf->preverse = reverse;
+	buf->pcx = cx;
+	buf->pmode = 0;
+	buf->npick = 0;
+	buf->kpick = k;
+	if (k > 0 && (buf->pickcap < k || buf->pickcap / 4 > k)) {
 		free(buf->pick);
 		free(buf->picked);
 		buf->pickcap = k;
 		buf->pick = xreallocarray(NULL, k, sizeof *buf->pick);
 		buf->picked = xreallocarray(NULL, k, sizeof *buf->picked);
 	}
-	h = buf->pick;
-	/* The k first in a max-heap, its last on top: a row after it in
-	 * the order (most rows, once the heap holds the first few) costs a
-	 * comparison. */
-	for (i = 0; i < n; i++) {
-		struct sort_pick p;
+}
 
-		p.e.c = v[i];
-		p.e.key = 0;
-		p.i = i;
-		if (x.mode == SORT_KEYED) {
-			(void)field_key(key, v[i], x.cx, &kk);
-			p.e.key = reverse ? ~kk : kk;
-		}
-		if (nh < k) {
-			size_t c = nh++;
+void
+sort_pick_add(struct sort_buf *buf, const struct conn *c, size_t i)
+{
+	struct sort_pick *h = buf->pick, p;
+	struct sort_ctx x;
+	uint64_t kk;
 
-			while (c > 0 && sort_cmp(&x, &h[(c - 1) / 2].e,
-			    &p.e) < 0) {
-				h[c] = h[(c - 1) / 2];
-				c = (c - 1) / 2;
-			}
-			h[c] = p;
-		} else if (sort_cmp(&x, &p.e, &h[0].e) < 0) {
-			h[0] = p;
-			sort_pick_down(&x, h, nh, 0);
-		}
+	if (buf->kpick == 0)
+		return;
+	if (buf->pmode == 0)	/* a field keys every row or none */
+		buf->pmode = 1 + (field_key(buf->pkey, c, buf->pcx, &kk) ==
+		    -1 ? SORT_ROWS : SORT_KEYED);
+	sort_pick_ctx(buf, &x);
+	p.e.c = c;
+	p.e.key = 0;
+	p.i = i;
+	if (x.mode == SORT_KEYED) {
+		(void)field_key(x.key, c, x.cx, &kk);
+		p.e.key = x.reverse ? ~kk : kk;
 	}
+	/* The k first so far in a max-heap, its last on top: a row after
+	 * it in the order (most rows, once the heap holds the first few)
+	 * costs a comparison. */
+	if (buf->npick < buf->kpick) {
+		size_t n = buf->npick++;
+
+		while (n > 0 && sort_cmp(&x, &h[(n - 1) / 2].e, &p.e) < 0) {
+			h[n] = h[(n - 1) / 2];
+			n = (n - 1) / 2;
+		}
+		h[n] = p;
+	} else if (sort_cmp(&x, &p.e, &h[0].e) < 0) {
+		h[0] = p;
+		sort_pick_down(&x, h, buf->npick, 0);
+	}
+}
+
+size_t
+sort_pick_end(struct sort_buf *buf, const struct conn **v, size_t n)
+{
+	struct sort_pick *h = buf->pick;
+	struct sort_ctx x;
+	size_t j, nh = buf->npick;
+
+	if (nh == 0)
+		return n == 0 ? 0 : buf->kpick < n ? buf->kpick : n;
+	sort_pick_ctx(buf, &x);
 	/* In order: the heap's top to its end, again and again. */
 	for (j = nh; j > 1; j--) {
 		struct sort_pick t = h[0];
@@ -460,6 +482,24 @@ sort_top(const struct conn **v, size_t n, size_t k, int key, int reverse,
 		v[h[j].i] = t;
 	}
 	memcpy(v, buf->picked, nh * sizeof *v);
+	buf->pcx = NULL;
+	return nh;
+}
+
+void
+sort_top(const struct conn **v, size_t n, size_t k, int key, int reverse,
+    const struct field_ctx *cx, struct sort_buf *buf)
+{
+	size_t i;
+
+	if (k >= n) {
+		sort_conns(v, n, key, reverse, cx, buf);
+		return;
+	}
+	sort_pick_begin(buf, k, key, reverse, cx);
+	for (i = 0; i < n; i++)
+		sort_pick_add(buf, v[i], i);
+	(void)sort_pick_end(buf, v, n);
 }
 
 void

@@ -37,6 +37,7 @@ static void
 view_zero(struct view *v)
 {
 	v->total = v->gone = v->nrate = v->untested = 0;
+	memset(v->owners, 0, sizeof v->owners);
 	memset(v->states, 0, sizeof v->states);
 	memset(v->families, 0, sizeof v->families);
 	memset(v->tx, 0, sizeof v->tx);
@@ -59,6 +60,15 @@ view_count(struct view *v, const struct conn *c)
 	v->total++;
 	v->states[c->s.state & 15]++;
 	v->families[c->s.family == AF_INET6]++;
+	/* The header's owner counts, in the same pass: at a million rows a
+	 * pass of its own, once a frame, was 15 ms a key. */
+	if (v->proc != NULL) {
+		int b;
+
+		(void)proc_owner(v->proc, c, &b);
+		if (b >= 0 && b < PROC_NBUCKETS)
+			v->owners[b]++;
+	}
 	/* A rate a refresh did not renew (kept from events, off screen)
 	 * is as old as the last full dump: it does not count. */
 	if (!(c->flags & CONN_RATE) || (v->now_ms != INT64_MIN &&
@@ -77,11 +87,18 @@ view_build(struct view *v, const struct conntab *t, const struct filter *f,
 {
 	struct conn *const *rows;
 	size_t n, i, k = 0;
+	int pick;
 
 	rows = conntab_rows(t, &n);
 	v->now_ms = cx != NULL ? cx->now_ms : INT64_MIN;
+	v->proc = cx != NULL ? cx->proc : NULL;
 	view_grow(&v->rows, &v->cap, n);
 	view_zero(v);
+	/* A large table's top alone, picked as the rows are filtered, in
+	 * the same pass (sort_pick_*). */
+	pick = v->want > 0 && v->want < n / 8;
+	if (pick)
+		sort_pick_begin(&v->sortbuf, v->want, key, reverse, cx);
 	/* In the table's order, which is close to the rows' order in
 	 * memory: the sort needs no order to start from (sort.h). */
 	for (i = 0; i < n; i++) {
@@ -95,6 +112,8 @@ view_build(struct view *v, const struct conntab *t, const struct filter *f,
 				v->untested++;
 			continue;
 		}
+		if (pick)
+			sort_pick_add(&v->sortbuf, c, k);
 		v->rows[k++] = c;
 		if (c->flags & CONN_GONE) {
 			v->gone++;
@@ -103,11 +122,9 @@ view_build(struct view *v, const struct conntab *t, const struct filter *f,
 		view_count(v, c);
 	}
 	v->n = k;
-	if (v->want > 0 && v->want < v->n / 8) {
-		sort_top(v->rows, v->n, v->want, key, reverse, cx,
-		    &v->sortbuf);
-		v->sorted = v->want;
-	} else {
+	if (pick)
+		v->sorted = sort_pick_end(&v->sortbuf, v->rows, v->n);
+	else {
 		sort_conns(v->rows, v->n, key, reverse, cx, &v->sortbuf);
 		v->sorted = v->n;
 	}

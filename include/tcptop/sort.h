@@ -37,6 +37,10 @@ struct sort_buf {
 	struct sort_pick *pick;	/* sort_top's heap */
 	const struct conn **picked;	/* and the rows it picked, in order */
 	size_t pickcap;
+	size_t npick, kpick;	/* in it, and its room (sort_pick_*) */
+	int pkey, preverse;	/* what it picks by */
+	int pmode;		/* its comparison: 0 until the first row */
+	const struct field_ctx *pcx;
 };
 
 /* Sort v (n rows) by field key (a FIELD_F_SORT field; any other sorts
@@ -59,6 +63,17 @@ void sort_conns(const struct conn **v, size_t n, int key, int reverse,
  * which it gives back.  k >= n sorts them all. */
 void sort_top(const struct conn **v, size_t n, size_t k, int key,
     int reverse, const struct field_ctx *cx, struct sort_buf *buf);
+
+/* sort_top in steps, for a caller that passes over the rows anyway (the
+ * view, as it filters them): begin; add each row with its place in the
+ * array it goes to; end with that array, of n rows, which puts the
+ * first k at its front in order.  cx is borrowed until the end.
+ * Returns how many are in order at the front: k, or n when n <= k. */
+void sort_pick_begin(struct sort_buf *buf, size_t k, int key, int reverse,
+    const struct field_ctx *cx);
+void sort_pick_add(struct sort_buf *buf, const struct conn *c, size_t i);
+size_t sort_pick_end(struct sort_buf *buf, const struct conn **v,
+    size_t n);
 
 void sort_buf_done(struct sort_buf *buf);
 

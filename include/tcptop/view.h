@@ -9,6 +9,7 @@
 #include "tcptop/conntab.h"
 #include "tcptop/field.h"
 #include "tcptop/filter.h"
+#include "tcptop/proc.h"
 #include "tcptop/rate.h"
 #include "tcptop/sort.h"
 
@@ -36,6 +37,10 @@ struct view {
 					 * events, the rows on screen and
 					 * those that changed; after a dump,
 					 * all */
+	size_t owners[PROC_NBUCKETS];	/* live rows by owner bucket
+					 * (proc_owner), counted where the
+					 * build's cx knew the owners */
+	const struct proc *proc;	/* the owners it counted by, or NULL */
 	int64_t now_ms;			/* the model clock it was built at */
 	uint64_t tx[RATE_NSPAN];	/* their throughput averages summed,
 					 * bytes/s (rate.h) */

@@ -29,6 +29,7 @@
 #include "tcptop/filter.h"
 #include "tcptop/proc.h"
 #include "tcptop/tcpstate.h"
+#include "tcptop/view.h"
 
 static unsigned port;
 static unsigned port2;		/* the exiting child's, 0 until then */
@@ -694,6 +695,21 @@ main(void)
 	CHECK_EQ(counts[PROC_PENDING], 0);	/* synchronous */
 	CHECK_EQ(counts[PROC_OWNED] + counts[PROC_NOFILE] +
 	    counts[PROC_QUEUED], conntab_live(t));
+	/* A view built with the owners counts them as it filters, the
+	 * same (the header's counts, without a pass of their own). */
+	{
+		struct field_ctx cx;
+		struct view v;
+
+		memset(&cx, 0, sizeof cx);
+		cx.proc = p;
+		view_init(&v);
+		view_build(&v, t, NULL, FIELD_STATE, 0, 0, &cx);
+		CHECK(memcmp(v.owners, counts, sizeof counts) == 0);
+		view_build(&v, t, NULL, FIELD_STATE, 0, 0, NULL);
+		CHECK_EQ(v.owners[PROC_OWNED], 0);
+		view_done(&v);
+	}
 
 	/* A forced rescan, and attribution off. */
 	proc_rescan(p, t);
