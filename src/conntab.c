@@ -939,43 +939,88 @@ conntab_trimmed(const struct conntab *t)
 	return t->trimmed;
 }
 
+/* Live row c at the scan's end: when the scan did not see it (in a
+ * state it covers) or it was dropped, it goes.  Returns 1 when a
+ * request socket went (conntab_merge_requests). */
+static int
+conntab_unseen(struct conntab *t, struct conn *c)
+{
+	int drop;
+
+	/* Most rows are only read here: a row written each scan is a cache
+	 * line to write back, every row every refresh. */
+	drop = c->flags & CONN_DROP;
+	if (drop)
+		c->flags &= (uint8_t)~CONN_DROP;
+	if (c->seen_pass == t->pass || (!drop &&
+	    !(t->covers & 1u << c->s.state))) {
+		if ((c->flags & CONN_NEW) && c->created_scan != t->scan)
+			c->flags &= (uint8_t)~CONN_NEW;
+		return 0;
+	}
+	conntab_unhash(t, c);
+	t->live--;
+	if (c->created_scan == t->scan) {
+		/* Seen only by a pass that was restarted. */
+		c->flags |= CONN_GONE;
+		c->gone_ms = INT64_MIN;
+		return 0;
+	}
+	c->flags |= CONN_GONE;
+	c->flags &= (uint8_t)~CONN_NEW;
+	c->gone_ms = t->now_ms;
+	conntab_push(&t->gone, &t->ngone, &t->capgone, c);
+	return c->s.state == TCP_SYN_RECV;
+}
+
+/* Whether row c stays: an expired tombstone (or one to free at once)
+ * is released; a kept tombstone or a connecting row is listed as a row
+ * a 4-tuple lookup cannot find (conntab_unindexed). */
+static int
+conntab_keep(struct conntab *t, struct conn *c)
+{
+	if ((c->flags & CONN_GONE) && (c->gone_ms == INT64_MIN ||
+	    t->now_ms - c->gone_ms >= t->tombstone_ms) &&
+	    c->gone_ms != t->now_ms) {
+		conntab_release(t, c);
+		return 0;
+	}
+	if (c->flags & CONN_GONE)
+		conntab_push(&t->tombs, &t->ntombs, &t->captombs, c);
+	else if (c->s.state == TCP_SYN_SENT)
+		conntab_push(&t->connecting, &t->nconnecting,
+		    &t->capconnecting, c);
+	return 1;
+}
+
 void
 conntab_end_scan(struct conntab *t)
 {
 	size_t i, keep = 0, nreq = 0;
-	int drop;
 
-	t->ngone = 0;
+	/* One pass over the rows: those the scan did not see go, expired
+	 * tombstones are swept, keeping the order of the rest (at a
+	 * million rows a pass is 15 ms of cache misses). */
+	t->ngone = t->ntombs = t->nconnecting = 0;
 	for (i = 0; i < t->n; i++) {
 		struct conn *c = t->rows[i];
 
-		if (c->flags & CONN_GONE)
-			continue;
-		drop = c->flags & CONN_DROP;
-		c->flags &= (uint8_t)~CONN_DROP;
-		if (c->seen_pass == t->pass || (!drop &&
-		    !(t->covers & 1u << c->s.state))) {
-			if (c->created_scan != t->scan)
-				c->flags &= (uint8_t)~CONN_NEW;
-			continue;
-		}
-		conntab_unhash(t, c);
-		t->live--;
-		if (c->created_scan == t->scan) {
-			/* Seen only by a pass that was restarted. */
-			c->flags |= CONN_GONE;
-			c->gone_ms = INT64_MIN;
-			continue;
-		}
-		c->flags |= CONN_GONE;
-		c->flags &= (uint8_t)~CONN_NEW;
-		c->gone_ms = t->now_ms;
-		if (c->s.state == TCP_SYN_RECV)
-			nreq++;
-		conntab_push(&t->gone, &t->ngone, &t->capgone, c);
+		if (!(c->flags & CONN_GONE))
+			nreq += (size_t)conntab_unseen(t, c);
+		if (conntab_keep(t, c))
+			t->rows[keep++] = c;
 	}
-	if (nreq > 0 && t->nfresh > 0)
+	t->n = keep;
+	if (nreq > 0 && t->nfresh > 0) {
+		/* A completed handshake's request row goes at once: swept
+		 * again. */
 		conntab_merge_requests(t);
+		t->ntombs = t->nconnecting = 0;
+		for (i = keep = 0; i < t->n; i++)
+			if (conntab_keep(t, t->rows[i]))
+				t->rows[keep++] = t->rows[i];
+		t->n = keep;
+	}
 	/* New and gone events; the first scan has no "new": those sockets
 	 * were there before tcptop. */
 	if (t->scans_ended > 0 && !t->baseline)
@@ -990,26 +1035,6 @@ conntab_end_scan(struct conntab *t)
 			conntab_event(t, t->gone[i], CONNTAB_EV_GONE,
 			    t->gone[i]->s.state, 0,
 			    conntab_is_mini(&t->gone[i]->s));
-	/* Sweep expired tombstones, keeping the order of the rest, and
-	 * list the rows a 4-tuple lookup cannot find (conntab_unindexed). */
-	t->ntombs = t->nconnecting = 0;
-	for (i = 0; i < t->n; i++) {
-		struct conn *c = t->rows[i];
-
-		if ((c->flags & CONN_GONE) && (c->gone_ms == INT64_MIN ||
-		    t->now_ms - c->gone_ms >= t->tombstone_ms) &&
-		    c->gone_ms != t->now_ms) {
-			conntab_release(t, c);
-			continue;
-		}
-		t->rows[keep++] = c;
-		if (c->flags & CONN_GONE)
-			conntab_push(&t->tombs, &t->ntombs, &t->captombs, c);
-		else if (c->s.state == TCP_SYN_SENT)
-			conntab_push(&t->connecting, &t->nconnecting,
-			    &t->capconnecting, c);
-	}
-	t->n = keep;
 	park_expire(t);
 	t->scans_ended++;
 	t->baseline = 0;
