@@ -832,14 +832,18 @@ alerts_tw_same(const struct conn *x, const struct conn *y)
 static size_t
 alerts_tw_slot(const struct alerts *a, const struct conn *c)
 {
-	uint32_t h = 2166136261u ^ c->s.family ^ (uint32_t)c->s.rport << 8;
+	/* The group's key mixed a word at a time (a byte at a time was
+	 * half of this rule at 100k rows). */
+	uint64_t w[4], h = c->s.family ^ (uint64_t)c->s.rport << 8;
 	size_t i;
 
-	for (i = 0; i < sizeof c->s.local; i++)
-		h = (h ^ c->s.local[i]) * 16777619u;
-	for (i = 0; i < sizeof c->s.remote; i++)
-		h = (h ^ c->s.remote[i]) * 16777619u;
-	for (i = h & (a->twslots - 1); a->twhash[i] != 0;
+	memcpy(&w[0], c->s.local, 16);
+	memcpy(&w[2], c->s.remote, 16);
+	for (i = 0; i < 4; i++) {
+		h = (h ^ w[i]) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	for (i = (size_t)(h ^ h >> 32) & (a->twslots - 1); a->twhash[i] != 0;
 	    i = (i + 1) & (a->twslots - 1))
 		if (alerts_tw_same(a->tw[a->twhash[i] - 1].c, c))
 			break;
