@@ -335,8 +335,21 @@ sort_conns(const struct conn **v, size_t n, int key, int reverse,
 /* A row picked by sort_top: its entry and its place in v. */
 struct sort_pick {
 	struct sort_ent e;
+	uint64_t cookie;	/* its row's, so keyed picks read no row */
 	size_t i;
 };
+
+/* How two picks compare: keyed, by key and cookie; else as sort_cmp. */
+static int
+sort_pick_cmp(const struct sort_ctx *x, const struct sort_pick *a,
+    const struct sort_pick *b)
+{
+	if (x->mode != SORT_KEYED)
+		return sort_cmp(x, &a->e, &b->e);
+	if (a->e.key != b->e.key)
+		return a->e.key < b->e.key ? -1 : 1;
+	return SPACESHIP(a->cookie, b->cookie);
+}
 
 /* Sift pick p down the max-heap h of n (the last row of the order
  * picked so far on top). */
@@ -351,9 +364,9 @@ sort_pick_down(const struct sort_ctx *x, struct sort_pick *h, size_t n,
 
 		if (c >= n)
 			break;
-		if (c + 1 < n && sort_cmp(x, &h[c + 1].e, &h[c].e) > 0)
+		if (c + 1 < n && sort_pick_cmp(x, &h[c + 1], &h[c]) > 0)
 			c++;
-		if (sort_cmp(x, &h[c].e, &t.e) <= 0)
+		if (sort_pick_cmp(x, &h[c], &t) <= 0)
 			break;
 		h[p] = h[c];
 		p = c;
@@ -427,26 +440,32 @@ sort_pick_add(struct sort_buf *buf, const struct conn *c, size_t i)
 	if (buf->pmode == 0)	/* a field keys every row or none */
 		buf->pmode = 1 + (field_key(buf->pkey, c, buf->pcx, &kk) ==
 		    -1 ? SORT_ROWS : SORT_KEYED);
-	sort_pick_ctx(buf, &x);
 	p.e.c = c;
 	p.e.key = 0;
+	p.cookie = c->s.cookie;
 	p.i = i;
-	if (x.mode == SORT_KEYED) {
-		(void)field_key(x.key, c, x.cx, &kk);
-		p.e.key = x.reverse ? ~kk : kk;
+	if (buf->pmode == 1 + SORT_KEYED) {
+		(void)field_key(buf->pkey, c, buf->pcx, &kk);
+		p.e.key = buf->preverse ? ~kk : kk;
+		/* Once the heap is full, most rows come after its top:
+		 * told by two numbers. */
+		if (buf->npick == buf->kpick && (p.e.key > h[0].e.key ||
+		    (p.e.key == h[0].e.key && p.cookie >= h[0].cookie)))
+			return;
 	}
+	sort_pick_ctx(buf, &x);
 	/* The k first so far in a max-heap, its last on top: a row after
 	 * it in the order (most rows, once the heap holds the first few)
 	 * costs a comparison. */
 	if (buf->npick < buf->kpick) {
 		size_t n = buf->npick++;
 
-		while (n > 0 && sort_cmp(&x, &h[(n - 1) / 2].e, &p.e) < 0) {
+		while (n > 0 && sort_pick_cmp(&x, &h[(n - 1) / 2], &p) < 0) {
 			h[n] = h[(n - 1) / 2];
 			n = (n - 1) / 2;
 		}
 		h[n] = p;
-	} else if (sort_cmp(&x, &p.e, &h[0].e) < 0) {
+	} else if (sort_pick_cmp(&x, &p, &h[0]) < 0) {
 		h[0] = p;
 		sort_pick_down(&x, h, buf->npick, 0);
 	}
