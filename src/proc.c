@@ -1180,8 +1180,11 @@ proc_mark(struct proc *p, struct conn *const *rows, size_t n,
 			continue;
 		if (c->sample_ms > newest)
 			newest = c->sample_ms;
+		/* Written only when it changes: a row written each refresh
+		 * is a cache line to write back, every row every refresh. */
 		if (c->s.inode == 0) {
-			c->owner = PROC_OWNER_NOFILE;
+			if (c->owner != PROC_OWNER_NOFILE)
+				c->owner = PROC_OWNER_NOFILE;
 			*cand += proc_queue_candidate(c);
 			continue;
 		}
@@ -1190,7 +1193,8 @@ proc_mark(struct proc *p, struct conn *const *rows, size_t n,
 		 * inode no walk looked for.  A socket's inode never
 		 * changes once it has one. */
 		if (!proc_looked_for(c->owner)) {
-			c->owner = PROC_OWNER_PENDING;
+			if (c->owner != PROC_OWNER_PENDING)
+				c->owner = PROC_OWNER_PENDING;
 			if (!need && proc_walk_now(p, c) &&
 			    !proc_walk_has(p, c->s.inode))
 				need = 1;
