@@ -1251,6 +1251,10 @@ proc_update(struct proc *p, struct conntab *t)
 	    proc_now() >= p->start_ns) {
 		p->begin = 1;
 		p->slice_at_ns = 0;
+		/* Why, for whoever counts walks (a soak, a bench). */
+		log_debug("proc: a walk is asked for: %s", need ? "a row with "
+		    "a file no walk looked for" : "rows no process held, or "
+		    "an owner's check");
 	}
 	proc_queue(rows, n, cand);
 }
