@@ -1212,7 +1212,7 @@ proc_mark(struct proc *p, struct conn *const *rows, size_t n,
 	 * sampled again after it was not. */
 	if (unheld == INT64_MIN || unheld < newest)
 		return need;
-	if (p->retry_in == 0 && !p->due && !p->walking && !p->begin)
+	if (p->retry_in == 0 && !p->due && !proc_pending(p))
 		p->retry_in = p->retry_gap = 1;
 	if (p->retry_in > 0 && --p->retry_in == 0)
 		p->due = 1;
@@ -1229,11 +1229,11 @@ proc_update(struct proc *p, struct conntab *t)
 	rows = conntab_rows(t, &n);
 	need = proc_mark(p, rows, n, &cand);
 	p->nstale = 0;
-	if (!p->walking && !p->begin && !p->due && proc_check_owners(p))
+	if (!proc_pending(p) && !p->due && proc_check_owners(p))
 		p->due = 1;
 	/* The processes whose files changed, read again alone first: what
 	 * they hold needs no walk. */
-	if (!p->walking && !p->begin && !p->due && p->nstale > 0 &&
+	if (!proc_pending(p) && !p->due && p->nstale > 0 &&
 	    (!p->async || proc_now() >= p->start_ns))
 		need = proc_reread(p, t);
 	p->nstale = 0;
@@ -1241,13 +1241,13 @@ proc_update(struct proc *p, struct conntab *t)
 		/* Every row attributed before the report. */
 		if (p->walking && (need || p->due))
 			proc_walk_finish(p, t);
-		if (p->walking || need || p->due || p->begin) {
+		if (proc_pending(p) || need || p->due) {
 			if (!p->walking)
 				proc_walk_begin(p, t);
 			proc_walk_finish(p, t);
 			return;
 		}
-	} else if (!p->walking && !p->begin && (need || p->due) &&
+	} else if (!proc_pending(p) && (need || p->due) &&
 	    proc_now() >= p->start_ns) {
 		p->begin = 1;
 		p->slice_at_ns = 0;
@@ -1283,7 +1283,7 @@ proc_step(struct proc *p, struct conntab *t, int64_t budget_ns)
 int64_t
 proc_step_at(const struct proc *p)
 {
-	return p->walking || p->begin ? p->slice_at_ns : INT64_MAX;
+	return proc_pending(p) ? p->slice_at_ns : INT64_MAX;
 }
 
 int64_t

@@ -189,15 +189,35 @@ sort_fill(struct sort_ctx *x, const struct conn **v, size_t n,
 	}
 }
 
+/* A sortable field: key, else the state. */
+static int
+sort_key(int key)
+{
+	if (key < 0 || key >= FIELD_N ||
+	    !(field_table[key].flags & FIELD_F_SORT))
+		return FIELD_STATE;
+	return key;
+}
+
+/* Give back the whole sort's arrays (not its counters). */
+static void
+sort_whole_free(struct sort_buf *buf)
+{
+	free(buf->ent);
+	free(buf->tmp);
+	free(buf->runs);
+	buf->ent = buf->tmp = NULL;
+	buf->runs = NULL;
+	buf->cap = 0;
+}
+
 /* Room for n rows: grown for a flood, smaller again once it is gone. */
 static void
 sort_reserve(struct sort_buf *buf, size_t n)
 {
 	if (buf->cap >= n && !(buf->cap > 8192 && buf->cap / 4 > n))
 		return;
-	free(buf->ent);
-	free(buf->tmp);
-	free(buf->runs);
+	sort_whole_free(buf);
 	buf->cap = n + n / 4;
 	buf->ent = xreallocarray(NULL, buf->cap, sizeof *buf->ent);
 	buf->tmp = xreallocarray(NULL, buf->cap, sizeof *buf->tmp);
@@ -291,9 +311,7 @@ sort_conns(const struct conn **v, size_t n, int key, int reverse,
 		buf->ranked = 0;
 		return;
 	}
-	if (key < 0 || key >= FIELD_N ||
-	    !(field_table[key].flags & FIELD_F_SORT))
-		key = FIELD_STATE;
+	key = sort_key(key);
 	x.cmp = field_table[key].cmp;
 	x.cx = cx != NULL ? cx : &none;
 	x.key = key;
@@ -402,18 +420,11 @@ sort_pick_begin(struct sort_buf *buf, size_t k, int key, int reverse,
     const struct field_ctx *cx)
 {
 	/* What the whole sort kept is not needed: given back. */
-	free(buf->ent);
-	free(buf->tmp);
-	free(buf->runs);
+	sort_whole_free(buf);
 	free(buf->count);
-	buf->ent = buf->tmp = NULL;
-	buf->runs = buf->count = NULL;
-	buf->cap = 0;
+	buf->count = NULL;
 	buf->ranked = 0;	/* no ranks written: the old ones are stale */
-	if (key < 0 || key >= FIELD_N ||
-	    !(field_table[key].flags & FIELD_F_SORT))
-		key = FIELD_STATE;
-	buf->pkey = key;
+	buf->pkey = sort_key(key);
 	buf->preverse = reverse;
 	buf->pcx = cx;
 	buf->pmode = 0;
@@ -524,9 +535,7 @@ sort_top(const struct conn **v, size_t n, size_t k, int key, int reverse,
 void
 sort_buf_done(struct sort_buf *buf)
 {
-	free(buf->ent);
-	free(buf->tmp);
-	free(buf->runs);
+	sort_whole_free(buf);
 	free(buf->count);
 	free(buf->pick);
 	free(buf->picked);
